@@ -1,0 +1,21 @@
+//! The core of ocrtidy: the [`Pass`] trait, the closed registry of pass ids ([`PassId`]), the
+//! [`Runner`] that runs passes in order, and the change ledger ([`Change`]).
+//!
+//! Architecture invariants:
+//! - A pass reads text and pushes edits into an [`EditSink`]; it cannot fail and does no IO.
+//!   Configuration and data are validated when a pass is built.
+//! - Every change in the ledger is expressed in offsets of the ORIGINAL input. Applying the
+//!   applied changes of [`Cleaned::changes`] to the input reproduces [`Cleaned::text`].
+//! - Suggestions never alter the text.
+//! - This crate prints nothing.
+
+mod change;
+mod ids;
+mod pass;
+mod runner;
+
+pub use change::{replay, Candidate, Change, Step};
+pub use ids::{PassId, UnknownPass};
+pub use ocrtidy_text as text;
+pub use pass::{Context, EditSink, Pass, PassInput};
+pub use runner::{Cleaned, RunStats, Runner};

@@ -1,0 +1,245 @@
+use ocrtidy_text::{merge_segments, Bias, CharIndex, OffsetMap, Segment, TextRange};
+
+use crate::pass::{EditMeta, PendingSuggestion};
+use crate::{Candidate, Change, Context, EditSink, Pass, PassId, PassInput, Step};
+
+/// The result of cleaning one text.
+#[derive(Clone, Debug, Default)]
+pub struct Cleaned {
+    /// The cleaned text.
+    pub text: String,
+    /// Applied changes and suggestions, sorted by their position in the original input.
+    pub changes: Vec<Change>,
+    pub stats: RunStats,
+}
+
+impl Cleaned {
+    /// The applied changes only.
+    pub fn applied(&self) -> impl Iterator<Item = &Change> {
+        self.changes.iter().filter(|c| c.applied)
+    }
+
+    /// The suggestions only.
+    pub fn suggestions(&self) -> impl Iterator<Item = &Change> {
+        self.changes.iter().filter(|c| !c.applied)
+    }
+}
+
+/// Counters of one run.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RunStats {
+    /// Edits refused because they overlapped, split a char or lay outside the text (a pass bug;
+    /// the text is left as it was there).
+    pub rejected_edits: usize,
+    /// Suggestions dropped because a later pass changed the text they referred to.
+    pub superseded_suggestions: usize,
+}
+
+/// An applied edit being tracked through the passes: its history and payload.
+#[derive(Clone, Debug)]
+struct Entry {
+    steps: Vec<Step>,
+    candidates: Vec<Candidate>,
+}
+
+struct TrackedSuggestion {
+    /// Range in the current text.
+    cur: TextRange,
+    /// Range in the original text.
+    orig: TextRange,
+    pass: PassId,
+    before: String,
+    s: PendingSuggestion,
+}
+
+/// Runs passes in order over a text and keeps the change ledger in original offsets.
+#[derive(Default)]
+pub struct Runner {
+    passes: Vec<Box<dyn Pass>>,
+}
+
+impl std::fmt::Debug for Runner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list()
+            .entries(self.passes.iter().map(|p| p.id()))
+            .finish()
+    }
+}
+
+impl Runner {
+    /// A runner over `passes`, run in the order given.
+    pub fn new(passes: Vec<Box<dyn Pass>>) -> Self {
+        Runner { passes }
+    }
+
+    /// The ids of the passes, in run order.
+    pub fn pass_ids(&self) -> Vec<PassId> {
+        self.passes.iter().map(|p| p.id()).collect()
+    }
+
+    /// Cleans `original`.
+    pub fn run(&self, original: &str, context: &Context) -> Cleaned {
+        let mut current = original.to_string();
+        // Changed regions: src = original, dst = current text.
+        let mut ledger: Vec<(Segment, Entry)> = Vec::new();
+        let mut suggestions: Vec<TrackedSuggestion> = Vec::new();
+        let mut stats = RunStats::default();
+
+        for pass in &self.passes {
+            let id = pass.id();
+            let mut sink = EditSink::new(&current);
+            pass.run(
+                &PassInput {
+                    text: &current,
+                    context,
+                },
+                &mut sink,
+            );
+            let (set, metas, new_suggestions, rejected) = sink.finish();
+            stats.rejected_edits += rejected;
+
+            // Suggestions are located in the original through the ledger as it stands.
+            if !new_suggestions.is_empty() {
+                let map = OffsetMap::from_segments(
+                    ledger.iter().map(|(s, _)| *s).collect(),
+                    original.len(),
+                    current.len(),
+                );
+                for s in new_suggestions {
+                    let orig = TextRange::new(
+                        map.to_src(s.range.start, Bias::Left),
+                        map.to_src(s.range.end, Bias::Right),
+                    );
+                    suggestions.push(TrackedSuggestion {
+                        cur: s.range,
+                        orig,
+                        pass: id,
+                        before: current[s.range.as_range()].to_string(),
+                        s,
+                    });
+                }
+            }
+            if set.is_empty() {
+                continue;
+            }
+
+            let next = set.apply(&current);
+            let pass_map = OffsetMap::from_edits(&set, current.len());
+
+            // Move suggestions along; drop those whose text this pass changed.
+            suggestions.retain_mut(|t| {
+                let hit = pass_map.segments().iter().any(|seg| {
+                    seg.src.overlaps(&t.cur)
+                        || (seg.src.is_empty()
+                            && t.cur.start < seg.src.start
+                            && seg.src.start < t.cur.end)
+                        || (t.cur.is_empty()
+                            && seg.src.start < t.cur.start
+                            && t.cur.start < seg.src.end)
+                });
+                if hit {
+                    stats.superseded_suggestions += 1;
+                    return false;
+                }
+                t.cur = TextRange::new(
+                    pass_map.to_dst(t.cur.start, Bias::Right),
+                    pass_map.to_dst(t.cur.end, Bias::Left),
+                );
+                true
+            });
+
+            let new: Vec<(Segment, EditMeta)> =
+                pass_map.segments().iter().copied().zip(metas).collect();
+            ledger = merge_segments(&ledger, &new, |src, dst, olds, news| {
+                if original[src.as_range()] == next[dst.as_range()] {
+                    // A later pass restored the original text: nothing changed here.
+                    return None;
+                }
+                let mut steps: Vec<Step> =
+                    olds.iter().flat_map(|e| e.steps.iter().cloned()).collect();
+                steps.extend(news.iter().map(|m| Step {
+                    pass: id,
+                    rule: m.rule,
+                    confidence: m.confidence,
+                }));
+                // Passes run in registry order, so this puts the steps in the order they ran.
+                steps.sort_by_key(|s| s.pass.order());
+                let candidates = news
+                    .last()
+                    .map(|m| m.candidates.clone())
+                    .or_else(|| olds.last().map(|e| e.candidates.clone()))
+                    .unwrap_or_default();
+                Some((Segment { src, dst }, Entry { steps, candidates }))
+            });
+            current = next;
+        }
+
+        let changes = build_changes(original, &current, ledger, suggestions);
+        Cleaned {
+            text: current,
+            changes,
+            stats,
+        }
+    }
+}
+
+fn build_changes(
+    original: &str,
+    output: &str,
+    ledger: Vec<(Segment, Entry)>,
+    suggestions: Vec<TrackedSuggestion>,
+) -> Vec<Change> {
+    let chars = CharIndex::new(original);
+    let mut changes = Vec::with_capacity(ledger.len() + suggestions.len());
+    for (seg, mut entry) in ledger {
+        let Some(last) = entry.steps.pop() else {
+            continue;
+        };
+        let confidence = entry
+            .steps
+            .iter()
+            .map(|s| s.confidence)
+            .fold(last.confidence, f32::min);
+        changes.push(Change {
+            pass: last.pass,
+            rule: last.rule,
+            start: seg.src.start,
+            end: seg.src.end,
+            char_start: chars.char_offset(seg.src.start),
+            char_end: chars.char_offset(seg.src.end),
+            before: original[seg.src.as_range()].to_string(),
+            after: output[seg.dst.as_range()].to_string(),
+            confidence,
+            applied: true,
+            candidates: entry.candidates,
+            out_start: seg.dst.start,
+            out_end: seg.dst.end,
+            history: entry.steps,
+        });
+    }
+    for t in suggestions {
+        changes.push(Change {
+            pass: t.pass,
+            rule: t.s.rule,
+            start: t.orig.start,
+            end: t.orig.end,
+            char_start: chars.char_offset(t.orig.start),
+            char_end: chars.char_offset(t.orig.end),
+            before: t.before,
+            after: t
+                .s
+                .candidates
+                .first()
+                .map(|c| c.text.clone())
+                .unwrap_or_default(),
+            confidence: t.s.confidence,
+            applied: false,
+            candidates: t.s.candidates,
+            out_start: t.cur.start,
+            out_end: t.cur.end,
+            history: Vec::new(),
+        });
+    }
+    changes.sort_by_key(|c| (c.start, c.end, !c.applied));
+    changes
+}

@@ -1,0 +1,99 @@
+use ocrtidy_core::{EditSink, Pass, PassId, PassInput};
+
+use crate::is_horizontal_space;
+
+/// How paragraphs are separated in the output.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ParagraphSeparator {
+    /// One paragraph per line, separated by a single `\n` (the default).
+    #[default]
+    Line,
+    /// Paragraphs separated by one blank line (`\n\n`).
+    Blank,
+}
+
+/// Brings the breaks between lines to the output convention: every run of line breaks (with
+/// blank or whitespace-only lines inside it) becomes one separator, a run that contains a form
+/// feed becomes `\n\f` (a page break before the next line), and breaks at the start and end of
+/// the text are removed.
+///
+/// It runs last: by then the layout passes have joined soft wraps, so every remaining break is
+/// a paragraph break.
+///
+/// Rules: `blank-lines`, `page-break`, `document-start`, `document-end`.
+#[derive(Debug, Default, Clone)]
+pub struct BlankLines {
+    separator: ParagraphSeparator,
+}
+
+impl BlankLines {
+    pub fn new(separator: ParagraphSeparator) -> Self {
+        BlankLines { separator }
+    }
+}
+
+impl Pass for BlankLines {
+    fn id(&self) -> PassId {
+        PassId::BlankLines
+    }
+
+    fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
+        let text = input.text;
+        let sep = match self.separator {
+            ParagraphSeparator::Line => "\n",
+            ParagraphSeparator::Blank => "\n\n",
+        };
+        let is_break = |c: char| matches!(c, '\n' | '\u{c}');
+        let mut chars = text.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            if !is_break(c) {
+                continue;
+            }
+            // The run goes from this break to the last break reached through whitespace only;
+            // the whitespace after the last break is the next line's indentation.
+            let start = i;
+            let mut end = i + c.len_utf8();
+            let mut page = c == '\u{c}';
+            while let Some(&(j, d)) = chars.peek() {
+                if is_break(d) {
+                    page |= d == '\u{c}';
+                    end = j + d.len_utf8();
+                    chars.next();
+                } else if is_horizontal_space(d) || d == '\r' {
+                    // Look past the whitespace: it belongs to the run only if a break follows.
+                    let rest = &text[j..];
+                    let ws = rest
+                        .char_indices()
+                        .find(|&(_, x)| !(is_horizontal_space(x) || x == '\r'))
+                        .map(|(k, _)| k)
+                        .unwrap_or(rest.len());
+                    match rest[ws..].chars().next() {
+                        Some(x) if is_break(x) => {
+                            while chars.peek().is_some_and(|&(k, _)| k < j + ws) {
+                                chars.next();
+                            }
+                        }
+                        _ => break,
+                    }
+                } else {
+                    break;
+                }
+            }
+            let at_start = text[..start]
+                .chars()
+                .all(|x| is_horizontal_space(x) || x == '\r');
+            let at_end = text[end..]
+                .chars()
+                .all(|x| is_horizontal_space(x) || x == '\r');
+            if at_start {
+                let _ = sink.delete(0..end, "document-start", 1.0);
+            } else if at_end {
+                let _ = sink.delete(start..text.len(), "document-end", 1.0);
+            } else if page {
+                let _ = sink.replace(start..end, "\n\u{c}", "page-break", 1.0);
+            } else {
+                let _ = sink.replace(start..end, sep, "blank-lines", 1.0);
+            }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+//! Argument parsing, dispatch and error reporting of the `ocrtidy` binary.
+//!
+//! Conventions follow ripgrep and fd: `-` is stdin, errors are printed with their context and
+//! exit with status 2, and a closed pipe on stdout ends the program quietly with status 0.
+
+mod args;
+mod clean;
+mod io;
+
+use std::io::Write;
+
+use clap::Parser;
+
+pub use args::{Cli, Command};
+
+/// Runs the program and returns its exit status.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    let result = match cli.command {
+        Command::Clean(args) => clean::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            if io::is_broken_pipe(&err) {
+                return 0;
+            }
+            let mut stderr = std::io::stderr().lock();
+            let _ = write!(stderr, "ocrtidy: error: {err}");
+            for cause in err.chain().skip(1) {
+                let _ = write!(stderr, ": {cause}");
+            }
+            let _ = writeln!(stderr);
+            2
+        }
+    }
+}
