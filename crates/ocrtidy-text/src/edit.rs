@@ -222,7 +222,7 @@ mod tests {
         let s = set(
             text,
             vec![
-                Edit::replace(22..25, "观"),
+                Edit::replace(23..26, "观"),
                 Edit::replace(9..12, "士"),
                 Edit::replace(12..17, "和"),
             ],

@@ -134,17 +134,24 @@ fn map_offset(
     let s = &segments[i];
     let f = from(s);
     let t = to(s);
-    if offset >= f.end {
-        // Past this region: shift by its length difference.
-        if offset == f.end && f.is_empty() && bias == Bias::Left {
-            return t.start;
-        }
-        t.end + (offset - f.end)
-    } else {
-        match bias {
+    if f.is_empty() && offset == f.start {
+        // An insertion point: before or after what was inserted there.
+        return match bias {
             Bias::Left => t.start,
             Bias::Right => t.end,
-        }
+        };
+    }
+    if offset == f.start {
+        // The boundary before a changed region is unambiguous.
+        return t.start;
+    }
+    if offset >= f.end {
+        // Past this region: shift by its length difference.
+        return t.end + (offset - f.end);
+    }
+    match bias {
+        Bias::Left => t.start,
+        Bias::Right => t.end,
     }
 }
 
@@ -270,7 +277,7 @@ mod tests {
     }
 
     #[test]
-    fn composes_two_passes_into_one_region() {
+    fn composes_two_passes() {
         // Pass 1: "a ,b" -> "a ，b"; pass 2 deletes the space before the comma.
         let t0 = "a ,b";
         let e1 = edits(t0, vec![Edit::replace(2..3, "，")]);
@@ -279,12 +286,19 @@ mod tests {
         let t2 = e2.apply(&t1);
         assert_eq!(t2, "a，b");
         let m = OffsetMap::from_edits(&e1, t0.len()).compose(&OffsetMap::from_edits(&e2, t1.len()));
+        // Touching non-empty regions stay separate: the deletion and the replacement.
         assert_eq!(
             m.segments(),
-            &[Segment {
-                src: TextRange::new(1, 3),
-                dst: TextRange::new(1, 4)
-            }]
+            &[
+                Segment {
+                    src: TextRange::new(1, 2),
+                    dst: TextRange::new(1, 1)
+                },
+                Segment {
+                    src: TextRange::new(2, 3),
+                    dst: TextRange::new(1, 4)
+                }
+            ]
         );
         assert_eq!(m.to_src(t2.len(), Bias::Left), t0.len());
     }

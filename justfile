@@ -1,0 +1,28 @@
+# ocrtidy recipes. A fresh machine needs only cargo: every recipe is a thin wrapper around
+# commands written out in the README.
+
+corpus_dir := "../shared/ocr-corpus"
+corpus := corpus_dir / "dev.jsonl"
+
+# Build the release binary.
+build:
+    cargo build --release
+
+# Run the whole test suite (what CI runs, without fmt/clippy).
+test:
+    cargo test --workspace
+
+# Clean the bundled samples and show the changes.
+demo: build
+    ./target/release/ocrtidy clean data/samples/zh-newspaper.txt --changes target/demo-changes.jsonl
+    ./target/release/ocrtidy clean data/samples/en-book.txt
+    @echo "changes of the Chinese sample: target/demo-changes.jsonl"
+
+# Criterion benchmarks of every pass and the default pipeline.
+bench:
+    cargo bench --bench passes
+
+# Score raw OCR and ocrtidy's output on the OCR corpus (needs ../shared and python3 with rapidfuzz).
+eval: build
+    python3 {{corpus_dir}}/score.py {{corpus}}
+    python3 scripts/corpus_eval.py --corpus {{corpus}}

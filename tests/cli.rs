@@ -1,0 +1,122 @@
+//! The `ocrtidy` command line as a user meets it.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn ocrtidy(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ocrtidy"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    // A child that exits early closes its stdin; that is not this test's concern.
+    let _ = child.stdin.take().expect("stdin").write_all(stdin);
+    child.wait_with_output().expect("the binary finishes")
+}
+
+fn tmpdir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("ocrtidy-cli-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn cleans_stdin_to_stdout() {
+    let out = ocrtidy(&["clean", "-", "--passes", "newlines,trailing-space,blank-lines"], "第一段  \r\n\r\n第二段\r\n".as_bytes());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), "第一段\n第二段\n");
+}
+
+#[test]
+fn writes_change_records_as_json_lines() {
+    let dir = tmpdir("changes");
+    let changes = dir.join("changes.jsonl");
+    let input = dir.join("in.txt");
+    std::fs::write(&input, "清徐 \r\n").unwrap();
+    let out = ocrtidy(
+        &[
+            "clean",
+            input.to_str().unwrap(),
+            "--passes",
+            "newlines,trailing-space",
+            "--changes",
+            changes.to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = std::fs::read_to_string(&changes).unwrap();
+    let records: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .filter(|r: &serde_json::Value| r.get("pass").is_some())
+        .collect();
+    assert_eq!(records.len(), 2, "{text}");
+    let space = &records[0];
+    for field in [
+        "pass", "rule", "start", "end", "char_start", "char_end", "before", "after",
+        "confidence", "applied", "candidates",
+    ] {
+        assert!(space.get(field).is_some(), "missing {field} in {space}");
+    }
+    assert_eq!(space["pass"], "trailing-space");
+    assert_eq!(space["start"], 6);
+    assert_eq!(space["end"], 7);
+    assert_eq!(space["char_start"], 2);
+    assert_eq!(space["char_end"], 3);
+    assert_eq!(space["before"], " ");
+    assert_eq!(space["after"], "");
+    assert_eq!(space["applied"], true);
+    assert_eq!(records[1]["rule"], "crlf");
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn lists_passes_in_order() {
+    let out = ocrtidy(&["clean", "--list-passes"], b"");
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let names: Vec<&str> = text.lines().filter_map(|l| l.split_whitespace().next()).collect();
+    let expected: Vec<&str> = ocrtidy::available_passes().iter().map(|p| p.name()).collect();
+    assert_eq!(names, expected);
+    assert!(names.contains(&"blank-lines"));
+}
+
+#[test]
+fn errors_exit_2_with_a_clear_message() {
+    let out = ocrtidy(&["clean", "--passes", "no-such-pass", "-"], b"x");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("unknown pass `no-such-pass`"), "{err}");
+
+    let out = ocrtidy(&["clean", "/definitely/not/here.txt"], b"");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("/definitely/not/here.txt"), "{err}");
+
+    let out = ocrtidy(&["clean", "--no-such-flag"], b"");
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn a_closed_pipe_is_not_an_error() {
+    let big = "一行文字。\n".repeat(200_000);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ocrtidy"))
+        .args(["clean", "-", "--passes", "newlines"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(big.as_bytes());
+    });
+    // Close our end of stdout right away: the program meets a broken pipe.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+}
