@@ -24,8 +24,20 @@ fn tmpdir(name: &str) -> std::path::PathBuf {
 
 #[test]
 fn cleans_stdin_to_stdout() {
-    let out = ocrtidy(&["clean", "-", "--passes", "newlines,trailing-space,blank-lines"], "第一段  \r\n\r\n第二段\r\n".as_bytes());
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = ocrtidy(
+        &[
+            "clean",
+            "-",
+            "--passes",
+            "newlines,trailing-space,blank-lines",
+        ],
+        "第一段  \r\n\r\n第二段\r\n".as_bytes(),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(String::from_utf8(out.stdout).unwrap(), "第一段\n第二段\n");
 }
 
@@ -46,7 +58,11 @@ fn writes_change_records_as_json_lines() {
         ],
         b"",
     );
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = std::fs::read_to_string(&changes).unwrap();
     let records: Vec<serde_json::Value> = text
         .lines()
@@ -56,8 +72,17 @@ fn writes_change_records_as_json_lines() {
     assert_eq!(records.len(), 2, "{text}");
     let space = &records[0];
     for field in [
-        "pass", "rule", "start", "end", "char_start", "char_end", "before", "after",
-        "confidence", "applied", "candidates",
+        "pass",
+        "rule",
+        "start",
+        "end",
+        "char_start",
+        "char_end",
+        "before",
+        "after",
+        "confidence",
+        "applied",
+        "candidates",
     ] {
         assert!(space.get(field).is_some(), "missing {field} in {space}");
     }
@@ -78,8 +103,14 @@ fn lists_passes_in_order() {
     let out = ocrtidy(&["clean", "--list-passes"], b"");
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
-    let names: Vec<&str> = text.lines().filter_map(|l| l.split_whitespace().next()).collect();
-    let expected: Vec<&str> = ocrtidy::available_passes().iter().map(|p| p.name()).collect();
+    let names: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    let expected: Vec<&str> = ocrtidy::available_passes()
+        .iter()
+        .map(|p| p.name())
+        .collect();
     assert_eq!(names, expected);
     assert!(names.contains(&"blank-lines"));
 }
@@ -118,5 +149,10 @@ fn a_closed_pipe_is_not_an_error() {
     drop(child.stdout.take());
     let out = child.wait_with_output().unwrap();
     writer.join().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

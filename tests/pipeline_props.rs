@@ -10,7 +10,10 @@ fn check_invariants(pipeline: &Pipeline, input: &str) -> Result<(), TestCaseErro
     let out = &cleaned.text;
     // Replaying the applied changes on the input reproduces the output; since replay copies
     // everything outside the changes verbatim, nothing outside a change moved.
-    prop_assert_eq!(replay(input, &cleaned.changes).as_deref(), Some(out.as_str()));
+    prop_assert_eq!(
+        replay(input, &cleaned.changes).as_deref(),
+        Some(out.as_str())
+    );
     let applied: Vec<&Change> = cleaned.applied().collect();
     for w in applied.windows(2) {
         prop_assert!(w[0].end <= w[1].start, "applied changes overlap");
@@ -29,7 +32,12 @@ fn check_invariants(pipeline: &Pipeline, input: &str) -> Result<(), TestCaseErro
     }
     // Idempotence: the output is a fixed point.
     let again = pipeline.clean(out);
-    prop_assert_eq!(&again.text, out, "cleaning the output changed it: {:?}", again.applied().collect::<Vec<_>>());
+    prop_assert_eq!(
+        &again.text,
+        out,
+        "cleaning the output changed it: {:?}",
+        again.applied().collect::<Vec<_>>()
+    );
     Ok(())
 }
 

@@ -37,18 +37,46 @@ impl Pass for SuggestGuan {
 
 fn runner() -> Runner {
     Runner::new(vec![
-        Box::new(ReplaceAll { id: PassId::Newlines, from: "\r\n", to: "\n" }),
-        Box::new(ReplaceAll { id: PassId::Width, from: "a", to: "bb" }),
-        Box::new(ReplaceAll { id: PassId::CjkPunct, from: ",", to: "，" }),
+        Box::new(ReplaceAll {
+            id: PassId::Newlines,
+            from: "\r\n",
+            to: "\n",
+        }),
+        Box::new(ReplaceAll {
+            id: PassId::Width,
+            from: "a",
+            to: "bb",
+        }),
+        Box::new(ReplaceAll {
+            id: PassId::CjkPunct,
+            from: ",",
+            to: "，",
+        }),
         Box::new(SuggestGuan),
-        Box::new(ReplaceAll { id: PassId::CjkSpacing, from: " ，", to: "，" }),
-        Box::new(ReplaceAll { id: PassId::TrailingSpace, from: "b\n", to: "\n" }),
-        Box::new(ReplaceAll { id: PassId::BlankLines, from: "\n\n", to: "\n" }),
+        Box::new(ReplaceAll {
+            id: PassId::CjkSpacing,
+            from: " ，",
+            to: "，",
+        }),
+        Box::new(ReplaceAll {
+            id: PassId::TrailingSpace,
+            from: "b\n",
+            to: "\n",
+        }),
+        Box::new(ReplaceAll {
+            id: PassId::BlankLines,
+            from: "\n\n",
+            to: "\n",
+        }),
     ])
 }
 
 fn check_ledger(original: &str, output: &str, changes: &[Change]) {
-    assert_eq!(replay(original, changes).as_deref(), Some(output), "{changes:#?}");
+    assert_eq!(
+        replay(original, changes).as_deref(),
+        Some(output),
+        "{changes:#?}"
+    );
     let applied: Vec<&Change> = changes.iter().filter(|c| c.applied).collect();
     for w in applied.windows(2) {
         assert!(w[0].end <= w[1].start, "applied changes overlap: {w:?}");
@@ -83,15 +111,26 @@ fn fuses_edits_of_several_passes() {
     assert_eq!(fused.history.len(), 1);
     assert_eq!(fused.history[0].pass, PassId::CjkPunct);
     let suggestion = cleaned.suggestions().next().unwrap();
-    assert_eq!((suggestion.before.as_str(), suggestion.after.as_str()), ("关", "观"));
+    assert_eq!(
+        (suggestion.before.as_str(), suggestion.after.as_str()),
+        ("关", "观")
+    );
     assert_eq!(&original[suggestion.start..suggestion.end], "关");
 }
 
 #[test]
 fn a_later_pass_that_restores_the_text_leaves_no_change() {
     let r = Runner::new(vec![
-        Box::new(ReplaceAll { id: PassId::Width, from: "x", to: "y" }),
-        Box::new(ReplaceAll { id: PassId::Typo, from: "y", to: "x" }),
+        Box::new(ReplaceAll {
+            id: PassId::Width,
+            from: "x",
+            to: "y",
+        }),
+        Box::new(ReplaceAll {
+            id: PassId::Typo,
+            from: "y",
+            to: "x",
+        }),
     ]);
     let cleaned = r.run("axb", &Context::default());
     assert_eq!(cleaned.text, "axb");
@@ -102,7 +141,11 @@ fn a_later_pass_that_restores_the_text_leaves_no_change() {
 fn suggestions_on_changed_text_are_superseded() {
     let r = Runner::new(vec![
         Box::new(SuggestGuan),
-        Box::new(ReplaceAll { id: PassId::Typo, from: "关", to: "观" }),
+        Box::new(ReplaceAll {
+            id: PassId::Typo,
+            from: "关",
+            to: "观",
+        }),
     ]);
     let cleaned = r.run("安全关", &Context::default());
     assert_eq!(cleaned.text, "安全观");

@@ -49,15 +49,28 @@ pub struct Entry {
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum LexiconError {
-    Io { source_name: String, error: std::io::Error },
-    Parse { source_name: String, line: usize, text: String, reason: &'static str },
+    Io {
+        source_name: String,
+        error: std::io::Error,
+    },
+    Parse {
+        source_name: String,
+        line: usize,
+        text: String,
+        reason: &'static str,
+    },
 }
 
 impl fmt::Display for LexiconError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             LexiconError::Io { source_name, error } => write!(f, "{source_name}: {error}"),
-            LexiconError::Parse { source_name, line, text, reason } => {
+            LexiconError::Parse {
+                source_name,
+                line,
+                text,
+                reason,
+            } => {
                 write!(f, "{source_name}:{line}: {reason}: `{text}`")
             }
         }
@@ -128,7 +141,9 @@ impl Lexicon {
         let mut parts = line.split(['\t', ' ']).filter(|p| !p.is_empty());
         let word = parts.next().ok_or("empty word")?;
         let freq = match parts.next() {
-            Some(f) => f.parse::<u32>().map_err(|_| "frequency is not a whole number")?,
+            Some(f) => f
+                .parse::<u32>()
+                .map_err(|_| "frequency is not a whole number")?,
             None => 10,
         };
         let tag = parts.next().map(Tag::from_pos).unwrap_or(Tag::Other);
@@ -146,7 +161,11 @@ impl Lexicon {
     }
 
     /// Loads a user lexicon: TSV (or space separated) lines `word [frequency [tag]]`.
-    pub fn load_user(&mut self, reader: impl BufRead, source_name: &str) -> Result<usize, LexiconError> {
+    pub fn load_user(
+        &mut self,
+        reader: impl BufRead,
+        source_name: &str,
+    ) -> Result<usize, LexiconError> {
         let mut n = 0;
         for (i, line) in reader.lines().enumerate() {
             let line = line.map_err(|error| LexiconError::Io {
@@ -166,7 +185,11 @@ impl Lexicon {
 
     /// Loads protected terms, one per line (`#` comments and blank lines ignored). Protected
     /// terms are never corrected and count as known words.
-    pub fn load_protected(&mut self, reader: impl BufRead, source_name: &str) -> Result<usize, LexiconError> {
+    pub fn load_protected(
+        &mut self,
+        reader: impl BufRead,
+        source_name: &str,
+    ) -> Result<usize, LexiconError> {
         let mut n = 0;
         for line in reader.lines() {
             let line = line.map_err(|error| LexiconError::Io {
@@ -246,10 +269,11 @@ impl Lexicon {
     /// Iterates over the words of this layer and then the base (a word in both is yielded
     /// twice; callers that build indexes deduplicate).
     pub fn iter(&self) -> impl Iterator<Item = (&str, Entry)> {
-        self.words
-            .iter()
-            .map(|(w, e)| (&**w, *e))
-            .chain(self.base.into_iter().flat_map(|b| b.words.iter().map(|(w, e)| (&**w, *e))))
+        self.words.iter().map(|(w, e)| (&**w, *e)).chain(
+            self.base
+                .into_iter()
+                .flat_map(|b| b.words.iter().map(|(w, e)| (&**w, *e))),
+        )
     }
 }
 
@@ -273,19 +297,28 @@ mod tests {
     fn user_lexicon_layers_and_reports_bad_lines() {
         let mut lex = Lexicon::over_embedded();
         let n = lex
-            .load_user("# comment\n清徐县\t50\tns\n残疾人士\n".as_bytes(), "user.tsv")
+            .load_user(
+                "# comment\n清徐县\t50\tns\n残疾人士\n".as_bytes(),
+                "user.tsv",
+            )
             .unwrap();
         assert_eq!(n, 3);
         assert_eq!(lex.tag("清徐县"), Some(Tag::Place));
         assert_eq!(lex.freq("残疾人士"), Some(10));
-        let err = lex.load_user("好词\tmany\n".as_bytes(), "bad.tsv").unwrap_err();
-        assert_eq!(err.to_string(), "bad.tsv:1: frequency is not a whole number: `好词\tmany`");
+        let err = lex
+            .load_user("好词\tmany\n".as_bytes(), "bad.tsv")
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "bad.tsv:1: frequency is not a whole number: `好词\tmany`"
+        );
     }
 
     #[test]
     fn protected_terms_are_known() {
         let mut lex = Lexicon::new();
-        lex.load_protected("清除\n\n# x\n".as_bytes(), "p.txt").unwrap();
+        lex.load_protected("清除\n\n# x\n".as_bytes(), "p.txt")
+            .unwrap();
         assert!(lex.is_protected("清除"));
         assert!(lex.contains("清除"));
         assert!(!lex.is_protected("清徐"));

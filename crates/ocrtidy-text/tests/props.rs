@@ -5,7 +5,10 @@ use proptest::prelude::*;
 
 /// Char-boundary offsets of a text, including its end.
 fn boundaries(text: &str) -> Vec<usize> {
-    text.char_indices().map(|(i, _)| i).chain([text.len()]).collect()
+    text.char_indices()
+        .map(|(i, _)| i)
+        .chain([text.len()])
+        .collect()
 }
 
 /// Edits on char boundaries chosen by index; they may overlap.
