@@ -23,6 +23,8 @@ bench:
     cargo bench --bench passes
 
 # Score raw OCR and ocrtidy's output on the OCR corpus (needs ../shared and python3 with rapidfuzz).
+# Prints the raw vs cleaned table of `ocrtidy eval`, then checks that every metric agrees with
+# score.py to 0.001 (on raw OCR and on the cleaned text); fails otherwise.
 eval: build
-    python3 {{corpus_dir}}/score.py {{corpus}}
-    python3 scripts/corpus_eval.py --corpus {{corpus}}
+    ./target/release/ocrtidy eval --corpus {{corpus}} --by engine,lang
+    python3 scripts/check_eval.py --corpus {{corpus}} --bin target/release/ocrtidy

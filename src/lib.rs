@@ -14,11 +14,13 @@
 //! registry in [`registry`], and re-exports the types a library user needs.
 
 pub mod registry;
+pub mod stream;
 
 pub use ocrtidy_core::{
     replay, text, Candidate, Change, Cleaned, Context, Pass, PassId, RunStats, Step,
 };
-pub use ocrtidy_normalize::ParagraphSeparator;
+pub use ocrtidy_decode::{DecodeError, DecodeOptions, DecodeReport, EncodingChoice};
+pub use ocrtidy_normalize::{ParagraphSeparator, ScriptConversion};
 pub use registry::{available_passes, BuildError, Config};
 
 use ocrtidy_core::Runner;
@@ -49,10 +51,80 @@ impl Pipeline {
         self.runner.run(text, &self.context)
     }
 
+    /// Cleans the pages of one document together, so that cross-page evidence (running
+    /// headers, page-number sequences, fragments continued on the next page) is available, and
+    /// returns one result per page: its text and its ledger, with offsets rebased to the page.
+    /// The pages are joined with a form feed, the page separator; see [`stream::pages`].
+    pub fn clean_pages(&self, pages: &[&str]) -> Vec<Cleaned> {
+        stream::pages::clean_pages(self, pages)
+    }
+
+    /// Decodes bytes (see [`ocrtidy_decode`]: UTF-8 with or without BOM, UTF-16 by BOM,
+    /// GB18030/GBK and Big5 by detection or label) and cleans the text.
+    ///
+    /// The ledger is in offsets of the decoded text. Every malformed byte sequence, which the
+    /// decoder replaced by one U+FFFD, is recorded as a change of pass `decode`, rule
+    /// `invalid-bytes`: `before` and `after` are `"\u{FFFD}"`, it is not applied (the U+FFFD
+    /// stays in the text: what the bytes meant is unknown), and its one candidate is the empty
+    /// string (deleting the mark). The byte range in the input is in the [`DecodeReport`].
+    pub fn clean_bytes(&self, bytes: &[u8], options: &DecodeOptions) -> (Cleaned, DecodeReport) {
+        let decoded = ocrtidy_decode::decode(bytes, options);
+        let mut cleaned = self.clean(&decoded.text);
+        record_invalid_bytes(&mut cleaned, &decoded.text, &decoded.report);
+        (cleaned, decoded.report)
+    }
+
     /// The ids of the passes this pipeline runs, in order.
     pub fn passes(&self) -> Vec<PassId> {
         self.runner.pass_ids()
     }
+}
+
+/// Adds a `decode`/`invalid-bytes` suggestion to the ledger of `cleaned` (the result of cleaning
+/// `text`) for every malformed byte sequence of `report` (see [`Pipeline::clean_bytes`]).
+pub fn record_invalid_bytes(cleaned: &mut Cleaned, text: &str, report: &DecodeReport) {
+    if report.invalid.is_empty() {
+        return;
+    }
+    let chars = text::CharIndex::new(text);
+    for run in &report.invalid {
+        let start = run.text_offset;
+        let end = start + '\u{fffd}'.len_utf8();
+        if text.get(start..end) != Some("\u{fffd}") {
+            continue;
+        }
+        let out_start = output_offset(&cleaned.changes, start);
+        cleaned.changes.push(Change {
+            pass: PassId::Decode,
+            rule: "invalid-bytes",
+            start,
+            end,
+            char_start: chars.char_offset(start),
+            char_end: chars.char_offset(end),
+            before: "\u{fffd}".to_string(),
+            after: "\u{fffd}".to_string(),
+            confidence: 1.0,
+            applied: false,
+            candidates: vec![Candidate::new("", 0.2)],
+            out_start,
+            out_end: out_start + end - start,
+            history: Vec::new(),
+        });
+    }
+    cleaned.changes.sort_by_key(|c| (c.start, c.end));
+}
+
+/// Where the original offset `at` (outside every applied change) lies in the output.
+fn output_offset(changes: &[Change], at: usize) -> usize {
+    let mut delta: isize = 0;
+    for c in changes.iter().filter(|c| c.applied) {
+        if c.end <= at {
+            delta += c.after.len() as isize - (c.end - c.start) as isize;
+        } else if c.start <= at && at < c.end {
+            return c.out_start;
+        }
+    }
+    at.saturating_add_signed(delta)
 }
 
 /// Chooses passes and configuration for a [`Pipeline`].

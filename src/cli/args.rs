@@ -15,6 +15,10 @@ pub struct Cli {
 pub enum Command {
     /// Clean text files (or stdin) and write the cleaned text.
     Clean(CleanArgs),
+    /// Score OCR output against ground truth (files, or a JSONL corpus cleaned on the fly).
+    Eval(super::eval::EvalArgs),
+    /// Learn a confusion table from OCR output aligned with ground truth.
+    Learn(super::learn::LearnArgs),
 }
 
 #[derive(Debug, Args)]
@@ -46,6 +50,113 @@ pub struct CleanArgs {
     /// How paragraphs are separated in the output.
     #[arg(long, value_enum, default_value_t = ParagraphSep::Line)]
     pub paragraph_sep: ParagraphSep,
+
+    /// The encoding of the input: `auto` (detect), or a label such as utf-8, gbk, gb18030,
+    /// big5, utf-16le. Default: UTF-8 if the bytes are valid UTF-8, else detect. A BOM wins.
+    #[arg(long, value_name = "auto|LABEL")]
+    pub encoding: Option<String>,
+
+    /// Traditional/Simplified conversion with an OpenCC configuration.
+    #[arg(long, value_enum, value_name = "CONVERSION", default_value_t = ScriptArg::Off)]
+    pub script: ScriptArg,
+
+    /// Keep page furniture (running headers, page numbers, continuation markers) in the text;
+    /// it is only tagged in the changes file as suggestions.
+    #[arg(long)]
+    pub keep_furniture: bool,
+
+    /// The format of the input files: OCR engine output with coordinates is laid out as text
+    /// (reading order, paragraphs, headers and footers from the boxes) before cleaning.
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = InputFormat::Text)]
+    pub input_format: InputFormat,
+
+    #[command(flatten)]
+    pub stream: StreamArgs,
+
+    #[command(flatten)]
+    pub report: super::report::ReportArgs,
+
+    #[command(flatten)]
+    pub typo: TypoArgs,
+}
+
+/// Options of the typo corrector.
+#[derive(Debug, Args)]
+pub struct TypoArgs {
+    /// A user lexicon layered over the embedded one: lines `word [frequency [tag]]`.
+    #[arg(long, value_name = "FILE")]
+    pub lexicon: Option<PathBuf>,
+
+    /// Protected terms, one per line: never corrected.
+    #[arg(long, value_name = "FILE")]
+    pub protect: Option<PathBuf>,
+
+    /// Confidence (0..1) from which a typo correction is applied; below, it is suggested.
+    #[arg(long, value_name = "X")]
+    pub typo_threshold: Option<f32>,
+
+    /// An extra confusion table (as written by `ocrtidy learn`); may be repeated.
+    #[arg(long, value_name = "FILE")]
+    pub confusions: Vec<PathBuf>,
+}
+
+/// Options of JSON Lines and directory mode.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "JSON Lines and directories")]
+pub struct StreamArgs {
+    /// Read and write JSON Lines: one record per line, only its text field is rewritten.
+    #[arg(long)]
+    pub jsonl: bool,
+
+    /// The field holding the text (JSON Lines).
+    #[arg(long, value_name = "NAME", default_value = "text")]
+    pub field: String,
+
+    /// The field holding the document id, carried into --changes, --errors and --attributes.
+    #[arg(long, value_name = "NAME", default_value = "id")]
+    pub id_field: String,
+
+    /// Consecutive records with the same values of these fields are the pages of one
+    /// document, cleaned together (e.g. `doc_id,engine`).
+    #[arg(long, value_name = "FIELD,...", value_delimiter = ',')]
+    pub group_by: Vec<String>,
+
+    /// Write a JSON record {file, line, id, reason} for every line passed through unchanged
+    /// because it could not be cleaned.
+    #[arg(long, value_name = "FILE")]
+    pub errors: Option<PathBuf>,
+
+    /// Write dolma-style attributes, one line per output line:
+    /// {"id", "attributes": {"ocrtidy__changes": [[start, end, score], ...]}} (code points of the
+    /// cleaned text).
+    #[arg(long, value_name = "FILE")]
+    pub attributes: Option<PathBuf>,
+
+    /// Lines longer than this many bytes are passed through unchanged (and reported).
+    #[arg(long, value_name = "BYTES", default_value_t = 64 << 20)]
+    pub max_doc_bytes: usize,
+
+    /// Worker threads (default: all cores).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// No progress bar and no per-line warnings on standard error.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// `--script`: OpenCC configuration names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScriptArg {
+    T2s,
+    S2t,
+    S2tw,
+    Tw2s,
+    S2hk,
+    Hk2s,
+    T2tw,
+    /// No conversion (the default).
+    Off,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -54,4 +165,43 @@ pub enum ParagraphSep {
     Line,
     /// A blank line between paragraphs.
     Blank,
+}
+
+/// `--input-format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InputFormat {
+    /// Detect from the content (XML, JSON and TSV kinds; anything else is text).
+    Auto,
+    /// Plain text.
+    Text,
+    /// hOCR (Tesseract, Kraken).
+    Hocr,
+    /// ALTO XML.
+    Alto,
+    /// PAGE XML.
+    Page,
+    /// Tesseract TSV.
+    TesseractTsv,
+    /// PaddleOCR 2.x/3.x JSON.
+    #[value(name = "paddleocr-json")]
+    PaddleOcrJson,
+    /// RapidOCR JSON.
+    #[value(name = "rapidocr-json")]
+    RapidOcrJson,
+}
+
+impl InputFormat {
+    pub fn format(self) -> ocrtidy_formats::Format {
+        use ocrtidy_formats::Format;
+        match self {
+            InputFormat::Auto => Format::Auto,
+            InputFormat::Text => Format::Text,
+            InputFormat::Hocr => Format::Hocr,
+            InputFormat::Alto => Format::Alto,
+            InputFormat::Page => Format::Page,
+            InputFormat::TesseractTsv => Format::TesseractTsv,
+            InputFormat::PaddleOcrJson => Format::PaddleOcrJson,
+            InputFormat::RapidOcrJson => Format::RapidOcrJson,
+        }
+    }
 }

@@ -5,10 +5,13 @@ use std::io::{IsTerminal, Write};
 use anyhow::{Context as _, Result};
 use serde::Serialize;
 
-use ocrtidy::{available_passes, Change, Config, ParagraphSeparator, PassId, Pipeline};
+use ocrtidy::{
+    available_passes, Change, Config, DecodeOptions, EncodingChoice, ParagraphSeparator, PassId,
+    Pipeline, ScriptConversion,
+};
 
-use super::args::{CleanArgs, ParagraphSep};
-use super::io::{create_file, decode_utf8, open_output, Source};
+use super::args::{CleanArgs, ParagraphSep, ScriptArg};
+use super::io::{create_file, decode_input, open_output, Source};
 
 pub fn run(args: CleanArgs) -> Result<i32> {
     if args.list_passes {
@@ -19,6 +22,7 @@ pub fn run(args: CleanArgs) -> Result<i32> {
         return Ok(0);
     }
     let pipeline = build_pipeline(&args)?;
+    let decode_options = decode_options(&args)?;
 
     let mut sources: Vec<Source> = args.inputs.iter().map(|p| Source::from_arg(p)).collect();
     if sources.is_empty() {
@@ -27,23 +31,41 @@ pub fn run(args: CleanArgs) -> Result<i32> {
         }
         sources.push(Source::Stdin);
     }
+    if let [Source::File(dir)] = sources.as_slice() {
+        if dir.is_dir() {
+            return super::dir::run(&args, &pipeline, dir);
+        }
+    }
+    if args.stream.jsonl {
+        return super::jsonl::run(&args, &pipeline, &sources);
+    }
 
     let mut out = open_output(args.output.as_deref())?;
+    let to_stdout = args.output.as_deref().is_none_or(|p| p.as_os_str() == "-");
+    let mut reports = super::report::Reports::new(&args.report, to_stdout)?;
     let mut changes_out = match &args.changes {
         Some(p) => Some(create_file(p, "changes")?),
         None => None,
     };
     for (i, source) in sources.iter().enumerate() {
         let bytes = source.read_bytes()?;
-        let text = decode_utf8(source, bytes)?;
-        let cleaned = pipeline.clean(&text);
+        let decoded = decode_input(source, &bytes, &decode_options);
+        let converted = convert_input(&args, source, &decoded.text)?;
+        let text = converted
+            .as_ref()
+            .map_or_else(|| decoded.text.clone(), |c| c.text.clone());
+        let mut cleaned = pipeline.clean(&text);
+        if converted.is_none() {
+            ocrtidy::record_invalid_bytes(&mut cleaned, &text, &decoded.report);
+        }
         if i > 0 && !cleaned.text.is_empty() {
             out.write_all(b"\n")?;
         }
-        out.write_all(cleaned.text.as_bytes())
+        let shown = reports.add(&source.name(), &text, &cleaned);
+        out.write_all(shown.as_deref().unwrap_or(&cleaned.text).as_bytes())
             .context("cannot write the cleaned text")?;
         if let Some(w) = changes_out.as_mut() {
-            write_changes(w, &source.name(), &cleaned.changes)
+            write_changes(w, &source.name(), &cleaned.changes, converted.as_ref())
                 .context("cannot write the changes file")?;
         }
     }
@@ -54,6 +76,7 @@ pub fn run(args: CleanArgs) -> Result<i32> {
     if let Some(mut w) = changes_out {
         w.flush().context("cannot write the changes file")?;
     }
+    reports.finish()?;
     Ok(0)
 }
 
@@ -65,12 +88,35 @@ fn parse_passes(names: &[String]) -> Result<Vec<PassId>> {
         .collect()
 }
 
+fn decode_options(args: &CleanArgs) -> Result<DecodeOptions> {
+    let choice = match &args.encoding {
+        Some(label) => EncodingChoice::parse(label).context("in --encoding")?,
+        None => EncodingChoice::Default,
+    };
+    Ok(DecodeOptions::new(choice))
+}
+
 fn build_pipeline(args: &CleanArgs) -> Result<Pipeline> {
     let mut config = Config::default();
+    config.script = match args.script {
+        ScriptArg::T2s => Some(ScriptConversion::T2s),
+        ScriptArg::S2t => Some(ScriptConversion::S2t),
+        ScriptArg::S2tw => Some(ScriptConversion::S2tw),
+        ScriptArg::Tw2s => Some(ScriptConversion::Tw2s),
+        ScriptArg::S2hk => Some(ScriptConversion::S2hk),
+        ScriptArg::Hk2s => Some(ScriptConversion::Hk2s),
+        ScriptArg::T2tw => Some(ScriptConversion::T2tw),
+        ScriptArg::Off => None,
+    };
     config.paragraph_separator = match args.paragraph_sep {
         ParagraphSep::Line => ParagraphSeparator::Line,
         ParagraphSep::Blank => ParagraphSeparator::Blank,
     };
+    config.keep_furniture = args.keep_furniture;
+    config.typo_threshold = args.typo.typo_threshold;
+    config.lexicon_path = args.typo.lexicon.clone();
+    config.protect_path = args.typo.protect.clone();
+    config.confusion_paths = args.typo.confusions.clone();
     let mut builder = Pipeline::builder().config(config);
     if !args.passes.is_empty() {
         builder = builder.only(parse_passes(&args.passes).context("in --passes")?);
@@ -85,11 +131,45 @@ struct ChangeRecord<'a> {
     file: &'a str,
     #[serde(flatten)]
     change: &'a Change,
+    /// The OCR elements (id or index, box, confidence) the changed text came from.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    elements: Vec<&'a ocrtidy_formats::Span>,
 }
 
-fn write_changes(w: &mut impl Write, file: &str, changes: &[Change]) -> Result<()> {
+/// Lays out OCR engine output (`--input-format`) as text; `None` for plain text input.
+fn convert_input(
+    args: &CleanArgs,
+    source: &Source,
+    text: &str,
+) -> Result<Option<ocrtidy_formats::Converted>> {
+    use ocrtidy_formats::{Format, Furniture, LayoutOptions};
+    let format = match args.input_format.format() {
+        Format::Auto => ocrtidy_formats::detect(text).map_err(|e| e.in_file(source.name()))?,
+        f => f,
+    };
+    if format == Format::Text {
+        return Ok(None);
+    }
+    let mut options = LayoutOptions::default();
+    if args.keep_furniture {
+        options.furniture = Furniture::Keep;
+    }
+    let converted = ocrtidy_formats::convert(text, format, &options)
+        .map_err(|e| e.in_file(source.name()))?;
+    Ok(Some(converted))
+}
+
+fn write_changes(
+    w: &mut impl Write,
+    file: &str,
+    changes: &[Change],
+    converted: Option<&ocrtidy_formats::Converted>,
+) -> Result<()> {
     for change in changes {
-        serde_json::to_writer(&mut *w, &ChangeRecord { file, change })?;
+        let elements = converted
+            .map(|c| c.sources(change.start..change.end).collect())
+            .unwrap_or_default();
+        serde_json::to_writer(&mut *w, &ChangeRecord { file, change, elements })?;
         w.write_all(b"\n")?;
     }
     Ok(())

@@ -64,6 +64,30 @@ pub fn decode_utf8(source: &Source, bytes: Vec<u8>) -> Result<String> {
     })
 }
 
+/// Decodes input bytes with `options` (UTF-8, UTF-16 by BOM, legacy Chinese encodings by
+/// detection or label) and warns on standard error when bytes had to be replaced by U+FFFD.
+pub fn decode_input(
+    source: &Source,
+    bytes: &[u8],
+    options: &ocrtidy::DecodeOptions,
+) -> ocrtidy_decode::Decoded {
+    let decoded = ocrtidy_decode::decode(bytes, options);
+    let n = decoded.report.invalid_bytes();
+    if n > 0 {
+        let first = decoded.report.invalid.first().map_or(0, |r| r.input_start);
+        eprintln!(
+            "ocrtidy: warning: {}: {n} invalid byte{} replaced by U+FFFD in {} sequence{} \
+             (decoded as {}; first at byte {first})",
+            source.name(),
+            if n == 1 { "" } else { "s" },
+            decoded.report.invalid.len(),
+            if decoded.report.invalid.len() == 1 { "" } else { "s" },
+            decoded.report.encoding,
+        );
+    }
+    decoded
+}
+
 /// Opens the destination for the cleaned text: a file, or standard output.
 pub fn open_output(path: Option<&Path>) -> Result<Box<dyn Write>> {
     Ok(match path {

@@ -5,7 +5,12 @@
 
 mod args;
 mod clean;
+mod dir;
+mod eval;
 mod io;
+mod jsonl;
+mod learn;
+mod report;
 
 use std::io::Write;
 
@@ -25,6 +30,8 @@ pub fn main() -> i32 {
     };
     let result = match cli.command {
         Command::Clean(args) => clean::run(args),
+        Command::Eval(args) => eval::run(args),
+        Command::Learn(args) => learn::run(args),
     };
     match result {
         Ok(code) => code,

@@ -6,6 +6,9 @@ use std::fmt;
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 #[non_exhaustive]
 pub enum PassId {
+    /// Input decoding (not a text pass): records the byte runs that could not be decoded and
+    /// were replaced by U+FFFD (`Pipeline::clean_bytes`).
+    Decode,
     /// Remove NUL and other control characters (keeps `\t`, `\n`, `\r`, `\f`).
     ControlChars,
     /// CRLF and lone CR become LF; form feeds stay as page separators.
@@ -45,6 +48,7 @@ pub enum PassId {
 impl PassId {
     /// Every pass id, in pipeline order.
     pub const ALL: &'static [PassId] = &[
+        PassId::Decode,
         PassId::ControlChars,
         PassId::Newlines,
         PassId::UnicodeForms,
@@ -67,6 +71,7 @@ impl PassId {
     /// The stable kebab-case name.
     pub fn name(self) -> &'static str {
         match self {
+            PassId::Decode => "decode",
             PassId::ControlChars => "control-chars",
             PassId::Newlines => "newlines",
             PassId::UnicodeForms => "unicode-forms",

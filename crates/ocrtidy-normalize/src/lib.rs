@@ -3,12 +3,27 @@
 //! One pass per module; each reads text and pushes edits, nothing else.
 
 mod blank_lines;
+mod cjk_punct;
+mod cjk_spacing;
+mod control_chars;
+mod mixed_script;
 mod newlines;
+pub mod script;
+mod script_convert;
 mod trailing_space;
+mod unicode_forms;
+mod width;
 
 pub use blank_lines::{BlankLines, ParagraphSeparator};
+pub use cjk_punct::CjkPunct;
+pub use cjk_spacing::CjkSpacing;
+pub use control_chars::ControlChars;
+pub use mixed_script::MixedScript;
 pub use newlines::Newlines;
+pub use script_convert::{ScriptConversion, ScriptConvert, ScriptConvertError};
 pub use trailing_space::TrailingSpace;
+pub use unicode_forms::UnicodeForms;
+pub use width::Width;
 
 /// Horizontal whitespace as OCR engines emit it: space, tab, no-break space, ideographic space.
 pub fn is_horizontal_space(c: char) -> bool {

@@ -1,0 +1,28 @@
+//! OCR evaluation metrics for ocrtidy, defined as OCR evaluation tools (dinglehopper,
+//! ocrevalUAtion) and the corpus scorer `score.py` define them:
+//!
+//! - **CER_raw**: Levenshtein distance / ground-truth length, on extended grapheme clusters
+//!   after NFC by default ([`Unit::Grapheme`]) or on code points ([`Unit::CodePoint`]).
+//! - **CER_content**: the same with all whitespace removed from both texts.
+//! - **WER**: word-level Levenshtein distance / ground-truth words (words split at whitespace).
+//! - **LB P/R/F1**: paragraph-break precision, recall and F1 (see [`metrics::score`]).
+//! - **furniture_leak**: the fraction of page-furniture items (headers, footers, page numbers)
+//!   still present in the prediction.
+//!
+//! All rates are micro-averaged: [`Counts`] are summed over records and divided at the end.
+//! Alignment runs in linear memory for long texts ([`align`]).
+//!
+//! ```
+//! use ocrtidy_eval::{score, Unit};
+//! let c = score("第一段\n第二\n段", "第一段\n第二段", &[], Unit::Grapheme);
+//! assert_eq!((c.ed_raw, c.n_raw), (1, 7));
+//! assert_eq!((c.lb_tp, c.lb_pred, c.lb_gt), (1, 2, 1));
+//! let s = c.summary(1);
+//! assert!((s.lb_precision - 0.5).abs() < 1e-12);
+//! ```
+
+pub mod align;
+pub mod fuzz;
+pub mod metrics;
+
+pub use metrics::{furniture_counts, score, Counts, Summary, Unit};

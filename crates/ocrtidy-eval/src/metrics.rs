@@ -1,0 +1,328 @@
+//! The metrics of one (prediction, ground truth) pair and their micro-averaged summary.
+
+use std::collections::HashMap;
+use std::ops::AddAssign;
+
+use serde::Serialize;
+use unicode_normalization::UnicodeNormalization;
+use unicode_segmentation::UnicodeSegmentation;
+
+use crate::align::{align, distance, Op};
+use crate::fuzz::{partial_ratio, ratio};
+
+/// What a "character" is for CER and the paragraph-break alignment.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Unit {
+    /// Extended grapheme clusters after NFC (as dinglehopper and ocrevalUAtion count).
+    #[default]
+    Grapheme,
+    /// Unicode code points of the text as given (as `score.py` counts with Python's `len`).
+    CodePoint,
+}
+
+/// Raw counts of one record or a sum over records. Summing counts and dividing at the end is
+/// micro-averaging, as `score.py` does.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    /// Edit distance on the texts as they are, and the length of the ground truth.
+    pub ed_raw: usize,
+    pub n_raw: usize,
+    /// The same with all whitespace removed from both texts.
+    pub ed_content: usize,
+    pub n_content: usize,
+    /// Word edit distance (words split at whitespace) and the number of ground-truth words.
+    pub ed_words: usize,
+    pub n_words: usize,
+    /// Paragraph boundaries: matched, in the prediction, in the ground truth.
+    pub lb_tp: usize,
+    pub lb_pred: usize,
+    pub lb_gt: usize,
+    /// Ground-truth furniture items still present in the prediction, and their number.
+    pub furn_leaked: usize,
+    pub furn_total: usize,
+}
+
+impl AddAssign for Counts {
+    fn add_assign(&mut self, o: Counts) {
+        self.ed_raw += o.ed_raw;
+        self.n_raw += o.n_raw;
+        self.ed_content += o.ed_content;
+        self.n_content += o.n_content;
+        self.ed_words += o.ed_words;
+        self.n_words += o.n_words;
+        self.lb_tp += o.lb_tp;
+        self.lb_pred += o.lb_pred;
+        self.lb_gt += o.lb_gt;
+        self.furn_leaked += o.furn_leaked;
+        self.furn_total += o.furn_total;
+    }
+}
+
+/// Micro-averaged rates of a group of records. A rate with an empty denominator is 0.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct Summary {
+    pub records: usize,
+    pub gt_chars: usize,
+    #[serde(rename = "CER_raw")]
+    pub cer_raw: f64,
+    #[serde(rename = "CER_content")]
+    pub cer_content: f64,
+    #[serde(rename = "WER")]
+    pub wer: f64,
+    pub lb_precision: f64,
+    pub lb_recall: f64,
+    pub lb_f1: f64,
+    pub furniture_leak: f64,
+}
+
+fn rate(num: usize, den: usize) -> f64 {
+    if den == 0 {
+        0.0
+    } else {
+        num as f64 / den as f64
+    }
+}
+
+impl Counts {
+    /// The rates of these counts, summed over `records` records.
+    pub fn summary(&self, records: usize) -> Summary {
+        let p = rate(self.lb_tp, self.lb_pred);
+        let r = rate(self.lb_tp, self.lb_gt);
+        let f = if p + r > 0.0 {
+            2.0 * p * r / (p + r)
+        } else {
+            0.0
+        };
+        Summary {
+            records,
+            gt_chars: self.n_raw,
+            cer_raw: rate(self.ed_raw, self.n_raw),
+            cer_content: rate(self.ed_content, self.n_content),
+            wer: rate(self.ed_words, self.n_words),
+            lb_precision: p,
+            lb_recall: r,
+            lb_f1: f,
+            furniture_leak: rate(self.furn_leaked, self.furn_total),
+        }
+    }
+}
+
+/// Whitespace as Python's `str.isspace` (and the `\s` of its regular expressions) defines it.
+pub fn is_space(c: char) -> bool {
+    c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
+}
+
+/// Text cut into units and mapped to integer symbols (equal units get equal symbols).
+struct Units {
+    syms: Vec<u32>,
+    /// Per unit: true when it is whitespace, and when it holds a `\n`.
+    space: Vec<bool>,
+    newline: Vec<bool>,
+}
+
+#[derive(Default)]
+struct Interner(HashMap<String, u32>);
+
+impl Interner {
+    fn symbol(&mut self, s: &str) -> u32 {
+        let mut it = s.chars();
+        if let (Some(c), None) = (it.next(), it.next()) {
+            return c as u32;
+        }
+        let next = 0x11_0000 + self.0.len() as u32;
+        *self.0.entry(s.to_string()).or_insert(next)
+    }
+}
+
+fn units(text: &str, unit: Unit, interner: &mut Interner) -> Units {
+    let mut u = Units {
+        syms: Vec::new(),
+        space: Vec::new(),
+        newline: Vec::new(),
+    };
+    let mut push = |s: &str, sym: u32| {
+        u.syms.push(sym);
+        u.space.push(s.chars().all(is_space));
+        u.newline.push(s.contains('\n'));
+    };
+    match unit {
+        Unit::CodePoint => {
+            let mut buf = [0u8; 4];
+            for c in text.chars() {
+                push(c.encode_utf8(&mut buf), c as u32);
+            }
+        }
+        Unit::Grapheme => {
+            let nfc: String = text.nfc().collect();
+            for g in nfc.graphemes(true) {
+                let sym = interner.symbol(g);
+                push(g, sym);
+            }
+        }
+    }
+    u
+}
+
+/// Scores one prediction against its ground truth and furniture items.
+pub fn score(pred: &str, gt: &str, furniture: &[String], unit: Unit) -> Counts {
+    let mut interner = Interner::default();
+    let p = units(pred, unit, &mut interner);
+    let g = units(gt, unit, &mut interner);
+    let mut c = Counts {
+        ed_raw: distance(&p.syms, &g.syms),
+        n_raw: g.syms.len(),
+        ..Counts::default()
+    };
+    let strip = |u: &Units| -> Vec<u32> {
+        u.syms
+            .iter()
+            .zip(&u.space)
+            .filter(|(_, &sp)| !sp)
+            .map(|(&s, _)| s)
+            .collect()
+    };
+    let (pc, gc) = (strip(&p), strip(&g));
+    c.ed_content = distance(&pc, &gc);
+    c.n_content = gc.len();
+    let mut words = Interner::default();
+    let pw: Vec<u32> = pred
+        .split(is_space)
+        .filter(|w| !w.is_empty())
+        .map(|w| words.word(w))
+        .collect();
+    let gw: Vec<u32> = gt
+        .split(is_space)
+        .filter(|w| !w.is_empty())
+        .map(|w| words.word(w))
+        .collect();
+    c.ed_words = distance(&pw, &gw);
+    c.n_words = gw.len();
+    (c.lb_tp, c.lb_pred, c.lb_gt) = breaks(&p, &g);
+    (c.furn_leaked, c.furn_total) = furniture_counts(pred, furniture);
+    c
+}
+
+impl Interner {
+    fn word(&mut self, w: &str) -> u32 {
+        let next = self.0.len() as u32;
+        *self.0.entry(w.to_string()).or_insert(next)
+    }
+}
+
+/// Paragraph-boundary matching of `score.py`: every `\n` of the ground truth is a boundary;
+/// every maximal whitespace run of the prediction holding a `\n` is one. A prediction boundary
+/// is correct when one of its units is aligned to a ground-truth `\n`, or is an extra unit
+/// inserted right before or after one; each ground-truth boundary matches once.
+fn breaks(p: &Units, g: &Units) -> (usize, usize, usize) {
+    let n_gt = g.newline.iter().filter(|&&b| b).count();
+    let mut runs = Vec::new();
+    let mut i = 0;
+    while i < p.syms.len() {
+        if p.space[i] {
+            let start = i;
+            while i < p.syms.len() && p.space[i] {
+                i += 1;
+            }
+            if p.newline[start..i].iter().any(|&b| b) {
+                runs.push((start, i));
+            }
+        } else {
+            i += 1;
+        }
+    }
+    if runs.is_empty() {
+        return (0, 0, n_gt);
+    }
+    if n_gt == 0 {
+        return (0, runs.len(), 0);
+    }
+    // Per prediction unit: Ok(gt index) when aligned, Err(gt position) when inserted there.
+    let mut aligned: Vec<Result<usize, usize>> = Vec::with_capacity(p.syms.len());
+    let mut j = 0;
+    for op in align(&p.syms, &g.syms) {
+        match op {
+            Op::Equal | Op::Replace => {
+                aligned.push(Ok(j));
+                j += 1;
+            }
+            Op::Delete => aligned.push(Err(j)),
+            Op::Insert => j += 1,
+        }
+    }
+    let mut used = vec![false; g.syms.len()];
+    let mut tp = 0;
+    let n_runs = runs.len();
+    for (a, b) in runs {
+        let mut cands: Vec<usize> = Vec::new();
+        for al in &aligned[a..b] {
+            match *al {
+                Ok(gi) => cands.push(gi),
+                Err(gj) => {
+                    if gj > 0 {
+                        cands.push(gj - 1);
+                    }
+                    cands.push(gj);
+                }
+            }
+        }
+        if let Some(&gi) = cands
+            .iter()
+            .find(|&&gi| gi < g.syms.len() && g.newline[gi] && !used[gi])
+        {
+            used[gi] = true;
+            tp += 1;
+        }
+    }
+    (tp, n_runs, n_gt)
+}
+
+const DASHES: &str = "—–―‒-－一ー_~〜";
+
+/// NFKC, whitespace removed, dashes (and the look-alike `一`) unified to `-`.
+fn norm_furn(s: &str) -> Vec<char> {
+    s.nfkc()
+        .filter(|c| !is_space(*c))
+        .map(|c| if DASHES.contains(c) { '-' } else { c })
+        .collect()
+}
+
+/// Letters, digits and CJK ideographs only (after dropping `一`).
+fn core(s: &[char]) -> Vec<char> {
+    s.iter()
+        .copied()
+        .filter(|&c| c != '一')
+        .filter(|&c| c.is_ascii_alphanumeric() || ('\u{3400}'..='\u{9fff}').contains(&c))
+        .collect()
+}
+
+/// Furniture leak of `score.py`: an item leaks when some line of the prediction matches it
+/// with `ratio >= 80`, or has the same letters, digits and ideographs, or (items of 5+
+/// characters) contains it with `partial_ratio >= 80` while being at least 80 % as long.
+pub fn furniture_counts(pred: &str, furniture: &[String]) -> (usize, usize) {
+    const THRESHOLD: f64 = 80.0;
+    let lines: Vec<Vec<char>> = pred
+        .split('\n')
+        .map(norm_furn)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let cores: Vec<Vec<char>> = lines.iter().map(|l| core(l)).collect();
+    let mut leaked = 0;
+    let mut total = 0;
+    for item in furniture {
+        let f = norm_furn(item);
+        if f.is_empty() {
+            continue;
+        }
+        total += 1;
+        let fc = core(&f);
+        let hit = lines.iter().zip(&cores).any(|(l, lc)| {
+            ratio(&f, l) >= THRESHOLD
+                || (!fc.is_empty() && fc == *lc)
+                || (f.len() >= 5
+                    && l.len() as f64 >= f.len() as f64 * 0.8
+                    && partial_ratio(&f, l) >= THRESHOLD)
+        });
+        leaked += usize::from(hit);
+    }
+    (leaked, total)
+}

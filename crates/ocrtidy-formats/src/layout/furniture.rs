@@ -1,0 +1,78 @@
+//! Running headers and footers from their position: the top (bottom) row of a page is a
+//! header (footer) when it holds at most four items, lies in the top (bottom) fifth of the
+//! page, and is set apart from the rest by a gap of at least 1.5 times the usual line pitch.
+
+use super::columns::line_height;
+use super::stats::median;
+use super::{Role, VLine};
+use crate::model::BBox;
+
+/// The usual distance between the centres of a line and the next line below it that it
+/// overlaps horizontally.
+pub(crate) fn pitch(lines: &[VLine], h: f32) -> Option<f32> {
+    let mut d = Vec::new();
+    for a in lines {
+        let a = a.b();
+        let mut best: Option<f32> = None;
+        for b in lines {
+            let b = b.b();
+            let dy = b.cy() - a.cy();
+            let xo = a.x1.min(b.x1) - a.x0.max(b.x0);
+            if dy > 0.5 * h && xo > 0.3 * a.width().min(b.width()) {
+                best = Some(best.map_or(dy, |m: f32| m.min(dy)));
+            }
+        }
+        if let Some(x) = best {
+            d.push(x);
+        }
+    }
+    median(&d)
+}
+
+/// Tags header and footer lines with their role.
+pub(crate) fn tag(lines: &mut [VLine], page: Option<BBox>) {
+    if lines.len() < 6 {
+        return;
+    }
+    let h = line_height(lines);
+    let Some(p) = pitch(lines, h) else { return };
+    let Some(ext) = BBox::union_all(lines.iter().filter_map(|l| l.bbox.as_ref())) else {
+        return;
+    };
+    let page = page.filter(|pg| pg.height() > 0.0).unwrap_or(ext);
+    let cys: Vec<f32> = lines.iter().map(|l| l.b().cy()).collect();
+
+    // Header: the top row.
+    let top = cys.iter().copied().fold(f32::INFINITY, f32::min);
+    let row: Vec<usize> = (0..lines.len()).filter(|&i| cys[i] <= top + 0.6 * h).collect();
+    let row_bottom = row.iter().map(|&i| cys[i]).fold(f32::NEG_INFINITY, f32::max);
+    let next = (0..lines.len())
+        .filter(|i| !row.contains(i))
+        .map(|i| cys[i])
+        .fold(f32::INFINITY, f32::min);
+    if row.len() <= 4 && next - row_bottom >= 1.5 * p && row_bottom <= page.y0 + 0.2 * page.height() {
+        for &i in &row {
+            lines[i].role = Role::Header;
+        }
+    }
+
+    // Footer: the bottom row.
+    let bottom = cys.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let row: Vec<usize> = (0..lines.len())
+        .filter(|&i| cys[i] >= bottom - 0.6 * h && lines[i].role == Role::Body)
+        .collect();
+    let row_top = row.iter().map(|&i| cys[i]).fold(f32::INFINITY, f32::min);
+    let prev = (0..lines.len())
+        .filter(|i| !row.contains(i))
+        .map(|i| cys[i])
+        .fold(f32::NEG_INFINITY, f32::max);
+    if !row.is_empty()
+        && row.len() <= 4
+        && row_top - prev >= 1.5 * p
+        && row_top >= page.y1 - 0.2 * page.height()
+    {
+        for &i in &row {
+            lines[i].role = Role::Footer;
+        }
+    }
+}

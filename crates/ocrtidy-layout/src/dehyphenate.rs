@@ -1,0 +1,135 @@
+use std::collections::HashMap;
+
+use ocrtidy_core::{Candidate, EditSink, Pass, PassId, PassInput};
+
+use crate::page::{self, Line};
+
+/// Joins Latin words hyphenated across a line break: `infor-\nmation` → `information`, and
+/// keeps real hyphens: `well-\nknown` → `well-known`.
+///
+/// A break qualifies when a line ends with a letter and a hyphen and the next line of the same
+/// page (blank lines between are allowed) starts with a lower-case letter. The decision uses the
+/// document's own word forms first: the joined form written elsewhere (`information`) removes
+/// the hyphen, the hyphenated form written elsewhere on one line (`well-known`) keeps it.
+/// Without such evidence the hyphen is kept when the first part is a common compound element
+/// (`well`, `self`, `non`, `multi`, …, a small list written for this crate) and removed
+/// otherwise; both decisions record the alternative as a rejected candidate.
+///
+/// The break itself is removed in both cases, so the line-join pass sees one line.
+///
+/// Rules: `dehyphenate`, `hyphen-kept`.
+#[derive(Debug, Default, Clone)]
+pub struct Dehyphenate;
+
+/// First elements of English compounds that are usually written with a hyphen. Written for
+/// ocrtidy (same licence as the crate); deliberately small.
+const COMPOUND_HEADS: &[&str] = &[
+    "all", "anti", "best", "built", "co", "command", "cross", "data", "down", "end", "ever",
+    "ex", "far", "first", "free", "full", "half", "high", "ill", "long", "low", "many", "mid",
+    "much", "multi", "near", "non", "off", "old", "on", "one", "open", "out", "over", "part",
+    "post", "pre", "quasi", "read", "ready", "real", "run", "second", "self", "semi", "short",
+    "so", "state", "sub", "third", "three", "time", "two", "under", "up", "user", "well", "wide",
+    "world", "write",
+];
+
+impl Pass for Dehyphenate {
+    fn id(&self) -> PassId {
+        PassId::Dehyphenate
+    }
+
+    fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
+        let text = input.text;
+        let lines = page::lines(text);
+        let mut forms: Option<HashMap<String, usize>> = None;
+        let mut prev: Option<&Line> = None;
+        for line in &lines {
+            if line.is_blank() {
+                continue;
+            }
+            if let Some(a) = prev.filter(|a| a.page == line.page) {
+                if let Some((hyphen, left, right)) = hyphenated(text, a, line) {
+                    let forms = forms.get_or_insert_with(|| word_forms(text));
+                    decide(sink, forms, hyphen, line.content.start, &left, &right);
+                }
+            }
+            prev = Some(line);
+        }
+    }
+}
+
+/// If `a` ends with `letters-` and `b` starts with lower-case letters: the hyphen's offset and
+/// the two parts.
+fn hyphenated(text: &str, a: &Line, b: &Line) -> Option<(usize, String, String)> {
+    let a_text = a.text(text);
+    let stem = a_text.strip_suffix('-')?;
+    let left: String = {
+        let rev: Vec<char> = stem
+            .chars()
+            .rev()
+            .take_while(|c| c.is_alphabetic() && !crate::page::is_wide(*c))
+            .collect();
+        rev.into_iter().rev().collect()
+    };
+    if left.is_empty() {
+        return None;
+    }
+    let right: String = b
+        .text(text)
+        .chars()
+        .take_while(|c| c.is_alphabetic() && !crate::page::is_wide(*c))
+        .collect();
+    if !right.chars().next()?.is_lowercase() {
+        return None;
+    }
+    Some((a.content.end - 1, left, right))
+}
+
+fn decide(
+    sink: &mut EditSink<'_>,
+    forms: &HashMap<String, usize>,
+    hyphen: usize,
+    next_start: usize,
+    left: &str,
+    right: &str,
+) {
+    let joined = format!("{left}{right}").to_lowercase();
+    let compound = format!("{left}-{right}").to_lowercase();
+    let n_joined = forms.get(&joined).copied().unwrap_or(0);
+    let n_compound = forms.get(&compound).copied().unwrap_or(0);
+    let keep = if n_joined != n_compound {
+        n_compound > n_joined
+    } else {
+        COMPOUND_HEADS.contains(&left.to_lowercase().as_str())
+    };
+    let confidence = if n_joined != n_compound { 0.95 } else { 0.7 };
+    if keep {
+        let _ = sink.replace_with_alternatives(
+            hyphen + 1..next_start,
+            "",
+            "hyphen-kept",
+            confidence,
+            vec![Candidate::new(format!("{left}{right}"), 1.0 - confidence)],
+        );
+    } else {
+        let _ = sink.replace_with_alternatives(
+            hyphen..next_start,
+            "",
+            "dehyphenate",
+            confidence,
+            vec![Candidate::new(format!("{left}-{right}"), 1.0 - confidence)],
+        );
+    }
+}
+
+/// Lower-cased word forms of the text (hyphenated compounds included) with their counts.
+fn word_forms(text: &str) -> HashMap<String, usize> {
+    let mut forms = HashMap::new();
+    let is_word = |c: char| (c.is_alphabetic() && !crate::page::is_wide(c)) || c == '-';
+    for w in text.split(|c: char| !is_word(c)) {
+        let w = w.trim_matches('-');
+        if w.chars().count() >= 2 {
+            *forms.entry(w.to_lowercase()).or_insert(0) += 1;
+        }
+    }
+    forms
+}

@@ -1,0 +1,166 @@
+//! The line and page model shared by the layout passes.
+//!
+//! A text is cut into lines at `\n` and `\f`; a form feed also starts a new page. A line's
+//! `content` range excludes its leading indentation and trailing whitespace, so the gap between
+//! two lines' contents is exactly the break that a join replaces.
+
+use std::ops::Range;
+
+/// One line of the text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Line {
+    /// The whole line, without its terminator.
+    pub range: Range<usize>,
+    /// The line without leading and trailing horizontal whitespace (empty for a blank line,
+    /// then positioned at the line start).
+    pub content: Range<usize>,
+    /// The page the line is on (0-based; a form feed starts the next page).
+    pub page: usize,
+}
+
+impl Line {
+    pub fn is_blank(&self) -> bool {
+        self.content.is_empty()
+    }
+
+    /// The line's text without indentation and trailing whitespace.
+    pub fn text<'a>(&self, text: &'a str) -> &'a str {
+        &text[self.content.clone()]
+    }
+
+    /// True when the line starts with horizontal whitespace before its content.
+    pub fn indented(&self) -> bool {
+        !self.is_blank() && self.content.start > self.range.start
+    }
+}
+
+/// Horizontal whitespace as OCR engines emit it (and a stray carriage return).
+pub fn is_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\u{a0}' | '\u{3000}' | '\r')
+}
+
+/// Cuts `text` into lines. Every `\n` and `\f` ends a line; the text after the last terminator
+/// is a line too (possibly empty).
+pub fn lines(text: &str) -> Vec<Line> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut page = 0;
+    for (i, c) in text.char_indices() {
+        if c == '\n' || c == '\u{c}' {
+            out.push(make_line(text, start, i, page));
+            if c == '\u{c}' {
+                page += 1;
+            }
+            start = i + c.len_utf8();
+        }
+    }
+    out.push(make_line(text, start, text.len(), page));
+    out
+}
+
+fn make_line(text: &str, start: usize, end: usize, page: usize) -> Line {
+    let s = &text[start..end];
+    let lead = s.len() - s.trim_start_matches(is_space).len();
+    let trail = s.len() - s.trim_end_matches(is_space).len();
+    let content = if lead == s.len() {
+        start..start
+    } else {
+        start + lead..end - trail
+    };
+    Line {
+        range: start..end,
+        content,
+        page,
+    }
+}
+
+/// The lines of `lines` grouped by page: index ranges into `lines`.
+pub fn pages(lines: &[Line]) -> Vec<Range<usize>> {
+    let mut out: Vec<Range<usize>> = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        match out.last_mut() {
+            Some(r) if lines[r.start].page == l.page => r.end = i + 1,
+            _ => out.push(i..i + 1),
+        }
+    }
+    out
+}
+
+/// True for characters that a CJK font sets on a full em: ideographs, kana, hangul, CJK and
+/// full-width punctuation.
+pub fn is_wide(c: char) -> bool {
+    matches!(c as u32,
+        0x1100..=0x115F
+        | 0x2E80..=0x303E
+        | 0x3041..=0x33FF
+        | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF
+        | 0xA000..=0xA4CF
+        | 0xAC00..=0xD7A3
+        | 0xF900..=0xFAFF
+        | 0xFE30..=0xFE4F
+        | 0xFF00..=0xFF60
+        | 0xFFE0..=0xFFE6
+        | 0x20000..=0x3FFFD)
+}
+
+/// The printed width of a line in half-em units: a wide character counts 2, any other
+/// character 1, and a run of spaces 1 (OCR engines vary in how many spaces they emit).
+pub fn width(s: &str) -> usize {
+    let mut w = 0;
+    let mut in_space = false;
+    for c in s.trim_matches(is_space).chars() {
+        if is_space(c) {
+            if !in_space {
+                w += 1;
+            }
+            in_space = true;
+            continue;
+        }
+        in_space = false;
+        w += if is_wide(c) { 2 } else { 1 };
+    }
+    w
+}
+
+/// The number of non-space characters.
+pub fn visible_chars(s: &str) -> usize {
+    s.chars().filter(|c| !c.is_whitespace()).count()
+}
+
+/// The typical full line width of a block of lines: the upper quartile of the widths, which
+/// ignores the short last lines of paragraphs and the odd overlong merged line.
+pub fn full_width(widths: &[usize]) -> usize {
+    if widths.is_empty() {
+        return 0;
+    }
+    let mut w = widths.to_vec();
+    w.sort_unstable();
+    w[(w.len() * 3 / 4).min(w.len() - 1)]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_and_pages() {
+        let t = "  甲乙\n\n丙 \u{c}丁";
+        let ls = lines(t);
+        assert_eq!(ls.len(), 4);
+        assert_eq!(ls[0].text(t), "甲乙");
+        assert!(ls[0].indented());
+        assert!(ls[1].is_blank());
+        assert_eq!(ls[2].text(t), "丙");
+        assert_eq!(ls[3].page, 1);
+        assert_eq!(pages(&ls), vec![0..3, 3..4]);
+    }
+
+    #[test]
+    fn widths() {
+        assert_eq!(width("中文"), 4);
+        assert_eq!(width("ab  c"), 4);
+        assert_eq!(width("使用 apt 命令"), 13);
+        assert_eq!(full_width(&[10, 40, 40, 40, 38]), 40);
+    }
+}

@@ -1,0 +1,159 @@
+use ocrtidy_core::{Candidate, EditSink, Pass, PassId, PassInput};
+use ocrtidy_lexicon::Lexicon;
+
+use crate::line_join::{is_final, INNER_PUNCT, STANDALONE_WIDTH};
+use crate::page::{self, is_wide, width, Line};
+
+/// Rejoins a paragraph that ends mid-sentence with the block further down the same page that
+/// continues it, as columns and inserted blocks put them apart (`…反映新时代国家安全` … several
+/// paragraphs later … `事业取得的重大成就，…`).
+///
+/// It runs after line joins, so every remaining line is a paragraph. A paragraph qualifies when
+/// it does not end a sentence and is not a short standalone line (a headline, a byline).
+/// - A paragraph that cannot start a sentence (it starts with `，`, `、`, `；`, `：`, `。` or a
+///   closing bracket, or with a lower-case Latin word after a paragraph ending in a Latin word)
+///   right after the open one is joined to it.
+/// - The same evidence further down the page, or a frequent dictionary word across the seam
+///   with one of the next three paragraphs (`伴` + `随者` → `伴随`), is recorded as a
+///   suggestion: on the corpus, moving text on this evidence did more harm than good (OCR of
+///   degraded pages starts many garbage lines with punctuation).
+///
+/// Paragraphs are never moved across a page break.
+///
+/// Rules: `split-fragment` (joined), `split-fragment-suggest` (suggestion).
+#[derive(Debug, Clone)]
+pub struct SplitFragments {
+    lexicon: Option<&'static Lexicon>,
+}
+
+impl Default for SplitFragments {
+    fn default() -> Self {
+        SplitFragments::new(Some(Lexicon::embedded()))
+    }
+}
+
+/// A seam word must be at least this frequent in the lexicon to count as evidence.
+const SEAM_MIN_FREQ: u32 = 2000;
+
+impl SplitFragments {
+    /// A pass using `lexicon` for the seam-word evidence (`None`: structural evidence only).
+    pub fn new(lexicon: Option<&'static Lexicon>) -> Self {
+        SplitFragments { lexicon }
+    }
+}
+
+impl Pass for SplitFragments {
+    fn id(&self) -> PassId {
+        PassId::SplitFragments
+    }
+
+    fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
+        let text = input.text;
+        let lines = page::lines(text);
+        for range in page::pages(&lines) {
+            let items: Vec<usize> = range.filter(|&i| !lines[i].is_blank()).collect();
+            self.page(text, &lines, &items, sink);
+        }
+    }
+}
+
+impl SplitFragments {
+    fn page(&self, text: &str, lines: &[Line], items: &[usize], sink: &mut EditSink<'_>) {
+        for i in 0..items.len() {
+            let p = &lines[items[i]];
+            let p_text = p.text(text);
+            if !is_open(p_text) {
+                continue;
+            }
+            if let Some(&next) = items.get(i + 1) {
+                let q = &lines[next];
+                if continues(p_text, q.text(text)) {
+                    let glue = glue(p_text, q.text(text));
+                    let _ = sink.replace(p.content.end..q.content.start, glue, "split-fragment", 0.8);
+                    continue;
+                }
+            }
+            // A fragment further down: propose, never move text on this evidence alone.
+            let later = items.iter().skip(i + 2).map(|&j| &lines[j]);
+            if let Some(q) = later.clone().find(|q| continues(p_text, q.text(text))) {
+                let _ = sink.suggest(
+                    p.content.end..p.content.end,
+                    vec![Candidate::new(format!("{}{}", glue(p_text, q.text(text)), q.text(text)), 0.6)],
+                    "split-fragment-suggest",
+                    0.6,
+                );
+                continue;
+            }
+            self.suggest(text, lines, items, i, sink);
+        }
+    }
+
+    fn suggest(&self, text: &str, lines: &[Line], items: &[usize], i: usize, sink: &mut EditSink<'_>) {
+        let Some(lex) = self.lexicon else {
+            return;
+        };
+        let p = &lines[items[i]];
+        let p_text = p.text(text);
+        for &j in items.iter().skip(i + 2).take(3) {
+            let q_text = lines[j].text(text);
+            if let Some(word) = seam_word(lex, p_text, q_text) {
+                let _ = sink.suggest(
+                    p.content.end..p.content.end,
+                    vec![Candidate::new(q_text, 0.5)],
+                    "split-fragment-suggest",
+                    if word.chars().count() >= 3 { 0.5 } else { 0.3 },
+                );
+                return;
+            }
+        }
+    }
+}
+
+/// A paragraph that ends mid-sentence and is not a short standalone line.
+fn is_open(s: &str) -> bool {
+    match s.chars().last() {
+        Some(c) => {
+            !is_final(c) && !(width(s) <= STANDALONE_WIDTH && !s.contains(INNER_PUNCT))
+        }
+        None => false,
+    }
+}
+
+/// True when `q` cannot start a sentence and so continues `tail`.
+fn continues(tail: &str, q: &str) -> bool {
+    let (Some(t), Some(c)) = (tail.chars().last(), q.chars().next()) else {
+        return false;
+    };
+    if matches!(c, '，' | '、' | '；' | '：' | '。' | '）' | '」' | '』') {
+        return is_wide(t);
+    }
+    t.is_ascii_alphabetic() && c.is_ascii_lowercase() && {
+        let first_word: String = q.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+        first_word.len() >= 2
+    }
+}
+
+fn glue(tail: &str, q: &str) -> &'static str {
+    match (tail.chars().last(), q.chars().next()) {
+        (Some(a), Some(b)) if !is_wide(a) && !is_wide(b) => " ",
+        _ => "",
+    }
+}
+
+/// A frequent dictionary word of 2–4 chars that exists only across the seam of `p` and `q`.
+fn seam_word(lex: &Lexicon, p: &str, q: &str) -> Option<String> {
+    let left: Vec<char> = p.chars().rev().take(2).collect::<Vec<_>>().into_iter().rev().collect();
+    let right: Vec<char> = q.chars().take(2).collect();
+    if !left.iter().chain(&right).all(|c| is_wide(*c)) {
+        return None;
+    }
+    for l in (1..=left.len()).rev() {
+        for r in (1..=right.len()).rev() {
+            let word: String = left[left.len() - l..].iter().chain(&right[..r]).collect();
+            if lex.freq(&word).is_some_and(|f| f >= SEAM_MIN_FREQ) {
+                return Some(word);
+            }
+        }
+    }
+    None
+}

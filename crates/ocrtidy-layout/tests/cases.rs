@@ -1,0 +1,227 @@
+//! Data-driven cases for the layout passes: input, expected output, and the rule ids that must
+//! appear in the ledger. Every case runs the layout passes between the normalisation passes
+//! they rely on (newlines, trailing spaces before; blank lines after), as the pipeline does.
+
+use ocrtidy_core::{replay, Cleaned, Context, Pass, Runner};
+use ocrtidy_layout::{Dehyphenate, Furniture, LineJoin, SplitFragments};
+use ocrtidy_normalize::{BlankLines, Newlines, ParagraphSeparator, TrailingSpace};
+
+fn runner(keep_furniture: bool) -> Runner {
+    let passes: Vec<Box<dyn Pass>> = vec![
+        Box::new(Newlines),
+        Box::new(TrailingSpace),
+        Box::new(if keep_furniture {
+            Furniture::keep()
+        } else {
+            Furniture::new()
+        }),
+        Box::new(Dehyphenate),
+        Box::new(LineJoin),
+        Box::new(SplitFragments::new(None)),
+        Box::new(BlankLines::new(ParagraphSeparator::Line)),
+    ];
+    Runner::new(passes)
+}
+
+fn clean(input: &str) -> Cleaned {
+    runner(false).run(input, &Context::default())
+}
+
+/// Checks one case: the output, the rules used, the ledger replay and idempotence.
+fn check(input: &str, expected: &str, rules: &[&str]) {
+    let cleaned = clean(input);
+    assert_eq!(cleaned.text, expected, "input: {input:?}");
+    let used: Vec<&str> = cleaned
+        .changes
+        .iter()
+        .flat_map(|c| std::iter::once(c.rule).chain(c.history.iter().map(|s| s.rule)))
+        .collect();
+    for rule in rules {
+        assert!(used.contains(rule), "rule {rule} missing for {input:?}: {used:?}");
+    }
+    assert_eq!(replay(input, &cleaned.changes).as_deref(), Some(expected));
+    let again = clean(&cleaned.text);
+    assert_eq!(again.text, cleaned.text, "not idempotent for {input:?}");
+    assert_eq!(cleaned.stats.rejected_edits, 0);
+}
+
+/// A Chinese page with a two-em full line of 16 characters.
+const PAGE_ZH: &str = "《开源技术周报》\n\n2023年5月22日 星期一\n\n（上接第3版）\n\
+    安装软件包时，系统会自动检查依赖关\n系并下载所需的文件。\n\n\
+    如果下载失败，可以更换镜像后再试，\n或者使用离线安装包。\n\n\
+    （下转第5版）\n\n— 4 —\n\u{c}";
+
+#[test]
+fn chinese_page_furniture_and_joins() {
+    check(
+        PAGE_ZH,
+        "安装软件包时，系统会自动检查依赖关系并下载所需的文件。\n如果下载失败，可以更换镜像后再试，或者使用离线安装包。",
+        &[
+            "running-title",
+            "running-header",
+            "continuation-marker",
+            "page-number",
+            "soft-wrap",
+        ],
+    );
+}
+
+#[test]
+fn join_cases() {
+    let cases: &[(&str, &str, &[&str])] = &[
+        // A soft wrap inside a Chinese sentence: nothing is inserted.
+        (
+            "这是一个很长的句子它在这一行的末尾\n被折断了然后继续写完。",
+            "这是一个很长的句子它在这一行的末尾被折断了然后继续写完。",
+            &["soft-wrap"],
+        ),
+        // A word across the break (`时空伴` + `随者`).
+        (
+            "密接者和时空伴\n随者需要立即报告。",
+            "密接者和时空伴随者需要立即报告。",
+            &["soft-wrap"],
+        ),
+        // Blank lines inside a paragraph (tesseract emits them) are joined too.
+        (
+            "第一行文字没有结束标点所以继续到\n\n下一行，直到句号为止。",
+            "第一行文字没有结束标点所以继续到下一行，直到句号为止。",
+            &["soft-wrap-blank"],
+        ),
+        // Latin text: one space.
+        (
+            "The quick brown fox jumps over the\nlazy dog and keeps running home.",
+            "The quick brown fox jumps over the lazy dog and keeps running home.",
+            &["soft-wrap"],
+        ),
+        // The first-line indent of a paragraph goes.
+        (
+            "　　第一段的开头有两个全角空格。\n　　第二段也有缩进。",
+            "第一段的开头有两个全角空格。\n第二段也有缩进。",
+            &["first-line-indent"],
+        ),
+        // Mixed script: the document writes a space between Chinese and Latin, so the join does.
+        (
+            "使用 apt 命令安装软件包，然后用 dpkg\n命令检查 Debian 系统的状态。",
+            "使用 apt 命令安装软件包，然后用 dpkg 命令检查 Debian 系统的状态。",
+            &["soft-wrap"],
+        ),
+    ];
+    for (input, expected, rules) in cases {
+        check(input, expected, rules);
+    }
+}
+
+#[test]
+fn keep_cases() {
+    // Text that must not change (beyond the break convention).
+    let cases: &[&str] = &[
+        // Paragraphs that end with sentence-final punctuation.
+        "第一段结束了。\n第二段也结束了！\n第三段是问句吗？",
+        // Headline, byline and photo credit stay standalone.
+        "春季植树活动启动\n（李俊华）\n本报讯 全市各区今天开展植树活动，共有三千人参加。\n张慧 摄",
+        // A short list without punctuation.
+        "苹果\n香蕉\n橘子",
+        // English paragraphs.
+        "This is the first paragraph.\nThis is the second one.",
+        // A page break stays, and nothing is joined across it.
+        "第一页的最后一行没有句号\n\u{c}第二页的第一行",
+        // Body lines that look a little like furniture but are not at the page edges.
+        "他在2021年毕业，后来去了北京。\n这是第二段。\n第三段，结束。",
+        // A sentence mentioning a page is not a continuation marker.
+        "请转第二个路口后左转。\n然后直走。",
+    ];
+    for input in cases {
+        let cleaned = clean(input);
+        assert_eq!(&cleaned.text, input, "changed: {input:?}");
+    }
+}
+
+#[test]
+fn furniture_cases() {
+    let cases: &[(&str, &str, &[&str])] = &[
+        // Header merged from title and date by a run of spaces, page number at the bottom.
+        (
+            "《系统管理员手册》          2021年3月18日 星期四\n正文第一段。\n第二段。\n第3版",
+            "正文第一段。\n第二段。",
+            &["running-header", "page-number"],
+        ),
+        // English header, continuation marker and `Page N of M`.
+        (
+            "Systems & Networks Gazette\nMonday, March 15, 2021\nThe body starts here.\n(Continued on page 4)\nPage 3 of 10",
+            "The body starts here.",
+            &["running-title", "running-header", "continuation-marker", "page-number"],
+        ),
+        // A bare page number between dashes at the bottom.
+        ("正文。\n- 12 -", "正文。", &["page-number"]),
+        // The page break survives the removal of the footer.
+        ("正文一。\n第3页\u{c}正文二。\n第4页", "正文一。\n\u{c}正文二。", &["page-number"]),
+        // A line recurring at the top of two pages (digits normalised) is a running header.
+        (
+            "科技周刊 第3期\n第一页正文。\u{c}科技周刊 第4期\n第二页正文。",
+            "第一页正文。\n\u{c}第二页正文。",
+            &["recurring-line"],
+        ),
+    ];
+    for (input, expected, rules) in cases {
+        check(input, expected, rules);
+    }
+}
+
+#[test]
+fn keep_furniture_tags_instead_of_removing() {
+    let input = "正文第一段。\n第3版";
+    let cleaned = runner(true).run(input, &Context::default());
+    assert_eq!(cleaned.text, input);
+    let s: Vec<_> = cleaned.suggestions().collect();
+    assert_eq!(s.len(), 1);
+    assert_eq!(s[0].rule, "page-number");
+    assert_eq!(s[0].before, "第3版");
+    assert_eq!(s[0].after, "");
+}
+
+#[test]
+fn dehyphenation_cases() {
+    let cases: &[(&str, &str, &[&str])] = &[
+        // A soft hyphen of justified text.
+        (
+            "We need more infor-\nmation about the system.",
+            "We need more information about the system.",
+            &["dehyphenate"],
+        ),
+        // The joined form elsewhere in the document decides.
+        (
+            "The config-\nuration is read at start. Change the configuration later.",
+            "The configuration is read at start. Change the configuration later.",
+            &["dehyphenate"],
+        ),
+        // A real compound: the hyphenated form elsewhere keeps the hyphen.
+        (
+            "Use the time-\nsaving mode. The time-saving mode is the default.",
+            "Use the time-saving mode. The time-saving mode is the default.",
+            &["hyphen-kept"],
+        ),
+        // A common compound element keeps the hyphen without other evidence.
+        (
+            "It is a well-\nknown problem of this program.",
+            "It is a well-known problem of this program.",
+            &["hyphen-kept"],
+        ),
+    ];
+    for (input, expected, rules) in cases {
+        check(input, expected, rules);
+    }
+    // Keep: a dash before a capitalised word or a number is not a hyphenated word.
+    for input in ["The range is 10-\n20 percent.", "See part A-\nB."] {
+        let cleaned = clean(input);
+        assert!(!cleaned.changes.iter().any(|c| c.rule == "dehyphenate"), "{input:?}");
+    }
+}
+
+#[test]
+fn split_fragment_is_rejoined() {
+    check(
+        "这一部分说明了系统的基本结构和主要的\n图 3：结构示意图\n，以及各个模块之间的关系。",
+        "这一部分说明了系统的基本结构和主要的，以及各个模块之间的关系。\n图 3：结构示意图",
+        &["split-fragment"],
+    );
+}

@@ -1,0 +1,162 @@
+//! Character classes shared by the noise passes.
+
+/// A Han ideograph (CJK Unified Ideographs with extensions A–F, compatibility ideographs, `〇`).
+pub(crate) fn is_han(c: char) -> bool {
+    matches!(c,
+        '\u{4E00}'..='\u{9FFF}'
+        | '\u{3400}'..='\u{4DBF}'
+        | '\u{F900}'..='\u{FAFF}'
+        | '\u{20000}'..='\u{2EBEF}'
+        | '\u{3007}')
+}
+
+/// Chinese (full-width) punctuation.
+pub(crate) fn is_cjk_punct(c: char) -> bool {
+    matches!(
+        c,
+        '。' | '，'
+            | '、'
+            | '；'
+            | '：'
+            | '？'
+            | '！'
+            | '“'
+            | '”'
+            | '‘'
+            | '’'
+            | '（'
+            | '）'
+            | '《'
+            | '》'
+            | '〈'
+            | '〉'
+            | '【'
+            | '】'
+            | '「'
+            | '」'
+            | '『'
+            | '』'
+            | '…'
+    )
+}
+
+/// A character that makes its neighbourhood Chinese: an ideograph or Chinese punctuation.
+pub(crate) fn is_cjk_context(c: char) -> bool {
+    is_han(c) || is_cjk_punct(c)
+}
+
+/// Horizontal whitespace as OCR engines emit it.
+pub(crate) fn is_hspace(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\u{a0}' | '\u{3000}')
+}
+
+/// A line separator: line feed, form feed (page break) or a left-over carriage return.
+pub(crate) fn is_line_sep(c: char) -> bool {
+    matches!(c, '\n' | '\u{c}' | '\r')
+}
+
+/// Symbols that are never text when OCR emits them: rules and borders read as characters,
+/// filled boxes, the replacement character.
+pub(crate) fn is_strong_junk(c: char) -> bool {
+    matches!(
+        c,
+        '丨' | '¦' | '■' | '□' | '▪' | '▫' | '◼' | '◾' | '▌' | '▐' | '█' | '\u{FFFD}'
+    )
+}
+
+/// Symbols that are garbage next to Chinese text or at a line edge, but can be text between
+/// Latin words (a pipe in a command, a tilde in a range).
+pub(crate) fn is_weak_junk(c: char) -> bool {
+    matches!(
+        c,
+        '|' | '_' | '~' | '•' | '●' | '«' | '»' | '¬' | '°' | '¢' | '©' | '‖' | '¯' | '¨'
+    )
+}
+
+/// Dash-like characters; a long run of them is a rule, not text.
+pub(crate) fn is_dash(c: char) -> bool {
+    matches!(
+        c,
+        '—' | '─' | '━' | '–' | '-' | '=' | '_' | '~' | '―' | '‐' | '‑' | '﹣' | '－'
+    )
+}
+
+/// Punctuation that never starts a printed line of Chinese text (line-breaking rules keep it on
+/// the previous line), in both widths.
+pub(crate) fn is_closing_punct(c: char) -> bool {
+    matches!(
+        c,
+        '。' | '，'
+            | '、'
+            | '；'
+            | '：'
+            | '？'
+            | '！'
+            | '”'
+            | '’'
+            | '）'
+            | '》'
+            | '〉'
+            | '】'
+            | '」'
+            | '』'
+            | ','
+            | '.'
+            | ';'
+            | ':'
+            | '!'
+            | '?'
+            | ')'
+            | '\''
+            | '"'
+    )
+}
+
+/// A bullet that may start a list item.
+pub(crate) fn is_bullet(c: char) -> bool {
+    matches!(
+        c,
+        '•' | '●'
+            | '○'
+            | '◆'
+            | '◇'
+            | '▪'
+            | '■'
+            | '□'
+            | '*'
+            | '-'
+            | '·'
+            | '–'
+            | '—'
+            | '►'
+            | '▶'
+    )
+}
+
+/// Punctuation or symbol, as opposed to letters, digits, ideographs and other marks of text.
+/// Emoji and unknown symbols count as text, so that a line of them is never taken for garbage.
+pub(crate) fn is_punct_or_junk(c: char) -> bool {
+    c.is_ascii_punctuation()
+        || is_cjk_punct(c)
+        || is_strong_junk(c)
+        || is_weak_junk(c)
+        || is_dash(c)
+        || matches!(c, '\u{2010}'..='\u{2027}' | '\u{2030}'..='\u{205E}' | '\u{2500}'..='\u{25FF}'
+            | '\u{3001}'..='\u{3003}' | '\u{3008}'..='\u{3011}' | '\u{3014}'..='\u{301F}'
+            | '\u{FF01}'..='\u{FF0F}' | '\u{FF1A}'..='\u{FF20}' | '\u{FF3B}'..='\u{FF40}'
+            | '\u{FF5B}'..='\u{FF65}' | '·')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classes() {
+        assert!(is_han('中') && is_han('〇') && !is_han('a') && !is_han('。'));
+        assert!(is_cjk_context('，') && is_cjk_context('字'));
+        assert!(is_strong_junk('丨') && !is_strong_junk('|'));
+        assert!(is_closing_punct('。') && !is_closing_punct('“'));
+        assert!(is_punct_or_junk('—') && !is_punct_or_junk('字') && !is_punct_or_junk('😀'));
+    }
+}

@@ -1,0 +1,155 @@
+//! Comparison keys, a cheap lower bound of the edit distance, normalised edit similarity and a
+//! character-shingle index.
+
+use std::collections::HashMap;
+
+/// The comparison key of a fragment: its characters without whitespace, ASCII lower-cased and
+/// full-width ASCII folded to half-width, so that two OCR copies that differ only in spacing or
+/// width compare equal.
+pub(crate) fn key(s: &str) -> Vec<char> {
+    s.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| {
+            let c = match c {
+                '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+                _ => c,
+            };
+            c.to_ascii_lowercase()
+        })
+        .collect()
+}
+
+/// A fixed-size histogram of a key's characters. Every edit operation changes the L1 distance of
+/// two histograms by at most 2, so half that distance bounds the edit distance from below.
+#[derive(Clone, Debug)]
+pub(crate) struct Histogram([u16; 64]);
+
+impl Histogram {
+    pub(crate) fn of(key: &[char]) -> Self {
+        let mut h = [0u16; 64];
+        for &c in key {
+            let b = (c as u32 % 64) as usize;
+            h[b] = h[b].saturating_add(1);
+        }
+        Histogram(h)
+    }
+
+    /// A lower bound of the edit distance between the keys of `self` and `other`.
+    pub(crate) fn distance_bound(&self, other: &Histogram) -> usize {
+        let l1: usize = self
+            .0
+            .iter()
+            .zip(other.0.iter())
+            .map(|(&a, &b)| usize::from(a.abs_diff(b)))
+            .sum();
+        l1.div_ceil(2)
+    }
+}
+
+/// The normalised edit similarity of two keys (1 − Levenshtein / longer length, over code
+/// points), or `None` when it is certainly below `min` (checked cheaply first from the lengths
+/// and the histograms).
+pub(crate) fn similarity_at_least(
+    a: &[char],
+    ha: &Histogram,
+    b: &[char],
+    hb: &Histogram,
+    min: f64,
+) -> Option<f64> {
+    let longest = a.len().max(b.len());
+    if longest == 0 {
+        return Some(1.0);
+    }
+    let max_dist = ((1.0 - min) * longest as f64).floor() as usize;
+    if a.len().abs_diff(b.len()) > max_dist || ha.distance_bound(hb) > max_dist {
+        return None;
+    }
+    if a == b {
+        return Some(1.0);
+    }
+    let sa: String = a.iter().collect();
+    let sb: String = b.iter().collect();
+    let sim = strsim::normalized_levenshtein(&sa, &sb);
+    (sim >= min).then_some(sim)
+}
+
+/// The shingle length in characters.
+pub(crate) const SHINGLE: usize = 6;
+
+/// The most positions kept per shingle: boilerplate that recurs more often than this is not
+/// evidence of a duplicated fragment, and the cap keeps look-ups linear in the document size.
+const MAX_POSTINGS: usize = 16;
+
+/// The hash of the `SHINGLE` characters starting at `chars[0]`.
+pub(crate) fn shingle_hash(chars: &[char]) -> u64 {
+    chars
+        .iter()
+        .take(SHINGLE)
+        .fold(0xcbf2_9ce4_8422_2325, |h, &c| {
+            (h ^ u64::from(c as u32)).wrapping_mul(0x0100_0000_01b3)
+        })
+}
+
+/// Positions of character shingles in a document's key stream.
+#[derive(Debug, Default)]
+pub(crate) struct ShingleIndex {
+    postings: HashMap<u64, Vec<usize>>,
+}
+
+impl ShingleIndex {
+    /// Indexes every shingle that lies wholly inside `stream[range]`.
+    pub(crate) fn insert(&mut self, stream: &[char], range: std::ops::Range<usize>) {
+        if range.len() < SHINGLE {
+            return;
+        }
+        for p in range.start..=range.end - SHINGLE {
+            let list = self.postings.entry(shingle_hash(&stream[p..])).or_default();
+            if list.len() < MAX_POSTINGS {
+                list.push(p);
+            }
+        }
+    }
+
+    /// The indexed positions of the shingle starting at `chars[0]`.
+    pub(crate) fn get(&self, chars: &[char]) -> &[usize] {
+        if chars.len() < SHINGLE {
+            return &[];
+        }
+        self.postings
+            .get(&shingle_hash(chars))
+            .map_or(&[], Vec::as_slice)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_ignore_spacing_case_and_width() {
+        assert_eq!(key("Ａ b\tC 中"), key("abc中"));
+    }
+
+    #[test]
+    fn similarity_thresholds() {
+        let a = key("对排查出的密接、次密接人员已全部转运隔离。");
+        let b = key("对排查出的密接、次密接人员己全部转运隔离。");
+        let (ha, hb) = (Histogram::of(&a), Histogram::of(&b));
+        let s = similarity_at_least(&a, &ha, &b, &hb, 0.9);
+        assert!(s.is_some_and(|s| s > 0.94 && s < 1.0));
+        let c = key("快速流调溯源。发挥公安、公卫、工信联动优势。");
+        assert_eq!(
+            similarity_at_least(&a, &ha, &c, &Histogram::of(&c), 0.5),
+            None
+        );
+    }
+
+    #[test]
+    fn index_finds_shingles() {
+        let s = key("甲乙丙丁戊己庚辛");
+        let mut idx = ShingleIndex::default();
+        idx.insert(&s, 0..s.len());
+        assert_eq!(idx.get(&s[2..]), &[2]);
+        assert!(idx.get(&s[4..]).is_empty());
+    }
+}

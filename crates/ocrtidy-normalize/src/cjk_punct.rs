@@ -1,0 +1,275 @@
+use ocrtidy_core::{EditSink, Pass, PassId, PassInput};
+
+use crate::is_horizontal_space;
+use crate::script::{is_break, is_cjk_punct, is_han, is_tight_punct};
+
+/// Punctuation width by script context, and bracket misreads.
+///
+/// Chinese prose takes full-width punctuation, Latin text and technical tokens half-width. OCR
+/// engines mix them up (tesseract's Chinese model emits `,` `:` `;` `(` after ideographs), so
+/// the pass decides each mark from its neighbours on the same line (spaces skipped):
+///
+/// - `,` `:` `?` `!` right after a Han character become `，` `：` `？` `！`; `;` also when a Han
+///   character follows it (rule `cjk-punct`). After a digit or a Latin letter nothing changes,
+///   so numbers (`3.5`, `1,000`), times (`9:00`), URLs, e-mail addresses, file names and code
+///   keep their marks — none of them has an ideograph right before the mark.
+/// - `.` right after a Han character and followed by a Han character, CJK punctuation or the end
+///   of the line becomes `。` (rule `full-stop`); `..` and `...` are left alone.
+/// - Parentheses are decided as a pair (same paragraph, at most 80 characters apart). A pair
+///   that directly follows a Han character or CJK punctuation becomes `（…）`, and so does a pair
+///   after a space whose content is Chinese without Latin letters or digits; a pair between
+///   Latin words stays or becomes `(…)` (rule `paren-width`). Chinese sources write `(Squid)`
+///   with spaces around it but `名称（无域名）` without.
+/// - An opening `〈` `《` `【` `〔` closed by `)` or `）` is an OCR misread of `（` (rule
+///   `bracket-misread`); `《书名》` is left alone.
+/// - In Latin text (no Han character within 8 characters on either side) `，：；？！` after a
+///   letter or digit become half-width (rule `latin-halfwidth`).
+///
+/// Rules: `cjk-punct`, `full-stop`, `paren-width`, `bracket-misread`, `latin-halfwidth`.
+#[derive(Debug, Default, Clone)]
+pub struct CjkPunct;
+
+/// Largest distance in characters between the two marks of a bracket pair.
+const MAX_PAIR: usize = 80;
+/// Characters looked at on each side to decide that a mark sits in Latin text.
+const LATIN_WINDOW: usize = 8;
+
+fn full_of(c: char) -> Option<char> {
+    Some(match c {
+        ',' => '，',
+        ':' => '：',
+        ';' => '；',
+        '?' => '？',
+        '!' => '！',
+        _ => return None,
+    })
+}
+
+fn half_of(c: char) -> Option<char> {
+    Some(match c {
+        '，' => ',',
+        '：' => ':',
+        '；' => ';',
+        '？' => '?',
+        '！' => '!',
+        _ => return None,
+    })
+}
+
+struct Ctx<'a> {
+    chars: &'a [(usize, char)],
+}
+
+impl Ctx<'_> {
+    fn at(&self, k: usize) -> Option<char> {
+        self.chars.get(k).map(|x| x.1)
+    }
+
+    /// The nearest non-space character before index `k` on the same line.
+    fn prev(&self, k: usize) -> Option<char> {
+        self.chars[..k]
+            .iter()
+            .rev()
+            .map(|x| x.1)
+            .find(|&c| !is_horizontal_space(c))
+            .filter(|&c| !is_break(c))
+    }
+
+    /// The nearest non-space character after index `k` on the same line.
+    fn next(&self, k: usize) -> Option<char> {
+        self.chars[k + 1..]
+            .iter()
+            .map(|x| x.1)
+            .find(|&c| !is_horizontal_space(c))
+            .filter(|&c| !is_break(c))
+    }
+
+    /// No Han character within `LATIN_WINDOW` characters of index `k` on its line.
+    fn latin_context(&self, k: usize) -> bool {
+        let before = self.chars[..k]
+            .iter()
+            .rev()
+            .take(LATIN_WINDOW)
+            .map(|x| x.1)
+            .take_while(|&c| !is_break(c));
+        let after = self.chars[k + 1..]
+            .iter()
+            .take(LATIN_WINDOW)
+            .map(|x| x.1)
+            .take_while(|&c| !is_break(c));
+        !before.chain(after).any(is_han)
+    }
+}
+
+fn is_paren_open(c: char) -> bool {
+    matches!(c, '(' | '（' | '〈' | '《' | '【' | '〔')
+}
+
+fn proper_close(c: char) -> char {
+    match c {
+        '〈' => '〉',
+        '《' => '》',
+        '【' => '】',
+        '〔' => '〕',
+        _ => '）',
+    }
+}
+
+impl Pass for CjkPunct {
+    fn id(&self) -> PassId {
+        PassId::CjkPunct
+    }
+
+    fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
+        let text = input.text;
+        let chars: Vec<(usize, char)> = text.char_indices().collect();
+        let ctx = Ctx { chars: &chars };
+        // Replacement decided for a char index, with its rule.
+        let mut decided: Vec<Option<(char, &'static str)>> = vec![None; chars.len()];
+
+        for (k, &(_, c)) in chars.iter().enumerate() {
+            let prev = ctx.prev(k);
+            let next = ctx.next(k);
+            let after_han = prev.is_some_and(is_han);
+            if let Some(f) = full_of(c) {
+                if after_han || (c == ';' && next.is_some_and(is_han)) {
+                    decided[k] = Some((f, "cjk-punct"));
+                }
+            } else if let Some(h) = half_of(c) {
+                if prev.is_some_and(|p| p.is_ascii_alphanumeric()) && ctx.latin_context(k) {
+                    decided[k] = Some((h, "latin-halfwidth"));
+                }
+            }
+        }
+        // Brackets are decided on the text as this pass leaves it, so that a second run
+        // decides the same.
+        let mut eff: Vec<(usize, char)> = chars
+            .iter()
+            .zip(&decided)
+            .map(|(&(i, c), d)| (i, d.map_or(c, |d| d.0)))
+            .collect();
+        // Full stops look at the marks after them as this pass leaves them.
+        let view = Ctx { chars: &eff };
+        for (k, &(_, c)) in chars.iter().enumerate() {
+            if c != '.' || !view.prev(k).is_some_and(is_han) {
+                continue;
+            }
+            let dots = view.at(k + 1) == Some('.') || k > 0 && view.at(k - 1) == Some('.');
+            let end_ok = view
+                .next(k)
+                .is_none_or(|n| is_han(n) || is_cjk_punct(n) || matches!(n, '(' | ')'));
+            if end_ok && !dots {
+                decided[k] = Some(('。', "full-stop"));
+            }
+        }
+        for (k, d) in decided.iter().enumerate() {
+            if let Some((to, _)) = *d {
+                eff[k].1 = to;
+            }
+        }
+        pair_brackets(&mut eff, &mut decided);
+
+        for (k, d) in decided.iter().enumerate() {
+            if let Some((to, rule)) = *d {
+                let (i, c) = chars[k];
+                if to != c {
+                    let conf = if rule == "bracket-misread" { 0.8 } else { 0.9 };
+                    let _ = sink.replace(i..i + c.len_utf8(), to.to_string(), rule, conf);
+                }
+            }
+        }
+    }
+}
+
+/// Pairs brackets within a paragraph and decides their width. `eff` is the text with the
+/// decisions made so far. Pairs are decided by their opening mark from left to right, updating
+/// `eff`, so that each decision sees the final form of everything before it.
+fn pair_brackets(eff: &mut [(usize, char)], decided: &mut [Option<(char, &'static str)>]) {
+    let mut pairs = find_pairs(eff);
+    pairs.sort_unstable();
+    for (open, k) in pairs {
+        let (o, c) = (eff[open].1, eff[k].1);
+        let misread = !matches!(o, '(' | '（');
+        let ctx = Ctx { chars: eff };
+        let content = &eff[open + 1..k];
+        let has_han = content.iter().any(|x| is_han(x.1));
+        let has_alnum = content.iter().any(|x| x.1.is_ascii_alphanumeric());
+        let before = if open == 0 { None } else { Some(eff[open - 1].1) };
+        let prev = ctx.prev(open);
+        let full = if before.is_some_and(|b| is_han(b) || is_cjk_punct(b)) {
+            true
+        } else if before.is_some_and(is_horizontal_space) {
+            // `cjk-spacing` removes a space after tight punctuation: decide as if it were gone.
+            prev.is_some_and(is_tight_punct) || (prev.is_some_and(is_han) && has_han && !has_alnum)
+        } else if before.is_none_or(is_break) {
+            has_han && !has_alnum
+        } else {
+            // After a Latin letter, a digit or other punctuation: `ls(1)`, `“名称”(name)`.
+            before.is_some_and(|b| !b.is_ascii()) && has_han
+        };
+        // A full-width or misread mark around Chinese content is evidence of a full-width pair.
+        let full = full || (has_han && (misread || o == '（' || c == '）'));
+        let keep_as_is =
+            !misread && o == '（' && c == '）' && (has_han || !ctx.latin_context(open));
+        if keep_as_is {
+            continue;
+        }
+        let (oo, cc) = if full { ('（', '）') } else { ('(', ')') };
+        let rule = if misread { "bracket-misread" } else { "paren-width" };
+        decided[open] = Some((oo, rule));
+        decided[k] = Some((cc, "paren-width"));
+        eff[open].1 = oo;
+        eff[k].1 = cc;
+    }
+}
+
+/// The bracket pairs `(open, close)` closed by `)` or `）` within a paragraph and at most
+/// `MAX_PAIR` characters apart. A misread opener (`〈《【〔`) counts only when its own closing
+/// mark does not come first.
+fn find_pairs(chars: &[(usize, char)]) -> Vec<(usize, usize)> {
+    let mut pairs = Vec::new();
+    let mut stack: Vec<usize> = Vec::new();
+    for k in 0..chars.len() {
+        let c = chars[k].1;
+        // A blank line or a page break ends the paragraph.
+        if c == '\u{c}' || (c == '\n' && paragraph_ends_at(chars, k)) {
+            stack.clear();
+            continue;
+        }
+        if is_paren_open(c) {
+            stack.push(k);
+            continue;
+        }
+        if matches!(c, '〉' | '》' | '】' | '〕') {
+            if let Some(&top) = stack.last() {
+                if proper_close(chars[top].1) == c {
+                    stack.pop();
+                }
+            }
+            continue;
+        }
+        if !matches!(c, ')' | '）') {
+            continue;
+        }
+        let Some(open) = stack.pop() else { continue };
+        if k - open > MAX_PAIR {
+            continue;
+        }
+        let o = chars[open].1;
+        let misread = !matches!(o, '(' | '（');
+        if misread && chars[open + 1..k].iter().any(|x| x.1 == proper_close(o)) {
+            continue;
+        }
+        pairs.push((open, k));
+    }
+    pairs
+}
+
+/// The `\n` at index `k` is followed by a blank line.
+fn paragraph_ends_at(chars: &[(usize, char)], k: usize) -> bool {
+    chars[k + 1..]
+        .iter()
+        .map(|x| x.1)
+        .find(|&c| !is_horizontal_space(c))
+        .is_none_or(is_break)
+}

@@ -1,0 +1,124 @@
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use ocrtidy_core::{Candidate, EditSink, Pass, PassId, PassInput};
+
+/// Isolated characters of the other script in a document that is overwhelmingly Simplified (or
+/// Traditional). OCR models trained on both scripts sometimes read a Simplified character as its
+/// Traditional form (`学` → `學`); a document with hundreds of Simplified-only characters and
+/// two Traditional-only ones is a Simplified document with two misreads.
+///
+/// Evidence: the counts of Simplified-only and Traditional-only characters (by OpenCC's
+/// character tables `STCharacters` and `TSCharacters`, embedded). The document is Simplified
+/// when it has at least 8 Simplified-only characters and at least 10 times as many as
+/// Traditional-only ones (and the reverse for Traditional). A character of the other script is
+/// isolated when no other such character lies within 2 characters of it — a run of them is a
+/// quotation or a name and stays. An isolated character with one counterpart is converted
+/// (rules `traditional-in-simplified`, `simplified-in-traditional`); one with several
+/// counterparts (`發`/`髮` for `发`) becomes a suggestion with the counterparts as candidates.
+///
+/// Rules: `traditional-in-simplified`, `simplified-in-traditional`.
+#[derive(Debug, Default, Clone)]
+pub struct MixedScript;
+
+const MIN_EVIDENCE: usize = 8;
+const DOMINANCE: usize = 10;
+const ISOLATION: usize = 2;
+
+struct Tables {
+    /// Traditional → Simplified candidates.
+    ts: HashMap<char, Vec<char>>,
+    /// Simplified → Traditional candidates.
+    st: HashMap<char, Vec<char>>,
+}
+
+fn parse(data: &str) -> HashMap<char, Vec<char>> {
+    let mut map = HashMap::new();
+    for line in data.lines() {
+        if line.starts_with('#') {
+            continue;
+        }
+        let mut parts = line.split('\t');
+        let (Some(k), Some(v)) = (parts.next(), parts.next()) else {
+            continue;
+        };
+        let mut kc = k.chars();
+        let (Some(key), None) = (kc.next(), kc.next()) else {
+            continue;
+        };
+        let vals: Vec<char> = v
+            .split(' ')
+            .filter_map(|s| {
+                let mut c = s.chars();
+                match (c.next(), c.next()) {
+                    (Some(x), None) => Some(x),
+                    _ => None,
+                }
+            })
+            .collect();
+        if !vals.is_empty() {
+            map.insert(key, vals);
+        }
+    }
+    map
+}
+
+fn tables() -> &'static Tables {
+    static TABLES: OnceLock<Tables> = OnceLock::new();
+    TABLES.get_or_init(|| Tables {
+        ts: parse(include_str!("../data/TSCharacters.txt")),
+        st: parse(include_str!("../data/STCharacters.txt")),
+    })
+}
+
+/// The counterparts of `c` in `map` when `c` belongs only to the map's source script.
+fn foreign(map: &HashMap<char, Vec<char>>, c: char) -> Option<&Vec<char>> {
+    map.get(&c).filter(|v| !v.contains(&c))
+}
+
+impl Pass for MixedScript {
+    fn id(&self) -> PassId {
+        PassId::MixedScript
+    }
+
+    fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
+        let t = tables();
+        let text = input.text;
+        let (mut trad, mut simp) = (0usize, 0usize);
+        for c in text.chars() {
+            trad += usize::from(foreign(&t.ts, c).is_some());
+            simp += usize::from(foreign(&t.st, c).is_some());
+        }
+        let (map, rule) = if simp >= MIN_EVIDENCE && simp >= DOMINANCE * trad && trad > 0 {
+            (&t.ts, "traditional-in-simplified")
+        } else if trad >= MIN_EVIDENCE && trad >= DOMINANCE * simp && simp > 0 {
+            (&t.st, "simplified-in-traditional")
+        } else {
+            return;
+        };
+        let chars: Vec<(usize, char)> = text.char_indices().collect();
+        for (k, &(i, c)) in chars.iter().enumerate() {
+            let Some(to) = foreign(map, c) else { continue };
+            let lo = k.saturating_sub(ISOLATION);
+            let hi = (k + ISOLATION + 1).min(chars.len());
+            let crowded = (lo..hi).any(|j| j != k && foreign(map, chars[j].1).is_some());
+            if crowded {
+                continue;
+            }
+            let range = i..i + c.len_utf8();
+            if let [one] = to.as_slice() {
+                let _ = sink.replace(range, one.to_string(), rule, 0.85);
+            } else {
+                let n = to.len() as f32;
+                let cands = to
+                    .iter()
+                    .enumerate()
+                    .map(|(r, x)| {
+                        Candidate::new(x.to_string(), (0.6 - r as f32 * 0.2 / n).max(0.1))
+                    })
+                    .collect();
+                let _ = sink.suggest(range, cands, rule, 0.5);
+            }
+        }
+    }
+}

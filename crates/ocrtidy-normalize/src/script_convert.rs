@@ -1,0 +1,222 @@
+//! Traditional/Simplified conversion with OpenCC's configurations.
+
+use std::fmt;
+use std::str::FromStr;
+
+use ocrtidy_core::{EditSink, Pass, PassId, PassInput};
+
+/// An OpenCC conversion configuration.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ScriptConversion {
+    /// Traditional to Simplified.
+    T2s,
+    /// Simplified to Traditional.
+    S2t,
+    /// Simplified to Traditional (Taiwan standard).
+    S2tw,
+    /// Traditional (Taiwan standard) to Simplified.
+    Tw2s,
+    /// Simplified to Traditional (Hong Kong standard).
+    S2hk,
+    /// Traditional (Hong Kong standard) to Simplified.
+    Hk2s,
+    /// Traditional (OpenCC standard) to Taiwan standard.
+    T2tw,
+}
+
+impl ScriptConversion {
+    pub const ALL: &'static [ScriptConversion] = &[
+        ScriptConversion::T2s,
+        ScriptConversion::S2t,
+        ScriptConversion::S2tw,
+        ScriptConversion::Tw2s,
+        ScriptConversion::S2hk,
+        ScriptConversion::Hk2s,
+        ScriptConversion::T2tw,
+    ];
+
+    /// OpenCC's name of the configuration (`t2s`, `s2tw`, …).
+    pub fn name(self) -> &'static str {
+        match self {
+            ScriptConversion::T2s => "t2s",
+            ScriptConversion::S2t => "s2t",
+            ScriptConversion::S2tw => "s2tw",
+            ScriptConversion::Tw2s => "tw2s",
+            ScriptConversion::S2hk => "s2hk",
+            ScriptConversion::Hk2s => "hk2s",
+            ScriptConversion::T2tw => "t2tw",
+        }
+    }
+}
+
+impl fmt::Display for ScriptConversion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for ScriptConversion {
+    type Err = ScriptConvertError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        ScriptConversion::ALL
+            .iter()
+            .copied()
+            .find(|c| c.name() == s)
+            .ok_or_else(|| ScriptConvertError::UnknownConversion(s.to_string()))
+    }
+}
+
+/// Why a script conversion could not be set up.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ScriptConvertError {
+    /// Not one of OpenCC's configuration names that this crate supports.
+    UnknownConversion(String),
+    /// This build has no OpenCC data (the `opencc` cargo feature is off).
+    Unavailable,
+    /// OpenCC failed to load its embedded configuration.
+    Load(String),
+}
+
+impl fmt::Display for ScriptConvertError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ScriptConvertError::UnknownConversion(s) => {
+                let names: Vec<&str> = ScriptConversion::ALL.iter().map(|c| c.name()).collect();
+                write!(
+                    f,
+                    "unknown script conversion `{s}` (known: {})",
+                    names.join(", ")
+                )
+            }
+            ScriptConvertError::Unavailable => {
+                f.write_str("script conversion is not available in this build (feature `opencc`)")
+            }
+            ScriptConvertError::Load(e) => write!(f, "cannot load the OpenCC configuration: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for ScriptConvertError {}
+
+/// Converts between Traditional and Simplified Chinese with one of OpenCC's configurations,
+/// through `ferrous-opencc` (pure Rust, embedded dictionaries, output identical to OpenCC's).
+/// Off by default: converting a document's script is a choice, not a repair.
+///
+/// Each line is converted as a whole (OpenCC's phrase matching never crosses a line break); when
+/// the conversion keeps the number of characters, every run of changed characters is one change,
+/// otherwise the changed middle of the line is.
+///
+/// Rule: `opencc`.
+pub struct ScriptConvert {
+    conversion: ScriptConversion,
+    #[cfg(feature = "opencc")]
+    converter: ferrous_opencc::OpenCC,
+}
+
+impl fmt::Debug for ScriptConvert {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ScriptConvert")
+            .field("conversion", &self.conversion)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ScriptConvert {
+    /// Loads the OpenCC configuration.
+    pub fn new(conversion: ScriptConversion) -> Result<Self, ScriptConvertError> {
+        #[cfg(feature = "opencc")]
+        {
+            use ferrous_opencc::config::BuiltinConfig;
+            let config = match conversion {
+                ScriptConversion::T2s => BuiltinConfig::T2s,
+                ScriptConversion::S2t => BuiltinConfig::S2t,
+                ScriptConversion::S2tw => BuiltinConfig::S2tw,
+                ScriptConversion::Tw2s => BuiltinConfig::Tw2s,
+                ScriptConversion::S2hk => BuiltinConfig::S2hk,
+                ScriptConversion::Hk2s => BuiltinConfig::Hk2s,
+                ScriptConversion::T2tw => BuiltinConfig::T2tw,
+            };
+            let converter = ferrous_opencc::OpenCC::from_config(config)
+                .map_err(|e| ScriptConvertError::Load(e.to_string()))?;
+            Ok(ScriptConvert {
+                conversion,
+                converter,
+            })
+        }
+        #[cfg(not(feature = "opencc"))]
+        {
+            let _ = conversion;
+            Err(ScriptConvertError::Unavailable)
+        }
+    }
+
+    pub fn conversion(&self) -> ScriptConversion {
+        self.conversion
+    }
+
+    /// Converts a whole string (no ledger); what OpenCC's command line prints.
+    pub fn convert(&self, text: &str) -> String {
+        #[cfg(feature = "opencc")]
+        {
+            self.converter.convert(text)
+        }
+        #[cfg(not(feature = "opencc"))]
+        {
+            text.to_string()
+        }
+    }
+}
+
+impl Pass for ScriptConvert {
+    fn id(&self) -> PassId {
+        PassId::ScriptConvert
+    }
+
+    fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
+        for (base, line) in crate::script::lines(input.text) {
+            if line.is_ascii() {
+                continue;
+            }
+            let out = self.convert(line);
+            if out != line {
+                push_diff(base, line, &out, sink);
+            }
+        }
+    }
+}
+
+/// Pushes the difference between `line` and its conversion `out`.
+fn push_diff(base: usize, line: &str, out: &str, sink: &mut EditSink<'_>) {
+    let a: Vec<(usize, char)> = line.char_indices().collect();
+    let b: Vec<char> = out.chars().collect();
+    if a.len() == b.len() {
+        let mut k = 0;
+        while k < a.len() {
+            if a[k].1 == b[k] {
+                k += 1;
+                continue;
+            }
+            let s = k;
+            while k < a.len() && a[k].1 != b[k] {
+                k += 1;
+            }
+            let end = a.get(k).map_or(line.len(), |x| x.0);
+            let with: String = b[s..k].iter().collect();
+            let _ = sink.replace(base + a[s].0..base + end, with, "opencc", 1.0);
+        }
+        return;
+    }
+    let pre = a.iter().zip(&b).take_while(|(x, y)| x.1 == **y).count();
+    let suf = a[pre..]
+        .iter()
+        .rev()
+        .zip(b[pre..].iter().rev())
+        .take_while(|(x, y)| x.1 == **y)
+        .count();
+    let start = a.get(pre).map_or(line.len(), |x| x.0);
+    let end = a.get(a.len() - suf).map_or(line.len(), |x| x.0);
+    let with: String = b[pre..b.len() - suf].iter().collect();
+    let _ = sink.replace(base + start..base + end, with, "opencc", 1.0);
+}

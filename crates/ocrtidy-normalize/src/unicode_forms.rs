@@ -1,0 +1,277 @@
+use ocrtidy_core::{EditSink, Pass, PassId, PassInput};
+use unicode_normalization::char::canonical_combining_class;
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+
+use crate::script::{is_cjk_letter, is_cjk_punct, is_han};
+
+/// Unicode form repairs that never change what a Chinese reader sees:
+///
+/// - NFC (canonical composition) — never NFKC, which would turn `，` into `,` and full-width
+///   text into half-width. NFC also maps CJK compatibility ideographs (U+F900–U+FAFF) to the
+///   unified ideographs they are canonically equal to (rule `compat-ideograph`).
+/// - Kangxi radicals (U+2F00–U+2FD5) and CJK Radicals Supplement characters (U+2E80–U+2EFF)
+///   that PDF extraction and OCR emit instead of ideographs (`⼈` → `人`, `⻓` → `长`). Kangxi
+///   radicals map by their compatibility decomposition; the supplement by a table of the forms
+///   that stand for a whole ideograph (radical-only shapes such as `⺮` are left alone).
+/// - Zero-width space, word joiner, soft hyphen and BOMs inside the text are removed; zero-width
+///   (non-)joiners only between CJK or ASCII characters, where they can only be noise (they
+///   matter in emoji sequences and in Arabic and Indic scripts).
+/// - Latin ligatures (`ﬁ` → `fi`, U+FB00–U+FB06) are expanded.
+///
+/// The text is cut at stable code points (canonical combining class 0 and NFC quick check Yes),
+/// so each change covers one character and its combining marks.
+///
+/// Rules: `nfc`, `compat-ideograph`, `kangxi-radical`, `cjk-radical`, `zero-width`,
+/// `soft-hyphen`, `bom`, `ligature`.
+#[derive(Debug, Default, Clone)]
+pub struct UnicodeForms;
+
+/// CJK Radicals Supplement forms that stand for a whole ideograph.
+const RADICALS_SUPPLEMENT: &[(char, char)] = &[
+    ('⺁', '厂'),
+    ('⺅', '亻'),
+    ('⺆', '冂'),
+    ('⺊', '卜'),
+    ('⺋', '㔾'),
+    ('⺌', '小'),
+    ('⺍', '小'),
+    ('⺎', '兀'),
+    ('⺏', '尣'),
+    ('⺐', '尢'),
+    ('⺒', '巳'),
+    ('⺓', '幺'),
+    ('⺔', '彑'),
+    ('⺖', '忄'),
+    ('⺘', '扌'),
+    ('⺙', '攵'),
+    ('⺛', '旡'),
+    ('⺜', '日'),
+    ('⺝', '月'),
+    ('⺞', '歺'),
+    ('⺟', '母'),
+    ('⺠', '民'),
+    ('⺡', '氵'),
+    ('⺢', '氺'),
+    ('⺣', '灬'),
+    ('⺤', '爫'),
+    ('⺦', '丬'),
+    ('⺨', '犭'),
+    ('⺩', '王'),
+    ('⺪', '疋'),
+    ('⺫', '罒'),
+    ('⺬', '示'),
+    ('⺭', '礻'),
+    ('⺯', '糸'),
+    ('⺰', '纟'),
+    ('⺲', '罒'),
+    ('⺶', '羊'),
+    ('⺹', '耂'),
+    ('⺺', '肀'),
+    ('⺻', '聿'),
+    ('⺼', '月'),
+    ('⺽', '臼'),
+    ('⺾', '艹'),
+    ('⺿', '艹'),
+    ('⻀', '艹'),
+    ('⻁', '虎'),
+    ('⻂', '衤'),
+    ('⻃', '覀'),
+    ('⻄', '西'),
+    ('⻅', '见'),
+    ('⻆', '角'),
+    ('⻈', '讠'),
+    ('⻉', '贝'),
+    ('⻊', '足'),
+    ('⻋', '车'),
+    ('⻌', '辶'),
+    ('⻍', '辶'),
+    ('⻎', '辶'),
+    ('⻏', '阝'),
+    ('⻐', '钅'),
+    ('⻑', '長'),
+    ('⻒', '镸'),
+    ('⻓', '长'),
+    ('⻔', '门'),
+    ('⻖', '阝'),
+    ('⻗', '雨'),
+    ('⻘', '青'),
+    ('⻙', '韦'),
+    ('⻚', '页'),
+    ('⻛', '风'),
+    ('⻜', '飞'),
+    ('⻝', '食'),
+    ('⻟', '飠'),
+    ('⻠', '饣'),
+    ('⻡', '首'),
+    ('⻢', '马'),
+    ('⻣', '骨'),
+    ('⻤', '鬼'),
+    ('⻥', '鱼'),
+    ('⻦', '鸟'),
+    ('⻧', '卤'),
+    ('⻨', '麦'),
+    ('⻩', '黄'),
+    ('⻪', '黾'),
+    ('⻫', '斉'),
+    ('⻬', '齐'),
+    ('⻭', '歯'),
+    ('⻮', '齿'),
+    ('⻯', '竜'),
+    ('⻰', '龙'),
+    ('⻱', '龜'),
+    ('⻲', '亀'),
+    ('⻳', '龟'),
+];
+
+/// What the pass does with one character before composition.
+#[derive(Clone, Copy)]
+enum Action {
+    Keep,
+    Remove(&'static str),
+    Map(&'static str, char),
+    Ligature(&'static str),
+}
+
+fn action(c: char, prev: Option<char>, next: Option<char>) -> Action {
+    match c {
+        '\u{200b}' | '\u{2060}' | '\u{180e}' => Action::Remove("zero-width"),
+        '\u{200c}' | '\u{200d}' => {
+            // Characters that joiners never affect, before or after the other passes run.
+            let plain = |x: Option<char>| {
+                x.is_none_or(|x| {
+                    x.is_ascii()
+                        || is_cjk_letter(x)
+                        || is_cjk_punct(x)
+                        || matches!(
+                            x,
+                            '\u{85}'
+                                | '\u{2028}'
+                                | '\u{2029}'
+                                | '\u{2e80}'..='\u{2fdf}'
+                                | '\u{3000}'..='\u{303f}'
+                                | '\u{fb00}'..='\u{fb06}'
+                                | '\u{ff00}'..='\u{ffef}'
+                        )
+                })
+            };
+            if plain(prev) && plain(next) {
+                Action::Remove("zero-width")
+            } else {
+                Action::Keep
+            }
+        }
+        '\u{ad}' => Action::Remove("soft-hyphen"),
+        '\u{feff}' => Action::Remove("bom"),
+        '\u{fb00}' => Action::Ligature("ff"),
+        '\u{fb01}' => Action::Ligature("fi"),
+        '\u{fb02}' => Action::Ligature("fl"),
+        '\u{fb03}' => Action::Ligature("ffi"),
+        '\u{fb04}' => Action::Ligature("ffl"),
+        '\u{fb05}' | '\u{fb06}' => Action::Ligature("st"),
+        '\u{2f00}'..='\u{2fd5}' => match std::iter::once(c).nfkc().next() {
+            Some(m) if is_han(m) => Action::Map("kangxi-radical", m),
+            _ => Action::Keep,
+        },
+        '\u{2e80}'..='\u{2eff}' => RADICALS_SUPPLEMENT
+            .binary_search_by_key(&c, |&(k, _)| k)
+            .map(|i| Action::Map("cjk-radical", RADICALS_SUPPLEMENT[i].1))
+            .unwrap_or(Action::Keep),
+        _ => Action::Keep,
+    }
+}
+
+/// A boundary may be placed before `c`: nothing before it can compose or reorder with it.
+pub(crate) fn is_stable(c: char) -> bool {
+    canonical_combining_class(c) == 0 && is_nfc_quick(std::iter::once(c)) == IsNormalized::Yes
+}
+
+impl Pass for UnicodeForms {
+    fn id(&self) -> PassId {
+        PassId::UnicodeForms
+    }
+
+    fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
+        let text = input.text;
+        let chars: Vec<(usize, char)> = text.char_indices().collect();
+        // The neighbours of a joiner are the nearest visible characters: invisible format
+        // characters around it are removed too, and the decision must not depend on them.
+        let visible = |k: usize| !is_invisible(chars[k].1);
+        let actions: Vec<Action> = (0..chars.len())
+            .map(|k| {
+                let prev = (0..k).rev().find(|&j| visible(j)).map(|j| chars[j].1);
+                let next = (k + 1..chars.len())
+                    .find(|&j| visible(j))
+                    .map(|j| chars[j].1);
+                action(chars[k].1, prev, next)
+            })
+            .collect();
+        let mut seg_start = 0; // index into `chars`
+        for k in 1..=chars.len() {
+            let boundary =
+                k == chars.len() || (is_stable(chars[k].1) && matches!(actions[k], Action::Keep));
+            if boundary {
+                fix_segment(text, &chars, &actions, seg_start, k, sink);
+                seg_start = k;
+            }
+        }
+    }
+}
+
+/// Invisible format characters that this pass may remove.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{180e}' | '\u{ad}' | '\u{feff}'
+    )
+}
+
+/// Repairs `chars[from..to]` (one stable character with what attaches to it).
+fn fix_segment(
+    text: &str,
+    chars: &[(usize, char)],
+    actions: &[Action],
+    from: usize,
+    to: usize,
+    sink: &mut EditSink<'_>,
+) {
+    let start = chars[from].0;
+    let end = chars.get(to).map_or(text.len(), |x| x.0);
+    let seg = &text[start..end];
+    if seg.is_ascii() {
+        return;
+    }
+    let mut mapped = String::with_capacity(seg.len());
+    let mut rule = None;
+    for k in from..to {
+        let c = chars[k].1;
+        match actions[k] {
+            Action::Keep => mapped.push(c),
+            Action::Remove(r) => {
+                rule.get_or_insert(r);
+            }
+            Action::Map(r, m) => {
+                rule.get_or_insert(r);
+                mapped.push(m);
+            }
+            Action::Ligature(s) => {
+                rule.get_or_insert("ligature");
+                mapped.push_str(s);
+            }
+        }
+    }
+    let out: String = if is_nfc_quick(mapped.chars()) == IsNormalized::Yes {
+        mapped
+    } else {
+        mapped.nfc().collect()
+    };
+    if out != seg {
+        let rule = rule.unwrap_or_else(|| {
+            if seg.chars().any(|c| ('\u{f900}'..='\u{faff}').contains(&c)) {
+                "compat-ideograph"
+            } else {
+                "nfc"
+            }
+        });
+        let _ = sink.replace(start..end, out, rule, 1.0);
+    }
+}

@@ -1,0 +1,77 @@
+use ocrtidy_core::{EditSink, Pass, PassId, PassInput};
+use unicode_normalization::UnicodeNormalization;
+
+use crate::unicode_forms::is_stable;
+
+/// Full-width ASCII letters and digits (U+FF10–U+FF19, U+FF21–U+FF3A, U+FF41–U+FF5A) become
+/// half-width: Chinese text writes Latin words and numbers half-width, and OCR engines trained on
+/// mixed data emit either form. A full-width symbol that sits *inside* such a token
+/// (`ｗｗｗ．ｅｘａｍｐｌｅ．ｃｏｍ`, `ｕｓｅｒ＠ｈｏｓｔ`, `３．５`) becomes half-width too; full-width
+/// punctuation of Chinese prose (`，。：；？！（）`) is never touched here — the `cjk-punct` pass
+/// decides it by context. The ideographic space is left to the spacing passes.
+///
+/// Rules: `fullwidth-alnum`, `fullwidth-symbol`.
+#[derive(Debug, Default, Clone)]
+pub struct Width;
+
+fn is_fullwidth_alnum(c: char) -> bool {
+    matches!(c, '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ')
+}
+
+/// Full-width symbols that are converted when they join two alphanumerics.
+fn is_joining_symbol(c: char) -> bool {
+    matches!(
+        c,
+        '．' | '＠' | '＿' | '－' | '／' | '＼' | '＃' | '％' | '＆' | '＋' | '＝' | '～' | '＄'
+    )
+}
+
+fn half(c: char) -> char {
+    char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
+}
+
+fn is_alnum_either(c: Option<char>) -> bool {
+    c.is_some_and(|c| c.is_ascii_alphanumeric() || is_fullwidth_alnum(c))
+}
+
+impl Pass for Width {
+    fn id(&self) -> PassId {
+        PassId::Width
+    }
+
+    fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
+        let text = input.text;
+        let mut prev: Option<char> = None;
+        let mut iter = text.char_indices().peekable();
+        while let Some((i, c)) = iter.next() {
+            let next = iter.peek().map(|&(_, n)| n);
+            if is_fullwidth_alnum(c) {
+                // Combining marks after the letter compose with its half-width form.
+                let mut end = i + c.len_utf8();
+                let mut with = half(c).to_string();
+                while let Some(&(j, m)) = iter.peek() {
+                    if is_stable(m) {
+                        break;
+                    }
+                    with.push(m);
+                    end = j + m.len_utf8();
+                    iter.next();
+                }
+                let with: String = with.nfc().collect();
+                let _ = sink.replace(i..end, with, "fullwidth-alnum", 1.0);
+            } else if is_joining_symbol(c)
+                && is_alnum_either(prev)
+                && is_alnum_either(next)
+                && (prev.is_some_and(is_fullwidth_alnum) || next.is_some_and(is_fullwidth_alnum))
+            {
+                let _ = sink.replace(
+                    i..i + c.len_utf8(),
+                    half(c).to_string(),
+                    "fullwidth-symbol",
+                    0.9,
+                );
+            }
+            prev = Some(c);
+        }
+    }
+}

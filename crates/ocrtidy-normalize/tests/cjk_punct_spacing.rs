@@ -1,0 +1,136 @@
+mod support;
+
+use ocrtidy_core::Pass;
+use ocrtidy_normalize::{CjkPunct, CjkSpacing};
+use support::{check, keep, run};
+
+fn punct() -> Box<dyn Pass> {
+    Box::new(CjkPunct)
+}
+fn spacing() -> Box<dyn Pass> {
+    Box::new(CjkSpacing)
+}
+
+#[test]
+fn punct_fixes() {
+    check(
+        punct,
+        &[
+            ("邮件; 提供", "邮件； 提供", &["cjk-punct"]),
+            ("状况 , 然后", "状况 ， 然后", &["cjk-punct"]),
+            ("方法:首先", "方法：首先", &["cjk-punct"]),
+            ("真的吗?是的!", "真的吗？是的！", &["cjk-punct"]),
+            ("主服务器; 相关", "主服务器； 相关", &["cjk-punct"]),
+            ("; 于是", "； 于是", &["cjk-punct"]),
+            ("安装完成.然后重启", "安装完成。然后重启", &["full-stop"]),
+            ("安装完成.", "安装完成。", &["full-stop"]),
+            ("名称(无域名)关联", "名称（无域名）关联", &["paren-width"]),
+            ("名称(无域名）关联", "名称（无域名）关联", &["paren-width"]),
+            (
+                "文件会以名称〈先城名) 关联",
+                "文件会以名称（先城名） 关联",
+                &["bracket-misread", "paren-width"],
+            ),
+            (
+                "配置《但不必需)选择",
+                "配置（但不必需）选择",
+                &["bracket-misread", "paren-width"],
+            ),
+            (
+                "设置【如在学校内)，但",
+                "设置（如在学校内），但",
+                &["bracket-misread", "paren-width"],
+            ),
+            // A pair wrapped over a soft line break is still a pair.
+            (
+                "服务器(主\n机名)和",
+                "服务器（主\n机名）和",
+                &["paren-width"],
+            ),
+            ("Hello，world！", "Hello,world!", &["latin-halfwidth"]),
+            (
+                "see the manual（page 3）now",
+                "see the manual(page 3)now",
+                &["paren-width"],
+            ),
+        ],
+    );
+}
+
+#[test]
+fn punct_keeps() {
+    keep(
+        punct,
+        &[
+            "版本 3.5 共有 1,000 个软件包",
+            "会议 9:00 开始",
+            "访问 http://example.com/a?b=1&c=2 获取",
+            "发邮件到 user@example.org 即可",
+            "编辑 /etc/apt/sources.list 文件",
+            "运行 if (a, b) { c; } 代码",
+            "This is an English sentence: it stays, as is; right? Yes!",
+            "参见 ls(1) 和 apt-get(8) 手册页",
+            "代理在本地 (Squid) 贮存",
+            "《软件工程通讯》第3期",
+            "他说：“你好。”",
+            "省略号...和..都留着",
+            "名称（无域名）关联",
+            "打开（File）菜单",
+        ],
+    );
+}
+
+#[test]
+fn spacing_fixes() {
+    check(
+        spacing,
+        &[
+            (
+                "安装主服务器后 ， 证时",
+                "安装主服务器后，证时",
+                &["space-around-punct"],
+            ),
+            ("邮件 ；提供", "邮件；提供", &["space-around-punct"]),
+            ("状况 ，", "状况，", &["space-around-punct"]),
+            (
+                "完整配置的学校网络的开发和使用环境  它实际上",
+                "完整配置的学校网络的开发和使用环境它实际上",
+                &["space-between-han"],
+            ),
+            (
+                "所有的服务都已经准备好使用这个系统 和所有需要的东西",
+                "所有的服务都已经准备好使用这个系统和所有需要的东西",
+                &["space-between-han"],
+            ),
+            ("短 行 也 有 很 多", "短行也有很多", &["space-between-han"]),
+            ("两个  空格", "两个空格", &["space-between-han"]),
+            ("使用  apt   命令", "使用 apt 命令", &["collapse-space"]),
+        ],
+    );
+}
+
+#[test]
+fn spacing_keeps() {
+    keep(
+        spacing,
+        &[
+            "使用 apt 命令安装 Debian Edu 系统",
+            "本报讯（记者 杨文）近日，本市召开会议。",
+            "以快制快 高效处置局部疫情",
+            "张慧 摄",
+            "2022年9月6日 星期二",
+            "有超过 59,000 个软件包",
+            "English words stay  as they are",
+            "　　首行缩进保留",
+            "行尾空格留给别的步骤  ",
+        ],
+    );
+}
+
+#[test]
+fn rule_ids_and_ledger_of_a_tesseract_line() {
+    let input = "邮件 ; 提供 , 状况 ，它们 (主服务器)\n";
+    let cleaned = run(vec![punct(), spacing()], input);
+    assert_eq!(cleaned.text, "邮件；提供，状况，它们（主服务器）\n");
+    assert!(cleaned.applied().all(|c| c.confidence > 0.5));
+}

@@ -1,0 +1,63 @@
+//! Every normalisation pass is idempotent, keeps the ledger replayable and never panics.
+
+mod support;
+
+use ocrtidy_core::Pass;
+use ocrtidy_normalize::{CjkPunct, CjkSpacing, ControlChars, MixedScript, UnicodeForms, Width};
+use proptest::prelude::*;
+use support::run;
+
+fn passes() -> Vec<Box<dyn Pass>> {
+    vec![
+        Box::new(ControlChars),
+        Box::new(UnicodeForms),
+        Box::new(Width),
+        Box::new(MixedScript),
+        Box::new(CjkPunct),
+        Box::new(CjkSpacing),
+    ]
+}
+
+/// Text that looks like OCR output: ideographs, Latin, digits, both widths of punctuation,
+/// spaces, breaks, brackets, radicals, control and invisible characters.
+fn ocr_like() -> impl Strategy<Value = String> {
+    let atoms = prop::sample::select(vec![
+        "中", "文", "学", "學", "发", "軟", "件", "a", "Z", "3", " ", "  ", "\u{3000}", "\n",
+        "\u{c}", ",", "，", ".", "。", ":", "：", ";", "?", "!", "(", ")", "（", "）", "〈", "《",
+        "》", "【", "ｗ", "．", "１", "⼈", "⻓", "\u{200b}", "\u{200d}", "\u{ad}", "\u{feff}",
+        "\0", "\u{b}", "\u{301}", "e", "ﬁ", "\u{f900}", "“", "”", "-", "/",
+    ]);
+    prop::collection::vec(atoms, 0..60).prop_map(|v| v.concat())
+}
+
+fn check_all(text: &str) {
+    for pass in passes() {
+        let id = pass.id();
+        let once = run(vec![pass], text);
+        let again = run(
+            passes().into_iter().filter(|p| p.id() == id).collect(),
+            &once.text,
+        );
+        assert_eq!(again.text, once.text, "{id} is not idempotent on {text:?}");
+    }
+    let once = run(passes(), text);
+    let again = run(passes(), &once.text);
+    assert_eq!(
+        again.text, once.text,
+        "the passes together are not idempotent on {text:?}"
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn idempotent_on_ocr_like_text(text in ocr_like()) {
+        check_all(&text);
+    }
+
+    #[test]
+    fn never_panic_on_arbitrary_unicode(text in "\\PC{0,40}") {
+        check_all(&text);
+    }
+}

@@ -1,0 +1,22 @@
+//! Prints the corrections the typo corrector finds in each line of standard input (or of the
+//! arguments), with their scores. For calibrating the parameters.
+use std::io::Read;
+
+use ocrtidy_typo::Typo;
+
+fn main() {
+    let mut texts: Vec<String> = std::env::args().skip(1).collect();
+    if texts.is_empty() {
+        let mut s = String::new();
+        let _ = std::io::stdin().read_to_string(&mut s);
+        texts.push(s);
+    }
+    let typo = Typo::embedded();
+    for t in &texts {
+        for c in ocrtidy_typo::chinese::correct(t, typo.model_for_debug(), typo.params()) {
+            let lo = t[..c.start].char_indices().rev().nth(3).map_or(0, |x| x.0);
+            let hi = t[c.end..].char_indices().nth(4).map_or(t.len(), |x| c.end + x.0);
+            println!("{}[{}]{}\t{:?}", &t[lo..c.start], &t[c.start..c.end], &t[c.end..hi], c.candidates);
+        }
+    }
+}

@@ -1,0 +1,133 @@
+use std::sync::{Arc, OnceLock};
+
+use ocrtidy_core::{Candidate, EditSink, Pass, PassId, PassInput};
+use ocrtidy_lexicon::Lexicon;
+
+use crate::chinese::{self, Params};
+use crate::confusion::ConfusionTable;
+use crate::model::{ChannelParams, Model};
+
+/// Corrects misread characters by dictionary similarity.
+///
+/// Chinese: every character that forms no word with its neighbours, and every near-variant of a
+/// word that recurs in the document, is tested against the candidates of the confusion tables
+/// (visual, phonetic, and learned tables added with [`Typo::with_confusions`]) with a
+/// noisy-channel score (see [`crate::chinese`]). A candidate whose confidence reaches the
+/// threshold is applied; one that scores above even odds is recorded as a suggestion with its
+/// ranked candidates. Protected terms of the lexicon are never touched.
+///
+/// Rules: `typo-zh` (lexicon and confusion evidence), `typo-zh-evidence` (the corrected word
+/// recurs in the document).
+#[derive(Debug, Clone)]
+pub struct Typo {
+    model: Arc<Model>,
+    params: Params,
+}
+
+/// The default confidence from which a correction is applied rather than suggested.
+pub const DEFAULT_THRESHOLD: f32 = 0.88;
+
+impl Typo {
+    /// The pass with the embedded lexicon and confusion tables (the model is built once per
+    /// process).
+    pub fn embedded() -> Typo {
+        static MODEL: OnceLock<Arc<Model>> = OnceLock::new();
+        let model = MODEL
+            .get_or_init(|| {
+                Arc::new(Model::build(
+                    Lexicon::embedded(),
+                    &ConfusionTable::embedded(),
+                    ChannelParams::default(),
+                ))
+            })
+            .clone();
+        Typo::from_model(model)
+    }
+
+    /// The pass with a lexicon (for instance a user layer over the embedded one, with protected
+    /// terms) and confusion tables.
+    pub fn new(lexicon: &Lexicon, confusions: &ConfusionTable) -> Typo {
+        Typo::from_model(Arc::new(Model::build(
+            lexicon,
+            confusions,
+            ChannelParams::default(),
+        )))
+    }
+
+    /// The pass with explicit channel parameters (for tuning and experiments).
+    #[doc(hidden)]
+    pub fn with_channel(lexicon: &Lexicon, confusions: &ConfusionTable, channel: ChannelParams) -> Typo {
+        Typo::from_model(Arc::new(Model::build(lexicon, confusions, channel)))
+    }
+
+    fn from_model(model: Arc<Model>) -> Typo {
+        let mut t = Typo {
+            model,
+            params: Params::default(),
+        };
+        t.params.apply = logit(DEFAULT_THRESHOLD);
+        t
+    }
+
+    /// Applies corrections whose confidence is at least `threshold` (in (0, 1)); weaker ones are
+    /// suggested. Values outside (0, 1) are clamped.
+    pub fn with_threshold(mut self, threshold: f32) -> Typo {
+        self.params.apply = logit(threshold.clamp(0.01, 0.9999));
+        self.params.suggest = self.params.suggest.min(self.params.apply);
+        self
+    }
+
+    /// Replaces the scoring parameters (for tuning and experiments).
+    pub fn with_params(mut self, params: Params) -> Typo {
+        self.params = params;
+        self
+    }
+
+    pub fn params(&self) -> &Params {
+        &self.params
+    }
+
+    /// The model, for [`crate::chinese::correct`] in tools and experiments.
+    #[doc(hidden)]
+    pub fn model_for_debug(&self) -> &crate::model::Model {
+        &self.model
+    }
+}
+
+fn logit(p: f32) -> f32 {
+    (p / (1.0 - p)).ln()
+}
+
+fn sigmoid(x: f32) -> f32 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+impl Pass for Typo {
+    fn id(&self) -> PassId {
+        PassId::Typo
+    }
+
+    fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
+        for c in chinese::correct(input.text, &self.model, &self.params) {
+            let Some(&(best, score, evidence)) = c.candidates.first() else {
+                continue;
+            };
+            let rule = if evidence { "typo-zh-evidence" } else { "typo-zh" };
+            let conf = sigmoid(score);
+            if c.apply {
+                let others = c.candidates[1..]
+                    .iter()
+                    .map(|&(ch, s, _)| Candidate::new(ch.to_string(), sigmoid(s)))
+                    .collect();
+                let _ = sink.replace_with_alternatives(c.start..c.end, best.to_string(), rule, conf, others);
+            } else {
+                let cands = c
+                    .candidates
+                    .iter()
+                    .map(|&(ch, s, _)| Candidate::new(ch.to_string(), sigmoid(s)))
+                    .collect();
+                let _ = sink.suggest(c.start..c.end, cands, rule, conf);
+            }
+        }
+    }
+}

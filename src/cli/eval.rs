@@ -1,0 +1,401 @@
+//! `ocrtidy eval`: score OCR output against ground truth.
+//!
+//! - `ocrtidy eval --gt GT --pred PRED` scores one pair of text files.
+//! - `ocrtidy eval --corpus FILE.jsonl` runs the pipeline over the `--field` text of every
+//!   record and scores the raw and the cleaned text against `--gt-field`, grouped by `--by`
+//!   fields (dotted paths such as `degradation.level` reach into nested objects).
+//!
+//! Metrics and their definitions are those of the `ocrtidy-eval` crate (micro-averaged).
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Write};
+use std::path::PathBuf;
+
+use anyhow::{Context as _, Result};
+use clap::{Args, ValueEnum};
+use serde::Serialize;
+use serde_json::Value;
+
+use ocrtidy::{PassId, Pipeline};
+use ocrtidy_eval::{score, Counts, Summary, Unit};
+use ocrtidy_report::html::{render_eval, EvalRecord};
+
+use super::io::{create_file, decode_utf8, Source};
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Ground-truth text file (with --pred).
+    #[arg(long, value_name = "GT", requires = "pred", conflicts_with = "corpus")]
+    pub gt: Option<PathBuf>,
+
+    /// Predicted text file to score against --gt.
+    #[arg(long, value_name = "PRED", requires = "gt")]
+    pub pred: Option<PathBuf>,
+
+    /// A JSON Lines corpus: every record's --field text is cleaned and both raw and cleaned
+    /// text are scored against its --gt-field.
+    #[arg(long, value_name = "FILE.jsonl", required_unless_present = "gt")]
+    pub corpus: Option<PathBuf>,
+
+    /// The field with the OCR text (corpus mode).
+    #[arg(long, value_name = "NAME", default_value = "ocr")]
+    pub field: String,
+
+    /// The field with the ground truth (corpus mode).
+    #[arg(long, value_name = "NAME", default_value = "gt")]
+    pub gt_field: String,
+
+    /// The field with the page-furniture items, a list of strings (corpus mode).
+    #[arg(long, value_name = "NAME", default_value = "gt_furniture")]
+    pub furniture_field: String,
+
+    /// Group the results by these record fields (e.g. `engine,lang`): one row per value of
+    /// the first field, then per value pair of the first two, and so on.
+    #[arg(long, value_name = "FIELD,...", value_delimiter = ',')]
+    pub by: Vec<String>,
+
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+
+    /// Also write an HTML page with the table and, per record, ground truth, raw and cleaned
+    /// text side by side.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+
+    /// Write the cleaned texts as JSON Lines {id, engine, text} (the prediction format of
+    /// score.py).
+    #[arg(long, value_name = "FILE")]
+    pub write_pred: Option<PathBuf>,
+
+    /// The unit of CER and of the paragraph-break alignment.
+    #[arg(long, value_enum, default_value_t = UnitArg::Grapheme)]
+    pub unit: UnitArg,
+
+    /// Run only these passes when cleaning (comma-separated names).
+    #[arg(long, value_name = "PASS,...", value_delimiter = ',')]
+    pub passes: Vec<String>,
+
+    /// Leave these passes out when cleaning.
+    #[arg(long, value_name = "PASS,...", value_delimiter = ',')]
+    pub skip: Vec<String>,
+}
+
+/// `--unit`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum UnitArg {
+    /// Extended grapheme clusters after NFC.
+    Grapheme,
+    /// Unicode code points as given (Python's `len`).
+    Codepoint,
+}
+
+impl From<UnitArg> for Unit {
+    fn from(u: UnitArg) -> Unit {
+        match u {
+            UnitArg::Grapheme => Unit::Grapheme,
+            UnitArg::Codepoint => Unit::CodePoint,
+        }
+    }
+}
+
+pub fn run(args: EvalArgs) -> Result<i32> {
+    let unit = Unit::from(args.unit);
+    if let (Some(gt), Some(pred)) = (&args.gt, &args.pred) {
+        return run_pair(&args, gt, pred, unit);
+    }
+    let Some(corpus) = &args.corpus else {
+        anyhow::bail!("give --gt and --pred, or --corpus");
+    };
+    run_corpus(&args, corpus, unit)
+}
+
+fn read_text(p: &std::path::Path) -> Result<String> {
+    let source = Source::from_arg(p);
+    let bytes = source.read_bytes()?;
+    decode_utf8(&source, bytes)
+}
+
+fn run_pair(
+    args: &EvalArgs,
+    gt: &std::path::Path,
+    pred: &std::path::Path,
+    unit: Unit,
+) -> Result<i32> {
+    let (g, p) = (read_text(gt)?, read_text(pred)?);
+    let s = score(&p, &g, &[], unit).summary(1);
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &s)?;
+        writeln!(out)?;
+    } else {
+        writeln!(out, "{}", header())?;
+        writeln!(out, "{}", row(&pred.display().to_string(), "pred", &s))?;
+    }
+    Ok(0)
+}
+
+fn parse_passes(names: &[String]) -> Result<Vec<PassId>> {
+    names
+        .iter()
+        .filter(|n| !n.trim().is_empty())
+        .map(|n| PassId::from_name(n.trim()).map_err(anyhow::Error::from))
+        .collect()
+}
+
+fn pipeline(args: &EvalArgs) -> Result<Pipeline> {
+    let mut builder = Pipeline::builder();
+    if !args.passes.is_empty() {
+        builder = builder.only(parse_passes(&args.passes).context("in --passes")?);
+    }
+    builder = builder.skip(parse_passes(&args.skip).context("in --skip")?);
+    Ok(builder.build()?)
+}
+
+/// A record field by dotted path, as text (strings as they are, other values as JSON).
+fn field<'v>(rec: &'v Value, path: &str) -> Option<&'v Value> {
+    path.split('.').try_fold(rec, |v, k| v.get(k))
+}
+
+fn field_text(rec: &Value, path: &str) -> String {
+    match field(rec, path) {
+        Some(Value::String(s)) => s.clone(),
+        Some(v) => v.to_string(),
+        None => "-".to_string(),
+    }
+}
+
+#[derive(Default, Clone, Copy)]
+struct Group {
+    records: usize,
+    raw: Counts,
+    cleaned: Counts,
+}
+
+#[derive(Serialize)]
+struct GroupJson {
+    raw: Summary,
+    cleaned: Summary,
+}
+
+#[derive(Serialize)]
+struct CorpusJson<'a> {
+    corpus: String,
+    field: &'a str,
+    unit: &'a str,
+    passes: Vec<&'static str>,
+    groups: BTreeMap<String, GroupJson>,
+}
+
+#[derive(Serialize)]
+struct Pred<'a> {
+    id: &'a Value,
+    engine: &'a Value,
+    text: &'a str,
+}
+
+fn run_corpus(args: &EvalArgs, corpus: &std::path::Path, unit: Unit) -> Result<i32> {
+    let pipeline = pipeline(args)?;
+    let file =
+        std::fs::File::open(corpus).with_context(|| format!("cannot read {}", corpus.display()))?;
+    let mut groups: BTreeMap<String, Group> = BTreeMap::new();
+    let mut pred_out = match &args.write_pred {
+        Some(p) => Some(create_file(p, "predictions")?),
+        None => None,
+    };
+    struct Kept {
+        key: String,
+        metrics: String,
+        gt: String,
+        raw: String,
+        cleaned: String,
+    }
+    let mut kept: Vec<Kept> = Vec::new();
+    for (n, line) in BufReader::new(file).lines().enumerate() {
+        let line = line.with_context(|| format!("cannot read {}", corpus.display()))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let rec: Value = serde_json::from_str(&line)
+            .with_context(|| format!("{}:{}: not a JSON record", corpus.display(), n + 1))?;
+        let text_of = |name: &str| -> Result<&str> {
+            field(&rec, name).and_then(Value::as_str).with_context(|| {
+                format!("{}:{}: no string field `{name}`", corpus.display(), n + 1)
+            })
+        };
+        let raw = text_of(&args.field)?;
+        let gt = text_of(&args.gt_field)?;
+        let furniture: Vec<String> = field(&rec, &args.furniture_field)
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let cleaned = pipeline.clean(raw);
+        let c_raw = score(raw, gt, &furniture, unit);
+        let c_clean = score(&cleaned.text, gt, &furniture, unit);
+        if let Some(w) = pred_out.as_mut() {
+            let null = Value::Null;
+            serde_json::to_writer(
+                &mut *w,
+                &Pred {
+                    id: rec.get("id").unwrap_or(&null),
+                    engine: rec.get("engine").unwrap_or(&null),
+                    text: &cleaned.text,
+                },
+            )?;
+            w.write_all(b"\n")?;
+        }
+        let mut keys = vec!["ALL".to_string()];
+        let mut name = String::new();
+        for f in &args.by {
+            if !name.is_empty() {
+                name.push(' ');
+            }
+            name.push_str(&format!("{f}={}", field_text(&rec, f)));
+            keys.push(name.clone());
+        }
+        for k in keys {
+            let g = groups.entry(k).or_default();
+            g.records += 1;
+            g.raw += c_raw;
+            g.cleaned += c_clean;
+        }
+        if args.html.is_some() {
+            let (sr, sc) = (c_raw.summary(1), c_clean.summary(1));
+            kept.push(Kept {
+                key: format!("{} {}", field_text(&rec, "id"), field_text(&rec, "engine")),
+                metrics: format!(
+                    "CER {:.4} → {:.4}, LB_F1 {:.3} → {:.3}, furn {:.2} → {:.2}",
+                    sr.cer_raw,
+                    sc.cer_raw,
+                    sr.lb_f1,
+                    sc.lb_f1,
+                    sr.furniture_leak,
+                    sc.furniture_leak
+                ),
+                gt: gt.to_string(),
+                raw: raw.to_string(),
+                cleaned: cleaned.text,
+            });
+        }
+    }
+    if let Some(mut w) = pred_out {
+        w.flush().context("cannot write the predictions")?;
+    }
+    // "ALL" first, then the groups in name order.
+    let mut ordered: Vec<(&String, &Group)> = groups.iter().collect();
+    ordered.sort_by_key(|(k, _)| (k.as_str() != "ALL", (*k).clone()));
+    let unit_name = match unit {
+        Unit::Grapheme => "grapheme",
+        Unit::CodePoint => "codepoint",
+    };
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        let doc = CorpusJson {
+            corpus: corpus.display().to_string(),
+            field: &args.field,
+            unit: unit_name,
+            passes: pipeline.passes().iter().map(|p| p.name()).collect(),
+            groups: ordered
+                .iter()
+                .map(|(k, g)| {
+                    (
+                        (*k).clone(),
+                        GroupJson {
+                            raw: g.raw.summary(g.records),
+                            cleaned: g.cleaned.summary(g.records),
+                        },
+                    )
+                })
+                .collect(),
+        };
+        serde_json::to_writer_pretty(&mut out, &doc)?;
+        writeln!(out)?;
+    } else {
+        writeln!(
+            out,
+            "corpus={} field={} unit={unit_name}",
+            corpus.display(),
+            args.field
+        )?;
+        writeln!(out, "{}", header())?;
+        for (k, g) in &ordered {
+            writeln!(out, "{}", row(k, "raw", &g.raw.summary(g.records)))?;
+            writeln!(out, "{}", row("", "clean", &g.cleaned.summary(g.records)))?;
+        }
+    }
+    out.flush()?;
+    if let Some(path) = &args.html {
+        let mut table = vec![[
+            "group", "recs", "gt_chars", "text", "CER_raw", "CER_cont", "WER", "LB_P", "LB_R",
+            "LB_F1", "furn",
+        ]
+        .map(String::from)
+        .to_vec()];
+        for (k, g) in &ordered {
+            for (label, c) in [("raw", &g.raw), ("clean", &g.cleaned)] {
+                let s = c.summary(g.records);
+                table.push(vec![
+                    (*k).clone(),
+                    s.records.to_string(),
+                    s.gt_chars.to_string(),
+                    label.to_string(),
+                    format!("{:.4}", s.cer_raw),
+                    format!("{:.4}", s.cer_content),
+                    format!("{:.4}", s.wer),
+                    format!("{:.3}", s.lb_precision),
+                    format!("{:.3}", s.lb_recall),
+                    format!("{:.3}", s.lb_f1),
+                    format!("{:.3}", s.furniture_leak),
+                ]);
+            }
+        }
+        let records: Vec<EvalRecord<'_>> = kept
+            .iter()
+            .map(|k| EvalRecord {
+                key: k.key.clone(),
+                metrics: k.metrics.clone(),
+                gt: &k.gt,
+                raw: &k.raw,
+                cleaned: &k.cleaned,
+            })
+            .collect();
+        let title = format!("ocrtidy eval — {}", corpus.display());
+        let mut w = create_file(path, "HTML")?;
+        w.write_all(render_eval(&title, &table, &records).as_bytes())?;
+        w.flush().context("cannot write the HTML page")?;
+    }
+    Ok(0)
+}
+
+fn header() -> String {
+    format!(
+        "{:<32}{:>5}{:>9}  {:<6}{:>9}{:>9}{:>8}{:>7}{:>7}{:>7}{:>7}",
+        "group",
+        "recs",
+        "gt_chars",
+        "text",
+        "CER_raw",
+        "CER_cont",
+        "WER",
+        "LB_P",
+        "LB_R",
+        "LB_F1",
+        "furn"
+    )
+}
+
+fn row(group: &str, label: &str, s: &Summary) -> String {
+    let (recs, chars) = if group.is_empty() {
+        (String::new(), String::new())
+    } else {
+        (s.records.to_string(), s.gt_chars.to_string())
+    };
+    format!(
+        "{group:<32}{recs:>5}{chars:>9}  {label:<6}{:>9.4}{:>9.4}{:>8.4}{:>7.3}{:>7.3}{:>7.3}{:>7.3}",
+        s.cer_raw, s.cer_content, s.wer, s.lb_precision, s.lb_recall, s.lb_f1, s.furniture_leak
+    )
+}

@@ -1,0 +1,273 @@
+//! One JSON Lines record: finding the text field in the raw line and splicing a new value in.
+//!
+//! The line is never re-serialised: the fields are read as borrowed [`RawValue`]s, whose text
+//! points into the line, so the byte range of the text field's value is known and only that
+//! range is replaced. Every other byte (key order, whitespace, escapes, numbers of any size,
+//! nested objects) passes through as it was. With duplicate keys the last one counts, as in
+//! most JSON readers.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::ops::Range;
+
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde_json::value::RawValue;
+
+/// Why a line was passed through unchanged.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum LineError {
+    /// The line is not valid UTF-8; `valid_up_to` is the offset of the first bad byte.
+    InvalidUtf8 { valid_up_to: usize },
+    /// The line is not one JSON object (the message is serde_json's).
+    Malformed(String),
+    /// The object has no text field.
+    MissingField(String),
+    /// The text field is not a string.
+    NotAString(String),
+    /// The text field is a string that cannot be decoded (a lone surrogate escape, say).
+    InvalidString(String),
+    /// The line is longer than the configured limit.
+    TooLarge { bytes: u64, limit: usize },
+}
+
+impl fmt::Display for LineError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LineError::InvalidUtf8 { valid_up_to } => {
+                write!(f, "invalid UTF-8 (first bad byte at offset {valid_up_to})")
+            }
+            LineError::Malformed(m) => write!(f, "malformed JSON: {m}"),
+            LineError::MissingField(name) => write!(f, "no field `{name}`"),
+            LineError::NotAString(name) => write!(f, "field `{name}` is not a string"),
+            LineError::InvalidString(m) => write!(f, "undecodable string: {m}"),
+            LineError::TooLarge { bytes, limit } => {
+                write!(f, "line of {bytes} bytes is over the limit of {limit} bytes")
+            }
+        }
+    }
+}
+
+impl std::error::Error for LineError {}
+
+/// The names a record is read for.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct FieldNames<'n> {
+    pub text: &'n str,
+    pub id: &'n str,
+    pub group_by: &'n [String],
+}
+
+/// The fields of one record, borrowed from its line.
+#[derive(Debug)]
+pub(crate) struct Record<'a> {
+    /// Byte range of the text field's JSON value in the line.
+    pub value: Range<usize>,
+    /// The decoded text.
+    pub text: String,
+    pub id: Option<&'a RawValue>,
+    /// The raw values of the group-by fields; `None` when one is missing.
+    pub key: Option<Vec<&'a str>>,
+}
+
+/// The line's content without its line end, and the line end.
+pub(crate) fn split_line_end(line: &[u8]) -> (&[u8], &[u8]) {
+    let mut n = line.len();
+    if line[..n].ends_with(b"\n") {
+        n -= 1;
+        if line[..n].ends_with(b"\r") {
+            n -= 1;
+        }
+    }
+    line.split_at(n)
+}
+
+/// True for a line with nothing but whitespace: it is passed through silently.
+pub(crate) fn is_blank(content: &[u8]) -> bool {
+    content.iter().all(|b| b.is_ascii_whitespace())
+}
+
+/// Reads one record. `content` is the line without its line end; `skip` leading bytes (a BOM)
+/// are not part of the JSON.
+pub(crate) fn parse<'a>(
+    content: &'a [u8],
+    skip: usize,
+    names: FieldNames<'_>,
+) -> Result<Record<'a>, (LineError, Option<&'a RawValue>)> {
+    let line = std::str::from_utf8(content).map_err(|e| {
+        (
+            LineError::InvalidUtf8 {
+                valid_up_to: e.valid_up_to(),
+            },
+            None,
+        )
+    })?;
+    let json = &line[skip.min(line.len())..];
+    let mut de = serde_json::Deserializer::from_str(json);
+    let found = FieldsSeed { names }
+        .deserialize(&mut de)
+        .and_then(|f| de.end().map(|()| f))
+        .map_err(|e| (LineError::Malformed(e.to_string()), None))?;
+    let id = found.id;
+    let Some(raw) = found.text else {
+        return Err((LineError::MissingField(names.text.to_string()), id));
+    };
+    let raw_text = raw.get();
+    if !raw_text.starts_with('"') {
+        return Err((LineError::NotAString(names.text.to_string()), id));
+    }
+    let text: String = serde_json::from_str(raw_text)
+        .map_err(|e| (LineError::InvalidString(e.to_string()), id))?;
+    let start = raw_text.as_ptr() as usize - line.as_ptr() as usize;
+    let key = if names.group_by.is_empty() {
+        None
+    } else {
+        found
+            .keys
+            .iter()
+            .map(|k| k.map(RawValue::get))
+            .collect::<Option<Vec<&str>>>()
+    };
+    Ok(Record {
+        value: start..start + raw_text.len(),
+        text,
+        id,
+        key,
+    })
+}
+
+/// `content` with the value at `value` replaced by `text` as a JSON string.
+pub(crate) fn splice(content: &[u8], value: &Range<usize>, text: &str, line_end: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(content.len() + text.len() / 8 + line_end.len() + 2);
+    out.extend_from_slice(&content[..value.start]);
+    // Serialising a str into a Vec cannot fail.
+    let _ = serde_json::to_writer(&mut out, text);
+    out.extend_from_slice(&content[value.end..]);
+    out.extend_from_slice(line_end);
+    out
+}
+
+struct Found<'de> {
+    text: Option<&'de RawValue>,
+    id: Option<&'de RawValue>,
+    keys: Vec<Option<&'de RawValue>>,
+}
+
+struct FieldsSeed<'n> {
+    names: FieldNames<'n>,
+}
+
+impl<'de> DeserializeSeed<'de> for FieldsSeed<'_> {
+    type Value = Found<'de>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Found<'de>, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for FieldsSeed<'_> {
+    type Value = Found<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Found<'de>, A::Error> {
+        let names = self.names;
+        let mut found = Found {
+            text: None,
+            id: None,
+            keys: vec![None; names.group_by.len()],
+        };
+        while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
+            let key = key.as_ref();
+            let wanted = key == names.text
+                || key == names.id
+                || names.group_by.iter().any(|g| g == key);
+            if !wanted {
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            }
+            let value: &'de RawValue = map.next_value()?;
+            if key == names.text {
+                found.text = Some(value);
+            }
+            if key == names.id {
+                found.id = Some(value);
+            }
+            for (slot, g) in found.keys.iter_mut().zip(names.group_by) {
+                if g == key {
+                    *slot = Some(value);
+                }
+            }
+        }
+        Ok(found)
+    }
+}
+
+/// An object key, borrowed from the line when it has no escapes.
+struct Key<'de>(Cow<'de, str>);
+
+impl<'de> serde::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string key")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v.to_string())))
+            }
+        }
+        d.deserialize_str(KeyVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NAMES: FieldNames<'static> = FieldNames {
+        text: "text",
+        id: "id",
+        group_by: &[],
+    };
+
+    #[test]
+    fn finds_the_value_range_and_splices() {
+        let line = br#"{"id": 7, "text" : "a\u4e2db", "meta": {"text": 1}}"#;
+        let rec = parse(line, 0, NAMES).unwrap();
+        assert_eq!(rec.text, "a中b");
+        assert_eq!(&line[rec.value.clone()], br#""a\u4e2db""#);
+        assert_eq!(rec.id.map(RawValue::get), Some("7"));
+        let out = splice(line, &rec.value, "x\"y", b"\r\n");
+        assert_eq!(out, br#"{"id": 7, "text" : "x\"y", "meta": {"text": 1}}"#.iter().chain(b"\r\n").copied().collect::<Vec<u8>>());
+    }
+
+    #[test]
+    fn reports_why_a_line_is_skipped() {
+        let cases: &[(&[u8], &str)] = &[
+            (b"{\"text\": 1}", "is not a string"),
+            (b"{\"id\": 1}", "no field"),
+            (b"[1, 2]", "malformed"),
+            (b"{\"text\": \"a\"", "malformed"),
+            (b"{\"text\": \"\\ud800\"}", "undecodable"),
+            (b"{\"text\": \"\xff\"}", "invalid UTF-8"),
+        ];
+        for (line, want) in cases {
+            let (err, _) = parse(line, 0, NAMES).unwrap_err();
+            assert!(err.to_string().contains(want), "{err} for {line:?}");
+        }
+    }
+
+    #[test]
+    fn last_duplicate_key_wins_and_escaped_keys_match() {
+        let line = br#"{"text": "first", "te\u0078t": "second"}"#;
+        let rec = parse(line, 0, NAMES).unwrap();
+        assert_eq!(rec.text, "second");
+    }
+}
