@@ -6,7 +6,9 @@
 2. `score`: reads the corrections printed by `cargo run --release -p ocrtidy-typo --example
    typo_corpus` and classifies each one by aligning the OCR text with the ground truth
    (whitespace removed): `fix` (the original char was wrong and the candidate is what gt has),
-   `break` (the original char was right), `neutral` (both wrong, or unaligned). On the clean
+   `break` (the original char was right), `neutral` (both wrong, or unaligned). Each correction is
+   first looked up with its context (3, 2, then 1 chars each side) in the ground truth, then by
+   a global alignment. On the clean
    `gt` texts every applied correction is an over-correction.
 
 Usage:
@@ -51,12 +53,35 @@ def strip_map(text):
     return "".join(kept), index
 
 
+def classify(o, i, cand, g):
+    """Looks the corrected and the original context up in the ground truth, widest first (robust
+    to column interleaving and lost lines, where a global alignment is not)."""
+    for k in (3, 2, 1):
+        left, right = o[max(0, i - k):i], o[i + 1:i + 1 + k]
+        was = (left + o[i] + right) in g
+        now = (left + cand + right) in g
+        if was != now:
+            return "fix" if now else "break"
+        if was and now:
+            return "neutral"
+    # One-sided contexts, where the other side is garbled.
+    for left, right in ((o[max(0, i - 2):i], ""), ("", o[i + 1:i + 3])):
+        if len(left) + len(right) < 2:
+            continue
+        was = (left + o[i] + right) in g
+        now = (left + cand + right) in g
+        if was != now:
+            return "fix" if now else "break"
+    return "neutral"
+
+
 def score(a):
     recs = {}
     for line in open(a.pre, encoding="utf-8"):
         r = json.loads(line)
         recs[r["id"]] = r
     aligned = {}
+    g_of = {}
     stats = collections.Counter()
     examples = collections.defaultdict(list)
     for line in open(a.corrections, encoding="utf-8"):
@@ -85,11 +110,14 @@ def score(a):
                     for k in range(i2 - i1):
                         m[i1 + k] = g[j1 + k]
             aligned[key] = (o, oi, m)
+            g_of[key] = g
         o, oi, m = aligned[key]
         i = oi.get(start)
         truth = m.get(i) if i is not None else None
         orig = o[i] if i is not None else None
-        kind = "fix" if truth == cand else ("break" if truth == orig else "neutral")
+        kind = classify(o, i, cand, g_of[key]) if i is not None else "neutral"
+        if kind == "neutral" and truth is not None:
+            kind = "fix" if truth == cand else ("break" if truth == orig else "neutral")
         stats[(kind, group, "applied" if apply else "suggested")] += 1
         if apply and kind != "fix":
             examples[kind].append((rid, o[max(0, i - 4):i] + "[" + orig + "→" + cand + "]" + o[i + 1:i + 5], truth, sc))

@@ -93,7 +93,7 @@ pub fn record_invalid_bytes(cleaned: &mut Cleaned, text: &str, report: &DecodeRe
         if text.get(start..end) != Some("\u{fffd}") {
             continue;
         }
-        let out_start = output_offset(&cleaned.changes, start);
+        let (out_start, out_end) = output_range(&cleaned.changes, start, end);
         cleaned.changes.push(Change {
             pass: PassId::Decode,
             rule: "invalid-bytes",
@@ -107,24 +107,28 @@ pub fn record_invalid_bytes(cleaned: &mut Cleaned, text: &str, report: &DecodeRe
             applied: false,
             candidates: vec![Candidate::new("", 0.2)],
             out_start,
-            out_end: out_start + end - start,
+            out_end,
             history: Vec::new(),
         });
     }
     cleaned.changes.sort_by_key(|c| (c.start, c.end));
 }
 
-/// Where the original offset `at` (outside every applied change) lies in the output.
-fn output_offset(changes: &[Change], at: usize) -> usize {
+/// Where the original range `start..end` lies in the output: shifted by the applied changes
+/// before it, or the output range of the applied change that covers it.
+fn output_range(changes: &[Change], start: usize, end: usize) -> (usize, usize) {
     let mut delta: isize = 0;
     for c in changes.iter().filter(|c| c.applied) {
-        if c.end <= at {
+        if c.end <= start {
             delta += c.after.len() as isize - (c.end - c.start) as isize;
-        } else if c.start <= at && at < c.end {
-            return c.out_start;
+        } else if c.start < end {
+            return (c.out_start, c.out_end);
         }
     }
-    at.saturating_add_signed(delta)
+    (
+        start.saturating_add_signed(delta),
+        end.saturating_add_signed(delta),
+    )
 }
 
 /// Chooses passes and configuration for a [`Pipeline`].

@@ -91,10 +91,16 @@ fn every_line_passes_through_or_has_only_its_text_rewritten() {
     let input: Vec<u8> = CASES.iter().flat_map(|c| c.0.iter().copied()).collect();
     let mut out = Vec::new();
     let mut reports = Vec::new();
-    clean_jsonl(&pipeline, &input[..], &mut out, &JsonlOptions::default(), |r| {
-        reports.push(r.clone());
-        Ok(())
-    })
+    clean_jsonl(
+        &pipeline,
+        &input[..],
+        &mut out,
+        &JsonlOptions::default(),
+        |r| {
+            reports.push(r.clone());
+            Ok(())
+        },
+    )
     .unwrap();
     let got = lines(&out);
     assert_eq!(got.len(), CASES.len());
@@ -128,7 +134,10 @@ fn the_field_and_id_names_are_configurable() {
     options.keep_changes = true;
     let input = b"{\"doc\":{\"n\":[7]},\"text\":\"x  \",\"content\":\"y  \"}\n";
     let (out, reports) = run(input, &options);
-    assert_eq!(out, b"{\"doc\":{\"n\":[7]},\"text\":\"x  \",\"content\":\"y\"}\n");
+    assert_eq!(
+        out,
+        b"{\"doc\":{\"n\":[7]},\"text\":\"x  \",\"content\":\"y\"}\n"
+    );
     assert_eq!(reports[0].id.as_ref().map(|v| v.get()), Some("{\"n\":[7]}"));
     assert_eq!(reports[0].changes.len(), 1);
     assert_eq!(reports[0].changes[0].rule, "trailing-space");
@@ -218,9 +227,18 @@ fn cli_writes_errors_changes_and_row_aligned_attributes() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
     let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert_eq!(
         stdout,
@@ -235,11 +253,15 @@ fn cli_writes_errors_changes_and_row_aligned_attributes() {
     assert!(e["reason"].as_str().unwrap().contains("malformed"));
 
     let attrs = std::fs::read_to_string(&attrs).unwrap();
-    let rows: Vec<serde_json::Value> =
-        attrs.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let rows: Vec<serde_json::Value> = attrs
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(rows.len(), 4, "one attributes row per output line");
     assert_eq!(rows[0]["id"], "d1");
-    let spans = rows[0]["attributes"]["ocrtidy__changes"].as_array().unwrap();
+    let spans = rows[0]["attributes"]["ocrtidy__changes"]
+        .as_array()
+        .unwrap();
     assert!(!spans.is_empty());
     for s in spans {
         let s = s.as_array().unwrap();
@@ -274,7 +296,11 @@ fn cli_directory_mode_mirrors_the_tree() {
         .arg(&output)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(
         std::fs::read_to_string(output.join("a.txt")).unwrap(),
         "第一段\n第二段\n"
@@ -283,7 +309,10 @@ fn cli_directory_mode_mirrors_the_tree() {
         std::fs::read_to_string(output.join("sub/deeper/b.txt")).unwrap(),
         "English\n"
     );
-    assert_eq!(std::fs::read(output.join("sub/bad.bin")).unwrap(), b"\xff\xfe\x00");
+    assert_eq!(
+        std::fs::read(output.join("sub/bad.bin")).unwrap(),
+        b"\xff\xfe\x00"
+    );
 
     // Directory mode with JSON Lines files.
     let jin = root.join("jin");
@@ -297,14 +326,24 @@ fn cli_directory_mode_mirrors_the_tree() {
         .arg(&jout)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(
         std::fs::read_to_string(jout.join("x/p.jsonl")).unwrap(),
         "{\"text\":\"a\"}\r\n\nbad\n"
     );
 
     // The output directory must differ from the input.
-    let out = bin().arg("clean").arg(&input).arg("-o").arg(&input).output().unwrap();
+    let out = bin()
+        .arg("clean")
+        .arg(&input)
+        .arg("-o")
+        .arg(&input)
+        .output()
+        .unwrap();
     assert!(!out.status.success());
     let _ = std::fs::remove_dir_all(&root);
 }

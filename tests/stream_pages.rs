@@ -33,12 +33,18 @@ fn assert_ledgers(pages: &[&str], cleaned: &[Cleaned]) {
     }
 }
 
+/// Pages, expected outputs, expected applied rules per page.
+type Case<'a> = (&'a [&'a str], &'a [&'a str], &'a [&'a [&'a str]]);
+
 #[test]
 fn pages_are_cleaned_and_split_back() {
-    // (pages, expected outputs, expected applied rules per page)
-    let cases: &[(&[&str], &[&str], &[&[&str]])] = &[
+    let cases: &[Case<'_>] = &[
         // Keep-cases: clean pages stay as they are, with no change.
-        (&["第一页。", "第二页。"], &["第一页。", "第二页。"], &[&[], &[]]),
+        (
+            &["第一页。", "第二页。"],
+            &["第一页。", "第二页。"],
+            &[&[], &[]],
+        ),
         (&["一\n二", "三"], &["一\n二", "三"], &[&[], &[]]),
         (&["Page one.", ""], &["Page one.", ""], &[&[], &[]]),
         (&["", "", ""], &["", "", ""], &[&[], &[], &[]]),
@@ -54,8 +60,16 @@ fn pages_are_cleaned_and_split_back() {
             &["标题\n正文。", "下一页。"],
             &[&["blank-lines", "document-end"], &[]],
         ),
-        (&["\n\n", "内容"], &["", "内容"], &[&["document-start"], &[]]),
-        (&["A\n", "", "\nC"], &["A", "", "C"], &[&["document-end"], &[], &["page-break"]]),
+        (
+            &["\n\n", "内容"],
+            &["", "内容"],
+            &[&["document-start"], &[]],
+        ),
+        (
+            &["A\n", "", "\nC"],
+            &["A", "", "C"],
+            &[&["document-end"], &[], &["page-break"]],
+        ),
     ];
     let pipeline = Pipeline::builder()
         .only([PassId::Newlines, PassId::TrailingSpace, PassId::BlankLines])

@@ -31,6 +31,10 @@ pub fn run(args: CleanArgs) -> Result<i32> {
         }
         sources.push(Source::Stdin);
     }
+    let is_dir = matches!(sources.as_slice(), [Source::File(d)] if d.is_dir());
+    if (args.report.diff || args.report.report.is_some()) && (is_dir || args.stream.jsonl) {
+        anyhow::bail!("--diff and --report work on text files, not on a directory or --jsonl");
+    }
     if let [Source::File(dir)] = sources.as_slice() {
         if dir.is_dir() {
             return super::dir::run(&args, &pipeline, dir);

@@ -26,8 +26,7 @@ pub fn run(args: &CleanArgs, pipeline: &Pipeline, dir: &Path) -> Result<i32> {
     if out_dir.exists() && !out_dir.is_dir() {
         bail!("{} is not a directory", out_dir.display());
     }
-    fs::create_dir_all(out_dir)
-        .with_context(|| format!("cannot create {}", out_dir.display()))?;
+    fs::create_dir_all(out_dir).with_context(|| format!("cannot create {}", out_dir.display()))?;
     let in_root = dir
         .canonicalize()
         .with_context(|| format!("cannot read {}", dir.display()))?;
@@ -118,13 +117,14 @@ fn clean_file(
     let src = dir.join(rel);
     let dst = out_dir.join(rel);
     if let Some(parent) = dst.parent() {
-        fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+        fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
     }
     let name = src.display().to_string();
     let create = |p: &Path| -> Result<BufWriter<File>> {
-        Ok(BufWriter::new(
-            File::create(p).with_context(|| format!("cannot create {}", p.display()))?,
-        ))
+        Ok(BufWriter::new(File::create(p).with_context(|| {
+            format!("cannot create {}", p.display())
+        })?))
     };
     let mut out = create(&dst)?;
     if args.stream.jsonl {

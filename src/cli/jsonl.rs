@@ -61,6 +61,11 @@ impl Reporting {
             Some(n) => ProgressBar::with_draw_target(Some(n), ProgressDrawTarget::stderr()),
             None => ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()),
         };
+        let template = if total_bytes.is_some() {
+            template
+        } else {
+            "{spinner} {bytes} {bytes_per_sec} {elapsed} {msg}"
+        };
         if let Ok(style) = ProgressStyle::with_template(template) {
             bar.set_style(style);
         }
@@ -78,7 +83,8 @@ impl Reporting {
     ) -> io::Result<()> {
         let n = self.warnings.fetch_add(1, Ordering::Relaxed);
         if !self.quiet && n < WARNING_BUDGET {
-            let msg = format!("ocrtidy: warning: {file}:{line}: passed through unchanged: {reason}");
+            let msg =
+                format!("ocrtidy: warning: {file}:{line}: passed through unchanged: {reason}");
             match &self.progress {
                 Some(bar) => bar.println(msg),
                 None => eprintln!("{msg}"),
@@ -221,7 +227,12 @@ pub(super) fn options(args: &CleanArgs, threads: Option<usize>) -> JsonlOptions 
     let mut o = JsonlOptions::default();
     o.field = s.field.clone();
     o.id_field = s.id_field.clone();
-    o.group_by = s.group_by.iter().filter(|g| !g.is_empty()).cloned().collect();
+    o.group_by = s
+        .group_by
+        .iter()
+        .filter(|g| !g.is_empty())
+        .cloned()
+        .collect();
     o.max_line_bytes = s.max_doc_bytes;
     o.threads = threads;
     o.keep_changes = args.changes.is_some() || s.attributes.is_some();
@@ -248,7 +259,11 @@ pub(super) fn clean_stream(
             }
         }
         if r.status == LineStatus::Error {
-            let reason = r.error.as_ref().map(ToString::to_string).unwrap_or_default();
+            let reason = r
+                .error
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default();
             reporting.error(name, r.line, r.id.as_deref(), &reason)?;
         }
         reporting.changes(name, Some(r.line), r.id.as_deref(), &r.changes)?;
@@ -286,12 +301,16 @@ pub fn run(args: &CleanArgs, pipeline: &Pipeline, sources: &[Source]) -> Result<
             Source::Stdin => {
                 let stdin = io::stdin().lock();
                 let input = BufReader::with_capacity(1 << 20, stdin);
-                clean_stream(pipeline, input, &name, &mut out, attrs, &options, &reporting)
+                clean_stream(
+                    pipeline, input, &name, &mut out, attrs, &options, &reporting,
+                )
             }
             Source::File(p) => {
                 let file = File::open(p).with_context(|| format!("cannot read {}", p.display()))?;
                 let input = BufReader::with_capacity(1 << 20, file);
-                clean_stream(pipeline, input, &name, &mut out, attrs, &options, &reporting)
+                clean_stream(
+                    pipeline, input, &name, &mut out, attrs, &options, &reporting,
+                )
             }
         }
         .with_context(|| format!("while cleaning {name}"))?;

@@ -45,9 +45,10 @@ pub fn run(args: LearnArgs) -> Result<i32> {
         let record: serde_json::Value = serde_json::from_str(&line)
             .with_context(|| format!("{}:{}: not a JSON record", source.name(), i + 1))?;
         let field = |name: &str| {
-            record.get(name).and_then(|v| v.as_str()).with_context(|| {
-                format!("{}:{}: no string field `{name}`", source.name(), i + 1)
-            })
+            record
+                .get(name)
+                .and_then(|v| v.as_str())
+                .with_context(|| format!("{}:{}: no string field `{name}`", source.name(), i + 1))
         };
         learner.add_pair(field(&args.ocr_field)?, field(&args.gt_field)?);
     }

@@ -29,7 +29,8 @@ pub struct JsonlOptions {
     /// Lines longer than this (in bytes, line end included) are passed through unchanged
     /// without being held in memory; it also caps the size of a group of pages.
     pub max_line_bytes: usize,
-    /// A batch is read until it holds this many bytes...
+    /// A batch is read until it holds this many bytes (or, when its lines are long, until it
+    /// holds four lines per thread or eight times this many bytes)...
     pub batch_bytes: usize,
     /// ...or this many lines.
     pub batch_lines: usize,
@@ -151,6 +152,12 @@ where
         },
     };
     let limit = options.max_line_bytes.max(1);
+    // With long documents a batch holds at least a few per thread (up to 8 batch sizes), so
+    // that the threads stay busy to the end of the batch.
+    let threads = pool
+        .as_ref()
+        .map_or_else(rayon::current_num_threads, |p| p.current_num_threads());
+    let min_lines = 4 * threads;
     let mut summary = StreamSummary::default();
     let mut batch: Vec<RawLine> = Vec::new();
     let mut next_line = 1u64;
@@ -158,7 +165,11 @@ where
     loop {
         let (mut read_bytes, mut read_lines) = (0usize, 0usize);
         let mut oversize = None;
-        while !eof && read_lines < options.batch_lines.max(1) && read_bytes < options.batch_bytes {
+        while !eof
+            && read_lines < options.batch_lines.max(1)
+            && (read_bytes < options.batch_bytes
+                || (read_lines < min_lines && read_bytes < options.batch_bytes * 8))
+        {
             let mut buf = Vec::new();
             match read_line_bounded(&mut input, &mut buf, limit)? {
                 Read::Eof => eof = true,
@@ -439,7 +450,11 @@ enum Read {
 
 /// Reads one line (with its `\n`) into `buf`, stopping early once it holds more than `limit`
 /// bytes.
-fn read_line_bounded<R: BufRead>(input: &mut R, buf: &mut Vec<u8>, limit: usize) -> io::Result<Read> {
+fn read_line_bounded<R: BufRead>(
+    input: &mut R,
+    buf: &mut Vec<u8>,
+    limit: usize,
+) -> io::Result<Read> {
     loop {
         let avail = match input.fill_buf() {
             Ok(a) => a,
@@ -447,7 +462,11 @@ fn read_line_bounded<R: BufRead>(input: &mut R, buf: &mut Vec<u8>, limit: usize)
             Err(e) => return Err(e),
         };
         if avail.is_empty() {
-            return Ok(if buf.is_empty() { Read::Eof } else { Read::Line });
+            return Ok(if buf.is_empty() {
+                Read::Eof
+            } else {
+                Read::Line
+            });
         }
         if let Some(i) = memchr::memchr(b'\n', avail) {
             buf.extend_from_slice(&avail[..=i]);

@@ -54,7 +54,11 @@ fn split_pages(pages: &[&str], joined: &str, cleaned: Cleaned, trim_edges: bool)
         at += page.len() + PAGE_SEPARATOR.len();
         chars_at += page.chars().count() + 1;
     }
-    let page_of = |offset: usize| spans.partition_point(|s| s.start <= offset).saturating_sub(1);
+    let page_of = |offset: usize| {
+        spans
+            .partition_point(|s| s.start <= offset)
+            .saturating_sub(1)
+    };
 
     let output = cleaned.text.as_str();
     let mut applied: Vec<&Change> = cleaned.changes.iter().filter(|c| c.applied).collect();
@@ -111,7 +115,11 @@ fn split_pages(pages: &[&str], joined: &str, cleaned: Cleaned, trim_edges: bool)
 
     for (idx, c) in applied.iter().enumerate() {
         let first = page_of(c.start);
-        let last = if c.end > c.start { page_of(c.end) } else { first };
+        let last = if c.end > c.start {
+            page_of(c.end)
+        } else {
+            first
+        };
         if first == last {
             let span = &spans[first];
             let (ob, _) = out_bounds[first];
@@ -138,7 +146,9 @@ fn split_pages(pages: &[&str], joined: &str, cleaned: Cleaned, trim_edges: bool)
             let a1 = if p == last {
                 c.after.len()
             } else {
-                inner[p].filter(|x| x.0 == idx).map_or(c.after.len(), |x| x.1)
+                inner[p]
+                    .filter(|x| x.0 == idx)
+                    .map_or(c.after.len(), |x| x.1)
             };
             let a1 = a1.max(a0);
             let before = &joined[b0..b1];
@@ -182,7 +192,9 @@ fn split_pages(pages: &[&str], joined: &str, cleaned: Cleaned, trim_edges: bool)
             trim_end(page, cleaned);
             trim_start(page, cleaned);
         }
-        cleaned.changes.sort_by_key(|c| (c.start, c.end, !c.applied));
+        cleaned
+            .changes
+            .sort_by_key(|c| (c.start, c.end, !c.applied));
     }
     result
 }
@@ -241,11 +253,11 @@ fn fused_change(
     merged: &[Change],
     rule: &'static str,
 ) -> Option<Change> {
-    let before = &page[start..end];
+    let before = page.get(start..end)?;
     if before == after {
         return None;
     }
-    let char_start = page[..start].chars().count();
+    let char_start = page.get(..start)?.chars().count();
     let history = fused_history(merged);
     let confidence = history.iter().map(|s| s.confidence).fold(1.0, f32::min);
     Some(Change {
@@ -274,13 +286,15 @@ fn trim_end(page: &str, cleaned: &mut Cleaned) {
         return;
     }
     let (mut applied, suggestions): (Vec<Change>, Vec<Change>) =
-        std::mem::take(&mut cleaned.changes).into_iter().partition(|c| c.applied);
+        std::mem::take(&mut cleaned.changes)
+            .into_iter()
+            .partition(|c| c.applied);
     applied.sort_by_key(|c| (c.start, c.end));
     let j = applied.iter().position(|c| c.out_end > x);
     let (y, x0) = match j.map(|j| &applied[j]) {
         Some(c) if c.out_start <= x => (c.start, c.out_start),
-        Some(c) => (c.start - (c.out_start - x), x),
-        None => (page.len() - (len - x), x),
+        Some(c) => (c.start.saturating_sub(c.out_start - x), x),
+        None => (page.len().saturating_sub(len - x), x),
     };
     let merged = applied.split_off(j.unwrap_or(applied.len()));
     let fused = fused_change(
@@ -294,13 +308,11 @@ fn trim_end(page: &str, cleaned: &mut Cleaned) {
     applied.extend(fused);
     cleaned.text.truncate(x);
     cleaned.changes = applied;
-    cleaned
-        .changes
-        .extend(suggestions.into_iter().map(|mut s| {
-            s.out_start = s.out_start.min(x);
-            s.out_end = s.out_end.min(x);
-            s
-        }));
+    cleaned.changes.extend(suggestions.into_iter().map(|mut s| {
+        s.out_start = s.out_start.min(x);
+        s.out_end = s.out_end.min(x);
+        s
+    }));
 }
 
 /// Removes the breaks at the start of a page's output, fusing the changes there into one.
@@ -310,13 +322,15 @@ fn trim_start(page: &str, cleaned: &mut Cleaned) {
         return;
     }
     let (mut applied, suggestions): (Vec<Change>, Vec<Change>) =
-        std::mem::take(&mut cleaned.changes).into_iter().partition(|c| c.applied);
+        std::mem::take(&mut cleaned.changes)
+            .into_iter()
+            .partition(|c| c.applied);
     applied.sort_by_key(|c| (c.start, c.end));
     let k = applied.iter().rposition(|c| c.out_start < x);
     let (y, x1) = match k.map(|k| &applied[k]) {
         Some(c) if c.out_end >= x => (c.end, c.out_end),
-        Some(c) => (c.end + (x - c.out_end), x),
-        None => (x, x),
+        Some(c) => ((c.end + (x - c.out_end)).min(page.len()), x),
+        None => (x.min(page.len()), x),
     };
     let rest = applied.split_off(k.map_or(0, |k| k + 1));
     let mut changes: Vec<Change> = Vec::with_capacity(rest.len() + 1);

@@ -42,7 +42,10 @@ impl fmt::Display for LineError {
             LineError::NotAString(name) => write!(f, "field `{name}` is not a string"),
             LineError::InvalidString(m) => write!(f, "undecodable string: {m}"),
             LineError::TooLarge { bytes, limit } => {
-                write!(f, "line of {bytes} bytes is over the limit of {limit} bytes")
+                write!(
+                    f,
+                    "line of {bytes} bytes is over the limit of {limit} bytes"
+                )
             }
         }
     }
@@ -181,9 +184,8 @@ impl<'de> Visitor<'de> for FieldsSeed<'_> {
         };
         while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
             let key = key.as_ref();
-            let wanted = key == names.text
-                || key == names.id
-                || names.group_by.iter().any(|g| g == key);
+            let wanted =
+                key == names.text || key == names.id || names.group_by.iter().any(|g| g == key);
             if !wanted {
                 map.next_value::<IgnoredAny>()?;
                 continue;
@@ -245,7 +247,14 @@ mod tests {
         assert_eq!(&line[rec.value.clone()], br#""a\u4e2db""#);
         assert_eq!(rec.id.map(RawValue::get), Some("7"));
         let out = splice(line, &rec.value, "x\"y", b"\r\n");
-        assert_eq!(out, br#"{"id": 7, "text" : "x\"y", "meta": {"text": 1}}"#.iter().chain(b"\r\n").copied().collect::<Vec<u8>>());
+        assert_eq!(
+            out,
+            br#"{"id": 7, "text" : "x\"y", "meta": {"text": 1}}"#
+                .iter()
+                .chain(b"\r\n")
+                .copied()
+                .collect::<Vec<u8>>()
+        );
     }
 
     #[test]

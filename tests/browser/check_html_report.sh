@@ -16,7 +16,7 @@ mkdir -p "$out"
 
 if [ ! -x /usr/bin/chromium ]; then
     echo "installing chromium"
-    apt-get install -y chromium >/dev/null
+    apt-get install -y chromium >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y chromium >/dev/null; }
 fi
 
 # A page with things to clean (CRLF, trailing spaces, blank lines, a form feed) and hostile text.

@@ -195,8 +195,12 @@ fn band_pass(a: &[u32], b: &[u32], dlo: isize, dhi: isize, want_column: bool) ->
         let c = b[(j - 1) as usize];
         peq.fill(c, first, last, &mut eq);
         let mut h = 1;
-        for w in first..=last {
-            h = block(&mut pv[w], &mut mv[w], eq[w], h);
+        for ((p, m), &e) in pv[first..=last]
+            .iter_mut()
+            .zip(&mut mv[first..=last])
+            .zip(&eq[first..=last])
+        {
+            h = block(p, m, e, h);
         }
         top += 1;
     }
@@ -245,7 +249,8 @@ fn banded_distance(a: &[u32], b: &[u32]) -> (usize, usize) {
         if r.dist <= k || full {
             return (r.dist, k);
         }
-        k = k.saturating_mul(2);
+        // The pass's result bounds the distance from above, so a band that wide is enough.
+        k = k.saturating_mul(2).min(r.dist);
     }
 }
 
@@ -308,11 +313,19 @@ fn hirschberg(a: &[u32], b: &[u32], k: usize, ops: &mut Vec<Op>) {
     }
     let mid = m / 2;
     let (dlo, dhi) = band_for(n, m, k);
-    let fwd = band_pass(a, &b[..mid], dlo, dhi, true).column;
     let d = n as isize - m as isize;
-    let ra: Vec<u32> = a.iter().rev().copied().collect();
-    let rb: Vec<u32> = b[mid..].iter().rev().copied().collect();
-    let bwd = band_pass(&ra, &rb, d - dhi, d - dlo, true).column;
+    // The forward and backward passes are independent: run them on two threads.
+    let (fwd, bwd) = std::thread::scope(|scope| {
+        let back = scope.spawn(|| {
+            let ra: Vec<u32> = a.iter().rev().copied().collect();
+            let rb: Vec<u32> = b[mid..].iter().rev().copied().collect();
+            band_pass(&ra, &rb, d - dhi, d - dlo, true).column
+        });
+        let fwd = band_pass(a, &b[..mid], dlo, dhi, true).column;
+        // A panic in the other thread is re-raised here rather than hidden.
+        let bwd = back.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (fwd, bwd)
+    });
     let mut best = (usize::MAX, 0usize);
     for i in 0..=n {
         let (f, g) = (fwd[i], bwd[n - i]);

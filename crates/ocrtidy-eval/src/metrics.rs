@@ -168,8 +168,10 @@ pub fn score(pred: &str, gt: &str, furniture: &[String], unit: Unit) -> Counts {
     let mut interner = Interner::default();
     let p = units(pred, unit, &mut interner);
     let g = units(gt, unit, &mut interner);
+    // One alignment gives both the raw edit distance and the paragraph-break matching.
+    let ops = align(&p.syms, &g.syms);
     let mut c = Counts {
-        ed_raw: distance(&p.syms, &g.syms),
+        ed_raw: ops.iter().filter(|&&op| op != Op::Equal).count(),
         n_raw: g.syms.len(),
         ..Counts::default()
     };
@@ -197,7 +199,7 @@ pub fn score(pred: &str, gt: &str, furniture: &[String], unit: Unit) -> Counts {
         .collect();
     c.ed_words = distance(&pw, &gw);
     c.n_words = gw.len();
-    (c.lb_tp, c.lb_pred, c.lb_gt) = breaks(&p, &g);
+    (c.lb_tp, c.lb_pred, c.lb_gt) = breaks(&p, &g, &ops);
     (c.furn_leaked, c.furn_total) = furniture_counts(pred, furniture);
     c
 }
@@ -213,7 +215,7 @@ impl Interner {
 /// every maximal whitespace run of the prediction holding a `\n` is one. A prediction boundary
 /// is correct when one of its units is aligned to a ground-truth `\n`, or is an extra unit
 /// inserted right before or after one; each ground-truth boundary matches once.
-fn breaks(p: &Units, g: &Units) -> (usize, usize, usize) {
+fn breaks(p: &Units, g: &Units, ops: &[Op]) -> (usize, usize, usize) {
     let n_gt = g.newline.iter().filter(|&&b| b).count();
     let mut runs = Vec::new();
     let mut i = 0;
@@ -239,7 +241,7 @@ fn breaks(p: &Units, g: &Units) -> (usize, usize, usize) {
     // Per prediction unit: Ok(gt index) when aligned, Err(gt position) when inserted there.
     let mut aligned: Vec<Result<usize, usize>> = Vec::with_capacity(p.syms.len());
     let mut j = 0;
-    for op in align(&p.syms, &g.syms) {
+    for &op in ops {
         match op {
             Op::Equal | Op::Replace => {
                 aligned.push(Ok(j));

@@ -2,6 +2,7 @@ use std::collections::HashMap;
 
 use ocrtidy_core::{Candidate, EditSink, Pass, PassId, PassInput};
 
+use crate::furniture::{is_date_like, opens_title};
 use crate::page::{self, Line};
 
 /// Joins Latin words hyphenated across a line break: `infor-\nmation` → `information`, and
@@ -15,7 +16,8 @@ use crate::page::{self, Line};
 /// (`well`, `self`, `non`, `multi`, …, a small list written for this crate) and removed
 /// otherwise; both decisions record the alternative as a rejected candidate.
 ///
-/// The break itself is removed in both cases, so the line-join pass sees one line.
+/// The break itself is removed in both cases, so the line-join pass sees one line. Lines that
+/// read as dates or dated headers are left alone (see [`crate::LineJoin`]).
 ///
 /// Rules: `dehyphenate`, `hyphen-kept`.
 #[derive(Debug, Default, Clone)]
@@ -41,18 +43,26 @@ impl Pass for Dehyphenate {
         let text = input.text;
         let lines = page::lines(text);
         let mut forms: Option<HashMap<String, usize>> = None;
-        let mut prev: Option<&Line> = None;
-        for line in &lines {
-            if line.is_blank() {
+        let nonblank: Vec<&Line> = lines.iter().filter(|l| !l.is_blank()).collect();
+        for (k, pair) in nonblank.windows(2).enumerate() {
+            let (a, b) = (pair[0], pair[1]);
+            if a.page != b.page {
                 continue;
             }
-            if let Some(a) = prev.filter(|a| a.page == line.page) {
-                if let Some((hyphen, left, right)) = hyphenated(text, a, line) {
-                    let forms = forms.get_or_insert_with(|| word_forms(text));
-                    decide(sink, forms, hyphen, line.content.start, &left, &right);
-                }
+            // The joined line must not end up directly above a date line, where it would read
+            // as a publication title on the next cleaning.
+            let above_date = nonblank
+                .get(k + 2)
+                .is_some_and(|c| c.page == b.page && is_date_like(c.text(text)));
+            let page_title = opens_title(a.text(text))
+                && (k == 0 || nonblank[k - 1].page != a.page);
+            if above_date || page_title {
+                continue;
             }
-            prev = Some(line);
+            if let Some((hyphen, left, right)) = hyphenated(text, a, b) {
+                let forms = forms.get_or_insert_with(|| word_forms(text));
+                decide(sink, forms, hyphen, b.content.start, &left, &right);
+            }
         }
     }
 }
@@ -61,6 +71,9 @@ impl Pass for Dehyphenate {
 /// the two parts.
 fn hyphenated(text: &str, a: &Line, b: &Line) -> Option<(usize, String, String)> {
     let a_text = a.text(text);
+    if is_date_like(a_text) || is_date_like(b.text(text)) {
+        return None;
+    }
     let stem = a_text.strip_suffix('-')?;
     let left: String = {
         let rev: Vec<char> = stem

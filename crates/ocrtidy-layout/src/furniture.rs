@@ -16,8 +16,9 @@ use crate::page::{self, is_space, visible_chars, Line};
 ///   `Page 3 of 10`), continuation markers and date lines;
 /// - anywhere, as a line of its own: continuation markers (`（下转第2版）`, `（上接第1版）`,
 ///   `(continued on page 4)`) and unambiguous page labels (`第3版`, `Page 3`, `— 4 —`);
-/// - across pages (when the text has several): a line at the top or bottom of at least two
-///   pages that is the same once digits are normalised.
+/// - across pages (when the text has several): a first or last line of at least two pages
+///   that is the same once digits are normalised (repeated, so a header of several lines goes
+///   line by line).
 ///
 /// The whole line and its line break are removed; a form feed is never touched. With
 /// [`Furniture::keep`] the lines stay and each is recorded as a suggestion with its rule id.
@@ -75,9 +76,6 @@ impl FurnitureKind {
     }
 }
 
-/// How many non-blank lines at each end of a page are examined.
-const EDGE_LINES: usize = 4;
-
 impl Pass for Furniture {
     fn id(&self) -> PassId {
         PassId::Furniture
@@ -111,14 +109,29 @@ impl Pass for Furniture {
 pub(crate) fn classify(text: &str, lines: &[Line]) -> Vec<(usize, FurnitureKind)> {
     let pages = page::pages(lines);
     let mut out: Vec<(usize, FurnitureKind)> = Vec::new();
-    for p in &pages {
-        out.extend(classify_page(text, lines, p.clone()));
-    }
-    if pages.len() >= 2 {
-        for i in recurring(text, lines, &pages) {
-            if !out.iter().any(|(j, _)| *j == i) {
-                out.push((i, FurnitureKind::RecurringLine));
+    // Removing furniture can expose more (a title above a date line that a continuation marker
+    // separated from it, a header below a recurring line): repeat until nothing new is found,
+    // so that cleaning the output again finds nothing.
+    loop {
+        let before = out.len();
+        let known: Vec<usize> = out.iter().map(|(i, _)| *i).collect();
+        for p in &pages {
+            for (i, kind) in scan_page(text, lines, p.clone(), &known) {
+                if !out.iter().any(|(j, _)| *j == i) {
+                    out.push((i, kind));
+                }
             }
+        }
+        if pages.len() >= 2 {
+            let known: Vec<usize> = out.iter().map(|(i, _)| *i).collect();
+            for i in recurring(text, lines, &pages, &known) {
+                if !out.iter().any(|(j, _)| *j == i) {
+                    out.push((i, FurnitureKind::RecurringLine));
+                }
+            }
+        }
+        if out.len() == before {
+            break;
         }
     }
     out.sort_by_key(|(i, _)| *i);
@@ -131,15 +144,40 @@ pub fn classify_page(
     lines: &[Line],
     page: Range<usize>,
 ) -> Vec<(usize, FurnitureKind)> {
-    let body: Vec<usize> = page.filter(|&i| !lines[i].is_blank()).collect();
+    let mut out: Vec<(usize, FurnitureKind)> = Vec::new();
+    loop {
+        let known: Vec<usize> = out.iter().map(|(i, _)| *i).collect();
+        let found = scan_page(text, lines, page.clone(), &known);
+        if found.is_empty() {
+            break;
+        }
+        out.extend(found);
+    }
+    out.sort_by_key(|(i, _)| *i);
+    out
+}
+
+/// One scan of a page, ignoring the lines in `known`; returns only new furniture.
+fn scan_page(
+    text: &str,
+    lines: &[Line],
+    page: Range<usize>,
+    known: &[usize],
+) -> Vec<(usize, FurnitureKind)> {
+    let body: Vec<usize> = page
+        .filter(|&i| !lines[i].is_blank() && !known.contains(&i))
+        .collect();
     let mut out = Vec::new();
     let s = |k: usize| lines[body[k]].text(text);
 
     // Top of the page.
     let mut top_end = 0;
-    while top_end < body.len().min(EDGE_LINES) {
+    while top_end < body.len() {
         let line = s(top_end);
-        let kind = if is_date_line(line, 60) || is_merged_header(line) {
+        let kind = if is_date_line(line, 60)
+            || is_merged_header(line)
+            || is_header_with_date(line)
+        {
             Some(FurnitureKind::RunningHeader)
         } else if is_continuation(line) {
             Some(FurnitureKind::ContinuationMarker)
@@ -163,7 +201,7 @@ pub fn classify_page(
 
     // Bottom of the page.
     let mut bottom = body.len();
-    while bottom > top_end && body.len() - bottom < EDGE_LINES {
+    while bottom > top_end {
         let line = s(bottom - 1);
         let kind = if is_continuation(line) {
             FurnitureKind::ContinuationMarker
@@ -192,16 +230,20 @@ pub fn classify_page(
 }
 
 /// Lines at the top or bottom of two or more pages that are equal with digits normalised.
-fn recurring(text: &str, lines: &[Line], pages: &[Range<usize>]) -> Vec<usize> {
+fn recurring(text: &str, lines: &[Line], pages: &[Range<usize>], known: &[usize]) -> Vec<usize> {
     let mut seen: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
     for (p, range) in pages.iter().enumerate() {
-        let body: Vec<usize> = range.clone().filter(|&i| !lines[i].is_blank()).collect();
-        let n = body.len();
-        let edge = 3.min(n);
-        let mut picks: Vec<usize> = body[..edge].to_vec();
-        for &i in &body[n - edge..] {
-            if !picks.contains(&i) {
-                picks.push(i);
+        let body: Vec<usize> = range
+            .clone()
+            .filter(|&i| !lines[i].is_blank() && !known.contains(&i))
+            .collect();
+        // Only the first and the last line: the classification loop peels a header of several
+        // lines one by one, and line joins can only make an edge line longer, never bring a
+        // body line to the edge.
+        let mut picks: Vec<usize> = body.first().copied().into_iter().collect();
+        if let Some(&last) = body.last() {
+            if !picks.contains(&last) {
+                picks.push(last);
             }
         }
         for i in picks {
@@ -245,22 +287,91 @@ const SENTENCE_PUNCT: &[char] = &[
     '，', '。', '；', '：', '！', '？', ',', ';', '!', '?', '、',
 ];
 
+/// A publication title: a short line without sentence punctuation. (Line joins never build one
+/// above a date line, see [`crate::LineJoin`], so the title rule is stable.)
 fn is_title_like(s: &str) -> bool {
     let n = visible_chars(s);
     (2..=24).contains(&n) && !s.contains(SENTENCE_PUNCT) && !s.ends_with('.')
 }
 
+/// A line that reads as a date or a header ending in a date, wherever it is on the page. Line
+/// joins keep such lines apart, so that a join never turns body text into a header.
+pub(crate) fn is_date_like(s: &str) -> bool {
+    is_date_line(s, 60) || is_merged_header(s) || is_header_with_date(s)
+}
+
 fn is_bracketed_title(s: &str) -> bool {
-    s.starts_with('《') && s.ends_with('》') && visible_chars(s) <= 20
+    s.starts_with('《')
+        && s.ends_with('》')
+        && s.matches('《').count() == 1
+        && visible_chars(s) <= 20
+}
+
+/// The first line of a page that opens a `《…》` title: the layout passes never join it, so a
+/// join cannot complete a title that the next cleaning would remove.
+pub(crate) fn opens_title(s: &str) -> bool {
+    s.starts_with('《')
 }
 
 /// A date as a running header prints it: `2021年3月18日`, `星期四`, `Monday, March 15, 2021`.
-/// Lines longer than `max_chars` visible chars or with sentence punctuation are body text.
+/// Lines longer than `max_chars` visible chars, with sentence punctuation, or with more than a
+/// few words besides the date (OCR misreads some) are body text.
 fn is_date_line(s: &str, max_chars: usize) -> bool {
     if visible_chars(s) > max_chars || s.contains(['。', '，', '；']) {
         return false;
     }
-    has_cjk_date(s) || has_latin_date(s)
+    (has_cjk_date(s) || has_latin_date(s)) && non_date_words(s) <= 3
+}
+
+/// A line at the top of a page that ends with a date after a title without sentence punctuation
+/// (`Systems & Networks Gazette Monday, March 15, 2021`, single spaces).
+fn is_header_with_date(s: &str) -> bool {
+    if visible_chars(s) > 60 || s.contains(SENTENCE_PUNCT) && !ends_with_latin_year(s) {
+        return false;
+    }
+    let trimmed = s.trim_end_matches(|c: char| !c.is_alphanumeric());
+    let cjk_end = has_cjk_date(s)
+        && (trimmed.ends_with('日') || trimmed.ends_with("星期") || {
+            let mut it = trimmed.chars().rev();
+            let last = it.next();
+            let prev: String = it.take(2).collect::<Vec<_>>().into_iter().rev().collect();
+            last.is_some_and(|c| "一二三四五六日天".contains(c)) && (prev == "星期" || prev == "礼拜")
+        });
+    cjk_end || (has_latin_date(s) && ends_with_latin_year(s) && !s.contains(['.', ';', '!', '?']))
+}
+
+fn ends_with_latin_year(s: &str) -> bool {
+    let t: Vec<char> = s.trim_end_matches(|c: char| !c.is_alphanumeric()).chars().collect();
+    t.len() >= 4 && year_at(&t, t.len() - 4)
+}
+
+/// Words of a line that are not part of a date: ideographs other than the date characters,
+/// Latin words other than month and weekday names.
+fn non_date_words(s: &str) -> usize {
+    let mut n = 0;
+    let mut word = String::new();
+    let flush = |word: &mut String, n: &mut usize| {
+        if !word.is_empty() {
+            let w = word.to_lowercase();
+            let is_name = |names: &[&str]| names.iter().any(|m| *m == w || (w.len() >= 3 && m.starts_with(&w)));
+            if !is_name(MONTHS) && !is_name(WEEKDAYS) {
+                *n += 1;
+            }
+            word.clear();
+        }
+    };
+    for c in s.chars() {
+        if c.is_alphabetic() && !crate::page::is_wide(c) {
+            word.push(c);
+            continue;
+        }
+        flush(&mut word, &mut n);
+        if crate::page::is_wide(c) && c.is_alphabetic() && !"年月日星期礼拜一二三四五六天周".contains(c) {
+            n += 1;
+        }
+    }
+    flush(&mut word, &mut n);
+    n
 }
 
 fn year_at(chars: &[char], i: usize) -> bool {
@@ -399,7 +510,7 @@ fn page_core(s: &str) -> String {
 
 /// `12`, `- 12 -`, `— 4 —`, `第3版`, `第 3 页`, `Page 3`, `Page 3 of 10`, `p. 7`.
 fn is_page_number(s: &str) -> bool {
-    if visible_chars(s) > 14 {
+    if visible_chars(s) > 14 || s.contains(['，', '。', ',', ';', '；', ':', '：', '、']) {
         return false;
     }
     let core = page_core(s);

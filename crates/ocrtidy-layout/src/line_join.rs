@@ -1,6 +1,6 @@
 use ocrtidy_core::{EditSink, Pass, PassId, PassInput};
 
-use crate::furniture::classify_page;
+use crate::furniture::{classify_page, is_date_like, opens_title};
 use crate::page::{self, is_wide, visible_chars, width, Line};
 
 /// Decides for every line break inside a page whether it is a soft wrap (join) or a paragraph
@@ -14,9 +14,11 @@ use crate::page::{self, is_wide, visible_chars, width, Line};
 /// - blank lines: when a page has blank lines between some of its lines (tesseract's blocks),
 ///   a line ending a sentence before a blank line ends its paragraph; when it has none
 ///   (RapidOCR, or text already reflowed) every line ending a sentence does;
-/// - short standalone lines at a paragraph start (headlines, bylines such as `张慧 摄`, list
-///   items) are never glued to the next line;
-/// - page furniture (see [`crate::Furniture`]) stands alone when it is kept.
+/// - short standalone lines at a paragraph start (headlines at most half as wide as the line
+///   after them, bylines such as `张慧 摄` or `（李俊华）`, list items) are never glued to the
+///   next line;
+/// - page furniture (see [`crate::Furniture`]) stands alone when it is kept, and so does any
+///   line that reads as a date or a dated header (a join must never make one).
 ///
 /// A line that does not end a sentence is joined to the next line of the same page, even across
 /// blank lines (OCR emits those inside paragraphs too). Chinese and Japanese joins insert
@@ -75,15 +77,20 @@ fn join_page(
     let breaks = items.len().saturating_sub(1);
     let blank_breaks = items.windows(2).filter(|w| w[1] > w[0] + 1).count();
     let has_blanks = breaks > 0 && blank_breaks * 10 >= breaks;
-    // Text whose paragraphs are already one per line (blank lines between nearly all lines, or
-    // long lines that nearly all end a sentence) keeps its breaks.
-    let blank_separated = breaks >= 3 && blank_breaks * 10 >= breaks * 9;
-    let reflowed = blank_separated || is_reflowed(text, lines, items, furniture);
+    // Text whose paragraphs are already one per line keeps its breaks. (Blank lines are no
+    // evidence of that: the output convention removes them, and the decision must not change
+    // when the output is cleaned again.)
+    let reflowed = is_reflowed(text, lines, items, furniture, full);
 
     strip_indent(&lines[first], sink);
     let mut paragraph_start = true;
-    for w in items.windows(2) {
+    for (k, w) in items.windows(2).enumerate() {
         let (a, b) = (&lines[w[0]], &lines[w[1]]);
+        // A line directly above a date line stays as it is: joined, it could read as a
+        // publication title on the next cleaning.
+        let b_above_date = items
+            .get(k + 2)
+            .is_some_and(|&c| is_date_like(lines[c].text(text)));
         let (a_text, b_text) = (a.text(text), b.text(text));
         let blank = w[1] > w[0] + 1;
         let (Some(a_last), Some(b_first)) = (a_text.chars().last(), b_text.chars().next()) else {
@@ -99,11 +106,16 @@ fn join_page(
         let short = wa + tolerance < full;
         let ends_sentence = is_final(a_last);
         let standalone = paragraph_start
-            && (wa <= STANDALONE_WIDTH || wa * 2 <= full)
+            && (wa <= STANDALONE_WIDTH || wa * 2 <= width(b_text))
             && visible_chars(a_text) >= 1
-            && !a_text.contains(INNER_PUNCT)
-            && !a_text.ends_with('-');
+            && !a_text.contains(INNER_PUNCT);
         let keep = (ends_sentence && (blank || short || !has_blanks))
+            || is_byline(a_text)
+            || is_date_like(a_text)
+            || is_date_like(b_text)
+            || b_above_date
+            || (k == 0 && opens_title(a_text))
+            || is_byline(b_text)
             || reflowed
             || standalone
             || furniture.contains(&w[0])
@@ -134,20 +146,34 @@ fn join_page(
     }
 }
 
-/// True when the page's long lines nearly all end a sentence: its paragraphs are already one
-/// per line, and a line that does not end a sentence is a heading or a fragment, not a wrap.
-fn is_reflowed(text: &str, lines: &[Line], items: &[usize], furniture: &[usize]) -> bool {
+/// True when the page's long lines (wider than half the full width, so headlines do not count)
+/// nearly all end a sentence: its paragraphs are already one per line, and a line that does not
+/// end a sentence is a heading or a fragment, not a wrap.
+fn is_reflowed(
+    text: &str,
+    lines: &[Line],
+    items: &[usize],
+    furniture: &[usize],
+    full: usize,
+) -> bool {
     let long: Vec<&str> = items[..items.len().saturating_sub(1)]
         .iter()
         .filter(|i| !furniture.contains(i))
         .map(|&i| lines[i].text(text))
-        .filter(|t| width(t) > 2 * STANDALONE_WIDTH)
+        .filter(|t| width(t) > (2 * STANDALONE_WIDTH).max(full / 2))
         .collect();
     let open = long
         .iter()
         .filter(|t| t.chars().last().is_some_and(|c| !is_final(c)))
         .count();
     long.len() >= 3 && open * 5 < long.len()
+}
+
+/// A short line entirely in brackets, as a byline or a source note: `（李俊华）`.
+fn is_byline(s: &str) -> bool {
+    let bracketed = (s.starts_with('（') && s.ends_with('）'))
+        || (s.starts_with('(') && s.ends_with(')'));
+    bracketed && width(s) <= 2 * STANDALONE_WIDTH
 }
 
 fn strip_indent(line: &Line, sink: &mut EditSink<'_>) {

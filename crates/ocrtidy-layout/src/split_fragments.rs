@@ -1,6 +1,7 @@
 use ocrtidy_core::{Candidate, EditSink, Pass, PassId, PassInput};
 use ocrtidy_lexicon::Lexicon;
 
+use crate::furniture::{is_date_like, opens_title};
 use crate::line_join::{is_final, INNER_PUNCT, STANDALONE_WIDTH};
 use crate::page::{self, is_wide, width, Line};
 
@@ -32,8 +33,9 @@ impl Default for SplitFragments {
     }
 }
 
-/// A seam word must be at least this frequent in the lexicon to count as evidence.
-const SEAM_MIN_FREQ: u32 = 2000;
+/// A two-char seam word must be at least this frequent in the lexicon to count as evidence
+/// (longer words a tenth of it).
+const SEAM_MIN_FREQ: u32 = 500;
 
 impl SplitFragments {
     /// A pass using `lexicon` for the seam-word evidence (`None`: structural evidence only).
@@ -67,7 +69,10 @@ impl SplitFragments {
             }
             if let Some(&next) = items.get(i + 1) {
                 let q = &lines[next];
-                if continues(p_text, q.text(text)) {
+                let q_above_date = items
+                    .get(i + 2)
+                    .is_some_and(|&c| is_date_like(lines[c].text(text)));
+                if continues(p_text, q.text(text)) && !is_date_like(q.text(text)) && !q_above_date {
                     let glue = glue(p_text, q.text(text));
                     let _ = sink.replace(p.content.end..q.content.start, glue, "split-fragment", 0.8);
                     continue;
@@ -111,6 +116,9 @@ impl SplitFragments {
 
 /// A paragraph that ends mid-sentence and is not a short standalone line.
 fn is_open(s: &str) -> bool {
+    if is_date_like(s) || opens_title(s) {
+        return false;
+    }
     match s.chars().last() {
         Some(c) => {
             !is_final(c) && !(width(s) <= STANDALONE_WIDTH && !s.contains(INNER_PUNCT))
@@ -150,7 +158,8 @@ fn seam_word(lex: &Lexicon, p: &str, q: &str) -> Option<String> {
     for l in (1..=left.len()).rev() {
         for r in (1..=right.len()).rev() {
             let word: String = left[left.len() - l..].iter().chain(&right[..r]).collect();
-            if lex.freq(&word).is_some_and(|f| f >= SEAM_MIN_FREQ) {
+            let min = if l + r == 2 { SEAM_MIN_FREQ } else { SEAM_MIN_FREQ / 10 };
+            if lex.freq(&word).is_some_and(|f| f >= min) {
                 return Some(word);
             }
         }

@@ -218,10 +218,31 @@ fn dehyphenation_cases() {
 }
 
 #[test]
-fn split_fragment_is_rejoined() {
+fn split_fragments() {
+    // Paragraphs already one per line (long lines nearly all end a sentence): an orphaned start
+    // right after an open paragraph is joined to it.
     check(
-        "这一部分说明了系统的基本结构和主要的\n图 3：结构示意图\n，以及各个模块之间的关系。",
-        "这一部分说明了系统的基本结构和主要的，以及各个模块之间的关系。\n图 3：结构示意图",
+        "第一段介绍了这个系统的背景和它要解决的主要问题。\n这一部分说明了系统的基本结构和主要的\n，以及各个模块之间的关系和它们的接口。\n第三段说明了安装的步骤和需要注意的地方。\n第四段是总结和下一步的工作计划。\n第五段列出了参考的文献和相关的资料。\n第六段是致谢，感谢所有参与的人员。",
+        "第一段介绍了这个系统的背景和它要解决的主要问题。\n这一部分说明了系统的基本结构和主要的，以及各个模块之间的关系和它们的接口。\n第三段说明了安装的步骤和需要注意的地方。\n第四段是总结和下一步的工作计划。\n第五段列出了参考的文献和相关的资料。\n第六段是致谢，感谢所有参与的人员。",
         &["split-fragment"],
     );
+    // Further down, a note in between: only a suggestion, the text stays.
+    let input = "第一段介绍了这个系统的背景和它要解决的主要问题。\n这一部分说明了系统的基本结构和主要的\n（图略）\n，以及各个模块之间的关系和它们的接口。\n第三段说明了安装的步骤和需要注意的地方。\n第四段是总结和下一步的工作计划。\n第五段列出了参考的文献和相关的资料。\n第六段是致谢，感谢所有参与的人员。";
+    let cleaned = clean(input);
+    assert_eq!(cleaned.text, input);
+    let s: Vec<_> = cleaned.suggestions().collect();
+    assert_eq!(s.len(), 1);
+    assert_eq!(s[0].rule, "split-fragment-suggest");
+    assert_eq!(s[0].after, "，以及各个模块之间的关系和它们的接口。");
+}
+
+#[test]
+fn seam_word_suggestion_uses_the_lexicon() {
+    let passes: Vec<Box<dyn Pass>> = vec![Box::new(SplitFragments::default())];
+    let input = "第一段说明了情况。\n本市发现多名时空伴\n另一篇报道的标题\n随者已全部落实管控措施。";
+    let cleaned = Runner::new(passes).run(input, &Context::default());
+    assert_eq!(cleaned.text, input);
+    let s: Vec<_> = cleaned.suggestions().collect();
+    assert_eq!(s.len(), 1, "{s:?}");
+    assert_eq!(s[0].rule, "split-fragment-suggest");
 }

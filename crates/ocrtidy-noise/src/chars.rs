@@ -81,35 +81,24 @@ pub(crate) fn is_dash(c: char) -> bool {
     )
 }
 
-/// Punctuation that never starts a printed line of Chinese text (line-breaking rules keep it on
-/// the previous line), in both widths.
+/// Sentence punctuation and closing quotes, which Chinese typesetting keeps off the start of a
+/// printed line. (Closing brackets and ASCII double quotes are left out: without line-breaking
+/// rules they start lines legitimately, and `"` may open a quotation.)
 pub(crate) fn is_closing_punct(c: char) -> bool {
-    matches!(
-        c,
-        '。' | '，'
-            | '、'
-            | '；'
-            | '：'
-            | '？'
-            | '！'
-            | '”'
-            | '’'
-            | '）'
-            | '》'
-            | '〉'
-            | '】'
-            | '」'
-            | '』'
-            | ','
-            | '.'
-            | ';'
-            | ':'
-            | '!'
-            | '?'
-            | ')'
-            | '\''
-            | '"'
-    )
+    is_ambiguous_closing_punct(c) || is_odd_closing_punct(c)
+}
+
+/// Closing punctuation that may legitimately start a printed line when the typesetter applies no
+/// line-breaking rules: full-width sentence punctuation. Removed at a line start only on pages that
+/// show other OCR noise.
+pub(crate) fn is_ambiguous_closing_punct(c: char) -> bool {
+    matches!(c, '。' | '，' | '、' | '；' | '？' | '！')
+}
+
+/// Closing punctuation that at the start of a line of Chinese text is almost always noise:
+/// half-width sentence punctuation, closing quotes, the full-width colon.
+pub(crate) fn is_odd_closing_punct(c: char) -> bool {
+    matches!(c, ',' | '.' | ';' | ':' | '!' | '?' | '”' | '’' | '：')
 }
 
 /// A bullet that may start a list item.

@@ -4,6 +4,7 @@ use std::ops::Range;
 use ocrtidy_core::{Candidate, EditSink, Pass, PassId, PassInput};
 
 use crate::chars::{is_dash, is_hspace, is_strong_junk, is_weak_junk};
+use crate::converge::{converge, Deletion};
 use crate::lines::{line_ranges, skip_hspace_back};
 use crate::similar::{key, similarity_at_least, Histogram, ShingleIndex, SHINGLE};
 
@@ -58,7 +59,7 @@ impl Para {
         }
     }
 
-    /// The paragraph as it reads once the `cut` ranges (sorted, disjoint) are removed.
+    /// The paragraph as it reads once the `cut` ranges (sorted by start) are removed.
     fn without(&self, text: &str, cut: &[Range<usize>]) -> Para {
         let inside: Vec<&Range<usize>> = cut
             .iter()
@@ -106,7 +107,16 @@ impl Pass for Duplicates {
     }
 
     fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
-        let text = input.text;
+        for (range, rule, confidence) in converge(input.text, sink, plan) {
+            let _ = sink.delete(range, rule, confidence);
+        }
+    }
+}
+
+/// Plans the removals of one round: repeated lines and blocks, then repeated sentences, then
+/// the lines that the sentence removals left repeating their neighbour.
+fn plan(text: &str, sink: &mut EditSink<'_>) -> Vec<Deletion> {
+    {
         let paras: Vec<Para> = line_ranges(text)
             .into_iter()
             .filter(|r| !text[r.clone()].trim().is_empty())
@@ -118,7 +128,9 @@ impl Pass for Duplicates {
         repeated_sentences(text, &paras, &removed, &mut edits, sink);
         // Removing sentences can leave a paragraph that repeats its neighbour: compare again what
         // stays, so that the output holds no repeat this pass would remove.
-        let cut: Vec<Range<usize>> = edits[before..].iter().map(|(r, _, _)| r.clone()).collect();
+        let mut cut: Vec<Range<usize>> =
+            edits[before..].iter().map(|(r, _, _)| r.clone()).collect();
+        cut.sort_by_key(|r| (r.start, r.end));
         if !cut.is_empty() {
             let reduced: Vec<Para> = paras
                 .iter()
@@ -128,14 +140,7 @@ impl Pass for Duplicates {
                 .collect();
             repeated_lines(text, &reduced, &mut edits, None);
         }
-        edits.sort_by_key(|(r, _, _)| (r.start, r.end));
-        let mut last_end = 0;
-        for (range, rule, confidence) in edits {
-            if range.start >= last_end {
-                last_end = range.end;
-                let _ = sink.delete(range, rule, confidence);
-            }
-        }
+        edits
     }
 }
 
@@ -416,7 +421,10 @@ fn repeated_sentences(
                     if (exact && n >= 10) || (n >= 20 && digits(&a.key) == digits(&s.key)) {
                         keep[i] = false;
                         let start = skip_hspace_back(text, s.range.start).max(a.range.end);
-                        edits.push((start..s.range.end, RULE, if exact { 0.9 } else { 0.8 }));
+                        // Symbols after it go too, the space before the next sentence stays.
+                        let end = skip_noise(text, s.range.end, para.range.end);
+                        let end = skip_hspace_back(text, end).max(s.range.end);
+                        edits.push((start..end, RULE, if exact { 0.9 } else { 0.8 }));
                         continue;
                     } else if n >= 10 {
                         let c = sim as f32 * 0.7;
@@ -452,7 +460,8 @@ fn repeated_sentences(
             if earlier.contains(&s.key) {
                 keep[i] = false;
                 let start = skip_noise_back(text, s.range.start, para.range.start);
-                edits.push((start..s.range.end, RULE, 0.85));
+                let end = skip_noise(text, s.range.end, para.range.end);
+                edits.push((start..end, RULE, 0.85));
             } else {
                 if let Some(sim) = earlier.near(&s.key, 0.85) {
                     let c = sim as f32 * 0.7;

@@ -7,9 +7,11 @@
 //!   removal of repeats it is not sure about.
 //!
 //! One pass per module; the shared helpers are in `chars` (character classes), `lines`
-//! (line and token spans) and `similar` (normalised keys, shingles and edit similarity).
+//! (line and token spans), `similar` (normalised keys, shingles and edit similarity) and
+//! `converge` (planning deletions until the output triggers nothing more).
 
 mod chars;
+mod converge;
 mod duplicates;
 mod lines;
 mod similar;

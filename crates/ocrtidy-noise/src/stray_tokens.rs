@@ -3,9 +3,10 @@ use std::ops::Range;
 use ocrtidy_core::{Candidate, EditSink, Pass, PassId, PassInput};
 
 use crate::chars::{
-    is_bullet, is_cjk_context, is_closing_punct, is_dash, is_han, is_line_sep, is_punct_or_junk,
-    is_strong_junk, is_weak_junk,
+    is_bullet, is_cjk_context, is_closing_punct, is_dash, is_han, is_line_sep,
+    is_odd_closing_punct, is_punct_or_junk, is_strong_junk, is_weak_junk,
 };
+use crate::converge::converge;
 use crate::lines::{line_ranges, skip_hspace, skip_hspace_back, token_ranges};
 
 /// Removes OCR garbage that the page never said, and flags stray English words in Chinese text.
@@ -20,9 +21,14 @@ use crate::lines::{line_ranges, skip_hspace, skip_hspace_back, token_ranges};
 ///   with `丨 ¦ ■ □ � …` (also inside a word), a run of four or more dashes, and the weak symbols
 ///   `| _ ~ • « » ° ©` when they stand at a line edge or next to Chinese text (between Latin
 ///   words they may be a pipe or a range, and stay).
-/// - `line-start-punct` (applied): closing punctuation (`。，、；：”）` and ASCII `, . ; : ) '`)
-///   that starts a line of Chinese text; Chinese typesetting never starts a printed line with it.
-/// - `stray-letter` (applied): a lone lowercase Latin letter between Chinese characters.
+/// - `line-start-punct` (applied): closing punctuation that starts a line of Chinese text, which
+///   Chinese typesetting keeps on the previous line: half-width `, . ; : ! ?`, closing quotes `” ’`
+///   and `：` always, a run of two or more, and a single full-width `。，、；？！` only on a page
+///   that shows other OCR noise (a typesetter without line-breaking rules may start a line with
+///   it).
+/// - `stray-letter` (applied): a lone lowercase Latin letter between Chinese characters; for a
+///   letter shaped like its capital (`c o s u v w x z k p`) only a suggestion, with the capital
+///   as candidate (`被 c 标准库使用` → `C`).
 /// - `stray-word` (suggestion): an English function word between Chinese characters
 ///   (`帮助企业 and 个体工商户`), with its Chinese equivalent as candidate (`和`).
 ///
@@ -35,6 +41,9 @@ use crate::lines::{line_ranges, skip_hspace, skip_hspace_back, token_ranges};
 /// so that its output (and the joined lines the layout passes make of it) triggers nothing more.
 #[derive(Debug, Default, Clone)]
 pub struct StrayTokens;
+
+/// Lowercase letters that OCR confuses with their capitals.
+const CASE_ALIKE: &str = "cosuvwxzkp";
 
 /// An English function word and the Chinese words it most likely stands for.
 const FUNCTION_WORDS: &[(&str, &[&str])] = &[
@@ -86,6 +95,39 @@ fn next_meaningful(text: &str, pos: usize) -> Option<char> {
     None
 }
 
+/// Whether a page shows OCR noise: at least 2 signs, and 3 per 100 lines, of what only noise
+/// produces (a line of Chinese text that starts with half-width punctuation or a closing quote, a
+/// line of symbols, a token of rule and speck symbols). Ambiguous evidence (a full-width comma at
+/// a line start) is acted on only on such pages.
+fn is_noisy(text: &str) -> bool {
+    let mut lines = 0usize;
+    let mut signs = 0usize;
+    for line in line_ranges(text) {
+        let s = text[line.clone()].trim();
+        if s.is_empty() {
+            continue;
+        }
+        lines += 1;
+        if is_garbage_line(s) {
+            signs += 1;
+            continue;
+        }
+        let lead = s
+            .find(|c: char| !is_odd_closing_punct(c))
+            .unwrap_or(s.len());
+        if lead > 0 && is_chinese(&s[lead..]) {
+            signs += 1;
+        }
+        signs += s
+            .split(|c: char| c.is_whitespace())
+            .filter(|t| {
+                !t.is_empty() && t.chars().all(is_removable_symbol) && !t.chars().all(is_dash)
+            })
+            .count();
+    }
+    signs >= 2 && signs * 100 >= lines * 3
+}
+
 /// Whether the text that starts `s` is Chinese: among its first eight characters (other than
 /// whitespace and removable symbols) there
 /// are ideographs, at least as many as Latin letters. (A short window keeps the decision local,
@@ -110,13 +152,28 @@ fn is_symbol_token(s: &str) -> bool {
         .all(|c| is_strong_junk(c) || is_weak_junk(c) || is_dash(c))
 }
 
-/// Whether a line of punctuation and symbols only is garbage. Brackets of code (`{ } [ ] < >`)
-/// keep a line.
+/// Whether a line of punctuation and symbols only is garbage. A bracket keeps the line: it may
+/// close a parenthesis whose text wrapped (`）`), or be code (`}`).
 fn is_garbage_line(s: &str) -> bool {
     s.chars().all(|c| c.is_whitespace() || is_punct_or_junk(c))
-        && !s
-            .chars()
-            .any(|c| matches!(c, '{' | '}' | '[' | ']' | '<' | '>'))
+        && !s.chars().any(|c| {
+            matches!(
+                c,
+                '{' | '}'
+                    | '['
+                    | ']'
+                    | '<'
+                    | '>'
+                    | '('
+                    | ')'
+                    | '（'
+                    | '）'
+                    | '【'
+                    | '】'
+                    | '《'
+                    | '》'
+            )
+        })
 }
 
 /// Deletions and suggestions collected in text order.
@@ -143,34 +200,73 @@ impl Pass for StrayTokens {
     }
 
     fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
-        let text = input.text;
-        let mut plan = Plan::default();
-        for line in line_ranges(text) {
-            scan_line(text, line, &mut plan, sink);
-        }
-        for (range, rule, confidence) in plan.deletions {
+        let deletions = converge(input.text, sink, |text, sink| {
+            let mut plan = Plan::default();
+            let noisy = is_noisy(text);
+            for line in line_ranges(text) {
+                scan_line(text, line, noisy, &mut plan, sink);
+            }
+            plan.deletions
+        });
+        for (range, rule, confidence) in deletions {
             let _ = sink.delete(range, rule, confidence);
         }
     }
 }
 
-fn scan_line(text: &str, line: Range<usize>, plan: &mut Plan, sink: &mut EditSink<'_>) {
+fn scan_line(
+    text: &str,
+    line: Range<usize>,
+    noisy: bool,
+    plan: &mut Plan,
+    sink: &mut EditSink<'_>,
+) {
     let tokens = token_ranges(text, line.clone());
     if tokens.is_empty() {
         return;
     }
     if is_garbage_line(&text[line.clone()]) {
-        let after = text[line.end..].chars().next();
-        let range = if after == Some('\n') {
-            line.start..line.end + 1
-        } else if line.start > 0 && text[..line.start].ends_with('\n') {
-            line.start - 1..line.end
-        } else {
-            line.clone()
-        };
-        plan.delete(range, "garbage-line", 0.9);
+        plan.delete(line_with_break(text, &line), "garbage-line", 0.9);
         return;
     }
+    let mark = plan.deletions.len();
+    scan_tokens(text, &line, &tokens, noisy, plan, sink);
+    // A line left with punctuation only goes whole.
+    if plan.deletions.len() > mark {
+        let mut rest = String::new();
+        let mut pos = line.start;
+        for (r, _, _) in &plan.deletions[mark..] {
+            rest.push_str(&text[pos.min(r.start)..r.start]);
+            pos = pos.max(r.end);
+        }
+        rest.push_str(&text[pos.min(line.end)..line.end]);
+        if is_garbage_line(&rest) {
+            plan.deletions.truncate(mark);
+            plan.delete(line_with_break(text, &line), "garbage-line", 0.9);
+        }
+    }
+}
+
+/// The line with the break after it (or before it, for the last line), if there is one.
+fn line_with_break(text: &str, line: &Range<usize>) -> Range<usize> {
+    if text[line.end..].starts_with('\n') {
+        line.start..line.end + 1
+    } else if line.start > 0 && text[..line.start].ends_with('\n') {
+        line.start - 1..line.end
+    } else {
+        line.clone()
+    }
+}
+
+fn scan_tokens(
+    text: &str,
+    line: &Range<usize>,
+    tokens: &[Range<usize>],
+    noisy: bool,
+    plan: &mut Plan,
+    sink: &mut EditSink<'_>,
+) {
+    let line = line.clone();
     let symbol: Vec<bool> = tokens
         .iter()
         .map(|t| is_symbol_token(&text[t.clone()]))
@@ -217,10 +313,16 @@ fn scan_line(text: &str, line: Range<usize>, plan: &mut Plan, sink: &mut EditSin
         if at_start {
             let lead = s
                 .char_indices()
-                .find(|&(_, c)| !(is_closing_punct(c) || is_strong_junk(c) || is_dash(c)))
+                .find(|&(_, c)| !(is_closing_punct(c) || is_removable_symbol(c)))
                 .map_or(s.len(), |(k, _)| k);
-            let has_punct = s[..lead].chars().any(is_closing_punct);
-            if has_punct && is_chinese(&text[t.start + lead..]) {
+            let puncts = s[..lead].chars().filter(|&c| is_closing_punct(c)).count();
+            let odd = s[..lead].chars().any(is_odd_closing_punct);
+            // `.list`, `:8080`: a file extension or a port, not noise.
+            let glued_to_latin = s[lead..].starts_with(|c: char| c.is_ascii_alphanumeric());
+            if !glued_to_latin
+                && (odd || puncts >= 2 || (puncts == 1 && noisy))
+                && is_chinese(&text[t.start + lead..])
+            {
                 let end = if lead == s.len() {
                     skip_hspace(text, t.end).min(line.end)
                 } else {
@@ -231,15 +333,27 @@ fn scan_line(text: &str, line: Range<usize>, plan: &mut Plan, sink: &mut EditSin
                 start_clear = lead == s.len();
             }
         }
-        let in_chinese = cjk_before && cjk_after && from == t.start;
+        let in_chinese = cjk_before && cjk_after;
         // The token as it reads once the symbols this pass removes are gone.
-        let mut core = s.chars().filter(|&c| !is_removable_symbol(c));
+        let mut core = text[from..t.end]
+            .chars()
+            .filter(|&c| !is_removable_symbol(c));
         let lone = core.next().filter(|_| core.next().is_none());
-        if in_chinese && lone.is_some_and(|c| c.is_ascii_lowercase()) {
-            let range = token_with_space(text, t, &line, true);
-            plan.delete(range, "stray-letter", 0.75);
-            start_clear = at_start;
-            continue;
+        match lone {
+            // A letter whose capital has the same shape is likely a misread capital (`C 语言`).
+            Some(c) if in_chinese && CASE_ALIKE.contains(c) && from == t.start => {
+                let upper = c.to_ascii_uppercase().to_string();
+                let cands = vec![Candidate::new(upper, 0.6), Candidate::new("", 0.3)];
+                let _ = sink.suggest(t.clone(), cands, "stray-letter", 0.5);
+                continue;
+            }
+            Some(c) if in_chinese && c.is_ascii_lowercase() => {
+                let range = token_with_space(text, t, &line, true);
+                plan.delete(range, "stray-letter", 0.75);
+                start_clear = at_start;
+                continue;
+            }
+            _ => {}
         }
         // Rule and speck symbols glued to text: any run of strong junk, four dashes or more.
         for run in glued_runs(&text[from..t.end]) {

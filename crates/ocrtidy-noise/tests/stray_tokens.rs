@@ -54,21 +54,23 @@ const FIXES: &[Case] = &[
         "正文从这里开始。",
         &["garbage-line"],
     ),
-    // Closing punctuation never starts a printed line of Chinese.
+    // Half-width punctuation and closing quotes never start a printed line of Chinese; on a
+    // page with other noise, neither does a full-width comma or full stop.
     fix(
-        "。 而它的客户端安装在另一台机器上",
-        "而它的客户端安装在另一台机器上",
-        &["line-start-punct"],
+        "丨 服务器提供客户端运行所需的信息\n。 而它的客户端安装在另一台机器上\n: 时通过这个概念的扩展",
+        "服务器提供客户端运行所需的信息\n而它的客户端安装在另一台机器上\n时通过这个概念的扩展",
+        &["symbol-run", "line-start-punct", "line-start-punct"],
     ),
     fix(":的方法。", "的方法。", &["line-start-punct"]),
     fix(
-        "这是张假定的网络\n， 拓扑草图。",
+        "这是张假定的网络\n” 拓扑草图。",
         "这是张假定的网络\n拓扑草图。",
         &["line-start-punct"],
     ),
     // A lone lowercase letter inside a Chinese sentence.
+    fix("这是张假定的网络\n。，拓扑草图。", "这是张假定的网络\n拓扑草图。", &["line-start-punct"]),
     fix(
-        "机器本身被称为 x 服务器。",
+        "机器本身被称为 d 服务器。",
         "机器本身被称为服务器。",
         &["stray-letter"],
     ),
@@ -96,6 +98,8 @@ const SUGGESTIONS: &[Case] = &[
         &["stray-word"],
     ),
     suggest("可以选择安装服务器 or 工作站。", &["stray-word"]),
+    // A lowercase letter shaped like its capital: probably a misread `C`.
+    suggest("它经常被 c 标准库使用。", &["stray-letter"]),
 ];
 
 const KEEPS: &[Case] = &[
@@ -122,6 +126,11 @@ const KEEPS: &[Case] = &[
     keep("Options -a and --all are the same."),
     keep("x = a * b + c"),
     keep("{\n}"),
+    // A clean page typeset without line-breaking rules may start a line with a comma.
+    keep("服务器提供客户端运行所需的信息，客户端安装在另一台机器上时\n，通过这个概念的扩展，机器被称为服务器。"),
+    keep("他说：\n“我们一定要坚持到底。”\n）之后的内容"),
+    keep("（参见相关章节的说明\n）\n下一段。"),
+    keep("所有扩展名为\n.list 的文件都会被读取。"),
 ];
 
 #[test]

@@ -15,17 +15,28 @@ use crate::script::{is_break, is_cjk_punct, is_han, is_tight_punct};
 ///   keep their marks — none of them has an ideograph right before the mark.
 /// - `.` right after a Han character and followed by a Han character, CJK punctuation or the end
 ///   of the line becomes `。` (rule `full-stop`); `..` and `...` are left alone.
-/// - Parentheses are decided as a pair (same paragraph, at most 80 characters apart). A pair
-///   that directly follows a Han character or CJK punctuation becomes `（…）`, and so does a pair
-///   after a space whose content is Chinese without Latin letters or digits; a pair between
-///   Latin words stays or becomes `(…)` (rule `paren-width`). Chinese sources write `(Squid)`
-///   with spaces around it but `名称（无域名）` without.
+/// - `*` after a Han character at the end of a line is tesseract's reading of `。` (rule
+///   `asterisk-full-stop`, confidence 0.6): on the development corpus 36 of 39 such marks are
+///   a full stop in the ground truth.
+/// - Parentheses are decided as a pair (same page, at most 80 characters apart, blank lines
+///   allowed: OCR engines break paragraphs into blocks). The evidence is the OCR engine's
+///   spacing: the white space inside a full-width `（` glyph comes out as a space before it, while
+///   a half-width `(` is read glued to the ideograph before it. So a pair set off by a space
+///   (or starting a line) becomes `（…）` when its content has a Han character or it follows
+///   CJK punctuation; Latin content after a space stays as it is (`本地 (Squid) 贮存`,
+///   `Debian 11 (bullseye)`); a pair glued to a Han character stays as it is
+///   (`ls(1)`, `名称(无域名)`), except that a pair that already has one full-width or misread
+///   mark and Chinese content is made whole (`(无域名）` → `（无域名）`). Directly after CJK
+///   punctuation a pair is full-width; in Latin text a full-width pair becomes `(…)` (rule
+///   `paren-width`). On the development corpus (tesseract, Chinese) this spacing evidence picks
+///   the ground truth's width about twice as often as not.
 /// - An opening `〈` `《` `【` `〔` closed by `)` or `）` is an OCR misread of `（` (rule
 ///   `bracket-misread`); `《书名》` is left alone.
 /// - In Latin text (no Han character within 8 characters on either side) `，：；？！` after a
 ///   letter or digit become half-width (rule `latin-halfwidth`).
 ///
-/// Rules: `cjk-punct`, `full-stop`, `paren-width`, `bracket-misread`, `latin-halfwidth`.
+/// Rules: `cjk-punct`, `full-stop`, `asterisk-full-stop`, `paren-width`, `bracket-misread`,
+/// `latin-halfwidth`.
 #[derive(Debug, Default, Clone)]
 pub struct CjkPunct;
 
@@ -135,6 +146,8 @@ impl Pass for CjkPunct {
                 if after_han || (c == ';' && next.is_some_and(is_han)) {
                     decided[k] = Some((f, "cjk-punct"));
                 }
+            } else if c == '*' && after_han && next.is_none() {
+                decided[k] = Some(('。', "asterisk-full-stop"));
             } else if let Some(h) = half_of(c) {
                 if prev.is_some_and(|p| p.is_ascii_alphanumeric()) && ctx.latin_context(k) {
                     decided[k] = Some((h, "latin-halfwidth"));
@@ -173,7 +186,11 @@ impl Pass for CjkPunct {
             if let Some((to, rule)) = *d {
                 let (i, c) = chars[k];
                 if to != c {
-                    let conf = if rule == "bracket-misread" { 0.8 } else { 0.9 };
+                    let conf = match rule {
+                        "bracket-misread" => 0.8,
+                        "asterisk-full-stop" => 0.6,
+                        _ => 0.9,
+                    };
                     let _ = sink.replace(i..i + c.len_utf8(), to.to_string(), rule, conf);
                 }
             }
@@ -193,19 +210,21 @@ fn pair_brackets(eff: &mut [(usize, char)], decided: &mut [Option<(char, &'stati
         let ctx = Ctx { chars: eff };
         let content = &eff[open + 1..k];
         let has_han = content.iter().any(|x| is_han(x.1));
-        let has_alnum = content.iter().any(|x| x.1.is_ascii_alphanumeric());
-        let before = if open == 0 { None } else { Some(eff[open - 1].1) };
-        let prev = ctx.prev(open);
-        let full = if before.is_some_and(|b| is_han(b) || is_cjk_punct(b)) {
-            true
-        } else if before.is_some_and(is_horizontal_space) {
-            // `cjk-spacing` removes a space after tight punctuation: decide as if it were gone.
-            prev.is_some_and(is_tight_punct) || (prev.is_some_and(is_han) && has_han && !has_alnum)
-        } else if before.is_none_or(is_break) {
-            has_han && !has_alnum
+        let before = if open == 0 {
+            None
         } else {
-            // After a Latin letter, a digit or other punctuation: `ls(1)`, `“名称”(name)`.
-            before.is_some_and(|b| !b.is_ascii()) && has_han
+            Some(eff[open - 1].1)
+        };
+        let prev = ctx.prev(open);
+        let full = match before {
+            // OCR engines set a full-width `（` off with a space (the glyph's own white space)
+            // and glue a half-width `(` to the ideograph before it.
+            Some(b) if is_horizontal_space(b) => prev.is_some_and(is_tight_punct) || has_han,
+            Some(b) if is_break(b) => {
+                prev_across_breaks(eff, open).is_some_and(is_tight_punct_or_han) || has_han
+            }
+            None => has_han,
+            Some(b) => is_cjk_punct(b),
         };
         // A full-width or misread mark around Chinese content is evidence of a full-width pair.
         let full = full || (has_han && (misread || o == '（' || c == '）'));
@@ -215,12 +234,29 @@ fn pair_brackets(eff: &mut [(usize, char)], decided: &mut [Option<(char, &'stati
             continue;
         }
         let (oo, cc) = if full { ('（', '）') } else { ('(', ')') };
-        let rule = if misread { "bracket-misread" } else { "paren-width" };
+        let rule = if misread {
+            "bracket-misread"
+        } else {
+            "paren-width"
+        };
         decided[open] = Some((oo, rule));
         decided[k] = Some((cc, "paren-width"));
         eff[open].1 = oo;
         eff[k].1 = cc;
     }
+}
+
+fn is_tight_punct_or_han(c: char) -> bool {
+    is_han(c) || is_tight_punct(c)
+}
+
+/// The nearest non-space character before index `k`, across line breaks.
+fn prev_across_breaks(chars: &[(usize, char)], k: usize) -> Option<char> {
+    chars[..k]
+        .iter()
+        .rev()
+        .map(|x| x.1)
+        .find(|&c| !is_horizontal_space(c) && !is_break(c))
 }
 
 /// The bracket pairs `(open, close)` closed by `)` or `）` within a paragraph and at most
@@ -231,8 +267,8 @@ fn find_pairs(chars: &[(usize, char)]) -> Vec<(usize, usize)> {
     let mut stack: Vec<usize> = Vec::new();
     for k in 0..chars.len() {
         let c = chars[k].1;
-        // A blank line or a page break ends the paragraph.
-        if c == '\u{c}' || (c == '\n' && paragraph_ends_at(chars, k)) {
+        // A page break ends the search (OCR engines put blank lines inside paragraphs).
+        if c == '\u{c}' {
             stack.clear();
             continue;
         }
@@ -263,13 +299,4 @@ fn find_pairs(chars: &[(usize, char)]) -> Vec<(usize, usize)> {
         pairs.push((open, k));
     }
     pairs
-}
-
-/// The `\n` at index `k` is followed by a blank line.
-fn paragraph_ends_at(chars: &[(usize, char)], k: usize) -> bool {
-    chars[k + 1..]
-        .iter()
-        .map(|x| x.1)
-        .find(|&c| !is_horizontal_space(c))
-        .is_none_or(is_break)
 }

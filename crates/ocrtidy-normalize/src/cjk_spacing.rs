@@ -15,13 +15,17 @@ use crate::script::{is_cjk_letter, is_tight_punct, lines};
 /// - Spaces before or after full-width clause and bracket punctuation (`，。、；：？！（）《》【】`…)
 ///   are removed (rule `space-around-punct`). Indentation at the start of a line and spaces at
 ///   its end are left to the layout passes and `trailing-space`.
+/// - Spaces between a closing curly quote and a following CJK character, or between a CJK
+///   character and an opening curly quote, are removed too (`“操作” 菜单` → `“操作”菜单`);
+///   curly quotes next to Latin words keep their spaces (rule `space-around-punct`).
 /// - A gap between two CJK characters inside a short bracket group (content of at most 12
 ///   characters, as in `（记者 杨文）`) is kept.
 /// - Every other gap between two CJK characters is removed (rule `space-between-han`) when the
 ///   gap is two or more spaces, when the line has more than 16 CJK characters (running text, where
-///   a deliberate space is very rare and OCR spaces are frequent), or when it has three or more
-///   such gaps. A short line with one or two single gaps is a headline, byline, caption or
-///   dateline: its gaps are kept.
+///   a deliberate space is very rare and OCR spaces are frequent), when it has three or more
+///   such gaps, or when the line does not stand on its own (see `is_standalone`: a line that the
+///   layout passes would join to its neighbours is running text too). A short standalone line
+///   with one or two single gaps is a headline, byline, caption or dateline: its gaps are kept.
 /// - A run of two or more spaces between a CJK character and a Latin letter or digit becomes one
 ///   space (rule `collapse-space`): the source's single space is evidence enough of intent, the
 ///   extra ones are OCR's.
@@ -45,6 +49,22 @@ struct Gap {
     after: char,
     /// Character index of the gap within its line.
     at: usize,
+    /// The nearest characters on both sides, noise symbols and spaces skipped (`' '` for none).
+    left: char,
+    right: char,
+}
+
+/// A non-ASCII symbol (not a letter, digit, tight punctuation or curly quote): `■`, `●`, `—`,
+/// `※`… OCR produces them from specks and the noise passes delete them, so a space between one
+/// and a CJK character is judged as if the symbol were not there — deleting it later then leaves
+/// no gap that a second run would remove.
+fn is_noise(c: char) -> bool {
+    !c.is_ascii()
+        && !c.is_alphanumeric()
+        && !c.is_whitespace()
+        && !is_cjk_letter(c)
+        && !is_tight_punct(c)
+        && !matches!(c, '“' | '”' | '‘' | '’')
 }
 
 impl Pass for CjkSpacing {
@@ -53,13 +73,63 @@ impl Pass for CjkSpacing {
     }
 
     fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
-        for (base, line) in lines(input.text) {
-            fix_line(base, line, sink);
+        let text = input.text;
+        let all: Vec<(usize, &str)> = lines(text).collect();
+        for (n, &(base, line)) in all.iter().enumerate() {
+            let standalone = is_standalone(text, &all, n);
+            fix_line(base, line, standalone, sink);
         }
     }
 }
 
-fn fix_line(base: usize, line: &str, sink: &mut EditSink<'_>) {
+/// Sentence-final marks: a line ending with one ends its paragraph.
+fn ends_sentence(line: &str) -> bool {
+    line.trim_end_matches(crate::is_horizontal_space)
+        .chars()
+        .next_back()
+        .is_some_and(|c| "。！？；：…”’）」』】》.!?;:".contains(c))
+}
+
+/// Display width in half-em units (CJK characters are two).
+fn width(line: &str) -> usize {
+    line.chars()
+        .filter(|&c| !crate::is_horizontal_space(c))
+        .map(|c| {
+            if is_cjk_letter(c) || c > '\u{2e7f}' {
+                2
+            } else {
+                1
+            }
+        })
+        .sum()
+}
+
+/// The line `n` stands on its own: the layout passes will not join it with a neighbour. It
+/// starts a paragraph (first non-blank line of its page, or the line before ends a sentence),
+/// and it ends one (it ends a sentence, it is the last line of its page, or it is at most half
+/// as wide as the next line, as a headline or byline is). A short line that would be joined is
+/// running text, and its spaces are judged as such — so that cleaning the joined output again
+/// decides the same.
+fn is_standalone(text: &str, all: &[(usize, &str)], n: usize) -> bool {
+    let same_page = |a: usize, b: usize| {
+        let (lo, hi) = (all[a.min(b)].0, all[a.max(b)].0);
+        !text[lo..hi].contains('\u{c}')
+    };
+    let visible = |k: usize| !all[k].1.trim_matches(crate::is_horizontal_space).is_empty();
+    let prev = (0..n)
+        .rev()
+        .find(|&k| visible(k))
+        .filter(|&k| same_page(k, n));
+    let next = (n + 1..all.len())
+        .find(|&k| visible(k))
+        .filter(|&k| same_page(n, k));
+    let line = all[n].1;
+    let starts = prev.is_none_or(|k| ends_sentence(all[k].1));
+    let ends = ends_sentence(line) || next.is_none_or(|k| 2 * width(line) <= width(all[k].1));
+    starts && ends
+}
+
+fn fix_line(base: usize, line: &str, standalone: bool, sink: &mut EditSink<'_>) {
     let chars: Vec<(usize, char)> = line.char_indices().collect();
     let mut gaps = Vec::new();
     let mut k = 0;
@@ -72,8 +142,9 @@ fn fix_line(base: usize, line: &str, sink: &mut EditSink<'_>) {
         while k < chars.len() && is_horizontal_space(chars[k].1) {
             k += 1;
         }
-        if s == 0 || k == chars.len() {
-            continue; // indentation or trailing space
+        if s == 0 || k == chars.len() || !crate::unicode_forms::is_stable(chars[k].1) {
+            // Indentation, trailing space, or a space that carries a combining mark.
+            continue;
         }
         gaps.push(Gap {
             start: chars[s].0,
@@ -81,6 +152,17 @@ fn fix_line(base: usize, line: &str, sink: &mut EditSink<'_>) {
             before: chars[s - 1].1,
             after: chars[k].1,
             at: s,
+            left: chars[..s]
+                .iter()
+                .rev()
+                .map(|x| x.1)
+                .find(|&c| !is_noise(c) && !is_horizontal_space(c))
+                .unwrap_or(' '),
+            right: chars[k..]
+                .iter()
+                .map(|x| x.1)
+                .find(|&c| !is_noise(c) && !is_horizontal_space(c))
+                .unwrap_or(' '),
         });
     }
     if gaps.is_empty() {
@@ -89,17 +171,19 @@ fn fix_line(base: usize, line: &str, sink: &mut EditSink<'_>) {
     let groups = short_groups(&chars);
     let in_group = |at: usize| groups.iter().any(|&(o, c)| o < at && at < c);
     let cjk_count = chars.iter().filter(|x| is_cjk_letter(x.1)).count();
-    let han_gap = |g: &Gap| is_cjk_letter(g.before) && is_cjk_letter(g.after);
+    let han_gap = |g: &Gap| is_cjk_letter(g.left) && is_cjk_letter(g.right);
     let counted = gaps
         .iter()
         .filter(|g| han_gap(g) && !in_group(g.at))
         .count();
-    let spaced_by_ocr = cjk_count > SHORT_LINE || counted >= MANY_GAPS;
+    let spaced_by_ocr = !standalone || cjk_count > SHORT_LINE || counted >= MANY_GAPS;
     for g in &gaps {
         let text = &line[g.start..g.end];
         let single = text.chars().count() == 1;
         let range = base + g.start..base + g.end;
-        if is_tight_punct(g.before) || is_tight_punct(g.after) {
+        let quote_gap = (matches!(g.left, '”' | '’') && is_cjk_letter(g.right))
+            || (is_cjk_letter(g.left) && matches!(g.right, '“' | '‘'));
+        if is_tight_punct(g.left) || is_tight_punct(g.right) || quote_gap {
             let _ = sink.delete(range, "space-around-punct", 0.95);
         } else if han_gap(g) {
             if !in_group(g.at) && (spaced_by_ocr || !single) {

@@ -24,7 +24,21 @@ fn punct_fixes() {
             ("; 于是", "； 于是", &["cjk-punct"]),
             ("安装完成.然后重启", "安装完成。然后重启", &["full-stop"]),
             ("安装完成.", "安装完成。", &["full-stop"]),
-            ("名称(无域名)关联", "名称（无域名）关联", &["paren-width"]),
+            (
+                "名称 (无域名) 关联",
+                "名称 （无域名） 关联",
+                &["paren-width"],
+            ),
+            (
+                "互联网 (由于主网络接口 IP) 的",
+                "互联网 （由于主网络接口 IP） 的",
+                &["paren-width"],
+            ),
+            (
+                "完成。 (see below)",
+                "完成。 （see below）",
+                &["paren-width"],
+            ),
             ("名称(无域名）关联", "名称（无域名）关联", &["paren-width"]),
             (
                 "文件会以名称〈先城名) 关联",
@@ -41,12 +55,18 @@ fn punct_fixes() {
                 "设置（如在学校内），但",
                 &["bracket-misread", "paren-width"],
             ),
-            // A pair wrapped over a soft line break is still a pair.
+            // A pair wrapped over a line break, even a blank line, is still a pair.
             (
-                "服务器(主\n机名)和",
-                "服务器（主\n机名）和",
+                "服务器 (主\n\n机名)和",
+                "服务器 （主\n\n机名）和",
                 &["paren-width"],
             ),
+            (
+                "网络架构和服务*\n下一段",
+                "网络架构和服务。\n下一段",
+                &["asterisk-full-stop"],
+            ),
+            ("验证和授权 *", "验证和授权 。", &["asterisk-full-stop"]),
             ("Hello，world！", "Hello,world!", &["latin-halfwidth"]),
             (
                 "see the manual（page 3）now",
@@ -75,6 +95,11 @@ fn punct_keeps() {
             "他说：“你好。”",
             "省略号...和..都留着",
             "名称（无域名）关联",
+            "名称(无域名)关联",
+            "注*：见下文",
+            "匹配 *.txt 文件",
+            "运行 make *",
+            "参见 Debian 11 (bullseye) 的说明",
             "打开（File）菜单",
         ],
     );
@@ -92,6 +117,13 @@ fn spacing_fixes() {
             ),
             ("邮件 ；提供", "邮件；提供", &["space-around-punct"]),
             ("状况 ，", "状况，", &["space-around-punct"]),
+            ("点击“操作” 菜单", "点击“操作”菜单", &["space-around-punct"]),
+            ("诸如 “重新分区”", "诸如“重新分区”", &["space-around-punct"]),
+            (
+                "选择 “Install” 选项",
+                "选择“Install”选项",
+                &["space-around-punct"],
+            ),
             (
                 "完整配置的学校网络的开发和使用环境  它实际上",
                 "完整配置的学校网络的开发和使用环境它实际上",
@@ -104,6 +136,17 @@ fn spacing_fixes() {
             ),
             ("短 行 也 有 很 多", "短行也有很多", &["space-between-han"]),
             ("两个  空格", "两个空格", &["space-between-han"]),
+            (
+                "这是一段很长的正文还没有结束 ■ 接下来的正文继续写下去",
+                "这是一段很长的正文还没有结束■接下来的正文继续写下去",
+                &["space-between-han"],
+            ),
+            // A short line inside a paragraph is running text: the layout passes join it.
+            (
+                "这是一段很长的正文还没有结束\n清徐 记者\n报道",
+                "这是一段很长的正文还没有结束\n清徐记者\n报道",
+                &["space-between-han"],
+            ),
             ("使用  apt   命令", "使用 apt 命令", &["collapse-space"]),
         ],
     );
@@ -118,9 +161,12 @@ fn spacing_keeps() {
             "本报讯（记者 杨文）近日，本市召开会议。",
             "以快制快 高效处置局部疫情",
             "张慧 摄",
+            "以快制快 高效处置局部疫情\n本报讯（记者 杨文）近日，本市召开疫情防控工作会议，要求各区县高效处置。",
+            "正文的第一段到此结束。\n张慧 摄\n下一段正文从这里开始，内容很长很长很长。",
             "2022年9月6日 星期二",
             "有超过 59,000 个软件包",
             "English words stay  as they are",
+            "He said “hello” to 张三",
             "　　首行缩进保留",
             "行尾空格留给别的步骤  ",
         ],
@@ -132,5 +178,7 @@ fn rule_ids_and_ledger_of_a_tesseract_line() {
     let input = "邮件 ; 提供 , 状况 ，它们 (主服务器)\n";
     let cleaned = run(vec![punct(), spacing()], input);
     assert_eq!(cleaned.text, "邮件；提供，状况，它们（主服务器）\n");
+    let cleaned = run(vec![punct(), spacing()], "它们(主服务器)\n");
+    assert_eq!(cleaned.text, "它们(主服务器)\n");
     assert!(cleaned.applied().all(|c| c.confidence > 0.5));
 }

@@ -60,6 +60,7 @@ nav{position:sticky;top:0;background:#f0f0f0;border-bottom:1px solid #ddd;font-s
 nav label{margin-right:1em;white-space:nowrap}
 .sw{display:inline-block;width:.9em;height:.9em;border-radius:2px;vertical-align:middle;margin-right:.25em}
 .text{white-space:pre-wrap;word-break:break-all;background:#fff;border:1px solid #ddd;padding:1em;max-width:60em}
+.chunk{content-visibility:auto;contain-intrinsic-size:auto 40em}
 mark.ch{background:var(--c);border-radius:2px;cursor:pointer;color:inherit}
 mark.ch del{color:#b00020;text-decoration:line-through}
 mark.ch ins{color:#005a00;text-decoration:none;font-weight:600}
@@ -123,10 +124,9 @@ fn title_of(c: &Change) -> String {
 fn push_mark(out: &mut String, doc_no: usize, no: usize, c: &Change, span: &str) {
     let _ = write!(
         out,
-        "<mark id=\"c{doc_no}-{no}\" class=\"ch {} p-{}\" style=\"--c:{}\" title=\"",
+        "<mark id=\"c{doc_no}-{no}\" class=\"ch {} p-{}\" title=\"",
         if c.applied { "a" } else { "s" },
         c.pass.name(),
-        pass_color(c.pass)
     );
     escape_into(out, &title_of(c));
     out.push_str("\">");
@@ -157,6 +157,23 @@ fn push_mark(out: &mut String, doc_no: usize, no: usize, c: &Change, span: &str)
         out.push_str("</span>");
     }
     out.push_str("</mark>");
+}
+
+/// Bytes of HTML per text block. Blocks end at a line break outside any mark and are laid out
+/// only when they scroll into view (`content-visibility: auto`), which keeps multi-MB reports
+/// fast to open.
+const CHUNK: usize = 16 * 1024;
+
+fn push_plain(out: &mut String, text: &str, filled: &mut usize) {
+    for piece in text.split_inclusive('\n') {
+        let before = out.len();
+        escape_into(out, piece);
+        *filled += out.len() - before;
+        if piece.ends_with('\n') && *filled >= CHUNK {
+            out.push_str("</div><div class=\"chunk\">");
+            *filled = 0;
+        }
+    }
 }
 
 fn push_head(out: &mut String, title: &str) {
@@ -225,6 +242,7 @@ pub fn render(docs: &[Document<'_>]) -> String {
     out.push_str("<label><input type=\"checkbox\" id=\"view-clean\">cleaned text only</label></nav>\n<style>");
     for p in &passes {
         let n = p.name();
+        let _ = write!(out, "mark.p-{n}{{--c:{}}}", pass_color(*p));
         let _ = write!(
             out,
             "body.hide-p-{n} mark.p-{n}{{background:none;border:0}}body.hide-p-{n} mark.p-{n} del,body.hide-p-{n} mark.p-{n} .cand{{display:none}}"
@@ -240,15 +258,19 @@ pub fn render(docs: &[Document<'_>]) -> String {
             "</h2><p class=\"counts\">{} changes: {} applied, {} suggested · {} → {} bytes</p><div class=\"text\">",
             s.changes, s.applied, s.suggested, s.input_bytes, s.output_bytes
         );
+        out.push_str("<div class=\"chunk\">");
         let mut pos = 0;
+        let mut filled = 0;
         let order = in_output_order(doc.output, doc.changes);
         for &(i, c) in &order {
-            escape_into(&mut out, &doc.output[pos..c.out_start]);
+            push_plain(&mut out, &doc.output[pos..c.out_start], &mut filled);
+            let before = out.len();
             push_mark(&mut out, d, i, c, &doc.output[c.out_start..c.out_end]);
+            filled += out.len() - before;
             pos = c.out_end;
         }
-        escape_into(&mut out, &doc.output[pos..]);
-        out.push_str("</div>\n");
+        push_plain(&mut out, &doc.output[pos..], &mut filled);
+        out.push_str("</div></div>\n");
         let sugg: Vec<_> = order.iter().filter(|(_, c)| !c.applied).collect();
         let _ = write!(
             out,

@@ -6,32 +6,8 @@ use std::io::{BufRead, Write};
 
 use ocrtidy_typo::Typo;
 
-fn field<'a>(line: &'a str, name: &str) -> Option<String> {
-    // Tiny JSON string extraction, enough for the calibration files written by typo_eval.py.
-    let key = format!("\"{name}\": \"");
-    let start = line.find(&key)? + key.len();
-    let mut out = String::new();
-    let mut chars = line[start..].chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' => return Some(out),
-            '\\' => match chars.next()? {
-                'n' => out.push('\n'),
-                't' => out.push('\t'),
-                'f' => out.push('\u{c}'),
-                'r' => out.push('\r'),
-                'u' => {
-                    let hex: String = chars.by_ref().take(4).collect();
-                    let v = u32::from_str_radix(&hex, 16).ok()?;
-                    out.push(char::from_u32(v).unwrap_or('\u{fffd}'));
-                }
-                o => out.push(o),
-            },
-            c => out.push(c),
-        }
-    }
-    let _ = line;
-    None
+fn field(record: &serde_json::Value, name: &str) -> Option<String> {
+    record.get(name)?.as_str().map(str::to_string)
 }
 
 fn main() {
@@ -60,11 +36,15 @@ fn main() {
             let v: f32 = v.parse().unwrap_or(0.0);
             match k {
                 "single" => p.single_penalty = v,
-                "evidence" => p.evidence_freq = v,
+                "evidence" => p.evidence_weight = v,
                 "maxsingle" => p.max_single_freq = v as u32,
                 "apply" => p.apply = v,
                 "margin" => p.margin = v,
                 "suggest" => p.suggest = v,
+                "bonded" => p.allow_bonded = v > 0.0,
+                "overlap" => p.overlap = v > 0.0,
+                "bond" => p.bond_weight = v,
+                "noisy" => p.max_noisy_neighbours = v as usize,
                 _ => {}
             }
         }
@@ -73,16 +53,26 @@ fn main() {
     let stdin = std::io::stdin();
     let mut out = std::io::stdout().lock();
     for line in stdin.lock().lines().map_while(Result::ok) {
-        let id = field(&line, "id").unwrap_or_default();
+        let Ok(record) = serde_json::from_str::<serde_json::Value>(&line) else {
+            continue;
+        };
+        let id = field(&record, "id").unwrap_or_default();
         for f in ["text", "gtclean"] {
-            let Some(t) = field(&line, f) else { continue };
+            let Some(t) = field(&record, f) else { continue };
             for c in ocrtidy_typo::chinese::correct(&t, typo.model_for_debug(), typo.params()) {
                 let cands: Vec<String> = c
                     .candidates
                     .iter()
                     .map(|(ch, s, e)| format!("{ch}:{s:.3}:{}", u8::from(*e)))
                     .collect();
-                let _ = writeln!(out, "{f}\t{id}\t{}\t{}\t{}\t{}", c.start, c.end, cands.join(","), u8::from(c.apply));
+                let _ = writeln!(
+                    out,
+                    "{f}\t{id}\t{}\t{}\t{}\t{}",
+                    c.start,
+                    c.end,
+                    cands.join(","),
+                    u8::from(c.apply)
+                );
             }
         }
     }

@@ -15,8 +15,18 @@ fn main() {
     for t in &texts {
         for c in ocrtidy_typo::chinese::correct(t, typo.model_for_debug(), typo.params()) {
             let lo = t[..c.start].char_indices().rev().nth(3).map_or(0, |x| x.0);
-            let hi = t[c.end..].char_indices().nth(4).map_or(t.len(), |x| c.end + x.0);
-            println!("{}[{}]{}\t{:?}", &t[lo..c.start], &t[c.start..c.end], &t[c.end..hi], c.candidates);
+            let hi = t[c.end..]
+                .char_indices()
+                .nth(4)
+                .map_or(t.len(), |x| c.end + x.0);
+            println!(
+                "{}[{}]{}\t{:?} apply={}",
+                &t[lo..c.start],
+                &t[c.start..c.end],
+                &t[c.end..hi],
+                c.candidates,
+                c.apply
+            );
         }
     }
 }

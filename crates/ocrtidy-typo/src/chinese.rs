@@ -21,8 +21,9 @@ pub struct Params {
     pub single_penalty: f32,
     /// ln P for a character the lexicon does not know.
     pub unknown: f32,
-    /// Each occurrence of a word elsewhere in the document adds this much to its frequency.
-    pub evidence_freq: f32,
+    /// Document evidence as a cache language model: a word's probability is
+    /// `freq / lexicon total + evidence_weight * occurrences elsewhere / words in the document`.
+    pub evidence_weight: f32,
     /// A word must occur this often in the document to make its near-variants suspicious.
     pub evidence_min: u32,
     /// A standalone character more frequent than this (的, 是, 在 ...) is not questioned unless
@@ -37,20 +38,36 @@ pub struct Params {
     pub margin: f32,
     /// Record a suggestion whose score reaches this.
     pub suggest: f32,
+    /// Weight of word formation across neighbours: how much better the candidate bonds with
+    /// the characters on each side than the observed character does (see `Model::bond`).
+    pub bond_weight: f32,
+    /// Apply corrections of a character that forms words with a neighbour elsewhere in the
+    /// lexicon (off: such a character is more likely part of a word the lexicon lacks).
+    pub allow_bonded: bool,
+    /// Score overlapping compounds (a word starting on the last character of the previous
+    /// word) in the context windows.
+    pub overlap: bool,
+    /// Garbled context: a correction is only applied when, after it, at most this many
+    /// uncommon characters within two of it (itself included) still stand alone.
+    pub max_noisy_neighbours: usize,
 }
 
 impl Default for Params {
     fn default() -> Self {
         Params {
-            single_penalty: 4.0,
+            single_penalty: 0.0,
             unknown: -20.0,
-            evidence_freq: 5000.0,
+            evidence_weight: 1.0,
             evidence_min: 2,
             max_single_freq: 60_000,
             max_candidates: 24,
-            apply: 2.0,
+            apply: 6.0,
             margin: 1.0,
-            suggest: -1.0,
+            suggest: -3.0,
+            max_noisy_neighbours: 1,
+            bond_weight: 0.5,
+            allow_bonded: true,
+            overlap: true,
         }
     }
 }
@@ -82,20 +99,33 @@ pub fn correct(text: &str, model: &Model, params: &Params) -> Vec<Correction> {
     if runs.is_empty() {
         return Vec::new();
     }
-    // Document evidence: every known word of two or more characters, counted where it occurs.
+    // Document evidence: the words of two or more characters of the best segmentation of
+    // every run, and the names inside longer words, counted.
     let mut doc: FxMap<u64, u32> = FxMap::default();
+    let mut single_flags = Vec::with_capacity(runs.len());
+    let mut doc_words = 0usize;
     for run in &runs {
         let ids: Vec<u16> = run.iter().map(|x| x.id).collect();
-        for s in 0..ids.len() {
-            for len in 2..=MAX_WORD.min(ids.len() - s) {
-                let w = &ids[s..s + len];
-                if model.word(w).is_some() {
-                    if let Some(k) = pack(w) {
-                        *doc.entry(k).or_insert(0) += 1;
+        let (single, words) = segment_run(&ids, model, params);
+        doc_words += words.len();
+        for (s, e) in words {
+            if e - s >= 2 {
+                if let Some(k) = pack(&ids[s..e]) {
+                    *doc.entry(k).or_insert(0) += 1;
+                }
+            }
+            // Names inside longer words count too (清徐 in 清徐县).
+            for a in s..e {
+                for b in a + 2..=e {
+                    if b - a < e - s && model.is_name(&ids[a..b]) {
+                        if let Some(k) = pack(&ids[a..b]) {
+                            *doc.entry(k).or_insert(0) += 1;
+                        }
                     }
                 }
             }
         }
+        single_flags.push(single);
     }
     // Near-variants of recurring words: variant key → (position in the word, intended id).
     let mut variants: FxMap<u64, Vec<(usize, u16)>> = FxMap::default();
@@ -115,10 +145,15 @@ pub fn correct(text: &str, model: &Model, params: &Params) -> Vec<Correction> {
         }
     }
     let protected = protected_ranges(text, model);
-    let scorer = Scorer { model, params, doc: &doc };
+    let scorer = Scorer {
+        model,
+        params,
+        doc: &doc,
+        doc_words: doc_words.max(1) as f32,
+    };
     let mut out = Vec::new();
-    for run in &runs {
-        correct_run(run, &scorer, &variants, &protected, &mut out);
+    for (run, single) in runs.iter().zip(&single_flags) {
+        correct_run(run, single, &scorer, &variants, &protected, &mut out);
     }
     out
 }
@@ -171,6 +206,8 @@ struct Scorer<'a> {
     model: &'a Model,
     params: &'a Params,
     doc: &'a FxMap<u64, u32>,
+    /// Words in the document's segmentation (at least 1).
+    doc_words: f32,
 }
 
 impl Scorer<'_> {
@@ -194,51 +231,93 @@ impl Scorer<'_> {
         if n == 0 {
             return Some((lp, false));
         }
-        let boosted = (f as f32 + self.params.evidence_freq * n as f32).ln() - self.model.ln_total;
+        let lex = f as f32 / self.model.ln_total.exp();
+        let boosted = (lex + self.params.evidence_weight * n as f32 / self.doc_words).ln();
         Some((boosted.max(lp), true))
     }
 
     /// Best segmentation score of `ids`, and whether a word of the best path that covers
     /// `focus` was supported by document evidence. `original` says that `ids` are the text as
-    /// it is (its words covering `focus` are then counted once less as evidence).
-    fn segment(&self, ids: &[u16], focus: usize, original: bool) -> (f32, bool) {
+    /// it is; the words that are in the text at this place are counted once less as evidence.
+    ///
+    /// The third value counts the uncommon characters within two of `focus` (and `focus`
+    /// itself) that stand alone in the best path: a measure of how garbled the context is.
+    fn segment(&self, ids: &[u16], focus: usize, original: bool) -> (f32, bool, usize) {
+        const W: usize = 2 * MAX_WORD + 1;
         let n = ids.len();
-        let mut best = [f32::NEG_INFINITY; 2 * MAX_WORD + 1];
-        let mut back = [(0usize, false); 2 * MAX_WORD + 1];
-        best[0] = 0.0;
+        // State (j, k): the best path over ids[..j] whose last word is a single character
+        // (k = 0) or longer (k = 1). Back pointer: previous state, start of the last word,
+        // evidence flag.
+        let mut best = [[f32::NEG_INFINITY; 2]; W];
+        let mut back = [[(0usize, 0usize, 0usize, false); 2]; W];
+        best[0][0] = 0.0;
         for j in 1..=n {
             for len in 1..=MAX_WORD.min(j) {
                 let s = j - len;
-                if best[s] == f32::NEG_INFINITY {
+                let k = usize::from(len > 1);
+                // Words that are in the text at this very place are no evidence for themselves.
+                let covers = s <= focus && focus < j;
+                let own = u32::from(original || !covers);
+                let Some((lp, ev)) = self.word_lp(&ids[s..j], own) else {
                     continue;
+                };
+                for pk in 0..2 {
+                    let v = best[s][pk] + lp;
+                    if v > best[j][k] {
+                        best[j][k] = v;
+                        back[j][k] = (s, pk, s, ev);
+                    }
                 }
-                let own = u32::from(original && s <= focus && focus < j);
-                if let Some((lp, ev)) = self.word_lp(&ids[s..j], own) {
-                    let v = best[s] + lp;
-                    if v > best[j] {
-                        best[j] = v;
-                        back[j] = (s, ev);
+                // Overlapping compounds: a word that starts on the last character of the
+                // previous word (残疾人 + 人士 → 残疾人士) costs P(word) / P(shared char).
+                if len >= 2 && self.params.overlap && s + 1 < W && s < n {
+                    let from = s + 1;
+                    if best[from][1] > f32::NEG_INFINITY {
+                        let shared = self
+                            .model
+                            .word(&ids[s..s + 1])
+                            .map_or(self.params.unknown, |w| w.0);
+                        let v = best[from][1] + lp - shared;
+                        if v > best[j][1] {
+                            best[j][1] = v;
+                            back[j][1] = (from, 1, s, ev);
+                        }
                     }
                 }
             }
         }
-        let mut j = n;
+        let (mut j, mut k) = if best[n][0] >= best[n][1] {
+            (n, 0)
+        } else {
+            (n, 1)
+        };
+        let score = best[n][k];
         let mut evidence = false;
+        let mut noisy = 0;
         while j > 0 {
-            let (s, ev) = back[j];
+            let (prev, pk, s, ev) = back[j][k];
             if s <= focus && focus < j {
-                evidence = ev;
+                evidence |= ev;
             }
-            j = s;
+            if j - s == 1
+                && s.abs_diff(focus) <= 2
+                && self
+                    .model
+                    .word(&ids[s..j])
+                    .is_none_or(|(_, f)| f <= self.params.max_single_freq)
+            {
+                noisy += 1;
+            }
+            j = prev;
+            k = pk;
         }
-        (best[n], evidence)
+        (score, evidence, noisy)
     }
 }
 
-/// Flags the positions of a run that stand alone in its best segmentation.
-fn singles(run: &[Slot], scorer: &Scorer<'_>) -> Vec<bool> {
-    let n = run.len();
-    let ids: Vec<u16> = run.iter().map(|s| s.id).collect();
+/// The best segmentation of a run: which positions stand alone, and the words (start, end).
+fn segment_run(ids: &[u16], model: &Model, params: &Params) -> (Vec<bool>, Vec<(usize, usize)>) {
+    let n = ids.len();
     let mut best = vec![f32::NEG_INFINITY; n + 1];
     let mut back = vec![0usize; n + 1];
     best[0] = 0.0;
@@ -246,10 +325,13 @@ fn singles(run: &[Slot], scorer: &Scorer<'_>) -> Vec<bool> {
         for len in 1..=MAX_WORD.min(j) {
             let s = j - len;
             let lp = if len == 1 {
-                scorer.model.word(&ids[s..j]).map(|(lp, _)| lp).unwrap_or(scorer.params.unknown)
-                    - scorer.params.single_penalty
+                model
+                    .word(&ids[s..j])
+                    .map(|(lp, _)| lp)
+                    .unwrap_or(params.unknown)
+                    - params.single_penalty
             } else {
-                match scorer.model.word(&ids[s..j]) {
+                match model.word(&ids[s..j]) {
                     Some((lp, _)) => lp,
                     None => continue,
                 }
@@ -261,19 +343,22 @@ fn singles(run: &[Slot], scorer: &Scorer<'_>) -> Vec<bool> {
         }
     }
     let mut single = vec![false; n];
+    let mut words = Vec::new();
     let mut j = n;
     while j > 0 {
         let s = back[j];
         if j - s == 1 {
             single[s] = true;
         }
+        words.push((s, j));
         j = s;
     }
-    single
+    (single, words)
 }
 
 fn correct_run(
     run: &[Slot],
+    single: &[bool],
     scorer: &Scorer<'_>,
     variants: &FxMap<u64, Vec<(usize, u16)>>,
     protected: &[(usize, usize)],
@@ -285,7 +370,14 @@ fn correct_run(
     }
     let model = scorer.model;
     let params = scorer.params;
-    let single = singles(run, scorer);
+    let common: Vec<bool> = run
+        .iter()
+        .map(|s| {
+            model
+                .word(&[s.id])
+                .is_some_and(|(_, f)| f > params.max_single_freq)
+        })
+        .collect();
     // Candidates from document evidence, per position.
     let mut evidence: Vec<Vec<u16>> = vec![Vec::new(); n];
     if !variants.is_empty() {
@@ -306,16 +398,17 @@ fn correct_run(
     let mut window: Vec<u16> = Vec::with_capacity(2 * MAX_WORD);
     for i in 0..n {
         let slot = run[i];
-        if slot.id == 0 || protected.iter().any(|&(a, b)| slot.start < b && a < slot.end) {
+        if slot.id == 0
+            || protected
+                .iter()
+                .any(|&(a, b)| slot.start < b && a < slot.end)
+        {
             continue;
         }
         let prev = if i > 0 { run[i - 1].id } else { 0 };
         let next = if i + 1 < n { run[i + 1].id } else { 0 };
         let mut cands: Vec<(u16, f32)> = Vec::new();
-        let questioned = single[i]
-            && model
-                .word(&[slot.id])
-                .is_none_or(|(_, f)| f <= params.max_single_freq);
+        let questioned = single[i] && !common[i];
         for conf in &model.confusions[slot.id as usize] {
             let from_evidence = evidence[i].contains(&conf.intended);
             if from_evidence
@@ -334,14 +427,29 @@ fn correct_run(
         window.clear();
         window.extend(run[lo..hi].iter().map(|s| s.id));
         let focus = i - lo;
-        let (base, _) = scorer.segment(&window, focus, true);
+        let (base, _, _) = scorer.segment(&window, focus, true);
+        let bond_base = model.bond(prev, slot.id) + model.bond(slot.id, next);
         let mut scored: Vec<(char, f32, bool)> = Vec::new();
+        let mut best_noisy = usize::MAX;
+        let mut best_delta = f32::NEG_INFINITY;
         for (cand, channel) in cands {
             window[focus] = cand;
-            let (score, ev) = scorer.segment(&window, focus, false);
-            let delta = score - base + channel;
+            let (score, ev, noisy) = scorer.segment(&window, focus, false);
+            // Word formation only matters where the character stands alone; a word's near-variant
+            // is judged on document evidence.
+            let bond = if questioned {
+                model.bond(prev, cand) + model.bond(cand, next) - bond_base
+            } else {
+                0.0
+            };
+            let delta = score - base + channel + params.bond_weight * bond;
+
             if delta >= params.suggest {
                 scored.push((model.chars[cand as usize], delta, ev));
+                if delta > best_delta {
+                    best_delta = delta;
+                    best_noisy = noisy;
+                }
             }
         }
         if scored.is_empty() {
@@ -351,7 +459,11 @@ fn correct_run(
         scored.truncate(3);
         let best = scored[0].1;
         let runner_up = scored.get(1).map_or(f32::NEG_INFINITY, |c| c.1);
-        let apply = questioned && best >= params.apply && best - runner_up >= params.margin;
+        let apply = questioned
+            && (params.allow_bonded || bond_base == 0.0)
+            && best_noisy <= params.max_noisy_neighbours
+            && best >= params.apply
+            && best - runner_up >= params.margin;
         found.push((
             i,
             Correction {

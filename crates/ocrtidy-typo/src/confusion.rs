@@ -54,24 +54,26 @@ pub struct ConfusionTable {
 
 static VISUAL: &str = include_str!("../../../data/confusion/visual.tsv");
 static PHONETIC: &str = include_str!("../../../data/confusion/phonetic.tsv");
+static LEARNED: &str = include_str!("../../../data/confusion/learned-dev-a.tsv");
 
 impl ConfusionTable {
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// The committed visual and phonetic tables.
+    /// The committed visual, phonetic and learned tables.
     pub fn embedded() -> ConfusionTable {
         let mut t = ConfusionTable::new();
         // The embedded tables are generated and well formed; a bad line would be skipped.
         let _ = t.load(VISUAL, ConfusionKind::Visual, "visual.tsv");
         let _ = t.load(PHONETIC, ConfusionKind::Phonetic, "phonetic.tsv");
+        let _ = t.load(LEARNED, ConfusionKind::Learned, "learned-dev-a.tsv");
         t
     }
 
     /// Adds one confusion; a pair already present keeps its higher weight per kind.
     pub fn add(&mut self, observed: char, intended: char, weight: f32, kind: ConfusionKind) {
-        if observed == intended || !(weight > 0.0) {
+        if observed == intended || weight.is_nan() || weight <= 0.0 {
             return;
         }
         let list = self.map.entry(observed).or_default();
@@ -107,12 +109,17 @@ impl ConfusionTable {
                 continue;
             }
             let mut fields = line.split('\t');
-            let observed = single_char(fields.next()).ok_or(err("observed is not one character"))?;
+            let observed =
+                single_char(fields.next()).ok_or(err("observed is not one character"))?;
             let second = fields.next().ok_or(err("missing intended character"))?;
             match fields.next() {
                 Some(p) => {
-                    let intended = single_char(Some(second)).ok_or(err("intended is not one character"))?;
-                    let p: f32 = p.trim().parse().map_err(|_| err("probability is not a number"))?;
+                    let intended =
+                        single_char(Some(second)).ok_or(err("intended is not one character"))?;
+                    let p: f32 = p
+                        .trim()
+                        .parse()
+                        .map_err(|_| err("probability is not a number"))?;
                     if !(0.0..=1.0).contains(&p) {
                         return Err(err("probability is not in [0, 1]"));
                     }
@@ -121,8 +128,11 @@ impl ConfusionTable {
                 }
                 None => {
                     for item in second.split(' ').filter(|s| !s.is_empty()) {
-                        let (c, w) = item.split_once(':').ok_or(err("expected intended:weight"))?;
-                        let intended = single_char(Some(c)).ok_or(err("intended is not one character"))?;
+                        let (c, w) = item
+                            .split_once(':')
+                            .ok_or(err("expected intended:weight"))?;
+                        let intended =
+                            single_char(Some(c)).ok_or(err("intended is not one character"))?;
                         let w: f32 = w.parse().map_err(|_| err("weight is not a number"))?;
                         if !(0.0..=1.0).contains(&w) {
                             return Err(err("weight is not in [0, 1]"));
@@ -169,7 +179,9 @@ mod tests {
     fn embedded_tables_know_the_classic_pairs() {
         let t = ConfusionTable::embedded();
         let has = |o: char, i: char, k: ConfusionKind| {
-            t.candidates(o).iter().any(|c| c.intended == i && c.kind == k)
+            t.candidates(o)
+                .iter()
+                .any(|c| c.intended == i && c.kind == k)
         };
         assert!(has('土', '士', ConfusionKind::Visual));
         assert!(has('未', '末', ConfusionKind::Visual));
@@ -183,14 +195,22 @@ mod tests {
     fn both_formats_load_and_errors_name_the_line() {
         let mut t = ConfusionTable::new();
         let n = t
-            .load("# c\n找\t拷\t0.25\t15\n网\t同:0.5 问:0.2\n", ConfusionKind::Learned, "x")
+            .load(
+                "# c\n找\t拷\t0.25\t15\n网\t同:0.5 问:0.2\n",
+                ConfusionKind::Learned,
+                "x",
+            )
             .unwrap();
         assert_eq!(n, 3);
         assert_eq!(t.candidates('网').len(), 2);
         assert_eq!(t.candidates('找')[0].weight, 0.25);
-        let e = t.load("找\t拷\tmuch\n", ConfusionKind::Learned, "bad.tsv").unwrap_err();
+        let e = t
+            .load("找\t拷\tmuch\n", ConfusionKind::Learned, "bad.tsv")
+            .unwrap_err();
         assert_eq!(e.to_string(), "bad.tsv:1: probability is not a number");
-        let e = t.load("找贝\t拷\t0.1\n", ConfusionKind::Learned, "bad.tsv").unwrap_err();
+        let e = t
+            .load("找贝\t拷\t0.1\n", ConfusionKind::Learned, "bad.tsv")
+            .unwrap_err();
         assert_eq!(e.line, 1);
     }
 }

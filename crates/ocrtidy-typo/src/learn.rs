@@ -72,7 +72,13 @@ impl Learner {
             .map(|(&(observed, intended), &count)| Learned {
                 observed,
                 intended,
-                probability: count as f32 / self.seen.get(&intended).copied().unwrap_or(count).max(count) as f32,
+                probability: count as f32
+                    / self
+                        .seen
+                        .get(&intended)
+                        .copied()
+                        .unwrap_or(count)
+                        .max(count) as f32,
                 count,
             })
             .collect();
@@ -90,7 +96,11 @@ impl Learner {
         writeln!(w, "# learned by `ocrtidy learn`: observed<TAB>intended<TAB>P(observed|intended)<TAB>count")?;
         let v = self.confusions(min_count);
         for l in &v {
-            writeln!(w, "{}\t{}\t{:.4}\t{}", l.observed, l.intended, l.probability, l.count)?;
+            writeln!(
+                w,
+                "{}\t{}\t{:.4}\t{}",
+                l.observed, l.intended, l.probability, l.count
+            )?;
         }
         Ok(v.len())
     }
@@ -104,8 +114,8 @@ fn align(o: &[char], t: &[char]) -> Vec<(Option<char>, Option<char>)> {
     let mut dir = vec![0u8; (n + 1) * w];
     let mut prev: Vec<u32> = (0..=m as u32).collect();
     let mut cur = vec![0u32; w];
-    for j in 1..=m {
-        dir[j] = 2;
+    for d in dir.iter_mut().take(w).skip(1) {
+        *d = 2;
     }
     for i in 1..=n {
         cur[0] = i as u32;

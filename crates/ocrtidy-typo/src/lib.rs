@@ -14,6 +14,6 @@ pub mod model;
 mod typo;
 
 pub use confusion::{Confusion, ConfusionError, ConfusionKind, ConfusionTable};
-pub use ocrtidy_lexicon::Lexicon;
 pub use model::ChannelParams;
+pub use ocrtidy_lexicon::Lexicon;
 pub use typo::{Typo, DEFAULT_THRESHOLD};

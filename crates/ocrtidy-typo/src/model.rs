@@ -2,7 +2,7 @@
 //! lexicon words up to [`MAX_WORD`] characters keyed by packed ids, their log-probabilities, and
 //! the confusion table translated to ids with channel log-likelihoods.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use ocrtidy_lexicon::Lexicon;
@@ -43,7 +43,6 @@ impl Hasher for FxHasher {
 }
 
 pub type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
-pub type FxSet<K> = HashSet<K, BuildHasherDefault<FxHasher>>;
 
 /// Packs up to [`MAX_WORD`] non-zero 16-bit ids into a key (zero ids mean "unknown").
 #[inline]
@@ -86,8 +85,8 @@ impl Default for ChannelParams {
     fn default() -> Self {
         ChannelParams {
             visual_base: -2.5,
-            visual_slope: 8.0,
-            phonetic_base: -4.0,
+            visual_slope: 12.0,
+            phonetic_base: -8.0,
             learned_floor: -6.0,
         }
     }
@@ -104,8 +103,11 @@ pub struct Model {
     pub chars: Vec<char>,
     /// Packed word → (ln P(word), raw frequency).
     words: FxMap<u64, (f32, u32)>,
-    /// Adjacent id pairs occurring inside words of two or more characters.
-    pairs: FxSet<u32>,
+    /// Packed words that are names (places, people, organisations).
+    names: FxMap<u64, ()>,
+    /// Adjacent id pairs occurring inside words of two or more characters → ln(1 + the summed
+    /// frequency of those words / 100): how readily the two characters form words together.
+    pairs: FxMap<u32, f32>,
     /// ln of the lexicon's total frequency.
     pub ln_total: f32,
     /// Observed id → candidates, best channel first.
@@ -123,7 +125,8 @@ impl Model {
             sparse: HashMap::new(),
             chars: vec!['\0'],
             words: FxMap::default(),
-            pairs: FxSet::default(),
+            names: FxMap::default(),
+            pairs: FxMap::default(),
             ln_total: (lexicon.total_freq() as f64).ln() as f32,
             confusions: Vec::new(),
             reverse: Vec::new(),
@@ -144,24 +147,35 @@ impl Model {
             }
             if let Some(k) = pack(&ids) {
                 // Layers are iterated first, so the first entry of a word wins.
+                if entry.tag.is_name() {
+                    model.names.insert(k, ());
+                }
                 model.words.entry(k).or_insert_with(|| {
                     let f = entry.freq.max(1);
                     ((f as f32).ln() - model.ln_total, f)
                 });
                 if ids.len() >= 2 {
                     for w in ids.windows(2) {
-                        model.pairs.insert(pair_key(w[0], w[1]));
+                        *model.pairs.entry(pair_key(w[0], w[1])).or_insert(0.0) +=
+                            entry.freq as f32;
                     }
                 }
             }
+        }
+        for v in model.pairs.values_mut() {
+            *v = (1.0 + *v / 100.0).ln();
         }
         let n = model.chars.len();
         model.confusions = vec![Vec::new(); n];
         model.reverse = vec![Vec::new(); n];
         for (observed, cands) in table.iter() {
-            let Some(o) = model.id(observed) else { continue };
+            let Some(o) = model.id(observed) else {
+                continue;
+            };
             for c in cands {
-                let Some(i) = model.id(c.intended) else { continue };
+                let Some(i) = model.id(c.intended) else {
+                    continue;
+                };
                 let w = c.weight.max(1e-4);
                 let channel = match c.kind {
                     ConfusionKind::Visual => channel.visual_base + channel.visual_slope * (w - 1.0),
@@ -232,10 +246,25 @@ impl Model {
         pack(ids).and_then(|k| self.words.get(&k).copied())
     }
 
+    /// True for a known name (place, person, organisation).
+    #[inline]
+    pub fn is_name(&self, ids: &[u16]) -> bool {
+        pack(ids).is_some_and(|k| self.names.contains_key(&k))
+    }
+
     /// True when `a` followed by `b` occurs inside some word of two or more characters.
     #[inline]
     pub fn pair(&self, a: u16, b: u16) -> bool {
-        a != 0 && b != 0 && self.pairs.contains(&pair_key(a, b))
+        a != 0 && b != 0 && self.pairs.contains_key(&pair_key(a, b))
+    }
+
+    /// How readily `a` followed by `b` forms words (0 when it never does).
+    #[inline]
+    pub fn bond(&self, a: u16, b: u16) -> f32 {
+        if a == 0 || b == 0 {
+            return 0.0;
+        }
+        self.pairs.get(&pair_key(a, b)).copied().unwrap_or(0.0)
     }
 }
 

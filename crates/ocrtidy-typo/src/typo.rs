@@ -25,7 +25,7 @@ pub struct Typo {
 }
 
 /// The default confidence from which a correction is applied rather than suggested.
-pub const DEFAULT_THRESHOLD: f32 = 0.88;
+pub const DEFAULT_THRESHOLD: f32 = 0.9975;
 
 impl Typo {
     /// The pass with the embedded lexicon and confusion tables (the model is built once per
@@ -56,7 +56,11 @@ impl Typo {
 
     /// The pass with explicit channel parameters (for tuning and experiments).
     #[doc(hidden)]
-    pub fn with_channel(lexicon: &Lexicon, confusions: &ConfusionTable, channel: ChannelParams) -> Typo {
+    pub fn with_channel(
+        lexicon: &Lexicon,
+        confusions: &ConfusionTable,
+        channel: ChannelParams,
+    ) -> Typo {
         Typo::from_model(Arc::new(Model::build(lexicon, confusions, channel)))
     }
 
@@ -112,14 +116,24 @@ impl Pass for Typo {
             let Some(&(best, score, evidence)) = c.candidates.first() else {
                 continue;
             };
-            let rule = if evidence { "typo-zh-evidence" } else { "typo-zh" };
+            let rule = if evidence {
+                "typo-zh-evidence"
+            } else {
+                "typo-zh"
+            };
             let conf = sigmoid(score);
             if c.apply {
                 let others = c.candidates[1..]
                     .iter()
                     .map(|&(ch, s, _)| Candidate::new(ch.to_string(), sigmoid(s)))
                     .collect();
-                let _ = sink.replace_with_alternatives(c.start..c.end, best.to_string(), rule, conf, others);
+                let _ = sink.replace_with_alternatives(
+                    c.start..c.end,
+                    best.to_string(),
+                    rule,
+                    conf,
+                    others,
+                );
             } else {
                 let cands = c
                     .candidates

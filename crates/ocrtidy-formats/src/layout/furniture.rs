@@ -1,14 +1,16 @@
 //! Running headers and footers from their position: the top (bottom) row of a page is a
 //! header (footer) when it holds at most four items, lies in the top (bottom) fifth of the
-//! page, and is set apart from the rest by a gap of at least 1.5 times the usual line pitch.
+//! page, and is set apart from the rest by a gap of at least 1.5 times the usual line pitch
+//! (1.2 times when its words leave a blank of four line heights, as a title on the left and a
+//! date on the right do).
 
 use super::columns::line_height;
-use super::stats::median;
+use super::stats::quantile;
 use super::{Role, VLine};
 use crate::model::BBox;
 
 /// The usual distance between the centres of a line and the next line below it that it
-/// overlaps horizontally.
+/// overlaps horizontally (a low quantile: paragraph gaps make some distances larger).
 pub(crate) fn pitch(lines: &[VLine], h: f32) -> Option<f32> {
     let mut d = Vec::new();
     for a in lines {
@@ -26,7 +28,7 @@ pub(crate) fn pitch(lines: &[VLine], h: f32) -> Option<f32> {
             d.push(x);
         }
     }
-    median(&d)
+    quantile(&d, 0.3)
 }
 
 /// Tags header and footer lines with their role.
@@ -50,7 +52,8 @@ pub(crate) fn tag(lines: &mut [VLine], page: Option<BBox>) {
         .filter(|i| !row.contains(i))
         .map(|i| cys[i])
         .fold(f32::INFINITY, f32::min);
-    if row.len() <= 4 && next - row_bottom >= 1.5 * p && row_bottom <= page.y0 + 0.2 * page.height() {
+    let apart = if split_row(lines, &row, h) { 1.2 } else { 1.5 };
+    if row.len() <= 4 && next - row_bottom >= apart * p && row_bottom <= page.y0 + 0.2 * page.height() {
         for &i in &row {
             lines[i].role = Role::Header;
         }
@@ -66,13 +69,31 @@ pub(crate) fn tag(lines: &mut [VLine], page: Option<BBox>) {
         .filter(|i| !row.contains(i))
         .map(|i| cys[i])
         .fold(f32::NEG_INFINITY, f32::max);
+    let apart = if split_row(lines, &row, h) { 1.2 } else { 1.5 };
     if !row.is_empty()
         && row.len() <= 4
-        && row_top - prev >= 1.5 * p
+        && row_top - prev >= apart * p
         && row_top >= page.y1 - 0.2 * page.height()
     {
         for &i in &row {
             lines[i].role = Role::Footer;
         }
     }
+}
+
+/// True when the words of a row leave a wide blank between them (a title on the left and a
+/// date on the right): a header's shape, not a body line's.
+fn split_row(lines: &[VLine], row: &[usize], h: f32) -> bool {
+    let mut xs: Vec<(f32, f32)> = row
+        .iter()
+        .flat_map(|&i| {
+            let lb = lines[i].b();
+            lines[i]
+                .pieces
+                .iter()
+                .map(move |p| p.bbox.map_or((lb.x0, lb.x1), |b| (b.x0, b.x1)))
+        })
+        .collect();
+    xs.sort_by(|a, b| a.0.total_cmp(&b.0));
+    xs.windows(2).any(|w| w[1].0 - w[0].1 >= 4.0 * h)
 }

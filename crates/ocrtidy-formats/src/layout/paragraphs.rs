@@ -3,8 +3,8 @@
 //! A new paragraph starts at a line that is indented from its column's local left edge, after
 //! a line that stops short of the local right edge by more than the next line's first word
 //! would need, or after a vertical gap well above the usual line pitch. Lines of a paragraph
-//! are joined without a space between Chinese characters and with one elsewhere; pieces of a
-//! line likewise, except that between Chinese and Latin text the gap between the boxes decides.
+//! and the words of a line are joined without a space between Chinese characters and with one
+//! elsewhere (see [`sep`]).
 
 use super::columns::line_height;
 use super::furniture::pitch;
@@ -108,31 +108,26 @@ pub(crate) fn group(lines: Vec<VLine>, _gutters: &[f32]) -> Vec<Vec<VLine>> {
     out
 }
 
-/// The separator between two pieces of one printed line.
-fn piece_sep(a: &Piece, b: &Piece, h: f32) -> &'static str {
-    let (Some(la), Some(fb)) = (a.text.chars().last(), b.text.chars().next()) else {
-        return "";
-    };
-    match (is_cjk(la), is_cjk(fb)) {
-        (true, true) => "",
-        (false, false) => " ",
-        _ => match (a.bbox, b.bbox) {
-            (Some(x), Some(y)) if y.x0 - x.x1 <= 0.2 * h => "",
-            _ => " ",
-        },
-    }
+/// True for characters that sit tight against Chinese text: CJK characters and curly quotes.
+fn is_tight(c: char) -> bool {
+    is_cjk(c) || matches!(c, '“' | '”' | '‘' | '’')
 }
 
-/// The separator between the last piece of a line and the first of the next line.
-fn line_sep(a: &str, b: &str) -> &'static str {
+/// The separator between two words of one printed line, or between the end of a line and the
+/// start of the next line of its paragraph. Engines split Chinese text into words without a
+/// space between them, and Latin words at spaces; like Tesseract's own text output, a space
+/// separates every pair of words except between Chinese characters (curly quotes included), and
+/// a Latin word hyphenated at a line end is joined to its second half (the hyphen is kept: it
+/// may be a real one).
+fn sep(a: &str, b: &str, across_lines: bool) -> &'static str {
     let mut back = a.chars().rev();
     let (Some(la), Some(fb)) = (back.next(), b.chars().next()) else {
         return "";
     };
-    if is_cjk(la) && is_cjk(fb) {
+    if is_tight(la) && is_tight(fb) && (is_cjk(la) || is_cjk(fb)) {
         return "";
     }
-    if la == '-' && back.next().is_some_and(char::is_alphabetic) && fb.is_lowercase() {
+    if across_lines && la == '-' && back.next().is_some_and(char::is_alphabetic) && fb.is_lowercase() {
         return "";
     }
     " "
@@ -146,19 +141,15 @@ pub(crate) fn emit(paras: &[Vec<VLine>], out: &mut Converted) {
         }
         let mut skip_first = false;
         for (li, line) in para.iter().enumerate() {
-            let h = line.b().height().max(1.0);
             for (wi, piece) in line.pieces.iter().enumerate() {
                 if wi == 0 && skip_first {
                     skip_first = false;
                     continue;
                 }
                 let mut text = piece.text.as_str();
-                if wi > 0 {
-                    out.text.push_str(piece_sep(&line.pieces[wi - 1], piece, h));
-                } else if li > 0 {
-                    let prev = out.text.trim_end_matches(' ');
-                    let sep = line_sep(prev, text);
-                    out.text.push_str(sep);
+                if wi > 0 || li > 0 {
+                    let s = sep(&out.text, text, wi == 0);
+                    out.text.push_str(s);
                 }
                 // ALTO: a word hyphenated across lines is written whole, once.
                 if wi + 1 == line.pieces.len() {

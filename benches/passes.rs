@@ -3,8 +3,8 @@
 //! one core. Also the JSON Lines engine on one thread.
 //!
 //! ```sh
-//! cargo bench --bench throughput              # everything
-//! cargo bench --bench throughput -- pipeline  # a subset
+//! cargo bench --bench passes              # everything
+//! cargo bench --bench passes -- pipeline  # a subset
 //! ```
 
 use std::time::Duration;
@@ -55,7 +55,9 @@ fn jsonl(c: &mut Criterion) {
     let mut input = String::new();
     for (i, page) in ZH.split('\u{c}').enumerate() {
         let text = serde_json::to_string(page).unwrap_or_default();
-        input.push_str(&format!("{{\"id\":\"zh-{i}\",\"text\":{text},\"source\":\"bench\"}}\n"));
+        input.push_str(&format!(
+            "{{\"id\":\"zh-{i}\",\"text\":{text},\"source\":\"bench\"}}\n"
+        ));
     }
     let mut options = JsonlOptions::default();
     options.threads = Some(1);

@@ -1,0 +1,215 @@
+//! Behaviour of the typo pass: corrections applied, suggested, and text left alone.
+
+use ocrtidy_core::{replay, Cleaned, Context, Pass, Runner};
+use ocrtidy_typo::{ConfusionKind, ConfusionTable, Lexicon, Typo};
+use proptest::prelude::*;
+
+fn run(pass: Typo, input: &str) -> Cleaned {
+    let passes: Vec<Box<dyn Pass>> = vec![Box::new(pass)];
+    let cleaned = Runner::new(passes).run(input, &Context::default());
+    assert_eq!(
+        replay(input, &cleaned.changes).as_deref(),
+        Some(cleaned.text.as_str()),
+        "ledger does not replay for {input:?}"
+    );
+    cleaned
+}
+
+fn applied_rules(c: &Cleaned) -> Vec<&'static str> {
+    let mut v: Vec<&str> = c.applied().map(|c| c.rule).collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// (input document, expected output, expected rules of the applied changes)
+const FIXES: &[(&str, &str, &[&str])] = &[
+    // The newspaper's 残疾人土: 土/士 are near-identical glyphs, and 人士 recurs on the page.
+    (
+        "社会各界爱心人士纷纷参与。为老年人、残疾人土及执行管控任务的公安干警送菜。感谢爱心人士。",
+        "社会各界爱心人士纷纷参与。为老年人、残疾人士及执行管控任务的公安干警送菜。感谢爱心人士。",
+        &["typo-zh-evidence"],
+    ),
+    // The newspaper's 安全关教育: 关/观 sound alike, 安全观 is in the lexicon and recurs.
+    (
+        "不断推动总体国家安全关教育常态化。树牢总体国家安全观，领悟总体国家安全观的内涵，宣传安全观。",
+        "不断推动总体国家安全观教育常态化。树牢总体国家安全观，领悟总体国家安全观的内涵，宣传安全观。",
+        &["typo-zh-evidence"],
+    ),
+    // Tesseract's 找贝 a few lines away from a correct 拷贝.
+    (
+        "在遵守版权声明的前提下，允许找贝和发布本文档的完整拷贝。",
+        "在遵守版权声明的前提下，允许拷贝和发布本文档的完整拷贝。",
+        &["typo-zh-evidence"],
+    ),
+    // Tesseract's 网时 for 同时: the lexicon alone is enough.
+    ("网时，用户可以修改配置文件。", "同时，用户可以修改配置文件。", &["typo-zh"]),
+    ("他们网时到达了会场。", "他们同时到达了会场。", &["typo-zh"]),
+    // 己/已.
+    ("这个软件包己经安装好了。", "这个软件包已经安装好了。", &["typo-zh"]),
+    ("这是我己经说过的话。", "这是我已经说过的话。", &["typo-zh"]),
+];
+
+/// Text that must not change (and must not even be questioned where noted).
+const KEEPS: &[&str] = &[
+    "清除疫情来势凶猛。",
+    "清除垃圾文件可以释放磁盘空间。",
+    "请先卸载旧版本，再安装新版本。",
+    "该命令将删除所有的临时文件。",
+    "所有用户都必须遵守这些规定。",
+    "李明在北京大学学习计算机科学。",
+    "士兵们在土地上休息。",
+    "今天天气很好，我们去公园散步。",
+    "国家安全教育日的主题是总体国家安全观。",
+    "我们未来的计划是扩大生产。",
+    "The quick brown fox jumps over the lazy dog.",
+    "使用 apt 命令安装软件包，然后运行 dpkg -l 查看。",
+    "",
+];
+
+#[test]
+fn fixes_are_applied_with_their_rules_and_idempotent() {
+    for &(input, want, rules) in FIXES {
+        let cleaned = run(Typo::embedded(), input);
+        assert_eq!(cleaned.text, want, "input {input:?}");
+        assert_eq!(applied_rules(&cleaned), rules, "rules for {input:?}");
+        let again = run(Typo::embedded(), &cleaned.text);
+        assert_eq!(again.text, cleaned.text, "not idempotent on {input:?}");
+        assert_eq!(again.applied().count(), 0);
+    }
+}
+
+#[test]
+fn keeps_are_left_alone() {
+    for &t in KEEPS {
+        let cleaned = run(Typo::embedded(), t);
+        assert_eq!(cleaned.text, t);
+        assert_eq!(cleaned.applied().count(), 0, "changed a keep-case {t:?}");
+    }
+    // Without 清徐 in the document, 清除 is not even questioned.
+    assert!(run(Typo::embedded(), "清除疫情来势凶猛。")
+        .changes
+        .is_empty());
+}
+
+/// The suggestions: (document, the questioned character, the top candidate).
+const SUGGESTIONS: &[(&str, &str, &str)] = &[
+    // 清徐 (a county) is named nine times on the page: 清除疫情 becomes suspicious. Replacing
+    // one valid word by another on document evidence is only ever suggested.
+    (
+        "清除疫情来势凶猛。清徐县委召开会议，清徐县政府部署防控，清徐县人民医院，清徐的干部，\
+         清徐的群众，清徐县城，清徐县委书记，清徐县长，清徐人民团结一心。",
+        "除",
+        "徐",
+    ),
+    // Alone, 残疾人土 is suspicious but not sure enough.
+    (
+        "为老年人、残疾人土及执行管控任务的公安干警送菜。",
+        "土",
+        "士",
+    ),
+    // 遭守 has two readings (遵守, 遭受): suggested, never applied.
+    ("系统会自动遭守这些规则。", "遭", "遵"),
+];
+
+#[test]
+fn uncertain_corrections_are_suggestions_with_ranked_candidates() {
+    for &(input, before, top) in SUGGESTIONS {
+        let cleaned = run(Typo::embedded(), input);
+        assert_eq!(cleaned.text, input, "a suggestion changed the text");
+        let s = cleaned
+            .changes
+            .iter()
+            .find(|c| !c.applied && c.before == before)
+            .unwrap_or_else(|| panic!("no suggestion for {before} in {input:?}"));
+        assert_eq!(s.candidates[0].text, top, "top candidate in {input:?}");
+        assert!(s.candidates.windows(2).all(|w| w[0].score >= w[1].score));
+    }
+}
+
+#[test]
+fn protected_terms_are_never_corrected() {
+    let mut lex = Lexicon::over_embedded();
+    lex.load_protected("网时\n".as_bytes(), "protect.txt")
+        .unwrap();
+    let typo = Typo::new(&lex, &ConfusionTable::embedded());
+    let t = "网时，用户可以修改配置文件。";
+    let cleaned = run(typo, t);
+    assert_eq!(cleaned.text, t);
+    assert!(cleaned.changes.is_empty());
+}
+
+#[test]
+fn user_lexicon_words_are_known() {
+    // 用产 is not a word: 用户 is suggested.
+    let t = "请在安装前阅读用产手册。";
+    let cleaned = run(Typo::embedded(), t);
+    assert_eq!(cleaned.text, t);
+    assert_eq!(cleaned.changes[0].candidates[0].text, "户");
+    // A user lexicon that knows 用产 (say, a product line) keeps it unquestioned.
+    let mut lex = Lexicon::over_embedded();
+    lex.load_user("用产\t2000\n".as_bytes(), "user.tsv")
+        .unwrap();
+    let cleaned = run(Typo::new(&lex, &ConfusionTable::embedded()), t);
+    assert!(cleaned.changes.iter().all(|c| c.after != "户"));
+}
+
+#[test]
+fn the_threshold_moves_suggestions_to_corrections() {
+    let t = "请在安装前阅读用产手册。";
+    let cleaned = run(Typo::embedded().with_threshold(0.5), t);
+    assert_eq!(cleaned.text, "请在安装前阅读用户手册。");
+    let cleaned = run(
+        Typo::embedded().with_threshold(0.9999),
+        "他们网时到达了会场。",
+    );
+    assert_eq!(cleaned.applied().count(), 0);
+}
+
+#[test]
+fn learned_tables_add_candidates() {
+    // 嘿 for 黑 is in no embedded table; a learned table makes it a candidate.
+    let t = "天色已经嘿了。";
+    assert!(run(Typo::embedded(), t)
+        .changes
+        .iter()
+        .all(|c| c.after != "黑"));
+    let mut table = ConfusionTable::embedded();
+    table
+        .load("嘿\t黑\t0.2\t7\n", ConfusionKind::Learned, "learned.tsv")
+        .unwrap();
+    let cleaned = run(Typo::new(Lexicon::embedded(), &table), t);
+    assert!(cleaned
+        .changes
+        .iter()
+        .any(|c| c.before == "嘿" && c.candidates[0].text == "黑"));
+}
+
+/// Characters that the confusion tables connect, to make random text that triggers the scorer.
+const ALPHABET: &[char] = &[
+    '土', '士', '人', '残', '疾', '关', '观', '安', '全', '网', '同', '时', '找', '拷', '贝', '己',
+    '已', '经', '遭', '遵', '守', '受', '除', '徐', '清', '的', '。', '，', ' ', '\n', 'a',
+];
+
+fn chinese_text() -> impl Strategy<Value = String> {
+    proptest::collection::vec(proptest::sample::select(ALPHABET), 0..80)
+        .prop_map(|v| v.into_iter().collect())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn never_panics_and_replays_on_arbitrary_text(s in any::<String>()) {
+        let cleaned = run(Typo::embedded(), &s);
+        let again = run(Typo::embedded(), &cleaned.text);
+        prop_assert_eq!(again.text, cleaned.text);
+    }
+
+    #[test]
+    fn idempotent_on_confusable_chinese(s in chinese_text()) {
+        let cleaned = run(Typo::embedded(), &s);
+        let again = run(Typo::embedded(), &cleaned.text);
+        prop_assert_eq!(again.text, cleaned.text);
+    }
+}
