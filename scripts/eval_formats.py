@@ -12,6 +12,7 @@ Usage: scripts/eval_formats.py [--corpus ../shared/ocr-corpus/dev.jsonl] [--bin 
                                [--paddle] [--out-dir target/eval-formats] [-- extra ocrtidy clean args...]
 """
 import argparse
+import concurrent.futures
 import json
 import os
 import subprocess
@@ -49,17 +50,18 @@ def main():
     ap.add_argument("--bin", default="target/release/ocrtidy")
     ap.add_argument("--paddle", action="store_true", help="feed RapidOCR boxes as PaddleOCR 2.x JSON")
     ap.add_argument("--out-dir", default="target/eval-formats")
+    ap.add_argument("--jobs", type=int, default=4, help="records cleaned in parallel")
     ap.add_argument("rest", nargs="*", help="extra `ocrtidy clean` arguments (after --)")
     a = ap.parse_args()
     base = os.path.dirname(a.corpus)
     os.makedirs(a.out_dir, exist_ok=True)
-    fmt_pred, txt_pred = [], []
     with open(a.corpus, encoding="utf-8") as f:
         records = [json.loads(line) for line in f]
-    for r in records:
+
+    def one(r):
         key = {"id": r["id"], "engine": r["engine"]}
         try:
-            txt_pred.append({**key, "text": run(a.bin, ["-", *a.rest], r["ocr"].encode("utf-8"))})
+            txt = run(a.bin, ["-", *a.rest], r["ocr"].encode("utf-8"))
             if r.get("hocr"):
                 text = run(a.bin, ["--input-format", "hocr", os.path.join(base, r["hocr"]), *a.rest])
             elif a.paddle:
@@ -73,7 +75,12 @@ def main():
                 text = run(a.bin, ["--input-format", "rapidocr-json", os.path.join(base, r["boxes"]), *a.rest])
         except RuntimeError as e:
             sys.exit(f"{r['id']} ({r['engine']}): {e}")
-        fmt_pred.append({**key, "text": text})
+        return {**key, "text": text}, {**key, "text": txt}
+
+    with concurrent.futures.ThreadPoolExecutor(a.jobs) as pool:
+        results = list(pool.map(one, records))
+    fmt_pred = [f for f, _ in results]
+    txt_pred = [t for _, t in results]
     g_fmt = score(a.corpus, fmt_pred, os.path.join(a.out_dir, "formats-pred.jsonl"))
     g_txt = score(a.corpus, txt_pred, os.path.join(a.out_dir, "text-pred.jsonl"))
     cols = ["CER_raw", "CER_content", "lb_f1", "furniture_leak"]

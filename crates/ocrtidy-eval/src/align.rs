@@ -416,6 +416,29 @@ mod tests {
             ops,
             vec![Delete, Equal, Equal, Replace, Equal, Equal, Insert]
         );
+        // Where line breaks land decides the paragraph-break metric; these are rapidfuzz's.
+        let cases = [
+            (
+                "甲\n\n乙丙\n丁",
+                "甲\n乙\n丙丁",
+                vec![Equal, Equal, Insert, Equal, Delete, Equal, Delete, Equal],
+            ),
+            (
+                "ab  \ncd",
+                "ab\ncd e",
+                vec![
+                    Equal, Equal, Delete, Delete, Equal, Equal, Equal, Insert, Insert,
+                ],
+            ),
+            (
+                "第一段第二\n段",
+                "第一段\n第二段",
+                vec![Equal, Equal, Equal, Insert, Equal, Equal, Delete, Equal],
+            ),
+        ];
+        for (a, b, expected) in cases {
+            assert_eq!(align(&syms(a), &syms(b)), expected, "{a:?} vs {b:?}");
+        }
     }
 
     #[test]

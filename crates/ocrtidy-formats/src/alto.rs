@@ -6,7 +6,11 @@ use crate::model::{BBox, Block, Document, HyphenPart, Line, Page, Word};
 use crate::xml::{attr, num_attr, Ev, XmlReader};
 use crate::{Format, FormatError};
 
-fn bbox(r: &XmlReader<'_>, attrs: &[(String, String)], el: &str) -> Result<Option<BBox>, FormatError> {
+fn bbox(
+    r: &XmlReader<'_>,
+    attrs: &[(String, String)],
+    el: &str,
+) -> Result<Option<BBox>, FormatError> {
     let h = num_attr(r, attrs, "HPOS", el)?;
     let v = num_attr(r, attrs, "VPOS", el)?;
     let w = num_attr(r, attrs, "WIDTH", el)?;

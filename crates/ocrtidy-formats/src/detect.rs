@@ -42,7 +42,8 @@ pub fn detect(input: &str) -> Result<Format, FormatError> {
             FormatError::new(
                 Format::Auto,
                 ErrorKind::Unrecognized(
-                    "JSON that is neither PaddleOCR nor RapidOCR output; give --input-format".into(),
+                    "JSON that is neither PaddleOCR nor RapidOCR output; give --input-format"
+                        .into(),
                 ),
             )
         });
@@ -86,7 +87,9 @@ fn json_kind(v: &serde_json::Value) -> Option<Format> {
                     }
                     // A page: a list of lines.
                     _ => match e.first() {
-                        Some(inner @ Value::Array(_)) => json_kind(&Value::Array(vec![inner.clone()])),
+                        Some(inner @ Value::Array(_)) => {
+                            json_kind(&Value::Array(vec![inner.clone()]))
+                        }
                         _ => None,
                     },
                 },

@@ -87,5 +87,9 @@ impl std::error::Error for FormatError {}
 /// 1-based line number of byte offset `pos` in `input`.
 pub(crate) fn line_of(input: &str, pos: usize) -> usize {
     let pos = pos.min(input.len());
-    input.as_bytes()[..pos].iter().filter(|&&b| b == b'\n').count() + 1
+    input.as_bytes()[..pos]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }

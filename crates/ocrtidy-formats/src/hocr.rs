@@ -79,10 +79,7 @@ pub(crate) fn read(input: &str) -> Result<Document, FormatError> {
     loop {
         match r.next()? {
             Ev::Start {
-                name,
-                attrs,
-                empty,
-                ..
+                name, attrs, empty, ..
             } => {
                 let class = attr(&attrs, "class").unwrap_or("");
                 let has = |c: &str| class.split_whitespace().any(|x| x == c);
@@ -98,8 +95,9 @@ pub(crate) fn read(input: &str) -> Result<Document, FormatError> {
                     Role::Other
                 };
                 let p = match attr(&attrs, "title") {
-                    Some(t) if role != Role::Other => props(t)
-                        .map_err(|m| r.error(ErrorKind::Value(m)).element(name.clone()))?,
+                    Some(t) if role != Role::Other => {
+                        props(t).map_err(|m| r.error(ErrorKind::Value(m)).element(name.clone()))?
+                    }
                     _ => Props::default(),
                 };
                 let id = attr(&attrs, "id").map(str::to_string);
@@ -186,7 +184,14 @@ pub(crate) fn read(input: &str) -> Result<Document, FormatError> {
                     loose.push_str(&t);
                 }
             }
-            Ev::Eof => break,
+            Ev::Eof => {
+                if roles.iter().any(|r| *r != Role::Other) {
+                    return Err(r.error(ErrorKind::Syntax(
+                        "the file ends inside an OCR element".into(),
+                    )));
+                }
+                break;
+            }
         }
     }
     if !saw_page {

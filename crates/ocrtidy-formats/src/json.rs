@@ -28,10 +28,17 @@ fn structure(format: Format, path: &str, msg: impl Into<String>) -> FormatError 
 }
 
 fn bbox(v: &Value, format: Format, path: &str) -> Result<BBox, FormatError> {
-    let bad = || FormatError::new(format, ErrorKind::Value(format!("not a box: {}", short(v)))).element(path.to_string());
+    let bad = || {
+        FormatError::new(format, ErrorKind::Value(format!("not a box: {}", short(v))))
+            .element(path.to_string())
+    };
     let arr = v.as_array().ok_or_else(bad)?;
     if arr.len() == 4 && arr.iter().all(Value::is_number) {
-        let n: Vec<f32> = arr.iter().filter_map(|x| x.as_f64()).map(|x| x as f32).collect();
+        let n: Vec<f32> = arr
+            .iter()
+            .filter_map(|x| x.as_f64())
+            .map(|x| x as f32)
+            .collect();
         return BBox::new(n[0], n[1], n[2], n[3]).ok_or_else(bad);
     }
     let mut pts = Vec::new();
@@ -97,7 +104,9 @@ fn is_line_entry(v: &Value) -> bool {
     match v.as_array().map(|a| a.as_slice()) {
         Some([b, t, ..]) => {
             b.is_array()
-                && (t.is_string() || t.as_array().is_some_and(|a| a.first().is_some_and(Value::is_string)))
+                && (t.is_string()
+                    || t.as_array()
+                        .is_some_and(|a| a.first().is_some_and(Value::is_string)))
         }
         _ => false,
     }
@@ -107,10 +116,13 @@ fn entries(arr: &[Value], format: Format, path: &str) -> Result<Vec<Line>, Forma
     let mut out = Vec::new();
     for (i, e) in arr.iter().enumerate() {
         let p = format!("{path}[{i}]");
-        let a = e
-            .as_array()
-            .filter(|_| is_line_entry(e))
-            .ok_or_else(|| structure(format, &p, "expected [box, [text, score]] or [box, text, score]"))?;
+        let a = e.as_array().filter(|_| is_line_entry(e)).ok_or_else(|| {
+            structure(
+                format,
+                &p,
+                "expected [box, [text, score]] or [box, text, score]",
+            )
+        })?;
         let b = bbox(&a[0], format, &format!("{p}[0]"))?;
         let (text, conf) = match &a[1] {
             Value::String(t) => (t.as_str(), score(a.get(2))),
@@ -124,9 +136,17 @@ fn entries(arr: &[Value], format: Format, path: &str) -> Result<Vec<Line>, Forma
 
 /// The `{"rec_texts", "rec_scores", "rec_polys"|"rec_boxes"}` object of PaddleOCR 3.x, or
 /// RapidOCR's `{"boxes", "txts", "scores"}`.
-fn parallel(obj: &serde_json::Map<String, Value>, format: Format, path: &str, keys: [&str; 3]) -> Result<Vec<Line>, FormatError> {
+fn parallel(
+    obj: &serde_json::Map<String, Value>,
+    format: Format,
+    path: &str,
+    keys: [&str; 3],
+) -> Result<Vec<Line>, FormatError> {
     let [tk, sk, bk] = keys;
-    let texts = obj.get(tk).and_then(Value::as_array).ok_or_else(|| structure(format, path, format!("no `{tk}` array")))?;
+    let texts = obj
+        .get(tk)
+        .and_then(Value::as_array)
+        .ok_or_else(|| structure(format, path, format!("no `{tk}` array")))?;
     let boxes = obj
         .get(bk)
         .or_else(|| obj.get("rec_boxes"))
@@ -134,12 +154,18 @@ fn parallel(obj: &serde_json::Map<String, Value>, format: Format, path: &str, ke
         .and_then(Value::as_array)
         .ok_or_else(|| structure(format, path, format!("no `{bk}` array")))?;
     if boxes.len() != texts.len() {
-        return Err(structure(format, path, format!("{} texts but {} boxes", texts.len(), boxes.len())));
+        return Err(structure(
+            format,
+            path,
+            format!("{} texts but {} boxes", texts.len(), boxes.len()),
+        ));
     }
     let scores = obj.get(sk).and_then(Value::as_array);
     let mut out = Vec::new();
     for (i, (t, b)) in texts.iter().zip(boxes).enumerate() {
-        let text = t.as_str().ok_or_else(|| structure(format, &format!("{path}.{tk}[{i}]"), "not a string"))?;
+        let text = t
+            .as_str()
+            .ok_or_else(|| structure(format, &format!("{path}.{tk}[{i}]"), "not a string"))?;
         let b = bbox(b, format, &format!("{path}.{bk}[{i}]"))?;
         out.push(line(text, b, score(scores.and_then(|s| s.get(i)))));
     }
@@ -158,10 +184,19 @@ pub(crate) fn read_paddle(input: &str) -> Result<Document, FormatError> {
                     Some(res) => (res, format!("{path}.res")),
                     None => (o, path.to_string()),
                 };
-                Ok(page_of(parallel(o, f, &path, ["rec_texts", "rec_scores", "rec_polys"])?))
+                Ok(page_of(parallel(
+                    o,
+                    f,
+                    &path,
+                    ["rec_texts", "rec_scores", "rec_polys"],
+                )?))
             }
             Value::Array(a) => Ok(page_of(entries(a, f, path)?)),
-            _ => Err(structure(f, path, "expected a list of lines or an object with `res`")),
+            _ => Err(structure(
+                f,
+                path,
+                "expected a list of lines or an object with `res`",
+            )),
         }
     };
     match &v {
@@ -175,7 +210,10 @@ pub(crate) fn read_paddle(input: &str) -> Result<Document, FormatError> {
         }
         other => pages.push(one_page(other, "$")?),
     }
-    Ok(Document { pages, ordered: false })
+    Ok(Document {
+        pages,
+        ordered: false,
+    })
 }
 
 pub(crate) fn read_rapid(input: &str) -> Result<Document, FormatError> {
@@ -183,12 +221,21 @@ pub(crate) fn read_rapid(input: &str) -> Result<Document, FormatError> {
     let v = parse(input, f)?;
     let lines = match &v {
         Value::Object(o) if o.contains_key("lines") => {
-            let arr = o.get("lines").and_then(Value::as_array).ok_or_else(|| structure(f, "$.lines", "not a list"))?;
+            let arr = o
+                .get("lines")
+                .and_then(Value::as_array)
+                .ok_or_else(|| structure(f, "$.lines", "not a list"))?;
             let mut out = Vec::new();
             for (i, l) in arr.iter().enumerate() {
                 let p = format!("$.lines[{i}]");
-                let o = l.as_object().ok_or_else(|| structure(f, &p, "not an object"))?;
-                let b = bbox(o.get("box").ok_or_else(|| structure(f, &p, "no `box`"))?, f, &format!("{p}.box"))?;
+                let o = l
+                    .as_object()
+                    .ok_or_else(|| structure(f, &p, "not an object"))?;
+                let b = bbox(
+                    o.get("box").ok_or_else(|| structure(f, &p, "no `box`"))?,
+                    f,
+                    &format!("{p}.box"),
+                )?;
                 let text = o
                     .get("text")
                     .or_else(|| o.get("txt"))
@@ -201,7 +248,13 @@ pub(crate) fn read_rapid(input: &str) -> Result<Document, FormatError> {
         Value::Object(o) => parallel(o, f, "$", ["txts", "scores", "boxes"])?,
         Value::Array(a) => entries(a, f, "$")?,
         Value::Null => Vec::new(),
-        _ => return Err(structure(f, "$", "expected an object with `lines` or a list of [box, text, score]")),
+        _ => {
+            return Err(structure(
+                f,
+                "$",
+                "expected an object with `lines` or a list of [box, text, score]",
+            ))
+        }
     };
     Ok(Document {
         pages: vec![page_of(lines)],

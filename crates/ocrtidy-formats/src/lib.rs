@@ -32,7 +32,9 @@ use std::str::FromStr;
 
 pub use detect::detect;
 pub use error::{ErrorKind, FormatError};
-pub use layout::{convert_document, Converted, DroppedLine, Furniture, LayoutOptions, Role, SourceRef, Span};
+pub use layout::{
+    convert_document, Converted, DroppedLine, Furniture, LayoutOptions, Role, SourceRef, Span,
+};
 pub use model::{BBox, Block, Document, HyphenPart, Line, Page, Word};
 
 /// An input format.
@@ -132,7 +134,11 @@ pub fn read(input: &str, format: Format) -> Result<Document, FormatError> {
 
 /// Reads `input` and lays it out as plain text with its source map. Plain text input is passed
 /// through unchanged (one span per line, no boxes).
-pub fn convert(input: &str, format: Format, options: &LayoutOptions) -> Result<Converted, FormatError> {
+pub fn convert(
+    input: &str,
+    format: Format,
+    options: &LayoutOptions,
+) -> Result<Converted, FormatError> {
     let input = input.strip_prefix('\u{feff}').unwrap_or(input);
     let format = match format {
         Format::Auto => detect(input)?,

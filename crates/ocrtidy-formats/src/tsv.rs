@@ -7,8 +7,18 @@ use crate::model::{BBox, Block, Document, Line, Page, Word};
 use crate::{Format, FormatError};
 
 const COLUMNS: [&str; 12] = [
-    "level", "page_num", "block_num", "par_num", "line_num", "word_num", "left", "top", "width",
-    "height", "conf", "text",
+    "level",
+    "page_num",
+    "block_num",
+    "par_num",
+    "line_num",
+    "word_num",
+    "left",
+    "top",
+    "width",
+    "height",
+    "conf",
+    "text",
 ];
 
 pub(crate) fn read(input: &str) -> Result<Document, FormatError> {
@@ -34,7 +44,10 @@ pub(crate) fn read(input: &str) -> Result<Document, FormatError> {
         };
         if fields.len() < 11 {
             return Err(err(
-                ErrorKind::Structure(format!("expected 12 tab-separated fields, found {}", fields.len())),
+                ErrorKind::Structure(format!(
+                    "expected 12 tab-separated fields, found {}",
+                    fields.len()
+                )),
                 "row",
             ));
         }
@@ -105,7 +118,12 @@ pub(crate) fn read(input: &str) -> Result<Document, FormatError> {
                             text: text.to_string(),
                             bbox,
                             conf,
-                            id: Some(format!("word_{}_{}_{}", key(2, 3), nums[4] as i64, nums[5] as i64)),
+                            id: Some(format!(
+                                "word_{}_{}_{}",
+                                key(2, 3),
+                                nums[4] as i64,
+                                nums[5] as i64
+                            )),
                             hyphen: None,
                         });
                     }

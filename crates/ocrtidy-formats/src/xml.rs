@@ -113,7 +113,11 @@ impl<'a> XmlReader<'a> {
                 Event::End(e) => {
                     let name = local(e.name().as_ref());
                     if self.html {
-                        match self.stack.iter().rposition(|n| n.eq_ignore_ascii_case(&name)) {
+                        match self
+                            .stack
+                            .iter()
+                            .rposition(|n| n.eq_ignore_ascii_case(&name))
+                        {
                             Some(i) => self.stack.truncate(i),
                             None => continue,
                         }
@@ -132,10 +136,8 @@ impl<'a> XmlReader<'a> {
                 },
                 Event::GeneralRef(r) => Ev::Text(self.reference(&r)?),
                 Event::Eof => {
-                    if self.html {
-                        self.stack.clear();
-                    }
-                    if let Some(open) = self.stack.last() {
+                    // HTML may leave elements open; the reader decides what matters.
+                    if let Some(open) = self.stack.last().filter(|_| !self.html) {
                         return Err(self.error(ErrorKind::Syntax(format!(
                             "the file ends before `</{open}>`"
                         ))));
@@ -184,9 +186,7 @@ impl<'a> XmlReader<'a> {
             "mdash" => "—",
             "ndash" => "–",
             other => {
-                return Err(self.error(ErrorKind::Syntax(format!(
-                    "unknown entity `&{other};`"
-                ))))
+                return Err(self.error(ErrorKind::Syntax(format!("unknown entity `&{other};`"))))
             }
         }
         .to_string())

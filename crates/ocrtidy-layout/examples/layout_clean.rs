@@ -32,5 +32,12 @@ fn main() -> std::io::Result<()> {
     let mut input = String::new();
     std::io::stdin().read_to_string(&mut input)?;
     let cleaned = Runner::new(passes).run(&input, &Context::default());
+    if args.iter().any(|a| a == "--trace") {
+        // One line per change on standard error: pass, rule, and the text before.
+        let mut err = std::io::stderr().lock();
+        for c in &cleaned.changes {
+            writeln!(err, "{}\t{}\t{:?}\t{:?}", c.pass, c.rule, c.before, c.after)?;
+        }
+    }
     std::io::stdout().write_all(cleaned.text.as_bytes())
 }

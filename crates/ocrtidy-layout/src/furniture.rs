@@ -164,6 +164,13 @@ fn scan_page(
     page: Range<usize>,
     known: &[usize],
 ) -> Vec<(usize, FurnitureKind)> {
+    // A date standing alone anywhere on the page (tesseract reads the date at the right of a
+    // header after the left column): counted over the whole page, known furniture included, so
+    // that the answer does not change as furniture is peeled off.
+    let page_has_date = page
+        .clone()
+        .any(|i| is_pure_date(lines[i].text(text)));
+    let first_line = page.clone().find(|&i| !lines[i].is_blank());
     let body: Vec<usize> = page
         .filter(|&i| !lines[i].is_blank() && !known.contains(&i))
         .collect();
@@ -185,6 +192,10 @@ fn scan_page(
             Some(FurnitureKind::PageNumber)
         } else if is_title_like(line)
             && (is_bracketed_title(line)
+                || (Some(body[top_end]) == first_line && page_has_date)
+                || (top_end > 0
+                    && Some(body[top_end - 1]) == first_line
+                    && is_date_like(s(top_end - 1)))
                 || (top_end + 1 < body.len()
                     && (is_date_line(s(top_end + 1), 60) || is_merged_header(s(top_end + 1)))))
         {
@@ -221,6 +232,8 @@ fn scan_page(
         let line = lines[i].text(text);
         if is_continuation(line) {
             out.push((i, FurnitureKind::ContinuationMarker));
+        } else if is_pure_date(line) {
+            out.push((i, FurnitureKind::RunningHeader));
         } else if is_page_number(line) && !page_core(line).chars().all(|c| c.is_ascii_digit()) {
             out.push((i, FurnitureKind::PageNumber));
         }
@@ -321,6 +334,15 @@ fn is_date_line(s: &str, max_chars: usize) -> bool {
         return false;
     }
     (has_cjk_date(s) || has_latin_date(s)) && non_date_words(s) <= 3
+}
+
+/// A line that is a date and nothing else (`2020年10月22日 星期四`, `Tuesday, May 17, 2022`,
+/// one misread word allowed): furniture wherever it stands.
+fn is_pure_date(s: &str) -> bool {
+    is_date_line(s, 30) && non_date_words(s) <= 1 && {
+        let chars: Vec<char> = s.chars().collect();
+        (0..chars.len()).any(|i| year_at(&chars, i))
+    }
 }
 
 /// A line at the top of a page that ends with a date after a title without sentence punctuation
@@ -445,9 +467,14 @@ fn is_merged_header(s: &str) -> bool {
     parts.len() >= 2
         && visible_chars(s) <= 60
         && parts.iter().any(|p| is_date_line(p, 40))
-        && parts
-            .iter()
-            .all(|p| is_date_line(p, 40) || is_title_like(p) || is_page_number(p))
+        && parts.iter().all(|p| {
+            is_date_line(p, 40) || is_title_like(p) || is_page_number(p) || is_noise(p)
+        })
+}
+
+/// A part of at most two visible chars with no letter or digit: OCR specks (`“ 、`, `。`).
+fn is_noise(s: &str) -> bool {
+    visible_chars(s) <= 2 && !s.chars().any(|c| c.is_alphanumeric())
 }
 
 fn split_on_space_runs(s: &str) -> Vec<&str> {
@@ -482,6 +509,11 @@ fn is_continuation(s: &str) -> bool {
     let has_digit = s.chars().any(|c| c.is_ascii_digit() || "一二三四五六七八九十".contains(c));
     let cjk = ["上接", "下转", "接第", "转第", "续第", "转下页", "接上页"];
     if n <= 16 && has_digit && s.contains(['版', '页', '面']) && cjk.iter().any(|k| s.contains(k)) {
+        return true;
+    }
+    // A bracketed `（…第N版）` whose verb or number OCR misread: `(上扶第2版)`, `(上接第世版)`.
+    let bracketed = (s.starts_with('(') || s.starts_with('（')) && (s.ends_with(')') || s.ends_with('）'));
+    if bracketed && n <= 10 && s.contains('第') && s.contains('版') {
         return true;
     }
     let lower = s.to_lowercase();

@@ -61,22 +61,27 @@ impl Pass for SplitFragments {
 
 impl SplitFragments {
     fn page(&self, text: &str, lines: &[Line], items: &[usize], sink: &mut EditSink<'_>) {
-        for i in 0..items.len() {
+        let mut i = 0;
+        while i < items.len() {
             let p = &lines[items[i]];
             let p_text = p.text(text);
             if !is_open(p_text) {
+                i += 1;
                 continue;
             }
-            if let Some(&next) = items.get(i + 1) {
-                let q = &lines[next];
-                let q_above_date = items
-                    .get(i + 2)
-                    .is_some_and(|&c| is_date_like(lines[c].text(text)));
-                if continues(p_text, q.text(text)) && !is_date_like(q.text(text)) && !q_above_date {
-                    let glue = glue(p_text, q.text(text));
-                    let _ = sink.replace(p.content.end..q.content.start, glue, "split-fragment", 0.8);
-                    continue;
+            // Adjacent fragments are joined only when the chain ends a sentence: a paragraph
+            // that is still open could be joined differently on the next cleaning.
+            let chain = self.adjacent_chain(text, lines, items, i);
+            if let Some(&last) = chain.last() {
+                let mut prev = p;
+                for &j in &chain {
+                    let q = &lines[items[j]];
+                    let glue = glue(prev.text(text), q.text(text));
+                    let _ = sink.replace(prev.content.end..q.content.start, glue, "split-fragment", 0.8);
+                    prev = q;
                 }
+                i = last + 1;
+                continue;
             }
             // A fragment further down: propose, never move text on this evidence alone.
             let later = items.iter().skip(i + 2).map(|&j| &lines[j]);
@@ -87,10 +92,33 @@ impl SplitFragments {
                     "split-fragment-suggest",
                     0.6,
                 );
-                continue;
+            } else {
+                self.suggest(text, lines, items, i, sink);
             }
-            self.suggest(text, lines, items, i, sink);
+            i += 1;
         }
+    }
+
+    /// The items after `i` that continue it one after the other up to a line that ends a
+    /// sentence; empty when the chain breaks off or stays open.
+    fn adjacent_chain(&self, text: &str, lines: &[Line], items: &[usize], i: usize) -> Vec<usize> {
+        let mut chain = Vec::new();
+        let mut tail = lines[items[i]].text(text);
+        for j in i + 1..items.len() {
+            let q = lines[items[j]].text(text);
+            let above_date = items
+                .get(j + 1)
+                .is_some_and(|&c| is_date_like(lines[c].text(text)));
+            if !continues(tail, q) || is_date_like(q) || above_date {
+                return Vec::new();
+            }
+            chain.push(j);
+            tail = q;
+            if tail.chars().last().is_some_and(is_final) {
+                return chain;
+            }
+        }
+        Vec::new()
     }
 
     fn suggest(&self, text: &str, lines: &[Line], items: &[usize], i: usize, sink: &mut EditSink<'_>) {

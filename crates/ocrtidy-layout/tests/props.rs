@@ -59,7 +59,7 @@ fn ocr_text() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(4000))]
+    #![proptest_config(ProptestConfig::with_cases(400))]
 
     #[test]
     fn layout_passes_keep_page_breaks_and_replay(input in ocr_text()) {

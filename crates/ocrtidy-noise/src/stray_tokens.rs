@@ -3,7 +3,7 @@ use std::ops::Range;
 use ocrtidy_core::{Candidate, EditSink, Pass, PassId, PassInput};
 
 use crate::chars::{
-    is_bullet, is_cjk_context, is_closing_punct, is_dash, is_han, is_line_sep,
+    is_bullet, is_cjk_context, is_closing_punct, is_dash, is_han, is_hspace, is_line_sep,
     is_odd_closing_punct, is_punct_or_junk, is_strong_junk, is_weak_junk,
 };
 use crate::converge::converge;
@@ -301,7 +301,14 @@ fn scan_tokens(
                     && text[..t.start]
                         .trim_end()
                         .ends_with(|c: char| c.is_ascii_digit());
-                !degree && (at_start || at_end || cjk_before || cjk_after)
+                // A symbol that the text talks about: glossed (`_ (下划线)`) or quoted.
+                let glossed = text[t.end..]
+                    .trim_start_matches(is_hspace)
+                    .starts_with(['(', '（', '”', '"', '’', '」'])
+                    || text[..t.start]
+                        .trim_end_matches(is_hspace)
+                        .ends_with(['“', '"', '‘', '「']);
+                !degree && !glossed && (at_start || at_end || cjk_before || cjk_after)
             };
             if delete {
                 let range = token_with_space(text, t, &line, cjk_before && cjk_after);

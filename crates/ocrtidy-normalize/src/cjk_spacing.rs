@@ -30,10 +30,17 @@ use crate::script::{is_cjk_letter, is_tight_punct, lines};
 ///   space (rule `collapse-space`): the source's single space is evidence enough of intent, the
 ///   extra ones are OCR's.
 ///
+/// Runs of four or more spaces on a short line (at most 16 CJK characters) are layout gaps (a
+/// running header's title and its date): they are evidence for the furniture pass and are left
+/// alone. On a long line they are OCR spaces like any other.
+///
 /// Rules: `space-around-punct`, `space-between-han`, `collapse-space`.
 #[derive(Debug, Default, Clone)]
 pub struct CjkSpacing;
 
+/// Runs of this many spaces or more on a short line are layout: the gap between a running
+/// header's title and its date. The layout passes read them; this pass leaves them alone.
+const LAYOUT_GAP: usize = 4;
 /// Lines with more CJK characters than this are running text.
 const SHORT_LINE: usize = 16;
 /// Bracket groups with at most this many characters are bylines and notes.
@@ -165,12 +172,16 @@ fn fix_line(base: usize, line: &str, standalone: bool, sink: &mut EditSink<'_>) 
                 .unwrap_or(' '),
         });
     }
+    let cjk_count = chars.iter().filter(|x| is_cjk_letter(x.1)).count();
+    if cjk_count <= SHORT_LINE {
+        // A short line's wide gaps are layout (a running header's title and date).
+        gaps.retain(|g| line[g.start..g.end].chars().count() < LAYOUT_GAP);
+    }
     if gaps.is_empty() {
         return;
     }
     let groups = short_groups(&chars);
     let in_group = |at: usize| groups.iter().any(|&(o, c)| o < at && at < c);
-    let cjk_count = chars.iter().filter(|x| is_cjk_letter(x.1)).count();
     let han_gap = |g: &Gap| is_cjk_letter(g.left) && is_cjk_letter(g.right);
     let counted = gaps
         .iter()

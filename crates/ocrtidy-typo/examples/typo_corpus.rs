@@ -59,6 +59,16 @@ fn main() {
         let id = field(&record, "id").unwrap_or_default();
         for f in ["text", "gtclean"] {
             let Some(t) = field(&record, f) else { continue };
+            for l in ocrtidy_typo::latin::correct(&t) {
+                let _ = writeln!(
+                    out,
+                    "latin-{f}\t{id}\t{}\t{}\t{}\t{}",
+                    l.start,
+                    l.end,
+                    l.replacement,
+                    u8::from(l.apply)
+                );
+            }
             for c in ocrtidy_typo::chinese::correct(&t, typo.model_for_debug(), typo.params()) {
                 let cands: Vec<String> = c
                     .candidates

@@ -1,15 +1,21 @@
 //! Chinese correction: noisy-channel scoring of single-character substitutions.
 //!
 //! For every position the corrector considers the candidates of the confusion tables and scores
-//! `ln P(context | candidate) + ln P(observed | candidate) - ln P(context | observed)`, where the
-//! context score is the best unigram segmentation of a window of up to seven characters around
-//! the position (lexicon frequencies, a penalty for each single-character word, and document
-//! evidence: words that recur in the same document weigh more). Positions are considered when
-//! the observed character stands alone in the segmentation (it forms no word with its
-//! neighbours), or when a word that recurs in the document is one confusion away from the
-//! observed characters (清徐 × 9 makes 清除 suspicious). A correction of a character that
-//! already forms a word is only ever suggested: replacing one valid word by another on document
-//! evidence alone is not safe enough to apply.
+//! `ln P(context | candidate) + ln P(observed | candidate) - ln P(context | observed)` (log-odds):
+//! - the channel `ln P(observed | candidate)` comes from the confusion weights (visual
+//!   similarity, homophony, learned probabilities; see `ChannelParams`);
+//! - the context score is the best unigram segmentation of a window of up to seven characters
+//!   around the position, with overlapping compounds (残疾人 + 人士), lexicon frequencies and
+//!   document evidence as a cache model (words that recur in the same document are likelier),
+//!   plus how readily the character forms words with its neighbours (`Model::bond`).
+//!
+//! Positions are questioned when the observed character stands alone in the segmentation (it
+//! forms no word with its neighbours), or when a word that recurs in the document is one
+//! confusion away from the observed characters (清徐 × 9 makes 清除 suspicious). A correction is
+//! applied only when its score passes [`Params::apply`], beats its runner-up and every competing
+//! correction nearby by [`Params::margin`], and its context is not garbled; a correction of a
+//! character that already forms a word is only ever suggested: replacing one valid word by
+//! another on document evidence alone is not safe enough to apply.
 
 use crate::model::{pack, FxMap, Model, MAX_WORD};
 

@@ -5,9 +5,11 @@
 //!   bitmaps by `xtask/gen_confusions.py`; learned ones written by `ocrtidy learn`).
 //! - [`learn`]: aligns OCR text with ground truth and counts the confusions.
 //! - [`chinese`]: candidate generation and noisy-channel scoring with document evidence.
+//! - [`latin`]: OCR-typical edits, glued words and near-misses of recurring Latin words.
 
 pub mod chinese;
 pub mod confusion;
+pub mod latin;
 pub mod learn;
 #[doc(hidden)]
 pub mod model;

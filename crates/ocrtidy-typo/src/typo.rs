@@ -16,8 +16,11 @@ use crate::model::{ChannelParams, Model};
 /// threshold is applied; one that scores above even odds is recorded as a suggestion with its
 /// ranked candidates. Protected terms of the lexicon are never touched.
 ///
+/// Latin script: OCR-typical edits toward words that recur in the document, glued CamelCase
+/// words split, near-misses suggested (see [`crate::latin`]).
+///
 /// Rules: `typo-zh` (lexicon and confusion evidence), `typo-zh-evidence` (the corrected word
-/// recurs in the document).
+/// recurs in the document), `typo-latin-ocr`, `typo-latin-split`, `typo-latin`.
 #[derive(Debug, Clone)]
 pub struct Typo {
     model: Arc<Model>,
@@ -112,6 +115,18 @@ impl Pass for Typo {
     }
 
     fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
+        for f in crate::latin::correct(input.text) {
+            let _ = if f.apply {
+                sink.replace(f.start..f.end, f.replacement, f.rule, f.confidence)
+            } else {
+                sink.suggest(
+                    f.start..f.end,
+                    vec![Candidate::new(f.replacement, f.confidence)],
+                    f.rule,
+                    f.confidence,
+                )
+            };
+        }
         for c in chinese::correct(input.text, &self.model, &self.params) {
             let Some(&(best, score, evidence)) = c.candidates.first() else {
                 continue;

@@ -48,6 +48,18 @@ const FIXES: &[(&str, &str, &[&str])] = &[
     // 己/已.
     ("这个软件包己经安装好了。", "这个软件包已经安装好了。", &["typo-zh"]),
     ("这是我己经说过的话。", "这是我已经说过的话。", &["typo-zh"]),
+    // Latin: an OCR-typical edit toward a word that recurs in the document.
+    (
+        "Debian is free. Deb1an runs on many machines; Debian is stable.",
+        "Debian is free. Debian runs on many machines; Debian is stable.",
+        &["typo-latin-ocr"],
+    ),
+    // RapidOCR glued two words that recur apart.
+    (
+        "Debian Edu is a project. Install Debian Edu today. DebianEdu ships a server.",
+        "Debian Edu is a project. Install Debian Edu today. Debian Edu ships a server.",
+        &["typo-latin-split"],
+    ),
 ];
 
 /// Text that must not change (and must not even be questioned where noted).
@@ -64,6 +76,7 @@ const KEEPS: &[&str] = &[
     "我们未来的计划是扩大生产。",
     "The quick brown fox jumps over the lazy dog.",
     "使用 apt 命令安装软件包，然后运行 dpkg -l 查看。",
+    "Use i386 or amd64 with x86 and ext4; LibreOffice reads UTF8 files.",
     "",
 ];
 

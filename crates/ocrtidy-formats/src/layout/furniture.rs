@@ -46,14 +46,22 @@ pub(crate) fn tag(lines: &mut [VLine], page: Option<BBox>) {
 
     // Header: the top row.
     let top = cys.iter().copied().fold(f32::INFINITY, f32::min);
-    let row: Vec<usize> = (0..lines.len()).filter(|&i| cys[i] <= top + 0.6 * h).collect();
-    let row_bottom = row.iter().map(|&i| cys[i]).fold(f32::NEG_INFINITY, f32::max);
+    let row: Vec<usize> = (0..lines.len())
+        .filter(|&i| cys[i] <= top + 0.6 * h)
+        .collect();
+    let row_bottom = row
+        .iter()
+        .map(|&i| cys[i])
+        .fold(f32::NEG_INFINITY, f32::max);
     let next = (0..lines.len())
         .filter(|i| !row.contains(i))
         .map(|i| cys[i])
         .fold(f32::INFINITY, f32::min);
     let apart = if split_row(lines, &row, h) { 1.2 } else { 1.5 };
-    if row.len() <= 4 && next - row_bottom >= apart * p && row_bottom <= page.y0 + 0.2 * page.height() {
+    if row.len() <= 4
+        && next - row_bottom >= apart * p
+        && row_bottom <= page.y0 + 0.2 * page.height()
+    {
         for &i in &row {
             lines[i].role = Role::Header;
         }

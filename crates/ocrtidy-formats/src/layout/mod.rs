@@ -9,10 +9,10 @@
 //! indentation, vertical gaps and line lengths ([`paragraphs`]).
 
 mod columns;
-mod stats;
 mod furniture;
 mod order;
 mod paragraphs;
+mod stats;
 
 use std::ops::Range;
 

@@ -27,7 +27,8 @@ pub(crate) fn geometric(lines: Vec<VLine>, gutters: &[f32]) -> Vec<VLine> {
     let cuts: Vec<f32> = spanning.iter().map(|l| l.b().cy()).collect();
     let band = |l: &VLine| cuts.iter().filter(|&&c| c < l.b().cy()).count();
     let mut out = Vec::new();
-    let mut cols: Vec<std::vec::IntoIter<VLine>> = by_col.into_iter().map(|c| c.into_iter()).collect();
+    let mut cols: Vec<std::vec::IntoIter<VLine>> =
+        by_col.into_iter().map(|c| c.into_iter()).collect();
     let mut pending: Vec<Option<VLine>> = cols.iter_mut().map(|c| c.next()).collect();
     let mut spanning = spanning.into_iter();
     for b in 0..=cuts.len() {
@@ -98,7 +99,9 @@ fn split_merged(lines: Vec<VLine>, gutters: &[f32], h: f32) -> Vec<VLine> {
         return lines;
     }
     let has_col = |c: usize, from: f32, to: f32| {
-        lines.iter().any(|o| o.col == Some(c) && o.b().cy() > from && o.b().cy() < to)
+        lines
+            .iter()
+            .any(|o| o.col == Some(c) && o.b().cy() > from && o.b().cy() < to)
     };
     let edge = |c: usize, right: bool, q: f32| {
         let v: Vec<f32> = lines
@@ -175,9 +178,11 @@ fn split_line(l: &VLine, k: usize, g: f32, lr: f32, rl: f32) -> Option<(VLine, V
         role: l.role,
     };
     if l.pieces.len() > 1 {
-        let (left, right): (Vec<Piece>, Vec<Piece>) = l.pieces.iter().cloned().partition(|p| {
-            p.bbox.is_some_and(|pb| (pb.x0 + pb.x1) / 2.0 < g)
-        });
+        let (left, right): (Vec<Piece>, Vec<Piece>) = l
+            .pieces
+            .iter()
+            .cloned()
+            .partition(|p| p.bbox.is_some_and(|pb| (pb.x0 + pb.x1) / 2.0 < g));
         if left.is_empty() || right.is_empty() {
             return None;
         }

@@ -9,7 +9,7 @@
 use super::columns::line_height;
 use super::furniture::pitch;
 use super::stats::{median, quantile};
-use super::{Converted, Piece, Span, VLine};
+use super::{Converted, Span, VLine};
 use crate::model::HyphenPart;
 
 /// True for CJK ideographs, kana, hangul and full-width punctuation.
@@ -43,8 +43,9 @@ pub(crate) fn units(text: &str) -> f32 {
         .sum()
 }
 
-/// Local left and right edges of each line's column: quantiles of the edges of the nearest
-/// lines of the same column (robust to indents, short lines and page rotation).
+/// Local left and right edges of each line's column: the second-outermost edges of the ten
+/// nearest lines of the same column (robust to a stray box and to page rotation, and right on
+/// pages of one-line paragraphs, where most lines are indented or short).
 fn local_edges(lines: &[VLine]) -> Vec<(f32, f32)> {
     const K: usize = 10;
     lines
@@ -57,8 +58,8 @@ fn local_edges(lines: &[VLine]) -> Vec<(f32, f32)> {
             let x0: Vec<f32> = near.iter().map(|o| o.b().x0).collect();
             let x1: Vec<f32> = near.iter().map(|o| o.b().x1).collect();
             (
-                quantile(&x0, 0.3).unwrap_or(l.b().x0),
-                quantile(&x1, 0.7).unwrap_or(l.b().x1),
+                quantile(&x0, 0.1).unwrap_or(l.b().x0),
+                quantile(&x1, 0.9).unwrap_or(l.b().x1),
             )
         })
         .collect()
@@ -108,15 +109,15 @@ pub(crate) fn group(lines: Vec<VLine>, _gutters: &[f32]) -> Vec<Vec<VLine>> {
     out
 }
 
-/// True for characters that sit tight against Chinese text: CJK characters and curly quotes.
+/// True for characters that sit tight against Chinese text: CJK characters and quotes.
 fn is_tight(c: char) -> bool {
-    is_cjk(c) || matches!(c, '“' | '”' | '‘' | '’')
+    is_cjk(c) || matches!(c, '“' | '”' | '‘' | '’' | '"')
 }
 
 /// The separator between two words of one printed line, or between the end of a line and the
 /// start of the next line of its paragraph. Engines split Chinese text into words without a
 /// space between them, and Latin words at spaces; like Tesseract's own text output, a space
-/// separates every pair of words except between Chinese characters (curly quotes included), and
+/// separates every pair of words except between Chinese characters (quotes included), and
 /// a Latin word hyphenated at a line end is joined to its second half (the hyphen is kept: it
 /// may be a real one).
 fn sep(a: &str, b: &str, across_lines: bool) -> &'static str {
@@ -127,7 +128,11 @@ fn sep(a: &str, b: &str, across_lines: bool) -> &'static str {
     if is_tight(la) && is_tight(fb) && (is_cjk(la) || is_cjk(fb)) {
         return "";
     }
-    if across_lines && la == '-' && back.next().is_some_and(char::is_alphabetic) && fb.is_lowercase() {
+    if across_lines
+        && la == '-'
+        && back.next().is_some_and(char::is_alphabetic)
+        && fb.is_lowercase()
+    {
         return "";
     }
     " "
@@ -153,10 +158,12 @@ pub(crate) fn emit(paras: &[Vec<VLine>], out: &mut Converted) {
                 }
                 // ALTO: a word hyphenated across lines is written whole, once.
                 if wi + 1 == line.pieces.len() {
-                    if let (Some((HyphenPart::First, whole)), Some(next)) =
-                        (&piece.hyphen, para.get(li + 1).and_then(|n| n.pieces.first()))
-                    {
-                        if matches!(next.hyphen, Some((HyphenPart::Second, _))) && !whole.is_empty() {
+                    if let (Some((HyphenPart::First, whole)), Some(next)) = (
+                        &piece.hyphen,
+                        para.get(li + 1).and_then(|n| n.pieces.first()),
+                    ) {
+                        if matches!(next.hyphen, Some((HyphenPart::Second, _))) && !whole.is_empty()
+                        {
                             text = whole.as_str();
                             skip_first = true;
                         }

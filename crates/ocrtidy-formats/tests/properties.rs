@@ -1,0 +1,106 @@
+//! Properties over arbitrary input: readers and layout never panic, spans stay valid, every
+//! recognised word reaches the text or the furniture list, and laying out is deterministic.
+
+use ocrtidy_formats::{
+    convert, read, BBox, Block, Document, Format, LayoutOptions, Line, Page, Word,
+};
+use proptest::prelude::*;
+
+fn check_spans(out: &ocrtidy_formats::Converted) {
+    let mut end = 0;
+    for s in &out.spans {
+        assert!(s.range.start >= end && s.range.start <= s.range.end);
+        assert!(out.text.get(s.range.clone()).is_some());
+        end = s.range.end;
+    }
+}
+
+/// A fragment soup: XML, JSON and TSV pieces that readers must survive in any order.
+fn soup() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just("<div class='ocr_page' title='bbox 0 0 100 100'>".to_string()),
+        Just("<span class='ocr_line' title='bbox 1 2 30 10'>".to_string()),
+        Just("<span class='ocrx_word' title='bbox 1 2 3 4; x_wconf 90'>字</span>".to_string()),
+        Just("</span>".to_string()),
+        Just("</div>".to_string()),
+        Just("<alto><Page WIDTH='10' HEIGHT='10'><TextBlock><TextLine>".to_string()),
+        Just("<String CONTENT='词' HPOS='1' VPOS='1' WIDTH='2' HEIGHT='2' WC='2'/>".to_string()),
+        Just("<PcGts><Page><TextRegion id='r'><TextLine><TextEquiv><Unicode>".to_string()),
+        Just("<Coords points='1,1 5,1 5,5'/>".to_string()),
+        Just("&amp;&#x4e00;&bogus;".to_string()),
+        Just("[[[[0,0],[9,0],[9,9],[0,9]],[\"行\",0.5]]".to_string()),
+        Just("{\"lines\":[{\"box\":[0,0,5,5],\"text\":\"行\",\"score\":1}]}".to_string()),
+        Just("5\t1\t1\t1\t1\t1\t1\t2\t3\t4\t90\t词\n".to_string()),
+        "[ -~一-龥\n\t]{0,12}",
+    ];
+    prop::collection::vec(piece, 0..12).prop_map(|v| v.concat())
+}
+
+fn doc() -> impl Strategy<Value = Document> {
+    let word = (
+        "[a-z一-龥，。]{1,6}",
+        0f32..600.0,
+        0f32..800.0,
+        1f32..300.0,
+        1f32..40.0,
+        prop::option::of(0f32..1.0),
+    )
+        .prop_map(|(t, x, y, w, h, c)| Word {
+            text: t,
+            bbox: BBox::new(x, y, x + w, y + h),
+            conf: c,
+            id: None,
+            hyphen: None,
+        });
+    let line = prop::collection::vec(word, 1..4).prop_map(|words| Line {
+        words,
+        ..Line::default()
+    });
+    let block = prop::collection::vec(line, 1..30).prop_map(|lines| Block {
+        lines,
+        ..Block::default()
+    });
+    (prop::collection::vec(block, 1..3), any::<bool>()).prop_map(|(blocks, ordered)| Document {
+        pages: vec![Page {
+            blocks,
+            ..Page::default()
+        }],
+        ordered,
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn readers_never_panic(input in soup()) {
+        for f in Format::ALL {
+            let _ = read(&input, f);
+            if let Ok(out) = convert(&input, f, &LayoutOptions::default()) {
+                check_spans(&out);
+            }
+        }
+    }
+
+    #[test]
+    fn layout_keeps_every_word(doc in doc()) {
+        let out = ocrtidy_formats::convert_document(&doc, &LayoutOptions::default());
+        check_spans(&out);
+        let again = ocrtidy_formats::convert_document(&doc, &LayoutOptions::default());
+        prop_assert_eq!(&out, &again);
+        // Every word is in the text or in the dropped furniture (a word merged across a gutter
+        // may be split into two spans).
+        let kept: String = out.spans.iter().map(|s| &out.text[s.range.clone()]).collect();
+        let dropped: String = out.dropped.iter().map(|d| d.text.as_str()).collect();
+        let words: usize = doc.pages[0].blocks.iter().flat_map(|b| &b.lines).map(|l| l.words.len()).sum();
+        prop_assert!(out.spans.len() + out.dropped.len() >= words);
+        let all: String = doc.pages[0].blocks.iter().flat_map(|b| &b.lines).flat_map(|l| &l.words).map(|w| w.text.as_str()).collect();
+        let mut have: Vec<char> = kept.chars().chain(dropped.chars()).filter(|c| !c.is_whitespace()).collect();
+        let mut want: Vec<char> = all.chars().filter(|c| !c.is_whitespace()).collect();
+        have.sort_unstable();
+        want.sort_unstable();
+        prop_assert_eq!(have, want);
+        prop_assert!(!out.text.contains("\n\n"));
+        prop_assert!(!out.text.starts_with('\n') && !out.text.ends_with('\n'));
+    }
+}
