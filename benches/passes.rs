@@ -2,6 +2,10 @@
 //! text (`benches/data/{zh,en}.txt`, made by `benches/data/make_data.py`), in bytes per second on
 //! one core. Also the JSON Lines engine on one thread.
 //!
+//! Time is the CPU time of the process (`CLOCK_PROCESS_CPUTIME_ID` on Unix; wall time
+//! elsewhere), so the figures are per core and stay meaningful when other processes share the
+//! machine.
+//!
 //! ```sh
 //! cargo bench --bench passes              # everything
 //! cargo bench --bench passes -- pipeline  # a subset
@@ -9,6 +13,7 @@
 
 use std::time::Duration;
 
+use criterion::measurement::{Measurement, ValueFormatter, WallTime};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use ocrtidy::stream::{clean_jsonl, JsonlOptions};
 use ocrtidy::{available_passes, PassId, Pipeline};
@@ -21,7 +26,7 @@ fn runs_alone(id: PassId) -> Option<Pipeline> {
     Pipeline::builder().only([id]).build().ok()
 }
 
-fn passes(c: &mut Criterion) {
+fn passes(c: &mut Criterion<CpuTime>) {
     let mut group = c.benchmark_group("pass");
     for (lang, text) in [("zh", ZH), ("en", EN)] {
         group.throughput(Throughput::Bytes(text.len() as u64));
@@ -37,7 +42,7 @@ fn passes(c: &mut Criterion) {
     group.finish();
 }
 
-fn pipeline(c: &mut Criterion) {
+fn pipeline(c: &mut Criterion<CpuTime>) {
     let pipeline = Pipeline::default();
     let mut group = c.benchmark_group("pipeline");
     for (lang, text) in [("zh", ZH), ("en", EN)] {
@@ -49,7 +54,7 @@ fn pipeline(c: &mut Criterion) {
     group.finish();
 }
 
-fn jsonl(c: &mut Criterion) {
+fn jsonl(c: &mut Criterion<CpuTime>) {
     let pipeline = Pipeline::default();
     // One record per page.
     let mut input = String::new();
@@ -72,8 +77,59 @@ fn jsonl(c: &mut Criterion) {
     group.finish();
 }
 
-fn config() -> Criterion {
+/// CPU time of the process (the benchmark thread and any worker threads it starts).
+#[cfg(unix)]
+fn thread_cpu_time() -> Duration {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `ts` is a valid timespec for clock_gettime to write into.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut ts) };
+    if rc != 0 {
+        return Duration::ZERO;
+    }
+    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+}
+
+#[cfg(not(unix))]
+fn thread_cpu_time() -> Duration {
+    use std::sync::OnceLock;
+    use std::time::Instant;
+    static START: OnceLock<Instant> = OnceLock::new();
+    START.get_or_init(Instant::now).elapsed()
+}
+
+/// Criterion measurement of CPU time, formatted like wall time.
+struct CpuTime;
+
+impl Measurement for CpuTime {
+    type Intermediate = Duration;
+    type Value = Duration;
+
+    fn start(&self) -> Duration {
+        thread_cpu_time()
+    }
+    fn end(&self, start: Duration) -> Duration {
+        thread_cpu_time().saturating_sub(start)
+    }
+    fn add(&self, a: &Duration, b: &Duration) -> Duration {
+        *a + *b
+    }
+    fn zero(&self) -> Duration {
+        Duration::ZERO
+    }
+    fn to_f64(&self, value: &Duration) -> f64 {
+        value.as_nanos() as f64
+    }
+    fn formatter(&self) -> &dyn ValueFormatter {
+        WallTime.formatter()
+    }
+}
+
+fn config() -> Criterion<CpuTime> {
     Criterion::default()
+        .with_measurement(CpuTime)
         .sample_size(10)
         .warm_up_time(Duration::from_millis(500))
         .measurement_time(Duration::from_secs(2))

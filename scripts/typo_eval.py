@@ -75,6 +75,24 @@ def classify(o, i, cand, g):
     return "neutral"
 
 
+def classify_latin(text, start, end, rep, gt):
+    """A Latin correction (byte offsets) looked up with its context in the ground truth."""
+    b = text.encode("utf-8")
+    norm = lambda x: " ".join(x.split())
+    orig = b[start:end].decode()
+    left = b[max(0, start - 12):start].decode(errors="ignore")
+    right = b[end:end + 12].decode(errors="ignore")
+    g = norm(gt)
+    for k in (12, 8, 5, 3, 0):
+        lk, rk = (norm(left[-k:]), norm(right[:k])) if k else ("", "")
+        was, now = (lk + orig + rk) in g, (lk + rep + rk) in g
+        if was != now:
+            return "fix" if now else "break"
+        if was:
+            return "neutral"
+    return "neutral"
+
+
 def score(a):
     recs = {}
     for line in open(a.pre, encoding="utf-8"):
@@ -88,6 +106,12 @@ def score(a):
         field, rid, start, end, cands, applied = line.rstrip("\n").split("\t")
         r = recs[rid]
         if a.half and r["half"] != a.half:
+            continue
+        if field.startswith("latin-"):
+            kind = classify_latin(r[field[6:]], int(start), int(end), cands, r["gt"])
+            if field == "latin-gtclean":
+                kind = "over" if applied == "1" else "gt-suggestion"
+            stats[("latin", kind, "applied" if applied == "1" else "suggested")] += 1
             continue
         start = int(start)
         top = [c.split(":") for c in cands.split(",")]
@@ -137,6 +161,7 @@ def score(a):
               f"precision {fix / n if n else float('nan'):.3f} | suggested {sugg:4} (top=gt {sfix:4}) | "
               f"gt over-corrections {stats[('over', group)]:3} / {gt_chars[group]} chars = "
               f"{100 * stats[('over', group)] / max(1, gt_chars[group]):.3f} %")
+    print("latin", " ".join(f"{k[1]}/{k[2]}={v}" for k, v in sorted(stats.items()) if k[0] == "latin"))
     if a.show:
         for k in ("break", "neutral", "over"):
             for e in examples[k][: a.show]:

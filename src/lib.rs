@@ -67,6 +67,28 @@ impl Pipeline {
     /// `invalid-bytes`: `before` and `after` are `"\u{FFFD}"`, it is not applied (the U+FFFD
     /// stays in the text: what the bytes meant is unknown), and its one candidate is the empty
     /// string (deleting the mark). The byte range in the input is in the [`DecodeReport`].
+    ///
+    /// ```
+    /// use ocrtidy::{DecodeOptions, PassId, Pipeline};
+    /// let bytes = b"\xb5\xda\xd2\xbb\xb6\xce"; // 第一段 in GBK
+    /// let (cleaned, report) = Pipeline::default().clean_bytes(bytes, &DecodeOptions::default());
+    /// assert_eq!((cleaned.text.as_str(), report.encoding), ("第一段", "GBK"));
+    ///
+    /// let (cleaned, report) =
+    ///     Pipeline::default().clean_bytes("第一\u{0}段".as_bytes(), &DecodeOptions::default());
+    /// assert_eq!((cleaned.text.as_str(), report.invalid_bytes()), ("第一段", 0));
+    ///
+    /// let mut damaged = "第一段落的文字".as_bytes().to_vec();
+    /// damaged.insert(6, 0xff);
+    /// let (cleaned, report) = Pipeline::builder()
+    ///     .only([PassId::Newlines])
+    ///     .build()
+    ///     .unwrap()
+    ///     .clean_bytes(&damaged, &DecodeOptions::default());
+    /// assert_eq!(report.invalid_bytes(), 1);
+    /// let note = cleaned.changes.iter().find(|c| c.pass == PassId::Decode).unwrap();
+    /// assert_eq!((note.rule, note.applied, note.start), ("invalid-bytes", false, 6));
+    /// ```
     pub fn clean_bytes(&self, bytes: &[u8], options: &DecodeOptions) -> (Cleaned, DecodeReport) {
         let decoded = ocrtidy_decode::decode(bytes, options);
         let mut cleaned = self.clean(&decoded.text);

@@ -19,7 +19,11 @@ fn main() -> std::io::Result<()> {
     let all: Vec<Box<dyn Pass>> = vec![
         Box::new(Newlines),
         Box::new(TrailingSpace),
-        Box::new(if keep { Furniture::keep() } else { Furniture::new() }),
+        Box::new(if keep {
+            Furniture::keep()
+        } else {
+            Furniture::new()
+        }),
         Box::new(Dehyphenate),
         Box::new(LineJoin),
         Box::new(SplitFragments::default()),
@@ -27,7 +31,10 @@ fn main() -> std::io::Result<()> {
     ];
     let passes: Vec<Box<dyn Pass>> = all
         .into_iter()
-        .filter(|p| only.as_ref().is_none_or(|o| o.iter().any(|n| PassId::from_name(n) == Ok(p.id()))))
+        .filter(|p| {
+            only.as_ref()
+                .is_none_or(|o| o.iter().any(|n| PassId::from_name(n) == Ok(p.id())))
+        })
         .collect();
     let mut input = String::new();
     std::io::stdin().read_to_string(&mut input)?;

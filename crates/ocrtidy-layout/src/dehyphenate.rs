@@ -26,11 +26,11 @@ pub struct Dehyphenate;
 /// First elements of English compounds that are usually written with a hyphen. Written for
 /// ocrtidy (same licence as the crate); deliberately small.
 const COMPOUND_HEADS: &[&str] = &[
-    "all", "anti", "best", "built", "co", "command", "cross", "data", "down", "end", "ever",
-    "ex", "far", "first", "free", "full", "half", "high", "ill", "long", "low", "many", "mid",
-    "much", "multi", "near", "non", "off", "old", "on", "one", "open", "out", "over", "part",
-    "post", "pre", "quasi", "read", "ready", "real", "run", "second", "self", "semi", "short",
-    "so", "state", "sub", "third", "three", "time", "two", "under", "up", "user", "well", "wide",
+    "all", "anti", "best", "built", "co", "command", "cross", "data", "down", "end", "ever", "ex",
+    "far", "first", "free", "full", "half", "high", "ill", "long", "low", "many", "mid", "much",
+    "multi", "near", "non", "off", "old", "on", "one", "open", "out", "over", "part", "post",
+    "pre", "quasi", "read", "ready", "real", "run", "second", "self", "semi", "short", "so",
+    "state", "sub", "third", "three", "time", "two", "under", "up", "user", "well", "wide",
     "world", "write",
 ];
 
@@ -54,8 +54,8 @@ impl Pass for Dehyphenate {
             let above_date = nonblank
                 .get(k + 2)
                 .is_some_and(|c| c.page == b.page && is_date_like(c.text(text)));
-            let page_title = opens_title(a.text(text))
-                && (k == 0 || nonblank[k - 1].page != a.page);
+            let page_title =
+                opens_title(a.text(text)) && (k == 0 || nonblank[k - 1].page != a.page);
             if above_date || page_title {
                 continue;
             }

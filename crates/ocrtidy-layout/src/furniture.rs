@@ -167,9 +167,7 @@ fn scan_page(
     // A date standing alone anywhere on the page (tesseract reads the date at the right of a
     // header after the left column): counted over the whole page, known furniture included, so
     // that the answer does not change as furniture is peeled off.
-    let page_has_date = page
-        .clone()
-        .any(|i| is_pure_date(lines[i].text(text)));
+    let page_has_date = page.clone().any(|i| is_pure_date(lines[i].text(text)));
     let first_line = page.clone().find(|&i| !lines[i].is_blank());
     let body: Vec<usize> = page
         .filter(|&i| !lines[i].is_blank() && !known.contains(&i))
@@ -181,9 +179,7 @@ fn scan_page(
     let mut top_end = 0;
     while top_end < body.len() {
         let line = s(top_end);
-        let kind = if is_date_line(line, 60)
-            || is_merged_header(line)
-            || is_header_with_date(line)
+        let kind = if is_date_line(line, 60) || is_merged_header(line) || is_header_with_date(line)
         {
             Some(FurnitureKind::RunningHeader)
         } else if is_continuation(line) {
@@ -260,15 +256,27 @@ fn recurring(text: &str, lines: &[Line], pages: &[Range<usize>], known: &[usize]
             }
         }
         for i in picks {
-            let key = normalise(lines[i].text(text));
-            if visible_chars(&key) >= 2 && key.chars().count() <= 60 {
+            let line = lines[i].text(text);
+            // Only lines that could be furniture: a title, a date, a page label.
+            let candidate = is_title_like(line) || is_date_like(line) || is_page_number(line);
+            let key = normalise(line);
+            if candidate && visible_chars(&key) >= 2 {
                 seen.entry(key).or_default().push((p, i));
             }
         }
     }
+    // Keys equal up to OCR misreads (`数字生活导报` and `数字生活粤报`) on other pages count
+    // too: at least four chars and at most one edit in four.
+    let keys: Vec<(&String, &Vec<(usize, usize)>)> = seen.iter().collect();
     let mut out = Vec::new();
-    for hits in seen.values() {
+    for (key, hits) in &keys {
         let mut pages_hit: Vec<usize> = hits.iter().map(|(p, _)| *p).collect();
+        for (other, other_hits) in &keys {
+            if other != key && similar(key, other) {
+                pages_hit.extend(other_hits.iter().map(|(p, _)| *p));
+            }
+        }
+        pages_hit.sort_unstable();
         pages_hit.dedup();
         if pages_hit.len() >= 2 {
             out.extend(hits.iter().map(|(_, i)| *i));
@@ -276,6 +284,30 @@ fn recurring(text: &str, lines: &[Line], pages: &[Range<usize>], known: &[usize]
     }
     out.sort_unstable();
     out
+}
+
+/// Two edge-line keys that differ by at most one edit in four chars (both at least four long).
+fn similar(a: &str, b: &str) -> bool {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let n = a.len().max(b.len());
+    if a.len().min(b.len()) < 4 || a.len().abs_diff(b.len()) * 4 > n {
+        return false;
+    }
+    levenshtein(&a, &b) * 4 <= n
+}
+
+fn levenshtein(a: &[char], b: &[char]) -> usize {
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != cb);
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
 }
 
 /// Digits become `#`, whitespace goes: `2021年3月18日` and `2021年4月1日` compare equal.
@@ -296,13 +328,12 @@ fn normalise(s: &str) -> String {
     out
 }
 
-const SENTENCE_PUNCT: &[char] = &[
-    '，', '。', '；', '：', '！', '？', ',', ';', '!', '?', '、',
-];
+const SENTENCE_PUNCT: &[char] = &['，', '。', '；', '：', '！', '？', ',', ';', '!', '?', '、'];
 
 /// A publication title: a short line without sentence punctuation. (Line joins never build one
 /// above a date line, see [`crate::LineJoin`], so the title rule is stable.)
 fn is_title_like(s: &str) -> bool {
+    let s = &denoise(s);
     let n = visible_chars(s);
     (2..=24).contains(&n) && !s.contains(SENTENCE_PUNCT) && !s.ends_with('.')
 }
@@ -330,6 +361,7 @@ pub(crate) fn opens_title(s: &str) -> bool {
 /// Lines longer than `max_chars` visible chars, with sentence punctuation, or with more than a
 /// few words besides the date (OCR misreads some) are body text.
 fn is_date_line(s: &str, max_chars: usize) -> bool {
+    let s = &denoise(s);
     if visible_chars(s) > max_chars || s.contains(['。', '，', '；']) {
         return false;
     }
@@ -348,6 +380,7 @@ fn is_pure_date(s: &str) -> bool {
 /// A line at the top of a page that ends with a date after a title without sentence punctuation
 /// (`Systems & Networks Gazette Monday, March 15, 2021`, single spaces).
 fn is_header_with_date(s: &str) -> bool {
+    let s = &denoise(s);
     if visible_chars(s) > 60 || s.contains(SENTENCE_PUNCT) && !ends_with_latin_year(s) {
         return false;
     }
@@ -357,13 +390,17 @@ fn is_header_with_date(s: &str) -> bool {
             let mut it = trimmed.chars().rev();
             let last = it.next();
             let prev: String = it.take(2).collect::<Vec<_>>().into_iter().rev().collect();
-            last.is_some_and(|c| "一二三四五六日天".contains(c)) && (prev == "星期" || prev == "礼拜")
+            last.is_some_and(|c| "一二三四五六日天".contains(c))
+                && (prev == "星期" || prev == "礼拜")
         });
     cjk_end || (has_latin_date(s) && ends_with_latin_year(s) && !s.contains(['.', ';', '!', '?']))
 }
 
 fn ends_with_latin_year(s: &str) -> bool {
-    let t: Vec<char> = s.trim_end_matches(|c: char| !c.is_alphanumeric()).chars().collect();
+    let t: Vec<char> = s
+        .trim_end_matches(|c: char| !c.is_alphanumeric())
+        .chars()
+        .collect();
     t.len() >= 4 && year_at(&t, t.len() - 4)
 }
 
@@ -375,7 +412,11 @@ fn non_date_words(s: &str) -> usize {
     let flush = |word: &mut String, n: &mut usize| {
         if !word.is_empty() {
             let w = word.to_lowercase();
-            let is_name = |names: &[&str]| names.iter().any(|m| *m == w || (w.len() >= 3 && m.starts_with(&w)));
+            let is_name = |names: &[&str]| {
+                names
+                    .iter()
+                    .any(|m| *m == w || (w.len() >= 3 && m.starts_with(&w)))
+            };
             if !is_name(MONTHS) && !is_name(WEEKDAYS) {
                 *n += 1;
             }
@@ -388,7 +429,10 @@ fn non_date_words(s: &str) -> usize {
             continue;
         }
         flush(&mut word, &mut n);
-        if crate::page::is_wide(c) && c.is_alphabetic() && !"年月日星期礼拜一二三四五六天周".contains(c) {
+        if crate::page::is_wide(c)
+            && c.is_alphabetic()
+            && !"年月日星期礼拜一二三四五六天周".contains(c)
+        {
             n += 1;
         }
     }
@@ -467,9 +511,15 @@ fn is_merged_header(s: &str) -> bool {
     parts.len() >= 2
         && visible_chars(s) <= 60
         && parts.iter().any(|p| is_date_line(p, 40))
-        && parts.iter().all(|p| {
-            is_date_line(p, 40) || is_title_like(p) || is_page_number(p) || is_noise(p)
-        })
+        && parts
+            .iter()
+            .all(|p| is_date_line(p, 40) || is_title_like(p) || is_page_number(p) || is_noise(p))
+}
+
+/// The line without its noise tokens (see [`is_noise`]), words joined by one space.
+fn denoise(s: &str) -> String {
+    let words: Vec<&str> = s.split(is_space).filter(|w| !w.is_empty() && !is_noise(w)).collect();
+    words.join(" ")
 }
 
 /// A part of at most two visible chars with no letter or digit: OCR specks (`“ 、`, `。`).
@@ -506,13 +556,17 @@ fn split_on_space_runs(s: &str) -> Vec<&str> {
 /// `（下转第2版）`, `(上接第1版)`, `(continued on page 4)`, `Continued from page 5`.
 fn is_continuation(s: &str) -> bool {
     let n = visible_chars(s);
-    let has_digit = s.chars().any(|c| c.is_ascii_digit() || "一二三四五六七八九十".contains(c));
+    let has_digit = s
+        .chars()
+        .any(|c| c.is_ascii_digit() || "一二三四五六七八九十".contains(c));
     let cjk = ["上接", "下转", "接第", "转第", "续第", "转下页", "接上页"];
-    if n <= 16 && has_digit && s.contains(['版', '页', '面']) && cjk.iter().any(|k| s.contains(k)) {
+    if n <= 16 && has_digit && s.contains(['版', '页', '面']) && cjk.iter().any(|k| s.contains(k))
+    {
         return true;
     }
     // A bracketed `（…第N版）` whose verb or number OCR misread: `(上扶第2版)`, `(上接第世版)`.
-    let bracketed = (s.starts_with('(') || s.starts_with('（')) && (s.ends_with(')') || s.ends_with('）'));
+    let bracketed =
+        (s.starts_with('(') || s.starts_with('（')) && (s.ends_with(')') || s.ends_with('）'));
     if bracketed && n <= 10 && s.contains('第') && s.contains('版') {
         return true;
     }
@@ -548,7 +602,9 @@ fn is_page_number(s: &str) -> bool {
     let core = page_core(s);
     let digits = |t: &str| !t.is_empty() && t.len() <= 4 && t.chars().all(|c| c.is_ascii_digit());
     let cn_num = |t: &str| {
-        !t.is_empty() && t.chars().all(|c| c.is_ascii_digit() || "一二三四五六七八九十百零〇".contains(c))
+        !t.is_empty()
+            && t.chars()
+                .all(|c| c.is_ascii_digit() || "一二三四五六七八九十百零〇".contains(c))
     };
     if digits(&core) {
         return true;
@@ -578,7 +634,18 @@ mod tests {
 
     #[test]
     fn page_numbers() {
-        for s in ["12", "- 12 -", "— 4 —", "一27一", "第3版", "第 3 页", "Page 3", "Page 3 of 10", "第十二版", "”第1版"] {
+        for s in [
+            "12",
+            "- 12 -",
+            "— 4 —",
+            "一27一",
+            "第3版",
+            "第 3 页",
+            "Page 3",
+            "Page 3 of 10",
+            "第十二版",
+            "”第1版",
+        ] {
             assert!(is_page_number(s), "{s}");
         }
         for s in ["2021", "第3章", "Chapter 3", "第一个", "abc", "12345"] {
@@ -592,7 +659,9 @@ mod tests {
         assert!(is_date_line("Monday, March 15, 2021", 60));
         assert!(is_date_line("Moriday, Mareh 15, 2021", 60));
         assert!(!is_date_line("他在2021年毕业，后来去了北京。", 60));
-        assert!(is_merged_header("《系统管理员手册》          2021年3月18日 星期四"));
+        assert!(is_merged_header(
+            "《系统管理员手册》          2021年3月18日 星期四"
+        ));
         assert!(!is_merged_header("安装      软件包"));
         assert!(is_continuation("（下转第2版）"));
         assert!(is_continuation("(continued on page 4)"));

@@ -8,7 +8,8 @@ use crate::page::{self, is_wide, visible_chars, width, Line};
 ///
 /// Evidence, weighed per page:
 /// - sentence-final punctuation at the line end (`。！？；：…` and closing quotes and brackets,
-///   `.!?;:` in Latin text, and `*` `=` `"` `'` `’` that OCR reads for a degraded `。`);
+///   `.!?;:` in Latin text, and `*` `=` `"` `'` `’` `“` `‘` that OCR reads for a degraded `。`
+///   or `”`);
 /// - the line's width against the page's typical full line (the upper quartile of widths, in
 ///   half-em units), so a short last line ends its paragraph;
 /// - blank lines: when a page has blank lines between some of its lines (tesseract's blocks),
@@ -171,8 +172,8 @@ fn is_reflowed(
 
 /// A short line entirely in brackets, as a byline or a source note: `（李俊华）`.
 fn is_byline(s: &str) -> bool {
-    let bracketed = (s.starts_with('（') && s.ends_with('）'))
-        || (s.starts_with('(') && s.ends_with(')'));
+    let bracketed =
+        (s.starts_with('（') && s.ends_with('）')) || (s.starts_with('(') && s.ends_with(')'));
     bracketed && width(s) <= 2 * STANDALONE_WIDTH
 }
 
@@ -190,7 +191,7 @@ fn strip_indent(line: &Line, sink: &mut EditSink<'_>) {
 pub(crate) const INNER_PUNCT: &[char] = &['，', '。', '、', '；', '：', ',', ';', ':'];
 
 /// Characters that end a sentence (or a standalone unit) at a line end, including the symbols
-/// that OCR reads for a degraded `。`.
+/// that OCR reads for a degraded `。` or `”` (an opening quote cannot end a printed CJK line).
 pub(crate) fn is_final(c: char) -> bool {
     matches!(
         c,
@@ -210,6 +211,8 @@ pub(crate) fn is_final(c: char) -> bool {
             | ')'
             | '.'
             | '．'
+            | '“'
+            | '‘'
             | '*'
             | '='
             | '"'

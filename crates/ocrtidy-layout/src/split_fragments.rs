@@ -77,7 +77,12 @@ impl SplitFragments {
                 for &j in &chain {
                     let q = &lines[items[j]];
                     let glue = glue(prev.text(text), q.text(text));
-                    let _ = sink.replace(prev.content.end..q.content.start, glue, "split-fragment", 0.8);
+                    let _ = sink.replace(
+                        prev.content.end..q.content.start,
+                        glue,
+                        "split-fragment",
+                        0.8,
+                    );
                     prev = q;
                 }
                 i = last + 1;
@@ -88,7 +93,10 @@ impl SplitFragments {
             if let Some(q) = later.clone().find(|q| continues(p_text, q.text(text))) {
                 let _ = sink.suggest(
                     p.content.end..p.content.end,
-                    vec![Candidate::new(format!("{}{}", glue(p_text, q.text(text)), q.text(text)), 0.6)],
+                    vec![Candidate::new(
+                        format!("{}{}", glue(p_text, q.text(text)), q.text(text)),
+                        0.6,
+                    )],
                     "split-fragment-suggest",
                     0.6,
                 );
@@ -121,7 +129,14 @@ impl SplitFragments {
         Vec::new()
     }
 
-    fn suggest(&self, text: &str, lines: &[Line], items: &[usize], i: usize, sink: &mut EditSink<'_>) {
+    fn suggest(
+        &self,
+        text: &str,
+        lines: &[Line],
+        items: &[usize],
+        i: usize,
+        sink: &mut EditSink<'_>,
+    ) {
         let Some(lex) = self.lexicon else {
             return;
         };
@@ -148,9 +163,7 @@ fn is_open(s: &str) -> bool {
         return false;
     }
     match s.chars().last() {
-        Some(c) => {
-            !is_final(c) && !(width(s) <= STANDALONE_WIDTH && !s.contains(INNER_PUNCT))
-        }
+        Some(c) => !is_final(c) && (width(s) > STANDALONE_WIDTH || s.contains(INNER_PUNCT)),
         None => false,
     }
 }
@@ -178,7 +191,14 @@ fn glue(tail: &str, q: &str) -> &'static str {
 
 /// A frequent dictionary word of 2–4 chars that exists only across the seam of `p` and `q`.
 fn seam_word(lex: &Lexicon, p: &str, q: &str) -> Option<String> {
-    let left: Vec<char> = p.chars().rev().take(2).collect::<Vec<_>>().into_iter().rev().collect();
+    let left: Vec<char> = p
+        .chars()
+        .rev()
+        .take(2)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
     let right: Vec<char> = q.chars().take(2).collect();
     if !left.iter().chain(&right).all(|c| is_wide(*c)) {
         return None;
@@ -186,7 +206,11 @@ fn seam_word(lex: &Lexicon, p: &str, q: &str) -> Option<String> {
     for l in (1..=left.len()).rev() {
         for r in (1..=right.len()).rev() {
             let word: String = left[left.len() - l..].iter().chain(&right[..r]).collect();
-            let min = if l + r == 2 { SEAM_MIN_FREQ } else { SEAM_MIN_FREQ / 10 };
+            let min = if l + r == 2 {
+                SEAM_MIN_FREQ
+            } else {
+                SEAM_MIN_FREQ / 10
+            };
             if lex.freq(&word).is_some_and(|f| f >= min) {
                 return Some(word);
             }

@@ -37,7 +37,10 @@ fn check(input: &str, expected: &str, rules: &[&str]) {
         .flat_map(|c| std::iter::once(c.rule).chain(c.history.iter().map(|s| s.rule)))
         .collect();
     for rule in rules {
-        assert!(used.contains(rule), "rule {rule} missing for {input:?}: {used:?}");
+        assert!(
+            used.contains(rule),
+            "rule {rule} missing for {input:?}: {used:?}"
+        );
     }
     assert_eq!(replay(input, &cleaned.changes).as_deref(), Some(expected));
     let again = clean(&cleaned.text);
@@ -213,7 +216,10 @@ fn dehyphenation_cases() {
     // Keep: a dash before a capitalised word or a number is not a hyphenated word.
     for input in ["The range is 10-\n20 percent.", "See part A-\nB."] {
         let cleaned = clean(input);
-        assert!(!cleaned.changes.iter().any(|c| c.rule == "dehyphenate"), "{input:?}");
+        assert!(
+            !cleaned.changes.iter().any(|c| c.rule == "dehyphenate"),
+            "{input:?}"
+        );
     }
 }
 
@@ -239,7 +245,8 @@ fn split_fragments() {
 #[test]
 fn seam_word_suggestion_uses_the_lexicon() {
     let passes: Vec<Box<dyn Pass>> = vec![Box::new(SplitFragments::default())];
-    let input = "第一段说明了情况。\n本市发现多名时空伴\n另一篇报道的标题\n随者已全部落实管控措施。";
+    let input =
+        "第一段说明了情况。\n本市发现多名时空伴\n另一篇报道的标题\n随者已全部落实管控措施。";
     let cleaned = Runner::new(passes).run(input, &Context::default());
     assert_eq!(cleaned.text, input);
     let s: Vec<_> = cleaned.suggestions().collect();

@@ -32,7 +32,7 @@ use crate::lines::{line_ranges, skip_hspace, skip_hspace_back, token_ranges};
 /// - `stray-word` (suggestion): an English function word between Chinese characters
 ///   (`帮助企业 and 个体工商户`), with its Chinese equivalent as candidate (`和`).
 ///
-/// Kept: list bullets that start a line, short dashes (`-`, `--`, `——`), anything with letters or
+/// Kept: a single bullet symbol followed by text (`■ 本报讯`, `• 安装`), short dashes (`-`, `--`, `——`), anything with letters or
 /// digits (e-mails, URLs, phone numbers, times, amounts, model numbers, file names, commands,
 /// English terms and acronyms such as `Linux`, `APT`, `CT`, `Wi-Fi`), single capital letters and
 /// digits (`X 窗口`, `第 3 章`), math symbols between operands.
@@ -93,6 +93,21 @@ fn next_meaningful(text: &str, pos: usize) -> Option<char> {
         }
     }
     None
+}
+
+/// Whether removing `range` leaves the punctuation around it in the context it had. The
+/// punctuation passes run before this one and choose a mark's width from its neighbours: a removal
+/// that brings half-width punctuation next to Chinese text (`版————,`) would make them change the
+/// output on a second run, so it is not made.
+fn keeps_punct_context(text: &str, range: &Range<usize>) -> bool {
+    let before = text[..range.start].chars().rev().find(|&c| !is_hspace(c));
+    let after = text[range.end..].chars().find(|&c| !is_hspace(c));
+    let (Some(b), Some(a)) = (before, after) else {
+        return true;
+    };
+    let cjk = |c: char| is_cjk_context(c);
+    let ascii_punct = |c: char| c.is_ascii_punctuation();
+    !((cjk(b) && ascii_punct(a)) || (ascii_punct(b) && cjk(a)))
 }
 
 /// Whether a page shows OCR noise: at least 2 signs, and 3 per 100 lines, of what only noise
@@ -207,6 +222,8 @@ impl Pass for StrayTokens {
                 scan_line(text, line, noisy, &mut plan, sink);
             }
             plan.deletions
+                .retain(|(r, _, _)| keeps_punct_context(text, r));
+            plan.deletions
         });
         for (range, rule, confidence) in deletions {
             let _ = sink.delete(range, rule, confidence);
@@ -288,7 +305,9 @@ fn scan_tokens(
         let first_char = chars.next();
         let single = first_char.filter(|_| chars.next().is_none());
 
-        if at_start && has_text_after(i) && single.is_some_and(is_bullet) {
+        // A single bullet before text may start a list item; line breaks cannot be trusted (a
+        // layout pass may have joined its line to the previous one), so it stays wherever it is.
+        if has_text_after(i) && single.is_some_and(is_bullet) {
             continue;
         }
         if symbol[i] {
@@ -363,8 +382,15 @@ fn scan_tokens(
             _ => {}
         }
         // Rule and speck symbols glued to text: any run of strong junk, four dashes or more.
+        // A bullet glued to the end of a word and followed by text is a list bullet whose line was
+        // joined to the previous one: it stays, as it did at the line start.
         for run in glued_runs(&text[from..t.end]) {
-            plan.delete(from + run.start..from + run.end, "symbol-run", 0.9);
+            let bullet = from + run.end == t.end
+                && has_text_after(i)
+                && text[from + run.start..t.end].chars().all(is_bullet);
+            if !bullet {
+                plan.delete(from + run.start..from + run.end, "symbol-run", 0.9);
+            }
         }
         if !in_chinese || !(prev.is_some_and(is_han) || next.is_some_and(is_han)) {
             continue;

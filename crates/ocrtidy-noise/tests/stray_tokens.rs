@@ -112,6 +112,7 @@ const KEEPS: &[Case] = &[
     keep("编辑 /etc/apt/sources.list 文件，然后执行 apt-get update。"),
     keep("• 安装主服务器\n• 添加用户和机器"),
     keep("■ 本报讯 全市共摸排人员7024人。"),
+    keep("说明如下：■ 本报讯 全市共摸排人员。"),
     keep("售价 ¥199，型号 RT-AC68U，重 1.5 kg。"),
     keep("取值范围为 1 ~ 5，当 |x| < 1 时收敛。"),
     keep("使用 X 窗口系统和 C 语言，见第 3 章。"),

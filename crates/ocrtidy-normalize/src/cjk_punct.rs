@@ -1,7 +1,7 @@
 use ocrtidy_core::{EditSink, Pass, PassId, PassInput};
 
 use crate::is_horizontal_space;
-use crate::script::{is_break, is_cjk_punct, is_han, is_tight_punct};
+use crate::script::{is_break, is_cjk_punct, is_han, is_noise, is_tight_punct};
 
 /// Punctuation width by script context, and bracket misreads.
 ///
@@ -13,8 +13,8 @@ use crate::script::{is_break, is_cjk_punct, is_han, is_tight_punct};
 ///   character follows it (rule `cjk-punct`). After a digit or a Latin letter nothing changes,
 ///   so numbers (`3.5`, `1,000`), times (`9:00`), URLs, e-mail addresses, file names and code
 ///   keep their marks — none of them has an ideograph right before the mark.
-/// - `.` right after a Han character and followed by a Han character, CJK punctuation or the end
-///   of the line becomes `。` (rule `full-stop`); `..` and `...` are left alone.
+/// - `.` right after a Han character at the end of a line becomes `。` (rule `full-stop`); inside
+///   a line it is left alone (a dateline's `7月23日. 星期日`, a file name); `..` and `...` too.
 /// - `*` after a Han character at the end of a line is tesseract's reading of `。` (rule
 ///   `asterisk-full-stop`, confidence 0.6): on the development corpus 36 of 39 such marks are
 ///   a full stop in the ground truth.
@@ -32,7 +32,7 @@ use crate::script::{is_break, is_cjk_punct, is_han, is_tight_punct};
 ///   the ground truth's width about twice as often as not.
 /// - An opening `〈` `《` `【` `〔` closed by `)` or `）` is an OCR misread of `（` (rule
 ///   `bracket-misread`); `《书名》` is left alone.
-/// - In Latin text (no Han character within 8 characters on either side) `，：；？！` after a
+/// - In Latin text (no Han character among the 8 nearest visible characters on either side) `，：；？！` after a
 ///   letter or digit become half-width (rule `latin-halfwidth`).
 ///
 /// Rules: `cjk-punct`, `full-stop`, `asterisk-full-stop`, `paren-width`, `bracket-misread`,
@@ -76,40 +76,60 @@ impl Ctx<'_> {
         self.chars.get(k).map(|x| x.1)
     }
 
-    /// The nearest non-space character before index `k` on the same line.
+    /// The nearest character before index `k` on the same page, spaces, line breaks and noise
+    /// symbols skipped: the layout passes may join lines, so a decision must not depend on a
+    /// line break.
     fn prev(&self, k: usize) -> Option<char> {
         self.chars[..k]
             .iter()
             .rev()
             .map(|x| x.1)
-            .find(|&c| !is_horizontal_space(c))
-            .filter(|&c| !is_break(c))
+            .find(|&c| !is_horizontal_space(c) && !is_noise(c) && !is_line_break(c))
+            .filter(|&c| c != '\u{c}')
     }
 
-    /// The nearest non-space character after index `k` on the same line.
+    /// The nearest character after index `k` on the same page, as [`Ctx::prev`].
     fn next(&self, k: usize) -> Option<char> {
         self.chars[k + 1..]
             .iter()
             .map(|x| x.1)
-            .find(|&c| !is_horizontal_space(c))
+            .find(|&c| !is_horizontal_space(c) && !is_noise(c) && !is_line_break(c))
+            .filter(|&c| c != '\u{c}')
+    }
+
+    /// The nearest character after index `k` on the same line (spaces and noise skipped).
+    fn next_on_line(&self, k: usize) -> Option<char> {
+        self.chars[k + 1..]
+            .iter()
+            .map(|x| x.1)
+            .find(|&c| !is_horizontal_space(c) && !is_noise(c))
             .filter(|&c| !is_break(c))
     }
 
-    /// No Han character within `LATIN_WINDOW` characters of index `k` on its line.
+    /// No Han character among the `LATIN_WINDOW` nearest visible characters on either side of
+    /// index `k` on its page (spaces and line breaks do not count, so joining lines does not
+    /// change the answer).
     fn latin_context(&self, k: usize) -> bool {
+        let visible = |c: &char| !is_horizontal_space(*c) && !is_line_break(*c);
         let before = self.chars[..k]
             .iter()
             .rev()
-            .take(LATIN_WINDOW)
             .map(|x| x.1)
-            .take_while(|&c| !is_break(c));
+            .take_while(|&c| c != '\u{c}')
+            .filter(visible)
+            .take(LATIN_WINDOW);
         let after = self.chars[k + 1..]
             .iter()
-            .take(LATIN_WINDOW)
             .map(|x| x.1)
-            .take_while(|&c| !is_break(c));
-        !before.chain(after).any(is_han)
+            .take_while(|&c| c != '\u{c}')
+            .filter(visible)
+            .take(LATIN_WINDOW);
+        !before.chain(after).any(|c| is_han(c) && !is_noise(c))
     }
+}
+
+fn is_line_break(c: char) -> bool {
+    matches!(c, '\n' | '\r')
 }
 
 fn is_paren_open(c: char) -> bool {
@@ -146,7 +166,7 @@ impl Pass for CjkPunct {
                 if after_han || (c == ';' && next.is_some_and(is_han)) {
                     decided[k] = Some((f, "cjk-punct"));
                 }
-            } else if c == '*' && after_han && next.is_none() {
+            } else if c == '*' && after_han && ctx.next_on_line(k).is_none() {
                 decided[k] = Some(('。', "asterisk-full-stop"));
             } else if let Some(h) = half_of(c) {
                 if prev.is_some_and(|p| p.is_ascii_alphanumeric()) && ctx.latin_context(k) {
@@ -168,9 +188,9 @@ impl Pass for CjkPunct {
                 continue;
             }
             let dots = view.at(k + 1) == Some('.') || k > 0 && view.at(k - 1) == Some('.');
-            let end_ok = view
-                .next(k)
-                .is_none_or(|n| is_han(n) || is_cjk_punct(n) || matches!(n, '(' | ')'));
+            // Only at the end of a line: inside a line a `.` may be a dateline's
+            // (`7月23日. 星期日`) or a file name's.
+            let end_ok = view.next_on_line(k).is_none();
             if end_ok && !dots {
                 decided[k] = Some(('。', "full-stop"));
             }

@@ -1,7 +1,7 @@
 use ocrtidy_core::{EditSink, Pass, PassId, PassInput};
 
 use crate::is_horizontal_space;
-use crate::script::{is_cjk_letter, is_tight_punct, lines};
+use crate::script::{is_cjk_letter, is_noise, is_tight_punct, lines};
 
 /// Spaces inside Chinese text.
 ///
@@ -30,16 +30,19 @@ use crate::script::{is_cjk_letter, is_tight_punct, lines};
 ///   space (rule `collapse-space`): the source's single space is evidence enough of intent, the
 ///   extra ones are OCR's.
 ///
-/// Runs of four or more spaces on a short line (at most 16 CJK characters) are layout gaps (a
-/// running header's title and its date): they are evidence for the furniture pass and are left
-/// alone. On a long line they are OCR spaces like any other.
+/// Runs of four or more spaces on the first or last visible line of a page are layout gaps (a
+/// running header's title and its date, a footer): they are evidence for the furniture pass
+/// and are left alone. Elsewhere they are OCR spaces like any other. (Only the page edges:
+/// a rule that depended on a line's length would change its mind once the layout passes join
+/// the line to its neighbours.)
 ///
 /// Rules: `space-around-punct`, `space-between-han`, `collapse-space`.
 #[derive(Debug, Default, Clone)]
 pub struct CjkSpacing;
 
-/// Runs of this many spaces or more on a short line are layout: the gap between a running
-/// header's title and its date. The layout passes read them; this pass leaves them alone.
+/// Runs of this many spaces or more on the first or last line of a page are layout: the gap
+/// between a running header's title and its date. The layout passes read them; this pass
+/// leaves them alone.
 const LAYOUT_GAP: usize = 4;
 /// Lines with more CJK characters than this are running text.
 const SHORT_LINE: usize = 16;
@@ -61,19 +64,6 @@ struct Gap {
     right: char,
 }
 
-/// A non-ASCII symbol (not a letter, digit, tight punctuation or curly quote): `■`, `●`, `—`,
-/// `※`… OCR produces them from specks and the noise passes delete them, so a space between one
-/// and a CJK character is judged as if the symbol were not there — deleting it later then leaves
-/// no gap that a second run would remove.
-fn is_noise(c: char) -> bool {
-    !c.is_ascii()
-        && !c.is_alphanumeric()
-        && !c.is_whitespace()
-        && !is_cjk_letter(c)
-        && !is_tight_punct(c)
-        && !matches!(c, '“' | '”' | '‘' | '’')
-}
-
 impl Pass for CjkSpacing {
     fn id(&self) -> PassId {
         PassId::CjkSpacing
@@ -83,10 +73,34 @@ impl Pass for CjkSpacing {
         let text = input.text;
         let all: Vec<(usize, &str)> = lines(text).collect();
         for (n, &(base, line)) in all.iter().enumerate() {
-            let standalone = is_standalone(text, &all, n);
-            fix_line(base, line, standalone, sink);
+            let place = Place {
+                standalone: is_standalone(text, &all, n),
+                page_edge: is_page_edge(text, &all, n),
+            };
+            fix_line(base, line, place, sink);
         }
     }
+}
+
+/// Where a line stands on its page.
+#[derive(Clone, Copy)]
+struct Place {
+    /// See [`is_standalone`].
+    standalone: bool,
+    /// The first or last visible line of its page: where running headers and footers are.
+    page_edge: bool,
+}
+
+/// The line `n` is the first or last visible line of its page.
+fn is_page_edge(text: &str, all: &[(usize, &str)], n: usize) -> bool {
+    let visible = |k: usize| !all[k].1.trim_matches(crate::is_horizontal_space).is_empty();
+    let same_page = |a: usize, b: usize| {
+        let (lo, hi) = (all[a.min(b)].0, all[a.max(b)].0);
+        !text[lo..hi].contains('\u{c}')
+    };
+    let first = !(0..n).rev().any(|k| visible(k) && same_page(k, n));
+    let last = !(n + 1..all.len()).any(|k| visible(k) && same_page(n, k));
+    first || last
 }
 
 /// Sentence-final marks: a line ending with one ends its paragraph.
@@ -136,7 +150,7 @@ fn is_standalone(text: &str, all: &[(usize, &str)], n: usize) -> bool {
     starts && ends
 }
 
-fn fix_line(base: usize, line: &str, standalone: bool, sink: &mut EditSink<'_>) {
+fn fix_line(base: usize, line: &str, place: Place, sink: &mut EditSink<'_>) {
     let chars: Vec<(usize, char)> = line.char_indices().collect();
     let mut gaps = Vec::new();
     let mut k = 0;
@@ -172,11 +186,12 @@ fn fix_line(base: usize, line: &str, standalone: bool, sink: &mut EditSink<'_>) 
                 .unwrap_or(' '),
         });
     }
-    let cjk_count = chars.iter().filter(|x| is_cjk_letter(x.1)).count();
-    if cjk_count <= SHORT_LINE {
-        // A short line's wide gaps are layout (a running header's title and date).
+    if place.page_edge {
+        // Wide gaps at the top and bottom of a page are layout (a running header's title and
+        // its date).
         gaps.retain(|g| line[g.start..g.end].chars().count() < LAYOUT_GAP);
     }
+    let cjk_count = chars.iter().filter(|x| is_cjk_letter(x.1)).count();
     if gaps.is_empty() {
         return;
     }
@@ -187,14 +202,16 @@ fn fix_line(base: usize, line: &str, standalone: bool, sink: &mut EditSink<'_>) 
         .iter()
         .filter(|g| han_gap(g) && !in_group(g.at))
         .count();
-    let spaced_by_ocr = !standalone || cjk_count > SHORT_LINE || counted >= MANY_GAPS;
+    let spaced_by_ocr = !place.standalone || cjk_count > SHORT_LINE || counted >= MANY_GAPS;
     for g in &gaps {
         let text = &line[g.start..g.end];
         let single = text.chars().count() == 1;
         let range = base + g.start..base + g.end;
         let quote_gap = (matches!(g.left, '”' | '’') && is_cjk_letter(g.right))
             || (is_cjk_letter(g.left) && matches!(g.right, '“' | '‘'));
-        if is_tight_punct(g.left) || is_tight_punct(g.right) || quote_gap {
+        // Only noise between the gap and a line edge: nothing to judge the gap by.
+        let judged = g.left != ' ' && g.right != ' ';
+        if judged && (is_tight_punct(g.left) || is_tight_punct(g.right) || quote_gap) {
             let _ = sink.delete(range, "space-around-punct", 0.95);
         } else if han_gap(g) {
             if !in_group(g.at) && (spaced_by_ocr || !single) {

@@ -114,6 +114,15 @@ pub fn is_tight_punct(c: char) -> bool {
     )
 }
 
+/// A symbol that OCR produces from rules, borders and specks, and that the noise passes delete
+/// wherever it stands: `丨` `¦`, box drawing and geometric shapes (`■ □ ▲ ●`…), `—` (dash runs)
+/// and U+FFFD. The spacing and punctuation decisions look through them, so that deleting one
+/// later does not change what a second run decides. Weak symbols that may stay (`• | _ ~`) are
+/// not looked through.
+pub fn is_noise(c: char) -> bool {
+    matches!(c, '丨' | '¦' | '—' | '\u{fffd}' | '\u{2500}'..='\u{25ff}')
+}
+
 /// A line break or page break.
 pub fn is_break(c: char) -> bool {
     matches!(c, '\n' | '\r' | '\u{c}')

@@ -120,11 +120,20 @@ fn is_tight(c: char) -> bool {
 /// separates every pair of words except between Chinese characters (quotes included), and
 /// a Latin word hyphenated at a line end is joined to its second half (the hyphen is kept: it
 /// may be a real one).
-fn sep(a: &str, b: &str, across_lines: bool) -> &'static str {
+///
+/// Between a Chinese character and a parenthesis, the gap between the boxes (`gap`, in line
+/// heights, for words of one line) decides: a full-width `（` carries blank space inside its
+/// glyph and stands apart, a half-width `(` is glued to the character before it. The text keeps
+/// that evidence as a space or none, as Tesseract's own text output does.
+fn sep(a: &str, b: &str, across_lines: bool, gap: Option<f32>) -> &'static str {
     let mut back = a.chars().rev();
     let (Some(la), Some(fb)) = (back.next(), b.chars().next()) else {
         return "";
     };
+    let paren = (is_cjk(la) && matches!(fb, '(' | ')')) || (matches!(la, '(' | ')') && is_cjk(fb));
+    if let (true, Some(g)) = (paren, gap) {
+        return if g > 0.3 { " " } else { "" };
+    }
     if is_tight(la) && is_tight(fb) && (is_cjk(la) || is_cjk(fb)) {
         return "";
     }
@@ -146,6 +155,7 @@ pub(crate) fn emit(paras: &[Vec<VLine>], out: &mut Converted) {
         }
         let mut skip_first = false;
         for (li, line) in para.iter().enumerate() {
+            let h = line.b().height().max(1.0);
             for (wi, piece) in line.pieces.iter().enumerate() {
                 if wi == 0 && skip_first {
                     skip_first = false;
@@ -153,7 +163,11 @@ pub(crate) fn emit(paras: &[Vec<VLine>], out: &mut Converted) {
                 }
                 let mut text = piece.text.as_str();
                 if wi > 0 || li > 0 {
-                    let s = sep(&out.text, text, wi == 0);
+                    let gap = match (wi.checked_sub(1).map(|k| &line.pieces[k]), piece.bbox) {
+                        (Some(prev), Some(b)) => prev.bbox.map(|a| (b.x0 - a.x1) / h),
+                        _ => None,
+                    };
+                    let s = sep(&out.text, text, wi == 0, gap);
                     out.text.push_str(s);
                 }
                 // ALTO: a word hyphenated across lines is written whole, once.
@@ -177,6 +191,36 @@ pub(crate) fn emit(paras: &[Vec<VLine>], out: &mut Converted) {
                     conf: piece.conf,
                 });
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sep;
+
+    #[test]
+    fn separators() {
+        // (end of the text so far, next word, across a line break, gap in line heights, separator)
+        let cases: &[(&str, &str, bool, Option<f32>, &str)] = &[
+            ("中文", "字符", false, None, ""),
+            ("第一行的末尾", "第二行", true, None, ""),
+            ("风格的", "“man”", false, None, ""),
+            ("“man”", "手册页", false, None, ""),
+            ("使用", "apt", false, None, " "),
+            ("apt", "命令", false, None, " "),
+            ("Unix", "“man”", false, None, " "),
+            ("Debian", "Edu", false, None, " "),
+            ("命令", "(译注", false, Some(0.5), " "),
+            ("命令", "(译注", false, Some(0.05), ""),
+            ("命令", "(译注", true, None, " "),
+            ("exam-", "ple", true, None, ""),
+            ("exam-", "ple", false, None, " "),
+            ("e-", "Mail", true, None, " "),
+            ("", "开头", false, None, ""),
+        ];
+        for &(a, b, across, gap, want) in cases {
+            assert_eq!(sep(a, b, across, gap), want, "{a:?} + {b:?}");
         }
     }
 }

@@ -1,0 +1,174 @@
+//! Layout decisions on small synthetic pages: what must change (reading order, paragraphs,
+//! fragments, furniture) and what must stay (single columns, headings, first lines, the file's
+//! own order).
+
+use ocrtidy_formats::{convert_document, BBox, Block, Document, LayoutOptions, Line, Page, Word};
+
+/// One box per entry: (x0, y0, x1, text); every box is 20 units high. CJK characters are
+/// about 20 units wide, as on a real page.
+type Boxes<'a> = &'a [(f32, f32, f32, &'a str)];
+
+fn doc(boxes: Boxes<'_>, ordered: bool) -> Document {
+    let lines = boxes
+        .iter()
+        .map(|&(x0, y0, x1, text)| {
+            let bbox = BBox::new(x0, y0, x1, y0 + 20.0);
+            Line {
+                words: vec![Word {
+                    bbox,
+                    ..Word::new(text)
+                }],
+                bbox,
+                ..Line::default()
+            }
+        })
+        .collect();
+    Document {
+        pages: vec![Page {
+            blocks: vec![Block {
+                lines,
+                ..Block::default()
+            }],
+            ..Page::default()
+        }],
+        ordered,
+    }
+}
+
+fn layout(boxes: Boxes<'_>, ordered: bool) -> (String, Vec<String>) {
+    let out = convert_document(&doc(boxes, ordered), &LayoutOptions::default());
+    (out.text, out.dropped.into_iter().map(|d| d.text).collect())
+}
+
+/// (what, boxes in engine order, ordered, expected text, expected dropped furniture)
+type Case<'a> = (&'a str, Boxes<'a>, bool, &'a str, &'a [&'a str]);
+
+const CASES: &[Case<'_>] = &[
+    // Keep: a page without header; its first line is a paragraph's tail, not furniture.
+    (
+        "first line kept",
+        &[
+            (40.0, 100.0, 140.0, "接上页。"),
+            (80.0, 130.0, 440.0, "新的段落从这里开始写起来"),
+            (40.0, 160.0, 440.0, "第二行的文字一直写到右边"),
+            (40.0, 190.0, 440.0, "第三行的文字也写到了右边"),
+            (40.0, 220.0, 440.0, "第四行的文字还是写到右边"),
+            (40.0, 250.0, 200.0, "段落结束。"),
+        ],
+        false,
+        "接上页。\n新的段落从这里开始写起来第二行的文字一直写到右边第三行的文字也写到了右边第四行的文字还是写到右边段落结束。",
+        &[],
+    ),
+    // Keep: short right-aligned lines do not make a single column two (the order stays; an
+    // indented line starts a paragraph).
+    (
+        "single column with right-aligned lines",
+        &[
+            (80.0, 100.0, 440.0, "一栏的正文从这里开始写"),
+            (40.0, 130.0, 440.0, "第二行的文字一直写到右边"),
+            (300.0, 160.0, 440.0, "右对齐甲"),
+            (40.0, 190.0, 440.0, "第四行的文字一直写到右边"),
+            (300.0, 220.0, 440.0, "右对齐乙"),
+            (40.0, 250.0, 440.0, "第六行的文字一直写到右边"),
+            (300.0, 280.0, 440.0, "右对齐丙"),
+            (40.0, 310.0, 440.0, "第八行的文字一直写到右边"),
+        ],
+        false,
+        "一栏的正文从这里开始写第二行的文字一直写到右边\n右对齐甲第四行的文字一直写到右边\n右对齐乙第六行的文字一直写到右边\n右对齐丙第八行的文字一直写到右边",
+        &[],
+    ),
+    // Fix: two columns read column by column; a paragraph wraps from one into the next.
+    // Keep: the centred full-width heading stays whole and comes first.
+    (
+        "heading over two columns",
+        &[
+            (150.0, 60.0, 350.0, "居中的大标题"),
+            (80.0, 100.0, 230.0, "左栏第一段"),
+            (270.0, 100.0, 460.0, "右栏接着写完"),
+            (40.0, 130.0, 230.0, "左栏第二行字"),
+            (270.0, 130.0, 380.0, "这段结束。"),
+            (40.0, 160.0, 230.0, "左栏第三行字"),
+            (310.0, 160.0, 460.0, "右栏新段落"),
+            (40.0, 190.0, 230.0, "左栏第四行字"),
+            (270.0, 190.0, 460.0, "右栏最后一行"),
+        ],
+        false,
+        "居中的大标题\n左栏第一段左栏第二行字左栏第三行字左栏第四行字右栏接着写完这段结束。\n右栏新段落右栏最后一行",
+        &[],
+    ),
+    // Fix: fragments of one printed line are joined left to right; a space between Latin words
+    // that the engine returned as separate boxes is restored.
+    (
+        "fragments",
+        &[
+            (40.0, 100.0, 200.0, "Debian"),
+            (260.0, 101.0, 440.0, "Edu is a"),
+            (40.0, 130.0, 440.0, "school distribution."),
+        ],
+        false,
+        "Debian Edu is a school distribution.",
+        &[],
+    ),
+    // Fix: a vertical gap well above the line pitch ends a paragraph.
+    (
+        "vertical gap",
+        &[
+            (40.0, 100.0, 440.0, "第一段的第一行写到右边"),
+            (40.0, 130.0, 440.0, "第一段的第二行写到右边"),
+            (40.0, 160.0, 440.0, "第一段的第三行写到右边"),
+            (40.0, 220.0, 440.0, "第二段的第一行写到右边"),
+            (40.0, 250.0, 440.0, "第二段的第二行写到右边"),
+        ],
+        false,
+        "第一段的第一行写到右边第一段的第二行写到右边第一段的第三行写到右边\n第二段的第一行写到右边第二段的第二行写到右边",
+        &[],
+    ),
+    // Fix: a header (title left, date right) and a page number set apart are dropped.
+    (
+        "header and footer",
+        &[
+            (40.0, 40.0, 140.0, "晨光学报"),
+            (320.0, 40.0, 440.0, "2024年1月1日"),
+            (80.0, 100.0, 440.0, "正文的第一行从这里开始"),
+            (40.0, 130.0, 440.0, "正文的第二行一直写到右边"),
+            (40.0, 160.0, 440.0, "正文的第三行一直写到右边"),
+            (40.0, 190.0, 440.0, "正文的第四行一直写到右边"),
+            (40.0, 220.0, 200.0, "正文结束。"),
+            (220.0, 400.0, 260.0, "— 3 —"),
+        ],
+        false,
+        "正文的第一行从这里开始正文的第二行一直写到右边正文的第三行一直写到右边正文的第四行一直写到右边正文结束。",
+        &["晨光学报", "2024年1月1日", "— 3 —"],
+    ),
+    // Keep: a format with its own reading order is not reordered by geometry.
+    (
+        "file order kept",
+        &[
+            (40.0, 200.0, 440.0, "文件里先出现的行在下面"),
+            (40.0, 100.0, 440.0, "文件里后出现的行在上面"),
+        ],
+        true,
+        "文件里先出现的行在下面\n文件里后出现的行在上面",
+        &[],
+    ),
+];
+
+#[test]
+fn layout_cases() {
+    for &(what, boxes, ordered, text, dropped) in CASES {
+        let (got, got_dropped) = layout(boxes, ordered);
+        assert_eq!(got, text, "{what}");
+        assert_eq!(got_dropped, dropped, "{what}: furniture");
+    }
+}
+
+#[test]
+fn pages_are_separated_by_form_feeds() {
+    let mut d = doc(&[(40.0, 100.0, 440.0, "第一页")], true);
+    let second = doc(&[(40.0, 100.0, 440.0, "第二页")], true);
+    d.pages.push(Page::default());
+    d.pages.extend(second.pages);
+    let out = convert_document(&d, &LayoutOptions::default());
+    assert_eq!(out.text, "第一页\n\u{c}第二页");
+    assert_eq!(out.spans[1].source.page, 2);
+}
