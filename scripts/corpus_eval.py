@@ -33,7 +33,11 @@ def main():
             if p.returncode != 0:
                 sys.stderr.write(f"{r['id']}: exit {p.returncode}: {p.stderr.decode(errors='replace')}\n")
                 sys.exit(1)
-            preds.append({"id": r["id"], "engine": r["engine"], "text": p.stdout.decode("utf-8")})
+            text = p.stdout.decode("utf-8")
+            # The CLI ends its output with a newline, as text files do; it is not a paragraph break.
+            if text.endswith("\n"):
+                text = text[:-1]
+            preds.append({"id": r["id"], "engine": r["engine"], "text": text})
     os.makedirs(os.path.dirname(a.out) or ".", exist_ok=True)
     with open(a.out, "w", encoding="utf-8") as f:
         for p in preds:

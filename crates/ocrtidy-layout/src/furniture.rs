@@ -108,32 +108,38 @@ impl Pass for Furniture {
 /// Furniture lines of the whole text: indices into `lines`, in order.
 pub(crate) fn classify(text: &str, lines: &[Line]) -> Vec<(usize, FurnitureKind)> {
     let pages = page::pages(lines);
-    let mut out: Vec<(usize, FurnitureKind)> = Vec::new();
+    let mut kinds: HashMap<usize, FurnitureKind> = HashMap::new();
     // Removing furniture can expose more (a title above a date line that a continuation marker
     // separated from it, a header below a recurring line): repeat until nothing new is found,
-    // so that cleaning the output again finds nothing.
+    // so that cleaning the output again finds nothing. Only pages that changed are scanned again.
+    let mut dirty: Vec<bool> = vec![true; pages.len()];
     loop {
-        let before = out.len();
-        let known: Vec<usize> = out.iter().map(|(i, _)| *i).collect();
-        for p in &pages {
-            for (i, kind) in scan_page(text, lines, p.clone(), &known) {
-                if !out.iter().any(|(j, _)| *j == i) {
-                    out.push((i, kind));
-                }
+        let mut changed = false;
+        for (p, range) in pages.iter().enumerate() {
+            if !dirty[p] {
+                continue;
+            }
+            dirty[p] = false;
+            for (i, kind) in classify_page_with(text, lines, range.clone(), &mut kinds) {
+                kinds.insert(i, kind);
             }
         }
         if pages.len() >= 2 {
-            let known: Vec<usize> = out.iter().map(|(i, _)| *i).collect();
-            for i in recurring(text, lines, &pages, &known) {
-                if !out.iter().any(|(j, _)| *j == i) {
-                    out.push((i, FurnitureKind::RecurringLine));
+            for i in recurring(text, lines, &pages, &kinds) {
+                if let std::collections::hash_map::Entry::Vacant(e) = kinds.entry(i) {
+                    e.insert(FurnitureKind::RecurringLine);
+                    if let Some(p) = pages.iter().position(|r| r.contains(&i)) {
+                        dirty[p] = true;
+                    }
+                    changed = true;
                 }
             }
         }
-        if out.len() == before {
+        if !changed {
             break;
         }
     }
+    let mut out: Vec<(usize, FurnitureKind)> = kinds.into_iter().collect();
     out.sort_by_key(|(i, _)| *i);
     out
 }
@@ -144,17 +150,31 @@ pub fn classify_page(
     lines: &[Line],
     page: Range<usize>,
 ) -> Vec<(usize, FurnitureKind)> {
-    let mut out: Vec<(usize, FurnitureKind)> = Vec::new();
+    let mut known = HashMap::new();
+    let mut out = classify_page_with(text, lines, page, &mut known);
+    out.sort_by_key(|(i, _)| *i);
+    out
+}
+
+/// Scans a page until nothing new is found, ignoring and extending `known`; returns the new
+/// furniture.
+fn classify_page_with(
+    text: &str,
+    lines: &[Line],
+    page: Range<usize>,
+    known: &mut HashMap<usize, FurnitureKind>,
+) -> Vec<(usize, FurnitureKind)> {
+    let mut out = Vec::new();
     loop {
-        let known: Vec<usize> = out.iter().map(|(i, _)| *i).collect();
-        let found = scan_page(text, lines, page.clone(), &known);
+        let found = scan_page(text, lines, page.clone(), known);
         if found.is_empty() {
-            break;
+            return out;
+        }
+        for &(i, kind) in &found {
+            known.insert(i, kind);
         }
         out.extend(found);
     }
-    out.sort_by_key(|(i, _)| *i);
-    out
 }
 
 /// One scan of a page, ignoring the lines in `known`; returns only new furniture.
@@ -162,7 +182,7 @@ fn scan_page(
     text: &str,
     lines: &[Line],
     page: Range<usize>,
-    known: &[usize],
+    known: &HashMap<usize, FurnitureKind>,
 ) -> Vec<(usize, FurnitureKind)> {
     // A date standing alone anywhere on the page (tesseract reads the date at the right of a
     // header after the left column): counted over the whole page, known furniture included, so
@@ -170,7 +190,7 @@ fn scan_page(
     let page_has_date = page.clone().any(|i| is_pure_date(lines[i].text(text)));
     let first_line = page.clone().find(|&i| !lines[i].is_blank());
     let body: Vec<usize> = page
-        .filter(|&i| !lines[i].is_blank() && !known.contains(&i))
+        .filter(|&i| !lines[i].is_blank() && !known.contains_key(&i))
         .collect();
     let mut out = Vec::new();
     let s = |k: usize| lines[body[k]].text(text);
@@ -239,12 +259,17 @@ fn scan_page(
 }
 
 /// Lines at the top or bottom of two or more pages that are equal with digits normalised.
-fn recurring(text: &str, lines: &[Line], pages: &[Range<usize>], known: &[usize]) -> Vec<usize> {
+fn recurring(
+    text: &str,
+    lines: &[Line],
+    pages: &[Range<usize>],
+    known: &HashMap<usize, FurnitureKind>,
+) -> Vec<usize> {
     let mut seen: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
     for (p, range) in pages.iter().enumerate() {
         let body: Vec<usize> = range
             .clone()
-            .filter(|&i| !lines[i].is_blank() && !known.contains(&i))
+            .filter(|&i| !lines[i].is_blank() && !known.contains_key(&i))
             .collect();
         // Only the first and the last line: the classification loop peels a header of several
         // lines one by one, and line joins can only make an edge line longer, never bring a
@@ -518,7 +543,10 @@ fn is_merged_header(s: &str) -> bool {
 
 /// The line without its noise tokens (see [`is_noise`]), words joined by one space.
 fn denoise(s: &str) -> String {
-    let words: Vec<&str> = s.split(is_space).filter(|w| !w.is_empty() && !is_noise(w)).collect();
+    let words: Vec<&str> = s
+        .split(is_space)
+        .filter(|w| !w.is_empty() && !is_noise(w))
+        .collect();
     words.join(" ")
 }
 

@@ -83,15 +83,18 @@ fn join_page(
     // when the output is cleaned again.)
     let reflowed = is_reflowed(text, lines, items, furniture, full);
 
+    // A date line, and the line directly above it, stay as they are: joined, they could read
+    // as a header or a publication title on the next cleaning.
+    let date_like: Vec<bool> = items
+        .iter()
+        .map(|&i| is_date_like(lines[i].text(text)))
+        .collect();
+
     strip_indent(&lines[first], sink);
     let mut paragraph_start = true;
     for (k, w) in items.windows(2).enumerate() {
         let (a, b) = (&lines[w[0]], &lines[w[1]]);
-        // A line directly above a date line stays as it is: joined, it could read as a
-        // publication title on the next cleaning.
-        let b_above_date = items
-            .get(k + 2)
-            .is_some_and(|&c| is_date_like(lines[c].text(text)));
+        let b_above_date = date_like.get(k + 2).copied().unwrap_or(false);
         let (a_text, b_text) = (a.text(text), b.text(text));
         let blank = w[1] > w[0] + 1;
         let (Some(a_last), Some(b_first)) = (a_text.chars().last(), b_text.chars().next()) else {
@@ -112,8 +115,8 @@ fn join_page(
             && !a_text.contains(INNER_PUNCT);
         let keep = (ends_sentence && (blank || short || !has_blanks))
             || is_byline(a_text)
-            || is_date_like(a_text)
-            || is_date_like(b_text)
+            || date_like[k]
+            || date_like[k + 1]
             || b_above_date
             || (k == 0 && opens_title(a_text))
             || is_byline(b_text)

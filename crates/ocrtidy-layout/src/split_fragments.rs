@@ -5,15 +5,15 @@ use crate::furniture::{is_date_like, opens_title};
 use crate::line_join::{is_final, INNER_PUNCT, STANDALONE_WIDTH};
 use crate::page::{self, is_wide, width, Line};
 
-/// Rejoins a paragraph that ends mid-sentence with the block further down the same page that
-/// continues it, as columns and inserted blocks put them apart (`…反映新时代国家安全` … several
-/// paragraphs later … `事业取得的重大成就，…`).
+/// Finds a paragraph that ends mid-sentence and the block that continues it, as columns and
+/// inserted blocks put them apart (`…反映新时代国家安全` … several paragraphs later …
+/// `事业取得的重大成就，…`).
 ///
 /// It runs after line joins, so every remaining line is a paragraph. A paragraph qualifies when
 /// it does not end a sentence and is not a short standalone line (a headline, a byline).
-/// - A paragraph that cannot start a sentence (it starts with `，`, `、`, `；`, `：`, `。` or a
+/// - Paragraphs that cannot start a sentence (they start with `，`, `、`, `；`, `：`, `。` or a
 ///   closing bracket, or with a lower-case Latin word after a paragraph ending in a Latin word)
-///   right after the open one is joined to it.
+///   right after the open one are joined to it, when the chain ends a sentence.
 /// - The same evidence further down the page, or a frequent dictionary word across the seam
 ///   with one of the next three paragraphs (`伴` + `随者` → `伴随`), is recorded as a
 ///   suggestion: on the corpus, moving text on this evidence did more harm than good (OCR of

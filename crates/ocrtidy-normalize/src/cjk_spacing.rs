@@ -44,6 +44,8 @@ pub struct CjkSpacing;
 /// between a running header's title and its date. The layout passes read them; this pass
 /// leaves them alone.
 const LAYOUT_GAP: usize = 4;
+/// The first and last this many visible lines of a page may be running headers and footers.
+const EDGE_LINES: usize = 2;
 /// Lines with more CJK characters than this are running text.
 const SHORT_LINE: usize = 16;
 /// Bracket groups with at most this many characters are bylines and notes.
@@ -75,9 +77,9 @@ impl Pass for CjkSpacing {
         for (n, &(base, line)) in all.iter().enumerate() {
             let place = Place {
                 standalone: is_standalone(text, &all, n),
-                page_edge: is_page_edge(text, &all, n),
+                near_edge: is_near_page_edge(text, &all, n),
             };
-            fix_line(base, line, place, sink);
+            fix_line(text, base, line, place, sink);
         }
     }
 }
@@ -87,20 +89,48 @@ impl Pass for CjkSpacing {
 struct Place {
     /// See [`is_standalone`].
     standalone: bool,
-    /// The first or last visible line of its page: where running headers and footers are.
-    page_edge: bool,
+    /// Among the first or last `EDGE_LINES` visible lines of its page: where running headers
+    /// and footers are.
+    near_edge: bool,
 }
 
-/// The line `n` is the first or last visible line of its page.
-fn is_page_edge(text: &str, all: &[(usize, &str)], n: usize) -> bool {
+/// The line `n` is among the first or last `EDGE_LINES` visible lines of its page.
+fn is_near_page_edge(text: &str, all: &[(usize, &str)], n: usize) -> bool {
     let visible = |k: usize| !all[k].1.trim_matches(crate::is_horizontal_space).is_empty();
     let same_page = |a: usize, b: usize| {
         let (lo, hi) = (all[a.min(b)].0, all[a.max(b)].0);
         !text[lo..hi].contains('\u{c}')
     };
-    let first = !(0..n).rev().any(|k| visible(k) && same_page(k, n));
-    let last = !(n + 1..all.len()).any(|k| visible(k) && same_page(n, k));
-    first || last
+    let before = (0..n)
+        .rev()
+        .take_while(|&k| same_page(k, n))
+        .filter(|&k| visible(k))
+        .take(EDGE_LINES)
+        .count();
+    let after = (n + 1..all.len())
+        .take_while(|&k| same_page(n, k))
+        .filter(|&k| visible(k))
+        .take(EDGE_LINES)
+        .count();
+    before < EDGE_LINES || after < EDGE_LINES
+}
+
+/// The nearest visible character before byte `i` of `text` on the same page (spaces, line
+/// breaks and noise skipped).
+fn visible_before(text: &str, i: usize) -> Option<char> {
+    text[..i]
+        .chars()
+        .rev()
+        .find(|&c| !is_horizontal_space(c) && !is_noise(c) && !matches!(c, '\n' | '\r'))
+        .filter(|&c| c != '\u{c}')
+}
+
+/// The nearest visible character from byte `i` of `text` on the same page.
+fn visible_from(text: &str, i: usize) -> Option<char> {
+    text[i..]
+        .chars()
+        .find(|&c| !is_horizontal_space(c) && !is_noise(c) && !matches!(c, '\n' | '\r'))
+        .filter(|&c| c != '\u{c}')
 }
 
 /// Sentence-final marks: a line ending with one ends its paragraph.
@@ -150,7 +180,7 @@ fn is_standalone(text: &str, all: &[(usize, &str)], n: usize) -> bool {
     starts && ends
 }
 
-fn fix_line(base: usize, line: &str, place: Place, sink: &mut EditSink<'_>) {
+fn fix_line(text: &str, base: usize, line: &str, place: Place, sink: &mut EditSink<'_>) {
     let chars: Vec<(usize, char)> = line.char_indices().collect();
     let mut gaps = Vec::new();
     let mut k = 0;
@@ -186,7 +216,13 @@ fn fix_line(base: usize, line: &str, place: Place, sink: &mut EditSink<'_>) {
                 .unwrap_or(' '),
         });
     }
-    if place.page_edge {
+    // A line near a page edge with a layout gap is a running header or footer: it stands alone.
+    let standalone = place.standalone
+        || (place.near_edge
+            && gaps
+                .iter()
+                .any(|g| line[g.start..g.end].chars().count() >= LAYOUT_GAP));
+    if place.near_edge {
         // Wide gaps at the top and bottom of a page are layout (a running header's title and
         // its date).
         gaps.retain(|g| line[g.start..g.end].chars().count() < LAYOUT_GAP);
@@ -202,16 +238,34 @@ fn fix_line(base: usize, line: &str, place: Place, sink: &mut EditSink<'_>) {
         .iter()
         .filter(|g| han_gap(g) && !in_group(g.at))
         .count();
-    let spaced_by_ocr = !place.standalone || cjk_count > SHORT_LINE || counted >= MANY_GAPS;
+    let spaced_by_ocr = !standalone || cjk_count > SHORT_LINE || counted >= MANY_GAPS;
+    // Near a page edge (headers, datelines, footers) a space next to punctuation goes only
+    // when the mark sits between CJK characters: `刊 “ 、` or `。 2019年` may be furniture and
+    // noise that the furniture and noise passes must still see apart.
+    let flanked = |g: &Gap| {
+        if !place.near_edge {
+            return true;
+        }
+        let left_ok = !is_tight_punct(g.left) || {
+            let p = base + line[..g.start].rfind(g.left).unwrap_or(0);
+            visible_before(text, p).is_some_and(is_cjk_letter)
+        };
+        let right_ok = !is_tight_punct(g.right) || {
+            let q = base + g.end + line[g.end..].find(g.right).unwrap_or(0) + g.right.len_utf8();
+            visible_from(text, q).is_some_and(is_cjk_letter)
+        };
+        left_ok && right_ok
+    };
     for g in &gaps {
-        let text = &line[g.start..g.end];
-        let single = text.chars().count() == 1;
+        let single = line[g.start..g.end].chars().count() == 1;
         let range = base + g.start..base + g.end;
-        let quote_gap = (matches!(g.left, '”' | '’') && is_cjk_letter(g.right))
-            || (is_cjk_letter(g.left) && matches!(g.right, '“' | '‘'));
+        let quote_gap = !place.near_edge
+            && ((matches!(g.left, '”' | '’') && is_cjk_letter(g.right))
+                || (is_cjk_letter(g.left) && matches!(g.right, '“' | '‘')));
         // Only noise between the gap and a line edge: nothing to judge the gap by.
         let judged = g.left != ' ' && g.right != ' ';
-        if judged && (is_tight_punct(g.left) || is_tight_punct(g.right) || quote_gap) {
+        if judged && flanked(g) && (is_tight_punct(g.left) || is_tight_punct(g.right) || quote_gap)
+        {
             let _ = sink.delete(range, "space-around-punct", 0.95);
         } else if han_gap(g) {
             if !in_group(g.at) && (spaced_by_ocr || !single) {

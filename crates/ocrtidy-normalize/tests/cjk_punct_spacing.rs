@@ -23,10 +23,12 @@ fn punct_fixes() {
             ("主服务器; 相关", "主服务器； 相关", &["cjk-punct"]),
             ("; 于是", "； 于是", &["cjk-punct"]),
             (
-                "安装完成.然后重启，再登录",
-                "安装完成。然后重启，再登录",
+                "安装完成.\n然后重启",
+                "安装完成。\n然后重启",
                 &["full-stop"],
             ),
+            // Across a line break (the layout passes may join the lines later).
+            ("方法\n: 首先", "方法\n： 首先", &["cjk-punct"]),
             ("安装完成.", "安装完成。", &["full-stop"]),
             (
                 "名称 (无域名) 关联",
@@ -122,12 +124,27 @@ fn spacing_fixes() {
                 &["space-around-punct"],
             ),
             ("邮件 ；提供", "邮件；提供", &["space-around-punct"]),
-            ("状况 ，", "状况，", &["space-around-punct"]),
-            ("点击“操作” 菜单", "点击“操作”菜单", &["space-around-punct"]),
-            ("诸如 “重新分区”", "诸如“重新分区”", &["space-around-punct"]),
+            ("状况 ，然后", "状况，然后", &["space-around-punct"]),
+            // In running text (not among the first or last two lines of a page) a space before
+            // a mark at the end of a line goes too.
             (
-                "选择 “Install” 选项",
-                "选择“Install”选项",
+                "标题\n第一行\n状况 ，\n第四行\n第五行",
+                "标题\n第一行\n状况，\n第四行\n第五行",
+                &["space-around-punct"],
+            ),
+            (
+                "标题\n第一行\n点击“操作” 菜单\n第四行\n第五行",
+                "标题\n第一行\n点击“操作”菜单\n第四行\n第五行",
+                &["space-around-punct"],
+            ),
+            (
+                "标题\n第一行\n诸如 “重新分区”\n第四行\n第五行",
+                "标题\n第一行\n诸如“重新分区”\n第四行\n第五行",
+                &["space-around-punct"],
+            ),
+            (
+                "标题\n第一行\n选择 “Install” 选项\n第四行\n第五行",
+                "标题\n第一行\n选择“Install”选项\n第四行\n第五行",
                 &["space-around-punct"],
             ),
             (
@@ -167,6 +184,9 @@ fn spacing_keeps() {
             "本报讯（记者 杨文）近日，本市召开会议。",
             "以快制快 高效处置局部疫情",
             "张慧 摄",
+            // Header lines: noise around punctuation stays apart for the furniture pass.
+            "网络与系统月刊 “ 、         2024年4月9日 星期二\n正文",
+            "。 计算机应用文摘\n\n3023年1月29日。\n\n导航对话框现在可以定位到图像超过它的\n边界",
             "《工程设计参考》          2021年6月3日 星期四",
             "科技文化周刊      2023年7月23日 星期日",
             "以快制快 高效处置局部疫情\n本报讯（记者 杨文）近日，本市召开疫情防控工作会议，要求各区县高效处置。",

@@ -2,7 +2,8 @@
 //! header (footer) when it holds at most four items, lies in the top (bottom) fifth of the
 //! page, and is set apart from the rest by a gap of at least 1.5 times the usual line pitch
 //! (1.2 times when its words leave a blank of four line heights, as a title on the left and a
-//! date on the right do).
+//! date on the right do). A row without such a blank must also be narrow (at most 60 % of the
+//! text width, as a page number or a centred title is): a full body line is never furniture.
 
 use super::columns::line_height;
 use super::stats::quantile;
@@ -57,8 +58,10 @@ pub(crate) fn tag(lines: &mut [VLine], page: Option<BBox>) {
         .filter(|i| !row.contains(i))
         .map(|i| cys[i])
         .fold(f32::INFINITY, f32::min);
-    let apart = if split_row(lines, &row, h) { 1.2 } else { 1.5 };
+    let split = split_row(lines, &row, h);
+    let apart = if split { 1.2 } else { 1.5 };
     if row.len() <= 4
+        && (split || row_width(lines, &row) <= 0.6 * ext.width())
         && next - row_bottom >= apart * p
         && row_bottom <= page.y0 + 0.2 * page.height()
     {
@@ -77,9 +80,11 @@ pub(crate) fn tag(lines: &mut [VLine], page: Option<BBox>) {
         .filter(|i| !row.contains(i))
         .map(|i| cys[i])
         .fold(f32::NEG_INFINITY, f32::max);
-    let apart = if split_row(lines, &row, h) { 1.2 } else { 1.5 };
+    let split = split_row(lines, &row, h);
+    let apart = if split { 1.2 } else { 1.5 };
     if !row.is_empty()
         && row.len() <= 4
+        && (split || row_width(lines, &row) <= 0.6 * ext.width())
         && row_top - prev >= apart * p
         && row_top >= page.y1 - 0.2 * page.height()
     {
@@ -104,4 +109,9 @@ fn split_row(lines: &[VLine], row: &[usize], h: f32) -> bool {
         .collect();
     xs.sort_by(|a, b| a.0.total_cmp(&b.0));
     xs.windows(2).any(|w| w[1].0 - w[0].1 >= 4.0 * h)
+}
+
+/// The width of the union of a row's boxes.
+fn row_width(lines: &[VLine], row: &[usize]) -> f32 {
+    BBox::union_all(row.iter().filter_map(|&i| lines[i].bbox.as_ref())).map_or(0.0, |b| b.width())
 }
