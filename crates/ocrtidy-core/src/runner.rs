@@ -33,12 +33,17 @@ pub struct RunStats {
     pub rejected_edits: usize,
     /// Suggestions dropped because a later pass changed the text they referred to.
     pub superseded_suggestions: usize,
+    /// How many rounds of all passes ran.
+    pub rounds: usize,
+    /// True when the last round changed nothing, so the output is a fixed point.
+    pub converged: bool,
 }
 
 /// An applied edit being tracked through the passes: its history and payload.
 #[derive(Clone, Debug)]
 struct Entry {
-    steps: Vec<Step>,
+    /// The edits fused into this change, each with its sequence number.
+    steps: Vec<(u64, Step)>,
     candidates: Vec<Candidate>,
 }
 
@@ -78,108 +83,160 @@ impl Runner {
     }
 
     /// Cleans `original`.
+    ///
+    /// The passes run in rounds until a round changes nothing (at most [`Runner::MAX_ROUNDS`]),
+    /// as ruff re-applies fixes until none applies: a repair can expose another (a corrected
+    /// character completes a word that another pass reads). The output of a converged run is a
+    /// fixed point: cleaning it again changes nothing. Suggestions are those of the last round,
+    /// made on the final text.
     pub fn run(&self, original: &str, context: &Context) -> Cleaned {
-        let mut current = original.to_string();
-        // Changed regions: src = original, dst = current text.
-        let mut ledger: Vec<(Segment, Entry)> = Vec::new();
-        let mut suggestions: Vec<TrackedSuggestion> = Vec::new();
-        let mut stats = RunStats::default();
-
-        for pass in &self.passes {
-            let id = pass.id();
-            let mut sink = EditSink::new(&current);
-            pass.run(
-                &PassInput {
-                    text: &current,
-                    context,
-                },
-                &mut sink,
-            );
-            let (set, metas, new_suggestions, rejected) = sink.finish();
-            stats.rejected_edits += rejected;
-
-            // Suggestions are located in the original through the ledger as it stands.
-            if !new_suggestions.is_empty() {
-                let map = OffsetMap::from_segments(
-                    ledger.iter().map(|(s, _)| *s).collect(),
-                    original.len(),
-                    current.len(),
-                );
-                for s in new_suggestions {
-                    let orig = TextRange::new(
-                        map.to_src(s.range.start, Bias::Left),
-                        map.to_src(s.range.end, Bias::Right),
-                    );
-                    suggestions.push(TrackedSuggestion {
-                        cur: s.range,
-                        orig,
-                        pass: id,
-                        before: current[s.range.as_range()].to_string(),
-                        s,
-                    });
-                }
+        let mut state = State {
+            original,
+            current: original.to_string(),
+            ledger: Vec::new(),
+            suggestions: Vec::new(),
+            stats: RunStats::default(),
+            seq: 0,
+        };
+        for round in 0..Self::MAX_ROUNDS {
+            state.stats.rounds = round + 1;
+            state.suggestions.clear();
+            let mut changed = false;
+            for pass in &self.passes {
+                changed |= state.run_pass(pass.as_ref(), context);
             }
-            if set.is_empty() {
-                continue;
+            if !changed {
+                state.stats.converged = true;
+                break;
             }
-
-            let next = set.apply(&current);
-            let pass_map = OffsetMap::from_edits(&set, current.len());
-
-            // Move suggestions along; drop those whose text this pass changed.
-            suggestions.retain_mut(|t| {
-                let hit = pass_map.segments().iter().any(|seg| {
-                    seg.src.overlaps(&t.cur)
-                        || (seg.src.is_empty()
-                            && t.cur.start < seg.src.start
-                            && seg.src.start < t.cur.end)
-                        || (t.cur.is_empty()
-                            && seg.src.start < t.cur.start
-                            && t.cur.start < seg.src.end)
-                });
-                if hit {
-                    stats.superseded_suggestions += 1;
-                    return false;
-                }
-                t.cur = TextRange::new(
-                    pass_map.to_dst(t.cur.start, Bias::Right),
-                    pass_map.to_dst(t.cur.end, Bias::Left),
-                );
-                true
-            });
-
-            let new: Vec<(Segment, EditMeta)> =
-                pass_map.segments().iter().copied().zip(metas).collect();
-            ledger = merge_segments(&ledger, &new, |src, dst, olds, news| {
-                if original[src.as_range()] == next[dst.as_range()] {
-                    // A later pass restored the original text: nothing changed here.
-                    return None;
-                }
-                let mut steps: Vec<Step> =
-                    olds.iter().flat_map(|e| e.steps.iter().cloned()).collect();
-                steps.extend(news.iter().map(|m| Step {
-                    pass: id,
-                    rule: m.rule,
-                    confidence: m.confidence,
-                }));
-                // Passes run in registry order, so this puts the steps in the order they ran.
-                steps.sort_by_key(|s| s.pass.order());
-                let candidates = news
-                    .last()
-                    .map(|m| m.candidates.clone())
-                    .or_else(|| olds.last().map(|e| e.candidates.clone()))
-                    .unwrap_or_default();
-                Some((Segment { src, dst }, Entry { steps, candidates }))
-            });
-            current = next;
         }
-
-        let changes = build_changes(original, &current, ledger, suggestions);
+        let changes = build_changes(original, &state.current, state.ledger, state.suggestions);
         Cleaned {
-            text: current,
+            text: state.current,
             changes,
-            stats,
+            stats: state.stats,
         }
+    }
+
+    /// The most rounds a run makes before it reports that it did not converge.
+    pub const MAX_ROUNDS: usize = 4;
+}
+
+/// The evolving state of one run.
+struct State<'o> {
+    original: &'o str,
+    current: String,
+    /// Changed regions: src = original, dst = current text.
+    ledger: Vec<(Segment, Entry)>,
+    suggestions: Vec<TrackedSuggestion>,
+    stats: RunStats,
+    /// A counter that orders the steps of fused changes by the time they were made.
+    seq: u64,
+}
+
+impl State<'_> {
+    /// Runs one pass; returns whether it changed the text.
+    fn run_pass(&mut self, pass: &dyn Pass, context: &Context) -> bool {
+        let id = pass.id();
+        let original = self.original;
+        let mut sink = EditSink::new(&self.current);
+        pass.run(
+            &PassInput {
+                text: &self.current,
+                context,
+            },
+            &mut sink,
+        );
+        let (set, metas, new_suggestions, rejected) = sink.finish();
+        self.stats.rejected_edits += rejected;
+
+        // Suggestions are located in the original through the ledger as it stands.
+        if !new_suggestions.is_empty() {
+            let map = OffsetMap::from_segments(
+                self.ledger.iter().map(|(s, _)| *s).collect(),
+                original.len(),
+                self.current.len(),
+            );
+            for s in new_suggestions {
+                let orig = TextRange::new(
+                    map.to_src(s.range.start, Bias::Left),
+                    map.to_src(s.range.end, Bias::Right),
+                );
+                self.suggestions.push(TrackedSuggestion {
+                    cur: s.range,
+                    orig,
+                    pass: id,
+                    before: self.current[s.range.as_range()].to_string(),
+                    s,
+                });
+            }
+        }
+        if set.is_empty() {
+            return false;
+        }
+
+        let next = set.apply(&self.current);
+        let pass_map = OffsetMap::from_edits(&set, self.current.len());
+
+        // Move suggestions along; drop those whose text this pass changed.
+        let stats = &mut self.stats;
+        self.suggestions.retain_mut(|t| {
+            let hit = pass_map.segments().iter().any(|seg| {
+                seg.src.overlaps(&t.cur)
+                    || (seg.src.is_empty()
+                        && t.cur.start < seg.src.start
+                        && seg.src.start < t.cur.end)
+                    || (t.cur.is_empty()
+                        && seg.src.start < t.cur.start
+                        && t.cur.start < seg.src.end)
+            });
+            if hit {
+                stats.superseded_suggestions += 1;
+                return false;
+            }
+            t.cur = TextRange::new(
+                pass_map.to_dst(t.cur.start, Bias::Right),
+                pass_map.to_dst(t.cur.end, Bias::Left),
+            );
+            true
+        });
+
+        let seq0 = self.seq;
+        self.seq += metas.len() as u64;
+        let new: Vec<(Segment, (u64, EditMeta))> = pass_map
+            .segments()
+            .iter()
+            .copied()
+            .zip(metas.into_iter().enumerate().map(|(i, m)| (seq0 + i as u64, m)))
+            .collect();
+        self.ledger = merge_segments(&self.ledger, &new, |src, dst, olds, news| {
+            if original[src.as_range()] == next[dst.as_range()] {
+                // A later pass restored the original text: nothing changed here.
+                return None;
+            }
+            let mut steps: Vec<(u64, Step)> =
+                olds.iter().flat_map(|e| e.steps.iter().cloned()).collect();
+            steps.extend(news.iter().map(|(seq, m)| {
+                (
+                    *seq,
+                    Step {
+                        pass: id,
+                        rule: m.rule,
+                        confidence: m.confidence,
+                    },
+                )
+            }));
+            // Put the steps in the order they were made.
+            steps.sort_by_key(|(seq, _)| *seq);
+            let candidates = news
+                .last()
+                .map(|(_, m)| m.candidates.clone())
+                .or_else(|| olds.last().map(|e| e.candidates.clone()))
+                .unwrap_or_default();
+            Some((Segment { src, dst }, Entry { steps, candidates }))
+        });
+        self.current = next;
+        true
     }
 }
 
@@ -191,12 +248,12 @@ fn build_changes(
 ) -> Vec<Change> {
     let chars = CharIndex::new(original);
     let mut changes = Vec::with_capacity(ledger.len() + suggestions.len());
-    for (seg, mut entry) in ledger {
-        let Some(last) = entry.steps.pop() else {
+    for (seg, entry) in ledger {
+        let mut steps: Vec<Step> = entry.steps.into_iter().map(|(_, s)| s).collect();
+        let Some(last) = steps.pop() else {
             continue;
         };
-        let confidence = entry
-            .steps
+        let confidence = steps
             .iter()
             .map(|s| s.confidence)
             .fold(last.confidence, f32::min);
@@ -214,7 +271,7 @@ fn build_changes(
             candidates: entry.candidates,
             out_start: seg.dst.start,
             out_end: seg.dst.end,
-            history: entry.steps,
+            history: steps,
         });
     }
     for t in suggestions {

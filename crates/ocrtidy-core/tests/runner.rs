@@ -160,3 +160,43 @@ proptest! {
         check_ledger(&original, &cleaned.text, &cleaned.changes);
     }
 }
+
+#[test]
+fn passes_rerun_until_the_text_is_a_fixed_point() {
+    // One run of this pass halves runs of `a`; the runner repeats until nothing changes.
+    let r = Runner::new(vec![Box::new(ReplaceAll {
+        id: PassId::Width,
+        from: "aa",
+        to: "a",
+    })]);
+    let cleaned = r.run("xaaaaaaaay", &Context::default());
+    assert_eq!(cleaned.text, "xay");
+    assert!(cleaned.stats.converged);
+    assert_eq!(cleaned.stats.rounds, 4);
+    check_ledger("xaaaaaaaay", &cleaned.text, &cleaned.changes);
+    let again = r.run(&cleaned.text, &Context::default());
+    assert!(again.changes.is_empty());
+    assert_eq!(again.stats.rounds, 1);
+}
+
+/// Inserts a mark at the start every time: it never converges.
+struct AlwaysInsert;
+
+impl Pass for AlwaysInsert {
+    fn id(&self) -> PassId {
+        PassId::Typo
+    }
+    fn run(&self, _input: &PassInput<'_>, sink: &mut EditSink<'_>) {
+        let _ = sink.insert(0, "#", "mark", 0.5);
+    }
+}
+
+#[test]
+fn a_run_that_does_not_converge_says_so() {
+    let cleaned = Runner::new(vec![Box::new(AlwaysInsert)]).run("x", &Context::default());
+    assert!(!cleaned.stats.converged);
+    assert_eq!(cleaned.stats.rounds, Runner::MAX_ROUNDS);
+    assert_eq!(cleaned.text, format!("{}x", "#".repeat(Runner::MAX_ROUNDS)));
+    assert_eq!(cleaned.changes.len(), 1);
+    assert_eq!(cleaned.changes[0].history.len(), Runner::MAX_ROUNDS - 1);
+}

@@ -81,7 +81,13 @@ fn join_page(
     // Text whose paragraphs are already one per line keeps its breaks. (Blank lines are no
     // evidence of that: the output convention removes them, and the decision must not change
     // when the output is cleaned again.)
-    let reflowed = is_reflowed(text, lines, items, furniture, full);
+    let body: Vec<usize> = items
+        .iter()
+        .filter(|i| !furniture.contains(i))
+        .map(|&i| width(lines[i].text(text)))
+        .collect();
+    let reflowed =
+        is_reflowed(text, lines, items, furniture, full) || (!has_blanks && !is_wrapped(&body, full));
 
     // A date line, and the line directly above it, stay as they are: joined, they could read
     // as a header or a publication title on the next cleaning.
@@ -108,12 +114,17 @@ fn join_page(
             SHORT_TOLERANCE / 2
         };
         let short = wa + tolerance < full;
+        // An open line well short of the full width ends its paragraph when a blank line follows
+        // (OCR lost its final punctuation) or, in text without blank lines, anyway: that is how
+        // such a paragraph end reads once the blank lines are gone, so the decision is stable.
+        let open_end = cjk && short && wa * 5 < full * 4 && blank;
         let ends_sentence = is_final(a_last);
         let standalone = paragraph_start
             && (wa <= STANDALONE_WIDTH || wa * 2 <= width(b_text))
             && visible_chars(a_text) >= 1
             && !a_text.contains(INNER_PUNCT);
         let keep = (ends_sentence && (blank || short || !has_blanks))
+            || open_end
             || is_byline(a_text)
             || date_like[k]
             || date_like[k + 1]
@@ -171,6 +182,19 @@ fn is_reflowed(
         .filter(|t| t.chars().last().is_some_and(|c| !is_final(c)))
         .count();
     long.len() >= 3 && open * 5 < long.len()
+}
+
+/// True when most lines of a page (their widths in `widths`) lie within a few half-em units of
+/// the full width `full`: the text is wrapped at a column width, as OCR emits it. Paragraphs that
+/// are one per line vary far more in width; so do pages of fewer than three lines, which count as
+/// wrapped (there is no evidence either way).
+fn is_wrapped(widths: &[usize], full: usize) -> bool {
+    if widths.len() < 3 {
+        return true;
+    }
+    let tolerance = SHORT_TOLERANCE.max(full / 8);
+    let near = widths.iter().filter(|&&w| w.abs_diff(full) <= tolerance).count();
+    near * 2 >= widths.len()
 }
 
 /// A short line entirely in brackets, as a byline or a source note: `（李俊华）`.

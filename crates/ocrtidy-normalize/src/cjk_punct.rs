@@ -1,7 +1,7 @@
 use ocrtidy_core::{EditSink, Pass, PassId, PassInput};
 
 use crate::is_horizontal_space;
-use crate::script::{is_break, is_cjk_punct, is_han, is_noise, is_tight_punct};
+use crate::script::{first_visible, is_break, is_cjk_punct, is_han, is_noise, is_tight_punct};
 
 /// Punctuation width by script context, and bracket misreads.
 ///
@@ -76,34 +76,21 @@ impl Ctx<'_> {
         self.chars.get(k).map(|x| x.1)
     }
 
-    /// The nearest character before index `k` on the same page, spaces, line breaks and noise
-    /// symbols skipped: the layout passes may join lines, so a decision must not depend on a
-    /// line break.
+    /// The nearest visible character before index `k` on the same page (see
+    /// [`first_visible`]: line breaks, spaces and noise skipped, since the layout and noise
+    /// passes may join lines and delete symbols later).
     fn prev(&self, k: usize) -> Option<char> {
-        self.chars[..k]
-            .iter()
-            .rev()
-            .map(|x| x.1)
-            .find(|&c| !is_horizontal_space(c) && !is_noise(c) && !is_line_break(c))
-            .filter(|&c| c != '\u{c}')
+        first_visible(self.chars[..k].iter().rev().map(|x| x.1), true)
     }
 
-    /// The nearest character after index `k` on the same page, as [`Ctx::prev`].
+    /// The nearest visible character after index `k` on the same page.
     fn next(&self, k: usize) -> Option<char> {
-        self.chars[k + 1..]
-            .iter()
-            .map(|x| x.1)
-            .find(|&c| !is_horizontal_space(c) && !is_noise(c) && !is_line_break(c))
-            .filter(|&c| c != '\u{c}')
+        first_visible(self.chars[k + 1..].iter().map(|x| x.1), true)
     }
 
-    /// The nearest character after index `k` on the same line (spaces and noise skipped).
+    /// The nearest visible character after index `k` on the same line.
     fn next_on_line(&self, k: usize) -> Option<char> {
-        self.chars[k + 1..]
-            .iter()
-            .map(|x| x.1)
-            .find(|&c| !is_horizontal_space(c) && !is_noise(c))
-            .filter(|&c| !is_break(c))
+        first_visible(self.chars[k + 1..].iter().map(|x| x.1), false)
     }
 
     /// No Han character among the `LATIN_WINDOW` nearest visible characters on either side of

@@ -1,7 +1,7 @@
 use ocrtidy_core::{EditSink, Pass, PassId, PassInput};
 
 use crate::is_horizontal_space;
-use crate::script::{is_cjk_letter, is_noise, is_tight_punct, lines};
+use crate::script::{first_visible, is_cjk_letter, is_tight_punct, lines};
 
 /// Spaces inside Chinese text.
 ///
@@ -115,24 +115,6 @@ fn is_near_page_edge(text: &str, all: &[(usize, &str)], n: usize) -> bool {
     before < EDGE_LINES || after < EDGE_LINES
 }
 
-/// The nearest visible character before byte `i` of `text` on the same page (spaces, line
-/// breaks and noise skipped).
-fn visible_before(text: &str, i: usize) -> Option<char> {
-    text[..i]
-        .chars()
-        .rev()
-        .find(|&c| !is_horizontal_space(c) && !is_noise(c) && !matches!(c, '\n' | '\r'))
-        .filter(|&c| c != '\u{c}')
-}
-
-/// The nearest visible character from byte `i` of `text` on the same page.
-fn visible_from(text: &str, i: usize) -> Option<char> {
-    text[i..]
-        .chars()
-        .find(|&c| !is_horizontal_space(c) && !is_noise(c) && !matches!(c, '\n' | '\r'))
-        .filter(|&c| c != '\u{c}')
-}
-
 /// Sentence-final marks: a line ending with one ends its paragraph.
 fn ends_sentence(line: &str) -> bool {
     line.trim_end_matches(crate::is_horizontal_space)
@@ -203,17 +185,8 @@ fn fix_line(text: &str, base: usize, line: &str, place: Place, sink: &mut EditSi
             before: chars[s - 1].1,
             after: chars[k].1,
             at: s,
-            left: chars[..s]
-                .iter()
-                .rev()
-                .map(|x| x.1)
-                .find(|&c| !is_noise(c) && !is_horizontal_space(c))
-                .unwrap_or(' '),
-            right: chars[k..]
-                .iter()
-                .map(|x| x.1)
-                .find(|&c| !is_noise(c) && !is_horizontal_space(c))
-                .unwrap_or(' '),
+            left: first_visible(text[..base + chars[s].0].chars().rev(), true).unwrap_or(' '),
+            right: first_visible(text[base + chars[k].0..].chars(), true).unwrap_or(' '),
         });
     }
     // A line near a page edge with a layout gap is a running header or footer: it stands alone.
@@ -248,11 +221,11 @@ fn fix_line(text: &str, base: usize, line: &str, place: Place, sink: &mut EditSi
         }
         let left_ok = !is_tight_punct(g.left) || {
             let p = base + line[..g.start].rfind(g.left).unwrap_or(0);
-            visible_before(text, p).is_some_and(is_cjk_letter)
+            first_visible(text[..p].chars().rev(), true).is_some_and(is_cjk_letter)
         };
         let right_ok = !is_tight_punct(g.right) || {
             let q = base + g.end + line[g.end..].find(g.right).unwrap_or(0) + g.right.len_utf8();
-            visible_from(text, q).is_some_and(is_cjk_letter)
+            first_visible(text[q..].chars(), true).is_some_and(is_cjk_letter)
         };
         left_ok && right_ok
     };

@@ -115,12 +115,40 @@ pub fn is_tight_punct(c: char) -> bool {
 }
 
 /// A symbol that OCR produces from rules, borders and specks, and that the noise passes delete
-/// wherever it stands: `丨` `¦`, box drawing and geometric shapes (`■ □ ▲ ●`…), `—` (dash runs)
-/// and U+FFFD. The spacing and punctuation decisions look through them, so that deleting one
+/// wherever it stands: `丨` `¦`, box drawing and geometric shapes (`■ □ ▲ ●`…) and U+FFFD
+/// (runs of dashes: see [`first_visible`]). The spacing and punctuation decisions look through them, so that deleting one
 /// later does not change what a second run decides. Weak symbols that may stay (`• | _ ~`) are
 /// not looked through.
 pub fn is_noise(c: char) -> bool {
-    matches!(c, '丨' | '¦' | '—' | '\u{fffd}' | '\u{2500}'..='\u{25ff}')
+    matches!(c, '丨' | '¦' | '\u{fffd}' | '\u{2500}'..='\u{25ff}')
+}
+
+/// The first visible character of `chars` (walking forwards or backwards from a position):
+/// spaces, noise symbols and runs of four or more `—` (rules read as dashes) are skipped, and so
+/// are line breaks when `cross_lines` is set (the layout passes may join lines later); a page
+/// break ends the search. The decisions of the spacing and punctuation passes look at this
+/// neighbour, so that what later passes delete or join does not change them.
+pub fn first_visible(chars: impl Iterator<Item = char>, cross_lines: bool) -> Option<char> {
+    let mut chars = chars.peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\u{c}' => return None,
+            '\n' | '\r' if !cross_lines => return None,
+            '\n' | '\r' => {}
+            '—' => {
+                let mut run = 1;
+                while chars.next_if_eq(&'—').is_some() {
+                    run += 1;
+                }
+                if run < 4 {
+                    return Some('—');
+                }
+            }
+            c if is_horizontal_space(c) || is_noise(c) => {}
+            c => return Some(c),
+        }
+    }
+    None
 }
 
 /// A line break or page break.
@@ -186,6 +214,15 @@ mod tests {
         assert_eq!(next_non_space(t, 3), None);
         assert_eq!(next_non_space(t, 5), Some(','));
         assert_eq!(prev_non_space(t, 8), Some(','));
+    }
+
+    #[test]
+    fn first_visible_skips_noise_and_dash_runs() {
+        assert_eq!(first_visible("  ■ ————中".chars(), false), Some('中'));
+        assert_eq!(first_visible(" —— 中".chars(), false), Some('—'));
+        assert_eq!(first_visible(" \n中".chars(), false), None);
+        assert_eq!(first_visible(" \n中".chars(), true), Some('中'));
+        assert_eq!(first_visible(" \u{c}中".chars(), true), None);
     }
 
     #[test]
