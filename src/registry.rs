@@ -95,7 +95,9 @@ pub fn describe(id: PassId) -> &'static str {
         PassId::LineJoin => "soft line wraps joined, paragraph breaks kept, indents removed",
         PassId::SplitFragments => "paragraphs cut apart by columns rejoined",
         PassId::Duplicates => "lines, blocks and sentences that OCR repeated removed",
-        PassId::Typo => "misread characters corrected by dictionary, confusion sets and document evidence",
+        PassId::Typo => {
+            "misread characters corrected by dictionary, confusion sets and document evidence"
+        }
         PassId::BlankLines => "breaks between paragraphs brought to the output convention",
         _ => "",
     }
@@ -116,10 +118,12 @@ pub(crate) fn build_pass(
         PassId::Width => Box::new(Width),
         PassId::ScriptConvert => match config.script {
             Some(conversion) => {
-                Box::new(ScriptConvert::new(conversion).map_err(|e| BuildError::Invalid {
-                    pass: id,
-                    message: e.to_string(),
-                })?)
+                Box::new(
+                    ScriptConvert::new(conversion).map_err(|e| BuildError::Invalid {
+                        pass: id,
+                        message: e.to_string(),
+                    })?,
+                )
             }
             None if explicit => {
                 return Err(BuildError::Invalid {
@@ -151,7 +155,10 @@ pub(crate) fn build_pass(
 /// confusion tables (read and validated here, so that the pass itself cannot fail).
 fn build_typo(config: &Config) -> Result<ocrtidy_typo::Typo, BuildError> {
     use ocrtidy_typo::{ConfusionKind, ConfusionTable, Lexicon, Typo};
-    let invalid = |message: String| BuildError::Invalid { pass: PassId::Typo, message };
+    let invalid = |message: String| BuildError::Invalid {
+        pass: PassId::Typo,
+        message,
+    };
     let read = |p: &std::path::Path| {
         std::fs::read_to_string(p).map_err(|e| invalid(format!("cannot read {}: {e}", p.display())))
     };

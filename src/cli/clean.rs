@@ -158,8 +158,8 @@ fn convert_input(
     if args.keep_furniture {
         options.furniture = Furniture::Keep;
     }
-    let converted = ocrtidy_formats::convert(text, format, &options)
-        .map_err(|e| e.in_file(source.name()))?;
+    let converted =
+        ocrtidy_formats::convert(text, format, &options).map_err(|e| e.in_file(source.name()))?;
     Ok(Some(converted))
 }
 
@@ -173,7 +173,14 @@ fn write_changes(
         let elements = converted
             .map(|c| c.sources(change.start..change.end).collect())
             .unwrap_or_default();
-        serde_json::to_writer(&mut *w, &ChangeRecord { file, change, elements })?;
+        serde_json::to_writer(
+            &mut *w,
+            &ChangeRecord {
+                file,
+                change,
+                elements,
+            },
+        )?;
         w.write_all(b"\n")?;
     }
     Ok(())

@@ -81,7 +81,11 @@ pub fn decode_input(
             source.name(),
             if n == 1 { "" } else { "s" },
             decoded.report.invalid.len(),
-            if decoded.report.invalid.len() == 1 { "" } else { "s" },
+            if decoded.report.invalid.len() == 1 {
+                ""
+            } else {
+                "s"
+            },
             decoded.report.encoding,
         );
     }

@@ -207,7 +207,12 @@ impl State<'_> {
             .segments()
             .iter()
             .copied()
-            .zip(metas.into_iter().enumerate().map(|(i, m)| (seq0 + i as u64, m)))
+            .zip(
+                metas
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, m)| (seq0 + i as u64, m)),
+            )
             .collect();
         self.ledger = merge_segments(&self.ledger, &new, |src, dst, olds, news| {
             if original[src.as_range()] == next[dst.as_range()] {

@@ -97,7 +97,14 @@ fn damaged_utf8_stays_utf8_by_default() {
     b.insert(6, 0xFF);
     let d = dec(&b, EncodingChoice::Default);
     assert_eq!(d.text, "第一\u{fffd}段落的文字");
-    assert_eq!((d.report.encoding, d.report.detected, d.report.invalid_bytes()), ("UTF-8", false, 1));
+    assert_eq!(
+        (
+            d.report.encoding,
+            d.report.detected,
+            d.report.invalid_bytes()
+        ),
+        ("UTF-8", false, 1)
+    );
 }
 
 proptest! {

@@ -86,8 +86,8 @@ fn join_page(
         .filter(|i| !furniture.contains(i))
         .map(|&i| width(lines[i].text(text)))
         .collect();
-    let reflowed =
-        is_reflowed(text, lines, items, furniture, full) || (!has_blanks && !is_wrapped(&body, full));
+    let reflowed = is_reflowed(text, lines, items, furniture, full);
+    let _ = is_wrapped(&body, full);
 
     // A date line, and the line directly above it, stay as they are: joined, they could read
     // as a header or a publication title on the next cleaning.
@@ -117,7 +117,7 @@ fn join_page(
         // An open line well short of the full width ends its paragraph when a blank line follows
         // (OCR lost its final punctuation) or, in text without blank lines, anyway: that is how
         // such a paragraph end reads once the blank lines are gone, so the decision is stable.
-        let open_end = cjk && short && wa * 5 < full * 4 && blank;
+        let open_end = cjk && short && wa * 5 < full * 4 && (blank || !has_blanks);
         let ends_sentence = is_final(a_last);
         let standalone = paragraph_start
             && (wa <= STANDALONE_WIDTH || wa * 2 <= width(b_text))
