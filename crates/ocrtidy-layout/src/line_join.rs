@@ -86,8 +86,8 @@ fn join_page(
         .filter(|i| !furniture.contains(i))
         .map(|&i| width(lines[i].text(text)))
         .collect();
-    let reflowed = is_reflowed(text, lines, items, furniture, full);
-    let _ = is_wrapped(&body, full);
+    let reflowed =
+        is_reflowed(text, lines, items, furniture, full) || (!has_blanks && !is_wrapped(&body, full));
 
     // A date line, and the line directly above it, stay as they are: joined, they could read
     // as a header or a publication title on the next cleaning.
@@ -117,7 +117,13 @@ fn join_page(
         // An open line well short of the full width ends its paragraph when a blank line follows
         // (OCR lost its final punctuation) or, in text without blank lines, anyway: that is how
         // such a paragraph end reads once the blank lines are gone, so the decision is stable.
-        let open_end = cjk && short && wa * 5 < full * 4 && (blank || !has_blanks);
+        // (Not the first line, nor a bare number: those are furniture that was missed.)
+        let open_end = cjk
+            && short
+            && wa * 5 < full * 4
+            && (blank || !has_blanks)
+            && k > 0
+            && a_text.chars().filter(|&c| is_wide(c)).count() >= 2;
         let ends_sentence = is_final(a_last);
         let standalone = paragraph_start
             && (wa <= STANDALONE_WIDTH || wa * 2 <= width(b_text))
@@ -194,7 +200,7 @@ fn is_wrapped(widths: &[usize], full: usize) -> bool {
     }
     let tolerance = SHORT_TOLERANCE.max(full / 8);
     let near = widths.iter().filter(|&&w| w.abs_diff(full) <= tolerance).count();
-    near * 2 >= widths.len()
+    near * 3 >= widths.len()
 }
 
 /// A short line entirely in brackets, as a byline or a source note: `（李俊华）`.
