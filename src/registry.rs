@@ -54,27 +54,17 @@ impl fmt::Display for BuildError {
 
 impl std::error::Error for BuildError {}
 
-/// The passes this build provides, in pipeline order.
+/// The passes this build provides, in pipeline order: every registered pass except `decode`,
+/// which is a step of [`crate::Pipeline::clean_bytes`], not a text pass.
 pub fn available_passes() -> &'static [PassId] {
-    &[
-        PassId::ControlChars,
-        PassId::Newlines,
-        PassId::UnicodeForms,
-        PassId::Width,
-        PassId::ScriptConvert,
-        PassId::MixedScript,
-        PassId::CjkPunct,
-        PassId::CjkSpacing,
-        PassId::TrailingSpace,
-        PassId::StrayTokens,
-        PassId::Furniture,
-        PassId::Dehyphenate,
-        PassId::LineJoin,
-        PassId::SplitFragments,
-        PassId::Duplicates,
-        PassId::Typo,
-        PassId::BlankLines,
-    ]
+    static PASSES: std::sync::OnceLock<Vec<PassId>> = std::sync::OnceLock::new();
+    PASSES.get_or_init(|| {
+        PassId::ALL
+            .iter()
+            .copied()
+            .filter(|&p| p != PassId::Decode)
+            .collect()
+    })
 }
 
 /// A one-line description of a pass, for `--list-passes`.

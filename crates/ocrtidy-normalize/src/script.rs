@@ -28,35 +28,7 @@ pub fn is_cjk_letter(c: char) -> bool {
 
 /// Full-width punctuation of Chinese text (not the quotes `“”‘’`, which Latin text uses too).
 pub fn is_cjk_punct(c: char) -> bool {
-    matches!(
-        c,
-        '，' | '。'
-            | '、'
-            | '；'
-            | '：'
-            | '？'
-            | '！'
-            | '（'
-            | '）'
-            | '《'
-            | '》'
-            | '〈'
-            | '〉'
-            | '【'
-            | '】'
-            | '「'
-            | '」'
-            | '『'
-            | '』'
-            | '〔'
-            | '〕'
-            | '〖'
-            | '〗'
-            | '…'
-            | '—'
-            | '～'
-            | '·'
-    )
+    is_tight_punct(c) || matches!(c, '…' | '—' | '～' | '·')
 }
 
 /// Full-width punctuation that opens a group (no space wanted after it).
@@ -85,33 +57,9 @@ pub fn is_cjk_closing(c: char) -> bool {
     )
 }
 
-/// Full-width punctuation that takes no space on either side.
+/// Full-width punctuation that takes no space on either side: the opening and closing marks.
 pub fn is_tight_punct(c: char) -> bool {
-    matches!(
-        c,
-        '，' | '。'
-            | '、'
-            | '；'
-            | '：'
-            | '？'
-            | '！'
-            | '（'
-            | '）'
-            | '《'
-            | '》'
-            | '〈'
-            | '〉'
-            | '【'
-            | '】'
-            | '「'
-            | '」'
-            | '『'
-            | '』'
-            | '〔'
-            | '〕'
-            | '〖'
-            | '〗'
-    )
+    is_cjk_opening(c) || is_cjk_closing(c)
 }
 
 /// A symbol that OCR produces from rules, borders and specks, and that the noise passes delete
