@@ -15,6 +15,14 @@ use crate::page::{self, is_wide, visible_chars, width, Line};
 /// - blank lines: when a page has blank lines between some of its lines (tesseract's blocks),
 ///   a line ending a sentence before a blank line ends its paragraph; when it has none
 ///   (RapidOCR, or text already reflowed) every line ending a sentence does;
+/// - an open line (no final punctuation) well short of the full width, before a blank line on a
+///   page wrapped at a column width, ends its paragraph: OCR of degraded pages loses or misreads
+///   the final `。` (not for the first line, fragments of fewer than four CJK characters, or
+///   before a line less than half the full width: missed furniture and columns read out of
+///   order);
+/// - reflowed text: a page whose breaks are all blank or none (one paragraph per line, with or
+///   without blank separators) and whose widths do not cluster at a column width keeps its
+///   breaks, so the output of this pass is left as it is when it is cleaned again;
 /// - short standalone lines at a paragraph start (headlines at most half as wide as the line
 ///   after them, bylines such as `张慧 摄` or `（李俊华）`, list items) are never glued to the
 ///   next line;
@@ -78,16 +86,20 @@ fn join_page(
     let breaks = items.len().saturating_sub(1);
     let blank_breaks = items.windows(2).filter(|w| w[1] > w[0] + 1).count();
     let has_blanks = breaks > 0 && blank_breaks * 10 >= breaks;
-    // Text whose paragraphs are already one per line keeps its breaks. (Blank lines are no
-    // evidence of that: the output convention removes them, and the decision must not change
-    // when the output is cleaned again.)
+    // Text whose paragraphs are already one per line keeps its breaks: its long lines end
+    // sentences, or its widths do not cluster at a column width.
     let body: Vec<usize> = items
         .iter()
         .filter(|i| !furniture.contains(i))
         .map(|&i| width(lines[i].text(text)))
         .collect();
-    let reflowed =
-        is_reflowed(text, lines, items, furniture, full) || (!has_blanks && !is_wrapped(&body, full));
+    // Every break blank, or none: the layout of reflowed text (one paragraph per line, with or
+    // without blank separators); OCR mixes the two. Such a page is only cut at a column width
+    // when its widths say so.
+    let uniform = !has_blanks || blank_breaks == breaks;
+    let wrapped = is_wrapped(&body, full);
+    let reflowed = is_reflowed(text, lines, items, furniture, full)
+        || (uniform && body.len() >= 4 && !wrapped);
 
     // A date line, and the line directly above it, stay as they are: joined, they could read
     // as a header or a publication title on the next cleaning.
@@ -115,15 +127,19 @@ fn join_page(
         };
         let short = wa + tolerance < full;
         // An open line well short of the full width ends its paragraph when a blank line follows
-        // (OCR lost its final punctuation) or, in text without blank lines, anyway: that is how
-        // such a paragraph end reads once the blank lines are gone, so the decision is stable.
-        // (Not the first line, nor a bare number: those are furniture that was missed.)
+        // on a page wrapped at a column width (OCR lost its final punctuation). Not the first
+        // line, nor a bare number or a fragment (missed furniture, or a column read out of
+        // order), and only before a line that starts a paragraph of some width. Once reflowed,
+        // the page reads as reflowed text (see above), so the break stays on the next cleaning.
         let open_end = cjk
             && short
             && wa * 5 < full * 4
-            && (blank || !has_blanks)
+            && blank
+            && !uniform
+            && wrapped
             && k > 0
-            && a_text.chars().filter(|&c| is_wide(c)).count() >= 2;
+            && a_text.chars().filter(|&c| is_wide(c)).count() >= 4
+            && width(b_text) * 2 >= full;
         let ends_sentence = is_final(a_last);
         let standalone = paragraph_start
             && (wa <= STANDALONE_WIDTH || wa * 2 <= width(b_text))
@@ -191,16 +207,15 @@ fn is_reflowed(
 }
 
 /// True when most lines of a page (their widths in `widths`) lie within a few half-em units of
-/// the full width `full`: the text is wrapped at a column width, as OCR emits it. Paragraphs that
-/// are one per line vary far more in width; so do pages of fewer than three lines, which count as
-/// wrapped (there is no evidence either way).
+/// the full width `full` (at least four of them): the text is wrapped at a column width, as OCR
+/// emits it. Paragraphs that are one per line vary far more in width.
 fn is_wrapped(widths: &[usize], full: usize) -> bool {
-    if widths.len() < 3 {
-        return true;
-    }
     let tolerance = SHORT_TOLERANCE.max(full / 8);
-    let near = widths.iter().filter(|&&w| w.abs_diff(full) <= tolerance).count();
-    near * 3 >= widths.len()
+    let near = widths
+        .iter()
+        .filter(|&&w| w.abs_diff(full) <= tolerance)
+        .count();
+    near >= 4 && near * 3 >= widths.len()
 }
 
 /// A short line entirely in brackets, as a byline or a source note: `（李俊华）`.

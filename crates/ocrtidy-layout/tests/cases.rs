@@ -108,6 +108,42 @@ fn join_cases() {
             "使用 apt 命令安装软件包，然后用 dpkg 命令检查 Debian 系统的状态。",
             &["soft-wrap"],
         ),
+        // OCR lost the final `。` of a short last line before a blank line: the paragraph ends
+        // there all the same (the page is wrapped at a column width, and a full line follows).
+        (
+            "软件包管理系统负责安装、升级和删除系统里的\n各种程序，并且自动处理它们之间的依赖关系，\n\
+             这样用户就省去了许多麻烦\n\n下载软件包时，系统会先检查本地的缓存目录，\n\
+             如果缓存里已经有了同一个版本就直接使用它，\n否则从镜像站点下载。\n\
+             然后校验下载下来的每一个文件是否完整无损，\n最后再解包安装。\n安装完成后会给出提示。",
+            "软件包管理系统负责安装、升级和删除系统里的各种程序，并且自动处理它们之间的依赖关系，\
+             这样用户就省去了许多麻烦\n下载软件包时，系统会先检查本地的缓存目录，\
+             如果缓存里已经有了同一个版本就直接使用它，否则从镜像站点下载。\n\
+             然后校验下载下来的每一个文件是否完整无损，最后再解包安装。\n安装完成后会给出提示。",
+            &["soft-wrap"],
+        ),
+        // ... but a short fragment before a blank line, followed by another fragment, is a
+        // column read out of order: joined.
+        (
+            "软件包管理系统负责安装、升级和删除系统里的\n各种程序，并且自动处理它们之间的依赖关系，\n\
+             这样用户就省去了许多麻烦\n\n见问题\n下载软件包时，系统会先检查本地的缓存目录，\n\
+             如果缓存里已经有了同一个版本就直接使用它，\n然后校验下载下来的每一个文件是否完整无损，\n否则从镜像站点下载。",
+            "软件包管理系统负责安装、升级和删除系统里的各种程序，并且自动处理它们之间的依赖关系，\
+             这样用户就省去了许多麻烦见问题下载软件包时，系统会先检查本地的缓存目录，\
+             如果缓存里已经有了同一个版本就直接使用它，然后校验下载下来的每一个文件是否完整无损，否则从镜像站点下载。",
+            &["soft-wrap", "soft-wrap-blank"],
+        ),
+        // Reflowed text with blank lines between its paragraphs keeps its paragraphs.
+        (
+            "第一段是一个很长的段落，它说明了软件包管理系统的基本概念和它要解决的主要问题，例如依赖关系\n\n\
+             第二段没有句号结尾因为原文在这里就是一个标题\n\n\
+             第三段又是一个很长的段落，它介绍了安装软件包的具体步骤，包括下载、校验、解包和配置这几个阶段，每个阶段都可能出错。\n\n\
+             第四段说明了出错以后应该怎么办，以及去哪里报告问题。",
+            "第一段是一个很长的段落，它说明了软件包管理系统的基本概念和它要解决的主要问题，例如依赖关系\n\
+             第二段没有句号结尾因为原文在这里就是一个标题\n\
+             第三段又是一个很长的段落，它介绍了安装软件包的具体步骤，包括下载、校验、解包和配置这几个阶段，每个阶段都可能出错。\n\
+             第四段说明了出错以后应该怎么办，以及去哪里报告问题。",
+            &[],
+        ),
     ];
     for (input, expected, rules) in cases {
         check(input, expected, rules);
@@ -132,6 +168,12 @@ fn keep_cases() {
         "他在2021年毕业，后来去了北京。\n这是第二段。\n第三段，结束。",
         // A sentence mentioning a page is not a continuation marker.
         "请转第二个路口后左转。\n然后直走。",
+        // Reflowed text (one paragraph per line, widths far apart): a paragraph without final
+        // punctuation is not joined to the next one.
+        "第一段是一个很长的段落，它说明了软件包管理系统的基本概念和它要解决的主要问题，例如依赖关系\n\
+         第二段没有句号结尾因为原文在这里就是一个标题\n\
+         第三段又是一个很长的段落，它介绍了安装软件包的具体步骤，包括下载、校验、解包和配置这几个阶段，每个阶段都可能出错。\n\
+         第四段说明了出错以后应该怎么办，以及去哪里报告问题。",
     ];
     for input in cases {
         let cleaned = clean(input);
