@@ -156,3 +156,31 @@ fn a_closed_pipe_is_not_an_error() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn legacy_encodings_are_detected_and_said() {
+    // "清徐县防控工作会议召开，要求严格落实各项措施。" in GBK, repeated so detection has evidence.
+    let gbk: &[u8] = b"\xc7\xe5\xd0\xec\xcf\xd8\xb7\xc0\xbf\xd8\xb9\xa4\xd7\xf7\xbb\xe1\xd2\xe9\xd5\xd9\xbf\xaa\xa3\xac\xd2\xaa\xc7\xf3\xd1\xcf\xb8\xf1\xc2\xe4\xca\xb5\xb8\xf7\xcf\xee\xb4\xeb\xca\xa9\xa1\xa3\n";
+    let input = gbk.repeat(10);
+    let out = ocrtidy(&["clean", "-", "--passes", "newlines"], &input);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("清徐县防控工作会议召开，要求严格落实各项措施。\n"), "{text}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("decoded as GBK by detection"), "{err}");
+}
+
+#[test]
+fn nul_bytes_are_removed_as_recorded_changes() {
+    let dir = tmpdir("nul");
+    let changes = dir.join("changes.jsonl");
+    let out = ocrtidy(
+        &["clean", "-", "--changes", changes.to_str().unwrap()],
+        "清徐\u{0}县".as_bytes(),
+    );
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), "清徐县\n");
+    let text = std::fs::read_to_string(&changes).unwrap();
+    assert!(text.contains("\"pass\":\"control-chars\""), "{text}");
+    std::fs::remove_dir_all(dir).ok();
+}

@@ -65,13 +65,23 @@ pub fn decode_utf8(source: &Source, bytes: Vec<u8>) -> Result<String> {
 }
 
 /// Decodes input bytes with `options` (UTF-8, UTF-16 by BOM, legacy Chinese encodings by
-/// detection or label) and warns on standard error when bytes had to be replaced by U+FFFD.
+/// detection or label) and warns on standard error when the encoding was guessed and when bytes
+/// had to be replaced by U+FFFD.
 pub fn decode_input(
     source: &Source,
     bytes: &[u8],
     options: &ocrtidy::DecodeOptions,
 ) -> ocrtidy_decode::Decoded {
     let decoded = ocrtidy_decode::decode(bytes, options);
+    if decoded.report.detected {
+        // A guess can be wrong on short inputs: say what was chosen, so mojibake is never silent.
+        eprintln!(
+            "ocrtidy: warning: {}: not valid UTF-8; decoded as {} by detection \
+             (use --encoding LABEL to force an encoding)",
+            source.name(),
+            decoded.report.encoding,
+        );
+    }
     let n = decoded.report.invalid_bytes();
     if n > 0 {
         let first = decoded.report.invalid.first().map_or(0, |r| r.input_start);
