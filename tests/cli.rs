@@ -165,7 +165,10 @@ fn legacy_encodings_are_detected_and_said() {
     let out = ocrtidy(&["clean", "-", "--passes", "newlines"], &input);
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.starts_with("清徐县防控工作会议召开，要求严格落实各项措施。\n"), "{text}");
+    assert!(
+        text.starts_with("清徐县防控工作会议召开，要求严格落实各项措施。\n"),
+        "{text}"
+    );
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("decoded as GBK by detection"), "{err}");
 }
