@@ -6,8 +6,8 @@ use anyhow::{Context as _, Result};
 use serde::Serialize;
 
 use ocrtidy::{
-    available_passes, Change, Config, DecodeOptions, EncodingChoice, ParagraphSeparator, PassId,
-    Pipeline, ScriptConversion,
+    available_passes, Change, Config, DecodeOptions, EncodingChoice, ParagraphSeparator, Pipeline,
+    ScriptConversion,
 };
 
 use super::args::{CleanArgs, ParagraphSep, ScriptArg};
@@ -84,14 +84,6 @@ pub fn run(args: CleanArgs) -> Result<i32> {
     Ok(0)
 }
 
-fn parse_passes(names: &[String]) -> Result<Vec<PassId>> {
-    names
-        .iter()
-        .filter(|n| !n.trim().is_empty())
-        .map(|n| PassId::from_name(n.trim()).map_err(anyhow::Error::from))
-        .collect()
-}
-
 fn decode_options(args: &CleanArgs) -> Result<DecodeOptions> {
     let choice = match &args.encoding {
         Some(label) => EncodingChoice::parse(label).context("in --encoding")?,
@@ -121,12 +113,8 @@ fn build_pipeline(args: &CleanArgs) -> Result<Pipeline> {
     config.lexicon_path = args.typo.lexicon.clone();
     config.protect_path = args.typo.protect.clone();
     config.confusion_paths = args.typo.confusions.clone();
-    let mut builder = Pipeline::builder().config(config);
-    if !args.passes.is_empty() {
-        builder = builder.only(parse_passes(&args.passes).context("in --passes")?);
-    }
-    builder = builder.skip(parse_passes(&args.skip).context("in --skip")?);
-    Ok(builder.build()?)
+    let builder = Pipeline::builder().config(config);
+    Ok(super::select_passes(builder, &args.passes, &args.skip)?.build()?)
 }
 
 /// One change record of the `--changes` JSON Lines output.

@@ -16,7 +16,7 @@ use clap::{Args, ValueEnum};
 use serde::Serialize;
 use serde_json::Value;
 
-use ocrtidy::{PassId, Pipeline};
+use ocrtidy::Pipeline;
 use ocrtidy_eval::{score, Counts, Summary, Unit};
 use ocrtidy_report::html::{render_eval, EvalRecord};
 
@@ -135,21 +135,9 @@ fn run_pair(
     Ok(0)
 }
 
-fn parse_passes(names: &[String]) -> Result<Vec<PassId>> {
-    names
-        .iter()
-        .filter(|n| !n.trim().is_empty())
-        .map(|n| PassId::from_name(n.trim()).map_err(anyhow::Error::from))
-        .collect()
-}
-
 fn pipeline(args: &EvalArgs) -> Result<Pipeline> {
-    let mut builder = Pipeline::builder();
-    if !args.passes.is_empty() {
-        builder = builder.only(parse_passes(&args.passes).context("in --passes")?);
-    }
-    builder = builder.skip(parse_passes(&args.skip).context("in --skip")?);
-    Ok(builder.build()?)
+    let builder = Pipeline::builder();
+    Ok(super::select_passes(builder, &args.passes, &args.skip)?.build()?)
 }
 
 /// A record field by dotted path, as text (strings as they are, other values as JSON).

@@ -49,3 +49,23 @@ pub fn main() -> i32 {
         }
     }
 }
+
+/// Applies `--passes` (run only these) and `--skip` (leave these out) to a pipeline builder.
+fn select_passes(
+    mut builder: ocrtidy::PipelineBuilder,
+    passes: &[String],
+    skip: &[String],
+) -> anyhow::Result<ocrtidy::PipelineBuilder> {
+    use anyhow::Context as _;
+    fn parse(names: &[String]) -> anyhow::Result<Vec<ocrtidy::PassId>> {
+        names
+            .iter()
+            .filter(|n| !n.trim().is_empty())
+            .map(|n| ocrtidy::PassId::from_name(n.trim()).map_err(anyhow::Error::from))
+            .collect()
+    }
+    if !passes.is_empty() {
+        builder = builder.only(parse(passes).context("in --passes")?);
+    }
+    Ok(builder.skip(parse(skip).context("in --skip")?))
+}
