@@ -11,9 +11,13 @@
    a global alignment. On the clean
    `gt` texts every applied correction is an over-correction.
 
+The corrections file may carry a seventh column (the best candidate's score terms, written by
+`typo_corpus` for calibration); it is ignored here. Report figures on half B only: the learned
+confusion table and the calibration were fitted on half A.
+
 Usage:
   scripts/typo_eval.py prepare [--corpus ../shared/ocr-corpus/dev.jsonl] > pre.jsonl
-  target/release/examples/typo_corpus suggest=-3 < pre.jsonl > corrections.tsv
+  target/release/examples/typo_corpus < pre.jsonl > corrections.tsv
   scripts/typo_eval.py score pre.jsonl corrections.tsv [--half B] [--apply 2.0 --margin 1.0]
 """
 import argparse
@@ -103,7 +107,7 @@ def score(a):
     stats = collections.Counter()
     examples = collections.defaultdict(list)
     for line in open(a.corrections, encoding="utf-8"):
-        field, rid, start, end, cands, applied = line.rstrip("\n").split("\t")
+        field, rid, start, end, cands, applied = line.rstrip("\n").split("\t")[:6]
         r = recs[rid]
         if a.half and r["half"] != a.half:
             continue

@@ -51,6 +51,12 @@ impl Pipeline {
         self.runner.run(text, &self.context)
     }
 
+    /// Cleans one text with document evidence of its own, such as the OCR engine's confidences
+    /// of its spans (`Context::with_confidences`, in `text`'s offsets; the typo pass uses them).
+    pub fn clean_with(&self, text: &str, context: &Context) -> Cleaned {
+        self.runner.run(text, context)
+    }
+
     /// Cleans the pages of one document together, so that cross-page evidence (running
     /// headers, page-number sequences, fragments continued on the next page) is available, and
     /// returns one result per page: its text and its ledger, with offsets rebased to the page.

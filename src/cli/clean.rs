@@ -58,7 +58,13 @@ pub fn run(args: CleanArgs) -> Result<i32> {
         let text = converted
             .as_ref()
             .map_or_else(|| decoded.text.clone(), |c| c.text.clone());
-        let mut cleaned = pipeline.clean(&text);
+        // The engine's confidences of the converted text are evidence for the typo pass.
+        let mut cleaned = match &converted {
+            Some(c) => {
+                pipeline.clean_with(&text, &ocrtidy::Context::with_confidences(c.confidences()))
+            }
+            None => pipeline.clean(&text),
+        };
         if converted.is_none() {
             ocrtidy::record_invalid_bytes(&mut cleaned, &text, &decoded.report);
         }
@@ -146,6 +152,10 @@ fn convert_input(
     if args.keep_furniture {
         options.furniture = Furniture::Keep;
     }
+    // Word-level formats keep their printed lines for the text passes (line-edge noise, line
+    // joins): on the corpus this beats joining them here (scripts/eval_formats.py). For the
+    // line-level JSON formats, the paragraphs from geometry do better than the line-join pass.
+    options.printed_lines = !matches!(format, Format::PaddleOcrJson | Format::RapidOcrJson);
     let converted =
         ocrtidy_formats::convert(text, format, &options).map_err(|e| e.in_file(source.name()))?;
     Ok(Some(converted))

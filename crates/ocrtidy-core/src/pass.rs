@@ -4,9 +4,79 @@ use crate::{Candidate, PassId};
 
 /// Document-level information shared by all passes of one run. It grows as passes need more
 /// evidence (for instance a document lexicon built over all pages of a grouped document).
+///
+/// Confidences: the OCR engine's confidence in spans of the input (a word's `x_wconf`, a line's
+/// score), sorted by start. The caller gives them in the offsets of the input to
+/// [`crate::Runner::run`]; each pass sees them mapped into the text it reads.
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
-pub struct Context {}
+pub struct Context {
+    confidences: Vec<ConfidenceSpan>,
+}
+
+/// A span of text and the OCR engine's confidence in it, in [0, 1].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ConfidenceSpan {
+    pub range: TextRange,
+    pub confidence: f32,
+}
+
+impl Context {
+    /// A context with the engine's confidences of input spans (byte ranges of the input).
+    /// Empty spans and NaN confidences are dropped; confidences are clamped to [0, 1].
+    pub fn with_confidences(
+        spans: impl IntoIterator<Item = (std::ops::Range<usize>, f32)>,
+    ) -> Context {
+        let mut confidences: Vec<ConfidenceSpan> = spans
+            .into_iter()
+            .filter(|(r, c)| r.start < r.end && !c.is_nan())
+            .map(|(r, c)| ConfidenceSpan {
+                range: TextRange::new(r.start, r.end),
+                confidence: c.clamp(0.0, 1.0),
+            })
+            .collect();
+        confidences.sort_by_key(|s| (s.range.start, s.range.end));
+        Context { confidences }
+    }
+
+    /// The confidence spans, sorted by start.
+    pub fn confidences(&self) -> &[ConfidenceSpan] {
+        &self.confidences
+    }
+
+    /// The lowest confidence of the spans that overlap `range` (a position between two spans
+    /// has none).
+    pub fn confidence_in(&self, range: TextRange) -> Option<f32> {
+        // Spans may overlap (a line and its words); scan those starting before the end.
+        let upto = self
+            .confidences
+            .partition_point(|s| s.range.start < range.end.max(range.start + 1));
+        self.confidences[..upto]
+            .iter()
+            .filter(|s| s.range.end > range.start)
+            .map(|s| s.confidence)
+            .reduce(f32::min)
+    }
+
+    /// The same context with its spans moved through `map` (from the offsets the spans are in
+    /// to the offsets of a changed text). A span that a change swallowed whole disappears.
+    pub fn map_through(&self, map: &ocrtidy_text::OffsetMap) -> Context {
+        let mut confidences: Vec<ConfidenceSpan> = self
+            .confidences
+            .iter()
+            .filter_map(|s| {
+                let start = map.to_dst(s.range.start, ocrtidy_text::Bias::Left);
+                let end = map.to_dst(s.range.end, ocrtidy_text::Bias::Right);
+                (start < end).then(|| ConfidenceSpan {
+                    range: TextRange::new(start, end),
+                    confidence: s.confidence,
+                })
+            })
+            .collect();
+        confidences.sort_by_key(|s| (s.range.start, s.range.end));
+        Context { confidences }
+    }
+}
 
 /// What a pass reads: the current text (the output of the previous pass) and the run's context.
 #[derive(Clone, Copy, Debug)]
@@ -185,5 +255,49 @@ impl<'a> EditSink<'a> {
         metas.sort_by_key(|(r, seq, _)| (r.start, r.end, *seq));
         let metas = metas.into_iter().map(|(_, _, m)| m).collect();
         (set, metas, self.suggestions, self.rejected)
+    }
+}
+
+#[cfg(test)]
+mod context_tests {
+    use super::*;
+    use ocrtidy_text::OffsetMap;
+
+    #[test]
+    fn confidences_are_sorted_clamped_and_looked_up_by_overlap() {
+        let ctx = Context::with_confidences([
+            (6..9, 0.4),
+            (0..3, 1.5),
+            (3..3, 0.1),      // empty: dropped
+            (3..6, f32::NAN), // NaN: dropped
+            (0..9, 0.8),      // a line over its words
+        ]);
+        let spans: Vec<(usize, usize, f32)> = ctx
+            .confidences()
+            .iter()
+            .map(|s| (s.range.start, s.range.end, s.confidence))
+            .collect();
+        assert_eq!(spans, [(0, 3, 1.0), (0, 9, 0.8), (6, 9, 0.4)]);
+        assert_eq!(ctx.confidence_in(TextRange::new(0, 3)), Some(0.8));
+        assert_eq!(ctx.confidence_in(TextRange::new(6, 9)), Some(0.4));
+        assert_eq!(ctx.confidence_in(TextRange::new(9, 12)), None);
+        assert_eq!(Context::default().confidence_in(TextRange::new(0, 3)), None);
+    }
+
+    #[test]
+    fn confidences_move_with_the_text() {
+        // "##网时" → "网时": the span of 网 (bytes 2..5) moves to 0..3.
+        let text = "##网时";
+        let mut b = EditSet::builder(text);
+        b.push(Edit::replace(TextRange::new(0, 2), "")).unwrap();
+        let map = OffsetMap::from_edits(&b.finish(), text.len());
+        let ctx = Context::with_confidences([(2..5, 0.3), (0..2, 0.1)]).map_through(&map);
+        let spans: Vec<(usize, usize, f32)> = ctx
+            .confidences()
+            .iter()
+            .map(|s| (s.range.start, s.range.end, s.confidence))
+            .collect();
+        // The deleted marker's span disappears.
+        assert_eq!(spans, [(0, 3, 0.3)]);
     }
 }

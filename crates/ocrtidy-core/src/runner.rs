@@ -140,6 +140,19 @@ impl State<'_> {
         let id = pass.id();
         let original = self.original;
         let mut sink = EditSink::new(&self.current);
+        // The context's confidences are in the original's offsets: map them into the text
+        // this pass reads.
+        let mapped;
+        let context = if context.confidences().is_empty() || self.ledger.is_empty() {
+            context
+        } else {
+            mapped = context.map_through(&OffsetMap::from_segments(
+                self.ledger.iter().map(|(s, _)| *s).collect(),
+                original.len(),
+                self.current.len(),
+            ));
+            &mapped
+        };
         pass.run(
             &PassInput {
                 text: &self.current,
@@ -180,8 +193,16 @@ impl State<'_> {
 
         // Move suggestions along; drop those whose text this pass changed.
         let stats = &mut self.stats;
+        let segments = pass_map.segments();
         self.suggestions.retain_mut(|t| {
-            let hit = pass_map.segments().iter().any(|seg| {
+            // Every way of hitting the suggestion needs a segment that ends after its start and
+            // starts before its end; the segments are sorted and disjoint, so their ends are
+            // sorted too and the candidates are one run found by binary search.
+            let first = segments.partition_point(|seg| seg.src.end <= t.cur.start);
+            let mut candidates = segments[first..]
+                .iter()
+                .take_while(|seg| seg.src.start < t.cur.end);
+            let hit = candidates.any(|seg| {
                 seg.src.overlaps(&t.cur)
                     || (seg.src.is_empty()
                         && t.cur.start < seg.src.start

@@ -25,6 +25,7 @@ pub mod layout;
 mod model;
 mod page_xml;
 mod tsv;
+pub mod writeback;
 mod xml;
 
 use std::fmt;
@@ -36,6 +37,7 @@ pub use layout::{
     convert_document, Converted, DroppedLine, Furniture, LayoutOptions, Role, SourceRef, Span,
 };
 pub use model::{BBox, Block, Document, HyphenPart, Line, Page, Word};
+pub use writeback::{element_texts, write_back};
 
 /// An input format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]

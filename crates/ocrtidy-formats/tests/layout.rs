@@ -172,3 +172,134 @@ fn pages_are_separated_by_form_feeds() {
     assert_eq!(out.text, "第一页\n\u{c}第二页");
     assert_eq!(out.spans[1].source.page, 2);
 }
+
+#[test]
+fn printed_lines_keep_lines_and_mark_paragraphs_with_blank_lines() {
+    let boxes: Boxes<'_> = &[
+        (80.0, 130.0, 440.0, "新的段落从这里开始写起来"),
+        (40.0, 160.0, 440.0, "第二行的文字一直写到右边"),
+        (40.0, 190.0, 200.0, "段落结束。"),
+        (80.0, 220.0, 440.0, "另一个段落从这里开始写的"),
+        (40.0, 250.0, 200.0, "也结束了。"),
+    ];
+    let mut options = LayoutOptions::default();
+    options.printed_lines = true;
+    let out = convert_document(&doc(boxes, true), &options);
+    assert_eq!(
+        out.text,
+        "新的段落从这里开始写起来\n第二行的文字一直写到右边\n段落结束。\n\n另一个段落从这里开始写的\n也结束了。"
+    );
+    let (joined, _) = layout(boxes, true);
+    assert_eq!(
+        joined,
+        "新的段落从这里开始写起来第二行的文字一直写到右边段落结束。\n另一个段落从这里开始写的也结束了。"
+    );
+}
+
+/// Words of one line, each `(x0, x1, text)`, 20 units high.
+type WordBoxes<'a> = &'a [(f32, f32, &'a str)];
+
+fn words_line(words: WordBoxes<'_>) -> String {
+    let words: Vec<Word> = words
+        .iter()
+        .map(|&(x0, x1, text)| Word {
+            bbox: BBox::new(x0, 100.0, x1, 120.0),
+            ..Word::new(text)
+        })
+        .collect();
+    let d = Document {
+        pages: vec![Page {
+            blocks: vec![Block {
+                lines: vec![Line {
+                    words,
+                    ..Line::default()
+                }],
+                ..Block::default()
+            }],
+            ..Page::default()
+        }],
+        ordered: true,
+    };
+    convert_document(&d, &LayoutOptions::default()).text
+}
+
+#[test]
+fn spaces_between_chinese_and_other_words_follow_the_boxes() {
+    // (words with boxes, expected text); a space is about 6 units (0.3 line heights) wide.
+    let cases: &[(WordBoxes<'_>, &str)] = &[
+        // Chinese before a Latin word: a space; a Latin word touching Chinese: none.
+        (
+            &[
+                (0.0, 40.0, "使用"),
+                (41.0, 100.0, "JPEG"),
+                (100.0, 140.0, "做为"),
+            ],
+            "使用 JPEG做为",
+        ),
+        (
+            &[
+                (0.0, 40.0, "使用"),
+                (46.0, 80.0, "apt"),
+                (86.0, 126.0, "命令"),
+            ],
+            "使用 apt 命令",
+        ),
+        // Straight quotes: spaces outside where the boxes show them, none inside.
+        (
+            &[
+                (0.0, 40.0, "使用"),
+                (46.0, 50.0, "\""),
+                (50.0, 110.0, "下一层"),
+                (110.0, 114.0, "\""),
+                (120.0, 140.0, "或"),
+            ],
+            "使用 \"下一层\" 或",
+        ),
+        (
+            &[
+                (0.0, 40.0, "选择"),
+                (40.0, 44.0, "\""),
+                (44.0, 84.0, "暗显"),
+                (84.0, 88.0, "\""),
+                (88.0, 108.0, "或"),
+            ],
+            "选择\"暗显\"或",
+        ),
+        // A curly opening quote read with a straight closing one: the pair still encloses.
+        (
+            &[
+                (0.0, 40.0, "标准"),
+                (40.0, 140.0, "“软件包视图"),
+                (146.0, 150.0, "\""),
+                (156.0, 196.0, "分类"),
+            ],
+            "标准“软件包视图\" 分类",
+        ),
+        // Closing punctuation after Chinese, opening before it: none, whatever the gap.
+        (
+            &[
+                (0.0, 40.0, "参见"),
+                (46.0, 50.0, ":"),
+                (56.0, 130.0, "Epoptes"),
+            ],
+            "参见: Epoptes",
+        ),
+        (
+            &[
+                (0.0, 40.0, "命令"),
+                (46.0, 50.0, "("),
+                (50.0, 90.0, "译注"),
+                (90.0, 94.0, ")"),
+            ],
+            "命令 (译注)",
+        ),
+        // Chinese text stays tight, whatever the gaps (justified lines).
+        (
+            &[(0.0, 20.0, "中"), (28.0, 48.0, "文"), (56.0, 76.0, "。")],
+            "中文。",
+        ),
+    ];
+    for &(words, want) in cases {
+        assert_eq!(words_line(words), want);
+    }
+}

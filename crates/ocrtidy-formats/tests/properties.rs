@@ -83,6 +83,21 @@ proptest! {
     }
 
     #[test]
+    fn write_back_never_panics(input in soup(), id in "[a-z_0-9]{0,4}", text in "[ -~一-龥]{0,6}") {
+        let texts = std::collections::HashMap::from([(id, text)]);
+        for f in Format::ALL {
+            let _ = ocrtidy_formats::write_back(&input, f, &texts);
+            let mut printed = LayoutOptions::default();
+            printed.printed_lines = true;
+            if let Ok(out) = convert(&input, f, &printed) {
+                check_spans(&out);
+                let edits = [(0..out.text.len().min(1), "改")];
+                let _ = ocrtidy_formats::element_texts(&out, &edits);
+            }
+        }
+    }
+
+    #[test]
     fn layout_keeps_every_word(doc in doc()) {
         let out = ocrtidy_formats::convert_document(&doc, &LayoutOptions::default());
         check_spans(&out);

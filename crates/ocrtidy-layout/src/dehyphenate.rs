@@ -42,13 +42,18 @@ impl Pass for Dehyphenate {
     fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
         let text = input.text;
         let lines = page::lines(text);
-        let mut forms: Option<HashMap<String, usize>> = None;
         let nonblank: Vec<&Line> = lines.iter().filter(|l| !l.is_blank()).collect();
+        // The hyphenated breaks: (hyphen offset, start of the next line, left part, right part).
+        let mut breaks = Vec::new();
         for (k, pair) in nonblank.windows(2).enumerate() {
             let (a, b) = (pair[0], pair[1]);
             if a.page != b.page {
                 continue;
             }
+            // The cheap test first: most lines do not end with a hyphen.
+            let Some((hyphen, left, right)) = hyphenated(text, a, b) else {
+                continue;
+            };
             // The joined line must not end up directly above a date line, where it would read
             // as a publication title on the next cleaning.
             let above_date = nonblank
@@ -59,10 +64,14 @@ impl Pass for Dehyphenate {
             if above_date || page_title {
                 continue;
             }
-            if let Some((hyphen, left, right)) = hyphenated(text, a, b) {
-                let forms = forms.get_or_insert_with(|| word_forms(text));
-                decide(sink, forms, hyphen, b.content.start, &left, &right);
-            }
+            breaks.push((hyphen, b.content.start, left, right));
+        }
+        if breaks.is_empty() {
+            return;
+        }
+        let forms = word_forms(text, &breaks);
+        for (hyphen, next_start, left, right) in &breaks {
+            decide(sink, &forms, *hyphen, *next_start, left, right);
         }
     }
 }
@@ -134,14 +143,29 @@ fn decide(
     }
 }
 
-/// Lower-cased word forms of the text (hyphenated compounds included) with their counts.
-fn word_forms(text: &str) -> HashMap<String, usize> {
-    let mut forms = HashMap::new();
+/// How often the text writes each joined and hyphenated form of the `breaks` (lower-cased, on
+/// one line; hyphenated compounds count as one word).
+fn word_forms(text: &str, breaks: &[(usize, usize, String, String)]) -> HashMap<String, usize> {
+    let mut forms: HashMap<String, usize> = HashMap::new();
+    for (_, _, left, right) in breaks {
+        forms.insert(format!("{left}{right}").to_lowercase(), 0);
+        forms.insert(format!("{left}-{right}").to_lowercase(), 0);
+    }
     let is_word = |c: char| (c.is_alphabetic() && !crate::page::is_wide(c)) || c == '-';
+    let mut lower = String::new();
     for w in text.split(|c: char| !is_word(c)) {
         let w = w.trim_matches('-');
-        if w.chars().count() >= 2 {
-            *forms.entry(w.to_lowercase()).or_insert(0) += 1;
+        if w.chars().nth(1).is_none() {
+            continue;
+        }
+        lower.clear();
+        if w.is_ascii() {
+            lower.extend(w.chars().map(|c| c.to_ascii_lowercase()));
+        } else {
+            lower.push_str(&w.to_lowercase());
+        }
+        if let Some(n) = forms.get_mut(lower.as_str()) {
+            *n += 1;
         }
     }
     forms

@@ -108,7 +108,8 @@ impl Pass for Furniture {
 /// Furniture lines of the whole text: indices into `lines`, in order.
 pub(crate) fn classify(text: &str, lines: &[Line]) -> Vec<(usize, FurnitureKind)> {
     let pages = page::pages(lines);
-    let mut kinds: HashMap<usize, FurnitureKind> = HashMap::new();
+    let mut memo = Memo::new(text, lines, 0..lines.len());
+    let mut kinds = Known::new(0..lines.len());
     // Removing furniture can expose more (a title above a date line that a continuation marker
     // separated from it, a header below a recurring line): repeat until nothing new is found,
     // so that cleaning the output again finds nothing. Only pages that changed are scanned again.
@@ -120,17 +121,15 @@ pub(crate) fn classify(text: &str, lines: &[Line]) -> Vec<(usize, FurnitureKind)
                 continue;
             }
             dirty[p] = false;
-            for (i, kind) in classify_page_with(text, lines, range.clone(), &mut kinds) {
-                kinds.insert(i, kind);
-            }
+            classify_page_with(&mut memo, range.clone(), &mut kinds);
         }
         if pages.len() >= 2 {
-            for i in recurring(text, lines, &pages, &kinds) {
-                if let std::collections::hash_map::Entry::Vacant(e) = kinds.entry(i) {
-                    e.insert(FurnitureKind::RecurringLine);
-                    if let Some(p) = pages.iter().position(|r| r.contains(&i)) {
-                        dirty[p] = true;
-                    }
+            for i in recurring(&mut memo, &pages, &kinds) {
+                if kinds.get(i).is_none() {
+                    kinds.set(i, FurnitureKind::RecurringLine);
+                    // Pages are numbered from 0 without gaps: `pages[p]` holds the lines of
+                    // page `p`.
+                    dirty[lines[i].page] = true;
                     changed = true;
                 }
             }
@@ -139,9 +138,7 @@ pub(crate) fn classify(text: &str, lines: &[Line]) -> Vec<(usize, FurnitureKind)
             break;
         }
     }
-    let mut out: Vec<(usize, FurnitureKind)> = kinds.into_iter().collect();
-    out.sort_by_key(|(i, _)| *i);
-    out
+    kinds.found()
 }
 
 /// Furniture lines of one page (`page` indexes `lines`), from per-page evidence only.
@@ -150,77 +147,194 @@ pub fn classify_page(
     lines: &[Line],
     page: Range<usize>,
 ) -> Vec<(usize, FurnitureKind)> {
-    let mut known = HashMap::new();
-    let mut out = classify_page_with(text, lines, page, &mut known);
-    out.sort_by_key(|(i, _)| *i);
-    out
+    let mut memo = Memo::new(text, lines, page.clone());
+    let mut known = Known::new(page.clone());
+    classify_page_with(&mut memo, page, &mut known);
+    known.found()
 }
 
-/// Scans a page until nothing new is found, ignoring and extending `known`; returns the new
-/// furniture.
-fn classify_page_with(
-    text: &str,
-    lines: &[Line],
-    page: Range<usize>,
-    known: &mut HashMap<usize, FurnitureKind>,
-) -> Vec<(usize, FurnitureKind)> {
-    let mut out = Vec::new();
-    loop {
-        let found = scan_page(text, lines, page.clone(), known);
-        if found.is_empty() {
-            return out;
+/// The furniture found so far among a range of lines.
+struct Known {
+    base: usize,
+    kinds: Vec<Option<FurnitureKind>>,
+}
+
+impl Known {
+    fn new(lines: Range<usize>) -> Self {
+        Known {
+            base: lines.start,
+            kinds: vec![None; lines.len()],
         }
-        for &(i, kind) in &found {
-            known.insert(i, kind);
+    }
+
+    fn get(&self, i: usize) -> Option<FurnitureKind> {
+        i.checked_sub(self.base)
+            .and_then(|k| self.kinds.get(k))
+            .copied()
+            .flatten()
+    }
+
+    fn set(&mut self, i: usize, kind: FurnitureKind) {
+        if let Some(slot) = i.checked_sub(self.base).and_then(|k| self.kinds.get_mut(k)) {
+            *slot = Some(kind);
         }
-        out.extend(found);
+    }
+
+    /// The furniture lines in order.
+    fn found(&self) -> Vec<(usize, FurnitureKind)> {
+        self.kinds
+            .iter()
+            .enumerate()
+            .filter_map(|(k, kind)| kind.map(|kind| (self.base + k, kind)))
+            .collect()
     }
 }
 
-/// One scan of a page, ignoring the lines in `known`; returns only new furniture.
+/// Scans a page until nothing new is found, ignoring and extending `known` (indexed by line).
+fn classify_page_with(memo: &mut Memo<'_>, page: Range<usize>, known: &mut Known) {
+    loop {
+        let found = scan_page(memo, page.clone(), known);
+        if found.is_empty() {
+            return;
+        }
+        for (i, kind) in found {
+            known.set(i, kind);
+        }
+    }
+}
+
+/// A question about one line, see [`Memo`].
+#[derive(Clone, Copy)]
+enum Q {
+    /// [`is_date_line`] with at most 60 visible chars.
+    Date60,
+    /// [`is_date_line`] with at most 30 visible chars.
+    Date30,
+    Merged,
+    HeaderWithDate,
+    Continuation,
+    PageNumber,
+    /// A page label that is not a bare number (furniture anywhere on a page).
+    PageLabel,
+    Title,
+    BracketedTitle,
+    PureDate,
+}
+
+const QUESTIONS: usize = 10;
+
+/// The answers about the lines of one text (or one page), each computed at most once: a page
+/// is scanned until nothing new is found and then again when cross-page evidence changes it,
+/// and every scan asks the same questions.
+struct Memo<'a> {
+    text: &'a str,
+    lines: &'a [Line],
+    /// The lines asked about.
+    base: Range<usize>,
+    answers: Vec<[Option<bool>; QUESTIONS]>,
+}
+
+impl<'a> Memo<'a> {
+    fn new(text: &'a str, lines: &'a [Line], base: Range<usize>) -> Self {
+        let base = base.start.min(lines.len())..base.end.min(lines.len());
+        Memo {
+            text,
+            lines,
+            answers: vec![[None; QUESTIONS]; base.len()],
+            base,
+        }
+    }
+
+    fn text(&self, i: usize) -> &'a str {
+        self.lines[i].text(self.text)
+    }
+
+    /// [`is_date_like`].
+    fn date_like(&mut self, i: usize) -> bool {
+        self.ask(i, Q::Date60) || self.ask(i, Q::Merged) || self.ask(i, Q::HeaderWithDate)
+    }
+
+    fn ask(&mut self, i: usize, q: Q) -> bool {
+        let s = self.text(i);
+        let Some(slot) = i
+            .checked_sub(self.base.start)
+            .and_then(|k| self.answers.get_mut(k))
+            .map(|a| &mut a[q as usize])
+        else {
+            return answer(s, q);
+        };
+        match *slot {
+            Some(v) => v,
+            None => {
+                let v = answer(s, q);
+                *slot = Some(v);
+                v
+            }
+        }
+    }
+}
+
+fn answer(s: &str, q: Q) -> bool {
+    match q {
+        Q::Date60 => is_date_line(s, 60),
+        Q::Date30 => is_date_line(s, 30),
+        Q::Merged => is_merged_header(s),
+        Q::HeaderWithDate => is_header_with_date(s),
+        Q::Continuation => is_continuation(s),
+        Q::PageNumber => is_page_number(s),
+        Q::PageLabel => is_page_number(s) && !page_core(s).chars().all(|c| c.is_ascii_digit()),
+        Q::Title => is_title_like(s),
+        Q::BracketedTitle => is_bracketed_title(s),
+        Q::PureDate => is_pure_date(s),
+    }
+}
+
+/// One scan of a page, ignoring the lines in `known`; returns only new furniture, in order.
 fn scan_page(
-    text: &str,
-    lines: &[Line],
+    memo: &mut Memo<'_>,
     page: Range<usize>,
-    known: &HashMap<usize, FurnitureKind>,
+    known: &Known,
 ) -> Vec<(usize, FurnitureKind)> {
+    let lines = memo.lines;
     // A date standing alone anywhere on the page (tesseract reads the date at the right of a
     // header after the left column): counted over the whole page, known furniture included, so
     // that the answer does not change as furniture is peeled off.
-    let page_has_date = page.clone().any(|i| is_pure_date(lines[i].text(text)));
+    let page_has_date = page
+        .clone()
+        .any(|i| !lines[i].is_blank() && memo.ask(i, Q::PureDate));
     let first_line = page.clone().find(|&i| !lines[i].is_blank());
     let body: Vec<usize> = page
-        .filter(|&i| !lines[i].is_blank() && !known.contains_key(&i))
+        .filter(|&i| !lines[i].is_blank() && known.get(i).is_none())
         .collect();
     let mut out = Vec::new();
-    let s = |k: usize| lines[body[k]].text(text);
 
     // Top of the page.
     let mut top_end = 0;
     while top_end < body.len() {
-        let line = s(top_end);
-        let kind = if is_date_line(line, 60) || is_merged_header(line) || is_header_with_date(line)
-        {
+        let i = body[top_end];
+        let kind = if memo.date_like(i) {
             Some(FurnitureKind::RunningHeader)
-        } else if is_continuation(line) {
+        } else if memo.ask(i, Q::Continuation) {
             Some(FurnitureKind::ContinuationMarker)
-        } else if is_page_number(line) {
+        } else if memo.ask(i, Q::PageNumber) {
             Some(FurnitureKind::PageNumber)
-        } else if is_title_like(line)
-            && (is_bracketed_title(line)
-                || (Some(body[top_end]) == first_line && page_has_date)
+        } else if memo.ask(i, Q::Title)
+            && (memo.ask(i, Q::BracketedTitle)
+                || (Some(i) == first_line && page_has_date)
                 || (top_end > 0
                     && Some(body[top_end - 1]) == first_line
-                    && is_date_like(s(top_end - 1)))
-                || (top_end + 1 < body.len()
-                    && (is_date_line(s(top_end + 1), 60) || is_merged_header(s(top_end + 1)))))
+                    && memo.date_like(body[top_end - 1]))
+                || (top_end + 1 < body.len() && {
+                    let j = body[top_end + 1];
+                    memo.ask(j, Q::Date60) || memo.ask(j, Q::Merged)
+                }))
         {
             Some(FurnitureKind::RunningTitle)
         } else {
             None
         };
         match kind {
-            Some(k) => out.push((body[top_end], k)),
+            Some(k) => out.push((i, k)),
             None => break,
         }
         top_end += 1;
@@ -229,28 +343,27 @@ fn scan_page(
     // Bottom of the page.
     let mut bottom = body.len();
     while bottom > top_end {
-        let line = s(bottom - 1);
-        let kind = if is_continuation(line) {
+        let i = body[bottom - 1];
+        let kind = if memo.ask(i, Q::Continuation) {
             FurnitureKind::ContinuationMarker
-        } else if is_page_number(line) {
+        } else if memo.ask(i, Q::PageNumber) {
             FurnitureKind::PageNumber
-        } else if is_date_line(line, 30) || is_merged_header(line) {
+        } else if memo.ask(i, Q::Date30) || memo.ask(i, Q::Merged) {
             FurnitureKind::RunningHeader
         } else {
             break;
         };
-        out.push((body[bottom - 1], kind));
+        out.push((i, kind));
         bottom -= 1;
     }
 
     // Anywhere in the body: unambiguous markers and page labels.
     for &i in &body[top_end..bottom] {
-        let line = lines[i].text(text);
-        if is_continuation(line) {
+        if memo.ask(i, Q::Continuation) {
             out.push((i, FurnitureKind::ContinuationMarker));
-        } else if is_pure_date(line) {
+        } else if memo.ask(i, Q::PureDate) {
             out.push((i, FurnitureKind::RunningHeader));
-        } else if is_page_number(line) && !page_core(line).chars().all(|c| c.is_ascii_digit()) {
+        } else if memo.ask(i, Q::PageLabel) {
             out.push((i, FurnitureKind::PageNumber));
         }
     }
@@ -259,45 +372,45 @@ fn scan_page(
 }
 
 /// Lines at the top or bottom of two or more pages that are equal with digits normalised.
-fn recurring(
-    text: &str,
-    lines: &[Line],
-    pages: &[Range<usize>],
-    known: &HashMap<usize, FurnitureKind>,
-) -> Vec<usize> {
-    let mut seen: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+fn recurring(memo: &mut Memo<'_>, pages: &[Range<usize>], known: &Known) -> Vec<usize> {
+    let lines = memo.lines;
+    // Each distinct key once, with the (page, line) pairs where it stands at an edge.
+    type Hits = Vec<(usize, usize)>;
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut keys: Vec<(Vec<char>, Hits)> = Vec::new();
     for (p, range) in pages.iter().enumerate() {
-        let body: Vec<usize> = range
+        let mut body = range
             .clone()
-            .filter(|&i| !lines[i].is_blank() && !known.contains_key(&i))
-            .collect();
+            .filter(|&i| !lines[i].is_blank() && known.get(i).is_none());
         // Only the first and the last line: the classification loop peels a header of several
         // lines one by one, and line joins can only make an edge line longer, never bring a
         // body line to the edge.
-        let mut picks: Vec<usize> = body.first().copied().into_iter().collect();
-        if let Some(&last) = body.last() {
-            if !picks.contains(&last) {
-                picks.push(last);
-            }
-        }
-        for i in picks {
-            let line = lines[i].text(text);
+        let first = body.next();
+        let last = body.next_back();
+        for i in first.into_iter().chain(last) {
             // Only lines that could be furniture: a title, a date, a page label.
-            let candidate = is_title_like(line) || is_date_like(line) || is_page_number(line);
-            let key = normalise(line);
-            if candidate && visible_chars(&key) >= 2 {
-                seen.entry(key).or_default().push((p, i));
+            let candidate =
+                memo.ask(i, Q::Title) || memo.date_like(i) || memo.ask(i, Q::PageNumber);
+            if !candidate {
+                continue;
+            }
+            let key = normalise(memo.text(i));
+            if visible_chars(&key) >= 2 {
+                let k = *index.entry(key).or_insert_with_key(|key| {
+                    keys.push((key.chars().collect(), Vec::new()));
+                    keys.len() - 1
+                });
+                keys[k].1.push((p, i));
             }
         }
     }
     // Keys equal up to OCR misreads (`数字生活导报` and `数字生活粤报`) on other pages count
     // too: at least four chars and at most one edit in four.
-    let keys: Vec<(&String, &Vec<(usize, usize)>)> = seen.iter().collect();
     let mut out = Vec::new();
-    for (key, hits) in &keys {
+    for (k, (key, hits)) in keys.iter().enumerate() {
         let mut pages_hit: Vec<usize> = hits.iter().map(|(p, _)| *p).collect();
-        for (other, other_hits) in &keys {
-            if other != key && similar(key, other) {
+        for (o, (other, other_hits)) in keys.iter().enumerate() {
+            if o != k && similar(key, other) {
                 pages_hit.extend(other_hits.iter().map(|(p, _)| *p));
             }
         }
@@ -312,14 +425,12 @@ fn recurring(
 }
 
 /// Two edge-line keys that differ by at most one edit in four chars (both at least four long).
-fn similar(a: &str, b: &str) -> bool {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
+fn similar(a: &[char], b: &[char]) -> bool {
     let n = a.len().max(b.len());
     if a.len().min(b.len()) < 4 || a.len().abs_diff(b.len()) * 4 > n {
         return false;
     }
-    levenshtein(&a, &b) * 4 <= n
+    levenshtein(a, b) * 4 <= n
 }
 
 fn levenshtein(a: &[char], b: &[char]) -> usize {
@@ -386,6 +497,9 @@ pub(crate) fn opens_title(s: &str) -> bool {
 /// Lines longer than `max_chars` visible chars, with sentence punctuation, or with more than a
 /// few words besides the date (OCR misreads some) are body text.
 fn is_date_line(s: &str, max_chars: usize) -> bool {
+    if !may_hold_date(s) {
+        return false;
+    }
     let s = &denoise(s);
     if visible_chars(s) > max_chars || s.contains(['。', '，', '；']) {
         return false;
@@ -402,9 +516,19 @@ fn is_pure_date(s: &str) -> bool {
     }
 }
 
+/// Whether `s` can hold a date at all: every date rule needs a year (four ASCII digits, which
+/// [`denoise`] never removes) or a weekday (`星期`, `礼拜`). Settles most body lines without
+/// allocating.
+fn may_hold_date(s: &str) -> bool {
+    s.bytes().filter(u8::is_ascii_digit).nth(3).is_some() || s.contains(['星', '礼'])
+}
+
 /// A line at the top of a page that ends with a date after a title without sentence punctuation
 /// (`Systems & Networks Gazette Monday, March 15, 2021`, single spaces).
 fn is_header_with_date(s: &str) -> bool {
+    if !may_hold_date(s) {
+        return false;
+    }
     let s = &denoise(s);
     if visible_chars(s) > 60 || s.contains(SENTENCE_PUNCT) && !ends_with_latin_year(s) {
         return false;
@@ -532,6 +656,9 @@ fn has_latin_date(s: &str) -> bool {
 
 /// A header whose parts (title, date, page) OCR merged into one line with a run of spaces.
 fn is_merged_header(s: &str) -> bool {
+    if !may_hold_date(s) {
+        return false;
+    }
     let parts = split_on_space_runs(s);
     parts.len() >= 2
         && visible_chars(s) <= 60
@@ -583,6 +710,11 @@ fn split_on_space_runs(s: &str) -> Vec<&str> {
 
 /// `（下转第2版）`, `(上接第1版)`, `(continued on page 4)`, `Continued from page 5`.
 fn is_continuation(s: &str) -> bool {
+    // Every rule below needs `版`, `页` or `面`, or `cont` in some case (Unicode lowercasing
+    // turns no other character into an ASCII `c`, `o`, `n` or `t`).
+    if !s.contains(['版', '页', '面']) && !contains_ascii_ci(s, "cont") {
+        return false;
+    }
     let n = visible_chars(s);
     let has_digit = s
         .chars()
@@ -607,6 +739,14 @@ fn is_continuation(s: &str) -> bool {
         && (lower.contains("page") || lower.contains("next") || has_digit)
 }
 
+/// Whether `s` contains the ASCII `needle` (lowercase) in any ASCII case.
+fn contains_ascii_ci(s: &str, needle: &str) -> bool {
+    let needle = needle.as_bytes();
+    s.as_bytes()
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle))
+}
+
 /// The letters, digits and ideographs of a line, without the dashes and brackets around a page
 /// number (`— 4 —` → `4`, `一27一` → `27`).
 fn page_core(s: &str) -> String {
@@ -624,7 +764,9 @@ fn page_core(s: &str) -> String {
 
 /// `12`, `- 12 -`, `— 4 —`, `第3版`, `第 3 页`, `Page 3`, `Page 3 of 10`, `p. 7`.
 fn is_page_number(s: &str) -> bool {
-    if visible_chars(s) > 14 || s.contains(['，', '。', ',', ';', '；', ':', '：', '、']) {
+    // More than 14 visible chars (counting stops at the 15th).
+    let long = s.chars().filter(|c| !c.is_whitespace()).nth(14).is_some();
+    if long || s.contains(['，', '。', ',', ';', '；', ':', '：', '、']) {
         return false;
     }
     let core = page_core(s);
@@ -694,5 +836,35 @@ mod tests {
         assert!(is_continuation("（下转第2版）"));
         assert!(is_continuation("(continued on page 4)"));
         assert!(!is_continuation("转第二个路口"));
+        // Latin markers in any case; a body line without the words is not one.
+        assert!(is_continuation("CONTINUED ON PAGE 4"));
+        assert!(is_continuation("Cont. on p. 3"));
+        assert!(!is_continuation("The river continues to rise."));
+        assert!(!is_continuation(
+            "本报讯 近日，市图书馆古籍数字化工程第一期顺利完成"
+        ));
+    }
+
+    #[test]
+    fn date_prefilter() {
+        // A year needs four ASCII digits, a weekday `星期` or `礼拜`.
+        for s in [
+            "2021年3月18日",
+            "星期四",
+            "礼拜天",
+            "Monday, March 15, 2021",
+            "15, 2021",
+        ] {
+            assert!(may_hold_date(s), "{s}");
+        }
+        for s in [
+            "本报讯 近日，市图书馆",
+            "第3版",
+            "Page 3 of 10",
+            "Monday, March 15",
+        ] {
+            assert!(!may_hold_date(s), "{s}");
+            assert!(!is_date_line(s, 60) && !is_merged_header(s) && !is_header_with_date(s));
+        }
     }
 }

@@ -7,25 +7,33 @@ use crate::page::{self, is_wide, visible_chars, width, Line};
 /// break (keep), and removes the first-line indent of paragraphs.
 ///
 /// Evidence, weighed per page:
-/// - sentence-final punctuation at the line end (`。！？；：…` and closing quotes and brackets,
-///   `.!?;:` in Latin text, and `*` `=` `"` `'` `’` `“` `‘` that OCR reads for a degraded `。`
-///   or `”`);
+/// - sentence-final punctuation at the line end: in Chinese and mixed lines `。！？；：…`,
+///   closing quotes and brackets, and `*` `=` `"` `'` `’` `“` `‘` that OCR reads for a
+///   degraded `。` or `”`; in Latin lines `.!?:;…`, a closing quote or bracket only after one
+///   of them, and never a full stop after an initial (`Susan G.`); a short token of stray marks
+///   after a space (`the :`, `启动。 、`) is OCR noise and does not count;
 /// - the line's width against the page's typical full line (the upper quartile of widths, in
 ///   half-em units), so a short last line ends its paragraph;
 /// - blank lines: when a page has blank lines between some of its lines (tesseract's blocks),
 ///   a line ending a sentence before a blank line ends its paragraph; when it has none
 ///   (RapidOCR, or text already reflowed) every line ending a sentence does;
-/// - an open line (no final punctuation) well short of the full width, before a blank line on a
-///   page wrapped at a column width, ends its paragraph: OCR of degraded pages loses or misreads
-///   the final `。` (not for the first line, fragments of fewer than four CJK characters, or
-///   before a line less than half the full width: missed furniture and columns read out of
-///   order);
+/// - a first-line indent that OCR dropped: on a Chinese page wrapped at a column width, a line
+///   one and a half to two and a half ems short of the full width after a full line that ends a
+///   sentence, running on into a full line, starts a paragraph;
+/// - an open line (no final punctuation) well short of the full width on a page wrapped at a
+///   column width ends its paragraph before a blank line, or when it is less than half the full
+///   width: OCR of degraded pages loses or misreads the final `。` (not for the first line, a
+///   line without a CJK character, or before a line less than half the full width: missed
+///   furniture and columns read out of order);
+/// - in Latin text, a line ending in a comma before a blank line and a capitalised word ends
+///   its paragraph (a full stop that OCR misread), on a page with blank lines between some of
+///   its lines;
 /// - reflowed text: a page whose breaks are all blank or none (one paragraph per line, with or
 ///   without blank separators) and whose widths do not cluster at a column width keeps its
 ///   breaks, so the output of this pass is left as it is when it is cleaned again;
 /// - short standalone lines at a paragraph start (headlines at most half as wide as the line
-///   after them, bylines such as `张慧 摄` or `（李俊华）`, list items) are never glued to the
-///   next line;
+///   after them, bylines such as `张慧 摄` or `（李俊华）`, list items; at least two visible
+///   characters, a lone speck is no headline) are never glued to the next line;
 /// - page furniture (see [`crate::Furniture`]) stands alone when it is kept, and so does any
 ///   line that reads as a date or a dated header (a join must never make one).
 ///
@@ -54,14 +62,15 @@ impl Pass for LineJoin {
     fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
         let text = input.text;
         let lines = page::lines(text);
-        let mixed_space = spaces_between_scripts(text);
+        // The spacing habit between scripts, found on the first join that needs it.
+        let mut mixed_space = None;
         for range in page::pages(&lines) {
             let furniture: Vec<usize> = classify_page(text, &lines, range.clone())
                 .into_iter()
                 .map(|(i, _)| i)
                 .collect();
             let items: Vec<usize> = range.filter(|&i| !lines[i].is_blank()).collect();
-            join_page(text, &lines, &items, &furniture, mixed_space, sink);
+            join_page(text, &lines, &items, &furniture, &mut mixed_space, sink);
         }
     }
 }
@@ -71,55 +80,63 @@ fn join_page(
     lines: &[Line],
     items: &[usize],
     furniture: &[usize],
-    mixed_space: bool,
+    mixed_space: &mut Option<bool>,
     sink: &mut EditSink<'_>,
 ) {
     let Some(&first) = items.first() else {
         return;
     };
-    let widths: Vec<usize> = items
+    // The width of every item, and whether it is furniture, computed once.
+    let item_width: Vec<usize> = items.iter().map(|&i| width(lines[i].text(text))).collect();
+    let is_furniture: Vec<bool> = items.iter().map(|i| furniture.contains(i)).collect();
+    let item_ends: Vec<bool> = items
         .iter()
-        .filter(|i| !furniture.contains(i))
-        .map(|&i| width(lines[i].text(text)))
+        .map(|&i| ends_sentence(lines[i].text(text)))
         .collect();
-    let full = page::full_width(&widths);
+    let body: Vec<usize> = item_width
+        .iter()
+        .zip(&is_furniture)
+        .filter(|(_, &f)| !f)
+        .map(|(&w, _)| w)
+        .collect();
+    let full = page::full_width(&body);
     let breaks = items.len().saturating_sub(1);
     let blank_breaks = items.windows(2).filter(|w| w[1] > w[0] + 1).count();
     let has_blanks = breaks > 0 && blank_breaks * 10 >= breaks;
     // Text whose paragraphs are already one per line keeps its breaks: its long lines end
     // sentences, or its widths do not cluster at a column width.
-    let body: Vec<usize> = items
-        .iter()
-        .filter(|i| !furniture.contains(i))
-        .map(|&i| width(lines[i].text(text)))
-        .collect();
     // Every break blank, or none: the layout of reflowed text (one paragraph per line, with or
     // without blank separators); OCR mixes the two. Such a page is only cut at a column width
     // when its widths say so.
     let uniform = !has_blanks || blank_breaks == breaks;
     let wrapped = is_wrapped(&body, full);
-    let reflowed = is_reflowed(text, lines, items, furniture, full)
+    let reflowed = is_reflowed(&item_width, &item_ends, &is_furniture, full)
         || (uniform && body.len() >= 4 && !wrapped);
 
     // A date line, and the line directly above it, stay as they are: joined, they could read
-    // as a header or a publication title on the next cleaning.
-    let date_like: Vec<bool> = items
-        .iter()
-        .map(|&i| is_date_like(lines[i].text(text)))
-        .collect();
+    // as a header or a publication title on the next cleaning. Asked only for breaks that
+    // nothing else keeps (the test is costly), and at most once per line.
+    let mut date_like: Vec<Option<bool>> = vec![None; items.len()];
+    let mut is_date_at = |j: usize| -> bool {
+        match (date_like.get_mut(j), items.get(j)) {
+            (Some(memo), Some(&i)) => {
+                *memo.get_or_insert_with(|| is_date_like(lines[i].text(text)))
+            }
+            _ => false,
+        }
+    };
 
     strip_indent(&lines[first], sink);
     let mut paragraph_start = true;
     for (k, w) in items.windows(2).enumerate() {
         let (a, b) = (&lines[w[0]], &lines[w[1]]);
-        let b_above_date = date_like.get(k + 2).copied().unwrap_or(false);
         let (a_text, b_text) = (a.text(text), b.text(text));
         let blank = w[1] > w[0] + 1;
         let (Some(a_last), Some(b_first)) = (a_text.chars().last(), b_text.chars().next()) else {
             continue;
         };
         let cjk = is_wide(a_last) || is_wide(b_first);
-        let wa = width(a_text);
+        let (wa, wb) = (item_width[k], item_width[k + 1]);
         let tolerance = if cjk {
             SHORT_TOLERANCE
         } else {
@@ -127,36 +144,55 @@ fn join_page(
         };
         let short = wa + tolerance < full;
         // An open line well short of the full width ends its paragraph when a blank line follows
-        // on a page wrapped at a column width (OCR lost its final punctuation). Not the first
-        // line, nor a bare number or a fragment (missed furniture, or a column read out of
-        // order), and only before a line that starts a paragraph of some width. Once reflowed,
-        // the page reads as reflowed text (see above), so the break stays on the next cleaning.
+        // on a page wrapped at a column width (OCR lost its final punctuation), and so does one
+        // less than half the full width without a blank line. Not the first line, nor a line
+        // without a CJK character (a bare number: missed furniture), and only before a line
+        // that starts a paragraph of some width. Once reflowed, the page reads as reflowed text
+        // (see above), so the break stays on the next cleaning.
         let open_end = cjk
             && short
             && wa * 5 < full * 4
-            && blank
+            && (blank || wa * 2 < full)
             && !uniform
             && wrapped
             && k > 0
-            && a_text.chars().filter(|&c| is_wide(c)).count() >= 4
-            && width(b_text) * 2 >= full;
-        let ends_sentence = is_final(a_last);
+            && a_text.chars().filter(|&c| is_wide(c)).count() >= 1
+            && wb * 2 >= full;
+        let ends_sentence = item_ends[k];
+        // Latin text: a comma before a blank line and a capitalised word is a full stop that
+        // OCR misread (`…when running apt,` / `Running cron-apt…`).
+        let comma_end = !cjk && blank && !uniform && a_last == ',' && starts_capitalised(b_text);
+        // A first-line indent that OCR dropped: after a full line that ends a sentence, a line
+        // just the indent (one and a half to two and a half ems) short of the full width that
+        // runs on into a full line of the same block starts a paragraph; the wrapped lines of a
+        // justified column are full.
+        let indented_start = cjk
+            && ends_sentence
+            && !blank
+            && wrapped
+            && (3..=5).contains(&full.saturating_sub(wb))
+            && !item_ends[k + 1]
+            && items
+                .get(k + 2)
+                .is_some_and(|&c| c == w[1] + 1 && item_width[k + 2] + 2 >= full);
         let standalone = paragraph_start
-            && (wa <= STANDALONE_WIDTH || wa * 2 <= width(b_text))
-            && visible_chars(a_text) >= 1
+            && (wa <= STANDALONE_WIDTH || wa * 2 <= wb)
+            && visible_chars(a_text) >= 2
             && !a_text.contains(INNER_PUNCT);
         let keep = (ends_sentence && (blank || short || !has_blanks))
+            || indented_start
+            || comma_end
             || open_end
             || is_byline(a_text)
-            || date_like[k]
-            || date_like[k + 1]
-            || b_above_date
             || (k == 0 && opens_title(a_text))
             || is_byline(b_text)
             || reflowed
             || standalone
-            || furniture.contains(&w[0])
-            || furniture.contains(&w[1]);
+            || is_furniture[k]
+            || is_furniture[k + 1]
+            || is_date_at(k)
+            || is_date_at(k + 1)
+            || is_date_at(k + 2);
         if keep {
             strip_indent(b, sink);
             paragraph_start = true;
@@ -165,7 +201,9 @@ fn join_page(
         let glue = if a_last == '-' || (is_wide(a_last) && is_wide(b_first)) {
             ""
         } else if cjk {
-            if mixed_space && (a_last.is_alphanumeric() || b_first.is_alphanumeric()) {
+            if (a_last.is_alphanumeric() || b_first.is_alphanumeric())
+                && *mixed_space.get_or_insert_with(|| spaces_between_scripts(text))
+            {
                 " "
             } else {
                 ""
@@ -187,23 +225,23 @@ fn join_page(
 /// nearly all end a sentence: its paragraphs are already one per line, and a line that does not
 /// end a sentence is a heading or a fragment, not a wrap.
 fn is_reflowed(
-    text: &str,
-    lines: &[Line],
-    items: &[usize],
-    furniture: &[usize],
+    item_width: &[usize],
+    item_ends: &[bool],
+    is_furniture: &[bool],
     full: usize,
 ) -> bool {
-    let long: Vec<&str> = items[..items.len().saturating_sub(1)]
-        .iter()
-        .filter(|i| !furniture.contains(i))
-        .map(|&i| lines[i].text(text))
-        .filter(|t| width(t) > (2 * STANDALONE_WIDTH).max(full / 2))
-        .collect();
-    let open = long
-        .iter()
-        .filter(|t| t.chars().last().is_some_and(|c| !is_final(c)))
-        .count();
-    long.len() >= 3 && open * 5 < long.len()
+    let min_width = (2 * STANDALONE_WIDTH).max(full / 2);
+    let (mut long, mut open) = (0usize, 0usize);
+    for k in 0..item_width.len().saturating_sub(1) {
+        if is_furniture[k] || item_width[k] <= min_width {
+            continue;
+        }
+        long += 1;
+        if !item_ends[k] {
+            open += 1;
+        }
+    }
+    long >= 3 && open * 5 < long
 }
 
 /// True when most lines of a page (their widths in `widths`) lie within a few half-em units of
@@ -216,6 +254,12 @@ fn is_wrapped(widths: &[usize], full: usize) -> bool {
         .filter(|&&w| w.abs_diff(full) <= tolerance)
         .count();
     near >= 4 && near * 3 >= widths.len()
+}
+
+/// True when `s` starts with a capitalised Latin word (`Running`, not `RAM` or `apt`).
+fn starts_capitalised(s: &str) -> bool {
+    let mut it = s.chars();
+    matches!((it.next(), it.next()), (Some(a), Some(b)) if a.is_ascii_uppercase() && b.is_ascii_lowercase())
 }
 
 /// A short line entirely in brackets, as a byline or a source note: `（李俊华）`.
@@ -269,20 +313,187 @@ pub(crate) fn is_final(c: char) -> bool {
     )
 }
 
+/// True when the line `s` ends a sentence (or a standalone unit).
+///
+/// Trailing noise goes first: a short token of stray marks after a space (`piece :`, `的 、`)
+/// is what OCR reads from specks in the margin, not the line's last word. Then Chinese and
+/// mixed lines end a sentence on a final character (see [`is_final`]). Lines without a wide
+/// character follow Latin typography: `.` `!` `?` `:` `;` `…` end a sentence, a closing quote
+/// or bracket only after one of them (`said."`), and `*` `=` or an opening quote never (they
+/// stand for a degraded `。` only in Chinese text).
+pub(crate) fn ends_sentence(s: &str) -> bool {
+    let latin = !s.chars().any(is_wide);
+    let core = strip_noise_tail(s, latin);
+    let mut rev = core.chars().rev();
+    let Some(last) = rev.next() else {
+        return false;
+    };
+    if !latin {
+        return is_final(last);
+    }
+    match last {
+        // An initial or an abbreviation of single letters (`Susan G.`, `e.g.`) ends no sentence.
+        '.' => !core.rsplit(page::is_space).next().is_some_and(|w| {
+            w.split('.')
+                .all(|p| p.chars().count() <= 1 && p.chars().all(char::is_alphabetic))
+        }),
+        '!' | '?' | ':' | ';' | '…' => true,
+        '"' | '\'' | '’' | '”' | ')' | ']' => rev
+            .find(|c| !matches!(c, '"' | '\'' | '’' | '”' | ')' | ']'))
+            .is_some_and(|c| matches!(c, '.' | '!' | '?')),
+        _ => false,
+    }
+}
+
+/// `s` without trailing tokens of stray marks: whitespace-separated tokens of at most two
+/// characters, all of them marks that OCR reads from specks (`:` and `;` only in Latin text,
+/// where a space never precedes them; a lone `。` or `.` is never dropped).
+fn strip_noise_tail(s: &str, latin: bool) -> &str {
+    let noise = |c: char| {
+        matches!(
+            c,
+            ',' | '*'
+                | '='
+                | '"'
+                | '\''
+                | '`'
+                | '~'
+                | '|'
+                | '_'
+                | '-'
+                | '—'
+                | '«'
+                | '»'
+                | '‘'
+                | '’'
+                | '“'
+                | '”'
+                | '•'
+                | '·'
+                | '°'
+                | '¢'
+                | '©'
+                | '^'
+                | '、'
+                | '，'
+        ) || (latin && matches!(c, ':' | ';'))
+    };
+    let mut core = s.trim_end_matches(page::is_space);
+    loop {
+        let Some(cut) = core.rfind(page::is_space) else {
+            return core;
+        };
+        let token = core[cut..].trim_start_matches(page::is_space);
+        let head = core[..cut].trim_end_matches(page::is_space);
+        if head.is_empty() || token.chars().count() > 2 || !token.chars().all(noise) {
+            return core;
+        }
+        core = head;
+    }
+}
+
 /// True when the text writes a space between CJK and Latin letters or digits more often than
 /// not (`使用 apt 命令` against `使用apt命令`).
 fn spaces_between_scripts(text: &str) -> bool {
-    let chars: Vec<char> = text.chars().collect();
-    let (mut spaced, mut tight) = (0usize, 0usize);
-    let mixed = |x: char, y: char| {
-        (is_wide(x) && y.is_ascii_alphanumeric()) || (x.is_ascii_alphanumeric() && is_wide(y))
+    // Each character's class: wide, ASCII letter or digit, a plain space, or anything else.
+    #[derive(Clone, Copy, PartialEq)]
+    enum Class {
+        Wide,
+        Alnum,
+        Space,
+        Other,
+    }
+    let class = |c: char| {
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                Class::Alnum
+            } else if c == ' ' {
+                Class::Space
+            } else {
+                Class::Other
+            }
+        } else if is_wide(c) {
+            Class::Wide
+        } else {
+            Class::Other
+        }
     };
-    for i in 1..chars.len() {
-        if mixed(chars[i - 1], chars[i]) {
+    let mixed = |x: Class, y: Class| {
+        (x == Class::Wide && y == Class::Alnum) || (x == Class::Alnum && y == Class::Wide)
+    };
+    let (mut spaced, mut tight) = (0usize, 0usize);
+    // The classes of the two characters before the current one.
+    let (mut before, mut prev) = (Class::Other, Class::Other);
+    for c in text.chars() {
+        let this = class(c);
+        if mixed(prev, this) {
             tight += 1;
-        } else if i >= 2 && chars[i - 1] == ' ' && mixed(chars[i - 2], chars[i]) {
+        } else if prev == Class::Space && mixed(before, this) {
             spaced += 1;
         }
+        before = prev;
+        prev = this;
     }
     spaced > tight
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ends_sentence, spaces_between_scripts};
+
+    #[test]
+    fn spacing_habit_between_scripts() {
+        let cases: &[(&str, bool)] = &[
+            ("使用 apt 命令安装，再用 dpkg 检查", true),
+            ("使用apt命令安装，再用dpkg检查", false),
+            ("使用 apt命令安装", false),
+            ("plain English text", false),
+            ("中文没有拉丁字母", false),
+            ("", false),
+        ];
+        for &(text, expected) in cases {
+            assert_eq!(spaces_between_scripts(text), expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn sentence_ends() {
+        // (line, ends a sentence)
+        let cases: &[(&str, bool)] = &[
+            // Chinese: final punctuation, also with OCR's space before it and degraded forms.
+            ("系统会自动重新启动。", true),
+            ("系统会自动重新启动 。", true),
+            ("请运行 :", true),
+            ("系统会自动重新启动*", true),
+            ("（李俊华）", true),
+            ("系统会自动检查依赖关", false),
+            ("系统会自动检查依赖，", false),
+            // Stray marks after a space are dropped first.
+            ("系统会自动重新启动。 、", true),
+            ("系统会自动检查依赖关 、", false),
+            ("系统会自动检查依赖关 ，，", false),
+            // Latin: sentence punctuation, a closing quote only after it.
+            ("The system is ready now.", true),
+            ("Is the system ready?", true),
+            ("Run the following command:", true),
+            ("He said “it is ready.”", true),
+            ("(see the manual page.)", true),
+            ("the library called”", false),
+            ("the packages (see below)", false),
+            ("the packages that the system *", false),
+            ("the packages that the system*", false),
+            ("the packages that the :", false),
+            ("the packages were upgraded. ;", true),
+            // Initials and abbreviations of single letters do not end a sentence.
+            ("written by Susan G.", false),
+            ("written by J.H.M.", false),
+            ("options, e.g.", false),
+            ("This is version 2.", true),
+            ("", false),
+            ("。", true),
+        ];
+        for &(line, expected) in cases {
+            assert_eq!(ends_sentence(line), expected, "{line:?}");
+        }
+    }
 }

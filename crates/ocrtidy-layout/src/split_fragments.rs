@@ -2,7 +2,7 @@ use ocrtidy_core::{Candidate, EditSink, Pass, PassId, PassInput};
 use ocrtidy_lexicon::Lexicon;
 
 use crate::furniture::{is_date_like, opens_title};
-use crate::line_join::{is_final, INNER_PUNCT, STANDALONE_WIDTH};
+use crate::line_join::{ends_sentence, INNER_PUNCT, STANDALONE_WIDTH};
 use crate::page::{self, is_wide, width, Line};
 
 /// Finds a paragraph that ends mid-sentence and the block that continues it, as columns and
@@ -12,8 +12,9 @@ use crate::page::{self, is_wide, width, Line};
 /// It runs after line joins, so every remaining line is a paragraph. A paragraph qualifies when
 /// it does not end a sentence and is not a short standalone line (a headline, a byline).
 /// - Paragraphs that cannot start a sentence (they start with `，`, `、`, `；`, `：`, `。` or a
-///   closing bracket, or with a lower-case Latin word after a paragraph ending in a Latin word)
-///   right after the open one are joined to it, when the chain ends a sentence.
+///   closing bracket, not standing apart before a space as a speck does, or with a lower-case
+///   Latin word after a paragraph ending in a Latin word) right after the open one are joined
+///   to it, when the chain ends a sentence.
 /// - The same evidence further down the page, or a frequent dictionary word across the seam
 ///   with one of the next three paragraphs (`伴` + `随者` → `伴随`), is recorded as a
 ///   suggestion: on the corpus, moving text on this evidence did more harm than good (OCR of
@@ -122,7 +123,7 @@ impl SplitFragments {
             }
             chain.push(j);
             tail = q;
-            if tail.chars().last().is_some_and(is_final) {
+            if ends_sentence(tail) {
                 return chain;
             }
         }
@@ -159,13 +160,12 @@ impl SplitFragments {
 
 /// A paragraph that ends mid-sentence and is not a short standalone line.
 fn is_open(s: &str) -> bool {
-    if is_date_like(s) || opens_title(s) {
-        return false;
-    }
-    match s.chars().last() {
-        Some(c) => !is_final(c) && (width(s) > STANDALONE_WIDTH || s.contains(INNER_PUNCT)),
-        None => false,
-    }
+    // The cheap tests first: most lines fail them.
+    !s.is_empty()
+        && !ends_sentence(s)
+        && (width(s) > STANDALONE_WIDTH || s.contains(INNER_PUNCT))
+        && !is_date_like(s)
+        && !opens_title(s)
 }
 
 /// True when `q` cannot start a sentence and so continues `tail`.
@@ -174,7 +174,10 @@ fn continues(tail: &str, q: &str) -> bool {
         return false;
     };
     if matches!(c, '，' | '、' | '；' | '：' | '。' | '）' | '」' | '』') {
-        return is_wide(t);
+        // A mark standing apart before a space is a speck that OCR read at the indent of a
+        // new paragraph (`、     如果…`), not the rest of a sentence.
+        let apart = q.chars().nth(1).is_some_and(page::is_space);
+        return is_wide(t) && !apart;
     }
     t.is_ascii_alphabetic() && c.is_ascii_lowercase() && {
         let first_word: String = q.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
@@ -203,9 +206,11 @@ fn seam_word(lex: &Lexicon, p: &str, q: &str) -> Option<String> {
     if !left.iter().chain(&right).all(|c| is_wide(*c)) {
         return None;
     }
+    let mut word = String::with_capacity(16);
     for l in (1..=left.len()).rev() {
         for r in (1..=right.len()).rev() {
-            let word: String = left[left.len() - l..].iter().chain(&right[..r]).collect();
+            word.clear();
+            word.extend(left[left.len() - l..].iter().chain(&right[..r]));
             let min = if l + r == 2 {
                 SEAM_MIN_FREQ
             } else {

@@ -132,6 +132,65 @@ fn join_cases() {
              如果缓存里已经有了同一个版本就直接使用它，然后校验下载下来的每一个文件是否完整无损，否则从镜像站点下载。",
             &["soft-wrap", "soft-wrap-blank"],
         ),
+        // Latin text: a stray mark after a space is noise, not the end of a sentence.
+        (
+            "Debian installs the packages that the system *\nneeds before any other package.",
+            "Debian installs the packages that the system * needs before any other package.",
+            &["soft-wrap"],
+        ),
+        // Latin text: a closing quote ends a sentence only after a full stop.
+        (
+            "Every program on the system needs the library called”\nlibc, which is always installed.",
+            "Every program on the system needs the library called” libc, which is always installed.",
+            &["soft-wrap"],
+        ),
+        // Latin text: an initial is not the end of a sentence.
+        (
+            "The authors of the rewritten FAQ are Susan G.\nKleinmann and Sven Rudolph.",
+            "The authors of the rewritten FAQ are Susan G. Kleinmann and Sven Rudolph.",
+            &["soft-wrap"],
+        ),
+        // Latin text: a comma before a blank line and a capitalised word is a misread full stop.
+        (
+            "Backups are written every night while the system is idle, and\n\
+             they are kept for a week on the server,\n\n\
+             Running cron-apt as described above keeps the packages current.\n\n\
+             It is installed by default.\n\n\
+             The administrator can change the schedule in the configuration file at any time.",
+            "Backups are written every night while the system is idle, and \
+             they are kept for a week on the server,\n\
+             Running cron-apt as described above keeps the packages current.\n\
+             It is installed by default.\n\
+             The administrator can change the schedule in the configuration file at any time.",
+            &["soft-wrap"],
+        ),
+        // ... but not before a lower-case word or an acronym: the sentence goes on.
+        (
+            "Backups are written every night while the system is idle, and\n\
+             they are kept for a week on the server,\n\n\
+             which is backed up to tape on Sundays.\n\n\
+             It is installed by default.\n\n\
+             The administrator can change the schedule in the configuration file at any time.",
+            "Backups are written every night while the system is idle, and \
+             they are kept for a week on the server, \
+             which is backed up to tape on Sundays.\n\
+             It is installed by default.\n\
+             The administrator can change the schedule in the configuration file at any time.",
+            &["soft-wrap", "soft-wrap-blank"],
+        ),
+        (
+            "Backups are written every night while the system is idle, and\n\
+             they are kept for a week in the server,\n\n\
+             RAM permitting, as compressed archives.\n\n\
+             It is installed by default.\n\n\
+             The administrator can change the schedule in the configuration file at any time.",
+            "Backups are written every night while the system is idle, and \
+             they are kept for a week in the server, \
+             RAM permitting, as compressed archives.\n\
+             It is installed by default.\n\
+             The administrator can change the schedule in the configuration file at any time.",
+            &["soft-wrap", "soft-wrap-blank"],
+        ),
         // Reflowed text with blank lines between its paragraphs keeps its paragraphs.
         (
             "第一段是一个很长的段落，它说明了软件包管理系统的基本概念和它要解决的主要问题，例如依赖关系\n\n\
@@ -146,6 +205,81 @@ fn join_cases() {
         ),
     ];
     for (input, expected, rules) in cases {
+        check(input, expected, rules);
+    }
+}
+
+/// Two paragraphs of a page wrapped at 16 characters (the full width, 32 half-em units).
+const P1: [&str; 3] = [
+    "系统管理员可以通过软件包管理工具",
+    "来安装升级和删除系统里面的程序，",
+    "并且自动处理它们之间的依赖关系。",
+];
+const P3: [&str; 3] = [
+    "安装完成以后系统会运行软件包自带",
+    "的配置脚本，用户可以按照提示修改",
+    "默认的设置，也可以在以后再修改。",
+];
+/// A paragraph whose last line lost its `。`: a fragment of two characters.
+const P5: [&str; 4] = [
+    "系统管理员可以通过软件包管理工具",
+    "来安装升级和删除系统里面的程序，",
+    "并且自动处理它们之间的依赖关系和",
+    "冲突",
+];
+
+#[test]
+fn evidence_of_lost_layout() {
+    let p2_indented = "下载软件包时系统会先检查本地\n的缓存目录，如果缓存里已经有了同\n\
+        一个版本就直接使用它，否则从镜像\n站点下载。";
+    let p2_full = "下载软件包时系统会先检查本地的缓\n存目录，如果缓存里已经有了同一个\n\
+        版本就直接使用它，否则从镜像站点\n下载。";
+    let p1 = P1.concat();
+    let p2 = "下载软件包时系统会先检查本地的缓存目录，如果缓存里已经有了同一个版本就直接使用它，否则从镜像站点下载。";
+    let p3 = P3.concat();
+    let p5 = P5.concat();
+    // Five more paragraphs ending a sentence, separated by blank lines.
+    let blocks = [P1.join("\n"), P3.join("\n")];
+    let more = [0, 1, 0, 1, 0].map(|i| blocks[i].clone()).join("\n\n");
+    let more_out = [0, 1, 0, 1, 0].map(|i| [&p1, &p3][i].clone()).join("\n");
+    let cases: Vec<(String, String, &[&str])> = vec![
+        // The indent that OCR dropped: after a full line ending a sentence, a line two ems
+        // short of the full width running on into a full line starts a paragraph.
+        (
+            format!("{}\n{p2_indented}\n\n{}", P1.join("\n"), P3.join("\n")),
+            format!("{p1}\n{p2}\n{p3}"),
+            &["soft-wrap"],
+        ),
+        // ... but a full line after it continues the paragraph (a sentence ends at a wrap) on
+        // a page whose blank lines mark its paragraphs.
+        (
+            format!("{}\n{p2_full}\n\n{}", P1.join("\n"), P3.join("\n")),
+            format!("{p1}{p2}\n{p3}"),
+            &["soft-wrap"],
+        ),
+        // A fragment of two characters that lost its `。` before a blank line ends its
+        // paragraph (the page has enough paragraphs that its output reads as reflowed text,
+        // so the break stays on the next round).
+        (
+            format!("{}\n\n{}\n\n{more}", P5.join("\n"), P3.join("\n")),
+            format!("{p5}\n{p3}\n{more_out}"),
+            &["soft-wrap"],
+        ),
+        // So does one less than half the full width before a line of some width, on a page
+        // with blank lines between its blocks.
+        (
+            format!("{}\n{}\n\n{more}", P5.join("\n"), P3.join("\n")),
+            format!("{p5}\n{p3}\n{more_out}"),
+            &["soft-wrap"],
+        ),
+        // A stray character is no headline: it is joined.
+        (
+            format!("{}\n\no\n{}", P1.join("\n"), P3.join("\n")),
+            format!("{p1}\no{p3}"),
+            &["soft-wrap"],
+        ),
+    ];
+    for (input, expected, rules) in &cases {
         check(input, expected, rules);
     }
 }
@@ -166,6 +300,14 @@ fn keep_cases() {
         "第一页的最后一行没有句号\n\u{c}第二页的第一行",
         // Body lines that look a little like furniture but are not at the page edges.
         "他在2021年毕业，后来去了北京。\n这是第二段。\n第三段，结束。",
+        // A final `。` followed by a stray mark from a speck still ends the paragraph.
+        "系统安装完成以后会自动重新启动。 、\n下一步是设置管理员的密码。",
+        // Chinese text sets a space before `:` often: it still ends the line.
+        "要更新软件包列表，请运行 :\n然后就可以安装新的软件包了。",
+        // Latin: a full stop inside closing quotes, a version number, a colon.
+        "He said “the system is ready.”\nThe next paragraph starts here.",
+        "The current release is version 2.\nIt was published last year.",
+        "Run the following command:\nIt updates the list of packages.",
         // A sentence mentioning a page is not a continuation marker.
         "请转第二个路口后左转。\n然后直走。",
         // Reflowed text (one paragraph per line, widths far apart): a paragraph without final
@@ -273,6 +415,15 @@ fn split_fragments() {
         "第一段介绍了这个系统的背景和它要解决的主要问题。\n这一部分说明了系统的基本结构和主要的\n，以及各个模块之间的关系和它们的接口。\n第三段说明了安装的步骤和需要注意的地方。\n第四段是总结和下一步的工作计划。\n第五段列出了参考的文献和相关的资料。\n第六段是致谢，感谢所有参与的人员。",
         "第一段介绍了这个系统的背景和它要解决的主要问题。\n这一部分说明了系统的基本结构和主要的，以及各个模块之间的关系和它们的接口。\n第三段说明了安装的步骤和需要注意的地方。\n第四段是总结和下一步的工作计划。\n第五段列出了参考的文献和相关的资料。\n第六段是致谢，感谢所有参与的人员。",
         &["split-fragment"],
+    );
+    // A mark standing apart before spaces is a speck at the indent of a new paragraph: the
+    // open paragraph above is left alone.
+    let input = "第一段介绍了这个系统的背景和它要解决的主要问题。\n这一部分说明了系统的基本结构和主要的\n、    以及各个模块之间的关系和它们的接口。\n第三段说明了安装的步骤和需要注意的地方。\n第四段是总结和下一步的工作计划。\n第五段列出了参考的文献和相关的资料。\n第六段是致谢，感谢所有参与的人员。";
+    let cleaned = clean(input);
+    assert!(
+        !cleaned.changes.iter().any(|c| c.rule == "split-fragment"),
+        "{:?}",
+        cleaned.text
     );
     // Further down, a note in between: only a suggestion, the text stays.
     let input = "第一段介绍了这个系统的背景和它要解决的主要问题。\n这一部分说明了系统的基本结构和主要的\n（图略）\n，以及各个模块之间的关系和它们的接口。\n第三段说明了安装的步骤和需要注意的地方。\n第四段是总结和下一步的工作计划。\n第五段列出了参考的文献和相关的资料。\n第六段是致谢，感谢所有参与的人员。";

@@ -9,41 +9,10 @@ use std::fmt;
 use std::io::BufRead;
 use std::sync::OnceLock;
 
-/// What kind of word an entry is, as far as the correctors care.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Tag {
-    /// A place name (jieba `ns`).
-    Place,
-    /// A person name (jieba `nr`, `nrfg`, `nrt`).
-    Person,
-    /// An organisation name (jieba `nt`).
-    Organisation,
-    /// Any other word.
-    Other,
-}
+mod dict;
 
-impl Tag {
-    /// Maps a jieba / ICTCLAS part-of-speech tag.
-    pub fn from_pos(pos: &str) -> Tag {
-        match pos {
-            "ns" => Tag::Place,
-            "nr" | "nrfg" | "nrt" => Tag::Person,
-            "nt" => Tag::Organisation,
-            _ => Tag::Other,
-        }
-    }
-
-    /// True for names (places, people, organisations): the gazetteer.
-    pub fn is_name(self) -> bool {
-        !matches!(self, Tag::Other)
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Entry {
-    pub freq: u32,
-    pub tag: Tag,
-}
+use dict::Sorted;
+pub use dict::{Entry, Tag};
 
 /// An error in a lexicon file.
 #[derive(Debug)]
@@ -88,17 +57,25 @@ impl std::error::Error for LexiconError {
 
 /// A word list with frequencies and tags, optionally layered over the embedded list, plus a
 /// set of protected terms that correctors must never change.
+///
+/// A whole word list (the embedded one, or one read with [`Lexicon::from_word_list`]) is held in
+/// a compact sorted form that is read in place; words added one by one go to a hash map that
+/// takes precedence over it.
 #[derive(Debug, Default)]
 pub struct Lexicon {
     base: Option<&'static Lexicon>,
     words: HashMap<Box<str>, Entry>,
+    sorted: Sorted,
+    /// Words of `words` that are also in `sorted`.
+    shadowed: usize,
     total: u64,
     max_word_chars: usize,
     protected: HashSet<Box<str>>,
 }
 
+/// jieba's `dict.txt` in the sorted form of [`dict`], written by `build.rs`.
 #[cfg(feature = "embedded-dict")]
-static EMBEDDED_DICT: &str = include_str!("../../../data/lexicon/jieba-dict.txt");
+static EMBEDDED_DICT: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/jieba-dict.bin"));
 
 impl Lexicon {
     /// An empty lexicon.
@@ -106,19 +83,36 @@ impl Lexicon {
         Lexicon::default()
     }
 
-    /// The embedded jieba word list, parsed once on first use. Without the `embedded-dict`
-    /// feature this is an empty lexicon.
+    /// The embedded jieba word list (sorted at build time and read in place: nothing is parsed
+    /// at run time). Without the `embedded-dict` feature this is an empty lexicon.
     pub fn embedded() -> &'static Lexicon {
         static LEX: OnceLock<Lexicon> = OnceLock::new();
         LEX.get_or_init(|| {
-            let mut lex = Lexicon::new();
             #[cfg(feature = "embedded-dict")]
-            for line in EMBEDDED_DICT.lines() {
-                // The embedded list is known to be well formed; a bad line would be skipped.
-                let _ = lex.add_line(line);
+            if let Some(sorted) = Sorted::read(std::borrow::Cow::Borrowed(EMBEDDED_DICT)) {
+                return Lexicon::from_sorted(sorted);
             }
-            lex
+            // `build.rs` writes what `Sorted::read` accepts: this is the list without the
+            // `embedded-dict` feature.
+            Lexicon::new()
         })
+    }
+
+    /// A lexicon of a whole word list in jieba's `dict.txt` format (lines `word [freq [tag]]`;
+    /// a later line for the same word replaces an earlier one, bad lines are skipped), held in
+    /// the same compact form as the embedded list. [`Lexicon::iter`] yields its words in byte
+    /// order, as it does the embedded list's.
+    pub fn from_word_list(text: &str) -> Lexicon {
+        Lexicon::from_sorted(Sorted::from_text(text))
+    }
+
+    fn from_sorted(sorted: Sorted) -> Lexicon {
+        Lexicon {
+            total: sorted.total(),
+            max_word_chars: sorted.max_word_chars(),
+            sorted,
+            ..Lexicon::default()
+        }
     }
 
     /// A new, empty layer over the embedded list: user words added to it take precedence.
@@ -134,26 +128,23 @@ impl Lexicon {
     /// Adds one `word [freq [tag]]` line (separated by spaces or tabs). Blank lines and lines
     /// starting with `#` are ignored. A missing frequency defaults to a modest 10.
     fn add_line(&mut self, line: &str) -> Result<(), &'static str> {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            return Ok(());
+        if let Some((word, entry)) = dict::parse_line(line)? {
+            self.insert(word, entry);
         }
-        let mut parts = line.split(['\t', ' ']).filter(|p| !p.is_empty());
-        let word = parts.next().ok_or("empty word")?;
-        let freq = match parts.next() {
-            Some(f) => f
-                .parse::<u32>()
-                .map_err(|_| "frequency is not a whole number")?,
-            None => 10,
-        };
-        let tag = parts.next().map(Tag::from_pos).unwrap_or(Tag::Other);
-        self.insert(word, Entry { freq, tag });
         Ok(())
     }
 
     /// Adds or replaces a word.
     pub fn insert(&mut self, word: &str, entry: Entry) {
-        if let Some(old) = self.words.insert(word.into(), entry) {
+        let old = match self.words.insert(word.into(), entry) {
+            Some(old) => Some(old),
+            None => {
+                let old = self.sorted.get(word);
+                self.shadowed += usize::from(old.is_some());
+                old
+            }
+        };
+        if let Some(old) = old {
             self.total = self.total.saturating_sub(u64::from(old.freq));
         }
         self.total += u64::from(entry.freq);
@@ -216,6 +207,7 @@ impl Lexicon {
         self.words
             .get(word)
             .copied()
+            .or_else(|| self.sorted.get(word))
             .or_else(|| self.base.and_then(|b| b.get(word)))
     }
 
@@ -259,21 +251,34 @@ impl Lexicon {
 
     /// The number of words in this layer (not counting the base).
     pub fn len(&self) -> usize {
-        self.words.len()
+        self.words.len() + self.sorted.len() - self.shadowed
+    }
+
+    /// The number of entries [`Lexicon::iter`] yields: the words of this layer and of the base
+    /// (a word in both counted twice).
+    pub fn len_with_base(&self) -> usize {
+        self.len() + self.base.map_or(0, Lexicon::len)
     }
 
     pub fn is_empty(&self) -> bool {
-        self.words.is_empty() && self.base.is_none_or(|b| b.is_empty())
+        self.words.is_empty() && self.sorted.is_empty() && self.base.is_none_or(|b| b.is_empty())
     }
 
     /// Iterates over the words of this layer and then the base (a word in both is yielded
-    /// twice; callers that build indexes deduplicate).
+    /// twice; callers that build indexes deduplicate). Words added one by one come first, in
+    /// no particular order; a whole word list follows in byte order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, Entry)> {
-        self.words.iter().map(|(w, e)| (&**w, *e)).chain(
-            self.base
-                .into_iter()
-                .flat_map(|b| b.words.iter().map(|(w, e)| (&**w, *e))),
-        )
+        self.layer_iter()
+            .chain(self.base.into_iter().flat_map(Lexicon::layer_iter))
+    }
+
+    /// The words of this layer (see [`Lexicon::iter`]).
+    fn layer_iter(&self) -> impl Iterator<Item = (&str, Entry)> {
+        let sorted = self
+            .sorted
+            .iter()
+            .filter(|(w, _)| self.shadowed == 0 || !self.words.contains_key(*w));
+        self.words.iter().map(|(w, e)| (&**w, *e)).chain(sorted)
     }
 }
 
@@ -305,6 +310,9 @@ mod tests {
         assert_eq!(n, 3);
         assert_eq!(lex.tag("清徐县"), Some(Tag::Place));
         assert_eq!(lex.freq("残疾人士"), Some(10));
+        assert_eq!(lex.len(), 2);
+        assert_eq!(lex.len_with_base(), Lexicon::embedded().len() + 2);
+        assert_eq!(lex.iter().count(), lex.len_with_base());
         let err = lex
             .load_user("好词\tmany\n".as_bytes(), "bad.tsv")
             .unwrap_err();
@@ -322,5 +330,99 @@ mod tests {
         assert!(lex.is_protected("清除"));
         assert!(lex.contains("清除"));
         assert!(!lex.is_protected("清徐"));
+    }
+
+    /// The sorted form built at compile time holds exactly what reading the list line by line
+    /// gives.
+    #[cfg(feature = "embedded-dict")]
+    #[test]
+    fn embedded_sorted_form_holds_every_line_of_the_list() {
+        let text = include_str!("../../../data/lexicon/jieba-dict.txt");
+        let mut by_line = Lexicon::new();
+        by_line
+            .load_user(text.as_bytes(), "jieba-dict.txt")
+            .unwrap();
+        let lex = Lexicon::embedded();
+        assert_eq!(lex.len(), by_line.len());
+        assert_eq!(lex.total_freq(), by_line.total_freq());
+        assert_eq!(lex.max_word_chars(), by_line.max_word_chars());
+        for (word, entry) in by_line.iter() {
+            assert_eq!(lex.get(word), Some(entry), "{word}");
+        }
+        let words: Vec<&str> = lex.iter().map(|(w, _)| w).collect();
+        assert!(words.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn word_list_keeps_the_last_line_of_a_word_in_byte_order() {
+        let lex = Lexicon::from_word_list(
+            "# 注释\n清除 300 v\n清徐 20 nr\n\n清除 280 v\n清徐县 很多\n太原\n",
+        );
+        let words: Vec<(&str, u32)> = lex.iter().map(|(w, e)| (w, e.freq)).collect();
+        assert_eq!(words, [("太原", 10), ("清徐", 20), ("清除", 280)]);
+        assert_eq!(lex.tag("清徐"), Some(Tag::Person));
+        assert_eq!(lex.total_freq(), 310);
+        assert_eq!(lex.max_word_chars(), 2);
+        assert!(!lex.contains("清徐县")); // its frequency is not a number
+        assert!(!lex.contains("清"));
+        assert!(!lex.contains("太原市"));
+    }
+
+    #[test]
+    fn words_added_to_a_word_list_take_precedence() {
+        let mut lex = Lexicon::from_word_list("清除 300 v\n清徐 20 nr\n");
+        lex.insert(
+            "清徐",
+            Entry {
+                freq: 50,
+                tag: Tag::Place,
+            },
+        );
+        lex.insert(
+            "清徐县",
+            Entry {
+                freq: 5,
+                tag: Tag::Place,
+            },
+        );
+        assert_eq!(lex.tag("清徐"), Some(Tag::Place));
+        assert_eq!(lex.freq("清徐"), Some(50));
+        assert_eq!(lex.freq("清除"), Some(300));
+        assert_eq!(lex.len(), 3);
+        assert_eq!(lex.total_freq(), 355);
+        assert_eq!(lex.max_word_chars(), 3);
+        let mut words: Vec<(&str, u32)> = lex.iter().map(|(w, e)| (w, e.freq)).collect();
+        words.sort();
+        assert_eq!(words, [("清徐", 50), ("清徐县", 5), ("清除", 300)]);
+    }
+
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            /// A word list read whole answers like one read line by line into a hash map.
+            #[test]
+            fn word_list_agrees_with_line_by_line(
+                lines in prop::collection::vec(("[清徐除县a-c]{1,3}", 0u32..1000, 0usize..4), 0..40),
+                probes in prop::collection::vec("[清徐除县a-c]{1,3}", 0..20),
+            ) {
+                let text: String = lines
+                    .iter()
+                    .map(|(w, f, t)| format!("{w} {f} {}\n", ["ns", "nr", "nt", "v"][*t]))
+                    .collect();
+                let whole = Lexicon::from_word_list(&text);
+                let mut by_line = Lexicon::new();
+                by_line.load_user(text.as_bytes(), "t").unwrap();
+                prop_assert_eq!(whole.len(), by_line.len());
+                prop_assert_eq!(whole.total_freq(), by_line.total_freq());
+                for (w, e) in by_line.iter() {
+                    prop_assert_eq!(whole.get(w), Some(e));
+                }
+                for w in &probes {
+                    prop_assert_eq!(whole.get(w), by_line.get(w));
+                }
+            }
+        }
     }
 }

@@ -6,7 +6,7 @@ use ocrtidy_core::{Candidate, EditSink, Pass, PassId, PassInput};
 use crate::chars::{is_dash, is_hspace, is_strong_junk, is_weak_junk};
 use crate::converge::{converge, Deletion};
 use crate::lines::{line_ranges, skip_hspace_back};
-use crate::similar::{key, similarity_at_least, Histogram, ShingleIndex, SHINGLE};
+use crate::similar::{key, similarity_at_least, FastHash, Histogram, ShingleIndex, SHINGLE};
 
 /// Removes lines, blocks of lines and sentences that OCR repeated (overlapping regions, double
 /// text layers, re-scanned strips), and proposes the removal of repeats it is not sure about.
@@ -170,9 +170,11 @@ fn repeated_lines(
 ) -> Vec<bool> {
     let n = paras.len();
     let mut removed = vec![false; n];
-    let mut sims: HashMap<(usize, usize), Option<f64>> = HashMap::new();
+    // Paragraphs are compared with the `MAX_BLOCK` before them only: the similarity of `a` and
+    // `b` is cached at `sims[b][b - a - 1]`.
+    let mut sims: Vec<[Option<Option<f64>>; MAX_BLOCK]> = vec![[None; MAX_BLOCK]; n];
     let mut sim = |a: usize, b: usize| -> Option<f64> {
-        *sims.entry((a, b)).or_insert_with(|| {
+        *sims[b][b - a - 1].get_or_insert_with(|| {
             let (pa, pb) = (&paras[a], &paras[b]);
             if pa.table_like || pb.table_like {
                 return None;
@@ -367,7 +369,7 @@ impl Earlier {
         if k.len() < SHINGLE {
             return None;
         }
-        let mut votes: HashMap<usize, usize> = HashMap::new();
+        let mut votes: HashMap<usize, usize, FastHash> = HashMap::default();
         for o in 0..=k.len() - SHINGLE {
             for &p in self.index.get(&k[o..]) {
                 if p >= o {
@@ -401,6 +403,10 @@ fn repeated_sentences(
     sink: &mut EditSink<'_>,
 ) {
     let mut earlier = Earlier::default();
+    // The stream holds at most the keys of all paragraphs: reserved once, not grown.
+    let total: usize = paras.iter().map(|p| p.key.len()).sum();
+    earlier.stream.reserve(total);
+    earlier.sentence_of.reserve(total);
     let mut prev_last: Option<Vec<char>> = None;
     const RULE: &str = "repeated-sentence";
     for (p, para) in paras.iter().enumerate() {

@@ -2,17 +2,18 @@
 
 use std::ops::Range;
 
-use crate::chars::{is_hspace, is_line_sep};
+use crate::chars::is_hspace;
 
 /// The byte ranges of the lines of `text` (without their separators `\n`, `\f`, `\r`), empty
 /// lines included.
 pub(crate) fn line_ranges(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut start = 0;
-    for (i, c) in text.char_indices() {
-        if is_line_sep(c) {
+    // The separators are ASCII, and an ASCII byte is always a whole character in UTF-8.
+    for (i, &b) in text.as_bytes().iter().enumerate() {
+        if matches!(b, b'\n' | b'\x0c' | b'\r') {
             out.push(start..i);
-            start = i + c.len_utf8();
+            start = i + 1;
         }
     }
     out.push(start..text.len());
@@ -67,6 +68,12 @@ mod tests {
         assert_eq!(lines, vec![0..6, 7..7, 8..15, 16..16]);
         let toks: Vec<&str> = token_ranges(t, 0..6).into_iter().map(|r| &t[r]).collect();
         assert_eq!(toks, ["ab", "cd"]);
+        let wide = "\u{3000}中\u{a0}文\t，\u{3000}";
+        let toks: Vec<&str> = token_ranges(wide, 0..wide.len())
+            .into_iter()
+            .map(|r| &wide[r])
+            .collect();
+        assert_eq!(toks, ["中", "文", "，"]);
         assert_eq!(skip_hspace(t, 2), 4);
         assert_eq!(skip_hspace_back(t, 4), 2);
     }

@@ -7,16 +7,16 @@ use std::collections::HashMap;
 /// full-width ASCII folded to half-width, so that two OCR copies that differ only in spacing or
 /// width compare equal.
 pub(crate) fn key(s: &str) -> Vec<char> {
-    s.chars()
-        .filter(|c| !c.is_whitespace())
-        .map(|c| {
-            let c = match c {
-                '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-                _ => c,
-            };
-            c.to_ascii_lowercase()
-        })
-        .collect()
+    // Sized once (counting chars is cheap) rather than grown while filtering.
+    let mut out = Vec::with_capacity(s.chars().count());
+    out.extend(s.chars().filter(|c| !c.is_whitespace()).map(|c| {
+        let c = match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            _ => c,
+        };
+        c.to_ascii_lowercase()
+    }));
+    out
 }
 
 /// A fixed-size histogram of a key's characters. Every edit operation changes the L1 distance of
@@ -93,7 +93,59 @@ pub(crate) fn shingle_hash(chars: &[char]) -> u64 {
 /// Positions of character shingles in a document's key stream.
 #[derive(Debug, Default)]
 pub(crate) struct ShingleIndex {
-    postings: HashMap<u64, Vec<usize>>,
+    postings: HashMap<u64, Postings, FastHash>,
+}
+
+/// The positions of one shingle, in insertion order. Most shingles of a document occur once:
+/// those need no allocation of their own.
+#[derive(Debug)]
+enum Postings {
+    One(usize),
+    Many(Vec<usize>),
+}
+
+impl Postings {
+    fn as_slice(&self) -> &[usize] {
+        match self {
+            Postings::One(p) => std::slice::from_ref(p),
+            Postings::Many(v) => v,
+        }
+    }
+
+    fn push(&mut self, p: usize) {
+        match self {
+            Postings::One(first) => *self = Postings::Many(vec![*first, p]),
+            Postings::Many(v) => v.push(p),
+        }
+    }
+}
+
+/// A hasher for integer keys that are positions or already hashes (shingle hashes): one
+/// multiplication instead of SipHash. Nothing depends on the iteration order of the maps that
+/// use it.
+pub(crate) type FastHash = std::hash::BuildHasherDefault<MulHasher>;
+
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct MulHasher(u64);
+
+impl std::hash::Hasher for MulHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
 }
 
 impl ShingleIndex {
@@ -103,9 +155,15 @@ impl ShingleIndex {
             return;
         }
         for p in range.start..=range.end - SHINGLE {
-            let list = self.postings.entry(shingle_hash(&stream[p..])).or_default();
-            if list.len() < MAX_POSTINGS {
-                list.push(p);
+            match self.postings.entry(shingle_hash(&stream[p..])) {
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(Postings::One(p));
+                }
+                std::collections::hash_map::Entry::Occupied(mut e) => {
+                    if e.get().as_slice().len() < MAX_POSTINGS {
+                        e.get_mut().push(p);
+                    }
+                }
             }
         }
     }
@@ -117,7 +175,7 @@ impl ShingleIndex {
         }
         self.postings
             .get(&shingle_hash(chars))
-            .map_or(&[], Vec::as_slice)
+            .map_or(&[], Postings::as_slice)
     }
 }
 

@@ -114,10 +114,10 @@ fn keeps_punct_context(text: &str, range: &Range<usize>) -> bool {
 /// produces (a line of Chinese text that starts with half-width punctuation or a closing quote, a
 /// line of symbols, a token of rule and speck symbols). Ambiguous evidence (a full-width comma at
 /// a line start) is acted on only on such pages.
-fn is_noisy(text: &str) -> bool {
+fn is_noisy(text: &str, line_ranges: &[Range<usize>]) -> bool {
     let mut lines = 0usize;
     let mut signs = 0usize;
-    for line in line_ranges(text) {
+    for line in line_ranges {
         let s = text[line.clone()].trim();
         if s.is_empty() {
             continue;
@@ -133,14 +133,31 @@ fn is_noisy(text: &str) -> bool {
         if lead > 0 && is_chinese(&s[lead..]) {
             signs += 1;
         }
-        signs += s
-            .split(|c: char| c.is_whitespace())
-            .filter(|t| {
-                !t.is_empty() && t.chars().all(is_removable_symbol) && !t.chars().all(is_dash)
-            })
-            .count();
+        signs += symbol_tokens(s);
     }
     signs >= 2 && signs * 100 >= lines * 3
+}
+
+/// The number of tokens (runs of non-whitespace) of `s` made of removable symbols only, not all
+/// of them dashes.
+fn symbol_tokens(s: &str) -> usize {
+    let mut n = 0;
+    // In a token: whether all its characters so far are symbols, and all are dashes.
+    let mut token: Option<(bool, bool)> = None;
+    for c in s.chars() {
+        if c.is_whitespace() {
+            if let Some((true, false)) = token.take() {
+                n += 1;
+            }
+        } else {
+            let (symbols, dashes) = token.unwrap_or((true, true));
+            token = Some((symbols && is_removable_symbol(c), dashes && is_dash(c)));
+        }
+    }
+    if let Some((true, false)) = token {
+        n += 1;
+    }
+    n
 }
 
 /// Whether the text that starts `s` is Chinese: among its first eight characters (other than
@@ -217,9 +234,15 @@ impl Pass for StrayTokens {
     fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
         let deletions = converge(input.text, sink, |text, sink| {
             let mut plan = Plan::default();
-            let noisy = is_noisy(text);
-            for line in line_ranges(text) {
-                scan_line(text, line, noisy, &mut plan, sink);
+            // Needed only for a line that starts with one full-width mark: computed then.
+            let lines = line_ranges(text);
+            let mut noisy = Noisy {
+                text,
+                lines: &lines,
+                value: None,
+            };
+            for line in lines.iter().cloned() {
+                scan_line(text, line, &mut noisy, &mut plan, sink);
             }
             plan.deletions
                 .retain(|(r, _, _)| keeps_punct_context(text, r));
@@ -231,10 +254,25 @@ impl Pass for StrayTokens {
     }
 }
 
+/// [`is_noisy`] of a text, computed on first use.
+struct Noisy<'a> {
+    text: &'a str,
+    lines: &'a [Range<usize>],
+    value: Option<bool>,
+}
+
+impl Noisy<'_> {
+    fn get(&mut self) -> bool {
+        *self
+            .value
+            .get_or_insert_with(|| is_noisy(self.text, self.lines))
+    }
+}
+
 fn scan_line(
     text: &str,
     line: Range<usize>,
-    noisy: bool,
+    noisy: &mut Noisy<'_>,
     plan: &mut Plan,
     sink: &mut EditSink<'_>,
 ) {
@@ -279,7 +317,7 @@ fn scan_tokens(
     text: &str,
     line: &Range<usize>,
     tokens: &[Range<usize>],
-    noisy: bool,
+    noisy: &mut Noisy<'_>,
     plan: &mut Plan,
     sink: &mut EditSink<'_>,
 ) {
@@ -288,7 +326,9 @@ fn scan_tokens(
         .iter()
         .map(|t| is_symbol_token(&text[t.clone()]))
         .collect();
-    let has_text_after = |i: usize| symbol[i + 1..].iter().any(|s| !s);
+    // The last token that is not a symbol token: text follows token `i` when it is after `i`.
+    let last_text = symbol.iter().rposition(|s| !s);
+    let has_text_after = |i: usize| last_text.is_some_and(|k| k > i);
     // Only symbol tokens and removed punctuation so far: the next token starts the line.
     let mut start_clear = true;
     for (i, t) in tokens.iter().enumerate() {
@@ -296,7 +336,7 @@ fn scan_tokens(
         // At an edge when only symbol tokens separate it from the line's start or end.
         let at_start = start_clear;
         start_clear = at_start && symbol[i];
-        let at_end = symbol[i + 1..].iter().all(|&b| b);
+        let at_end = !has_text_after(i);
         let prev = prev_meaningful(text, t.start);
         let next = next_meaningful(text, t.end);
         let cjk_before = prev.is_some_and(is_cjk_context);
@@ -346,7 +386,7 @@ fn scan_tokens(
             // `.list`, `:8080`: a file extension or a port, not noise.
             let glued_to_latin = s[lead..].starts_with(|c: char| c.is_ascii_alphanumeric());
             if !glued_to_latin
-                && (odd || puncts >= 2 || (puncts == 1 && noisy))
+                && (odd || puncts >= 2 || (puncts == 1 && noisy.get()))
                 && is_chinese(&text[t.start + lead..])
             {
                 let end = if lead == s.len() {
@@ -420,7 +460,10 @@ enum Glued {
 /// The runs of strong junk, and of four dashes or more, inside a token.
 fn glued_runs(s: &str) -> Vec<Range<usize>> {
     let class = |c: char| {
-        if is_strong_junk(c) {
+        // Most characters: letters, digits and ideographs (of which only `丨` is junk).
+        if c.is_ascii_alphanumeric() || (('\u{4e00}'..='\u{9fff}').contains(&c) && c != '丨') {
+            Glued::Other
+        } else if is_strong_junk(c) {
             Glued::Strong
         } else if is_dash(c) && !is_weak_junk(c) {
             Glued::Dash

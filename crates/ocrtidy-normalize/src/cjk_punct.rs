@@ -146,6 +146,14 @@ impl Pass for CjkPunct {
         let mut decided: Vec<Option<(char, &'static str)>> = vec![None; chars.len()];
 
         for (k, &(_, c)) in chars.iter().enumerate() {
+            // Only these marks are decided here (see `full_of`, `half_of`): the context of
+            // any other character is not looked at.
+            if !matches!(
+                c,
+                ',' | ':' | ';' | '?' | '!' | '*' | '，' | '：' | '；' | '？' | '！'
+            ) {
+                continue;
+            }
             let prev = ctx.prev(k);
             let next = ctx.next(k);
             let after_han = prev.is_some_and(is_han);

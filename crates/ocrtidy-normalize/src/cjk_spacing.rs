@@ -74,13 +74,57 @@ impl Pass for CjkSpacing {
     fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
         let text = input.text;
         let all: Vec<(usize, &str)> = lines(text).collect();
+        // The page of each line (form feeds before it), so that two lines are compared
+        // without scanning the text between them.
+        let mut pages = Vec::with_capacity(all.len());
+        let mut page = 0usize;
+        let mut prev_end = 0;
+        for &(base, _) in &all {
+            page += text[prev_end..base].matches('\u{c}').count();
+            prev_end = base;
+            pages.push(page);
+        }
+        let lines = Lines {
+            all: &all,
+            pages: &pages,
+        };
         for (n, &(base, line)) in all.iter().enumerate() {
+            // Only a space between two visible characters is a gap: a line without one has
+            // nothing to fix, whatever its place. Every rule needs a CJK character or mark
+            // next to a gap, and on an ASCII line the neighbours of a gap are its own
+            // characters (noise symbols, which are looked through, are not ASCII).
+            if line.is_ascii()
+                || !line
+                    .trim_matches(is_horizontal_space)
+                    .contains(is_horizontal_space)
+            {
+                continue;
+            }
             let place = Place {
-                standalone: is_standalone(text, &all, n),
-                near_edge: is_near_page_edge(text, &all, n),
+                standalone: is_standalone(&lines, n),
+                near_edge: is_near_page_edge(&lines, n),
             };
             fix_line(text, base, line, place, sink);
         }
+    }
+}
+
+/// The lines of the text with their start offsets, and the page each is on.
+struct Lines<'a, 't> {
+    all: &'a [(usize, &'t str)],
+    pages: &'a [usize],
+}
+
+impl Lines<'_, '_> {
+    fn same_page(&self, a: usize, b: usize) -> bool {
+        self.pages[a] == self.pages[b]
+    }
+
+    fn visible(&self, k: usize) -> bool {
+        !self.all[k]
+            .1
+            .trim_matches(crate::is_horizontal_space)
+            .is_empty()
     }
 }
 
@@ -95,12 +139,10 @@ struct Place {
 }
 
 /// The line `n` is among the first or last `EDGE_LINES` visible lines of its page.
-fn is_near_page_edge(text: &str, all: &[(usize, &str)], n: usize) -> bool {
-    let visible = |k: usize| !all[k].1.trim_matches(crate::is_horizontal_space).is_empty();
-    let same_page = |a: usize, b: usize| {
-        let (lo, hi) = (all[a.min(b)].0, all[a.max(b)].0);
-        !text[lo..hi].contains('\u{c}')
-    };
+fn is_near_page_edge(lines: &Lines<'_, '_>, n: usize) -> bool {
+    let all = lines.all;
+    let visible = |k: usize| lines.visible(k);
+    let same_page = |a: usize, b: usize| lines.same_page(a, b);
     let before = (0..n)
         .rev()
         .take_while(|&k| same_page(k, n))
@@ -143,12 +185,10 @@ fn width(line: &str) -> usize {
 /// as wide as the next line, as a headline or byline is). A short line that would be joined is
 /// running text, and its spaces are judged as such — so that cleaning the joined output again
 /// decides the same.
-fn is_standalone(text: &str, all: &[(usize, &str)], n: usize) -> bool {
-    let same_page = |a: usize, b: usize| {
-        let (lo, hi) = (all[a.min(b)].0, all[a.max(b)].0);
-        !text[lo..hi].contains('\u{c}')
-    };
-    let visible = |k: usize| !all[k].1.trim_matches(crate::is_horizontal_space).is_empty();
+fn is_standalone(lines: &Lines<'_, '_>, n: usize) -> bool {
+    let all = lines.all;
+    let same_page = |a: usize, b: usize| lines.same_page(a, b);
+    let visible = |k: usize| lines.visible(k);
     let prev = (0..n)
         .rev()
         .find(|&k| visible(k))

@@ -25,11 +25,52 @@ const MIN_EVIDENCE: usize = 8;
 const DOMINANCE: usize = 10;
 const ISOLATION: usize = 2;
 
+/// Characters of one script only and their counterparts in the other, with the range of code
+/// points they lie in (most characters of a text are outside it and need no look-up).
+struct Table {
+    map: HashMap<char, Vec<char>, CharHash>,
+    lo: char,
+    hi: char,
+}
+
 struct Tables {
-    /// Traditional → Simplified candidates.
-    ts: HashMap<char, Vec<char>>,
-    /// Simplified → Traditional candidates.
-    st: HashMap<char, Vec<char>>,
+    /// Traditional-only characters → Simplified candidates.
+    ts: Table,
+    /// Simplified-only characters → Traditional candidates.
+    st: Table,
+}
+
+/// A hasher for `char` keys: one multiplication instead of SipHash (nothing depends on the
+/// iteration order of the tables).
+type CharHash = std::hash::BuildHasherDefault<CharHasher>;
+
+#[derive(Default, Clone, Copy)]
+struct CharHasher(u64);
+
+impl std::hash::Hasher for CharHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u32(u32::from(b));
+        }
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(n)).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+/// The entries of a conversion table whose character is of the source script only: those not
+/// among their own counterparts.
+fn foreign_only(map: HashMap<char, Vec<char>>) -> Table {
+    let map: HashMap<char, Vec<char>, CharHash> =
+        map.into_iter().filter(|(k, v)| !v.contains(k)).collect();
+    let lo = map.keys().copied().min().unwrap_or('\u{10ffff}');
+    let hi = map.keys().copied().max().unwrap_or('\0');
+    Table { map, lo, hi }
 }
 
 fn parse(data: &str) -> HashMap<char, Vec<char>> {
@@ -66,14 +107,17 @@ fn parse(data: &str) -> HashMap<char, Vec<char>> {
 fn tables() -> &'static Tables {
     static TABLES: OnceLock<Tables> = OnceLock::new();
     TABLES.get_or_init(|| Tables {
-        ts: parse(include_str!("../data/TSCharacters.txt")),
-        st: parse(include_str!("../data/STCharacters.txt")),
+        ts: foreign_only(parse(include_str!("../data/TSCharacters.txt"))),
+        st: foreign_only(parse(include_str!("../data/STCharacters.txt"))),
     })
 }
 
-/// The counterparts of `c` in `map` when `c` belongs only to the map's source script.
-fn foreign(map: &HashMap<char, Vec<char>>, c: char) -> Option<&Vec<char>> {
-    map.get(&c).filter(|v| !v.contains(&c))
+/// The counterparts of `c` in `table` when `c` belongs only to the table's source script.
+fn foreign(table: &Table, c: char) -> Option<&Vec<char>> {
+    if c < table.lo || c > table.hi {
+        return None;
+    }
+    table.map.get(&c)
 }
 
 impl Pass for MixedScript {

@@ -182,6 +182,11 @@ fn action(c: char, prev: Option<char>, next: Option<char>) -> Action {
 
 /// A boundary may be placed before `c`: nothing before it can compose or reorder with it.
 pub(crate) fn is_stable(c: char) -> bool {
+    // ASCII and the CJK Unified Ideographs block: combining class 0 and NFC quick check Yes,
+    // answered without the tables (most of a Chinese text).
+    if c.is_ascii() || ('\u{4e00}'..='\u{9fff}').contains(&c) {
+        return true;
+    }
     canonical_combining_class(c) == 0 && is_nfc_quick(std::iter::once(c)) == IsNormalized::Yes
 }
 
@@ -192,27 +197,62 @@ impl Pass for UnicodeForms {
 
     fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
         let text = input.text;
-        let chars: Vec<(usize, char)> = text.char_indices().collect();
-        // The neighbours of a joiner are the nearest visible characters: invisible format
-        // characters around it are removed too, and the decision must not depend on them.
-        let visible = |k: usize| !is_invisible(chars[k].1);
-        let actions: Vec<Action> = (0..chars.len())
-            .map(|k| {
-                let prev = (0..k).rev().find(|&j| visible(j)).map(|j| chars[j].1);
-                let next = (k + 1..chars.len())
-                    .find(|&j| visible(j))
-                    .map(|j| chars[j].1);
-                action(chars[k].1, prev, next)
-            })
-            .collect();
-        let mut seg_start = 0; // index into `chars`
-        for k in 1..=chars.len() {
-            let boundary =
-                k == chars.len() || (is_stable(chars[k].1) && matches!(actions[k], Action::Keep));
-            if boundary {
-                fix_segment(text, &chars, &actions, seg_start, k, sink);
-                seg_start = k;
-            }
+        let bytes = text.as_bytes();
+        // Only runs of non-ASCII characters can change. Each is repaired with the ASCII
+        // character before it, which is where its first segment starts: an ASCII character is
+        // stable, kept and visible, so segments start at it and a joiner's search for its
+        // neighbours stops at it (a neighbour past the end of a run is ASCII, and an ASCII
+        // neighbour and none are the same to a joiner).
+        let mut buffers = (Vec::new(), Vec::new());
+        let mut i = 0;
+        while let Some(off) = bytes[i..].iter().position(|b| !b.is_ascii()) {
+            let run = i + off;
+            let end = bytes[run..]
+                .iter()
+                .position(u8::is_ascii)
+                .map_or(bytes.len(), |k| run + k);
+            fix_chunk(text, run.saturating_sub(1)..end, &mut buffers, sink);
+            i = end;
+        }
+    }
+}
+
+/// Repairs the characters of `text[chunk]`, which starts at the text's start or at an ASCII
+/// character, and ends at the text's end or before an ASCII character.
+fn fix_chunk(
+    text: &str,
+    chunk: std::ops::Range<usize>,
+    (chars, actions): &mut (Vec<(usize, char)>, Vec<Action>),
+    sink: &mut EditSink<'_>,
+) {
+    chars.clear();
+    chars.extend(
+        text[chunk.clone()]
+            .char_indices()
+            .map(|(k, c)| (chunk.start + k, c)),
+    );
+    // The neighbours of a joiner are the nearest visible characters: invisible format
+    // characters around it are removed too, and the decision must not depend on them.
+    let visible = |k: usize| !is_invisible(chars[k].1);
+    actions.clear();
+    actions.extend((0..chars.len()).map(|k| {
+        if !matches!(chars[k].1, '\u{200c}' | '\u{200d}') {
+            // Only joiners look at their neighbours.
+            return action(chars[k].1, None, None);
+        }
+        let prev = (0..k).rev().find(|&j| visible(j)).map(|j| chars[j].1);
+        let next = (k + 1..chars.len())
+            .find(|&j| visible(j))
+            .map(|j| chars[j].1);
+        action(chars[k].1, prev, next)
+    }));
+    let mut seg_start = 0; // index into `chars`
+    for k in 1..=chars.len() {
+        let boundary =
+            k == chars.len() || (is_stable(chars[k].1) && matches!(actions[k], Action::Keep));
+        if boundary {
+            fix_segment(text, chunk.end, chars, actions, seg_start, k, sink);
+            seg_start = k;
         }
     }
 }
@@ -225,17 +265,23 @@ fn is_invisible(c: char) -> bool {
     )
 }
 
-/// Repairs `chars[from..to]` (one stable character with what attaches to it).
+/// Repairs `chars[from..to]` (one stable character with what attaches to it); the chunk of
+/// `chars` ends at `chunk_end`.
 fn fix_segment(
     text: &str,
+    chunk_end: usize,
     chars: &[(usize, char)],
     actions: &[Action],
     from: usize,
     to: usize,
     sink: &mut EditSink<'_>,
 ) {
+    if to == from + 1 && matches!(actions[from], Action::Keep) && is_stable(chars[from].1) {
+        // One stable character kept as it is: already in NFC.
+        return;
+    }
     let start = chars[from].0;
-    let end = chars.get(to).map_or(text.len(), |x| x.0);
+    let end = chars.get(to).map_or(chunk_end, |x| x.0);
     let seg = &text[start..end];
     if seg.is_ascii() {
         return;

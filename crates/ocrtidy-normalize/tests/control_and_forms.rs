@@ -60,6 +60,11 @@ fn unicode_forms_fixes() {
             ("中\u{200d}文", "中文", &["zero-width"]),
             // The zero-width space goes, and the acute then composes with its base.
             ("e\u{200b}\u{301}", "é", &["zero-width"]),
+            // Joiners next to ASCII: the pass works on runs of non-ASCII text, and the ASCII
+            // character on either side is still the joiner's neighbour.
+            ("a\u{200c}中", "a中", &["zero-width"]),
+            ("中\u{200d}\u{200b}a", "中a", &["zero-width"]),
+            ("x\u{301}\n\u{fb01}", "x\u{301}\nfi", &["ligature"]),
         ],
     );
 }
@@ -77,6 +82,9 @@ fn unicode_forms_keeps() {
             "می\u{200c}خواهم",
             // Radical-only shapes with no ideograph counterpart stay.
             "⺮",
+            // A combining mark at the start of the text, and after an emoji joiner.
+            "\u{301}开头的组合符",
+            "👍\u{200d}a",
             "Café",
         ],
     );

@@ -45,6 +45,21 @@ fn main() {
                 "overlap" => p.overlap = v > 0.0,
                 "bond" => p.bond_weight = v,
                 "noisy" => p.max_noisy_neighbours = v as usize,
+                "calscale" => p.cal_scale = v,
+                "calbias" => p.cal_bias = v,
+                "wctx" => p.context_weight = v,
+                "wch" => p.channel_weight = v,
+                "ovis" => p.visual_offset = v,
+                "opho" => p.phonetic_offset = v,
+                "olea" => p.learned_offset = v,
+                "oev" => p.evidence_offset = v,
+                "wsup" => p.support_weight = v,
+                "worph" => p.orphan_weight = v,
+                "orphfloor" => p.orphan_floor = v,
+                "evmin" => p.evidence_min = v as u32,
+                "supk" => p.support_min_context = v as usize,
+                "supmin" => p.support_min = v as u32,
+                "cache" => p.cache_words = v,
                 _ => {}
             }
         }
@@ -75,13 +90,15 @@ fn main() {
                     .iter()
                     .map(|(ch, s, e)| format!("{ch}:{s:.3}:{}", u8::from(*e)))
                     .collect();
+                let feats: Vec<String> = c.features.iter().map(|x| format!("{x:.3}")).collect();
                 let _ = writeln!(
                     out,
-                    "{f}\t{id}\t{}\t{}\t{}\t{}",
+                    "{f}\t{id}\t{}\t{}\t{}\t{}\t{}",
                     c.start,
                     c.end,
                     cands.join(","),
-                    u8::from(c.apply)
+                    u8::from(c.apply),
+                    feats.join(" ")
                 );
             }
         }

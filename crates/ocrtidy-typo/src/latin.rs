@@ -8,8 +8,126 @@
 //!   parts all recur on their own is split. Rule `typo-latin-split`.
 //! - Other unknown words one edit away from a recurring word are suggested, never applied, found
 //!   with a symmetric-delete index (SymSpell). Rule `typo-latin`.
+//!
+//! Next to the document evidence, an English word list with frequencies (SymSpell's
+//! `frequency_dictionary_en_82_765.txt`, MIT, embedded and parsed on first use) is the general
+//! dictionary, used conservatively:
+//! - a token that no dictionary knows and that recurs nowhere becomes a frequent dictionary word
+//!   by OCR-typical edits: applied when a digit stood for a letter inside the word (`tl1e` →
+//!   `the`, `0pen` → `open`), suggested for letter-only edits (`rnodern` → `modern`) unless the
+//!   word is frequent and unambiguous. Rule `typo-latin-ocr`.
+//! - glued words: a CamelCase token of dictionary words with a function word among them, not
+//!   last (`TheFreeSoftwareHerald`, `theUnited`; not `LibreOffice`, `DuckDuckGo`, `HowTo`), and
+//!   an unknown lowercase token that splits into as few frequent words as possible, one of them
+//!   a function word (`thenumberof`, `anddistribute`; not `username`, `modprobe`). Rule
+//!   `typo-latin-split`.
+//! - an unknown word of five letters or more one edit away from a dictionary word: applied when
+//!   the edit is a look-alike letter (`availabie`, `contfol`; rule `typo-latin-ocr`), suggested
+//!   otherwise (rule `typo-latin`).
 
 use std::collections::HashMap;
+
+/// The embedded English word list: `word frequency` lines, lowercase, sorted by byte order.
+static EN_WORDS: &str = include_str!("../../../data/lexicon/en-frequency-symspell.txt");
+
+/// The frequency of a word in the English word list (any case), 0 when unknown: a binary
+/// search over the embedded text itself, so the list costs nothing to load.
+pub fn english_freq(word: &str) -> u64 {
+    if word.is_empty() || word.len() > 64 {
+        return 0;
+    }
+    let mut buf = [0u8; 64];
+    let key = &mut buf[..word.len()];
+    key.copy_from_slice(word.as_bytes());
+    key.make_ascii_lowercase();
+    let key: &[u8] = key;
+    let text = EN_WORDS.as_bytes();
+    // Invariant: `lo` is the start of a line, `hi` the end of the text or the start of a line;
+    // the word, if listed, is on a line in lo..hi.
+    let (mut lo, mut hi) = (0, text.len());
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        let start = text[lo..mid]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(lo, |p| lo + p + 1);
+        let end = text[start..hi]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(hi, |p| start + p);
+        let line = &text[start..end];
+        let space = line.iter().position(|&b| b == b' ').unwrap_or(line.len());
+        match line[..space].cmp(key) {
+            std::cmp::Ordering::Less => lo = end + 1,
+            std::cmp::Ordering::Greater => hi = start,
+            std::cmp::Ordering::Equal => {
+                return std::str::from_utf8(&line[space..])
+                    .ok()
+                    .and_then(|f| f.trim().parse().ok())
+                    .unwrap_or(0);
+            }
+        }
+    }
+    0
+}
+
+/// A Bloom filter over the English word list (2^20 bits, two probes: about 2 % false
+/// positives), built on first use by a near-miss search, so that the hundreds of spellings one
+/// edit away from an unknown word cost a hash each rather than a search.
+struct WordFilter {
+    bits: Vec<u64>,
+}
+
+impl WordFilter {
+    const BITS: u32 = 20;
+
+    fn probes(word: &[u8]) -> (usize, usize) {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for &b in word {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        h = (h ^ (h >> 29)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        let mask = (1u64 << Self::BITS) - 1;
+        ((h & mask) as usize, ((h >> 32) & mask) as usize)
+    }
+
+    fn may_contain(&self, word: &[u8]) -> bool {
+        let (a, b) = Self::probes(word);
+        self.bits[a / 64] & (1 << (a % 64)) != 0 && self.bits[b / 64] & (1 << (b % 64)) != 0
+    }
+}
+
+fn english_filter() -> &'static WordFilter {
+    static FILTER: std::sync::OnceLock<WordFilter> = std::sync::OnceLock::new();
+    FILTER.get_or_init(|| {
+        let mut f = WordFilter {
+            bits: vec![0; 1 << (WordFilter::BITS - 6)],
+        };
+        // One pass over the text: hash each line's word, skip its frequency.
+        let text = EN_WORDS.as_bytes();
+        let mut i = 0;
+        while i < text.len() {
+            let start = i;
+            while i < text.len() && text[i] != b' ' && text[i] != b'\n' {
+                i += 1;
+            }
+            let (a, b) = WordFilter::probes(&text[start..i]);
+            f.bits[a / 64] |= 1 << (a % 64);
+            f.bits[b / 64] |= 1 << (b % 64);
+            while i < text.len() && text[i] != b'\n' {
+                i += 1;
+            }
+            i += 1;
+        }
+        f
+    })
+}
+
+/// A dictionary word this frequent is a likely target of an OCR-edit correction.
+const DICT_MIN_FREQ: u64 = 1_000_000;
+/// Letter-only OCR edits (`rn`→`m`) toward the dictionary are applied only for words at least
+/// this frequent.
+const DICT_LETTERS_FREQ: u64 = 20_000_000;
 
 /// Occurrences a word needs elsewhere in the document to count as evidence.
 const MIN_EVIDENCE: u32 = 2;
@@ -116,19 +234,41 @@ pub fn correct(text: &str) -> Vec<LatinFix> {
             });
             continue;
         }
-        if count(t) != 1 || !is_letters(t) {
+        if count(t) != 1 {
             continue;
         }
-        // Glued CamelCase words.
+        if let Some(fix) = dictionary_ocr_fix(start, t) {
+            out.push(fix);
+            continue;
+        }
+        if !is_letters(t) {
+            continue;
+        }
+        // Glued CamelCase words: parts that recur alone, or dictionary words one of which, not
+        // the last, is a function word (names such as DuckDuckGo, LibreOffice or HowTo are
+        // not).
         let parts = camel_parts(t);
-        if parts.len() >= 2 && parts.iter().all(|p| count(p) >= MIN_EVIDENCE) {
+        let recurring = parts.iter().all(|p| count(p) >= MIN_EVIDENCE);
+        let dictionary = parts
+            .iter()
+            .all(|p| (p.len() >= 2 || *p == "A") && english_freq(p) >= DICT_MIN_FREQ)
+            && parts[..parts.len() - 1].iter().any(|p| is_function_word(p));
+        let replacement = if parts.len() >= 2 && (recurring || dictionary) {
+            Some(parts.join(" "))
+        } else if dictionary_near_miss(t).is_some_and(|w| ocr_substitution(t, &w)) {
+            // A misread letter (athers → others) rather than glued words (at hers).
+            None
+        } else {
+            split_glued(t)
+        };
+        if let Some(replacement) = replacement {
             out.push(LatinFix {
                 start,
                 end,
-                replacement: parts.join(" "),
+                replacement,
                 rule: "typo-latin-split",
                 apply: true,
-                confidence: 0.95,
+                confidence: 0.9,
             });
             continue;
         }
@@ -154,10 +294,262 @@ pub fn correct(text: &str) -> Vec<LatinFix> {
                     apply: false,
                     confidence: 0.5,
                 });
+            } else if let Some(w) = dictionary_near_miss(t) {
+                // One letter misread as a look-alike (availabie, contfol) is applied.
+                let apply = t.len() >= MIN_SUGGEST_LEN && ocr_substitution(t, &w);
+                out.push(LatinFix {
+                    start,
+                    end,
+                    replacement: w,
+                    rule: if apply {
+                        "typo-latin-ocr"
+                    } else {
+                        "typo-latin"
+                    },
+                    apply,
+                    confidence: if apply { 0.9 } else { 0.3 },
+                });
             }
         }
     }
     out
+}
+
+/// An OCR-edit correction of a token seen once toward a frequent dictionary word, if the token
+/// itself is no word.
+fn dictionary_ocr_fix(start: usize, t: &str) -> Option<LatinFix> {
+    if t.len() < 3 || english_freq(t) > 0 || !plausible_ocr_token(t) {
+        return None;
+    }
+    let digits = has_digit(t);
+    let mut best: Option<(String, u64)> = None;
+    let mut second = 0u64;
+    for v in ocr_variants(t) {
+        if v == t || !is_letters(&v) {
+            continue;
+        }
+        let f = english_freq(&v);
+        if f < DICT_MIN_FREQ {
+            continue;
+        }
+        let v = with_case_of(t, &v);
+        match &best {
+            // The same word in another spelling of the digits (0 → o or O).
+            Some((b, _)) if b.eq_ignore_ascii_case(&v) => {}
+            Some((_, bf)) if f > *bf => {
+                second = *bf;
+                best = Some((v, f));
+            }
+            Some(_) => second = second.max(f),
+            None => best = Some((v, f)),
+        }
+    }
+    let (v, f) = best?;
+    // Ambiguous when another reading is at least a tenth as frequent.
+    let clear = second.saturating_mul(10) < f;
+    let apply = clear && (digits || (f >= DICT_LETTERS_FREQ && t.len() >= 5));
+    Some(LatinFix {
+        start,
+        end: start + t.len(),
+        replacement: v,
+        rule: "typo-latin-ocr",
+        apply,
+        confidence: if apply { 0.9 } else { 0.5 },
+    })
+}
+
+/// Tokens whose digits look like misread letters: letters around them, not a version, an
+/// ordinal, a unit or an identifier (`i386`, `ext4`, `md5`, `10th`, `2nd`).
+fn plausible_ocr_token(t: &str) -> bool {
+    let b = t.as_bytes();
+    let n_digits = b.iter().filter(|c| c.is_ascii_digit()).count();
+    if n_digits == 0 {
+        return true;
+    }
+    // Only the digits that look like letters, at most a third of the token, and the token
+    // must not end in a digit (md5, sha1, ext4, python3).
+    b.iter()
+        .all(|c| !c.is_ascii_digit() || matches!(c, b'0' | b'1' | b'5'))
+        && n_digits * 3 <= b.len()
+        && !b[b.len() - 1].is_ascii_digit()
+        && !(b[0].is_ascii_digit() && b.len() > 1 && b[1].is_ascii_digit())
+}
+
+/// `word` (lowercase letters) cased like `token`: all capitals, capitalised, or lowercase.
+fn with_case_of(token: &str, word: &str) -> String {
+    let letters: Vec<u8> = token.bytes().filter(|b| b.is_ascii_alphabetic()).collect();
+    let upper = letters.iter().filter(|b| b.is_ascii_uppercase()).count();
+    if letters.len() >= 2 && upper == letters.len() {
+        return word.to_ascii_uppercase();
+    }
+    let first_upper = token
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_uppercase() || (b == b'0' && upper > 0));
+    let mut w = word.to_ascii_lowercase();
+    if first_upper {
+        w[..1].make_ascii_uppercase();
+    }
+    w
+}
+
+/// The most frequent dictionary word one edit away from an unknown lowercase word, when it is
+/// clearly the most frequent of them.
+fn dictionary_near_miss(t: &str) -> Option<String> {
+    if t.len() < MIN_SUGGEST_LEN - 1
+        || english_freq(t) > 0
+        || !t.bytes().all(|b| b.is_ascii_lowercase())
+    {
+        return None;
+    }
+    if t.len() > 40 {
+        return None;
+    }
+    let mut cands: Vec<(u64, String)> = Vec::new();
+    let b = t.as_bytes();
+    let filter = english_filter();
+    // Every spelling one edit away, built in place; the filter rejects almost all of them
+    // before a lookup.
+    let mut buf = [0u8; 48];
+    let mut try_word = |w: &[u8]| {
+        if !filter.may_contain(w) {
+            return;
+        }
+        let Ok(w) = std::str::from_utf8(w) else {
+            return;
+        };
+        let f = english_freq(w);
+        if f >= DICT_MIN_FREQ && !cands.iter().any(|(_, x)| x == w) {
+            cands.push((f, w.to_string()));
+        }
+    };
+    let n = b.len();
+    for i in 0..=n {
+        if i < n {
+            // Deletion.
+            buf[..i].copy_from_slice(&b[..i]);
+            buf[i..n - 1].copy_from_slice(&b[i + 1..]);
+            try_word(&buf[..n - 1]);
+            // Transposition.
+            if i + 1 < n {
+                buf[..n].copy_from_slice(b);
+                buf.swap(i, i + 1);
+                try_word(&buf[..n]);
+            }
+        }
+        for c in b'a'..=b'z' {
+            // Insertion.
+            buf[..i].copy_from_slice(&b[..i]);
+            buf[i] = c;
+            buf[i + 1..=n].copy_from_slice(&b[i..]);
+            try_word(&buf[..=n]);
+            // Substitution.
+            if i < n && b[i] != c {
+                buf[..n].copy_from_slice(b);
+                buf[i] = c;
+                try_word(&buf[..n]);
+            }
+        }
+    }
+    cands.sort_by_key(|c| std::cmp::Reverse(c.0));
+    let first = cands.first()?;
+    let clear = cands
+        .get(1)
+        .is_none_or(|s| s.0.saturating_mul(10) < first.0);
+    clear.then(|| first.1.clone())
+}
+
+/// Short words that glue to their neighbours in OCR output (`thenumberof`, `torun`).
+const FUNCTION_WORDS: &[&str] = &[
+    "a", "an", "the", "of", "to", "in", "on", "at", "by", "for", "with", "from", "and", "or", "as",
+    "is", "are", "be", "it", "that", "this", "not", "can", "will",
+];
+
+fn is_function_word(w: &str) -> bool {
+    FUNCTION_WORDS.iter().any(|f| f.eq_ignore_ascii_case(w))
+}
+
+/// A lowercase token that no dictionary knows, split into as few frequent dictionary words as
+/// possible (two to four; content words of four letters or more) when one of them is a function
+/// word (`thenumberof` → `the number of`, `tohave` → `to have`); compounds of content words
+/// (`username`, `stayinformed`) and commands (`modprobe`, `inittab`, `runit`) are left alone.
+fn split_glued(t: &str) -> Option<String> {
+    const MAX_PARTS: usize = 4;
+    let n = t.len();
+    if !(5..=40).contains(&n) || !t.bytes().all(|b| b.is_ascii_lowercase()) || english_freq(t) > 0 {
+        return None;
+    }
+    let part_ok =
+        |p: &str| (p.len() >= 4 || is_function_word(p)) && english_freq(p) >= DICT_MIN_FREQ;
+    // best[j][k]: the best score of t[..j] in k parts, and where its last part starts; a split
+    // scores the sum of ln(frequency) of its parts, so fewer and commoner words win.
+    let mut best = vec![[(f64::NEG_INFINITY, 0usize, false); MAX_PARTS + 1]; n + 1];
+    best[0][0] = (0.0, 0, false);
+    for j in 1..=n {
+        for i in 0..j {
+            let p = &t[i..j];
+            if !part_ok(p) {
+                continue;
+            }
+            let lp = (english_freq(p) as f64).ln();
+            for k in 1..=MAX_PARTS {
+                let (prev, _, func) = best[i][k - 1];
+                if prev > f64::NEG_INFINITY && prev + lp > best[j][k].0 {
+                    best[j][k] = (prev + lp, i, func || is_function_word(p));
+                }
+            }
+        }
+    }
+    // The fewest parts, if a function word is among them.
+    let k = (2..=MAX_PARTS).find(|&k| best[n][k].0 > f64::NEG_INFINITY)?;
+    if !best[n][k].2 {
+        return None;
+    }
+    let mut parts = Vec::with_capacity(k);
+    let (mut j, mut k) = (n, k);
+    while k > 0 {
+        let i = best[j][k].1;
+        parts.push(&t[i..j]);
+        j = i;
+        k -= 1;
+    }
+    parts.reverse();
+    Some(parts.join(" "))
+}
+
+/// Letters that OCR engines read as one another (lowercase, both orders).
+const LOOKALIKES: &[(u8, u8)] = &[
+    (b'i', b'l'),
+    (b'i', b't'),
+    (b'i', b'j'),
+    (b'l', b't'),
+    (b'f', b't'),
+    (b'f', b'r'),
+    (b'f', b'l'),
+    (b't', b'r'),
+    (b'e', b'c'),
+    (b'e', b'o'),
+    (b'c', b'o'),
+    (b'a', b'o'),
+    (b'u', b'y'),
+    (b'v', b'y'),
+    (b'c', b'v'),
+    (b'h', b'b'),
+];
+
+/// True when `a` and `b` differ in exactly one letter and the two letters look alike.
+fn ocr_substitution(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut diffs = a.iter().zip(b).filter(|(x, y)| x != y);
+    match (diffs.next(), diffs.next()) {
+        (Some((&x, &y)), None) => LOOKALIKES
+            .iter()
+            .any(|&(p, q)| (x, y) == (p, q) || (x, y) == (q, p)),
+        _ => false,
+    }
 }
 
 fn is_letters(w: &str) -> bool {
@@ -303,6 +695,84 @@ mod tests {
         assert_eq!(f[0].replacement, "package");
         assert!(!f[0].apply);
         assert_eq!(f[0].rule, "typo-latin");
+    }
+
+    #[test]
+    fn dictionary_ocr_edits_without_document_evidence() {
+        // (text, the applied corrections)
+        let cases: &[(&str, &[(&str, &str)])] = &[
+            ("Tl1e package is ready.", &[("Tl1e", "The")]),
+            ("Please 0pen the file.", &[("0pen", "open")]),
+            ("The file is availabie here.", &[("availabie", "available")]),
+            (
+                "Under the contfol of the system.",
+                &[("contfol", "control")],
+            ),
+            ("Read the rnanual first.", &[("rnanual", "manual")]),
+        ];
+        for &(text, want) in cases {
+            let got = applied(text);
+            let got: Vec<(&str, &str)> = got
+                .iter()
+                .map(|(a, b, _)| (a.as_str(), b.as_str()))
+                .collect();
+            assert_eq!(got, want, "{text}");
+        }
+    }
+
+    #[test]
+    fn dictionary_keeps_terms_identifiers_and_names() {
+        for t in [
+            "Edit /etc/passwd and the preseed file, then run ncurses tools and read manpages.",
+            "Check the md5 and sha1 sums on ext4 with python3 on the 10th and the 2nd day.",
+            "Search with DuckDuckGo, write in LibreOffice, present with PowerPoint.",
+            "The systemd unit starts dselect; cgroups and debconf follow.",
+            "Debian GNU/Linux ships the Linux kernel and the GNU tools.",
+        ] {
+            assert!(applied(t).is_empty(), "{t}: {:?}", applied(t));
+        }
+    }
+
+    #[test]
+    fn glued_phrases_of_dictionary_words_are_split() {
+        assert_eq!(
+            applied("TheFreeSoftwareHerald Tuesday"),
+            vec![(
+                "TheFreeSoftwareHerald".into(),
+                "The Free Software Herald".into(),
+                "typo-latin-split"
+            )]
+        );
+    }
+
+    #[test]
+    fn glued_lowercase_words_with_a_function_word_are_split() {
+        let cases: &[(&str, &str)] = &[
+            ("Moreover thenumberof packages grows.", "the number of"),
+            ("Users need tohave an account.", "to have"),
+            ("Developed anddistribute freely.", "and distribute"),
+            ("Based in theUnited States.", "the United"),
+        ];
+        for &(text, want) in cases {
+            let got = applied(text);
+            assert_eq!(got.len(), 1, "{text}: {got:?}");
+            assert_eq!((got[0].1.as_str(), got[0].2), (want, "typo-latin-split"));
+        }
+        // Compounds, commands and names stay glued.
+        for t in [
+            "Set the username and the hostname; stayinformed about the filesystem.",
+            "Run modprobe, edit inittab, use runit or kinit, try shellinabox and installdocs.",
+            "Read the HowTo and the DebianEdu FAQ.",
+        ] {
+            assert!(applied(t).is_empty(), "{t}: {:?}", applied(t));
+        }
+    }
+
+    #[test]
+    fn unknown_words_near_a_dictionary_word_are_suggested() {
+        let f = correct("The machies are ready.");
+        assert_eq!(f.len(), 1);
+        assert_eq!((f[0].replacement.as_str(), f[0].apply), ("machines", false));
     }
 
     #[test]

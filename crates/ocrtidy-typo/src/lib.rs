@@ -9,10 +9,12 @@
 
 pub mod chinese;
 pub mod confusion;
+mod flat;
 pub mod latin;
 pub mod learn;
 #[doc(hidden)]
 pub mod model;
+mod prebuilt;
 mod typo;
 
 pub use confusion::{Confusion, ConfusionError, ConfusionKind, ConfusionTable};

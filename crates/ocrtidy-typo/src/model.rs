@@ -1,6 +1,12 @@
 //! The compact model the corrector runs on: dense ids for Han characters, a hash index of
 //! lexicon words up to [`MAX_WORD`] characters keyed by packed ids, their log-probabilities, and
 //! the confusion table translated to ids with channel log-likelihoods.
+//!
+//! The model of the embedded lexicon and confusion tables is built at compile time: `build.rs`
+//! compiles this file (with `confusion.rs` and `flat.rs`), runs [`Model::build`] and stores the
+//! result with [`Model::write`]; start-up reads it back with [`Model::read`] (see
+//! `Model::embedded`). So this file may use only `std`, `ocrtidy_lexicon`, `crate::confusion` and
+//! `crate::flat`.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -8,6 +14,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use ocrtidy_lexicon::Lexicon;
 
 use crate::confusion::{ConfusionKind, ConfusionTable};
+use crate::flat::{IntMap, IntMapBuilder, Reader, Wire};
 
 /// Longest word (in characters) the corrector looks up.
 pub const MAX_WORD: usize = 4;
@@ -61,7 +68,7 @@ pub fn pack(ids: &[u16]) -> Option<u64> {
 }
 
 /// A candidate intended character for an observed one, in id space.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct IdConfusion {
     pub intended: u16,
     /// ln P(observed | intended), the channel log-likelihood.
@@ -93,7 +100,7 @@ impl Default for ChannelParams {
 }
 
 /// Everything the corrector needs, built once per pipeline.
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 pub struct Model {
     /// Dense id of each code point in ID_FIRST..=ID_LAST (0: unknown).
     dense: Vec<u16>,
@@ -102,12 +109,12 @@ pub struct Model {
     /// id → char.
     pub chars: Vec<char>,
     /// Packed word → (ln P(word), raw frequency).
-    words: FxMap<u64, (f32, u32)>,
+    words: IntMap<u64, (f32, u32)>,
     /// Packed words that are names (places, people, organisations).
-    names: FxMap<u64, ()>,
+    names: IntMap<u64, ()>,
     /// Adjacent id pairs occurring inside words of two or more characters → ln(1 + the summed
     /// frequency of those words / 100): how readily the two characters form words together.
-    pairs: FxMap<u32, f32>,
+    pairs: IntMap<u32, f32>,
     /// ln of the lexicon's total frequency.
     pub ln_total: f32,
     /// Observed id → candidates, best channel first.
@@ -119,14 +126,22 @@ pub struct Model {
 }
 
 impl Model {
+    /// Builds the model. Character ids are given in the order of [`Lexicon::iter`] (for the
+    /// embedded list: byte order), so the same lexicon always gives the same model.
     pub fn build(lexicon: &Lexicon, table: &ConfusionTable, channel: ChannelParams) -> Model {
+        // A capacity from the lexicon's size, not from the count of usable words, so that the
+        // tables of a model built here and of one built by `build.rs` are laid out alike.
+        let hint = lexicon.len_with_base();
+        let mut words = IntMapBuilder::with_capacity(hint);
+        let mut names = IntMapBuilder::with_capacity(hint / 8);
+        let mut pairs = IntMapBuilder::with_capacity(hint);
         let mut model = Model {
             dense: vec![0; (ID_LAST - ID_FIRST + 1) as usize],
             sparse: HashMap::new(),
             chars: vec!['\0'],
-            words: FxMap::default(),
-            names: FxMap::default(),
-            pairs: FxMap::default(),
+            words: IntMap::default(),
+            names: IntMap::default(),
+            pairs: IntMap::default(),
             ln_total: (lexicon.total_freq() as f64).ln() as f32,
             confusions: Vec::new(),
             reverse: Vec::new(),
@@ -148,23 +163,27 @@ impl Model {
             if let Some(k) = pack(&ids) {
                 // Layers are iterated first, so the first entry of a word wins.
                 if entry.tag.is_name() {
-                    model.names.insert(k, ());
+                    names.get_or_insert(k, ());
                 }
-                model.words.entry(k).or_insert_with(|| {
+                if !words.contains_key(k) {
                     let f = entry.freq.max(1);
-                    ((f as f32).ln() - model.ln_total, f)
-                });
+                    words.get_or_insert(k, ((f as f32).ln() - model.ln_total, f));
+                }
                 if ids.len() >= 2 {
                     for w in ids.windows(2) {
-                        *model.pairs.entry(pair_key(w[0], w[1])).or_insert(0.0) +=
-                            entry.freq as f32;
+                        if let Some(v) = pairs.get_or_insert(pair_key(w[0], w[1]), 0.0) {
+                            *v += entry.freq as f32;
+                        }
                     }
                 }
             }
         }
-        for v in model.pairs.values_mut() {
+        for v in pairs.values_mut() {
             *v = (1.0 + *v / 100.0).ln();
         }
+        model.words = words.freeze();
+        model.names = names.freeze();
+        model.pairs = pairs.freeze();
         let n = model.chars.len();
         model.confusions = vec![Vec::new(); n];
         model.reverse = vec![Vec::new(); n];
@@ -228,6 +247,128 @@ impl Model {
         id
     }
 
+    /// What a model is built from, as far as [`Model::read`] checks it: the size and total
+    /// frequency of the lexicon (the channel parameters and the embedded confusion tables are
+    /// compiled into `build.rs` along with this crate).
+    pub fn stamp(lexicon: &Lexicon) -> Vec<u8> {
+        let mut out = b"ocrtidy-typo model 1".to_vec();
+        (lexicon.len() as u64).put(&mut out);
+        lexicon.total_freq().put(&mut out);
+        out
+    }
+
+    /// Appends the byte form of the model, led by `stamp` (what it was built from, checked by
+    /// [`Model::read`]).
+    pub fn write(&self, stamp: &[u8], out: &mut Vec<u8>) {
+        put_bytes(stamp, out);
+        self.ln_total.put(out);
+        put_list(&self.dense, out);
+        let mut sparse: Vec<(u32, u16)> =
+            self.sparse.iter().map(|(c, i)| (*c as u32, *i)).collect();
+        sparse.sort_unstable();
+        put_list(&sparse, out);
+        let chars: Vec<u32> = self.chars.iter().map(|c| *c as u32).collect();
+        put_list(&chars, out);
+        self.words.write(out);
+        self.names.write(out);
+        self.pairs.write(out);
+        for list in &self.confusions {
+            let list: Vec<(u16, (f32, u8))> = list
+                .iter()
+                .map(|c| (c.intended, (c.channel, c.kind as u8)))
+                .collect();
+            put_list(&list, out);
+        }
+        for list in &self.reverse {
+            put_list(list, out);
+        }
+        (self.protected.len() as u64).put(out);
+        for term in &self.protected {
+            put_bytes(term.as_bytes(), out);
+        }
+    }
+
+    /// Reads a model written by [`Model::write`] with the same `stamp`; `None` when the stamp
+    /// differs or the bytes are not a model.
+    pub fn read(stamp: &[u8], bytes: &[u8]) -> Option<Model> {
+        Model::read_from(stamp, Reader::new(bytes))
+    }
+
+    /// [`Model::read`] of static bytes (the binary's): the word and pair tables are used in
+    /// place, not copied.
+    pub fn read_static(stamp: &[u8], bytes: &'static [u8]) -> Option<Model> {
+        Model::read_from(stamp, Reader::new_static(bytes))
+    }
+
+    fn read_from(stamp: &[u8], mut r: Reader<'_>) -> Option<Model> {
+        if get_list::<u8>(&mut r)? != stamp {
+            return None;
+        }
+        let ln_total = r.get::<f32>()?;
+        let dense: Vec<u16> = get_list(&mut r)?;
+        if dense.len() != (ID_LAST - ID_FIRST + 1) as usize {
+            return None;
+        }
+        let sparse = get_list::<(u32, u16)>(&mut r)?
+            .into_iter()
+            .map(|(c, i)| Some((char::from_u32(c)?, i)))
+            .collect::<Option<HashMap<char, u16>>>()?;
+        let chars = get_list::<u32>(&mut r)?
+            .into_iter()
+            .map(char::from_u32)
+            .collect::<Option<Vec<char>>>()?;
+        let words = IntMap::read(&mut r)?;
+        let names = IntMap::read(&mut r)?;
+        let pairs = IntMap::read(&mut r)?;
+        let mut confusions = Vec::with_capacity(chars.len());
+        for _ in 0..chars.len() {
+            let list = get_list::<(u16, (f32, u8))>(&mut r)?
+                .into_iter()
+                .map(|(intended, (channel, kind))| {
+                    let kind = match kind {
+                        k if k == ConfusionKind::Visual as u8 => ConfusionKind::Visual,
+                        k if k == ConfusionKind::Phonetic as u8 => ConfusionKind::Phonetic,
+                        k if k == ConfusionKind::Learned as u8 => ConfusionKind::Learned,
+                        _ => return None,
+                    };
+                    Some(IdConfusion {
+                        intended,
+                        channel,
+                        kind,
+                    })
+                })
+                .collect::<Option<Vec<_>>>()?;
+            confusions.push(list);
+        }
+        let mut reverse = Vec::with_capacity(chars.len());
+        for _ in 0..chars.len() {
+            reverse.push(get_list::<(u16, f32)>(&mut r)?);
+        }
+        let n = usize::try_from(r.get::<u64>()?).ok()?;
+        let mut protected = Vec::new();
+        for _ in 0..n {
+            protected.push(String::from_utf8(get_list(&mut r)?).ok()?);
+        }
+        let ids_ok = |id: u16| usize::from(id) < chars.len();
+        let valid = r.is_done()
+            && dense.iter().all(|&i| ids_ok(i))
+            && sparse.values().all(|&i| ids_ok(i))
+            && confusions.iter().flatten().all(|c| ids_ok(c.intended))
+            && reverse.iter().flatten().all(|&(i, _)| ids_ok(i));
+        valid.then_some(Model {
+            dense,
+            sparse,
+            chars,
+            words,
+            names,
+            pairs,
+            ln_total,
+            confusions,
+            reverse,
+            protected,
+        })
+    }
+
     /// The id of a character, if the lexicon knows it.
     #[inline]
     pub fn id(&self, c: char) -> Option<u16> {
@@ -243,19 +384,19 @@ impl Model {
     /// ln P(word) and its frequency, for a known word of 1..=MAX_WORD ids.
     #[inline]
     pub fn word(&self, ids: &[u16]) -> Option<(f32, u32)> {
-        pack(ids).and_then(|k| self.words.get(&k).copied())
+        pack(ids).and_then(|k| self.words.get(k))
     }
 
     /// True for a known name (place, person, organisation).
     #[inline]
     pub fn is_name(&self, ids: &[u16]) -> bool {
-        pack(ids).is_some_and(|k| self.names.contains_key(&k))
+        pack(ids).is_some_and(|k| self.names.contains_key(k))
     }
 
     /// True when `a` followed by `b` occurs inside some word of two or more characters.
     #[inline]
     pub fn pair(&self, a: u16, b: u16) -> bool {
-        a != 0 && b != 0 && self.pairs.contains_key(&pair_key(a, b))
+        a != 0 && b != 0 && self.pairs.contains_key(pair_key(a, b))
     }
 
     /// How readily `a` followed by `b` forms words (0 when it never does).
@@ -264,8 +405,30 @@ impl Model {
         if a == 0 || b == 0 {
             return 0.0;
         }
-        self.pairs.get(&pair_key(a, b)).copied().unwrap_or(0.0)
+        self.pairs.get(pair_key(a, b)).unwrap_or(0.0)
     }
+}
+
+fn put_bytes(bytes: &[u8], out: &mut Vec<u8>) {
+    (bytes.len() as u64).put(out);
+    out.extend_from_slice(bytes);
+}
+
+/// A length and the values.
+fn put_list<T: Wire + Copy>(list: &[T], out: &mut Vec<u8>) {
+    (list.len() as u64).put(out);
+    for &x in list {
+        x.put(out);
+    }
+}
+
+fn get_list<T: Wire>(r: &mut Reader<'_>) -> Option<Vec<T>> {
+    if T::SIZE == 0 {
+        return None;
+    }
+    let n = usize::try_from(r.get::<u64>()?).ok()?;
+    let bytes = r.take(n.checked_mul(T::SIZE)?)?;
+    Some(bytes.chunks_exact(T::SIZE).map(T::get).collect())
 }
 
 #[inline]

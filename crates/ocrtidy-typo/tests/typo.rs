@@ -42,9 +42,6 @@ const FIXES: &[(&str, &str, &[&str])] = &[
         "在遵守版权声明的前提下，允许拷贝和发布本文档的完整拷贝。",
         &["typo-zh-evidence"],
     ),
-    // Tesseract's 网时 for 同时: the lexicon alone is enough.
-    ("网时，用户可以修改配置文件。", "同时，用户可以修改配置文件。", &["typo-zh"]),
-    ("他们网时到达了会场。", "他们同时到达了会场。", &["typo-zh"]),
     // 己/已.
     ("这个软件包己经安装好了。", "这个软件包已经安装好了。", &["typo-zh"]),
     ("这是我己经说过的话。", "这是我已经说过的话。", &["typo-zh"]),
@@ -74,6 +71,10 @@ const KEEPS: &[&str] = &[
     "今天天气很好，我们去公园散步。",
     "国家安全教育日的主题是总体国家安全观。",
     "我们未来的计划是扩大生产。",
+    // 抗疫 is not in the lexicon, 抗议 is: a sound-alike, not a look-alike, and 疫 recurs in
+    // 疫情 on the page. At most a weak suggestion.
+    "同心抗疫工会行动。做好抗疫一线工作人员关心关爱工作，疫情防控。",
+    "在选择区域上画，不要越过边界。",
     "The quick brown fox jumps over the lazy dog.",
     "使用 apt 命令安装软件包，然后运行 dpkg -l 查看。",
     "Use i386 or amd64 with x86 and ext4; LibreOffice reads UTF8 files.",
@@ -105,6 +106,62 @@ fn keeps_are_left_alone() {
         .is_empty());
 }
 
+/// Document support: 科学发展观 four times, each time after 科学发展, makes 科学发展关 (关 and
+/// 观 sound alike; 发展关 is no word) a misreading.
+const SUPPORTED: &str = "把思想统一到科学发展观上来。学习科学发展观的内涵。坚持科学发展观不动摇。\
+                         贯彻落实科学发展观。我们要牢固树立科学发展关，推动经济发展。";
+
+/// Filler that the corrector leaves alone, to make a document long.
+fn filler(sentences: usize) -> String {
+    "今天天气很好，我们去公园散步。".repeat(sentences)
+}
+
+#[test]
+fn a_phrase_that_recurs_in_the_document_corrects_its_variant() {
+    let want = SUPPORTED.replace("发展关", "发展观");
+    let cleaned = run(Typo::embedded(), SUPPORTED);
+    assert_eq!(cleaned.text, want);
+    assert_eq!(applied_rules(&cleaned), ["typo-zh-evidence"]);
+    // Counts, not shares of the page: the same four occurrences are as strong on a page of
+    // 1,000 sentences around them (at most the cache model's size dilutes them).
+    for n in [300, 1000] {
+        let long = format!("{}{SUPPORTED}{}", filler(n), filler(n));
+        let cleaned = run(Typo::embedded(), &long);
+        assert_eq!(cleaned.text, format!("{}{want}{}", filler(n), filler(n)));
+        assert_eq!(
+            applied_rules(&cleaned),
+            ["typo-zh-evidence"],
+            "{n} sentences"
+        );
+    }
+    // The newspaper's case: 总体国家安全观 four times on a page, 安全关教育 once.
+    let page = "树牢总体国家安全观，感悟新时代国家安全成就。研讨总体国家安全观有关内容。\
+                推动总体国家安全关教育常态化。领悟总体国家安全观的要素。宣传总体国家安全观。";
+    let long = format!("{}{page}{}", filler(1000), filler(1000));
+    let cleaned = run(Typo::embedded(), &long);
+    assert_eq!(cleaned.text, long.replace("安全关", "安全观"));
+    assert_eq!(applied_rules(&cleaned), ["typo-zh-evidence"]);
+}
+
+#[test]
+fn weak_or_balanced_recurrence_is_no_support() {
+    // Alone, 发展关 is not even questioned (关 is a frequent character).
+    let t = "我们要牢固树立科学发展关，推动经济发展。";
+    assert!(run(Typo::embedded(), t).changes.is_empty());
+    // The variant recurs about as often as the phrase (three times each): two readings, not a
+    // misreading.
+    let t = "学习科学发展观的内涵。把握科学发展关的要求。坚持科学发展观不动摇。\
+             贯彻落实科学发展观。我们要牢固树立科学发展关，推动经济发展。跨过科学发展关。";
+    let cleaned = run(Typo::embedded(), t);
+    assert_eq!(cleaned.text, t);
+    assert_eq!(cleaned.applied().count(), 0);
+    // Recurring only twice is not enough either.
+    let t = "学习科学发展观的内涵。坚持科学发展观不动摇。我们要牢固树立科学发展关，推动经济发展。";
+    let cleaned = run(Typo::embedded(), t);
+    assert_eq!(cleaned.text, t);
+    assert_eq!(cleaned.applied().count(), 0);
+}
+
 /// The suggestions: (document, the questioned character, the top candidate).
 const SUGGESTIONS: &[(&str, &str, &str)] = &[
     // 清徐 (a county) is named nine times on the page: 清除疫情 becomes suspicious. Replacing
@@ -121,6 +178,8 @@ const SUGGESTIONS: &[(&str, &str, &str)] = &[
         "土",
         "士",
     ),
+    // Tesseract's 网时 for 同时: likely (同时 is frequent, 网时 no word) but below the threshold.
+    ("网时，用户可以修改配置文件。", "网", "同"),
     // 遭守 has two readings (遵守, 遭受): suggested, never applied.
     ("系统会自动遭守这些规则。", "遭", "遵"),
 ];
@@ -170,11 +229,11 @@ fn user_lexicon_words_are_known() {
 #[test]
 fn the_threshold_moves_suggestions_to_corrections() {
     let t = "请在安装前阅读用产手册。";
-    let cleaned = run(Typo::embedded().with_threshold(0.5), t);
+    let cleaned = run(Typo::embedded().with_threshold(0.2), t);
     assert_eq!(cleaned.text, "请在安装前阅读用户手册。");
     let cleaned = run(
         Typo::embedded().with_threshold(0.9999),
-        "他们网时到达了会场。",
+        "这个软件包己经安装好了。",
     );
     assert_eq!(cleaned.applied().count(), 0);
 }
@@ -198,6 +257,72 @@ fn learned_tables_add_candidates() {
         .any(|c| c.before == "嘿" && c.candidates[0].text == "黑"));
 }
 
+/// Byte range of the first occurrence of `needle` in `text`.
+fn span(text: &str, needle: &str) -> std::ops::Range<usize> {
+    let start = text.find(needle).expect("needle in text");
+    start..start + needle.len()
+}
+
+#[test]
+fn low_ocr_confidence_makes_a_likely_correction_applied() {
+    let t = "他们网时到达了会场。";
+    // Without confidences: a suggestion (see SUGGESTIONS).
+    assert_eq!(run(Typo::embedded(), t).applied().count(), 0);
+    // The engine was unsure of 网: applied, and the rule says why.
+    let ctx = Context::with_confidences([(span(t, "网"), 0.35)]);
+    let passes: Vec<Box<dyn Pass>> = vec![Box::new(Typo::embedded())];
+    let cleaned = Runner::new(passes).run(t, &ctx);
+    assert_eq!(cleaned.text, "他们同时到达了会场。");
+    assert_eq!(applied_rules(&cleaned), ["typo-zh-low-confidence"]);
+    // Sure of it: not even a strong suggestion.
+    let ctx = Context::with_confidences([(span(t, "网时"), 0.99)]);
+    let passes: Vec<Box<dyn Pass>> = vec![Box::new(Typo::embedded())];
+    let sure = Runner::new(passes).run(t, &ctx);
+    assert_eq!(sure.text, t);
+    let weak = |c: &Cleaned| {
+        c.changes
+            .iter()
+            .find(|c| c.before == "网")
+            .map_or(0.0, |c| c.confidence)
+    };
+    assert!(weak(&sure) < weak(&run(Typo::embedded(), t)));
+}
+
+/// A pass before the typo pass that deletes a leading `##` marker: the confidences, given in
+/// the input's offsets, must follow the text.
+struct DropMarker;
+
+impl Pass for DropMarker {
+    fn id(&self) -> ocrtidy_core::PassId {
+        ocrtidy_core::PassId::StrayTokens
+    }
+    fn run(&self, input: &ocrtidy_core::PassInput<'_>, sink: &mut ocrtidy_core::EditSink<'_>) {
+        if input.text.starts_with("##") {
+            let _ = sink.delete(0..2, "marker", 1.0);
+        }
+    }
+}
+
+#[test]
+fn confidences_follow_the_text_through_earlier_passes() {
+    let t = "##他们网时到达了会场。";
+    let ctx = Context::with_confidences([(span(t, "网"), 0.35)]);
+    let passes: Vec<Box<dyn Pass>> = vec![Box::new(DropMarker), Box::new(Typo::embedded())];
+    let cleaned = Runner::new(passes).run(t, &ctx);
+    assert_eq!(cleaned.text, "他们同时到达了会场。");
+    assert_eq!(
+        replay(t, &cleaned.changes).as_deref(),
+        Some(cleaned.text.as_str())
+    );
+    // A confidence on another character changes nothing there.
+    let ctx = Context::with_confidences([(span(t, "到"), 0.35)]);
+    let passes: Vec<Box<dyn Pass>> = vec![Box::new(DropMarker), Box::new(Typo::embedded())];
+    assert_eq!(
+        Runner::new(passes).run(t, &ctx).text,
+        "他们网时到达了会场。"
+    );
+}
+
 /// Characters that the confusion tables connect, to make random text that triggers the scorer.
 const ALPHABET: &[char] = &[
     '土', '士', '人', '残', '疾', '关', '观', '安', '全', '网', '同', '时', '找', '拷', '贝', '己',
@@ -217,6 +342,21 @@ proptest! {
         let cleaned = run(Typo::embedded(), &s);
         let again = run(Typo::embedded(), &cleaned.text);
         prop_assert_eq!(again.text, cleaned.text);
+    }
+
+    #[test]
+    fn converges_with_random_confidences(
+        s in chinese_text(),
+        spans in proptest::collection::vec((0usize..200, 1usize..20, 0.0f32..1.0), 0..6),
+    ) {
+        let ctx = Context::with_confidences(spans.into_iter().map(|(a, l, c)| (a..a + l, c)));
+        let passes: Vec<Box<dyn Pass>> = vec![Box::new(Typo::embedded())];
+        let runner = Runner::new(passes);
+        // Spans anywhere (beyond the text, splitting chars): no panic, a ledger that replays,
+        // and a run that converges (its output is a fixed point under the same evidence).
+        let cleaned = runner.run(&s, &ctx);
+        prop_assert_eq!(replay(&s, &cleaned.changes), Some(cleaned.text.clone()));
+        prop_assert!(cleaned.stats.converged);
     }
 
     #[test]

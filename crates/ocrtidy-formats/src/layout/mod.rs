@@ -51,6 +51,12 @@ pub struct LayoutOptions {
     pub order: Order,
     /// Keep one output line per printed line instead of joining lines into paragraphs.
     pub keep_lines: bool,
+    /// Write the printed lines of a paragraph one per line and separate paragraphs with a
+    /// blank line, as Tesseract's own text output does, instead of one paragraph per line. The
+    /// text passes then see the line edges they read (garbage at a line's start or end, lines
+    /// of symbols) and the line-join pass joins the lines, with the paragraph breaks found
+    /// from the geometry marked by the blank lines.
+    pub printed_lines: bool,
 }
 
 /// The role of a line on its page.
@@ -98,7 +104,7 @@ pub struct DroppedLine {
 /// Plain text laid out from a document, with its source map.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Converted {
-    /// One paragraph per line, pages separated by `\n\f`.
+    /// One paragraph per line (see [`LayoutOptions::printed_lines`]), pages separated by `\n\f`.
     pub text: String,
     /// The text's ranges that come from an element, sorted and disjoint. The characters
     /// between spans (the spaces and line breaks of the layout) come from no element.
@@ -213,7 +219,7 @@ pub fn convert_document(doc: &Document, options: &LayoutOptions) -> Converted {
             out.text.push_str("\n\u{c}");
         }
         first = false;
-        paragraphs::emit(&paras, &mut out);
+        paragraphs::emit(&paras, options.printed_lines, &mut out);
     }
     out
 }

@@ -109,53 +109,190 @@ pub(crate) fn group(lines: Vec<VLine>, _gutters: &[f32]) -> Vec<Vec<VLine>> {
     out
 }
 
-/// True for characters that sit tight against Chinese text: CJK characters and quotes.
+/// True for characters that sit tight against Chinese text: CJK characters and curly quotes.
 fn is_tight(c: char) -> bool {
-    is_cjk(c) || matches!(c, '“' | '”' | '‘' | '’' | '"')
+    is_cjk(c) || matches!(c, '“' | '”' | '‘' | '’')
+}
+
+/// Half-width punctuation that closes or ends a phrase and is set against the word before it.
+fn is_closing(c: char) -> bool {
+    matches!(c, ')' | ']' | '}' | ',' | '.' | ':' | ';' | '?' | '!')
+}
+
+/// True when `word` starts with closing punctuation that is not part of a Latin word (as the
+/// dot of `.deb` is).
+fn closes(word: &str) -> bool {
+    let mut cs = word.chars();
+    cs.next().is_some_and(is_closing) && !cs.next().is_some_and(char::is_alphanumeric)
+}
+
+/// Half-width punctuation that opens a phrase and is set against the word after it.
+fn is_opening(c: char) -> bool {
+    matches!(c, '(' | '[' | '{')
+}
+
+/// A gap wider than this (in line heights) between a Chinese character and a half-width
+/// symbol shows a space: Chinese glyphs stand about 0.05–0.1 apart, a space is 0.25 or more.
+const SYMBOL_SPACE_GAP: f32 = 0.15;
+
+/// A Latin word's box that overlaps the next box by more than this (in line heights) is no
+/// evidence about the space after it (Tesseract's word boxes can take in the next glyph).
+const OVERLAP_NO_EVIDENCE: f32 = -0.3;
+
+/// A gap at most this wide (in line heights) after a Latin word, before a Chinese character,
+/// shows that no space was printed.
+const LATIN_TIGHT_GAP: f32 = 0.05;
+
+/// What [`sep`] knows about the place where two words meet.
+#[derive(Debug, Clone, Copy, Default)]
+struct Join {
+    /// The second word starts the next line of the paragraph.
+    across_lines: bool,
+    /// The distance between the two words' boxes, in line heights (words of one line).
+    gap: Option<f32>,
+    /// A double quote is open in the paragraph so far (see [`quote_state`]).
+    quote_open: bool,
+    /// The page sets a space between Chinese and Latin words (see [`script_spacing`]).
+    mixed_spaced: bool,
 }
 
 /// The separator between two words of one printed line, or between the end of a line and the
 /// start of the next line of its paragraph. Engines split Chinese text into words without a
 /// space between them, and Latin words at spaces; like Tesseract's own text output, a space
-/// separates every pair of words except between Chinese characters (quotes included), and
-/// a Latin word hyphenated at a line end is joined to its second half (the hyphen is kept: it
-/// may be a real one).
+/// separates Latin words, and the boxes decide where Chinese meets anything else.
 ///
-/// Between a Chinese character and a parenthesis, the gap between the boxes (`gap`, in line
-/// heights, for words of one line) decides: a full-width `（` carries blank space inside its
-/// glyph and stands apart, a half-width `(` is glued to the character before it. The text keeps
-/// that evidence as a space or none, as Tesseract's own text output does.
-fn sep(a: &str, b: &str, across_lines: bool, gap: Option<f32>) -> &'static str {
+/// Within a line (the gap between the boxes is known):
+/// - between Chinese characters, curly quotes and other non-ASCII symbols next to Chinese: none;
+/// - a Chinese character before closing punctuation (`) , . : ;`…), or opening punctuation
+///   (`( [ {`) before a Chinese character: none;
+/// - between a straight quote and the Chinese text it encloses: none;
+/// - otherwise between a Chinese character and a half-width symbol (`(`, `)`, `"`, `-`, `/`…):
+///   a space when the gap is wider than [`SYMBOL_SPACE_GAP`];
+/// - a Latin word before a Chinese character: a space unless the boxes touch
+///   ([`LATIN_TIGHT_GAP`]), or, when its box takes in the next glyph, as the page does;
+///   a Chinese character before a Latin word: a space on pages that set one (the boxes of
+///   Chinese glyphs before a Latin word say little), else only where the boxes are apart.
+///
+/// Across lines (or without boxes), as the line-join pass joins plain text: none next to a CJK
+/// character, except a space between Chinese and a Latin letter or digit on pages that set
+/// one; a Latin word hyphenated at a line end is joined to its second half (the hyphen is
+/// kept: it may be a real one); a space elsewhere.
+fn sep(a: &str, b: &str, j: Join) -> &'static str {
     let mut back = a.chars().rev();
     let (Some(la), Some(fb)) = (back.next(), b.chars().next()) else {
         return "";
     };
-    let paren = (is_cjk(la) && matches!(fb, '(' | ')')) || (matches!(la, '(' | ')') && is_cjk(fb));
-    if let (true, Some(g)) = (paren, gap) {
-        return if g > 0.3 { " " } else { "" };
-    }
-    if is_tight(la) && is_tight(fb) && (is_cjk(la) || is_cjk(fb)) {
+    let (ca, cb) = (is_cjk(la), is_cjk(fb));
+    if is_tight(la) && is_tight(fb) && (ca || cb) {
         return "";
     }
-    if across_lines
-        && la == '-'
-        && back.next().is_some_and(char::is_alphabetic)
-        && fb.is_lowercase()
-    {
-        return "";
+    // Exactly one side a Chinese character (not punctuation), the other not CJK at all.
+    let han = |c: char| is_cjk(c) && c.is_alphabetic();
+    let mixed = (han(la) && !cb) || (han(fb) && !ca);
+    let Some(g) = j.gap.filter(|_| mixed) else {
+        let space = if ca || cb {
+            let other = if ca { fb } else { la };
+            !is_cjk(other) && other.is_alphanumeric() && j.mixed_spaced
+        } else {
+            !(j.across_lines && joins_hyphenated(la, back.next(), fb))
+        };
+        return if space { " " } else { "" };
+    };
+    let other = if ca { fb } else { la };
+    // Inside a straight-quoted phrase: after its opening quote, before its closing one.
+    let inside = j.quote_open && ((!ca && la == '"') || (ca && fb == '"'));
+    let space = if inside {
+        false
+    } else if other.is_alphanumeric() {
+        if ca {
+            j.mixed_spaced || g > 0.0
+        } else if g <= OVERLAP_NO_EVIDENCE {
+            j.mixed_spaced
+        } else {
+            g > LATIN_TIGHT_GAP
+        }
+    } else if !other.is_ascii() || (ca && closes(b)) || (cb && is_opening(la)) {
+        false
+    } else {
+        g > SYMBOL_SPACE_GAP
+    };
+    if space {
+        " "
+    } else {
+        ""
     }
-    " "
 }
 
-/// Appends the paragraphs to `out`, one per line, and records a span for every piece.
-pub(crate) fn emit(paras: &[Vec<VLine>], out: &mut Converted) {
+/// Whether a double quote is open after `text`, given whether one was open before it: `“`
+/// opens, `”` closes, a straight `"` closes an open quote and opens otherwise (OCR reads the
+/// two sides of one pair as either).
+fn quote_state(mut open: bool, text: &str) -> bool {
+    for c in text.chars() {
+        match c {
+            '“' => open = true,
+            '”' => open = false,
+            '"' => open = !open,
+            _ => {}
+        }
+    }
+    open
+}
+
+/// True when a line ending in `la` (after `before`) ends a Latin word hyphenated across the
+/// line break, whose second half starts with `fb`.
+fn joins_hyphenated(la: char, before: Option<char>, fb: char) -> bool {
+    la == '-' && before.is_some_and(char::is_alphabetic) && fb.is_lowercase()
+}
+
+/// The gap between consecutive words of a line, in line heights, when both have boxes.
+fn word_gap(line: &VLine, wi: usize) -> Option<f32> {
+    let h = line.b().height().max(1.0);
+    let a = line.pieces.get(wi.checked_sub(1)?)?.bbox?;
+    let b = line.pieces.get(wi)?.bbox?;
+    Some((b.x0 - a.x1) / h)
+}
+
+/// True when the page sets a space between Chinese characters and Latin letters or digits:
+/// when at most half of the places inside lines where a Latin word meets a following Chinese
+/// character show touching boxes (see [`LATIN_TIGHT_GAP`]; boxes that overlap the next glyph
+/// are no evidence). The plain-text line-join pass reads the same from the text.
+fn script_spacing(paras: &[Vec<VLine>]) -> bool {
+    let (mut spaced, mut tight) = (0usize, 0usize);
+    for line in paras.iter().flatten() {
+        for wi in 1..line.pieces.len() {
+            let (a, b) = (&line.pieces[wi - 1].text, &line.pieces[wi].text);
+            let (Some(la), Some(fb)) = (a.chars().next_back(), b.chars().next()) else {
+                continue;
+            };
+            let latin = !is_cjk(la) && la.is_alphanumeric();
+            let han = is_cjk(fb) && fb.is_alphabetic();
+            match word_gap(line, wi) {
+                Some(g) if latin && han && g > OVERLAP_NO_EVIDENCE => {
+                    if g <= LATIN_TIGHT_GAP {
+                        tight += 1;
+                    } else {
+                        spaced += 1;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    tight <= spaced
+}
+
+/// Appends the paragraphs to `out`, one per line (or, with `printed`, one printed line per
+/// line and a blank line between paragraphs), and records a span for every piece.
+pub(crate) fn emit(paras: &[Vec<VLine>], printed: bool, out: &mut Converted) {
+    let mixed_spaced = script_spacing(paras);
     for (pi, para) in paras.iter().enumerate() {
         if pi > 0 {
-            out.text.push('\n');
+            out.text.push_str(if printed { "\n\n" } else { "\n" });
         }
         let mut skip_first = false;
+        // A double quote is open in the paragraph so far.
+        let mut quote_open = false;
         for (li, line) in para.iter().enumerate() {
-            let h = line.b().height().max(1.0);
             for (wi, piece) in line.pieces.iter().enumerate() {
                 if wi == 0 && skip_first {
                     skip_first = false;
@@ -163,11 +300,17 @@ pub(crate) fn emit(paras: &[Vec<VLine>], out: &mut Converted) {
                 }
                 let mut text = piece.text.as_str();
                 if wi > 0 || li > 0 {
-                    let gap = match (wi.checked_sub(1).map(|k| &line.pieces[k]), piece.bbox) {
-                        (Some(prev), Some(b)) => prev.bbox.map(|a| (b.x0 - a.x1) / h),
-                        _ => None,
+                    let j = Join {
+                        across_lines: wi == 0,
+                        gap: word_gap(line, wi),
+                        quote_open,
+                        mixed_spaced,
                     };
-                    let s = sep(&out.text, text, wi == 0, gap);
+                    let s = if printed && j.across_lines {
+                        "\n"
+                    } else {
+                        sep(&out.text, text, j)
+                    };
                     out.text.push_str(s);
                 }
                 // ALTO: a word hyphenated across lines is written whole, once.
@@ -185,6 +328,7 @@ pub(crate) fn emit(paras: &[Vec<VLine>], out: &mut Converted) {
                 }
                 let start = out.text.len();
                 out.text.push_str(text);
+                quote_open = quote_state(quote_open, text);
                 out.spans.push(Span {
                     range: start..out.text.len(),
                     source: piece.src.clone(),
@@ -197,31 +341,75 @@ pub(crate) fn emit(paras: &[Vec<VLine>], out: &mut Converted) {
 
 #[cfg(test)]
 mod tests {
-    use super::sep;
+    use super::{sep, Join};
 
     #[test]
     fn separators() {
-        // (end of the text so far, next word, across a line break, gap in line heights, separator)
-        let cases: &[(&str, &str, bool, Option<f32>, &str)] = &[
-            ("中文", "字符", false, None, ""),
-            ("第一行的末尾", "第二行", true, None, ""),
-            ("风格的", "“man”", false, None, ""),
-            ("“man”", "手册页", false, None, ""),
-            ("使用", "apt", false, None, " "),
-            ("使用", "apt", false, Some(-0.05), " "),
-            ("apt", "命令", false, None, " "),
-            ("Unix", "“man”", false, None, " "),
-            ("Debian", "Edu", false, None, " "),
-            ("命令", "(译注", false, Some(0.5), " "),
-            ("命令", "(译注", false, Some(0.05), ""),
-            ("命令", "(译注", true, None, " "),
-            ("exam-", "ple", true, None, ""),
-            ("exam-", "ple", false, None, " "),
-            ("e-", "Mail", true, None, " "),
-            ("", "开头", false, None, ""),
+        // (text so far, next word, across a line break, gap in line heights, a quote is open,
+        // the page spaces Chinese and Latin, separator)
+        type Case = (
+            &'static str,
+            &'static str,
+            bool,
+            Option<f32>,
+            bool,
+            bool,
+            &'static str,
+        );
+        let cases: &[Case] = &[
+            // Chinese with Chinese, curly quotes and full-width punctuation: never a space.
+            ("中文", "字符", false, Some(0.4), false, true, ""),
+            ("第一行的末尾", "第二行", true, None, false, true, ""),
+            ("风格的", "“man”", false, Some(0.3), false, true, ""),
+            ("“man”", "手册页", false, Some(0.3), false, true, ""),
+            ("中文", "—", false, Some(0.3), false, true, ""),
+            // Latin words: always a space.
+            ("Debian", "Edu", false, Some(0.0), false, true, " "),
+            ("Unix", "“man”", false, None, false, true, " "),
+            // Chinese before a Latin word: a space; a Latin word before Chinese: unless the
+            // boxes touch (an overlap of 0.3 line heights or more is no evidence).
+            ("使用", "apt", false, Some(-0.05), false, true, " "),
+            ("apt", "命令", false, Some(0.3), false, true, " "),
+            ("JPEG", "做为", false, Some(0.02), false, true, ""),
+            ("Wilber", "作为", false, Some(-2.5), false, true, " "),
+            // On a page that sets Chinese and Latin tight: only where the boxes are apart.
+            ("使用", "JPEG", false, Some(-0.05), false, false, ""),
+            ("使用", "JPEG", false, Some(0.2), false, false, " "),
+            ("Wilber", "作为", false, Some(-2.5), false, false, ""),
+            // Closing punctuation after Chinese, opening before it: none.
+            ("命令", ")", false, Some(0.4), false, true, ""),
+            ("命令", ":", false, Some(0.4), false, true, ""),
+            ("文件（即", ".deb", false, Some(0.3), false, true, " "),
+            ("文件（即", ".deb", false, Some(0.1), false, true, ""),
+            ("(", "译注", false, Some(0.4), false, true, ""),
+            // Other half-width symbols next to Chinese: the gap decides.
+            ("命令", "(译注", false, Some(0.5), false, true, " "),
+            ("命令", "(译注", false, Some(0.05), false, true, ""),
+            ("译注)", "可以", false, Some(0.3), false, true, " "),
+            ("盲", "/埋孔", false, Some(0.02), false, true, ""),
+            // Straight quotes: a space outside when the gap shows one, never inside.
+            ("使用", "\"下一层\"", false, Some(0.3), false, true, " "),
+            ("\"下一层\"", "或", false, Some(0.3), false, true, " "),
+            ("使用 \"", "下一层", false, Some(0.3), true, true, ""),
+            ("使用 \"下一层", "\"", false, Some(0.3), true, true, ""),
+            // Across lines, as the line-join pass joins plain text.
+            ("命令", "(译注", true, None, false, true, ""),
+            ("看天.", "上的", true, None, false, true, ""),
+            ("使用", "apt", true, None, false, true, " "),
+            ("使用", "JPEG", true, None, false, false, ""),
+            ("exam-", "ple", true, None, false, true, ""),
+            ("exam-", "ple", false, None, false, true, " "),
+            ("e-", "Mail", true, None, false, true, " "),
+            ("", "开头", false, None, false, true, ""),
         ];
-        for &(a, b, across, gap, want) in cases {
-            assert_eq!(sep(a, b, across, gap), want, "{a:?} + {b:?}");
+        for &(a, b, across_lines, gap, quote_open, mixed_spaced, want) in cases {
+            let j = Join {
+                across_lines,
+                gap,
+                quote_open,
+                mixed_spaced,
+            };
+            assert_eq!(sep(a, b, j), want, "{a:?} + {b:?} ({j:?})");
         }
     }
 }
