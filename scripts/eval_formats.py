@@ -24,7 +24,10 @@ def run(binary, args, data=None):
     p = subprocess.run([binary, "clean", *args], input=data, capture_output=True)
     if p.returncode != 0:
         raise RuntimeError(f"exit {p.returncode}: {p.stderr.decode(errors='replace')}")
-    return p.stdout.decode("utf-8")
+    # The CLI ends its output with a newline; score the cleaned text itself, as `ocrtidy eval`
+    # does (score.py counts a trailing newline as a predicted paragraph break).
+    out = p.stdout.decode("utf-8")
+    return out[:-1] if out.endswith("\n") else out
 
 
 def to_paddle(box_file):

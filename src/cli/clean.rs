@@ -58,10 +58,21 @@ pub fn run(args: CleanArgs) -> Result<i32> {
         let text = converted
             .as_ref()
             .map_or_else(|| decoded.text.clone(), |c| c.text.clone());
-        // The engine's confidences of the converted text are evidence for the typo pass.
+        // The engine's confidences of the converted text are evidence for the typo pass, the
+        // geometry's line breaks for the line-join pass.
         let mut cleaned = match &converted {
             Some(c) => {
-                pipeline.clean_with(&text, &ocrtidy::Context::with_confidences(c.confidences()))
+                let hint = |b: &ocrtidy_formats::LineBreak| {
+                    let kind = if b.paragraph {
+                        ocrtidy_core::LineBreakHint::ParagraphBreak
+                    } else {
+                        ocrtidy_core::LineBreakHint::Wrap
+                    };
+                    (b.at, kind)
+                };
+                let context = ocrtidy::Context::with_confidences(c.confidences())
+                    .with_line_breaks(c.breaks.iter().map(hint));
+                pipeline.clean_with(&text, &context)
             }
             None => pipeline.clean(&text),
         };

@@ -8,10 +8,24 @@ use crate::{Candidate, PassId};
 /// Confidences: the OCR engine's confidence in spans of the input (a word's `x_wconf`, a line's
 /// score), sorted by start. The caller gives them in the offsets of the input to
 /// [`crate::Runner::run`]; each pass sees them mapped into the text it reads.
+///
+/// Line-break hints: what the page geometry (indents, vertical gaps, short lines) says about a
+/// line break of the input, given by the byte offset of its `\n`, sorted by offset. Mapped like
+/// the confidences; a hint whose `\n` a change removed disappears. Plain text has none.
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Context {
     confidences: Vec<ConfidenceSpan>,
+    line_breaks: Vec<(usize, LineBreakHint)>,
+}
+
+/// What the geometry says about a line break.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LineBreakHint {
+    /// The next line starts a new paragraph.
+    ParagraphBreak,
+    /// The next line continues the paragraph (a soft wrap).
+    Wrap,
 }
 
 /// A span of text and the OCR engine's confidence in it, in [0, 1].
@@ -36,7 +50,52 @@ impl Context {
             })
             .collect();
         confidences.sort_by_key(|s| (s.range.start, s.range.end));
-        Context { confidences }
+        Context {
+            confidences,
+            line_breaks: Vec::new(),
+        }
+    }
+
+    /// The same context with line-break hints (byte offsets of `\n`s of the input). Later
+    /// hints for the same offset are dropped.
+    pub fn with_line_breaks(
+        mut self,
+        hints: impl IntoIterator<Item = (usize, LineBreakHint)>,
+    ) -> Context {
+        let mut line_breaks: Vec<(usize, LineBreakHint)> = hints.into_iter().collect();
+        line_breaks.sort_by_key(|&(at, _)| at);
+        line_breaks.dedup_by_key(|&mut (at, _)| at);
+        self.line_breaks = line_breaks;
+        self
+    }
+
+    /// True when the context carries no evidence at all (no confidences, no hints).
+    pub fn is_empty(&self) -> bool {
+        self.confidences.is_empty() && self.line_breaks.is_empty()
+    }
+
+    /// The line-break hints, sorted by offset.
+    pub fn line_breaks(&self) -> &[(usize, LineBreakHint)] {
+        &self.line_breaks
+    }
+
+    /// The hint for the line breaks in `range` (the whitespace between two lines, possibly with
+    /// blank lines): a paragraph break if any `\n` in it has one, else a wrap if any has one.
+    pub fn line_break_in(&self, range: TextRange) -> Option<LineBreakHint> {
+        let from = self
+            .line_breaks
+            .partition_point(|&(at, _)| at < range.start);
+        let mut found = None;
+        for &(at, hint) in &self.line_breaks[from..] {
+            if at >= range.end {
+                break;
+            }
+            if hint == LineBreakHint::ParagraphBreak {
+                return Some(hint);
+            }
+            found = Some(hint);
+        }
+        found
     }
 
     /// The confidence spans, sorted by start.
@@ -74,7 +133,20 @@ impl Context {
             })
             .collect();
         confidences.sort_by_key(|s| (s.range.start, s.range.end));
-        Context { confidences }
+        // A hint stays while its `\n` is untouched: the one byte maps to one byte.
+        let line_breaks = self
+            .line_breaks
+            .iter()
+            .filter_map(|&(at, hint)| {
+                let start = map.to_dst(at, ocrtidy_text::Bias::Left);
+                let end = map.to_dst(at + 1, ocrtidy_text::Bias::Right);
+                (end == start + 1).then_some((start, hint))
+            })
+            .collect();
+        Context {
+            confidences,
+            line_breaks,
+        }
     }
 }
 
@@ -299,5 +371,31 @@ mod context_tests {
             .collect();
         // The deleted marker's span disappears.
         assert_eq!(spans, [(0, 3, 0.3)]);
+    }
+
+    #[test]
+    fn line_break_hints_move_with_the_text_and_vanish_with_their_break() {
+        use LineBreakHint::{ParagraphBreak, Wrap};
+        // "##甲\n乙\n\n丙\n丁": the marker is deleted, and the break after 丙 is joined.
+        let text = "##甲\n乙\n\n丙\n丁";
+        let ctx = Context::default().with_line_breaks([(14, Wrap), (5, Wrap), (9, ParagraphBreak)]);
+        assert_eq!(
+            ctx.line_breaks(),
+            [(5, Wrap), (9, ParagraphBreak), (14, Wrap)]
+        );
+        assert_eq!(
+            ctx.line_break_in(TextRange::new(9, 11)),
+            Some(ParagraphBreak)
+        );
+        assert_eq!(ctx.line_break_in(TextRange::new(5, 6)), Some(Wrap));
+        assert_eq!(ctx.line_break_in(TextRange::new(6, 9)), None);
+        let mut b = EditSet::builder(text);
+        b.push(Edit::replace(TextRange::new(0, 2), "")).unwrap();
+        b.push(Edit::replace(TextRange::new(14, 15), "")).unwrap();
+        let map = OffsetMap::from_edits(&b.finish(), text.len());
+        let mapped = ctx.map_through(&map);
+        assert_eq!(mapped.line_breaks(), [(3, Wrap), (7, ParagraphBreak)]);
+        assert!(!mapped.is_empty());
+        assert!(Context::default().is_empty());
     }
 }

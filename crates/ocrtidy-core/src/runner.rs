@@ -140,10 +140,10 @@ impl State<'_> {
         let id = pass.id();
         let original = self.original;
         let mut sink = EditSink::new(&self.current);
-        // The context's confidences are in the original's offsets: map them into the text
-        // this pass reads.
+        // The context's confidences and line-break hints are in the original's offsets: map
+        // them into the text this pass reads.
         let mapped;
-        let context = if context.confidences().is_empty() || self.ledger.is_empty() {
+        let context = if context.is_empty() || self.ledger.is_empty() {
             context
         } else {
             mapped = context.map_through(&OffsetMap::from_segments(

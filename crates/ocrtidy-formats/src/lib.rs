@@ -34,7 +34,8 @@ use std::str::FromStr;
 pub use detect::detect;
 pub use error::{ErrorKind, FormatError};
 pub use layout::{
-    convert_document, Converted, DroppedLine, Furniture, LayoutOptions, Role, SourceRef, Span,
+    convert_document, Converted, DroppedLine, Furniture, LayoutOptions, LineBreak, Role, SourceRef,
+    Span,
 };
 pub use model::{BBox, Block, Document, HyphenPart, Line, Page, Word};
 pub use writeback::{element_texts, write_back};

@@ -196,6 +196,122 @@ fn printed_lines_keep_lines_and_mark_paragraphs_with_blank_lines() {
     );
 }
 
+/// The printed-lines text with each line break's hint written out: `¶` for a `\n` of a
+/// paragraph break, `↵` for a wrap, a plain `\n` where the geometry leaves it to the text.
+fn hinted(boxes: Boxes<'_>) -> String {
+    let mut options = LayoutOptions::default();
+    options.printed_lines = true;
+    let out = convert_document(&doc(boxes, true), &options);
+    let mut text = String::new();
+    for (at, c) in out.text.char_indices() {
+        match out.breaks.iter().find(|b| b.at == at) {
+            Some(b) if c == '\n' && b.paragraph => text.push('¶'),
+            Some(b) if c == '\n' && !b.paragraph => text.push('↵'),
+            Some(_) => panic!("a hint at {at} is not on a line break"),
+            None => text.push(c),
+        }
+    }
+    text
+}
+
+#[test]
+fn line_break_hints_from_geometry() {
+    // (what, boxes, expected text with hints); lines 30 units apart, 12 characters full width.
+    let cases: &[(&str, Boxes<'_>, &str)] = &[
+        (
+            "indent after a short line: a paragraph break",
+            &[
+                (80.0, 100.0, 440.0, "新的段落从这里开始写起来"),
+                (40.0, 130.0, 440.0, "第二行的文字一直写到右边"),
+                (40.0, 160.0, 200.0, "段落结束。"),
+                (80.0, 190.0, 440.0, "另一个段落从这里开始写的"),
+                (40.0, 220.0, 440.0, "第二行的文字也写到了右边"),
+                (40.0, 250.0, 200.0, "也结束了。"),
+            ],
+            "新的段落从这里开始写起来↵第二行的文字一直写到右边↵段落结束。¶¶另一个段落从这里开始写的↵第二行的文字也写到了右边↵也结束了。",
+        ),
+        (
+            "a gap after a short line, no indents: a paragraph break",
+            &[
+                (40.0, 100.0, 440.0, "新的段落从这里开始写起来"),
+                (40.0, 130.0, 440.0, "第二行的文字一直写到右边"),
+                (40.0, 160.0, 200.0, "段落结束。"),
+                (40.0, 220.0, 440.0, "另一个段落从这里开始写的"),
+                (40.0, 250.0, 440.0, "第二行的文字也写到了右边"),
+                (40.0, 280.0, 200.0, "也结束了。"),
+            ],
+            "新的段落从这里开始写起来↵第二行的文字一直写到右边↵段落结束。¶¶另一个段落从这里开始写的↵第二行的文字也写到了右边↵也结束了。",
+        ),
+        (
+            "an indent after a full line alone: the text decides",
+            &[
+                (40.0, 100.0, 440.0, "这一行的文字一直写到右边"),
+                (40.0, 130.0, 440.0, "第二行的文字一直写到右边"),
+                (80.0, 160.0, 440.0, "第三行的开头向右缩进了些"),
+                (40.0, 190.0, 440.0, "第四行的文字一直写到右边"),
+                (40.0, 220.0, 440.0, "第五行的文字一直写到右边"),
+                (40.0, 250.0, 440.0, "第六行的文字一直写到右边"),
+            ],
+            "这一行的文字一直写到右边↵第二行的文字一直写到右边\n\n第三行的开头向右缩进了些↵第四行的文字一直写到右边↵第五行的文字一直写到右边↵第六行的文字一直写到右边",
+        ),
+        (
+            "a short line alone: the text decides",
+            &[
+                (40.0, 100.0, 440.0, "这一行的文字一直写到右边"),
+                (40.0, 130.0, 440.0, "第二行的文字一直写到右边"),
+                (40.0, 160.0, 200.0, "第三行很短"),
+                (40.0, 190.0, 440.0, "第四行的文字一直写到右边"),
+                (40.0, 220.0, 440.0, "第五行的文字一直写到右边"),
+                (40.0, 250.0, 440.0, "第六行的文字一直写到右边"),
+            ],
+            "这一行的文字一直写到右边↵第二行的文字一直写到右边↵第三行很短\n\n第四行的文字一直写到右边↵第五行的文字一直写到右边↵第六行的文字一直写到右边",
+        ),
+        (
+            "an indent of the page's usual depth after a full line: a paragraph break; \
+             an indent of another depth (a damaged line start): the text decides",
+            &[
+                (80.0, 100.0, 440.0, "第一段的第一行向右缩进"),
+                (40.0, 130.0, 200.0, "第一段完。"),
+                (80.0, 160.0, 440.0, "第二段的第一行向右缩进"),
+                (40.0, 190.0, 200.0, "第二段完。"),
+                (80.0, 220.0, 440.0, "第三段的第一行向右缩进"),
+                (40.0, 250.0, 200.0, "第三段完。"),
+                (80.0, 280.0, 440.0, "第四段的第一行向右缩进"),
+                (40.0, 310.0, 440.0, "第四段的末行正好写满了右边"),
+                (80.0, 340.0, 440.0, "第五段的第一行向右缩进"),
+                (110.0, 370.0, 440.0, "行首的字没有认出来了"),
+                (40.0, 400.0, 200.0, "第五段完。"),
+            ],
+            "第一段的第一行向右缩进↵第一段完。¶¶第二段的第一行向右缩进↵第二段完。¶¶\
+             第三段的第一行向右缩进↵第三段完。¶¶第四段的第一行向右缩进↵第四段的末行正好写满了右边¶¶\
+             第五段的第一行向右缩进\n\n行首的字没有认出来了↵第五段完。",
+        ),
+        // Keep: full lines of one column are wraps, also when a line stops a little short
+        // (the next line's first character would not have fitted).
+        (
+            "full lines: wraps",
+            &[
+                (40.0, 100.0, 440.0, "这一行的文字一直写到右边"),
+                (40.0, 130.0, 420.0, "第二行的文字差不多到右边"),
+                (40.0, 160.0, 440.0, "第三行的文字一直写到右边"),
+                (40.0, 190.0, 440.0, "第四行的文字一直写到右边"),
+            ],
+            "这一行的文字一直写到右边↵第二行的文字差不多到右边↵第三行的文字一直写到右边↵第四行的文字一直写到右边",
+        ),
+        (
+            "one line: no break, no hint",
+            &[(40.0, 100.0, 440.0, "只有一行")],
+            "只有一行",
+        ),
+    ];
+    for &(what, boxes, want) in cases {
+        assert_eq!(hinted(boxes), want, "{what}");
+    }
+    // Without printed lines there are no line breaks inside paragraphs, and no hints.
+    let out = convert_document(&doc(cases[0].1, true), &LayoutOptions::default());
+    assert!(out.breaks.is_empty());
+}
+
 /// Words of one line, each `(x0, x1, text)`, 20 units high.
 type WordBoxes<'a> = &'a [(f32, f32, &'a str)];
 

@@ -13,6 +13,13 @@ fn check_spans(out: &ocrtidy_formats::Converted) {
         assert!(out.text.get(s.range.clone()).is_some());
         end = s.range.end;
     }
+    // Line-break hints sit on distinct `\n`s of the text, in order.
+    for w in out.breaks.windows(2) {
+        assert!(w[0].at < w[1].at);
+    }
+    for b in &out.breaks {
+        assert_eq!(out.text.as_bytes().get(b.at), Some(&b'\n'));
+    }
 }
 
 /// A fragment soup: XML, JSON and TSV pieces that readers must survive in any order.
@@ -117,5 +124,8 @@ proptest! {
         prop_assert_eq!(have, want);
         prop_assert!(!out.text.contains("\n\n"));
         prop_assert!(!out.text.starts_with('\n') && !out.text.ends_with('\n'));
+        let mut printed = LayoutOptions::default();
+        printed.printed_lines = true;
+        check_spans(&ocrtidy_formats::convert_document(&doc, &printed));
     }
 }

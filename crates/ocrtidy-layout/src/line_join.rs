@@ -1,4 +1,5 @@
-use ocrtidy_core::{EditSink, Pass, PassId, PassInput};
+use ocrtidy_core::text::TextRange;
+use ocrtidy_core::{Context, EditSink, LineBreakHint, Pass, PassId, PassInput};
 
 use crate::furniture::{classify_page, is_date_like, opens_title};
 use crate::page::{self, is_wide, visible_chars, width, Line};
@@ -37,6 +38,12 @@ use crate::page::{self, is_wide, visible_chars, width, Line};
 /// - page furniture (see [`crate::Furniture`]) stands alone when it is kept, and so does any
 ///   line that reads as a date or a dated header (a join must never make one).
 ///
+/// - line-break hints from the page geometry (see [`Context::line_break_in`], given for OCR
+///   formats with boxes): a paragraph break found from indents, gaps and short lines is kept,
+///   a wrap is joined unless the line is a byline, a title, a standalone line, furniture or a
+///   date (the rules above that read the text itself); breaks without a hint (plain text) are
+///   decided from the text alone.
+///
 /// A line that does not end a sentence is joined to the next line of the same page, even across
 /// blank lines (OCR emits those inside paragraphs too). Chinese and Japanese joins insert
 /// nothing; Latin joins insert one space, a join after a hyphen none; a join between Latin and
@@ -70,7 +77,15 @@ impl Pass for LineJoin {
                 .map(|(i, _)| i)
                 .collect();
             let items: Vec<usize> = range.filter(|&i| !lines[i].is_blank()).collect();
-            join_page(text, &lines, &items, &furniture, &mut mixed_space, sink);
+            join_page(
+                text,
+                &lines,
+                &items,
+                &furniture,
+                input.context,
+                &mut mixed_space,
+                sink,
+            );
         }
     }
 }
@@ -80,6 +95,7 @@ fn join_page(
     lines: &[Line],
     items: &[usize],
     furniture: &[usize],
+    context: &Context,
     mixed_space: &mut Option<bool>,
     sink: &mut EditSink<'_>,
 ) {
@@ -179,10 +195,17 @@ fn join_page(
             && (wa <= STANDALONE_WIDTH || wa * 2 <= wb)
             && visible_chars(a_text) >= 2
             && !a_text.contains(INNER_PUNCT);
-        let keep = (ends_sentence && (blank || short || !has_blanks))
+        let by_text = (ends_sentence && (blank || short || !has_blanks))
             || indented_start
             || comma_end
-            || open_end
+            || open_end;
+        let text_break = match context.line_break_in(TextRange::new(a.content.end, b.content.start))
+        {
+            Some(LineBreakHint::ParagraphBreak) => true,
+            Some(LineBreakHint::Wrap) => false,
+            None => by_text,
+        };
+        let keep = text_break
             || is_byline(a_text)
             || (k == 0 && opens_title(a_text))
             || is_byline(b_text)
@@ -439,7 +462,74 @@ fn spaces_between_scripts(text: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{ends_sentence, spaces_between_scripts};
+    use super::{ends_sentence, spaces_between_scripts, LineJoin};
+    use ocrtidy_core::{Context, LineBreakHint, Runner};
+
+    /// Runs the pass on `marked`, where `¶` is a `\n` with a paragraph-break hint, `↵` one
+    /// with a wrap hint and `\n` one without; returns the text and the rules applied.
+    fn join_hinted(marked: &str) -> (String, Vec<&'static str>) {
+        let mut text = String::new();
+        let mut hints = Vec::new();
+        for c in marked.chars() {
+            match c {
+                '¶' => hints.push((text.len(), LineBreakHint::ParagraphBreak)),
+                '↵' => hints.push((text.len(), LineBreakHint::Wrap)),
+                _ => {}
+            }
+            text.push(if matches!(c, '¶' | '↵') { '\n' } else { c });
+        }
+        let context = Context::default().with_line_breaks(hints);
+        let cleaned = Runner::new(vec![Box::new(LineJoin)]).run(&text, &context);
+        let rules = cleaned.changes.iter().map(|c| c.rule).collect();
+        (cleaned.text, rules)
+    }
+
+    #[test]
+    fn geometry_hints_decide_breaks_the_text_cannot() {
+        // (input with hints, output, rules)
+        let cases: &[(&str, &str, &[&str])] = &[
+            // A paragraph break from the geometry is kept where the text would join (OCR lost
+            // the final punctuation)…
+            (
+                "第一段的最后一行没有句号¶¶第二段从这里开始写",
+                "第一段的最后一行没有句号\n\n第二段从这里开始写",
+                &[],
+            ),
+            // …and a wrap is joined where the text would keep (a full line ends a sentence).
+            (
+                "这一行写到行尾正好是句号。↵下一行接着写同一段落的",
+                "这一行写到行尾正好是句号。下一行接着写同一段落的",
+                &["soft-wrap"],
+            ),
+            // Without hints, the same lines follow the text's rules.
+            (
+                "第一段的最后一行没有句号\n\n第二段从这里开始写",
+                "第一段的最后一行没有句号第二段从这里开始写",
+                &["soft-wrap-blank"],
+            ),
+            (
+                "这一行写到行尾正好是句号。\n下一行接着写同一段落的",
+                "这一行写到行尾正好是句号。\n下一行接着写同一段落的",
+                &[],
+            ),
+            // Keep: a wrap hint never glues a byline or a short headline to the next line.
+            (
+                "（李俊华）↵本报讯今天上午在市中心举行了",
+                "（李俊华）\n本报讯今天上午在市中心举行了",
+                &[],
+            ),
+            (
+                "短标题↵这一行是正文的第一行写得很长很长↵第二行",
+                "短标题\n这一行是正文的第一行写得很长很长第二行",
+                &["soft-wrap"],
+            ),
+        ];
+        for &(input, want, rules) in cases {
+            let (got, got_rules) = join_hinted(input);
+            assert_eq!(got, want, "{input:?}");
+            assert_eq!(got_rules, rules, "{input:?}: rules");
+        }
+    }
 
     #[test]
     fn spacing_habit_between_scripts() {

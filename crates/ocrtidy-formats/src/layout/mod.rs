@@ -55,7 +55,8 @@ pub struct LayoutOptions {
     /// blank line, as Tesseract's own text output does, instead of one paragraph per line. The
     /// text passes then see the line edges they read (garbage at a line's start or end, lines
     /// of symbols) and the line-join pass joins the lines, with the paragraph breaks found
-    /// from the geometry marked by the blank lines.
+    /// from the geometry marked by the blank lines and every line break's decision given in
+    /// [`Converted::breaks`] (a break on one piece of evidence gets none: the text decides).
     pub printed_lines: bool,
 }
 
@@ -110,6 +111,20 @@ pub struct Converted {
     /// between spans (the spaces and line breaks of the layout) come from no element.
     pub spans: Vec<Span>,
     pub dropped: Vec<DroppedLine>,
+    /// What the geometry decided about the line breaks inside a page of the text (with
+    /// [`LayoutOptions::printed_lines`]: both `\n`s of a paragraph break that two pieces of
+    /// evidence or the page's usual indent support, and every wrap), sorted by offset.
+    /// Evidence for the line-join pass.
+    pub breaks: Vec<LineBreak>,
+}
+
+/// What the layout decided about the line break at a `\n` of [`Converted::text`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct LineBreak {
+    /// Byte offset of the `\n`.
+    pub at: usize,
+    /// True for a paragraph break, false for a soft wrap inside a paragraph.
+    pub paragraph: bool,
 }
 
 impl Converted {
@@ -140,6 +155,7 @@ impl Converted {
             text: text.to_string(),
             spans,
             dropped: Vec::new(),
+            breaks: Vec::new(),
         }
     }
 
@@ -185,6 +201,9 @@ pub(crate) struct VLine {
     /// Column index, or `None` for a line across columns (or a page without columns).
     pub col: Option<usize>,
     pub role: Role,
+    /// The line starts a paragraph on one piece of geometric evidence only (an indent, a
+    /// short line before it or a gap): the break is left to the text passes to confirm.
+    pub weak_start: bool,
 }
 
 impl VLine {
@@ -264,6 +283,7 @@ fn layout_page(
                 bbox: line.effective_bbox(),
                 col: None,
                 role: Role::Body,
+                weak_start: false,
             });
         }
     }

@@ -176,6 +176,7 @@ fn split_line(l: &VLine, k: usize, g: f32, lr: f32, rl: f32) -> Option<(VLine, V
         bbox: Some(bbox),
         col: Some(col),
         role: l.role,
+        weak_start: false,
     };
     if l.pieces.len() > 1 {
         let (left, right): (Vec<Piece>, Vec<Piece>) = l

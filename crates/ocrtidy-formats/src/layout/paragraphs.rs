@@ -2,14 +2,17 @@
 //!
 //! A new paragraph starts at a line that is indented from its column's local left edge, after
 //! a line that stops short of the local right edge by more than the next line's first word
-//! would need, or after a vertical gap well above the usual line pitch. Lines of a paragraph
+//! would need, or after a vertical gap well above the usual line pitch. A break that rests on
+//! one of these alone is weak (a speck widens a line's box, a paragraph's last line may be
+//! full): it is marked so that the text passes decide it (see [`VLine::weak_start`]); two or
+//! more agreeing make a paragraph break the line-join pass keeps. Lines of a paragraph
 //! and the words of a line are joined without a space between Chinese characters and with one
 //! elsewhere (see [`sep`]).
 
 use super::columns::line_height;
 use super::furniture::pitch;
 use super::stats::{median, quantile};
-use super::{Converted, Span, VLine};
+use super::{Converted, LineBreak, Span, VLine};
 use crate::model::HyphenPart;
 
 /// True for CJK ideographs, kana, hangul and full-width punctuation.
@@ -90,20 +93,37 @@ pub(crate) fn group(lines: Vec<VLine>, _gutters: &[f32]) -> Vec<Vec<VLine>> {
     let edges = local_edges(&lines);
     let few = lines.len() < 3;
     let mut breaks = vec![false; lines.len()];
+    let mut weak = vec![false; lines.len()];
+    let indent_of = |i: usize| lines[i].b().x0 - edges[i].0;
+    let is_short =
+        |i: usize| edges[i - 1].1 - lines[i - 1].b().x1 > (first_word_units(&lines[i]) + 1.0) * em;
+    // The page's own paragraph indent: the median indent of lines after a short line.
+    let indents: Vec<f32> = (1..lines.len())
+        .filter(|&i| !few && indent_of(i) > 0.75 * em && is_short(i))
+        .map(indent_of)
+        .collect();
+    let usual_indent = median(&indents).filter(|_| indents.len() >= 3);
     for i in 1..lines.len() {
         let (prev, next) = (&lines[i - 1], &lines[i]);
         let (pb, nb) = (prev.b(), next.b());
-        let indent = !few && nb.x0 - edges[i].0 > 0.75 * em;
-        let short = !few && edges[i - 1].1 - pb.x1 > (first_word_units(next) + 1.0) * em;
+        let indent = !few && indent_of(i) > 0.75 * em;
+        let short = !few && is_short(i);
         let gap = prev.col == next.col && nb.cy() - pb.cy() > 1.45 * p && nb.y0 > pb.y1;
         let upward = prev.col == next.col && nb.cy() < pb.cy() - 0.5 * h;
+        // An indent as deep as the page's usual paragraph indent is evidence enough on its
+        // own (a paragraph's last line may be full); another depth is a damaged line start.
+        let usual = indent && usual_indent.is_some_and(|u| (indent_of(i) - u).abs() <= 0.4 * em);
         breaks[i] = indent || short || gap || upward;
+        weak[i] = !usual && [indent, short, gap, upward].iter().filter(|&&e| e).count() == 1;
     }
     let mut out: Vec<Vec<VLine>> = Vec::new();
-    for (l, b) in lines.into_iter().zip(breaks) {
+    for ((mut l, b), w) in lines.into_iter().zip(breaks).zip(weak) {
         match out.last_mut() {
             Some(last) if !b => last.push(l),
-            _ => out.push(vec![l]),
+            _ => {
+                l.weak_start = w;
+                out.push(vec![l]);
+            }
         }
     }
     out
@@ -287,6 +307,15 @@ pub(crate) fn emit(paras: &[Vec<VLine>], printed: bool, out: &mut Converted) {
     let mixed_spaced = script_spacing(paras);
     for (pi, para) in paras.iter().enumerate() {
         if pi > 0 {
+            // A break on one piece of evidence gets no hint: the text decides.
+            if printed && !para.first().is_some_and(|l| l.weak_start) {
+                for k in 0..2 {
+                    out.breaks.push(LineBreak {
+                        at: out.text.len() + k,
+                        paragraph: true,
+                    });
+                }
+            }
             out.text.push_str(if printed { "\n\n" } else { "\n" });
         }
         let mut skip_first = false;
@@ -307,6 +336,10 @@ pub(crate) fn emit(paras: &[Vec<VLine>], printed: bool, out: &mut Converted) {
                         mixed_spaced,
                     };
                     let s = if printed && j.across_lines {
+                        out.breaks.push(LineBreak {
+                            at: out.text.len(),
+                            paragraph: false,
+                        });
                         "\n"
                     } else {
                         sep(&out.text, text, j)
