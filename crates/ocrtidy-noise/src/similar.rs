@@ -120,33 +120,10 @@ impl Postings {
     }
 }
 
-/// A hasher for integer keys that are positions or already hashes (shingle hashes): one
+/// rustc's FxHash for integer keys that are positions or already hashes (shingle hashes): one
 /// multiplication instead of SipHash. Nothing depends on the iteration order of the maps that
 /// use it.
-pub(crate) type FastHash = std::hash::BuildHasherDefault<MulHasher>;
-
-#[derive(Debug, Default, Clone, Copy)]
-pub(crate) struct MulHasher(u64);
-
-impl std::hash::Hasher for MulHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(u64::from(b));
-        }
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-
-    fn write_usize(&mut self, n: usize) {
-        self.write_u64(n as u64);
-    }
-}
+pub(crate) type FastHash = rustc_hash::FxBuildHasher;
 
 impl ShingleIndex {
     /// Indexes every shingle that lies wholly inside `stream[range]`.

@@ -40,28 +40,9 @@ struct Tables {
     st: Table,
 }
 
-/// A hasher for `char` keys: one multiplication instead of SipHash (nothing depends on the
-/// iteration order of the tables).
-type CharHash = std::hash::BuildHasherDefault<CharHasher>;
-
-#[derive(Default, Clone, Copy)]
-struct CharHasher(u64);
-
-impl std::hash::Hasher for CharHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u32(u32::from(b));
-        }
-    }
-
-    fn write_u32(&mut self, n: u32) {
-        self.0 = (self.0.rotate_left(5) ^ u64::from(n)).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-}
+/// rustc's FxHash for `char` keys: one multiplication instead of SipHash (nothing depends on
+/// the iteration order of the tables).
+type CharHash = rustc_hash::FxBuildHasher;
 
 /// The entries of a conversion table whose character is of the source script only: those not
 /// among their own counterparts.
