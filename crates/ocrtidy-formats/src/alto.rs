@@ -26,6 +26,7 @@ pub(crate) fn read(input: &str) -> Result<Document, FormatError> {
     let mut doc = Document {
         pages: Vec::new(),
         ordered: true,
+        segmented: false,
     };
     let mut saw_root = false;
     loop {

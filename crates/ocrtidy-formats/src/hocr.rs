@@ -69,6 +69,7 @@ pub(crate) fn read(input: &str) -> Result<Document, FormatError> {
     let mut doc = Document {
         pages: Vec::new(),
         ordered: true,
+        segmented: true,
     };
     // Parallel to the reader's stack of open elements.
     let mut roles: Vec<Role> = Vec::new();

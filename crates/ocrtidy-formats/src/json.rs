@@ -213,6 +213,7 @@ pub(crate) fn read_paddle(input: &str) -> Result<Document, FormatError> {
     Ok(Document {
         pages,
         ordered: false,
+        segmented: false,
     })
 }
 
@@ -259,5 +260,6 @@ pub(crate) fn read_rapid(input: &str) -> Result<Document, FormatError> {
     Ok(Document {
         pages: vec![page_of(lines)],
         ordered: false,
+        segmented: false,
     })
 }

@@ -171,5 +171,6 @@ fn text_document(input: &str) -> Document {
             ..Page::default()
         }],
         ordered: true,
+        segmented: false,
     }
 }

@@ -152,4 +152,9 @@ pub struct Document {
     /// or without `ReadingOrder`, Tesseract TSV); false when lines come sorted top to bottom
     /// over the whole page (PaddleOCR, RapidOCR), so that the order must come from geometry.
     pub ordered: bool,
+    /// True when the blocks are an engine's own page segmentation (Tesseract's hOCR and TSV):
+    /// its lines are whole printed lines, but its block order mixes columns and lists the
+    /// pieces of a line it cut in other blocks, so the layout takes the order from geometry
+    /// (see [`crate::LayoutOptions`]) and keeps the lines.
+    pub segmented: bool,
 }

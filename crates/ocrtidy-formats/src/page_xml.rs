@@ -57,6 +57,7 @@ pub(crate) fn read(input: &str) -> Result<Document, FormatError> {
     let mut doc = Document {
         pages: Vec::new(),
         ordered: true,
+        segmented: false,
     };
     let mut saw_root = false;
     let mut order: Vec<Vec<String>> = Vec::new();

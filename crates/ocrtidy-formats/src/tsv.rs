@@ -25,6 +25,7 @@ pub(crate) fn read(input: &str) -> Result<Document, FormatError> {
     let mut doc = Document {
         pages: Vec::new(),
         ordered: true,
+        segmented: true,
     };
     let mut rows = 0;
     for (i, raw) in input.lines().enumerate() {

@@ -32,6 +32,7 @@ fn doc(boxes: Boxes<'_>, ordered: bool) -> Document {
             ..Page::default()
         }],
         ordered,
+        segmented: false,
     }
 }
 
@@ -298,6 +299,33 @@ fn line_break_hints_from_geometry() {
             ],
             "这一行的文字一直写到右边↵第二行的文字差不多到右边↵第三行的文字一直写到右边↵第四行的文字一直写到右边",
         ),
+        // Fix: lines that start with a stray mark (noise, a misread comma) reach past the
+        // column's left edge; the other lines are not indented from it.
+        (
+            "stray marks at line starts: wraps",
+            &[
+                (40.0, 100.0, 440.0, "这一行的文字一直写到右边"),
+                (0.0, 130.0, 440.0, ".第二行前有个杂点写到右边"),
+                (40.0, 160.0, 440.0, "第三行的文字一直写到右边"),
+                (0.0, 190.0, 440.0, ",第四行前也有杂点写到右边"),
+                (40.0, 220.0, 440.0, "第五行的文字一直写到右边"),
+                (40.0, 250.0, 440.0, "第六行的文字一直写到右边"),
+            ],
+            "这一行的文字一直写到右边↵.第二行前有个杂点写到右边↵第三行的文字一直写到右边↵,第四行前也有杂点写到右边↵第五行的文字一直写到右边↵第六行的文字一直写到右边",
+        ),
+        // Keep: a real indent after a short line still starts a paragraph there.
+        (
+            "stray marks and a paragraph",
+            &[
+                (40.0, 100.0, 440.0, "这一行的文字一直写到右边"),
+                (0.0, 130.0, 440.0, ".第二行前有个杂点写到右边"),
+                (40.0, 160.0, 200.0, "段落结束。"),
+                (80.0, 190.0, 440.0, "另一个段落从这里开始写的"),
+                (0.0, 220.0, 440.0, ",第五行前也有杂点写到右边"),
+                (40.0, 250.0, 440.0, "第六行的文字一直写到右边"),
+            ],
+            "这一行的文字一直写到右边↵.第二行前有个杂点写到右边↵段落结束。¶¶另一个段落从这里开始写的↵,第五行前也有杂点写到右边↵第六行的文字一直写到右边",
+        ),
         (
             "one line: no break, no hint",
             &[(40.0, 100.0, 440.0, "只有一行")],
@@ -335,6 +363,7 @@ fn words_line(words: WordBoxes<'_>) -> String {
             ..Page::default()
         }],
         ordered: true,
+        segmented: false,
     };
     convert_document(&d, &LayoutOptions::default()).text
 }
@@ -418,4 +447,294 @@ fn spaces_between_chinese_and_other_words_follow_the_boxes() {
     for &(words, want) in cases {
         assert_eq!(words_line(words), want);
     }
+}
+
+/// A page of blocks in file order (each a list of (x0, y0, x1, text) lines, 20 units high),
+/// as a format with a reading order or as an engine's own segmentation gives them.
+fn blocks_text(blocks: &[Boxes<'_>], segmented: bool) -> String {
+    let blocks = blocks
+        .iter()
+        .map(|&b| Block {
+            lines: doc(b, true).pages[0].blocks[0].lines.clone(),
+            ..Block::default()
+        })
+        .collect();
+    let d = Document {
+        pages: vec![Page {
+            blocks,
+            ..Page::default()
+        }],
+        ordered: true,
+        segmented,
+    };
+    convert_document(&d, &LayoutOptions::default()).text
+}
+
+#[test]
+fn pieces_of_one_printed_line_in_other_blocks_are_merged_into_it() {
+    const BODY: Boxes<'_> = &[
+        (40.0, 130.0, 440.0, "第二行的文字一直写到右边"),
+        (40.0, 160.0, 440.0, "第三行的文字也写到了右边"),
+        (40.0, 190.0, 440.0, "第四行的文字还是写到右边"),
+    ];
+    // (what, blocks in file order, expected text)
+    let cases: &[(&str, &[Boxes<'_>], &str)] = &[
+        // Fix: the engine cut the first line and listed its tail after the block.
+        (
+            "tail of a line",
+            &[
+                &[
+                    (40.0, 100.0, 280.0, "第一行被引擎切断"),
+                    BODY[0],
+                    BODY[1],
+                    BODY[2],
+                ],
+                &[(290.0, 100.0, 440.0, "后面半行")],
+            ],
+            "第一行被引擎切断后面半行第二行的文字一直写到右边第三行的文字也写到了右边第四行的文字还是写到右边",
+        ),
+        // Fix: the piece that bridges the gap comes last; the merge repeats.
+        (
+            "bridging piece",
+            &[
+                &[
+                    (40.0, 100.0, 200.0, "本文档解"),
+                    BODY[0],
+                    BODY[1],
+                    BODY[2],
+                ],
+                &[(260.0, 100.0, 440.0, "些关于它的")],
+                &[(210.0, 100.0, 250.0, "答一")],
+            ],
+            "本文档解答一些关于它的第二行的文字一直写到右边第三行的文字也写到了右边第四行的文字还是写到右边",
+        ),
+        // Fix: the pieces may share a glyph at the seam (boxes overlapping by half a line
+        // height).
+        (
+            "seam glyph",
+            &[
+                &[(40.0, 100.0, 70.0, "甲"), BODY[0], BODY[1], BODY[2]],
+                &[(60.0, 100.0, 440.0, "乙后面的字都在这一块里")],
+            ],
+            "甲乙后面的字都在这一块里第二行的文字一直写到右边第三行的文字也写到了右边第四行的文字还是写到右边",
+        ),
+        // Keep: a piece far from the line (more than a line height away) stays where it is.
+        (
+            "far piece",
+            &[
+                &[
+                    (40.0, 100.0, 200.0, "本文档解"),
+                    BODY[0],
+                    BODY[1],
+                    BODY[2],
+                ],
+                &[(400.0, 100.0, 440.0, "注")],
+            ],
+            "本文档解\n第二行的文字一直写到右边第三行的文字也写到了右边第四行的文字还是写到右边\n注",
+        ),
+        // Keep: a piece that overlaps the line's words is not part of it.
+        (
+            "overlapping piece",
+            &[
+                &[
+                    (40.0, 100.0, 440.0, "第一行的文字一直写到右边"),
+                    BODY[0],
+                    BODY[1],
+                    BODY[2],
+                ],
+                &[(300.0, 100.0, 360.0, "批注")],
+            ],
+            "第一行的文字一直写到右边第二行的文字一直写到右边第三行的文字也写到了右边第四行的文字还是写到右边\n批注",
+        ),
+        // Keep: the rows of two columns, each column its own block, are never merged (the
+        // left column is read first).
+        (
+            "two columns",
+            &[
+                &[
+                    (40.0, 100.0, 440.0, "左栏第一行写到右边为止"),
+                    (40.0, 130.0, 440.0, "左栏第二行写到右边为止"),
+                    (40.0, 160.0, 440.0, "左栏第三行写到右边为止"),
+                    (40.0, 190.0, 440.0, "左栏第四行写到右边为止"),
+                    (40.0, 220.0, 440.0, "左栏第五行写到右边为止"),
+                ],
+                &[
+                    (460.0, 100.0, 860.0, "右栏第一行写到右边为止"),
+                    (460.0, 130.0, 860.0, "右栏第二行写到右边为止"),
+                    (460.0, 160.0, 860.0, "右栏第三行写到右边为止"),
+                    (460.0, 190.0, 860.0, "右栏第四行写到右边为止"),
+                    (460.0, 220.0, 860.0, "右栏第五行写到右边为止"),
+                ],
+            ],
+            "左栏第一行写到右边为止左栏第二行写到右边为止左栏第三行写到右边为止左栏第四行写到右边为止左栏第五行写到右边为止右栏第一行写到右边为止右栏第二行写到右边为止右栏第三行写到右边为止右栏第四行写到右边为止右栏第五行写到右边为止",
+        ),
+    ];
+    for &(what, blocks, want) in cases {
+        assert_eq!(blocks_text(blocks, false), want, "{what}");
+    }
+}
+
+#[test]
+fn an_engines_own_blocks_are_read_in_column_order() {
+    const LEFT: &[&str] = &[
+        "左栏第一行写到右边为止",
+        "左栏第二行写到右边为止",
+        "左栏第三行写到右边为止",
+        "左栏第四行写到右边为止",
+        "左栏第五行写到右边为止",
+    ];
+    let left: Vec<(f32, f32, f32, &str)> = (0..5)
+        .map(|i| (40.0, 100.0 + 30.0 * i as f32, 440.0, LEFT[i]))
+        .collect();
+    let right: Vec<(f32, f32, f32, &str)> = (0..5)
+        .map(|i| {
+            (
+                460.0,
+                100.0 + 30.0 * i as f32,
+                860.0,
+                "右栏的每一行都写到右边",
+            )
+        })
+        .collect();
+    let whole = "左栏第一行写到右边为止左栏第二行写到右边为止左栏第三行写到右边为止左栏第四行写到右边为止左栏第五行写到右边为止右栏的每一行都写到右边右栏的每一行都写到右边右栏的每一行都写到右边右栏的每一行都写到右边右栏的每一行都写到右边";
+    // (what, blocks in file order, segmented, expected text)
+    let cases: &[(&str, Vec<Boxes<'_>>, bool, &str)] = &[
+        // Fix: the engine listed the left column's last two lines after the right column.
+        (
+            "blocks out of order",
+            vec![&left[..3], &right[..], &left[3..]],
+            true,
+            whole,
+        ),
+        // Keep: a format's own reading order is followed, even when geometry disagrees.
+        (
+            "reading order kept",
+            vec![&left[..3], &right[..], &left[3..]],
+            false,
+            "左栏第一行写到右边为止左栏第二行写到右边为止左栏第三行写到右边为止右栏的每一行都写到右边右栏的每一行都写到右边右栏的每一行都写到右边右栏的每一行都写到右边右栏的每一行都写到右边左栏第四行写到右边为止左栏第五行写到右边为止",
+        ),
+        // Keep: blocks already in column order stay so.
+        ("blocks in order", vec![&left[..], &right[..]], true, whole),
+    ];
+    for (what, blocks, segmented, want) in cases {
+        assert_eq!(blocks_text(blocks, *segmented), *want, "{what}");
+    }
+}
+
+/// Lines given as (x0, y0, x1, y1, text).
+type Tall<'a> = &'a [(f32, f32, f32, f32, &'a str)];
+
+/// Text and dropped furniture of one block of lines.
+fn boxed(lines: Tall<'_>) -> (String, Vec<String>) {
+    let lines = lines
+        .iter()
+        .map(|&(x0, y0, x1, y1, text)| {
+            let bbox = BBox::new(x0, y0, x1, y1);
+            Line {
+                words: vec![Word {
+                    bbox,
+                    ..Word::new(text)
+                }],
+                bbox,
+                ..Line::default()
+            }
+        })
+        .collect();
+    let d = Document {
+        pages: vec![Page {
+            blocks: vec![Block {
+                lines,
+                ..Block::default()
+            }],
+            ..Page::default()
+        }],
+        ordered: true,
+        segmented: false,
+    };
+    let out = convert_document(&d, &LayoutOptions::default());
+    (out.text, out.dropped.into_iter().map(|d| d.text).collect())
+}
+
+#[test]
+fn a_header_row_is_found_on_a_rotated_page() {
+    const BODY: &[(f32, f32, f32, f32, &str)] = &[
+        (80.0, 100.0, 440.0, 120.0, "正文的第一行从这里开始"),
+        (40.0, 130.0, 440.0, 150.0, "正文的第二行一直写到右边"),
+        (40.0, 160.0, 440.0, 180.0, "正文的第三行一直写到右边"),
+        (40.0, 190.0, 440.0, 210.0, "正文的第四行一直写到右边"),
+        (40.0, 220.0, 200.0, 240.0, "正文结束。"),
+    ];
+    let body = "正文的第一行从这里开始正文的第二行一直写到右边正文的第三行一直写到右边正文的第四行一直写到右边正文结束。";
+    // (what, lines above the body, expected text, expected dropped furniture)
+    let cases: &[(&str, Tall<'_>, &str, &[&str])] = &[
+        // Fix: a tall title at the left and a date at the right that sits lower (the page is
+        // turned) share a row: both are the header.
+        (
+            "turned header",
+            &[
+                (40.0, 30.0, 140.0, 60.0, "晨光学报"),
+                (320.0, 48.0, 440.0, 68.0, "2024年1月1日"),
+            ],
+            body,
+            &["晨光学报", "2024年1月1日"],
+        ),
+        // Keep: a heading directly above the body is no header (no gap below its row).
+        (
+            "heading",
+            &[
+                (40.0, 30.0, 140.0, 60.0, "一个标题"),
+                (320.0, 48.0, 440.0, 68.0, "副题"),
+                (40.0, 72.0, 440.0, 92.0, "紧接着的一行正文写到右边"),
+            ],
+            "一个标题",
+            &[],
+        ),
+    ];
+    for &(what, top, want, dropped) in cases {
+        let lines: Vec<_> = top.iter().chain(BODY).copied().collect();
+        let (text, got_dropped) = boxed(&lines);
+        assert!(text.starts_with(want), "{what}: {text}");
+        assert_eq!(got_dropped, dropped, "{what}: furniture");
+    }
+}
+
+#[test]
+fn short_lines_inside_a_column_make_no_gutter() {
+    // One column of an engine's own blocks, whose short lines have short pieces beside them
+    // (a table of two narrow cells), next to a second column.
+    let mut left: Vec<(f32, f32, f32, &str)> = (0..4)
+        .map(|i| {
+            (
+                40.0,
+                100.0 + 30.0 * i as f32,
+                440.0,
+                "左栏的文字一直写到右边",
+            )
+        })
+        .collect();
+    for (i, (a, b)) in [("短行甲", "片一"), ("短行乙", "片二"), ("短行丙", "片三")]
+        .into_iter()
+        .enumerate()
+    {
+        let y = 220.0 + 30.0 * i as f32;
+        left.push((40.0, y, 160.0, a));
+        left.push((300.0, y, 360.0, b));
+    }
+    let right: Vec<(f32, f32, f32, &str)> = (0..10)
+        .map(|i| {
+            (
+                480.0,
+                100.0 + 30.0 * i as f32,
+                880.0,
+                "右栏的文字一直写到右边",
+            )
+        })
+        .collect();
+    let text = blocks_text(&[&left[..], &right[..]], true);
+    // Keep: the pieces stay beside their short lines, not read as a column of their own.
+    let at = |s: &str| text.find(s).unwrap_or(usize::MAX);
+    assert!(
+        at("片一") < at("短行乙") && at("片三") < at("右栏"),
+        "{text}"
+    );
 }

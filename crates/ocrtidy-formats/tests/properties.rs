@@ -67,13 +67,19 @@ fn doc() -> impl Strategy<Value = Document> {
         lines,
         ..Block::default()
     });
-    (prop::collection::vec(block, 1..3), any::<bool>()).prop_map(|(blocks, ordered)| Document {
-        pages: vec![Page {
-            blocks,
-            ..Page::default()
-        }],
-        ordered,
-    })
+    (
+        prop::collection::vec(block, 1..3),
+        any::<bool>(),
+        any::<bool>(),
+    )
+        .prop_map(|(blocks, ordered, segmented)| Document {
+            pages: vec![Page {
+                blocks,
+                ..Page::default()
+            }],
+            ordered,
+            segmented,
+        })
 }
 
 proptest! {

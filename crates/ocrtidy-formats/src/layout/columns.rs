@@ -7,6 +7,10 @@ use super::stats::median;
 use super::VLine;
 use crate::model::BBox;
 
+/// Inside a column, a gutter needs the median line on each side to be at least this share of
+/// the side's width.
+const FULL_SIDE: f32 = 0.5;
+
 /// The median line height of `lines`.
 pub(crate) fn line_height(lines: &[VLine]) -> f32 {
     let h: Vec<f32> = lines.iter().map(|l| l.b().height()).collect();
@@ -40,6 +44,28 @@ fn find(boxes: &[BBox], h: f32, depth: usize, out: &mut Vec<f32>) {
     let step = (w / 400.0).max(1.0);
     // (lines crossing, -(lines beside), x)
     let mut best: Option<(usize, isize, f32)> = None;
+    // Inside a column, the lines beside a gutter are mostly as wide as their side: lines of a
+    // column that stop short (a paragraph's last line, a fragment the engine cut off) leave
+    // no gutter.
+    let full = |g: f32| {
+        let side = |left: bool| {
+            let (lo, hi) = if left { (ext.x0, g) } else { (g, ext.x1) };
+            let widths: Vec<f32> = boxes
+                .iter()
+                .filter(|b| {
+                    let cx = (b.x0 + b.x1) / 2.0;
+                    if left {
+                        b.x1 <= g + tol && cx < g
+                    } else {
+                        b.x0 >= g - tol && cx > g
+                    }
+                })
+                .map(|b| b.width())
+                .collect();
+            median(&widths).is_some_and(|m| m >= FULL_SIDE * (hi - lo))
+        };
+        side(true) && side(false)
+    };
     let mut g = ext.x0 + 0.2 * w;
     while g <= ext.x1 - 0.2 * w {
         let mut left = 0;
@@ -55,7 +81,7 @@ fn find(boxes: &[BBox], h: f32, depth: usize, out: &mut Vec<f32>) {
                 crossing += 1;
             }
         }
-        if left >= need && right >= need && crossing * 5 <= n * 4 {
+        if left >= need && right >= need && crossing * 5 <= n * 4 && (depth == 0 || full(g)) {
             let cand = (crossing, -((left + right) as isize), g);
             if best.is_none_or(|b| (cand.0, cand.1) < (b.0, b.1)) {
                 best = Some(cand);

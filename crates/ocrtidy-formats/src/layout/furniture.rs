@@ -1,4 +1,5 @@
-//! Running headers and footers from their position: the top (bottom) row of a page is a
+//! Running headers and footers from their position: the top (bottom) row of a page (the lines
+//! near the topmost line's centre and the lines that share a row with them) is a
 //! header (footer) when it holds at most four items, lies in the top (bottom) fifth of the
 //! page, and is set apart from the rest by a gap of at least 1.5 times the usual line pitch
 //! (1.2 times when its words leave a blank of four line heights, as a title on the left and a
@@ -50,6 +51,7 @@ pub(crate) fn tag(lines: &mut [VLine], page: Option<BBox>) {
     let row: Vec<usize> = (0..lines.len())
         .filter(|&i| cys[i] <= top + 0.6 * h)
         .collect();
+    let row = widen_row(lines, row);
     let row_bottom = row
         .iter()
         .map(|&i| cys[i])
@@ -75,6 +77,10 @@ pub(crate) fn tag(lines: &mut [VLine], page: Option<BBox>) {
     let row: Vec<usize> = (0..lines.len())
         .filter(|&i| cys[i] >= bottom - 0.6 * h && lines[i].role == Role::Body)
         .collect();
+    let row: Vec<usize> = widen_row(lines, row)
+        .into_iter()
+        .filter(|&i| lines[i].role == Role::Body)
+        .collect();
     let row_top = row.iter().map(|&i| cys[i]).fold(f32::INFINITY, f32::min);
     let prev = (0..lines.len())
         .filter(|i| !row.contains(i))
@@ -92,6 +98,21 @@ pub(crate) fn tag(lines: &mut [VLine], page: Option<BBox>) {
             lines[i].role = Role::Footer;
         }
     }
+}
+
+/// The row's lines and every line that shares the row with one of them (overlaps it by half
+/// the smaller height): on a rotated page a date at the right of a header sits lower than the
+/// title at the left.
+fn widen_row(lines: &[VLine], row: Vec<usize>) -> Vec<usize> {
+    (0..lines.len())
+        .filter(|i| {
+            row.contains(i)
+                || row.iter().any(|&r| {
+                    let (a, b) = (lines[r].b(), lines[*i].b());
+                    a.v_overlap(&b) >= 0.5 * a.height().min(b.height())
+                })
+        })
+        .collect()
 }
 
 /// True when the words of a row leave a wide blank between them (a title on the left and a

@@ -4,8 +4,10 @@
 //! Per page: running headers and footers are found from their position ([`furniture`]),
 //! columns from the gaps between box x-positions ([`columns`]), lines that an engine merged
 //! across a gutter are split and fragments of one printed line grouped, the reading order
-//! is the file's own where it has one ([`Document::ordered`]) and otherwise bands of columns
-//! read left to right under full-width lines ([`order`]); paragraphs are then found from
+//! is the file's own where it has one ([`Document::ordered`]; the pieces of a printed line
+//! it lists in other blocks are merged into the line) and otherwise, or for an engine's own
+//! segmentation ([`Document::segmented`]), bands of columns read left to right under
+//! full-width lines ([`order`]); paragraphs are then found from
 //! indentation, vertical gaps and line lengths ([`paragraphs`]).
 
 mod columns;
@@ -34,7 +36,8 @@ pub enum Furniture {
 /// Whose reading order to follow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub enum Order {
-    /// The file's order when the format has one, geometry otherwise.
+    /// The file's order when the format has one, geometry otherwise (and for an engine's own
+    /// block segmentation, [`Document::segmented`]).
     #[default]
     Auto,
     /// Always the order of the elements in the file.
@@ -230,7 +233,7 @@ pub fn convert_document(doc: &Document, options: &LayoutOptions) -> Converted {
     let mut out = Converted::default();
     let mut first = true;
     for (pi, page) in doc.pages.iter().enumerate() {
-        let paras = layout_page(pi, page, doc.ordered, options, &mut out.dropped);
+        let paras = layout_page(pi, page, doc, options, &mut out.dropped);
         if paras.is_empty() {
             continue;
         }
@@ -247,7 +250,7 @@ pub fn convert_document(doc: &Document, options: &LayoutOptions) -> Converted {
 fn layout_page(
     pi: usize,
     page: &Page,
-    ordered: bool,
+    doc: &Document,
     options: &LayoutOptions,
     dropped: &mut Vec<DroppedLine>,
 ) -> Vec<Vec<VLine>> {
@@ -319,16 +322,21 @@ fn layout_page(
         }
     }
     let geometric = match options.order {
-        Order::Auto => !ordered,
+        Order::Auto => !doc.ordered || doc.segmented,
         Order::File => false,
         Order::Geometry => true,
     };
     let cols = columns::detect(&body);
     columns::assign(&mut body, &cols);
     let body = if geometric {
-        order::geometric(body, &cols)
+        if doc.ordered {
+            // Whole lines from the file: only the pieces it cut off are merged into them.
+            order::geometric(order::merge_row_fragments(body), &cols, false)
+        } else {
+            order::geometric(body, &cols, true)
+        }
     } else {
-        body
+        order::merge_row_fragments(body)
     };
     let mut paras: Vec<Vec<VLine>> = header.into_iter().map(|l| vec![l]).collect();
     if options.keep_lines {

@@ -1,6 +1,8 @@
 //! Reading order from geometry, for engines that list lines top to bottom over the whole page:
 //! lines merged across a gutter are split, fragments of one printed line are grouped, and the
-//! page is read in bands separated by full-width lines, each band column by column.
+//! page is read in bands separated by full-width lines, each band column by column. Files
+//! with whole lines (an engine's own segmentation) keep their lines and only have the pieces
+//! of a line that the engine put in another block merged ([`merge_row_fragments`]).
 
 use super::columns::line_height;
 use super::paragraphs::units;
@@ -8,7 +10,7 @@ use super::stats::quantile;
 use super::{Piece, VLine};
 use crate::model::BBox;
 
-pub(crate) fn geometric(lines: Vec<VLine>, gutters: &[f32]) -> Vec<VLine> {
+pub(crate) fn geometric(lines: Vec<VLine>, gutters: &[f32], fragments: bool) -> Vec<VLine> {
     let h = line_height(&lines);
     let lines = split_merged(lines, gutters, h);
     let ncols = gutters.len() + 1;
@@ -21,8 +23,15 @@ pub(crate) fn geometric(lines: Vec<VLine>, gutters: &[f32]) -> Vec<VLine> {
             _ => spanning.push(l),
         }
     }
-    let by_col: Vec<Vec<VLine>> = by_col.into_iter().map(group_fragments).collect();
-    let spanning = group_fragments(spanning);
+    let group = |v: Vec<VLine>| {
+        if fragments {
+            group_fragments(v)
+        } else {
+            top_to_bottom(v)
+        }
+    };
+    let by_col: Vec<Vec<VLine>> = by_col.into_iter().map(group).collect();
+    let spanning = group(spanning);
     // Bands: the full-width lines cut the columns.
     let cuts: Vec<f32> = spanning.iter().map(|l| l.b().cy()).collect();
     let band = |l: &VLine| cuts.iter().filter(|&&c| c < l.b().cy()).count();
@@ -53,6 +62,72 @@ pub(crate) fn geometric(lines: Vec<VLine>, gutters: &[f32]) -> Vec<VLine> {
         out.extend(col);
     }
     out
+}
+
+/// Joins, in a file's own reading order, the pieces of one printed line that the engine put
+/// in separate blocks (Tesseract cuts a line at a wide space or a dropped glyph and lists the
+/// rest after the block): a line from another block of the same column that shares the row of
+/// an earlier line, overlaps none of its words (by more than half a line height: the engine
+/// may give both a glyph at the seam) and stands within a line height of one of them is merged
+/// into that line, its words in x order. Lines of one block never share a row, so
+/// a block's own lines are never merged, and a column's lines are never merged with another's.
+/// Repeated until nothing merges (a fragment listed before the one that bridges the gap).
+pub(crate) fn merge_row_fragments(mut lines: Vec<VLine>) -> Vec<VLine> {
+    let h = line_height(&lines);
+    loop {
+        let n = lines.len();
+        lines = merge_once(lines, h);
+        if lines.len() == n {
+            return lines;
+        }
+    }
+}
+
+fn merge_once(lines: Vec<VLine>, h: f32) -> Vec<VLine> {
+    let block = |l: &VLine| l.pieces.first().map(|p| p.src.block);
+    let mut out: Vec<VLine> = Vec::new();
+    for l in lines {
+        let b = l.b();
+        let host = out.iter().position(|g| {
+            let gb = g.b();
+            if g.col != l.col
+                || g.pieces.iter().any(|p| Some(p.src.block) == block(&l))
+                || gb.v_overlap(&b) < 0.5 * gb.height().min(b.height())
+            {
+                return false;
+            }
+            let boxes = g.pieces.iter().map(|p| p.bbox.or(p.src.bbox).unwrap_or(gb));
+            let mut near = f32::INFINITY;
+            for pb in boxes {
+                let overlap = pb.x1.min(b.x1) - pb.x0.max(b.x0);
+                if overlap > 0.3 * pb.width().min(b.width()) && overlap > 0.5 * h {
+                    return false;
+                }
+                near = near.min(-overlap);
+            }
+            near <= h
+        });
+        match host {
+            Some(i) => {
+                let g = &mut out[i];
+                g.bbox = Some(g.b().union(&b));
+                g.pieces.extend(l.pieces);
+                g.pieces.sort_by(|x, y| {
+                    let xb = x.bbox.or(x.src.bbox).map_or(0.0, |b| b.x0);
+                    let yb = y.bbox.or(y.src.bbox).map_or(0.0, |b| b.x0);
+                    xb.total_cmp(&yb)
+                });
+            }
+            None => out.push(l),
+        }
+    }
+    out
+}
+
+/// Lines sorted top to bottom (lines that are whole already).
+fn top_to_bottom(mut lines: Vec<VLine>) -> Vec<VLine> {
+    lines.sort_by(|a, b| a.b().cy().total_cmp(&b.b().cy()));
+    lines
 }
 
 /// Groups lines whose boxes share a text line and do not overlap horizontally, sorted top to

@@ -48,7 +48,8 @@ pub(crate) fn units(text: &str) -> f32 {
 
 /// Local left and right edges of each line's column: the second-outermost edges of the ten
 /// nearest lines of the same column (robust to a stray box and to page rotation, and right on
-/// pages of one-line paragraphs, where most lines are indented or short).
+/// pages of one-line paragraphs, where most lines are indented or short); the left edge from
+/// the lines that do not start with a stray mark ([`clean_x0`]).
 fn local_edges(lines: &[VLine]) -> Vec<(f32, f32)> {
     const K: usize = 10;
     lines
@@ -58,7 +59,7 @@ fn local_edges(lines: &[VLine]) -> Vec<(f32, f32)> {
             let mut near: Vec<&VLine> = lines.iter().filter(|o| o.col == l.col).collect();
             near.sort_by(|a, b| (a.b().cy() - cy).abs().total_cmp(&(b.b().cy() - cy).abs()));
             near.truncate(K);
-            let x0: Vec<f32> = near.iter().map(|o| o.b().x0).collect();
+            let x0 = clean_x0(&near);
             let x1: Vec<f32> = near.iter().map(|o| o.b().x1).collect();
             (
                 quantile(&x0, 0.1).unwrap_or(l.b().x0),
@@ -66,6 +67,25 @@ fn local_edges(lines: &[VLine]) -> Vec<(f32, f32)> {
             )
         })
         .collect()
+}
+
+/// The left edges of the lines that start with a letter, digit or ideograph (a line that
+/// starts with a stray mark, as noise and misread punctuation are, reaches past the column's
+/// edge), or of all lines when fewer than half do.
+fn clean_x0(near: &[&VLine]) -> Vec<f32> {
+    let clean: Vec<f32> = near
+        .iter()
+        .filter(|o| {
+            let t = o.pieces.first().map_or("", |p| p.text.as_str());
+            t.chars().next().is_some_and(char::is_alphanumeric)
+        })
+        .map(|o| o.b().x0)
+        .collect();
+    if clean.len() * 2 >= near.len() {
+        clean
+    } else {
+        near.iter().map(|o| o.b().x0).collect()
+    }
 }
 
 fn first_word_units(l: &VLine) -> f32 {
