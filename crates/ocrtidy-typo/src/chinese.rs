@@ -40,7 +40,7 @@ use crate::confusion::ConfusionKind;
 use crate::model::{pack, FxMap, Model, MAX_WORD};
 
 /// Scoring parameters.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Params {
     /// Cost of every single-character word in a segmentation (characters that form words with
     /// their neighbours are more likely what the page printed).
@@ -218,12 +218,134 @@ pub fn correct_in(
     if runs.is_empty() {
         return Vec::new();
     }
-    // Document evidence: the words of two or more characters of the best segmentation of
-    // every run, and the names inside longer words, counted.
+    correct_runs(text, &runs, model, params, context)
+}
+
+/// The last document a [`Typo`](crate::Typo) pass scored on this thread: the pipeline runs
+/// every pass at least twice on a document (the second round confirms the fixed point), and
+/// the second time the Han text is most often the same, only moved by edits of other passes
+/// (paragraph breaks, spaces). The corrections depend on the text only through its Han runs
+/// (with no protected terms and no OCR confidences), so they are reused, moved to the runs'
+/// new offsets.
+struct Memo {
+    /// The pass (see [`correct_memo`]) and its parameters.
+    owner: u64,
+    params: Params,
+    /// Each run's length, then its ids.
+    key: Vec<u32>,
+    /// The corrections with the run and the position in it of their character.
+    found: Vec<(usize, usize, Correction)>,
+}
+
+thread_local! {
+    static LAST: std::cell::RefCell<Option<Memo>> = const { std::cell::RefCell::new(None) };
+}
+
+/// [`correct_in`] for the pass `owner` (an id unique to the model it was built with),
+/// remembering the last document of the thread (see [`Memo`]).
+pub(crate) fn correct_memo(
+    text: &str,
+    model: &Model,
+    params: &Params,
+    context: &Context,
+    owner: u64,
+) -> Vec<Correction> {
+    let runs = han_runs(text, model);
+    if runs.is_empty() {
+        return Vec::new();
+    }
+    if !context.is_empty() || !model.protected.is_empty() {
+        return correct_runs(text, &runs, model, params, context);
+    }
+    let mut key = Vec::with_capacity(runs.iter().map(|r| r.len() + 1).sum());
+    for run in &runs {
+        key.push(run.len() as u32);
+        key.extend(run.iter().map(|s| u32::from(s.id)));
+    }
+    let hit = LAST.with(|last| match &*last.borrow() {
+        Some(m) if m.owner == owner && m.params == *params && m.key == key => Some(
+            m.found
+                .iter()
+                .map(|(r, p, c)| Correction {
+                    start: runs[*r][*p].start,
+                    end: runs[*r][*p].end,
+                    ..c.clone()
+                })
+                .collect(),
+        ),
+        _ => None,
+    });
+    if let Some(out) = hit {
+        return out;
+    }
+    let out = correct_runs(text, &runs, model, params, context);
+    let found = out
+        .iter()
+        .filter_map(|c| {
+            let r = runs
+                .partition_point(|run| run[0].start <= c.start)
+                .checked_sub(1)?;
+            let p = runs[r].partition_point(|s| s.start < c.start);
+            (runs[r].get(p)?.start == c.start).then(|| (r, p, c.clone()))
+        })
+        .collect::<Vec<_>>();
+    // Every correction is of one character of a run.
+    if found.len() == out.len() {
+        LAST.with(|last| {
+            *last.borrow_mut() = Some(Memo {
+                owner,
+                params: *params,
+                key,
+                found,
+            })
+        });
+    }
+    out
+}
+
+/// [`correct_in`] over the Han runs of `text`.
+fn correct_runs(
+    text: &str,
+    runs: &[Vec<Slot>],
+    model: &Model,
+    params: &Params,
+    context: &Context,
+) -> Vec<Correction> {
+    let (doc, single_flags, doc_words) = doc_evidence(runs, model, params);
+    let variants = NearVariants::new(&doc, model, params);
+    let protected = protected_ranges(text, model);
+    let doc_seq = DocSeq::new(runs);
+    let scorer = Scorer {
+        model,
+        params,
+        doc: &doc,
+        doc_words: (doc_words.max(1) as f32).min(params.cache_words.max(1.0)),
+    };
+    let mut out = Vec::new();
+    for ((run, single), &at) in runs.iter().zip(&single_flags).zip(&doc_seq.run_start) {
+        let place = Place {
+            run,
+            single,
+            at,
+            doc: &doc_seq,
+        };
+        correct_run(&place, &scorer, &variants, &protected, context, &mut out);
+    }
+    out
+}
+
+/// Document evidence: the words of two or more characters of the best segmentation of every
+/// run, and the names inside longer words, counted; which positions stand alone; the number of
+/// words.
+fn doc_evidence(
+    runs: &[Vec<Slot>],
+    model: &Model,
+    params: &Params,
+) -> (FxMap<u64, u32>, Vec<Vec<bool>>, usize) {
     let mut doc: FxMap<u64, u32> = FxMap::default();
     let mut single_flags = Vec::with_capacity(runs.len());
     let mut doc_words = 0usize;
-    for run in &runs {
+    for run in runs {
         let ids: Vec<u16> = run.iter().map(|x| x.id).collect();
         let (single, words) = segment_run(&ids, model, params);
         doc_words += words.len();
@@ -246,42 +368,117 @@ pub fn correct_in(
         }
         single_flags.push(single);
     }
-    // Near-variants of recurring words: variant key → (position in the word, intended id).
-    let mut variants: FxMap<u64, Vec<(usize, u16)>> = FxMap::default();
-    for (&k, &n) in &doc {
-        if n < params.evidence_min {
-            continue;
+    (doc, single_flags, doc_words)
+}
+
+/// Near-variants of recurring words: the words of the text that become a word recurring at
+/// least `evidence_min` times in the document when one character is replaced by a character it
+/// is misread for (清徐 × 9 makes 清除 suspicious).
+///
+/// A Bloom filter over the variant keys answers most windows of the text with a probe or two;
+/// the few that pass are checked exactly against the document's words ([`NearVariants::hits`]).
+struct NearVariants<'a> {
+    /// Filter bits (a power of two of them), two probes per key.
+    bits: Vec<u64>,
+    /// 64 - log2(bits.len() * 64).
+    shift: u32,
+    doc: &'a FxMap<u64, u32>,
+    min: u32,
+}
+
+impl<'a> NearVariants<'a> {
+    fn new(doc: &'a FxMap<u64, u32>, model: &Model, params: &Params) -> NearVariants<'a> {
+        let recurring = || doc.iter().filter(|&(_, &n)| n >= params.evidence_min);
+        let count: usize = recurring()
+            .map(|(&k, _)| {
+                (0..key_len(k))
+                    .map(|j| model.reverse[usize::from(key_id(k, j))].len())
+                    .sum::<usize>()
+            })
+            .sum();
+        if count == 0 {
+            return NearVariants {
+                bits: Vec::new(),
+                shift: 0,
+                doc,
+                min: params.evidence_min,
+            };
         }
-        let ids = unpack(k);
-        for j in 0..ids.len() {
-            for &(obs, _) in &model.reverse[ids[j] as usize] {
-                let mut v = ids.clone();
-                v[j] = obs;
-                if let Some(vk) = pack(&v) {
-                    variants.entry(vk).or_default().push((j, ids[j]));
+        let nbits = (count * 16).next_power_of_two().max(64);
+        let mut v = NearVariants {
+            bits: vec![0; nbits / 64],
+            shift: 64 - nbits.trailing_zeros(),
+            doc,
+            min: params.evidence_min,
+        };
+        for (&k, _) in recurring() {
+            let len = key_len(k);
+            for j in 0..len {
+                let shift = 16 * (len - 1 - j);
+                let rest = k & !(0xffff << shift);
+                for &(obs, _) in &model.reverse[usize::from(key_id(k, j))] {
+                    if obs != 0 {
+                        let (a, b) = v.probes(rest | (u64::from(obs) << shift));
+                        v.bits[a / 64] |= 1 << (a % 64);
+                        v.bits[b / 64] |= 1 << (b % 64);
+                    }
+                }
+            }
+        }
+        v
+    }
+
+    fn is_empty(&self) -> bool {
+        self.bits.is_empty()
+    }
+
+    #[inline]
+    fn probes(&self, key: u64) -> (usize, usize) {
+        let h = key.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let mask = (self.bits.len() * 64 - 1) as u64;
+        ((h >> self.shift) as usize, ((h >> 16) & mask) as usize)
+    }
+
+    #[inline]
+    fn may_contain(&self, key: u64) -> bool {
+        if self.bits.is_empty() {
+            return false;
+        }
+        let (a, b) = self.probes(key);
+        self.bits[a / 64] & (1 << (a % 64)) != 0 && self.bits[b / 64] & (1 << (b % 64)) != 0
+    }
+
+    /// Calls `hit(j, intended)` for every recurring word that `key` (a window of the text) is
+    /// a near-variant of: the word is `key` with its `j`-th character replaced by `intended`,
+    /// a candidate of the confusion tables for that character.
+    fn hits(&self, key: u64, model: &Model, mut hit: impl FnMut(usize, u16)) {
+        if !self.may_contain(key) {
+            return;
+        }
+        let len = key_len(key);
+        for j in 0..len {
+            let shift = 16 * (len - 1 - j);
+            let rest = key & !(0xffff << shift);
+            for conf in &model.confusions[usize::from(key_id(key, j))] {
+                let word = rest | (u64::from(conf.intended) << shift);
+                if conf.intended != 0 && self.doc.get(&word).is_some_and(|&n| n >= self.min) {
+                    hit(j, conf.intended);
                 }
             }
         }
     }
-    let protected = protected_ranges(text, model);
-    let doc_seq = DocSeq::new(&runs);
-    let scorer = Scorer {
-        model,
-        params,
-        doc: &doc,
-        doc_words: (doc_words.max(1) as f32).min(params.cache_words.max(1.0)),
-    };
-    let mut out = Vec::new();
-    for ((run, single), &at) in runs.iter().zip(&single_flags).zip(&doc_seq.run_start) {
-        let place = Place {
-            run,
-            single,
-            at,
-            doc: &doc_seq,
-        };
-        correct_run(&place, &scorer, &variants, &protected, context, &mut out);
-    }
-    out
+}
+
+/// The number of ids packed in a key (see [`pack`]: the first id in the highest bits).
+#[inline]
+fn key_len(k: u64) -> usize {
+    (64 - k.leading_zeros()).div_ceil(16) as usize
+}
+
+/// The `j`-th id of a packed key of [`key_len`] ids.
+#[inline]
+fn key_id(k: u64, j: usize) -> u16 {
+    ((k >> (16 * (key_len(k) - 1 - j))) & 0xffff) as u16
 }
 
 /// The document's Han characters as one sequence of ids (runs separated by 0, with a 0 at
@@ -289,11 +486,32 @@ pub fn correct_in(
 struct DocSeq {
     seq: Vec<u16>,
     /// (previous id, id) → positions of the id.
-    after: FxMap<u32, Vec<u32>>,
+    after: PairIndex,
     /// (id, next id) → positions of the id.
-    before: FxMap<u32, Vec<u32>>,
+    before: PairIndex,
     /// Index in `seq` of the first character of every run.
     run_start: Vec<usize>,
+}
+
+/// Positions by pair of ids: `pair << 32 | position`, sorted, so that the positions of a pair
+/// are one run in increasing order, found by binary search.
+struct PairIndex {
+    entries: Vec<u64>,
+}
+
+impl PairIndex {
+    fn new(mut entries: Vec<u64>) -> PairIndex {
+        entries.sort_unstable();
+        PairIndex { entries }
+    }
+
+    /// The entries of `key` (the position is the low 32 bits).
+    fn get(&self, key: u32) -> &[u64] {
+        let lo = u64::from(key) << 32;
+        let a = self.entries.partition_point(|&e| e < lo);
+        let b = a + self.entries[a..].partition_point(|&e| e >> 32 == u64::from(key));
+        &self.entries[a..b]
+    }
 }
 
 /// Document support of a candidate: it occurs `n` times elsewhere in the document with at
@@ -310,8 +528,6 @@ impl DocSeq {
     fn new(runs: &[Vec<Slot>]) -> DocSeq {
         let total: usize = runs.iter().map(Vec::len).sum();
         let mut seq = Vec::with_capacity(total + runs.len() + 1);
-        let mut after: FxMap<u32, Vec<u32>> = FxMap::default();
-        let mut before: FxMap<u32, Vec<u32>> = FxMap::default();
         let mut run_start = Vec::with_capacity(runs.len());
         for run in runs {
             seq.push(0);
@@ -319,6 +535,8 @@ impl DocSeq {
             seq.extend(run.iter().map(|s| s.id));
         }
         seq.push(0);
+        let mut after = Vec::with_capacity(total);
+        let mut before = Vec::with_capacity(total);
         for (i, w) in seq.windows(3).enumerate() {
             let (Ok(p), &[a, b, c]) = (u32::try_from(i + 1), w) else {
                 continue;
@@ -327,12 +545,13 @@ impl DocSeq {
                 continue;
             }
             if a != 0 {
-                after.entry(pair(a, b)).or_default().push(p);
+                after.push(u64::from(pair(a, b)) << 32 | u64::from(p));
             }
             if c != 0 {
-                before.entry(pair(b, c)).or_default().push(p);
+                before.push(u64::from(pair(b, c)) << 32 | u64::from(p));
             }
         }
+        let (after, before) = (PairIndex::new(after), PairIndex::new(before));
         DocSeq {
             seq,
             after,
@@ -349,20 +568,20 @@ impl DocSeq {
         let mut hist = [0u32; SUPPORT_CONTEXT + 1];
         let at = |i: usize| self.seq.get(i).copied().unwrap_or(0);
         let (prev, next) = (if g > 0 { at(g - 1) } else { 0 }, at(g + 1));
-        fn list(map: &FxMap<u32, Vec<u32>>, a: u16, b: u16) -> &[u32] {
-            if a == 0 || b == 0 {
-                return &[];
-            }
-            map.get(&pair(a, b)).map_or(&[], Vec::as_slice)
+        fn list(index: &PairIndex, a: u16, b: u16) -> impl Iterator<Item = usize> + '_ {
+            let entries = if a == 0 || b == 0 {
+                &[]
+            } else {
+                index.get(pair(a, b))
+            };
+            entries.iter().map(|&e| (e & 0xffff_ffff) as usize)
         }
-        let same_prev = list(&self.after, prev, c).iter().take(SUPPORT_SCAN);
+        let same_prev = list(&self.after, prev, c).take(SUPPORT_SCAN);
         // Occurrences after the same character were counted with `same_prev`.
         let same_next_only = list(&self.before, c, next)
-            .iter()
             .take(SUPPORT_SCAN)
-            .filter(|&&p| prev == 0 || at((p as usize).saturating_sub(1)) != prev);
-        for &p in same_prev.chain(same_next_only) {
-            let p = p as usize;
+            .filter(|&p| prev == 0 || at(p.saturating_sub(1)) != prev);
+        for p in same_prev.chain(same_next_only) {
             if p == g {
                 continue;
             }
@@ -437,16 +656,6 @@ struct Place<'a> {
 #[inline]
 fn pair(a: u16, b: u16) -> u32 {
     (u32::from(a) << 16) | u32::from(b)
-}
-
-fn unpack(mut k: u64) -> Vec<u16> {
-    let mut v = Vec::with_capacity(MAX_WORD);
-    while k != 0 {
-        v.push((k & 0xffff) as u16);
-        k >>= 16;
-    }
-    v.reverse();
-    v
 }
 
 /// Maximal runs of Han characters.
@@ -640,7 +849,7 @@ fn segment_run(ids: &[u16], model: &Model, params: &Params) -> (Vec<bool>, Vec<(
 fn correct_run(
     place: &Place<'_>,
     scorer: &Scorer<'_>,
-    variants: &FxMap<u64, Vec<(usize, u16)>>,
+    variants: &NearVariants<'_>,
     protected: &[(usize, usize)],
     context: &Context,
     out: &mut Vec<Correction>,
@@ -666,12 +875,12 @@ fn correct_run(
         let ids: Vec<u16> = run.iter().map(|s| s.id).collect();
         for s in 0..n {
             for len in 2..=MAX_WORD.min(n - s) {
-                if let Some(hits) = pack(&ids[s..s + len]).and_then(|k| variants.get(&k)) {
-                    for &(j, intended) in hits {
+                if let Some(k) = pack(&ids[s..s + len]) {
+                    variants.hits(k, model, |j, intended| {
                         if !evidence[s + j].contains(&intended) {
                             evidence[s + j].push(intended);
                         }
-                    }
+                    });
                 }
             }
         }
@@ -689,8 +898,12 @@ fn correct_run(
         }
         let prev = if i > 0 { run[i - 1].id } else { 0 };
         let next = if i + 1 < n { run[i + 1].id } else { 0 };
-        let mut cands: Vec<(u16, f32, ConfusionKind)> = Vec::new();
         let questioned = single[i] && !common[i];
+        // Neither questioned nor pointed at by document evidence: no candidate.
+        if !questioned && evidence[i].is_empty() {
+            continue;
+        }
+        let mut cands: Vec<(u16, f32, ConfusionKind)> = Vec::new();
         for conf in &model.confusions[slot.id as usize] {
             let from_evidence = evidence[i].contains(&conf.intended);
             if from_evidence
@@ -849,6 +1062,42 @@ mod tests {
                     .collect()
             })
             .collect()
+    }
+
+    #[test]
+    fn the_memo_gives_the_corrections_of_the_text_as_it_is() {
+        let typo = crate::Typo::embedded();
+        let model = typo.model_for_debug();
+        let params = *typo.params();
+        let strict = Params {
+            apply: 3.0,
+            ..params
+        };
+        let none = Context::default();
+        // The same Han runs moved (paragraph breaks, spaces), one character changed, a run
+        // split: each text gets exactly its own corrections, whatever the thread saw before.
+        let text = "把思想统一到科学发展观上来。学习科学发展观的内涵。坚持科学发展观不动摇。\n\n\
+                    贯彻落实科学发展观。我们要牢固树立科学发展关，推动经济发展。";
+        let moved = text.replace("\n\n", "\n").replace('，', " ， ");
+        let fixed = text.replace("发展关", "发展观");
+        let split = text.replace("树立科学", "树立 科学");
+        let steps = [
+            (text, &params),
+            (text, &params),
+            (moved.as_str(), &params),
+            (moved.as_str(), &strict),
+            (fixed.as_str(), &params),
+            (split.as_str(), &params),
+            (text, &params),
+        ];
+        for (t, p) in steps {
+            let want = correct_in(t, model, p, &none);
+            assert_eq!(correct_memo(t, model, p, &none, u64::MAX), want, "{t}");
+        }
+        let want = correct_in(&moved, model, &params, &none);
+        assert!(want
+            .iter()
+            .any(|c| c.apply && &moved[c.start..c.end] == "关"));
     }
 
     #[test]

@@ -25,13 +25,13 @@
 //!   the edit is a look-alike letter (`availabie`, `contfol`; rule `typo-latin-ocr`), suggested
 //!   otherwise (rule `typo-latin`).
 
-use std::collections::HashMap;
+use crate::model::FxMap;
 
 /// The embedded English word list: `word frequency` lines, lowercase, sorted by byte order.
 static EN_WORDS: &str = include_str!("../../../data/lexicon/en-frequency-symspell.txt");
 
-/// The frequency of a word in the English word list (any case), 0 when unknown: a binary
-/// search over the embedded text itself, so the list costs nothing to load.
+/// The frequency of a word in the English word list (any case), 0 when unknown: a lookup in
+/// a hash index of the embedded text's lines (see [`EnglishIndex`]), built on first use.
 pub fn english_freq(word: &str) -> u64 {
     if word.is_empty() || word.len() > 64 {
         return 0;
@@ -40,40 +40,96 @@ pub fn english_freq(word: &str) -> u64 {
     let key = &mut buf[..word.len()];
     key.copy_from_slice(word.as_bytes());
     key.make_ascii_lowercase();
-    let key: &[u8] = key;
-    let text = EN_WORDS.as_bytes();
-    // Invariant: `lo` is the start of a line, `hi` the end of the text or the start of a line;
-    // the word, if listed, is on a line in lo..hi.
-    let (mut lo, mut hi) = (0, text.len());
-    while lo < hi {
-        let mid = lo + (hi - lo) / 2;
-        let start = text[lo..mid]
-            .iter()
-            .rposition(|&b| b == b'\n')
-            .map_or(lo, |p| lo + p + 1);
-        let end = text[start..hi]
-            .iter()
-            .position(|&b| b == b'\n')
-            .map_or(hi, |p| start + p);
-        let line = &text[start..end];
-        let space = line.iter().position(|&b| b == b' ').unwrap_or(line.len());
-        match line[..space].cmp(key) {
-            std::cmp::Ordering::Less => lo = end + 1,
-            std::cmp::Ordering::Greater => hi = start,
-            std::cmp::Ordering::Equal => {
-                return std::str::from_utf8(&line[space..])
+    english_index().freq(key)
+}
+
+/// FNV-1a with a final mix: the hash of a word for [`EnglishIndex`] and [`WordFilter`].
+#[inline]
+fn word_hash(word: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in word {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    (h ^ (h >> 29)).wrapping_mul(0xbf58_476d_1ce4_e5b9)
+}
+
+/// An open-addressing hash index over the lines of the embedded English word list: slot →
+/// 1 + the offset of a line (0 marks an empty slot), probed linearly. The words are unique and
+/// lowercase, so a lookup finds the one line whose word is the key.
+struct EnglishIndex {
+    slots: Vec<u32>,
+    /// Slot of a hash: its top bits.
+    shift: u32,
+}
+
+impl EnglishIndex {
+    fn build() -> EnglishIndex {
+        let text = EN_WORDS.as_bytes();
+        let lines = text.iter().filter(|&&b| b == b'\n').count() + 1;
+        let n = (lines * 2).next_power_of_two();
+        let mut index = EnglishIndex {
+            slots: vec![0; n],
+            shift: 64 - n.trailing_zeros(),
+        };
+        let mask = n - 1;
+        let mut i = 0;
+        while i < text.len() {
+            let start = i;
+            while i < text.len() && text[i] != b' ' && text[i] != b'\n' {
+                i += 1;
+            }
+            if i > start {
+                let mut slot = (word_hash(&text[start..i]) >> index.shift) as usize;
+                while index.slots[slot] != 0 {
+                    slot = (slot + 1) & mask;
+                }
+                index.slots[slot] = start as u32 + 1;
+            }
+            while i < text.len() && text[i] != b'\n' {
+                i += 1;
+            }
+            i += 1;
+        }
+        index
+    }
+
+    /// The frequency of `key` (lowercase), 0 when the list does not have it.
+    fn freq(&self, key: &[u8]) -> u64 {
+        // A listed word has neither spaces nor line breaks.
+        if key.is_empty() || key.iter().any(|&b| b == b' ' || b == b'\n') {
+            return 0;
+        }
+        let text = EN_WORDS.as_bytes();
+        let mask = self.slots.len() - 1;
+        let mut slot = (word_hash(key) >> self.shift) as usize;
+        loop {
+            let at = self.slots[slot] as usize;
+            if at == 0 {
+                return 0;
+            }
+            let start = at - 1;
+            let end = start + key.len();
+            if text.get(start..end) == Some(key) && text.get(end) == Some(&b' ') {
+                let rest = &text[end..];
+                let stop = rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
+                return std::str::from_utf8(&rest[..stop])
                     .ok()
                     .and_then(|f| f.trim().parse().ok())
                     .unwrap_or(0);
             }
+            slot = (slot + 1) & mask;
         }
     }
-    0
+}
+
+fn english_index() -> &'static EnglishIndex {
+    static INDEX: std::sync::OnceLock<EnglishIndex> = std::sync::OnceLock::new();
+    INDEX.get_or_init(EnglishIndex::build)
 }
 
 /// A Bloom filter over the English word list (2^20 bits, two probes: about 2 % false
 /// positives), built on first use by a near-miss search, so that the hundreds of spellings one
-/// edit away from an unknown word cost a hash each rather than a search.
+/// edit away from an unknown word cost a hash each rather than a lookup.
 struct WordFilter {
     bits: Vec<u64>,
 }
@@ -82,11 +138,7 @@ impl WordFilter {
     const BITS: u32 = 20;
 
     fn probes(word: &[u8]) -> (usize, usize) {
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        for &b in word {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-        h = (h ^ (h >> 29)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        let h = word_hash(word);
         let mask = (1u64 << Self::BITS) - 1;
         ((h & mask) as usize, ((h >> 32) & mask) as usize)
     }
@@ -175,15 +227,68 @@ fn tokens(text: &str) -> impl Iterator<Item = (usize, &str)> {
     .filter(|(_, t)| t.bytes().any(|b| b.is_ascii_alphabetic()))
 }
 
+/// The tokens of the last text [`correct_memo`] corrected on this thread (joined by spaces) and
+/// its corrections with the index of their token.
+type Memo = (String, Vec<(usize, LatinFix)>);
+
+thread_local! {
+    static LAST: std::cell::RefCell<Option<Memo>> = const { std::cell::RefCell::new(None) };
+}
+
+/// [`correct`], remembering the last text of the thread: the corrections depend on the text
+/// only through its tokens, and the pipeline's second round (which confirms the fixed point)
+/// most often reads the same tokens again, only moved by edits of other passes.
+pub(crate) fn correct_memo(text: &str) -> Vec<LatinFix> {
+    let toks: Vec<(usize, &str)> = tokens(text).collect();
+    if toks.is_empty() {
+        return Vec::new();
+    }
+    let mut key = String::with_capacity(toks.iter().map(|t| t.1.len() + 1).sum());
+    for (_, t) in &toks {
+        key.push_str(t);
+        key.push(' ');
+    }
+    let hit = LAST.with(|last| match &*last.borrow() {
+        Some((k, found)) if *k == key => Some(
+            found
+                .iter()
+                .map(|(i, f)| LatinFix {
+                    start: toks[*i].0,
+                    end: toks[*i].0 + toks[*i].1.len(),
+                    ..f.clone()
+                })
+                .collect(),
+        ),
+        _ => None,
+    });
+    if let Some(out) = hit {
+        return out;
+    }
+    let out = correct(text);
+    let found: Vec<(usize, LatinFix)> = out
+        .iter()
+        .filter_map(|f| {
+            let i = toks.partition_point(|t| t.0 < f.start);
+            let &(start, t) = toks.get(i)?;
+            (start == f.start && start + t.len() == f.end).then(|| (i, f.clone()))
+        })
+        .collect();
+    // Every correction is of one whole token.
+    if found.len() == out.len() {
+        LAST.with(|last| *last.borrow_mut() = Some((key, found)));
+    }
+    out
+}
+
 /// Finds the Latin corrections of a text.
 pub fn correct(text: &str) -> Vec<LatinFix> {
-    let mut counts: HashMap<&str, u32> = HashMap::new();
+    let mut counts: FxMap<&str, u32> = FxMap::default();
     for (_, t) in tokens(text) {
         *counts.entry(t).or_insert(0) += 1;
     }
     let count = |w: &str| counts.get(w).copied().unwrap_or(0);
     // Symmetric-delete index over recurring words: every one-character deletion → words.
-    let mut deletes: HashMap<String, Vec<&str>> = HashMap::new();
+    let mut deletes: FxMap<String, Vec<&str>> = FxMap::default();
     for (&w, &n) in &counts {
         if n >= MIN_SUGGEST_EVIDENCE && w.len() >= MIN_SUGGEST_LEN - 1 && is_letters(w) {
             for d in deletions(w) {
@@ -193,6 +298,7 @@ pub fn correct(text: &str) -> Vec<LatinFix> {
         }
     }
     let mut out = Vec::new();
+    let mut key = String::new();
     for (start, t) in tokens(text) {
         let end = start + t.len();
         if count(t) >= MIN_EVIDENCE && is_letters(t) {
@@ -201,7 +307,13 @@ pub fn correct(text: &str) -> Vec<LatinFix> {
         // OCR-typical edits.
         let mut best: Option<(String, u32)> = None;
         let mut ambiguous = false;
-        for v in ocr_variants(t) {
+        // A token without OCR-typical letters has no variant but itself.
+        let variants = if has_ocr_variants(t) {
+            ocr_variants(t)
+        } else {
+            Vec::new()
+        };
+        for v in variants {
             let n = count(&v);
             let needed = if has_digit(t) {
                 MIN_EVIDENCE
@@ -247,15 +359,22 @@ pub fn correct(text: &str) -> Vec<LatinFix> {
         // Glued CamelCase words: parts that recur alone, or dictionary words one of which, not
         // the last, is a function word (names such as DuckDuckGo, LibreOffice or HowTo are
         // not).
+        // The near-miss search is asked at most once per token.
+        let mut near: Option<Option<String>> = None;
         let parts = camel_parts(t);
-        let recurring = parts.iter().all(|p| count(p) >= MIN_EVIDENCE);
-        let dictionary = parts
-            .iter()
-            .all(|p| (p.len() >= 2 || *p == "A") && english_freq(p) >= DICT_MIN_FREQ)
-            && parts[..parts.len() - 1].iter().any(|p| is_function_word(p));
-        let replacement = if parts.len() >= 2 && (recurring || dictionary) {
+        let glued = parts.len() >= 2
+            && (parts.iter().all(|p| count(p) >= MIN_EVIDENCE)
+                || (parts[..parts.len() - 1].iter().any(|p| is_function_word(p))
+                    && parts
+                        .iter()
+                        .all(|p| (p.len() >= 2 || *p == "A") && english_freq(p) >= DICT_MIN_FREQ)));
+        let replacement = if glued {
             Some(parts.join(" "))
-        } else if dictionary_near_miss(t).is_some_and(|w| ocr_substitution(t, &w)) {
+        } else if near
+            .get_or_insert_with(|| dictionary_near_miss(t))
+            .as_ref()
+            .is_some_and(|w| ocr_substitution(t, w))
+        {
             // A misread letter (athers → others) rather than glued words (at hers).
             None
         } else {
@@ -275,8 +394,17 @@ pub fn correct(text: &str) -> Vec<LatinFix> {
         // One edit from a recurring word: a suggestion.
         if t.len() >= MIN_SUGGEST_LEN {
             let mut cands: Vec<&str> = Vec::new();
-            for key in std::iter::once(t.to_string()).chain(deletions(t)) {
-                if let Some(ws) = deletes.get(&key) {
+            // The token itself, then each of its deletions, as a key.
+            let keys = std::iter::once(t.len()).chain(0..t.len());
+            for i in keys.filter(|_| !deletes.is_empty()) {
+                key.clear();
+                if i == t.len() {
+                    key.push_str(t);
+                } else {
+                    key.push_str(&t[..i]);
+                    key.push_str(&t[i + 1..]);
+                }
+                if let Some(ws) = deletes.get(key.as_str()) {
                     for &w in ws {
                         if w != t && !cands.contains(&w) && within_one_edit(t, w) {
                             cands.push(w);
@@ -294,7 +422,7 @@ pub fn correct(text: &str) -> Vec<LatinFix> {
                     apply: false,
                     confidence: 0.5,
                 });
-            } else if let Some(w) = dictionary_near_miss(t) {
+            } else if let Some(w) = near.unwrap_or_else(|| dictionary_near_miss(t)) {
                 // One letter misread as a look-alike (availabie, contfol) is applied.
                 let apply = t.len() >= MIN_SUGGEST_LEN && ocr_substitution(t, &w);
                 out.push(LatinFix {
@@ -318,7 +446,7 @@ pub fn correct(text: &str) -> Vec<LatinFix> {
 /// An OCR-edit correction of a token seen once toward a frequent dictionary word, if the token
 /// itself is no word.
 fn dictionary_ocr_fix(start: usize, t: &str) -> Option<LatinFix> {
-    if t.len() < 3 || english_freq(t) > 0 || !plausible_ocr_token(t) {
+    if t.len() < 3 || !has_ocr_variants(t) || english_freq(t) > 0 || !plausible_ocr_token(t) {
         return None;
     }
     let digits = has_digit(t);
@@ -603,6 +731,15 @@ fn camel_parts(t: &str) -> Vec<&str> {
     parts
 }
 
+/// True when [`ocr_variants`] has more than the token itself: it has a digit `0`, `1` or `5`, or
+/// one of `rn`, `cl`, `vv`, `l1`.
+fn has_ocr_variants(t: &str) -> bool {
+    let b = t.as_bytes();
+    b.iter().any(|c| matches!(c, b'0' | b'1' | b'5'))
+        || b.windows(2)
+            .any(|w| matches!(w, b"rn" | b"cl" | b"vv" | b"l1"))
+}
+
 /// Spellings reachable by OCR-typical edits (at most 64).
 fn ocr_variants(t: &str) -> Vec<String> {
     let mut out = vec![String::new()];
@@ -773,6 +910,40 @@ mod tests {
         let f = correct("The machies are ready.");
         assert_eq!(f.len(), 1);
         assert_eq!((f[0].replacement.as_str(), f[0].apply), ("machines", false));
+    }
+
+    #[test]
+    fn the_english_index_finds_every_listed_word_and_nothing_else() {
+        for line in EN_WORDS.lines().step_by(7) {
+            let (word, freq) = line.split_once(' ').unwrap();
+            assert_eq!(english_freq(word), freq.parse::<u64>().unwrap(), "{word}");
+            assert_eq!(english_freq(&word.to_ascii_uppercase()), english_freq(word));
+        }
+        for w in [
+            "",
+            "zyxwvut",
+            "a 9081174698",
+            "aah\naachen",
+            "the ",
+            " the",
+            "thé",
+        ] {
+            assert_eq!(english_freq(w), 0, "{w:?}");
+        }
+        assert!(english_freq("The") > 1_000_000_000);
+    }
+
+    #[test]
+    fn the_memo_gives_the_corrections_of_the_text_as_it_is() {
+        let text = "the cat and the dog. tl1e end of the story. Debian is free; Deb1an runs.\n\n\
+                    Please 0pen the file, it is availabie in the pakcage.";
+        let moved = text.replace("\n\n", "\n").replace(". ", ".  ");
+        let fixed = text.replace("tl1e", "the");
+        let glued = text.replace(" is free", "是free");
+        for t in [text, text, &moved, &fixed, &glued, text] {
+            assert_eq!(correct_memo(t), correct(t), "{t}");
+        }
+        assert!(correct(&moved).iter().filter(|f| f.apply).count() >= 3);
     }
 
     #[test]

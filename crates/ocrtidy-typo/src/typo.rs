@@ -1,3 +1,4 @@
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use ocrtidy_core::{Candidate, EditSink, Pass, PassId, PassInput};
@@ -32,6 +33,9 @@ use crate::model::{ChannelParams, Model};
 pub struct Typo {
     model: Arc<Model>,
     params: Params,
+    /// Unique to the model: identifies the pass to the corrector's memo of the last document
+    /// (see `chinese::correct_memo`).
+    owner: u64,
 }
 
 /// The default confidence from which a correction is applied rather than suggested. The
@@ -70,9 +74,11 @@ impl Typo {
     }
 
     fn from_model(model: Arc<Model>) -> Typo {
+        static NEXT: AtomicU64 = AtomicU64::new(0);
         let mut t = Typo {
             model,
             params: Params::default(),
+            owner: NEXT.fetch_add(1, Ordering::Relaxed),
         };
         t.params.apply = logit(DEFAULT_THRESHOLD);
         t
@@ -117,7 +123,7 @@ impl Pass for Typo {
     }
 
     fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
-        for f in crate::latin::correct(input.text) {
+        for f in crate::latin::correct_memo(input.text) {
             let _ = if f.apply {
                 sink.replace(f.start..f.end, f.replacement, f.rule, f.confidence)
             } else {
@@ -129,7 +135,13 @@ impl Pass for Typo {
                 )
             };
         }
-        for c in chinese::correct_in(input.text, &self.model, &self.params, input.context) {
+        for c in chinese::correct_memo(
+            input.text,
+            &self.model,
+            &self.params,
+            input.context,
+            self.owner,
+        ) {
             let Some(&(best, score, evidence)) = c.candidates.first() else {
                 continue;
             };
