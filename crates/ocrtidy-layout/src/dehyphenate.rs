@@ -50,7 +50,6 @@ impl Pass for Dehyphenate {
             if a.page != b.page {
                 continue;
             }
-            // The cheap test first: most lines do not end with a hyphen.
             let Some((hyphen, left, right)) = hyphenated(text, a, b) else {
                 continue;
             };
@@ -80,10 +79,11 @@ impl Pass for Dehyphenate {
 /// the two parts.
 fn hyphenated(text: &str, a: &Line, b: &Line) -> Option<(usize, String, String)> {
     let a_text = a.text(text);
+    // The cheap test first: most lines do not end with a hyphen.
+    let stem = a_text.strip_suffix('-')?;
     if is_date_like(a_text) || is_date_like(b.text(text)) {
         return None;
     }
-    let stem = a_text.strip_suffix('-')?;
     let left: String = {
         let rev: Vec<char> = stem
             .chars()
