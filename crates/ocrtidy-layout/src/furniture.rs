@@ -153,6 +153,35 @@ pub fn classify_page(
     known.found()
 }
 
+/// [`classify_page`], keeping the answers for [`PageMemo::date_like`].
+pub(crate) fn classify_page_memo<'a>(
+    text: &'a str,
+    lines: &'a [Line],
+    page: Range<usize>,
+) -> PageMemo<'a> {
+    let mut memo = Memo::new(text, lines, page.clone());
+    let mut known = Known::new(page.clone());
+    classify_page_with(&mut memo, page, &mut known);
+    PageMemo {
+        furniture: known.found().into_iter().map(|(i, _)| i).collect(),
+        memo,
+    }
+}
+
+/// The furniture of a page and the answers about its lines that [`classify_page_memo`] found.
+pub(crate) struct PageMemo<'a> {
+    /// The furniture lines (indices into the lines), in order.
+    pub(crate) furniture: Vec<usize>,
+    memo: Memo<'a>,
+}
+
+impl PageMemo<'_> {
+    /// [`is_date_like`] of line `i`, computed at most once.
+    pub(crate) fn date_like(&mut self, i: usize) -> bool {
+        self.memo.date_like(i)
+    }
+}
+
 /// The furniture found so far among a range of lines.
 struct Known {
     base: usize,
@@ -232,6 +261,10 @@ struct Memo<'a> {
     /// The lines asked about.
     base: Range<usize>,
     answers: Vec<[Option<bool>; QUESTIONS]>,
+    /// [`date_facts`] of each line: the date questions share it.
+    facts: Vec<Option<Option<usize>>>,
+    /// [`may_hold_date`] of each line, which every date question needs.
+    may_date: Vec<Option<bool>>,
 }
 
 impl<'a> Memo<'a> {
@@ -241,6 +274,8 @@ impl<'a> Memo<'a> {
             text,
             lines,
             answers: vec![[None; QUESTIONS]; base.len()],
+            facts: vec![None; base.len()],
+            may_date: vec![None; base.len()],
             base,
         }
     }
@@ -256,21 +291,33 @@ impl<'a> Memo<'a> {
 
     fn ask(&mut self, i: usize, q: Q) -> bool {
         let s = self.text(i);
-        let Some(slot) = i
+        let Some(k) = i
             .checked_sub(self.base.start)
-            .and_then(|k| self.answers.get_mut(k))
-            .map(|a| &mut a[q as usize])
+            .filter(|&k| k < self.answers.len())
         else {
             return answer(s, q);
         };
-        match *slot {
-            Some(v) => v,
-            None => {
-                let v = answer(s, q);
-                *slot = Some(v);
-                v
-            }
+        if let Some(v) = self.answers[k][q as usize] {
+            return v;
         }
+        // The date questions differ only in the length limit: analyse the line once.
+        let v = match q {
+            Q::Date60 | Q::Date30 | Q::PureDate | Q::Merged | Q::HeaderWithDate
+                if !*self.may_date[k].get_or_insert_with(|| may_hold_date(s)) =>
+            {
+                false
+            }
+            Q::Date60 => self.date_facts(k, s).is_some_and(|n| n <= 60),
+            Q::Date30 => self.date_facts(k, s).is_some_and(|n| n <= 30),
+            Q::PureDate => self.date_facts(k, s).is_some_and(|n| n <= 30) && pure_date_rest(s),
+            _ => answer(s, q),
+        };
+        self.answers[k][q as usize] = Some(v);
+        v
+    }
+
+    fn date_facts(&mut self, k: usize, s: &str) -> Option<usize> {
+        *self.facts[k].get_or_insert_with(|| date_facts(s))
     }
 }
 
@@ -477,7 +524,8 @@ fn is_title_like(s: &str) -> bool {
 /// A line that reads as a date or a header ending in a date, wherever it is on the page. Line
 /// joins keep such lines apart, so that a join never turns body text into a header.
 pub(crate) fn is_date_like(s: &str) -> bool {
-    is_date_line(s, 60) || is_merged_header(s) || is_header_with_date(s)
+    // All three rules need a year or a weekday: settle most lines with one scan.
+    may_hold_date(s) && (is_date_line(s, 60) || is_merged_header(s) || is_header_with_date(s))
 }
 
 fn is_bracketed_title(s: &str) -> bool {
@@ -500,6 +548,11 @@ fn is_date_line(s: &str, max_chars: usize) -> bool {
     if !may_hold_date(s) {
         return false;
     }
+    // The length and punctuation tests of the denoised line, without building it.
+    let too_long = |n| n > max_chars;
+    if denoised_fails(s, too_long, |w| w.contains(['。', '，', '；'])) {
+        return false;
+    }
     let s = &denoise(s);
     if visible_chars(s) > max_chars || s.contains(['。', '，', '；']) {
         return false;
@@ -510,23 +563,58 @@ fn is_date_line(s: &str, max_chars: usize) -> bool {
 /// A line that is a date and nothing else (`2020年10月22日 星期四`, `Tuesday, May 17, 2022`,
 /// one misread word allowed): furniture wherever it stands.
 fn is_pure_date(s: &str) -> bool {
-    is_date_line(s, 30) && non_date_words(s) <= 1 && {
+    is_date_line(s, 30) && pure_date_rest(s)
+}
+
+/// The rest of [`is_pure_date`] after the date line test.
+fn pure_date_rest(s: &str) -> bool {
+    non_date_words(s) <= 1 && {
         let chars: Vec<char> = s.chars().collect();
         (0..chars.len()).any(|i| year_at(&chars, i))
     }
+}
+
+/// The visible chars of the denoised line when `s` is a date line of any length (see
+/// [`is_date_line`]: `is_date_line(s, max)` is `date_facts(s) <= max`).
+fn date_facts(s: &str) -> Option<usize> {
+    if !may_hold_date(s) || denoised_fails(s, |_| false, |w| w.contains(['。', '，', '；'])) {
+        return None;
+    }
+    let s = &denoise(s);
+    ((has_cjk_date(s) || has_latin_date(s)) && non_date_words(s) <= 3).then(|| visible_chars(s))
 }
 
 /// Whether `s` can hold a date at all: every date rule needs a year (four ASCII digits, which
 /// [`denoise`] never removes) or a weekday (`星期`, `礼拜`). Settles most body lines without
 /// allocating.
 fn may_hold_date(s: &str) -> bool {
-    s.bytes().filter(u8::is_ascii_digit).nth(3).is_some() || s.contains(['星', '礼'])
+    // A plain count vectorises, and single-char searches are fast (a char-set pattern would
+    // decode every char).
+    s.bytes().filter(u8::is_ascii_digit).count() >= 4 || s.contains('星') || s.contains('礼')
+}
+
+/// Whether the words that [`denoise`] keeps of `s` fail a test without building the denoised
+/// line: `too_long` on their visible chars (a running total, so it must be monotone) or `bad`
+/// on any one of them.
+fn denoised_fails(s: &str, too_long: impl Fn(usize) -> bool, bad: impl Fn(&str) -> bool) -> bool {
+    let mut n = 0;
+    for w in s.split(is_space).filter(|w| !w.is_empty()) {
+        let v = visible_chars(w);
+        if v <= 2 && !w.chars().any(|c| c.is_alphanumeric()) {
+            continue;
+        }
+        n += v;
+        if too_long(n) || bad(w) {
+            return true;
+        }
+    }
+    false
 }
 
 /// A line at the top of a page that ends with a date after a title without sentence punctuation
 /// (`Systems & Networks Gazette Monday, March 15, 2021`, single spaces).
 fn is_header_with_date(s: &str) -> bool {
-    if !may_hold_date(s) {
+    if !may_hold_date(s) || denoised_fails(s, |n| n > 60, |_| false) {
         return false;
     }
     let s = &denoise(s);
@@ -636,21 +724,23 @@ fn has_latin_date(s: &str) -> bool {
     if !(0..chars.len()).any(|i| year_at(&chars, i)) {
         return false;
     }
-    let lower = s.to_lowercase();
-    let named = lower
-        .split(|c: char| !c.is_alphabetic())
-        .any(|w| MONTHS.contains(&w) || WEEKDAYS.contains(&w));
-    // `15, 2021`: a day and a year, as in a date whose names OCR garbled.
-    let day_year = lower
-        .split(',')
-        .zip(lower.split(',').skip(1))
-        .any(|(a, b)| {
-            let day: String = a.chars().rev().take_while(|c| c.is_ascii_digit()).collect();
-            let b = b.trim_start();
-            (1..=2).contains(&day.len())
-                && b.len() >= 4
-                && b.as_bytes()[..4].iter().all(|c| c.is_ascii_digit())
-        });
+    // A month or weekday name needs ASCII letters: lowercasing makes no other ASCII letter
+    // than `k` (from the Kelvin sign), which none of the names holds.
+    let named = s.bytes().any(|b| b.is_ascii_alphabetic()) && {
+        let lower = s.to_lowercase();
+        lower
+            .split(|c: char| !c.is_alphabetic())
+            .any(|w| MONTHS.contains(&w) || WEEKDAYS.contains(&w))
+    };
+    // `15, 2021`: a day and a year, as in a date whose names OCR garbled. (Lowercasing changes
+    // no comma, digit or whitespace, so the line itself answers as its lowercase would.)
+    let day_year = s.split(',').zip(s.split(',').skip(1)).any(|(a, b)| {
+        let day: String = a.chars().rev().take_while(|c| c.is_ascii_digit()).collect();
+        let b = b.trim_start();
+        (1..=2).contains(&day.len())
+            && b.len() >= 4
+            && b.as_bytes()[..4].iter().all(|c| c.is_ascii_digit())
+    });
     named || day_year
 }
 
@@ -712,16 +802,22 @@ fn split_on_space_runs(s: &str) -> Vec<&str> {
 fn is_continuation(s: &str) -> bool {
     // Every rule below needs `版`, `页` or `面`, or `cont` in some case (Unicode lowercasing
     // turns no other character into an ASCII `c`, `o`, `n` or `t`).
-    if !s.contains(['版', '页', '面']) && !contains_ascii_ci(s, "cont") {
+    let cjk_page = s.contains('版') || s.contains('页') || s.contains('面');
+    let latin = contains_ascii_ci(s, "cont");
+    if !cjk_page && !latin {
         return false;
     }
-    let n = visible_chars(s);
-    let has_digit = s
-        .chars()
-        .any(|c| c.is_ascii_digit() || "一二三四五六七八九十".contains(c));
+    // Every rule below wants at most 40 visible chars: stop counting after the 41st.
+    let n = s.chars().filter(|c| !c.is_whitespace()).take(41).count();
+    if n > 40 {
+        return false;
+    }
+    let has_digit = || {
+        s.chars()
+            .any(|c| c.is_ascii_digit() || "一二三四五六七八九十".contains(c))
+    };
     let cjk = ["上接", "下转", "接第", "转第", "续第", "转下页", "接上页"];
-    if n <= 16 && has_digit && s.contains(['版', '页', '面']) && cjk.iter().any(|k| s.contains(k))
-    {
+    if n <= 16 && cjk_page && has_digit() && cjk.iter().any(|k| s.contains(k)) {
         return true;
     }
     // A bracketed `（…第N版）` whose verb or number OCR misread: `(上扶第2版)`, `(上接第世版)`.
@@ -730,21 +826,45 @@ fn is_continuation(s: &str) -> bool {
     if bracketed && n <= 10 && s.contains('第') && s.contains('版') {
         return true;
     }
+    // Every Latin marker holds `cont` in some case (see above).
+    if !latin {
+        return false;
+    }
     let lower = s.to_lowercase();
     n <= 40
         && (lower.contains("continued on")
             || lower.contains("continued from")
             || lower.contains("continues on")
             || lower.contains("cont. on"))
-        && (lower.contains("page") || lower.contains("next") || has_digit)
+        && (lower.contains("page") || lower.contains("next") || has_digit())
 }
 
-/// Whether `s` contains the ASCII `needle` (lowercase) in any ASCII case.
+/// Whether `s` contains the ASCII `needle` (lowercase) in any ASCII case (`needle` must be
+/// ASCII).
 fn contains_ascii_ci(s: &str, needle: &str) -> bool {
     let needle = needle.as_bytes();
-    s.as_bytes()
-        .windows(needle.len())
-        .any(|w| w.eq_ignore_ascii_case(needle))
+    let Some(&first) = needle.first() else {
+        return true;
+    };
+    let bytes = s.as_bytes();
+    // Compare only where the first byte occurs in either case, found with a fast search (most
+    // lines have none).
+    [first.to_ascii_lowercase(), first.to_ascii_uppercase()]
+        .into_iter()
+        .any(|f| {
+            let mut from = 0;
+            while let Some(k) = s[from..].find(char::from(f)) {
+                let i = from + k;
+                if bytes
+                    .get(i..i + needle.len())
+                    .is_some_and(|w| w.eq_ignore_ascii_case(needle))
+                {
+                    return true;
+                }
+                from = i + 1;
+            }
+            false
+        })
 }
 
 /// The letters, digits and ideographs of a line, without the dashes and brackets around a page
@@ -765,7 +885,7 @@ fn page_core(s: &str) -> String {
 /// `12`, `- 12 -`, `— 4 —`, `第3版`, `第 3 页`, `Page 3`, `Page 3 of 10`, `p. 7`.
 fn is_page_number(s: &str) -> bool {
     // More than 14 visible chars (counting stops at the 15th).
-    let long = s.chars().filter(|c| !c.is_whitespace()).nth(14).is_some();
+    let long = page::visible_chars_upto(s, 15) == 15;
     if long || s.contains(['，', '。', ',', ';', '；', ':', '：', '、']) {
         return false;
     }

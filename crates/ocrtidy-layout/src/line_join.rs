@@ -1,7 +1,7 @@
 use ocrtidy_core::text::TextRange;
 use ocrtidy_core::{Context, EditSink, LineBreakHint, Pass, PassId, PassInput};
 
-use crate::furniture::{classify_page, is_date_like, opens_title};
+use crate::furniture::{classify_page_memo, opens_title, PageMemo};
 use crate::page::{self, is_wide, visible_chars, width, Line};
 
 /// Decides for every line break inside a page whether it is a soft wrap (join) or a paragraph
@@ -72,16 +72,13 @@ impl Pass for LineJoin {
         // The spacing habit between scripts, found on the first join that needs it.
         let mut mixed_space = None;
         for range in page::pages(&lines) {
-            let furniture: Vec<usize> = classify_page(text, &lines, range.clone())
-                .into_iter()
-                .map(|(i, _)| i)
-                .collect();
+            let mut memo = classify_page_memo(text, &lines, range.clone());
             let items: Vec<usize> = range.filter(|&i| !lines[i].is_blank()).collect();
             join_page(
                 text,
                 &lines,
                 &items,
-                &furniture,
+                &mut memo,
                 input.context,
                 &mut mixed_space,
                 sink,
@@ -94,7 +91,7 @@ fn join_page(
     text: &str,
     lines: &[Line],
     items: &[usize],
-    furniture: &[usize],
+    memo: &mut PageMemo<'_>,
     context: &Context,
     mixed_space: &mut Option<bool>,
     sink: &mut EditSink<'_>,
@@ -104,7 +101,7 @@ fn join_page(
     };
     // The width of every item, and whether it is furniture, computed once.
     let item_width: Vec<usize> = items.iter().map(|&i| width(lines[i].text(text))).collect();
-    let is_furniture: Vec<bool> = items.iter().map(|i| furniture.contains(i)).collect();
+    let is_furniture: Vec<bool> = items.iter().map(|i| memo.furniture.contains(i)).collect();
     let item_ends: Vec<bool> = items
         .iter()
         .map(|&i| ends_sentence(lines[i].text(text)))
@@ -132,15 +129,7 @@ fn join_page(
     // A date line, and the line directly above it, stay as they are: joined, they could read
     // as a header or a publication title on the next cleaning. Asked only for breaks that
     // nothing else keeps (the test is costly), and at most once per line.
-    let mut date_like: Vec<Option<bool>> = vec![None; items.len()];
-    let mut is_date_at = |j: usize| -> bool {
-        match (date_like.get_mut(j), items.get(j)) {
-            (Some(memo), Some(&i)) => {
-                *memo.get_or_insert_with(|| is_date_like(lines[i].text(text)))
-            }
-            _ => false,
-        }
-    };
+    let mut is_date_at = |j: usize| -> bool { items.get(j).is_some_and(|&i| memo.date_like(i)) };
 
     strip_indent(&lines[first], sink);
     let mut paragraph_start = true;
@@ -345,7 +334,10 @@ pub(crate) fn is_final(c: char) -> bool {
 /// or bracket only after one of them (`said."`), and `*` `=` or an opening quote never (they
 /// stand for a degraded `。` only in Chinese text).
 pub(crate) fn ends_sentence(s: &str) -> bool {
-    let latin = !s.chars().any(is_wide);
+    // Quick answers: an ASCII line has no wide char, and a lead byte `E5`..`E9` starts a
+    // unified ideograph (U+5000..U+9FFF).
+    let latin =
+        s.is_ascii() || !(s.bytes().any(|b| (0xE5..=0xE9).contains(&b)) || s.chars().any(is_wide));
     let core = strip_noise_tail(s, latin);
     let mut rev = core.chars().rev();
     let Some(last) = rev.next() else {
@@ -403,6 +395,11 @@ fn strip_noise_tail(s: &str, latin: bool) -> &str {
     };
     let mut core = s.trim_end_matches(page::is_space);
     loop {
+        // The last token can only be noise when the last char is (a quick answer for most
+        // lines, without searching back for a space).
+        if !core.chars().next_back().is_some_and(noise) {
+            return core;
+        }
         let Some(cut) = core.rfind(page::is_space) else {
             return core;
         };
@@ -447,8 +444,20 @@ fn spaces_between_scripts(text: &str) -> bool {
     let (mut spaced, mut tight) = (0usize, 0usize);
     // The classes of the two characters before the current one.
     let (mut before, mut prev) = (Class::Other, Class::Other);
-    for c in text.chars() {
-        let this = class(c);
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        // Lead bytes `E5`..`E9` start unified ideographs (U+5000..U+9FFF): wide, no decoding.
+        let this = if (0xE5..=0xE9).contains(&b[i]) {
+            i += 3;
+            Class::Wide
+        } else {
+            let Some(c) = text[i..].chars().next() else {
+                break;
+            };
+            i += c.len_utf8();
+            class(c)
+        };
         if mixed(prev, this) {
             tight += 1;
         } else if prev == Class::Space && mixed(before, this) {

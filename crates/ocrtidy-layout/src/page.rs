@@ -45,14 +45,22 @@ pub fn lines(text: &str) -> Vec<Line> {
     let mut out = Vec::new();
     let mut start = 0;
     let mut page = 0;
-    for (i, c) in text.char_indices() {
-        if c == '\n' || c == '\u{c}' {
-            out.push(make_line(text, start, i, page));
-            if c == '\u{c}' {
-                page += 1;
-            }
-            start = i + c.len_utf8();
+    // Newlines first, then form feeds between them, each with a fast single-char search
+    // (form feeds are rare).
+    let mut from = 0;
+    while from <= text.len() {
+        let nl = text[from..].find('\n').map_or(text.len(), |k| from + k);
+        while let Some(k) = text[start..nl].find('\u{c}') {
+            out.push(make_line(text, start, start + k, page));
+            page += 1;
+            start += k + 1;
         }
+        if nl == text.len() {
+            break;
+        }
+        out.push(make_line(text, start, nl, page));
+        start = nl + 1;
+        from = start;
     }
     out.push(make_line(text, start, text.len(), page));
     out
@@ -88,8 +96,18 @@ pub fn pages(lines: &[Line]) -> Vec<Range<usize>> {
 
 /// True for characters that a CJK font sets on a full em: ideographs, kana, hangul, CJK and
 /// full-width punctuation.
+#[inline]
 pub fn is_wide(c: char) -> bool {
-    matches!(c as u32,
+    // The common cases first: everything below U+1100 (ASCII, Latin) is narrow, the unified
+    // ideographs are wide.
+    let u = c as u32;
+    if u < 0x1100 {
+        return false;
+    }
+    if (0x4E00..=0x9FFF).contains(&u) {
+        return true;
+    }
+    matches!(u,
         0x1100..=0x115F
         | 0x2E80..=0x303E
         | 0x3041..=0x33FF
@@ -109,7 +127,37 @@ pub fn is_wide(c: char) -> bool {
 pub fn width(s: &str) -> usize {
     let mut w = 0;
     let mut in_space = false;
-    for c in s.trim_matches(is_space).chars() {
+    let t = s.trim_matches(is_space);
+    let b = t.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        // Fast paths on the lead byte: ASCII (spaces and narrow chars), and `E5`..`E9`
+        // (U+5000..U+9FFF, unified ideographs, all wide); anything else is decoded.
+        let (c, len) = match b[i] {
+            b' ' | b'\t' | b'\r' => {
+                w += usize::from(!in_space);
+                in_space = true;
+                i += 1;
+                continue;
+            }
+            x if x < 0x80 => {
+                in_space = false;
+                w += 1;
+                i += 1;
+                continue;
+            }
+            0xE5..=0xE9 => {
+                in_space = false;
+                w += 2;
+                i += 3;
+                continue;
+            }
+            _ => match t[i..].chars().next() {
+                Some(c) => (c, c.len_utf8()),
+                None => break,
+            },
+        };
+        i += len;
         if is_space(c) {
             if !in_space {
                 w += 1;
@@ -125,7 +173,36 @@ pub fn width(s: &str) -> usize {
 
 /// The number of non-space characters.
 pub fn visible_chars(s: &str) -> usize {
-    s.chars().filter(|c| !c.is_whitespace()).count()
+    visible_chars_upto(s, usize::MAX)
+}
+
+/// [`visible_chars`], counting only up to `limit` (`min(visible_chars(s), limit)`).
+pub fn visible_chars_upto(s: &str, limit: usize) -> usize {
+    let b = s.as_bytes();
+    let mut n = 0;
+    let mut i = 0;
+    while i < b.len() && n < limit {
+        // Fast paths on the lead byte: ASCII, and `E5`..`E9` (U+5000..U+9FFF, no whitespace);
+        // anything else is decoded.
+        match b[i] {
+            x if x < 0x80 => {
+                n += usize::from(!char::from(x).is_whitespace());
+                i += 1;
+            }
+            0xE5..=0xE9 => {
+                n += 1;
+                i += 3;
+            }
+            _ => match s[i..].chars().next() {
+                Some(c) => {
+                    n += usize::from(!c.is_whitespace());
+                    i += c.len_utf8();
+                }
+                None => break,
+            },
+        }
+    }
+    n
 }
 
 /// The typical full line width of a block of lines: the upper quartile of the widths, which
@@ -154,6 +231,14 @@ mod tests {
         assert_eq!(ls[2].text(t), "丙");
         assert_eq!(ls[3].page, 1);
         assert_eq!(pages(&ls), vec![0..3, 3..4]);
+        // Terminators at the ends and in a row.
+        let ls = lines("\u{c}\n甲\n\u{c}");
+        let got: Vec<_> = ls.iter().map(|l| (l.range.clone(), l.page)).collect();
+        assert_eq!(
+            got,
+            vec![(0..0, 0), (1..1, 1), (2..5, 1), (6..6, 1), (7..7, 2)]
+        );
+        assert_eq!(lines("").len(), 1);
     }
 
     #[test]
@@ -161,6 +246,31 @@ mod tests {
         assert_eq!(width("中文"), 4);
         assert_eq!(width("ab  c"), 4);
         assert_eq!(width("使用 apt 命令"), 13);
+        // The fast paths agree with a plain count.
+        for t in [
+            "",
+            " 甲\u{3000} 乙 ",
+            "é ü\u{a0}x",
+            "가나 😀 ａ",
+            "\u{2003}丙\u{85}",
+        ] {
+            let plain: usize = t
+                .trim_matches(is_space)
+                .split(is_space)
+                .filter(|p| !p.is_empty())
+                .map(|p| {
+                    p.chars()
+                        .map(|c| if is_wide(c) { 2 } else { 1 })
+                        .sum::<usize>()
+                        + 1
+                })
+                .sum::<usize>()
+                .saturating_sub(1);
+            assert_eq!(width(t), plain, "{t:?}");
+            let visible = t.chars().filter(|c| !c.is_whitespace()).count();
+            assert_eq!(visible_chars(t), visible, "{t:?}");
+            assert_eq!(visible_chars_upto(t, 2), visible.min(2), "{t:?}");
+        }
         assert_eq!(full_width(&[10, 40, 40, 40, 38]), 40);
     }
 }

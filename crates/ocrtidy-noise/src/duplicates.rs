@@ -1,3 +1,4 @@
+use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -6,7 +7,10 @@ use ocrtidy_core::{Candidate, EditSink, Pass, PassId, PassInput};
 use crate::chars::{is_dash, is_hspace, is_strong_junk, is_weak_junk};
 use crate::converge::{converge, Deletion};
 use crate::lines::{line_ranges, skip_hspace_back};
-use crate::similar::{key, similarity_at_least, FastHash, Histogram, ShingleIndex, SHINGLE};
+use crate::similar::{
+    key, key_and_digits, lengths_allow, similarity_at_least, FastHash, Histogram, ShingleFilter,
+    ShingleIndex, SHINGLE,
+};
 
 /// Removes lines, blocks of lines and sentences that OCR repeated (overlapping regions, double
 /// text layers, re-scanned strips), and proposes the removal of repeats it is not sure about.
@@ -44,16 +48,28 @@ const NEAR: f64 = 0.9;
 struct Para {
     range: Range<usize>,
     key: Vec<char>,
-    hist: Histogram,
+    /// The histogram of the key, built on first use.
+    hist: OnceCell<Histogram>,
     table_like: bool,
 }
 
 impl Para {
+    fn hist(&self) -> &Histogram {
+        self.hist.get_or_init(|| Histogram::of(&self.key))
+    }
+
     fn new(text: &str, range: Range<usize>) -> Para {
-        let k = key(&text[range.clone()]);
+        let line = &text[range.clone()];
+        let (k, digits) = key_and_digits(line);
+        // [`is_table_like`], with the counts the key gives (its length is the visible count).
+        let table_like = if line.contains("  ") {
+            is_table_like(line)
+        } else {
+            digits * 2 > k.len()
+        };
         Para {
-            table_like: is_table_like(&text[range.clone()]),
-            hist: Histogram::of(&k),
+            table_like,
+            hist: OnceCell::new(),
             key: k,
             range,
         }
@@ -78,17 +94,18 @@ impl Para {
         let k = key(&s);
         Para {
             table_like: is_table_like(&s),
-            hist: Histogram::of(&k),
+            hist: OnceCell::new(),
             key: k,
             range: self.range.clone(),
         }
     }
 }
 
-struct Sentence {
+struct Sentence<'a> {
     /// Bytes of the sentence in the text (from its first visible character).
     range: Range<usize>,
-    key: Vec<char>,
+    /// Its key: a stretch of its paragraph's key.
+    key: &'a [char],
     /// Ends with sentence-ending punctuation.
     terminal: bool,
     quoted: bool,
@@ -117,11 +134,14 @@ impl Pass for Duplicates {
 /// the lines that the sentence removals left repeating their neighbour.
 fn plan(text: &str, sink: &mut EditSink<'_>) -> Vec<Deletion> {
     {
-        let paras: Vec<Para> = line_ranges(text)
-            .into_iter()
-            .filter(|r| !text[r.clone()].trim().is_empty())
-            .map(|r| Para::new(text, r))
-            .collect();
+        let lines = line_ranges(text);
+        let mut paras: Vec<Para> = Vec::with_capacity(lines.len());
+        paras.extend(
+            lines
+                .into_iter()
+                .filter(|r| !text[r.clone()].trim().is_empty())
+                .map(|r| Para::new(text, r)),
+        );
         let mut edits: Vec<(Range<usize>, &'static str, f32)> = Vec::new();
         let removed = repeated_lines(text, &paras, &mut edits, Some(&mut *sink));
         let before = edits.len();
@@ -146,6 +166,16 @@ fn plan(text: &str, sink: &mut EditSink<'_>) -> Vec<Deletion> {
 
 /// A line of a table: cells separated by wide gaps, or mostly digits.
 fn is_table_like(line: &str) -> bool {
+    // Without a double space the line is one cell: only the digits can decide.
+    if !line.contains("  ") {
+        let (visible, digits) = line.chars().fold((0usize, 0usize), |(v, d), c| {
+            (
+                v + usize::from(!c.is_whitespace()),
+                d + usize::from(c.is_ascii_digit()),
+            )
+        });
+        return digits * 2 > visible;
+    }
     let gaps = line
         .trim()
         .split("  ")
@@ -179,7 +209,10 @@ fn repeated_lines(
             if pa.table_like || pb.table_like {
                 return None;
             }
-            similarity_at_least(&pa.key, &pa.hist, &pb.key, &pb.hist, NEAR)
+            if !lengths_allow(pa.key.len(), pb.key.len(), NEAR) {
+                return None;
+            }
+            similarity_at_least(&pa.key, pa.hist(), &pb.key, pb.hist(), NEAR)
         })
     };
     let mut j = 1;
@@ -268,33 +301,49 @@ fn block_ranges(text: &str, paras: &[Para], block: Range<usize>) -> Vec<Range<us
 
 /// Splits a paragraph into sentences: after `。！？!?` (with the closing quotes and brackets that
 /// follow) and after a `.` that ends a Latin word before a space.
-fn sentences(text: &str, para: &Range<usize>) -> Vec<Sentence> {
-    let s = &text[para.clone()];
-    let mut out = Vec::new();
-    let mut start: Option<usize> = None;
+/// They are written into `out` (cleared first, so that one buffer serves every paragraph).
+fn sentences<'a>(text: &str, para: &'a Para, out: &mut Vec<Sentence<'a>>) {
+    let s = &text[para.range.clone()];
+    out.clear();
+    // The key of a sentence is the stretch of the paragraph's key between the numbers of
+    // non-whitespace characters before its ends, counted while scanning (`seen`). An open
+    // sentence: its start, the count at its start, whether it has a letter or digit.
+    let mut seen = 0usize;
+    let mut open: Option<(usize, usize, bool)> = None;
     let mut chars = s.char_indices().peekable();
     let mut prev: Option<char> = None;
-    let push = |out: &mut Vec<Sentence>, a: usize, b: usize, terminal: bool| {
-        let body = &s[a..b];
+    let push = |out: &mut Vec<Sentence<'a>>,
+                (a, ka, alnum): (usize, usize, bool),
+                (b, kb): (usize, usize),
+                terminal: bool| {
         // Punctuation and symbols alone are no sentence.
-        if !body.chars().any(char::is_alphanumeric) {
+        if !alnum {
             return;
         }
+        let body = &s[a..b];
+        let k = &para.key[ka..kb];
+        debug_assert_eq!(k, key(body).as_slice());
         out.push(Sentence {
-            range: para.start + a..para.start + b,
-            key: key(body),
+            range: para.range.start + a..para.range.start + b,
+            key: k,
             terminal,
             quoted: body.starts_with(['“', '「', '"', '‘']),
         });
     };
     while let Some((i, c)) = chars.next() {
-        if start.is_none() {
+        if open.is_none() {
             if is_hspace(c) {
+                // Horizontal space is whitespace: not in the key.
                 prev = Some(c);
                 continue;
             }
-            start = Some(i);
+            open = Some((i, seen, false));
         }
+        // Looked up until the first letter or digit only (a Unicode table look-up).
+        if let Some(sentence) = open.as_mut().filter(|o| !o.2) {
+            sentence.2 = c.is_alphanumeric();
+        }
+        seen += usize::from(!c.is_whitespace());
         let ends = match c {
             '。' | '！' | '？' | '!' | '?' => true,
             '.' => {
@@ -309,27 +358,31 @@ fn sentences(text: &str, para: &Range<usize>) -> Vec<Sentence> {
             while let Some(&(j, d)) = chars.peek() {
                 if matches!(d, '”' | '’' | '」' | '』' | '）' | ')' | '》' | '"') {
                     end = j + d.len_utf8();
+                    seen += 1;
                     chars.next();
                 } else {
                     break;
                 }
             }
-            if let Some(a) = start.take() {
-                push(&mut out, a, end, true);
+            if let Some(sentence) = open.take() {
+                push(out, sentence, (end, seen), true);
             }
         }
     }
-    if let Some(a) = start {
+    if let Some(sentence) = open {
+        // The trailing space after `b` is whitespace: `seen` counts up to `b`.
         let b = s.trim_end_matches(is_hspace).len();
-        if b > a {
-            push(&mut out, a, b, false);
+        if b > sentence.0 {
+            push(out, sentence, (b, seen), false);
         }
     }
-    out
 }
 
 /// The earlier text: the keys of the kept sentences of the paragraphs seen so far, one stream,
-/// indexed by shingles.
+/// indexed by shingles. Before a look-up, the shingles pushed since the last one go into a Bloom
+/// filter; the index itself is filled (in stream order, so with the same postings) only right
+/// before a look-up that the filter cannot rule out, so a document without repeats never builds
+/// it.
 #[derive(Default)]
 struct Earlier {
     stream: Vec<char>,
@@ -338,23 +391,68 @@ struct Earlier {
     /// For each sentence, its stream range.
     bounds: Vec<Range<usize>>,
     index: ShingleIndex,
+    filter: ShingleFilter,
+    /// The sentences `bounds[..filtered]` are in the filter.
+    filtered: usize,
+    /// The sentences `bounds[..indexed]` are in the index.
+    indexed: usize,
+    /// The room the index gets when its first look-up fills it.
+    capacity: usize,
 }
 
 impl Earlier {
+    /// An empty stream with room for `total` characters.
+    fn with_capacity(total: usize) -> Self {
+        Earlier {
+            stream: Vec::with_capacity(total),
+            sentence_of: Vec::with_capacity(total),
+            bounds: Vec::new(),
+            index: ShingleIndex::default(),
+            filter: ShingleFilter::with_capacity(total),
+            filtered: 0,
+            indexed: 0,
+            capacity: total,
+        }
+    }
+
     fn push(&mut self, k: &[char]) {
         let start = self.stream.len();
         let id = self.bounds.len();
         self.stream.extend_from_slice(k);
         self.sentence_of.extend(std::iter::repeat_n(id, k.len()));
         self.bounds.push(start..self.stream.len());
-        self.index.insert(&self.stream, start..self.stream.len());
+    }
+
+    /// Records in the filter the sentences pushed since the last look-up.
+    fn filter_catch_up(&mut self) {
+        for b in &self.bounds[self.filtered..] {
+            self.filter.insert(&self.stream, b.clone());
+        }
+        self.filtered = self.bounds.len();
+    }
+
+    /// Indexes the sentences pushed since the last look-up.
+    fn catch_up(&mut self) {
+        if self.indexed == 0 && self.capacity > 0 {
+            self.index = ShingleIndex::with_capacity(std::mem::take(&mut self.capacity));
+        }
+        for b in &self.bounds[self.indexed..] {
+            self.index.insert(&self.stream, b.clone());
+        }
+        self.indexed = self.bounds.len();
     }
 
     /// Whether `k` occurs word for word inside one earlier sentence.
-    fn contains(&self, k: &[char]) -> bool {
+    fn contains(&mut self, k: &[char]) -> bool {
         if k.len() < SHINGLE {
             return false;
         }
+        self.filter_catch_up();
+        // A copy inside one earlier sentence has all its shingles indexed.
+        if !(0..=k.len() - SHINGLE).all(|o| self.filter.may_contain(&k[o..])) {
+            return false;
+        }
+        self.catch_up();
         self.index.get(k).iter().any(|&p| {
             let end = p + k.len();
             end <= self.stream.len()
@@ -365,11 +463,22 @@ impl Earlier {
 
     /// The best similarity (at least `min`) of `k` with a stretch of one earlier sentence,
     /// found by voting shingles onto alignment diagonals.
-    fn near(&self, k: &[char], min: f64) -> Option<f64> {
+    fn near(&mut self, k: &[char], min: f64) -> Option<f64> {
         if k.len() < SHINGLE {
             return None;
         }
-        let mut votes: HashMap<usize, usize, FastHash> = HashMap::default();
+        self.filter_catch_up();
+        // A diagonal gets at most one vote per shingle of `k`, and only from an indexed one.
+        let need = ((k.len() - SHINGLE + 1) / 4).max(2);
+        let found = (0..=k.len() - SHINGLE)
+            .filter(|&o| self.filter.may_contain(&k[o..]))
+            .count();
+        if found < need {
+            return None;
+        }
+        self.catch_up();
+        let mut votes: HashMap<usize, usize, FastHash> =
+            HashMap::with_capacity_and_hasher(k.len(), FastHash::default());
         for o in 0..=k.len() - SHINGLE {
             for &p in self.index.get(&k[o..]) {
                 if p >= o {
@@ -377,7 +486,6 @@ impl Earlier {
                 }
             }
         }
-        let need = ((k.len() - SHINGLE + 1) / 4).max(2);
         let mut best: Vec<(usize, usize)> = votes.into_iter().filter(|&(_, v)| v >= need).collect();
         best.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         let hk = Histogram::of(k);
@@ -402,29 +510,36 @@ fn repeated_sentences(
     edits: &mut Vec<(Range<usize>, &'static str, f32)>,
     sink: &mut EditSink<'_>,
 ) {
-    let mut earlier = Earlier::default();
     // The stream holds at most the keys of all paragraphs: reserved once, not grown.
     let total: usize = paras.iter().map(|p| p.key.len()).sum();
-    earlier.stream.reserve(total);
-    earlier.sentence_of.reserve(total);
-    let mut prev_last: Option<Vec<char>> = None;
+    let mut earlier = Earlier::with_capacity(total);
+    let mut prev_last: Option<&[char]> = None;
+    // Buffers reused from paragraph to paragraph.
+    let mut sents: Vec<Sentence<'_>> = Vec::new();
+    let mut keep: Vec<bool> = Vec::new();
     const RULE: &str = "repeated-sentence";
     for (p, para) in paras.iter().enumerate() {
         if removed[p] || para.table_like {
             continue;
         }
-        let sents = sentences(text, &para.range);
-        let mut keep = vec![true; sents.len()];
+        sentences(text, para, &mut sents);
+        let sents = &sents;
+        keep.clear();
+        keep.resize(sents.len(), true);
         // A sentence that repeats the one before it.
         let mut last_kept: Option<usize> = None;
         for (i, s) in sents.iter().enumerate() {
             if let Some(l) = last_kept {
                 let a = &sents[l];
-                let (ha, hs) = (Histogram::of(&a.key), Histogram::of(&s.key));
-                if let Some(sim) = similarity_at_least(&a.key, &ha, &s.key, &hs, NEAR) {
+                let close = lengths_allow(a.key.len(), s.key.len(), NEAR);
+                let sim = close.then(|| {
+                    let (ha, hs) = (Histogram::of(a.key), Histogram::of(s.key));
+                    similarity_at_least(a.key, &ha, s.key, &hs, NEAR)
+                });
+                if let Some(sim) = sim.flatten() {
                     let n = s.key.len();
                     let exact = sim >= 1.0;
-                    if (exact && n >= 10) || (n >= 20 && digits(&a.key) == digits(&s.key)) {
+                    if (exact && n >= 10) || (n >= 20 && digits(a.key) == digits(s.key)) {
                         keep[i] = false;
                         let start = skip_hspace_back(text, s.range.start).max(a.range.end);
                         // Symbols after it go too, the space before the next sentence stays.
@@ -448,7 +563,7 @@ fn repeated_sentences(
                 keep[first] = false;
                 edits.push((
                     s.range.start
-                        ..skip_noise(text, next_kept_start(&sents, &keep, first), para.range.end),
+                        ..skip_noise(text, next_kept_start(sents, &keep, first), para.range.end),
                     RULE,
                     0.85,
                 ));
@@ -463,13 +578,13 @@ fn repeated_sentences(
             if !s.terminal || s.quoted || s.key.len() < 12 {
                 break;
             }
-            if earlier.contains(&s.key) {
+            if earlier.contains(s.key) {
                 keep[i] = false;
                 let start = skip_noise_back(text, s.range.start, para.range.start);
                 let end = skip_noise(text, s.range.end, para.range.end);
                 edits.push((start..end, RULE, 0.85));
             } else {
-                if let Some(sim) = earlier.near(&s.key, 0.85) {
+                if let Some(sim) = earlier.near(s.key, 0.85) {
                     let c = sim as f32 * 0.7;
                     let _ = sink.suggest(s.range.clone(), vec![Candidate::new("", c)], RULE, c);
                 }
@@ -484,26 +599,26 @@ fn repeated_sentences(
                 && s.terminal
                 && !s.quoted
                 && s.key.len() >= 15
-                && earlier.contains(&s.key)
+                && earlier.contains(s.key)
             {
                 let _ = sink.suggest(s.range.clone(), vec![Candidate::new("", 0.5)], RULE, 0.5);
             }
         }
         for (i, s) in sents.iter().enumerate() {
             if keep[i] {
-                earlier.push(&s.key);
+                earlier.push(s.key);
             }
         }
         prev_last = keep
             .iter()
             .rposition(|&k| k)
             .filter(|&i| sents[i].terminal)
-            .map(|i| sents[i].key.clone());
+            .map(|i| sents[i].key);
     }
 }
 
 /// The end of the removal of sentence `i` at a paragraph start: up to the next kept sentence.
-fn next_kept_start(sents: &[Sentence], keep: &[bool], i: usize) -> usize {
+fn next_kept_start(sents: &[Sentence<'_>], keep: &[bool], i: usize) -> usize {
     sents[i + 1..]
         .iter()
         .zip(&keep[i + 1..])

@@ -7,16 +7,26 @@ use std::collections::HashMap;
 /// full-width ASCII folded to half-width, so that two OCR copies that differ only in spacing or
 /// width compare equal.
 pub(crate) fn key(s: &str) -> Vec<char> {
-    // Sized once (counting chars is cheap) rather than grown while filtering.
-    let mut out = Vec::with_capacity(s.chars().count());
-    out.extend(s.chars().filter(|c| !c.is_whitespace()).map(|c| {
+    key_and_digits(s).0
+}
+
+/// [`key`], and the number of ASCII digits of `s` (before folding), in one scan.
+pub(crate) fn key_and_digits(s: &str) -> (Vec<char>, usize) {
+    // Sized once (the byte length bounds the character count) rather than grown while filtering.
+    let mut out = Vec::with_capacity(s.len());
+    let mut digits = 0;
+    for c in s.chars() {
+        digits += usize::from(c.is_ascii_digit());
+        if c.is_whitespace() {
+            continue;
+        }
         let c = match c {
             '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
             _ => c,
         };
-        c.to_ascii_lowercase()
-    }));
-    out
+        out.push(c.to_ascii_lowercase());
+    }
+    (out, digits)
 }
 
 /// A fixed-size histogram of a key's characters. Every edit operation changes the L1 distance of
@@ -46,6 +56,13 @@ impl Histogram {
     }
 }
 
+/// Whether keys of lengths `a` and `b` can have a similarity of at least `min` (the first,
+/// cheapest test of [`similarity_at_least`]; callers use it to skip building histograms).
+pub(crate) fn lengths_allow(a: usize, b: usize, min: f64) -> bool {
+    let max_dist = ((1.0 - min) * a.max(b) as f64).floor() as usize;
+    a.abs_diff(b) <= max_dist
+}
+
 /// The normalised edit similarity of two keys (1 − Levenshtein / longer length, over code
 /// points), or `None` when it is certainly below `min` (checked cheaply first from the lengths
 /// and the histograms).
@@ -61,7 +78,7 @@ pub(crate) fn similarity_at_least(
         return Some(1.0);
     }
     let max_dist = ((1.0 - min) * longest as f64).floor() as usize;
-    if a.len().abs_diff(b.len()) > max_dist || ha.distance_bound(hb) > max_dist {
+    if !lengths_allow(a.len(), b.len(), min) || ha.distance_bound(hb) > max_dist {
         return None;
     }
     if a == b {
@@ -82,12 +99,65 @@ const MAX_POSTINGS: usize = 16;
 
 /// The hash of the `SHINGLE` characters starting at `chars[0]`.
 pub(crate) fn shingle_hash(chars: &[char]) -> u64 {
-    chars
-        .iter()
-        .take(SHINGLE)
-        .fold(0xcbf2_9ce4_8422_2325, |h, &c| {
-            (h ^ u64::from(c as u32)).wrapping_mul(0x0100_0000_01b3)
-        })
+    let fnv = |h: u64, &c: &char| (h ^ u64::from(c as u32)).wrapping_mul(0x0100_0000_01b3);
+    const SEED: u64 = 0xcbf2_9ce4_8422_2325;
+    // A whole shingle (the usual case) as a fixed-size array: the loop unrolls.
+    match chars.first_chunk::<SHINGLE>() {
+        Some(whole) => whole.iter().fold(SEED, fnv),
+        None => chars.iter().fold(SEED, fnv),
+    }
+}
+
+/// A one-hash Bloom filter of shingle hashes: whether a shingle was certainly never indexed. It
+/// is cheap to fill (one bit per shingle), so the [`ShingleIndex`] need only be built for the
+/// look-ups that it cannot rule out.
+#[derive(Debug, Default)]
+pub(crate) struct ShingleFilter {
+    bits: Vec<u64>,
+    /// log2 of the number of bits.
+    log: u32,
+}
+
+impl ShingleFilter {
+    /// A filter sized for about `n` shingles (16 bits each).
+    pub(crate) fn with_capacity(n: usize) -> Self {
+        let bits = (n.max(1) * 16).next_power_of_two().max(64);
+        ShingleFilter {
+            bits: vec![0; bits / 64],
+            log: bits.trailing_zeros(),
+        }
+    }
+
+    fn slot(&self, hash: u64) -> Option<(usize, u64)> {
+        if self.bits.is_empty() {
+            return None;
+        }
+        // The high bits of a multiplicative mix of the hash.
+        let b = (hash.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - self.log)) as usize;
+        Some((b / 64, 1u64 << (b % 64)))
+    }
+
+    /// Records every shingle that lies wholly inside `stream[range]`.
+    pub(crate) fn insert(&mut self, stream: &[char], range: std::ops::Range<usize>) {
+        if range.len() < SHINGLE {
+            return;
+        }
+        for p in range.start..=range.end - SHINGLE {
+            if let Some((w, m)) = self.slot(shingle_hash(&stream[p..])) {
+                self.bits[w] |= m;
+            }
+        }
+    }
+
+    /// Whether the shingle starting at `chars[0]` may have been recorded (false: certainly
+    /// not).
+    pub(crate) fn may_contain(&self, chars: &[char]) -> bool {
+        if chars.len() < SHINGLE {
+            return false;
+        }
+        self.slot(shingle_hash(chars))
+            .is_some_and(|(w, m)| self.bits[w] & m != 0)
+    }
 }
 
 /// Positions of character shingles in a document's key stream.
@@ -126,6 +196,13 @@ impl Postings {
 pub(crate) type FastHash = rustc_hash::FxBuildHasher;
 
 impl ShingleIndex {
+    /// An empty index with room for `n` shingles, so that filling it never rehashes.
+    pub(crate) fn with_capacity(n: usize) -> Self {
+        ShingleIndex {
+            postings: HashMap::with_capacity_and_hasher(n, FastHash::default()),
+        }
+    }
+
     /// Indexes every shingle that lies wholly inside `stream[range]`.
     pub(crate) fn insert(&mut self, stream: &[char], range: std::ops::Range<usize>) {
         if range.len() < SHINGLE {
@@ -177,6 +254,18 @@ mod tests {
             similarity_at_least(&a, &ha, &c, &Histogram::of(&c), 0.5),
             None
         );
+    }
+
+    #[test]
+    fn filter_has_no_false_negatives() {
+        let s = key("甲乙丙丁戊己庚辛壬癸子丑寅卯");
+        let mut f = ShingleFilter::with_capacity(s.len());
+        f.insert(&s, 0..8);
+        for p in 0..=2 {
+            assert!(f.may_contain(&s[p..]));
+        }
+        assert!(!f.may_contain(&s[10..12]));
+        assert!(!ShingleFilter::default().may_contain(&s));
     }
 
     #[test]

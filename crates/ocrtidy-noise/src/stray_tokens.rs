@@ -7,7 +7,7 @@ use crate::chars::{
     is_odd_closing_punct, is_punct_or_junk, is_strong_junk, is_weak_junk,
 };
 use crate::converge::converge;
-use crate::lines::{line_ranges, skip_hspace, skip_hspace_back, token_ranges};
+use crate::lines::{line_ranges, skip_hspace, skip_hspace_back};
 
 /// Removes OCR garbage that the page never said, and flags stray English words in Chinese text.
 ///
@@ -178,12 +178,6 @@ fn is_chinese(s: &str) -> bool {
     han > 0 && han >= latin
 }
 
-/// A token made only of symbols this pass may remove.
-fn is_symbol_token(s: &str) -> bool {
-    s.chars()
-        .all(|c| is_strong_junk(c) || is_weak_junk(c) || is_dash(c))
-}
-
 /// Whether a line of punctuation and symbols only is garbage. A bracket keeps the line: it may
 /// close a parenthesis whose text wrapped (`）`), or be code (`}`).
 fn is_garbage_line(s: &str) -> bool {
@@ -241,8 +235,9 @@ impl Pass for StrayTokens {
                 lines: &lines,
                 value: None,
             };
+            let mut scratch = Scratch::default();
             for line in lines.iter().cloned() {
-                scan_line(text, line, &mut noisy, &mut plan, sink);
+                scan_line(text, line, &mut noisy, &mut plan, &mut scratch, sink);
             }
             plan.deletions
                 .retain(|(r, _, _)| keeps_punct_context(text, r));
@@ -269,15 +264,24 @@ impl Noisy<'_> {
     }
 }
 
+/// Buffers reused from line to line.
+#[derive(Default)]
+struct Scratch {
+    tokens: Vec<Range<usize>>,
+    symbol: Vec<bool>,
+    word: Vec<Option<char>>,
+}
+
 fn scan_line(
     text: &str,
     line: Range<usize>,
     noisy: &mut Noisy<'_>,
     plan: &mut Plan,
+    scratch: &mut Scratch,
     sink: &mut EditSink<'_>,
 ) {
-    let tokens = token_ranges(text, line.clone());
-    if tokens.is_empty() {
+    tokenize(text, &line, scratch);
+    if scratch.tokens.is_empty() {
         return;
     }
     if is_garbage_line(&text[line.clone()]) {
@@ -285,7 +289,7 @@ fn scan_line(
         return;
     }
     let mark = plan.deletions.len();
-    scan_tokens(text, &line, &tokens, noisy, plan, sink);
+    scan_tokens(text, &line, scratch, noisy, plan, sink);
     // A line left with punctuation only goes whole.
     if plan.deletions.len() > mark {
         let mut rest = String::new();
@@ -316,16 +320,13 @@ fn line_with_break(text: &str, line: &Range<usize>) -> Range<usize> {
 fn scan_tokens(
     text: &str,
     line: &Range<usize>,
-    tokens: &[Range<usize>],
+    scratch: &mut Scratch,
     noisy: &mut Noisy<'_>,
     plan: &mut Plan,
     sink: &mut EditSink<'_>,
 ) {
     let line = line.clone();
-    let symbol: Vec<bool> = tokens
-        .iter()
-        .map(|t| is_symbol_token(&text[t.clone()]))
-        .collect();
+    let (tokens, symbol) = (&scratch.tokens, &scratch.symbol);
     // The last token that is not a symbol token: text follows token `i` when it is after `i`.
     let last_text = symbol.iter().rposition(|s| !s);
     let has_text_after = |i: usize| last_text.is_some_and(|k| k > i);
@@ -336,6 +337,9 @@ fn scan_tokens(
         // At an edge when only symbol tokens separate it from the line's start or end.
         let at_start = start_clear;
         start_clear = at_start && symbol[i];
+        if is_plain_word(s, scratch.word[i], at_start) {
+            continue;
+        }
         let at_end = !has_text_after(i);
         let prev = prev_meaningful(text, t.start);
         let next = next_meaningful(text, t.end);
@@ -449,6 +453,55 @@ fn scan_tokens(
     }
 }
 
+/// Whether no rule of [`scan_tokens`] can apply to token `s` (most tokens): two characters or
+/// more, none of them a symbol this pass removes (`word`, from [`tokenize`]), no closing
+/// punctuation at a line start, and not an English function word.
+fn is_plain_word(s: &str, word: Option<char>, at_start: bool) -> bool {
+    word.is_some_and(|first| !(at_start && is_closing_punct(first)))
+        && !(s.len() <= 4 && FUNCTION_WORDS.iter().any(|(w, _)| *w == s))
+}
+
+/// Splits `line` into tokens (maximal runs of non-space characters) in one scan, and records
+/// for each whether it is made of removable symbols only (`symbol`), and, when it has two
+/// characters or more and no removable symbol, its first character (`word`).
+fn tokenize(text: &str, line: &Range<usize>, scratch: &mut Scratch) {
+    scratch.tokens.clear();
+    scratch.symbol.clear();
+    scratch.word.clear();
+    // The open token: start, first character, characters, any removable, all removable.
+    let mut open: Option<(usize, char, usize, bool, bool)> = None;
+    let close = |scratch: &mut Scratch, t: (usize, char, usize, bool, bool), end: usize| {
+        let (start, first, n, any, all) = t;
+        scratch.tokens.push(start..end);
+        scratch.symbol.push(all);
+        scratch.word.push((n >= 2 && !any).then_some(first));
+    };
+    for (i, c) in text[line.clone()].char_indices() {
+        let i = i + line.start;
+        if is_hspace(c) {
+            if let Some(t) = open.take() {
+                close(scratch, t, i);
+            }
+            continue;
+        }
+        // Ideographs (of which only `丨` is a symbol) and ASCII letters and digits first: cheap.
+        let common =
+            c.is_ascii_alphanumeric() || (('\u{4e00}'..='\u{9fff}').contains(&c) && c != '丨');
+        let removable = !common && is_removable_symbol(c);
+        match open.as_mut() {
+            Some((_, _, n, any, all)) => {
+                *n += 1;
+                *any |= removable;
+                *all &= removable;
+            }
+            None => open = Some((i, c, 1, removable, removable)),
+        }
+    }
+    if let Some(t) = open {
+        close(scratch, t, line.end);
+    }
+}
+
 /// Class of a character for [`glued_runs`].
 #[derive(PartialEq, Eq, Clone, Copy)]
 enum Glued {
@@ -516,5 +569,44 @@ fn token_with_space(
         before..after
     } else {
         t.start..after
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tokens(text: &str) -> Vec<(&str, bool, Option<char>)> {
+        let mut scratch = Scratch::default();
+        tokenize(text, &(0..text.len()), &mut scratch);
+        (0..scratch.tokens.len())
+            .map(|i| {
+                let t = scratch.tokens[i].clone();
+                (&text[t], scratch.symbol[i], scratch.word[i])
+            })
+            .collect()
+    }
+
+    #[test]
+    fn tokens_with_their_classes() {
+        assert_eq!(
+            tokens("ab  cd"),
+            [("ab", false, Some('a')), ("cd", false, Some('c'))]
+        );
+        let wide = "\u{3000}中\u{a0}文\t，\u{3000}";
+        let toks: Vec<&str> = tokens(wide).into_iter().map(|t| t.0).collect();
+        assert_eq!(toks, ["中", "文", "，"]);
+        // Symbols only; a word with a symbol glued on; a single letter; the ideograph `丨`.
+        assert_eq!(
+            tokens("||| 第一章■ x 丨丨 中丨文 。。"),
+            [
+                ("|||", true, None),
+                ("第一章■", false, None),
+                ("x", false, None),
+                ("丨丨", true, None),
+                ("中丨文", false, None),
+                ("。。", false, Some('。')),
+            ]
+        );
     }
 }
