@@ -108,20 +108,22 @@ fn merge_once(lines: Vec<VLine>, h: f32) -> Vec<VLine> {
             near <= h
         });
         match host {
-            Some(i) => {
-                let g = &mut out[i];
-                g.bbox = Some(g.b().union(&b));
-                g.pieces.extend(l.pieces);
-                g.pieces.sort_by(|x, y| {
-                    let xb = x.bbox.or(x.src.bbox).map_or(0.0, |b| b.x0);
-                    let yb = y.bbox.or(y.src.bbox).map_or(0.0, |b| b.x0);
-                    xb.total_cmp(&yb)
-                });
-            }
+            Some(i) => absorb(&mut out[i], l),
             None => out.push(l),
         }
     }
     out
+}
+
+/// Adds the pieces of `l` to the line `g` (they share its row), left to right.
+fn absorb(g: &mut VLine, l: VLine) {
+    g.bbox = Some(g.b().union(&l.b()));
+    g.pieces.extend(l.pieces);
+    g.pieces.sort_by(|x, y| {
+        let xb = x.bbox.or(x.src.bbox).map_or(0.0, |b| b.x0);
+        let yb = y.bbox.or(y.src.bbox).map_or(0.0, |b| b.x0);
+        xb.total_cmp(&yb)
+    });
 }
 
 /// Lines sorted top to bottom (lines that are whole already).
@@ -149,14 +151,7 @@ fn group_fragments(mut lines: Vec<VLine>) -> Vec<VLine> {
         match target {
             Some(k) => {
                 let i = out.len() - 1 - k;
-                let g = &mut out[i];
-                g.bbox = Some(g.b().union(&b));
-                g.pieces.extend(l.pieces);
-                g.pieces.sort_by(|x, y| {
-                    let xb = x.bbox.or(x.src.bbox).map_or(0.0, |b| b.x0);
-                    let yb = y.bbox.or(y.src.bbox).map_or(0.0, |b| b.x0);
-                    xb.total_cmp(&yb)
-                });
+                absorb(&mut out[i], l);
             }
             None => out.push(l),
         }
