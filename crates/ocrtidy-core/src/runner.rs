@@ -272,9 +272,17 @@ fn build_changes(
     ledger: Vec<(Segment, Entry)>,
     suggestions: Vec<TrackedSuggestion>,
 ) -> Vec<Change> {
-    let chars = CharIndex::new(original);
+    // Char offsets of every change, in one sweep over the original (the ledger is sorted).
+    let offsets: Vec<usize> = ledger
+        .iter()
+        .flat_map(|(seg, _)| [seg.src.start, seg.src.end])
+        .chain(suggestions.iter().flat_map(|t| [t.orig.start, t.orig.end]))
+        .collect();
+    let char_offsets = CharIndex::char_offsets(original, &offsets);
+    let mut chars = char_offsets.chunks_exact(2).map(|c| (c[0], c[1]));
     let mut changes = Vec::with_capacity(ledger.len() + suggestions.len());
     for (seg, entry) in ledger {
+        let (char_start, char_end) = chars.next().unwrap_or_default();
         let mut steps: Vec<Step> = entry.steps.into_iter().map(|(_, s)| s).collect();
         let Some(last) = steps.pop() else {
             continue;
@@ -288,8 +296,8 @@ fn build_changes(
             rule: last.rule,
             start: seg.src.start,
             end: seg.src.end,
-            char_start: chars.char_offset(seg.src.start),
-            char_end: chars.char_offset(seg.src.end),
+            char_start,
+            char_end,
             before: original[seg.src.as_range()].to_string(),
             after: output[seg.dst.as_range()].to_string(),
             confidence,
@@ -301,13 +309,14 @@ fn build_changes(
         });
     }
     for t in suggestions {
+        let (char_start, char_end) = chars.next().unwrap_or_default();
         changes.push(Change {
             pass: t.pass,
             rule: t.s.rule,
             start: t.orig.start,
             end: t.orig.end,
-            char_start: chars.char_offset(t.orig.start),
-            char_end: chars.char_offset(t.orig.end),
+            char_start,
+            char_end,
             before: t.before,
             after: t
                 .s

@@ -2,7 +2,7 @@ use ocrtidy_core::text::TextRange;
 use ocrtidy_core::{Context, EditSink, LineBreakHint, Pass, PassId, PassInput};
 
 use crate::furniture::{classify_page_memo, opens_title, PageMemo};
-use crate::page::{self, is_wide, visible_chars, width, Line};
+use crate::page::{self, is_wide, visible_chars_upto, width, Line};
 
 /// Decides for every line break inside a page whether it is a soft wrap (join) or a paragraph
 /// break (keep), and removes the first-line indent of paragraphs.
@@ -182,7 +182,7 @@ fn join_page(
                 .is_some_and(|&c| c == w[1] + 1 && item_width[k + 2] + 2 >= full);
         let standalone = paragraph_start
             && (wa <= STANDALONE_WIDTH || wa * 2 <= wb)
-            && visible_chars(a_text) >= 2
+            && visible_chars_upto(a_text, 2) >= 2
             && !a_text.contains(INNER_PUNCT);
         let by_text = (ends_sentence && (blank || short || !has_blanks))
             || indented_start
@@ -438,33 +438,52 @@ fn spaces_between_scripts(text: &str) -> bool {
             Class::Other
         }
     };
-    let mixed = |x: Class, y: Class| {
-        (x == Class::Wide && y == Class::Alnum) || (x == Class::Alnum && y == Class::Wide)
-    };
+    // Every pair or triple that counts holds exactly one ASCII letter or digit (the other end
+    // is wide): look around each of them, with no decoding of the text between.
+    let before = |end: usize| text[..end].chars().next_back().map_or(Class::Other, class);
+    let after = |start: usize| text[start..].chars().next().map_or(Class::Other, class);
     let (mut spaced, mut tight) = (0usize, 0usize);
-    // The classes of the two characters before the current one.
-    let (mut before, mut prev) = (Class::Other, Class::Other);
+    // Only the ends of a run of them can touch a wide char. Chinese text has few of them: the
+    // search skips a block without one at a time.
     let b = text.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        // Lead bytes `E5`..`E9` start unified ideographs (U+5000..U+9FFF): wide, no decoding.
-        let this = if (0xE5..=0xE9).contains(&b[i]) {
-            i += 3;
-            Class::Wide
-        } else {
-            let Some(c) = text[i..].chars().next() else {
-                break;
-            };
-            i += c.len_utf8();
-            class(c)
-        };
-        if mixed(prev, this) {
-            tight += 1;
-        } else if prev == Class::Space && mixed(before, this) {
-            spaced += 1;
+    let next_alnum = |from: usize| {
+        const BLOCK: usize = 32;
+        let mut k = from;
+        while k < b.len() {
+            let end = (k + BLOCK).min(b.len());
+            let block = &b[k..end];
+            if block
+                .iter()
+                .fold(false, |any, c| any | c.is_ascii_alphanumeric())
+            {
+                return block
+                    .iter()
+                    .position(u8::is_ascii_alphanumeric)
+                    .map(|i| k + i);
+            }
+            k = end;
         }
-        before = prev;
-        prev = this;
+        None
+    };
+    let mut from = 0;
+    while let Some(p) = next_alnum(from) {
+        let q = b[p..]
+            .iter()
+            .position(|c| !c.is_ascii_alphanumeric())
+            .map_or(b.len(), |k| p + k);
+        // ASCII bytes are whole chars, and a plain space one byte: all positions are char
+        // boundaries.
+        match before(p) {
+            Class::Wide => tight += 1,
+            Class::Space if before(p - 1) == Class::Wide => spaced += 1,
+            _ => {}
+        }
+        match after(q) {
+            Class::Wide => tight += 1,
+            Class::Space if after(q + 1) == Class::Wide => spaced += 1,
+            _ => {}
+        }
+        from = q;
     }
     spaced > tight
 }

@@ -46,14 +46,17 @@ pub fn lines(text: &str) -> Vec<Line> {
     let mut start = 0;
     let mut page = 0;
     // Newlines first, then form feeds between them, each with a fast single-char search
-    // (form feeds are rare).
+    // (form feeds are rare: the next one is searched for only once the lines pass it).
+    let next_ff = |from: usize| text[from..].find('\u{c}').map_or(text.len(), |k| from + k);
+    let mut ff = next_ff(0);
     let mut from = 0;
     while from <= text.len() {
         let nl = text[from..].find('\n').map_or(text.len(), |k| from + k);
-        while let Some(k) = text[start..nl].find('\u{c}') {
-            out.push(make_line(text, start, start + k, page));
+        while ff < nl {
+            out.push(make_line(text, start, ff, page));
             page += 1;
-            start += k + 1;
+            start = ff + 1;
+            ff = next_ff(start);
         }
         if nl == text.len() {
             break;
@@ -134,23 +137,27 @@ pub fn width(s: &str) -> usize {
         // Fast paths on the lead byte: ASCII (spaces and narrow chars), and `E5`..`E9`
         // (U+5000..U+9FFF, unified ideographs, all wide); anything else is decoded.
         let (c, len) = match b[i] {
-            b' ' | b'\t' | b'\r' => {
-                w += usize::from(!in_space);
-                in_space = true;
-                i += 1;
-                continue;
-            }
-            x if x < 0x80 => {
-                in_space = false;
-                w += 1;
-                i += 1;
-                continue;
-            }
             0xE5..=0xE9 => {
                 in_space = false;
                 w += 2;
                 i += 3;
                 continue;
+            }
+            x if x < 0x80 => {
+                // A space counts only when it starts a run of spaces.
+                let space = matches!(x, b' ' | b'\t' | b'\r');
+                w += usize::from(!(space && in_space));
+                in_space = space;
+                i += 1;
+                continue;
+            }
+            // Other three-byte chars (CJK and full-width punctuation), decoded in place: the
+            // text is valid UTF-8, so the two continuation bytes follow.
+            x @ 0xE0..=0xEF if i + 2 < b.len() => {
+                let c = (u32::from(x & 0x0F) << 12)
+                    | (u32::from(b[i + 1] & 0x3F) << 6)
+                    | u32::from(b[i + 2] & 0x3F);
+                (char::from_u32(c).unwrap_or(' '), 3)
             }
             _ => match t[i..].chars().next() {
                 Some(c) => (c, c.len_utf8()),

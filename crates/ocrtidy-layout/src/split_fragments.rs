@@ -115,10 +115,12 @@ impl SplitFragments {
         let mut tail = lines[items[i]].text(text);
         for j in i + 1..items.len() {
             let q = lines[items[j]].text(text);
-            let above_date = items
-                .get(j + 1)
-                .is_some_and(|&c| is_date_like(lines[c].text(text)));
-            if !continues(tail, q) || is_date_like(q) || above_date {
+            let above_date = || {
+                items
+                    .get(j + 1)
+                    .is_some_and(|&c| is_date_like(lines[c].text(text)))
+            };
+            if !continues(tail, q) || is_date_like(q) || above_date() {
                 return Vec::new();
             }
             chain.push(j);

@@ -61,6 +61,39 @@ impl<'a> CharIndex<'a> {
     }
 }
 
+impl CharIndex<'_> {
+    /// [`CharIndex::char_offset`] for many offsets at once, in one forward sweep over the text:
+    /// `result[i]` is the number of chars before byte `offsets[i]` (an offset inside a multi-byte
+    /// char counts that char as not yet reached; past the end is clamped to the end). The offsets
+    /// may come in any order; sorted ones cost one pass over the text.
+    pub fn char_offsets(text: &str, offsets: &[usize]) -> Vec<usize> {
+        let bytes = text.as_bytes();
+        // The chars before a byte offset are the char starts (non-continuation bytes) before it.
+        // Between char boundaries the standard library's (word-at-a-time) count does it.
+        let count = |from: usize, to: usize| match text.get(from..to) {
+            Some(s) => s.chars().count(),
+            None => bytes[from..to]
+                .iter()
+                .filter(|&&b| (b as i8) >= -0x40)
+                .count(),
+        };
+        let mut out = vec![0; offsets.len()];
+        let sorted = offsets.windows(2).all(|w| w[0] <= w[1]);
+        let mut order: Vec<usize> = (0..offsets.len()).collect();
+        if !sorted {
+            order.sort_by_key(|&i| offsets[i]);
+        }
+        let (mut pos, mut chars) = (0, 0);
+        for i in order {
+            let offset = offsets[i].min(text.len());
+            chars += count(pos, offset);
+            pos = offset;
+            out[i] = chars;
+        }
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -74,6 +107,24 @@ mod tests {
         }
         assert_eq!(idx.char_offset(text.len()), text.chars().count());
         assert_eq!(idx.len_chars(), text.chars().count());
+    }
+
+    #[test]
+    fn many_offsets_match_single_lookups() {
+        let text = "ab清徐cd𠀀 é".repeat(30);
+        let idx = CharIndex::new(&text);
+        let mut offsets: Vec<usize> = (0..text.len() + 5).rev().collect();
+        offsets.extend([3, 0, 7, 7, text.len() + 9]);
+        let got = CharIndex::char_offsets(&text, &offsets);
+        for (o, g) in offsets.iter().zip(got) {
+            assert_eq!(g, idx.char_offset(*o), "offset {o}");
+        }
+        offsets.sort_unstable();
+        let got = CharIndex::char_offsets(&text, &offsets);
+        for (o, g) in offsets.iter().zip(got) {
+            assert_eq!(g, idx.char_offset(*o), "offset {o}");
+        }
+        assert!(CharIndex::char_offsets("", &[0, 4]).iter().all(|&c| c == 0));
     }
 
     #[test]
