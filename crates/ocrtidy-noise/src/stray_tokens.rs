@@ -3,8 +3,8 @@ use std::ops::Range;
 use ocrtidy_core::{Candidate, EditSink, Pass, PassId, PassInput};
 
 use crate::chars::{
-    is_bullet, is_cjk_context, is_closing_punct, is_dash, is_han, is_hspace, is_line_sep,
-    is_odd_closing_punct, is_punct_or_junk, is_strong_junk, is_weak_junk,
+    is_ambiguous_closing_punct, is_bullet, is_cjk_context, is_closing_punct, is_dash, is_han,
+    is_hspace, is_line_sep, is_odd_closing_punct, is_punct_or_junk, is_strong_junk, is_weak_junk,
 };
 use crate::converge::converge;
 use crate::lines::{line_ranges, skip_hspace, skip_hspace_back};
@@ -337,6 +337,14 @@ fn scan_tokens(
         // At an edge when only symbol tokens separate it from the line's start or end.
         let at_start = start_clear;
         start_clear = at_start && symbol[i];
+        // `。|` at a line end: a weak symbol glued after Chinese sentence punctuation (a spacing
+        // pass removed the space OCR put between them) is a speck, not text.
+        if !symbol[i] && !has_text_after(i) {
+            let kept = s.trim_end_matches(is_weak_junk);
+            if kept.len() < s.len() && kept.ends_with(is_ambiguous_closing_punct) {
+                plan.delete(t.start + kept.len()..t.end, "symbol-run", 0.9);
+            }
+        }
         if is_plain_word(s, scratch.word[i], at_start) {
             continue;
         }

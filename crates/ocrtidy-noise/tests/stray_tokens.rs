@@ -23,6 +23,18 @@ const FIXES: &[Case] = &[
         "安装主服务器后，设置了所有服务。",
         &["symbol-run"],
     ),
+    // A speck glued after the full stop at a line end (the space between them already gone),
+    // also after a Latin word.
+    fix(
+        "咨询请发邮件至 info@example.com。|\n活动期间，居民踊跃参加。",
+        "咨询请发邮件至 info@example.com。\n活动期间，居民踊跃参加。",
+        &["symbol-run"],
+    ),
+    fix(
+        "服务时间为每天上午九点。~\n活动期间，居民踊跃参加。",
+        "服务时间为每天上午九点。\n活动期间，居民踊跃参加。",
+        &["symbol-run"],
+    ),
     fix(
         "数据 \u{FFFD} 丢失后无法恢复。",
         "数据丢失后无法恢复。",
