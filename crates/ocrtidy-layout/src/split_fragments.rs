@@ -62,6 +62,17 @@ impl Pass for SplitFragments {
 
 impl SplitFragments {
     fn page(&self, text: &str, lines: &[Line], items: &[usize], sink: &mut EditSink<'_>) {
+        // The items that could continue a paragraph, by the kind of tail they need, in page
+        // order: a search for the next one is a binary search, not a scan of the page.
+        let (mut after_wide, mut after_latin) = (Vec::new(), Vec::new());
+        for (k, &j) in items.iter().enumerate() {
+            match continuation_start(lines[j].text(text)) {
+                Some(Tail::Wide) => after_wide.push(k),
+                Some(Tail::Latin) => after_latin.push(k),
+                None => {}
+            }
+        }
+        let chain_end = chain_ends(text, lines, items);
         let mut i = 0;
         while i < items.len() {
             let p = &lines[items[i]];
@@ -72,11 +83,10 @@ impl SplitFragments {
             }
             // Adjacent fragments are joined only when the chain ends a sentence: a paragraph
             // that is still open could be joined differently on the next cleaning.
-            let chain = self.adjacent_chain(text, lines, items, i);
-            if let Some(&last) = chain.last() {
+            if let Some(last) = chain_end[i] {
                 let mut prev = p;
-                for &j in &chain {
-                    let q = &lines[items[j]];
+                for &j in &items[i + 1..=last] {
+                    let q = &lines[j];
                     let glue = glue(prev.text(text), q.text(text));
                     let _ = sink.replace(
                         prev.content.end..q.content.start,
@@ -90,8 +100,16 @@ impl SplitFragments {
                 continue;
             }
             // A fragment further down: propose, never move text on this evidence alone.
-            let later = items.iter().skip(i + 2).map(|&j| &lines[j]);
-            if let Some(q) = later.clone().find(|q| continues(p_text, q.text(text))) {
+            let candidates = match p_text.chars().last() {
+                Some(t) if is_wide(t) => after_wide.as_slice(),
+                Some(t) if t.is_ascii_alphabetic() => after_latin.as_slice(),
+                _ => &[],
+            };
+            let next = candidates[candidates.partition_point(|&k| k < i + 2)..]
+                .iter()
+                .map(|&k| &lines[items[k]])
+                .find(|q| continues(p_text, q.text(text)));
+            if let Some(q) = next {
                 let _ = sink.suggest(
                     p.content.end..p.content.end,
                     vec![Candidate::new(
@@ -106,30 +124,6 @@ impl SplitFragments {
             }
             i += 1;
         }
-    }
-
-    /// The items after `i` that continue it one after the other up to a line that ends a
-    /// sentence; empty when the chain breaks off or stays open.
-    fn adjacent_chain(&self, text: &str, lines: &[Line], items: &[usize], i: usize) -> Vec<usize> {
-        let mut chain = Vec::new();
-        let mut tail = lines[items[i]].text(text);
-        for j in i + 1..items.len() {
-            let q = lines[items[j]].text(text);
-            let above_date = || {
-                items
-                    .get(j + 1)
-                    .is_some_and(|&c| is_date_like(lines[c].text(text)))
-            };
-            if !continues(tail, q) || is_date_like(q) || above_date() {
-                return Vec::new();
-            }
-            chain.push(j);
-            tail = q;
-            if ends_sentence(tail) {
-                return chain;
-            }
-        }
-        Vec::new()
     }
 
     fn suggest(
@@ -168,6 +162,50 @@ fn is_open(s: &str) -> bool {
         && (width(s) > STANDALONE_WIDTH || s.contains(INNER_PUNCT))
         && !is_date_like(s)
         && !opens_title(s)
+}
+
+/// For every item `k` of a page, the last item of the run of items right after it that
+/// continue it one after the other up to a line that ends a sentence; `None` when the run breaks
+/// off or stays open, or meets a date line (or the line above one). Found from the end of the
+/// page back, so the pass stays linear in the page's lines.
+fn chain_ends(text: &str, lines: &[Line], items: &[usize]) -> Vec<Option<usize>> {
+    let item = |k: usize| lines[items[k]].text(text);
+    let mut end = vec![None; items.len()];
+    for k in (0..items.len().saturating_sub(1)).rev() {
+        let q = item(k + 1);
+        if !continues(item(k), q)
+            || is_date_like(q)
+            || (k + 2 < items.len() && is_date_like(item(k + 2)))
+        {
+            continue;
+        }
+        end[k] = if ends_sentence(q) {
+            Some(k + 1)
+        } else {
+            end[k + 1]
+        };
+    }
+    end
+}
+
+/// The kind of paragraph end a line can continue.
+#[derive(Clone, Copy)]
+enum Tail {
+    /// A wide (CJK) character.
+    Wide,
+    /// A Latin letter.
+    Latin,
+}
+
+/// Which tail `q` could continue (see [`continues`]), from its start alone.
+fn continuation_start(q: &str) -> Option<Tail> {
+    let c = q.chars().next()?;
+    if matches!(c, '，' | '、' | '；' | '：' | '。' | '）' | '」' | '』') {
+        let apart = q.chars().nth(1).is_some_and(page::is_space);
+        return (!apart).then_some(Tail::Wide);
+    }
+    let first_word = q.bytes().take_while(u8::is_ascii_alphabetic).count();
+    (c.is_ascii_lowercase() && first_word >= 2).then_some(Tail::Latin)
 }
 
 /// True when `q` cannot start a sentence and so continues `tail`.
