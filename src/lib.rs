@@ -17,7 +17,7 @@ pub mod registry;
 pub mod stream;
 
 pub use ocrtidy_core::{
-    replay, text, Candidate, Change, Cleaned, Context, Pass, PassId, RunStats, Step,
+    replay, text, Candidate, Change, Cleaned, Context, LineBreakHint, Pass, PassId, RunStats, Step,
 };
 pub use ocrtidy_decode::{DecodeError, DecodeOptions, DecodeReport, EncodingChoice};
 pub use ocrtidy_normalize::{ParagraphSeparator, ScriptConversion};
@@ -63,6 +63,13 @@ impl Pipeline {
     /// The pages are joined with a form feed, the page separator; see [`stream::pages`].
     pub fn clean_pages(&self, pages: &[&str]) -> Vec<Cleaned> {
         stream::pages::clean_pages(self, pages)
+    }
+
+    /// [`Pipeline::clean_pages`] with document evidence of each page's own (confidences and
+    /// line-break hints in the page's offsets, as for [`Pipeline::clean_with`]), such as the
+    /// pages of one document laid out from the OCR engine's output.
+    pub fn clean_pages_with(&self, pages: &[(&str, &Context)]) -> Vec<Cleaned> {
+        stream::pages::clean_pages_with(self, pages)
     }
 
     /// Decodes bytes (see [`ocrtidy_decode`]: UTF-8 with or without BOM, UTF-16 by BOM,

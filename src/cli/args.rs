@@ -123,8 +123,21 @@ pub struct StreamArgs {
     #[arg(long, value_name = "FIELD,...", value_delimiter = ',')]
     pub group_by: Vec<String>,
 
+    /// Fields that may hold the OCR engine's output with coordinates (hOCR, RapidOCR JSON, ...):
+    /// inline, or a file path. The first one a record has is laid out as text and cleaned into
+    /// the text field; --input-format gives its format (default: detect). A record whose
+    /// layout cannot be used is cleaned from its text field and reported.
+    #[arg(long, value_name = "NAME,...", value_delimiter = ',')]
+    pub layout_field: Vec<String>,
+
+    /// The directory relative layout paths are resolved against (default: the directory of
+    /// the input file; the current directory for standard input).
+    #[arg(long, value_name = "DIR")]
+    pub layout_root: Option<PathBuf>,
+
     /// Write a JSON record {file, line, id, reason} for every line passed through unchanged
-    /// because it could not be cleaned.
+    /// because it could not be cleaned, and {file, line, id, reason, "fallback": true} for
+    /// every record cleaned from its text field because its layout could not be used.
     #[arg(long, value_name = "FILE")]
     pub errors: Option<PathBuf>,
 

@@ -151,7 +151,7 @@ fn convert_input(
     source: &Source,
     text: &str,
 ) -> Result<Option<ocrtidy_formats::Converted>> {
-    use ocrtidy_formats::{Format, Furniture, LayoutOptions};
+    use ocrtidy_formats::{Format, Furniture};
     let format = match args.input_format.format() {
         Format::Auto => ocrtidy_formats::detect(text).map_err(|e| e.in_file(source.name()))?,
         f => f,
@@ -159,14 +159,12 @@ fn convert_input(
     if format == Format::Text {
         return Ok(None);
     }
-    let mut options = LayoutOptions::default();
-    if args.keep_furniture {
-        options.furniture = Furniture::Keep;
-    }
-    // Word-level formats keep their printed lines for the text passes (line-edge noise, line
-    // joins): on the corpus this beats joining them here (scripts/eval_formats.py). For the
-    // line-level JSON formats, the paragraphs from geometry do better than the line-join pass.
-    options.printed_lines = !matches!(format, Format::PaddleOcrJson | Format::RapidOcrJson);
+    let furniture = if args.keep_furniture {
+        Furniture::Keep
+    } else {
+        Furniture::default()
+    };
+    let options = ocrtidy::stream::layout::layout_options(format, furniture);
     let converted =
         ocrtidy_formats::convert(text, format, &options).map_err(|e| e.in_file(source.name()))?;
     Ok(Some(converted))

@@ -3,7 +3,10 @@
 //! - `ocrtidy eval --gt GT --pred PRED` scores one pair of text files.
 //! - `ocrtidy eval --corpus FILE.jsonl` runs the pipeline over the `--field` text of every
 //!   record and scores the raw and the cleaned text against `--gt-field`, grouped by `--by`
-//!   fields (dotted paths such as `degradation.level` reach into nested objects).
+//!   fields (dotted paths such as `degradation.level` reach into nested objects). With
+//!   `--layout-field`, the cleaned text comes from the record's OCR engine output (hOCR,
+//!   RapidOCR JSON, inline or a path relative to `--layout-root`) laid out as text, as
+//!   `ocrtidy clean --jsonl --layout-field` does; the raw row stays the `--field` text.
 //!
 //! Metrics and their definitions are those of the `ocrtidy-eval` crate (micro-averaged).
 
@@ -16,6 +19,7 @@ use clap::{Args, ValueEnum};
 use serde::Serialize;
 use serde_json::Value;
 
+use ocrtidy::stream::layout::{layout_context, LayoutReader};
 use ocrtidy::Pipeline;
 use ocrtidy_eval::{score, Counts, Summary, Unit};
 use ocrtidy_report::html::{render_eval, EvalRecord};
@@ -79,6 +83,17 @@ pub struct EvalArgs {
     /// Leave these passes out when cleaning.
     #[arg(long, value_name = "PASS,...", value_delimiter = ',')]
     pub skip: Vec<String>,
+
+    /// Clean from these fields' OCR engine output (hOCR, RapidOCR JSON, ...; inline or a file
+    /// path) when a record has one, as `clean --jsonl --layout-field` does; the raw row stays
+    /// the --field text. A record whose layout cannot be used is cleaned from --field.
+    #[arg(long, value_name = "NAME,...", value_delimiter = ',')]
+    pub layout_field: Vec<String>,
+
+    /// The directory relative layout paths are resolved against (default: the corpus file's
+    /// directory).
+    #[arg(long, value_name = "DIR")]
+    pub layout_root: Option<PathBuf>,
 }
 
 /// `--unit`.
@@ -199,6 +214,23 @@ fn run_corpus(args: &EvalArgs, corpus: &std::path::Path, unit: Unit) -> Result<i
         cleaned: String,
     }
     let mut kept: Vec<Kept> = Vec::new();
+    let layout_fields: Vec<&str> = args
+        .layout_field
+        .iter()
+        .map(|f| f.trim())
+        .filter(|f| !f.is_empty())
+        .collect();
+    let layout_root = args
+        .layout_root
+        .clone()
+        .or_else(|| corpus.parent().map(std::path::Path::to_path_buf));
+    let reader = LayoutReader {
+        format: ocrtidy_formats::Format::Auto,
+        furniture: ocrtidy_formats::Furniture::Drop,
+        root: layout_root.as_deref(),
+        max_bytes: usize::MAX,
+    };
+    let (mut from_layout, mut fallbacks) = (0usize, 0usize);
     for (n, line) in BufReader::new(file).lines().enumerate() {
         let line = line.with_context(|| format!("cannot read {}", corpus.display()))?;
         if line.trim().is_empty() {
@@ -221,7 +253,37 @@ fn run_corpus(args: &EvalArgs, corpus: &std::path::Path, unit: Unit) -> Result<i
                     .collect()
             })
             .unwrap_or_default();
-        let cleaned = pipeline.clean(raw);
+        let layout = if layout_fields.is_empty() {
+            Ok(None)
+        } else {
+            let values: Vec<Option<String>> = layout_fields
+                .iter()
+                .map(|f| field(&rec, f).map(Value::to_string))
+                .collect();
+            reader.read(
+                layout_fields
+                    .iter()
+                    .copied()
+                    .zip(values.iter().map(Option::as_deref)),
+            )
+        };
+        let cleaned = match layout {
+            Ok(Some(converted)) => {
+                from_layout += 1;
+                pipeline.clean_with(&converted.text, &layout_context(&converted))
+            }
+            Ok(None) => pipeline.clean(raw),
+            Err(e) => {
+                fallbacks += 1;
+                eprintln!(
+                    "ocrtidy: warning: {}:{}: {e}; cleaned from field `{}`",
+                    corpus.display(),
+                    n + 1,
+                    args.field
+                );
+                pipeline.clean(raw)
+            }
+        };
         let c_raw = score(raw, gt, &furniture, unit);
         let c_clean = score(&cleaned.text, gt, &furniture, unit);
         if let Some(w) = pred_out.as_mut() {
@@ -272,6 +334,13 @@ fn run_corpus(args: &EvalArgs, corpus: &std::path::Path, unit: Unit) -> Result<i
     }
     if let Some(mut w) = pred_out {
         w.flush().context("cannot write the predictions")?;
+    }
+    if !layout_fields.is_empty() {
+        eprintln!(
+            "ocrtidy: {from_layout} record(s) cleaned from their layout, {fallbacks} from field \
+             `{}` because their layout could not be used",
+            args.field
+        );
     }
     // "ALL" first, then the groups in name order.
     let mut ordered: Vec<(&String, &Group)> = groups.iter().collect();

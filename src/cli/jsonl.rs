@@ -1,8 +1,10 @@
 //! `ocrtidy clean --jsonl`: JSON Lines in, JSON Lines out, through the streaming engine of
 //! [`ocrtidy::stream`], with side outputs (changes, errors, attributes) and a progress bar.
 
+use std::borrow::Cow;
 use std::fs::File;
 use std::io::{self, BufReader, IsTerminal, Write};
+use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
@@ -30,6 +32,7 @@ pub(super) struct Reporting {
     pub errors: Option<Shared>,
     pub quiet: bool,
     warnings: AtomicU64,
+    fallbacks: AtomicU64,
     lines: AtomicU64,
     pub progress: Option<ProgressBar>,
 }
@@ -47,6 +50,7 @@ impl Reporting {
             errors: open(&args.stream.errors, "errors")?,
             quiet: args.stream.quiet,
             warnings: AtomicU64::new(0),
+            fallbacks: AtomicU64::new(0),
             lines: AtomicU64::new(0),
             progress: None,
         })
@@ -90,12 +94,44 @@ impl Reporting {
                 None => eprintln!("{msg}"),
             }
         }
+        self.write_error(file, line, id, reason, false)
+    }
+
+    /// Reports a record cleaned from its text field because its layout could not be used.
+    pub fn fallback(
+        &self,
+        file: &str,
+        line: u64,
+        id: Option<&RawValue>,
+        reason: &str,
+    ) -> io::Result<()> {
+        let n = self.warnings.fetch_add(1, Ordering::Relaxed);
+        self.fallbacks.fetch_add(1, Ordering::Relaxed);
+        if !self.quiet && n < WARNING_BUDGET {
+            let msg = format!("ocrtidy: warning: {file}:{line}: {reason}");
+            match &self.progress {
+                Some(bar) => bar.println(msg),
+                None => eprintln!("{msg}"),
+            }
+        }
+        self.write_error(file, line, id, reason, true)
+    }
+
+    fn write_error(
+        &self,
+        file: &str,
+        line: u64,
+        id: Option<&RawValue>,
+        reason: &str,
+        fallback: bool,
+    ) -> io::Result<()> {
         if let Some(w) = &self.errors {
             let rec = ErrorRecord {
                 file,
                 line,
                 id,
                 reason,
+                fallback,
             };
             let mut w = w.lock().unwrap_or_else(|e| e.into_inner());
             serde_json::to_writer(&mut *w, &rec)?;
@@ -147,13 +183,24 @@ impl Reporting {
             }
         }
         let n = self.warnings.into_inner();
-        if n > 0 {
-            let more = if !self.quiet && n > WARNING_BUDGET {
-                format!(" ({} not shown)", n - WARNING_BUDGET)
-            } else {
-                String::new()
-            };
-            eprintln!("ocrtidy: {n} line(s) or file(s) passed through unchanged{more}");
+        let fallbacks = self.fallbacks.into_inner();
+        let more = if !self.quiet && n > WARNING_BUDGET {
+            format!(" ({} warnings not shown)", n - WARNING_BUDGET)
+        } else {
+            String::new()
+        };
+        if n > fallbacks {
+            eprintln!(
+                "ocrtidy: {} line(s) or file(s) passed through unchanged{more}",
+                n - fallbacks
+            );
+        }
+        if fallbacks > 0 {
+            let more = if n > fallbacks { "" } else { more.as_str() };
+            eprintln!(
+                "ocrtidy: {fallbacks} record(s) cleaned from the text field because their \
+                 layout could not be used{more}"
+            );
         }
         Ok(())
     }
@@ -166,6 +213,10 @@ struct ErrorRecord<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     id: Option<&'a RawValue>,
     reason: &'a str,
+    /// The record was cleaned from its text field (its layout could not be used), not passed
+    /// through.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    fallback: bool,
 }
 
 /// One change record of the `--changes` output.
@@ -236,7 +287,35 @@ pub(super) fn options(args: &CleanArgs, threads: Option<usize>) -> JsonlOptions 
     o.max_line_bytes = s.max_doc_bytes;
     o.threads = threads;
     o.keep_changes = args.changes.is_some() || s.attributes.is_some();
+    o.layout_fields = s
+        .layout_field
+        .iter()
+        .map(|f| f.trim())
+        .filter(|f| !f.is_empty())
+        .map(str::to_string)
+        .collect();
+    // `--input-format text` (the default) means: detect the layout's format per record.
+    o.layout_format = match args.input_format.format() {
+        ocrtidy_formats::Format::Text => ocrtidy_formats::Format::Auto,
+        f => f,
+    };
+    if args.keep_furniture {
+        o.layout_furniture = ocrtidy_formats::Furniture::Keep;
+    }
+    o.layout_root = s.layout_root.clone();
     o
+}
+
+/// `options` with the base directory of relative layout paths for the input `name` (a path,
+/// or `-` for standard input): `--layout-root` when given, else the input's directory, or the
+/// current directory for standard input.
+fn with_layout_root<'o>(options: &'o JsonlOptions, name: &str) -> Cow<'o, JsonlOptions> {
+    if options.layout_fields.is_empty() || options.layout_root.is_some() || name == "-" {
+        return Cow::Borrowed(options);
+    }
+    let mut o = options.clone();
+    o.layout_root = Path::new(name).parent().map(Path::to_path_buf);
+    Cow::Owned(o)
 }
 
 /// Cleans one JSON Lines stream into `out`, reporting through `reporting`.
@@ -249,7 +328,8 @@ pub(super) fn clean_stream(
     options: &JsonlOptions,
     reporting: &Reporting,
 ) -> io::Result<StreamSummary> {
-    clean_jsonl(pipeline, input, out, options, |r| {
+    let options = with_layout_root(options, name);
+    clean_jsonl(pipeline, input, out, &options, |r| {
         if let Some(bar) = &reporting.progress {
             bar.inc(r.input_bytes);
             if r.line % 1000 == 0 {
@@ -266,6 +346,9 @@ pub(super) fn clean_stream(
                 .unwrap_or_default();
             reporting.error(name, r.line, r.id.as_deref(), &reason)?;
         }
+        if let Some(w) = &r.warning {
+            reporting.fallback(name, r.line, r.id.as_deref(), &w.to_string())?;
+        }
         reporting.changes(name, Some(r.line), r.id.as_deref(), &r.changes)?;
         if let Some(w) = attributes.as_deref_mut() {
             write_attributes(w, r)?;
@@ -277,6 +360,11 @@ pub(super) fn clean_stream(
 /// `ocrtidy clean --jsonl [FILE|-]...`
 pub fn run(args: &CleanArgs, pipeline: &Pipeline, sources: &[Source]) -> Result<i32> {
     let options = options(args, args.stream.threads);
+    if options.layout_fields.is_empty() && args.input_format != super::args::InputFormat::Text {
+        anyhow::bail!(
+            "--input-format with --jsonl is the format of the layout fields: give --layout-field"
+        );
+    }
     let mut reporting = Reporting::new(args)?;
     let total: Option<u64> = sources
         .iter()

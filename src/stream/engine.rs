@@ -3,13 +3,16 @@
 
 use std::io::{self, BufRead, Write};
 use std::ops::Range;
+use std::path::PathBuf;
 
 use ocrtidy_core::text::CharIndex;
-use ocrtidy_core::{Change, Cleaned};
+use ocrtidy_core::{Change, Cleaned, Context};
+use ocrtidy_formats::{Format, Furniture};
 use rayon::prelude::*;
 use rayon::ThreadPool;
 use serde_json::value::RawValue;
 
+use super::layout::{layout_context, LayoutReader};
 use super::record::{self, FieldNames, LineError, Record};
 use crate::Pipeline;
 
@@ -27,7 +30,9 @@ pub struct JsonlOptions {
     /// A record that lacks one of them is a document of its own.
     pub group_by: Vec<String>,
     /// Lines longer than this (in bytes, line end included) are passed through unchanged
-    /// without being held in memory; it also caps the size of a group of pages.
+    /// without being held in memory; it also caps the size of a group of pages (counted by
+    /// their text fields) and of a layout file (a larger one is not read: the record falls
+    /// back to its text field).
     pub max_line_bytes: usize,
     /// A batch is read until it holds this many bytes (or, when its lines are long, until it
     /// holds four lines per thread or eight times this many bytes)...
@@ -38,6 +43,18 @@ pub struct JsonlOptions {
     pub threads: Option<usize>,
     /// Keep each record's change ledger in its [`LineReport`].
     pub keep_changes: bool,
+    /// Fields that may hold the OCR engine's own output with coordinates (hOCR, ALTO, PAGE,
+    /// Tesseract TSV, PaddleOCR/RapidOCR JSON), inline or as a file path; the first one a record
+    /// has (not `null`, not empty) is used. A record with a usable layout gets its text field
+    /// rewritten with the cleaned text of the laid-out layout; see [`super::layout`].
+    pub layout_fields: Vec<String>,
+    /// The format of the layout fields; `Auto` (the default) detects it per record.
+    pub layout_format: Format,
+    /// Running headers and footers found from the layout's geometry: dropped (the default) or
+    /// kept.
+    pub layout_furniture: Furniture,
+    /// The directory relative layout paths are resolved against; `None`: the current directory.
+    pub layout_root: Option<PathBuf>,
 }
 
 impl Default for JsonlOptions {
@@ -51,6 +68,10 @@ impl Default for JsonlOptions {
             batch_lines: 4096,
             threads: None,
             keep_changes: false,
+            layout_fields: Vec::new(),
+            layout_format: Format::Auto,
+            layout_furniture: Furniture::Drop,
+            layout_root: None,
         }
     }
 }
@@ -76,9 +97,16 @@ pub struct LineReport {
     /// The raw JSON value of the id field, when the record has one.
     pub id: Option<Box<RawValue>>,
     pub status: LineStatus,
+    /// Why the line was passed through ([`LineStatus::Error`] only).
     pub error: Option<LineError>,
-    /// The record's ledger (offsets in the record's text), when
-    /// [`JsonlOptions::keep_changes`] is set.
+    /// A problem that did not stop the record from being cleaned: an unusable layout field
+    /// ([`LineError::Layout`]), after which the record was cleaned from its text field.
+    pub warning: Option<LineError>,
+    /// True when the record was cleaned from its layout field rather than its text field.
+    pub from_layout: bool,
+    /// The record's ledger, when [`JsonlOptions::keep_changes`] is set. Its offsets are in the
+    /// text that was cleaned: the record's text field, or the laid-out layout when
+    /// [`LineReport::from_layout`].
     pub changes: Vec<Change>,
     /// For each change, its span in the cleaned text in code points.
     pub output_char_spans: Vec<(usize, usize)>,
@@ -88,6 +116,12 @@ pub struct LineReport {
 }
 
 /// Counters of a [`clean_jsonl`] run.
+///
+/// `records` counts the records that were cleaned (`changed` of them changed), `errors` the
+/// lines passed through unchanged. A record whose layout field could not be used is still
+/// cleaned (from its text field): it counts in `records` (and `changed`) and, besides, in
+/// `layout_fallbacks`; it is not an error. `from_layout` counts the records cleaned from
+/// their layout.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct StreamSummary {
     pub lines: u64,
@@ -95,6 +129,8 @@ pub struct StreamSummary {
     pub changed: u64,
     pub blank: u64,
     pub errors: u64,
+    pub from_layout: u64,
+    pub layout_fallbacks: u64,
     pub input_bytes: u64,
     pub output_bytes: u64,
 }
@@ -111,6 +147,8 @@ impl StreamSummary {
             LineStatus::Blank => self.blank += 1,
             LineStatus::Error => self.errors += 1,
         }
+        self.from_layout += u64::from(r.from_layout);
+        self.layout_fallbacks += u64::from(matches!(r.warning, Some(LineError::Layout(_))));
         self.input_bytes += r.input_bytes;
         self.output_bytes += r.output_bytes;
     }
@@ -149,6 +187,7 @@ where
             text: &options.field,
             id: &options.id_field,
             group_by: &options.group_by,
+            layout: &options.layout_fields,
         },
     };
     let limit = options.max_line_bytes.max(1);
@@ -233,6 +272,14 @@ enum Parsed<'a> {
 /// Consecutive lines cleaned together: one line, or the pages of one document.
 struct Unit {
     lines: Range<usize>,
+}
+
+/// What a record is cleaned from: its laid-out layout and the layout's evidence, or (`None`)
+/// its text field, with a warning when its layout field could not be used.
+#[derive(Default)]
+struct Source {
+    layout: Option<(String, Context)>,
+    warning: Option<LineError>,
 }
 
 /// The result for one line: the new line (`None`: the input line unchanged) and its report.
@@ -344,7 +391,14 @@ impl Engine<'_> {
             return vec![match &parsed[i] {
                 Parsed::Blank => passthrough(raw, LineStatus::Blank, None, None),
                 Parsed::Bad(e, id) => passthrough(raw, LineStatus::Error, Some(e.clone()), *id),
-                Parsed::Doc(rec) => self.finish(raw, rec, self.pipeline.clean(&rec.text)),
+                Parsed::Doc(rec) => {
+                    let source = self.source(rec);
+                    let cleaned = match &source.layout {
+                        Some((text, context)) => self.pipeline.clean_with(text, context),
+                        None => self.pipeline.clean(&rec.text),
+                    };
+                    self.finish(raw, rec, cleaned, source)
+                }
             }];
         }
         let recs: Vec<&Record<'_>> = parsed[range.clone()]
@@ -354,17 +408,63 @@ impl Engine<'_> {
                 _ => None,
             })
             .collect();
-        let pages: Vec<&str> = recs.iter().map(|r| r.text.as_str()).collect();
-        let cleaned = self.pipeline.clean_pages(&pages);
+        // The layouts are read here, in the worker, one group at a time.
+        let sources: Vec<Source> = recs.iter().map(|r| self.source(r)).collect();
+        let empty = Context::default();
+        let pages: Vec<(&str, &Context)> = recs
+            .iter()
+            .zip(&sources)
+            .map(|(r, s)| match &s.layout {
+                Some((text, context)) => (text.as_str(), context),
+                None => (r.text.as_str(), &empty),
+            })
+            .collect();
+        let cleaned = self.pipeline.clean_pages_with(&pages);
+        drop(pages);
         batch[range]
             .iter()
             .zip(recs)
+            .zip(sources)
             .zip(cleaned)
-            .map(|((raw, rec), c)| self.finish(raw, rec, c))
+            .map(|(((raw, rec), source), c)| self.finish(raw, rec, c, source))
             .collect()
     }
 
-    fn finish(&self, raw: &RawLine, rec: &Record<'_>, cleaned: Cleaned) -> Done {
+    /// What a record is cleaned from: its layout, when it has a usable one, else its text
+    /// field (with a warning when a layout field was there but unusable).
+    fn source(&self, rec: &Record<'_>) -> Source {
+        if self.options.layout_fields.is_empty() {
+            return Source::default();
+        }
+        let reader = LayoutReader {
+            format: self.options.layout_format,
+            furniture: self.options.layout_furniture,
+            root: self.options.layout_root.as_deref(),
+            max_bytes: self.options.max_line_bytes,
+        };
+        let fields = self
+            .options
+            .layout_fields
+            .iter()
+            .zip(&rec.layouts)
+            .map(|(f, v)| (f.as_str(), v.map(RawValue::get)));
+        match reader.read(fields) {
+            Ok(Some(converted)) => {
+                let context = layout_context(&converted);
+                Source {
+                    layout: Some((converted.text, context)),
+                    warning: None,
+                }
+            }
+            Ok(None) => Source::default(),
+            Err(e) => Source {
+                layout: None,
+                warning: Some(LineError::Layout(e)),
+            },
+        }
+    }
+
+    fn finish(&self, raw: &RawLine, rec: &Record<'_>, cleaned: Cleaned, source: Source) -> Done {
         let changed = cleaned.text != rec.text;
         let out = changed.then(|| {
             let (content, line_end) = record::split_line_end(&raw.bytes);
@@ -398,6 +498,8 @@ impl Engine<'_> {
                     LineStatus::Unchanged
                 },
                 error: None,
+                warning: source.warning,
+                from_layout: source.layout.is_some(),
                 changes,
                 output_char_spans,
                 input_bytes: raw.bytes.len() as u64,
@@ -434,6 +536,8 @@ fn passthrough(
             id: id.map(ToOwned::to_owned),
             status,
             error,
+            warning: None,
+            from_layout: false,
             changes: Vec::new(),
             output_char_spans: Vec::new(),
             input_bytes: raw.bytes.len() as u64,
@@ -525,6 +629,8 @@ fn copy_oversize<R: BufRead, W: Write + ?Sized>(
             bytes: total,
             limit,
         }),
+        warning: None,
+        from_layout: false,
         changes: Vec::new(),
         output_char_spans: Vec::new(),
         input_bytes: total,

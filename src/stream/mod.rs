@@ -42,11 +42,19 @@
 //! - With [`JsonlOptions::group_by`], consecutive records with the same values of those fields
 //!   are the pages of one document and are cleaned together ([`crate::Pipeline::clean_pages`]);
 //!   each is still written back as its own line.
+//! - With [`JsonlOptions::layout_fields`], a record that carries the OCR engine's own output
+//!   (hOCR, RapidOCR JSON, ..., inline or as a file path) is cleaned from that output laid out
+//!   as text, with the engine's confidences and line-break hints ([`layout`]); the file is read
+//!   by the worker that cleans the record. A layout that cannot be used does not stop the run:
+//!   the record is cleaned from its text field and the problem is in
+//!   [`LineReport::warning`].
 //! - The output does not depend on the number of threads or the batch size.
 
 mod engine;
+pub mod layout;
 pub mod pages;
 mod record;
 
 pub use engine::{clean_jsonl, JsonlOptions, LineReport, LineStatus, StreamSummary};
+pub use layout::{LayoutError, LayoutErrorKind};
 pub use record::LineError;

@@ -13,7 +13,7 @@
 //! the `\n\f` page-break marker) are removed and recorded as `document-start` / `document-end`
 //! changes of that pass, as cleaning the page alone would.
 
-use ocrtidy_core::{Change, Cleaned, PassId, Step};
+use ocrtidy_core::{Change, Cleaned, Context, LineBreakHint, PassId, Step};
 
 use crate::Pipeline;
 
@@ -32,6 +32,40 @@ pub(crate) fn clean_pages(pipeline: &Pipeline, pages: &[&str]) -> Vec<Cleaned> {
             split_pages(pages, &joined, cleaned, trim)
         }
     }
+}
+
+/// See [`Pipeline::clean_pages_with`].
+pub(crate) fn clean_pages_with(pipeline: &Pipeline, pages: &[(&str, &Context)]) -> Vec<Cleaned> {
+    match pages {
+        [] => Vec::new(),
+        [(one, context)] => vec![pipeline.clean_with(one, context)],
+        _ => {
+            let texts: Vec<&str> = pages.iter().map(|(t, _)| *t).collect();
+            let joined = texts.join(PAGE_SEPARATOR);
+            let context = joined_context(pages);
+            let cleaned = pipeline.clean_with(&joined, &context);
+            let trim = pipeline.passes().contains(&PassId::BlankLines);
+            split_pages(&texts, &joined, cleaned, trim)
+        }
+    }
+}
+
+/// The contexts of the pages moved to the pages' offsets in the joined text.
+fn joined_context(pages: &[(&str, &Context)]) -> Context {
+    let mut confidences = Vec::new();
+    let mut breaks: Vec<(usize, LineBreakHint)> = Vec::new();
+    let mut at = 0;
+    for (text, context) in pages {
+        confidences.extend(
+            context
+                .confidences()
+                .iter()
+                .map(|s| (s.range.start + at..s.range.end + at, s.confidence)),
+        );
+        breaks.extend(context.line_breaks().iter().map(|&(b, h)| (b + at, h)));
+        at += text.len() + PAGE_SEPARATOR.len();
+    }
+    Context::with_confidences(confidences).with_line_breaks(breaks)
 }
 
 /// Where page `i` lies: bytes and code points of the joined input.
@@ -354,4 +388,31 @@ fn trim_start(page: &str, cleaned: &mut Cleaned) {
     }
     cleaned.text.drain(..x);
     cleaned.changes = changes;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ocrtidy_core::text::TextRange;
+
+    #[test]
+    fn page_evidence_moves_with_the_page() {
+        use LineBreakHint::{ParagraphBreak, Wrap};
+        let first = Context::with_confidences([(0..2, 0.5)]).with_line_breaks([(2, Wrap)]);
+        let none = Context::default();
+        let third =
+            Context::with_confidences([(2..3, 0.25)]).with_line_breaks([(1, ParagraphBreak)]);
+        // "ab\ncd" at 0, "" at 6, "x\ny" at 7 (a one-byte separator between pages).
+        let joined = joined_context(&[("ab\ncd", &first), ("", &none), ("x\ny", &third)]);
+        assert_eq!(joined.line_breaks(), [(2, Wrap), (8, ParagraphBreak)]);
+        let spans: Vec<(TextRange, f32)> = joined
+            .confidences()
+            .iter()
+            .map(|s| (s.range, s.confidence))
+            .collect();
+        assert_eq!(
+            spans,
+            [(TextRange::new(0, 2), 0.5), (TextRange::new(9, 10), 0.25)]
+        );
+    }
 }

@@ -27,6 +27,9 @@ pub enum LineError {
     NotAString(String),
     /// The text field is a string that cannot be decoded (a lone surrogate escape, say).
     InvalidString(String),
+    /// The record's layout field could not be used; the record was cleaned from its text field
+    /// (a warning: see [`super::LineReport::warning`]).
+    Layout(super::LayoutError),
     /// The line is longer than the configured limit.
     TooLarge { bytes: u64, limit: usize },
 }
@@ -41,6 +44,7 @@ impl fmt::Display for LineError {
             LineError::MissingField(name) => write!(f, "no field `{name}`"),
             LineError::NotAString(name) => write!(f, "field `{name}` is not a string"),
             LineError::InvalidString(m) => write!(f, "undecodable string: {m}"),
+            LineError::Layout(e) => write!(f, "{e}; cleaned from the text field"),
             LineError::TooLarge { bytes, limit } => {
                 write!(
                     f,
@@ -59,6 +63,8 @@ pub(crate) struct FieldNames<'n> {
     pub text: &'n str,
     pub id: &'n str,
     pub group_by: &'n [String],
+    /// The layout fields, in order of preference.
+    pub layout: &'n [String],
 }
 
 /// The fields of one record, borrowed from its line.
@@ -71,6 +77,9 @@ pub(crate) struct Record<'a> {
     pub id: Option<&'a RawValue>,
     /// The raw values of the group-by fields; `None` when one is missing.
     pub key: Option<Vec<&'a str>>,
+    /// The raw values of the layout fields, in the order of [`FieldNames::layout`]; `None` for
+    /// a missing one.
+    pub layouts: Vec<Option<&'a RawValue>>,
 }
 
 /// The line's content without its line end, and the line end.
@@ -136,6 +145,7 @@ pub(crate) fn parse<'a>(
         text,
         id,
         key,
+        layouts: found.layouts,
     })
 }
 
@@ -154,6 +164,7 @@ struct Found<'de> {
     text: Option<&'de RawValue>,
     id: Option<&'de RawValue>,
     keys: Vec<Option<&'de RawValue>>,
+    layouts: Vec<Option<&'de RawValue>>,
 }
 
 struct FieldsSeed<'n> {
@@ -181,11 +192,14 @@ impl<'de> Visitor<'de> for FieldsSeed<'_> {
             text: None,
             id: None,
             keys: vec![None; names.group_by.len()],
+            layouts: vec![None; names.layout.len()],
         };
         while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
             let key = key.as_ref();
-            let wanted =
-                key == names.text || key == names.id || names.group_by.iter().any(|g| g == key);
+            let wanted = key == names.text
+                || key == names.id
+                || names.group_by.iter().any(|g| g == key)
+                || names.layout.iter().any(|l| l == key);
             if !wanted {
                 map.next_value::<IgnoredAny>()?;
                 continue;
@@ -199,6 +213,11 @@ impl<'de> Visitor<'de> for FieldsSeed<'_> {
             }
             for (slot, g) in found.keys.iter_mut().zip(names.group_by) {
                 if g == key {
+                    *slot = Some(value);
+                }
+            }
+            for (slot, l) in found.layouts.iter_mut().zip(names.layout) {
+                if l == key {
                     *slot = Some(value);
                 }
             }
@@ -237,6 +256,7 @@ mod tests {
         text: "text",
         id: "id",
         group_by: &[],
+        layout: &[],
     };
 
     #[test]
