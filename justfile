@@ -28,3 +28,8 @@ bench:
 eval: build
     ./target/release/ocrtidy eval --corpus {{corpus}} --by engine,lang
     python3 scripts/check_eval.py --corpus {{corpus}} --bin target/release/ocrtidy
+
+# The same corpus, each record cleaned from the engine output it carries (Tesseract's hOCR,
+# RapidOCR's boxes) instead of its plain text; the raw row is still the plain OCR text.
+eval-layout: build
+    ./target/release/ocrtidy eval --corpus {{corpus}} --by engine,lang --layout-field hocr,boxes
