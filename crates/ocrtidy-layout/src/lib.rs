@@ -11,13 +11,18 @@
 //! survive so pages can be split back), never join across a page break, do no IO and print
 //! nothing. The line and page model they share is in [`page`].
 
+mod break_score;
 mod dehyphenate;
 mod furniture;
 mod line_join;
 pub mod page;
 mod split_fragments;
 
+#[doc(hidden)]
+pub use break_score::{BreakTrace, FEATURE_NAMES};
 pub use dehyphenate::Dehyphenate;
 pub use furniture::{classify_page, Furniture, FurnitureKind};
+#[doc(hidden)]
+pub use line_join::trace_line_breaks;
 pub use line_join::LineJoin;
 pub use split_fragments::SplitFragments;

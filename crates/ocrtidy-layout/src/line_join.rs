@@ -1,6 +1,7 @@
 use ocrtidy_core::text::TextRange;
 use ocrtidy_core::{Context, EditSink, LineBreakHint, Pass, PassId, PassInput};
 
+use crate::break_score::{self, BreakTrace, BreakView, PageFacts};
 use crate::furniture::{classify_page_memo, opens_title, PageMemo};
 use crate::page::{self, is_wide, visible_chars_upto, width, Line};
 
@@ -56,7 +57,7 @@ pub struct LineJoin;
 
 /// A line shorter than the full width by more than this many half-em units ends a paragraph
 /// (CJK text; Latin text uses half of it).
-const SHORT_TOLERANCE: usize = 6;
+pub(crate) const SHORT_TOLERANCE: usize = 6;
 /// Lines at most this wide (half-em units) without punctuation that start a paragraph stand
 /// alone: headlines, bylines, list items.
 pub(crate) const STANDALONE_WIDTH: usize = 12;
@@ -67,23 +68,33 @@ impl Pass for LineJoin {
     }
 
     fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
-        let text = input.text;
-        let lines = page::lines(text);
-        // The spacing habit between scripts, found on the first join that needs it.
-        let mut mixed_space = None;
-        for range in page::pages(&lines) {
-            let mut memo = classify_page_memo(text, &lines, range.clone());
-            let items: Vec<usize> = range.filter(|&i| !lines[i].is_blank()).collect();
-            join_page(
-                text,
-                &lines,
-                &items,
-                &mut memo,
-                input.context,
-                &mut mixed_space,
-                sink,
-            );
-        }
+        join_text(input.text, input.context, sink, None);
+    }
+}
+
+/// What a run of the pass carries from page to page.
+struct RunState<'t> {
+    /// The spacing habit between scripts, found on the first join that needs it.
+    mixed_space: Option<bool>,
+    /// Where breaks are traced for fitting a scorer offline (see [`trace_line_breaks`]).
+    trace: Option<&'t mut Vec<BreakTrace>>,
+}
+
+fn join_text(
+    text: &str,
+    context: &Context,
+    sink: &mut EditSink<'_>,
+    trace: Option<&mut Vec<BreakTrace>>,
+) {
+    let lines = page::lines(text);
+    let mut state = RunState {
+        mixed_space: None,
+        trace,
+    };
+    for range in page::pages(&lines) {
+        let mut memo = classify_page_memo(text, &lines, range.clone());
+        let items: Vec<usize> = range.filter(|&i| !lines[i].is_blank()).collect();
+        join_page(text, &lines, &items, &mut memo, context, &mut state, sink);
     }
 }
 
@@ -93,7 +104,7 @@ fn join_page(
     items: &[usize],
     memo: &mut PageMemo<'_>,
     context: &Context,
-    mixed_space: &mut Option<bool>,
+    state: &mut RunState<'_>,
     sink: &mut EditSink<'_>,
 ) {
     let Some(&first) = items.first() else {
@@ -125,6 +136,25 @@ fn join_page(
     let wrapped = is_wrapped(&body, full);
     let reflowed = is_reflowed(&item_width, &item_ends, &is_furniture, full)
         || (uniform && body.len() >= 4 && !wrapped);
+    // For fitting a line-break scorer offline (`trace_line_breaks`): the pages it would decide
+    // are raw OCR lines (blank lines between some of them, not all) wrapped at a column width,
+    // of the size it was fitted on; their page-level evidence is computed only when traced.
+    let page_facts = (state.trace.is_some()
+        && !uniform
+        && !reflowed
+        && wrapped
+        && body.len() >= break_score::MIN_LINES)
+        .then(|| {
+            PageFacts::new(
+                text,
+                lines,
+                items,
+                &item_width,
+                &item_ends,
+                full,
+                blank_breaks,
+            )
+        });
 
     // A date line, and the line directly above it, stay as they are: joined, they could read
     // as a header or a publication title on the next cleaning. Asked only for breaks that
@@ -188,23 +218,50 @@ fn join_page(
             || indented_start
             || comma_end
             || open_end;
-        let text_break = match context.line_break_in(TextRange::new(a.content.end, b.content.start))
-        {
+        let hint = context.line_break_in(TextRange::new(a.content.end, b.content.start));
+        let text_break = match hint {
             Some(LineBreakHint::ParagraphBreak) => true,
             Some(LineBreakHint::Wrap) => false,
             None => by_text,
         };
-        let keep = text_break
-            || is_byline(a_text)
-            || (k == 0 && opens_title(a_text))
-            || is_byline(b_text)
-            || reflowed
-            || standalone
-            || is_furniture[k]
-            || is_furniture[k + 1]
-            || is_date_at(k)
-            || is_date_at(k + 1)
-            || is_date_at(k + 2);
+        let guard = || {
+            is_byline(a_text)
+                || (k == 0 && opens_title(a_text))
+                || is_byline(b_text)
+                || reflowed
+                || standalone
+                || is_furniture[k]
+                || is_furniture[k + 1]
+        };
+        let keep = if let Some(trace) = state.trace.as_deref_mut() {
+            let guard = guard() || is_date_at(k) || is_date_at(k + 1) || is_date_at(k + 2);
+            let features = page_facts.as_ref().filter(|_| hint.is_none()).map(|facts| {
+                let view = BreakView {
+                    text,
+                    lines,
+                    items,
+                    item_width: &item_width,
+                    item_ends: &item_ends,
+                    k,
+                    blank,
+                    cjk,
+                    prev_keep: paragraph_start,
+                    rules: [indented_start, open_end, comma_end, by_text],
+                };
+                break_score::break_features(&view, facts)
+            });
+            trace.push(BreakTrace {
+                start: a.content.end,
+                end: b.content.start,
+                features,
+                rules: by_text,
+                guard,
+                keep: text_break || guard,
+            });
+            text_break || guard
+        } else {
+            text_break || guard() || is_date_at(k) || is_date_at(k + 1) || is_date_at(k + 2)
+        };
         if keep {
             strip_indent(b, sink);
             paragraph_start = true;
@@ -214,7 +271,9 @@ fn join_page(
             ""
         } else if cjk {
             if (a_last.is_alphanumeric() || b_first.is_alphanumeric())
-                && *mixed_space.get_or_insert_with(|| spaces_between_scripts(text))
+                && *state
+                    .mixed_space
+                    .get_or_insert_with(|| spaces_between_scripts(text))
             {
                 " "
             } else {
@@ -363,7 +422,7 @@ pub(crate) fn ends_sentence(s: &str) -> bool {
 /// `s` without trailing tokens of stray marks: whitespace-separated tokens of at most two
 /// characters, all of them marks that OCR reads from specks (`:` and `;` only in Latin text,
 /// where a space never precedes them; a lone `。` or `.` is never dropped).
-fn strip_noise_tail(s: &str, latin: bool) -> &str {
+pub(crate) fn strip_noise_tail(s: &str, latin: bool) -> &str {
     let noise = |c: char| {
         matches!(
             c,
@@ -488,10 +547,53 @@ fn spaces_between_scripts(text: &str) -> bool {
     spaced > tight
 }
 
+/// Every line break of `text` as [`LineJoin`] decides it without context: where it is, the
+/// features a fitted scorer would read, the rules' decision, the guards and the final decision.
+/// For fitting a scorer offline (`scripts/fit_line_breaks.py`); not part of the stable API.
+#[doc(hidden)]
+pub fn trace_line_breaks(text: &str) -> Vec<BreakTrace> {
+    let mut out = Vec::new();
+    join_text(
+        text,
+        &Context::default(),
+        &mut EditSink::new(text),
+        Some(&mut out),
+    );
+    out
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{ends_sentence, spaces_between_scripts, LineJoin};
+    use super::{ends_sentence, spaces_between_scripts, trace_line_breaks, LineJoin};
     use ocrtidy_core::{Context, LineBreakHint, Runner};
+
+    #[test]
+    fn traced_breaks_are_the_decisions_of_the_pass() {
+        // A raw OCR page: lines wrapped at a column width, blank lines between three blocks.
+        let text: Vec<char> = "软件包管理系统负责安装升级和删除系统里的各种程序并且自动处理依赖"
+            .chars()
+            .collect();
+        let mut page = String::new();
+        for k in 0..14 {
+            page.extend((0..24).map(|i| text[(k + i) % text.len()]));
+            page.push_str(match k {
+                4 | 9 => "。\n\n",
+                _ => "\n",
+            });
+        }
+        let traced = trace_line_breaks(&page);
+        assert_eq!(traced.len(), 13);
+        assert!(traced.iter().all(|t| t.features.is_some()));
+        let kept: Vec<usize> = (0..13).filter(|&k| traced[k].keep).collect();
+        assert_eq!(kept, vec![4, 9]);
+        assert_eq!(&page[traced[4].start..traced[4].end], "\n\n");
+        let cleaned = Runner::new(vec![Box::new(LineJoin)]).run(&page, &Context::default());
+        assert_eq!(cleaned.text.matches('\n').count(), 2 * 2 + 1);
+        // Reflowed text (one paragraph per line) is not a page a scorer decides.
+        let traced = trace_line_breaks("第一段写完了。\n第二段也写完了。\n第三段。\n第四段。");
+        assert_eq!(traced.len(), 3);
+        assert!(traced.iter().all(|t| t.features.is_none() && t.keep));
+    }
 
     /// Runs the pass on `marked`, where `¶` is a `\n` with a paragraph-break hint, `↵` one
     /// with a wrap hint and `\n` one without; returns the text and the rules applied.

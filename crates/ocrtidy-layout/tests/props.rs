@@ -58,8 +58,59 @@ fn ocr_text() -> impl Strategy<Value = String> {
     prop::collection::vec(piece, 0..60).prop_map(|v| v.concat())
 }
 
+/// A page of raw OCR lines as Tesseract writes them: a dozen to forty lines, most of them near
+/// a column width, some short, ending in final punctuation, a comma, a look-alike mark, stray
+/// marks or nothing, with blank lines between some of them (the pages the fitted line-break
+/// scorer decides).
+fn ocr_page() -> impl Strategy<Value = String> {
+    let line = (
+        prop_oneof![
+            6 => Just(20usize),
+            1 => 1usize..20,
+            1 => 20usize..24,
+        ],
+        prop::sample::select(vec![
+            "", "", "。", "。", "，", "：", "；", "*", "\"", " 、", " ,", "”", "）", " .",
+        ]),
+        prop_oneof![
+            8 => Just(""),
+            1 => Just("Debian "),
+            1 => Just("(1) "),
+            1 => Just("“"),
+            1 => Just("　　"),
+        ],
+        prop_oneof![6 => Just("\n"), 2 => Just("\n\n"), 1 => Just("\n\n\n")],
+    );
+    prop::collection::vec(line, 12..40).prop_map(|lines| {
+        let text: Vec<char> =
+            "软件包管理系统负责安装升级和删除系统里的各种程序并且自动处理它们之间的依赖关系"
+                .chars()
+                .collect();
+        let mut out = String::new();
+        for (i, (width, end, start, sep)) in lines.into_iter().enumerate() {
+            out.push_str(start);
+            out.extend((0..width).map(|k| text[(i * 7 + k) % text.len()]));
+            out.push_str(end);
+            out.push_str(sep);
+        }
+        out
+    })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn ocr_pages_are_idempotent_and_replay(input in ocr_page()) {
+        for sep in [ParagraphSeparator::Line, ParagraphSeparator::Blank] {
+            let runner = pipeline(sep);
+            let once = runner.run(&input, &Context::default());
+            prop_assert_eq!(once.stats.rejected_edits, 0);
+            prop_assert_eq!(replay(&input, &once.changes), Some(once.text.clone()));
+            let twice = runner.run(&once.text, &Context::default());
+            prop_assert_eq!(&twice.text, &once.text, "input {:?}", input);
+        }
+    }
 
     #[test]
     fn layout_passes_keep_page_breaks_and_replay(input in ocr_text()) {
