@@ -70,6 +70,14 @@ pub struct CleanArgs {
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = InputFormat::Text)]
     pub input_format: InputFormat,
 
+    /// Also write the input hOCR, ALTO or PAGE file here with the character corrections
+    /// written into its elements (ids, boxes, confidences and every other byte kept; layout
+    /// changes such as furniture removal, line joins and dehyphenation stay in the text only).
+    /// One input file, never overwritten; `-` is standard output when the cleaned text goes to
+    /// a file (`-o`).
+    #[arg(long, value_name = "FILE")]
+    pub write_back: Option<PathBuf>,
+
     #[command(flatten)]
     pub stream: StreamArgs,
 

@@ -35,6 +35,7 @@ pub fn run(args: CleanArgs) -> Result<i32> {
     if (args.report.diff || args.report.report.is_some()) && (is_dir || args.stream.jsonl) {
         anyhow::bail!("--diff and --report work on text files, not on a directory or --jsonl");
     }
+    let write_back_to = super::writeback::check(&args, &sources, is_dir)?;
     if let [Source::File(dir)] = sources.as_slice() {
         if dir.is_dir() {
             return super::dir::run(&args, &pipeline, dir);
@@ -51,10 +52,18 @@ pub fn run(args: CleanArgs) -> Result<i32> {
         Some(p) => Some(create_file(p, "changes")?),
         None => None,
     };
+    let mut written_back = None;
     for (i, source) in sources.iter().enumerate() {
         let bytes = source.read_bytes()?;
         let decoded = decode_input(source, &bytes, &decode_options);
-        let converted = convert_input(&args, source, &decoded.text)?;
+        let (format, converted) = convert_input(&args, source, &decoded.text)?;
+        if write_back_to.is_some() && converted.is_none() {
+            anyhow::bail!(
+                "--write-back: {} is plain text, which has no elements to write corrections \
+                 into; give an hOCR, ALTO or PAGE file (--input-format hocr|alto|page|auto)",
+                source.name()
+            );
+        }
         let text = converted
             .as_ref()
             .map_or_else(|| decoded.text.clone(), |c| c.text.clone());
@@ -79,6 +88,14 @@ pub fn run(args: CleanArgs) -> Result<i32> {
         if converted.is_none() {
             ocrtidy::record_invalid_bytes(&mut cleaned, &text, &decoded.report);
         }
+        // Built before any output is written, so that an error leaves no half-done outputs.
+        if let (Some(_), Some(c)) = (&write_back_to, &converted) {
+            let outcome = super::writeback::write_back(&decoded, format, c, &cleaned)
+                .with_context(|| {
+                    format!("cannot write the corrections back into {}", source.name())
+                })?;
+            written_back = Some((source.name(), outcome));
+        }
         if i > 0 && !cleaned.text.is_empty() {
             out.write_all(b"\n")?;
         }
@@ -98,6 +115,9 @@ pub fn run(args: CleanArgs) -> Result<i32> {
         w.flush().context("cannot write the changes file")?;
     }
     reports.finish()?;
+    if let (Some(dest), Some((name, outcome))) = (write_back_to, written_back) {
+        super::writeback::save(&dest, &name, &outcome, args.stream.quiet)?;
+    }
     Ok(0)
 }
 
@@ -145,19 +165,20 @@ struct ChangeRecord<'a> {
     elements: Vec<&'a ocrtidy_formats::Span>,
 }
 
-/// Lays out OCR engine output (`--input-format`) as text; `None` for plain text input.
+/// Lays out OCR engine output (`--input-format`) as text; `None` for plain text input. The
+/// format is the one given or detected.
 fn convert_input(
     args: &CleanArgs,
     source: &Source,
     text: &str,
-) -> Result<Option<ocrtidy_formats::Converted>> {
+) -> Result<(ocrtidy_formats::Format, Option<ocrtidy_formats::Converted>)> {
     use ocrtidy_formats::{Format, Furniture};
     let format = match args.input_format.format() {
         Format::Auto => ocrtidy_formats::detect(text).map_err(|e| e.in_file(source.name()))?,
         f => f,
     };
     if format == Format::Text {
-        return Ok(None);
+        return Ok((format, None));
     }
     let furniture = if args.keep_furniture {
         Furniture::Keep
@@ -167,7 +188,7 @@ fn convert_input(
     let options = ocrtidy::stream::layout::layout_options(format, furniture);
     let converted =
         ocrtidy_formats::convert(text, format, &options).map_err(|e| e.in_file(source.name()))?;
-    Ok(Some(converted))
+    Ok((format, Some(converted)))
 }
 
 fn write_changes(

@@ -11,6 +11,7 @@ mod io;
 mod jsonl;
 mod learn;
 mod report;
+mod writeback;
 
 use std::io::Write;
 

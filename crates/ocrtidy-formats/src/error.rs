@@ -31,6 +31,9 @@ pub enum ErrorKind {
     Value(String),
     /// `auto` could not tell which format the input is in.
     Unrecognized(String),
+    /// A valid file that cannot take corrections back (`writeback`): an element without an id
+    /// of its own, an id the file does not have, a format without write-back.
+    WriteBack(String),
 }
 
 impl FormatError {
@@ -69,15 +72,19 @@ impl fmt::Display for FormatError {
             (None, Some(line)) => write!(f, "line {line}: ")?,
             (None, None) => {}
         }
+        if let ErrorKind::WriteBack(m) = &self.kind {
+            return write!(f, "{}: {m}", self.format.name());
+        }
         write!(f, "not valid {}", self.format.name())?;
         if let Some(el) = &self.element {
             write!(f, " in `{el}`")?;
         }
         match &self.kind {
             ErrorKind::Syntax(m) => write!(f, ": syntax error: {m}"),
-            ErrorKind::Structure(m) | ErrorKind::Value(m) | ErrorKind::Unrecognized(m) => {
-                write!(f, ": {m}")
-            }
+            ErrorKind::Structure(m)
+            | ErrorKind::Value(m)
+            | ErrorKind::Unrecognized(m)
+            | ErrorKind::WriteBack(m) => write!(f, ": {m}"),
         }
     }
 }

@@ -35,6 +35,88 @@ pub fn element_texts(
     converted: &Converted,
     edits: &[(Range<usize>, &str)],
 ) -> HashMap<String, String> {
+    let (new_texts, touched) = rewrite_spans(converted, edits);
+    addressed(converted, new_texts, &touched)
+        .into_iter()
+        .filter_map(|(_, id, text)| Some((id?, text)))
+        .collect()
+}
+
+/// [`element_texts`] for a file of `format`, where an edit that changes the text of an element
+/// without an id of its own (no id, or one that several spans share) is an error naming the
+/// element, rather than a correction silently left out.
+pub fn element_texts_checked(
+    converted: &Converted,
+    edits: &[(Range<usize>, &str)],
+    format: Format,
+) -> Result<HashMap<String, String>, FormatError> {
+    let (new_texts, touched) = rewrite_spans(converted, edits);
+    let mut out = HashMap::new();
+    for (i, id, text) in addressed(converted, new_texts, &touched) {
+        match id {
+            Some(id) => {
+                out.insert(id, text);
+            }
+            None => {
+                let span = &converted.spans[i];
+                let old = converted.text.get(span.range.clone()).unwrap_or("");
+                if text == old {
+                    continue;
+                }
+                let s = &span.source;
+                let what = if s.word.is_some() { "word" } else { "line" };
+                return Err(FormatError::new(
+                    format,
+                    ErrorKind::WriteBack(format!(
+                        "the {what} `{old}` (page {}, block {}, line {}) has no id of its own, \
+                         so its correction to `{text}` cannot be written back",
+                        s.page + 1,
+                        s.block + 1,
+                        s.line + 1,
+                    )),
+                ));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The touched spans' new texts with the id that addresses them (`None`: no id, or one that
+/// several spans share), with the span's index, in span order (untouched spans left out).
+fn addressed(
+    converted: &Converted,
+    mut new_texts: Vec<String>,
+    touched: &[bool],
+) -> Vec<(usize, Option<String>, String)> {
+    let spans = &converted.spans;
+    // An id that several spans share (words without ids of one line) names no single element.
+    let mut count: HashMap<&str, usize> = HashMap::new();
+    for s in spans {
+        if let Some(id) = s.source.id.as_deref() {
+            *count.entry(id).or_default() += 1;
+        }
+    }
+    let mut out = Vec::new();
+    for (i, span) in spans.iter().enumerate() {
+        if !touched[i] {
+            continue;
+        }
+        let id = span
+            .source
+            .id
+            .as_deref()
+            .filter(|id| count.get(id) == Some(&1))
+            .map(str::to_string);
+        out.push((i, id, std::mem::take(&mut new_texts[i])));
+    }
+    out
+}
+
+/// Every span's text after `edits`, and whether an edit touched it.
+fn rewrite_spans(
+    converted: &Converted,
+    edits: &[(Range<usize>, &str)],
+) -> (Vec<String>, Vec<bool>) {
     let text = converted.text.as_str();
     let spans = &converted.spans;
     let mut new_texts: Vec<String> = spans
@@ -67,22 +149,7 @@ pub fn element_texts(
             }
         }
     }
-    // An id that several spans share (words without ids of one line) names no single element.
-    let mut count: HashMap<&str, usize> = HashMap::new();
-    for s in spans {
-        if let Some(id) = s.source.id.as_deref() {
-            *count.entry(id).or_default() += 1;
-        }
-    }
-    let mut out = HashMap::new();
-    for (i, span) in spans.iter().enumerate() {
-        if let (true, Some(id)) = (touched[i], span.source.id.as_deref()) {
-            if count.get(id) == Some(&1) {
-                out.insert(id.to_string(), std::mem::take(&mut new_texts[i]));
-            }
-        }
-    }
-    out
+    (new_texts, touched)
 }
 
 /// HTML elements without an end tag (hOCR).
@@ -112,7 +179,7 @@ pub fn write_back(
         other => {
             return Err(FormatError::new(
                 other,
-                ErrorKind::Structure(format!("cannot write corrections back into {other}")),
+                ErrorKind::WriteBack(format!("cannot write corrections back into {other}")),
             ))
         }
     };
@@ -122,6 +189,9 @@ pub fn write_back(
     reader.config_mut().check_end_names = false;
     let err = |at: usize, msg: String| {
         FormatError::new(format, ErrorKind::Syntax(msg)).at_line(Some(line_of(input, at)))
+    };
+    let unwritable = |at: usize, msg: String| {
+        FormatError::new(format, ErrorKind::WriteBack(msg)).at_line(Some(line_of(input, at)))
     };
     let pos = |r: &Reader<&[u8]>| usize::try_from(r.buffer_position()).unwrap_or(usize::MAX);
     // The element being rewritten: (id, depth of nesting inside it, content start, for PAGE the
@@ -153,12 +223,12 @@ pub fn write_back(
                 match target {
                     Target::Attribute(name) => {
                         let range = attr_range(input, before..after, name).ok_or_else(|| {
-                            err(before, format!("element `{id}` has no `{name}` to rewrite"))
+                            unwritable(before, format!("element `{id}` has no `{name}` to rewrite"))
                         })?;
                         edits.push((range, escape(&texts[key])));
                     }
                     _ if empty => {
-                        return Err(err(
+                        return Err(unwritable(
                             before,
                             format!("element `{id}` has no text to rewrite"),
                         ))
@@ -206,7 +276,7 @@ pub fn write_back(
                         _ => o.best.take().map(|(_, r)| r),
                     };
                     let range = range.ok_or_else(|| {
-                        err(before, format!("element `{id}` has no `TextEquiv/Unicode`"))
+                        unwritable(before, format!("element `{id}` has no `TextEquiv/Unicode`"))
                     })?;
                     edits.push((range, escape(&texts[id])));
                     open = None;
@@ -239,7 +309,7 @@ pub fn write_back(
     if let Some(missing) = texts.keys().find(|k| !found.contains_key(k.as_str())) {
         return Err(FormatError::new(
             format,
-            ErrorKind::Structure(format!("no element with id `{missing}`")),
+            ErrorKind::WriteBack(format!("no element with id `{missing}`")),
         ));
     }
     edits.sort_by_key(|(r, _)| r.start);

@@ -135,3 +135,36 @@ fn edits_of_the_text_map_to_element_texts() {
         out.contains(">aPt</span>") && out.contains(">装好</span>") && out.contains(">包</span>")
     );
 }
+
+#[test]
+fn checked_texts_name_an_element_without_an_id() {
+    // Two words without ids share their line's id: neither can be addressed alone.
+    let input = "<html><body><div class='ocr_page' id='page_1' title='bbox 0 0 600 800'>\
+        <span class='ocr_line' id='line_1' title='bbox 10 10 300 40'>\
+        <span class='ocrx_word' title='bbox 10 10 100 40; x_wconf 90'>安壮</span> \
+        <span class='ocrx_word' title='bbox 110 10 300 40; x_wconf 90'>软件</span>\
+        </span></div></body></html>";
+    let conv = convert(input, Format::Hocr, &LayoutOptions::default()).unwrap();
+    let i = conv.text.find("壮").unwrap();
+    let edits = [(i..i + "壮".len(), "装")];
+    // The lenient form leaves the correction out; the checked form says why.
+    assert!(element_texts(&conv, &edits).is_empty());
+    let e = ocrtidy_formats::element_texts_checked(&conv, &edits, Format::Hocr).unwrap_err();
+    let msg = e.to_string();
+    assert!(msg.contains("`安壮`") && msg.contains("no id"), "{msg}");
+    // An edit of the separators alone changes no element: no error.
+    let gap = conv.text.find(' ').map(|g| g..g + 1);
+    if let Some(gap) = gap {
+        let got = ocrtidy_formats::element_texts_checked(&conv, &[(gap, "")], Format::Hocr);
+        assert_eq!(got, Ok(HashMap::new()));
+    }
+    // With ids, the checked form gives what the lenient one gives.
+    let input = fixture("tesseract.hocr");
+    let conv = convert(&input, Format::Hocr, &LayoutOptions::default()).unwrap();
+    let i = conv.text.find("apt").unwrap();
+    let edits = [(i..i + 1, "A")];
+    assert_eq!(
+        ocrtidy_formats::element_texts_checked(&conv, &edits, Format::Hocr),
+        Ok(element_texts(&conv, &edits))
+    );
+}

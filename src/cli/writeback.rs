@@ -1,0 +1,660 @@
+//! `ocrtidy clean --write-back FILE`: the corrections of a run written into the hOCR, ALTO or
+//! PAGE file the text was laid out from (`ocrtidy_formats::writeback` does the rewriting).
+//!
+//! The file keeps its printed layout, so only character corrections go back
+//! ([`written_back`]): the edits of the layout passes (furniture, line joins, dehyphenation,
+//! split fragments, blank lines, newline and trailing-space normalisation, duplicates) stay in
+//! the cleaned text only. The ledger fuses the edits of several passes at one place into one
+//! change (`\n;` → `；`: a line join and a punctuation fix), so each applied change is aligned
+//! character by character ([`split_change`]) and only its character edits are kept: a
+//! whitespace edit goes back only inside an element (a space inside a word), a hyphen deleted
+//! along with a dehyphenated line break stays, and a change that a removal pass (furniture,
+//! duplicates) took part in stays whole. The ledger's applied changes are final edits relative
+//! to the pipeline's input, the laid-out text, whatever round made them.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context as _, Result};
+
+use ocrtidy::{Change, Cleaned, PassId};
+use ocrtidy_formats::{Converted, Format, Span};
+
+use super::args::CleanArgs;
+use super::io::Source;
+
+/// Whether the edits of `pass` are written back into the OCR file: character corrections are,
+/// edits of the layout (which the file keeps: it is what is printed on the page) are not.
+pub fn written_back(pass: PassId) -> bool {
+    match pass {
+        PassId::ControlChars
+        | PassId::UnicodeForms
+        | PassId::Width
+        | PassId::ScriptConvert
+        | PassId::MixedScript
+        | PassId::CjkPunct
+        | PassId::CjkSpacing
+        | PassId::StrayTokens
+        | PassId::Typo => true,
+        PassId::Decode
+        | PassId::Newlines
+        | PassId::TrailingSpace
+        | PassId::Furniture
+        | PassId::Dehyphenate
+        | PassId::LineJoin
+        | PassId::SplitFragments
+        | PassId::Duplicates
+        | PassId::BlankLines => false,
+        // A pass added later is layout until it is listed here.
+        _ => false,
+    }
+}
+
+/// Passes that remove printed text (furniture, repeated fragments): a change they took part in
+/// is left out whole, as the characters other passes corrected in it are gone from the text.
+fn removes_text(pass: PassId) -> bool {
+    matches!(pass, PassId::Furniture | PassId::Duplicates)
+}
+
+/// Where the written-back file goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Dest {
+    File(PathBuf),
+    Stdout,
+}
+
+/// Checks `--write-back` against the other options and the inputs, before anything is read.
+pub fn check(args: &CleanArgs, sources: &[Source], is_dir: bool) -> Result<Option<Dest>> {
+    let Some(path) = args.write_back.as_deref() else {
+        return Ok(None);
+    };
+    if is_dir {
+        bail!("--write-back needs one hOCR, ALTO or PAGE file, not a directory");
+    }
+    if args.stream.jsonl {
+        bail!("--write-back works on one hOCR, ALTO or PAGE file, not with --jsonl");
+    }
+    if sources.len() != 1 {
+        bail!(
+            "--write-back needs exactly one input file, got {}",
+            sources.len()
+        );
+    }
+    let text_to_stdout = args.output.as_deref().is_none_or(|p| p.as_os_str() == "-");
+    if path.as_os_str() == "-" {
+        if text_to_stdout {
+            bail!(
+                "--write-back -: the cleaned text already goes to standard output; \
+                 give -o FILE for it, or a file for --write-back"
+            );
+        }
+        return Ok(Some(Dest::Stdout));
+    }
+    if let Source::File(input) = &sources[0] {
+        if same_file(path, input) {
+            bail!(
+                "--write-back {}: refusing to overwrite the input file; write to another \
+                 file and move it over the input if that is what you want",
+                path.display()
+            );
+        }
+    }
+    let others = [
+        ("-o", args.output.as_deref()),
+        ("--changes", args.changes.as_deref()),
+        ("--report", args.report.report.as_deref()),
+    ];
+    for (option, other) in others {
+        if other.is_some_and(|o| same_file(path, o)) {
+            bail!("--write-back {}: the same file as {option}", path.display());
+        }
+    }
+    Ok(Some(Dest::File(path.to_path_buf())))
+}
+
+/// The same path, or two paths of one existing file.
+fn same_file(a: &Path, b: &Path) -> bool {
+    if a == b {
+        return true;
+    }
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// The written-back file and what went into it.
+#[derive(Debug)]
+pub struct Outcome {
+    pub text: String,
+    /// Applied changes with at least one edit written back.
+    pub written: usize,
+    /// Elements whose text was rewritten.
+    pub elements: usize,
+    /// Applied changes left out whole (layout edits only, or a removal took part).
+    pub left_out: usize,
+}
+
+/// Writes the applied corrections of `cleaned` (a run on `converted.text`) back into `file`,
+/// the decoded file `converted` was laid out from, in `format`. The file must be UTF-8 (a BOM
+/// is kept): the result is written as UTF-8, and an XML declaration naming another encoding
+/// would then lie.
+pub fn write_back(
+    file: &ocrtidy_decode::Decoded,
+    format: Format,
+    converted: &Converted,
+    cleaned: &Cleaned,
+) -> Result<Outcome> {
+    if !matches!(format, Format::Hocr | Format::Alto | Format::Page) {
+        bail!(
+            "a {} file cannot take corrections back (only hOCR, ALTO and PAGE files have \
+             word elements with ids to write into)",
+            format.name()
+        );
+    }
+    if file.report.encoding != "UTF-8" || file.report.invalid_bytes() > 0 {
+        bail!(
+            "the file is not valid UTF-8 (decoded as {}); write-back keeps the file's bytes \
+             and needs UTF-8",
+            file.report.encoding
+        );
+    }
+    let mut edits: Vec<(Range<usize>, String)> = Vec::new();
+    let (mut written, mut left_out) = (0, 0);
+    for change in cleaned.applied() {
+        let split = split_change(&converted.text, &converted.spans, change);
+        if split.is_empty() {
+            left_out += 1;
+        } else {
+            written += 1;
+            edits.extend(split);
+        }
+    }
+    let refs: Vec<(Range<usize>, &str)> =
+        edits.iter().map(|(r, t)| (r.clone(), t.as_str())).collect();
+    let mut texts = ocrtidy_formats::element_texts_checked(converted, &refs, format)?;
+    // Elements whose text came out as it was are not rewritten (their escaping stays as is).
+    let old: HashMap<&str, &str> = converted
+        .spans
+        .iter()
+        .filter_map(|s| {
+            Some((
+                s.source.id.as_deref()?,
+                converted.text.get(s.range.clone())?,
+            ))
+        })
+        .collect();
+    texts.retain(|id, text| old.get(id.as_str()) != Some(&text.as_str()));
+    let mut text = ocrtidy_formats::write_back(&file.text, format, &texts)?;
+    if file.report.bom {
+        text.insert(0, '\u{feff}');
+    }
+    Ok(Outcome {
+        text,
+        written,
+        elements: texts.len(),
+        left_out,
+    })
+}
+
+/// Writes the written-back file to `dest` and says on standard error what went into it
+/// (unless `quiet`).
+pub fn save(dest: &Dest, input: &str, outcome: &Outcome, quiet: bool) -> Result<()> {
+    match dest {
+        Dest::File(path) => std::fs::write(path, &outcome.text)
+            .with_context(|| format!("cannot write the written-back file {}", path.display()))?,
+        Dest::Stdout => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(outcome.text.as_bytes())
+                .and_then(|()| out.flush())
+                .context("cannot write the written-back file to standard output")?;
+        }
+    }
+    if !quiet {
+        let to = match dest {
+            Dest::File(path) => path.display().to_string(),
+            Dest::Stdout => "standard output".to_string(),
+        };
+        eprintln!(
+            "ocrtidy: {input}: {} correction{} written back into {} element{} ({to}); {} \
+             layout change{} left in the text only",
+            outcome.written,
+            plural(outcome.written),
+            outcome.elements,
+            plural(outcome.elements),
+            outcome.left_out,
+            plural(outcome.left_out),
+        );
+    }
+    Ok(())
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// The character edits of one applied change, in the laid-out text's offsets (sorted,
+/// disjoint): the change's text aligned character by character with its replacement, and the
+/// layout part of it dropped (see the module doc). Empty when nothing of it is written back.
+pub fn split_change(text: &str, spans: &[Span], change: &Change) -> Vec<(Range<usize>, String)> {
+    let passes: Vec<PassId> = change
+        .history
+        .iter()
+        .map(|s| s.pass)
+        .chain([change.pass])
+        .collect();
+    if !passes.iter().any(|&p| written_back(p)) || passes.iter().any(|&p| removes_text(p)) {
+        return Vec::new();
+    }
+    if text.get(change.start..change.end) != Some(change.before.as_str()) {
+        debug_assert!(false, "a change that does not fit the text it was made on");
+        return Vec::new();
+    }
+    let dehyphenated = passes.contains(&PassId::Dehyphenate);
+    let before: Vec<(usize, char)> = change
+        .before
+        .char_indices()
+        .map(|(i, c)| (change.start + i, c))
+        .collect();
+    let after: Vec<char> = change.after.chars().collect();
+    let Some(ops) = align(change.start, &before, &after) else {
+        // Too long to align: all or nothing.
+        return if passes.iter().all(|&p| written_back(p)) {
+            vec![(change.start..change.end, change.after.clone())]
+        } else {
+            Vec::new()
+        };
+    };
+    let inside = |at: usize, insertion: bool| {
+        let i = spans.partition_point(|s| s.range.end <= at);
+        spans
+            .get(i)
+            .is_some_and(|s| s.range.start < at || (!insertion && s.range.start == at))
+    };
+    let mut out: Vec<(Range<usize>, String)> = Vec::new();
+    // The edit being built, and whether the previous op was part of it.
+    let mut open = false;
+    for op in ops {
+        let keep = match op {
+            Op::Match(..) => false,
+            Op::Sub(at, a, b) if a.is_whitespace() || b.is_whitespace() => inside(at, false),
+            Op::Del(at, a) if a.is_whitespace() => inside(at, false),
+            Op::Del(_, '-') if dehyphenated => false,
+            Op::Ins(at, b) if b.is_whitespace() => inside(at, true),
+            _ => true,
+        };
+        if !keep {
+            open = false;
+            continue;
+        }
+        let (range, add) = match op {
+            Op::Sub(at, a, b) => (at..at + a.len_utf8(), Some(b)),
+            Op::Del(at, a) => (at..at + a.len_utf8(), None),
+            Op::Ins(at, b) => (at..at, Some(b)),
+            Op::Match(..) => continue,
+        };
+        match out.last_mut() {
+            Some((r, t)) if open && r.end == range.start => {
+                r.end = range.end;
+                t.extend(add);
+            }
+            _ => out.push((range, add.into_iter().collect())),
+        }
+        open = true;
+    }
+    out
+}
+
+/// One step of an alignment: byte offset in the text and the characters.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Op {
+    Match(usize, char),
+    Sub(usize, char, char),
+    Del(usize, char),
+    Ins(usize, char),
+}
+
+/// Aligns `before` (chars with their offsets) with `after` at the least cost, where editing
+/// whitespace is cheap and turning whitespace into a visible character dear, so that `\n;` →
+/// `；` reads as `;` → `；` plus a deleted line break. `base` is the offset of `before` (where
+/// an insertion into an empty `before` goes). `None` when the change is too long to align (a
+/// quadratic table).
+fn align(base: usize, before: &[(usize, char)], after: &[char]) -> Option<Vec<Op>> {
+    const MAX_CELLS: usize = 1 << 20;
+    let (n, m) = (before.len(), after.len());
+    if (n + 1).saturating_mul(m + 1) > MAX_CELLS {
+        return None;
+    }
+    let indel = |c: char| if c.is_whitespace() { 1 } else { 2 };
+    let sub = |a: char, b: char| match (a == b, a.is_whitespace(), b.is_whitespace()) {
+        (true, ..) => 0,
+        (false, true, true) => 1,
+        (false, false, false) => 2,
+        _ => 5,
+    };
+    let w = m + 1;
+    let mut cost = vec![0u32; (n + 1) * w];
+    for j in 1..=m {
+        cost[j] = cost[j - 1] + indel(after[j - 1]);
+    }
+    for i in 1..=n {
+        let a = before[i - 1].1;
+        cost[i * w] = cost[(i - 1) * w] + indel(a);
+        for j in 1..=m {
+            let b = after[j - 1];
+            cost[i * w + j] = (cost[(i - 1) * w + j - 1] + sub(a, b))
+                .min(cost[(i - 1) * w + j] + indel(a))
+                .min(cost[i * w + j - 1] + indel(b));
+        }
+    }
+    // Offset of the i-th char of `before` (the end for i == n).
+    let end = before.last().map_or(base, |(at, c)| at + c.len_utf8());
+    let at = |i: usize| before.get(i).map_or(end, |(at, _)| *at);
+    let mut ops = Vec::with_capacity(n.max(m));
+    let (mut i, mut j) = (n, m);
+    while i > 0 || j > 0 {
+        let here = cost[i * w + j];
+        if i > 0 && j > 0 {
+            let (a, b) = (before[i - 1].1, after[j - 1]);
+            if here == cost[(i - 1) * w + j - 1] + sub(a, b) {
+                ops.push(if a == b {
+                    Op::Match(at(i - 1), a)
+                } else {
+                    Op::Sub(at(i - 1), a, b)
+                });
+                i -= 1;
+                j -= 1;
+                continue;
+            }
+        }
+        if i > 0 && here == cost[(i - 1) * w + j] + indel(before[i - 1].1) {
+            ops.push(Op::Del(at(i - 1), before[i - 1].1));
+            i -= 1;
+        } else {
+            ops.push(Op::Ins(at(i), after[j - 1]));
+            j -= 1;
+        }
+    }
+    ops.reverse();
+    Some(ops)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ocrtidy::Step;
+    use ocrtidy_formats::{Role, SourceRef};
+
+    #[test]
+    fn character_passes_are_written_back_and_layout_passes_not() {
+        let back = [
+            PassId::ControlChars,
+            PassId::UnicodeForms,
+            PassId::Width,
+            PassId::ScriptConvert,
+            PassId::MixedScript,
+            PassId::CjkPunct,
+            PassId::CjkSpacing,
+            PassId::StrayTokens,
+            PassId::Typo,
+        ];
+        for &p in PassId::ALL {
+            assert_eq!(written_back(p), back.contains(&p), "{p}");
+        }
+    }
+
+    /// A laid-out text whose words (split at `|`) are elements `w0`, `w1`, …; the text is the
+    /// words without the bars.
+    fn layout(words: &str) -> (String, Vec<Span>) {
+        let mut text = String::new();
+        let mut spans = Vec::new();
+        for (i, part) in words.split('|').enumerate() {
+            // Separators (spaces, line breaks) at the ends of a part are outside its element.
+            let body = part.trim();
+            let lead = part.len() - part.trim_start().len();
+            let start = text.len() + lead;
+            text.push_str(part);
+            if !body.is_empty() {
+                spans.push(Span {
+                    range: start..start + body.len(),
+                    source: SourceRef {
+                        page: 0,
+                        block: 0,
+                        line: 0,
+                        word: Some(i),
+                        id: Some(format!("w{i}")),
+                        bbox: None,
+                        role: Role::Body,
+                    },
+                    conf: None,
+                });
+            }
+        }
+        (text, spans)
+    }
+
+    fn change(text: &str, before: &str, after: &str, passes: &[PassId]) -> Change {
+        let start = text.find(before).unwrap();
+        let (last, earlier) = passes.split_last().unwrap();
+        Change {
+            pass: *last,
+            rule: "test",
+            start,
+            end: start + before.len(),
+            char_start: 0,
+            char_end: 0,
+            before: before.to_string(),
+            after: after.to_string(),
+            confidence: 1.0,
+            applied: true,
+            candidates: Vec::new(),
+            out_start: 0,
+            out_end: 0,
+            history: earlier
+                .iter()
+                .map(|&pass| Step {
+                    pass,
+                    rule: "test",
+                    confidence: 1.0,
+                })
+                .collect(),
+        }
+    }
+
+    /// The edits as `(old text, new text)` pairs.
+    fn split(words: &str, before: &str, after: &str, passes: &[PassId]) -> Vec<(String, String)> {
+        let (text, spans) = layout(words);
+        let c = change(&text, before, after, passes);
+        split_change(&text, &spans, &c)
+            .into_iter()
+            .map(|(r, t)| (text[r].to_string(), t))
+            .collect()
+    }
+
+    fn pairs(p: &[(&str, &str)]) -> Vec<(String, String)> {
+        p.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    }
+
+    use PassId::*;
+
+    #[test]
+    fn fused_changes_keep_only_their_character_edits() {
+        // (words of the laid-out text split at `|`, change before, after, its passes, edits)
+        type Case<'a> = (
+            &'a str,
+            &'a str,
+            &'a str,
+            &'a [PassId],
+            &'a [(&'a str, &'a str)],
+        );
+        let cases: &[Case] = &[
+            // A line join fused with a punctuation fix: the fix goes back, the join not.
+            (
+                "系统|\n;| 但是",
+                "\n; ",
+                "；",
+                &[CjkPunct, CjkSpacing, LineJoin],
+                &[(";", "；")],
+            ),
+            (
+                "括号|)|\n(|注",
+                ")\n(",
+                "）（",
+                &[CjkPunct, LineJoin],
+                &[(")", "）"), ("(", "（")],
+            ),
+            // A stray mark deleted with the line break before it.
+            (
+                "安装|\n”|后",
+                "\n”",
+                "",
+                &[StrayTokens, LineJoin],
+                &[("”", "")],
+            ),
+            // Dehyphenation: neither the hyphen nor the break go back, a typo fix inside does.
+            (
+                "infor-|\nmatlon",
+                "infor-\nmatlon",
+                "information",
+                &[Dehyphenate, Typo],
+                &[("l", "i")],
+            ),
+            // A space inside a word element goes back; one between two elements does not.
+            ("中 国|人民", "中 国", "中国", &[CjkSpacing], &[(" ", "")]),
+            ("中| 国", " ", "", &[CjkSpacing], &[]),
+            // Character passes alone, inside words.
+            (
+                "使用|ａｐｔ",
+                "ａｐｔ",
+                "apt",
+                &[Width],
+                &[("ａｐｔ", "apt")],
+            ),
+            ("安妆|软件", "妆", "装", &[Typo], &[("妆", "装")]),
+        ];
+        for (words, before, after, passes, want) in cases {
+            assert_eq!(
+                split(words, before, after, passes),
+                pairs(want),
+                "{words:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn insertions_go_where_they_were_made() {
+        // A glued word split inside one element (`adaptat` → `adapt at`): a space inserted.
+        let (text, spans) = layout("使用|adaptat");
+        let at = text.find("adapt").unwrap() + "adapt".len();
+        let mut c = change(&text, "", "", &[Typo]);
+        (c.start, c.end, c.after) = (at, at, " ".to_string());
+        assert_eq!(
+            split_change(&text, &spans, &c),
+            vec![(at..at, " ".to_string())]
+        );
+        // The same space between two elements is layout.
+        c.start = text.find("adaptat").unwrap();
+        c.end = c.start;
+        assert_eq!(split_change(&text, &spans, &c), vec![]);
+    }
+
+    #[test]
+    fn layout_changes_and_removals_are_left_out() {
+        let cases: &[(&str, &str, &str, &[PassId])] = &[
+            ("第一行|\n第二行", "\n", "", &[LineJoin]),
+            ("段落|\n\n|下一段", "\n\n", "\n", &[BlankLines]),
+            ("infor-|\nmation", "-\n", "", &[Dehyphenate]),
+            // A header line removed after a punctuation fix inside it: left out whole.
+            (
+                "正文|\n\n|《下村第|6版)",
+                "\n\n《下村第6版)",
+                "",
+                &[CjkPunct, Furniture, BlankLines],
+            ),
+            ("重复|重复", "重复", "", &[Duplicates]),
+        ];
+        for (words, before, after, passes) in cases {
+            assert_eq!(split(words, before, after, passes), pairs(&[]), "{words:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// The alignment spells out both texts; the split edits are sorted, disjoint, inside
+        /// the change and on char boundaries, and never panic.
+        #[test]
+        fn alignment_and_split_are_well_formed(
+            words in "[a-c中国 \n|;；,，-]{0,16}",
+            cut in 0usize..64,
+            len in 0usize..64,
+            after in "[a-c中国 \n;；，-]{0,8}",
+            mask in 0usize..(1 << 6),
+        ) {
+            let (text, spans) = layout(&words);
+            let start = text.floor_char_boundary(cut.min(text.len()));
+            let end = text.floor_char_boundary((start + len).min(text.len()));
+            let before = &text[start..end];
+            let chars: Vec<(usize, char)> = before.char_indices().collect();
+            let after_chars: Vec<char> = after.chars().collect();
+            let ops = align(start, &chars, &after_chars).unwrap();
+            let (mut b, mut a) = (String::new(), String::new());
+            for op in &ops {
+                match *op {
+                    Op::Match(_, c) => { b.push(c); a.push(c); }
+                    Op::Sub(_, x, y) => { b.push(x); a.push(y); }
+                    Op::Del(_, x) => b.push(x),
+                    Op::Ins(_, y) => a.push(y),
+                }
+            }
+            proptest::prop_assert_eq!(&b, before);
+            proptest::prop_assert_eq!(&a, &after);
+            let pool = [Width, CjkPunct, Typo, LineJoin, Dehyphenate, BlankLines];
+            let mut passes: Vec<PassId> =
+                (0..6).filter(|i| mask & (1 << i) != 0).map(|i| pool[i]).collect();
+            if passes.is_empty() {
+                passes.push(Typo);
+            }
+            let (last, earlier) = passes.split_last().unwrap();
+            let mut c = change(&text, "", "", &[*last]);
+            c.start = start;
+            c.end = end;
+            c.before = before.to_string();
+            c.after = after.clone();
+            c.history = earlier
+                .iter()
+                .map(|&pass| Step { pass, rule: "test", confidence: 1.0 })
+                .collect();
+            let mut at = start;
+            for (r, _) in split_change(&text, &spans, &c) {
+                proptest::prop_assert!(at <= r.start && r.start <= r.end && r.end <= end);
+                proptest::prop_assert!(text.is_char_boundary(r.start) && text.is_char_boundary(r.end));
+                at = r.end;
+            }
+        }
+    }
+
+    #[test]
+    fn alignment_prefers_visible_substitutions_and_cheap_whitespace() {
+        let before: Vec<(usize, char)> = "\n; ".char_indices().collect();
+        let after: Vec<char> = "；".chars().collect();
+        assert_eq!(
+            align(0, &before, &after),
+            Some(vec![
+                Op::Del(0, '\n'),
+                Op::Sub(1, ';', '；'),
+                Op::Del(2, ' ')
+            ])
+        );
+        // Too long to align.
+        let long: Vec<(usize, char)> = "字".repeat(2000).char_indices().collect();
+        let after: Vec<char> = "字".repeat(1000).chars().collect();
+        assert_eq!(align(0, &long, &after), None);
+    }
+}
