@@ -42,6 +42,26 @@ fn cleans_stdin_to_stdout() {
 }
 
 #[test]
+fn output_cleaned_again_is_unchanged_whatever_the_passes() {
+    // Without blank-lines, a text keeps its trailing line breaks: the CLI adds none more, so the
+    // output is a fixed point (and one line break ends the output either way).
+    let input = "第一段写完了。\n\n第二段也写完了。\n\n";
+    for passes in [&["--skip", "blank-lines"][..], &[][..]] {
+        let mut args = vec!["clean", "-"];
+        args.extend_from_slice(passes);
+        let once = ocrtidy(&args, input.as_bytes());
+        assert!(once.status.success(), "{passes:?}");
+        assert!(once.stdout.ends_with(b"\n") && !once.stdout.ends_with(b"\n\n\n"));
+        let twice = ocrtidy(&args, &once.stdout);
+        assert_eq!(
+            String::from_utf8_lossy(&twice.stdout),
+            String::from_utf8_lossy(&once.stdout),
+            "{passes:?}"
+        );
+    }
+}
+
+#[test]
 fn writes_change_records_as_json_lines() {
     let dir = tmpdir("changes");
     let changes = dir.join("changes.jsonl");

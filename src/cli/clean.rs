@@ -53,6 +53,8 @@ pub fn run(args: CleanArgs) -> Result<i32> {
         None => None,
     };
     let mut written_back = None;
+    // Whether the text written so far ends with a line break.
+    let mut ends_in_newline = false;
     for (i, source) in sources.iter().enumerate() {
         let bytes = source.read_bytes()?;
         let decoded = decode_input(source, &bytes, &decode_options);
@@ -96,18 +98,24 @@ pub fn run(args: CleanArgs) -> Result<i32> {
                 })?;
             written_back = Some((source.name(), outcome));
         }
-        if i > 0 && !cleaned.text.is_empty() {
+        if i > 0 && !cleaned.text.is_empty() && !ends_in_newline {
             out.write_all(b"\n")?;
         }
         let shown = reports.add(&source.name(), &text, &cleaned);
-        out.write_all(shown.as_deref().unwrap_or(&cleaned.text).as_bytes())
+        let shown = shown.as_deref().unwrap_or(&cleaned.text);
+        out.write_all(shown.as_bytes())
             .context("cannot write the cleaned text")?;
+        if !shown.is_empty() {
+            ends_in_newline = shown.ends_with('\n');
+        }
         if let Some(w) = changes_out.as_mut() {
             write_changes(w, &source.name(), &cleaned.changes, converted.as_ref())
                 .context("cannot write the changes file")?;
         }
     }
-    if !sources.is_empty() {
+    // The output ends with a line break, one only: a text that already ends with one (passes
+    // that would remove it skipped) gets none more, so cleaning the output again is a no-op.
+    if !sources.is_empty() && !ends_in_newline {
         out.write_all(b"\n")?;
     }
     out.flush().context("cannot write the cleaned text")?;

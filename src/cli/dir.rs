@@ -161,7 +161,9 @@ fn clean_file(
             Ok(text) => {
                 let cleaned = pipeline.clean(text);
                 out.write_all(cleaned.text.as_bytes())?;
-                out.write_all(b"\n")?;
+                if !cleaned.text.ends_with('\n') {
+                    out.write_all(b"\n")?;
+                }
                 reporting.changes(&name, None, None, &cleaned.changes)?;
             }
             Err(e) => {
