@@ -61,11 +61,15 @@ impl fmt::Display for LayoutError {
             }
             LayoutErrorKind::InvalidString(m) => write!(f, ": undecodable string: {m}"),
             LayoutErrorKind::Unreadable(m) => write!(f, ": cannot read: {m}"),
-            LayoutErrorKind::TooLarge { bytes, limit } => {
+            // A device or a growing file reports a size that may not be over the limit.
+            LayoutErrorKind::TooLarge { bytes, limit } if *bytes > *limit as u64 => {
                 write!(
                     f,
                     ": file of {bytes} bytes is over the limit of {limit} bytes"
                 )
+            }
+            LayoutErrorKind::TooLarge { limit, .. } => {
+                write!(f, ": more than the limit of {limit} bytes to read")
             }
             LayoutErrorKind::NotLayout => {
                 f.write_str(": not OCR engine output (read as plain text)")
