@@ -5,7 +5,9 @@
 //! Fixtures (`tests/data/writeback/`): one Chinese page as hOCR (a running header with
 //! full-width digits, a paragraph of three printed lines with a full-width `ａｐｔ`, an ASCII
 //! comma between Chinese words, a misread `安妆` and a Latin word hyphenated across a line
-//! break, then a second paragraph), the paragraph as ALTO, and as PAGE with line-level text.
+//! break, then a second paragraph), the paragraph as ALTO, as PAGE with line-level text, and
+//! as PAGE with the text on the word, line and region levels; and as ALTO with a full-width
+//! Latin word hyphenated across two lines (`HypPart1`/`HypPart2`).
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
@@ -156,8 +158,96 @@ fn page_lines_without_words_take_their_corrections() {
 }
 
 #[test]
+fn page_line_and_region_texts_follow_the_corrected_words() {
+    let dir = tmpdir("page-words");
+    let input = data("zh-words.page.xml");
+    let (run, written) = write_back(&input, &dir, &[]);
+    // The words, and the line and region texts that repeat them (Chinese words joined with
+    // nothing between them, lines with a line break, as the file joined them).
+    assert_eq!(
+        written,
+        replaced(
+            &read(&input),
+            &[
+                (">第一段使用ａｐｔ命令<", ">第一段使用apt命令<"),
+                (">安装软件包,<", ">安装软件包，<"),
+                (">安妆过程<", ">安装过程<"),
+                (
+                    "\"0.88\"><Unicode>第一段使用ａｐｔ命令安装软件包,安装完成后<",
+                    "\"0.88\"><Unicode>第一段使用apt命令安装软件包，安装完成后<",
+                ),
+                (
+                    "\"0.80\"><Unicode>可以查看系统的安装日志。安妆过程很简单。<",
+                    "\"0.80\"><Unicode>可以查看系统的安装日志。安装过程很简单。<",
+                ),
+                (
+                    "\"0.84\"><Unicode>第一段使用ａｐｔ命令安装软件包,安装完成后\n可以查看系统的安装日志。安妆过程很简单。<",
+                    "\"0.84\"><Unicode>第一段使用apt命令安装软件包，安装完成后\n可以查看系统的安装日志。安装过程很简单。<",
+                ),
+            ]
+        )
+    );
+    assert!(stderr(&run).contains("into 3 elements"), "{}", stderr(&run));
+}
+
+#[test]
+fn a_line_text_that_is_not_its_words_is_left_and_said() {
+    // The second line's own text is another reading than its words: the words are corrected,
+    // that line text stays as it was, and a warning names the line.
+    let dir = tmpdir("page-stale");
+    let input = dir.join("stale.page.xml");
+    let original = read(&data("zh-words.page.xml")).replace(
+        "\"0.80\"><Unicode>可以查看系统的安装日志。安妆过程很简单。<",
+        "\"0.80\"><Unicode>可以査看系统的安装日志。安妆过程很简单。<",
+    );
+    std::fs::write(&input, &original).unwrap();
+    let (run, written) = write_back(&input, &dir, &[]);
+    assert!(written.contains(">安装过程<"));
+    assert!(written.contains("\"0.80\"><Unicode>可以査看系统的安装日志。安妆过程很简单。<"));
+    let err = stderr(&run);
+    assert!(
+        err.contains("warning") && err.contains("TextLine") && err.contains("l2"),
+        "{err}"
+    );
+    // Quiet: no warning.
+    let (run, _) = write_back(&input, &dir, &["-q"]);
+    assert!(!stderr(&run).contains("warning"), "{}", stderr(&run));
+}
+
+#[test]
+fn alto_hyphenated_word_goes_back_into_both_parts() {
+    // The layout writes the pair as its whole word (`SUBS_CONTENT`) on the first part: the
+    // corrected word is split back into the parts, and both parts' whole word follows.
+    let dir = tmpdir("alto-hyphen");
+    let input = data("zh-hyphen.alto.xml");
+    let (_, written) = write_back(&input, &dir, &[]);
+    assert_eq!(
+        written,
+        replaced(
+            &read(&input),
+            &[
+                (
+                    "CONTENT=\"ｉｎｆｏｒ\" SUBS_TYPE=\"HypPart1\" SUBS_CONTENT=\"ｉｎｆｏｒｍａｔｉｏｎ\"",
+                    "CONTENT=\"infor\" SUBS_TYPE=\"HypPart1\" SUBS_CONTENT=\"information\"",
+                ),
+                (
+                    "CONTENT=\"ｍａｔｉｏｎ\" SUBS_TYPE=\"HypPart2\" SUBS_CONTENT=\"ｉｎｆｏｒｍａｔｉｏｎ\"",
+                    "CONTENT=\"mation\" SUBS_TYPE=\"HypPart2\" SUBS_CONTENT=\"information\"",
+                ),
+            ]
+        )
+    );
+}
+
+#[test]
 fn writing_back_the_written_file_again_changes_nothing() {
-    for name in ["zh-page.hocr", "zh-page.alto.xml", "zh-lines.page.xml"] {
+    for name in [
+        "zh-page.hocr",
+        "zh-page.alto.xml",
+        "zh-lines.page.xml",
+        "zh-words.page.xml",
+        "zh-hyphen.alto.xml",
+    ] {
         let dir = tmpdir(&format!("again-{name}"));
         let (_, first) = write_back(&data(name), &dir, &[]);
         let copy = dir.join(name);

@@ -135,6 +135,9 @@ pub struct Outcome {
     pub elements: usize,
     /// Applied changes left out whole (layout edits only, or a removal took part).
     pub left_out: usize,
+    /// Texts of enclosing elements left as they were although the words under them changed
+    /// (a PAGE line whose text is not its words joined), one message each.
+    pub stale: Vec<String>,
 }
 
 /// Writes the applied corrections of `cleaned` (a run on `converted.text`) back into `file`,
@@ -187,7 +190,8 @@ pub fn write_back(
         })
         .collect();
     texts.retain(|id, text| old.get(id.as_str()) != Some(&text.as_str()));
-    let mut text = ocrtidy_formats::write_back(&file.text, format, &texts)?;
+    let ocrtidy_formats::writeback::WrittenBack { mut text, stale } =
+        ocrtidy_formats::writeback::write_back_report(&file.text, format, &texts)?;
     if file.report.bom {
         text.insert(0, '\u{feff}');
     }
@@ -196,6 +200,7 @@ pub fn write_back(
         written,
         elements: texts.len(),
         left_out,
+        stale: stale.iter().map(ToString::to_string).collect(),
     })
 }
 
@@ -213,6 +218,9 @@ pub fn save(dest: &Dest, input: &str, outcome: &Outcome, quiet: bool) -> Result<
         }
     }
     if !quiet {
+        for stale in &outcome.stale {
+            eprintln!("ocrtidy: warning: {input}: {stale}");
+        }
         let to = match dest {
             Dest::File(path) => path.display().to_string(),
             Dest::Stdout => "standard output".to_string(),
