@@ -6,6 +6,7 @@ mod blank_lines;
 mod cjk_punct;
 mod cjk_spacing;
 mod control_chars;
+pub mod evidence;
 mod mixed_script;
 mod newlines;
 pub mod script;

@@ -2,7 +2,7 @@ mod support;
 
 use ocrtidy_core::Pass;
 use ocrtidy_normalize::{CjkPunct, CjkSpacing};
-use support::{check, keep, run};
+use support::{check, check_passes, keep, keep_passes, run};
 
 fn punct() -> Box<dyn Pass> {
     Box::new(CjkPunct)
@@ -209,4 +209,115 @@ fn rule_ids_and_ledger_of_a_tesseract_line() {
     let cleaned = run(vec![punct(), spacing()], "它们(主服务器)\n");
     assert_eq!(cleaned.text, "它们(主服务器)\n");
     assert!(cleaned.applied().all(|c| c.confidence > 0.5));
+}
+
+fn both() -> Vec<Box<dyn Pass>> {
+    vec![punct(), spacing()]
+}
+
+/// A line of typeset Chinese (ten clause marks glued to the text, no OCR fault) before the
+/// case: enough evidence for the passes to take the whole text as typeset.
+macro_rules! typeset {
+    ($s:literal) => {
+        concat!(
+            "系统安装完成后，请重新启动计算机。登录以后，打开终端，检查网络连接；",
+            "如果一切正常，就可以开始使用了。遇到问题时，请先阅读手册，再向社区求助。\n",
+            $s
+        )
+    };
+}
+
+/// The same kind of line as tesseract writes it: spaces around the marks.
+macro_rules! ocr {
+    ($s:literal) => {
+        concat!(
+            "系统安装完成后 ，请重新启动计算机 。登录以后 ， 打开终端，检查网络连接 ；\n",
+            $s
+        )
+    };
+}
+
+#[test]
+fn typeset_text_keeps_its_style() {
+    keep_passes(
+        both,
+        &[
+            typeset!("使用 apt （高级包管理工具）安装软件包。"),
+            typeset!("这是 Debian 11（bullseye）的默认主题。"),
+            typeset!("软件包 fonts-linex （默认安装）提供字体。"),
+            typeset!("服务器上创建的是一个目录， /srv/home0。"),
+            typeset!("它依赖于 libfoo （参见第 2 节）和 libbar。"),
+            // Half-width pairs set off by spaces are the source's when it writes full-width
+            // ones too.
+            typeset!("电路板（PCB）是原理图 (或网表) 的物理实现。"),
+            typeset!("也可以（在需要时）运行 (见下文) 命令。"),
+            typeset!("参见 ls(1) 和 apt-get(8) 手册页。"),
+            typeset!("版本 3.5 共有 1,000 个软件包，会议 9:00 开始。"),
+            // A source that spaces its marks next to Latin words does so by habit.
+            typeset!("这时， GIMP 达到了版本 0.99 ，开发者们也毕业了。"),
+        ],
+    );
+}
+
+#[test]
+fn typeset_text_still_gets_unambiguous_fixes() {
+    check_passes(
+        both,
+        &[
+            (
+                typeset!("名称(无域名）关联"),
+                typeset!("名称（无域名）关联"),
+                &["paren-width"],
+            ),
+            (
+                typeset!("在德语环境中,它显示为 1.000,1。"),
+                typeset!("在德语环境中，它显示为 1.000,1。"),
+                &["cjk-punct"],
+            ),
+            (
+                typeset!("配置《但不必需)选择"),
+                typeset!("配置（但不必需）选择"),
+                &["bracket-misread", "paren-width"],
+            ),
+            // Without any full-width pair, a spaced pair is read as an OCR engine's.
+            (
+                typeset!("软件包管理 (例如检查已安装的软件包) 的工具"),
+                typeset!("软件包管理（例如检查已安装的软件包）的工具"),
+                &["paren-width", "space-around-punct"],
+            ),
+            // Marks glued to Latin words by habit: the one spaced mark is a fault.
+            (
+                typeset!("它支持 GIMP、Inkscape、KiCad、LibreOffice。在 GIMP ，点击菜单。"),
+                typeset!("它支持 GIMP、Inkscape、KiCad、LibreOffice。在 GIMP，点击菜单。"),
+                &["space-around-punct"],
+            ),
+        ],
+    );
+}
+
+#[test]
+fn ocr_text_gets_the_spacing_rules() {
+    check_passes(
+        both,
+        &[
+            (
+                ocr!("使用 apt （高级包管理工具）安装软件包。"),
+                "系统安装完成后，请重新启动计算机。登录以后，打开终端，检查网络连接；\n\
+                 使用 apt（高级包管理工具）安装软件包。",
+                &["space-around-punct"],
+            ),
+            (
+                ocr!("这是 Debian 11（bullseye）的默认主题。"),
+                "系统安装完成后，请重新启动计算机。登录以后，打开终端，检查网络连接；\n\
+                 这是 Debian 11(bullseye)的默认主题。",
+                &["paren-width", "space-around-punct"],
+            ),
+            (
+                ocr!("电路板（PCB）是原理图 (或网表) 的物理实现。"),
+                "系统安装完成后，请重新启动计算机。登录以后，打开终端，检查网络连接；\n\
+                 电路板（PCB）是原理图（或网表）的物理实现。",
+                &["paren-width", "space-around-punct"],
+            ),
+        ],
+    );
 }

@@ -30,6 +30,11 @@ fn ocr_like() -> impl Strategy<Value = String> {
     prop::collection::vec(atoms, 0..60).prop_map(|v| v.concat())
 }
 
+/// Typeset Chinese: ten clause marks glued to the text, Latin words set off by spaces, a
+/// full-width pair.
+const TYPESET: &str = "系统安装完成后，请重新启动计算机。登录以后，打开终端，检查网络连接；\
+    如果一切正常，就可以开始使用 apt 了。遇到问题时（很少见），请先阅读手册，再向社区求助。";
+
 fn check_all(text: &str) {
     for pass in passes() {
         let id = pass.id();
@@ -53,6 +58,23 @@ proptest! {
 
     #[test]
     fn idempotent_on_ocr_like_text(text in ocr_like()) {
+        check_all(&text);
+    }
+
+    /// With a typeset paragraph around it, the text is judged typeset (or, if the random part
+    /// brings enough faults, not): the rules of both verdicts stay idempotent.
+    #[test]
+    fn idempotent_on_text_judged_typeset(
+        text in ocr_like(),
+        at_end in any::<bool>(),
+        n in 1..8usize,
+    ) {
+        let typeset = TYPESET.repeat(n);
+        let text = if at_end {
+            format!("{typeset}\n{text}")
+        } else {
+            format!("{text}\n{typeset}")
+        };
         check_all(&text);
     }
 
