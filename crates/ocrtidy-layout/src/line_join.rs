@@ -47,8 +47,9 @@ use crate::page::{self, is_wide, visible_chars_upto, width, Line};
 ///
 /// A line that does not end a sentence is joined to the next line of the same page, even across
 /// blank lines (OCR emits those inside paragraphs too). Chinese and Japanese joins insert
-/// nothing; Latin joins insert one space, a join after a hyphen none; a join between Latin and
-/// CJK text follows the document's own spacing habit. Breaks across a page (`\f`) are never
+/// nothing; Latin joins insert one space, a join after a hyphen none; a join between Latin text
+/// and a CJK letter follows the document's own spacing habit, one next to CJK punctuation
+/// inserts nothing (`地址；` + `LTSP`). Breaks across a page (`\f`) are never
 /// joined. The output is a fixed point: on reflowed text every kept break is kept again.
 ///
 /// Rules: `soft-wrap`, `soft-wrap-blank` (across blank lines), `first-line-indent`.
@@ -270,7 +271,10 @@ fn join_page(
         let glue = if a_last == '-' || (is_wide(a_last) && is_wide(b_first)) {
             ""
         } else if cjk {
-            if (a_last.is_alphanumeric() || b_first.is_alphanumeric())
+            // Between a CJK letter and Latin text, as the document spaces its scripts; never
+            // next to CJK punctuation (`地址；` + `LTSP`, `apt` + `，`).
+            let wide = if is_wide(a_last) { a_last } else { b_first };
+            if wide.is_alphanumeric()
                 && *state
                     .mixed_space
                     .get_or_insert_with(|| spaces_between_scripts(text))

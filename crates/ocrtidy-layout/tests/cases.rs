@@ -108,6 +108,12 @@ fn join_cases() {
             "使用 apt 命令安装软件包，然后用 dpkg 命令检查 Debian 系统的状态。",
             &["soft-wrap"],
         ),
+        // ... next to a CJK letter, never next to CJK punctuation.
+        (
+            "使用 apt 命令安装软件包，然后用 dpkg\n命令检查 Debian 系统的状态，再用 apt\n，继续安装其他的软件包。",
+            "使用 apt 命令安装软件包，然后用 dpkg 命令检查 Debian 系统的状态，再用 apt，继续安装其他的软件包。",
+            &["soft-wrap"],
+        ),
         // OCR lost the final `。` of a short last line before a blank line: the paragraph ends
         // there all the same (the page is wrapped at a column width, and a full line follows).
         (
