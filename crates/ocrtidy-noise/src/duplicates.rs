@@ -1,4 +1,4 @@
-use std::cell::OnceCell;
+use std::borrow::{Borrow, Cow};
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -8,8 +8,8 @@ use crate::chars::{is_dash, is_hspace, is_strong_junk, is_weak_junk};
 use crate::converge::{converge, Deletion};
 use crate::lines::{line_ranges, skip_hspace_back};
 use crate::similar::{
-    key, key_and_digits, lengths_allow, similarity_at_least, FastHash, Histogram, ShingleFilter,
-    ShingleIndex, SHINGLE,
+    key, key_and_digits, lengths_allow, lower_bound, shingle_hash, similarity_at_least, FastHash,
+    Histogram, Postings, ShingleFilter, ShingleIndex, SHINGLE,
 };
 
 /// Removes lines, blocks of lines and sentences that OCR repeated (overlapping regions, double
@@ -48,16 +48,10 @@ const NEAR: f64 = 0.9;
 struct Para {
     range: Range<usize>,
     key: Vec<char>,
-    /// The histogram of the key, built on first use.
-    hist: OnceCell<Histogram>,
     table_like: bool,
 }
 
 impl Para {
-    fn hist(&self) -> &Histogram {
-        self.hist.get_or_init(|| Histogram::of(&self.key))
-    }
-
     fn new(text: &str, range: Range<usize>) -> Para {
         let line = &text[range.clone()];
         let (k, digits) = key_and_digits(line);
@@ -69,20 +63,16 @@ impl Para {
         };
         Para {
             table_like,
-            hist: OnceCell::new(),
             key: k,
             range,
         }
     }
 
-    /// The paragraph as it reads once the `cut` ranges (sorted by start) are removed.
-    fn without(&self, text: &str, cut: &[Range<usize>]) -> Para {
-        let inside: Vec<&Range<usize>> = cut
-            .iter()
-            .filter(|c| c.start < self.range.end && c.end > self.range.start)
-            .collect();
+    /// The paragraph as it reads once the `cut` ranges are removed, if any overlaps it.
+    fn without(&self, text: &str, cut: &Cuts) -> Option<Para> {
+        let inside: Vec<&Range<usize>> = cut.overlapping(&self.range).collect();
         if inside.is_empty() {
-            return self.clone();
+            return None;
         }
         let mut s = String::new();
         let mut pos = self.range.start;
@@ -92,12 +82,45 @@ impl Para {
         }
         s.push_str(&text[pos.min(self.range.end)..self.range.end]);
         let k = key(&s);
-        Para {
+        Some(Para {
             table_like: is_table_like(&s),
-            hist: OnceCell::new(),
             key: k,
             range: self.range.clone(),
-        }
+        })
+    }
+}
+
+/// Byte ranges sorted by start, and the furthest end before each one, to find the ranges that
+/// overlap a paragraph by binary search.
+struct Cuts {
+    ranges: Vec<Range<usize>>,
+    /// `reach[i]`: the largest end of `ranges[..i]` (0 for none).
+    reach: Vec<usize>,
+}
+
+impl Cuts {
+    fn new(mut ranges: Vec<Range<usize>>) -> Self {
+        ranges.sort_by_key(|r| (r.start, r.end));
+        let reach = std::iter::once(0)
+            .chain(ranges.iter().scan(0, |m, r| {
+                *m = r.end.max(*m);
+                Some(*m)
+            }))
+            .collect();
+        Cuts { ranges, reach }
+    }
+
+    /// The ranges that overlap `r`, in order.
+    fn overlapping<'c>(&'c self, r: &Range<usize>) -> impl Iterator<Item = &'c Range<usize>> {
+        let (start, end) = (r.start, r.end);
+        let hi = self.ranges.partition_point(|c| c.start < end);
+        let lo = self.ranges[..hi].partition_point(|c| c.start < start);
+        // Ranges that start before `r` overlap it only when one of them reaches into it (never
+        // for the removals of sentences, which stay inside their paragraph).
+        let from = if self.reach[lo] > start { 0 } else { lo };
+        self.ranges[from..hi]
+            .iter()
+            .filter(move |c| c.start < end && c.end > start)
     }
 }
 
@@ -148,15 +171,14 @@ fn plan(text: &str, sink: &mut EditSink<'_>) -> Vec<Deletion> {
         repeated_sentences(text, &paras, &removed, &mut edits, sink);
         // Removing sentences can leave a paragraph that repeats its neighbour: compare again what
         // stays, so that the output holds no repeat this pass would remove.
-        let mut cut: Vec<Range<usize>> =
-            edits[before..].iter().map(|(r, _, _)| r.clone()).collect();
-        cut.sort_by_key(|r| (r.start, r.end));
-        if !cut.is_empty() {
-            let reduced: Vec<Para> = paras
+        let cut = Cuts::new(edits[before..].iter().map(|(r, _, _)| r.clone()).collect());
+        if !cut.ranges.is_empty() {
+            // The paragraphs that no removal touched are borrowed, not copied.
+            let reduced: Vec<Cow<'_, Para>> = paras
                 .iter()
                 .zip(&removed)
                 .filter(|(_, &gone)| !gone)
-                .map(|(p, _)| p.without(text, &cut))
+                .map(|(p, _)| p.without(text, &cut).map_or(Cow::Borrowed(p), Cow::Owned))
                 .collect();
             repeated_lines(text, &reduced, &mut edits, None);
         }
@@ -192,27 +214,46 @@ fn digits(k: &[char]) -> Vec<char> {
 
 /// Finds paragraphs and blocks of paragraphs that repeat the ones right before them; pushes the
 /// removals into `edits`, the suggestions into `sink`, and returns which paragraphs go.
-fn repeated_lines(
+fn repeated_lines<P: Borrow<Para>>(
     text: &str,
-    paras: &[Para],
+    paras: &[P],
     edits: &mut Vec<(Range<usize>, &'static str, f32)>,
     mut sink: Option<&mut EditSink<'_>>,
 ) -> Vec<bool> {
+    let para = |i: usize| -> &Para { paras[i].borrow() };
     let n = paras.len();
     let mut removed = vec![false; n];
-    // Paragraphs are compared with the `MAX_BLOCK` before them only: the similarity of `a` and
-    // `b` is cached at `sims[b][b - a - 1]`.
-    let mut sims: Vec<[Option<Option<f64>>; MAX_BLOCK]> = vec![[None; MAX_BLOCK]; n];
+    // Paragraphs are compared with the `MAX_BLOCK` before them only, and the paragraphs `b`
+    // compared are at most `MAX_BLOCK` apart (from `j` on): the similarity of `a` and `b` is
+    // cached at `sims[b % MAX_BLOCK].1[b - a - 1]`, in the row of `b` (`.0`).
+    let mut sims = [(usize::MAX, [None::<Option<f64>>; MAX_BLOCK]); MAX_BLOCK];
+    // The paragraphs compared are less than `2 * MAX_BLOCK` apart: the histogram of the key of
+    // paragraph `i`, built on first use, is kept at `hists[i % (2 * MAX_BLOCK)]`.
+    let mut hists: [Option<(usize, Histogram)>; 2 * MAX_BLOCK] = std::array::from_fn(|_| None);
     let mut sim = |a: usize, b: usize| -> Option<f64> {
-        *sims[b][b - a - 1].get_or_insert_with(|| {
-            let (pa, pb) = (&paras[a], &paras[b]);
+        let row = &mut sims[b % MAX_BLOCK];
+        if row.0 != b {
+            *row = (b, [None; MAX_BLOCK]);
+        }
+        *row.1[b - a - 1].get_or_insert_with(|| {
+            let (pa, pb) = (para(a), para(b));
             if pa.table_like || pb.table_like {
                 return None;
             }
             if !lengths_allow(pa.key.len(), pb.key.len(), NEAR) {
                 return None;
             }
-            similarity_at_least(&pa.key, pa.hist(), &pb.key, pb.hist(), NEAR)
+            for i in [a, b] {
+                let slot = &mut hists[i % (2 * MAX_BLOCK)];
+                if slot.as_ref().is_none_or(|(at, _)| *at != i) {
+                    *slot = Some((i, Histogram::of(&para(i).key)));
+                }
+            }
+            let hist = |i: usize| hists[i % (2 * MAX_BLOCK)].as_ref().map(|(_, h)| h);
+            let (Some(ha), Some(hb)) = (hist(a), hist(b)) else {
+                return None;
+            };
+            similarity_at_least(&pa.key, ha, &pb.key, hb, NEAR)
         })
     };
     let mut j = 1;
@@ -237,11 +278,11 @@ fn repeated_lines(
             continue;
         };
         let block = j..j + k;
-        let chars: usize = block.clone().map(|i| paras[i].key.len()).sum();
+        let chars: usize = block.clone().map(|i| para(i).key.len()).sum();
         let exact = min_sim >= 1.0;
         let same_digits = block
             .clone()
-            .all(|i| digits(&paras[i].key) == digits(&paras[i - k].key));
+            .all(|i| digits(&para(i).key) == digits(&para(i - k).key));
         let verdict = if chars >= 20 && exact {
             Verdict::Remove(0.95)
         } else if chars >= 30 && same_digits {
@@ -269,7 +310,7 @@ fn repeated_lines(
                 if let Some(sink) = sink.as_deref_mut() {
                     for i in block.clone() {
                         let cands = vec![Candidate::new("", c)];
-                        let _ = sink.suggest(paras[i].range.clone(), cands, rule, c);
+                        let _ = sink.suggest(para(i).range.clone(), cands, rule, c);
                     }
                 }
             }
@@ -283,20 +324,25 @@ fn repeated_lines(
 /// The byte ranges that remove paragraphs `block` with the line breaks before them, without
 /// removing a page break: when one lies in the way, the breaks after the block go instead, or
 /// the contents of the lines only.
-fn block_ranges(text: &str, paras: &[Para], block: Range<usize>) -> Vec<Range<usize>> {
-    let first = &paras[block.start].range;
-    let last = &paras[block.end - 1].range;
-    let before = paras[block.start - 1].range.end..last.end;
+fn block_ranges<P: Borrow<Para>>(
+    text: &str,
+    paras: &[P],
+    block: Range<usize>,
+) -> Vec<Range<usize>> {
+    let para = |i: usize| -> &Para { paras[i].borrow() };
+    let first = &para(block.start).range;
+    let last = &para(block.end - 1).range;
+    let before = para(block.start - 1).range.end..last.end;
     if !text[before.clone()].contains('\u{c}') {
         return vec![before];
     }
-    if let Some(next) = paras.get(block.end) {
+    if let Some(next) = (block.end < paras.len()).then(|| para(block.end)) {
         let after = first.start..next.range.start;
         if !text[after.clone()].contains('\u{c}') {
             return vec![after];
         }
     }
-    block.map(|i| paras[i].range.clone()).collect()
+    block.map(|i| para(i).range.clone()).collect()
 }
 
 /// Splits a paragraph into sentences: after `。！？!?` (with the closing quotes and brackets that
@@ -383,63 +429,80 @@ fn sentences<'a>(text: &str, para: &'a Para, out: &mut Vec<Sentence<'a>>) {
 /// filter; the index itself is filled (in stream order, so with the same postings) only right
 /// before a look-up that the filter cannot rule out, so a document without repeats never builds
 /// it.
+///
+/// The stream is not copied: it is the sentences' keys (stretches of their paragraphs' keys) in
+/// order, and a stream position is found in them by binary search on their starts.
 #[derive(Default)]
-struct Earlier {
-    stream: Vec<char>,
-    /// For each stream position, the sentence (numbered in stream order) it belongs to.
-    sentence_of: Vec<usize>,
-    /// For each sentence, its stream range.
-    bounds: Vec<Range<usize>>,
+struct Earlier<'a> {
+    /// Each sentence: its start in the stream, and its key.
+    sentences: Vec<(usize, &'a [char])>,
+    /// The length of the stream.
+    len: usize,
     index: ShingleIndex,
     filter: ShingleFilter,
-    /// The sentences `bounds[..filtered]` are in the filter.
+    /// The sentences `sentences[..filtered]` are in the filter.
     filtered: usize,
-    /// The sentences `bounds[..indexed]` are in the index.
+    /// The sentences `sentences[..indexed]` are in the index.
     indexed: usize,
-    /// The room the index gets when its first look-up fills it.
-    capacity: usize,
 }
 
-impl Earlier {
-    /// An empty stream with room for `total` characters.
+impl<'a> Earlier<'a> {
+    /// An empty stream that will hold at most `total` characters.
     fn with_capacity(total: usize) -> Self {
         Earlier {
-            stream: Vec::with_capacity(total),
-            sentence_of: Vec::with_capacity(total),
-            bounds: Vec::new(),
-            index: ShingleIndex::default(),
             filter: ShingleFilter::with_capacity(total),
-            filtered: 0,
-            indexed: 0,
-            capacity: total,
+            ..Earlier::default()
         }
     }
 
-    fn push(&mut self, k: &[char]) {
-        let start = self.stream.len();
-        let id = self.bounds.len();
-        self.stream.extend_from_slice(k);
-        self.sentence_of.extend(std::iter::repeat_n(id, k.len()));
-        self.bounds.push(start..self.stream.len());
+    fn push(&mut self, k: &'a [char]) {
+        self.sentences.push((self.len, k));
+        self.len += k.len();
+    }
+
+    /// The sentence (its number) that holds stream position `p`, if any.
+    fn sentence_of(&self, p: usize) -> Option<usize> {
+        if p >= self.len {
+            return None;
+        }
+        // Keys are never empty, but an empty one before `p` would be skipped all the same.
+        let starts = |i: usize| self.sentences[i].0 as u64;
+        Some(lower_bound(self.sentences.len(), starts, p as u64 + 1) - 1)
+    }
+
+    /// The rest of the sentence from stream position `p` (empty past the end).
+    fn rest(&self, p: usize) -> &'a [char] {
+        self.sentence_of(p).map_or(&[], |id| {
+            let (start, k) = self.sentences[id];
+            &k[p - start..]
+        })
     }
 
     /// Records in the filter the sentences pushed since the last look-up.
     fn filter_catch_up(&mut self) {
-        for b in &self.bounds[self.filtered..] {
-            self.filter.insert(&self.stream, b.clone());
+        for &(_, k) in &self.sentences[self.filtered..] {
+            self.filter.insert(k, 0..k.len());
         }
-        self.filtered = self.bounds.len();
+        self.filtered = self.sentences.len();
     }
 
     /// Indexes the sentences pushed since the last look-up.
     fn catch_up(&mut self) {
-        if self.indexed == 0 && self.capacity > 0 {
-            self.index = ShingleIndex::with_capacity(std::mem::take(&mut self.capacity));
+        let new = &self.sentences[self.indexed..];
+        self.index.extend(new.iter().flat_map(|&(start, k)| {
+            (0..(k.len() + 1).saturating_sub(SHINGLE))
+                .map(move |o| (shingle_hash(&k[o..]), start + o))
+        }));
+        self.indexed = self.sentences.len();
+    }
+
+    /// The indexed positions of the shingle that starts at `chars[0]`.
+    fn get(&self, chars: &[char]) -> Postings {
+        if chars.len() < SHINGLE {
+            return Postings::default();
         }
-        for b in &self.bounds[self.indexed..] {
-            self.index.insert(&self.stream, b.clone());
-        }
-        self.indexed = self.bounds.len();
+        self.index
+            .get(shingle_hash(chars), |p| shingle_hash(self.rest(p)))
     }
 
     /// Whether `k` occurs word for word inside one earlier sentence.
@@ -453,12 +516,10 @@ impl Earlier {
             return false;
         }
         self.catch_up();
-        self.index.get(k).iter().any(|&p| {
-            let end = p + k.len();
-            end <= self.stream.len()
-                && self.sentence_of[p] == self.sentence_of[end - 1]
-                && self.stream[p..end] == *k
-        })
+        self.get(k)
+            .as_slice()
+            .iter()
+            .any(|&p| self.rest(p as usize).starts_with(k))
     }
 
     /// The best similarity (at least `min`) of `k` with a stretch of one earlier sentence,
@@ -480,7 +541,8 @@ impl Earlier {
         let mut votes: HashMap<usize, usize, FastHash> =
             HashMap::with_capacity_and_hasher(k.len(), FastHash::default());
         for o in 0..=k.len() - SHINGLE {
-            for &p in self.index.get(&k[o..]) {
+            for &p in self.get(&k[o..]).as_slice() {
+                let p = p as usize;
                 if p >= o {
                     *votes.entry(p - o).or_default() += 1;
                 }
@@ -492,9 +554,8 @@ impl Earlier {
         best.into_iter()
             .take(4)
             .filter_map(|(d, _)| {
-                let id = self.sentence_of.get(d)?;
-                let b = &self.bounds[*id];
-                let region = &self.stream[d.max(b.start)..(d + k.len()).min(b.end)];
+                let rest = Some(self.rest(d)).filter(|r| !r.is_empty())?;
+                let region = &rest[..k.len().min(rest.len())];
                 similarity_at_least(k, &hk, region, &Histogram::of(region), min)
             })
             .reduce(f64::max)
@@ -510,7 +571,7 @@ fn repeated_sentences(
     edits: &mut Vec<(Range<usize>, &'static str, f32)>,
     sink: &mut EditSink<'_>,
 ) {
-    // The stream holds at most the keys of all paragraphs: reserved once, not grown.
+    // The stream holds at most the keys of all paragraphs: the filter is sized for them.
     let total: usize = paras.iter().map(|p| p.key.len()).sum();
     let mut earlier = Earlier::with_capacity(total);
     let mut prev_last: Option<&[char]> = None;
@@ -647,4 +708,180 @@ fn skip_noise_back(text: &str, pos: usize, floor: usize) -> usize {
         .rev()
         .find(|&(_, c)| !is_noise(c))
         .map_or(floor, |(i, c)| floor + i + c.len_utf8())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The earlier text as it was first written: the stream copied, a sentence number per
+    /// character, and a map from each shingle hash to its first 16 positions.
+    #[derive(Default)]
+    struct Naive {
+        stream: Vec<char>,
+        sentence_of: Vec<usize>,
+        bounds: Vec<Range<usize>>,
+        postings: HashMap<u64, Vec<usize>>,
+    }
+
+    impl Naive {
+        fn push(&mut self, k: &[char]) {
+            let start = self.stream.len();
+            let id = self.bounds.len();
+            self.stream.extend_from_slice(k);
+            self.sentence_of.extend(std::iter::repeat_n(id, k.len()));
+            for p in start..(start + k.len() + 1).saturating_sub(SHINGLE) {
+                let v = self
+                    .postings
+                    .entry(shingle_hash(&self.stream[p..]))
+                    .or_default();
+                if v.len() < 16 {
+                    v.push(p);
+                }
+            }
+            self.bounds.push(start..self.stream.len());
+        }
+
+        fn get(&self, chars: &[char]) -> &[usize] {
+            if chars.len() < SHINGLE {
+                return &[];
+            }
+            self.postings
+                .get(&shingle_hash(chars))
+                .map_or(&[], Vec::as_slice)
+        }
+
+        fn contains(&self, k: &[char]) -> bool {
+            k.len() >= SHINGLE
+                && self.get(k).iter().any(|&p| {
+                    let end = p + k.len();
+                    end <= self.stream.len()
+                        && self.sentence_of[p] == self.sentence_of[end - 1]
+                        && self.stream[p..end] == *k
+                })
+        }
+
+        fn near(&self, k: &[char], min: f64) -> Option<f64> {
+            if k.len() < SHINGLE {
+                return None;
+            }
+            let need = ((k.len() - SHINGLE + 1) / 4).max(2);
+            let mut votes: HashMap<usize, usize> = HashMap::new();
+            for o in 0..=k.len() - SHINGLE {
+                for &p in self.get(&k[o..]) {
+                    if p >= o {
+                        *votes.entry(p - o).or_default() += 1;
+                    }
+                }
+            }
+            let mut best: Vec<(usize, usize)> =
+                votes.into_iter().filter(|&(_, v)| v >= need).collect();
+            best.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            let hk = Histogram::of(k);
+            best.into_iter()
+                .take(4)
+                .filter_map(|(d, _)| {
+                    let b = &self.bounds[*self.sentence_of.get(d)?];
+                    let region = &self.stream[d.max(b.start)..(d + k.len()).min(b.end)];
+                    similarity_at_least(k, &hk, region, &Histogram::of(region), min)
+                })
+                .reduce(f64::max)
+        }
+    }
+
+    /// Sentences over a small alphabet, so that shingles recur (over two letters, often more
+    /// than 16 times).
+    fn sentences() -> impl Strategy<Value = Vec<Vec<char>>> {
+        prop_oneof![
+            Just(vec!['甲', '乙', '丙', '丁', 'a', '。']),
+            Just(vec!['甲', '乙']),
+        ]
+        .prop_flat_map(|alphabet| {
+            let chars = prop::sample::select(alphabet);
+            prop::collection::vec(prop::collection::vec(chars, 1..40), 1..60)
+        })
+    }
+
+    /// A stretch of the text (its start, scaled to the text, and its length), maybe with one
+    /// character changed: many are (near) copies of earlier sentences.
+    type Probe = (f64, usize, Option<(usize, char)>);
+
+    fn probes() -> impl Strategy<Value = Vec<Probe>> {
+        let change = prop::option::of((0usize..40, prop::sample::select(vec!['乙', '戊'])));
+        prop::collection::vec((0.0f64..1.0, 6usize..40, change), 1..6)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// Every look-up, made before each sentence is pushed, answers as the naive earlier
+        /// text does.
+        #[test]
+        fn earlier_answers_like_the_naive_stream(
+            sents in sentences(),
+            probes in probes(),
+            min in 0.5f64..1.0,
+        ) {
+            let all: Vec<char> = sents.concat();
+            let total = all.len();
+            let mut earlier = Earlier::with_capacity(total);
+            let mut naive = Naive::default();
+            for s in &sents {
+                let mut queries: Vec<Vec<char>> = vec![s.clone(), s[s.len() / 3..].to_vec()];
+                for &(at, len, change) in &probes {
+                    let start = ((at * naive.stream.len() as f64) as usize).min(total);
+                    let mut q = all[start..(start + len).min(total)].to_vec();
+                    if let Some((i, c)) = change.filter(|&(i, _)| i < q.len()) {
+                        q[i] = c;
+                    }
+                    queries.push(q);
+                }
+                for k in &queries {
+                    prop_assert_eq!(earlier.contains(k), naive.contains(k));
+                    prop_assert_eq!(earlier.near(k, min), naive.near(k, min));
+                }
+                earlier.push(s);
+                naive.push(s);
+            }
+        }
+    }
+
+    #[test]
+    fn earlier_finds_copies_inside_one_sentence() {
+        let a = key("截至目前，对筛查出的相关人员已全部落实管控措施。");
+        let b = key("各街道连夜组织力量，逐户核实登记信息。");
+        let mut earlier = Earlier::with_capacity(a.len() + b.len());
+        earlier.push(&a);
+        earlier.push(&b);
+        // Inside one sentence: found; across the seam of two: not.
+        assert!(earlier.contains(&key("对筛查出的相关人员已全部落实管控措施。")));
+        let seam: Vec<char> = a[a.len() - 6..].iter().chain(&b[..6]).copied().collect();
+        assert!(!earlier.contains(&seam));
+        // One misread character: near, not contained.
+        let near = key("对筛查出的相关人员己全部落实管控措施。");
+        assert!(!earlier.contains(&near));
+        assert!(earlier
+            .near(&near, 0.85)
+            .is_some_and(|s| s > 0.9 && s < 1.0));
+        assert_eq!(
+            earlier.near(&key("快速流调溯源，发挥公安联动优势。"), 0.85),
+            None
+        );
+    }
+
+    #[test]
+    fn cuts_overlapping_a_range() {
+        let cuts = Cuts::new(vec![10..12, 0..30, 20..20, 5..6, 40..45]);
+        let found = |r: Range<usize>| cuts.overlapping(&r).cloned().collect::<Vec<_>>();
+        assert_eq!(found(8..15), vec![0..30, 10..12]);
+        assert_eq!(found(31..40), Vec::<Range<usize>>::new());
+        assert_eq!(found(19..21), vec![0..30, 20..20]);
+        assert_eq!(found(44..50), vec![40..45]);
+        let inside = Cuts::new(vec![3..4, 12..14]);
+        assert_eq!(
+            inside.overlapping(&(10..20)).cloned().collect::<Vec<_>>(),
+            vec![12..14]
+        );
+    }
 }
