@@ -304,6 +304,14 @@ pub(crate) fn correct_memo(
 }
 
 /// [`correct_in`] over the Han runs of `text`.
+/// The most Han characters whose runs are scored as one document. The document evidence (word
+/// counts, near-variants, shared contexts) grows with the document, and with it the work per
+/// character: on text without real words (garbage OCR), cost grows faster than the length. A
+/// longer text is scored in consecutive groups of runs of about this size (some 300 KB of
+/// Chinese, a chapter or fifty newspaper pages), so the pass stays linear; shorter texts, all
+/// pages and records in practice, are one group.
+const DOCUMENT_CHARS: usize = 100_000;
+
 fn correct_runs(
     text: &str,
     runs: &[Vec<Slot>],
@@ -311,9 +319,37 @@ fn correct_runs(
     params: &Params,
     context: &Context,
 ) -> Vec<Correction> {
+    let protected = protected_ranges(text, model);
+    let mut out = Vec::new();
+    let mut rest = runs;
+    while !rest.is_empty() {
+        let mut chars = 0;
+        let n = rest
+            .iter()
+            .take_while(|run| {
+                chars += run.len();
+                chars <= DOCUMENT_CHARS
+            })
+            .count()
+            .max(1);
+        let (group, tail) = rest.split_at(n);
+        correct_group(group, model, params, context, &protected, &mut out);
+        rest = tail;
+    }
+    out
+}
+
+/// Scores the runs of one document group (see [`DOCUMENT_CHARS`]), appending to `out`.
+fn correct_group(
+    runs: &[Vec<Slot>],
+    model: &Model,
+    params: &Params,
+    context: &Context,
+    protected: &[(usize, usize)],
+    out: &mut Vec<Correction>,
+) {
     let (doc, single_flags, doc_words) = doc_evidence(runs, model, params);
     let variants = NearVariants::new(&doc, model, params);
-    let protected = protected_ranges(text, model);
     let doc_seq = DocSeq::new(runs);
     let scorer = Scorer {
         model,
@@ -321,7 +357,6 @@ fn correct_runs(
         doc: &doc,
         doc_words: (doc_words.max(1) as f32).min(params.cache_words.max(1.0)),
     };
-    let mut out = Vec::new();
     for ((run, single), &at) in runs.iter().zip(&single_flags).zip(&doc_seq.run_start) {
         let place = Place {
             run,
@@ -329,9 +364,8 @@ fn correct_runs(
             at,
             doc: &doc_seq,
         };
-        correct_run(&place, &scorer, &variants, &protected, context, &mut out);
+        correct_run(&place, &scorer, &variants, protected, context, out);
     }
-    out
 }
 
 /// Document evidence: the words of two or more characters of the best segmentation of every
