@@ -57,7 +57,9 @@ pub fn run(args: CleanArgs) -> Result<i32> {
     let mut ends_in_newline = false;
     for (i, source) in sources.iter().enumerate() {
         let bytes = source.read_bytes()?;
-        let decoded = decode_input(source, &bytes, &decode_options);
+        let mut decoded = decode_input(source, &bytes, &decode_options);
+        // The raw bytes are not needed any more (a large input is held as few times as can be).
+        drop(bytes);
         let (format, converted) = convert_input(&args, source, &decoded.text)?;
         if write_back_to.is_some() && converted.is_none() {
             anyhow::bail!(
@@ -66,9 +68,16 @@ pub fn run(args: CleanArgs) -> Result<i32> {
                 source.name()
             );
         }
-        let text = converted
-            .as_ref()
-            .map_or_else(|| decoded.text.clone(), |c| c.text.clone());
+        // Neither text is copied: plain text is moved out of `decoded` (only the write-back of a
+        // converted file reads the decoded text again), converted text is borrowed.
+        let plain;
+        let text: &str = match &converted {
+            Some(c) => &c.text,
+            None => {
+                plain = std::mem::take(&mut decoded.text);
+                &plain
+            }
+        };
         // The engine's confidences of the converted text are evidence for the typo pass, the
         // geometry's line breaks for the line-join pass.
         let mut cleaned = match &converted {
@@ -83,12 +92,12 @@ pub fn run(args: CleanArgs) -> Result<i32> {
                 };
                 let context = ocrtidy::Context::with_confidences(c.confidences())
                     .with_line_breaks(c.breaks.iter().map(hint));
-                pipeline.clean_with(&text, &context)
+                pipeline.clean_with(text, &context)
             }
-            None => pipeline.clean(&text),
+            None => pipeline.clean(text),
         };
         if converted.is_none() {
-            ocrtidy::record_invalid_bytes(&mut cleaned, &text, &decoded.report);
+            ocrtidy::record_invalid_bytes(&mut cleaned, text, &decoded.report);
         }
         // Built before any output is written, so that an error leaves no half-done outputs.
         if let (Some(_), Some(c)) = (&write_back_to, &converted) {
@@ -101,7 +110,7 @@ pub fn run(args: CleanArgs) -> Result<i32> {
         if i > 0 && !cleaned.text.is_empty() && !ends_in_newline {
             out.write_all(b"\n")?;
         }
-        let shown = reports.add(&source.name(), &text, &cleaned);
+        let shown = reports.add(&source.name(), text, &cleaned);
         let shown = shown.as_deref().unwrap_or(&cleaned.text);
         out.write_all(shown.as_bytes())
             .context("cannot write the cleaned text")?;

@@ -42,9 +42,19 @@ pub struct RunStats {
 /// An applied edit being tracked through the passes: its history and payload.
 #[derive(Clone, Debug)]
 struct Entry {
-    /// The edits fused into this change, each with its sequence number.
-    steps: Vec<(u64, Step)>,
+    /// The first of the edits fused into this change, with its sequence number: most changes
+    /// are one edit, kept without a heap allocation of its own.
+    first: (u64, Step),
+    /// The later edits fused into this change, in the order they were made.
+    later: Vec<(u64, Step)>,
     candidates: Vec<Candidate>,
+}
+
+impl Entry {
+    /// The edits fused into this change, in the order they were made.
+    fn steps(&self) -> impl Iterator<Item = &(u64, Step)> {
+        std::iter::once(&self.first).chain(&self.later)
+    }
 }
 
 struct TrackedSuggestion {
@@ -240,27 +250,51 @@ impl State<'_> {
                 // A later pass restored the original text: nothing changed here.
                 return None;
             }
-            let mut steps: Vec<(u64, Step)> =
-                olds.iter().flat_map(|e| e.steps.iter().cloned()).collect();
-            steps.extend(news.iter().map(|(seq, m)| {
-                (
-                    *seq,
-                    Step {
-                        pass: id,
-                        rule: m.rule,
-                        confidence: m.confidence,
-                    },
-                )
-            }));
-            // Put the steps in the order they were made.
-            steps.sort_by_key(|(seq, _)| *seq);
+            let mut steps = olds
+                .iter()
+                .flat_map(|e| e.steps().cloned())
+                .chain(news.iter().map(|(seq, m)| {
+                    (
+                        *seq,
+                        Step {
+                            pass: id,
+                            rule: m.rule,
+                            confidence: m.confidence,
+                        },
+                    )
+                }));
+            let count = olds.iter().map(|e| 1 + e.later.len()).sum::<usize>() + news.len();
+            let (first, later) = if count == 1 {
+                (steps.next()?, Vec::new())
+            } else {
+                // Sized exactly: `collect` would guess low and grow (most fused changes are two
+                // or three edits).
+                let mut all: Vec<(u64, Step)> = Vec::with_capacity(count);
+                all.extend(steps);
+                // Put the steps in the order they were made.
+                all.sort_by_key(|(seq, _)| *seq);
+                let first = all.remove(0);
+                (first, all)
+            };
             let candidates = news
                 .last()
                 .map(|(_, m)| m.candidates.clone())
                 .or_else(|| olds.last().map(|e| e.candidates.clone()))
                 .unwrap_or_default();
-            Some((Segment { src, dst }, Entry { steps, candidates }))
+            Some((
+                Segment { src, dst },
+                Entry {
+                    first,
+                    later,
+                    candidates,
+                },
+            ))
         });
+        // The merge reserves room for every old and new region; fused and restored regions
+        // leave part of it unused for the rest of the run.
+        if self.ledger.capacity() - self.ledger.len() > self.ledger.len() / 4 {
+            self.ledger.shrink_to_fit();
+        }
         self.current = next;
         true
     }
@@ -283,7 +317,10 @@ fn build_changes(
     let mut changes = Vec::with_capacity(ledger.len() + suggestions.len());
     for (seg, entry) in ledger {
         let (char_start, char_end) = chars.next().unwrap_or_default();
-        let mut steps: Vec<Step> = entry.steps.into_iter().map(|(_, s)| s).collect();
+        let mut steps: Vec<Step> = std::iter::once(entry.first)
+            .chain(entry.later)
+            .map(|(_, s)| s)
+            .collect();
         let Some(last) = steps.pop() else {
             continue;
         };

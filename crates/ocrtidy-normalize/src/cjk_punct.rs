@@ -75,30 +75,86 @@ fn half_of(c: char) -> Option<char> {
     })
 }
 
+/// The rule that decided a mark. With the mark it replaces it gives the replacement (see
+/// [`Decision::target`]), so a decision takes one byte per character.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Decision {
+    /// `cjk-punct`: the full-width form (see `full_of`).
+    CjkPunct,
+    /// `asterisk-full-stop`: `。`.
+    AsteriskFullStop,
+    /// `latin-halfwidth`: the half-width form (see `half_of`).
+    LatinHalfwidth,
+    /// `full-stop`: `。`.
+    FullStop,
+    /// `paren-width`: a bracket of the given width (`true`: full).
+    ParenWidth(bool),
+    /// `bracket-misread`: an opening `（` or `(` (`true`: full).
+    BracketMisread(bool),
+}
+
+impl Decision {
+    fn rule(self) -> &'static str {
+        match self {
+            Decision::CjkPunct => "cjk-punct",
+            Decision::AsteriskFullStop => "asterisk-full-stop",
+            Decision::LatinHalfwidth => "latin-halfwidth",
+            Decision::FullStop => "full-stop",
+            Decision::ParenWidth(_) => "paren-width",
+            Decision::BracketMisread(_) => "bracket-misread",
+        }
+    }
+
+    fn confidence(self) -> f32 {
+        match self {
+            Decision::BracketMisread(_) => 0.8,
+            Decision::AsteriskFullStop => 0.6,
+            _ => 0.9,
+        }
+    }
+
+    /// The replacement of `c`, the original character this decision was made for.
+    fn target(self, c: char) -> char {
+        match self {
+            Decision::CjkPunct => full_of(c).unwrap_or(c),
+            Decision::LatinHalfwidth => half_of(c).unwrap_or(c),
+            Decision::AsteriskFullStop | Decision::FullStop => '。',
+            Decision::ParenWidth(full) | Decision::BracketMisread(full) => {
+                match (is_paren_open(c), full) {
+                    (true, true) => '（',
+                    (true, false) => '(',
+                    (false, true) => '）',
+                    (false, false) => ')',
+                }
+            }
+        }
+    }
+}
+
 struct Ctx<'a> {
-    chars: &'a [(usize, char)],
+    chars: &'a [char],
 }
 
 impl Ctx<'_> {
     fn at(&self, k: usize) -> Option<char> {
-        self.chars.get(k).map(|x| x.1)
+        self.chars.get(k).copied()
     }
 
     /// The nearest visible character before index `k` on the same page (see
     /// [`first_visible`]: line breaks, spaces and noise skipped, since the layout and noise
     /// passes may join lines and delete symbols later).
     fn prev(&self, k: usize) -> Option<char> {
-        first_visible(self.chars[..k].iter().rev().map(|x| x.1), true)
+        first_visible(self.chars[..k].iter().rev().copied(), true)
     }
 
     /// The nearest visible character after index `k` on the same page.
     fn next(&self, k: usize) -> Option<char> {
-        first_visible(self.chars[k + 1..].iter().map(|x| x.1), true)
+        first_visible(self.chars[k + 1..].iter().copied(), true)
     }
 
     /// The nearest visible character after index `k` on the same line.
     fn next_on_line(&self, k: usize) -> Option<char> {
-        first_visible(self.chars[k + 1..].iter().map(|x| x.1), false)
+        first_visible(self.chars[k + 1..].iter().copied(), false)
     }
 
     /// No Han character among the `LATIN_WINDOW` nearest visible characters on either side of
@@ -109,13 +165,13 @@ impl Ctx<'_> {
         let before = self.chars[..k]
             .iter()
             .rev()
-            .map(|x| x.1)
+            .copied()
             .take_while(|&c| c != '\u{c}')
             .filter(visible)
             .take(LATIN_WINDOW);
         let after = self.chars[k + 1..]
             .iter()
-            .map(|x| x.1)
+            .copied()
             .take_while(|&c| c != '\u{c}')
             .filter(visible)
             .take(LATIN_WINDOW);
@@ -148,12 +204,14 @@ impl Pass for CjkPunct {
 
     fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
         let text = input.text;
-        let chars: Vec<(usize, char)> = text.char_indices().collect();
-        let ctx = Ctx { chars: &chars };
-        // Replacement decided for a char index, with its rule.
-        let mut decided: Vec<Option<(char, &'static str)>> = vec![None; chars.len()];
+        // One `char` and one byte of decision per character: byte offsets are recounted when
+        // the edits are written.
+        let mut eff: Vec<char> = text.chars().collect();
+        // Decision for a char index.
+        let mut decided: Vec<Option<Decision>> = vec![None; eff.len()];
 
-        for (k, &(_, c)) in chars.iter().enumerate() {
+        let ctx = Ctx { chars: &eff };
+        for (k, &c) in eff.iter().enumerate() {
             // Only these marks are decided here (see `full_of`, `half_of`): the context of
             // any other character is not looked at.
             if !matches!(
@@ -165,28 +223,30 @@ impl Pass for CjkPunct {
             let prev = ctx.prev(k);
             let next = ctx.next(k);
             let after_han = prev.is_some_and(is_han);
-            if let Some(f) = full_of(c) {
+            if full_of(c).is_some() {
                 if after_han || (c == ';' && next.is_some_and(is_han)) {
-                    decided[k] = Some((f, "cjk-punct"));
+                    decided[k] = Some(Decision::CjkPunct);
                 }
             } else if c == '*' && after_han && ctx.next_on_line(k).is_none() {
-                decided[k] = Some(('。', "asterisk-full-stop"));
-            } else if let Some(h) = half_of(c) {
-                if prev.is_some_and(|p| p.is_ascii_alphanumeric()) && ctx.latin_context(k) {
-                    decided[k] = Some((h, "latin-halfwidth"));
-                }
+                decided[k] = Some(Decision::AsteriskFullStop);
+            } else if half_of(c).is_some()
+                && prev.is_some_and(|p| p.is_ascii_alphanumeric())
+                && ctx.latin_context(k)
+            {
+                decided[k] = Some(Decision::LatinHalfwidth);
             }
         }
         // Brackets are decided on the text as this pass leaves it, so that a second run
-        // decides the same.
-        let mut eff: Vec<(usize, char)> = chars
-            .iter()
-            .zip(&decided)
-            .map(|(&(i, c), d)| (i, d.map_or(c, |d| d.0)))
-            .collect();
+        // decides the same. (`.` and brackets are not decided above, so `eff` keeps them.)
+        for (e, d) in eff.iter_mut().zip(&decided) {
+            if let Some(d) = *d {
+                *e = d.target(*e);
+            }
+        }
         // Full stops look at the marks after them as this pass leaves them.
         let view = Ctx { chars: &eff };
-        for (k, &(_, c)) in chars.iter().enumerate() {
+        let mut stops = Vec::new();
+        for (k, &c) in eff.iter().enumerate() {
             if c != '.' || !view.prev(k).is_some_and(is_han) {
                 continue;
             }
@@ -195,26 +255,26 @@ impl Pass for CjkPunct {
             // (`7月23日. 星期日`) or a file name's.
             let end_ok = view.next_on_line(k).is_none();
             if end_ok && !dots {
-                decided[k] = Some(('。', "full-stop"));
+                stops.push(k);
             }
         }
-        for (k, d) in decided.iter().enumerate() {
-            if let Some((to, _)) = *d {
-                eff[k].1 = to;
-            }
+        for k in stops {
+            decided[k] = Some(Decision::FullStop);
+            eff[k] = '。';
         }
         pair_brackets(&mut eff, &mut decided, text);
+        drop(eff);
 
-        for (k, d) in decided.iter().enumerate() {
-            if let Some((to, rule)) = *d {
-                let (i, c) = chars[k];
+        for ((i, c), d) in text.char_indices().zip(&decided) {
+            if let Some(d) = *d {
+                let to = d.target(c);
                 if to != c {
-                    let conf = match rule {
-                        "bracket-misread" => 0.8,
-                        "asterisk-full-stop" => 0.6,
-                        _ => 0.9,
-                    };
-                    let _ = sink.replace(i..i + c.len_utf8(), to.to_string(), rule, conf);
+                    let _ = sink.replace(
+                        i..i + c.len_utf8(),
+                        to.to_string(),
+                        d.rule(),
+                        d.confidence(),
+                    );
                 }
             }
         }
@@ -226,31 +286,21 @@ impl Pass for CjkPunct {
 /// `eff`, so that each decision sees the final form of everything before it. When `text` is
 /// typeset (see [`crate::evidence`]) and has full-width pairs too, a consistent pair, `(…)` or
 /// `（…）`, is the source's and stays; only mismatched and misread pairs are decided.
-fn pair_brackets(
-    eff: &mut [(usize, char)],
-    decided: &mut [Option<(char, &'static str)>],
-    text: &str,
-) {
+fn pair_brackets(eff: &mut [char], decided: &mut [Option<Decision>], text: &str) {
     let mut pairs = find_pairs(eff);
     pairs.sort_unstable();
     // Only a text that writes full-width pairs too has chosen its half-width ones (tesseract's
     // Chinese model never writes `（`).
-    let has_full = pairs
-        .iter()
-        .any(|&(o, c)| eff[o].1 == '（' && eff[c].1 == '）');
+    let has_full = pairs.iter().any(|&(o, c)| eff[o] == '（' && eff[c] == '）');
     // The verdict on the text, counted when a consistent pair would change.
     let mut typeset: Option<bool> = None;
     for (open, k) in pairs {
-        let (o, c) = (eff[open].1, eff[k].1);
+        let (o, c) = (eff[open], eff[k]);
         let misread = !matches!(o, '(' | '（');
         let ctx = Ctx { chars: eff };
         let content = &eff[open + 1..k];
-        let has_han = content.iter().any(|x| is_han(x.1));
-        let before = if open == 0 {
-            None
-        } else {
-            Some(eff[open - 1].1)
-        };
+        let has_han = content.iter().any(|&x| is_han(x));
+        let before = if open == 0 { None } else { Some(eff[open - 1]) };
         let prev = ctx.prev(open);
         let full = match before {
             // OCR engines set a full-width `（` off with a space (the glyph's own white space)
@@ -280,15 +330,14 @@ fn pair_brackets(
         {
             continue;
         }
-        let rule = if misread {
-            "bracket-misread"
+        decided[open] = Some(if misread {
+            Decision::BracketMisread(full)
         } else {
-            "paren-width"
-        };
-        decided[open] = Some((oo, rule));
-        decided[k] = Some((cc, "paren-width"));
-        eff[open].1 = oo;
-        eff[k].1 = cc;
+            Decision::ParenWidth(full)
+        });
+        decided[k] = Some(Decision::ParenWidth(full));
+        eff[open] = oo;
+        eff[k] = cc;
     }
 }
 
@@ -297,22 +346,22 @@ fn is_tight_punct_or_han(c: char) -> bool {
 }
 
 /// The nearest non-space character before index `k`, across line breaks.
-fn prev_across_breaks(chars: &[(usize, char)], k: usize) -> Option<char> {
+fn prev_across_breaks(chars: &[char], k: usize) -> Option<char> {
     chars[..k]
         .iter()
         .rev()
-        .map(|x| x.1)
+        .copied()
         .find(|&c| !is_horizontal_space(c) && !is_break(c))
 }
 
 /// The bracket pairs `(open, close)` closed by `)` or `）` within a paragraph and at most
 /// `MAX_PAIR` characters apart. A misread opener (`〈《【〔`) counts only when its own closing
 /// mark does not come first.
-fn find_pairs(chars: &[(usize, char)]) -> Vec<(usize, usize)> {
+fn find_pairs(chars: &[char]) -> Vec<(usize, usize)> {
     let mut pairs = Vec::new();
     let mut stack: Vec<usize> = Vec::new();
     for k in 0..chars.len() {
-        let c = chars[k].1;
+        let c = chars[k];
         // A page break ends the search (OCR engines put blank lines inside paragraphs).
         if c == '\u{c}' {
             stack.clear();
@@ -324,7 +373,7 @@ fn find_pairs(chars: &[(usize, char)]) -> Vec<(usize, usize)> {
         }
         if matches!(c, '〉' | '》' | '】' | '〕') {
             if let Some(&top) = stack.last() {
-                if proper_close(chars[top].1) == c {
+                if proper_close(chars[top]) == c {
                     stack.pop();
                 }
             }
@@ -337,9 +386,9 @@ fn find_pairs(chars: &[(usize, char)]) -> Vec<(usize, usize)> {
         if k - open > MAX_PAIR {
             continue;
         }
-        let o = chars[open].1;
+        let o = chars[open];
         let misread = !matches!(o, '(' | '（');
-        if misread && chars[open + 1..k].iter().any(|x| x.1 == proper_close(o)) {
+        if misread && chars[open + 1..k].contains(&proper_close(o)) {
             continue;
         }
         pairs.push((open, k));
