@@ -85,15 +85,9 @@ impl Reporting {
         id: Option<&RawValue>,
         reason: &str,
     ) -> io::Result<()> {
-        let n = self.warnings.fetch_add(1, Ordering::Relaxed);
-        if !self.quiet && n < WARNING_BUDGET {
-            let msg =
-                format!("ocrtidy: warning: {file}:{line}: passed through unchanged: {reason}");
-            match &self.progress {
-                Some(bar) => bar.println(msg),
-                None => eprintln!("{msg}"),
-            }
-        }
+        self.warn(|| {
+            format!("ocrtidy: warning: {file}:{line}: passed through unchanged: {reason}")
+        });
         self.write_error(file, line, id, reason, false)
     }
 
@@ -105,16 +99,21 @@ impl Reporting {
         id: Option<&RawValue>,
         reason: &str,
     ) -> io::Result<()> {
-        let n = self.warnings.fetch_add(1, Ordering::Relaxed);
         self.fallbacks.fetch_add(1, Ordering::Relaxed);
+        self.warn(|| format!("ocrtidy: warning: {file}:{line}: {reason}"));
+        self.write_error(file, line, id, reason, true)
+    }
+
+    /// Counts a warning and prints it (above the progress bar) unless quiet or over the budget.
+    fn warn(&self, msg: impl FnOnce() -> String) {
+        let n = self.warnings.fetch_add(1, Ordering::Relaxed);
         if !self.quiet && n < WARNING_BUDGET {
-            let msg = format!("ocrtidy: warning: {file}:{line}: {reason}");
+            let msg = msg();
             match &self.progress {
                 Some(bar) => bar.println(msg),
                 None => eprintln!("{msg}"),
             }
         }
-        self.write_error(file, line, id, reason, true)
     }
 
     fn write_error(

@@ -280,6 +280,19 @@ fn pos(r: &Reader<&[u8]>) -> usize {
     usize::try_from(r.buffer_position()).unwrap_or(usize::MAX)
 }
 
+/// The next event of `reader` over `input`, with the byte offsets where it starts and ends.
+fn next_event<'i>(
+    reader: &mut Reader<&'i [u8]>,
+    input: &str,
+    f: Format,
+) -> Result<(Event<'i>, usize, usize), FormatError> {
+    let before = pos(reader);
+    let ev = reader
+        .read_event()
+        .map_err(|e| syntax(f, input, before, e.to_string()))?;
+    Ok((ev, before, pos(reader)))
+}
+
 fn syntax(format: Format, input: &str, at: usize, msg: String) -> FormatError {
     FormatError::new(format, ErrorKind::Syntax(msg)).at_line(Some(line_of(input, at)))
 }
@@ -318,11 +331,7 @@ fn hocr_edits(input: &str, texts: &HashMap<String, String>) -> Result<Vec<Edit>,
     // The element being rewritten: (its id, depth of nesting inside it, content start).
     let mut open: Option<(&str, usize, usize)> = None;
     loop {
-        let before = pos(&reader);
-        let ev = reader
-            .read_event()
-            .map_err(|e| syntax(f, input, before, e.to_string()))?;
-        let after = pos(&reader);
+        let (ev, before, after) = next_event(&mut reader, input, f)?;
         match ev {
             Event::Start(s) | Event::Empty(s) if open.is_none() => {
                 let empty = input.get(before..after).is_some_and(|t| t.ends_with("/>"));
@@ -435,11 +444,7 @@ fn alto_strings(input: &str) -> Result<(Vec<AltoString>, HashMap<String, usize>)
     let mut ids = HashMap::new();
     let mut line = 0;
     loop {
-        let before = pos(&reader);
-        let ev = reader
-            .read_event()
-            .map_err(|e| syntax(f, input, before, e.to_string()))?;
-        let after = pos(&reader);
+        let (ev, before, after) = next_event(&mut reader, input, f)?;
         match ev {
             Event::Start(s) | Event::Empty(s) => {
                 let id = attr_value(&s, "ID");
@@ -792,11 +797,7 @@ fn page_nodes(input: &str) -> Result<Vec<PageNode>, FormatError> {
     // Where the content of the `Unicode` being read starts.
     let mut unicode: Option<usize> = None;
     loop {
-        let before = pos(&reader);
-        let ev = reader
-            .read_event()
-            .map_err(|e| syntax(f, input, before, e.to_string()))?;
-        let after = pos(&reader);
+        let (ev, before, after) = next_event(&mut reader, input, f)?;
         let empty = matches!(ev, Event::Empty(_));
         match ev {
             Event::Start(s) | Event::Empty(s) => {
