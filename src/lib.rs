@@ -106,6 +106,13 @@ impl Pipeline {
         let decoded = ocrtidy_decode::decode(bytes, options);
         let mut cleaned = self.clean(&decoded.text);
         record_invalid_bytes(&mut cleaned, &decoded.text, &decoded.report);
+        if decoded.report.bom
+            && decoded.report.encoding == "UTF-8"
+            && decoded.report.invalid.is_empty()
+        {
+            // Offsets then refer to the input bytes themselves, BOM included.
+            record_bom(&mut cleaned, "\u{feff}");
+        }
         (cleaned, decoded.report)
     }
 
@@ -113,6 +120,51 @@ impl Pipeline {
     pub fn passes(&self) -> Vec<PassId> {
         self.runner.pass_ids()
     }
+}
+
+/// Makes the ledger of `cleaned` (the result of cleaning the text after a UTF-8 byte order
+/// mark) refer to the input as it was, BOM included: every offset moves past the BOM and an
+/// applied `decode`/`bom` change records its removal. Replaying the ledger on the input (with
+/// its BOM, as UTF-8) then gives the output. Nothing happens when `bom` is empty.
+///
+/// ```
+/// use ocrtidy::{replay, Pipeline};
+/// let input = "\u{feff}Hello  world\n";
+/// let mut cleaned = Pipeline::default().clean(&input[3..]);
+/// ocrtidy::record_bom(&mut cleaned, &input[..3]);
+/// assert_eq!(cleaned.changes[0].rule, "bom");
+/// assert_eq!(replay(input, &cleaned.changes).as_deref(), Some(cleaned.text.as_str()));
+/// ```
+pub fn record_bom(cleaned: &mut Cleaned, bom: &str) {
+    if bom.is_empty() {
+        return;
+    }
+    let chars = bom.chars().count();
+    for c in &mut cleaned.changes {
+        c.start += bom.len();
+        c.end += bom.len();
+        c.char_start += chars;
+        c.char_end += chars;
+    }
+    cleaned.changes.insert(
+        0,
+        Change {
+            pass: PassId::Decode,
+            rule: "bom",
+            start: 0,
+            end: bom.len(),
+            char_start: 0,
+            char_end: chars,
+            before: bom.to_string(),
+            after: String::new(),
+            confidence: 1.0,
+            applied: true,
+            candidates: Vec::new(),
+            out_start: 0,
+            out_end: 0,
+            history: Vec::new(),
+        },
+    );
 }
 
 /// Adds a `decode`/`invalid-bytes` suggestion to the ledger of `cleaned` (the result of cleaning

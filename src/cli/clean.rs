@@ -11,7 +11,7 @@ use ocrtidy::{
 };
 
 use super::args::{CleanArgs, ParagraphSep, ScriptArg};
-use super::io::{create_file, decode_input, open_output, Source};
+use super::io::{check_outputs, create_file, decode_input, open_output, InputIds, Source};
 
 pub fn run(args: CleanArgs) -> Result<i32> {
     if args.list_passes {
@@ -41,6 +41,20 @@ pub fn run(args: CleanArgs) -> Result<i32> {
             return super::dir::run(&args, &pipeline, dir);
         }
     }
+    // No output may be an input, and no two outputs one file: checked before anything is read
+    // or created.
+    let outputs: Vec<(&str, &std::path::Path)> = [
+        ("-o", args.output.as_deref()),
+        ("--changes", args.changes.as_deref()),
+        ("--errors", args.stream.errors.as_deref()),
+        ("--attributes", args.stream.attributes.as_deref()),
+        ("--report", args.report.report.as_deref()),
+        ("--write-back", args.write_back.as_deref()),
+    ]
+    .into_iter()
+    .filter_map(|(o, p)| Some((o, p?)))
+    .collect();
+    check_outputs(&InputIds::of(&sources), &outputs)?;
     if args.stream.jsonl {
         return super::jsonl::run(&args, &pipeline, &sources);
     }
@@ -55,12 +69,34 @@ pub fn run(args: CleanArgs) -> Result<i32> {
     let mut written_back = None;
     // Whether the text written so far ends with a line break.
     let mut ends_in_newline = false;
+    let mut skipped = 0;
     for (i, source) in sources.iter().enumerate() {
-        let bytes = source.read_bytes()?;
+        let bytes = source.read_bytes_limited(args.stream.max_doc_bytes, "--max-doc-bytes")?;
+        if args.encoding.is_none() {
+            if let Some(at) = binary_at(&bytes) {
+                eprintln!(
+                    "ocrtidy: warning: {}: binary file (NUL byte at offset {at}), skipped; \
+                     give --encoding LABEL to clean it as text anyway",
+                    source.name()
+                );
+                skipped += 1;
+                continue;
+            }
+        }
         let mut decoded = decode_input(source, &bytes, &decode_options);
         // The raw bytes are not needed any more (a large input is held as few times as can be).
         drop(bytes);
         let (format, converted) = convert_input(&args, source, &decoded.text)?;
+        if let Some(c) = &converted {
+            if c.text.trim().is_empty() && !args.stream.quiet {
+                eprintln!(
+                    "ocrtidy: warning: {}: the {} file holds no text (no recognised text in \
+                     any of its elements)",
+                    source.name(),
+                    format.name()
+                );
+            }
+        }
         if write_back_to.is_some() && converted.is_none() {
             anyhow::bail!(
                 "--write-back: {} is plain text, which has no elements to write corrections \
@@ -96,8 +132,18 @@ pub fn run(args: CleanArgs) -> Result<i32> {
             }
             None => pipeline.clean(text),
         };
+        // What the ledger's offsets refer to: the input bytes themselves for UTF-8 (a BOM is
+        // recorded as a change), else the UTF-8 text decoded from the input (named in every
+        // change record).
+        let mut offsets_in = None;
         if converted.is_none() {
             ocrtidy::record_invalid_bytes(&mut cleaned, text, &decoded.report);
+            let utf8 = decoded.report.encoding == "UTF-8" && decoded.report.invalid.is_empty();
+            if utf8 && decoded.report.bom {
+                ocrtidy::record_bom(&mut cleaned, "\u{feff}");
+            } else if !utf8 {
+                offsets_in = Some(decoded.report.encoding);
+            }
         }
         // Built before any output is written, so that an error leaves no half-done outputs.
         if let (Some(_), Some(c)) = (&write_back_to, &converted) {
@@ -118,18 +164,24 @@ pub fn run(args: CleanArgs) -> Result<i32> {
             ends_in_newline = shown.ends_with('\n');
         }
         if let Some(w) = changes_out.as_mut() {
-            write_changes(w, &source.name(), &cleaned.changes, converted.as_ref())
-                .context("cannot write the changes file")?;
+            write_changes(
+                w,
+                &source.name(),
+                &cleaned.changes,
+                converted.as_ref(),
+                offsets_in,
+            )
+            .context("cannot write the changes file")?;
         }
     }
     // The output ends with a line break, one only: a text that already ends with one (passes
     // that would remove it skipped) gets none more, so cleaning the output again is a no-op.
-    if !sources.is_empty() && !ends_in_newline {
+    if sources.len() > skipped && !ends_in_newline {
         out.write_all(b"\n")?;
     }
-    out.flush().context("cannot write the cleaned text")?;
-    if let Some(mut w) = changes_out {
-        w.flush().context("cannot write the changes file")?;
+    out.commit()?;
+    if let Some(w) = changes_out {
+        w.commit()?;
     }
     reports.finish()?;
     if let (Some(dest), Some((name, outcome))) = (write_back_to, written_back) {
@@ -175,6 +227,13 @@ fn build_pipeline(args: &CleanArgs) -> Result<Pipeline> {
 #[derive(Serialize)]
 struct ChangeRecord<'a> {
     file: &'a str,
+    /// For input not in UTF-8 (or with bytes replaced by U+FFFD): the encoding it was decoded
+    /// from; offsets then refer to the UTF-8 text decoded from the input (`"offsets":
+    /// "decoded"`), not to the input's bytes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    encoding: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    offsets: Option<&'static str>,
     #[serde(flatten)]
     change: &'a Change,
     /// The OCR elements (id or index, box, confidence) the changed text came from.
@@ -213,6 +272,7 @@ fn write_changes(
     file: &str,
     changes: &[Change],
     converted: Option<&ocrtidy_formats::Converted>,
+    offsets_in: Option<&str>,
 ) -> Result<()> {
     for change in changes {
         let elements = converted
@@ -222,6 +282,8 @@ fn write_changes(
             &mut *w,
             &ChangeRecord {
                 file,
+                encoding: offsets_in,
+                offsets: offsets_in.map(|_| "decoded"),
                 change,
                 elements,
             },
@@ -229,4 +291,82 @@ fn write_changes(
         w.write_all(b"\n")?;
     }
     Ok(())
+}
+
+/// Where a binary file (an executable, an image, an archive) shows itself: the offset of the
+/// first NUL byte in its first 8 KiB, as ripgrep and GNU grep take it, when the rest of that
+/// head agrees — a known binary signature, more than 1 in 32 bytes other control characters, or bytes
+/// that are not UTF-8. OCR text with a stray NUL (a recorded repair of the control-chars pass)
+/// and UTF-16 text (whose ASCII has NUL high bytes) are not binary.
+pub(super) fn binary_at(bytes: &[u8]) -> Option<usize> {
+    const MAGIC: &[&[u8]] = &[
+        b"\x7fELF",
+        b"\x89PNG",
+        b"\xff\xd8\xff",
+        b"GIF8",
+        b"PK\x03\x04",
+        b"\x1f\x8b",
+        b"%PDF",
+        b"MZ",
+        b"\xca\xfe\xba\xbe",
+        b"\xcf\xfa\xed\xfe",
+        b"II*\x00",
+        b"MM\x00*",
+        b"RIFF",
+        b"7z\xbc\xaf",
+        b"BZh",
+        b"\xfd7zXZ",
+        b"\x00asm",
+        b"SQLite format 3",
+    ];
+    let head = &bytes[..bytes.len().min(8192)];
+    let at = memchr::memchr(0, head)?;
+    if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") {
+        return None;
+    }
+    // UTF-16 without a BOM: its NUL bytes sit at one parity (the high bytes of ASCII).
+    let (mut even, mut odd, mut controls) = (0usize, 0usize, 0usize);
+    for (i, &b) in head.iter().enumerate() {
+        if b == 0 {
+            if i % 2 == 0 {
+                even += 1;
+            } else {
+                odd += 1;
+            }
+        }
+        if (1..0x20).contains(&b) && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0b | 0x0c) || b == 0x7f
+        {
+            controls += 1;
+        }
+    }
+    let pairs = head.len() / 2;
+    let utf16 = pairs > 0 && even.min(odd) * 20 <= even.max(odd) && even.max(odd) * 4 >= pairs;
+    if utf16 {
+        return None;
+    }
+    let magic = MAGIC.iter().any(|m| head.starts_with(m));
+    let many_controls = controls * 32 > head.len();
+    let not_utf8 = match std::str::from_utf8(head) {
+        Ok(_) => false,
+        // A character cut by the 8 KiB boundary is not a fault.
+        Err(e) => e.error_len().is_some() || head.len() == bytes.len(),
+    };
+    (magic || many_controls || not_utf8).then_some(at)
+}
+
+/// The text of a UTF-8 input (its BOM apart), or why it cannot be cleaned as such.
+pub(super) fn utf8_text(bytes: &[u8]) -> std::result::Result<(&str, &str), String> {
+    if let Some(at) = binary_at(bytes) {
+        return Err(format!("binary file (NUL byte at offset {at})"));
+    }
+    let (bom, body) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => ("\u{feff}", rest),
+        None => ("", bytes),
+    };
+    std::str::from_utf8(body).map(|t| (bom, t)).map_err(|e| {
+        format!(
+            "not UTF-8 (first bad byte at offset {})",
+            e.valid_up_to() + bom.len()
+        )
+    })
 }

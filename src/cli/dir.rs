@@ -2,11 +2,13 @@
 //! files in parallel. Text files by default; with `--jsonl`, every file is JSON Lines (and
 //! `--attributes` names a directory that mirrors the tree too).
 //!
-//! A file that cannot be cleaned (not UTF-8) is copied unchanged and reported; a file that
-//! cannot be read or written is reported and the others go on (exit status 1).
+//! A file that cannot be cleaned (not UTF-8, binary, or over `--max-doc-bytes`) is copied
+//! unchanged and reported; a file that cannot be read or written is reported and the others go
+//! on (exit status 2 at the end). Every output file is written through a temporary file renamed
+//! into place, and no output may replace an input file (compared by device and inode).
 
 use std::fs::{self, File};
-use std::io::{BufReader, BufWriter, Write};
+use std::io::{BufReader, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context as _, Result};
@@ -15,7 +17,7 @@ use rayon::prelude::*;
 use ocrtidy::Pipeline;
 
 use super::args::CleanArgs;
-use super::io::Source;
+use super::io::{check_outputs, FileId, InputIds, OutputFile, Source};
 use super::jsonl::{self, Reporting};
 
 /// `ocrtidy clean DIR -o OUTDIR`
@@ -45,6 +47,20 @@ pub fn run(args: &CleanArgs, pipeline: &Pipeline, dir: &Path) -> Result<i32> {
         .collect();
     let mut files = Vec::new();
     walk(&in_root, Path::new(""), &skip, &mut files)?;
+    let mut inputs = InputIds::default();
+    for (rel, _) in &files {
+        if let Some(id) = FileId::of(&in_root.join(rel)) {
+            inputs.push(id, dir.join(rel).display().to_string());
+        }
+    }
+    let outputs: Vec<(&str, &Path)> = [
+        ("--changes", args.changes.as_deref()),
+        ("--errors", args.stream.errors.as_deref()),
+    ]
+    .into_iter()
+    .filter_map(|(o, p)| Some((o, p?)))
+    .collect();
+    check_outputs(&inputs, &outputs)?;
 
     let mut reporting = Reporting::new(args)?;
     let total: u64 = files.iter().map(|(_, len)| len).sum();
@@ -57,7 +73,9 @@ pub fn run(args: &CleanArgs, pipeline: &Pipeline, dir: &Path) -> Result<i32> {
         files
             .par_iter()
             .filter_map(|(rel, len)| {
-                let r = clean_file(args, pipeline, &options, &reporting, dir, out_dir, rel);
+                let r = clean_file(
+                    args, pipeline, &options, &reporting, &inputs, dir, out_dir, rel,
+                );
                 if let (Some(bar), false) = (&reporting.progress, args.stream.jsonl) {
                     bar.inc(*len);
                 }
@@ -77,7 +95,7 @@ pub fn run(args: &CleanArgs, pipeline: &Pipeline, dir: &Path) -> Result<i32> {
     for (rel, err) in &failures {
         eprintln!("ocrtidy: error: {}: {err:#}", rel.display());
     }
-    Ok(if failures.is_empty() { 0 } else { 1 })
+    Ok(if failures.is_empty() { 0 } else { 2 })
 }
 
 /// Collects the regular files under `root/rel` (relative paths and sizes), in name order.
@@ -105,11 +123,13 @@ fn walk(root: &Path, rel: &Path, skip: &[PathBuf], files: &mut Vec<(PathBuf, u64
     Ok(())
 }
 
+#[allow(clippy::too_many_arguments)]
 fn clean_file(
     args: &CleanArgs,
     pipeline: &Pipeline,
     options: &ocrtidy::stream::JsonlOptions,
     reporting: &Reporting,
+    inputs: &InputIds,
     dir: &Path,
     out_dir: &Path,
     rel: &Path,
@@ -121,10 +141,14 @@ fn clean_file(
             .with_context(|| format!("cannot create {}", parent.display()))?;
     }
     let name = src.display().to_string();
-    let create = |p: &Path| -> Result<BufWriter<File>> {
-        Ok(BufWriter::new(File::create(p).with_context(|| {
-            format!("cannot create {}", p.display())
-        })?))
+    let create = |p: &Path| -> Result<OutputFile> {
+        if let Some(input) = inputs.find(p) {
+            bail!(
+                "{} is the input file {input}; refusing to overwrite an input",
+                p.display()
+            );
+        }
+        OutputFile::create(p, "output")
     };
     let mut out = create(&dst)?;
     if args.stream.jsonl {
@@ -151,32 +175,45 @@ fn clean_file(
             options,
             reporting,
         )?;
-        if let Some(mut w) = attrs {
-            w.flush()?;
+        if let Some(w) = attrs {
+            w.commit()?;
         }
     } else {
-        let bytes = Source::File(src.clone()).read_bytes()?;
-        let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-        match std::str::from_utf8(body) {
-            Ok(text) => {
-                let cleaned = pipeline.clean(text);
+        let limit = args.stream.max_doc_bytes;
+        let source = Source::File(src.clone());
+        let bytes = match source.read_bytes_limited(limit, "--max-doc-bytes") {
+            Ok(b) => b,
+            Err(e) if e.is::<super::io::TooLarge>() => {
+                std::io::copy(
+                    &mut File::open(&src).with_context(|| format!("cannot read {name}"))?,
+                    &mut out,
+                )
+                .with_context(|| format!("cannot write {}", dst.display()))?;
+                out.commit()?;
+                let reason = format!("{e:#}; copied unchanged");
+                reporting.error(&name, 0, None, &reason)?;
+                return Ok(());
+            }
+            Err(e) => return Err(e),
+        };
+        match super::clean::utf8_text(&bytes) {
+            Ok((bom, text)) => {
+                let mut cleaned = pipeline.clean(text);
+                ocrtidy::record_bom(&mut cleaned, bom);
                 out.write_all(cleaned.text.as_bytes())?;
                 if !cleaned.text.ends_with('\n') {
                     out.write_all(b"\n")?;
                 }
                 reporting.changes(&name, None, None, &cleaned.changes)?;
             }
-            Err(e) => {
+            Err(reason) => {
                 out.write_all(&bytes)?;
-                let reason = format!(
-                    "not UTF-8 (first bad byte at offset {}); copied unchanged",
-                    e.valid_up_to()
-                );
+                let reason = format!("{reason}; copied unchanged");
                 reporting.error(&name, 0, None, &reason)?;
             }
         }
     }
-    out.flush()
+    out.commit()
         .with_context(|| format!("cannot write {}", dst.display()))?;
     Ok(())
 }

@@ -334,6 +334,7 @@ fn run_corpus(args: &EvalArgs, corpus: &std::path::Path, unit: Unit) -> Result<i
     }
     if let Some(mut w) = pred_out {
         w.flush().context("cannot write the predictions")?;
+        w.commit()?;
     }
     if !layout_fields.is_empty() {
         eprintln!(
@@ -424,6 +425,7 @@ fn run_corpus(args: &EvalArgs, corpus: &std::path::Path, unit: Unit) -> Result<i
         let mut w = create_file(path, "HTML")?;
         w.write_all(render_eval(&title, &table, &records).as_bytes())?;
         w.flush().context("cannot write the HTML page")?;
+        w.commit()?;
     }
     Ok(0)
 }

@@ -1,6 +1,6 @@
 //! Reading inputs and writing outputs with context-rich errors.
 
-use std::fs::File;
+use std::fs::{self, File};
 use std::io::{self, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -31,23 +31,70 @@ impl Source {
     }
 
     pub fn read_bytes(&self) -> Result<Vec<u8>> {
+        self.read_bytes_limited(usize::MAX, "")
+    }
+
+    /// Reads the whole input, refusing one of more than `limit` bytes (`option` names the
+    /// option that sets the limit, for the message). A file's size is checked before it is read.
+    pub fn read_bytes_limited(&self, limit: usize, option: &str) -> Result<Vec<u8>> {
+        let too_large = |size: u64| {
+            anyhow::Error::new(TooLarge {
+                name: self.name(),
+                size,
+                limit,
+                option: option.to_string(),
+            })
+        };
+        let cap = (limit as u64).saturating_add(1);
         let mut buf = Vec::new();
         match self {
             Source::Stdin => {
                 io::stdin()
                     .lock()
+                    .take(cap)
                     .read_to_end(&mut buf)
                     .context("cannot read standard input")?;
             }
             Source::File(p) => {
-                File::open(p)
-                    .and_then(|mut f| f.read_to_end(&mut buf))
+                let file = File::open(p).with_context(|| format!("cannot read {}", p.display()))?;
+                if let Ok(meta) = file.metadata() {
+                    if meta.is_file() && meta.len() > limit as u64 {
+                        return Err(too_large(meta.len()));
+                    }
+                }
+                file.take(cap)
+                    .read_to_end(&mut buf)
                     .with_context(|| format!("cannot read {}", p.display()))?;
             }
+        }
+        if buf.len() > limit {
+            return Err(too_large(buf.len() as u64));
         }
         Ok(buf)
     }
 }
+
+/// A document over the size limit of one document.
+#[derive(Debug)]
+pub struct TooLarge {
+    name: String,
+    size: u64,
+    limit: usize,
+    option: String,
+}
+
+impl std::fmt::Display for TooLarge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} is {} bytes, over the limit of {} bytes for one document; raise {} or split the \
+             input into pages",
+            self.name, self.size, self.limit, self.option
+        )
+    }
+}
+
+impl std::error::Error for TooLarge {}
 
 /// Decodes input bytes as UTF-8 (a leading BOM is dropped).
 pub fn decode_utf8(source: &Source, bytes: Vec<u8>) -> Result<String> {
@@ -102,21 +149,308 @@ pub fn decode_input(
     decoded
 }
 
-/// Opens the destination for the cleaned text: a file, or standard output.
-pub fn open_output(path: Option<&Path>) -> Result<Box<dyn Write>> {
+/// The identity of an existing file, following symbolic links: device and inode on Unix (so
+/// two hard links of one file are the same file), the canonical path elsewhere.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct FileId {
+    #[cfg(unix)]
+    dev_ino: (u64, u64),
+    #[cfg(not(unix))]
+    path: PathBuf,
+}
+
+impl FileId {
+    /// The identity of the regular file at `path`; `None` when there is none (missing, or a
+    /// device, a FIFO, a directory: writing to those never replaces an input's content).
+    pub fn of(path: &Path) -> Option<FileId> {
+        let meta = fs::metadata(path).ok()?;
+        if !meta.is_file() {
+            return None;
+        }
+        Self::from_meta(path, &meta)
+    }
+
+    #[cfg(unix)]
+    fn from_meta(_path: &Path, meta: &fs::Metadata) -> Option<FileId> {
+        use std::os::unix::fs::MetadataExt as _;
+        Some(FileId {
+            dev_ino: (meta.dev(), meta.ino()),
+        })
+    }
+
+    #[cfg(not(unix))]
+    fn from_meta(path: &Path, _meta: &fs::Metadata) -> Option<FileId> {
+        Some(FileId {
+            path: path.canonicalize().ok()?,
+        })
+    }
+
+    /// The identity of standard input when it is a regular file (`< file`).
+    pub fn of_stdin() -> Option<FileId> {
+        #[cfg(unix)]
+        {
+            use std::os::fd::AsFd as _;
+            let fd = io::stdin().as_fd().try_clone_to_owned().ok()?;
+            let meta = File::from(fd).metadata().ok()?;
+            if !meta.is_file() {
+                return None;
+            }
+            Self::from_meta(Path::new("-"), &meta)
+        }
+        #[cfg(not(unix))]
+        {
+            None
+        }
+    }
+}
+
+/// The identities of the input files of a run (standard input included when it is a file).
+#[derive(Debug, Default)]
+pub struct InputIds {
+    ids: Vec<(FileId, String)>,
+}
+
+impl InputIds {
+    pub fn of(sources: &[Source]) -> InputIds {
+        let mut ids = InputIds::default();
+        for s in sources {
+            let id = match s {
+                Source::Stdin => FileId::of_stdin(),
+                Source::File(p) => FileId::of(p),
+            };
+            if let Some(id) = id {
+                ids.ids.push((id, s.name()));
+            }
+        }
+        ids
+    }
+
+    pub fn push(&mut self, id: FileId, name: String) {
+        self.ids.push((id, name));
+    }
+
+    /// The name of the input that `path` is, if it is one.
+    pub fn find(&self, path: &Path) -> Option<&str> {
+        let id = FileId::of(path)?;
+        self.ids
+            .iter()
+            .find(|(i, _)| *i == id)
+            .map(|(_, n)| n.as_str())
+    }
+}
+
+/// A key that is equal for two paths of one output file: its identity when it exists, else its
+/// absolute path with the directory resolved.
+fn output_key(path: &Path) -> Option<String> {
+    if let Some(id) = FileId::of(path) {
+        return Some(format!("{id:?}"));
+    }
+    if fs::metadata(path).is_ok() {
+        // A device or a FIFO: writing to it twice is the user's choice.
+        return None;
+    }
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let dir = parent
+        .canonicalize()
+        .unwrap_or_else(|_| parent.to_path_buf());
+    Some(dir.join(path.file_name()?).display().to_string())
+}
+
+/// Refuses a run in which an output file is one of the inputs (compared by device and inode,
+/// so also through a hard link or a symbolic link), as GNU `cat` does, or in which two outputs
+/// name the same file. `outputs` are (option, path) pairs; `-` (standard output) is skipped.
+pub fn check_outputs(inputs: &InputIds, outputs: &[(&str, &Path)]) -> Result<()> {
+    let mut seen: Vec<(String, &str, &Path)> = Vec::new();
+    for &(option, path) in outputs {
+        if path.as_os_str() == "-" {
+            continue;
+        }
+        if let Some(input) = inputs.find(path) {
+            let how = if input == path.display().to_string() {
+                String::new()
+            } else {
+                format!(" (the same file as the input {input})")
+            };
+            anyhow::bail!(
+                "{option} {}: input file is output file{how}; refusing to overwrite an input, \
+                 write to another file",
+                path.display()
+            );
+        }
+        if let Some(key) = output_key(path) {
+            if let Some((_, other, _)) = seen.iter().find(|(k, _, _)| *k == key) {
+                anyhow::bail!(
+                    "{option} {} and {other} name the same file; give each output its own file",
+                    path.display()
+                );
+            }
+            seen.push((key, option, path));
+        }
+    }
+    Ok(())
+}
+
+/// An output file written through a temporary file in the same directory and renamed into
+/// place by [`OutputFile::commit`]: a run that fails (or is killed) never leaves a half-written
+/// output, and an existing file is replaced, not rewritten in place (another hard link to it
+/// keeps its content). A path that is a device or a FIFO (`/dev/null`) is written directly; a
+/// symbolic link is written through (its target is replaced).
+pub struct OutputFile {
+    file: BufWriter<File>,
+    /// The temporary file, until it is renamed to `dest`.
+    tmp: Option<PathBuf>,
+    dest: PathBuf,
+    what: String,
+}
+
+impl OutputFile {
+    pub fn create(path: &Path, what: &str) -> Result<OutputFile> {
+        let cannot = || format!("cannot create the {what} file {}", path.display());
+        let dest = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+        let existing = fs::metadata(&dest).ok();
+        if let Some(meta) = &existing {
+            if meta.is_dir() {
+                return Err(anyhow::anyhow!("{} is a directory", path.display()))
+                    .with_context(cannot);
+            }
+            if !meta.is_file() {
+                let file = File::create(&dest).with_context(cannot)?;
+                return Ok(OutputFile {
+                    file: BufWriter::new(file),
+                    tmp: None,
+                    dest,
+                    what: what.to_string(),
+                });
+            }
+        }
+        let dir = match dest.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let base = dest
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .ok_or_else(|| anyhow::anyhow!("{} names no file", path.display()))
+            .with_context(cannot)?;
+        let mut attempt = 0u32;
+        let (file, tmp) = loop {
+            let tmp = dir.join(format!(
+                ".{base}.ocrtidy-{}-{attempt}.tmp",
+                std::process::id()
+            ));
+            match fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&tmp)
+            {
+                Ok(f) => break (f, tmp),
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists && attempt < 1000 => {
+                    attempt += 1;
+                }
+                Err(e) => return Err(e).with_context(cannot),
+            }
+        };
+        if let Some(meta) = existing {
+            // The replacement keeps the permissions of the file it replaces (best effort).
+            let _ = fs::set_permissions(&tmp, meta.permissions());
+        }
+        Ok(OutputFile {
+            file: BufWriter::new(file),
+            tmp: Some(tmp),
+            dest,
+            what: what.to_string(),
+        })
+    }
+
+    /// Flushes the file and renames it into place.
+    pub fn commit(mut self) -> Result<()> {
+        let dest = self.dest.clone();
+        let what = self.what.clone();
+        self.file
+            .flush()
+            .with_context(|| format!("cannot write the {what} file {}", dest.display()))?;
+        if let Some(tmp) = self.tmp.take() {
+            if let Err(e) = fs::rename(&tmp, &dest) {
+                let _ = fs::remove_file(&tmp);
+                return Err(e)
+                    .with_context(|| format!("cannot write the {what} file {}", dest.display()));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Write for OutputFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.file.write(buf)
+    }
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        self.file.write_all(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.flush()
+    }
+}
+
+impl Drop for OutputFile {
+    fn drop(&mut self) {
+        if let Some(tmp) = self.tmp.take() {
+            let _ = fs::remove_file(tmp);
+        }
+    }
+}
+
+/// The destination of the cleaned text: a file (see [`OutputFile`]) or standard output.
+pub enum Output {
+    Stdout(BufWriter<io::StdoutLock<'static>>),
+    File(OutputFile),
+}
+
+impl Output {
+    /// Finishes the output: flushes standard output, or renames the file into place.
+    pub fn commit(self) -> Result<()> {
+        match self {
+            Output::Stdout(mut w) => w.flush().context("cannot write the cleaned text"),
+            Output::File(f) => f.commit(),
+        }
+    }
+}
+
+impl Write for Output {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Output::Stdout(w) => w.write(buf),
+            Output::File(f) => f.write(buf),
+        }
+    }
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        match self {
+            Output::Stdout(w) => w.write_all(buf),
+            Output::File(f) => f.write_all(buf),
+        }
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Output::Stdout(w) => w.flush(),
+            Output::File(f) => f.flush(),
+        }
+    }
+}
+
+/// Opens the destination for the cleaned text: a file (`-o FILE`), or standard output.
+pub fn open_output(path: Option<&Path>) -> Result<Output> {
     Ok(match path {
-        Some(p) if p.as_os_str() != "-" => Box::new(BufWriter::new(
-            File::create(p).with_context(|| format!("cannot create {}", p.display()))?,
-        )),
-        _ => Box::new(BufWriter::new(io::stdout().lock())),
+        Some(p) if p.as_os_str() != "-" => Output::File(OutputFile::create(p, "output")?),
+        _ => Output::Stdout(BufWriter::new(io::stdout().lock())),
     })
 }
 
-/// Creates a file for a side output (changes, reports).
-pub fn create_file(path: &Path, what: &str) -> Result<BufWriter<File>> {
-    Ok(BufWriter::new(File::create(path).with_context(|| {
-        format!("cannot create the {what} file {}", path.display())
-    })?))
+/// Creates a file for a side output (changes, reports); see [`OutputFile`].
+pub fn create_file(path: &Path, what: &str) -> Result<OutputFile> {
+    OutputFile::create(path, what)
 }
 
 /// True when the error (or any of its causes) is a broken pipe.

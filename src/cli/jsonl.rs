@@ -18,13 +18,13 @@ use ocrtidy::stream::{clean_jsonl, JsonlOptions, LineReport, LineStatus, StreamS
 use ocrtidy::{Change, Pipeline};
 
 use super::args::CleanArgs;
-use super::io::{create_file, open_output, Source};
+use super::io::{create_file, open_output, OutputFile, Source};
 
 /// Per-line warnings printed on standard error before the rest are only counted.
 const WARNING_BUDGET: u64 = 20;
 
 /// A side output shared by the workers of one run.
-pub(super) type Shared = Mutex<Box<dyn Write + Send>>;
+pub(super) type Shared = Mutex<OutputFile>;
 
 /// The side outputs and reporting shared by every input of a run.
 pub(super) struct Reporting {
@@ -33,6 +33,7 @@ pub(super) struct Reporting {
     pub quiet: bool,
     warnings: AtomicU64,
     fallbacks: AtomicU64,
+    notes: AtomicU64,
     lines: AtomicU64,
     pub progress: Option<ProgressBar>,
 }
@@ -41,7 +42,7 @@ impl Reporting {
     pub fn new(args: &CleanArgs) -> Result<Reporting> {
         let open = |p: &Option<std::path::PathBuf>, what: &str| -> Result<Option<Shared>> {
             Ok(match p {
-                Some(p) => Some(Mutex::new(Box::new(create_file(p, what)?))),
+                Some(p) => Some(Mutex::new(create_file(p, what)?)),
                 None => None,
             })
         };
@@ -51,6 +52,7 @@ impl Reporting {
             quiet: args.stream.quiet,
             warnings: AtomicU64::new(0),
             fallbacks: AtomicU64::new(0),
+            notes: AtomicU64::new(0),
             lines: AtomicU64::new(0),
             progress: None,
         })
@@ -88,7 +90,7 @@ impl Reporting {
         self.warn(|| {
             format!("ocrtidy: warning: {file}:{line}: passed through unchanged: {reason}")
         });
-        self.write_error(file, line, id, reason, false)
+        self.write_record(file, line, id, reason, Kind::PassedThrough)
     }
 
     /// Reports a record cleaned from its text field because its layout could not be used.
@@ -101,7 +103,20 @@ impl Reporting {
     ) -> io::Result<()> {
         self.fallbacks.fetch_add(1, Ordering::Relaxed);
         self.warn(|| format!("ocrtidy: warning: {file}:{line}: {reason}"));
-        self.write_error(file, line, id, reason, true)
+        self.write_record(file, line, id, reason, Kind::Fallback)
+    }
+
+    /// Reports a record that was cleaned but deserves a word (duplicate text fields).
+    pub fn warning(
+        &self,
+        file: &str,
+        line: u64,
+        id: Option<&RawValue>,
+        reason: &str,
+    ) -> io::Result<()> {
+        self.notes.fetch_add(1, Ordering::Relaxed);
+        self.warn(|| format!("ocrtidy: warning: {file}:{line}: {reason}"));
+        self.write_record(file, line, id, reason, Kind::Warning)
     }
 
     /// Counts a warning and prints it (above the progress bar) unless quiet or over the budget.
@@ -116,13 +131,13 @@ impl Reporting {
         }
     }
 
-    fn write_error(
+    fn write_record(
         &self,
         file: &str,
         line: u64,
         id: Option<&RawValue>,
         reason: &str,
-        fallback: bool,
+        kind: Kind,
     ) -> io::Result<()> {
         if let Some(w) = &self.errors {
             let rec = ErrorRecord {
@@ -130,7 +145,8 @@ impl Reporting {
                 line,
                 id,
                 reason,
-                fallback,
+                fallback: kind == Kind::Fallback,
+                warning: kind == Kind::Warning,
             };
             let mut w = w.lock().unwrap_or_else(|e| e.into_inner());
             serde_json::to_writer(&mut *w, &rec)?;
@@ -173,21 +189,19 @@ impl Reporting {
         if let Some(bar) = &self.progress {
             bar.finish_and_clear();
         }
-        for (w, what) in [(self.changes, "changes"), (self.errors, "errors")] {
-            if let Some(w) = w {
-                w.into_inner()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .flush()
-                    .with_context(|| format!("cannot write the {what} file"))?;
-            }
+        for w in [self.changes, self.errors].into_iter().flatten() {
+            w.into_inner().unwrap_or_else(|e| e.into_inner()).commit()?;
         }
-        let n = self.warnings.into_inner();
+        let all = self.warnings.into_inner();
         let fallbacks = self.fallbacks.into_inner();
-        let more = if !self.quiet && n > WARNING_BUDGET {
-            format!(" ({} warnings not shown)", n - WARNING_BUDGET)
+        let notes = self.notes.into_inner();
+        let more = if !self.quiet && all > WARNING_BUDGET {
+            format!(" ({} warnings not shown)", all - WARNING_BUDGET)
         } else {
             String::new()
         };
+        // Warnings about cleaned records are neither passed through nor fallbacks.
+        let n = all - notes;
         if n > fallbacks {
             eprintln!(
                 "ocrtidy: {} line(s) or file(s) passed through unchanged{more}",
@@ -200,6 +214,10 @@ impl Reporting {
                 "ocrtidy: {fallbacks} record(s) cleaned from the text field because their \
                  layout could not be used{more}"
             );
+        }
+        if notes > 0 {
+            let more = if n > 0 { "" } else { more.as_str() };
+            eprintln!("ocrtidy: {notes} record(s) cleaned with a warning{more}");
         }
         Ok(())
     }
@@ -216,6 +234,17 @@ struct ErrorRecord<'a> {
     /// through.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     fallback: bool,
+    /// The record was cleaned; the reason is a warning about it (duplicate text fields).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    warning: bool,
+}
+
+/// What an `--errors` record reports.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    PassedThrough,
+    Fallback,
+    Warning,
 }
 
 /// One change record of the `--changes` output.
@@ -345,8 +374,12 @@ pub(super) fn clean_stream(
                 .unwrap_or_default();
             reporting.error(name, r.line, r.id.as_deref(), &reason)?;
         }
-        if let Some(w) = &r.warning {
-            reporting.fallback(name, r.line, r.id.as_deref(), &w.to_string())?;
+        match &r.warning {
+            Some(w @ ocrtidy::stream::LineError::Layout(_)) => {
+                reporting.fallback(name, r.line, r.id.as_deref(), &w.to_string())?;
+            }
+            Some(w) => reporting.warning(name, r.line, r.id.as_deref(), &w.to_string())?,
+            None => {}
         }
         reporting.changes(name, Some(r.line), r.id.as_deref(), &r.changes)?;
         if let Some(w) = attributes.as_deref_mut() {
@@ -402,9 +435,9 @@ pub fn run(args: &CleanArgs, pipeline: &Pipeline, sources: &[Source]) -> Result<
         }
         .with_context(|| format!("while cleaning {name}"))?;
     }
-    out.flush().context("cannot write the cleaned text")?;
-    if let Some(mut w) = attributes {
-        w.flush().context("cannot write the attributes file")?;
+    out.commit()?;
+    if let Some(w) = attributes {
+        w.commit()?;
     }
     reporting.finish()?;
     Ok(0)

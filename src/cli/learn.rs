@@ -1,6 +1,6 @@
 //! `ocrtidy learn`: aligns OCR text with ground truth and writes the observed confusions.
 
-use std::io::{BufRead, Write};
+use std::io::BufRead;
 use std::path::PathBuf;
 
 use anyhow::{Context as _, Result};
@@ -57,13 +57,13 @@ pub fn run(args: LearnArgs) -> Result<i32> {
         Some(p) if p.as_os_str() != "-" => {
             let mut w = create_file(p, "confusion table")?;
             let n = learner.write_tsv(&mut w, args.min_count)?;
-            w.flush()?;
+            w.commit()?;
             n
         }
         _ => {
             let mut w = open_output(None)?;
             let n = learner.write_tsv(&mut w, args.min_count)?;
-            w.flush()?;
+            w.commit()?;
             n
         }
     };

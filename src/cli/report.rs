@@ -184,6 +184,7 @@ impl Reports {
             }
         }
         w.flush()
-            .with_context(|| format!("cannot write the report {}", path.display()))
+            .with_context(|| format!("cannot write the report {}", path.display()))?;
+        w.commit()
     }
 }

@@ -15,7 +15,7 @@
 use std::collections::HashMap;
 use std::io::Write;
 use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{bail, Context as _, Result};
 
@@ -92,37 +92,10 @@ pub fn check(args: &CleanArgs, sources: &[Source], is_dir: bool) -> Result<Optio
         }
         return Ok(Some(Dest::Stdout));
     }
-    if let Source::File(input) = &sources[0] {
-        if same_file(path, input) {
-            bail!(
-                "--write-back {}: refusing to overwrite the input file; write to another \
-                 file and move it over the input if that is what you want",
-                path.display()
-            );
-        }
-    }
-    let others = [
-        ("-o", args.output.as_deref()),
-        ("--changes", args.changes.as_deref()),
-        ("--report", args.report.report.as_deref()),
-    ];
-    for (option, other) in others {
-        if other.is_some_and(|o| same_file(path, o)) {
-            bail!("--write-back {}: the same file as {option}", path.display());
-        }
-    }
+    // The same file as the input (also through a hard or symbolic link) or as another output
+    // is refused by `io::check_outputs` with every other output of the run.
+    let _ = sources;
     Ok(Some(Dest::File(path.to_path_buf())))
-}
-
-/// The same path, or two paths of one existing file.
-fn same_file(a: &Path, b: &Path) -> bool {
-    if a == b {
-        return true;
-    }
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
-    }
 }
 
 /// The written-back file and what went into it.
@@ -208,8 +181,13 @@ pub fn write_back(
 /// (unless `quiet`).
 pub fn save(dest: &Dest, input: &str, outcome: &Outcome, quiet: bool) -> Result<()> {
     match dest {
-        Dest::File(path) => std::fs::write(path, &outcome.text)
-            .with_context(|| format!("cannot write the written-back file {}", path.display()))?,
+        Dest::File(path) => {
+            let mut w = super::io::create_file(path, "written-back")?;
+            w.write_all(outcome.text.as_bytes()).with_context(|| {
+                format!("cannot write the written-back file {}", path.display())
+            })?;
+            w.commit()?;
+        }
         Dest::Stdout => {
             let mut out = std::io::stdout().lock();
             out.write_all(outcome.text.as_bytes())

@@ -498,7 +498,12 @@ impl Engine<'_> {
                     LineStatus::Unchanged
                 },
                 error: None,
-                warning: source.warning,
+                warning: source.warning.or_else(|| {
+                    (rec.text_keys > 1).then(|| LineError::DuplicateField {
+                        name: self.options.field.clone(),
+                        count: rec.text_keys,
+                    })
+                }),
                 from_layout: source.layout.is_some(),
                 changes,
                 output_char_spans,

@@ -7,7 +7,11 @@
 //! - a string holding the engine output inline: after leading whitespace it starts with `<`,
 //!   `{` or `[`;
 //! - a JSON object or array holding it inline (RapidOCR / PaddleOCR JSON);
-//! - any other string: a file path, relative paths resolved against a base directory.
+//! - any other string: a file path, relative paths resolved against a base directory (the
+//!   layout root). The path must resolve inside the root after every symbolic link is
+//!   followed (an absolute path, `../` or a link that leads out of it is refused), and it must
+//!   name a regular file (a directory, a FIFO, a socket or a device is refused without being
+//!   opened, so a FIFO never blocks the run). An untrusted dataset cannot read other files.
 //!
 //! `null`, a missing field and an empty (or whitespace-only) string mean "no layout": the next
 //! layout field is tried. Numbers and booleans, unreadable files and malformed engine output are
@@ -41,6 +45,10 @@ pub enum LayoutErrorKind {
     InvalidString(String),
     /// The file cannot be read (the IO error's message).
     Unreadable(String),
+    /// The path resolves outside the layout root (absolute, `../`, or a symbolic link out).
+    OutsideRoot(PathBuf),
+    /// The path names something other than a regular file (what it is is given).
+    NotRegularFile(&'static str),
     /// The file is larger than the limit ([`LayoutReader::max_bytes`]).
     TooLarge { bytes: u64, limit: usize },
     /// The content is not OCR engine output that a reader recognises.
@@ -61,6 +69,14 @@ impl fmt::Display for LayoutError {
             }
             LayoutErrorKind::InvalidString(m) => write!(f, ": undecodable string: {m}"),
             LayoutErrorKind::Unreadable(m) => write!(f, ": cannot read: {m}"),
+            LayoutErrorKind::OutsideRoot(root) => write!(
+                f,
+                ": refused: the path resolves outside the layout root {} (give --layout-root)",
+                root.display()
+            ),
+            LayoutErrorKind::NotRegularFile(what) => {
+                write!(f, ": refused: {what}, not a regular file")
+            }
             // A device or a growing file reports a size that may not be over the limit.
             LayoutErrorKind::TooLarge { bytes, limit } if *bytes > *limit as u64 => {
                 write!(
@@ -195,17 +211,36 @@ impl LayoutReader<'_> {
     fn read_file(&self, path: &Path) -> Result<Vec<u8>, LayoutErrorKind> {
         use std::io::Read;
         let unreadable = |e: std::io::Error| LayoutErrorKind::Unreadable(e.to_string());
-        let file = std::fs::File::open(path).map_err(unreadable)?;
+        let root = self.root.unwrap_or(Path::new("."));
+        let root = root.canonicalize().map_err(|e| {
+            LayoutErrorKind::Unreadable(format!("layout root {}: {e}", root.display()))
+        })?;
+        // Every symbolic link followed: the file itself must be inside the root.
+        let resolved = path.canonicalize().map_err(unreadable)?;
+        if !resolved.starts_with(&root) {
+            return Err(LayoutErrorKind::OutsideRoot(root));
+        }
+        let meta = std::fs::metadata(&resolved).map_err(unreadable)?;
+        check_regular(&meta)?;
+        let file = open_nonblocking(&resolved).map_err(unreadable)?;
+        // The file may have been swapped between the check and the open: check what was opened.
+        let meta = file.metadata().map_err(unreadable)?;
+        check_regular(&meta)?;
         let limit = self.max_bytes as u64;
+        if meta.len() > limit {
+            return Err(LayoutErrorKind::TooLarge {
+                bytes: meta.len(),
+                limit: self.max_bytes,
+            });
+        }
         let mut bytes = Vec::new();
         // One byte over the limit tells a file over it (its length may change while read).
         file.take(limit.saturating_add(1))
             .read_to_end(&mut bytes)
             .map_err(unreadable)?;
         if bytes.len() as u64 > limit {
-            let bytes = std::fs::metadata(path).map_or(limit + 1, |m| m.len());
             return Err(LayoutErrorKind::TooLarge {
-                bytes,
+                bytes: bytes.len() as u64,
                 limit: self.max_bytes,
             });
         }
@@ -225,6 +260,52 @@ impl LayoutReader<'_> {
         ocrtidy_formats::convert(content, format, &layout_options(format, self.furniture))
             .map_err(|e| LayoutErrorKind::Format(Box::new(e)))
     }
+}
+
+/// Refuses anything but a regular file.
+fn check_regular(meta: &std::fs::Metadata) -> Result<(), LayoutErrorKind> {
+    let t = meta.file_type();
+    if t.is_file() {
+        return Ok(());
+    }
+    let what = if t.is_dir() {
+        "a directory"
+    } else {
+        special_kind(&t)
+    };
+    Err(LayoutErrorKind::NotRegularFile(what))
+}
+
+#[cfg(unix)]
+fn special_kind(t: &std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt as _;
+    if t.is_fifo() {
+        "a FIFO"
+    } else if t.is_socket() {
+        "a socket"
+    } else if t.is_char_device() || t.is_block_device() {
+        "a device"
+    } else {
+        "a special file"
+    }
+}
+
+#[cfg(not(unix))]
+fn special_kind(_: &std::fs::FileType) -> &'static str {
+    "a special file"
+}
+
+/// Opens a file for reading without blocking on a FIFO (which a concurrent swap could put in
+/// the checked file's place).
+fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    options.open(path)
 }
 
 #[cfg(test)]

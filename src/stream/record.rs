@@ -32,6 +32,9 @@ pub enum LineError {
     Layout(super::LayoutError),
     /// The line is longer than the configured limit.
     TooLarge { bytes: u64, limit: usize },
+    /// The object has the text field more than once (`count` times): the last one was
+    /// cleaned, the others passed through as they were (a warning).
+    DuplicateField { name: String, count: usize },
 }
 
 impl fmt::Display for LineError {
@@ -51,6 +54,11 @@ impl fmt::Display for LineError {
                     "line of {bytes} bytes is over the limit of {limit} bytes"
                 )
             }
+            LineError::DuplicateField { name, count } => write!(
+                f,
+                "field `{name}` appears {count} times; the last one was cleaned, the others \
+                 were passed through unchanged"
+            ),
         }
     }
 }
@@ -80,6 +88,8 @@ pub(crate) struct Record<'a> {
     /// The raw values of the layout fields, in the order of [`FieldNames::layout`]; `None` for
     /// a missing one.
     pub layouts: Vec<Option<&'a RawValue>>,
+    /// How many times the text field's key appears (more than 1: duplicate keys).
+    pub text_keys: usize,
 }
 
 /// The line's content without its line end, and the line end.
@@ -146,6 +156,7 @@ pub(crate) fn parse<'a>(
         id,
         key,
         layouts: found.layouts,
+        text_keys: found.text_keys,
     })
 }
 
@@ -165,6 +176,7 @@ struct Found<'de> {
     id: Option<&'de RawValue>,
     keys: Vec<Option<&'de RawValue>>,
     layouts: Vec<Option<&'de RawValue>>,
+    text_keys: usize,
 }
 
 struct FieldsSeed<'n> {
@@ -193,6 +205,7 @@ impl<'de> Visitor<'de> for FieldsSeed<'_> {
             id: None,
             keys: vec![None; names.group_by.len()],
             layouts: vec![None; names.layout.len()],
+            text_keys: 0,
         };
         while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
             let key = key.as_ref();
@@ -207,6 +220,7 @@ impl<'de> Visitor<'de> for FieldsSeed<'_> {
             let value: &'de RawValue = map.next_value()?;
             if key == names.text {
                 found.text = Some(value);
+                found.text_keys += 1;
             }
             if key == names.id {
                 found.id = Some(value);

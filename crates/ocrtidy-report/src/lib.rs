@@ -47,10 +47,40 @@ pub(crate) fn visible(s: &str) -> String {
             '\u{c}' => out.push_str("\\f"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
+            c if is_terminal_control(c) => push_control_escape(&mut out, c),
             c => out.push(c),
         }
     }
     out
+}
+
+/// A character that a terminal would act on rather than show: C0 controls other than line
+/// break, tab and form feed, DEL, and the C1 controls (U+0080–U+009F, among them the CSI).
+pub(crate) fn is_terminal_control(c: char) -> bool {
+    matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{d}'..='\u{1f}' | '\u{7f}'..='\u{9f}')
+}
+
+/// Writes `c` as `\x1b`-style text, so that escape sequences in OCR input never reach the
+/// terminal as such.
+pub(crate) fn push_control_escape(out: &mut String, c: char) {
+    use std::fmt::Write as _;
+    let _ = write!(out, "\\x{:02x}", c as u32);
+}
+
+/// `text` with every terminal control character shown escaped (see [`is_terminal_control`]).
+pub(crate) fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(is_terminal_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_terminal_control(c) {
+            push_control_escape(&mut out, c);
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// The changes ordered for rendering at their output position: sorted by output offset

@@ -5,9 +5,11 @@
 //! insertions `{+…+}` and suggestions `[?text→candidate?]`; with colour, deletions are red,
 //! insertions green and suggestions yellow and underlined, still with their top candidate.
 //! Deleted or inserted whitespace is made visible (`↵` for a line break, `\f` for a page break).
+//! Control characters of the input (an escape sequence, a backspace) are shown escaped
+//! (`\x1b`), never sent to the terminal.
 
 use crate::tokens::{refine, Piece};
-use crate::{in_output_order, visible, Document};
+use crate::{escape_controls, in_output_order, visible, Document};
 
 const RED: &str = "\x1b[31m";
 const GREEN: &str = "\x1b[32m";
@@ -39,12 +41,12 @@ pub fn render(doc: &Document<'_>, color: Color) -> String {
         }
     };
     for (_, c) in in_output_order(out, doc.changes) {
-        s.push_str(&out[pos..c.out_start]);
+        s.push_str(&escape_controls(&out[pos..c.out_start]));
         let span = &out[c.out_start..c.out_end];
         if c.applied {
             for piece in refine(&c.before, &c.after) {
                 match piece {
-                    Piece::Same(t) => s.push_str(t),
+                    Piece::Same(t) => s.push_str(&escape_controls(t)),
                     Piece::Del(t) => paint(&mut s, RED, "[-", &visible(t), "-]"),
                     Piece::Ins(t) => {
                         // An inserted line break is both shown and kept, so lines stay lines.
@@ -65,7 +67,7 @@ pub fn render(doc: &Document<'_>, color: Color) -> String {
         }
         pos = c.out_end;
     }
-    s.push_str(&out[pos..]);
+    s.push_str(&escape_controls(&out[pos..]));
     s
 }
 
@@ -118,6 +120,27 @@ mod tests {
         );
         let coloured = render(&doc, Color::Always);
         assert!(coloured.contains("\x1b[31m己\x1b[0m\x1b[32m已\x1b[0m"));
+    }
+
+    #[test]
+    fn control_characters_of_the_input_are_shown_escaped() {
+        let output = "a\x1b[2Jb\u{9b}c\n";
+        let changes = [change("\x1b]0;x\x07", "", 8, 8, true)];
+        let original = "a\x1b[2Jb\u{9b}\x1b]0;x\x07c\n";
+        let doc = Document {
+            name: "t",
+            original,
+            output,
+            changes: &changes,
+        };
+        let got = render(&doc, Color::Never);
+        assert_eq!(got, "a\\x1b[2Jb\\x9b[-\\x1b]0;x\\x07-]c\n");
+        let coloured = render(&doc, Color::Always);
+        assert_eq!(
+            coloured.matches('\x1b').count(),
+            2,
+            "only our colour codes: {coloured:?}"
+        );
     }
 
     #[test]
