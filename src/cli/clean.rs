@@ -70,7 +70,8 @@ pub fn run(args: CleanArgs) -> Result<i32> {
     // Whether the text written so far ends with a line break.
     let mut ends_in_newline = false;
     let mut skipped = 0;
-    for (i, source) in sources.iter().enumerate() {
+    let mut written = 0;
+    for source in &sources {
         let bytes = source.read_bytes_limited(args.stream.max_doc_bytes, "--max-doc-bytes")?;
         if args.encoding.is_none() {
             if let Some(at) = binary_at(&bytes) {
@@ -153,7 +154,7 @@ pub fn run(args: CleanArgs) -> Result<i32> {
                 })?;
             written_back = Some((source.name(), outcome));
         }
-        if i > 0 && !cleaned.text.is_empty() && !ends_in_newline {
+        if written > 0 && !cleaned.text.is_empty() && !ends_in_newline {
             out.write_all(b"\n")?;
         }
         let shown = reports.add(&source.name(), text, &cleaned);
@@ -163,6 +164,7 @@ pub fn run(args: CleanArgs) -> Result<i32> {
         if !shown.is_empty() {
             ends_in_newline = shown.ends_with('\n');
         }
+        written += 1;
         if let Some(w) = changes_out.as_mut() {
             write_changes(
                 w,
