@@ -122,6 +122,70 @@ impl Pipeline {
     }
 }
 
+/// Ends the text of `cleaned` (the result of cleaning `original`) with one line break, as a
+/// text file ends, and records it in the ledger (`blank-lines`/`final-newline`, fused into a
+/// change at the end of the text when there is one), so that the bytes a program writes and the
+/// replay of its ledger agree. An empty text, or one that ends with a line break, is left as
+/// it is.
+///
+/// ```
+/// use ocrtidy::{replay, Pipeline};
+/// let input = "第一段  \n\n\n第二段\n\n";
+/// let mut cleaned = Pipeline::default().clean(input);
+/// assert_eq!(cleaned.text, "第一段\n第二段");
+/// ocrtidy::end_with_newline(&mut cleaned, input);
+/// assert_eq!(cleaned.text, "第一段\n第二段\n");
+/// assert_eq!(replay(input, &cleaned.changes).as_deref(), Some(cleaned.text.as_str()));
+/// ```
+pub fn end_with_newline(cleaned: &mut Cleaned, original: &str) {
+    if cleaned.text.is_empty() || cleaned.text.ends_with('\n') {
+        return;
+    }
+    let out_len = cleaned.text.len();
+    cleaned.text.push('\n');
+    let step = Step {
+        pass: PassId::BlankLines,
+        rule: "final-newline",
+        confidence: 1.0,
+    };
+    let at_end = cleaned
+        .changes
+        .iter()
+        .rposition(|c| c.applied && c.end == original.len() && c.out_end == out_len);
+    if let Some(i) = at_end {
+        let c = &mut cleaned.changes[i];
+        c.after.push('\n');
+        c.out_end += 1;
+        if c.before == c.after {
+            // The text's own final line break, removed and put back: no change at all.
+            cleaned.changes.remove(i);
+        } else {
+            c.history.push(step);
+        }
+        return;
+    }
+    let chars = original.chars().count();
+    cleaned.changes.push(Change {
+        pass: step.pass,
+        rule: step.rule,
+        start: original.len(),
+        end: original.len(),
+        char_start: chars,
+        char_end: chars,
+        before: String::new(),
+        after: "\n".to_string(),
+        confidence: 1.0,
+        applied: true,
+        candidates: Vec::new(),
+        out_start: out_len,
+        out_end: out_len + 1,
+        history: Vec::new(),
+    });
+    cleaned
+        .changes
+        .sort_by_key(|c| (c.start, c.end, !c.applied));
+}
+
 /// Makes the ledger of `cleaned` (the result of cleaning the text after a UTF-8 byte order
 /// mark) refer to the input as it was, BOM included: every offset moves past the BOM and an
 /// applied `decode`/`bom` change records its removal. Replaying the ledger on the input (with

@@ -379,7 +379,7 @@ fn what_cannot_be_written_back_is_an_error() {
                 "--write-back",
                 target,
             ],
-            "refusing to overwrite the input file",
+            "input file is output file",
         );
     }
     assert_eq!(read(&copy), read(&hocr));

@@ -67,10 +67,6 @@ pub fn run(args: CleanArgs) -> Result<i32> {
         None => None,
     };
     let mut written_back = None;
-    // Whether the text written so far ends with a line break.
-    let mut ends_in_newline = false;
-    let mut skipped = 0;
-    let mut written = 0;
     for source in &sources {
         let bytes = source.read_bytes_limited(args.stream.max_doc_bytes, "--max-doc-bytes")?;
         if args.encoding.is_none() {
@@ -80,7 +76,6 @@ pub fn run(args: CleanArgs) -> Result<i32> {
                      give --encoding LABEL to clean it as text anyway",
                     source.name()
                 );
-                skipped += 1;
                 continue;
             }
         }
@@ -133,19 +128,12 @@ pub fn run(args: CleanArgs) -> Result<i32> {
             }
             None => pipeline.clean(text),
         };
-        // What the ledger's offsets refer to: the input bytes themselves for UTF-8 (a BOM is
-        // recorded as a change), else the UTF-8 text decoded from the input (named in every
-        // change record).
-        let mut offsets_in = None;
         if converted.is_none() {
             ocrtidy::record_invalid_bytes(&mut cleaned, text, &decoded.report);
-            let utf8 = decoded.report.encoding == "UTF-8" && decoded.report.invalid.is_empty();
-            if utf8 && decoded.report.bom {
-                ocrtidy::record_bom(&mut cleaned, "\u{feff}");
-            } else if !utf8 {
-                offsets_in = Some(decoded.report.encoding);
-            }
         }
+        // The output is a text file: it ends with one line break, recorded in the ledger like
+        // every other change, so that the bytes written and the replay of `--changes` agree.
+        ocrtidy::end_with_newline(&mut cleaned, text);
         // Built before any output is written, so that an error leaves no half-done outputs.
         if let (Some(_), Some(c)) = (&write_back_to, &converted) {
             let outcome = super::writeback::write_back(&decoded, format, c, &cleaned)
@@ -154,17 +142,22 @@ pub fn run(args: CleanArgs) -> Result<i32> {
                 })?;
             written_back = Some((source.name(), outcome));
         }
-        if written > 0 && !cleaned.text.is_empty() && !ends_in_newline {
-            out.write_all(b"\n")?;
-        }
         let shown = reports.add(&source.name(), text, &cleaned);
         let shown = shown.as_deref().unwrap_or(&cleaned.text);
         out.write_all(shown.as_bytes())
             .context("cannot write the cleaned text")?;
-        if !shown.is_empty() {
-            ends_in_newline = shown.ends_with('\n');
+        // What the ledger's offsets refer to: the input bytes themselves for UTF-8 (a BOM is
+        // recorded as a change), else the UTF-8 text decoded from the input (named in every
+        // change record).
+        let mut offsets_in = None;
+        if converted.is_none() {
+            let utf8 = decoded.report.encoding == "UTF-8" && decoded.report.invalid.is_empty();
+            if utf8 && decoded.report.bom {
+                ocrtidy::record_bom(&mut cleaned, "\u{feff}");
+            } else if !utf8 {
+                offsets_in = Some(decoded.report.encoding);
+            }
         }
-        written += 1;
         if let Some(w) = changes_out.as_mut() {
             write_changes(
                 w,
@@ -175,11 +168,6 @@ pub fn run(args: CleanArgs) -> Result<i32> {
             )
             .context("cannot write the changes file")?;
         }
-    }
-    // The output ends with a line break, one only: a text that already ends with one (passes
-    // that would remove it skipped) gets none more, so cleaning the output again is a no-op.
-    if sources.len() > skipped && !ends_in_newline {
-        out.write_all(b"\n")?;
     }
     out.commit()?;
     if let Some(w) = changes_out {

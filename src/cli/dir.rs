@@ -199,11 +199,9 @@ fn clean_file(
         match super::clean::utf8_text(&bytes) {
             Ok((bom, text)) => {
                 let mut cleaned = pipeline.clean(text);
+                ocrtidy::end_with_newline(&mut cleaned, text);
                 ocrtidy::record_bom(&mut cleaned, bom);
                 out.write_all(cleaned.text.as_bytes())?;
-                if !cleaned.text.ends_with('\n') {
-                    out.write_all(b"\n")?;
-                }
                 reporting.changes(&name, None, None, &cleaned.changes)?;
             }
             Err(reason) => {

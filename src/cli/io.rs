@@ -283,7 +283,7 @@ pub fn check_outputs(inputs: &InputIds, outputs: &[(&str, &Path)]) -> Result<()>
         if let Some(key) = output_key(path) {
             if let Some((_, other, _)) = seen.iter().find(|(k, _, _)| *k == key) {
                 anyhow::bail!(
-                    "{option} {} and {other} name the same file; give each output its own file",
+                    "{option} {}: the same file as {other}; give each output its own file",
                     path.display()
                 );
             }

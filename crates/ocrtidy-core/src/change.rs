@@ -35,8 +35,11 @@ pub struct Step {
 /// (for a suggestion, its top candidate).
 ///
 /// When several passes edit the same stretch of text their edits are fused into one change so
-/// that applied changes stay disjoint in the original: `pass` and `rule` name the last edit and
-/// `history` the earlier ones, oldest first.
+/// that applied changes stay disjoint in the original: `pass` and `rule` name the principal
+/// edit — the last one that removed or inserted material text (anything but whitespace), or the
+/// last edit when all of them only moved whitespace — and `history` the others, oldest first.
+/// So a header removed by `furniture` whose surrounding blank lines `blank-lines` then tidied is
+/// a `furniture` change.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Change {
     pub pass: PassId,

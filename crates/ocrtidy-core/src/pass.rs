@@ -166,6 +166,16 @@ pub trait Pass: Send + Sync {
 
     /// Reads `input.text` and pushes edits (offsets in `input.text`) into `sink`.
     fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>);
+
+    /// Whether the [`crate::Runner`] may run this pass again in its later rounds, on text that
+    /// includes the pass's own output. True for repairs, whose output is a fixed point of the
+    /// pass (running it again changes nothing, or repairs what another pass exposed). False for
+    /// a pass that must see each text only once, such as a script conversion (`于飞` → `于飛`
+    /// with s2t, but `于飛` → `於飛`): it runs in the first round only, and its suggestions are
+    /// kept as long as no later pass changes their text.
+    fn rerun(&self) -> bool {
+        true
+    }
 }
 
 /// Metadata that travels with an applied edit.

@@ -35,26 +35,41 @@ pub struct RunStats {
     pub superseded_suggestions: usize,
     /// How many rounds of all passes ran.
     pub rounds: usize,
-    /// True when the last round changed nothing, so the output is a fixed point.
+    /// True when the last round changed nothing, so the output is a fixed point (of the passes
+    /// that may run again, see [`crate::Pass::rerun`]).
     pub converged: bool,
 }
 
 /// An applied edit being tracked through the passes: its history and payload.
 #[derive(Clone, Debug)]
 struct Entry {
-    /// The first of the edits fused into this change, with its sequence number: most changes
-    /// are one edit, kept without a heap allocation of its own.
-    first: (u64, Step),
+    /// The first of the edits fused into this change: most changes are one edit, kept without
+    /// a heap allocation of its own.
+    first: Tracked,
     /// The later edits fused into this change, in the order they were made.
-    later: Vec<(u64, Step)>,
+    later: Vec<Tracked>,
     candidates: Vec<Candidate>,
+}
+
+/// One edit of a change, with its sequence number (the order edits were made in) and whether
+/// it touched material text (removed or inserted anything but whitespace).
+#[derive(Clone, Debug)]
+struct Tracked {
+    seq: u64,
+    step: Step,
+    material: bool,
 }
 
 impl Entry {
     /// The edits fused into this change, in the order they were made.
-    fn steps(&self) -> impl Iterator<Item = &(u64, Step)> {
+    fn steps(&self) -> impl Iterator<Item = &Tracked> {
         std::iter::once(&self.first).chain(&self.later)
     }
+}
+
+/// Whether a text holds anything but whitespace.
+fn is_material(text: &str) -> bool {
+    text.chars().any(|c| !c.is_whitespace())
 }
 
 struct TrackedSuggestion {
@@ -63,6 +78,8 @@ struct TrackedSuggestion {
     /// Range in the original text.
     orig: TextRange,
     pass: PassId,
+    /// Made by a pass that runs in the first round only: kept across rounds.
+    once: bool,
     before: String,
     s: PendingSuggestion,
 }
@@ -97,8 +114,11 @@ impl Runner {
     /// The passes run in rounds until a round changes nothing (at most [`Runner::MAX_ROUNDS`]),
     /// as ruff re-applies fixes until none applies: a repair can expose another (a corrected
     /// character completes a word that another pass reads). The output of a converged run is a
-    /// fixed point: cleaning it again changes nothing. Suggestions are those of the last round,
-    /// made on the final text.
+    /// fixed point of the passes that may run again: cleaning it again changes nothing. A pass
+    /// whose [`Pass::rerun`] is false runs in the first round only, so that it never reads its
+    /// own output (a second conversion of a converted text converts it further). Suggestions are
+    /// those of the last round, made on the final text, and those of the first-round-only passes
+    /// that no later pass invalidated.
     pub fn run(&self, original: &str, context: &Context) -> Cleaned {
         let mut state = State {
             original,
@@ -110,9 +130,12 @@ impl Runner {
         };
         for round in 0..Self::MAX_ROUNDS {
             state.stats.rounds = round + 1;
-            state.suggestions.clear();
+            state.suggestions.retain(|t| t.once);
             let mut changed = false;
             for pass in &self.passes {
+                if round > 0 && !pass.rerun() {
+                    continue;
+                }
                 changed |= state.run_pass(pass.as_ref(), context);
             }
             if !changed {
@@ -189,6 +212,7 @@ impl State<'_> {
                     cur: s.range,
                     orig,
                     pass: id,
+                    once: !pass.rerun(),
                     before: self.current[s.range.as_range()].to_string(),
                     s,
                 });
@@ -234,16 +258,18 @@ impl State<'_> {
 
         let seq0 = self.seq;
         self.seq += metas.len() as u64;
-        let new: Vec<(Segment, (u64, EditMeta))> = pass_map
+        let current = &self.current;
+        let new: Vec<(Segment, (u64, bool, EditMeta))> = pass_map
             .segments()
             .iter()
             .copied()
-            .zip(
-                metas
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, m)| (seq0 + i as u64, m)),
-            )
+            .zip(metas)
+            .enumerate()
+            .map(|(i, (seg, m))| {
+                let material = is_material(&current[seg.src.as_range()])
+                    || is_material(&next[seg.dst.as_range()]);
+                (seg, (seq0 + i as u64, material, m))
+            })
             .collect();
         self.ledger = merge_segments(&self.ledger, &new, |src, dst, olds, news| {
             if original[src.as_range()] == next[dst.as_range()] {
@@ -253,15 +279,14 @@ impl State<'_> {
             let mut steps = olds
                 .iter()
                 .flat_map(|e| e.steps().cloned())
-                .chain(news.iter().map(|(seq, m)| {
-                    (
-                        *seq,
-                        Step {
-                            pass: id,
-                            rule: m.rule,
-                            confidence: m.confidence,
-                        },
-                    )
+                .chain(news.iter().map(|(seq, material, m)| Tracked {
+                    seq: *seq,
+                    step: Step {
+                        pass: id,
+                        rule: m.rule,
+                        confidence: m.confidence,
+                    },
+                    material: *material,
                 }));
             let count = olds.iter().map(|e| 1 + e.later.len()).sum::<usize>() + news.len();
             let (first, later) = if count == 1 {
@@ -269,16 +294,16 @@ impl State<'_> {
             } else {
                 // Sized exactly: `collect` would guess low and grow (most fused changes are two
                 // or three edits).
-                let mut all: Vec<(u64, Step)> = Vec::with_capacity(count);
+                let mut all: Vec<Tracked> = Vec::with_capacity(count);
                 all.extend(steps);
                 // Put the steps in the order they were made.
-                all.sort_by_key(|(seq, _)| *seq);
+                all.sort_by_key(|t| t.seq);
                 let first = all.remove(0);
                 (first, all)
             };
             let candidates = news
                 .last()
-                .map(|(_, m)| m.candidates.clone())
+                .map(|(_, _, m)| m.candidates.clone())
                 .or_else(|| olds.last().map(|e| e.candidates.clone()))
                 .unwrap_or_default();
             Some((
@@ -317,13 +342,15 @@ fn build_changes(
     let mut changes = Vec::with_capacity(ledger.len() + suggestions.len());
     for (seg, entry) in ledger {
         let (char_start, char_end) = chars.next().unwrap_or_default();
-        let mut steps: Vec<Step> = std::iter::once(entry.first)
-            .chain(entry.later)
-            .map(|(_, s)| s)
-            .collect();
-        let Some(last) = steps.pop() else {
-            continue;
-        };
+        let mut steps: Vec<Tracked> = std::iter::once(entry.first).chain(entry.later).collect();
+        // The change is named after its principal edit: the last one that removed or inserted
+        // material text; whitespace tidying around it (blank lines, line joins) is history.
+        let principal = steps
+            .iter()
+            .rposition(|t| t.material)
+            .unwrap_or(steps.len() - 1);
+        let last = steps.remove(principal).step;
+        let steps: Vec<Step> = steps.into_iter().map(|t| t.step).collect();
         let confidence = steps
             .iter()
             .map(|s| s.confidence)
@@ -371,4 +398,63 @@ fn build_changes(
     }
     changes.sort_by_key(|c| (c.start, c.end, !c.applied));
     changes
+}
+
+#[cfg(test)]
+mod rerun_tests {
+    use super::*;
+
+    /// Appends `x` after every `a`, suggesting `b` for every `a` (never a fixed point).
+    struct Grow {
+        rerun: bool,
+    }
+
+    impl Pass for Grow {
+        fn id(&self) -> PassId {
+            PassId::ScriptConvert
+        }
+        fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
+            for (i, _) in input.text.match_indices('a') {
+                let _ = sink.insert(i + 1, "x", "grow", 1.0);
+                let _ = sink.suggest(i..i + 1, vec![Candidate::new("b", 0.5)], "maybe", 0.5);
+            }
+        }
+        fn rerun(&self) -> bool {
+            self.rerun
+        }
+    }
+
+    /// Deletes one `y` per round: keeps the run going for as many rounds as there are `y`s.
+    struct EatY;
+
+    impl Pass for EatY {
+        fn id(&self) -> PassId {
+            PassId::Width
+        }
+        fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
+            if let Some(i) = input.text.find('y') {
+                let _ = sink.delete(i..i + 1, "eat", 1.0);
+            }
+        }
+    }
+
+    fn run(rerun: bool, text: &str) -> Cleaned {
+        Runner::new(vec![Box::new(Grow { rerun }), Box::new(EatY)]).run(text, &Context::default())
+    }
+
+    #[test]
+    fn a_pass_that_may_not_rerun_runs_in_the_first_round_only() {
+        let once = run(false, "ayy");
+        assert_eq!(once.text, "ax");
+        assert_eq!(once.stats.rounds, 3);
+        assert!(once.stats.converged);
+        // Its suggestion outlives the later rounds.
+        let s: Vec<&Change> = once.suggestions().collect();
+        assert_eq!(s.len(), 1);
+        assert_eq!((s[0].start, s[0].end, s[0].rule), (0, 1, "maybe"));
+        // The default: it runs in every round.
+        let every = run(true, "ayy");
+        assert_eq!(every.text, "axxxx");
+        assert_eq!(every.stats.rounds, 4);
+    }
 }
