@@ -582,3 +582,35 @@ fn a_layout_file_without_text_is_warned() {
     assert!(stderr(&out).contains("holds no text"), "{}", stderr(&out));
     std::fs::remove_dir_all(dir).ok();
 }
+
+#[test]
+fn utf16_without_a_bom_and_damaged_utf8_are_decoded_as_such() {
+    let dir = tmpdir("utf16");
+    let text = "Hello world, this is a page.\nA second line of text.\n";
+    let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    std::fs::write(dir.join("le.txt"), &le).unwrap();
+    for args in [
+        &["clean", "le.txt"][..],
+        &["clean", "le.txt", "--encoding", "auto"][..],
+    ] {
+        let out = ocrtidy_in(&dir, args, b"");
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert_eq!(
+            String::from_utf8(out.stdout.clone()).unwrap(),
+            "Hello world, this is a page.\nA second line of text.\n",
+            "{args:?}"
+        );
+        assert!(stderr(&out).contains("UTF-16LE"), "{}", stderr(&out));
+    }
+    // A short UTF-8 file with one bad byte stays UTF-8 (not windows-1252), the byte reported;
+    // its U+FFFD is then a stray token like any other.
+    std::fs::write(dir.join("bad.txt"), b"The page \xff was scanned.\n").unwrap();
+    let out = ocrtidy_in(&dir, &["clean", "bad.txt"], b"");
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8(out.stdout.clone()).unwrap(),
+        "The page was scanned.\n"
+    );
+    assert!(stderr(&out).contains("1 invalid byte"), "{}", stderr(&out));
+    std::fs::remove_dir_all(dir).ok();
+}

@@ -283,65 +283,16 @@ fn write_changes(
     Ok(())
 }
 
-/// Where a binary file (an executable, an image, an archive) shows itself: the offset of the
-/// first NUL byte in its first 8 KiB, as ripgrep and GNU grep take it, when the rest of that
-/// head agrees — a known binary signature, more than 1 in 32 bytes other control characters, or bytes
-/// that are not UTF-8. OCR text with a stray NUL (a recorded repair of the control-chars pass)
-/// and UTF-16 text (whose ASCII has NUL high bytes) are not binary.
+/// Where a binary file (an executable, an image, an archive) shows itself: the offset of its
+/// first NUL byte, when [`ocrtidy_decode::looks_binary`] takes it for binary (NUL bytes with
+/// many other control bytes in the first 8 KiB). OCR text with a stray NUL (a recorded repair of
+/// the control-chars pass) and UTF-16 text (whose ASCII has NUL high bytes) are not binary.
 pub(super) fn binary_at(bytes: &[u8]) -> Option<usize> {
-    const MAGIC: &[&[u8]] = &[
-        b"\x7fELF",
-        b"\x89PNG",
-        b"\xff\xd8\xff",
-        b"GIF8",
-        b"PK\x03\x04",
-        b"\x1f\x8b",
-        b"%PDF",
-        b"MZ",
-        b"\xca\xfe\xba\xbe",
-        b"\xcf\xfa\xed\xfe",
-        b"II*\x00",
-        b"MM\x00*",
-        b"RIFF",
-        b"7z\xbc\xaf",
-        b"BZh",
-        b"\xfd7zXZ",
-        b"\x00asm",
-        b"SQLite format 3",
-    ];
-    let head = &bytes[..bytes.len().min(8192)];
-    let at = memchr::memchr(0, head)?;
-    if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") {
+    if !ocrtidy_decode::looks_binary(bytes) {
         return None;
     }
-    // UTF-16 without a BOM: its NUL bytes sit at one parity (the high bytes of ASCII).
-    let (mut even, mut odd, mut controls) = (0usize, 0usize, 0usize);
-    for (i, &b) in head.iter().enumerate() {
-        if b == 0 {
-            if i % 2 == 0 {
-                even += 1;
-            } else {
-                odd += 1;
-            }
-        }
-        if (1..0x20).contains(&b) && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0b | 0x0c) || b == 0x7f
-        {
-            controls += 1;
-        }
-    }
-    let pairs = head.len() / 2;
-    let utf16 = pairs > 0 && even.min(odd) * 20 <= even.max(odd) && even.max(odd) * 4 >= pairs;
-    if utf16 {
-        return None;
-    }
-    let magic = MAGIC.iter().any(|m| head.starts_with(m));
-    let many_controls = controls * 32 > head.len();
-    let not_utf8 = match std::str::from_utf8(head) {
-        Ok(_) => false,
-        // A character cut by the 8 KiB boundary is not a fault.
-        Err(e) => e.error_len().is_some() || head.len() == bytes.len(),
-    };
-    (magic || many_controls || not_utf8).then_some(at)
+    let head = &bytes[..bytes.len().min(ocrtidy_decode::SNIFF_LEN)];
+    Some(memchr::memchr(0, head).unwrap_or(0))
 }
 
 /// The text of a UTF-8 input (its BOM apart), or why it cannot be cleaned as such.

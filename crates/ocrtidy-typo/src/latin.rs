@@ -299,8 +299,13 @@ pub fn correct(text: &str) -> Vec<LatinFix> {
     }
     let mut out = Vec::new();
     let mut key = String::new();
-    for (start, t) in tokens(text) {
+    let toks: Vec<(usize, &str)> = tokens(text).collect();
+    let english = english_context(&toks);
+    for (idx, &(start, t)) in toks.iter().enumerate() {
         let end = start + t.len();
+        // The English word list speaks only for English text: elsewhere (Latin, German,
+        // French…) only the document's own recurring words are evidence.
+        let english = english[idx];
         if count(t) >= MIN_EVIDENCE && is_letters(t) {
             continue;
         }
@@ -349,7 +354,7 @@ pub fn correct(text: &str) -> Vec<LatinFix> {
         if count(t) != 1 {
             continue;
         }
-        if let Some(fix) = dictionary_ocr_fix(start, t) {
+        if let Some(fix) = dictionary_ocr_fix(start, t).filter(|_| english) {
             out.push(fix);
             continue;
         }
@@ -364,12 +369,15 @@ pub fn correct(text: &str) -> Vec<LatinFix> {
         let parts = camel_parts(t);
         let glued = parts.len() >= 2
             && (parts.iter().all(|p| count(p) >= MIN_EVIDENCE)
-                || (parts[..parts.len() - 1].iter().any(|p| is_function_word(p))
+                || (english
+                    && parts[..parts.len() - 1].iter().any(|p| is_function_word(p))
                     && parts
                         .iter()
                         .all(|p| (p.len() >= 2 || *p == "A") && english_freq(p) >= DICT_MIN_FREQ)));
         let replacement = if glued {
             Some(parts.join(" "))
+        } else if !english {
+            None
         } else if near
             .get_or_insert_with(|| dictionary_near_miss(t))
             .as_ref()
@@ -422,7 +430,10 @@ pub fn correct(text: &str) -> Vec<LatinFix> {
                     apply: false,
                     confidence: 0.5,
                 });
-            } else if let Some(w) = near.unwrap_or_else(|| dictionary_near_miss(t)) {
+            } else if let Some(w) = near
+                .unwrap_or_else(|| dictionary_near_miss(t))
+                .filter(|_| english)
+            {
                 // One letter misread as a look-alike (availabie, contfol) is applied.
                 let apply = t.len() >= MIN_SUGGEST_LEN && ocr_substitution(t, &w);
                 out.push(LatinFix {
@@ -642,7 +653,66 @@ fn split_glued(t: &str) -> Option<String> {
         k -= 1;
     }
     parts.reverse();
+    // A short function word glued at the end is most often a word's own ending (`compat` is not
+    // `comp at`, `tempor` not `temp or`): only after a long content word (`numberof`).
+    if let [.., content, last] = parts.as_slice() {
+        if is_function_word(last) && last.len() <= 2 && (last.len() == 1 || content.len() < 6) {
+            return None;
+        }
+    }
     Some(parts.join(" "))
+}
+
+/// English function words that are not words of the other languages below.
+const EN_STOP: &[&str] = &[
+    "the", "of", "and", "to", "is", "that", "it", "for", "was", "on", "are", "with", "as", "be",
+    "by", "this", "have", "from", "or", "not", "but", "at", "which", "an", "were", "they", "you",
+    "we", "he", "she", "his", "her", "their", "has", "had", "will", "would", "can", "there",
+    "been", "its", "all", "if", "when", "what", "who", "more", "into", "than", "these", "so",
+];
+
+/// Function words of other languages written in Latin script (Latin, German, French, Spanish,
+/// Italian, Dutch, Portuguese), not English words.
+const OTHER_STOP: &[&str] = &[
+    // Latin
+    "et", "est", "non", "ad", "cum", "quod", "ut", "sed", "qui", "quae", "ex", "sunt", "esse",
+    "enim", "quam", "atque", "neque", "nec", "ab", "quid", "hoc", "ac", "autem", "tamen", "vel",
+    "etiam", "sit", "erat", "ita", // German
+    "der", "die", "und", "das", "ist", "nicht", "mit", "den", "von", "zu", "sich", "auf", "ein",
+    "eine", "dem", "des", "auch", "wird", "werden", "oder", "aus", "nach", "wie", "bei", "sind",
+    // French
+    "le", "la", "les", "des", "une", "du", "que", "dans", "pour", "pas", "sur", "au", "avec", "ce",
+    "sont", "mais", "ou", "il", "elle", "nous", "vous", "leur",
+    // Spanish, Portuguese, Italian
+    "el", "los", "las", "del", "por", "con", "una", "para", "es", "se", "como", "lo", "y", "di",
+    "che", "della", "gli", "sono", "em", "os", "um", "uma", "nao", "mas", // Dutch
+    "het", "een", "van", "en", "niet", "dat", "op", "zijn", "ook", "voor", "wordt",
+];
+
+/// Whether each token stands in English text: among the tokens around it (40 on each side),
+/// English function words are not outnumbered by those of other Latin-script languages (half
+/// as many or fewer). A stretch without evidence either way counts as English.
+fn english_context(toks: &[(usize, &str)]) -> Vec<bool> {
+    const WINDOW: usize = 40;
+    let mut en = Vec::with_capacity(toks.len() + 1);
+    let mut other = Vec::with_capacity(toks.len() + 1);
+    en.push(0u32);
+    other.push(0u32);
+    for &(_, t) in toks {
+        let lower = t.to_ascii_lowercase();
+        let is = |list: &[&str]| u32::from(t.len() <= 7 && list.contains(&lower.as_str()));
+        en.push(en.last().copied().unwrap_or(0) + is(EN_STOP));
+        other.push(other.last().copied().unwrap_or(0) + is(OTHER_STOP));
+    }
+    (0..toks.len())
+        .map(|i| {
+            let lo = i.saturating_sub(WINDOW);
+            let hi = (i + WINDOW + 1).min(toks.len());
+            let e = en[hi] - en[lo];
+            let o = other[hi] - other[lo];
+            o == 0 || e >= 2 * o
+        })
+        .collect()
 }
 
 /// Letters that OCR engines read as one another (lowercase, both orders).
@@ -880,6 +950,40 @@ mod tests {
                 "typo-latin-split"
             )]
         );
+    }
+
+    #[test]
+    fn other_latin_script_languages_get_no_english_corrections() {
+        for text in [
+            "Tum ille inquit, res publica non est, et sed quod literis mandatum est, ut tempor \
+             ad nos venit cum hoc libro.",
+            "Die Stadt ist alt und das Haus der Familie steht nicht weit von dem Markt, \
+             wo auch ein Brunnen ist; compat nulla.",
+            "Le livre est sur la table et les enfants ne sont pas dans la maison avec leur mere.",
+        ] {
+            assert!(applied(text).is_empty(), "{text}: {:?}", applied(text));
+        }
+        // The document's own recurring words are evidence in any language.
+        let text = "liber est et liber erat et liber manet; sed 1iber non est hic.";
+        assert_eq!(
+            applied(text),
+            vec![("1iber".into(), "liber".into(), "typo-latin-ocr")]
+        );
+    }
+
+    #[test]
+    fn a_word_ending_like_a_short_function_word_is_not_split() {
+        for text in [
+            "Enable the compat layer for the old kernel.",
+            "The tempor field is kept.",
+            "A publica of the archive.",
+        ] {
+            assert!(applied(text).is_empty(), "{text}: {:?}", applied(text));
+        }
+        // A long content word before the function word is still a glued phrase.
+        let got = applied("Moreover thenumberof packages grows.");
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].1, "the number of");
     }
 
     #[test]
