@@ -33,3 +33,15 @@ eval: build
 # RapidOCR's boxes) instead of its plain text; the raw row is still the plain OCR text.
 eval-layout: build
     ./target/release/ocrtidy eval --corpus {{corpus}} --by engine,lang --layout-field hocr,boxes
+
+# Fuzz targets on stable Rust (tests/fuzz.rs): decoding, the default pipeline, JSON Lines lines
+# and every format reader, each run for about `secs` seconds in release mode with fresh random
+# seeds; prints per target how many cases ran and for how long.
+fuzz secs="120":
+    OCRTIDY_FUZZ_SECS={{secs}} cargo test --release --test fuzz -- --nocapture --test-threads 1
+
+# Clean text stays clean: cleans the corpus's ground truth and prints the share of characters
+# changed per pass and rule and any deleted sentence (needs ../shared and python3). `split` is
+# `all`, or `A`/`B` for one half of the documents (held-out checks of style thresholds).
+gt-changes split="all": build
+    python3 scripts/gt_changes.py --corpus {{corpus}} --bin target/release/ocrtidy --split {{split}}

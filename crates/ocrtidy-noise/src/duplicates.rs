@@ -27,11 +27,12 @@ use crate::similar::{
 ///   near-exact with at least 30 characters and the same digits; otherwise (8+ characters)
 ///   suggested.
 /// - `repeated-sentence`: a sentence that repeats the sentence right before it in the same
-///   paragraph (removed from 10 characters when exact, from 20 when near-exact); a sentence of 12+
-///   characters at a seam that an earlier paragraph already said word for word: the last sentence
-///   of a paragraph that had already ended, or the first sentence of a paragraph that repeats the
-///   end of the previous one (removed). Near copies at a seam, and copies of 15+ characters inside a
-///   paragraph, are suggested.
+///   paragraph (removed from 10 characters when exact, from 20 when near-exact), and the first
+///   sentence (12+ characters) of a paragraph that repeats the end of the previous one, at the
+///   seam (removed): the engine read the same line twice. A sentence that recurs elsewhere in
+///   the text — the last sentence of a paragraph that an earlier paragraph already said, copies
+///   of 15+ characters inside a paragraph — is only suggested: real text repeats itself (a
+///   manual that ends two paragraphs with the same caution).
 ///
 /// Kept: short lines (refrains, table cells, headings), table-like lines, a headline or
 /// subheading that the body restates (it has no sentence-ending punctuation), list items that
@@ -630,26 +631,23 @@ fn repeated_sentences(
                 ));
             }
         }
-        // The last sentences repeat earlier paragraphs after the paragraph had ended.
-        while kept(&keep) >= 2 {
-            let Some(i) = keep.iter().rposition(|&k| k) else {
-                break;
-            };
-            let s = &sents[i];
-            if !s.terminal || s.quoted || s.key.len() < 12 {
-                break;
-            }
-            if earlier.contains(s.key) {
-                keep[i] = false;
-                let start = skip_noise_back(text, s.range.start, para.range.start);
-                let end = skip_noise(text, s.range.end, para.range.end);
-                edits.push((start..end, RULE, 0.85));
-            } else {
-                if let Some(sim) = earlier.near(s.key, 0.85) {
-                    let c = sim as f32 * 0.7;
-                    let _ = sink.suggest(s.range.clone(), vec![Candidate::new("", c)], RULE, c);
+        // The last sentence repeats an earlier paragraph: real text repeats itself too (a
+        // manual ends two paragraphs with the same caution), and nothing in the text says the
+        // engine read it twice, so this is a suggestion only.
+        if kept(&keep) >= 2 {
+            if let Some(i) = keep.iter().rposition(|&k| k) {
+                let s = &sents[i];
+                if s.terminal && !s.quoted && s.key.len() >= 12 {
+                    let sim = if earlier.contains(s.key) {
+                        Some(1.0)
+                    } else {
+                        earlier.near(s.key, 0.85)
+                    };
+                    if let Some(sim) = sim {
+                        let c = sim as f32 * 0.6;
+                        let _ = sink.suggest(s.range.clone(), vec![Candidate::new("", c)], RULE, c);
+                    }
                 }
-                break;
             }
         }
         // Other copies of earlier sentences are only flagged.
@@ -699,15 +697,6 @@ fn skip_noise(text: &str, pos: usize, ceil: usize) -> usize {
         .char_indices()
         .find(|&(_, c)| !is_noise(c))
         .map_or(ceil, |(i, _)| pos + i)
-}
-
-/// The start of the noise that ends at `pos`, at least `floor`.
-fn skip_noise_back(text: &str, pos: usize, floor: usize) -> usize {
-    text[floor..pos]
-        .char_indices()
-        .rev()
-        .find(|&(_, c)| !is_noise(c))
-        .map_or(floor, |(i, c)| floor + i + c.len_utf8())
 }
 
 #[cfg(test)]
