@@ -113,19 +113,8 @@ pub fn run(args: CleanArgs) -> Result<i32> {
         // The engine's confidences of the converted text are evidence for the typo pass, the
         // geometry's line breaks for the line-join pass.
         let mut cleaned = match &converted {
-            Some(c) => {
-                let hint = |b: &ocrtidy_formats::LineBreak| {
-                    let kind = if b.paragraph {
-                        ocrtidy_core::LineBreakHint::ParagraphBreak
-                    } else {
-                        ocrtidy_core::LineBreakHint::Wrap
-                    };
-                    (b.at, kind)
-                };
-                let context = ocrtidy::Context::with_confidences(c.confidences())
-                    .with_line_breaks(c.breaks.iter().map(hint));
-                pipeline.clean_with(text, &context)
-            }
+            // The geometry's furniture lines too, for the furniture pass to remove.
+            Some(c) => pipeline.clean_with(text, &ocrtidy::stream::layout::layout_context(c)),
             None => pipeline.clean(text),
         };
         if converted.is_none() {
@@ -246,10 +235,12 @@ fn convert_input(
     if format == Format::Text {
         return Ok((format, None));
     }
+    // Without --keep-furniture the layout marks the furniture for the furniture pass, which
+    // removes it as recorded changes (`layout_options`).
     let furniture = if args.keep_furniture {
         Furniture::Keep
     } else {
-        Furniture::default()
+        Furniture::Mark
     };
     let options = ocrtidy::stream::layout::layout_options(format, furniture);
     let converted =

@@ -226,7 +226,7 @@ fn run_corpus(args: &EvalArgs, corpus: &std::path::Path, unit: Unit) -> Result<i
         .or_else(|| corpus.parent().map(std::path::Path::to_path_buf));
     let reader = LayoutReader {
         format: ocrtidy_formats::Format::Auto,
-        furniture: ocrtidy_formats::Furniture::Drop,
+        furniture: ocrtidy_formats::Furniture::Mark,
         root: layout_root.as_deref(),
         max_bytes: usize::MAX,
     };

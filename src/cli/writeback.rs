@@ -20,7 +20,7 @@ use std::path::PathBuf;
 use anyhow::{bail, Context as _, Result};
 
 use ocrtidy::{Change, Cleaned, PassId};
-use ocrtidy_formats::{Converted, Format, Span};
+use ocrtidy_formats::{Converted, Format, Role, Span};
 
 use super::args::CleanArgs;
 use super::io::Source;
@@ -56,6 +56,14 @@ pub fn written_back(pass: PassId) -> bool {
 /// is left out whole, as the characters other passes corrected in it are gone from the text.
 fn removes_text(pass: PassId) -> bool {
     matches!(pass, PassId::Furniture | PassId::Duplicates)
+}
+
+/// A removal of a line that the layout tagged as a running header or footer: it removes only
+/// such lines (elements whose role is not body) and the breaks around them, so the character
+/// fixes of the body that the ledger fused with it (a mark at the end of the line above a page
+/// number) still go back.
+fn removes_layout_furniture(pass: PassId, rule: &str) -> bool {
+    pass == PassId::Furniture && matches!(rule, "layout-header" | "layout-footer")
 }
 
 /// Where the written-back file goes.
@@ -229,13 +237,19 @@ fn plural(n: usize) -> &'static str {
 /// disjoint): the change's text aligned character by character with its replacement, and the
 /// layout part of it dropped (see the module doc). Empty when nothing of it is written back.
 pub fn split_change(text: &str, spans: &[Span], change: &Change) -> Vec<(Range<usize>, String)> {
-    let passes: Vec<PassId> = change
+    let steps: Vec<(PassId, &str)> = change
         .history
         .iter()
-        .map(|s| s.pass)
-        .chain([change.pass])
+        .map(|s| (s.pass, s.rule))
+        .chain([(change.pass, change.rule)])
         .collect();
-    if !passes.iter().any(|&p| written_back(p)) || passes.iter().any(|&p| removes_text(p)) {
+    let passes: Vec<PassId> = steps.iter().map(|&(p, _)| p).collect();
+    let layout_furniture = steps.iter().any(|&(p, r)| removes_layout_furniture(p, r));
+    if !passes.iter().any(|&p| written_back(p))
+        || steps
+            .iter()
+            .any(|&(p, r)| removes_text(p) && !removes_layout_furniture(p, r))
+    {
         return Vec::new();
     }
     if text.get(change.start..change.end) != Some(change.before.as_str()) {
@@ -251,7 +265,7 @@ pub fn split_change(text: &str, spans: &[Span], change: &Change) -> Vec<(Range<u
     let after: Vec<char> = change.after.chars().collect();
     let Some(ops) = align(change.start, &before, &after) else {
         // Too long to align: all or nothing.
-        return if passes.iter().all(|&p| written_back(p)) {
+        return if passes.iter().all(|&p| written_back(p)) && !layout_furniture {
             vec![(change.start..change.end, change.after.clone())]
         } else {
             Vec::new()
@@ -263,12 +277,22 @@ pub fn split_change(text: &str, spans: &[Span], change: &Change) -> Vec<(Range<u
             .get(i)
             .is_some_and(|s| s.range.start < at || (!insertion && s.range.start == at))
     };
+    // With a layout furniture removal: nothing of the removed lines goes back.
+    let in_furniture = |at: usize| {
+        layout_furniture && {
+            let i = spans.partition_point(|s| s.range.end <= at);
+            spans
+                .get(i)
+                .is_some_and(|s| s.range.start <= at && s.source.role != Role::Body)
+        }
+    };
     let mut out: Vec<(Range<usize>, String)> = Vec::new();
     // The edit being built, and whether the previous op was part of it.
     let mut open = false;
     for op in ops {
         let keep = match op {
             Op::Match(..) => false,
+            Op::Sub(at, ..) | Op::Del(at, _) | Op::Ins(at, _) if in_furniture(at) => false,
             Op::Sub(at, a, b) if a.is_whitespace() || b.is_whitespace() => inside(at, false),
             Op::Del(at, a) if a.is_whitespace() => inside(at, false),
             Op::Del(_, '-') if dehyphenated => false,
@@ -570,6 +594,56 @@ mod tests {
         for (words, before, after, passes) in cases {
             assert_eq!(split(words, before, after, passes), pairs(&[]), "{words:?}");
         }
+    }
+
+    #[test]
+    fn body_fixes_fused_with_a_layout_furniture_removal_go_back() {
+        // `正文:` then a page number the layout tagged as a footer: the ledger fused the
+        // mark's fix with the footer's removal (and the final line break).
+        let (text, mut spans) = layout("正文|:|\n\n|第 13 页");
+        spans.last_mut().unwrap().source.role = Role::Footer;
+        let mut c = change(
+            &text,
+            ":\n\n第 13 页",
+            "：\n",
+            &[CjkPunct, Furniture, BlankLines],
+        );
+        let rules = ["paren-width", "layout-footer", "final-newline"];
+        c.rule = rules[2];
+        for (step, rule) in c.history.iter_mut().zip(rules) {
+            step.rule = rule;
+        }
+        let edits: Vec<(String, String)> = split_change(&text, &spans, &c)
+            .into_iter()
+            .map(|(r, t)| (text[r].to_string(), t))
+            .collect();
+        assert_eq!(edits, pairs(&[(":", "：")]));
+        // A fix inside the removed footer never goes back.
+        let mut c = change(
+            &text,
+            ":\n\n第 13 页",
+            "：\n",
+            &[CjkPunct, Furniture, BlankLines],
+        );
+        c.before = "第 13 页".into();
+        c.start = text.find("第 13 页").unwrap();
+        c.end = text.len();
+        c.after = String::new();
+        for (step, rule) in c.history.iter_mut().zip(rules) {
+            step.rule = rule;
+        }
+        assert_eq!(split_change(&text, &spans, &c), vec![]);
+        // The text rules' furniture (`page-number`) still leaves a change out whole: the
+        // line it removed is body text in the layout.
+        let mut c = change(
+            &text,
+            ":\n\n第 13 页",
+            "：\n",
+            &[CjkPunct, Furniture, BlankLines],
+        );
+        c.history[1].rule = "page-number";
+        spans.last_mut().unwrap().source.role = Role::Body;
+        assert_eq!(split_change(&text, &spans, &c), vec![]);
     }
 
     proptest::proptest! {

@@ -70,7 +70,7 @@ impl Default for JsonlOptions {
             keep_changes: false,
             layout_fields: Vec::new(),
             layout_format: Format::Auto,
-            layout_furniture: Furniture::Drop,
+            layout_furniture: Furniture::Mark,
             layout_root: None,
         }
     }

@@ -21,8 +21,8 @@ use std::borrow::Cow;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use ocrtidy_core::{Context, LineBreakHint};
-use ocrtidy_formats::{Converted, Format, FormatError, Furniture, LayoutOptions};
+use ocrtidy_core::{Context, FurnitureHint, LineBreakHint};
+use ocrtidy_formats::{Converted, Format, FormatError, Furniture, LayoutOptions, Role};
 
 /// Why a record's layout field could not be used.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -136,15 +136,24 @@ pub(crate) fn classify(raw: &str) -> Result<LayoutValue<'_>, LayoutErrorKind> {
 /// formats (PaddleOCR, RapidOCR) get their paragraphs from the geometry. This is what
 /// `ocrtidy clean --input-format` does for files; on the corpus it beats the alternatives
 /// (`scripts/eval_formats.py`).
+///
+/// Running headers and footers found by their position are never dropped silently here:
+/// [`Furniture::Drop`] is laid out as [`Furniture::Mark`], so that the furniture pass removes
+/// them as recorded changes (given the [`layout_context`]) and `--skip furniture` keeps them.
+/// [`Furniture::Keep`] keeps them without marks.
 pub fn layout_options(format: Format, furniture: Furniture) -> LayoutOptions {
     let mut options = LayoutOptions::default();
-    options.furniture = furniture;
+    options.furniture = match furniture {
+        Furniture::Drop => Furniture::Mark,
+        f => f,
+    };
     options.printed_lines = !matches!(format, Format::PaddleOcrJson | Format::RapidOcrJson);
     options
 }
 
-/// The evidence a laid-out document gives the pipeline: the engine's confidences and the
-/// geometry's line-break hints, in the offsets of `converted.text`.
+/// The evidence a laid-out document gives the pipeline: the engine's confidences, the
+/// geometry's line-break hints and its furniture lines ([`Furniture::Mark`]), in the offsets of
+/// `converted.text`.
 pub fn layout_context(converted: &Converted) -> Context {
     let hint = |b: &ocrtidy_formats::LineBreak| {
         let kind = if b.paragraph {
@@ -154,8 +163,17 @@ pub fn layout_context(converted: &Converted) -> Context {
         };
         (b.at, kind)
     };
+    let furniture = converted.furniture.iter().filter_map(|(r, role)| {
+        let hint = match role {
+            Role::Header => FurnitureHint::Header,
+            Role::Footer => FurnitureHint::Footer,
+            Role::Body => return None,
+        };
+        Some((r.clone(), hint))
+    });
     Context::with_confidences(converted.confidences())
         .with_line_breaks(converted.breaks.iter().map(hint))
+        .with_furniture(furniture)
 }
 
 /// How layout fields are read: the format (`Auto` detects it per value; `Text` is taken as

@@ -54,6 +54,7 @@ pub(crate) fn clean_pages_with(pipeline: &Pipeline, pages: &[(&str, &Context)]) 
 fn joined_context(pages: &[(&str, &Context)]) -> Context {
     let mut confidences = Vec::new();
     let mut breaks: Vec<(usize, LineBreakHint)> = Vec::new();
+    let mut furniture = Vec::new();
     let mut at = 0;
     for (text, context) in pages {
         confidences.extend(
@@ -63,9 +64,17 @@ fn joined_context(pages: &[(&str, &Context)]) -> Context {
                 .map(|s| (s.range.start + at..s.range.end + at, s.confidence)),
         );
         breaks.extend(context.line_breaks().iter().map(|&(b, h)| (b + at, h)));
+        furniture.extend(
+            context
+                .furniture()
+                .iter()
+                .map(|&(r, h)| (r.start + at..r.end + at, h)),
+        );
         at += text.len() + PAGE_SEPARATOR.len();
     }
-    Context::with_confidences(confidences).with_line_breaks(breaks)
+    Context::with_confidences(confidences)
+        .with_line_breaks(breaks)
+        .with_furniture(furniture)
 }
 
 /// Where page `i` lies: bytes and code points of the joined input.
@@ -292,10 +301,25 @@ fn fused_change(
         return None;
     }
     let char_start = page.get(..start)?.chars().count();
-    let history = fused_history(merged);
+    let mut history = fused_history(merged);
     let confidence = history.iter().map(|s| s.confidence).fold(1.0, f32::min);
+    // Named, as the runner names a fused change, after the last of the merged changes that
+    // moved material text (a footer removed at the page's end), else after the page edge.
+    let material = |t: &str| t.chars().any(|c| !c.is_whitespace());
+    let (pass, rule) = match merged
+        .iter()
+        .rposition(|m| material(&m.before) || material(&m.after))
+    {
+        Some(i) => {
+            // That change's own step, after its history and those of the changes before it.
+            let own: usize = merged[..=i].iter().map(|m| m.history.len() + 1).sum();
+            history.remove(own - 1);
+            (merged[i].pass, merged[i].rule)
+        }
+        None => (PassId::BlankLines, rule),
+    };
     Some(Change {
-        pass: PassId::BlankLines,
+        pass,
         rule,
         start,
         end,
@@ -400,11 +424,16 @@ mod tests {
         use LineBreakHint::{ParagraphBreak, Wrap};
         let first = Context::with_confidences([(0..2, 0.5)]).with_line_breaks([(2, Wrap)]);
         let none = Context::default();
-        let third =
-            Context::with_confidences([(2..3, 0.25)]).with_line_breaks([(1, ParagraphBreak)]);
+        let third = Context::with_confidences([(2..3, 0.25)])
+            .with_line_breaks([(1, ParagraphBreak)])
+            .with_furniture([(0..1, ocrtidy_core::FurnitureHint::Header)]);
         // "ab\ncd" at 0, "" at 6, "x\ny" at 7 (a one-byte separator between pages).
         let joined = joined_context(&[("ab\ncd", &first), ("", &none), ("x\ny", &third)]);
         assert_eq!(joined.line_breaks(), [(2, Wrap), (8, ParagraphBreak)]);
+        assert_eq!(
+            joined.furniture(),
+            [(TextRange::new(7, 8), ocrtidy_core::FurnitureHint::Header)]
+        );
         let spans: Vec<(TextRange, f32)> = joined
             .confidences()
             .iter()

@@ -17,5 +17,5 @@ mod runner;
 pub use change::{replay, Candidate, Change, Step};
 pub use ids::{PassId, UnknownPass};
 pub use ocrtidy_text as text;
-pub use pass::{ConfidenceSpan, Context, EditSink, LineBreakHint, Pass, PassInput};
+pub use pass::{ConfidenceSpan, Context, EditSink, FurnitureHint, LineBreakHint, Pass, PassInput};
 pub use runner::{Cleaned, RunStats, Runner};

@@ -12,11 +12,27 @@ use crate::{Candidate, PassId};
 /// Line-break hints: what the page geometry (indents, vertical gaps, short lines) says about a
 /// line break of the input, given by the byte offset of its `\n`, sorted by offset. Mapped like
 /// the confidences; a hint whose `\n` a change removed disappears. Plain text has none.
+///
+/// Layout furniture: the lines that the page geometry found to be running headers or footers
+/// (page numbers, running titles), kept in the text for the furniture pass to remove as
+/// recorded changes. Each is the range of the line (its first to its last character) with its
+/// role, sorted by start, mapped like the confidences; a line that a change removed whole
+/// disappears. Plain text has none.
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct Context {
     confidences: Vec<ConfidenceSpan>,
     line_breaks: Vec<(usize, LineBreakHint)>,
+    furniture: Vec<(TextRange, FurnitureHint)>,
+}
+
+/// What the geometry says a furniture line is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FurnitureHint {
+    /// A running header at the top of its page, before the body.
+    Header,
+    /// A running footer or page number at the bottom of its page, after the body.
+    Footer,
 }
 
 /// What the geometry says about a line break.
@@ -53,6 +69,7 @@ impl Context {
         Context {
             confidences,
             line_breaks: Vec::new(),
+            furniture: Vec::new(),
         }
     }
 
@@ -69,9 +86,39 @@ impl Context {
         self
     }
 
-    /// True when the context carries no evidence at all (no confidences, no hints).
+    /// The same context with the layout's furniture lines (byte ranges of lines of the input).
+    /// Empty ranges are dropped; of lines that overlap, the first is kept.
+    pub fn with_furniture(
+        mut self,
+        lines: impl IntoIterator<Item = (std::ops::Range<usize>, FurnitureHint)>,
+    ) -> Context {
+        let mut furniture: Vec<(TextRange, FurnitureHint)> = lines
+            .into_iter()
+            .filter(|(r, _)| r.start < r.end)
+            .map(|(r, hint)| (TextRange::new(r.start, r.end), hint))
+            .collect();
+        furniture.sort_by_key(|(r, _)| (r.start, r.end));
+        let mut end = 0;
+        furniture.retain(|(r, _)| {
+            let keep = r.start >= end;
+            if keep {
+                end = r.end;
+            }
+            keep
+        });
+        self.furniture = furniture;
+        self
+    }
+
+    /// True when the context carries no evidence at all (no confidences, no hints, no
+    /// furniture).
     pub fn is_empty(&self) -> bool {
-        self.confidences.is_empty() && self.line_breaks.is_empty()
+        self.confidences.is_empty() && self.line_breaks.is_empty() && self.furniture.is_empty()
+    }
+
+    /// The layout's furniture lines, sorted and disjoint.
+    pub fn furniture(&self) -> &[(TextRange, FurnitureHint)] {
+        &self.furniture
     }
 
     /// The line-break hints, sorted by offset.
@@ -143,9 +190,30 @@ impl Context {
                 (end == start + 1).then_some((start, hint))
             })
             .collect();
+        // A furniture line stays while something of it is left.
+        let mut furniture: Vec<(TextRange, FurnitureHint)> = self
+            .furniture
+            .iter()
+            .filter_map(|&(r, hint)| {
+                let start = map.to_dst(r.start, ocrtidy_text::Bias::Left);
+                let end = map.to_dst(r.end, ocrtidy_text::Bias::Right);
+                (start < end).then(|| (TextRange::new(start, end), hint))
+            })
+            .collect();
+        // Two lines that one change swallowed map onto one range: keep it once.
+        furniture.dedup_by_key(|(r, _)| *r);
+        let mut end = 0;
+        furniture.retain(|(r, _)| {
+            let keep = r.start >= end;
+            if keep {
+                end = r.end;
+            }
+            keep
+        });
         Context {
             confidences,
             line_breaks,
+            furniture,
         }
     }
 }
@@ -407,5 +475,45 @@ mod context_tests {
         assert_eq!(mapped.line_breaks(), [(3, Wrap), (7, ParagraphBreak)]);
         assert!(!mapped.is_empty());
         assert!(Context::default().is_empty());
+    }
+
+    #[test]
+    fn furniture_lines_are_sorted_disjoint_and_move_with_the_text() {
+        use FurnitureHint::{Footer, Header};
+        // "页眉\n\n正文\n\n12": the header, a body edit, the footer.
+        let text = "页眉\n\n正文\n\n12";
+        let ctx = Context::default().with_furniture([
+            (16..18, Footer),
+            (0..6, Header),
+            (3..3, Header), // empty: dropped
+            (1..4, Header), // overlaps the header: dropped
+        ]);
+        assert!(!ctx.is_empty());
+        assert_eq!(
+            ctx.furniture(),
+            [
+                (TextRange::new(0, 6), Header),
+                (TextRange::new(16, 18), Footer)
+            ]
+        );
+        // The body grows by one byte; then the header is removed with its breaks.
+        let mut b = EditSet::builder(text);
+        b.push(Edit::replace(TextRange::new(8, 8), "x")).unwrap();
+        let map = OffsetMap::from_edits(&b.finish(), text.len());
+        let moved = ctx.map_through(&map);
+        assert_eq!(
+            moved.furniture(),
+            [
+                (TextRange::new(0, 6), Header),
+                (TextRange::new(17, 19), Footer)
+            ]
+        );
+        let mut b = EditSet::builder(text);
+        b.push(Edit::replace(TextRange::new(0, 8), "")).unwrap();
+        let map = OffsetMap::from_edits(&b.finish(), text.len());
+        assert_eq!(
+            ctx.map_through(&map).furniture(),
+            [(TextRange::new(8, 10), Footer)]
+        );
     }
 }

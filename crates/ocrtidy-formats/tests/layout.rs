@@ -738,3 +738,67 @@ fn short_lines_inside_a_column_make_no_gutter() {
         "{text}"
     );
 }
+
+/// `text` without the marked furniture lines and the breaks that set them apart (after a
+/// header, before a footer): what the furniture pass removes.
+fn unmarked(text: &str, marks: &[(std::ops::Range<usize>, ocrtidy_formats::Role)]) -> String {
+    let mut out = String::new();
+    let mut at = 0;
+    for (r, role) in marks {
+        let (mut start, mut end) = (r.start, r.end);
+        if *role == ocrtidy_formats::Role::Header {
+            end += text[end..].len() - text[end..].trim_start_matches('\n').len();
+        } else {
+            start -= text[..start].len() - text[..start].trim_end_matches('\n').len();
+        }
+        out.push_str(&text[at..start]);
+        at = end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+#[test]
+fn marked_furniture_stays_in_the_text_and_removing_it_gives_the_dropped_layout() {
+    use ocrtidy_formats::{Furniture, Role};
+    for &(what, boxes, ordered, _, dropped) in CASES {
+        for printed in [false, true] {
+            let d = doc(boxes, ordered);
+            let with = |furniture| {
+                let mut o = LayoutOptions::default();
+                o.furniture = furniture;
+                o.printed_lines = printed;
+                convert_document(&d, &o)
+            };
+            let (drop, mark, keep) = (
+                with(Furniture::Drop),
+                with(Furniture::Mark),
+                with(Furniture::Keep),
+            );
+            assert!(
+                mark.dropped.is_empty() && keep.furniture.is_empty(),
+                "{what}"
+            );
+            assert!(drop.furniture.is_empty(), "{what}");
+            let marked: Vec<&str> = mark
+                .furniture
+                .iter()
+                .map(|(r, _)| &mark.text[r.clone()])
+                .collect();
+            assert_eq!(marked, dropped, "{what}: marked furniture");
+            assert_eq!(
+                mark.text, keep.text,
+                "{what}: Mark keeps the lines where Keep does"
+            );
+            assert_eq!(
+                unmarked(&mark.text, &mark.furniture),
+                drop.text,
+                "{what}, printed lines {printed}: removing the marks gives the dropped layout"
+            );
+            if what == "header and footer" {
+                let roles: Vec<Role> = mark.furniture.iter().map(|(_, r)| *r).collect();
+                assert_eq!(roles, [Role::Header, Role::Header, Role::Footer]);
+            }
+        }
+    }
+}

@@ -134,4 +134,51 @@ proptest! {
         printed.printed_lines = true;
         check_spans(&ocrtidy_formats::convert_document(&doc, &printed));
     }
+    #[test]
+    fn marked_furniture_is_what_drop_leaves_out(doc in doc(), printed in any::<bool>()) {
+        use ocrtidy_formats::{Furniture, Role};
+        let with = |furniture| {
+            let mut o = LayoutOptions::default();
+            o.furniture = furniture;
+            o.printed_lines = printed;
+            ocrtidy_formats::convert_document(&doc, &o)
+        };
+        let (drop, mark) = (with(Furniture::Drop), with(Furniture::Mark));
+        check_spans(&mark);
+        // The marks are lines of their own, in order, and are the dropped lines.
+        let marked: Vec<&str> = mark.furniture.iter().map(|(r, _)| &mark.text[r.clone()]).collect();
+        let mut end = 0;
+        for (r, role) in &mark.furniture {
+            prop_assert!(r.start >= end && r.start < r.end && *role != Role::Body);
+            prop_assert!(r.start == 0 || mark.text[..r.start].ends_with('\n'));
+            prop_assert!(mark.text[r.end..].is_empty() || mark.text[r.end..].starts_with('\n'));
+            end = r.end;
+        }
+        let dropped: Vec<String> = drop.dropped.iter().map(|d| d.text.clone()).collect();
+        let sorted = |s: String| {
+            let mut c: Vec<char> = s.chars().filter(|c| !c.is_whitespace()).collect();
+            c.sort_unstable();
+            c
+        };
+        prop_assert_eq!(sorted(marked.concat()), sorted(dropped.concat()));
+        // Removing each with the breaks that set it apart gives the dropped layout, unless the
+        // page holds nothing else.
+        if !drop.text.is_empty() {
+            let mut out = String::new();
+            let mut at = 0;
+            for (r, role) in &mark.furniture {
+                let text = &mark.text;
+                let (mut start, mut end) = (r.start, r.end);
+                if *role == Role::Header {
+                    end += text[end..].len() - text[end..].trim_start_matches('\n').len();
+                } else {
+                    start -= text[..start].len() - text[..start].trim_end_matches('\n').len();
+                }
+                out.push_str(&text[at..start.max(at)]);
+                at = end;
+            }
+            out.push_str(&mark.text[at..]);
+            prop_assert_eq!(out, drop.text);
+        }
+    }
 }

@@ -1,7 +1,8 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use ocrtidy_core::{Candidate, EditSink, Pass, PassId, PassInput};
+use ocrtidy_core::text::{Bias, Edit, EditSet, OffsetMap, TextRange};
+use ocrtidy_core::{Candidate, EditSink, FurnitureHint, Pass, PassId, PassInput};
 
 use crate::page::{self, is_space, visible_chars, Line};
 
@@ -20,11 +21,20 @@ use crate::page::{self, is_space, visible_chars, Line};
 ///   that is the same once digits are normalised (repeated, so a header of several lines goes
 ///   line by line).
 ///
+/// Evidence from the page geometry comes first: when the [`Context`] carries the layout's
+/// furniture lines (running headers and footers, page numbers found by their position on the
+/// page, see `Context::with_furniture`), each is removed as a change of its own, with the line
+/// breaks that set it apart from the body (those after a header, those before a footer), which
+/// gives the text a layout that leaves them out gives. The text rules then run on the rest of
+/// the text as if those lines were not there.
+///
 /// The whole line and its line break are removed; a form feed is never touched. With
 /// [`Furniture::keep`] the lines stay and each is recorded as a suggestion with its rule id.
 ///
-/// Rules: `running-header`, `running-title`, `page-number`, `continuation-marker`,
-/// `recurring-line`.
+/// Rules: `layout-header`, `layout-footer` (from the geometry, confidence 0.95),
+/// `running-header`, `running-title`, `page-number`, `continuation-marker`, `recurring-line`.
+///
+/// [`Context`]: ocrtidy_core::Context
 #[derive(Debug, Default, Clone)]
 pub struct Furniture {
     keep: bool,
@@ -83,26 +93,206 @@ impl Pass for Furniture {
 
     fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
         let text = input.text;
-        let lines = page::lines(text);
-        let found = classify(text, &lines);
-        for (i, kind) in found {
-            let line = &lines[i];
-            if self.keep {
-                let _ = sink.suggest(
-                    line.content.clone(),
-                    vec![Candidate::new("", kind.confidence())],
-                    kind.rule(),
-                    kind.confidence(),
-                );
-            } else {
+        let marked = layout_lines(text, input.context.furniture());
+        if marked.is_empty() {
+            let lines = page::lines(text);
+            for (i, kind) in classify(text, &lines) {
+                let line = &lines[i];
                 let mut range = line.range.clone();
                 if text[range.end..].starts_with('\n') {
                     range.end += 1;
                 }
-                let _ = sink.delete(range, kind.rule(), kind.confidence());
+                self.push(
+                    sink,
+                    line.content.clone(),
+                    range,
+                    kind.rule(),
+                    kind.confidence(),
+                );
+            }
+            return;
+        }
+        // The geometry's furniture first; the text rules read the text without it.
+        for m in &marked {
+            self.push(
+                sink,
+                m.content.clone(),
+                m.remove.clone(),
+                m.rule,
+                LAYOUT_CONFIDENCE,
+            );
+        }
+        let mut b = EditSet::builder(text);
+        for m in &marked {
+            // Disjoint and inside the text by construction.
+            let _ = b.push(Edit::replace(
+                TextRange::new(m.remove.start, m.remove.end),
+                "",
+            ));
+        }
+        let set = b.finish();
+        let rest = set.apply(text);
+        let map = OffsetMap::from_edits(&set, text.len());
+        // A range of the rest in `text`, without the removed lines at its edges.
+        let back = |r: Range<usize>| {
+            let start = map.to_src(r.start, Bias::Right);
+            start..map.to_src(r.end, Bias::Left).max(start)
+        };
+        let lines = page::lines(&rest);
+        for (i, kind) in classify(&rest, &lines) {
+            let line = &lines[i];
+            let mut range = line.range.clone();
+            if rest[range.end..].starts_with('\n') {
+                range.end += 1;
+            }
+            let content = back(line.content.clone());
+            // The removed lines inside the range (between the line and its break) are not
+            // removed again.
+            let range = back(range);
+            let mut from = range.start;
+            for m in marked.iter().filter(|m| m.remove.start < range.end) {
+                if m.remove.end <= from {
+                    continue;
+                }
+                if m.remove.start > from {
+                    self.push(
+                        sink,
+                        content.clone(),
+                        from..m.remove.start,
+                        kind.rule(),
+                        kind.confidence(),
+                    );
+                }
+                from = m.remove.end;
+            }
+            if from < range.end {
+                self.push(
+                    sink,
+                    content,
+                    from..range.end,
+                    kind.rule(),
+                    kind.confidence(),
+                );
             }
         }
     }
+}
+
+/// The confidence of a removal that the page geometry found.
+const LAYOUT_CONFIDENCE: f32 = 0.95;
+
+impl Furniture {
+    /// Removes `remove` (the furniture line `content` with its line break), or with
+    /// [`Furniture::keep`] suggests removing `content`.
+    fn push(
+        &self,
+        sink: &mut EditSink<'_>,
+        content: Range<usize>,
+        remove: Range<usize>,
+        rule: &'static str,
+        confidence: f32,
+    ) {
+        if self.keep {
+            if !content.is_empty() {
+                let _ = sink.suggest(
+                    content,
+                    vec![Candidate::new("", confidence)],
+                    rule,
+                    confidence,
+                );
+            }
+        } else if !remove.is_empty() {
+            let _ = sink.delete(remove, rule, confidence);
+        }
+    }
+}
+
+/// A furniture line of the layout, found in the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Marked {
+    /// The line without indentation and trailing whitespace.
+    content: Range<usize>,
+    /// What is removed: the whole line with the line breaks that set it apart from its page's
+    /// body.
+    remove: Range<usize>,
+    rule: &'static str,
+}
+
+/// The layout's furniture lines (ranges of `text`) as whole lines of `text`, with what to
+/// remove for each, sorted and disjoint. A range that is no longer a line of its own (a pass
+/// before this one joined it to another, or it holds a line break) is left alone.
+fn layout_lines(text: &str, furniture: &[(TextRange, FurnitureHint)]) -> Vec<Marked> {
+    let mut out: Vec<Marked> = Vec::new();
+    let bytes = text.as_bytes();
+    for &(r, hint) in furniture {
+        let (start, end) = (r.start, r.end);
+        if end > text.len()
+            || start >= end
+            || !text.is_char_boundary(start)
+            || !text.is_char_boundary(end)
+            || text[start..end].contains(['\n', '\u{c}'])
+        {
+            continue;
+        }
+        // The whole line, indentation and trailing whitespace included.
+        let ls = start - (text[..start].len() - text[..start].trim_end_matches(is_space).len());
+        let le = end + (text[end..].len() - text[end..].trim_start_matches(is_space).len());
+        let at_start = ls == 0 || matches!(bytes[ls - 1], b'\n' | b'\x0c');
+        let at_end = le == text.len() || matches!(bytes[le], b'\n' | b'\x0c');
+        if !at_start || !at_end || text[ls..le].trim_matches(is_space).is_empty() {
+            continue;
+        }
+        let content = ls + (le - ls - text[ls..le].trim_start_matches(is_space).len())
+            ..le - (text[ls..le].len() - text[ls..le].trim_end_matches(is_space).len());
+        // The breaks after the line, when body text follows on its page.
+        let after = {
+            let n = bytes[le..].iter().take_while(|&&b| b == b'\n').count();
+            (n > 0 && bytes.get(le + n).is_some_and(|&b| b != b'\x0c')).then_some(le..le + n)
+        };
+        // The breaks before the line, when body text precedes it on its page.
+        let before = {
+            let n = bytes[..ls]
+                .iter()
+                .rev()
+                .take_while(|&&b| b == b'\n')
+                .count();
+            (n > 0 && ls > n && bytes[ls - n - 1] != b'\x0c').then_some(ls - n..ls)
+        };
+        let (remove, rule) = match hint {
+            FurnitureHint::Header => (
+                after
+                    .map(|a| ls..a.end)
+                    .or(before.map(|b| b.start..le))
+                    .unwrap_or(ls..le),
+                "layout-header",
+            ),
+            FurnitureHint::Footer => (
+                before
+                    .map(|b| b.start..le)
+                    .or(after.map(|a| ls..a.end))
+                    .unwrap_or(ls..le),
+                "layout-footer",
+            ),
+        };
+        out.push(Marked {
+            content,
+            remove,
+            rule,
+        });
+    }
+    out.sort_by_key(|m| (m.remove.start, m.remove.end));
+    // Two lines that claim the same breaks (a page of furniture only): the later one keeps
+    // only what the earlier leaves.
+    let mut end = 0;
+    out.retain_mut(|m| {
+        m.remove.start = m.remove.start.max(end);
+        if m.remove.start >= m.remove.end {
+            return false;
+        }
+        end = m.remove.end;
+        true
+    });
+    out
 }
 
 /// Furniture lines of the whole text: indices into `lines`, in order.
@@ -921,6 +1111,85 @@ fn is_page_number(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Marked text (`[` … `]` a header, `{` … `}` a footer) → the text and its context.
+    fn marked(src: &str) -> (String, ocrtidy_core::Context) {
+        let mut text = String::new();
+        let mut marks = Vec::new();
+        let mut open = 0;
+        for c in src.chars() {
+            match c {
+                '[' | '{' => open = text.len(),
+                ']' => marks.push((open..text.len(), FurnitureHint::Header)),
+                '}' => marks.push((open..text.len(), FurnitureHint::Footer)),
+                c => text.push(c),
+            }
+        }
+        (text, ocrtidy_core::Context::default().with_furniture(marks))
+    }
+
+    #[test]
+    fn layout_furniture_is_removed_with_the_breaks_that_set_it_apart() {
+        use ocrtidy_core::Runner;
+        // (marked text, the text the layout gives without the furniture, rules)
+        let cases: &[(&str, &str, &[&str])] = &[
+            (
+                "[晨光学报]\n\n[2024年1月1日]\n\n正文第一行写到右边\n正文结束。\n\n{— Vl —}",
+                "正文第一行写到右边\n正文结束。",
+                &["layout-header", "layout-header", "layout-footer"],
+            ),
+            // Pages: a form feed is never removed.
+            (
+                "甲页正文。\n\n{484)}\n\u{c}[标题]\n\n乙页正文。",
+                "甲页正文。\n\u{c}乙页正文。",
+                &["layout-footer", "layout-header"],
+            ),
+            // A text rule's page number just above the layout's footer: both go, each with its
+            // own rule, and the breaks are not removed twice.
+            (
+                "正文写到这里。\n- 12 -\n\n{— Vl —}\n\u{c}下一页。",
+                "正文写到这里。\n- 12 -\n\u{c}下一页。",
+                &["page-number", "layout-footer", "page-number"],
+            ),
+        ];
+        let runner = Runner::new(vec![Box::new(Furniture::new())]);
+        for &(src, dropped, rules) in cases {
+            let (text, context) = marked(src);
+            let got = runner.run(&text, &context);
+            let want = runner.run(dropped, &ocrtidy_core::Context::default());
+            assert_eq!(got.text, want.text, "{src:?}");
+            assert_eq!(
+                ocrtidy_core::replay(&text, &got.changes).as_deref(),
+                Some(got.text.as_str())
+            );
+            let got_rules: Vec<&str> = got.changes.iter().map(|c| c.rule).collect();
+            assert_eq!(got_rules, rules, "{src:?}");
+            assert_eq!(got.stats.rejected_edits, 0);
+            assert!(got.changes.iter().all(|c| !c.before.contains('\u{c}')));
+            // Cleaning the output again (plain text, no marks) changes nothing.
+            let again = runner.run(&got.text, &ocrtidy_core::Context::default());
+            assert!(again.changes.is_empty(), "{src:?}");
+        }
+        // Kept: each line is a suggestion with its rule.
+        let (text, context) = marked("[晨光学报]\n\n正文。");
+        let kept = Runner::new(vec![Box::new(Furniture::keep())]).run(&text, &context);
+        assert_eq!(kept.text, text);
+        let rules: Vec<&str> = kept.changes.iter().map(|c| c.rule).collect();
+        assert_eq!(rules, ["layout-header"]);
+    }
+
+    #[test]
+    fn a_mark_that_is_no_longer_a_line_of_its_own_is_left_alone() {
+        let text = "正文 484) 接着写\n下一行";
+        let marks = [(TextRange::new(7, 11), FurnitureHint::Footer)];
+        assert!(layout_lines(text, &marks).is_empty());
+        // Out of bounds or across a line break: ignored.
+        let marks = [
+            (TextRange::new(0, 100), FurnitureHint::Header),
+            (TextRange::new(0, 20), FurnitureHint::Header),
+        ];
+        assert!(layout_lines(text, &marks).is_empty());
+    }
 
     #[test]
     fn page_numbers() {

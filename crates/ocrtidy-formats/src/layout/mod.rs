@@ -31,6 +31,12 @@ pub enum Furniture {
     /// Keep them, each as its own paragraph (headers first, footers last), tagged with their
     /// [`Role`] in the span map.
     Keep,
+    /// Keep them where [`Furniture::Keep`] puts them and list each line's range and role in
+    /// [`Converted::furniture`]: evidence for the furniture pass, which removes them as
+    /// recorded changes (so that the removal is in the ledger and `--skip furniture` keeps
+    /// them). The rest of the text is laid out as with [`Furniture::Drop`]: removing each
+    /// listed line with the breaks that set it apart gives the text `Drop` gives.
+    Mark,
 }
 
 /// Whose reading order to follow.
@@ -119,6 +125,12 @@ pub struct Converted {
     /// evidence or the page's usual indent support, and every wrap), sorted by offset.
     /// Evidence for the line-join pass.
     pub breaks: Vec<LineBreak>,
+    /// With [`Furniture::Mark`]: the running headers and footers kept in the text, each line's
+    /// range (from its first to its last character, without the line breaks around it) and
+    /// role ([`Role::Header`] or [`Role::Footer`]), sorted by offset. Evidence for the
+    /// furniture pass. A header stands before the body of its page and a footer after it,
+    /// each as a paragraph of its own.
+    pub furniture: Vec<(Range<usize>, Role)>,
 }
 
 /// What the layout decided about the line break at a `\n` of [`Converted::text`].
@@ -159,6 +171,7 @@ impl Converted {
             spans,
             dropped: Vec::new(),
             breaks: Vec::new(),
+            furniture: Vec::new(),
         }
     }
 
@@ -241,7 +254,8 @@ pub fn convert_document(doc: &Document, options: &LayoutOptions) -> Converted {
             out.text.push_str("\n\u{c}");
         }
         first = false;
-        paragraphs::emit(&paras, options.printed_lines, &mut out);
+        let mark = options.furniture == Furniture::Mark;
+        paragraphs::emit(&paras, options.printed_lines, mark, &mut out);
     }
     out
 }
@@ -317,8 +331,8 @@ fn layout_page(
                 source: p.src.clone(),
                 conf: p.conf,
             })),
-            Furniture::Keep if role == Role::Header => header.push(l),
-            Furniture::Keep => footer.push(l),
+            Furniture::Keep | Furniture::Mark if role == Role::Header => header.push(l),
+            Furniture::Keep | Furniture::Mark => footer.push(l),
         }
     }
     let geometric = match options.order {

@@ -12,7 +12,7 @@
 use super::columns::line_height;
 use super::furniture::pitch;
 use super::stats::{median, quantile};
-use super::{Converted, LineBreak, Span, VLine};
+use super::{Converted, LineBreak, Role, Span, VLine};
 use crate::model::HyphenPart;
 
 /// True for CJK ideographs, kana, hangul and full-width punctuation.
@@ -296,9 +296,9 @@ fn word_gap(line: &VLine, wi: usize) -> Option<f32> {
 /// when at most half of the places inside lines where a Latin word meets a following Chinese
 /// character show touching boxes (see [`LATIN_TIGHT_GAP`]; boxes that overlap the next glyph
 /// are no evidence). The plain-text line-join pass reads the same from the text.
-fn script_spacing(paras: &[Vec<VLine>]) -> bool {
+fn script_spacing<'a>(paras: impl IntoIterator<Item = &'a Vec<VLine>>) -> bool {
     let (mut spaced, mut tight) = (0usize, 0usize);
-    for line in paras.iter().flatten() {
+    for line in paras.into_iter().flatten() {
         for wi in 1..line.pieces.len() {
             let (a, b) = (&line.pieces[wi - 1].text, &line.pieces[wi].text);
             let (Some(la), Some(fb)) = (a.chars().next_back(), b.chars().next()) else {
@@ -322,9 +322,17 @@ fn script_spacing(paras: &[Vec<VLine>]) -> bool {
 }
 
 /// Appends the paragraphs to `out`, one per line (or, with `printed`, one printed line per
-/// line and a blank line between paragraphs), and records a span for every piece.
-pub(crate) fn emit(paras: &[Vec<VLine>], printed: bool, out: &mut Converted) {
-    let mixed_spaced = script_spacing(paras);
+/// line and a blank line between paragraphs), and records a span for every piece. With `mark`,
+/// the header and footer lines (paragraphs of their own) are listed in
+/// [`Converted::furniture`], and the spacing of the rest is decided from the body alone, as it
+/// is when they are left out.
+pub(crate) fn emit(paras: &[Vec<VLine>], printed: bool, mark: bool, out: &mut Converted) {
+    let furniture = |p: &Vec<VLine>| p.first().is_some_and(|l| l.role != Role::Body);
+    let mixed_spaced = if mark {
+        script_spacing(paras.iter().filter(|p| !furniture(p)))
+    } else {
+        script_spacing(paras)
+    };
     for (pi, para) in paras.iter().enumerate() {
         if pi > 0 {
             // A break on one piece of evidence gets no hint: the text decides.
@@ -338,6 +346,7 @@ pub(crate) fn emit(paras: &[Vec<VLine>], printed: bool, out: &mut Converted) {
             }
             out.text.push_str(if printed { "\n\n" } else { "\n" });
         }
+        let para_start = out.text.len();
         let mut skip_first = false;
         // A double quote is open in the paragraph so far.
         let mut quote_open = false;
@@ -388,6 +397,10 @@ pub(crate) fn emit(paras: &[Vec<VLine>], printed: bool, out: &mut Converted) {
                     conf: piece.conf,
                 });
             }
+        }
+        if mark && furniture(para) && out.text.len() > para_start {
+            out.furniture
+                .push((para_start..out.text.len(), para[0].role));
         }
     }
 }
