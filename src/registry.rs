@@ -115,13 +115,12 @@ pub(crate) fn build_pass(
                     })?,
                 )
             }
-            None if explicit => {
-                return Err(BuildError::Invalid {
-                    pass: id,
-                    message: "needs a conversion (--script t2s|s2t|s2tw|tw2s|s2hk|hk2s|t2tw)"
+            None if explicit => return Err(BuildError::Invalid {
+                pass: id,
+                message:
+                    "needs a conversion (--script t2s|s2t|s2tw|tw2s|s2hk|hk2s|t2tw|s2twp|tw2sp|…)"
                         .to_string(),
-                })
-            }
+            }),
             None => return Ok(None),
         },
         PassId::MixedScript => Box::new(MixedScript),

@@ -171,13 +171,38 @@ pub struct StreamArgs {
 /// `--script`: OpenCC configuration names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ScriptArg {
+    /// Traditional to Simplified.
     T2s,
+    /// Simplified to Traditional.
     S2t,
+    /// Simplified to Traditional (Taiwan standard).
     S2tw,
+    /// Traditional (Taiwan standard) to Simplified.
     Tw2s,
+    /// Simplified to Traditional (Hong Kong standard).
     S2hk,
+    /// Traditional (Hong Kong standard) to Simplified.
     Hk2s,
+    /// Traditional (OpenCC standard) to Taiwan standard.
     T2tw,
+    /// Simplified to Taiwan standard with Taiwanese phrases (软件 → 軟體).
+    S2twp,
+    /// Taiwan standard to Simplified with Mainland phrases.
+    Tw2sp,
+    /// Taiwan standard to Traditional (OpenCC standard).
+    Tw2t,
+    /// Simplified to Hong Kong standard with Hong Kong phrases.
+    S2hkp,
+    /// Hong Kong standard to Simplified with Mainland phrases.
+    Hk2sp,
+    /// Hong Kong standard to Traditional (OpenCC standard).
+    Hk2t,
+    /// Traditional (OpenCC standard) to Hong Kong standard.
+    T2hk,
+    /// Japanese Shinjitai to Traditional (Kyūjitai).
+    Jp2t,
+    /// Traditional (Kyūjitai) to Japanese Shinjitai.
+    T2jp,
     /// No conversion (the default).
     Off,
 }

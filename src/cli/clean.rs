@@ -187,6 +187,15 @@ fn build_pipeline(args: &CleanArgs) -> Result<Pipeline> {
         ScriptArg::S2hk => Some(ScriptConversion::S2hk),
         ScriptArg::Hk2s => Some(ScriptConversion::Hk2s),
         ScriptArg::T2tw => Some(ScriptConversion::T2tw),
+        ScriptArg::S2twp => Some(ScriptConversion::S2twp),
+        ScriptArg::Tw2sp => Some(ScriptConversion::Tw2sp),
+        ScriptArg::Tw2t => Some(ScriptConversion::Tw2t),
+        ScriptArg::S2hkp => Some(ScriptConversion::S2hkp),
+        ScriptArg::Hk2sp => Some(ScriptConversion::Hk2sp),
+        ScriptArg::Hk2t => Some(ScriptConversion::Hk2t),
+        ScriptArg::T2hk => Some(ScriptConversion::T2hk),
+        ScriptArg::Jp2t => Some(ScriptConversion::Jp2t),
+        ScriptArg::T2jp => Some(ScriptConversion::T2jp),
         ScriptArg::Off => None,
     };
     config.paragraph_separator = match args.paragraph_sep {

@@ -9,6 +9,8 @@ mod control_chars;
 pub mod evidence;
 mod mixed_script;
 mod newlines;
+#[cfg(feature = "opencc")]
+mod opencc;
 pub mod script;
 mod script_convert;
 mod trailing_space;

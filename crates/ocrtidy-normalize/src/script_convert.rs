@@ -22,6 +22,24 @@ pub enum ScriptConversion {
     Hk2s,
     /// Traditional (OpenCC standard) to Taiwan standard.
     T2tw,
+    /// Simplified to Traditional (Taiwan standard) with Taiwanese phrases (`软件` → `軟體`).
+    S2twp,
+    /// Traditional (Taiwan standard) to Simplified with Mainland phrases.
+    Tw2sp,
+    /// Traditional (Taiwan standard) to Traditional (OpenCC standard).
+    Tw2t,
+    /// Simplified to Traditional (Hong Kong standard) with Hong Kong phrases.
+    S2hkp,
+    /// Traditional (Hong Kong standard) to Simplified with Mainland phrases.
+    Hk2sp,
+    /// Traditional (Hong Kong standard) to Traditional (OpenCC standard).
+    Hk2t,
+    /// Traditional (OpenCC standard) to Hong Kong standard.
+    T2hk,
+    /// Japanese Shinjitai to Traditional (Kyūjitai).
+    Jp2t,
+    /// Traditional (Kyūjitai) to Japanese Shinjitai.
+    T2jp,
 }
 
 impl ScriptConversion {
@@ -33,6 +51,15 @@ impl ScriptConversion {
         ScriptConversion::S2hk,
         ScriptConversion::Hk2s,
         ScriptConversion::T2tw,
+        ScriptConversion::S2twp,
+        ScriptConversion::Tw2sp,
+        ScriptConversion::Tw2t,
+        ScriptConversion::S2hkp,
+        ScriptConversion::Hk2sp,
+        ScriptConversion::Hk2t,
+        ScriptConversion::T2hk,
+        ScriptConversion::Jp2t,
+        ScriptConversion::T2jp,
     ];
 
     /// OpenCC's name of the configuration (`t2s`, `s2tw`, …).
@@ -45,6 +72,15 @@ impl ScriptConversion {
             ScriptConversion::S2hk => "s2hk",
             ScriptConversion::Hk2s => "hk2s",
             ScriptConversion::T2tw => "t2tw",
+            ScriptConversion::S2twp => "s2twp",
+            ScriptConversion::Tw2sp => "tw2sp",
+            ScriptConversion::Tw2t => "tw2t",
+            ScriptConversion::S2hkp => "s2hkp",
+            ScriptConversion::Hk2sp => "hk2sp",
+            ScriptConversion::Hk2t => "hk2t",
+            ScriptConversion::T2hk => "t2hk",
+            ScriptConversion::Jp2t => "jp2t",
+            ScriptConversion::T2jp => "t2jp",
         }
     }
 }
@@ -100,9 +136,13 @@ impl fmt::Display for ScriptConvertError {
 
 impl std::error::Error for ScriptConvertError {}
 
-/// Converts between Traditional and Simplified Chinese with one of OpenCC's configurations,
-/// through `ferrous-opencc` (pure Rust, embedded dictionaries, output identical to OpenCC's).
-/// Off by default: converting a document's script is a choice, not a repair.
+/// Converts between Traditional and Simplified Chinese with one of OpenCC's configurations:
+/// OpenCC's algorithm over OpenCC's current dictionaries (embedded, `data/opencc/`), output
+/// identical to OpenCC's. Off by default: converting a document's script is a choice, not a
+/// repair.
+///
+/// The pass runs once per run ([`Pass::rerun`] is false): a conversion is not idempotent
+/// (`于飞` → `于飛`, and `于飛` → `於飛`), so it must never read its own output.
 ///
 /// Each line is converted as a whole (OpenCC's phrase matching never crosses a line break); when
 /// the conversion keeps the number of characters, every run of changed characters is one change,
@@ -112,7 +152,7 @@ impl std::error::Error for ScriptConvertError {}
 pub struct ScriptConvert {
     conversion: ScriptConversion,
     #[cfg(feature = "opencc")]
-    converter: ferrous_opencc::OpenCC,
+    converter: crate::opencc::Converter,
 }
 
 impl fmt::Debug for ScriptConvert {
@@ -128,18 +168,10 @@ impl ScriptConvert {
     pub fn new(conversion: ScriptConversion) -> Result<Self, ScriptConvertError> {
         #[cfg(feature = "opencc")]
         {
-            use ferrous_opencc::config::BuiltinConfig;
-            let config = match conversion {
-                ScriptConversion::T2s => BuiltinConfig::T2s,
-                ScriptConversion::S2t => BuiltinConfig::S2t,
-                ScriptConversion::S2tw => BuiltinConfig::S2tw,
-                ScriptConversion::Tw2s => BuiltinConfig::Tw2s,
-                ScriptConversion::S2hk => BuiltinConfig::S2hk,
-                ScriptConversion::Hk2s => BuiltinConfig::Hk2s,
-                ScriptConversion::T2tw => BuiltinConfig::T2tw,
-            };
-            let converter = ferrous_opencc::OpenCC::from_config(config)
-                .map_err(|e| ScriptConvertError::Load(e.to_string()))?;
+            let converter =
+                crate::opencc::converter(conversion.name(), false).ok_or_else(|| {
+                    ScriptConvertError::Load(format!("no configuration `{conversion}`"))
+                })?;
             Ok(ScriptConvert {
                 conversion,
                 converter,
@@ -172,6 +204,11 @@ impl ScriptConvert {
 impl Pass for ScriptConvert {
     fn id(&self) -> PassId {
         PassId::ScriptConvert
+    }
+
+    /// A conversion never reads its own output.
+    fn rerun(&self) -> bool {
+        false
     }
 
     fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
