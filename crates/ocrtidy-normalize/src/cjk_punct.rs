@@ -12,7 +12,9 @@ use crate::script::{first_visible, is_break, is_cjk_punct, is_han, is_noise, is_
 /// - `,` `:` `?` `!` right after a Han character become `，` `：` `？` `！`; `;` also when a Han
 ///   character follows it (rule `cjk-punct`). After a digit or a Latin letter nothing changes,
 ///   so numbers (`3.5`, `1,000`), times (`9:00`), URLs, e-mail addresses, file names and code
-///   keep their marks — none of them has an ideograph right before the mark.
+///   keep their marks — none of them has an ideograph right before the mark. In typeset text
+///   (see [`crate::evidence`]) a half-width comma glued to the Han character before it and
+///   followed by a space is the source's style (`在 systemd 下, 内核`) and stays.
 /// - `.` right after a Han character at the end of a line becomes `。` (rule `full-stop`); inside
 ///   a line it is left alone (a dateline's `7月23日. 星期日`, a file name); `..` and `...` too.
 /// - `*` after a Han character at the end of a line is tesseract's reading of `。` (rule
@@ -211,6 +213,9 @@ impl Pass for CjkPunct {
         let mut decided: Vec<Option<Decision>> = vec![None; eff.len()];
 
         let ctx = Ctx { chars: &eff };
+        // Whether the text is typeset (asked once, only when a half-width mark after a Han
+        // character is followed by a space: see below).
+        let mut typeset: Option<bool> = None;
         for (k, &c) in eff.iter().enumerate() {
             // Only these marks are decided here (see `full_of`, `half_of`): the context of
             // any other character is not looked at.
@@ -224,7 +229,17 @@ impl Pass for CjkPunct {
             let next = ctx.next(k);
             let after_han = prev.is_some_and(is_han);
             if full_of(c).is_some() {
-                if after_han || (c == ';' && next.is_some_and(is_han)) {
+                // Typeset text that sets a half-width comma after a Han character and a space
+                // after it (`下, 内核`) writes it so: OCR spacing faults would have made the text
+                // count as OCR output. (Not `:` `;`: tesseract writes `处理: (1)` for `处理：（1）`
+                // on its cleanest pages.)
+                let styled = c == ','
+                    && after_han
+                    && k > 0
+                    && eff[k - 1] != ' '
+                    && eff.get(k + 1) == Some(&' ')
+                    && *typeset.get_or_insert_with(|| crate::evidence::is_typeset(text));
+                if !styled && (after_han || (c == ';' && next.is_some_and(is_han))) {
                     decided[k] = Some(Decision::CjkPunct);
                 }
             } else if c == '*' && after_han && ctx.next_on_line(k).is_none() {

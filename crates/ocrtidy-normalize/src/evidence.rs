@@ -55,7 +55,13 @@ pub const MIN_MARKS: usize = 8;
 pub const MARKS_PER_FAULT: usize = 16;
 /// Typeset text whose full-width marks are glued to Latin neighbours more than this many times
 /// for each spaced one does not space them by habit: its spaced ones are faults.
-pub const LATIN_HABIT: usize = 3;
+///
+/// Checked on both halves of the development corpus (documents split by the parity of their
+/// id, `just gt-changes A|B`): raising it from 3 to 12 leaves the OCR figures of either half
+/// unchanged to four decimals (plain text and engine layouts) and lowers the share of ground
+/// truth characters changed from 0.042 % to 0.028 % (half A) and 0.041 % to 0.032 % (half B).
+/// Above that (1000) tesseract's hOCR pages lose fixes (CER_raw +0.0001).
+pub const LATIN_HABIT: usize = 12;
 /// A line with more CJK letters than this is running text (as in `cjk-spacing`).
 const RUNNING_LINE: usize = 16;
 
@@ -254,7 +260,11 @@ mod tests {
         assert_eq!((ev.latin_spaced, ev.latin_glued), (2, 5));
         let spaced = format!("{CLEAN}\n这时， GIMP 达到了版本 0.99 ，开发者毕业了。");
         assert!(Evidence::of(&spaced).latin_gaps_are_style());
-        let glued = format!("{CLEAN}\n支持 GIMP、Inkscape、KiCad、Krita。在 GIMP ，点击。");
+        // Glued more than LATIN_HABIT times for each spaced one: the spaced one is a fault.
+        let glued = format!(
+            "{CLEAN}\n{}在 GIMP ，点击。",
+            "支持 GIMP、Inkscape、KiCad、Krita。".repeat(2)
+        );
         assert!(!Evidence::of(&glued).latin_gaps_are_style());
         // OCR text has no style to keep.
         assert!(!Evidence::of("这时， GIMP 达到了版本 0.99 ，开发者").latin_gaps_are_style());

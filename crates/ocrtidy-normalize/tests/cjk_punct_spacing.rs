@@ -285,10 +285,11 @@ fn typeset_text_still_gets_unambiguous_fixes() {
                 typeset!("软件包管理（例如检查已安装的软件包）的工具"),
                 &["paren-width", "space-around-punct"],
             ),
-            // Marks glued to Latin words by habit: the one spaced mark is a fault.
+            // Marks glued to Latin words by habit (more than LATIN_HABIT times for each spaced
+            // one): the one spaced mark is a fault.
             (
-                typeset!("它支持 GIMP、Inkscape、KiCad、LibreOffice。在 GIMP ，点击菜单。"),
-                typeset!("它支持 GIMP、Inkscape、KiCad、LibreOffice。在 GIMP，点击菜单。"),
+                typeset!("它支持 GIMP、Inkscape、KiCad、LibreOffice。也支持 Krita、Blender、Scribus、Darktable。在 GIMP ，点击菜单。"),
+                typeset!("它支持 GIMP、Inkscape、KiCad、LibreOffice。也支持 Krita、Blender、Scribus、Darktable。在 GIMP，点击菜单。"),
                 &["space-around-punct"],
             ),
         ],
