@@ -179,6 +179,14 @@ impl<K: IntKey, V: Copy + Default + Wire> IntMap<K, V> {
         self.get(k).is_some()
     }
 
+    /// Every key, in slot order.
+    pub fn keys(&self) -> impl Iterator<Item = K> + '_ {
+        self.slots
+            .chunks_exact(Self::SLOT)
+            .map(|slot| K::get(&slot[..K::SIZE]))
+            .filter(|k| *k != K::default())
+    }
+
     /// Appends the byte form: slot count, entry count, then every slot.
     pub fn write(&self, out: &mut Vec<u8>) {
         ((self.slots.len() / Self::SLOT) as u64).put(out);

@@ -115,6 +115,9 @@ pub struct Model {
     /// Adjacent id pairs occurring inside words of two or more characters → ln(1 + the summed
     /// frequency of those words / 100): how readily the two characters form words together.
     pairs: IntMap<u32, f32>,
+    /// `pairs` as sorted lists of partners per character, built on first use (see
+    /// [`Model::partners`]).
+    partners: LazyPartners,
     /// ln of the lexicon's total frequency.
     pub ln_total: f32,
     /// Observed id → candidates, best channel first.
@@ -142,6 +145,7 @@ impl Model {
             words: IntMap::default(),
             names: IntMap::default(),
             pairs: IntMap::default(),
+            partners: LazyPartners::default(),
             ln_total: (lexicon.total_freq() as f64).ln() as f32,
             confusions: Vec::new(),
             reverse: Vec::new(),
@@ -362,6 +366,7 @@ impl Model {
             words,
             names,
             pairs,
+            partners: LazyPartners::default(),
             ln_total,
             confusions,
             reverse,
@@ -399,6 +404,45 @@ impl Model {
         a != 0 && b != 0 && self.pairs.contains_key(pair_key(a, b))
     }
 
+    /// [`Model::pair`] as sorted lists, built on the first call (some 20 ms): for a long text
+    /// that asks about many pairs, a binary search in the short list of one character's
+    /// partners instead of a probe of the large hash table (a cache miss each).
+    pub fn partners(&self) -> &Partners {
+        self.partners.0.get_or_init(|| {
+            let mut right: Vec<u32> = self.pairs.keys().collect();
+            let mut left: Vec<u32> = right.iter().map(|k| k.rotate_left(16)).collect();
+            right.sort_unstable();
+            left.sort_unstable();
+            let n = self.chars.len().max(1);
+            let index = |keys: &[u32]| -> (Vec<u32>, Vec<u16>) {
+                let mut start = vec![0u32; n + 1];
+                for &k in keys {
+                    if let Some(s) = start.get_mut((k >> 16) as usize + 1) {
+                        *s += 1;
+                    }
+                }
+                for i in 0..n {
+                    start[i + 1] += start[i];
+                }
+                // Keys of ids past `chars` (none in a valid model) are left out.
+                let ids = keys
+                    .iter()
+                    .filter(|&&k| ((k >> 16) as usize) < n)
+                    .map(|&k| k as u16)
+                    .collect();
+                (start, ids)
+            };
+            let (right_start, right) = index(&right);
+            let (left_start, left) = index(&left);
+            Partners {
+                right_start,
+                right,
+                left_start,
+                left,
+            }
+        })
+    }
+
     /// How readily `a` followed by `b` forms words (0 when it never does).
     #[inline]
     pub fn bond(&self, a: u16, b: u16) -> f32 {
@@ -406,6 +450,54 @@ impl Model {
             return 0.0;
         }
         self.pairs.get(pair_key(a, b)).unwrap_or(0.0)
+    }
+}
+
+/// The characters each character forms words with, on either side (see [`Model::partners`]).
+#[derive(Debug)]
+pub struct Partners {
+    /// `right[right_start[a]..right_start[a + 1]]`: the ids `b`, sorted, with `a b` in a word.
+    right_start: Vec<u32>,
+    right: Vec<u16>,
+    /// `left[left_start[b]..left_start[b + 1]]`: the ids `a`, sorted, with `a b` in a word.
+    left_start: Vec<u32>,
+    left: Vec<u16>,
+}
+
+impl Partners {
+    /// [`Model::pair`]: `a` followed by `b` occurs inside some word.
+    #[inline]
+    pub fn pair(&self, a: u16, b: u16) -> bool {
+        a != 0 && b != 0 && search(&self.right_start, &self.right, a, b)
+    }
+
+    /// The same as [`Partners::pair`], searched in the list of `b`'s left partners (for many
+    /// questions about one right-hand character).
+    #[inline]
+    pub fn pair_left(&self, a: u16, b: u16) -> bool {
+        a != 0 && b != 0 && search(&self.left_start, &self.left, b, a)
+    }
+}
+
+/// Whether `y` is in the list of `x` (`ids[start[x]..start[x + 1]]`, sorted).
+#[inline]
+fn search(start: &[u32], ids: &[u16], x: u16, y: u16) -> bool {
+    let x = usize::from(x);
+    match (start.get(x), start.get(x + 1)) {
+        (Some(&s), Some(&e)) => ids
+            .get(s as usize..e as usize)
+            .is_some_and(|list| list.binary_search(&y).is_ok()),
+        _ => false,
+    }
+}
+
+/// A cache derived from `Model::pairs`: models are equal whether or not it was built.
+#[derive(Debug, Default)]
+struct LazyPartners(std::sync::OnceLock<Partners>);
+
+impl PartialEq for LazyPartners {
+    fn eq(&self, _: &Self) -> bool {
+        true
     }
 }
 
