@@ -1114,7 +1114,7 @@ fn correct_run(
         let mut observed = None;
         // The observed character forms a word with neither neighbour.
         let orphan = questioned && !model.pair(prev, slot.id) && !model.pair(slot.id, next);
-        let mut all: Vec<(char, f32, bool, usize, [f32; NFEATURES])> =
+        let mut all: Vec<(char, f32, bool, usize, [f32; NFEATURES], u16)> =
             Vec::with_capacity(cands.len());
         for (cand, channel, kind) in cands {
             let support = place.doc.support(
@@ -1168,7 +1168,7 @@ fn correct_run(
                 + params.support_weight * shared * ratio
                 + params.orphan_weight * orphan_gain;
             let ev = ev || support.is_some_and(|s| s.log_ratio() > 0.0);
-            all.push((model.chars[cand as usize], delta, ev, noisy, features));
+            all.push((model.chars[cand as usize], delta, ev, noisy, features, cand));
         }
         // Posterior of each candidate against the observed character (odds 1) and every other
         // candidate: ln(odds_c / (1 + sum of the other odds)), then calibrated.
@@ -1177,7 +1177,8 @@ fn correct_run(
         let mut best_noisy = usize::MAX;
         let mut best_post = f32::NEG_INFINITY;
         let mut best_features = [0.0; NFEATURES];
-        for &(ch, delta, ev, noisy, features) in &all {
+        let mut best_id = 0u16;
+        for &(ch, delta, ev, noisy, features, id) in &all {
             let others = (1.0 + total - delta.min(60.0).exp()).max(1.0);
             let post = params.cal_scale * (delta - others.ln()) + params.cal_bias;
             if post >= params.suggest {
@@ -1186,6 +1187,7 @@ fn correct_run(
                     best_post = post;
                     best_noisy = noisy;
                     best_features = features;
+                    best_id = id;
                 }
             }
         }
@@ -1196,7 +1198,36 @@ fn correct_run(
         scored.truncate(3);
         let best = scored[0].1;
         let runner_up = scored.get(1).map_or(f32::NEG_INFINITY, |c| c.1);
+        // The correction would take a character from a two-character word of the text as it
+        // is and leave its other character stranded (贵 + 工厂 read as 员工 + 厂): the text
+        // reads well as it stands, so at most a suggestion. Taking one from a longer word
+        // leaves a word behind (残疾 + 人士), and a common character stands alone well (宙 +
+        // 现在 → 实现 + 在).
+        let at = |k: usize| run.get(k).map_or(0, |s| s.id);
+        let word = |w: &[u16]| w.iter().all(|&c| c != 0) && model.word(w).is_some();
+        let stranded = |c: u16| {
+            !model
+                .word(&[c])
+                .is_some_and(|(_, f)| f > params.max_single_freq)
+        };
+        let takes_right = i + 2 < n
+            && stranded(at(i + 2))
+            && !word(&[prev, best_id])
+            && word(&[best_id, next])
+            && !single[i + 1]
+            && word(&[next, at(i + 2)])
+            && !word(&[best_id, next, at(i + 2)]);
+        let takes_left = i >= 2
+            && stranded(at(i - 2))
+            && !word(&[best_id, next])
+            && word(&[prev, best_id])
+            && !single[i - 1]
+            && word(&[at(i - 2), prev])
+            && (i < 3 || !word(&[at(i - 3), at(i - 2), prev]))
+            && !word(&[at(i - 2), prev, best_id]);
         let apply = questioned
+            && !takes_right
+            && !takes_left
             && (params.allow_bonded || bond_base == 0.0)
             && best_noisy <= params.max_noisy_neighbours
             && best >= params.apply
