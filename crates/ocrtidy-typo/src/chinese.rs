@@ -1206,9 +1206,9 @@ fn correct_run(
         let at = |k: usize| run.get(k).map_or(0, |s| s.id);
         let word = |w: &[u16]| w.iter().all(|&c| c != 0) && model.word(w).is_some();
         let stranded = |c: u16| {
-            !model
+            model
                 .word(&[c])
-                .is_some_and(|(_, f)| f > params.max_single_freq)
+                .is_none_or(|(_, f)| f <= params.max_single_freq)
         };
         let takes_right = i + 2 < n
             && stranded(at(i + 2))
