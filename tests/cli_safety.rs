@@ -614,3 +614,34 @@ fn utf16_without_a_bom_and_damaged_utf8_are_decoded_as_such() {
     assert!(stderr(&out).contains("1 invalid byte"), "{}", stderr(&out));
     std::fs::remove_dir_all(dir).ok();
 }
+
+#[cfg(unix)]
+#[test]
+fn dev_stdout_is_written_where_it_is_not_replaced() {
+    let dir = tmpdir("dev-stdout");
+    std::fs::write(dir.join("p.txt"), PAGE).unwrap();
+    std::fs::write(dir.join("log.txt"), "earlier line\n").unwrap();
+    let log = std::fs::OpenOptions::new()
+        .append(true)
+        .open(dir.join("log.txt"))
+        .unwrap();
+    let link = dir.join("log-link.txt");
+    std::fs::hard_link(dir.join("log.txt"), &link).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_ocrtidy"))
+        .args(["clean", "p.txt", "-o", "/dev/stdout"])
+        .current_dir(&dir)
+        .stdout(log)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    // Appended to the redirection target, which is still the same file (its hard link sees it).
+    assert_eq!(
+        std::fs::read_to_string(&link).unwrap(),
+        "earlier line\n第一段文字\n第二段\n"
+    );
+    assert_eq!(
+        others(&dir, &["p.txt", "log.txt", "log-link.txt"]),
+        Vec::<String>::new()
+    );
+    std::fs::remove_dir_all(dir).ok();
+}

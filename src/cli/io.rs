@@ -296,8 +296,9 @@ pub fn check_outputs(inputs: &InputIds, outputs: &[(&str, &Path)]) -> Result<()>
 /// An output file written through a temporary file in the same directory and renamed into
 /// place by [`OutputFile::commit`]: a run that fails (or is killed) never leaves a half-written
 /// output, and an existing file is replaced, not rewritten in place (another hard link to it
-/// keeps its content). A path that is a device or a FIFO (`/dev/null`) is written directly; a
-/// symbolic link is written through (its target is replaced).
+/// keeps its content). A path under `/dev` or `/proc` (`/dev/stdout`, `/dev/fd/3`, `/dev/null`)
+/// or one that is a device or a FIFO is written directly; a symbolic link is written through
+/// (its target is replaced).
 pub struct OutputFile {
     file: BufWriter<File>,
     /// The temporary file, until it is renamed to `dest`.
@@ -309,6 +310,22 @@ pub struct OutputFile {
 impl OutputFile {
     pub fn create(path: &Path, what: &str) -> Result<OutputFile> {
         let cannot = || format!("cannot create the {what} file {}", path.display());
+        if path.starts_with("/dev") || path.starts_with("/proc") {
+            // `/dev/stdout`, `/dev/fd/N`, `/dev/null`: an open file of this process or a
+            // device. Written where it is, never truncated, created or replaced: renaming over
+            // the file behind `/dev/stdout` would unlink the shell's own redirection target.
+            let file = fs::OpenOptions::new()
+                .write(true)
+                .append(true)
+                .open(path)
+                .with_context(cannot)?;
+            return Ok(OutputFile {
+                file: BufWriter::new(file),
+                tmp: None,
+                dest: path.to_path_buf(),
+                what: what.to_string(),
+            });
+        }
         let dest = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
         let existing = fs::metadata(&dest).ok();
         if let Some(meta) = &existing {
