@@ -315,7 +315,6 @@ impl OutputFile {
             // device. Written where it is, never truncated, created or replaced: renaming over
             // the file behind `/dev/stdout` would unlink the shell's own redirection target.
             let file = fs::OpenOptions::new()
-                .write(true)
                 .append(true)
                 .open(path)
                 .with_context(cannot)?;
