@@ -1,6 +1,8 @@
 //! Safe by default: the command line never destroys an input, never reads a file outside the
 //! layout root, never hangs on a FIFO, and refuses or reports what it cannot clean.
 
+mod common;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -454,7 +456,7 @@ fn offsets_refer_to_the_input_with_a_bom_and_name_the_encoding_otherwise() {
     );
     assert!(out.status.success(), "{}", stderr(&out));
     let output = std::fs::read_to_string(dir.join("o.txt")).unwrap();
-    let changes = read_changes(&dir.join("c.jsonl"));
+    let changes = common::changes(&dir.join("c.jsonl"));
     assert_eq!(changes[0].rule, "bom");
     // Replaying the ledger on the file's own bytes gives the output.
     let replayed = ocrtidy::replay(text, &changes).expect("the ledger fits the file");
@@ -491,39 +493,10 @@ fn offsets_refer_to_the_input_with_a_bom_and_name_the_encoding_otherwise() {
         .iter()
         .all(|r| r["encoding"] == "GBK" && r["offsets"] == "decoded"));
     let (decoded, _) = encoding_rs::GBK.decode_without_bom_handling(&gbk);
-    let replayed = ocrtidy::replay(&decoded, &read_changes(&dir.join("g.jsonl"))).unwrap();
+    let replayed = ocrtidy::replay(&decoded, &common::changes(&dir.join("g.jsonl"))).unwrap();
     let output = std::fs::read_to_string(dir.join("g.txt")).unwrap();
     assert_eq!(replayed, output);
     std::fs::remove_dir_all(dir).ok();
-}
-
-/// The changes of a `--changes` file, as ledger entries (only the fields replay reads).
-fn read_changes(path: &Path) -> Vec<ocrtidy::Change> {
-    std::fs::read_to_string(path)
-        .unwrap()
-        .lines()
-        .map(|l| {
-            let v: serde_json::Value = serde_json::from_str(l).unwrap();
-            let s = |k: &str| v[k].as_str().unwrap().to_string();
-            let n = |k: &str| v[k].as_u64().unwrap() as usize;
-            ocrtidy::Change {
-                pass: ocrtidy::PassId::from_name(v["pass"].as_str().unwrap()).unwrap(),
-                rule: Box::leak(s("rule").into_boxed_str()),
-                start: n("start"),
-                end: n("end"),
-                char_start: n("char_start"),
-                char_end: n("char_end"),
-                before: s("before"),
-                after: s("after"),
-                confidence: v["confidence"].as_f64().unwrap() as f32,
-                applied: v["applied"].as_bool().unwrap(),
-                candidates: Vec::new(),
-                out_start: n("out_start"),
-                out_end: n("out_end"),
-                history: Vec::new(),
-            }
-        })
-        .collect()
 }
 
 #[test]
