@@ -6,7 +6,9 @@ use crate::furniture::{is_date_like, opens_title};
 use crate::page::{self, Line};
 
 /// Joins Latin words hyphenated across a line break: `infor-\nmation` → `information`, and
-/// keeps real hyphens: `well-\nknown` → `well-known`.
+/// keeps real hyphens: `well-\nknown` → `well-known`. The hyphen may be `-`, the Fraktur `⸗`,
+/// `¬`, U+2010 or a soft hyphen (always joined: `Men\u{ad}\nschen` → `Menschen`); `=` and `—`,
+/// which OCR engines read for `⸗`, count only where the document writes the joined word too.
 ///
 /// A break qualifies when a line ends with a letter and a hyphen and the next line of the same
 /// page (blank lines between are allowed) starts with a lower-case letter. The decision uses the
@@ -50,7 +52,7 @@ impl Pass for Dehyphenate {
             if a.page != b.page {
                 continue;
             }
-            let Some((hyphen, left, right)) = hyphenated(text, a, b) else {
+            let Some((hyphen, left, right, mark)) = hyphenated(text, a, b) else {
                 continue;
             };
             // The joined line must not end up directly above a date line, where it would read
@@ -63,24 +65,45 @@ impl Pass for Dehyphenate {
             if above_date || page_title {
                 continue;
             }
-            breaks.push((hyphen, b.content.start, left, right));
+            breaks.push((hyphen, b.content.start, left, right, mark));
         }
         if breaks.is_empty() {
             return;
         }
         let forms = word_forms(text, &breaks);
-        for (hyphen, next_start, left, right) in &breaks {
-            decide(sink, &forms, *hyphen, *next_start, left, right);
+        for (hyphen, next_start, left, right, mark) in &breaks {
+            decide(sink, &forms, *hyphen, *next_start, left, right, *mark);
         }
     }
 }
 
-/// If `a` ends with `letters-` and `b` starts with lower-case letters: the hyphen's offset and
-/// the two parts.
-fn hyphenated(text: &str, a: &Line, b: &Line) -> Option<(usize, String, String)> {
+/// The hyphen marks a word broken across lines may end with: `-`, the Fraktur double hyphen
+/// `⸗`, `¬`, U+2010, the soft hyphen U+00AD (always removed: it is a hyphenation point by
+/// definition), and what OCR engines read for `⸗` (`=`, `—`; only on the document's evidence).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Mark {
+    Hyphen(char),
+    Soft,
+    Misread(char),
+}
+
+fn mark_of(c: char) -> Option<Mark> {
+    match c {
+        '-' | '⸗' | '¬' | '\u{2010}' => Some(Mark::Hyphen(c)),
+        '\u{ad}' => Some(Mark::Soft),
+        '=' | '—' => Some(Mark::Misread(c)),
+        _ => None,
+    }
+}
+
+/// If `a` ends with `letters` and a hyphen mark and `b` starts with lower-case letters: the
+/// mark's offset, the two parts and the mark.
+fn hyphenated(text: &str, a: &Line, b: &Line) -> Option<(usize, String, String, Mark)> {
     let a_text = a.text(text);
     // The cheap test first: most lines do not end with a hyphen.
-    let stem = a_text.strip_suffix('-')?;
+    let last = a_text.chars().next_back()?;
+    let mark = mark_of(last)?;
+    let stem = &a_text[..a_text.len() - last.len_utf8()];
     if is_date_like(a_text) || is_date_like(b.text(text)) {
         return None;
     }
@@ -103,9 +126,10 @@ fn hyphenated(text: &str, a: &Line, b: &Line) -> Option<(usize, String, String)>
     if !right.chars().next()?.is_lowercase() {
         return None;
     }
-    Some((a.content.end - 1, left, right))
+    Some((a.content.end - last.len_utf8(), left, right, mark))
 }
 
+#[allow(clippy::too_many_arguments)]
 fn decide(
     sink: &mut EditSink<'_>,
     forms: &HashMap<String, usize>,
@@ -113,20 +137,32 @@ fn decide(
     next_start: usize,
     left: &str,
     right: &str,
+    mark: Mark,
 ) {
     let joined = format!("{left}{right}").to_lowercase();
     let compound = format!("{left}-{right}").to_lowercase();
     let n_joined = forms.get(&joined).copied().unwrap_or(0);
     let n_compound = forms.get(&compound).copied().unwrap_or(0);
-    let keep = if n_joined != n_compound {
-        n_compound > n_joined
-    } else {
-        COMPOUND_HEADS.contains(&left.to_lowercase().as_str())
+    let keep = match mark {
+        Mark::Soft => false,
+        // A dash or `=` at a line end is a misread hyphen only where the document writes the
+        // joined word elsewhere.
+        Mark::Misread(_) if n_joined <= n_compound => return,
+        _ if n_joined != n_compound => n_compound > n_joined,
+        _ => COMPOUND_HEADS.contains(&left.to_lowercase().as_str()),
     };
-    let confidence = if n_joined != n_compound { 0.95 } else { 0.7 };
+    let confidence = if n_joined != n_compound || mark == Mark::Soft {
+        0.95
+    } else {
+        0.7
+    };
+    let mark_len = match mark {
+        Mark::Hyphen(c) | Mark::Misread(c) => c.len_utf8(),
+        Mark::Soft => '\u{ad}'.len_utf8(),
+    };
     if keep {
         let _ = sink.replace_with_alternatives(
-            hyphen + 1..next_start,
+            hyphen + mark_len..next_start,
             "",
             "hyphen-kept",
             confidence,
@@ -145,9 +181,12 @@ fn decide(
 
 /// How often the text writes each joined and hyphenated form of the `breaks` (lower-cased, on
 /// one line; hyphenated compounds count as one word).
-fn word_forms(text: &str, breaks: &[(usize, usize, String, String)]) -> HashMap<String, usize> {
+fn word_forms(
+    text: &str,
+    breaks: &[(usize, usize, String, String, Mark)],
+) -> HashMap<String, usize> {
     let mut forms: HashMap<String, usize> = HashMap::new();
-    for (_, _, left, right) in breaks {
+    for (_, _, left, right, _) in breaks {
         forms.insert(format!("{left}{right}").to_lowercase(), 0);
         forms.insert(format!("{left}-{right}").to_lowercase(), 0);
     }

@@ -16,7 +16,9 @@ use crate::script::{is_cjk_letter, is_cjk_punct, is_han};
 /// - Zero-width space, word joiner, soft hyphen and BOMs inside the text are removed; zero-width
 ///   (non-)joiners only between CJK or ASCII characters, where they can only be noise (they
 ///   matter in emoji sequences and in Arabic and Indic scripts).
-/// - Latin ligatures (`ﬁ` → `fi`, U+FB00–U+FB06) are expanded.
+/// - Latin ligatures (`ﬁ` → `fi`, U+FB00–U+FB06) are expanded; `ﬅ` (long s + t) becomes `ſt`.
+/// - A soft hyphen is removed, except at a line end, where it marks a word broken across the
+///   lines and the `dehyphenate` pass joins the word.
 ///
 /// The text is cut at stable code points (canonical combining class 0 and NFC quick check Yes),
 /// so each change covers one character and its combining marks.
@@ -167,7 +169,9 @@ fn action(c: char, prev: Option<char>, next: Option<char>) -> Action {
         '\u{fb02}' => Action::Ligature("fl"),
         '\u{fb03}' => Action::Ligature("ffi"),
         '\u{fb04}' => Action::Ligature("ffl"),
-        '\u{fb05}' | '\u{fb06}' => Action::Ligature("st"),
+        // U+FB05 is long s + t: historical text keeps its `ſ`.
+        '\u{fb05}' => Action::Ligature("ſt"),
+        '\u{fb06}' => Action::Ligature("st"),
         '\u{2f00}'..='\u{2fd5}' => match std::iter::once(c).nfkc().next() {
             Some(m) if is_han(m) => Action::Map("kangxi-radical", m),
             _ => Action::Keep,
@@ -236,6 +240,11 @@ fn fix_chunk(
     let visible = |k: usize| !is_invisible(chars[k].1);
     actions.clear();
     actions.extend((0..chars.len()).map(|k| {
+        if chars[k].1 == '\u{ad}' && at_line_end(text, chars[k].0 + '\u{ad}'.len_utf8()) {
+            // A soft hyphen at a line end marks a word broken across the lines: the
+            // dehyphenate pass joins it.
+            return Action::Keep;
+        }
         if !matches!(chars[k].1, '\u{200c}' | '\u{200d}') {
             // Only joiners look at their neighbours.
             return action(chars[k].1, None, None);
@@ -255,6 +264,13 @@ fn fix_chunk(
             seg_start = k;
         }
     }
+}
+
+/// Whether only spaces or tabs stand between `pos` and a line break.
+fn at_line_end(text: &str, pos: usize) -> bool {
+    text.get(pos..)
+        .map(|rest| rest.trim_start_matches([' ', '\t']))
+        .is_some_and(|rest| rest.starts_with(['\n', '\r']))
 }
 
 /// Invisible format characters that this pass may remove.
