@@ -3,8 +3,10 @@
 
 mod common;
 
+use common::tmpdir;
+
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
@@ -19,13 +21,6 @@ fn ocrtidy_in(dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
         .expect("the binary runs");
     let _ = child.stdin.take().expect("stdin").write_all(stdin);
     child.wait_with_output().expect("the binary finishes")
-}
-
-fn tmpdir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("ocrtidy-safety-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 fn stderr(out: &Output) -> String {

@@ -3,6 +3,7 @@
 use std::io::{IsTerminal, Write};
 
 use anyhow::{Context as _, Result};
+use clap::ValueEnum as _;
 use serde::Serialize;
 
 use ocrtidy::{
@@ -179,24 +180,17 @@ fn decode_options(args: &CleanArgs) -> Result<DecodeOptions> {
 
 fn build_pipeline(args: &CleanArgs) -> Result<Pipeline> {
     let mut config = Config::default();
+    // `--script` values are the OpenCC configuration names of `ScriptConversion`.
     config.script = match args.script {
-        ScriptArg::T2s => Some(ScriptConversion::T2s),
-        ScriptArg::S2t => Some(ScriptConversion::S2t),
-        ScriptArg::S2tw => Some(ScriptConversion::S2tw),
-        ScriptArg::Tw2s => Some(ScriptConversion::Tw2s),
-        ScriptArg::S2hk => Some(ScriptConversion::S2hk),
-        ScriptArg::Hk2s => Some(ScriptConversion::Hk2s),
-        ScriptArg::T2tw => Some(ScriptConversion::T2tw),
-        ScriptArg::S2twp => Some(ScriptConversion::S2twp),
-        ScriptArg::Tw2sp => Some(ScriptConversion::Tw2sp),
-        ScriptArg::Tw2t => Some(ScriptConversion::Tw2t),
-        ScriptArg::S2hkp => Some(ScriptConversion::S2hkp),
-        ScriptArg::Hk2sp => Some(ScriptConversion::Hk2sp),
-        ScriptArg::Hk2t => Some(ScriptConversion::Hk2t),
-        ScriptArg::T2hk => Some(ScriptConversion::T2hk),
-        ScriptArg::Jp2t => Some(ScriptConversion::Jp2t),
-        ScriptArg::T2jp => Some(ScriptConversion::T2jp),
         ScriptArg::Off => None,
+        arg => {
+            let name = arg.to_possible_value().map(|v| v.get_name().to_string());
+            let conversion = ScriptConversion::ALL
+                .iter()
+                .copied()
+                .find(|c| name.as_deref() == Some(c.name()));
+            Some(conversion.with_context(|| format!("--script {name:?}: not a conversion"))?)
+        }
     };
     config.paragraph_separator = match args.paragraph_sep {
         ParagraphSep::Line => ParagraphSeparator::Line,

@@ -239,11 +239,17 @@ impl InputIds {
     }
 }
 
-/// A key that is equal for two paths of one output file: its identity when it exists, else its
-/// absolute path with the directory resolved.
-fn output_key(path: &Path) -> Option<String> {
+/// What makes two output paths one file: its identity when it exists, else its absolute path
+/// with the directory resolved.
+#[derive(PartialEq, Eq)]
+enum OutputKey {
+    Id(FileId),
+    Path(PathBuf),
+}
+
+fn output_key(path: &Path) -> Option<OutputKey> {
     if let Some(id) = FileId::of(path) {
-        return Some(format!("{id:?}"));
+        return Some(OutputKey::Id(id));
     }
     if fs::metadata(path).is_ok() {
         // A device or a FIFO: writing to it twice is the user's choice.
@@ -256,14 +262,14 @@ fn output_key(path: &Path) -> Option<String> {
     let dir = parent
         .canonicalize()
         .unwrap_or_else(|_| parent.to_path_buf());
-    Some(dir.join(path.file_name()?).display().to_string())
+    Some(OutputKey::Path(dir.join(path.file_name()?)))
 }
 
 /// Refuses a run in which an output file is one of the inputs (compared by device and inode,
 /// so also through a hard link or a symbolic link), as GNU `cat` does, or in which two outputs
 /// name the same file. `outputs` are (option, path) pairs; `-` (standard output) is skipped.
 pub fn check_outputs(inputs: &InputIds, outputs: &[(&str, &Path)]) -> Result<()> {
-    let mut seen: Vec<(String, &str, &Path)> = Vec::new();
+    let mut seen: Vec<(OutputKey, &str)> = Vec::new();
     for &(option, path) in outputs {
         if path.as_os_str() == "-" {
             continue;
@@ -281,13 +287,13 @@ pub fn check_outputs(inputs: &InputIds, outputs: &[(&str, &Path)]) -> Result<()>
             );
         }
         if let Some(key) = output_key(path) {
-            if let Some((_, other, _)) = seen.iter().find(|(k, _, _)| *k == key) {
+            if let Some((_, other)) = seen.iter().find(|(k, _)| *k == key) {
                 anyhow::bail!(
                     "{option} {}: the same file as {other}; give each output its own file",
                     path.display()
                 );
             }
-            seen.push((key, option, path));
+            seen.push((key, option));
         }
     }
     Ok(())

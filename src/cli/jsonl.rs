@@ -87,10 +87,7 @@ impl Reporting {
         id: Option<&RawValue>,
         reason: &str,
     ) -> io::Result<()> {
-        self.warn(|| {
-            format!("ocrtidy: warning: {file}:{line}: passed through unchanged: {reason}")
-        });
-        self.write_record(file, line, id, reason, Kind::PassedThrough)
+        self.report(Kind::PassedThrough, file, line, id, reason)
     }
 
     /// Reports a record cleaned from its text field because its layout could not be used.
@@ -101,9 +98,7 @@ impl Reporting {
         id: Option<&RawValue>,
         reason: &str,
     ) -> io::Result<()> {
-        self.fallbacks.fetch_add(1, Ordering::Relaxed);
-        self.warn(|| format!("ocrtidy: warning: {file}:{line}: {reason}"));
-        self.write_record(file, line, id, reason, Kind::Fallback)
+        self.report(Kind::Fallback, file, line, id, reason)
     }
 
     /// Reports a record that was cleaned but deserves a word (duplicate text fields).
@@ -114,9 +109,31 @@ impl Reporting {
         id: Option<&RawValue>,
         reason: &str,
     ) -> io::Result<()> {
-        self.notes.fetch_add(1, Ordering::Relaxed);
-        self.warn(|| format!("ocrtidy: warning: {file}:{line}: {reason}"));
-        self.write_record(file, line, id, reason, Kind::Warning)
+        self.report(Kind::Warning, file, line, id, reason)
+    }
+
+    /// Counts, prints and records one report of `kind`.
+    fn report(
+        &self,
+        kind: Kind,
+        file: &str,
+        line: u64,
+        id: Option<&RawValue>,
+        reason: &str,
+    ) -> io::Result<()> {
+        let what = match kind {
+            Kind::PassedThrough => "passed through unchanged: ",
+            Kind::Fallback => {
+                self.fallbacks.fetch_add(1, Ordering::Relaxed);
+                ""
+            }
+            Kind::Warning => {
+                self.notes.fetch_add(1, Ordering::Relaxed);
+                ""
+            }
+        };
+        self.warn(|| format!("ocrtidy: warning: {file}:{line}: {what}{reason}"));
+        self.write_record(file, line, id, reason, kind)
     }
 
     /// Counts a warning and prints it (above the progress bar) unless quiet or over the budget.

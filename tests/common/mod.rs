@@ -1,6 +1,14 @@
 //! Helpers shared by the CLI test files.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// A fresh temporary directory of this test process, named `name`.
+pub fn tmpdir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("ocrtidy-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
 
 /// The change records of a JSON Lines file (change records only: summaries are skipped).
 pub fn changes(path: &Path) -> Vec<ocrtidy::Change> {

@@ -277,7 +277,7 @@ impl Pass for CjkPunct {
             decided[k] = Some(Decision::FullStop);
             eff[k] = '。';
         }
-        pair_brackets(&mut eff, &mut decided, text);
+        pair_brackets(&mut eff, &mut decided, text, &mut typeset);
         drop(eff);
 
         for ((i, c), d) in text.char_indices().zip(&decided) {
@@ -301,14 +301,18 @@ impl Pass for CjkPunct {
 /// `eff`, so that each decision sees the final form of everything before it. When `text` is
 /// typeset (see [`crate::evidence`]) and has full-width pairs too, a consistent pair, `(…)` or
 /// `（…）`, is the source's and stays; only mismatched and misread pairs are decided.
-fn pair_brackets(eff: &mut [char], decided: &mut [Option<Decision>], text: &str) {
+fn pair_brackets(
+    eff: &mut [char],
+    decided: &mut [Option<Decision>],
+    text: &str,
+    typeset: &mut Option<bool>,
+) {
     let mut pairs = find_pairs(eff);
     pairs.sort_unstable();
     // Only a text that writes full-width pairs too has chosen its half-width ones (tesseract's
     // Chinese model never writes `（`).
     let has_full = pairs.iter().any(|&(o, c)| eff[o] == '（' && eff[c] == '）');
-    // The verdict on the text, counted when a consistent pair would change.
-    let mut typeset: Option<bool> = None;
+    // `typeset`: the verdict on the text, counted once per run when first needed.
     for (open, k) in pairs {
         let (o, c) = (eff[open], eff[k]);
         let misread = !matches!(o, '(' | '（');

@@ -698,11 +698,20 @@ fn english_context(toks: &[(usize, &str)]) -> Vec<bool> {
     let mut other = Vec::with_capacity(toks.len() + 1);
     en.push(0u32);
     other.push(0u32);
+    let mut buf = [0u8; 7];
     for &(_, t) in toks {
-        let lower = t.to_ascii_lowercase();
-        let is = |list: &[&str]| u32::from(t.len() <= 7 && list.contains(&lower.as_str()));
-        en.push(en.last().copied().unwrap_or(0) + is(EN_STOP));
-        other.push(other.last().copied().unwrap_or(0) + is(OTHER_STOP));
+        // Function words are short: longer tokens are not looked up, nor lower-cased.
+        let (e, o) = if t.len() <= buf.len() {
+            let lower = &mut buf[..t.len()];
+            lower.copy_from_slice(t.as_bytes());
+            lower.make_ascii_lowercase();
+            let is = |list: &[&str]| u32::from(list.iter().any(|w| w.as_bytes() == &*lower));
+            (is(EN_STOP), is(OTHER_STOP))
+        } else {
+            (0, 0)
+        };
+        en.push(en.last().copied().unwrap_or(0) + e);
+        other.push(other.last().copied().unwrap_or(0) + o);
     }
     (0..toks.len())
         .map(|i| {
