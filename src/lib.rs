@@ -17,11 +17,12 @@ pub mod registry;
 pub mod stream;
 
 pub use ocrtidy_core::{
-    replay, text, Candidate, Change, Cleaned, Context, LineBreakHint, Pass, PassId, RunStats, Step,
+    replay, text, Candidate, Change, Cleaned, ConfidenceSpan, Context, EditSink, FurnitureHint,
+    LineBreakHint, Pass, PassId, PassInput, PassKind, PassSpec, RuleSpec, RunStats, Step,
 };
 pub use ocrtidy_decode::{DecodeError, DecodeOptions, DecodeReport, EncodingChoice};
 pub use ocrtidy_normalize::{ParagraphSeparator, ScriptConversion};
-pub use registry::{available_passes, BuildError, Config};
+pub use registry::{available_passes, BuildError, Config, UnknownPass};
 
 use ocrtidy_core::Runner;
 
@@ -265,6 +266,27 @@ pub fn record_invalid_bytes(cleaned: &mut Cleaned, text: &str, report: &DecodeRe
     cleaned.changes.sort_by_key(|c| (c.start, c.end));
 }
 
+/// The declaration of the decoding step: not a text pass (it runs before the pipeline, in
+/// [`Pipeline::clean_bytes`] and the CLI), but its changes are in the ledger like any other.
+pub static DECODE: PassSpec = PassSpec {
+    id: PassId::Decode,
+    summary: "input decoding: a UTF-8 byte order mark removed, undecodable byte runs flagged",
+    kind: PassKind::Character,
+    removes_text: false,
+    rerun: false,
+    written_back: false,
+    rules: &[
+        RuleSpec {
+            id: "bom",
+            explain: "The UTF-8 byte order mark (bytes EF BB BF, U+FEFF) at the very start of the input file is removed, and this change records it so that the ledger's offsets refer to the file as it was. It is always applied (confidence 1.0), but only recorded when the input decoded as UTF-8 with no damaged bytes; a UTF-16 BOM, or the BOM of a damaged UTF-8 file, is dropped by the decoder without an entry. A U+FEFF further inside the text is not this rule: unicode-forms removes it under its own `bom` rule.",
+        },
+        RuleSpec {
+            id: "invalid-bytes",
+            explain: "Each byte sequence that could not be decoded in the detected encoding (a stray byte in UTF-8, a broken GBK or Big5 pair) was replaced by the decoder with one replacement character `�`; this entry flags it. It is only a suggestion: the `�` stays in the text, because what the bytes meant is unknown, and the single candidate (score 0.2) is to delete it. The command line records it for plain-text input only, not for hOCR/ALTO/PAGE files.",
+        },
+    ],
+};
+
 /// Where the original range `start..end` lies in the output: shifted by the applied changes
 /// before it, or the output range of the applied change that covers it.
 fn output_range(changes: &[Change], start: usize, end: usize) -> (usize, usize) {
@@ -282,22 +304,100 @@ fn output_range(changes: &[Change], start: usize, end: usize) -> (usize, usize) 
     )
 }
 
-/// Chooses passes and configuration for a [`Pipeline`].
-#[derive(Debug, Clone, Default)]
+/// Chooses passes and configuration for a [`Pipeline`], and adds a user's own passes.
+///
+/// ```
+/// use ocrtidy::{EditSink, Pass, PassId, PassInput, PassKind, PassSpec, Pipeline, RuleSpec};
+///
+/// /// Replaces the OCR misreading `rn` → `m` in one known word.
+/// struct Modern;
+///
+/// static MODERN: PassSpec = PassSpec {
+///     id: PassId::new("modern"),
+///     summary: "`rnodern` read as `modern`",
+///     kind: PassKind::Character,
+///     removes_text: false,
+///     rerun: true,
+///     written_back: true,
+///     rules: &[RuleSpec { id: "rn-m", explain: "`rn` misread for `m` in `modern`." }],
+/// };
+///
+/// impl Pass for Modern {
+///     fn spec(&self) -> &'static PassSpec {
+///         &MODERN
+///     }
+///     fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
+///         for (at, _) in input.text.match_indices("rnodern") {
+///             let _ = sink.replace(at..at + 7, "modern", "rn-m", 0.9);
+///         }
+///     }
+/// }
+///
+/// let pipeline = Pipeline::builder()
+///     .insert_after(PassId::UnicodeForms, Modern)
+///     .build()
+///     .unwrap();
+/// let cleaned = pipeline.clean("a rnodern press");
+/// assert_eq!(cleaned.text, "a modern press");
+/// assert!(cleaned.changes.iter().any(|c| c.pass == PassId::new("modern") && c.rule == "rn-m"));
+/// ```
+#[derive(Clone, Default)]
 pub struct PipelineBuilder {
     only: Option<Vec<PassId>>,
     skip: Vec<PassId>,
     config: Config,
+    custom: Vec<(Place, std::sync::Arc<dyn Pass>)>,
+}
+
+/// Where a user's pass goes: before or after a registered pass.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Place {
+    Before(PassId),
+    After(PassId),
+}
+
+impl std::fmt::Debug for PipelineBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PipelineBuilder")
+            .field("only", &self.only)
+            .field("skip", &self.skip)
+            .field("config", &self.config)
+            .field(
+                "custom",
+                &self
+                    .custom
+                    .iter()
+                    .map(|(at, p)| (at, p.id()))
+                    .collect::<Vec<_>>(),
+            )
+            .finish()
+    }
+}
+
+/// A user's pass shared by the builders it was cloned into.
+struct Shared(std::sync::Arc<dyn Pass>);
+
+impl Pass for Shared {
+    fn spec(&self) -> &'static PassSpec {
+        self.0.spec()
+    }
+    fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
+        self.0.run(input, sink)
+    }
+    fn rerun(&self) -> bool {
+        self.0.rerun()
+    }
 }
 
 impl PipelineBuilder {
-    /// Runs only these passes (still in pipeline order).
+    /// Runs only these passes (still in pipeline order). A user's passes added with
+    /// [`PipelineBuilder::insert_before`]/[`PipelineBuilder::insert_after`] run as well.
     pub fn only(mut self, passes: impl IntoIterator<Item = PassId>) -> Self {
         self.only = Some(passes.into_iter().collect());
         self
     }
 
-    /// Leaves these passes out.
+    /// Leaves these passes out (a user's pass too, by its id).
     pub fn skip(mut self, passes: impl IntoIterator<Item = PassId>) -> Self {
         self.skip.extend(passes);
         self
@@ -308,26 +408,75 @@ impl PipelineBuilder {
         self
     }
 
+    /// Adds a user's pass right before the registered pass `anchor` (whether or not that one
+    /// runs). Its changes carry its own [`PassSpec::id`]; its id must be kebab-case and unlike
+    /// every other pass's, which [`PipelineBuilder::build`] checks.
+    pub fn insert_before(mut self, anchor: PassId, pass: impl Pass + 'static) -> Self {
+        self.custom
+            .push((Place::Before(anchor), std::sync::Arc::new(pass)));
+        self
+    }
+
+    /// Adds a user's pass right after the registered pass `anchor`; see
+    /// [`PipelineBuilder::insert_before`]. Passes inserted at the same place run in the order
+    /// they were added.
+    pub fn insert_after(mut self, anchor: PassId, pass: impl Pass + 'static) -> Self {
+        self.custom
+            .push((Place::After(anchor), std::sync::Arc::new(pass)));
+        self
+    }
+
     /// Builds the passes. Fails when a selected pass is not available in this build or its
-    /// configuration or data is invalid.
+    /// configuration or data is invalid, or a user's pass has a bad or taken id or an unknown
+    /// anchor.
     pub fn build(self) -> Result<Pipeline, BuildError> {
-        let mut passes = Vec::new();
+        let available = available_passes();
         if let Some(only) = &self.only {
             for id in only {
-                if !available_passes().contains(id) {
+                if !available.contains(id) {
                     return Err(BuildError::Unavailable(*id));
                 }
             }
         }
-        for &id in available_passes() {
+        let mut seen: Vec<PassId> = registry::specs().map(|s| s.id).collect();
+        for (place, pass) in &self.custom {
+            let id = pass.id();
+            let (Place::Before(anchor) | Place::After(anchor)) = *place;
+            let problem = if !PassId::is_valid_name(id.name()) {
+                Some("its id is not kebab-case".to_string())
+            } else if seen.contains(&id) {
+                Some("another pass has its id".to_string())
+            } else if !available.contains(&anchor) {
+                Some(format!(
+                    "it is placed next to `{anchor}`, which is not a text pass"
+                ))
+            } else {
+                None
+            };
+            if let Some(message) = problem {
+                return Err(BuildError::Invalid { pass: id, message });
+            }
+            seen.push(id);
+        }
+        let (custom, skip) = (&self.custom, &self.skip);
+        let custom_at = |place: Place| -> Vec<Box<dyn Pass>> {
+            custom
+                .iter()
+                .filter(|(p, pass)| *p == place && !skip.contains(&pass.id()))
+                .map(|(_, pass)| Box::new(Shared(pass.clone())) as Box<dyn Pass>)
+                .collect()
+        };
+        let mut passes: Vec<Box<dyn Pass>> = Vec::new();
+        for &id in available {
+            passes.extend(custom_at(Place::Before(id)));
             let wanted = self.only.as_ref().is_none_or(|o| o.contains(&id));
-            if !wanted || self.skip.contains(&id) {
-                continue;
+            if wanted && !self.skip.contains(&id) {
+                let explicitly = self.only.is_some();
+                if let Some(pass) = registry::build_pass(id, &self.config, explicitly)? {
+                    passes.push(pass);
+                }
             }
-            let explicitly = self.only.is_some();
-            if let Some(pass) = registry::build_pass(id, &self.config, explicitly)? {
-                passes.push(pass);
-            }
+            passes.extend(custom_at(Place::After(id)));
         }
         Ok(Pipeline {
             runner: Runner::new(passes),

@@ -2,13 +2,14 @@
 
 use std::fmt;
 
-use ocrtidy_core::{Pass, PassId};
+use ocrtidy_core::{Pass, PassId, PassSpec, RuleSpec};
 use ocrtidy_layout::{Dehyphenate, Furniture, LineJoin, SplitFragments};
 use ocrtidy_noise::{Duplicates, StrayTokens};
 use ocrtidy_normalize::{
     BlankLines, CjkPunct, CjkSpacing, ControlChars, MixedScript, Newlines, ParagraphSeparator,
     ScriptConversion, ScriptConvert, TrailingSpace, UnicodeForms, Width,
 };
+use ocrtidy_typo::Typo;
 
 /// The typed configuration of a pipeline. Each field configures one pass family.
 #[derive(Debug, Clone, Default)]
@@ -31,6 +32,13 @@ pub struct Config {
     pub protect_path: Option<std::path::PathBuf>,
     /// Extra confusion tables (for instance written by `ocrtidy learn`).
     pub confusion_paths: Vec<std::path::PathBuf>,
+    /// A user lexicon given in memory (same format as the file of `lexicon_path`), layered over
+    /// the embedded word list after that file.
+    pub lexicon_text: Option<String>,
+    /// Protected terms given in memory: never corrected.
+    pub protected_terms: Vec<String>,
+    /// Confusion tables given in memory (same format as the files of `confusion_paths`).
+    pub confusion_texts: Vec<String>,
 }
 
 /// Why a pipeline could not be built.
@@ -54,96 +62,207 @@ impl fmt::Display for BuildError {
 
 impl std::error::Error for BuildError {}
 
-/// The passes this build provides, in pipeline order: every registered pass except `decode`,
-/// which is a step of [`crate::Pipeline::clean_bytes`], not a text pass.
-pub fn available_passes() -> &'static [PassId] {
-    static PASSES: std::sync::OnceLock<Vec<PassId>> = std::sync::OnceLock::new();
-    PASSES.get_or_init(|| {
-        PassId::ALL
-            .iter()
-            .copied()
-            .filter(|&p| p != PassId::Decode)
-            .collect()
-    })
+/// How a registered pass is built from the configuration. `explicit` is true when the user
+/// named the pass, so that a pass that is off by default (such as script conversion) runs
+/// anyway; `Ok(None)` for a pass that the configuration turns off.
+type Build = fn(&Config, bool) -> Result<Option<Box<dyn Pass>>, BuildError>;
+
+/// A pass of this build: its declaration and how it is built.
+pub struct Registered {
+    /// The pass's declaration, next to its code.
+    pub spec: &'static PassSpec,
+    build: Build,
 }
 
-/// A one-line description of a pass, for `--list-passes`.
-pub fn describe(id: PassId) -> &'static str {
-    match id {
-        PassId::ControlChars => "NUL and other control characters removed (tab, LF, CR, FF kept)",
-        PassId::Newlines => "CRLF, CR and Unicode line separators to LF; form feeds kept",
-        PassId::UnicodeForms => "NFC, Kangxi radicals, zero-width chars, soft hyphens, ligatures",
-        PassId::Width => "full-width ASCII letters and digits to half-width",
-        PassId::ScriptConvert => "Traditional/Simplified conversion with OpenCC (needs --script)",
-        PassId::MixedScript => "isolated Traditional chars in a Simplified text, and reverse",
-        PassId::CjkPunct => "punctuation width by script context, bracket misreads",
-        PassId::CjkSpacing => "OCR spaces between Chinese chars and around punctuation removed",
-        PassId::TrailingSpace => "spaces and tabs at line ends removed",
-        PassId::StrayTokens => "OCR garbage removed: symbol runs, stray punctuation and letters",
-        PassId::Furniture => "running headers, page numbers and continuation markers removed",
-        PassId::Dehyphenate => "Latin words hyphenated across line breaks joined",
-        PassId::LineJoin => "soft line wraps joined, paragraph breaks kept, indents removed",
-        PassId::SplitFragments => "paragraphs cut apart by columns rejoined",
-        PassId::Duplicates => "lines, blocks and sentences that OCR repeated removed",
-        PassId::Typo => {
-            "misread characters corrected by dictionary, confusion sets and document evidence"
-        }
-        PassId::BlankLines => "breaks between paragraphs brought to the output convention",
-        _ => "",
+impl fmt::Debug for Registered {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Registered")
+            .field("id", &self.spec.id)
+            .finish()
     }
 }
 
-/// Builds one pass. `explicit` is true when the user named the pass, so that a pass that is
-/// off by default (such as script conversion) runs anyway. Returns `Ok(None)` for a pass that
-/// the configuration turns off.
+/// Every text pass of this build, in pipeline order: its declaration and how it is built.
+/// Adding a pass is its own file (the pass and its `SPEC`) and one line here.
+static REGISTRY: &[Registered] = &[
+    Registered {
+        spec: &ControlChars::SPEC,
+        build: |_, _| Ok(Some(Box::new(ControlChars))),
+    },
+    Registered {
+        spec: &Newlines::SPEC,
+        build: |_, _| Ok(Some(Box::new(Newlines))),
+    },
+    Registered {
+        spec: &UnicodeForms::SPEC,
+        build: |_, _| Ok(Some(Box::new(UnicodeForms))),
+    },
+    Registered {
+        spec: &Width::SPEC,
+        build: |_, _| Ok(Some(Box::new(Width))),
+    },
+    Registered {
+        spec: &ScriptConvert::SPEC,
+        build: build_script_convert,
+    },
+    Registered {
+        spec: &MixedScript::SPEC,
+        build: |_, _| Ok(Some(Box::new(MixedScript))),
+    },
+    Registered {
+        spec: &CjkPunct::SPEC,
+        build: |_, _| Ok(Some(Box::new(CjkPunct))),
+    },
+    Registered {
+        spec: &CjkSpacing::SPEC,
+        build: |_, _| Ok(Some(Box::new(CjkSpacing))),
+    },
+    Registered {
+        spec: &TrailingSpace::SPEC,
+        build: |_, _| Ok(Some(Box::new(TrailingSpace))),
+    },
+    Registered {
+        spec: &StrayTokens::SPEC,
+        build: |_, _| Ok(Some(Box::new(StrayTokens))),
+    },
+    Registered {
+        spec: &Furniture::SPEC,
+        build: |c, _| Ok(Some(Box::new(furniture(c)))),
+    },
+    Registered {
+        spec: &Dehyphenate::SPEC,
+        build: |_, _| Ok(Some(Box::new(Dehyphenate))),
+    },
+    Registered {
+        spec: &LineJoin::SPEC,
+        build: |_, _| Ok(Some(Box::new(LineJoin))),
+    },
+    Registered {
+        spec: &SplitFragments::SPEC,
+        build: |_, _| Ok(Some(Box::new(SplitFragments::default()))),
+    },
+    Registered {
+        spec: &Duplicates::SPEC,
+        build: |_, _| Ok(Some(Box::new(Duplicates))),
+    },
+    Registered {
+        spec: &Typo::SPEC,
+        build: |c, _| Ok(Some(Box::new(build_typo(c)?))),
+    },
+    Registered {
+        spec: &BlankLines::SPEC,
+        build: |c, _| Ok(Some(Box::new(BlankLines::new(c.paragraph_separator)))),
+    },
+];
+
+/// The text passes of this build, in pipeline order (`decode` is a step of
+/// [`crate::Pipeline::clean_bytes`], not a text pass).
+pub fn registered() -> &'static [Registered] {
+    REGISTRY
+}
+
+/// The ids of the text passes of this build, in pipeline order.
+pub fn available_passes() -> &'static [PassId] {
+    static PASSES: std::sync::OnceLock<Vec<PassId>> = std::sync::OnceLock::new();
+    PASSES.get_or_init(|| REGISTRY.iter().map(|r| r.spec.id).collect())
+}
+
+/// Every declaration of this build: `decode`, then the text passes in pipeline order.
+pub fn specs() -> impl Iterator<Item = &'static PassSpec> {
+    std::iter::once(&crate::DECODE).chain(REGISTRY.iter().map(|r| r.spec))
+}
+
+/// The declaration of pass `id`, if this build has it.
+pub fn spec(id: PassId) -> Option<&'static PassSpec> {
+    specs().find(|s| s.id == id)
+}
+
+/// The pass named `name` (a built-in pass of this build, `decode` included).
+pub fn lookup(name: &str) -> Result<PassId, UnknownPass> {
+    specs()
+        .map(|s| s.id)
+        .find(|id| id.name() == name)
+        .ok_or_else(|| UnknownPass(name.to_string()))
+}
+
+/// The rules named `rule` — `rule` alone, or `pass/rule` — with the passes that declare them.
+/// A rule id may be shared by passes (each explains its own); an unknown one gives nothing.
+pub fn find_rule(rule: &str) -> Vec<(&'static PassSpec, &'static RuleSpec)> {
+    let (pass, rule) = match rule.split_once('/') {
+        Some((p, r)) => (Some(p), r),
+        None => (None, rule),
+    };
+    specs()
+        .filter(|s| pass.is_none_or(|p| s.id.name() == p))
+        .filter_map(|s| s.rule(rule).map(|r| (s, r)))
+        .collect()
+}
+
+/// The explanation of rule `rule` of pass `pass`, if declared (for reports).
+pub fn explain(pass: PassId, rule: &str) -> Option<&'static str> {
+    spec(pass).and_then(|s| s.rule(rule)).map(|r| r.explain)
+}
+
+/// A pass name that is not in the registry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownPass(pub String);
+
+impl fmt::Display for UnknownPass {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<&str> = available_passes().iter().map(|p| p.name()).collect();
+        write!(f, "unknown pass `{}` (known: {})", self.0, names.join(", "))
+    }
+}
+
+impl std::error::Error for UnknownPass {}
+
+/// Builds the registered pass `id` (see [`Build`]); `Ok(None)` when the configuration turns it
+/// off.
 pub(crate) fn build_pass(
     id: PassId,
     config: &Config,
     explicit: bool,
 ) -> Result<Option<Box<dyn Pass>>, BuildError> {
-    Ok(Some(match id {
-        PassId::ControlChars => Box::new(ControlChars),
-        PassId::Newlines => Box::new(Newlines),
-        PassId::UnicodeForms => Box::new(UnicodeForms),
-        PassId::Width => Box::new(Width),
-        PassId::ScriptConvert => match config.script {
-            Some(conversion) => {
-                Box::new(
-                    ScriptConvert::new(conversion).map_err(|e| BuildError::Invalid {
-                        pass: id,
-                        message: e.to_string(),
-                    })?,
-                )
-            }
-            None if explicit => return Err(BuildError::Invalid {
+    match REGISTRY.iter().find(|r| r.spec.id == id) {
+        Some(r) => (r.build)(config, explicit),
+        None => Err(BuildError::Unavailable(id)),
+    }
+}
+
+fn furniture(config: &Config) -> Furniture {
+    if config.keep_furniture {
+        Furniture::keep()
+    } else {
+        Furniture::new()
+    }
+}
+
+/// Script conversion runs only with a conversion: off by default, an error when named without.
+fn build_script_convert(
+    config: &Config,
+    explicit: bool,
+) -> Result<Option<Box<dyn Pass>>, BuildError> {
+    let id = PassId::ScriptConvert;
+    match config.script {
+        Some(conversion) => Ok(Some(Box::new(ScriptConvert::new(conversion).map_err(
+            |e| BuildError::Invalid {
                 pass: id,
-                message:
-                    "needs a conversion (--script t2s|s2t|s2tw|tw2s|s2hk|hk2s|t2tw|s2twp|tw2sp|…)"
-                        .to_string(),
-            }),
-            None => return Ok(None),
-        },
-        PassId::MixedScript => Box::new(MixedScript),
-        PassId::CjkPunct => Box::new(CjkPunct),
-        PassId::CjkSpacing => Box::new(CjkSpacing),
-        PassId::TrailingSpace => Box::new(TrailingSpace),
-        PassId::StrayTokens => Box::new(StrayTokens),
-        PassId::Furniture if config.keep_furniture => Box::new(Furniture::keep()),
-        PassId::Furniture => Box::new(Furniture::new()),
-        PassId::Dehyphenate => Box::new(Dehyphenate),
-        PassId::LineJoin => Box::new(LineJoin),
-        PassId::SplitFragments => Box::new(SplitFragments::default()),
-        PassId::Duplicates => Box::new(Duplicates),
-        PassId::Typo => Box::new(build_typo(config)?),
-        PassId::BlankLines => Box::new(BlankLines::new(config.paragraph_separator)),
-        other => return Err(BuildError::Unavailable(other)),
-    }))
+                message: e.to_string(),
+            },
+        )?))),
+        None if explicit => Err(BuildError::Invalid {
+            pass: id,
+            message: "needs a conversion (--script t2s|s2t|s2tw|tw2s|s2hk|hk2s|t2tw|s2twp|tw2sp|…)"
+                .to_string(),
+        }),
+        None => Ok(None),
+    }
 }
 
 /// The typo pass: the embedded model, or one with the user's lexicon, protected terms and
 /// confusion tables (read and validated here, so that the pass itself cannot fail).
-fn build_typo(config: &Config) -> Result<ocrtidy_typo::Typo, BuildError> {
-    use ocrtidy_typo::{ConfusionKind, ConfusionTable, Lexicon, Typo};
+fn build_typo(config: &Config) -> Result<Typo, BuildError> {
+    use ocrtidy_typo::{ConfusionKind, ConfusionTable, Lexicon};
     let invalid = |message: String| BuildError::Invalid {
         pass: PassId::Typo,
         message,
@@ -153,7 +272,10 @@ fn build_typo(config: &Config) -> Result<ocrtidy_typo::Typo, BuildError> {
     };
     let custom = config.lexicon_path.is_some()
         || config.protect_path.is_some()
-        || !config.confusion_paths.is_empty();
+        || !config.confusion_paths.is_empty()
+        || config.lexicon_text.is_some()
+        || !config.protected_terms.is_empty()
+        || !config.confusion_texts.is_empty();
     let typo = if custom {
         let mut lexicon = Lexicon::over_embedded();
         if let Some(p) = &config.lexicon_path {
@@ -162,10 +284,21 @@ fn build_typo(config: &Config) -> Result<ocrtidy_typo::Typo, BuildError> {
                 .load_user(text.as_bytes(), &p.display().to_string())
                 .map_err(|e| invalid(e.to_string()))?;
         }
+        if let Some(text) = &config.lexicon_text {
+            lexicon
+                .load_user(text.as_bytes(), "the in-memory lexicon")
+                .map_err(|e| invalid(e.to_string()))?;
+        }
         if let Some(p) = &config.protect_path {
             let text = read(p)?;
             lexicon
                 .load_protected(text.as_bytes(), &p.display().to_string())
+                .map_err(|e| invalid(e.to_string()))?;
+        }
+        if !config.protected_terms.is_empty() {
+            let text = config.protected_terms.join("\n");
+            lexicon
+                .load_protected(text.as_bytes(), "the in-memory protected terms")
                 .map_err(|e| invalid(e.to_string()))?;
         }
         let mut table = ConfusionTable::embedded();
@@ -173,6 +306,15 @@ fn build_typo(config: &Config) -> Result<ocrtidy_typo::Typo, BuildError> {
             let text = read(p)?;
             table
                 .load(&text, ConfusionKind::Learned, &p.display().to_string())
+                .map_err(|e| invalid(e.to_string()))?;
+        }
+        for (i, text) in config.confusion_texts.iter().enumerate() {
+            table
+                .load(
+                    text,
+                    ConfusionKind::Learned,
+                    &format!("in-memory confusion table {}", i + 1),
+                )
                 .map_err(|e| invalid(e.to_string()))?;
         }
         Typo::new(&lexicon, &table)
@@ -184,4 +326,73 @@ fn build_typo(config: &Config) -> Result<ocrtidy_typo::Typo, BuildError> {
         Some(t) => return Err(invalid(format!("threshold {t} is not between 0 and 1"))),
         None => typo,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_declaration_is_complete_and_unique() {
+        let mut ids = Vec::new();
+        for spec in specs() {
+            assert!(PassId::is_valid_name(spec.id.name()), "{}", spec.id);
+            assert!(!ids.contains(&spec.id), "{} declared twice", spec.id);
+            ids.push(spec.id);
+            assert!(!spec.summary.is_empty(), "{} has no summary", spec.id);
+            assert!(!spec.rules.is_empty(), "{} declares no rule", spec.id);
+            for (i, rule) in spec.rules.iter().enumerate() {
+                assert!(PassId::is_valid_name(rule.id), "{}/{}", spec.id, rule.id);
+                assert!(
+                    spec.rules[..i].iter().all(|r| r.id != rule.id),
+                    "{}/{} declared twice",
+                    spec.id,
+                    rule.id
+                );
+                assert!(
+                    rule.explain.len() > 40 && rule.explain.ends_with('.'),
+                    "{}/{} needs a paragraph of explanation",
+                    spec.id,
+                    rule.id
+                );
+            }
+        }
+        assert_eq!(ids[0], PassId::Decode);
+        assert_eq!(&ids[1..], available_passes());
+        // Reports order passes as the pipeline runs them.
+        assert!(ids.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn passes_and_rules_are_found_by_name() {
+        assert_eq!(lookup("typo"), Ok(PassId::Typo));
+        assert_eq!(lookup("decode"), Ok(PassId::Decode));
+        assert!(lookup("typos")
+            .unwrap_err()
+            .to_string()
+            .contains("known: control-chars"));
+        // `bom` is a rule of two passes; `pass/rule` picks one.
+        let both: Vec<PassId> = find_rule("bom").iter().map(|(s, _)| s.id).collect();
+        assert_eq!(both, [PassId::Decode, PassId::UnicodeForms]);
+        let one = find_rule("unicode-forms/bom");
+        assert_eq!(one.len(), 1);
+        assert!(find_rule("typo/bom").is_empty() && find_rule("no-such-rule").is_empty());
+        assert!(explain(PassId::Typo, "typo-zh").is_some_and(|e| e.len() > 40));
+        assert_eq!(explain(PassId::new("mine"), "typo-zh"), None);
+    }
+
+    #[test]
+    fn configuration_turns_passes_on_and_off() {
+        let config = Config::default();
+        assert!(build_pass(PassId::ScriptConvert, &config, false)
+            .unwrap()
+            .is_none());
+        assert!(build_pass(PassId::ScriptConvert, &config, true).is_err());
+        assert!(matches!(
+            build_pass(PassId::Decode, &config, true),
+            Err(BuildError::Unavailable(PassId::Decode))
+        ));
+        let built = build_pass(PassId::Typo, &config, false).unwrap().unwrap();
+        assert_eq!(built.spec().id, PassId::Typo);
+    }
 }

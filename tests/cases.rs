@@ -56,7 +56,7 @@ fn parse(file: &str, text: &str) -> Vec<Case> {
                 if v != "default" {
                     c.passes = Some(
                         v.split(',')
-                            .map(|p| PassId::from_name(p.trim()).expect("a pass name"))
+                            .map(|p| ocrtidy::registry::lookup(p.trim()).expect("a pass name"))
                             .collect(),
                     );
                 }

@@ -7,8 +7,7 @@ use clap::ValueEnum as _;
 use serde::Serialize;
 
 use ocrtidy::{
-    available_passes, Change, Config, DecodeOptions, EncodingChoice, ParagraphSeparator, Pipeline,
-    ScriptConversion,
+    Change, Config, DecodeOptions, EncodingChoice, ParagraphSeparator, Pipeline, ScriptConversion,
 };
 
 use super::args::{CleanArgs, ParagraphSep, ScriptArg};
@@ -17,8 +16,8 @@ use super::io::{check_outputs, create_file, decode_input, open_output, InputIds,
 pub fn run(args: CleanArgs) -> Result<i32> {
     if args.list_passes {
         let mut out = std::io::stdout().lock();
-        for &id in available_passes() {
-            writeln!(out, "{:<16} {}", id.name(), ocrtidy::registry::describe(id))?;
+        for r in ocrtidy::registry::registered() {
+            writeln!(out, "{:<16} {}", r.spec.id.name(), r.spec.summary)?;
         }
         return Ok(0);
     }

@@ -62,7 +62,7 @@ fn select_passes(
         names
             .iter()
             .filter(|n| !n.trim().is_empty())
-            .map(|n| ocrtidy::PassId::from_name(n.trim()).map_err(anyhow::Error::from))
+            .map(|n| ocrtidy::registry::lookup(n.trim()).map_err(anyhow::Error::from))
             .collect()
     }
     if !passes.is_empty() {

@@ -26,36 +26,17 @@ use super::args::CleanArgs;
 use super::io::Source;
 
 /// Whether the edits of `pass` are written back into the OCR file: character corrections are,
-/// edits of the layout (which the file keeps: it is what is printed on the page) are not.
+/// edits of the layout (which the file keeps: it is what is printed on the page) are not. Read
+/// from the pass's declaration ([`ocrtidy::PassSpec::written_back`]); a pass this build does
+/// not declare is layout.
 pub fn written_back(pass: PassId) -> bool {
-    match pass {
-        PassId::ControlChars
-        | PassId::UnicodeForms
-        | PassId::Width
-        | PassId::ScriptConvert
-        | PassId::MixedScript
-        | PassId::CjkPunct
-        | PassId::CjkSpacing
-        | PassId::StrayTokens
-        | PassId::Typo => true,
-        PassId::Decode
-        | PassId::Newlines
-        | PassId::TrailingSpace
-        | PassId::Furniture
-        | PassId::Dehyphenate
-        | PassId::LineJoin
-        | PassId::SplitFragments
-        | PassId::Duplicates
-        | PassId::BlankLines => false,
-        // A pass added later is layout until it is listed here.
-        _ => false,
-    }
+    ocrtidy::registry::spec(pass).is_some_and(|s| s.written_back)
 }
 
 /// Passes that remove printed text (furniture, repeated fragments): a change they took part in
 /// is left out whole, as the characters other passes corrected in it are gone from the text.
 fn removes_text(pass: PassId) -> bool {
-    matches!(pass, PassId::Furniture | PassId::Duplicates)
+    ocrtidy::registry::spec(pass).is_some_and(|s| s.removes_text)
 }
 
 /// A removal of a line that the layout tagged as a running header or footer: it removes only
@@ -414,7 +395,7 @@ mod tests {
             PassId::StrayTokens,
             PassId::Typo,
         ];
-        for &p in PassId::ALL {
+        for p in ocrtidy::registry::specs().map(|s| s.id) {
             assert_eq!(written_back(p), back.contains(&p), "{p}");
         }
     }
@@ -493,8 +474,6 @@ mod tests {
             .collect()
     }
 
-    use PassId::*;
-
     #[test]
     fn fused_changes_keep_only_their_character_edits() {
         // (words of the laid-out text split at `|`, change before, after, its passes, edits)
@@ -511,14 +490,14 @@ mod tests {
                 "系统|\n;| 但是",
                 "\n; ",
                 "；",
-                &[CjkPunct, CjkSpacing, LineJoin],
+                &[PassId::CjkPunct, PassId::CjkSpacing, PassId::LineJoin],
                 &[(";", "；")],
             ),
             (
                 "括号|)|\n(|注",
                 ")\n(",
                 "）（",
-                &[CjkPunct, LineJoin],
+                &[PassId::CjkPunct, PassId::LineJoin],
                 &[(")", "）"), ("(", "（")],
             ),
             // A stray mark deleted with the line break before it.
@@ -526,7 +505,7 @@ mod tests {
                 "安装|\n”|后",
                 "\n”",
                 "",
-                &[StrayTokens, LineJoin],
+                &[PassId::StrayTokens, PassId::LineJoin],
                 &[("”", "")],
             ),
             // Dehyphenation: neither the hyphen nor the break go back, a typo fix inside does.
@@ -534,21 +513,27 @@ mod tests {
                 "infor-|\nmatlon",
                 "infor-\nmatlon",
                 "information",
-                &[Dehyphenate, Typo],
+                &[PassId::Dehyphenate, PassId::Typo],
                 &[("l", "i")],
             ),
             // A space inside a word element goes back; one between two elements does not.
-            ("中 国|人民", "中 国", "中国", &[CjkSpacing], &[(" ", "")]),
-            ("中| 国", " ", "", &[CjkSpacing], &[]),
+            (
+                "中 国|人民",
+                "中 国",
+                "中国",
+                &[PassId::CjkSpacing],
+                &[(" ", "")],
+            ),
+            ("中| 国", " ", "", &[PassId::CjkSpacing], &[]),
             // Character passes alone, inside words.
             (
                 "使用|ａｐｔ",
                 "ａｐｔ",
                 "apt",
-                &[Width],
+                &[PassId::Width],
                 &[("ａｐｔ", "apt")],
             ),
-            ("安妆|软件", "妆", "装", &[Typo], &[("妆", "装")]),
+            ("安妆|软件", "妆", "装", &[PassId::Typo], &[("妆", "装")]),
         ];
         for (words, before, after, passes, want) in cases {
             assert_eq!(
@@ -564,7 +549,7 @@ mod tests {
         // A glued word split inside one element (`adaptat` → `adapt at`): a space inserted.
         let (text, spans) = layout("使用|adaptat");
         let at = text.find("adapt").unwrap() + "adapt".len();
-        let mut c = change(&text, "", "", &[Typo]);
+        let mut c = change(&text, "", "", &[PassId::Typo]);
         (c.start, c.end, c.after) = (at, at, " ".to_string());
         assert_eq!(
             split_change(&text, &spans, &c),
@@ -579,17 +564,17 @@ mod tests {
     #[test]
     fn layout_changes_and_removals_are_left_out() {
         let cases: &[(&str, &str, &str, &[PassId])] = &[
-            ("第一行|\n第二行", "\n", "", &[LineJoin]),
-            ("段落|\n\n|下一段", "\n\n", "\n", &[BlankLines]),
-            ("infor-|\nmation", "-\n", "", &[Dehyphenate]),
+            ("第一行|\n第二行", "\n", "", &[PassId::LineJoin]),
+            ("段落|\n\n|下一段", "\n\n", "\n", &[PassId::BlankLines]),
+            ("infor-|\nmation", "-\n", "", &[PassId::Dehyphenate]),
             // A header line removed after a punctuation fix inside it: left out whole.
             (
                 "正文|\n\n|《下村第|6版)",
                 "\n\n《下村第6版)",
                 "",
-                &[CjkPunct, Furniture, BlankLines],
+                &[PassId::CjkPunct, PassId::Furniture, PassId::BlankLines],
             ),
-            ("重复|重复", "重复", "", &[Duplicates]),
+            ("重复|重复", "重复", "", &[PassId::Duplicates]),
         ];
         for (words, before, after, passes) in cases {
             assert_eq!(split(words, before, after, passes), pairs(&[]), "{words:?}");
@@ -606,7 +591,7 @@ mod tests {
             &text,
             ":\n\n第 13 页",
             "：\n",
-            &[CjkPunct, Furniture, BlankLines],
+            &[PassId::CjkPunct, PassId::Furniture, PassId::BlankLines],
         );
         let rules = ["paren-width", "layout-footer", "final-newline"];
         c.rule = rules[2];
@@ -623,7 +608,7 @@ mod tests {
             &text,
             ":\n\n第 13 页",
             "：\n",
-            &[CjkPunct, Furniture, BlankLines],
+            &[PassId::CjkPunct, PassId::Furniture, PassId::BlankLines],
         );
         c.before = "第 13 页".into();
         c.start = text.find("第 13 页").unwrap();
@@ -639,7 +624,7 @@ mod tests {
             &text,
             ":\n\n第 13 页",
             "：\n",
-            &[CjkPunct, Furniture, BlankLines],
+            &[PassId::CjkPunct, PassId::Furniture, PassId::BlankLines],
         );
         c.history[1].rule = "page-number";
         spans.last_mut().unwrap().source.role = Role::Body;
@@ -675,11 +660,11 @@ mod tests {
             }
             proptest::prop_assert_eq!(&b, before);
             proptest::prop_assert_eq!(&a, &after);
-            let pool = [Width, CjkPunct, Typo, LineJoin, Dehyphenate, BlankLines];
+            let pool = [PassId::Width, PassId::CjkPunct, PassId::Typo, PassId::LineJoin, PassId::Dehyphenate, PassId::BlankLines];
             let mut passes: Vec<PassId> =
                 (0..6).filter(|i| mask & (1 << i) != 0).map(|i| pool[i]).collect();
             if passes.is_empty() {
-                passes.push(Typo);
+                passes.push(PassId::Typo);
             }
             let (last, earlier) = passes.split_last().unwrap();
             let mut c = change(&text, "", "", &[*last]);

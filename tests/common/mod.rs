@@ -10,32 +10,14 @@ pub fn tmpdir(name: &str) -> PathBuf {
     dir
 }
 
-/// The change records of a JSON Lines file (change records only: summaries are skipped).
+/// The change records of a JSON Lines file (change records only: summaries are skipped), read
+/// back as the library's `Change` (extra fields such as `id` are ignored).
 pub fn changes(path: &Path) -> Vec<ocrtidy::Change> {
     std::fs::read_to_string(path)
         .unwrap()
         .lines()
         .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
         .filter(|v| v.get("pass").is_some())
-        .map(|v| {
-            let s = |k: &str| v[k].as_str().unwrap().to_string();
-            let n = |k: &str| v[k].as_u64().unwrap() as usize;
-            ocrtidy::Change {
-                pass: ocrtidy::PassId::from_name(v["pass"].as_str().unwrap()).unwrap(),
-                rule: Box::leak(s("rule").into_boxed_str()),
-                start: n("start"),
-                end: n("end"),
-                char_start: n("char_start"),
-                char_end: n("char_end"),
-                before: s("before"),
-                after: s("after"),
-                confidence: v["confidence"].as_f64().unwrap() as f32,
-                applied: v["applied"].as_bool().unwrap(),
-                candidates: Vec::new(),
-                out_start: n("out_start"),
-                out_end: n("out_end"),
-                history: Vec::new(),
-            }
-        })
+        .map(|v| serde_json::from_value(v).unwrap())
         .collect()
 }

@@ -1,9 +1,9 @@
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::PassId;
 
 /// A ranked alternative for a suggestion (or the rejected alternatives of an applied change).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Candidate {
     pub text: String,
     /// A score in [0, 1]; higher is more likely.
@@ -57,6 +57,79 @@ pub struct Change {
     pub out_end: usize,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub history: Vec<Step>,
+}
+
+/// A [`Step`] as read back from text: its rule id is interned (see [`crate::intern`]).
+#[derive(Deserialize)]
+struct StepRecord {
+    pass: PassId,
+    rule: String,
+    confidence: f32,
+}
+
+impl From<StepRecord> for Step {
+    fn from(r: StepRecord) -> Step {
+        Step {
+            pass: r.pass,
+            rule: crate::intern(&r.rule),
+            confidence: r.confidence,
+        }
+    }
+}
+
+/// A [`Change`] as read back from text (a saved ledger): its rule id is interned, other fields
+/// (such as the record id that the CLI adds) are ignored.
+#[derive(Deserialize)]
+struct ChangeRecord {
+    pass: PassId,
+    rule: String,
+    start: usize,
+    end: usize,
+    char_start: usize,
+    char_end: usize,
+    before: String,
+    after: String,
+    confidence: f32,
+    applied: bool,
+    #[serde(default)]
+    candidates: Vec<Candidate>,
+    out_start: usize,
+    out_end: usize,
+    #[serde(default)]
+    history: Vec<StepRecord>,
+}
+
+impl<'de> Deserialize<'de> for Step {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        StepRecord::deserialize(d).map(Step::from)
+    }
+}
+
+impl<'de> Deserialize<'de> for Change {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        ChangeRecord::deserialize(d).map(Change::from)
+    }
+}
+
+impl From<ChangeRecord> for Change {
+    fn from(r: ChangeRecord) -> Change {
+        Change {
+            pass: r.pass,
+            rule: crate::intern(&r.rule),
+            start: r.start,
+            end: r.end,
+            char_start: r.char_start,
+            char_end: r.char_end,
+            before: r.before,
+            after: r.after,
+            confidence: r.confidence,
+            applied: r.applied,
+            candidates: r.candidates,
+            out_start: r.out_start,
+            out_end: r.out_end,
+            history: r.history.into_iter().map(Step::from).collect(),
+        }
+    }
 }
 
 /// Applies the applied changes of a ledger to the original input. The result equals the

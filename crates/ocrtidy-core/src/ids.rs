@@ -1,137 +1,149 @@
 use std::fmt;
 
-/// The closed registry of passes. The declaration order is the order in which a default
-/// pipeline runs them; names are stable kebab-case identifiers used by `--passes`, `--skip` and
+/// The id of a pass: its stable kebab-case name, used by `--passes`, `--skip`, the ledger and
 /// every report.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
-#[non_exhaustive]
-pub enum PassId {
-    /// Input decoding (not a text pass): records the byte runs that could not be decoded and
-    /// were replaced by U+FFFD (`Pipeline::clean_bytes`).
-    Decode,
-    /// Remove NUL and other control characters (keeps `\t`, `\n`, `\r`, `\f`).
-    ControlChars,
-    /// CRLF and lone CR become LF; form feeds stay as page separators.
-    Newlines,
-    /// NFC, Kangxi radicals, zero-width characters, soft hyphens, ligatures.
-    UnicodeForms,
-    /// Full-width ASCII letters and digits to half-width.
-    Width,
-    /// Traditional/Simplified conversion with OpenCC configurations (off by default).
-    ScriptConvert,
-    /// Isolated characters of the other script in a mostly Simplified or Traditional document.
-    MixedScript,
-    /// Punctuation width by script context, bracket misreads.
-    CjkPunct,
-    /// Spaces inside Chinese text and around Chinese punctuation.
-    CjkSpacing,
-    /// Spaces and tabs at line ends.
-    TrailingSpace,
-    /// OCR garbage: symbol runs, stray letters and digits, stray Latin words.
-    StrayTokens,
-    /// Running headers and footers, page numbers, continuation markers.
-    Furniture,
-    /// Latin words hyphenated across lines.
-    Dehyphenate,
-    /// Soft line wraps joined, paragraph breaks kept.
-    LineJoin,
-    /// Paragraphs split by columns and pages rejoined.
-    SplitFragments,
-    /// Repeated lines, sentences and blocks.
-    Duplicates,
-    /// Misread characters and words corrected by dictionary similarity.
-    Typo,
-    /// Blank lines between paragraphs collapsed to the output convention.
-    BlankLines,
+///
+/// An id is declared with the pass it names, in the pass's [`crate::PassSpec`]; any crate can
+/// declare one with [`PassId::new`], so a user's own pass has its own id in the ledger. The
+/// built-in passes' ids are associated constants named like the passes (`PassId::Typo`), so
+/// they read like enum variants and can be used in `match` patterns.
+///
+/// Ids compare by name; they order the built-in passes in pipeline order, then any other id
+/// by name.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PassId(&'static str);
+
+#[allow(non_upper_case_globals)]
+impl PassId {
+    /// Input decoding (not a text pass): BOM removal and byte runs that could not be decoded.
+    pub const Decode: PassId = PassId("decode");
+    pub const ControlChars: PassId = PassId("control-chars");
+    pub const Newlines: PassId = PassId("newlines");
+    pub const UnicodeForms: PassId = PassId("unicode-forms");
+    pub const Width: PassId = PassId("width");
+    pub const ScriptConvert: PassId = PassId("script-convert");
+    pub const MixedScript: PassId = PassId("mixed-script");
+    pub const CjkPunct: PassId = PassId("cjk-punct");
+    pub const CjkSpacing: PassId = PassId("cjk-spacing");
+    pub const TrailingSpace: PassId = PassId("trailing-space");
+    pub const StrayTokens: PassId = PassId("stray-tokens");
+    pub const Furniture: PassId = PassId("furniture");
+    pub const Dehyphenate: PassId = PassId("dehyphenate");
+    pub const LineJoin: PassId = PassId("line-join");
+    pub const SplitFragments: PassId = PassId("split-fragments");
+    pub const Duplicates: PassId = PassId("duplicates");
+    pub const Typo: PassId = PassId("typo");
+    pub const BlankLines: PassId = PassId("blank-lines");
 }
 
+/// The built-in ids in pipeline order: only the order of ids in reports comes from here (what
+/// runs, and in which order, is the pass registry's list).
+const BUILTIN_ORDER: &[PassId] = &[
+    PassId::Decode,
+    PassId::ControlChars,
+    PassId::Newlines,
+    PassId::UnicodeForms,
+    PassId::Width,
+    PassId::ScriptConvert,
+    PassId::MixedScript,
+    PassId::CjkPunct,
+    PassId::CjkSpacing,
+    PassId::TrailingSpace,
+    PassId::StrayTokens,
+    PassId::Furniture,
+    PassId::Dehyphenate,
+    PassId::LineJoin,
+    PassId::SplitFragments,
+    PassId::Duplicates,
+    PassId::Typo,
+    PassId::BlankLines,
+];
+
 impl PassId {
-    /// Every pass id, in pipeline order.
-    pub const ALL: &'static [PassId] = &[
-        PassId::Decode,
-        PassId::ControlChars,
-        PassId::Newlines,
-        PassId::UnicodeForms,
-        PassId::Width,
-        PassId::ScriptConvert,
-        PassId::MixedScript,
-        PassId::CjkPunct,
-        PassId::CjkSpacing,
-        PassId::TrailingSpace,
-        PassId::StrayTokens,
-        PassId::Furniture,
-        PassId::Dehyphenate,
-        PassId::LineJoin,
-        PassId::SplitFragments,
-        PassId::Duplicates,
-        PassId::Typo,
-        PassId::BlankLines,
-    ];
+    /// An id named `name`, which should be kebab-case (`a-z`, `0-9`, `-`) and unique among the
+    /// passes of a pipeline (the pipeline builder checks both).
+    pub const fn new(name: &'static str) -> PassId {
+        PassId(name)
+    }
 
     /// The stable kebab-case name.
-    pub fn name(self) -> &'static str {
-        match self {
-            PassId::Decode => "decode",
-            PassId::ControlChars => "control-chars",
-            PassId::Newlines => "newlines",
-            PassId::UnicodeForms => "unicode-forms",
-            PassId::Width => "width",
-            PassId::ScriptConvert => "script-convert",
-            PassId::MixedScript => "mixed-script",
-            PassId::CjkPunct => "cjk-punct",
-            PassId::CjkSpacing => "cjk-spacing",
-            PassId::TrailingSpace => "trailing-space",
-            PassId::StrayTokens => "stray-tokens",
-            PassId::Furniture => "furniture",
-            PassId::Dehyphenate => "dehyphenate",
-            PassId::LineJoin => "line-join",
-            PassId::SplitFragments => "split-fragments",
-            PassId::Duplicates => "duplicates",
-            PassId::Typo => "typo",
-            PassId::BlankLines => "blank-lines",
+    pub const fn name(self) -> &'static str {
+        self.0
+    }
+
+    /// The id named `name`, for ids read back from text (a saved ledger): the name is interned,
+    /// so each distinct name is allocated once per process.
+    pub fn intern(name: &str) -> PassId {
+        match BUILTIN_ORDER.iter().find(|p| p.0 == name) {
+            Some(&p) => p,
+            None => PassId(crate::intern(name)),
         }
     }
 
-    /// Looks a pass up by its kebab-case name.
-    pub fn from_name(name: &str) -> Result<PassId, UnknownPass> {
-        PassId::ALL
-            .iter()
-            .copied()
-            .find(|p| p.name() == name)
-            .ok_or_else(|| UnknownPass(name.to_string()))
+    /// Whether the name is a valid id: non-empty kebab-case.
+    pub fn is_valid_name(name: &str) -> bool {
+        !name.is_empty()
+            && !name.starts_with('-')
+            && !name.ends_with('-')
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
     }
 
-    /// Position in the pipeline order.
+    /// Whether this is the id of one of ocrtidy's own passes.
+    pub fn is_builtin(self) -> bool {
+        BUILTIN_ORDER.contains(&self)
+    }
+
+    /// The position of a built-in pass in the pipeline order; any other id comes after them
+    /// all (the same position for each).
     pub fn order(self) -> usize {
-        PassId::ALL
+        BUILTIN_ORDER
             .iter()
             .position(|p| *p == self)
-            .unwrap_or(usize::MAX)
+            .unwrap_or(BUILTIN_ORDER.len())
+    }
+}
+
+impl PartialOrd for PassId {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for PassId {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (self.order(), self.0).cmp(&(other.order(), other.0))
     }
 }
 
 impl fmt::Display for PassId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
+        f.write_str(self.0)
     }
 }
 
-/// A pass name that is not in the registry.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct UnknownPass(pub String);
-
-impl fmt::Display for UnknownPass {
+impl fmt::Debug for PassId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let names: Vec<&str> = PassId::ALL.iter().map(|p| p.name()).collect();
-        write!(f, "unknown pass `{}` (known: {})", self.0, names.join(", "))
+        f.write_str(self.0)
     }
 }
-
-impl std::error::Error for UnknownPass {}
 
 impl serde::Serialize for PassId {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.name())
+        s.serialize_str(self.0)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PassId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = std::borrow::Cow::<'de, str>::deserialize(d)?;
+        if !PassId::is_valid_name(&name) {
+            return Err(serde::de::Error::custom(format!(
+                "`{name}` is not a pass id (kebab-case)"
+            )));
+        }
+        Ok(PassId::intern(&name))
     }
 }
 
@@ -140,11 +152,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn names_round_trip_and_are_kebab_case() {
-        for &p in PassId::ALL {
-            assert_eq!(PassId::from_name(p.name()), Ok(p));
-            assert!(p.name().chars().all(|c| c.is_ascii_lowercase() || c == '-'));
-        }
-        assert!(PassId::from_name("nope").is_err());
+    fn builtin_names_are_kebab_case_unique_and_ordered() {
+        let mut names: Vec<&str> = BUILTIN_ORDER.iter().map(|p| p.name()).collect();
+        assert!(names.iter().all(|n| PassId::is_valid_name(n)));
+        assert!(BUILTIN_ORDER.windows(2).all(|w| w[0] < w[1]));
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), BUILTIN_ORDER.len());
+        // Other ids come after the built-ins.
+        assert!(PassId::BlankLines < PassId::new("aaa"));
+        assert!(!PassId::is_valid_name("Bad Name") && !PassId::is_valid_name("-x"));
+    }
+
+    #[test]
+    fn ids_read_back_from_text_are_the_same_ids() {
+        assert_eq!(PassId::intern("typo"), PassId::Typo);
+        let a = PassId::intern("my-pass");
+        let b = PassId::intern("my-pass");
+        assert_eq!(a, b);
+        assert!(std::ptr::eq(a.name(), b.name()));
+        let id: PassId = serde_json::from_str("\"width\"").unwrap();
+        assert_eq!(id, PassId::Width);
+        assert!(serde_json::from_str::<PassId>("\"Not An Id\"").is_err());
     }
 }

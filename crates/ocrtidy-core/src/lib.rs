@@ -1,4 +1,4 @@
-//! The core of ocrtidy: the [`Pass`] trait, the closed registry of pass ids ([`PassId`]), the
+//! The core of ocrtidy: the [`Pass`] trait, pass ids ([`PassId`]) and declarations ([`PassSpec`]), the
 //! [`Runner`] that runs passes in order, and the change ledger ([`Change`]).
 //!
 //! Architecture invariants:
@@ -13,9 +13,11 @@ mod change;
 mod ids;
 mod pass;
 mod runner;
+mod spec;
 
 pub use change::{replay, Candidate, Change, Step};
-pub use ids::{PassId, UnknownPass};
+pub use ids::PassId;
 pub use ocrtidy_text as text;
 pub use pass::{ConfidenceSpan, Context, EditSink, FurnitureHint, LineBreakHint, Pass, PassInput};
 pub use runner::{Cleaned, RunStats, Runner};
+pub use spec::{intern, PassKind, PassSpec, RuleSpec};

@@ -1,6 +1,6 @@
 use ocrtidy_text::{Edit, EditError, EditSet, EditSetBuilder, TextRange};
 
-use crate::{Candidate, PassId};
+use crate::{Candidate, PassId, PassSpec};
 
 /// Document-level information shared by all passes of one run. It grows as passes need more
 /// evidence (for instance a document lexicon built over all pages of a grouped document).
@@ -229,20 +229,24 @@ pub struct PassInput<'a> {
 /// prints nothing. Everything that can be wrong with its configuration or data is reported when
 /// the pass is built.
 pub trait Pass: Send + Sync {
-    /// The pass's registry id.
-    fn id(&self) -> PassId;
+    /// The pass's declaration: id, summary, flags and the rules it may name. Built-in passes
+    /// return their `SPEC` constant, declared next to their code.
+    fn spec(&self) -> &'static PassSpec;
+
+    /// The pass's id.
+    fn id(&self) -> PassId {
+        self.spec().id
+    }
 
     /// Reads `input.text` and pushes edits (offsets in `input.text`) into `sink`.
     fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>);
 
     /// Whether the [`crate::Runner`] may run this pass again in its later rounds, on text that
-    /// includes the pass's own output. True for repairs, whose output is a fixed point of the
-    /// pass (running it again changes nothing, or repairs what another pass exposed). False for
-    /// a pass that must see each text only once, such as a script conversion (`于飞` → `于飛`
-    /// with s2t, but `于飛` → `於飛`): it runs in the first round only, and its suggestions are
-    /// kept as long as no later pass changes their text.
+    /// includes the pass's own output ([`PassSpec::rerun`]). A pass that must see each text only
+    /// once runs in the first round only, and its suggestions are kept as long as no later pass
+    /// changes their text.
     fn rerun(&self) -> bool {
-        true
+        self.spec().rerun
     }
 }
 
@@ -273,6 +277,9 @@ pub struct EditSink<'a> {
     metas: Vec<(TextRange, usize, EditMeta)>,
     pub(crate) suggestions: Vec<PendingSuggestion>,
     pub(crate) rejected: usize,
+    /// The declaration of the pass pushing into the sink: in debug builds, a rule it does not
+    /// declare is a bug caught at once.
+    spec: Option<&'static PassSpec>,
 }
 
 impl<'a> EditSink<'a> {
@@ -283,6 +290,26 @@ impl<'a> EditSink<'a> {
             metas: Vec::new(),
             suggestions: Vec::new(),
             rejected: 0,
+            spec: None,
+        }
+    }
+
+    /// A sink for the pass declared by `spec`: in debug builds, pushing an edit or suggestion
+    /// with a rule that `spec` does not declare panics.
+    pub fn for_pass(text: &'a str, spec: &'static PassSpec) -> Self {
+        EditSink {
+            spec: Some(spec),
+            ..EditSink::new(text)
+        }
+    }
+
+    fn check_declared(&self, rule: &str) {
+        if let Some(spec) = self.spec {
+            debug_assert!(
+                spec.declares(rule),
+                "pass `{}` pushed rule `{rule}`, which its PassSpec does not declare",
+                spec.id
+            );
         }
     }
 
@@ -311,6 +338,7 @@ impl<'a> EditSink<'a> {
         confidence: f32,
         candidates: Vec<Candidate>,
     ) -> Result<(), EditError> {
+        self.check_declared(rule);
         let range = range.into();
         let edit = Edit::replace(range, with);
         let seq = self.metas.len();
@@ -366,6 +394,7 @@ impl<'a> EditSink<'a> {
         rule: &'static str,
         confidence: f32,
     ) -> Result<(), EditError> {
+        self.check_declared(rule);
         let range = range.into();
         if range.end > self.text.len()
             || !self.text.is_char_boundary(range.start)

@@ -72,6 +72,7 @@ fn is_material(text: &str) -> bool {
     text.chars().any(|c| !c.is_whitespace())
 }
 
+#[derive(Clone)]
 struct TrackedSuggestion {
     /// Range in the current text.
     cur: TextRange,
@@ -119,6 +120,10 @@ impl Runner {
     /// own output (a second conversion of a converted text converts it further). Suggestions are
     /// those of the last round, made on the final text, and those of the first-round-only passes
     /// that no later pass invalidated.
+    ///
+    /// A pass that changed nothing is not run again until the text changes: a pass is a
+    /// function of its text and context, so it would find the same nothing (its suggestions are
+    /// kept). In the round that confirms convergence only the passes before the last change run.
     pub fn run(&self, original: &str, context: &Context) -> Cleaned {
         let mut state = State {
             original,
@@ -127,16 +132,34 @@ impl Runner {
             suggestions: Vec::new(),
             stats: RunStats::default(),
             seq: 0,
+            version: 0,
         };
+        // Per pass: the text version it last read, when it then changed nothing, and the
+        // suggestions it made. Reading the same text again (with the same context, which moves
+        // only with the text) it would make them again: the runner skips it and keeps them.
+        let mut quiet: Vec<Option<(u64, Vec<TrackedSuggestion>)>> = vec![None; self.passes.len()];
         for round in 0..Self::MAX_ROUNDS {
             state.stats.rounds = round + 1;
             state.suggestions.retain(|t| t.once);
             let mut changed = false;
-            for pass in &self.passes {
+            for (pass, quiet) in self.passes.iter().zip(&mut quiet) {
                 if round > 0 && !pass.rerun() {
                     continue;
                 }
-                changed |= state.run_pass(pass.as_ref(), context);
+                if let Some((version, suggestions)) = quiet {
+                    if *version == state.version {
+                        state.suggestions.extend(suggestions.iter().cloned());
+                        continue;
+                    }
+                }
+                let before = state.suggestions.len();
+                if state.run_pass(pass.as_ref(), context) {
+                    changed = true;
+                    state.version += 1;
+                    *quiet = None;
+                } else {
+                    *quiet = Some((state.version, state.suggestions[before..].to_vec()));
+                }
             }
             if !changed {
                 state.stats.converged = true;
@@ -165,6 +188,8 @@ struct State<'o> {
     stats: RunStats,
     /// A counter that orders the steps of fused changes by the time they were made.
     seq: u64,
+    /// How many times a pass has changed the text so far: the version of `current`.
+    version: u64,
 }
 
 impl State<'_> {
@@ -172,7 +197,7 @@ impl State<'_> {
     fn run_pass(&mut self, pass: &dyn Pass, context: &Context) -> bool {
         let id = pass.id();
         let original = self.original;
-        let mut sink = EditSink::new(&self.current);
+        let mut sink = EditSink::for_pass(&self.current, pass.spec());
         // The context's confidences and line-break hints are in the original's offsets: map
         // them into the text this pass reads.
         let mapped;
@@ -403,15 +428,48 @@ fn build_changes(
 #[cfg(test)]
 mod rerun_tests {
     use super::*;
+    use crate::{PassKind, PassSpec, RuleSpec};
 
     /// Appends `x` after every `a`, suggesting `b` for every `a` (never a fixed point).
     struct Grow {
         rerun: bool,
     }
 
+    static GROW: PassSpec = PassSpec {
+        id: PassId::new("grow"),
+        summary: "",
+        kind: PassKind::Character,
+        removes_text: false,
+        rerun: true,
+        written_back: false,
+        rules: &[
+            RuleSpec {
+                id: "grow",
+                explain: "",
+            },
+            RuleSpec {
+                id: "maybe",
+                explain: "",
+            },
+        ],
+    };
+
+    static EAT_Y: PassSpec = PassSpec {
+        id: PassId::new("eat-y"),
+        summary: "",
+        kind: PassKind::Character,
+        removes_text: true,
+        rerun: true,
+        written_back: false,
+        rules: &[RuleSpec {
+            id: "eat",
+            explain: "",
+        }],
+    };
+
     impl Pass for Grow {
-        fn id(&self) -> PassId {
-            PassId::ScriptConvert
+        fn spec(&self) -> &'static PassSpec {
+            &GROW
         }
         fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
             for (i, _) in input.text.match_indices('a') {
@@ -428,8 +486,8 @@ mod rerun_tests {
     struct EatY;
 
     impl Pass for EatY {
-        fn id(&self) -> PassId {
-            PassId::Width
+        fn spec(&self) -> &'static PassSpec {
+            &EAT_Y
         }
         fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
             if let Some(i) = input.text.find('y') {
@@ -440,6 +498,65 @@ mod rerun_tests {
 
     fn run(rerun: bool, text: &str) -> Cleaned {
         Runner::new(vec![Box::new(Grow { rerun }), Box::new(EatY)]).run(text, &Context::default())
+    }
+
+    static COUNT: PassSpec = PassSpec {
+        id: PassId::new("count"),
+        summary: "",
+        kind: PassKind::Character,
+        removes_text: false,
+        rerun: true,
+        written_back: false,
+        rules: &[RuleSpec {
+            id: "seen",
+            explain: "",
+        }],
+    };
+
+    /// Changes nothing, suggests on the first character, and counts its runs.
+    struct Count(std::sync::atomic::AtomicUsize);
+
+    impl Pass for Count {
+        fn spec(&self) -> &'static PassSpec {
+            &COUNT
+        }
+        fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
+            self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            if !input.text.is_empty() {
+                let _ = sink.suggest(0..1, vec![Candidate::new("z", 0.5)], "seen", 0.5);
+            }
+        }
+    }
+
+    #[test]
+    fn a_pass_that_changed_nothing_is_not_run_again_on_the_same_text() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use std::sync::Arc;
+        struct Shared(Arc<Count>);
+        impl Pass for Shared {
+            fn spec(&self) -> &'static PassSpec {
+                &COUNT
+            }
+            fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
+                self.0.run(input, sink)
+            }
+        }
+        // After the last change: it reads "ayy" → "ay" → "a" in rounds 1 and 2, and the third
+        // round (which confirms) would show it "a" again.
+        let count = Arc::new(Count(AtomicUsize::new(0)));
+        let after = Runner::new(vec![Box::new(EatY), Box::new(Shared(count.clone()))])
+            .run("ayy", &Context::default());
+        assert_eq!((after.text.as_str(), after.stats.rounds), ("a", 3));
+        assert_eq!(count.0.load(Ordering::Relaxed), 2);
+        // Its suggestion is still there, once.
+        assert_eq!(after.suggestions().count(), 1);
+        // Before the change: its text changes every round, so it runs every round.
+        let count = Arc::new(Count(AtomicUsize::new(0)));
+        let before = Runner::new(vec![Box::new(Shared(count.clone())), Box::new(EatY)])
+            .run("ayy", &Context::default());
+        assert_eq!(before.text, "a");
+        assert_eq!(count.0.load(Ordering::Relaxed), 3);
+        assert_eq!(before.suggestions().count(), 1);
     }
 
     #[test]

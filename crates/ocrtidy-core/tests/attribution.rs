@@ -1,15 +1,30 @@
 //! A fused change is named after its principal pass: the one whose edit removed or inserted
 //! material text. Whitespace tidying around it, before or after, is history.
 
-use ocrtidy_core::{replay, Context, EditSink, Pass, PassId, PassInput, Runner};
+use ocrtidy_core::{
+    replay, Context, EditSink, Pass, PassId, PassInput, PassKind, PassSpec, RuleSpec, Runner,
+};
 use proptest::prelude::*;
 
 /// Deletes every `#`-run and the spaces and tabs right after it (a stray-token remover).
 struct DeleteHashes;
 
+static DELETE_HASHES: PassSpec = PassSpec {
+    id: PassId::StrayTokens,
+    summary: "a toy pass",
+    kind: PassKind::Character,
+    removes_text: true,
+    rerun: true,
+    written_back: false,
+    rules: &[RuleSpec {
+        id: "hash",
+        explain: "",
+    }],
+};
+
 impl Pass for DeleteHashes {
-    fn id(&self) -> PassId {
-        PassId::StrayTokens
+    fn spec(&self) -> &'static PassSpec {
+        &DELETE_HASHES
     }
     fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
         let b = input.text.as_bytes();
@@ -32,9 +47,22 @@ impl Pass for DeleteHashes {
 /// whitespace-only tidying pass.
 struct CollapseBreaks;
 
+static COLLAPSE_BREAKS: PassSpec = PassSpec {
+    id: PassId::BlankLines,
+    summary: "a toy pass",
+    kind: PassKind::Character,
+    removes_text: true,
+    rerun: true,
+    written_back: false,
+    rules: &[RuleSpec {
+        id: "blank-lines",
+        explain: "",
+    }],
+};
+
 impl Pass for CollapseBreaks {
-    fn id(&self) -> PassId {
-        PassId::BlankLines
+    fn spec(&self) -> &'static PassSpec {
+        &COLLAPSE_BREAKS
     }
     fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
         let b = input.text.as_bytes();
@@ -60,9 +88,22 @@ impl Pass for CollapseBreaks {
 /// Trims spaces before a line break (runs first: tidying before the material edit).
 struct TrimSpaces;
 
+static TRIM_SPACES: PassSpec = PassSpec {
+    id: PassId::TrailingSpace,
+    summary: "a toy pass",
+    kind: PassKind::Character,
+    removes_text: true,
+    rerun: true,
+    written_back: false,
+    rules: &[RuleSpec {
+        id: "trailing-space",
+        explain: "",
+    }],
+};
+
 impl Pass for TrimSpaces {
-    fn id(&self) -> PassId {
-        PassId::TrailingSpace
+    fn spec(&self) -> &'static PassSpec {
+        &TRIM_SPACES
     }
     fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
         let b = input.text.as_bytes();

@@ -1,7 +1,31 @@
 //! The ledger's invariants, checked with toy passes that edit overlapping stretches of text.
 
-use ocrtidy_core::{replay, Candidate, Change, Context, EditSink, Pass, PassId, PassInput, Runner};
+use ocrtidy_core::{
+    replay, Candidate, Change, Context, EditSink, Pass, PassId, PassInput, PassKind, PassSpec,
+    RuleSpec, Runner,
+};
 use proptest::prelude::*;
+
+/// A toy pass's declaration (leaked once per id and rule list: the passes of these tests pick their ids).
+fn toy_spec(id: PassId, rules: &'static [RuleSpec]) -> &'static PassSpec {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static SPECS: OnceLock<Mutex<HashMap<(PassId, usize), &'static PassSpec>>> = OnceLock::new();
+    let mut specs = SPECS.get_or_init(Default::default).lock().unwrap();
+    specs
+        .entry((id, rules.as_ptr() as usize))
+        .or_insert_with(|| {
+            Box::leak(Box::new(PassSpec {
+                id,
+                summary: "a toy pass",
+                kind: PassKind::Character,
+                removes_text: true,
+                rerun: true,
+                written_back: false,
+                rules,
+            }))
+        })
+}
 
 /// Replaces every occurrence of `from` with `to`.
 struct ReplaceAll {
@@ -11,8 +35,14 @@ struct ReplaceAll {
 }
 
 impl Pass for ReplaceAll {
-    fn id(&self) -> PassId {
-        self.id
+    fn spec(&self) -> &'static PassSpec {
+        toy_spec(
+            self.id,
+            &[RuleSpec {
+                id: "replace",
+                explain: "",
+            }],
+        )
     }
     fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
         for (i, _) in input.text.match_indices(self.from) {
@@ -25,8 +55,14 @@ impl Pass for ReplaceAll {
 struct SuggestGuan;
 
 impl Pass for SuggestGuan {
-    fn id(&self) -> PassId {
-        PassId::Typo
+    fn spec(&self) -> &'static PassSpec {
+        toy_spec(
+            PassId::Typo,
+            &[RuleSpec {
+                id: "similar",
+                explain: "",
+            }],
+        )
     }
     fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
         for (i, _) in input.text.match_indices('关') {
@@ -183,8 +219,14 @@ fn passes_rerun_until_the_text_is_a_fixed_point() {
 struct AlwaysInsert;
 
 impl Pass for AlwaysInsert {
-    fn id(&self) -> PassId {
-        PassId::Typo
+    fn spec(&self) -> &'static PassSpec {
+        toy_spec(
+            PassId::Typo,
+            &[RuleSpec {
+                id: "mark",
+                explain: "",
+            }],
+        )
     }
     fn run(&self, _input: &PassInput<'_>, sink: &mut EditSink<'_>) {
         let _ = sink.insert(0, "#", "mark", 0.5);

@@ -4,7 +4,7 @@
 
 use std::io::{Read, Write};
 
-use ocrtidy_core::{Context, Pass, PassId, Runner};
+use ocrtidy_core::{Context, Pass, Runner};
 use ocrtidy_layout::{Dehyphenate, Furniture, LineJoin, SplitFragments};
 use ocrtidy_normalize::{BlankLines, Newlines, ParagraphSeparator, TrailingSpace};
 
@@ -33,7 +33,7 @@ fn main() -> std::io::Result<()> {
         .into_iter()
         .filter(|p| {
             only.as_ref()
-                .is_none_or(|o| o.iter().any(|n| PassId::from_name(n) == Ok(p.id())))
+                .is_none_or(|o| o.iter().any(|n| n.as_str() == p.id().name()))
         })
         .collect();
     let mut input = String::new();

@@ -1,6 +1,6 @@
 use std::collections::HashMap;
 
-use ocrtidy_core::{Candidate, EditSink, Pass, PassId, PassInput};
+use ocrtidy_core::{Candidate, EditSink, Pass, PassId, PassInput, PassKind, PassSpec, RuleSpec};
 
 use crate::furniture::{is_date_like, opens_title};
 use crate::page::{self, Line};
@@ -36,9 +36,31 @@ const COMPOUND_HEADS: &[&str] = &[
     "world", "write",
 ];
 
+impl Dehyphenate {
+    /// The pass's declaration: id, summary, flags and every rule it may record.
+    pub const SPEC: PassSpec = PassSpec {
+        id: PassId::Dehyphenate,
+        summary: "Latin words hyphenated across line breaks joined",
+        kind: PassKind::Layout,
+        removes_text: false,
+        rerun: true,
+        written_back: false,
+        rules: &[
+            RuleSpec {
+                id: "dehyphenate",
+                explain: "A Latin word broken across a line break with a hyphen is joined and the hyphen removed: `infor-\\nmation` → `information`. It applies when a line ends with a letter and a hyphen (`-`, `⸗`, `¬`, U+2010 or a soft hyphen) and the next line of the same page starts with a lowercase letter. Always applied, confidence 0.95 when the document itself writes the joined word more often than the hyphenated one (or for a soft hyphen), 0.7 when decided by default because the first part is not a common compound element; the hyphenated form is recorded as the rejected alternative. `=` or `—` at a line end count only where the document writes the joined word; date lines and page titles are left alone.",
+            },
+            RuleSpec {
+                id: "hyphen-kept",
+                explain: "A line-end hyphen that belongs to a real compound is kept and only the line break after it is removed: `well-\\nknown` → `well-known`. Chosen when the document writes the hyphenated form more often than the joined one (confidence 0.95), or, without such evidence, when the first part is a common compound element such as `well`, `self`, `non`, `multi` (confidence 0.7); the joined word is recorded as the rejected alternative. Always applied.",
+            },
+        ],
+    };
+}
+
 impl Pass for Dehyphenate {
-    fn id(&self) -> PassId {
-        PassId::Dehyphenate
+    fn spec(&self) -> &'static PassSpec {
+        &Self::SPEC
     }
 
     fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {

@@ -2,7 +2,9 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use ocrtidy_core::text::{Bias, Edit, EditSet, OffsetMap, TextRange};
-use ocrtidy_core::{Candidate, EditSink, FurnitureHint, Pass, PassId, PassInput};
+use ocrtidy_core::{
+    Candidate, EditSink, FurnitureHint, Pass, PassId, PassInput, PassKind, PassSpec, RuleSpec,
+};
 
 use crate::page::{self, is_space, visible_chars, Line};
 
@@ -86,9 +88,51 @@ impl FurnitureKind {
     }
 }
 
+impl Furniture {
+    /// The pass's declaration: id, summary, flags and every rule it may record.
+    pub const SPEC: PassSpec = PassSpec {
+        id: PassId::Furniture,
+        summary: "running headers, page numbers and continuation markers removed",
+        kind: PassKind::Layout,
+        removes_text: true,
+        rerun: true,
+        written_back: false,
+        rules: &[
+            RuleSpec {
+                id: "layout-header",
+                explain: "A line that the page geometry of an hOCR, ALTO or PAGE file places above the body as a running header (title, page number at the top) is deleted with the line breaks that set it off from the body. Applied (confidence 0.95), or only suggested with `--keep-furniture`. It applies only when the input carries layout and the tagged range is still a whole line; the text rules then run on the rest. Character fixes elsewhere in a change fused with it are still written back to the OCR file.",
+            },
+            RuleSpec {
+                id: "layout-footer",
+                explain: "A line that the page geometry of an hOCR, ALTO or PAGE file places below the body as a running footer or page number is deleted with the line breaks before it. Applied (confidence 0.95), or only suggested with `--keep-furniture`. Plain text input has no such evidence, and a tagged range that an earlier pass joined into another line is left alone.",
+            },
+            RuleSpec {
+                id: "running-header",
+                explain: "A date line or dated header is deleted as page furniture: at the top of a page a date of at most 60 visible characters (`2021年3月18日 星期四`, `Monday, March 15, 2021`) with at most 3 other words and no `。，；`, a header merged from a title and a date by a run of spaces, or a title ending in a date; at the bottom a date line of at most 30 characters; anywhere a line that is only a date. Applied (confidence 0.9), or suggested with `--keep-furniture`. Body sentences that mention a date are kept (too long, or with sentence punctuation).",
+            },
+            RuleSpec {
+                id: "running-title",
+                explain: "A publication or section title at the top of a page is deleted: a short line (2–24 visible characters, no sentence punctuation, not ending in `.`) that is a `《…》` title, or stands directly above a date line, or directly below a date line that opens the page, or is the first line of a page that has a date-only line anywhere: `数字生活导报` above `2021年3月18日 星期四`. Applied (confidence 0.8, the least sure furniture rule), or suggested with `--keep-furniture`. A short line in the body with no date next to it (a headline) stays.",
+            },
+            RuleSpec {
+                id: "page-number",
+                explain: "A page number at the top or bottom of a page is deleted with its line break: `12`, `- 12 -`, `— 4 —`, `第3版`, `第 3 页`, `Page 3 of 10`, `p. 7` (at most 14 visible characters, no clause punctuation, numbers of at most 4 digits). Applied (confidence 0.9), or suggested with `--keep-furniture`. In the middle of a page only page labels that are not bare numbers (`第3版`, `Page 3`) are removed; a bare number or `— 4 —` inside the body is kept.",
+            },
+            RuleSpec {
+                id: "continuation-marker",
+                explain: "A newspaper continuation marker standing as a line of its own, anywhere on the page, is deleted: `（下转第2版）`, `（上接第1版）`, `(continued on page 4)`, `Continued from page 5`, and bracketed `（…第N版）` lines whose verb or number OCR misread (`(上扶第2版)`). Applied (confidence 0.95), or suggested with `--keep-furniture`. Longer lines (over 16 visible characters for the Chinese forms, 40 for the Latin ones) are kept as body text.",
+            },
+            RuleSpec {
+                id: "recurring-line",
+                explain: "When the text has several pages (form feeds), a first or last line of a page that looks like furniture (a short title, a date, a page label) and recurs at the edge of at least two pages, equal once digits and spaces are normalised or within one edit in four characters, is deleted: `THE RIVER PRESS    Chapter 3` at the top of each page. Applied (confidence 0.85), or suggested with `--keep-furniture`. A single-page text never triggers it, and lines in the middle of a page are not compared.",
+            },
+        ],
+    };
+}
+
 impl Pass for Furniture {
-    fn id(&self) -> PassId {
-        PassId::Furniture
+    fn spec(&self) -> &'static PassSpec {
+        &Self::SPEC
     }
 
     fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {

@@ -1,5 +1,7 @@
 use ocrtidy_core::text::TextRange;
-use ocrtidy_core::{Context, EditSink, LineBreakHint, Pass, PassId, PassInput};
+use ocrtidy_core::{
+    Context, EditSink, LineBreakHint, Pass, PassId, PassInput, PassKind, PassSpec, RuleSpec,
+};
 
 use crate::break_score::{self, BreakTrace, BreakView, PageFacts};
 use crate::furniture::{classify_page_memo, opens_title, PageMemo};
@@ -63,9 +65,35 @@ pub(crate) const SHORT_TOLERANCE: usize = 6;
 /// alone: headlines, bylines, list items.
 pub(crate) const STANDALONE_WIDTH: usize = 12;
 
+impl LineJoin {
+    /// The pass's declaration: id, summary, flags and every rule it may record.
+    pub const SPEC: PassSpec = PassSpec {
+        id: PassId::LineJoin,
+        summary: "soft line wraps joined, paragraph breaks kept, indents removed",
+        kind: PassKind::Layout,
+        removes_text: false,
+        rerun: true,
+        written_back: false,
+        rules: &[
+            RuleSpec {
+                id: "soft-wrap",
+                explain: "A line break inside a paragraph (a soft wrap of the printed column) is replaced, with the line's trailing spaces and the next line's indent, by nothing between Chinese characters or after a hyphen and by one space between Latin words (between scripts, as the document spaces them): `中华人民\\n共和国` → `中华人民共和国`. Always applied (confidence 0.9). A break is kept when the line ends a sentence (`。！？；：…`, closing quotes, `.!?` in Latin text) and is short or followed by a blank line, when OCR dropped a first-line indent, when the line is an open short line on a column-wrapped page, or when hOCR/ALTO/PAGE geometry says paragraph break; headlines, bylines, list items, furniture, date lines, page breaks and already reflowed pages are never joined.",
+            },
+            RuleSpec {
+                id: "soft-wrap-blank",
+                explain: "The same join as `soft-wrap`, but across one or more blank lines: OCR engines split a paragraph into blocks, so a line that does not end its sentence is joined to the next line of the same page even over blank lines: `它的主要\\n\\n功能是` → `它的主要功能是`. Always applied, with the lower confidence 0.75. A blank line after a line that ends a sentence is a paragraph break and is kept (blank-lines then normalises it); a page break is never crossed.",
+            },
+            RuleSpec {
+                id: "first-line-indent",
+                explain: "The leading spaces or ideographic spaces of a line that starts a paragraph (the first line of a page, or a line after a kept break) are deleted, as the output convention is one paragraph per line without indentation: `　　本报讯…` → `本报讯…`. Always applied (confidence 0.9). Indentation inside joined lines disappears with the `soft-wrap` join instead.",
+            },
+        ],
+    };
+}
+
 impl Pass for LineJoin {
-    fn id(&self) -> PassId {
-        PassId::LineJoin
+    fn spec(&self) -> &'static PassSpec {
+        &Self::SPEC
     }
 
     fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {

@@ -1,4 +1,4 @@
-use ocrtidy_core::{Candidate, EditSink, Pass, PassId, PassInput};
+use ocrtidy_core::{Candidate, EditSink, Pass, PassId, PassInput, PassKind, PassSpec, RuleSpec};
 use ocrtidy_lexicon::Lexicon;
 
 use crate::furniture::{is_date_like, opens_title};
@@ -45,9 +45,31 @@ impl SplitFragments {
     }
 }
 
+impl SplitFragments {
+    /// The pass's declaration: id, summary, flags and every rule it may record.
+    pub const SPEC: PassSpec = PassSpec {
+        id: PassId::SplitFragments,
+        summary: "paragraphs cut apart by columns rejoined",
+        kind: PassKind::Layout,
+        removes_text: false,
+        rerun: true,
+        written_back: false,
+        rules: &[
+            RuleSpec {
+                id: "split-fragment",
+                explain: "A paragraph that stops mid-sentence is joined to the paragraph right after it when that one cannot start a sentence: it starts with `，、；：。）」』` (not standing apart before a space) after a paragraph ending in a Chinese character, or with a lowercase Latin word after one ending in a Latin letter: `…反映新时代国家安全\\n，事业取得…` → `…反映新时代国家安全，事业取得…`. Applied (confidence 0.8) only when the chain of such paragraphs ends a sentence, with nothing inserted between Chinese text and a space between Latin words. Short standalone lines (headlines, bylines), date lines and `《…》` titles are never joined, and nothing crosses a page break.",
+            },
+            RuleSpec {
+                id: "split-fragment-suggest",
+                explain: "A paragraph that stops mid-sentence gets a suggestion (never applied) to continue it with a paragraph further down the same page: either the first later paragraph (two or more paragraphs on) that starts the way a continuation does (confidence 0.6), or, failing that, one of the three paragraphs after the next whose first characters form a frequent dictionary word with its last ones (`伴` + `随者` → `伴随`; confidence 0.5 for a word of 3+ characters, 0.3 for 2). The candidate is the continued text. Moving text on this evidence alone did more harm than good on the test corpus, hence only a suggestion.",
+            },
+        ],
+    };
+}
+
 impl Pass for SplitFragments {
-    fn id(&self) -> PassId {
-        PassId::SplitFragments
+    fn spec(&self) -> &'static PassSpec {
+        &Self::SPEC
     }
 
     fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {

@@ -2,7 +2,7 @@ use std::borrow::{Borrow, Cow};
 use std::collections::HashMap;
 use std::ops::Range;
 
-use ocrtidy_core::{Candidate, EditSink, Pass, PassId, PassInput};
+use ocrtidy_core::{Candidate, EditSink, Pass, PassId, PassInput, PassKind, PassSpec, RuleSpec};
 
 use crate::chars::{is_dash, is_hspace, is_strong_junk, is_weak_junk};
 use crate::converge::{converge, Deletion};
@@ -142,9 +142,35 @@ enum Verdict {
     Keep,
 }
 
+impl Duplicates {
+    /// The pass's declaration: id, summary, flags and every rule it may record.
+    pub const SPEC: PassSpec = PassSpec {
+        id: PassId::Duplicates,
+        summary: "lines, blocks and sentences that OCR repeated removed",
+        kind: PassKind::Layout,
+        removes_text: true,
+        rerun: true,
+        written_back: false,
+        rules: &[
+            RuleSpec {
+                id: "repeated-line",
+                explain: "A paragraph that repeats the paragraph right before it (compared without whitespace, ASCII case and width folded) is deleted with the line break before it: OCR read an overlapping region twice. Applied with confidence 0.95 when the copy is exact and has at least 20 characters, or 0.8 when it is near-equal (edit similarity at least 0.9) with at least 30 characters and the same digits; a shorter or otherwise differing repeat of 8+ characters is only suggested (confidence similarity × 0.7, candidate: delete). Table-like lines (3+ cells separated by wide gaps, or mostly digits) and repeats under 8 characters are kept.",
+            },
+            RuleSpec {
+                id: "repeated-block",
+                explain: "The same as `repeated-line` for a block of 2 to 8 consecutive paragraphs that repeats the block right before it, paragraph by paragraph (a re-scanned strip or a doubled text layer). Deleted with confidence 0.95 if exact and at least 20 characters in total, or 0.8 if near-equal with at least 30 characters and the same digits; otherwise, from 8 characters, each paragraph of the block is only suggested for deletion. A page break is never deleted with the block.",
+            },
+            RuleSpec {
+                id: "repeated-sentence",
+                explain: "A sentence repeated by OCR is deleted: one that repeats the sentence right before it in the same paragraph (exact with at least 10 characters, confidence 0.9; near-equal with at least 20 characters and the same digits, 0.8), or the first sentence of a paragraph (12+ characters) that exactly repeats the last sentence of the previous one, at the seam (0.85). Only suggested: a near repeat of the previous sentence that misses those limits (similarity × 0.7), a paragraph's last sentence already said in an earlier paragraph (similarity × 0.6), and other exact copies of 15+ characters of an earlier sentence (0.5). Quoted sentences and headlines restated by the body are kept.",
+            },
+        ],
+    };
+}
+
 impl Pass for Duplicates {
-    fn id(&self) -> PassId {
-        PassId::Duplicates
+    fn spec(&self) -> &'static PassSpec {
+        &Self::SPEC
     }
 
     fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {

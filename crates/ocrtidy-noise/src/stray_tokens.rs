@@ -1,6 +1,6 @@
 use std::ops::Range;
 
-use ocrtidy_core::{Candidate, EditSink, Pass, PassId, PassInput};
+use ocrtidy_core::{Candidate, EditSink, Pass, PassId, PassInput, PassKind, PassSpec, RuleSpec};
 
 use crate::chars::{
     is_ambiguous_closing_punct, is_bullet, is_cjk_context, is_closing_punct, is_dash, is_han,
@@ -220,9 +220,43 @@ impl Plan {
     }
 }
 
+impl StrayTokens {
+    /// The pass's declaration: id, summary, flags and every rule it may record.
+    pub const SPEC: PassSpec = PassSpec {
+        id: PassId::StrayTokens,
+        summary: "OCR garbage removed: symbol runs, stray punctuation and letters",
+        kind: PassKind::Character,
+        removes_text: false,
+        rerun: true,
+        written_back: true,
+        rules: &[
+            RuleSpec {
+                id: "garbage-line",
+                explain: "A line made only of punctuation and symbols (`|||`, `———`, `~ _ •`, a lone `。`) is deleted together with its line break, as is a line that would be left with only punctuation once this pass's other deletions are made. Always applied (confidence 0.9). A line containing any bracket (`（）()[]{}<>【】《》`) is kept, since it may close a wrapped parenthesis or be code; any line with a letter, digit or ideograph is not garbage.",
+            },
+            RuleSpec {
+                id: "symbol-run",
+                explain: "Symbols read from rules, borders and specks are deleted: any token containing `丨 ¦ ■ □ ▪ █ �` and similar (also glued inside a word: `第一章■` → `第一章`), runs of four or more dashes, weak symbols such as `| _ ~ • « » ° ©` when they stand alone at a line edge or next to Chinese text, and a weak symbol glued after `。，、；？！` at a line end (`。|`). Always applied (confidence 0.9). Kept: a single bullet followed by text (`■ 本报讯`), short dashes (`-`, `——`), a degree sign after a digit, a symbol that is quoted or glossed (`_ (下划线)`), and weak symbols between Latin words (a pipe in a command).",
+            },
+            RuleSpec {
+                id: "line-start-punct",
+                explain: "Closing punctuation at the start of a line of Chinese text, which Chinese typesetting never puts there, is deleted (with the space after it when the token is only punctuation): `, 我们` at a line start → `我们`. Half-width `, . ; : ! ?`, closing quotes `” ’` and `：` always qualify, as does a run of two or more marks; a single full-width `。，、；？！` only on a page that shows other OCR noise (at least 2 signs and 3 per 100 lines). Always applied when it fires (confidence 0.8). Not removed: marks glued to a Latin word or number (`.list`, `:8080`), or before text that is not Chinese.",
+            },
+            RuleSpec {
+                id: "stray-letter",
+                explain: "A lone lowercase Latin letter standing between Chinese characters or Chinese punctuation is OCR noise and is deleted with its surrounding spaces: `网络 r 安全` → `网络安全` (applied, confidence 0.75). If the letter is one whose capital has the same shape (`c o s u v w x z k p`), it is only suggested (confidence 0.5) with the capital as first candidate and deletion as second: `被 c 标准库使用` → suggest `C`. Single capital letters and digits (`X 窗口`, `第 3 章`) are never touched.",
+            },
+            RuleSpec {
+                id: "stray-word",
+                explain: "An English function word (`and`, `or`, `of`, `with`, `in`, `on`, `at`, `for`, `to`, `from`, `by`, `is`, `are`, `the`, `an`) standing between Chinese characters, with an ideograph on at least one side, is flagged with its likely Chinese equivalents: `帮助企业 and 个体工商户` → suggest `和` or `与`. Only ever suggested (confidence 0.6), never applied; for `the` and `an` the candidate is deletion. Latin words in Latin context are not looked at.",
+            },
+        ],
+    };
+}
+
 impl Pass for StrayTokens {
-    fn id(&self) -> PassId {
-        PassId::StrayTokens
+    fn spec(&self) -> &'static PassSpec {
+        &Self::SPEC
     }
 
     fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {

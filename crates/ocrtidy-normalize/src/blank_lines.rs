@@ -1,4 +1,4 @@
-use ocrtidy_core::{EditSink, Pass, PassId, PassInput};
+use ocrtidy_core::{EditSink, Pass, PassId, PassInput, PassKind, PassSpec, RuleSpec};
 
 use crate::is_horizontal_space;
 
@@ -32,9 +32,43 @@ impl BlankLines {
     }
 }
 
+impl BlankLines {
+    /// The pass's declaration: id, summary, flags and every rule it may record.
+    pub const SPEC: PassSpec = PassSpec {
+        id: PassId::BlankLines,
+        summary: "breaks between paragraphs brought to the output convention",
+        kind: PassKind::Layout,
+        removes_text: false,
+        rerun: true,
+        written_back: false,
+        rules: &[
+            RuleSpec {
+                id: "blank-lines",
+                explain: "Every run of line breaks between paragraphs (with any blank or whitespace-only lines inside it) becomes one separator: a single `\\n` by default, or one blank line `\\n\\n` with `--paragraph-sep blank`: `第一段\\n\\n\\n第二段` → `第一段\\n第二段`. Always applied (confidence 1.0); a run that is already the separator is not recorded. It runs last, when every remaining break is a paragraph break; the indentation after the last break is not part of the run.",
+            },
+            RuleSpec {
+                id: "page-break",
+                explain: "A run of line breaks that contains a form feed (a page boundary) becomes exactly `\\n\\f`, a line break followed by the page separator, whatever blank lines surrounded it: `…段\\n\\n\\f\\n下页` → `…段\\n\\f下页`. Always applied (confidence 1.0). The form feed itself is never removed, so pages can be split again.",
+            },
+            RuleSpec {
+                id: "document-start",
+                explain: "Line breaks and blank lines at the very start of the text (with any spaces before them) are deleted, so the output starts with its first paragraph: `\\n\\n标题` → `标题`. Always applied (confidence 1.0). When a document's pages are cleaned together, the breaks left at the start of each page are removed under the same name, fused with the changes there.",
+            },
+            RuleSpec {
+                id: "document-end",
+                explain: "Line breaks, blank lines and trailing spaces at the very end of the text are deleted: `最后一段\\n\\n\\n` → `最后一段`. Always applied (confidence 1.0). When a document's pages are cleaned together, the breaks left at the end of each page are removed under the same name; the command line then adds one final line break back (`final-newline`).",
+            },
+            RuleSpec {
+                id: "final-newline",
+                explain: "When the command line writes the cleaned text to a file, it ends it with exactly one line break, as text files end, and records that here so the ledger replays to the bytes written: `最后一段` → `最后一段\\n`. Always applied (confidence 1.0); usually fused into the `document-end` change at the end of the text, and dropped when it simply restores the input's own final line break. The library's `clean()` does not add it.",
+            },
+        ],
+    };
+}
+
 impl Pass for BlankLines {
-    fn id(&self) -> PassId {
-        PassId::BlankLines
+    fn spec(&self) -> &'static PassSpec {
+        &Self::SPEC
     }
 
     fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {

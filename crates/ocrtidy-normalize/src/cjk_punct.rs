@@ -1,4 +1,4 @@
-use ocrtidy_core::{EditSink, Pass, PassId, PassInput};
+use ocrtidy_core::{EditSink, Pass, PassId, PassInput, PassKind, PassSpec, RuleSpec};
 
 use crate::is_horizontal_space;
 use crate::script::{first_visible, is_break, is_cjk_punct, is_han, is_noise, is_tight_punct};
@@ -199,9 +199,47 @@ fn proper_close(c: char) -> char {
     }
 }
 
+impl CjkPunct {
+    /// The pass's declaration: id, summary, flags and every rule it may record.
+    pub const SPEC: PassSpec = PassSpec {
+        id: PassId::CjkPunct,
+        summary: "punctuation width by script context, bracket misreads",
+        kind: PassKind::Character,
+        removes_text: false,
+        rerun: true,
+        written_back: true,
+        rules: &[
+            RuleSpec {
+                id: "cjk-punct",
+                explain: "A half-width `,` `:` `?` `!` directly after a Chinese character (spaces, line breaks and noise symbols skipped) becomes full-width, and so does `;` after or before one: `安装后,重启` → `安装后，重启`. Always applied (confidence 0.9). After a digit or Latin letter nothing changes, so numbers (`1,000`), times (`9:00`), URLs and code keep their marks; in text that looks typeset rather than OCR output, a comma glued to the Chinese character and followed by a space (`在 systemd 下, 内核`) is kept as the source's style.",
+            },
+            RuleSpec {
+                id: "full-stop",
+                explain: "A half-width `.` right after a Chinese character at the end of a line becomes the Chinese full stop: `重启系统.` → `重启系统。`. Always applied (confidence 0.9). A `.` inside a line (a dateline's `7月23日. 星期日`, a file name) and `..` or `...` are left alone.",
+            },
+            RuleSpec {
+                id: "asterisk-full-stop",
+                explain: "An asterisk `*` right after a Chinese character at the end of a line is Tesseract's usual reading of a faint `。`, and is replaced by it: `完成安装*` → `完成安装。`. Always applied, with the lower confidence 0.6 (on the development corpus 36 of 39 such marks were full stops). An asterisk inside a line or after Latin text stays.",
+            },
+            RuleSpec {
+                id: "paren-width",
+                explain: "A bracket pair (at most 80 characters apart on one page) is made consistently full-width `（…）` or half-width `(…)` from OCR spacing evidence: a pair set off by a space or starting a line, with Chinese content or after Chinese punctuation, becomes full-width (`名称 (无域名)` → `名称 （无域名）`); a half/full mixed pair around Chinese content is made whole (`(无域名）` → `（无域名）`); a full-width pair in Latin text becomes half-width. Always applied (confidence 0.9). Left alone: a pair glued to a Chinese character (`ls(1)`, `名称(无域名)`), Latin content after a space (`Debian 11 (bullseye)`), a full-width pair with Chinese content, and, in typeset text that also writes full-width pairs, any consistent pair. Also the rule of the closing bracket of a `bracket-misread` pair.",
+            },
+            RuleSpec {
+                id: "bracket-misread",
+                explain: "An opening `〈` `《` `【` or `〔` that is closed by `)` or `）` (within 80 characters, without its own closing mark in between) is an OCR misread of a parenthesis and becomes `（` or `(` by the same width evidence as `paren-width`: `【记者 杨文）` → `（记者 杨文）`. Always applied (confidence 0.8); the closing mark, if it changes width, is recorded as `paren-width`. Proper pairs such as `《书名》` are left alone.",
+            },
+            RuleSpec {
+                id: "latin-halfwidth",
+                explain: "A full-width `，` `：` `；` `？` `！` right after a Latin letter or digit becomes half-width when there is no Chinese character among the 8 nearest visible characters on either side (same page): `Hello，world` → `Hello,world`. Always applied (confidence 0.9). Full-width marks with any Chinese text nearby stay full-width.",
+            },
+        ],
+    };
+}
+
 impl Pass for CjkPunct {
-    fn id(&self) -> PassId {
-        PassId::CjkPunct
+    fn spec(&self) -> &'static PassSpec {
+        &Self::SPEC
     }
 
     fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {

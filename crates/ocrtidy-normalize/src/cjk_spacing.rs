@@ -1,6 +1,6 @@
 use std::cell::OnceCell;
 
-use ocrtidy_core::{EditSink, Pass, PassId, PassInput};
+use ocrtidy_core::{EditSink, Pass, PassId, PassInput, PassKind, PassSpec, RuleSpec};
 
 use crate::evidence::{is_latin_side, Evidence};
 use crate::is_horizontal_space;
@@ -77,9 +77,35 @@ struct Gap {
     right: char,
 }
 
+impl CjkSpacing {
+    /// The pass's declaration: id, summary, flags and every rule it may record.
+    pub const SPEC: PassSpec = PassSpec {
+        id: PassId::CjkSpacing,
+        summary: "OCR spaces between Chinese chars and around punctuation removed",
+        kind: PassKind::Character,
+        removes_text: false,
+        rerun: true,
+        written_back: true,
+        rules: &[
+            RuleSpec {
+                id: "space-around-punct",
+                explain: "A space before or after full-width Chinese punctuation (`，。、；：？！（）《》【】` and similar) inside a line is deleted, as is a space between a closing curly quote and a Chinese character or between a Chinese character and an opening curly quote: `安装主服务器后 ， 证时` → `安装主服务器后，证时`, `“操作” 菜单` → `“操作”菜单`. Always applied (confidence 0.95). Kept: indentation and trailing spaces (left to other passes), a space between a mark and a Latin word or number in typeset text that spaces them habitually (at least one in 13 such neighbours spaced), gaps of 4+ spaces on the first or last two lines of a page (header layout), and, near page edges, spaces next to marks not flanked by Chinese characters.",
+            },
+            RuleSpec {
+                id: "space-between-han",
+                explain: "A gap between two Chinese (CJK) characters is deleted when it is two or more spaces, or when the line is running text: more than 16 CJK characters, three or more such gaps, or a line that would be joined to its neighbours: `国 家 安 全` → `国家安全`. Always applied (confidence 0.9). Kept: the one or two single spaces of a short standalone line (headline `以快制快 高效处置`, byline `张慧 摄`, dateline `9月6日 星期二`), and gaps inside a short bracket group of at most 12 characters such as `（记者 杨文）`.",
+            },
+            RuleSpec {
+                id: "collapse-space",
+                explain: "A run of two or more spaces between a Chinese character and a Latin letter or digit becomes a single space: `使用   apt` → `使用 apt`. Always applied (confidence 0.9). A single space there is the author's and is kept; this rule never removes the last space.",
+            },
+        ],
+    };
+}
+
 impl Pass for CjkSpacing {
-    fn id(&self) -> PassId {
-        PassId::CjkSpacing
+    fn spec(&self) -> &'static PassSpec {
+        &Self::SPEC
     }
 
     fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {

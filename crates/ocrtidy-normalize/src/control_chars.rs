@@ -1,4 +1,4 @@
-use ocrtidy_core::{EditSink, Pass, PassId, PassInput};
+use ocrtidy_core::{EditSink, Pass, PassId, PassInput, PassKind, PassSpec, RuleSpec};
 
 /// Removes NUL and the other C0/C1 control characters that OCR engines and PDF extractors leak
 /// into text. Tab, line feed, carriage return and form feed are kept (the form feed separates
@@ -17,9 +17,35 @@ fn is_removed(c: char) -> bool {
         || c == '\u{7f}'
 }
 
+impl ControlChars {
+    /// The pass's declaration: id, summary, flags and every rule it may record.
+    pub const SPEC: PassSpec = PassSpec {
+        id: PassId::ControlChars,
+        summary: "NUL and other control characters removed (tab, LF, CR, FF kept)",
+        kind: PassKind::Character,
+        removes_text: false,
+        rerun: true,
+        written_back: true,
+        rules: &[
+            RuleSpec {
+                id: "nul",
+                explain: "A run of control characters that contains at least one NUL (U+0000) is deleted as one change; PDF extractors and some OCR engines leak NULs into text. Always applied (confidence 1.0). Tab, line feed, carriage return, form feed (the page separator), vertical tab and NEL (U+0085) are never part of the run.",
+            },
+            RuleSpec {
+                id: "control-char",
+                explain: "A run of other control characters without a NUL (C0 controls such as U+0001–U+0008 or U+001B, DEL U+007F, C1 controls U+0080–U+009F) is deleted as one change. Always applied (confidence 1.0). Tab, line feed, carriage return and form feed are kept, NEL (U+0085) is left for the newlines pass, and a vertical tab is handled by `vertical-tab`.",
+            },
+            RuleSpec {
+                id: "vertical-tab",
+                explain: "A vertical tab (U+000B), which word-processor exports use as a manual line break, becomes a line feed: `line one` VT `line two` → `line one\\nline two`. Always applied, with confidence 0.9 (it is a guess that the character meant a line break). Nothing else is touched by this rule.",
+            },
+        ],
+    };
+}
+
 impl Pass for ControlChars {
-    fn id(&self) -> PassId {
-        PassId::ControlChars
+    fn spec(&self) -> &'static PassSpec {
+        &Self::SPEC
     }
 
     fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {

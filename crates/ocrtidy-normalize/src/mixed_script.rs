@@ -1,7 +1,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use ocrtidy_core::{Candidate, EditSink, Pass, PassId, PassInput};
+use ocrtidy_core::{Candidate, EditSink, Pass, PassId, PassInput, PassKind, PassSpec, RuleSpec};
 
 /// Isolated characters of the other script in a document that is overwhelmingly Simplified (or
 /// Traditional). OCR models trained on both scripts sometimes read a Simplified character as its
@@ -101,9 +101,31 @@ fn foreign(table: &Table, c: char) -> Option<&Vec<char>> {
     table.map.get(&c)
 }
 
+impl MixedScript {
+    /// The pass's declaration: id, summary, flags and every rule it may record.
+    pub const SPEC: PassSpec = PassSpec {
+        id: PassId::MixedScript,
+        summary: "isolated Traditional chars in a Simplified text, and reverse",
+        kind: PassKind::Character,
+        removes_text: false,
+        rerun: true,
+        written_back: true,
+        rules: &[
+            RuleSpec {
+                id: "traditional-in-simplified",
+                explain: "In a document that is clearly Simplified (at least 8 Simplified-only characters, at least 10 times as many as Traditional-only ones, counted with OpenCC's character tables), an isolated Traditional-only character is taken for an OCR misread and converted: `學习` → `学习`. Applied (confidence 0.85) when the character has one Simplified counterpart; when it has several, only suggested (confidence 0.5) with the counterparts as candidates. A character with another Traditional-only character within 2 characters of it is left alone, as such runs are quotations or names.",
+            },
+            RuleSpec {
+                id: "simplified-in-traditional",
+                explain: "The reverse of `traditional-in-simplified`: in a document that is clearly Traditional (at least 8 Traditional-only characters and at least 10 times as many as Simplified-only ones), an isolated Simplified-only character is converted to its Traditional form: `这個` → `這個`. Applied (confidence 0.85) when there is a single counterpart; when there are several (`发` → `發` or `髮`) it is only suggested (confidence 0.5) with the candidates ranked. Characters with another Simplified-only character within 2 characters are left alone.",
+            },
+        ],
+    };
+}
+
 impl Pass for MixedScript {
-    fn id(&self) -> PassId {
-        PassId::MixedScript
+    fn spec(&self) -> &'static PassSpec {
+        &Self::SPEC
     }
 
     fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {

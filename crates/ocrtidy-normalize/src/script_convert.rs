@@ -3,7 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use ocrtidy_core::{EditSink, Pass, PassId, PassInput};
+use ocrtidy_core::{EditSink, Pass, PassId, PassInput, PassKind, PassSpec, RuleSpec};
 
 /// An OpenCC conversion configuration.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -201,14 +201,27 @@ impl ScriptConvert {
     }
 }
 
-impl Pass for ScriptConvert {
-    fn id(&self) -> PassId {
-        PassId::ScriptConvert
-    }
+impl ScriptConvert {
+    /// The pass's declaration: id, summary, flags and every rule it may record.
+    pub const SPEC: PassSpec = PassSpec {
+        id: PassId::ScriptConvert,
+        summary: "Traditional/Simplified conversion with OpenCC (needs --script)",
+        kind: PassKind::Character,
+        removes_text: false,
+        rerun: false,
+        written_back: true,
+        rules: &[
+            RuleSpec {
+                id: "opencc",
+                explain: "The text is converted between Traditional and Simplified Chinese with the OpenCC configuration chosen by `--script` (t2s, s2t, s2tw, s2twp, …), line by line, giving exactly OpenCC's output: with s2t `学习` → `學習`, with s2twp `软件` → `軟體`. Always applied (confidence 1.0), but the pass is off unless a conversion is given, and it reads each text only once, since converting twice can change more (`于飞` → `于飛` → `於飛`). Each run of changed characters is one change; where a phrase conversion changes the length, the changed middle of the line is one change. Pure-ASCII lines are skipped.",
+            },
+        ],
+    };
+}
 
-    /// A conversion never reads its own output.
-    fn rerun(&self) -> bool {
-        false
+impl Pass for ScriptConvert {
+    fn spec(&self) -> &'static PassSpec {
+        &Self::SPEC
     }
 
     fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {

@@ -1,4 +1,4 @@
-use ocrtidy_core::{EditSink, Pass, PassId, PassInput};
+use ocrtidy_core::{EditSink, Pass, PassId, PassInput, PassKind, PassSpec, RuleSpec};
 
 use crate::is_horizontal_space;
 
@@ -9,9 +9,27 @@ use crate::is_horizontal_space;
 #[derive(Debug, Default, Clone)]
 pub struct TrailingSpace;
 
+impl TrailingSpace {
+    /// The pass's declaration: id, summary, flags and every rule it may record.
+    pub const SPEC: PassSpec = PassSpec {
+        id: PassId::TrailingSpace,
+        summary: "spaces and tabs at line ends removed",
+        kind: PassKind::Layout,
+        removes_text: false,
+        rerun: true,
+        written_back: false,
+        rules: &[
+            RuleSpec {
+                id: "trailing-space",
+                explain: "Spaces, tabs, no-break spaces and ideographic spaces at the end of a line (before a line feed, carriage return or form feed) or at the end of the text are deleted: `第一段   \\n` → `第一段\\n`. Always applied (confidence 1.0). Leading indentation is left alone, because the layout passes read it as evidence of paragraph starts.",
+            },
+        ],
+    };
+}
+
 impl Pass for TrailingSpace {
-    fn id(&self) -> PassId {
-        PassId::TrailingSpace
+    fn spec(&self) -> &'static PassSpec {
+        &Self::SPEC
     }
 
     fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {

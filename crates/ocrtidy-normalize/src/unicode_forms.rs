@@ -1,4 +1,4 @@
-use ocrtidy_core::{EditSink, Pass, PassId, PassInput};
+use ocrtidy_core::{EditSink, Pass, PassId, PassInput, PassKind, PassSpec, RuleSpec};
 use unicode_normalization::char::canonical_combining_class;
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
@@ -194,9 +194,55 @@ pub(crate) fn is_stable(c: char) -> bool {
     canonical_combining_class(c) == 0 && is_nfc_quick(std::iter::once(c)) == IsNormalized::Yes
 }
 
+impl UnicodeForms {
+    /// The pass's declaration: id, summary, flags and every rule it may record.
+    pub const SPEC: PassSpec = PassSpec {
+        id: PassId::UnicodeForms,
+        summary: "NFC, Kangxi radicals, zero-width chars, soft hyphens, ligatures",
+        kind: PassKind::Character,
+        removes_text: false,
+        rerun: true,
+        written_back: true,
+        rules: &[
+            RuleSpec {
+                id: "nfc",
+                explain: "A character and the combining marks after it are brought to Unicode canonical composition (NFC), so that text that looks the same is stored the same way: `e` + U+0301 (combining acute) → `é`. Always applied (confidence 1.0). Only canonical composition is used, never NFKC, so full-width punctuation such as `，` and full-width letters stay as they are; this rule is the fallback name when no more specific repair in the same character cluster applies (compatibility ideographs outside U+F900–U+FAFF also end up under it).",
+            },
+            RuleSpec {
+                id: "compat-ideograph",
+                explain: "A CJK compatibility ideograph (U+F900–U+FAFF), which PDF extraction and some fonts produce, is replaced by the unified ideograph it is canonically equal to, e.g. `豈` (U+F900) → `豈` (U+8C48). The two look identical, but only the unified one matches dictionaries and searches. Always applied (confidence 1.0); it is what NFC does for these characters, named separately so reviewers can tell it apart.",
+            },
+            RuleSpec {
+                id: "kangxi-radical",
+                explain: "A Kangxi radical character (U+2F00–U+2FD5), which PDF extraction and OCR emit instead of the ordinary ideograph, is replaced by the ideograph it decomposes to: `⼈` → `人`, `⽇` → `日`. Always applied (confidence 1.0). A radical whose decomposition is not a Han ideograph is left alone.",
+            },
+            RuleSpec {
+                id: "cjk-radical",
+                explain: "A character from the CJK Radicals Supplement block (U+2E80–U+2EFF) that stands for a whole ideograph is replaced by that ideograph, from a fixed table: `⻓` → `长`, `⻔` → `门`, `⻢` → `马`. Always applied (confidence 1.0). Forms that are only a component and never a character on their own (such as `⺮`) are not in the table and stay.",
+            },
+            RuleSpec {
+                id: "zero-width",
+                explain: "Invisible zero-width characters are deleted: the zero-width space U+200B, the word joiner U+2060 and U+180E always; the zero-width non-joiner U+200C and joiner U+200D only when the nearest visible characters on both sides are ASCII or CJK (letters, punctuation, full-width forms), where they can only be noise. Always applied (confidence 1.0). Joiners next to other scripts are kept, since they matter in emoji sequences and in Arabic and Indic text.",
+            },
+            RuleSpec {
+                id: "soft-hyphen",
+                explain: "A soft hyphen (U+00AD, an invisible hyphenation point) inside a line is deleted: `Inter` U+00AD `net` → `Internet`. Always applied (confidence 1.0). A soft hyphen at the end of a line (only spaces or tabs before the line break) is kept, because it marks a word broken across lines and the dehyphenate pass joins that word.",
+            },
+            RuleSpec {
+                id: "bom",
+                explain: "A byte order mark character (U+FEFF, invisible) that stands inside the text, typically left where files were concatenated, is deleted. Always applied (confidence 1.0). The BOM at the very start of a UTF-8 file is removed during decoding and recorded under decode/`bom`, not here.",
+            },
+            RuleSpec {
+                id: "ligature",
+                explain: "A Latin typographic ligature (U+FB00–U+FB06) is expanded into its letters: `ﬁ` → `fi`, `ﬂ` → `fl`, `ﬀ` → `ff`, `ﬃ` → `ffi`, `ﬄ` → `ffl`, `ﬆ` → `st`, so that `ﬁsh` matches `fish`. Always applied (confidence 1.0). The long-s ligature `ﬅ` becomes `ſt`, keeping the historical long s.",
+            },
+        ],
+    };
+}
+
 impl Pass for UnicodeForms {
-    fn id(&self) -> PassId {
-        PassId::UnicodeForms
+    fn spec(&self) -> &'static PassSpec {
+        &Self::SPEC
     }
 
     fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {

@@ -1,4 +1,4 @@
-use ocrtidy_core::{EditSink, Pass, PassId, PassInput};
+use ocrtidy_core::{EditSink, Pass, PassId, PassInput, PassKind, PassSpec, RuleSpec};
 use unicode_normalization::UnicodeNormalization;
 
 use crate::unicode_forms::is_stable;
@@ -34,9 +34,31 @@ fn is_alnum_either(c: Option<char>) -> bool {
     c.is_some_and(|c| c.is_ascii_alphanumeric() || is_fullwidth_alnum(c))
 }
 
+impl Width {
+    /// The pass's declaration: id, summary, flags and every rule it may record.
+    pub const SPEC: PassSpec = PassSpec {
+        id: PassId::Width,
+        summary: "full-width ASCII letters and digits to half-width",
+        kind: PassKind::Character,
+        removes_text: false,
+        rerun: true,
+        written_back: true,
+        rules: &[
+            RuleSpec {
+                id: "fullwidth-alnum",
+                explain: "A full-width Latin letter or digit (U+FF10–U+FF19, U+FF21–U+FF3A, U+FF41–U+FF5A) becomes its ordinary half-width form, because Chinese text writes Latin words and numbers half-width and OCR engines emit either: `Ａ１` → `A1`, `２０２１年` → `2021年`. Always applied (confidence 1.0); combining marks after the letter are composed with the new letter. Full-width punctuation of Chinese prose and the ideographic space are not touched here.",
+            },
+            RuleSpec {
+                id: "fullwidth-symbol",
+                explain: "A full-width symbol among `．＠＿－／＼＃％＆＋＝～＄` that sits between two letters or digits, at least one of which is full-width, becomes half-width as part of the same token: `ｗｗｗ．ｅｘａｍｐｌｅ．ｃｏｍ` → `www.example.com`, `３．５` → `3.5`. Always applied (confidence 0.9). A full-width symbol next to ideographs or punctuation is left alone, and Chinese punctuation such as `，。：；？！（）` is never changed by this pass (cjk-punct decides it).",
+            },
+        ],
+    };
+}
+
 impl Pass for Width {
-    fn id(&self) -> PassId {
-        PassId::Width
+    fn spec(&self) -> &'static PassSpec {
+        &Self::SPEC
     }
 
     fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {

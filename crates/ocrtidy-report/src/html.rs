@@ -46,7 +46,13 @@ const PALETTE: [&str; 12] = [
 ];
 
 fn pass_color(p: PassId) -> &'static str {
-    PALETTE[(p as usize) % PALETTE.len()]
+    // Built-in passes keep their colours; another pass gets one from its name.
+    let index = if p.is_builtin() {
+        p.order()
+    } else {
+        p.name().bytes().map(usize::from).sum()
+    };
+    PALETTE[index % PALETTE.len()]
 }
 
 const STYLE: &str = r#"

@@ -1,7 +1,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 
-use ocrtidy_core::{Candidate, EditSink, Pass, PassId, PassInput};
+use ocrtidy_core::{Candidate, EditSink, Pass, PassId, PassInput, PassKind, PassSpec, RuleSpec};
 use ocrtidy_lexicon::Lexicon;
 
 use crate::chinese::{self, Params};
@@ -117,9 +117,47 @@ fn sigmoid(x: f32) -> f32 {
     1.0 / (1.0 + (-x).exp())
 }
 
+impl Typo {
+    /// The pass's declaration: id, summary, flags and every rule it may record.
+    pub const SPEC: PassSpec = PassSpec {
+        id: PassId::Typo,
+        summary: "misread characters corrected by dictionary, confusion sets and document evidence",
+        kind: PassKind::Character,
+        removes_text: false,
+        rerun: true,
+        written_back: true,
+        rules: &[
+            RuleSpec {
+                id: "typo-zh",
+                explain: "A Chinese character that forms no word with its neighbours is replaced by a look-alike or sound-alike from the confusion tables when the lexicon makes the candidate much likelier in context: `己经` → `已经`. Applied when the calibrated confidence reaches the threshold (0.8 by default, `--typo-threshold`), beats the runner-up and nearby competing corrections by a margin, and the context is not garbled; otherwise suggested down to about 0.7 % confidence with up to 3 ranked candidates. A character that already forms a word, or whose correction would strand a neighbour, is at most suggested; protected terms are never touched. This name is used when neither document evidence nor a low engine confidence contributed.",
+            },
+            RuleSpec {
+                id: "typo-zh-evidence",
+                explain: "The same Chinese correction as `typo-zh`, where the winning candidate is backed by the document itself: the corrected word recurs elsewhere in the text, or the candidate occurs at least 3 times in the same 3+-character context more often than the observed character: `总体国家安全观` four times makes `总体国家安全关` → `总体国家安全观`. Applied at the same threshold as `typo-zh` (0.8 by default), otherwise suggested. This name takes precedence over `typo-zh-low-confidence`.",
+            },
+            RuleSpec {
+                id: "typo-zh-low-confidence",
+                explain: "The same Chinese correction as `typo-zh`, where the OCR engine's own confidence in the character (from hOCR, ALTO, PAGE, TSV or JSON input) was below 0.9, which raised the score of the misread hypothesis: a `己` read with confidence 0.4 → `已`. Applied at the same threshold (0.8 by default), otherwise suggested. Plain text has no engine confidences, so this rule appears only for OCR formats.",
+            },
+            RuleSpec {
+                id: "typo-latin-ocr",
+                explain: "A Latin token is corrected by OCR-typical edits (`1`→`l`/`i`, `0`→`o`, `5`→`s`, `rn`→`m`, `cl`→`d`, `vv`→`w`, `l1`→`h`, or one look-alike letter): `tl1e` → `the`, `Deb1an` → `Debian`, `availabie` → `available`. Applied when the token occurs once and the result recurs in the document (2+ times, 3+ for letter-only edits) without a competing reading, when a digit stood for a letter and the result is a frequent English word clearly ahead of other readings, for letter-only edits toward very frequent words, or for a 6+-letter unknown word one look-alike letter from a dictionary word (confidence 0.9); otherwise suggested (e.g. `rnodern` → `modern`). The English word list is used only in English context; version strings and identifiers (`i386`, `ext4`, `md5`) are left alone.",
+            },
+            RuleSpec {
+                id: "typo-latin-split",
+                explain: "A Latin token in which OCR glued words together is split with spaces: a CamelCase token seen once whose parts all recur on their own (`DebianEdu` → `Debian Edu`), or in English text a CamelCase token of frequent words with a function word before the last (`TheFreeSoftwareHerald`), or an unknown lowercase token that splits into 2–4 frequent words including a function word (`thenumberof` → `the number of`). Always applied (confidence 0.9). Names (`LibreOffice`, `DuckDuckGo`), content-word compounds (`username`) and commands (`modprobe`) are left alone.",
+            },
+            RuleSpec {
+                id: "typo-latin",
+                explain: "An unknown Latin word of 6+ letters seen once that is one edit (insertion, deletion, substitution or transposition) away from a word recurring at least 4 times in the document is flagged with that word: `Debain` → suggest `Debian` (confidence 0.5). In English text, a near-miss of a frequent dictionary word that is not a look-alike letter swap is also flagged (confidence 0.3). Only ever suggested, never applied.",
+            },
+        ],
+    };
+}
+
 impl Pass for Typo {
-    fn id(&self) -> PassId {
-        PassId::Typo
+    fn spec(&self) -> &'static PassSpec {
+        &Self::SPEC
     }
 
     fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {

@@ -1,6 +1,6 @@
 //! Behaviour of the typo pass: corrections applied, suggested, and text left alone.
 
-use ocrtidy_core::{replay, Cleaned, Context, Pass, Runner};
+use ocrtidy_core::{replay, Cleaned, Context, Pass, PassId, PassKind, PassSpec, RuleSpec, Runner};
 use ocrtidy_typo::{ConfusionKind, ConfusionTable, Lexicon, Typo};
 use proptest::prelude::*;
 
@@ -292,9 +292,22 @@ fn low_ocr_confidence_makes_a_likely_correction_applied() {
 /// the input's offsets, must follow the text.
 struct DropMarker;
 
+static DROP_MARKER: PassSpec = PassSpec {
+    id: PassId::StrayTokens,
+    summary: "a toy pass",
+    kind: PassKind::Character,
+    removes_text: true,
+    rerun: true,
+    written_back: false,
+    rules: &[RuleSpec {
+        id: "marker",
+        explain: "",
+    }],
+};
+
 impl Pass for DropMarker {
-    fn id(&self) -> ocrtidy_core::PassId {
-        ocrtidy_core::PassId::StrayTokens
+    fn spec(&self) -> &'static PassSpec {
+        &DROP_MARKER
     }
     fn run(&self, input: &ocrtidy_core::PassInput<'_>, sink: &mut ocrtidy_core::EditSink<'_>) {
         if input.text.starts_with("##") {
