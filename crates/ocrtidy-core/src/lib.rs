@@ -18,6 +18,8 @@ mod spec;
 pub use change::{replay, Candidate, Change, Step};
 pub use ids::PassId;
 pub use ocrtidy_text as text;
-pub use pass::{ConfidenceSpan, Context, EditSink, FurnitureHint, LineBreakHint, Pass, PassInput};
+pub use pass::{
+    ConfidenceSpan, Context, EditSink, FurnitureHint, LineBreakHint, Pass, PassInput, PassMemory,
+};
 pub use runner::{Cleaned, RunStats, Runner};
 pub use spec::{intern, PassKind, PassSpec, RuleSpec};

@@ -218,11 +218,56 @@ impl Context {
     }
 }
 
-/// What a pass reads: the current text (the output of the previous pass) and the run's context.
+/// What a pass reads: the current text (the output of the previous pass), the run's context,
+/// and the pass's memory of this run.
 #[derive(Clone, Copy, Debug)]
 pub struct PassInput<'a> {
     pub text: &'a str,
     pub context: &'a Context,
+    /// What the pass kept from its earlier rounds of this run (see [`PassMemory`]).
+    pub memory: &'a PassMemory,
+}
+
+impl<'a> PassInput<'a> {
+    /// An input for running a pass by hand (tests, tools): `memory` is what the pass may keep
+    /// between calls on versions of one text.
+    pub fn new(text: &'a str, context: &'a Context, memory: &'a PassMemory) -> Self {
+        PassInput {
+            text,
+            context,
+            memory,
+        }
+    }
+}
+
+/// A pass's memory of one run of the [`crate::Runner`]: kept from one round to the next, so a
+/// pass can reuse work on the parts of its text that did not change since its last round (the
+/// round that confirms the fixed point mostly reads the same text again), and dropped when the
+/// run ends, so nothing leaks from one document to the next. The runner gives each pass its own;
+/// a pass stores one value of a type of its choosing.
+#[derive(Default)]
+pub struct PassMemory(std::cell::RefCell<Option<Box<dyn std::any::Any>>>);
+
+impl PassMemory {
+    /// Calls `f` with the stored value of type `T` (a new `T::default()` the first time, or when
+    /// another type was stored). Not reentrant: `f` must not call `with` on the same memory.
+    pub fn with<T: Default + 'static, R>(&self, f: impl FnOnce(&mut T) -> R) -> R {
+        let mut slot = self.0.borrow_mut();
+        if !slot.as_ref().is_some_and(|b| b.is::<T>()) {
+            *slot = Some(Box::new(T::default()));
+        }
+        match slot.as_mut().and_then(|b| b.downcast_mut::<T>()) {
+            Some(value) => f(value),
+            None => f(&mut T::default()),
+        }
+    }
+}
+
+impl std::fmt::Debug for PassMemory {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let used = self.0.try_borrow().map(|s| s.is_some()).unwrap_or(true);
+        f.debug_struct("PassMemory").field("used", &used).finish()
+    }
 }
 
 /// A cleaning pass. It reads text and pushes edits, nothing else: it cannot fail, does no IO and

@@ -1,7 +1,7 @@
 use ocrtidy_text::{merge_segments, Bias, CharIndex, OffsetMap, Segment, TextRange};
 
 use crate::pass::{EditMeta, PendingSuggestion};
-use crate::{Candidate, Change, Context, EditSink, Pass, PassId, PassInput, Step};
+use crate::{Candidate, Change, Context, EditSink, Pass, PassId, PassInput, PassMemory, Step};
 
 /// The result of cleaning one text.
 #[derive(Clone, Debug, Default)]
@@ -138,11 +138,12 @@ impl Runner {
         // suggestions it made. Reading the same text again (with the same context, which moves
         // only with the text) it would make them again: the runner skips it and keeps them.
         let mut quiet: Vec<Option<(u64, Vec<TrackedSuggestion>)>> = vec![None; self.passes.len()];
+        let memories: Vec<PassMemory> = self.passes.iter().map(|_| PassMemory::default()).collect();
         for round in 0..Self::MAX_ROUNDS {
             state.stats.rounds = round + 1;
             state.suggestions.retain(|t| t.once);
             let mut changed = false;
-            for (pass, quiet) in self.passes.iter().zip(&mut quiet) {
+            for ((pass, quiet), memory) in self.passes.iter().zip(&mut quiet).zip(&memories) {
                 if round > 0 && !pass.rerun() {
                     continue;
                 }
@@ -153,7 +154,7 @@ impl Runner {
                     }
                 }
                 let before = state.suggestions.len();
-                if state.run_pass(pass.as_ref(), context) {
+                if state.run_pass(pass.as_ref(), context, memory) {
                     changed = true;
                     state.version += 1;
                     *quiet = None;
@@ -194,7 +195,7 @@ struct State<'o> {
 
 impl State<'_> {
     /// Runs one pass; returns whether it changed the text.
-    fn run_pass(&mut self, pass: &dyn Pass, context: &Context) -> bool {
+    fn run_pass(&mut self, pass: &dyn Pass, context: &Context, memory: &PassMemory) -> bool {
         let id = pass.id();
         let original = self.original;
         let mut sink = EditSink::for_pass(&self.current, pass.spec());
@@ -215,6 +216,7 @@ impl State<'_> {
             &PassInput {
                 text: &self.current,
                 context,
+                memory,
             },
             &mut sink,
         );

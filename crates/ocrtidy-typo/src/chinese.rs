@@ -217,7 +217,8 @@ pub fn correct_in(
     correct_runs(text, model, params, context)
 }
 
-/// The last document a [`Typo`](crate::Typo) pass scored on this thread: the pipeline runs
+/// The last document a [`Typo`](crate::Typo) pass scored in a run (kept in the pass's
+/// [`ocrtidy_core::PassMemory`]): the pipeline runs
 /// every pass at least twice on a document (the second round confirms the fixed point), and
 /// the second time the Han text is most often the same, only moved by edits of other passes
 /// (paragraph breaks, spaces). The corrections depend on the text only through its Han runs
@@ -225,9 +226,8 @@ pub fn correct_in(
 /// [`DOCUMENT_CHARS`]) only through the runs of the group, so they are reused group by group,
 /// moved to the runs' new offsets: on a long text, a round that changed a few characters scores
 /// again only the groups that hold them.
-struct Memo {
-    /// The pass (see [`correct_memo`]) and its parameters.
-    owner: u64,
+pub(crate) struct Memo {
+    /// The parameters the corrections were found with.
     params: Params,
     /// Every document group, in order.
     groups: Vec<GroupMemo>,
@@ -258,25 +258,20 @@ impl RunKey {
     }
 }
 
-thread_local! {
-    static LAST: std::cell::RefCell<Option<Memo>> = const { std::cell::RefCell::new(None) };
-}
-
-/// [`correct_in`] for the pass `owner` (an id unique to the model it was built with),
-/// remembering the last document of the thread (see [`Memo`]).
+/// [`correct_in`], remembering the last document in `last` (see [`Memo`]).
 pub(crate) fn correct_memo(
     text: &str,
     model: &Model,
     params: &Params,
     context: &Context,
-    owner: u64,
+    last: &mut Option<Memo>,
 ) -> Vec<Correction> {
     if !context.is_empty() || !model.protected.is_empty() {
         return correct_in(text, model, params, context);
     }
-    let mut old = LAST
-        .with(|last| last.borrow_mut().take())
-        .filter(|m| m.owner == owner && m.params == *params)
+    let mut old = last
+        .take()
+        .filter(|m| m.params == *params)
         .map_or_else(Vec::new, |m| m.groups);
     let mut groups = Vec::new();
     let mut out = Vec::new();
@@ -304,12 +299,9 @@ pub(crate) fn correct_memo(
         }
     });
     if complete && !groups.is_empty() {
-        LAST.with(|last| {
-            *last.borrow_mut() = Some(Memo {
-                owner,
-                params: *params,
-                groups,
-            })
+        *last = Some(Memo {
+            params: *params,
+            groups,
         });
     }
     out
@@ -1287,7 +1279,7 @@ mod tests {
         };
         let none = Context::default();
         // The same Han runs moved (paragraph breaks, spaces), one character changed, a run
-        // split: each text gets exactly its own corrections, whatever the thread saw before.
+        // split: each text gets exactly its own corrections, whatever the memo saw before.
         let text = "把思想统一到科学发展观上来。学习科学发展观的内涵。坚持科学发展观不动摇。\n\n\
                     贯彻落实科学发展观。我们要牢固树立科学发展关，推动经济发展。";
         let moved = text.replace("\n\n", "\n").replace('，', " ， ");
@@ -1302,9 +1294,10 @@ mod tests {
             (split.as_str(), &params),
             (text, &params),
         ];
+        let mut last = None;
         for (t, p) in steps {
             let want = correct_in(t, model, p, &none);
-            assert_eq!(correct_memo(t, model, p, &none, u64::MAX), want, "{t}");
+            assert_eq!(correct_memo(t, model, p, &none, &mut last), want, "{t}");
         }
         let want = correct_in(&moved, model, &params, &none);
         assert!(want
@@ -1326,10 +1319,14 @@ mod tests {
         let fixed = text.replacen("发展关", "发展观", 1);
         let split = fixed.replacen("树立科学", "树立 科学", 2);
         let moved = split.replace("\n\n", "\n");
-        let owner = u64::MAX - 1;
+        let mut last = None;
         for t in [&text, &text, &fixed, &split, &moved, &text, &moved] {
             let want = correct_in(t, model, &params, &none);
-            assert_eq!(correct_memo(t, model, &params, &none, owner), want, "{t}");
+            assert_eq!(
+                correct_memo(t, model, &params, &none, &mut last),
+                want,
+                "{t}"
+            );
         }
         assert!(!correct_in(&text, model, &params, &none).is_empty());
     }

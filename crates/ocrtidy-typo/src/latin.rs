@@ -227,18 +227,15 @@ fn tokens(text: &str) -> impl Iterator<Item = (usize, &str)> {
     .filter(|(_, t)| t.bytes().any(|b| b.is_ascii_alphabetic()))
 }
 
-/// The tokens of the last text [`correct_memo`] corrected on this thread (joined by spaces) and
-/// its corrections with the index of their token.
-type Memo = (String, Vec<(usize, LatinFix)>);
+/// The tokens of the last text [`correct_memo`] corrected (joined by spaces) and its
+/// corrections with the index of their token.
+pub(crate) type Memo = (String, Vec<(usize, LatinFix)>);
 
-thread_local! {
-    static LAST: std::cell::RefCell<Option<Memo>> = const { std::cell::RefCell::new(None) };
-}
-
-/// [`correct`], remembering the last text of the thread: the corrections depend on the text
-/// only through its tokens, and the pipeline's second round (which confirms the fixed point)
-/// most often reads the same tokens again, only moved by edits of other passes.
-pub(crate) fn correct_memo(text: &str) -> Vec<LatinFix> {
+/// [`correct`], remembering the last text in `last` (the pass's memory of a run): the
+/// corrections depend on the text only through its tokens, and the pipeline's second round
+/// (which confirms the fixed point) most often reads the same tokens again, only moved by edits
+/// of other passes.
+pub(crate) fn correct_memo(text: &str, last: &mut Option<Memo>) -> Vec<LatinFix> {
     let toks: Vec<(usize, &str)> = tokens(text).collect();
     if toks.is_empty() {
         return Vec::new();
@@ -248,7 +245,7 @@ pub(crate) fn correct_memo(text: &str) -> Vec<LatinFix> {
         key.push_str(t);
         key.push(' ');
     }
-    let hit = LAST.with(|last| match &*last.borrow() {
+    let hit = match &*last {
         Some((k, found)) if *k == key => Some(
             found
                 .iter()
@@ -260,7 +257,7 @@ pub(crate) fn correct_memo(text: &str) -> Vec<LatinFix> {
                 .collect(),
         ),
         _ => None,
-    });
+    };
     if let Some(out) = hit {
         return out;
     }
@@ -275,7 +272,7 @@ pub(crate) fn correct_memo(text: &str) -> Vec<LatinFix> {
         .collect();
     // Every correction is of one whole token.
     if found.len() == out.len() {
-        LAST.with(|last| *last.borrow_mut() = Some((key, found)));
+        *last = Some((key, found));
     }
     out
 }
@@ -1053,8 +1050,9 @@ mod tests {
         let moved = text.replace("\n\n", "\n").replace(". ", ".  ");
         let fixed = text.replace("tl1e", "the");
         let glued = text.replace(" is free", "是free");
+        let mut last = None;
         for t in [text, text, &moved, &fixed, &glued, text] {
-            assert_eq!(correct_memo(t), correct(t), "{t}");
+            assert_eq!(correct_memo(t, &mut last), correct(t), "{t}");
         }
         assert!(correct(&moved).iter().filter(|f| f.apply).count() >= 3);
     }

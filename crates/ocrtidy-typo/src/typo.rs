@@ -1,4 +1,3 @@
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use ocrtidy_core::{Candidate, EditSink, Pass, PassId, PassInput, PassKind, PassSpec, RuleSpec};
@@ -33,9 +32,15 @@ use crate::model::{ChannelParams, Model};
 pub struct Typo {
     model: Arc<Model>,
     params: Params,
-    /// Unique to the model: identifies the pass to the corrector's memo of the last document
-    /// (see `chinese::correct_memo`).
-    owner: u64,
+}
+
+/// What the pass keeps in its [`ocrtidy_core::PassMemory`] from one round of a run to the next:
+/// the corrections of the last text, reused where the text did not change (see
+/// `chinese::correct_memo`, `latin::correct_memo`).
+#[derive(Default)]
+struct TypoMemory {
+    latin: Option<crate::latin::Memo>,
+    chinese: Option<chinese::Memo>,
 }
 
 /// The default confidence from which a correction is applied rather than suggested. The
@@ -74,11 +79,9 @@ impl Typo {
     }
 
     fn from_model(model: Arc<Model>) -> Typo {
-        static NEXT: AtomicU64 = AtomicU64::new(0);
         let mut t = Typo {
             model,
             params: Params::default(),
-            owner: NEXT.fetch_add(1, Ordering::Relaxed),
         };
         t.params.apply = logit(DEFAULT_THRESHOLD);
         t
@@ -161,7 +164,18 @@ impl Pass for Typo {
     }
 
     fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
-        for f in crate::latin::correct_memo(input.text) {
+        let (latin, found) = input.memory.with(|m: &mut TypoMemory| {
+            let latin = crate::latin::correct_memo(input.text, &mut m.latin);
+            let found = chinese::correct_memo(
+                input.text,
+                &self.model,
+                &self.params,
+                input.context,
+                &mut m.chinese,
+            );
+            (latin, found)
+        });
+        for f in latin {
             let _ = if f.apply {
                 sink.replace(f.start..f.end, f.replacement, f.rule, f.confidence)
             } else {
@@ -173,13 +187,7 @@ impl Pass for Typo {
                 )
             };
         }
-        for c in chinese::correct_memo(
-            input.text,
-            &self.model,
-            &self.params,
-            input.context,
-            self.owner,
-        ) {
+        for c in found {
             let Some(&(best, score, evidence)) = c.candidates.first() else {
                 continue;
             };
