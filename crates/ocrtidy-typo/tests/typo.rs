@@ -1,4 +1,5 @@
-//! Behaviour of the typo pass: corrections applied, suggested, and text left alone.
+//! Behaviour of the typo pass that its data-driven cases (`tests/cases/typo.cases` at the
+//! workspace root) cannot show: long documents, user data, OCR confidences, random text.
 
 use ocrtidy_core::{replay, Cleaned, Context, Pass, PassId, PassKind, PassSpec, RuleSpec, Runner};
 use ocrtidy_typo::{ConfusionKind, ConfusionTable, Lexicon, Typo};
@@ -20,90 +21,6 @@ fn applied_rules(c: &Cleaned) -> Vec<&'static str> {
     v.sort_unstable();
     v.dedup();
     v
-}
-
-/// (input document, expected output, expected rules of the applied changes)
-const FIXES: &[(&str, &str, &[&str])] = &[
-    // The newspaper's 残疾人土: 土/士 are near-identical glyphs, and 人士 recurs on the page.
-    (
-        "社会各界爱心人士纷纷参与。为老年人、残疾人土及执行管控任务的公安干警送菜。感谢爱心人士。",
-        "社会各界爱心人士纷纷参与。为老年人、残疾人士及执行管控任务的公安干警送菜。感谢爱心人士。",
-        &["typo-zh-evidence"],
-    ),
-    // The newspaper's 安全关教育: 关/观 sound alike, 安全观 is in the lexicon and recurs.
-    (
-        "不断推动总体国家安全关教育常态化。树牢总体国家安全观，领悟总体国家安全观的内涵，宣传安全观。",
-        "不断推动总体国家安全观教育常态化。树牢总体国家安全观，领悟总体国家安全观的内涵，宣传安全观。",
-        &["typo-zh-evidence"],
-    ),
-    // Tesseract's 找贝 a few lines away from a correct 拷贝.
-    (
-        "在遵守版权声明的前提下，允许找贝和发布本文档的完整拷贝。",
-        "在遵守版权声明的前提下，允许拷贝和发布本文档的完整拷贝。",
-        &["typo-zh-evidence"],
-    ),
-    // 己/已.
-    ("这个软件包己经安装好了。", "这个软件包已经安装好了。", &["typo-zh"]),
-    ("这是我己经说过的话。", "这是我已经说过的话。", &["typo-zh"]),
-    // Latin: an OCR-typical edit toward a word that recurs in the document.
-    (
-        "Debian is free. Deb1an runs on many machines; Debian is stable.",
-        "Debian is free. Debian runs on many machines; Debian is stable.",
-        &["typo-latin-ocr"],
-    ),
-    // RapidOCR glued two words that recur apart.
-    (
-        "Debian Edu is a project. Install Debian Edu today. DebianEdu ships a server.",
-        "Debian Edu is a project. Install Debian Edu today. Debian Edu ships a server.",
-        &["typo-latin-split"],
-    ),
-];
-
-/// Text that must not change (and must not even be questioned where noted).
-const KEEPS: &[&str] = &[
-    "清除疫情来势凶猛。",
-    "清除垃圾文件可以释放磁盘空间。",
-    "请先卸载旧版本，再安装新版本。",
-    "该命令将删除所有的临时文件。",
-    "所有用户都必须遵守这些规定。",
-    "李明在北京大学学习计算机科学。",
-    "士兵们在土地上休息。",
-    "今天天气很好，我们去公园散步。",
-    "国家安全教育日的主题是总体国家安全观。",
-    "我们未来的计划是扩大生产。",
-    // 抗疫 is not in the lexicon, 抗议 is: a sound-alike, not a look-alike, and 疫 recurs in
-    // 疫情 on the page. At most a weak suggestion.
-    "同心抗疫工会行动。做好抗疫一线工作人员关心关爱工作，疫情防控。",
-    "在选择区域上画，不要越过边界。",
-    "The quick brown fox jumps over the lazy dog.",
-    "使用 apt 命令安装软件包，然后运行 dpkg -l 查看。",
-    "Use i386 or amd64 with x86 and ext4; LibreOffice reads UTF8 files.",
-    "",
-];
-
-#[test]
-fn fixes_are_applied_with_their_rules_and_idempotent() {
-    for &(input, want, rules) in FIXES {
-        let cleaned = run(Typo::embedded(), input);
-        assert_eq!(cleaned.text, want, "input {input:?}");
-        assert_eq!(applied_rules(&cleaned), rules, "rules for {input:?}");
-        let again = run(Typo::embedded(), &cleaned.text);
-        assert_eq!(again.text, cleaned.text, "not idempotent on {input:?}");
-        assert_eq!(again.applied().count(), 0);
-    }
-}
-
-#[test]
-fn keeps_are_left_alone() {
-    for &t in KEEPS {
-        let cleaned = run(Typo::embedded(), t);
-        assert_eq!(cleaned.text, t);
-        assert_eq!(cleaned.applied().count(), 0, "changed a keep-case {t:?}");
-    }
-    // Without 清徐 in the document, 清除 is not even questioned.
-    assert!(run(Typo::embedded(), "清除疫情来势凶猛。")
-        .changes
-        .is_empty());
 }
 
 /// Document support: 科学发展观 four times, each time after 科学发展, makes 科学发展关 (关 and
@@ -144,62 +61,6 @@ fn a_phrase_that_recurs_in_the_document_corrects_its_variant() {
 }
 
 #[test]
-fn weak_or_balanced_recurrence_is_no_support() {
-    // Alone, 发展关 is not even questioned (关 is a frequent character).
-    let t = "我们要牢固树立科学发展关，推动经济发展。";
-    assert!(run(Typo::embedded(), t).changes.is_empty());
-    // The variant recurs about as often as the phrase (three times each): two readings, not a
-    // misreading.
-    let t = "学习科学发展观的内涵。把握科学发展关的要求。坚持科学发展观不动摇。\
-             贯彻落实科学发展观。我们要牢固树立科学发展关，推动经济发展。跨过科学发展关。";
-    let cleaned = run(Typo::embedded(), t);
-    assert_eq!(cleaned.text, t);
-    assert_eq!(cleaned.applied().count(), 0);
-    // Recurring only twice is not enough either.
-    let t = "学习科学发展观的内涵。坚持科学发展观不动摇。我们要牢固树立科学发展关，推动经济发展。";
-    let cleaned = run(Typo::embedded(), t);
-    assert_eq!(cleaned.text, t);
-    assert_eq!(cleaned.applied().count(), 0);
-}
-
-/// The suggestions: (document, the questioned character, the top candidate).
-const SUGGESTIONS: &[(&str, &str, &str)] = &[
-    // 清徐 (a county) is named nine times on the page: 清除疫情 becomes suspicious. Replacing
-    // one valid word by another on document evidence is only ever suggested.
-    (
-        "清除疫情来势凶猛。清徐县委召开会议，清徐县政府部署防控，清徐县人民医院，清徐的干部，\
-         清徐的群众，清徐县城，清徐县委书记，清徐县长，清徐人民团结一心。",
-        "除",
-        "徐",
-    ),
-    // Alone, 残疾人土 is suspicious but not sure enough.
-    (
-        "为老年人、残疾人土及执行管控任务的公安干警送菜。",
-        "土",
-        "士",
-    ),
-    // Tesseract's 网时 for 同时: likely (同时 is frequent, 网时 no word) but below the threshold.
-    ("网时，用户可以修改配置文件。", "网", "同"),
-    // 遭守 has two readings (遵守, 遭受): suggested, never applied.
-    ("系统会自动遭守这些规则。", "遭", "遵"),
-];
-
-#[test]
-fn uncertain_corrections_are_suggestions_with_ranked_candidates() {
-    for &(input, before, top) in SUGGESTIONS {
-        let cleaned = run(Typo::embedded(), input);
-        assert_eq!(cleaned.text, input, "a suggestion changed the text");
-        let s = cleaned
-            .changes
-            .iter()
-            .find(|c| !c.applied && c.before == before)
-            .unwrap_or_else(|| panic!("no suggestion for {before} in {input:?}"));
-        assert_eq!(s.candidates[0].text, top, "top candidate in {input:?}");
-        assert!(s.candidates.windows(2).all(|w| w[0].score >= w[1].score));
-    }
-}
-
-#[test]
 fn protected_terms_are_never_corrected() {
     let mut lex = Lexicon::over_embedded();
     lex.load_protected("网时\n".as_bytes(), "protect.txt")
@@ -224,18 +85,6 @@ fn user_lexicon_words_are_known() {
         .unwrap();
     let cleaned = run(Typo::new(&lex, &ConfusionTable::embedded()), t);
     assert!(cleaned.changes.iter().all(|c| c.after != "户"));
-}
-
-#[test]
-fn the_threshold_moves_suggestions_to_corrections() {
-    let t = "请在安装前阅读用产手册。";
-    let cleaned = run(Typo::embedded().with_threshold(0.2), t);
-    assert_eq!(cleaned.text, "请在安装前阅读用户手册。");
-    let cleaned = run(
-        Typo::embedded().with_threshold(0.9999),
-        "这个软件包己经安装好了。",
-    );
-    assert_eq!(cleaned.applied().count(), 0);
 }
 
 #[test]
@@ -266,7 +115,7 @@ fn span(text: &str, needle: &str) -> std::ops::Range<usize> {
 #[test]
 fn low_ocr_confidence_makes_a_likely_correction_applied() {
     let t = "他们网时到达了会场。";
-    // Without confidences: a suggestion (see SUGGESTIONS).
+    // Without confidences: a suggestion (see `tests/cases/typo.cases`).
     assert_eq!(run(Typo::embedded(), t).applied().count(), 0);
     // The engine was unsure of 网: applied, and the rule says why.
     let ctx = Context::with_confidences([(span(t, "网"), 0.35)]);
