@@ -54,6 +54,7 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::ops::Range;
 
+use ocrtidy_text::distance::levenshtein;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
@@ -641,17 +642,7 @@ fn distance(a: &str, b: &str) -> usize {
     if a.len().saturating_mul(b.len()) > 1 << 16 {
         return a.len().max(b.len());
     }
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut diag = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let up = row[j + 1];
-            row[j + 1] = (diag + usize::from(ca != cb)).min(up + 1).min(row[j] + 1);
-            diag = up;
-        }
-    }
-    row[b.len()]
+    levenshtein(&a, &b)
 }
 
 /// `new`, the corrected `p1` + `p2`, split into its two parts at the edit: the unchanged

@@ -1,6 +1,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
+use ocrtidy_core::text::distance::levenshtein_within;
 use ocrtidy_core::text::{Bias, Edit, EditSet, OffsetMap, TextRange};
 use ocrtidy_core::{
     Candidate, EditSink, FurnitureHint, Pass, PassId, PassInput, PassKind, PassSpec, RuleSpec,
@@ -711,20 +712,7 @@ fn similar(a: &[char], b: &[char]) -> bool {
     if a.len().min(b.len()) < 4 || a.len().abs_diff(b.len()) * 4 > n {
         return false;
     }
-    levenshtein(a, b) * 4 <= n
-}
-
-fn levenshtein(a: &[char], b: &[char]) -> usize {
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != cb);
-            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
+    levenshtein_within(a, b, n / 4).is_some()
 }
 
 /// Digits become `#`, whitespace goes: `2021年3月18日` and `2021年4月1日` compare equal.

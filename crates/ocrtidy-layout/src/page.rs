@@ -6,6 +6,8 @@
 
 use std::ops::Range;
 
+use ocrtidy_core::text::chars::is_horizontal_space;
+
 /// One line of the text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Line {
@@ -34,9 +36,10 @@ impl Line {
     }
 }
 
-/// Horizontal whitespace as OCR engines emit it (and a stray carriage return).
+/// Horizontal whitespace as OCR engines emit it ([`is_horizontal_space`]), and a stray carriage
+/// return.
 pub fn is_space(c: char) -> bool {
-    matches!(c, ' ' | '\t' | '\u{a0}' | '\u{3000}' | '\r')
+    is_horizontal_space(c) || c == '\r'
 }
 
 /// Cuts `text` into lines. Every `\n` and `\f` ends a line; the text after the last terminator
@@ -97,33 +100,8 @@ pub fn pages(lines: &[Line]) -> Vec<Range<usize>> {
     out
 }
 
-/// True for characters that a CJK font sets on a full em: ideographs, kana, hangul, CJK and
-/// full-width punctuation.
-#[inline]
-pub fn is_wide(c: char) -> bool {
-    // The common cases first: everything below U+1100 (ASCII, Latin) is narrow, the unified
-    // ideographs are wide.
-    let u = c as u32;
-    if u < 0x1100 {
-        return false;
-    }
-    if (0x4E00..=0x9FFF).contains(&u) {
-        return true;
-    }
-    matches!(u,
-        0x1100..=0x115F
-        | 0x2E80..=0x303E
-        | 0x3041..=0x33FF
-        | 0x3400..=0x4DBF
-        | 0x4E00..=0x9FFF
-        | 0xA000..=0xA4CF
-        | 0xAC00..=0xD7A3
-        | 0xF900..=0xFAFF
-        | 0xFE30..=0xFE4F
-        | 0xFF00..=0xFF60
-        | 0xFFE0..=0xFFE6
-        | 0x20000..=0x3FFFD)
-}
+/// True for characters that a CJK font sets on a full em (the workspace's class).
+pub use ocrtidy_core::text::chars::is_wide;
 
 /// The printed width of a line in half-em units: a wide character counts 2, any other
 /// character 1, and a run of spaces 1 (OCR engines vary in how many spaces they emit).

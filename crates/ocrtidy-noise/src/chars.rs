@@ -1,58 +1,14 @@
-//! Character classes shared by the noise passes.
+//! Character classes of the noise passes: the workspace's (`ocrtidy_text::chars`), and the
+//! junk, dash, bullet and closing-punctuation sets that only these passes decide by.
 
-/// A Han ideograph (CJK Unified Ideographs with extensions A–F, compatibility ideographs, `〇`).
-pub(crate) fn is_han(c: char) -> bool {
-    matches!(c,
-        '\u{4E00}'..='\u{9FFF}'
-        | '\u{3400}'..='\u{4DBF}'
-        | '\u{F900}'..='\u{FAFF}'
-        | '\u{20000}'..='\u{2EBEF}'
-        | '\u{3007}')
-}
+pub(crate) use ocrtidy_core::text::chars::{
+    is_break, is_cjk_punct, is_curly_quote, is_han, is_horizontal_space,
+};
 
-/// Chinese (full-width) punctuation.
-pub(crate) fn is_cjk_punct(c: char) -> bool {
-    matches!(
-        c,
-        '。' | '，'
-            | '、'
-            | '；'
-            | '：'
-            | '？'
-            | '！'
-            | '“'
-            | '”'
-            | '‘'
-            | '’'
-            | '（'
-            | '）'
-            | '《'
-            | '》'
-            | '〈'
-            | '〉'
-            | '【'
-            | '】'
-            | '「'
-            | '」'
-            | '『'
-            | '』'
-            | '…'
-    )
-}
-
-/// A character that makes its neighbourhood Chinese: an ideograph or Chinese punctuation.
+/// A character that makes its neighbourhood Chinese: an ideograph, Chinese punctuation or a
+/// curly quote.
 pub(crate) fn is_cjk_context(c: char) -> bool {
-    is_han(c) || is_cjk_punct(c)
-}
-
-/// Horizontal whitespace as OCR engines emit it.
-pub(crate) fn is_hspace(c: char) -> bool {
-    matches!(c, ' ' | '\t' | '\u{a0}' | '\u{3000}')
-}
-
-/// A line separator: line feed, form feed (page break) or a left-over carriage return.
-pub(crate) fn is_line_sep(c: char) -> bool {
-    matches!(c, '\n' | '\u{c}' | '\r')
+    is_han(c) || is_cjk_punct(c) || is_curly_quote(c)
 }
 
 /// Symbols that are never text when OCR emits them: rules and borders read as characters,

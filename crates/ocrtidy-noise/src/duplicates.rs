@@ -4,7 +4,7 @@ use std::ops::Range;
 
 use ocrtidy_core::{Candidate, EditSink, Pass, PassId, PassInput, PassKind, PassSpec, RuleSpec};
 
-use crate::chars::{is_dash, is_hspace, is_strong_junk, is_weak_junk};
+use crate::chars::{is_dash, is_horizontal_space, is_strong_junk, is_weak_junk};
 use crate::converge::{converge, Deletion};
 use crate::lines::{line_ranges, skip_hspace_back};
 use crate::similar::{
@@ -405,7 +405,7 @@ fn sentences<'a>(text: &str, para: &'a Para, out: &mut Vec<Sentence<'a>>) {
     };
     while let Some((i, c)) = chars.next() {
         if open.is_none() {
-            if is_hspace(c) {
+            if is_horizontal_space(c) {
                 // Horizontal space is whitespace: not in the key.
                 prev = Some(c);
                 continue;
@@ -421,7 +421,7 @@ fn sentences<'a>(text: &str, para: &'a Para, out: &mut Vec<Sentence<'a>>) {
             '。' | '！' | '？' | '!' | '?' => true,
             '.' => {
                 prev.is_some_and(|p| p.is_alphabetic())
-                    && chars.peek().is_none_or(|&(_, n)| is_hspace(n))
+                    && chars.peek().is_none_or(|&(_, n)| is_horizontal_space(n))
             }
             _ => false,
         };
@@ -444,7 +444,7 @@ fn sentences<'a>(text: &str, para: &'a Para, out: &mut Vec<Sentence<'a>>) {
     }
     if let Some(sentence) = open {
         // The trailing space after `b` is whitespace: `seen` counts up to `b`.
-        let b = s.trim_end_matches(is_hspace).len();
+        let b = s.trim_end_matches(is_horizontal_space).len();
         if b > sentence.0 {
             push(out, sentence, (b, seen), false);
         }
@@ -714,7 +714,7 @@ fn next_kept_start(sents: &[Sentence<'_>], keep: &[bool], i: usize) -> usize {
 /// Whitespace and the symbols the `stray-tokens` pass removes: a removal takes them along, so
 /// that it leaves none at a new line edge.
 fn is_noise(c: char) -> bool {
-    is_hspace(c) || is_strong_junk(c) || is_weak_junk(c) || (is_dash(c) && c.is_ascii())
+    is_horizontal_space(c) || is_strong_junk(c) || is_weak_junk(c) || (is_dash(c) && c.is_ascii())
 }
 
 /// The end of the noise that starts at `pos`, at most `ceil`.

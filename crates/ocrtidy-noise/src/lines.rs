@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use crate::chars::is_hspace;
+use crate::chars::is_horizontal_space;
 
 /// The byte ranges of the lines of `text` (without their separators `\n`, `\f`, `\r`), empty
 /// lines included.
@@ -22,7 +22,7 @@ pub(crate) fn line_ranges(text: &str) -> Vec<Range<usize>> {
 pub(crate) fn skip_hspace(text: &str, pos: usize) -> usize {
     text[pos..]
         .char_indices()
-        .find(|&(_, c)| !is_hspace(c))
+        .find(|&(_, c)| !is_horizontal_space(c))
         .map_or(text.len(), |(i, _)| pos + i)
 }
 
@@ -31,7 +31,7 @@ pub(crate) fn skip_hspace_back(text: &str, pos: usize) -> usize {
     text[..pos]
         .char_indices()
         .rev()
-        .find(|&(_, c)| !is_hspace(c))
+        .find(|&(_, c)| !is_horizontal_space(c))
         .map_or(0, |(i, c)| i + c.len_utf8())
 }
 

@@ -3,8 +3,9 @@ use std::ops::Range;
 use ocrtidy_core::{Candidate, EditSink, Pass, PassId, PassInput, PassKind, PassSpec, RuleSpec};
 
 use crate::chars::{
-    is_ambiguous_closing_punct, is_bullet, is_cjk_context, is_closing_punct, is_dash, is_han,
-    is_hspace, is_line_sep, is_odd_closing_punct, is_punct_or_junk, is_strong_junk, is_weak_junk,
+    is_ambiguous_closing_punct, is_break, is_bullet, is_cjk_context, is_closing_punct, is_dash,
+    is_han, is_horizontal_space, is_odd_closing_punct, is_punct_or_junk, is_strong_junk,
+    is_weak_junk,
 };
 use crate::converge::converge;
 use crate::lines::{line_ranges, skip_hspace, skip_hspace_back};
@@ -83,7 +84,7 @@ fn prev_meaningful(text: &str, pos: usize) -> Option<char> {
 fn next_meaningful(text: &str, pos: usize) -> Option<char> {
     let mut line_start = false;
     for c in text[pos..].chars() {
-        if is_line_sep(c) {
+        if is_break(c) {
             line_start = true;
         } else if !(c.is_whitespace()
             || is_removable_symbol(c)
@@ -100,8 +101,11 @@ fn next_meaningful(text: &str, pos: usize) -> Option<char> {
 /// that brings half-width punctuation next to Chinese text (`版————,`) would make them change the
 /// output on a second run, so it is not made.
 fn keeps_punct_context(text: &str, range: &Range<usize>) -> bool {
-    let before = text[..range.start].chars().rev().find(|&c| !is_hspace(c));
-    let after = text[range.end..].chars().find(|&c| !is_hspace(c));
+    let before = text[..range.start]
+        .chars()
+        .rev()
+        .find(|&c| !is_horizontal_space(c));
+    let after = text[range.end..].chars().find(|&c| !is_horizontal_space(c));
     let (Some(b), Some(a)) = (before, after) else {
         return true;
     };
@@ -408,10 +412,10 @@ fn scan_tokens(
                         .ends_with(|c: char| c.is_ascii_digit());
                 // A symbol that the text talks about: glossed (`_ (下划线)`) or quoted.
                 let glossed = text[t.end..]
-                    .trim_start_matches(is_hspace)
+                    .trim_start_matches(is_horizontal_space)
                     .starts_with(['(', '（', '”', '"', '’', '」'])
                     || text[..t.start]
-                        .trim_end_matches(is_hspace)
+                        .trim_end_matches(is_horizontal_space)
                         .ends_with(['“', '"', '‘', '「']);
                 !degree && !glossed && (at_start || at_end || cjk_before || cjk_after)
             };
@@ -520,15 +524,14 @@ fn tokenize(text: &str, line: &Range<usize>, scratch: &mut Scratch) {
     };
     for (i, c) in text[line.clone()].char_indices() {
         let i = i + line.start;
-        if is_hspace(c) {
+        if is_horizontal_space(c) {
             if let Some(t) = open.take() {
                 close(scratch, t, i);
             }
             continue;
         }
         // Ideographs (of which only `丨` is a symbol) and ASCII letters and digits first: cheap.
-        let common =
-            c.is_ascii_alphanumeric() || (('\u{4e00}'..='\u{9fff}').contains(&c) && c != '丨');
+        let common = c.is_ascii_alphanumeric() || (is_han(c) && c != '丨');
         let removable = !common && is_removable_symbol(c);
         match open.as_mut() {
             Some((_, _, n, any, all)) => {
@@ -556,7 +559,7 @@ enum Glued {
 fn glued_runs(s: &str) -> Vec<Range<usize>> {
     let class = |c: char| {
         // Most characters: letters, digits and ideographs (of which only `丨` is junk).
-        if c.is_ascii_alphanumeric() || (('\u{4e00}'..='\u{9fff}').contains(&c) && c != '丨') {
+        if c.is_ascii_alphanumeric() || (is_han(c) && c != '丨') {
             Glued::Other
         } else if is_strong_junk(c) {
             Glued::Strong

@@ -44,6 +44,8 @@
 //! find the text more typeset, and what the typeset rules do is a subset of what the OCR rules
 //! do: cleaning stays idempotent.
 
+use ocrtidy_core::text::chars::is_curly_quote;
+
 use crate::is_horizontal_space;
 use crate::script::{
     is_cjk_closing, is_cjk_letter, is_cjk_opening, is_cjk_punct, is_han, is_noise,
@@ -163,7 +165,7 @@ impl Evidence {
 /// A neighbour of a mark on the Latin side: anything visible but a CJK letter, CJK
 /// punctuation or a curly quote.
 pub fn is_latin_side(c: char) -> bool {
-    !(is_cjk_letter(c) || is_cjk_punct(c) || matches!(c, '“' | '”' | '‘' | '’'))
+    !(is_cjk_letter(c) || is_cjk_punct(c) || is_curly_quote(c))
 }
 
 /// What a visible character is to the evidence.

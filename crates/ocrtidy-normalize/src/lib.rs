@@ -28,7 +28,4 @@ pub use trailing_space::TrailingSpace;
 pub use unicode_forms::UnicodeForms;
 pub use width::Width;
 
-/// Horizontal whitespace as OCR engines emit it: space, tab, no-break space, ideographic space.
-pub fn is_horizontal_space(c: char) -> bool {
-    matches!(c, ' ' | '\t' | '\u{a0}' | '\u{3000}')
-}
+pub use ocrtidy_core::text::chars::is_horizontal_space;

@@ -23,6 +23,7 @@
 
 use std::sync::OnceLock;
 
+use ocrtidy_core::text::chars::is_compatibility_ideograph;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 /// The dictionaries, by OpenCC's file names.
@@ -711,12 +712,6 @@ impl Converter {
         }
         last.convert_into(cur, out);
     }
-}
-
-/// CJK Compatibility Ideographs (U+F900–U+FAFF) and their supplement (U+2F800–U+2FA1F): what
-/// the normalisation step maps.
-fn is_compatibility_ideograph(c: char) -> bool {
-    matches!(c, '\u{f900}'..='\u{faff}' | '\u{2f800}'..='\u{2fa1f}')
 }
 
 #[cfg(test)]

@@ -1,66 +1,12 @@
-//! Character classification shared by the script-aware passes: Han ideographs, other CJK
-//! scripts, CJK punctuation, and the "neighbour on the same line" look-ups the passes use as
+//! Character classification of the script-aware passes: the workspace's classes (Han
+//! ideographs, other CJK scripts, CJK punctuation: `ocrtidy_text::chars`), the noise symbols
+//! these passes look through, and the "neighbour on the same line" look-ups the passes use as
 //! context evidence.
 
-use crate::is_horizontal_space;
-
-/// A Han ideograph: CJK Unified Ideographs and their extensions, compatibility ideographs, and
-/// `〇`.
-pub fn is_han(c: char) -> bool {
-    matches!(c as u32,
-        0x3400..=0x4DBF
-        | 0x4E00..=0x9FFF
-        | 0xF900..=0xFAFF
-        | 0x20000..=0x2FA1F
-        | 0x30000..=0x323AF)
-        || c == '\u{3007}'
-}
-
-/// Han, kana, hangul or bopomofo: a character of CJK running text.
-pub fn is_cjk_letter(c: char) -> bool {
-    is_han(c)
-        || matches!(c as u32,
-            0x3040..=0x30FF     // hiragana, katakana
-            | 0x3100..=0x312F   // bopomofo
-            | 0x31F0..=0x31FF   // katakana phonetic extensions
-            | 0xAC00..=0xD7AF) // hangul syllables
-}
-
-/// Full-width punctuation of Chinese text (not the quotes `“”‘’`, which Latin text uses too).
-pub fn is_cjk_punct(c: char) -> bool {
-    is_tight_punct(c) || matches!(c, '…' | '—' | '～' | '·')
-}
-
-/// Full-width punctuation that opens a group (no space wanted after it).
-pub fn is_cjk_opening(c: char) -> bool {
-    matches!(c, '（' | '《' | '〈' | '【' | '「' | '『' | '〔' | '〖')
-}
-
-/// Full-width punctuation that closes a clause or a group.
-pub fn is_cjk_closing(c: char) -> bool {
-    matches!(
-        c,
-        '，' | '。'
-            | '、'
-            | '；'
-            | '：'
-            | '？'
-            | '！'
-            | '）'
-            | '》'
-            | '〉'
-            | '】'
-            | '」'
-            | '』'
-            | '〕'
-            | '〗'
-    )
-}
-
-/// Full-width punctuation that takes no space on either side: the opening and closing marks.
-pub fn is_tight_punct(c: char) -> bool {
-    is_cjk_opening(c) || is_cjk_closing(c)
-}
+use ocrtidy_core::text::chars::is_horizontal_space;
+pub use ocrtidy_core::text::chars::{
+    is_break, is_cjk_closing, is_cjk_letter, is_cjk_opening, is_cjk_punct, is_han, is_tight_punct,
+};
 
 /// A symbol that OCR produces from rules, borders and specks, and that the noise passes delete
 /// wherever it stands: `丨` `¦`, box drawing and geometric shapes (`■ □ ▲ ●`…) and U+FFFD
@@ -97,11 +43,6 @@ pub fn first_visible(chars: impl Iterator<Item = char>, cross_lines: bool) -> Op
         }
     }
     None
-}
-
-/// A line break or page break.
-pub fn is_break(c: char) -> bool {
-    matches!(c, '\n' | '\r' | '\u{c}')
 }
 
 /// The nearest character before byte `i` on the same line, skipping horizontal spaces.

@@ -1,3 +1,4 @@
+use ocrtidy_core::text::chars::{is_compatibility_ideograph, is_han_main_block};
 use ocrtidy_core::{EditSink, Pass, PassId, PassInput, PassKind, PassSpec, RuleSpec};
 use unicode_normalization::char::canonical_combining_class;
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
@@ -188,7 +189,7 @@ fn action(c: char, prev: Option<char>, next: Option<char>) -> Action {
 pub(crate) fn is_stable(c: char) -> bool {
     // ASCII and the CJK Unified Ideographs block: combining class 0 and NFC quick check Yes,
     // answered without the tables (most of a Chinese text).
-    if c.is_ascii() || ('\u{4e00}'..='\u{9fff}').contains(&c) {
+    if c.is_ascii() || is_han_main_block(c) {
         return true;
     }
     canonical_combining_class(c) == 0 && is_nfc_quick(std::iter::once(c)) == IsNormalized::Yes
@@ -374,7 +375,7 @@ fn fix_segment(
     };
     if out != seg {
         let rule = rule.unwrap_or_else(|| {
-            if seg.chars().any(|c| ('\u{f900}'..='\u{faff}').contains(&c)) {
+            if seg.chars().any(is_compatibility_ideograph) {
                 "compat-ideograph"
             } else {
                 "nfc"

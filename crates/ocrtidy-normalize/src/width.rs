@@ -1,3 +1,4 @@
+use ocrtidy_core::text::chars::{fold_fullwidth, is_fullwidth_alnum};
 use ocrtidy_core::{EditSink, Pass, PassId, PassInput, PassKind, PassSpec, RuleSpec};
 use unicode_normalization::UnicodeNormalization;
 
@@ -14,20 +15,12 @@ use crate::unicode_forms::is_stable;
 #[derive(Debug, Default, Clone)]
 pub struct Width;
 
-fn is_fullwidth_alnum(c: char) -> bool {
-    matches!(c, '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ')
-}
-
 /// Full-width symbols that are converted when they join two alphanumerics.
 fn is_joining_symbol(c: char) -> bool {
     matches!(
         c,
         '．' | '＠' | '＿' | '－' | '／' | '＼' | '＃' | '％' | '＆' | '＋' | '＝' | '～' | '＄'
     )
-}
-
-fn half(c: char) -> char {
-    char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
 }
 
 fn is_alnum_either(c: Option<char>) -> bool {
@@ -70,7 +63,7 @@ impl Pass for Width {
             if is_fullwidth_alnum(c) {
                 // Combining marks after the letter compose with its half-width form.
                 let mut end = i + c.len_utf8();
-                let mut with = half(c).to_string();
+                let mut with = fold_fullwidth(c).to_string();
                 while let Some(&(j, m)) = iter.peek() {
                     if is_stable(m) {
                         break;
@@ -88,7 +81,7 @@ impl Pass for Width {
             {
                 let _ = sink.replace(
                     i..i + c.len_utf8(),
-                    half(c).to_string(),
+                    fold_fullwidth(c).to_string(),
                     "fullwidth-symbol",
                     0.9,
                 );

@@ -1,17 +1,11 @@
 //! Splitting a changed stretch into diff tokens: one token per CJK character (and per other
 //! whitespace or other non-alphanumeric character), one per run of Latin letters/digits.
 
+use ocrtidy_core::text::chars::is_cjk_letter;
 use ocrtidy_eval::align::{align, Op};
 
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() && !is_cjk(c)
-}
-
-fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x2E80..=0x2FDF | 0x3040..=0x30FF | 0x3100..=0x312F | 0x3190..=0x31FF
-        | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF
-        | 0x20000..=0x3FFFF)
+    c.is_alphanumeric() && !is_cjk_letter(c)
 }
 
 /// Byte ranges of the tokens of `s`.

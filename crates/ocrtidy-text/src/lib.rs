@@ -1,4 +1,5 @@
-//! Text primitives for ocrtidy: byte ranges, edits, sorted disjoint edit sets and offset maps.
+//! Text primitives for ocrtidy: byte ranges, edits, sorted disjoint edit sets and offset maps;
+//! the character classes ([`chars`]) and the edit distance ([`distance`]) every crate uses.
 //!
 //! This crate has no dependencies. Everything here works on UTF-8 byte offsets; [`CharIndex`]
 //! converts byte offsets to code-point offsets when a consumer needs them.
@@ -9,7 +10,8 @@
 //! of a destination, so that maps of successive passes compose and any output offset maps back to
 //! the original input.
 
-mod chars;
+pub mod chars;
+pub mod distance;
 mod edit;
 mod offset_map;
 mod range;

@@ -37,7 +37,8 @@ use ocrtidy_core::text::TextRange;
 use ocrtidy_core::Context;
 
 use crate::confusion::ConfusionKind;
-use crate::model::{pack, FxMap, Model, Partners, MAX_WORD};
+use crate::model::{pack, Model, Partners, MAX_WORD};
+use rustc_hash::FxHashMap as FxMap;
 
 /// Scoring parameters.
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -25,7 +25,7 @@
 //!   the edit is a look-alike letter (`availabie`, `contfol`; rule `typo-latin-ocr`), suggested
 //!   otherwise (rule `typo-latin`).
 
-use crate::model::FxMap;
+use rustc_hash::FxHashMap as FxMap;
 
 /// The embedded English word list: `word frequency` lines, lowercase, sorted by byte order.
 static EN_WORDS: &str = include_str!("../../../data/lexicon/en-frequency-symspell.txt");

@@ -5,11 +5,10 @@
 //! The model of the embedded lexicon and confusion tables is built at compile time: `build.rs`
 //! compiles this file (with `confusion.rs` and `flat.rs`), runs [`Model::build`] and stores the
 //! result with [`Model::write`]; start-up reads it back with [`Model::read`] (see
-//! `Model::embedded`). So this file may use only `std`, `ocrtidy_lexicon`, `crate::confusion` and
-//! `crate::flat`.
+//! `Model::embedded`). So this file may use only `std`, `ocrtidy_lexicon`, `ocrtidy_text`,
+//! `crate::confusion` and `crate::flat`.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 
 use ocrtidy_lexicon::Lexicon;
 
@@ -23,33 +22,8 @@ pub const MAX_WORD: usize = 4;
 const ID_FIRST: u32 = 0x3400;
 const ID_LAST: u32 = 0x9FFF;
 
-/// True for the Han characters the corrector reads as words.
-pub fn is_han(c: char) -> bool {
-    matches!(c as u32, 0x3400..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3134F)
-}
-
-/// FxHash (rustc's hasher): fast for the integer keys used here.
-#[derive(Default, Clone, Copy)]
-pub struct FxHasher(u64);
-
-impl Hasher for FxHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.write_u64(u64::from(*b));
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-    fn write_u32(&mut self, n: u32) {
-        self.write_u64(u64::from(n));
-    }
-}
-
-pub type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+/// The Han characters the corrector reads as words: the workspace's [`is_han`].
+pub use ocrtidy_text::chars::is_han;
 
 /// Packs up to [`MAX_WORD`] non-zero 16-bit ids into a key (zero ids mean "unknown").
 #[inline]

@@ -9,33 +9,19 @@
 //! and the words of a line are joined without a space between Chinese characters and with one
 //! elsewhere (see [`sep`]).
 
+use ocrtidy_text::chars::is_wide;
+
 use super::columns::line_height;
 use super::furniture::pitch;
 use super::stats::{median, quantile};
 use super::{Converted, LineBreak, Role, Span, VLine};
 use crate::model::HyphenPart;
 
-/// True for CJK ideographs, kana, hangul and full-width punctuation.
-pub(crate) fn is_cjk(c: char) -> bool {
-    matches!(c,
-        '\u{2E80}'..='\u{2FDF}'
-        | '\u{3000}'..='\u{30FF}'
-        | '\u{3100}'..='\u{31FF}'
-        | '\u{3400}'..='\u{4DBF}'
-        | '\u{4E00}'..='\u{9FFF}'
-        | '\u{AC00}'..='\u{D7AF}'
-        | '\u{F900}'..='\u{FAFF}'
-        | '\u{FE30}'..='\u{FE4F}'
-        | '\u{FF00}'..='\u{FF60}'
-        | '\u{FFE0}'..='\u{FFE6}'
-        | '\u{20000}'..='\u{3FFFF}')
-}
-
 /// The printed width of `text` in ems, roughly: CJK 1, spaces 0.3, other characters 0.55.
 pub(crate) fn units(text: &str) -> f32 {
     text.chars()
         .map(|c| {
-            if is_cjk(c) {
+            if is_wide(c) {
                 1.0
             } else if c.is_whitespace() {
                 0.3
@@ -91,7 +77,7 @@ fn clean_x0(near: &[&VLine]) -> Vec<f32> {
 fn first_word_units(l: &VLine) -> f32 {
     let t = l.pieces.first().map_or("", |p| p.text.as_str());
     match t.chars().next() {
-        Some(c) if is_cjk(c) => 1.0,
+        Some(c) if is_wide(c) => 1.0,
         Some(_) => units(t.split_whitespace().next().unwrap_or("")) + 0.3,
         None => 0.0,
     }
@@ -151,7 +137,7 @@ pub(crate) fn group(lines: Vec<VLine>, _gutters: &[f32]) -> Vec<Vec<VLine>> {
 
 /// True for characters that sit tight against Chinese text: CJK characters and curly quotes.
 fn is_tight(c: char) -> bool {
-    is_cjk(c) || matches!(c, '“' | '”' | '‘' | '’')
+    is_wide(c) || matches!(c, '“' | '”' | '‘' | '’')
 }
 
 /// Half-width punctuation that closes or ends a phrase and is set against the word before it.
@@ -222,17 +208,17 @@ fn sep(a: &str, b: &str, j: Join) -> &'static str {
     let (Some(la), Some(fb)) = (back.next(), b.chars().next()) else {
         return "";
     };
-    let (ca, cb) = (is_cjk(la), is_cjk(fb));
+    let (ca, cb) = (is_wide(la), is_wide(fb));
     if is_tight(la) && is_tight(fb) && (ca || cb) {
         return "";
     }
     // Exactly one side a Chinese character (not punctuation), the other not CJK at all.
-    let han = |c: char| is_cjk(c) && c.is_alphabetic();
+    let han = |c: char| is_wide(c) && c.is_alphabetic();
     let mixed = (han(la) && !cb) || (han(fb) && !ca);
     let Some(g) = j.gap.filter(|_| mixed) else {
         let space = if ca || cb {
             let other = if ca { fb } else { la };
-            !is_cjk(other) && other.is_alphanumeric() && j.mixed_spaced
+            !is_wide(other) && other.is_alphanumeric() && j.mixed_spaced
         } else {
             !(j.across_lines && joins_hyphenated(la, back.next(), fb))
         };
@@ -304,8 +290,8 @@ fn script_spacing<'a>(paras: impl IntoIterator<Item = &'a Vec<VLine>>) -> bool {
             let (Some(la), Some(fb)) = (a.chars().next_back(), b.chars().next()) else {
                 continue;
             };
-            let latin = !is_cjk(la) && la.is_alphanumeric();
-            let han = is_cjk(fb) && fb.is_alphabetic();
+            let latin = !is_wide(la) && la.is_alphanumeric();
+            let han = is_wide(fb) && fb.is_alphabetic();
             match word_gap(line, wi) {
                 Some(g) if latin && han && g > OVERLAP_NO_EVIDENCE => {
                     if g <= LATIN_TIGHT_GAP {
