@@ -94,6 +94,11 @@ impl EngineDocument {
         &self.converted
     }
 
+    /// The laid-out text with its source map, taken out of the document.
+    pub fn into_converted(self) -> Converted {
+        self.converted
+    }
+
     /// The evidence of the geometry for the pipeline ([`layout_context`]).
     pub fn context(&self) -> Context {
         layout_context(&self.converted)

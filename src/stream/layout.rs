@@ -23,6 +23,7 @@ use std::path::{Path, PathBuf};
 
 use ocrtidy_formats::{Converted, Format, FormatError, Furniture};
 
+use crate::document::EngineDocument;
 /// Moved to [`crate::document`], re-exported here where the JSON Lines engine uses them.
 pub use crate::document::{layout_context, layout_options};
 
@@ -225,15 +226,14 @@ impl LayoutReader<'_> {
     /// Lays out engine output with the reader's format (detected for `Auto` and `Text`).
     pub fn convert(&self, content: &str) -> Result<Converted, LayoutErrorKind> {
         let format = match self.format {
-            Format::Auto | Format::Text => ocrtidy_formats::detect(content)
-                .map_err(|e| LayoutErrorKind::Format(Box::new(e)))?,
+            Format::Text => Format::Auto,
             f => f,
         };
-        if format == Format::Text {
-            return Err(LayoutErrorKind::NotLayout);
+        match EngineDocument::read(content, format, self.furniture) {
+            Ok(Some(document)) => Ok(document.into_converted()),
+            Ok(None) => Err(LayoutErrorKind::NotLayout),
+            Err(e) => Err(LayoutErrorKind::Format(Box::new(e))),
         }
-        ocrtidy_formats::convert(content, format, &layout_options(format, self.furniture))
-            .map_err(|e| LayoutErrorKind::Format(Box::new(e)))
     }
 }
 
