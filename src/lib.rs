@@ -13,6 +13,8 @@
 //! This crate is the facade: it wires the pass crates into a [`Pipeline`] through the pass
 //! registry in [`registry`], and re-exports the types a library user needs.
 
+pub mod document;
+pub mod eval;
 pub mod registry;
 pub mod stream;
 
@@ -20,7 +22,9 @@ pub use ocrtidy_core::{
     replay, text, Candidate, Change, Cleaned, ConfidenceSpan, Context, EditSink, FurnitureHint,
     LineBreakHint, Pass, PassId, PassInput, PassKind, PassSpec, RuleSpec, RunStats, Step,
 };
-pub use ocrtidy_decode::{DecodeError, DecodeOptions, DecodeReport, EncodingChoice};
+pub use ocrtidy_decode::{
+    decode, DecodeError, DecodeOptions, DecodeReport, Decoded, EncodingChoice,
+};
 pub use ocrtidy_normalize::{ParagraphSeparator, ScriptConversion};
 pub use registry::{available_passes, BuildError, Config, UnknownPass};
 

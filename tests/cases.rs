@@ -399,3 +399,26 @@ fn data_driven_cases() {
         failures.join("\n")
     );
 }
+
+/// With `autotests = false` (the root package holds the library's tests, `crates/ocrtidy-cli`
+/// those that run the binary, both from this folder), a test file that neither manifest lists
+/// would silently never run.
+#[test]
+fn every_test_file_is_a_test_target() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let manifests = [
+        std::fs::read_to_string(root.join("Cargo.toml")).unwrap(),
+        std::fs::read_to_string(root.join("crates/ocrtidy-cli/Cargo.toml")).unwrap(),
+    ];
+    for entry in std::fs::read_dir(root.join("tests")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "rs") {
+            let name = path.file_stem().unwrap().to_str().unwrap();
+            let listed = format!("name = \"{name}\"");
+            assert!(
+                manifests.iter().any(|m| m.contains(&listed)),
+                "tests/{name}.rs is not a [[test]] of Cargo.toml or crates/ocrtidy-cli/Cargo.toml"
+            );
+        }
+    }
+}

@@ -207,3 +207,94 @@ fn nul_bytes_are_removed_as_recorded_changes() {
     assert!(text.contains("\"pass\":\"control-chars\""), "{text}");
     std::fs::remove_dir_all(dir).ok();
 }
+
+/// The section of `help` that `option` is listed in: the last heading line (`Name:`) above it.
+fn heading_of<'h>(help: &'h str, option: &str) -> &'h str {
+    let at = help
+        .lines()
+        .map(str::trim_start)
+        .position(|l| {
+            // `--name` or `-n, --name` at the start of the line: the option's own entry.
+            let short = l.starts_with('-') && l.get(2..4) == Some(", ");
+            l.starts_with(option) || (short && l[4..].starts_with(option))
+        })
+        .unwrap_or_else(|| panic!("{option} not in the help"));
+    help.lines()
+        .take(at)
+        .filter(|l| !l.starts_with(' ') && l.ends_with(':'))
+        .last()
+        .unwrap_or("")
+}
+
+#[test]
+fn clean_help_groups_options_and_explains_what_a_new_user_needs() {
+    for flag in ["-h", "--help"] {
+        let out = ocrtidy(&["clean", flag], b"");
+        assert!(out.status.success());
+        let help = String::from_utf8(out.stdout).unwrap();
+        for (option, heading) in [
+            ("-o, --output", "Options:"),
+            ("-q, --quiet", "Options:"),
+            ("--encoding", "Input:"),
+            ("--input-format", "Input:"),
+            ("--max-doc-bytes", "Input:"),
+            ("--script", "Cleaning:"),
+            ("--lexicon", "Typo correction:"),
+            ("--protect", "Typo correction:"),
+            ("--typo-threshold", "Typo correction:"),
+            ("--confusions", "Typo correction:"),
+            ("--diff", "Reports:"),
+            ("--color", "Reports:"),
+            ("--jsonl", "JSON Lines and directories:"),
+            ("--threads", "JSON Lines and directories:"),
+        ] {
+            assert_eq!(heading_of(&help, option), heading, "{flag}: {option}");
+        }
+        // Directory mode is said, and the size limit reads as a size.
+        assert!(
+            help.contains("[FILE|DIR]") && help.contains("-o OUTDIR"),
+            "{help}"
+        );
+        assert!(help.contains("[default: 64MiB]"), "{help}");
+        assert!(!help.contains("67108864"), "{help}");
+    }
+    // The long help explains the markup of --diff.
+    let help = String::from_utf8(ocrtidy(&["clean", "--help"], b"").stdout).unwrap();
+    for markup in [
+        "`[-old-]`",
+        "`{+new+}`",
+        "`[?text→candidate?]`",
+        "red",
+        "green",
+        "yellow",
+    ] {
+        assert!(help.contains(markup), "{markup}");
+    }
+    assert!(help.contains("ocrtidy clean DIR -o OUTDIR"), "{help}");
+}
+
+#[test]
+fn max_doc_bytes_takes_a_size_with_a_unit() {
+    let text = "第一段文字。\n".repeat(100); // 1,900 bytes
+    let refused = ocrtidy(&["clean", "--max-doc-bytes", "1K", "-"], text.as_bytes());
+    assert_eq!(refused.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(err.contains("over the limit of 1024 bytes"), "{err}");
+
+    for size in ["2KiB", "2 KB", "1900", "64MiB", "2G"] {
+        let out = ocrtidy(&["clean", "--max-doc-bytes", size, "-"], text.as_bytes());
+        assert!(
+            out.status.success(),
+            "{size}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!out.stdout.is_empty(), "{size}");
+    }
+    let refused = ocrtidy(&["clean", "--max-doc-bytes", "1899B", "-"], text.as_bytes());
+    assert_eq!(refused.status.code(), Some(2));
+
+    let bad = ocrtidy(&["clean", "--max-doc-bytes", "64 parsecs", "-"], b"x");
+    assert_eq!(bad.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(err.contains("`64 parsecs` is not a size"), "{err}");
+}

@@ -122,7 +122,7 @@ fn two_outputs_naming_one_file_are_refused() {
 fn write_back_through_a_hard_link_is_refused() {
     let dir = tmpdir("writeback-link");
     let hocr = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/layout/page1.hocr"),
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/layout/page1.hocr"),
     )
     .unwrap();
     std::fs::write(dir.join("page.hocr"), &hocr).unwrap();
@@ -239,7 +239,7 @@ fn layout_paths_stay_inside_the_root_and_name_regular_files() {
     std::fs::create_dir_all(root.join("sub")).unwrap();
     std::fs::create_dir_all(&outside).unwrap();
     let hocr = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/layout/page1.hocr"),
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/layout/page1.hocr"),
     )
     .unwrap();
     std::fs::write(outside.join("secret.hocr"), &hocr).unwrap();

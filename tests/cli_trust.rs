@@ -9,7 +9,7 @@ use std::process::Command;
 use common::{changes, tmpdir};
 
 fn sample(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
         .join("data/samples")
         .join(name)
 }

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 fn data(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
         .join("tests/data/writeback")
         .join(name)
 }
@@ -344,7 +344,8 @@ fn what_cannot_be_written_back_is_an_error() {
         ]),
         "a tesseract-tsv file cannot take corrections back",
     );
-    let rapid = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/layout/page1.rapidocr.json");
+    let rapid =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/layout/page1.rapidocr.json");
     fails(
         &with(&["clean", "--input-format", "auto", rapid.to_str().unwrap()]),
         "a rapidocr-json file cannot take corrections back",

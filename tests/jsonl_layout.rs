@@ -23,7 +23,7 @@ const PAGE2_TEXT: &str = "接着上一页的第二段继续写下去，内容还
 const PAGE2_FROM_LAYOUT: &str = "接着上一页的第二段继续写下去，内容还很多第二段完。";
 
 fn data() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/layout")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/layout")
 }
 
 fn fixture(name: &str) -> String {

@@ -207,3 +207,64 @@ fn eval_cleans_a_corpus_and_groups_records() {
     let t = String::from_utf8_lossy(&table.stdout);
     assert!(t.contains("ALL") && t.contains("clean"), "{t}");
 }
+
+#[test]
+fn eval_names_its_fields_and_keeps_the_old_field_option() {
+    let help = run(&["eval", "--help"], "", &[]);
+    let help = String::from_utf8_lossy(&help.stdout);
+    assert!(
+        help.contains("--ocr-field <NAME>") && help.contains("[default: ocr]"),
+        "{help}"
+    );
+    assert!(
+        help.contains("--gt-field <NAME>") && help.contains("[default: gt]"),
+        "{help}"
+    );
+    assert!(
+        !help.contains("--field "),
+        "the old name stays hidden: {help}"
+    );
+
+    let corpus = tmp("fields.jsonl");
+    std::fs::write(
+        &corpus,
+        r#"{"id":"a","page":"第一段  \n第二段","truth":"第一段\n第二段"}"#,
+    )
+    .expect("write");
+    let corpus = corpus.to_str().expect("p");
+    let mut tables = Vec::new();
+    for name in ["--ocr-field", "--field"] {
+        let out = run(
+            &[
+                "eval",
+                "--corpus",
+                corpus,
+                name,
+                "page",
+                "--gt-field",
+                "truth",
+                "--json",
+            ],
+            "",
+            &[],
+        );
+        assert!(
+            out.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        assert_eq!(v["field"], "page");
+        assert_eq!(v["groups"]["ALL"]["cleaned"]["CER_raw"].as_f64(), Some(0.0));
+        tables.push(v);
+    }
+    assert_eq!(tables[0], tables[1]);
+    // A record without the field is an error that names the corpus, the line and the field.
+    let out = run(&["eval", "--corpus", corpus], "", &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!("{corpus}:1: no string field `ocr`")),
+        "{err}"
+    );
+}

@@ -1,7 +1,7 @@
 //! Layout fields: a record that carries the OCR engine's own output (hOCR, ALTO, PAGE,
 //! Tesseract TSV, PaddleOCR or RapidOCR JSON) next to its plain text is cleaned from that
 //! output laid out as text ([`ocrtidy_formats::convert`]), with the engine's confidences and the
-//! geometry's line-break hints in the [`Context`].
+//! geometry's line-break hints in the [`Context`](crate::Context).
 //!
 //! A layout field's value is one of:
 //! - a string holding the engine output inline: after leading whitespace it starts with `<`,
@@ -21,8 +21,11 @@ use std::borrow::Cow;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use ocrtidy_core::{Context, FurnitureHint, LineBreakHint};
-use ocrtidy_formats::{Converted, Format, FormatError, Furniture, LayoutOptions, Role};
+use ocrtidy_formats::{Converted, Format, FormatError, Furniture};
+
+use crate::document::EngineDocument;
+/// Moved to [`crate::document`], re-exported here where the JSON Lines engine uses them.
+pub use crate::document::{layout_context, layout_options};
 
 /// Why a record's layout field could not be used.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -131,51 +134,6 @@ pub(crate) fn classify(raw: &str) -> Result<LayoutValue<'_>, LayoutErrorKind> {
     }
 }
 
-/// The layout options used for engine output of `format`: word-level formats (hOCR, ALTO,
-/// PAGE, Tesseract TSV) keep their printed lines for the text passes, the line-level JSON
-/// formats (PaddleOCR, RapidOCR) get their paragraphs from the geometry. This is what
-/// `ocrtidy clean --input-format` does for files; on the corpus it beats the alternatives
-/// (`scripts/eval_formats.py`).
-///
-/// Running headers and footers found by their position are never dropped silently here:
-/// [`Furniture::Drop`] is laid out as [`Furniture::Mark`], so that the furniture pass removes
-/// them as recorded changes (given the [`layout_context`]) and `--skip furniture` keeps them.
-/// [`Furniture::Keep`] keeps them without marks.
-pub fn layout_options(format: Format, furniture: Furniture) -> LayoutOptions {
-    let mut options = LayoutOptions::default();
-    options.furniture = match furniture {
-        Furniture::Drop => Furniture::Mark,
-        f => f,
-    };
-    options.printed_lines = !matches!(format, Format::PaddleOcrJson | Format::RapidOcrJson);
-    options
-}
-
-/// The evidence a laid-out document gives the pipeline: the engine's confidences, the
-/// geometry's line-break hints and its furniture lines ([`Furniture::Mark`]), in the offsets of
-/// `converted.text`.
-pub fn layout_context(converted: &Converted) -> Context {
-    let hint = |b: &ocrtidy_formats::LineBreak| {
-        let kind = if b.paragraph {
-            LineBreakHint::ParagraphBreak
-        } else {
-            LineBreakHint::Wrap
-        };
-        (b.at, kind)
-    };
-    let furniture = converted.furniture.iter().filter_map(|(r, role)| {
-        let hint = match role {
-            Role::Header => FurnitureHint::Header,
-            Role::Footer => FurnitureHint::Footer,
-            Role::Body => return None,
-        };
-        Some((r.clone(), hint))
-    });
-    Context::with_confidences(converted.confidences())
-        .with_line_breaks(converted.breaks.iter().map(hint))
-        .with_furniture(furniture)
-}
-
 /// How layout fields are read: the format (`Auto` detects it per value; `Text` is taken as
 /// `Auto`), the furniture option of the layout analysis, the base directory of relative
 /// paths (`None`: the current directory) and the largest file read.
@@ -268,15 +226,14 @@ impl LayoutReader<'_> {
     /// Lays out engine output with the reader's format (detected for `Auto` and `Text`).
     pub fn convert(&self, content: &str) -> Result<Converted, LayoutErrorKind> {
         let format = match self.format {
-            Format::Auto | Format::Text => ocrtidy_formats::detect(content)
-                .map_err(|e| LayoutErrorKind::Format(Box::new(e)))?,
+            Format::Text => Format::Auto,
             f => f,
         };
-        if format == Format::Text {
-            return Err(LayoutErrorKind::NotLayout);
+        match EngineDocument::read(content, format, self.furniture) {
+            Ok(Some(document)) => Ok(document.into_converted()),
+            Ok(None) => Err(LayoutErrorKind::NotLayout),
+            Err(e) => Err(LayoutErrorKind::Format(Box::new(e))),
         }
-        ocrtidy_formats::convert(content, format, &layout_options(format, self.furniture))
-            .map_err(|e| LayoutErrorKind::Format(Box::new(e)))
     }
 }
 

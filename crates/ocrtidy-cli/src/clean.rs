@@ -6,6 +6,7 @@ use anyhow::{Context as _, Result};
 use clap::ValueEnum as _;
 use serde::Serialize;
 
+use ocrtidy::document::{EngineDocument, Furniture};
 use ocrtidy::{
     Change, Config, DecodeOptions, EncodingChoice, ParagraphSeparator, Pipeline, ScriptConversion,
 };
@@ -82,14 +83,14 @@ pub fn run(args: CleanArgs) -> Result<i32> {
         let mut decoded = decode_input(source, &bytes, &decode_options);
         // The raw bytes are not needed any more (a large input is held as few times as can be).
         drop(bytes);
-        let (format, converted) = convert_input(&args, source, &decoded.text)?;
+        let converted = read_document(&args, source, &decoded.text)?;
         if let Some(c) = &converted {
-            if c.text.trim().is_empty() && !args.stream.quiet {
+            if c.text().trim().is_empty() && !args.stream.quiet {
                 eprintln!(
                     "ocrtidy: warning: {}: the {} file holds no text (no recognised text in \
                      any of its elements)",
                     source.name(),
-                    format.name()
+                    c.format().name()
                 );
             }
         }
@@ -104,7 +105,7 @@ pub fn run(args: CleanArgs) -> Result<i32> {
         // converted file reads the decoded text again), converted text is borrowed.
         let plain;
         let text: &str = match &converted {
-            Some(c) => &c.text,
+            Some(c) => c.text(),
             None => {
                 plain = std::mem::take(&mut decoded.text);
                 &plain
@@ -114,7 +115,7 @@ pub fn run(args: CleanArgs) -> Result<i32> {
         // geometry's line breaks for the line-join pass.
         let mut cleaned = match &converted {
             // The geometry's furniture lines too, for the furniture pass to remove.
-            Some(c) => pipeline.clean_with(text, &ocrtidy::stream::layout::layout_context(c)),
+            Some(c) => c.clean(&pipeline),
             None => pipeline.clean(text),
         };
         if converted.is_none() {
@@ -125,10 +126,9 @@ pub fn run(args: CleanArgs) -> Result<i32> {
         ocrtidy::end_with_newline(&mut cleaned, text);
         // Built before any output is written, so that an error leaves no half-done outputs.
         if let (Some(_), Some(c)) = (&write_back_to, &converted) {
-            let outcome = super::writeback::write_back(&decoded, format, c, &cleaned)
-                .with_context(|| {
-                    format!("cannot write the corrections back into {}", source.name())
-                })?;
+            let outcome = c.write_back(&decoded, &cleaned).with_context(|| {
+                format!("cannot write the corrections back into {}", source.name())
+            })?;
             written_back = Some((source.name(), outcome));
         }
         let shown = reports.add(&source.name(), text, &cleaned);
@@ -219,24 +219,12 @@ struct ChangeRecord<'a> {
     change: &'a Change,
     /// The OCR elements (id or index, box, confidence) the changed text came from.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    elements: Vec<&'a ocrtidy_formats::Span>,
+    elements: Vec<&'a ocrtidy::document::Span>,
 }
 
-/// Lays out OCR engine output (`--input-format`) as text; `None` for plain text input. The
-/// format is the one given or detected.
-fn convert_input(
-    args: &CleanArgs,
-    source: &Source,
-    text: &str,
-) -> Result<(ocrtidy_formats::Format, Option<ocrtidy_formats::Converted>)> {
-    use ocrtidy_formats::{Format, Furniture};
-    let format = match args.input_format.format() {
-        Format::Auto => ocrtidy_formats::detect(text).map_err(|e| e.in_file(source.name()))?,
-        f => f,
-    };
-    if format == Format::Text {
-        return Ok((format, None));
-    }
+/// Reads OCR engine output (`--input-format`, given or detected) and lays it out as text;
+/// `None` for plain text input.
+fn read_document(args: &CleanArgs, source: &Source, text: &str) -> Result<Option<EngineDocument>> {
     // Without --keep-furniture the layout marks the furniture for the furniture pass, which
     // removes it as recorded changes (`layout_options`).
     let furniture = if args.keep_furniture {
@@ -244,22 +232,22 @@ fn convert_input(
     } else {
         Furniture::Mark
     };
-    let options = ocrtidy::stream::layout::layout_options(format, furniture);
-    let converted =
-        ocrtidy_formats::convert(text, format, &options).map_err(|e| e.in_file(source.name()))?;
-    Ok((format, Some(converted)))
+    Ok(
+        EngineDocument::read(text, args.input_format.format(), furniture)
+            .map_err(|e| e.in_file(source.name()))?,
+    )
 }
 
 fn write_changes(
     w: &mut impl Write,
     file: &str,
     changes: &[Change],
-    converted: Option<&ocrtidy_formats::Converted>,
+    document: Option<&EngineDocument>,
     offsets_in: Option<&str>,
 ) -> Result<()> {
     for change in changes {
-        let elements = converted
-            .map(|c| c.sources(change.start..change.end).collect())
+        let elements = document
+            .map(|d| d.elements(change).collect())
             .unwrap_or_default();
         serde_json::to_writer(
             &mut *w,

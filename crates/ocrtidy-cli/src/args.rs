@@ -5,7 +5,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// Clean up text produced by OCR: repair what is sure, propose what is not, and account for
 /// every change.
 #[derive(Debug, Parser)]
-#[command(name = "ocrtidy", version, about, long_about = None)]
+#[command(name = "ocrtidy", version, long_about = None)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -13,7 +13,9 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Clean text files (or stdin) and write the cleaned text.
+    /// Clean text files, OCR engine files (hOCR, ALTO, PAGE, ...), JSON Lines or a directory
+    /// tree, and write the cleaned text.
+    #[command(after_help = CLEAN_EXAMPLES)]
     Clean(CleanArgs),
     /// Score OCR output against ground truth (files, or a JSONL corpus cleaned on the fly).
     Eval(super::eval::EvalArgs),
@@ -21,13 +23,32 @@ pub enum Command {
     Learn(super::learn::LearnArgs),
 }
 
+const CLEAN_EXAMPLES: &str = "\
+Examples:
+  ocrtidy clean page.txt -o clean.txt --changes changes.jsonl
+  ocrtidy clean page.txt --diff                  # see every change inline
+  ocrtidy clean page.hocr --input-format auto --write-back fixed.hocr
+  ocrtidy clean --jsonl --field text pages.jsonl -o clean.jsonl
+  ocrtidy clean in_dir -o out_dir                # a directory tree, files in parallel";
+
 #[derive(Debug, Args)]
 pub struct CleanArgs {
-    /// Input files; `-` or no path reads standard input.
-    #[arg(value_name = "FILE")]
+    /// Input files, or one directory (cleaned into -o OUTDIR); `-` or no path reads standard
+    /// input.
+    ///
+    /// Several files are cleaned one after the other into one output. A directory is cleaned
+    /// into a mirrored tree: `ocrtidy clean DIR -o OUTDIR` cleans every file under DIR
+    /// (symbolic links are skipped) into the same relative path under OUTDIR, files in
+    /// parallel (--threads). Files are text, or JSON Lines with --jsonl (then --attributes
+    /// names a directory mirroring the tree too). A file that cannot be cleaned (binary, not
+    /// UTF-8, over --max-doc-bytes) is copied unchanged and reported (on standard error and in
+    /// --errors); --changes gets the changes of every file. No output file may be an input
+    /// file.
+    #[arg(value_name = "FILE|DIR")]
     pub inputs: Vec<PathBuf>,
 
-    /// Write the cleaned text here instead of standard output.
+    /// Write the cleaned text here instead of standard output (with a directory input: the
+    /// output directory).
     #[arg(short, long, value_name = "OUT")]
     pub output: Option<PathBuf>,
 
@@ -47,27 +68,20 @@ pub struct CleanArgs {
     #[arg(long)]
     pub list_passes: bool,
 
-    /// How paragraphs are separated in the output.
-    #[arg(long, value_enum, default_value_t = ParagraphSep::Line)]
-    pub paragraph_sep: ParagraphSep,
-
     /// The encoding of the input: `auto` (detect), or a label such as utf-8, gbk, gb18030,
     /// big5, utf-16le. Default: UTF-8 if the bytes are valid UTF-8, else detect. A BOM wins.
-    #[arg(long, value_name = "auto|LABEL")]
+    #[arg(long, value_name = "auto|LABEL", help_heading = "Input")]
     pub encoding: Option<String>,
-
-    /// Traditional/Simplified conversion with an OpenCC configuration.
-    #[arg(long, value_enum, value_name = "CONVERSION", default_value_t = ScriptArg::Off)]
-    pub script: ScriptArg,
-
-    /// Keep page furniture (running headers, page numbers, continuation markers) in the text;
-    /// it is only tagged in the changes file as suggestions.
-    #[arg(long)]
-    pub keep_furniture: bool,
 
     /// The format of the input files: OCR engine output with coordinates is laid out as text
     /// (reading order, paragraphs, headers and footers from the boxes) before cleaning.
-    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = InputFormat::Text)]
+    #[arg(
+        long,
+        value_enum,
+        value_name = "FORMAT",
+        default_value_t = InputFormat::Text,
+        help_heading = "Input"
+    )]
     pub input_format: InputFormat,
 
     /// Also write the input hOCR, ALTO or PAGE file here with the character corrections
@@ -75,21 +89,47 @@ pub struct CleanArgs {
     /// changes such as furniture removal, line joins and dehyphenation stay in the text only).
     /// One input file, never overwritten; `-` is standard output when the cleaned text goes to
     /// a file (`-o`).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", help_heading = "Input")]
     pub write_back: Option<PathBuf>,
 
+    /// How paragraphs are separated in the output.
+    #[arg(
+        long,
+        value_enum,
+        value_name = "SEP",
+        default_value_t = ParagraphSep::Line,
+        help_heading = "Cleaning"
+    )]
+    pub paragraph_sep: ParagraphSep,
+
+    /// Keep page furniture (running headers, page numbers, continuation markers) in the text;
+    /// it is only tagged in the changes file as suggestions.
+    #[arg(long, help_heading = "Cleaning")]
+    pub keep_furniture: bool,
+
+    /// Traditional/Simplified conversion with an OpenCC configuration.
+    #[arg(
+        long,
+        value_enum,
+        value_name = "CONVERSION",
+        default_value_t = ScriptArg::Off,
+        help_heading = "Cleaning"
+    )]
+    pub script: ScriptArg,
+
     #[command(flatten)]
-    pub stream: StreamArgs,
+    pub typo: TypoArgs,
 
     #[command(flatten)]
     pub report: super::report::ReportArgs,
 
     #[command(flatten)]
-    pub typo: TypoArgs,
+    pub stream: StreamArgs,
 }
 
 /// Options of the typo corrector.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Typo correction")]
 pub struct TypoArgs {
     /// A user lexicon layered over the embedded one: lines `word [frequency [tag]]`.
     #[arg(long, value_name = "FILE")]
@@ -110,7 +150,7 @@ pub struct TypoArgs {
     pub confusions: Vec<PathBuf>,
 }
 
-/// Options of JSON Lines and directory mode.
+/// Options of JSON Lines and directory mode, and the limits and messages of every mode.
 #[derive(Debug, Args)]
 #[command(next_help_heading = "JSON Lines and directories")]
 pub struct StreamArgs {
@@ -143,9 +183,10 @@ pub struct StreamArgs {
     #[arg(long, value_name = "DIR")]
     pub layout_root: Option<PathBuf>,
 
-    /// Write a JSON record {file, line, id, reason} for every line passed through unchanged
-    /// because it could not be cleaned, and {file, line, id, reason, "fallback": true} for
-    /// every record cleaned from its text field because its layout could not be used.
+    /// Write a JSON record {file, line, id, reason} for every line (or file of a directory)
+    /// passed through unchanged because it could not be cleaned, and {file, line, id, reason,
+    /// "fallback": true} for every record cleaned from its text field because its layout could
+    /// not be used.
     #[arg(long, value_name = "FILE")]
     pub errors: Option<PathBuf>,
 
@@ -155,17 +196,62 @@ pub struct StreamArgs {
     #[arg(long, value_name = "FILE")]
     pub attributes: Option<PathBuf>,
 
-    /// Lines longer than this many bytes are passed through unchanged (and reported).
-    #[arg(long, value_name = "BYTES", default_value_t = 64 << 20)]
-    pub max_doc_bytes: usize,
-
-    /// Worker threads (default: all cores).
+    /// Worker threads for JSON Lines and directories (default: all cores).
     #[arg(long, short = 'j', value_name = "N")]
     pub threads: Option<usize>,
 
-    /// No progress bar and no per-line warnings on standard error.
-    #[arg(long, short)]
+    /// The largest document cleaned (a number of bytes, or with a unit: 500K, 64MiB, 2G).
+    ///
+    /// Units: K, M, G or KiB, MiB, GiB (powers of 1024), KB, MB, GB (powers of 1000). A text file
+    /// or standard input over it is refused (exit status 2; a file's size is checked before it
+    /// is read), a JSON Lines line over it is passed through unchanged and reported, a file of
+    /// a directory is copied unchanged and reported.
+    #[arg(
+        long,
+        value_name = "SIZE",
+        default_value = "64MiB",
+        value_parser = parse_size,
+        help_heading = "Input"
+    )]
+    pub max_doc_bytes: usize,
+
+    /// No progress bar, and no warning per line, record or file on standard error (errors and
+    /// totals are still printed).
+    #[arg(long, short, help_heading = None::<&str>)]
     pub quiet: bool,
+}
+
+/// Parses a size in bytes: a whole number with an optional unit (case-insensitive, a space
+/// before it allowed): `B`; `K`, `M`, `G`, `T` or `KiB`, `MiB`, `GiB`, `TiB` (powers of 1024);
+/// `KB`, `MB`, `GB`, `TB` (powers of 1000).
+pub fn parse_size(s: &str) -> Result<usize, String> {
+    let s = s.trim();
+    let digits = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (number, unit) = s.split_at(digits);
+    let unit = unit.trim_start().to_ascii_lowercase();
+    let bad = || {
+        format!(
+            "`{s}` is not a size: give a number of bytes, or a number with a unit (K, M, G or \
+             KiB, MiB, GiB: powers of 1024; KB, MB, GB: powers of 1000), e.g. 64MiB"
+        )
+    };
+    let number: u64 = number.parse().map_err(|_| bad())?;
+    let factor: u64 = match unit.as_str() {
+        "" | "b" => 1,
+        "k" | "kib" => 1 << 10,
+        "m" | "mib" => 1 << 20,
+        "g" | "gib" => 1 << 30,
+        "t" | "tib" => 1 << 40,
+        "kb" => 1_000,
+        "mb" => 1_000_000,
+        "gb" => 1_000_000_000,
+        "tb" => 1_000_000_000_000,
+        _ => return Err(bad()),
+    };
+    number
+        .checked_mul(factor)
+        .and_then(|n| usize::try_from(n).ok())
+        .ok_or_else(|| format!("`{s}` is too large a size"))
 }
 
 /// `--script`: OpenCC configuration names.
@@ -251,5 +337,43 @@ impl InputFormat {
             InputFormat::PaddleOcrJson => Format::PaddleOcrJson,
             InputFormat::RapidOcrJson => Format::RapidOcrJson,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_size;
+
+    #[test]
+    fn sizes_take_binary_and_decimal_units() {
+        let cases: &[(&str, usize)] = &[
+            ("0", 0),
+            ("67108864", 64 << 20),
+            ("64MiB", 64 << 20),
+            ("64 MiB", 64 << 20),
+            ("64m", 64 << 20),
+            ("500k", 500 << 10),
+            ("500K", 500 << 10),
+            ("500kB", 500_000),
+            ("2G", 2 << 30),
+            ("2gib", 2 << 30),
+            ("3GB", 3_000_000_000),
+            ("12B", 12),
+        ];
+        for &(s, n) in cases {
+            assert_eq!(parse_size(s), Ok(n), "{s}");
+        }
+        for s in [
+            "",
+            "MiB",
+            "-1",
+            "1.5G",
+            "64 parsecs",
+            "1 K B",
+            "99999999999999999999",
+        ] {
+            assert!(parse_size(s).is_err(), "{s}");
+        }
+        assert!(parse_size("16777216T").unwrap_err().contains("too large"));
     }
 }

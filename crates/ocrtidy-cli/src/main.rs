@@ -1,4 +1,5 @@
-//! Argument parsing, dispatch and error reporting of the `ocrtidy` binary.
+//! The `ocrtidy` command line: argument parsing, inputs and outputs, progress and error
+//! reporting over the `ocrtidy` library, which does the work.
 //!
 //! Conventions follow ripgrep and fd: `-` is stdin, errors are printed with their context and
 //! exit with status 2, and a closed pipe on stdout ends the program quietly with status 0.
@@ -17,10 +18,14 @@ use std::io::Write;
 
 use clap::Parser;
 
-pub use args::{Cli, Command};
+use args::{Cli, Command};
+
+fn main() {
+    std::process::exit(run());
+}
 
 /// Runs the program and returns its exit status.
-pub fn main() -> i32 {
+fn run() -> i32 {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

@@ -1,17 +1,18 @@
 //! `ocrtidy eval`: score OCR output against ground truth.
 //!
 //! - `ocrtidy eval --gt GT --pred PRED` scores one pair of text files.
-//! - `ocrtidy eval --corpus FILE.jsonl` runs the pipeline over the `--field` text of every
+//! - `ocrtidy eval --corpus FILE.jsonl` runs the pipeline over the `--ocr-field` text of every
 //!   record and scores the raw and the cleaned text against `--gt-field`, grouped by `--by`
 //!   fields (dotted paths such as `degradation.level` reach into nested objects). With
 //!   `--layout-field`, the cleaned text comes from the record's OCR engine output (hOCR,
 //!   RapidOCR JSON, inline or a path relative to `--layout-root`) laid out as text, as
-//!   `ocrtidy clean --jsonl --layout-field` does; the raw row stays the `--field` text.
+//!   `ocrtidy clean --jsonl --layout-field` does; the raw row stays the `--ocr-field` text.
 //!
-//! Metrics and their definitions are those of the `ocrtidy-eval` crate (micro-averaged).
+//! The evaluation itself is [`ocrtidy::eval::evaluate_corpus`]; this module reads the options
+//! and writes the table, the JSON, the predictions and the HTML page.
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufReader, Write};
 use std::path::PathBuf;
 
 use anyhow::{Context as _, Result};
@@ -19,9 +20,10 @@ use clap::{Args, ValueEnum};
 use serde::Serialize;
 use serde_json::Value;
 
-use ocrtidy::stream::layout::{layout_context, LayoutReader};
+use ocrtidy::eval::{
+    evaluate_corpus, field_text, score, CleanedFrom, CorpusError, CorpusOptions, Summary, Unit,
+};
 use ocrtidy::Pipeline;
-use ocrtidy_eval::{score, Counts, Summary, Unit};
 use ocrtidy_report::html::{render_eval, EvalRecord};
 
 use super::io::{create_file, decode_utf8, Source};
@@ -36,14 +38,15 @@ pub struct EvalArgs {
     #[arg(long, value_name = "PRED", requires = "gt")]
     pub pred: Option<PathBuf>,
 
-    /// A JSON Lines corpus: every record's --field text is cleaned and both raw and cleaned
-    /// text are scored against its --gt-field.
+    /// A JSON Lines corpus: every record's --ocr-field text is cleaned and both raw and
+    /// cleaned text are scored against its --gt-field.
     #[arg(long, value_name = "FILE.jsonl", required_unless_present = "gt")]
     pub corpus: Option<PathBuf>,
 
-    /// The field with the OCR text (corpus mode).
-    #[arg(long, value_name = "NAME", default_value = "ocr")]
-    pub field: String,
+    /// The field with the OCR text, cleaned and scored (corpus mode).
+    // `--field` is its old name, kept (hidden) for the scripts that use it.
+    #[arg(long, value_name = "NAME", default_value = "ocr", alias = "field")]
+    pub ocr_field: String,
 
     /// The field with the ground truth (corpus mode).
     #[arg(long, value_name = "NAME", default_value = "gt")]
@@ -86,7 +89,7 @@ pub struct EvalArgs {
 
     /// Clean from these fields' OCR engine output (hOCR, RapidOCR JSON, ...; inline or a file
     /// path) when a record has one, as `clean --jsonl --layout-field` does; the raw row stays
-    /// the --field text. A record whose layout cannot be used is cleaned from --field.
+    /// the --ocr-field text. A record whose layout cannot be used is cleaned from --ocr-field.
     #[arg(long, value_name = "NAME,...", value_delimiter = ',')]
     pub layout_field: Vec<String>,
 
@@ -155,26 +158,6 @@ fn pipeline(args: &EvalArgs) -> Result<Pipeline> {
     Ok(super::select_passes(builder, &args.passes, &args.skip)?.build()?)
 }
 
-/// A record field by dotted path, as text (strings as they are, other values as JSON).
-fn field<'v>(rec: &'v Value, path: &str) -> Option<&'v Value> {
-    path.split('.').try_fold(rec, |v, k| v.get(k))
-}
-
-fn field_text(rec: &Value, path: &str) -> String {
-    match field(rec, path) {
-        Some(Value::String(s)) => s.clone(),
-        Some(v) => v.to_string(),
-        None => "-".to_string(),
-    }
-}
-
-#[derive(Default, Clone, Copy)]
-struct Group {
-    records: usize,
-    raw: Counts,
-    cleaned: Counts,
-}
-
 #[derive(Serialize)]
 struct GroupJson {
     raw: Summary,
@@ -197,126 +180,64 @@ struct Pred<'a> {
     text: &'a str,
 }
 
+/// A record kept for the HTML page.
+struct Kept {
+    key: String,
+    metrics: String,
+    gt: String,
+    raw: String,
+    cleaned: String,
+}
+
 fn run_corpus(args: &EvalArgs, corpus: &std::path::Path, unit: Unit) -> Result<i32> {
     let pipeline = pipeline(args)?;
     let file =
         std::fs::File::open(corpus).with_context(|| format!("cannot read {}", corpus.display()))?;
-    let mut groups: BTreeMap<String, Group> = BTreeMap::new();
     let mut pred_out = match &args.write_pred {
         Some(p) => Some(create_file(p, "predictions")?),
         None => None,
     };
-    struct Kept {
-        key: String,
-        metrics: String,
-        gt: String,
-        raw: String,
-        cleaned: String,
-    }
     let mut kept: Vec<Kept> = Vec::new();
-    let layout_fields: Vec<&str> = args
-        .layout_field
-        .iter()
-        .map(|f| f.trim())
-        .filter(|f| !f.is_empty())
-        .collect();
-    let layout_root = args
+    let mut options = CorpusOptions::default();
+    options.ocr_field = args.ocr_field.clone();
+    options.gt_field = args.gt_field.clone();
+    options.furniture_field = args.furniture_field.clone();
+    options.by = args.by.clone();
+    options.unit = unit;
+    options.layout_fields = args.layout_field.clone();
+    options.layout_root = args
         .layout_root
         .clone()
         .or_else(|| corpus.parent().map(std::path::Path::to_path_buf));
-    let reader = LayoutReader {
-        format: ocrtidy_formats::Format::Auto,
-        furniture: ocrtidy_formats::Furniture::Mark,
-        root: layout_root.as_deref(),
-        max_bytes: usize::MAX,
-    };
-    let (mut from_layout, mut fallbacks) = (0usize, 0usize);
-    for (n, line) in BufReader::new(file).lines().enumerate() {
-        let line = line.with_context(|| format!("cannot read {}", corpus.display()))?;
-        if line.trim().is_empty() {
-            continue;
+    let report = evaluate_corpus(&pipeline, BufReader::new(file), &options, |r| {
+        if let CleanedFrom::Fallback(e) = &r.from {
+            eprintln!(
+                "ocrtidy: warning: {}:{}: {e}; cleaned from field `{}`",
+                corpus.display(),
+                r.line,
+                args.ocr_field
+            );
         }
-        let rec: Value = serde_json::from_str(&line)
-            .with_context(|| format!("{}:{}: not a JSON record", corpus.display(), n + 1))?;
-        let text_of = |name: &str| -> Result<&str> {
-            field(&rec, name).and_then(Value::as_str).with_context(|| {
-                format!("{}:{}: no string field `{name}`", corpus.display(), n + 1)
-            })
-        };
-        let raw = text_of(&args.field)?;
-        let gt = text_of(&args.gt_field)?;
-        let furniture: Vec<String> = field(&rec, &args.furniture_field)
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(|v| v.as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let layout = if layout_fields.is_empty() {
-            Ok(None)
-        } else {
-            let values: Vec<Option<String>> = layout_fields
-                .iter()
-                .map(|f| field(&rec, f).map(Value::to_string))
-                .collect();
-            reader.read(
-                layout_fields
-                    .iter()
-                    .copied()
-                    .zip(values.iter().map(Option::as_deref)),
-            )
-        };
-        let cleaned = match layout {
-            Ok(Some(converted)) => {
-                from_layout += 1;
-                pipeline.clean_with(&converted.text, &layout_context(&converted))
-            }
-            Ok(None) => pipeline.clean(raw),
-            Err(e) => {
-                fallbacks += 1;
-                eprintln!(
-                    "ocrtidy: warning: {}:{}: {e}; cleaned from field `{}`",
-                    corpus.display(),
-                    n + 1,
-                    args.field
-                );
-                pipeline.clean(raw)
-            }
-        };
-        let c_raw = score(raw, gt, &furniture, unit);
-        let c_clean = score(&cleaned.text, gt, &furniture, unit);
         if let Some(w) = pred_out.as_mut() {
             let null = Value::Null;
             serde_json::to_writer(
                 &mut *w,
                 &Pred {
-                    id: rec.get("id").unwrap_or(&null),
-                    engine: rec.get("engine").unwrap_or(&null),
-                    text: &cleaned.text,
+                    id: r.record.get("id").unwrap_or(&null),
+                    engine: r.record.get("engine").unwrap_or(&null),
+                    text: &r.cleaned.text,
                 },
             )?;
             w.write_all(b"\n")?;
         }
-        let mut keys = vec!["ALL".to_string()];
-        let mut name = String::new();
-        for f in &args.by {
-            if !name.is_empty() {
-                name.push(' ');
-            }
-            name.push_str(&format!("{f}={}", field_text(&rec, f)));
-            keys.push(name.clone());
-        }
-        for k in keys {
-            let g = groups.entry(k).or_default();
-            g.records += 1;
-            g.raw += c_raw;
-            g.cleaned += c_clean;
-        }
         if args.html.is_some() {
-            let (sr, sc) = (c_raw.summary(1), c_clean.summary(1));
+            let (sr, sc) = (r.raw_counts.summary(1), r.cleaned_counts.summary(1));
             kept.push(Kept {
-                key: format!("{} {}", field_text(&rec, "id"), field_text(&rec, "engine")),
+                key: format!(
+                    "{} {}",
+                    field_text(r.record, "id"),
+                    field_text(r.record, "engine")
+                ),
                 metrics: format!(
                     "CER {:.4} → {:.4}, LB_F1 {:.3} → {:.3}, furn {:.2} → {:.2}",
                     sr.cer_raw,
@@ -326,26 +247,36 @@ fn run_corpus(args: &EvalArgs, corpus: &std::path::Path, unit: Unit) -> Result<i
                     sr.furniture_leak,
                     sc.furniture_leak
                 ),
-                gt: gt.to_string(),
-                raw: raw.to_string(),
-                cleaned: cleaned.text,
+                gt: r.gt.to_string(),
+                raw: r.raw.to_string(),
+                cleaned: r.cleaned.text,
             });
         }
-    }
+        Ok(())
+    })
+    .map_err(|e| match e {
+        CorpusError::Read(e) => {
+            anyhow::Error::new(e).context(format!("cannot read {}", corpus.display()))
+        }
+        // Writing the predictions failed (a broken pipe is no error): the IO error itself.
+        CorpusError::Callback(e) => anyhow::Error::new(e),
+        e => match e.line() {
+            Some(n) => anyhow::Error::new(e).context(format!("{}:{n}", corpus.display())),
+            None => anyhow::Error::new(e),
+        },
+    })?;
     if let Some(mut w) = pred_out {
         w.flush().context("cannot write the predictions")?;
         w.commit()?;
     }
-    if !layout_fields.is_empty() {
+    if !options.layout_fields.iter().all(|f| f.trim().is_empty()) {
         eprintln!(
-            "ocrtidy: {from_layout} record(s) cleaned from their layout, {fallbacks} from field \
-             `{}` because their layout could not be used",
-            args.field
+            "ocrtidy: {} record(s) cleaned from their layout, {} from field `{}` because their \
+             layout could not be used",
+            report.from_layout, report.fallbacks, args.ocr_field
         );
     }
-    // "ALL" first, then the groups in name order.
-    let mut ordered: Vec<(&String, &Group)> = groups.iter().collect();
-    ordered.sort_by_key(|(k, _)| (k.as_str() != "ALL", (*k).clone()));
+    let ordered = &report.groups;
     let unit_name = match unit {
         Unit::Grapheme => "grapheme",
         Unit::CodePoint => "codepoint",
@@ -354,14 +285,14 @@ fn run_corpus(args: &EvalArgs, corpus: &std::path::Path, unit: Unit) -> Result<i
     if args.json {
         let doc = CorpusJson {
             corpus: corpus.display().to_string(),
-            field: &args.field,
+            field: &args.ocr_field,
             unit: unit_name,
             passes: pipeline.passes().iter().map(|p| p.name()).collect(),
             groups: ordered
                 .iter()
                 .map(|(k, g)| {
                     (
-                        (*k).clone(),
+                        k.clone(),
                         GroupJson {
                             raw: g.raw.summary(g.records),
                             cleaned: g.cleaned.summary(g.records),
@@ -377,10 +308,10 @@ fn run_corpus(args: &EvalArgs, corpus: &std::path::Path, unit: Unit) -> Result<i
             out,
             "corpus={} field={} unit={unit_name}",
             corpus.display(),
-            args.field
+            args.ocr_field
         )?;
         writeln!(out, "{}", header())?;
-        for (k, g) in &ordered {
+        for (k, g) in ordered {
             writeln!(out, "{}", row(k, "raw", &g.raw.summary(g.records)))?;
             writeln!(out, "{}", row("", "clean", &g.cleaned.summary(g.records)))?;
         }
@@ -393,11 +324,11 @@ fn run_corpus(args: &EvalArgs, corpus: &std::path::Path, unit: Unit) -> Result<i
         ]
         .map(String::from)
         .to_vec()];
-        for (k, g) in &ordered {
+        for (k, g) in ordered {
             for (label, c) in [("raw", &g.raw), ("clean", &g.cleaned)] {
                 let s = c.summary(g.records);
                 table.push(vec![
-                    (*k).clone(),
+                    k.clone(),
                     s.records.to_string(),
                     s.gt_chars.to_string(),
                     label.to_string(),

@@ -1,5 +1,5 @@
-//! `ocrtidy clean --write-back FILE`: the corrections of a run written into the hOCR, ALTO or
-//! PAGE file the text was laid out from (`ocrtidy_formats::writeback` does the rewriting).
+//! Writing the corrections of a run back into the hOCR, ALTO or PAGE file the text was laid out
+//! from ([`EngineDocument::write_back`]; `ocrtidy_formats::writeback` does the rewriting).
 //!
 //! The file keeps its printed layout, so only character corrections go back
 //! ([`written_back`]): the edits of the layout passes (furniture, line joins, dehyphenation,
@@ -13,30 +13,33 @@
 //! to the pipeline's input, the laid-out text, whatever round made them.
 
 use std::collections::HashMap;
-use std::io::Write;
+use std::fmt;
 use std::ops::Range;
-use std::path::PathBuf;
 
-use anyhow::{bail, Context as _, Result};
+use ocrtidy_decode::Decoded;
+use ocrtidy_formats::{Format, FormatError, Role, Span};
 
-use ocrtidy::{Change, Cleaned, PassId};
-use ocrtidy_formats::{Converted, Format, Role, Span};
-
-use super::args::CleanArgs;
-use super::io::Source;
+use super::EngineDocument;
+use crate::{Change, Cleaned, PassId};
 
 /// Whether the edits of `pass` are written back into the OCR file: character corrections are,
 /// edits of the layout (which the file keeps: it is what is printed on the page) are not. Read
-/// from the pass's declaration ([`ocrtidy::PassSpec::written_back`]); a pass this build does
-/// not declare is layout.
+/// from the pass's declaration ([`crate::PassSpec::written_back`]); a pass this build does not
+/// declare is layout.
+///
+/// ```
+/// use ocrtidy::{document::written_back, PassId};
+/// assert!(written_back(PassId::Typo));
+/// assert!(!written_back(PassId::LineJoin));
+/// ```
 pub fn written_back(pass: PassId) -> bool {
-    ocrtidy::registry::spec(pass).is_some_and(|s| s.written_back)
+    crate::registry::spec(pass).is_some_and(|s| s.written_back)
 }
 
 /// Passes that remove printed text (furniture, repeated fragments): a change they took part in
 /// is left out whole, as the characters other passes corrected in it are gone from the text.
 fn removes_text(pass: PassId) -> bool {
-    ocrtidy::registry::spec(pass).is_some_and(|s| s.removes_text)
+    crate::registry::spec(pass).is_some_and(|s| s.removes_text)
 }
 
 /// A removal of a line that the layout tagged as a running header or footer: it removes only
@@ -47,49 +50,11 @@ fn removes_layout_furniture(pass: PassId, rule: &str) -> bool {
     pass == PassId::Furniture && matches!(rule, "layout-header" | "layout-footer")
 }
 
-/// Where the written-back file goes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Dest {
-    File(PathBuf),
-    Stdout,
-}
-
-/// Checks `--write-back` against the other options and the inputs, before anything is read.
-pub fn check(args: &CleanArgs, sources: &[Source], is_dir: bool) -> Result<Option<Dest>> {
-    let Some(path) = args.write_back.as_deref() else {
-        return Ok(None);
-    };
-    if is_dir {
-        bail!("--write-back needs one hOCR, ALTO or PAGE file, not a directory");
-    }
-    if args.stream.jsonl {
-        bail!("--write-back works on one hOCR, ALTO or PAGE file, not with --jsonl");
-    }
-    if sources.len() != 1 {
-        bail!(
-            "--write-back needs exactly one input file, got {}",
-            sources.len()
-        );
-    }
-    let text_to_stdout = args.output.as_deref().is_none_or(|p| p.as_os_str() == "-");
-    if path.as_os_str() == "-" {
-        if text_to_stdout {
-            bail!(
-                "--write-back -: the cleaned text already goes to standard output; \
-                 give -o FILE for it, or a file for --write-back"
-            );
-        }
-        return Ok(Some(Dest::Stdout));
-    }
-    // The same file as the input (also through a hard or symbolic link) or as another output
-    // is refused by `io::check_outputs` with every other output of the run.
-    let _ = sources;
-    Ok(Some(Dest::File(path.to_path_buf())))
-}
-
 /// The written-back file and what went into it.
-#[derive(Debug)]
-pub struct Outcome {
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct WriteBack {
+    /// The file with the corrections in its elements (a BOM of the input is kept).
     pub text: String,
     /// Applied changes with at least one edit written back.
     pub written: usize,
@@ -98,125 +63,164 @@ pub struct Outcome {
     /// Applied changes left out whole (layout edits only, or a removal took part).
     pub left_out: usize,
     /// Texts of enclosing elements left as they were although the words under them changed
-    /// (a PAGE line whose text is not its words joined), one message each.
-    pub stale: Vec<String>,
+    /// (a PAGE line whose text is not its words joined).
+    pub stale: Vec<super::Stale>,
 }
 
-/// Writes the applied corrections of `cleaned` (a run on `converted.text`) back into `file`,
-/// the decoded file `converted` was laid out from, in `format`. The file must be UTF-8 (a BOM
-/// is kept): the result is written as UTF-8, and an XML declaration naming another encoding
-/// would then lie.
-pub fn write_back(
-    file: &ocrtidy_decode::Decoded,
-    format: Format,
-    converted: &Converted,
-    cleaned: &Cleaned,
-) -> Result<Outcome> {
-    if !matches!(format, Format::Hocr | Format::Alto | Format::Page) {
-        bail!(
-            "a {} file cannot take corrections back (only hOCR, ALTO and PAGE files have \
-             word elements with ids to write into)",
-            format.name()
-        );
-    }
-    if file.report.encoding != "UTF-8" || file.report.invalid_bytes() > 0 {
-        bail!(
-            "the file is not valid UTF-8 (decoded as {}); write-back keeps the file's bytes \
-             and needs UTF-8",
-            file.report.encoding
-        );
-    }
-    let mut edits: Vec<(Range<usize>, String)> = Vec::new();
-    let (mut written, mut left_out) = (0, 0);
-    for change in cleaned.applied() {
-        let split = split_change(&converted.text, &converted.spans, change);
-        if split.is_empty() {
-            left_out += 1;
-        } else {
-            written += 1;
-            edits.extend(split);
+/// Why corrections cannot be written back into a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum WriteBackError {
+    /// The format has no word elements with ids to write into (Tesseract TSV, PaddleOCR and
+    /// RapidOCR JSON).
+    Unsupported(Format),
+    /// The file was not valid UTF-8 (the encoding it was decoded from is given): the
+    /// write-back keeps the file's bytes, and an XML declaration naming another encoding
+    /// would lie.
+    NotUtf8(&'static str),
+    /// The file cannot take the corrections: an element without an id of its own, an id the
+    /// file does not have.
+    Format(FormatError),
+}
+
+impl fmt::Display for WriteBackError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            WriteBackError::Unsupported(format) => write!(
+                f,
+                "a {} file cannot take corrections back (only hOCR, ALTO and PAGE files have \
+                 word elements with ids to write into)",
+                format.name()
+            ),
+            WriteBackError::NotUtf8(encoding) => write!(
+                f,
+                "the file is not valid UTF-8 (decoded as {encoding}); write-back keeps the \
+                 file's bytes and needs UTF-8"
+            ),
+            WriteBackError::Format(e) => fmt::Display::fmt(e, f),
         }
     }
-    let refs: Vec<(Range<usize>, &str)> =
-        edits.iter().map(|(r, t)| (r.clone(), t.as_str())).collect();
-    let mut texts = ocrtidy_formats::element_texts_checked(converted, &refs, format)?;
-    // Elements whose text came out as it was are not rewritten (their escaping stays as is).
-    let old: HashMap<&str, &str> = converted
-        .spans
-        .iter()
-        .filter_map(|s| {
-            Some((
-                s.source.id.as_deref()?,
-                converted.text.get(s.range.clone())?,
-            ))
+}
+
+impl std::error::Error for WriteBackError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            // Displayed as the reader's own error, so its source is that error's source.
+            WriteBackError::Format(e) => std::error::Error::source(e),
+            _ => None,
+        }
+    }
+}
+
+impl From<FormatError> for WriteBackError {
+    fn from(e: FormatError) -> Self {
+        WriteBackError::Format(e)
+    }
+}
+
+impl EngineDocument {
+    /// Writes the applied corrections of `cleaned` (a run on [`EngineDocument::text`]) back into
+    /// `file`, the decoded file this document was read from: only the texts of the elements
+    /// that changed are rewritten, every other byte (ids, boxes, confidences, whitespace) stays.
+    /// The file must be hOCR, ALTO or PAGE, decoded from UTF-8 (a BOM is kept).
+    ///
+    /// ```
+    /// use ocrtidy::document::{EngineDocument, Format, Furniture};
+    /// use ocrtidy::DecodeOptions;
+    ///
+    /// let bytes = "<div class='ocr_page' title='bbox 0 0 600 100'>\
+    ///   <span class='ocr_line' title='bbox 0 0 600 20'>\
+    ///     <span class='ocrx_word' id='w1' title='bbox 0 0 100 20'>使用</span>\
+    ///     <span class='ocrx_word' id='w2' title='bbox 100 0 200 20'>ａｐｔ命令</span>\
+    ///   </span></div>".as_bytes();
+    /// let file = ocrtidy::decode(bytes, &DecodeOptions::default());
+    /// let document = EngineDocument::read(&file.text, Format::Auto, Furniture::Mark)?.unwrap();
+    /// let cleaned = document.clean(&ocrtidy::Pipeline::default());
+    /// let written = document.write_back(&file, &cleaned)?;
+    /// assert!(written.text.contains("id='w2' title='bbox 100 0 200 20'>apt命令</span>"));
+    /// // One element rewritten; nothing of the layout was left out.
+    /// assert_eq!((written.elements, written.left_out), (1, 0));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn write_back(
+        &self,
+        file: &Decoded,
+        cleaned: &Cleaned,
+    ) -> Result<WriteBack, WriteBackError> {
+        let (format, converted) = (self.format, &self.converted);
+        if !matches!(format, Format::Hocr | Format::Alto | Format::Page) {
+            return Err(WriteBackError::Unsupported(format));
+        }
+        if file.report.encoding != "UTF-8" || file.report.invalid_bytes() > 0 {
+            return Err(WriteBackError::NotUtf8(file.report.encoding));
+        }
+        let mut edits: Vec<(Range<usize>, String)> = Vec::new();
+        let (mut written, mut left_out) = (0, 0);
+        for change in cleaned.applied() {
+            let split = split_change(&converted.text, &converted.spans, change);
+            if split.is_empty() {
+                left_out += 1;
+            } else {
+                written += 1;
+                edits.extend(split);
+            }
+        }
+        let refs: Vec<(Range<usize>, &str)> =
+            edits.iter().map(|(r, t)| (r.clone(), t.as_str())).collect();
+        let mut texts = ocrtidy_formats::element_texts_checked(converted, &refs, format)?;
+        // Elements whose text came out as it was are not rewritten (their escaping stays as is).
+        let old: HashMap<&str, &str> = converted
+            .spans
+            .iter()
+            .filter_map(|s| {
+                Some((
+                    s.source.id.as_deref()?,
+                    converted.text.get(s.range.clone())?,
+                ))
+            })
+            .collect();
+        texts.retain(|id, text| old.get(id.as_str()) != Some(&text.as_str()));
+        let ocrtidy_formats::writeback::WrittenBack { mut text, stale } =
+            ocrtidy_formats::writeback::write_back_report(&file.text, format, &texts)?;
+        if file.report.bom {
+            text.insert(0, '\u{feff}');
+        }
+        Ok(WriteBack {
+            text,
+            written,
+            elements: texts.len(),
+            left_out,
+            stale,
         })
-        .collect();
-    texts.retain(|id, text| old.get(id.as_str()) != Some(&text.as_str()));
-    let ocrtidy_formats::writeback::WrittenBack { mut text, stale } =
-        ocrtidy_formats::writeback::write_back_report(&file.text, format, &texts)?;
-    if file.report.bom {
-        text.insert(0, '\u{feff}');
-    }
-    Ok(Outcome {
-        text,
-        written,
-        elements: texts.len(),
-        left_out,
-        stale: stale.iter().map(ToString::to_string).collect(),
-    })
-}
-
-/// Writes the written-back file to `dest` and says on standard error what went into it
-/// (unless `quiet`).
-pub fn save(dest: &Dest, input: &str, outcome: &Outcome, quiet: bool) -> Result<()> {
-    match dest {
-        Dest::File(path) => {
-            let mut w = super::io::create_file(path, "written-back")?;
-            w.write_all(outcome.text.as_bytes()).with_context(|| {
-                format!("cannot write the written-back file {}", path.display())
-            })?;
-            w.commit()?;
-        }
-        Dest::Stdout => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(outcome.text.as_bytes())
-                .and_then(|()| out.flush())
-                .context("cannot write the written-back file to standard output")?;
-        }
-    }
-    if !quiet {
-        for stale in &outcome.stale {
-            eprintln!("ocrtidy: warning: {input}: {stale}");
-        }
-        let to = match dest {
-            Dest::File(path) => path.display().to_string(),
-            Dest::Stdout => "standard output".to_string(),
-        };
-        eprintln!(
-            "ocrtidy: {input}: {} correction{} written back into {} element{} ({to}); {} \
-             layout change{} left in the text only",
-            outcome.written,
-            plural(outcome.written),
-            outcome.elements,
-            plural(outcome.elements),
-            outcome.left_out,
-            plural(outcome.left_out),
-        );
-    }
-    Ok(())
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
     }
 }
 
 /// The character edits of one applied change, in the laid-out text's offsets (sorted,
 /// disjoint): the change's text aligned character by character with its replacement, and the
 /// layout part of it dropped (see the module doc). Empty when nothing of it is written back.
+/// `text` is the laid-out text the change was made on, `spans` its elements
+/// ([`Converted::spans`](super::Converted::spans)).
+///
+/// ```
+/// use ocrtidy::document::{split_change, EngineDocument, Format, Furniture};
+/// // Two printed lines: the line join is layout, the punctuation fix a correction.
+/// let hocr = "<div class='ocr_page' title='bbox 0 0 600 100'>\
+///   <span class='ocr_line' title='bbox 0 0 600 20'>\
+///     <span class='ocrx_word' id='w1' title='bbox 0 0 300 20'>这是第一行的文字，接着写</span></span>\
+///   <span class='ocr_line' title='bbox 0 20 600 40'>\
+///     <span class='ocrx_word' id='w2' title='bbox 0 20 300 40'>下去,直到句末。</span></span></div>";
+/// let document = EngineDocument::read(hocr, Format::Hocr, Furniture::Mark)?.unwrap();
+/// let text = document.text();
+/// let cleaned = document.clean(&ocrtidy::Pipeline::default());
+/// assert_eq!(cleaned.text, "这是第一行的文字，接着写下去，直到句末。");
+/// let edits: Vec<(&str, String)> = cleaned
+///     .applied()
+///     .flat_map(|c| split_change(text, &document.converted().spans, c))
+///     .map(|(range, new)| (&text[range], new))
+///     .collect();
+/// assert_eq!(edits, [(",", "，".to_string())]);
+/// # Ok::<(), ocrtidy::document::FormatError>(())
+/// ```
 pub fn split_change(text: &str, spans: &[Span], change: &Change) -> Vec<(Range<usize>, String)> {
     let steps: Vec<(PassId, &str)> = change
         .history
@@ -379,8 +383,8 @@ fn align(base: usize, before: &[(usize, char)], after: &[char]) -> Option<Vec<Op
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ocrtidy::Step;
-    use ocrtidy_formats::{Role, SourceRef};
+    use crate::Step;
+    use ocrtidy_formats::SourceRef;
 
     #[test]
     fn character_passes_are_written_back_and_layout_passes_not() {
@@ -395,7 +399,7 @@ mod tests {
             PassId::StrayTokens,
             PassId::Typo,
         ];
-        for p in ocrtidy::registry::specs().map(|s| s.id) {
+        for p in crate::registry::specs().map(|s| s.id) {
             assert_eq!(written_back(p), back.contains(&p), "{p}");
         }
     }

@@ -19,6 +19,13 @@ use super::io::create_file;
 pub struct ReportArgs {
     /// Write an inline diff of every change instead of the cleaned text (character-level for
     /// Chinese, word-level for Latin; suggestions shown with their top candidate).
+    ///
+    /// Without colour, a deletion reads `[-old-]`, an insertion `{+new+}`, and a suggestion
+    /// (not applied: the text keeps it) `[?text→candidate?]` with its top candidate. With
+    /// colour (see --color), deletions are red, insertions green and suggestions yellow and
+    /// underlined, without the brackets. Deleted or inserted whitespace is made visible: `·`
+    /// for a space, `↵` for a line break, `\f` for a page break, `\t` and `\r`; control
+    /// characters of the input are shown escaped (`\x1b`), never sent to the terminal.
     #[arg(long)]
     pub diff: bool,
 

@@ -1,7 +1,0 @@
-//! The `ocrtidy` command line: thin glue over the library crates.
-
-mod cli;
-
-fn main() {
-    std::process::exit(cli::main());
-}
