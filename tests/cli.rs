@@ -298,3 +298,78 @@ fn max_doc_bytes_takes_a_size_with_a_unit() {
     let err = String::from_utf8_lossy(&bad.stderr);
     assert!(err.contains("`64 parsecs` is not a size"), "{err}");
 }
+
+/// Every pass and rule that a run records can be explained, in words from the pass's own
+/// declaration; an unknown name is an error.
+#[test]
+fn every_recorded_rule_is_explained() {
+    let sample = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../data/samples/zh-newspaper.txt"
+    );
+    let dir = tmpdir("explain");
+    let changes = dir.join("changes.jsonl");
+    let out = ocrtidy(
+        &[
+            "clean",
+            sample,
+            "-o",
+            "/dev/null",
+            "--changes",
+            changes.to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = ocrtidy(&["explain", "--json"], b"");
+    assert!(out.status.success());
+    let all: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let known: std::collections::HashSet<(String, String)> = all
+        .iter()
+        .map(|r| {
+            (
+                r["pass"].as_str().unwrap().into(),
+                r["rule"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    let mut seen = 0;
+    for line in std::fs::read_to_string(&changes).unwrap().lines() {
+        let c: serde_json::Value = serde_json::from_str(line).unwrap();
+        let mut steps = vec![(c["pass"].clone(), c["rule"].clone())];
+        for s in c["history"].as_array().into_iter().flatten() {
+            steps.push((s["pass"].clone(), s["rule"].clone()));
+        }
+        for (p, r) in steps {
+            let key = (
+                p.as_str().unwrap().to_string(),
+                r.as_str().unwrap().to_string(),
+            );
+            assert!(known.contains(&key), "{key:?} is not explained");
+            seen += 1;
+        }
+    }
+    assert!(seen > 10, "{seen}");
+    // One rule in words, a pass with all its rules, and the list.
+    let out = ocrtidy(&["explain", "typo/typo-zh"], b"");
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.starts_with("typo: ") && text.contains("\n  typo/typo-zh\n    "),
+        "{text}"
+    );
+    let out = ocrtidy(&["explain", "furniture"], b"");
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("furniture/page-number") && text.contains("removes printed text: yes"));
+    let out = ocrtidy(&["explain"], b"");
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.lines().any(|l| l == "  line-join/soft-wrap"), "{text}");
+    let out = ocrtidy(&["explain", "no-such-rule"], b"");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("no pass or rule is named `no-such-rule`")
+    );
+}

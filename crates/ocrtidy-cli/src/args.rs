@@ -21,6 +21,9 @@ pub enum Command {
     Eval(super::eval::EvalArgs),
     /// Learn a confusion table from OCR output aligned with ground truth.
     Learn(super::learn::LearnArgs),
+    /// Explain a rule or a pass (what it changes, on what evidence, applied or suggested), or
+    /// list every pass and rule.
+    Explain(super::explain::ExplainArgs),
 }
 
 const CLEAN_EXAMPLES: &str = "\
@@ -64,7 +67,8 @@ pub struct CleanArgs {
     #[arg(long, value_name = "PASS,...", value_delimiter = ',')]
     pub skip: Vec<String>,
 
-    /// List the available passes in pipeline order and exit.
+    /// List the available passes in pipeline order and exit (`ocrtidy explain` lists their rules
+    /// and explains each).
     #[arg(long)]
     pub list_passes: bool,
 

@@ -8,6 +8,7 @@ mod args;
 mod clean;
 mod dir;
 mod eval;
+mod explain;
 mod io;
 mod jsonl;
 mod learn;
@@ -38,6 +39,7 @@ fn run() -> i32 {
         Command::Clean(args) => clean::run(args),
         Command::Eval(args) => eval::run(args),
         Command::Learn(args) => learn::run(args),
+        Command::Explain(args) => explain::run(args),
     };
     match result {
         Ok(code) => code,
