@@ -55,6 +55,8 @@ pub mod layout;
 pub mod pages;
 mod record;
 
+/// The types of [`JsonlOptions::layout_format`] and [`JsonlOptions::layout_furniture`].
+pub use crate::document::{Format, Furniture};
 pub use engine::{clean_jsonl, JsonlOptions, LineReport, LineStatus, StreamSummary};
 pub use layout::{LayoutError, LayoutErrorKind};
 pub use record::LineError;

@@ -31,7 +31,7 @@ use rustc_hash::FxHashMap as FxMap;
 static EN_WORDS: &str = include_str!("../../../data/lexicon/en-frequency-symspell.txt");
 
 /// The frequency of a word in the English word list (any case), 0 when unknown: a lookup in
-/// a hash index of the embedded text's lines (see [`EnglishIndex`]), built on first use.
+/// a hash index of the embedded text's lines (see `EnglishIndex`), built on first use.
 pub fn english_freq(word: &str) -> u64 {
     if word.is_empty() || word.len() > 64 {
         return 0;

@@ -1,14 +1,14 @@
 //! Layout from geometry: turns a [`Document`] into plain text (one paragraph per line, pages
 //! separated by `\f`) and a map from text ranges to the elements they came from.
 //!
-//! Per page: running headers and footers are found from their position ([`furniture`]),
-//! columns from the gaps between box x-positions ([`columns`]), lines that an engine merged
+//! Per page: running headers and footers are found from their position (`furniture`),
+//! columns from the gaps between box x-positions (`columns`), lines that an engine merged
 //! across a gutter are split and fragments of one printed line grouped, the reading order
 //! is the file's own where it has one ([`Document::ordered`]; the pieces of a printed line
 //! it lists in other blocks are merged into the line) and otherwise, or for an engine's own
 //! segmentation ([`Document::segmented`]), bands of columns read left to right under
-//! full-width lines ([`order`]); paragraphs are then found from
-//! indentation, vertical gaps and line lengths ([`paragraphs`]).
+//! full-width lines (`order`); paragraphs are then found from
+//! indentation, vertical gaps and line lengths (`paragraphs`).
 
 mod columns;
 mod furniture;

@@ -3,12 +3,12 @@
 
 #![cfg(feature = "opencc")]
 
-mod support;
+use crate::support;
 
 use ocrtidy_core::Pass;
 use ocrtidy_normalize::{ScriptConversion, ScriptConvert};
 
-const CASES: &str = include_str!("data/opencc/testcases.json");
+const CASES: &str = include_str!("../data/opencc/testcases.json");
 
 /// One (case, configuration) pair of the file.
 struct Case {

@@ -1,6 +1,6 @@
 //! Every normalisation pass is idempotent, keeps the ledger replayable and never panics.
 
-mod support;
+use crate::support;
 
 use ocrtidy_core::Pass;
 use ocrtidy_normalize::{CjkPunct, CjkSpacing, ControlChars, MixedScript, UnicodeForms, Width};
