@@ -8,6 +8,11 @@ corpus := corpus_dir / "dev.jsonl"
 build:
     cargo build --release
 
+# Build the release binary with line tables for profilers (perf, flamegraphs):
+# target/profiling/ocrtidy. Release builds carry no debug info.
+build-profiling:
+    cargo build --profile profiling
+
 # Run the whole test suite (what CI runs, without fmt/clippy).
 test:
     cargo test --workspace

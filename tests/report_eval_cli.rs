@@ -268,3 +268,42 @@ fn eval_names_its_fields_and_keeps_the_old_field_option() {
         "{err}"
     );
 }
+
+/// The HTML report explains each rule it shows, in the words of the pass's declaration.
+#[test]
+fn the_html_report_explains_the_rules_it_shows() {
+    let report = tmp("explained.html");
+    let out = run(
+        &[
+            "clean",
+            "--report",
+            report.to_str().unwrap(),
+            "-o",
+            "/dev/null",
+        ],
+        "第一段  \n\n\n第二段 ， 完了\n",
+        &[],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let html = std::fs::read_to_string(&report).unwrap();
+    assert!(html.contains("Rules used"), "{html}");
+    // The start of the explanation of a rule that occurs, as `ocrtidy explain` prints it.
+    let explain = run(
+        &["explain", "--json", "cjk-spacing/space-around-punct"],
+        "",
+        &[],
+    );
+    let rules: Vec<serde_json::Value> = serde_json::from_slice(&explain.stdout).unwrap();
+    let words: String = rules[0]["explain"]
+        .as_str()
+        .unwrap()
+        .split_whitespace()
+        .take(4)
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(html.contains(&words), "{words:?} not in the report");
+}

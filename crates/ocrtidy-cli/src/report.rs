@@ -159,7 +159,15 @@ impl Reports {
                     w.write_all(unified::render(d).as_bytes())?;
                 }
             }
-            Format::Html => w.write_all(html::render(&docs).as_bytes())?,
+            Format::Html => {
+                // Each rule explained in the words of its pass's declaration.
+                let explain = |pass: &str, rule: &str| {
+                    let id = ocrtidy::registry::lookup(pass).ok()?;
+                    ocrtidy::registry::explain(id, rule)
+                };
+                let options = html::Options::default().explain(&explain);
+                w.write_all(html::render_with(&docs, &options).as_bytes())?
+            }
             Format::Json => {
                 #[derive(Serialize)]
                 struct ChangeRecord<'a> {

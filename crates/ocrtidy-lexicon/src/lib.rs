@@ -73,9 +73,10 @@ pub struct Lexicon {
     protected: HashSet<Box<str>>,
 }
 
-/// jieba's `dict.txt` in the sorted form of [`dict`], written by `build.rs`.
+/// jieba's `dict.txt` in the sorted form of [`dict`], LZ4-compressed (block format, size
+/// prepended), written by `build.rs`.
 #[cfg(feature = "embedded-dict")]
-static EMBEDDED_DICT: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/jieba-dict.bin"));
+static EMBEDDED_DICT_LZ4: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/jieba-dict.bin.lz4"));
 
 impl Lexicon {
     /// An empty lexicon.
@@ -83,13 +84,17 @@ impl Lexicon {
         Lexicon::default()
     }
 
-    /// The embedded jieba word list (sorted at build time and read in place: nothing is parsed
-    /// at run time). Without the `embedded-dict` feature this is an empty lexicon.
+    /// The embedded jieba word list (sorted at build time, decompressed on first use and read
+    /// in place: nothing is parsed at run time). Without the `embedded-dict` feature this is an
+    /// empty lexicon.
     pub fn embedded() -> &'static Lexicon {
         static LEX: OnceLock<Lexicon> = OnceLock::new();
         LEX.get_or_init(|| {
             #[cfg(feature = "embedded-dict")]
-            if let Some(sorted) = Sorted::read(std::borrow::Cow::Borrowed(EMBEDDED_DICT)) {
+            if let Some(sorted) = lz4_flex::decompress_size_prepended(EMBEDDED_DICT_LZ4)
+                .ok()
+                .and_then(|bytes| Sorted::read(std::borrow::Cow::Owned(bytes)))
+            {
                 return Lexicon::from_sorted(sorted);
             }
             // `build.rs` writes what `Sorted::read` accepts: this is the list without the

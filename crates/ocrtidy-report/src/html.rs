@@ -8,6 +8,15 @@
 //! the hiding, so the cost does not grow with the number of marks), and each document has a
 //! list of its suggestions to review and its summary counts. The DOM is linear in the input.
 //!
+//! Each document's text carries the `lang` of its script ([`crate::lang::detect`]: `zh`, `en`,
+//! ...) under a page in English; text wraps at spaces and between CJK characters, and breaks
+//! inside a word only when the word alone is wider than the line. The font stack names the CJK
+//! fonts of common Linux, macOS and Windows installations before the generic family.
+//!
+//! With [`Options::explain`], the report also explains the rules it shows: a "Rules used" list
+//! (a `<details>` element, readable with the keyboard) of every pass/rule that occurs with its
+//! explanation, and each change's tooltip and detail panel end with its rule's explanation.
+//!
 //! Everything from the user (text, file names, candidates) is HTML-escaped; the page declares a
 //! Content-Security-Policy that forbids any network access.
 
@@ -15,9 +24,37 @@ use std::fmt::Write as _;
 
 use ocrtidy_core::{Change, PassId};
 
+use crate::lang;
 use crate::summary::Summary;
 use crate::tokens::{refine, Piece};
 use crate::{in_output_order, visible, Document};
+
+/// Looks up a rule's one-paragraph explanation by pass name and rule name (as in the ledger:
+/// `"typo"`, `"confusion"`).
+pub type Explain<'a> = dyn Fn(&str, &str) -> Option<&'static str> + 'a;
+
+/// What [`render_with`] adds to the default report.
+#[derive(Clone, Copy, Default)]
+pub struct Options<'a> {
+    /// Explanations of the rules; `None` (the default) leaves them out.
+    pub explain: Option<&'a Explain<'a>>,
+}
+
+impl<'a> Options<'a> {
+    /// Options that explain each rule with `explain(pass, rule)`.
+    pub fn explain(mut self, explain: &'a Explain<'a>) -> Self {
+        self.explain = Some(explain);
+        self
+    }
+}
+
+impl std::fmt::Debug for Options<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Options")
+            .field("explain", &self.explain.map(|_| "Fn(pass, rule)"))
+            .finish()
+    }
+}
 
 /// Escapes text for HTML content and attribute values.
 pub fn escape(s: &str) -> String {
@@ -56,7 +93,7 @@ fn pass_color(p: PassId) -> &'static str {
 }
 
 const STYLE: &str = r#"
-body{font:15px/1.7 "Noto Serif CJK SC","Source Han Serif SC","Songti SC",serif;margin:0;color:#222;background:#fafafa}
+body{font:15px/1.7 "Noto Serif CJK SC","Noto Sans CJK SC","Source Han Serif SC","Source Han Sans SC","Songti SC","PingFang SC","Microsoft YaHei","WenQuanYi Micro Hei","WenQuanYi Zen Hei","Droid Sans Fallback","AR PL UMing CN","AR PL UMing TW",serif;margin:0;color:#222;background:#fafafa}
 header,nav,section{padding:.6em 1.2em}
 header{background:#fff;border-bottom:1px solid #ddd}
 h1{font-size:1.25em;margin:.2em 0} h2{font-size:1.1em;margin:.4em 0}
@@ -65,7 +102,7 @@ th:first-child,td:first-child{text-align:left}
 nav{position:sticky;top:0;background:#f0f0f0;border-bottom:1px solid #ddd;font-size:.9em;z-index:2}
 nav label{margin-right:1em;white-space:nowrap}
 .sw{display:inline-block;width:.9em;height:.9em;border-radius:2px;vertical-align:middle;margin-right:.25em}
-.text{white-space:pre-wrap;word-break:break-all;background:#fff;border:1px solid #ddd;padding:1em;max-width:60em}
+.text{white-space:pre-wrap;overflow-wrap:anywhere;word-break:normal;line-break:auto;background:#fff;border:1px solid #ddd;padding:1em;max-width:60em}
 .chunk{content-visibility:auto;contain-intrinsic-size:auto 40em}
 mark.ch{background:var(--c);border-radius:2px;cursor:pointer;color:inherit}
 mark.ch del{color:#b00020;text-decoration:line-through}
@@ -76,9 +113,13 @@ mark.sel{outline:2px solid #000}
 body.view-clean mark.ch del,body.view-clean mark.s .cand{display:none}
 body.hide-a mark.a,body.hide-s mark.s{background:none;border:0}
 body.hide-a mark.a del,body.hide-s mark.s .cand{display:none}
-#detail{position:fixed;right:1em;bottom:1em;max-width:28em;background:#fff;border:1px solid #888;padding:.6em .9em;box-shadow:0 2px 8px #0003;font-size:.9em;white-space:pre-wrap}
+#detail{position:fixed;right:1em;bottom:1em;max-width:28em;background:#fff;border:1px solid #888;padding:.6em .9em;box-shadow:0 2px 8px #0003;font-size:.9em;white-space:pre-wrap;overflow-wrap:anywhere}
 ol.sugg li{margin:.2em 0}
 "#;
+
+/// Style of the rules list, with [`Options::explain`].
+const RULES_STYLE: &str =
+    "dl.rules{max-width:60em;font-size:.9em}dl.rules dt{font-weight:600;margin-top:.4em}dl.rules dd{margin:0 0 0 1.5em}";
 
 const SCRIPT: &str = r#"
 (function(){
@@ -97,6 +138,26 @@ const SCRIPT: &str = r#"
     panel.textContent=m.title; panel.hidden=false;
   });
   body.dataset.ready='1';
+})();
+"#;
+
+/// With [`Options::explain`]: each change's tooltip and detail panel end with its rule's
+/// explanation, taken from the rules list (`<dt data-rule="pass/rule">` then its `<dd>`) the
+/// first time the change is pointed at or clicked, so the page holds each explanation once.
+const EXPLAIN_SCRIPT: &str = r#"
+(function(){
+  var rules={};
+  document.querySelectorAll('dl.rules dt[data-rule]').forEach(function(dt){rules[dt.dataset.rule]=dt.nextElementSibling.textContent;});
+  function explain(e){
+    var m=e.target.closest?e.target.closest('mark.ch'):null;
+    if(!m||m.dataset.explained){return;}
+    m.dataset.explained='1';
+    var k=m.title.split(' \u00b7 ')[0];
+    if(rules[k]){m.title+='\n\n'+rules[k];}
+  }
+  document.addEventListener('mouseover',explain);
+  document.addEventListener('focusin',explain);
+  document.addEventListener('click',explain,true);
 })();
 "#;
 
@@ -183,7 +244,7 @@ fn push_plain(out: &mut String, text: &str, filled: &mut usize) {
 }
 
 fn push_head(out: &mut String, title: &str) {
-    out.push_str("<!DOCTYPE html>\n<html lang=\"zh\"><head><meta charset=\"utf-8\">");
+    out.push_str("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">");
     out.push_str("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'\">");
     out.push_str("<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>");
     escape_into(out, title);
@@ -192,8 +253,59 @@ fn push_head(out: &mut String, title: &str) {
     out.push_str("</style></head>\n<body>\n");
 }
 
+/// Opens the text block of `text`, tagged with its language.
+fn open_text(out: &mut String, text: &str) {
+    let _ = write!(out, "<div class=\"text\" lang=\"{}\">", lang::detect(text));
+}
+
+/// The rules list: every pass/rule of the documents' changes that `explain` explains, in
+/// pipeline and then rule order. Whether there was any.
+fn push_rules(out: &mut String, docs: &[Document<'_>], explain: &Explain<'_>) -> bool {
+    let mut rules: Vec<(PassId, &str)> = docs
+        .iter()
+        .flat_map(|d| d.changes.iter().map(|c| (c.pass, c.rule)))
+        .collect();
+    rules.sort();
+    rules.dedup();
+    let explained: Vec<_> = rules
+        .into_iter()
+        .filter_map(|(p, r)| Some((p, r, explain(p.name(), r)?)))
+        .collect();
+    if explained.is_empty() {
+        return false;
+    }
+    let _ = write!(
+        out,
+        "<style>{RULES_STYLE}</style><details class=\"rules\"><summary>Rules used ({})</summary><dl class=\"rules\">",
+        explained.len()
+    );
+    for (p, r, text) in explained {
+        let key = format!("{}/{}", p.name(), r);
+        out.push_str("<dt id=\"rule-");
+        escape_into(out, &key.replace('/', "-"));
+        out.push_str("\" data-rule=\"");
+        escape_into(out, &key);
+        let _ = write!(
+            out,
+            "\"><span class=\"sw\" style=\"background:{}\"></span>",
+            pass_color(p)
+        );
+        escape_into(out, &key);
+        out.push_str("</dt><dd>");
+        escape_into(out, text);
+        out.push_str("</dd>");
+    }
+    out.push_str("</dl></details>");
+    true
+}
+
 /// Renders the change report of one or more documents.
 pub fn render(docs: &[Document<'_>]) -> String {
+    render_with(docs, &Options::default())
+}
+
+/// [`render`] with options: rule explanations.
+pub fn render_with(docs: &[Document<'_>], options: &Options<'_>) -> String {
     let total: usize = docs
         .iter()
         .map(|d| d.output.len() + d.changes.len() * 200)
@@ -227,10 +339,14 @@ pub fn render(docs: &[Document<'_>]) -> String {
     let (ta, ts): (usize, usize) = sums
         .iter()
         .fold((0, 0), |(a, s), x| (a + x.applied, s + x.suggested));
-    let _ = writeln!(
+    let _ = write!(
         out,
-        "<tr><th>total</th><th id=\"n-applied\">{ta}</th><th id=\"n-suggested\">{ts}</th></tr></table></header>"
+        "<tr><th>total</th><th id=\"n-applied\">{ta}</th><th id=\"n-suggested\">{ts}</th></tr></table>"
     );
+    let explained = options
+        .explain
+        .is_some_and(|explain| push_rules(&mut out, docs, explain));
+    out.push_str("</header>\n");
     // Filters.
     out.push_str("<nav>");
     for p in &passes {
@@ -261,9 +377,10 @@ pub fn render(docs: &[Document<'_>]) -> String {
         let s = &sums[d];
         let _ = write!(
             out,
-            "</h2><p class=\"counts\">{} changes: {} applied, {} suggested · {} → {} bytes</p><div class=\"text\">",
+            "</h2><p class=\"counts\">{} changes: {} applied, {} suggested · {} → {} bytes</p>",
             s.changes, s.applied, s.suggested, s.input_bytes, s.output_bytes
         );
+        open_text(&mut out, doc.output);
         out.push_str("<div class=\"chunk\">");
         let mut pos = 0;
         let mut filled = 0;
@@ -292,18 +409,29 @@ pub fn render(docs: &[Document<'_>]) -> String {
             escape_into(&mut out, &visible(&c.before));
             out.push_str(" → ");
             escape_into(&mut out, &visible(top));
-            let _ = write!(
-                out,
-                "</a> <small>{}/{} {:.2}</small></li>",
-                c.pass.name(),
-                escape(c.rule),
-                c.confidence
-            );
+            out.push_str("</a> <small>");
+            let rule = format!("{}/{}", c.pass.name(), escape(c.rule));
+            if options
+                .explain
+                .is_some_and(|f| f(c.pass.name(), c.rule).is_some())
+            {
+                let _ = write!(
+                    out,
+                    "<a href=\"#rule-{}\">{rule}</a>",
+                    rule.replace('/', "-")
+                );
+            } else {
+                out.push_str(&rule);
+            }
+            let _ = write!(out, " {:.2}</small></li>", c.confidence);
         }
         out.push_str("</ol></details></section>\n");
     }
     out.push_str("<div id=\"detail\" hidden></div>\n<script>");
     out.push_str(SCRIPT);
+    if explained {
+        out.push_str(EXPLAIN_SCRIPT);
+    }
     out.push_str("</script></body></html>\n");
     out
 }
@@ -347,7 +475,8 @@ pub fn render_eval(title: &str, table: &[Vec<String>], records: &[EvalRecord<'_>
             ("raw OCR", rec.raw),
             ("cleaned", rec.cleaned),
         ] {
-            let _ = write!(out, "<div><h2>{h}</h2><div class=\"text\">");
+            let _ = write!(out, "<div><h2>{h}</h2>");
+            open_text(&mut out, t);
             escape_into(&mut out, t);
             out.push_str("</div></div>");
         }
@@ -362,11 +491,9 @@ mod tests {
     use super::*;
     use ocrtidy_core::Candidate;
 
-    #[test]
-    fn marks_every_change_and_escapes_user_text() {
-        let original = "<script>alert(1)</script>  \n己经";
-        let output = "<script>alert(1)</script>\n己经";
-        let changes = [
+    /// A trailing-space deletion and a typo suggestion in `<script>alert(1)</script>  \n己经`.
+    fn two_changes() -> [Change; 2] {
+        [
             Change {
                 pass: PassId::TrailingSpace,
                 rule: "line-end",
@@ -399,11 +526,19 @@ mod tests {
                 out_end: 29,
                 history: vec![],
             },
-        ];
+        ]
+    }
+
+    const ORIGINAL: &str = "<script>alert(1)</script>  \n己经";
+    const OUTPUT: &str = "<script>alert(1)</script>\n己经";
+
+    #[test]
+    fn marks_every_change_and_escapes_user_text() {
+        let changes = two_changes();
         let html = render(&[Document {
             name: "a<b>.txt",
-            original,
-            output,
+            original: ORIGINAL,
+            output: OUTPUT,
             changes: &changes,
         }]);
         assert_eq!(html.matches("<mark ").count(), 2);
@@ -418,5 +553,91 @@ mod tests {
         assert!(html.contains("class=\"ch s p-typo\""));
         assert!(html.contains("Suggestions to review (1)"));
         assert!(!html.contains("http://") && !html.contains("https://"));
+        // Without explanations: no rules list and no explaining script.
+        assert!(!html.contains("Rules used") && !html.contains("dl.rules"));
+    }
+
+    #[test]
+    fn text_is_tagged_with_its_language_and_wraps_at_spaces() {
+        let changes: [Change; 0] = [];
+        let zh = "第一段的文字。";
+        let en = "The quick brown fox jumps over the lazy dog.";
+        let html = render(&[
+            Document {
+                name: "zh.txt",
+                original: zh,
+                output: zh,
+                changes: &changes,
+            },
+            Document {
+                name: "en.txt",
+                original: en,
+                output: en,
+                changes: &changes,
+            },
+        ]);
+        assert!(html.contains("<html lang=\"en\">"));
+        assert!(html.contains("<div class=\"text\" lang=\"zh\"><div class=\"chunk\">第一段"));
+        assert!(html.contains("<div class=\"text\" lang=\"en\"><div class=\"chunk\">The quick"));
+        assert!(!html.contains("break-all"));
+        assert!(html.contains("overflow-wrap:anywhere"));
+        for font in [
+            "Noto Sans CJK SC",
+            "Noto Serif CJK SC",
+            "Source Han Sans SC",
+            "WenQuanYi Micro Hei",
+            "WenQuanYi Zen Hei",
+            "Droid Sans Fallback",
+            "AR PL UMing",
+        ] {
+            assert!(html.contains(font), "{font}");
+        }
+        let eval = render_eval(
+            "eval",
+            &[vec!["a".into()]],
+            &[EvalRecord {
+                key: "k".into(),
+                metrics: "m".into(),
+                gt: zh,
+                raw: en,
+                cleaned: zh,
+            }],
+        );
+        assert_eq!(eval.matches("<div class=\"text\" lang=\"zh\">").count(), 2);
+        assert_eq!(eval.matches("<div class=\"text\" lang=\"en\">").count(), 1);
+    }
+
+    #[test]
+    fn explains_the_rules_that_occur() {
+        let changes = two_changes();
+        let doc = Document {
+            name: "a.txt",
+            original: ORIGINAL,
+            output: OUTPUT,
+            changes: &changes,
+        };
+        let explain = |pass: &str, rule: &str| match (pass, rule) {
+            ("typo", "confusion") => Some("A character that <looks> like another & fits worse."),
+            ("typo", "unused") => Some("never shown"),
+            _ => None,
+        };
+        let html = render_with(&[doc], &Options::default().explain(&explain));
+        assert!(html.contains("<summary>Rules used (1)</summary>"));
+        assert!(html.contains("<dt id=\"rule-typo-confusion\" data-rule=\"typo/confusion\">"));
+        assert!(
+            html.contains("<dd>A character that &lt;looks&gt; like another &amp; fits worse.</dd>")
+        );
+        assert!(!html.contains("never shown") && !html.contains("trailing-space/line-end</dt>"));
+        // The suggestion links to its rule; the marks are the same as without explanations.
+        assert!(html.contains("<a href=\"#rule-typo-confusion\">typo/confusion</a>"));
+        assert_eq!(html.matches("<mark ").count(), 2);
+        assert_eq!(html.matches("<script>").count(), 1);
+        assert!(html.contains("dataset.explained"));
+        // Explanations that explain nothing that occurs add nothing.
+        let none = |_: &str, _: &str| None;
+        assert_eq!(
+            render_with(&[doc], &Options::default().explain(&none)),
+            render(&[doc])
+        );
     }
 }

@@ -9,11 +9,14 @@
 //! - [`unified::render`]: a line-based unified diff that `patch` and code review tools accept.
 //! - [`summary::Summary`]: a per-run summary record (counts per pass and rule, applied vs
 //!   suggested) for the JSON Lines change stream.
-//! - [`html::render`]: one self-contained HTML page (inline CSS and JS, no network).
+//! - [`html::render`]: one self-contained HTML page (inline CSS and JS, no network);
+//!   [`html::render_with`] adds rule explanations.
+//! - [`lang::detect`]: the `lang` tag of a text, from its script.
 //!
 //! Nothing here prints or does IO: renderers return strings or write to a `fmt::Write`.
 
 pub mod html;
+pub mod lang;
 pub mod summary;
 pub mod terminal;
 mod tokens;

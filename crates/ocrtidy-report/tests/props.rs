@@ -141,6 +141,11 @@ proptest! {
         let page = html::render(&[doc]);
         prop_assert_eq!(page.matches("<mark ").count(), changes.len());
         prop_assert_eq!(page.matches("<script>").count(), 1);
+        let explain = |pass: &str, rule: &str| Some(if pass.len() > rule.len() { "<b>&" } else { "x" });
+        let explained = html::render_with(&[doc], &html::Options::default().explain(&explain));
+        prop_assert_eq!(explained.matches("<mark ").count(), changes.len());
+        prop_assert_eq!(explained.matches("<script>").count(), 1);
+        prop_assert_eq!(explained.contains("Rules used"), !changes.is_empty());
         let diff = unified::render(&doc);
         if changes.iter().any(|c| c.applied) && original != output {
             prop_assert_eq!(apply(&original, &diff), output.clone(), "diff:\n{}", diff);

@@ -2,7 +2,7 @@
 //! corrects them (when sure) or proposes ranked candidates (when not).
 //!
 //! - [`confusion`]: confusion tables (visual and phonetic, generated from Unihan and glyph
-//!   bitmaps by `xtask/gen_confusions.py`; learned ones written by `ocrtidy learn`).
+//!   bitmaps by `scripts/gen_confusions.py`; learned ones written by `ocrtidy learn`).
 //! - [`learn`]: aligns OCR text with ground truth and counts the confusions.
 //! - [`chinese`]: candidate generation and noisy-channel scoring with document evidence.
 //! - [`latin`]: OCR-typical edits, glued words and near-misses of recurring Latin words.

@@ -1,13 +1,24 @@
 //! The model of the embedded lexicon and confusion tables, built at compile time by `build.rs`
-//! (see `model.rs`), so that start-up only copies tables instead of building them.
+//! (see `model.rs`), so that start-up only decompresses tables instead of building them.
+
+use std::sync::OnceLock;
 
 use ocrtidy_lexicon::Lexicon;
 
 use crate::confusion::ConfusionTable;
 use crate::model::{ChannelParams, Model};
 
-/// [`Model::write`] of the embedded model, written by `build.rs`.
-static PREBUILT: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/model.bin"));
+/// [`Model::write`] of the embedded model, LZ4-compressed (block format, size prepended),
+/// written by `build.rs`.
+static PREBUILT_LZ4: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/model.bin.lz4"));
+
+/// The embedded model's bytes, decompressed on first use and kept for the process, so that the
+/// model read from them uses its tables in place ([`Model::read_static`]). Empty when they do
+/// not decompress.
+fn prebuilt() -> &'static [u8] {
+    static BYTES: OnceLock<Vec<u8>> = OnceLock::new();
+    BYTES.get_or_init(|| lz4_flex::decompress_size_prepended(PREBUILT_LZ4).unwrap_or_default())
+}
 
 impl Model {
     /// The model of [`Lexicon::embedded`], the embedded confusion tables and the default channel
@@ -15,7 +26,7 @@ impl Model {
     /// from (the lexicon's `embedded-dict` feature is off), one built now.
     pub fn embedded() -> Model {
         let lexicon = Lexicon::embedded();
-        Model::read_static(&Model::stamp(lexicon), PREBUILT).unwrap_or_else(|| {
+        Model::read_static(&Model::stamp(lexicon), prebuilt()).unwrap_or_else(|| {
             Model::build(
                 lexicon,
                 &ConfusionTable::embedded(),
@@ -32,7 +43,7 @@ mod tests {
     #[test]
     fn prebuilt_model_is_the_one_built_at_run_time() {
         let lexicon = Lexicon::embedded();
-        let prebuilt = Model::read_static(&Model::stamp(lexicon), PREBUILT);
+        let prebuilt = Model::read_static(&Model::stamp(lexicon), prebuilt());
         assert!(prebuilt.is_some(), "the prebuilt model does not read back");
         let built = Model::build(
             lexicon,
