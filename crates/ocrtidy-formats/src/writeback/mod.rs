@@ -1,6 +1,6 @@
 //! Write-back: corrections written into the OCR file they came from, every other byte kept.
 //!
-//! The layout turns a file into text and a [`Converted::spans`] map from text ranges to the
+//! The layout turns a file into text and a [`Converted::spans`](crate::Converted::spans) map from text ranges to the
 //! elements (ids, boxes) they came from. After cleaning, [`element_texts`] maps the edits of
 //! the text (the ledger's applied changes, in the converted text's offsets) back to new texts
 //! for those elements, and [`write_back`] (or [`write_back_report`], which also lists the
