@@ -101,8 +101,10 @@ impl Pass for LineJoin {
     }
 }
 
-/// What a run of the pass carries from page to page.
-struct RunState<'t> {
+/// A run of the pass over a text: what every page reads, and what it carries from page to page.
+struct Run<'t> {
+    text: &'t str,
+    context: &'t Context,
     /// The spacing habit between scripts, found on the first join that needs it.
     mixed_space: Option<bool>,
     /// Where breaks are traced for fitting a scorer offline (see [`trace_line_breaks`]).
@@ -116,91 +118,147 @@ fn join_text(
     trace: Option<&mut Vec<BreakTrace>>,
 ) {
     let lines = page::lines(text);
-    let mut state = RunState {
+    let mut run = Run {
+        text,
+        context,
         mixed_space: None,
         trace,
     };
     for range in page::pages(&lines) {
         let mut memo = classify_page_memo(text, &lines, range.clone());
         let items: Vec<usize> = range.filter(|&i| !lines[i].is_blank()).collect();
-        join_page(text, &lines, &items, &mut memo, context, &mut state, sink);
+        if let Some(page) = Page::new(text, &lines, &items, &memo) {
+            join_page(&mut run, &page, &mut memo, sink);
+        }
     }
 }
 
-fn join_page(
-    text: &str,
-    lines: &[Line],
-    items: &[usize],
-    memo: &mut PageMemo<'_>,
-    context: &Context,
-    state: &mut RunState<'_>,
-    sink: &mut EditSink<'_>,
-) {
-    let Some(&first) = items.first() else {
-        return;
-    };
-    // The width of every item, and whether it is furniture, computed once.
-    let item_width: Vec<usize> = items.iter().map(|&i| width(lines[i].text(text))).collect();
-    let is_furniture: Vec<bool> = items.iter().map(|i| memo.furniture.contains(i)).collect();
-    let item_ends: Vec<bool> = items
-        .iter()
-        .map(|&i| ends_sentence(lines[i].text(text)))
-        .collect();
-    let body: Vec<usize> = item_width
-        .iter()
-        .zip(&is_furniture)
-        .filter(|(_, &f)| !f)
-        .map(|(&w, _)| w)
-        .collect();
-    let full = page::full_width(&body);
-    let breaks = items.len().saturating_sub(1);
-    let blank_breaks = items.windows(2).filter(|w| w[1] > w[0] + 1).count();
-    let has_blanks = breaks > 0 && blank_breaks * 10 >= breaks;
-    // Text whose paragraphs are already one per line keeps its breaks: its long lines end
-    // sentences, or its widths do not cluster at a column width.
-    // Every break blank, or none: the layout of reflowed text (one paragraph per line, with or
-    // without blank separators); OCR mixes the two. Such a page is only cut at a column width
-    // when its widths say so.
-    let uniform = !has_blanks || blank_breaks == breaks;
-    let wrapped = is_wrapped(&body, full);
-    let reflowed = is_reflowed(&item_width, &item_ends, &is_furniture, full)
-        || (uniform && body.len() >= 4 && !wrapped);
-    // For fitting a line-break scorer offline (`trace_line_breaks`): the pages it would decide
-    // are raw OCR lines (blank lines between some of them, not all) wrapped at a column width,
-    // of the size it was fitted on; their page-level evidence is computed only when traced.
-    let page_facts = (state.trace.is_some()
-        && !uniform
-        && !reflowed
-        && wrapped
-        && body.len() >= break_score::MIN_LINES)
-        .then(|| {
-            PageFacts::new(
-                text,
-                lines,
-                items,
-                &item_width,
-                &item_ends,
-                full,
-                blank_breaks,
-            )
-        });
+/// A page and its evidence: its lines with text (`items`, indices into `lines`), what each of
+/// them is, and what the page as a whole is.
+struct Page<'p> {
+    text: &'p str,
+    lines: &'p [Line],
+    items: &'p [usize],
+    /// The width of every item, whether it is furniture and whether it ends a sentence,
+    /// computed once.
+    item_width: Vec<usize>,
+    is_furniture: Vec<bool>,
+    item_ends: Vec<bool>,
+    /// The page's typical full line width (of the lines that are not furniture).
+    full: usize,
+    /// How many breaks cross blank lines.
+    blank_breaks: usize,
+    /// Blank lines between some of its lines (tesseract's blocks).
+    has_blanks: bool,
+    /// Every break blank, or none.
+    uniform: bool,
+    /// Wrapped at a column width (see [`is_wrapped`]).
+    wrapped: bool,
+    /// Its paragraphs are already one per line: it keeps its breaks.
+    reflowed: bool,
+    /// How many items are not furniture.
+    body_lines: usize,
+}
 
-    // A date line, and the line directly above it, stay as they are: joined, they could read
-    // as a header or a publication title on the next cleaning. Asked only for breaks that
-    // nothing else keeps (the test is costly), and at most once per line.
-    let mut is_date_at = |j: usize| -> bool { items.get(j).is_some_and(|&i| memo.date_like(i)) };
+impl<'p> Page<'p> {
+    /// The page of `items`; `None` when it has no line with text.
+    fn new(
+        text: &'p str,
+        lines: &'p [Line],
+        items: &'p [usize],
+        memo: &PageMemo<'_>,
+    ) -> Option<Page<'p>> {
+        if items.is_empty() {
+            return None;
+        }
+        let item_width: Vec<usize> = items.iter().map(|&i| width(lines[i].text(text))).collect();
+        let is_furniture: Vec<bool> = items.iter().map(|i| memo.furniture.contains(i)).collect();
+        let item_ends: Vec<bool> = items
+            .iter()
+            .map(|&i| ends_sentence(lines[i].text(text)))
+            .collect();
+        let body: Vec<usize> = item_width
+            .iter()
+            .zip(&is_furniture)
+            .filter(|(_, &f)| !f)
+            .map(|(&w, _)| w)
+            .collect();
+        let full = page::full_width(&body);
+        let breaks = items.len().saturating_sub(1);
+        let blank_breaks = items.windows(2).filter(|w| w[1] > w[0] + 1).count();
+        let has_blanks = breaks > 0 && blank_breaks * 10 >= breaks;
+        // Text whose paragraphs are already one per line keeps its breaks: its long lines end
+        // sentences, or its widths do not cluster at a column width.
+        // Every break blank, or none: the layout of reflowed text (one paragraph per line, with
+        // or without blank separators); OCR mixes the two. Such a page is only cut at a column
+        // width when its widths say so.
+        let uniform = !has_blanks || blank_breaks == breaks;
+        let wrapped = is_wrapped(&body, full);
+        let reflowed = is_reflowed(&item_width, &item_ends, &is_furniture, full)
+            || (uniform && body.len() >= 4 && !wrapped);
+        Some(Page {
+            text,
+            lines,
+            items,
+            item_width,
+            is_furniture,
+            item_ends,
+            full,
+            blank_breaks,
+            has_blanks,
+            uniform,
+            wrapped,
+            reflowed,
+            body_lines: body.len(),
+        })
+    }
 
-    strip_indent(&lines[first], sink);
-    let mut paragraph_start = true;
-    for (k, w) in items.windows(2).enumerate() {
-        let (a, b) = (&lines[w[0]], &lines[w[1]]);
-        let (a_text, b_text) = (a.text(text), b.text(text));
-        let blank = w[1] > w[0] + 1;
+    /// For fitting a line-break scorer offline (`trace_line_breaks`): the pages it would decide
+    /// are raw OCR lines (blank lines between some of them, not all) wrapped at a column width,
+    /// of the size it was fitted on; their page-level evidence is computed only when traced.
+    fn facts(&self) -> Option<PageFacts> {
+        (!self.uniform
+            && !self.reflowed
+            && self.wrapped
+            && self.body_lines >= break_score::MIN_LINES)
+            .then(|| {
+                PageFacts::new(
+                    self.text,
+                    self.lines,
+                    self.items,
+                    &self.item_width,
+                    &self.item_ends,
+                    self.full,
+                    self.blank_breaks,
+                )
+            })
+    }
+
+    /// The break between items `k` and `k + 1`, unless one of them is empty.
+    fn break_at(&self, k: usize) -> Option<Break<'p>> {
+        let (a, b) = (&self.lines[self.items[k]], &self.lines[self.items[k + 1]]);
+        let (a_text, b_text) = (a.text(self.text), b.text(self.text));
         let (Some(a_last), Some(b_first)) = (a_text.chars().last(), b_text.chars().next()) else {
-            continue;
+            return None;
         };
-        let cjk = is_wide(a_last) || is_wide(b_first);
-        let (wa, wb) = (item_width[k], item_width[k + 1]);
+        Some(Break {
+            k,
+            a,
+            b,
+            a_text,
+            b_text,
+            blank: self.items[k + 1] > self.items[k] + 1,
+            a_last,
+            b_first,
+            cjk: is_wide(a_last) || is_wide(b_first),
+        })
+    }
+
+    /// What the rules that read the text say of a break (`paragraph_start`: the break before
+    /// was kept, or this is the first).
+    fn text_rules(&self, br: &Break<'_>, paragraph_start: bool) -> TextRules {
+        let (k, full, cjk, blank) = (br.k, self.full, br.cjk, br.blank);
+        let (wa, wb) = (self.item_width[k], self.item_width[k + 1]);
         let tolerance = if cjk {
             SHORT_TOLERANCE
         } else {
@@ -217,93 +275,197 @@ fn join_page(
             && short
             && wa * 5 < full * 4
             && (blank || wa * 2 < full)
-            && !uniform
-            && wrapped
+            && !self.uniform
+            && self.wrapped
             && k > 0
-            && a_text.chars().filter(|&c| is_wide(c)).count() >= 1
+            && br.a_text.chars().filter(|&c| is_wide(c)).count() >= 1
             && wb * 2 >= full;
-        let ends_sentence = item_ends[k];
+        let ends_sentence = self.item_ends[k];
         // Latin text: a comma before a blank line and a capitalised word is a full stop that
         // OCR misread (`…when running apt,` / `Running cron-apt…`).
-        let comma_end = !cjk && blank && !uniform && a_last == ',' && starts_capitalised(b_text);
+        let comma_end =
+            !cjk && blank && !self.uniform && br.a_last == ',' && starts_capitalised(br.b_text);
         // A first-line indent that OCR dropped: after a full line that ends a sentence, a line
         // just the indent (one and a half to two and a half ems) short of the full width that
         // runs on into a full line of the same block starts a paragraph; the wrapped lines of a
         // justified column are full.
-        let indented_start = cjk
-            && ends_sentence
-            && !blank
-            && wrapped
-            && (3..=5).contains(&full.saturating_sub(wb))
-            && !item_ends[k + 1]
-            && items
-                .get(k + 2)
-                .is_some_and(|&c| c == w[1] + 1 && item_width[k + 2] + 2 >= full);
+        let indented_start =
+            cjk && ends_sentence
+                && !blank
+                && self.wrapped
+                && (3..=5).contains(&full.saturating_sub(wb))
+                && !self.item_ends[k + 1]
+                && self.items.get(k + 2).is_some_and(|&c| {
+                    c == self.items[k + 1] + 1 && self.item_width[k + 2] + 2 >= full
+                });
         let standalone = paragraph_start
             && (wa <= STANDALONE_WIDTH || wa * 2 <= wb)
-            && visible_chars_upto(a_text, 2) >= 2
-            && !a_text.contains(INNER_PUNCT);
-        let by_text = (ends_sentence && (blank || short || !has_blanks))
+            && visible_chars_upto(br.a_text, 2) >= 2
+            && !br.a_text.contains(INNER_PUNCT);
+        let keep = (ends_sentence && (blank || short || !self.has_blanks))
             || indented_start
             || comma_end
             || open_end;
-        let hint = context.line_break_in(TextRange::new(a.content.end, b.content.start));
+        TextRules {
+            indented_start,
+            open_end,
+            comma_end,
+            keep,
+            standalone,
+        }
+    }
+
+    /// The lines that are never joined to their neighbour: bylines, a title that opens the
+    /// page, standalone lines, furniture, and every line of a reflowed page.
+    fn guarded(&self, br: &Break<'_>, rules: &TextRules) -> bool {
+        is_byline(br.a_text)
+            || (br.k == 0 && opens_title(br.a_text))
+            || is_byline(br.b_text)
+            || self.reflowed
+            || rules.standalone
+            || self.is_furniture[br.k]
+            || self.is_furniture[br.k + 1]
+    }
+
+    /// The features of a break for a fitted scorer (see `break_score`).
+    fn features(
+        &self,
+        facts: &PageFacts,
+        br: &Break<'_>,
+        rules: &TextRules,
+        paragraph_start: bool,
+    ) -> [f32; break_score::N] {
+        let view = BreakView {
+            text: self.text,
+            lines: self.lines,
+            items: self.items,
+            item_width: &self.item_width,
+            item_ends: &self.item_ends,
+            k: br.k,
+            blank: br.blank,
+            cjk: br.cjk,
+            prev_keep: paragraph_start,
+            rules: [
+                rules.indented_start,
+                rules.open_end,
+                rules.comma_end,
+                rules.keep,
+            ],
+        };
+        break_score::break_features(&view, facts)
+    }
+}
+
+/// A line break between items `k` and `k + 1` of a page, whose lines `a` and `b` have text.
+struct Break<'p> {
+    k: usize,
+    a: &'p Line,
+    b: &'p Line,
+    a_text: &'p str,
+    b_text: &'p str,
+    /// Blank lines between the two.
+    blank: bool,
+    a_last: char,
+    b_first: char,
+    /// A wide (CJK) character on either side.
+    cjk: bool,
+}
+
+/// What the rules that read the text say of a break.
+struct TextRules {
+    /// A first-line indent that OCR dropped.
+    indented_start: bool,
+    /// An open line well short of the full width.
+    open_end: bool,
+    /// A comma that OCR read for a full stop.
+    comma_end: bool,
+    /// Their decision: the break is a paragraph break.
+    keep: bool,
+    /// The line before the break is a standalone line (a headline, a byline, a list item).
+    standalone: bool,
+}
+
+/// Decides the breaks of one page, joining the soft wraps and stripping the indents of the
+/// lines that start a paragraph.
+fn join_page(run: &mut Run<'_>, page: &Page<'_>, memo: &mut PageMemo<'_>, sink: &mut EditSink<'_>) {
+    let items = page.items;
+    let facts = run.trace.as_ref().and_then(|_| page.facts());
+    // A date line, and the line directly above it, stay as they are: joined, they could read
+    // as a header or a publication title on the next cleaning. Asked only for breaks that
+    // nothing else keeps (the test is costly), and at most once per line.
+    let mut is_date_at = |j: usize| -> bool { items.get(j).is_some_and(|&i| memo.date_like(i)) };
+
+    strip_indent(&page.lines[items[0]], sink);
+    let mut paragraph_start = true;
+    for k in 0..items.len().saturating_sub(1) {
+        let Some(br) = page.break_at(k) else {
+            continue;
+        };
+        let rules = page.text_rules(&br, paragraph_start);
+        let hint = run
+            .context
+            .line_break_in(TextRange::new(br.a.content.end, br.b.content.start));
         let text_break = match hint {
             Some(LineBreakHint::ParagraphBreak) => true,
             Some(LineBreakHint::Wrap) => false,
-            None => by_text,
+            None => rules.keep,
         };
-        let guard = || {
-            is_byline(a_text)
-                || (k == 0 && opens_title(a_text))
-                || is_byline(b_text)
-                || reflowed
-                || standalone
-                || is_furniture[k]
-                || is_furniture[k + 1]
-        };
-        let keep = if let Some(trace) = state.trace.as_deref_mut() {
-            let guard = guard() || is_date_at(k) || is_date_at(k + 1) || is_date_at(k + 2);
-            let features = page_facts.as_ref().filter(|_| hint.is_none()).map(|facts| {
-                let view = BreakView {
-                    text,
-                    lines,
-                    items,
-                    item_width: &item_width,
-                    item_ends: &item_ends,
-                    k,
-                    blank,
-                    cjk,
-                    prev_keep: paragraph_start,
-                    rules: [indented_start, open_end, comma_end, by_text],
-                };
-                break_score::break_features(&view, facts)
-            });
+        let keep = if let Some(trace) = run.trace.as_deref_mut() {
+            let guard = page.guarded(&br, &rules)
+                || is_date_at(k)
+                || is_date_at(k + 1)
+                || is_date_at(k + 2);
+            let features = facts
+                .as_ref()
+                .filter(|_| hint.is_none())
+                .map(|facts| page.features(facts, &br, &rules, paragraph_start));
             trace.push(BreakTrace {
-                start: a.content.end,
-                end: b.content.start,
+                start: br.a.content.end,
+                end: br.b.content.start,
                 features,
-                rules: by_text,
+                rules: rules.keep,
                 guard,
                 keep: text_break || guard,
             });
             text_break || guard
         } else {
-            text_break || guard() || is_date_at(k) || is_date_at(k + 1) || is_date_at(k + 2)
+            text_break
+                || page.guarded(&br, &rules)
+                || is_date_at(k)
+                || is_date_at(k + 1)
+                || is_date_at(k + 2)
         };
         if keep {
-            strip_indent(b, sink);
+            strip_indent(br.b, sink);
             paragraph_start = true;
             continue;
         }
-        let glue = if a_last == '-' || (is_wide(a_last) && is_wide(b_first)) {
+        let (rule, confidence) = if br.blank {
+            ("soft-wrap-blank", 0.75)
+        } else {
+            ("soft-wrap", 0.9)
+        };
+        let glue = run.glue(&br);
+        let _ = sink.replace(br.a.content.end..br.b.content.start, glue, rule, confidence);
+        paragraph_start = false;
+    }
+}
+
+impl Run<'_> {
+    /// What replaces a soft wrap: nothing after a hyphen or between wide characters, one space
+    /// between Latin words, and between a CJK letter and Latin text what the document's own
+    /// spacing habit says.
+    fn glue(&mut self, br: &Break<'_>) -> &'static str {
+        let (a_last, b_first) = (br.a_last, br.b_first);
+        if a_last == '-' || (is_wide(a_last) && is_wide(b_first)) {
             ""
-        } else if cjk {
+        } else if br.cjk {
             // Between a CJK letter and Latin text, as the document spaces its scripts; never
             // next to CJK punctuation (`地址；` + `LTSP`, `apt` + `，`).
             let wide = if is_wide(a_last) { a_last } else { b_first };
+            let text = self.text;
             if wide.is_alphanumeric()
-                && *state
+                && *self
                     .mixed_space
                     .get_or_insert_with(|| spaces_between_scripts(text))
             {
@@ -313,14 +475,7 @@ fn join_page(
             }
         } else {
             " "
-        };
-        let (rule, confidence) = if blank {
-            ("soft-wrap-blank", 0.75)
-        } else {
-            ("soft-wrap", 0.9)
-        };
-        let _ = sink.replace(a.content.end..b.content.start, glue, rule, confidence);
-        paragraph_start = false;
+        }
     }
 }
 

@@ -1,0 +1,151 @@
+//! Write-back: corrections written into the OCR file they came from, every other byte kept.
+//!
+//! The layout turns a file into text and a [`Converted::spans`](crate::Converted::spans) map from text ranges to the
+//! elements (ids, boxes) they came from. After cleaning, [`element_texts`] maps the edits of
+//! the text (the ledger's applied changes, in the converted text's offsets) back to new texts
+//! for those elements, and [`write_back`] (or [`write_back_report`], which also lists the
+//! texts it left stale) rewrites the elements' text in the original file:
+//!
+//! - hOCR: the content of the element with that `id` (an `ocrx_word`, or a line without word
+//!   elements); markup nested inside a rewritten word is replaced along with its text.
+//! - ALTO: the `CONTENT` attribute of the `String` with that `ID`. A `String` followed by a
+//!   `HYP` was read with the hyphen appended, so a trailing hyphen of its new text is dropped
+//!   (the `HYP` keeps printing it). A word hyphenated across lines (`SUBS_TYPE="HypPart1"`,
+//!   then `HypPart2`, the whole word in `SUBS_CONTENT`) stays consistent. The layout writes
+//!   such a pair as its whole word, on the first part's span, so a new text for the first
+//!   part alone is the corrected whole word when it does not end in the hyphen the part (as
+//!   read) ends in and is no nearer the part than the whole word; it is then split back into
+//!   the two `CONTENT`s at the edit (unchanged characters stay in their part; an edit across
+//!   the break is aligned character by character; an insertion at the break goes to the
+//!   first part). Otherwise it is the new text of that part. Either way `SUBS_CONTENT` of each
+//!   part becomes the new whole word (the first part without its hyphen, then the second)
+//!   when it was the old parts joined. When it was not, which characters of the whole word are
+//!   whose is unknown: a corrected part leaves `SUBS_CONTENT`, a corrected whole word goes
+//!   into `SUBS_CONTENT` only, and the pair is reported in [`WrittenBack::stale`].
+//! - PAGE: the `TextEquiv/Unicode` text of the `Word` (or `TextLine`, `TextRegion`) with that
+//!   `id`: the `TextEquiv` the reader read (the lowest `index`). PAGE files repeat the text on
+//!   every level, so the levels above follow: a `TextLine`'s text (its lowest-`index`
+//!   `TextEquiv`) is rewritten when its `Word`s change, and a `TextRegion`'s when its
+//!   `TextLine`s (or nested regions) change, but only when the old text was consistent with
+//!   the children: the children's old texts (trimmed, empty ones skipped), in file order,
+//!   separated and surrounded by whitespace only (`PAGE reading order`, `第一行\n第二行`, or
+//!   Chinese words with nothing between them). Each child's part is then replaced by its new
+//!   text and the file's own separators stay. A level whose text was not consistent (another
+//!   reading, other spacing of punctuation, text that cannot be decoded) is left as it was
+//!   and reported in [`WrittenBack::stale`]: rewriting it would throw away what the file says
+//!   there (the region above a reported line repeats the line, so it stays as well). A line
+//!   without text of its own cannot carry the change up: a region with text above it is
+//!   reported. Other `TextEquiv`s (other readings), `Glyph` texts (not rewritten), ids,
+//!   coordinates and `conf` stay.
+//!
+//! A word whose correction removes it whole (a stray token) keeps its element with an empty
+//! text (`CONTENT=""`, an empty `ocrx_word` or `Unicode`) and its box: the element's id may
+//! be referenced from outside (IIIF annotations, METS structure links, ground-truth pairs),
+//! and its box still records that the engine saw something there. Readers skip empty words.
+//! In a PAGE line or region text the emptied word is dropped together with the separator
+//! before it (after it, for the first), so the text reads `a b`, not `a  b`.
+//!
+//! Only those bytes change: coordinates, ids, confidences, attribute order, whitespace and
+//! comments stay as the file wrote them. Elements are found by id; an element without one (or
+//! an id the file does not have) cannot be written back and is an error, never a guess.
+//! Writing back the same texts into the written file changes nothing.
+//!
+//! The code: `elements` maps the edits of the converted text to new texts per element (the
+//! same for every format); `markup` holds what the three writers share (events with their byte
+//! offsets, attributes, escapes, errors); `hocr`, `alto` and `page` find the elements in their
+//! dialect and rewrite them.
+
+mod alto;
+mod elements;
+mod hocr;
+mod markup;
+mod page;
+
+use std::collections::HashMap;
+use std::fmt;
+use std::ops::Range;
+
+use crate::error::ErrorKind;
+use crate::{Format, FormatError};
+
+pub use elements::{element_texts, element_texts_checked};
+
+/// A text the write-back left as it was although the texts it repeats changed (see the
+/// module doc).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stale {
+    /// The element's local name (`TextLine`, `TextRegion`, `String`).
+    pub element: String,
+    pub id: Option<String>,
+    /// The line of the file where the element starts (from 1).
+    pub line: usize,
+    /// Why its text was left.
+    pub reason: String,
+}
+
+impl fmt::Display for Stale {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}: `{}`", self.line, self.element)?;
+        if let Some(id) = &self.id {
+            write!(f, " `{id}`")?;
+        }
+        write!(f, ": {}", self.reason)
+    }
+}
+
+/// A written-back file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WrittenBack {
+    pub text: String,
+    /// Texts left as they were although the texts under them changed, in file order.
+    pub stale: Vec<Stale>,
+}
+
+/// A byte range of the input and its replacement.
+type Edit = (Range<usize>, String);
+
+/// Rewrites the text of the elements named in `texts` (id → new text) in `input`, a file of
+/// `format` (hOCR, ALTO or PAGE), keeping every other byte (see the module doc).
+pub fn write_back(
+    input: &str,
+    format: Format,
+    texts: &HashMap<String, String>,
+) -> Result<String, FormatError> {
+    write_back_report(input, format, texts).map(|w| w.text)
+}
+
+/// [`write_back`], with the texts it left stale: PAGE line and region texts that were not
+/// their children's texts joined, ALTO hyphenated pairs whose `SUBS_CONTENT` was not their
+/// parts joined.
+pub fn write_back_report(
+    input: &str,
+    format: Format,
+    texts: &HashMap<String, String>,
+) -> Result<WrittenBack, FormatError> {
+    let mut stale = Vec::new();
+    let mut edits = match format {
+        Format::Hocr => hocr::hocr_edits(input, texts)?,
+        Format::Alto => alto::alto_edits(input, texts, &mut stale)?,
+        Format::Page => page::page_edits(input, texts, &mut stale)?,
+        other => {
+            return Err(FormatError::new(
+                other,
+                ErrorKind::WriteBack(format!("cannot write corrections back into {other}")),
+            ))
+        }
+    };
+    edits.sort_by_key(|(r, _)| r.start);
+    let mut out = String::with_capacity(input.len());
+    let mut at = 0;
+    for (range, text) in edits {
+        if range.start < at || range.end > input.len() {
+            continue;
+        }
+        out.push_str(&input[at..range.start]);
+        out.push_str(&text);
+        at = range.end;
+    }
+    out.push_str(&input[at..]);
+    stale.sort_by_key(|s| s.line);
+    Ok(WrittenBack { text: out, stale })
+}

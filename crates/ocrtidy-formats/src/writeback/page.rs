@@ -1,0 +1,401 @@
+//! PAGE: the `TextEquiv/Unicode` of each element, and the line and region texts that repeat
+//! their children's texts (see the parent module).
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+
+use quick_xml::events::Event;
+use quick_xml::Reader;
+
+use super::markup::{attr_value, check_found, escape, next_event, syntax, unwritable};
+use super::{Edit, Stale};
+use crate::error::line_of;
+use crate::{Format, FormatError};
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum PageKind {
+    Region,
+    Line,
+    Word,
+    /// Any other element with an `id` (its own `TextEquiv` can be rewritten, nothing follows).
+    Other,
+}
+
+impl PageKind {
+    /// Whether the text of a `self` element repeats the texts of its `child` elements.
+    fn repeats(self, child: PageKind) -> bool {
+        matches!(
+            (self, child),
+            (PageKind::Line, PageKind::Word)
+                | (PageKind::Region, PageKind::Line | PageKind::Region)
+        )
+    }
+
+    fn children(self) -> &'static str {
+        match self {
+            PageKind::Line => "words",
+            _ => "lines",
+        }
+    }
+}
+
+/// The `Unicode` of a `TextEquiv`.
+struct Slot {
+    /// Its content, or the whole tag of an empty `<Unicode/>`.
+    range: Range<usize>,
+    /// The qualified name of an empty `<Unicode/>`, which gets an end tag when rewritten.
+    empty_tag: Option<String>,
+    /// The text, unless markup or an unknown entity hides it.
+    text: Option<String>,
+}
+
+struct PageNode {
+    kind: PageKind,
+    /// The local name.
+    name: String,
+    id: Option<String>,
+    at: usize,
+    /// `<Word id="w"/>`: no content to write into.
+    empty: bool,
+    children: Vec<usize>,
+    /// The `Unicode` of its own `TextEquiv` with the lowest `index`, and that index.
+    best: Option<(f32, Slot)>,
+}
+
+impl PageNode {
+    /// Its text; `Some("")` without a `TextEquiv`, `None` when it cannot be read.
+    fn text(&self) -> Option<&str> {
+        match &self.best {
+            Some((_, slot)) => slot.text.as_deref(),
+            None => Some(""),
+        }
+    }
+}
+
+/// The regions, lines and words of a PAGE file (and other elements with an `id`), parents
+/// before their children.
+fn page_nodes(input: &str) -> Result<Vec<PageNode>, FormatError> {
+    let f = Format::Page;
+    let mut reader = Reader::from_str(input);
+    reader.config_mut().check_end_names = true;
+    let mut nodes: Vec<PageNode> = Vec::new();
+    // Open elements: (local name, the node it is).
+    let mut stack: Vec<(String, Option<usize>)> = Vec::new();
+    // The `TextEquiv` being read: (its node, stack depth inside it, index, `Unicode` found).
+    let mut equiv: Option<(usize, usize, f32, Option<Slot>)> = None;
+    // Where the content of the `Unicode` being read starts.
+    let mut unicode: Option<usize> = None;
+    loop {
+        let (ev, before, after) = next_event(&mut reader, input, f)?;
+        let empty = matches!(ev, Event::Empty(_));
+        match ev {
+            Event::Start(s) | Event::Empty(s) => {
+                let name = String::from_utf8_lossy(s.local_name().as_ref()).into_owned();
+                let depth = stack.len();
+                let parent = stack.iter().rev().find_map(|(_, n)| *n);
+                let kind = match name.as_str() {
+                    "TextRegion" => Some(PageKind::Region),
+                    "TextLine" => Some(PageKind::Line),
+                    "Word" => Some(PageKind::Word),
+                    _ => None,
+                };
+                let id = attr_value(&s, "id");
+                let mut node = None;
+                if kind.is_some() || id.is_some() {
+                    let this = nodes.len();
+                    node = Some(this);
+                    if let Some(p) = parent {
+                        nodes[p].children.push(this);
+                    }
+                    nodes.push(PageNode {
+                        kind: kind.unwrap_or(PageKind::Other),
+                        name: name.clone(),
+                        id,
+                        at: before,
+                        empty,
+                        children: Vec::new(),
+                        best: None,
+                    });
+                }
+                let owner = stack.last().and_then(|(_, n)| *n);
+                match (name.as_str(), owner) {
+                    ("TextEquiv", Some(owner)) if !empty => {
+                        let index = attr_value(&s, "index")
+                            .and_then(|v| v.trim().parse::<f32>().ok())
+                            .unwrap_or(0.0);
+                        equiv = Some((owner, depth + 1, index, None));
+                    }
+                    ("Unicode", _) => {
+                        if let Some((.., slot)) = equiv.as_mut().filter(|e| e.1 == depth) {
+                            if empty {
+                                let q = String::from_utf8_lossy(s.name().as_ref()).into_owned();
+                                *slot = Some(Slot {
+                                    range: before..after,
+                                    empty_tag: Some(q),
+                                    text: Some(String::new()),
+                                });
+                            } else {
+                                unicode = Some(after);
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+                if !empty {
+                    stack.push((name, node));
+                }
+            }
+            Event::End(_) => {
+                let Some((name, _)) = stack.pop() else {
+                    continue;
+                };
+                let depth = stack.len();
+                match name.as_str() {
+                    "Unicode" => {
+                        if let (Some(start), Some((_, d, _, slot))) = (unicode, equiv.as_mut()) {
+                            if *d == depth {
+                                let raw = input.get(start..before).unwrap_or("");
+                                *slot = Some(Slot {
+                                    range: start..before,
+                                    empty_tag: None,
+                                    text: decode(raw),
+                                });
+                                unicode = None;
+                            }
+                        }
+                    }
+                    "TextEquiv" if equiv.as_ref().is_some_and(|e| e.1 == depth + 1) => {
+                        if let Some((owner, _, index, Some(slot))) = equiv.take() {
+                            let best = &mut nodes[owner].best;
+                            if best.as_ref().is_none_or(|(i, _)| index < *i) {
+                                *best = Some((index, slot));
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    if let Some((name, _)) = stack.last() {
+        return Err(syntax(
+            f,
+            input,
+            input.len(),
+            format!("the file ends before `</{name}>`"),
+        ));
+    }
+    Ok(nodes)
+}
+
+/// The text of a `Unicode` element's content, unless it holds markup or unknown entities.
+fn decode(raw: &str) -> Option<String> {
+    if raw.contains('<') {
+        return None;
+    }
+    quick_xml::escape::unescape(raw)
+        .ok()
+        .map(|t| t.into_owned())
+}
+
+/// PAGE: the `TextEquiv/Unicode` of each element named in `texts`, then the line and region
+/// texts that repeat them.
+pub(super) fn page_edits(
+    input: &str,
+    texts: &HashMap<String, String>,
+    stale: &mut Vec<Stale>,
+) -> Result<Vec<Edit>, FormatError> {
+    let f = Format::Page;
+    let nodes = page_nodes(input)?;
+    let mut found = HashSet::new();
+    // New texts to write (`Some`), and whether the element's text changed (it may have
+    // changed without one: a line without text of its own whose words changed).
+    let mut new: Vec<Option<String>> = vec![None; nodes.len()];
+    let mut changed = vec![false; nodes.len()];
+    // Children come after their parents: from the last node back, children are done first.
+    for i in (0..nodes.len()).rev() {
+        let node = &nodes[i];
+        if let Some((key, given)) = node.id.as_deref().and_then(|id| texts.get_key_value(id)) {
+            found.insert(key.as_str());
+            if node.empty {
+                return Err(unwritable(
+                    f,
+                    input,
+                    node.at,
+                    format!("element `{key}` has no text to rewrite"),
+                ));
+            }
+            if node.best.is_none() {
+                return Err(unwritable(
+                    f,
+                    input,
+                    node.at,
+                    format!("element `{key}` has no `TextEquiv/Unicode`"),
+                ));
+            }
+            changed[i] = node.text().map(str::trim) != Some(given.as_str());
+            new[i] = Some(given.clone());
+            continue;
+        }
+        let parts: Vec<usize> = node
+            .children
+            .iter()
+            .copied()
+            .filter(|&c| node.kind.repeats(nodes[c].kind))
+            .collect();
+        if !parts.iter().any(|&c| changed[c]) {
+            continue;
+        }
+        let Some((_, slot)) = &node.best else {
+            // No text here to keep consistent; the level above cannot follow either.
+            changed[i] = true;
+            continue;
+        };
+        let children: Vec<(Option<&str>, Option<&str>)> = parts
+            .iter()
+            .map(|&c| {
+                let old = nodes[c].text().map(str::trim);
+                let now = if changed[c] {
+                    new[c].as_deref().map(str::trim)
+                } else {
+                    old
+                };
+                (old, now)
+            })
+            .collect();
+        match follow(slot.text.as_deref(), &children, node.kind) {
+            Ok(text) => {
+                if slot.text.as_deref() != Some(text.as_str()) {
+                    changed[i] = true;
+                    new[i] = Some(text);
+                }
+            }
+            Err(reason) => stale.push(Stale {
+                element: node.name.clone(),
+                id: node.id.clone(),
+                line: line_of(input, node.at),
+                reason,
+            }),
+        }
+    }
+    check_found(f, texts, &found)?;
+    let mut edits = Vec::new();
+    for (node, text) in nodes.iter().zip(new) {
+        let (Some(text), Some((_, slot))) = (text, &node.best) else {
+            continue;
+        };
+        let text = escape(&text);
+        edits.push((
+            slot.range.clone(),
+            match &slot.empty_tag {
+                Some(q) => format!("<{q}>{text}</{q}>"),
+                None => text,
+            },
+        ));
+    }
+    Ok(edits)
+}
+
+/// The new text of an element whose text `old` repeats its children's texts, given each
+/// child's `(old, new)` text (trimmed; `None`: unreadable or not there): `old` with each
+/// child's part replaced, the separators kept. An error (why) when `old` is not the children's
+/// old texts separated by whitespace.
+fn follow(
+    old: Option<&str>,
+    children: &[(Option<&str>, Option<&str>)],
+    kind: PageKind,
+) -> Result<String, String> {
+    let what = kind.children();
+    let old = old.ok_or_else(|| {
+        "its text could not be read (markup or an unknown entity), so it was left".to_string()
+    })?;
+    let mut parts: Vec<(&str, &str)> = Vec::new();
+    for &(was, now) in children {
+        let (Some(was), Some(now)) = (was, now) else {
+            return Err(if was == Some("") {
+                format!(
+                    "one of its {what} changed but has no text of its own to carry the change \
+                     up, so its text was left"
+                )
+            } else {
+                format!("the text of one of its {what} could not be read, so its text was left")
+            });
+        };
+        if was.is_empty() {
+            if now.is_empty() {
+                continue;
+            }
+            return Err(format!(
+                "one of its {what} had no text and now has `{now}`: where it goes in the \
+                 text is unknown, so the text was left"
+            ));
+        }
+        parts.push((was, now));
+    }
+    // The children's parts of `old`: whitespace only before, between and after them.
+    let mut ranges = Vec::with_capacity(parts.len());
+    let mut at = 0;
+    for (was, _) in &parts {
+        at = old.len() - old[at..].trim_start().len();
+        if !old[at..].starts_with(was) {
+            return Err(inconsistent(old, &parts, what));
+        }
+        ranges.push(at..at + was.len());
+        at += was.len();
+    }
+    if !old[at..].trim().is_empty() {
+        return Err(inconsistent(old, &parts, what));
+    }
+    let (lead, trail) = match (ranges.first(), ranges.last()) {
+        (Some(first), Some(last)) => (&old[..first.start], &old[last.end..]),
+        _ => (old, ""),
+    };
+    let mut out = lead.to_string();
+    let mut first = true;
+    for (k, (range, (_, now))) in ranges.iter().zip(&parts).enumerate() {
+        if now.is_empty() {
+            // Emptied: dropped with the separator before it.
+            continue;
+        }
+        if !first {
+            out.push_str(&old[ranges[k - 1].end..range.start]);
+        }
+        out.push_str(now);
+        first = false;
+    }
+    out.push_str(trail);
+    Ok(out)
+}
+
+fn inconsistent(old: &str, parts: &[(&str, &str)], what: &str) -> String {
+    const SHOWN: usize = 3;
+    let mut was: Vec<String> = parts
+        .iter()
+        .take(SHOWN)
+        .map(|(w, _)| format!("`{}`", brief(w)))
+        .collect();
+    if parts.len() > SHOWN {
+        was.push(format!("and {} more", parts.len() - SHOWN));
+    }
+    format!(
+        "its text `{}` is not its {what} {} joined, so it was left (it may be another \
+         reading)",
+        brief(old),
+        was.join(" ")
+    )
+}
+
+/// `s` on one line and at most 40 characters, for a message.
+fn brief(s: &str) -> String {
+    const MAX: usize = 40;
+    let one_line: String = s
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    match one_line.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("{}…", &one_line[..cut]),
+        None => one_line,
+    }
+}

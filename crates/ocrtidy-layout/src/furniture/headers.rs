@@ -1,0 +1,331 @@
+//! Running headers: date lines, titles, and headers that OCR merged from a title and a date.
+
+use super::markers::is_page_number;
+use crate::page::{is_space, visible_chars};
+
+const SENTENCE_PUNCT: &[char] = &['，', '。', '；', '：', '！', '？', ',', ';', '!', '?', '、'];
+
+/// A publication title: a short line without sentence punctuation. (Line joins never build one
+/// above a date line, see [`crate::LineJoin`], so the title rule is stable.)
+pub(super) fn is_title_like(s: &str) -> bool {
+    let s = &denoise(s);
+    let n = visible_chars(s);
+    (2..=24).contains(&n) && !s.contains(SENTENCE_PUNCT) && !s.ends_with('.')
+}
+
+/// A line that reads as a date or a header ending in a date, wherever it is on the page. Line
+/// joins keep such lines apart, so that a join never turns body text into a header.
+pub(crate) fn is_date_like(s: &str) -> bool {
+    // All three rules need a year or a weekday: settle most lines with one scan.
+    may_hold_date(s) && (is_date_line(s, 60) || is_merged_header(s) || is_header_with_date(s))
+}
+
+pub(super) fn is_bracketed_title(s: &str) -> bool {
+    s.starts_with('《')
+        && s.ends_with('》')
+        && s.matches('《').count() == 1
+        && visible_chars(s) <= 20
+}
+
+/// The first line of a page that opens a `《…》` title: the layout passes never join it, so a
+/// join cannot complete a title that the next cleaning would remove.
+pub(crate) fn opens_title(s: &str) -> bool {
+    s.starts_with('《')
+}
+
+/// A date as a running header prints it: `2021年3月18日`, `星期四`, `Monday, March 15, 2021`.
+/// Lines longer than `max_chars` visible chars, with sentence punctuation, or with more than a
+/// few words besides the date (OCR misreads some) are body text.
+pub(super) fn is_date_line(s: &str, max_chars: usize) -> bool {
+    if !may_hold_date(s) {
+        return false;
+    }
+    // The length and punctuation tests of the denoised line, without building it.
+    let too_long = |n| n > max_chars;
+    if denoised_fails(s, too_long, |w| w.contains(['。', '，', '；'])) {
+        return false;
+    }
+    let s = &denoise(s);
+    if visible_chars(s) > max_chars || s.contains(['。', '，', '；']) {
+        return false;
+    }
+    (has_cjk_date(s) || has_latin_date(s)) && non_date_words(s) <= 3
+}
+
+/// A line that is a date and nothing else (`2020年10月22日 星期四`, `Tuesday, May 17, 2022`,
+/// one misread word allowed): furniture wherever it stands.
+pub(super) fn is_pure_date(s: &str) -> bool {
+    is_date_line(s, 30) && pure_date_rest(s)
+}
+
+/// The rest of [`is_pure_date`] after the date line test.
+pub(super) fn pure_date_rest(s: &str) -> bool {
+    non_date_words(s) <= 1 && {
+        let chars: Vec<char> = s.chars().collect();
+        (0..chars.len()).any(|i| year_at(&chars, i))
+    }
+}
+
+/// The visible chars of the denoised line when `s` is a date line of any length (see
+/// [`is_date_line`]: `is_date_line(s, max)` is `date_facts(s) <= max`).
+pub(super) fn date_facts(s: &str) -> Option<usize> {
+    if !may_hold_date(s) || denoised_fails(s, |_| false, |w| w.contains(['。', '，', '；'])) {
+        return None;
+    }
+    let s = &denoise(s);
+    ((has_cjk_date(s) || has_latin_date(s)) && non_date_words(s) <= 3).then(|| visible_chars(s))
+}
+
+/// Whether `s` can hold a date at all: every date rule needs a year (four ASCII digits, which
+/// [`denoise`] never removes) or a weekday (`星期`, `礼拜`). Settles most body lines without
+/// allocating.
+pub(super) fn may_hold_date(s: &str) -> bool {
+    // A plain count vectorises, and single-char searches are fast (a char-set pattern would
+    // decode every char).
+    s.bytes().filter(u8::is_ascii_digit).count() >= 4 || s.contains('星') || s.contains('礼')
+}
+
+/// Whether the words that [`denoise`] keeps of `s` fail a test without building the denoised
+/// line: `too_long` on their visible chars (a running total, so it must be monotone) or `bad`
+/// on any one of them.
+fn denoised_fails(s: &str, too_long: impl Fn(usize) -> bool, bad: impl Fn(&str) -> bool) -> bool {
+    let mut n = 0;
+    for w in s.split(is_space).filter(|w| !w.is_empty()) {
+        let v = visible_chars(w);
+        if v <= 2 && !w.chars().any(|c| c.is_alphanumeric()) {
+            continue;
+        }
+        n += v;
+        if too_long(n) || bad(w) {
+            return true;
+        }
+    }
+    false
+}
+
+/// A line at the top of a page that ends with a date after a title without sentence punctuation
+/// (`Systems & Networks Gazette Monday, March 15, 2021`, single spaces).
+pub(super) fn is_header_with_date(s: &str) -> bool {
+    if !may_hold_date(s) || denoised_fails(s, |n| n > 60, |_| false) {
+        return false;
+    }
+    let s = &denoise(s);
+    if visible_chars(s) > 60 || s.contains(SENTENCE_PUNCT) && !ends_with_latin_year(s) {
+        return false;
+    }
+    let trimmed = s.trim_end_matches(|c: char| !c.is_alphanumeric());
+    let cjk_end = has_cjk_date(s)
+        && (trimmed.ends_with('日') || trimmed.ends_with("星期") || {
+            let mut it = trimmed.chars().rev();
+            let last = it.next();
+            let prev: String = it.take(2).collect::<Vec<_>>().into_iter().rev().collect();
+            last.is_some_and(|c| "一二三四五六日天".contains(c))
+                && (prev == "星期" || prev == "礼拜")
+        });
+    cjk_end || (has_latin_date(s) && ends_with_latin_year(s) && !s.contains(['.', ';', '!', '?']))
+}
+
+fn ends_with_latin_year(s: &str) -> bool {
+    let t: Vec<char> = s
+        .trim_end_matches(|c: char| !c.is_alphanumeric())
+        .chars()
+        .collect();
+    t.len() >= 4 && year_at(&t, t.len() - 4)
+}
+
+/// Words of a line that are not part of a date: ideographs other than the date characters,
+/// Latin words other than month and weekday names.
+fn non_date_words(s: &str) -> usize {
+    let mut n = 0;
+    let mut word = String::new();
+    let flush = |word: &mut String, n: &mut usize| {
+        if !word.is_empty() {
+            let w = word.to_lowercase();
+            let is_name = |names: &[&str]| {
+                names
+                    .iter()
+                    .any(|m| *m == w || (w.len() >= 3 && m.starts_with(&w)))
+            };
+            if !is_name(MONTHS) && !is_name(WEEKDAYS) {
+                *n += 1;
+            }
+            word.clear();
+        }
+    };
+    for c in s.chars() {
+        if c.is_alphabetic() && !crate::page::is_wide(c) {
+            word.push(c);
+            continue;
+        }
+        flush(&mut word, &mut n);
+        if crate::page::is_wide(c)
+            && c.is_alphabetic()
+            && !"年月日星期礼拜一二三四五六天周".contains(c)
+        {
+            n += 1;
+        }
+    }
+    flush(&mut word, &mut n);
+    n
+}
+
+fn year_at(chars: &[char], i: usize) -> bool {
+    i + 4 <= chars.len()
+        && chars[i..i + 4].iter().all(|c| c.is_ascii_digit())
+        && matches!((chars[i], chars[i + 1]), ('1', '9') | ('2', '0'))
+        && (i == 0 || !chars[i - 1].is_ascii_digit())
+        && chars.get(i + 4).is_none_or(|c| !c.is_ascii_digit())
+}
+
+fn has_cjk_date(s: &str) -> bool {
+    let chars: Vec<char> = s.chars().filter(|c| !is_space(*c)).collect();
+    let year = (0..chars.len()).any(|i| year_at(&chars, i) && chars.get(i + 4) == Some(&'年'));
+    let weekday = chars.windows(3).any(|w| {
+        (w[0] == '星' && w[1] == '期' || w[0] == '礼' && w[1] == '拜')
+            && "一二三四五六日天".contains(w[2])
+    });
+    year || weekday
+}
+
+const MONTHS: &[&str] = &[
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+const WEEKDAYS: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+
+fn has_latin_date(s: &str) -> bool {
+    let chars: Vec<char> = s.chars().collect();
+    if !(0..chars.len()).any(|i| year_at(&chars, i)) {
+        return false;
+    }
+    // A month or weekday name needs ASCII letters: lowercasing makes no other ASCII letter
+    // than `k` (from the Kelvin sign), which none of the names holds.
+    let named = s.bytes().any(|b| b.is_ascii_alphabetic()) && {
+        let lower = s.to_lowercase();
+        lower
+            .split(|c: char| !c.is_alphabetic())
+            .any(|w| MONTHS.contains(&w) || WEEKDAYS.contains(&w))
+    };
+    // `15, 2021`: a day and a year, as in a date whose names OCR garbled. (Lowercasing changes
+    // no comma, digit or whitespace, so the line itself answers as its lowercase would.)
+    let day_year = s.split(',').zip(s.split(',').skip(1)).any(|(a, b)| {
+        let day: String = a.chars().rev().take_while(|c| c.is_ascii_digit()).collect();
+        let b = b.trim_start();
+        (1..=2).contains(&day.len())
+            && b.len() >= 4
+            && b.as_bytes()[..4].iter().all(|c| c.is_ascii_digit())
+    });
+    named || day_year
+}
+
+/// A header whose parts (title, date, page) OCR merged into one line with a run of spaces.
+pub(super) fn is_merged_header(s: &str) -> bool {
+    if !may_hold_date(s) {
+        return false;
+    }
+    let parts = split_on_space_runs(s);
+    parts.len() >= 2
+        && visible_chars(s) <= 60
+        && parts.iter().any(|p| is_date_line(p, 40))
+        && parts
+            .iter()
+            .all(|p| is_date_line(p, 40) || is_title_like(p) || is_page_number(p) || is_noise(p))
+}
+
+/// The line without its noise tokens (see [`is_noise`]), words joined by one space.
+fn denoise(s: &str) -> String {
+    let words: Vec<&str> = s
+        .split(is_space)
+        .filter(|w| !w.is_empty() && !is_noise(w))
+        .collect();
+    words.join(" ")
+}
+
+/// A part of at most two visible chars with no letter or digit: OCR specks (`“ 、`, `。`).
+fn is_noise(s: &str) -> bool {
+    visible_chars(s) <= 2 && !s.chars().any(|c| c.is_alphanumeric())
+}
+
+fn split_on_space_runs(s: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut start = 0;
+    let mut run_start: Option<usize> = None;
+    let mut run_len = 0;
+    for (i, c) in s.char_indices() {
+        if is_space(c) {
+            if run_start.is_none() {
+                run_start = Some(i);
+                run_len = 0;
+            }
+            run_len += if c == '\u{3000}' || c == '\t' { 3 } else { 1 };
+        } else {
+            if let Some(r) = run_start.take() {
+                if run_len >= 3 {
+                    parts.push(&s[start..r]);
+                    start = i;
+                }
+            }
+        }
+    }
+    parts.push(&s[start..]);
+    parts.retain(|p| !p.trim_matches(is_space).is_empty());
+    parts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_and_headers() {
+        assert!(is_date_line("2021年3月18日 星期四", 60));
+        assert!(is_date_line("Monday, March 15, 2021", 60));
+        assert!(is_date_line("Moriday, Mareh 15, 2021", 60));
+        assert!(!is_date_line("他在2021年毕业，后来去了北京。", 60));
+        assert!(is_merged_header(
+            "《系统管理员手册》          2021年3月18日 星期四"
+        ));
+        assert!(!is_merged_header("安装      软件包"));
+    }
+
+    #[test]
+    fn date_prefilter() {
+        // A year needs four ASCII digits, a weekday `星期` or `礼拜`.
+        for s in [
+            "2021年3月18日",
+            "星期四",
+            "礼拜天",
+            "Monday, March 15, 2021",
+            "15, 2021",
+        ] {
+            assert!(may_hold_date(s), "{s}");
+        }
+        for s in [
+            "本报讯 近日，市图书馆",
+            "第3版",
+            "Page 3 of 10",
+            "Monday, March 15",
+        ] {
+            assert!(!may_hold_date(s), "{s}");
+            assert!(!is_date_line(s, 60) && !is_merged_header(s) && !is_header_with_date(s));
+        }
+    }
+}

@@ -1,0 +1,163 @@
+//! Page numbers and continuation markers.
+
+use crate::page::{self, is_space};
+
+/// `（下转第2版）`, `(上接第1版)`, `(continued on page 4)`, `Continued from page 5`.
+pub(super) fn is_continuation(s: &str) -> bool {
+    // Every rule below needs `版`, `页` or `面`, or `cont` in some case (Unicode lowercasing
+    // turns no other character into an ASCII `c`, `o`, `n` or `t`).
+    let cjk_page = s.contains('版') || s.contains('页') || s.contains('面');
+    let latin = contains_ascii_ci(s, "cont");
+    if !cjk_page && !latin {
+        return false;
+    }
+    // Every rule below wants at most 40 visible chars: stop counting after the 41st.
+    let n = s.chars().filter(|c| !c.is_whitespace()).take(41).count();
+    if n > 40 {
+        return false;
+    }
+    let has_digit = || {
+        s.chars()
+            .any(|c| c.is_ascii_digit() || "一二三四五六七八九十".contains(c))
+    };
+    let cjk = ["上接", "下转", "接第", "转第", "续第", "转下页", "接上页"];
+    if n <= 16 && cjk_page && has_digit() && cjk.iter().any(|k| s.contains(k)) {
+        return true;
+    }
+    // A bracketed `（…第N版）` whose verb or number OCR misread: `(上扶第2版)`, `(上接第世版)`.
+    let bracketed =
+        (s.starts_with('(') || s.starts_with('（')) && (s.ends_with(')') || s.ends_with('）'));
+    if bracketed && n <= 10 && s.contains('第') && s.contains('版') {
+        return true;
+    }
+    // Every Latin marker holds `cont` in some case (see above).
+    if !latin {
+        return false;
+    }
+    let lower = s.to_lowercase();
+    n <= 40
+        && (lower.contains("continued on")
+            || lower.contains("continued from")
+            || lower.contains("continues on")
+            || lower.contains("cont. on"))
+        && (lower.contains("page") || lower.contains("next") || has_digit())
+}
+
+/// Whether `s` contains the ASCII `needle` (lowercase) in any ASCII case (`needle` must be
+/// ASCII).
+fn contains_ascii_ci(s: &str, needle: &str) -> bool {
+    let needle = needle.as_bytes();
+    let Some(&first) = needle.first() else {
+        return true;
+    };
+    let bytes = s.as_bytes();
+    // Compare only where the first byte occurs in either case, found with a fast search (most
+    // lines have none).
+    [first.to_ascii_lowercase(), first.to_ascii_uppercase()]
+        .into_iter()
+        .any(|f| {
+            let mut from = 0;
+            while let Some(k) = s[from..].find(char::from(f)) {
+                let i = from + k;
+                if bytes
+                    .get(i..i + needle.len())
+                    .is_some_and(|w| w.eq_ignore_ascii_case(needle))
+                {
+                    return true;
+                }
+                from = i + 1;
+            }
+            false
+        })
+}
+
+/// The letters, digits and ideographs of a line, without the dashes and brackets around a page
+/// number (`— 4 —` → `4`, `一27一` → `27`).
+pub(super) fn page_core(s: &str) -> String {
+    let core: String = s
+        .chars()
+        .filter(|c| c.is_alphanumeric() && !is_space(*c))
+        .collect();
+    let trimmed = core.trim_matches('一');
+    if !trimmed.is_empty() && trimmed.chars().all(|c| c.is_ascii_digit()) {
+        trimmed.to_string()
+    } else {
+        core
+    }
+}
+
+/// `12`, `- 12 -`, `— 4 —`, `第3版`, `第 3 页`, `Page 3`, `Page 3 of 10`, `p. 7`.
+pub(super) fn is_page_number(s: &str) -> bool {
+    // More than 14 visible chars (counting stops at the 15th).
+    let long = page::visible_chars_upto(s, 15) == 15;
+    if long || s.contains(['，', '。', ',', ';', '；', ':', '：', '、']) {
+        return false;
+    }
+    let core = page_core(s);
+    let digits = |t: &str| !t.is_empty() && t.len() <= 4 && t.chars().all(|c| c.is_ascii_digit());
+    let cn_num = |t: &str| {
+        !t.is_empty()
+            && t.chars()
+                .all(|c| c.is_ascii_digit() || "一二三四五六七八九十百零〇".contains(c))
+    };
+    if digits(&core) {
+        return true;
+    }
+    if let Some(rest) = core.strip_prefix('第') {
+        if let Some(num) = rest.strip_suffix(['版', '页', '面']) {
+            return cn_num(num);
+        }
+    }
+    let lower = core.to_lowercase();
+    for prefix in ["page", "p", "seite", "pag"] {
+        if let Some(rest) = lower.strip_prefix(prefix) {
+            if digits(rest) {
+                return true;
+            }
+            if let Some((a, b)) = rest.split_once("of") {
+                return digits(a) && digits(b);
+            }
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_numbers() {
+        for s in [
+            "12",
+            "- 12 -",
+            "— 4 —",
+            "一27一",
+            "第3版",
+            "第 3 页",
+            "Page 3",
+            "Page 3 of 10",
+            "第十二版",
+            "”第1版",
+        ] {
+            assert!(is_page_number(s), "{s}");
+        }
+        for s in ["2021", "第3章", "Chapter 3", "第一个", "abc", "12345"] {
+            assert!(!is_page_number(s) || s == "2021", "{s}");
+        }
+    }
+
+    #[test]
+    fn continuation_markers() {
+        assert!(is_continuation("（下转第2版）"));
+        assert!(is_continuation("(continued on page 4)"));
+        assert!(!is_continuation("转第二个路口"));
+        // Latin markers in any case; a body line without the words is not one.
+        assert!(is_continuation("CONTINUED ON PAGE 4"));
+        assert!(is_continuation("Cont. on p. 3"));
+        assert!(!is_continuation("The river continues to rise."));
+        assert!(!is_continuation(
+            "本报讯 近日，市图书馆古籍数字化工程第一期顺利完成"
+        ));
+    }
+}

@@ -1,0 +1,339 @@
+//! The `furniture` pass (this module: the pass, its declaration and its edits) and its
+//! evidence: `layout` (the furniture lines the page geometry found), `classify` (per-page
+//! classification and the loop with cross-page evidence), `recurring` (lines that recur at the
+//! edges of several pages), `headers` (dates, titles, merged headers) and `markers` (page
+//! numbers, continuation markers).
+
+mod classify;
+mod headers;
+mod layout;
+mod markers;
+mod recurring;
+
+use std::ops::Range;
+
+use ocrtidy_core::text::{Bias, Edit, EditSet, OffsetMap, TextRange};
+use ocrtidy_core::{Candidate, EditSink, Pass, PassId, PassInput, PassKind, PassSpec, RuleSpec};
+
+use crate::page;
+use classify::classify;
+use layout::layout_lines;
+
+pub use classify::classify_page;
+pub(crate) use classify::{classify_page_memo, PageMemo};
+pub(crate) use headers::{is_date_like, opens_title};
+
+/// Removes page furniture: running headers and footers, page numbers and continuation markers.
+///
+/// Pages are split at `\f`. Evidence is per page first, so that one page on its own is cleaned:
+/// - at the top of a page (before the first body line): a date line (`2021年3月18日 星期四`,
+///   `Monday, March 15, 2021`), a header that OCR merged from a title and a date with a run of
+///   spaces, a short title line without sentence punctuation directly above a date line or in
+///   `《…》`, page numbers and continuation markers;
+/// - at the bottom of a page: page numbers (`12`, `- 12 -`, `— 4 —`, `第3版`, `第 3 页`,
+///   `Page 3 of 10`), continuation markers and date lines;
+/// - anywhere, as a line of its own: continuation markers (`（下转第2版）`, `（上接第1版）`,
+///   `(continued on page 4)`) and unambiguous page labels (`第3版`, `Page 3`, `— 4 —`);
+/// - across pages (when the text has several): a first or last line of at least two pages
+///   that is the same once digits are normalised (repeated, so a header of several lines goes
+///   line by line).
+///
+/// Evidence from the page geometry comes first: when the [`Context`] carries the layout's
+/// furniture lines (running headers and footers, page numbers found by their position on the
+/// page, see `Context::with_furniture`), each is removed as a change of its own, with the line
+/// breaks that set it apart from the body (those after a header, those before a footer), which
+/// gives the text a layout that leaves them out gives. The text rules then run on the rest of
+/// the text as if those lines were not there.
+///
+/// The whole line and its line break are removed; a form feed is never touched. With
+/// [`Furniture::keep`] the lines stay and each is recorded as a suggestion with its rule id.
+///
+/// Rules: `layout-header`, `layout-footer` (from the geometry, confidence 0.95),
+/// `running-header`, `running-title`, `page-number`, `continuation-marker`, `recurring-line`.
+///
+/// [`Context`]: ocrtidy_core::Context
+#[derive(Debug, Default, Clone)]
+pub struct Furniture {
+    keep: bool,
+}
+
+impl Furniture {
+    /// A pass that removes furniture.
+    pub fn new() -> Self {
+        Furniture { keep: false }
+    }
+
+    /// A pass that keeps furniture and tags it in the ledger as suggestions.
+    pub fn keep() -> Self {
+        Furniture { keep: true }
+    }
+}
+
+/// What a furniture line is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FurnitureKind {
+    /// A date line or a header merged from title and date.
+    RunningHeader,
+    /// A publication title above a date line.
+    RunningTitle,
+    PageNumber,
+    ContinuationMarker,
+    /// A line repeated at the top or bottom of several pages.
+    RecurringLine,
+}
+
+impl FurnitureKind {
+    pub fn rule(self) -> &'static str {
+        match self {
+            FurnitureKind::RunningHeader => "running-header",
+            FurnitureKind::RunningTitle => "running-title",
+            FurnitureKind::PageNumber => "page-number",
+            FurnitureKind::ContinuationMarker => "continuation-marker",
+            FurnitureKind::RecurringLine => "recurring-line",
+        }
+    }
+
+    fn confidence(self) -> f32 {
+        match self {
+            FurnitureKind::ContinuationMarker => 0.95,
+            FurnitureKind::PageNumber | FurnitureKind::RunningHeader => 0.9,
+            FurnitureKind::RecurringLine => 0.85,
+            FurnitureKind::RunningTitle => 0.8,
+        }
+    }
+}
+
+impl Furniture {
+    /// The pass's declaration: id, summary, flags and every rule it may record.
+    pub const SPEC: PassSpec = PassSpec {
+        id: PassId::Furniture,
+        summary: "running headers, page numbers and continuation markers removed",
+        kind: PassKind::Layout,
+        removes_text: true,
+        rerun: true,
+        written_back: false,
+        rules: &[
+            RuleSpec {
+                id: "layout-header",
+                explain: "A line that the page geometry of an hOCR, ALTO or PAGE file places above the body as a running header (title, page number at the top) is deleted with the line breaks that set it off from the body. Applied (confidence 0.95), or only suggested with `--keep-furniture`. It applies only when the input carries layout and the tagged range is still a whole line; the text rules then run on the rest. Character fixes elsewhere in a change fused with it are still written back to the OCR file.",
+            },
+            RuleSpec {
+                id: "layout-footer",
+                explain: "A line that the page geometry of an hOCR, ALTO or PAGE file places below the body as a running footer or page number is deleted with the line breaks before it. Applied (confidence 0.95), or only suggested with `--keep-furniture`. Plain text input has no such evidence, and a tagged range that an earlier pass joined into another line is left alone.",
+            },
+            RuleSpec {
+                id: "running-header",
+                explain: "A date line or dated header is deleted as page furniture: at the top of a page a date of at most 60 visible characters (`2021年3月18日 星期四`, `Monday, March 15, 2021`) with at most 3 other words and no `。，；`, a header merged from a title and a date by a run of spaces, or a title ending in a date; at the bottom a date line of at most 30 characters; anywhere a line that is only a date. Applied (confidence 0.9), or suggested with `--keep-furniture`. Body sentences that mention a date are kept (too long, or with sentence punctuation).",
+            },
+            RuleSpec {
+                id: "running-title",
+                explain: "A publication or section title at the top of a page is deleted: a short line (2–24 visible characters, no sentence punctuation, not ending in `.`) that is a `《…》` title, or stands directly above a date line, or directly below a date line that opens the page, or is the first line of a page that has a date-only line anywhere: `数字生活导报` above `2021年3月18日 星期四`. Applied (confidence 0.8, the least sure furniture rule), or suggested with `--keep-furniture`. A short line in the body with no date next to it (a headline) stays.",
+            },
+            RuleSpec {
+                id: "page-number",
+                explain: "A page number at the top or bottom of a page is deleted with its line break: `12`, `- 12 -`, `— 4 —`, `第3版`, `第 3 页`, `Page 3 of 10`, `p. 7` (at most 14 visible characters, no clause punctuation, numbers of at most 4 digits). Applied (confidence 0.9), or suggested with `--keep-furniture`. In the middle of a page only page labels that are not bare numbers (`第3版`, `Page 3`) are removed; a bare number or `— 4 —` inside the body is kept.",
+            },
+            RuleSpec {
+                id: "continuation-marker",
+                explain: "A newspaper continuation marker standing as a line of its own, anywhere on the page, is deleted: `（下转第2版）`, `（上接第1版）`, `(continued on page 4)`, `Continued from page 5`, and bracketed `（…第N版）` lines whose verb or number OCR misread (`(上扶第2版)`). Applied (confidence 0.95), or suggested with `--keep-furniture`. Longer lines (over 16 visible characters for the Chinese forms, 40 for the Latin ones) are kept as body text.",
+            },
+            RuleSpec {
+                id: "recurring-line",
+                explain: "When the text has several pages (form feeds), a first or last line of a page that looks like furniture (a short title, a date, a page label) and recurs at the edge of at least two pages, equal once digits and spaces are normalised or within one edit in four characters, is deleted: `THE RIVER PRESS    Chapter 3` at the top of each page. Applied (confidence 0.85), or suggested with `--keep-furniture`. A single-page text never triggers it, and lines in the middle of a page are not compared.",
+            },
+        ],
+    };
+}
+
+impl Pass for Furniture {
+    fn spec(&self) -> &'static PassSpec {
+        &Self::SPEC
+    }
+
+    fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
+        let text = input.text;
+        let marked = layout_lines(text, input.context.furniture());
+        if marked.is_empty() {
+            let lines = page::lines(text);
+            for (i, kind) in classify(text, &lines) {
+                let line = &lines[i];
+                let mut range = line.range.clone();
+                if text[range.end..].starts_with('\n') {
+                    range.end += 1;
+                }
+                self.push(
+                    sink,
+                    line.content.clone(),
+                    range,
+                    kind.rule(),
+                    kind.confidence(),
+                );
+            }
+            return;
+        }
+        // The geometry's furniture first; the text rules read the text without it.
+        for m in &marked {
+            self.push(
+                sink,
+                m.content.clone(),
+                m.remove.clone(),
+                m.rule,
+                LAYOUT_CONFIDENCE,
+            );
+        }
+        let mut b = EditSet::builder(text);
+        for m in &marked {
+            // Disjoint and inside the text by construction.
+            let _ = b.push(Edit::replace(
+                TextRange::new(m.remove.start, m.remove.end),
+                "",
+            ));
+        }
+        let set = b.finish();
+        let rest = set.apply(text);
+        let map = OffsetMap::from_edits(&set, text.len());
+        // A range of the rest in `text`, without the removed lines at its edges.
+        let back = |r: Range<usize>| {
+            let start = map.to_src(r.start, Bias::Right);
+            start..map.to_src(r.end, Bias::Left).max(start)
+        };
+        let lines = page::lines(&rest);
+        for (i, kind) in classify(&rest, &lines) {
+            let line = &lines[i];
+            let mut range = line.range.clone();
+            if rest[range.end..].starts_with('\n') {
+                range.end += 1;
+            }
+            let content = back(line.content.clone());
+            // The removed lines inside the range (between the line and its break) are not
+            // removed again.
+            let range = back(range);
+            let mut from = range.start;
+            for m in marked.iter().filter(|m| m.remove.start < range.end) {
+                if m.remove.end <= from {
+                    continue;
+                }
+                if m.remove.start > from {
+                    self.push(
+                        sink,
+                        content.clone(),
+                        from..m.remove.start,
+                        kind.rule(),
+                        kind.confidence(),
+                    );
+                }
+                from = m.remove.end;
+            }
+            if from < range.end {
+                self.push(
+                    sink,
+                    content,
+                    from..range.end,
+                    kind.rule(),
+                    kind.confidence(),
+                );
+            }
+        }
+    }
+}
+
+/// The confidence of a removal that the page geometry found.
+const LAYOUT_CONFIDENCE: f32 = 0.95;
+
+impl Furniture {
+    /// Removes `remove` (the furniture line `content` with its line break), or with
+    /// [`Furniture::keep`] suggests removing `content`.
+    fn push(
+        &self,
+        sink: &mut EditSink<'_>,
+        content: Range<usize>,
+        remove: Range<usize>,
+        rule: &'static str,
+        confidence: f32,
+    ) {
+        if self.keep {
+            if !content.is_empty() {
+                let _ = sink.suggest(
+                    content,
+                    vec![Candidate::new("", confidence)],
+                    rule,
+                    confidence,
+                );
+            }
+        } else if !remove.is_empty() {
+            let _ = sink.delete(remove, rule, confidence);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ocrtidy_core::FurnitureHint;
+
+    /// Marked text (`[` … `]` a header, `{` … `}` a footer) → the text and its context.
+    fn marked(src: &str) -> (String, ocrtidy_core::Context) {
+        let mut text = String::new();
+        let mut marks = Vec::new();
+        let mut open = 0;
+        for c in src.chars() {
+            match c {
+                '[' | '{' => open = text.len(),
+                ']' => marks.push((open..text.len(), FurnitureHint::Header)),
+                '}' => marks.push((open..text.len(), FurnitureHint::Footer)),
+                c => text.push(c),
+            }
+        }
+        (text, ocrtidy_core::Context::default().with_furniture(marks))
+    }
+
+    #[test]
+    fn layout_furniture_is_removed_with_the_breaks_that_set_it_apart() {
+        use ocrtidy_core::Runner;
+        // (marked text, the text the layout gives without the furniture, rules)
+        let cases: &[(&str, &str, &[&str])] = &[
+            (
+                "[晨光学报]\n\n[2024年1月1日]\n\n正文第一行写到右边\n正文结束。\n\n{— Vl —}",
+                "正文第一行写到右边\n正文结束。",
+                &["layout-header", "layout-header", "layout-footer"],
+            ),
+            // Pages: a form feed is never removed.
+            (
+                "甲页正文。\n\n{484)}\n\u{c}[标题]\n\n乙页正文。",
+                "甲页正文。\n\u{c}乙页正文。",
+                &["layout-footer", "layout-header"],
+            ),
+            // A text rule's page number just above the layout's footer: both go, each with its
+            // own rule, and the breaks are not removed twice.
+            (
+                "正文写到这里。\n- 12 -\n\n{— Vl —}\n\u{c}下一页。",
+                "正文写到这里。\n- 12 -\n\u{c}下一页。",
+                &["page-number", "layout-footer", "page-number"],
+            ),
+        ];
+        let runner = Runner::new(vec![Box::new(Furniture::new())]);
+        for &(src, dropped, rules) in cases {
+            let (text, context) = marked(src);
+            let got = runner.run(&text, &context);
+            let want = runner.run(dropped, &ocrtidy_core::Context::default());
+            assert_eq!(got.text, want.text, "{src:?}");
+            assert_eq!(
+                ocrtidy_core::replay(&text, &got.changes).as_deref(),
+                Some(got.text.as_str())
+            );
+            let got_rules: Vec<&str> = got.changes.iter().map(|c| c.rule).collect();
+            assert_eq!(got_rules, rules, "{src:?}");
+            assert_eq!(got.stats.rejected_edits, 0);
+            assert!(got.changes.iter().all(|c| !c.before.contains('\u{c}')));
+            // Cleaning the output again (plain text, no marks) changes nothing.
+            let again = runner.run(&got.text, &ocrtidy_core::Context::default());
+            assert!(again.changes.is_empty(), "{src:?}");
+        }
+        // Kept: each line is a suggestion with its rule.
+        let (text, context) = marked("[晨光学报]\n\n正文。");
+        let kept = Runner::new(vec![Box::new(Furniture::keep())]).run(&text, &context);
+        assert_eq!(kept.text, text);
+        let rules: Vec<&str> = kept.changes.iter().map(|c| c.rule).collect();
+        assert_eq!(rules, ["layout-header"]);
+    }
+}

@@ -1,0 +1,159 @@
+//! Document evidence: the words that recur in the document (a cache model of the context
+//! score), and their near-variants (words one confusion away, which make a position suspect).
+
+use super::segment::segment_run;
+use super::{Params, Slot};
+use crate::model::{pack, Model, Partners};
+use rustc_hash::FxHashMap as FxMap;
+
+/// Document evidence: the words of two or more characters of the best segmentation of every
+/// run, and the names inside longer words, counted; which positions stand alone; the number of
+/// words.
+pub(super) fn doc_evidence(
+    runs: &[Vec<Slot>],
+    model: &Model,
+    params: &Params,
+    partners: Option<&Partners>,
+) -> (FxMap<u64, u32>, Vec<Vec<bool>>, usize) {
+    let mut doc: FxMap<u64, u32> = FxMap::default();
+    let mut single_flags = Vec::with_capacity(runs.len());
+    let mut doc_words = 0usize;
+    for run in runs {
+        let ids: Vec<u16> = run.iter().map(|x| x.id).collect();
+        let (single, words) = segment_run(&ids, model, params, partners);
+        doc_words += words.len();
+        for (s, e) in words {
+            if e - s >= 2 {
+                if let Some(k) = pack(&ids[s..e]) {
+                    *doc.entry(k).or_insert(0) += 1;
+                }
+            }
+            // Names inside longer words count too (清徐 in 清徐县).
+            for a in s..e {
+                for b in a + 2..=e {
+                    if b - a < e - s && model.is_name(&ids[a..b]) {
+                        if let Some(k) = pack(&ids[a..b]) {
+                            *doc.entry(k).or_insert(0) += 1;
+                        }
+                    }
+                }
+            }
+        }
+        single_flags.push(single);
+    }
+    (doc, single_flags, doc_words)
+}
+
+/// Near-variants of recurring words: the words of the text that become a word recurring at
+/// least `evidence_min` times in the document when one character is replaced by a character it
+/// is misread for (清徐 × 9 makes 清除 suspicious).
+///
+/// A Bloom filter over the variant keys answers most windows of the text with a probe or two;
+/// the few that pass are checked exactly against the document's words ([`NearVariants::hits`]).
+pub(super) struct NearVariants<'a> {
+    /// Filter bits (a power of two of them), two probes per key.
+    bits: Vec<u64>,
+    /// 64 - log2(bits.len() * 64).
+    shift: u32,
+    doc: &'a FxMap<u64, u32>,
+    min: u32,
+}
+
+impl<'a> NearVariants<'a> {
+    pub(super) fn new(
+        doc: &'a FxMap<u64, u32>,
+        model: &Model,
+        params: &Params,
+    ) -> NearVariants<'a> {
+        let recurring = || doc.iter().filter(|&(_, &n)| n >= params.evidence_min);
+        let count: usize = recurring()
+            .map(|(&k, _)| {
+                (0..key_len(k))
+                    .map(|j| model.reverse[usize::from(key_id(k, j))].len())
+                    .sum::<usize>()
+            })
+            .sum();
+        if count == 0 {
+            return NearVariants {
+                bits: Vec::new(),
+                shift: 0,
+                doc,
+                min: params.evidence_min,
+            };
+        }
+        let nbits = (count * 16).next_power_of_two().max(64);
+        let mut v = NearVariants {
+            bits: vec![0; nbits / 64],
+            shift: 64 - nbits.trailing_zeros(),
+            doc,
+            min: params.evidence_min,
+        };
+        for (&k, _) in recurring() {
+            let len = key_len(k);
+            for j in 0..len {
+                let shift = 16 * (len - 1 - j);
+                let rest = k & !(0xffff << shift);
+                for &(obs, _) in &model.reverse[usize::from(key_id(k, j))] {
+                    if obs != 0 {
+                        let (a, b) = v.probes(rest | (u64::from(obs) << shift));
+                        v.bits[a / 64] |= 1 << (a % 64);
+                        v.bits[b / 64] |= 1 << (b % 64);
+                    }
+                }
+            }
+        }
+        v
+    }
+
+    pub(super) fn is_empty(&self) -> bool {
+        self.bits.is_empty()
+    }
+
+    #[inline]
+    fn probes(&self, key: u64) -> (usize, usize) {
+        let h = key.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let mask = (self.bits.len() * 64 - 1) as u64;
+        ((h >> self.shift) as usize, ((h >> 16) & mask) as usize)
+    }
+
+    #[inline]
+    fn may_contain(&self, key: u64) -> bool {
+        if self.bits.is_empty() {
+            return false;
+        }
+        let (a, b) = self.probes(key);
+        self.bits[a / 64] & (1 << (a % 64)) != 0 && self.bits[b / 64] & (1 << (b % 64)) != 0
+    }
+
+    /// Calls `hit(j, intended)` for every recurring word that `key` (a window of the text) is
+    /// a near-variant of: the word is `key` with its `j`-th character replaced by `intended`,
+    /// a candidate of the confusion tables for that character.
+    pub(super) fn hits(&self, key: u64, model: &Model, mut hit: impl FnMut(usize, u16)) {
+        if !self.may_contain(key) {
+            return;
+        }
+        let len = key_len(key);
+        for j in 0..len {
+            let shift = 16 * (len - 1 - j);
+            let rest = key & !(0xffff << shift);
+            for conf in &model.confusions[usize::from(key_id(key, j))] {
+                let word = rest | (u64::from(conf.intended) << shift);
+                if conf.intended != 0 && self.doc.get(&word).is_some_and(|&n| n >= self.min) {
+                    hit(j, conf.intended);
+                }
+            }
+        }
+    }
+}
+
+/// The number of ids packed in a key (see [`pack`]: the first id in the highest bits).
+#[inline]
+fn key_len(k: u64) -> usize {
+    (64 - k.leading_zeros()).div_ceil(16) as usize
+}
+
+/// The `j`-th id of a packed key of [`key_len`] ids.
+#[inline]
+fn key_id(k: u64, j: usize) -> u16 {
+    ((k >> (16 * (key_len(k) - 1 - j))) & 0xffff) as u16
+}

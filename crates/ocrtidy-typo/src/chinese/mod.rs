@@ -1,0 +1,170 @@
+//! Chinese correction: noisy-channel scoring of single-character substitutions.
+//!
+//! For every position the corrector considers the candidates of the confusion tables and scores
+//! `ln P(context | candidate) + ln P(observed | candidate) - ln P(context | observed)` (log-odds):
+//! - the channel `ln P(observed | candidate)` comes from the confusion weights (visual
+//!   similarity, homophony, learned probabilities; see `ChannelParams`);
+//! - the context score is the best unigram segmentation of a window of up to seven characters
+//!   around the position, with overlapping compounds (残疾人 + 人士), lexicon frequencies and
+//!   document evidence as a cache model (words that recur in the same document are likelier),
+//!   plus how readily the character forms words with its neighbours (`Model::bond`);
+//! - document support: how often the candidate occurs elsewhere in the document in the same
+//!   context (`n`, at least three times with at least three shared characters) against how
+//!   often the observed character does (`m`), `support_weight * k * ln((n + ½) / (m + ½))` with
+//!   `k` the shared characters (up to six). Counts, not shares of the page: 总体国家安全观 four
+//!   times makes 总体国家安全关 suspect on a long page as on a short one. The candidate's form
+//!   must be more than twice as frequent as the observed one (Tesseract repeats its misreadings);
+//! - sound-alike candidates lose [`Params::phonetic_offset`]: OCR misreads look alike;
+//! - the OCR engine's confidence in the observed character, when the input had one
+//!   (`Context::with_confidences`), moves the channel: `ln((1 - c) / (1 - reference))`.
+//!
+//! The scores of all candidates of a position are turned into a posterior against the observed
+//! character and every other candidate, `ln(odds_c / (1 + Σ other odds))` (two plausible
+//! readings make both unlikely), and calibrated, `confidence = sigmoid(cal_scale * posterior +
+//! cal_bias)`, with the scale and bias fitted by logistic regression on the corrections of half
+//! A of the development corpus (is the top candidate what the ground truth has?); on half B the
+//! top candidates with confidence ≥ 0.8 are right 94 % of the time (mean confidence 0.94).
+//!
+//! Positions are questioned when the observed character stands alone in the segmentation (it
+//! forms no word with its neighbours), or when a word that recurs in the document is one
+//! confusion away from the observed characters (清徐 × 9 makes 清除 suspicious). A correction is
+//! applied only when its confidence passes [`Params::apply`], beats its runner-up and every
+//! competing correction nearby by [`Params::margin`], and its context is not garbled; a
+//! correction of a character that already forms a word is only ever suggested: replacing one
+//! valid word by another on document evidence alone is not safe enough to apply.
+
+//!
+//! The code, by concern:
+//! - `params`: [`Params`], the scoring parameters and their defaults;
+//! - `groups`: the Han runs of a text, and the document groups that are scored as one document;
+//! - `memo`: the corrections of the last document, reused group by group in the next round;
+//! - `evidence`: words that recur in the document, and their near-variants;
+//! - `support`: the document as one sequence of ids, indexed by pair, and the support of a
+//!   candidate (shared contexts elsewhere in the document);
+//! - `segment`: segmentation of runs and scoring windows (the context score);
+//! - `score`: the candidates of each position of a run, their scores, posteriors and the
+//!   decision to apply.
+
+mod evidence;
+mod groups;
+mod memo;
+mod params;
+mod score;
+mod segment;
+mod support;
+
+use ocrtidy_core::Context;
+
+use crate::model::Model;
+use evidence::{doc_evidence, NearVariants};
+use groups::for_each_group;
+use score::{correct_run, Place};
+use segment::{Scorer, PARTNER_LISTS_FROM};
+use support::DocSeq;
+
+pub(crate) use memo::{correct_memo, Memo};
+pub use params::Params;
+pub use support::SUPPORT_CONTEXT;
+
+/// A scored correction of one character.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Correction {
+    /// Byte range of the observed character in the text.
+    pub start: usize,
+    pub end: usize,
+    /// Candidates, best first: (character, log-odds score, supported by document evidence).
+    pub candidates: Vec<(char, f32, bool)>,
+    /// True when the best candidate should replace the observed character; false for a
+    /// suggestion.
+    pub apply: bool,
+    /// The OCR engine's confidence in the observed character, when the input had one.
+    pub ocr_confidence: Option<f32>,
+    /// The best candidate's score terms (context gain, channel, bond, visual, phonetic,
+    /// learned, evidence, questioned, support log-ratio, support context, support count,
+    /// orphan gain), for calibration tools.
+    #[doc(hidden)]
+    pub features: [f32; NFEATURES],
+}
+
+/// Number of score terms in [`Correction::features`].
+#[doc(hidden)]
+pub const NFEATURES: usize = 12;
+
+/// One character of a Han run.
+#[derive(Clone, Copy)]
+struct Slot {
+    start: usize,
+    end: usize,
+    id: u16,
+}
+
+/// Finds the corrections of a text (scores at least `params.suggest`), in text order.
+pub fn correct(text: &str, model: &Model, params: &Params) -> Vec<Correction> {
+    correct_in(text, model, params, &Context::default())
+}
+
+/// [`correct`] with the OCR engine's confidences of the text's spans (in `text`'s offsets).
+pub fn correct_in(
+    text: &str,
+    model: &Model,
+    params: &Params,
+    context: &Context,
+) -> Vec<Correction> {
+    correct_runs(text, model, params, context)
+}
+
+/// Scores the Han runs of `text` group by group (see [`groups::for_each_group`]).
+fn correct_runs(text: &str, model: &Model, params: &Params, context: &Context) -> Vec<Correction> {
+    let protected = protected_ranges(text, model);
+    let mut out = Vec::new();
+    for_each_group(text, model, |_, runs| {
+        correct_group(runs, model, params, context, &protected, &mut out);
+    });
+    out
+}
+
+/// Scores the runs of one document group (see [`groups::DOCUMENT_CHARS`]), appending to `out`.
+fn correct_group(
+    runs: &[Vec<Slot>],
+    model: &Model,
+    params: &Params,
+    context: &Context,
+    protected: &[(usize, usize)],
+    out: &mut Vec<Correction>,
+) {
+    let chars: usize = runs.iter().map(Vec::len).sum();
+    let partners = (chars >= PARTNER_LISTS_FROM).then(|| model.partners());
+    let (doc, single_flags, doc_words) = doc_evidence(runs, model, params, partners);
+    let variants = NearVariants::new(&doc, model, params);
+    let doc_seq = DocSeq::new(runs);
+    let scorer = Scorer {
+        model,
+        params,
+        doc: &doc,
+        doc_words: (doc_words.max(1) as f32).min(params.cache_words.max(1.0)),
+        partners,
+    };
+    for ((run, single), &at) in runs.iter().zip(&single_flags).zip(&doc_seq.run_start) {
+        let place = Place {
+            run,
+            single,
+            at,
+            doc: &doc_seq,
+        };
+        correct_run(&place, &scorer, &variants, protected, context, out);
+    }
+}
+
+/// The byte ranges of the protected terms' occurrences in `text`.
+fn protected_ranges(text: &str, model: &Model) -> Vec<(usize, usize)> {
+    let mut ranges = Vec::new();
+    for term in &model.protected {
+        if term.is_empty() {
+            continue;
+        }
+        for (i, _) in text.match_indices(term.as_str()) {
+            ranges.push((i, i + term.len()));
+        }
+    }
+    ranges
+}

@@ -1,0 +1,410 @@
+//! The corrections of a run: the candidates of each position (from the confusion tables and
+//! document evidence), their scores (context gain, channel, OCR confidence, bonds, document
+//! support), the posterior of each against the others, and which corrections are applied.
+
+use ocrtidy_core::text::TextRange;
+use ocrtidy_core::Context;
+
+use super::evidence::NearVariants;
+use super::segment::{Edges, Scorer};
+use super::support::DocSeq;
+use super::{Correction, Params, Slot, NFEATURES, SUPPORT_CONTEXT};
+use crate::confusion::ConfusionKind;
+use crate::model::{pack, Model, MAX_WORD};
+
+/// A run and its place in the document.
+pub(super) struct Place<'a> {
+    pub(super) run: &'a [Slot],
+    pub(super) single: &'a [bool],
+    /// Index of the run's first character in `doc.seq`.
+    pub(super) at: usize,
+    pub(super) doc: &'a DocSeq,
+}
+
+/// A candidate for a position: its id, channel log-likelihood and confusion table.
+type Candidate = (u16, f32, ConfusionKind);
+
+/// Scores the positions of a run, appending their corrections to `out` in run order.
+pub(super) fn correct_run(
+    place: &Place<'_>,
+    scorer: &Scorer<'_>,
+    variants: &NearVariants<'_>,
+    protected: &[(usize, usize)],
+    context: &Context,
+    out: &mut Vec<Correction>,
+) {
+    let run = place.run;
+    let n = run.len();
+    if n < 2 {
+        return;
+    }
+    let model = scorer.model;
+    let params = scorer.params;
+    let common: Vec<bool> = run
+        .iter()
+        .map(|s| {
+            model
+                .word(&[s.id])
+                .is_some_and(|(_, f)| f > params.max_single_freq)
+        })
+        .collect();
+    let evidence = evidence_candidates(run, model, variants);
+    let mut found: Vec<(usize, Correction)> = Vec::new();
+    let mut window: Vec<u16> = Vec::with_capacity(2 * MAX_WORD);
+    for i in 0..n {
+        let slot = run[i];
+        if slot.id == 0
+            || protected
+                .iter()
+                .any(|&(a, b)| slot.start < b && a < slot.end)
+        {
+            continue;
+        }
+        let pos = Position {
+            place,
+            scorer,
+            i,
+            slot,
+            prev: if i > 0 { run[i - 1].id } else { 0 },
+            next: if i + 1 < n { run[i + 1].id } else { 0 },
+            questioned: place.single[i] && !common[i],
+        };
+        // Neither questioned nor pointed at by document evidence: no candidate.
+        if !pos.questioned && evidence[i].is_empty() {
+            continue;
+        }
+        let cands = pos.candidates(&evidence[i]);
+        if cands.is_empty() {
+            continue;
+        }
+        if let Some(c) = pos.correct(cands, context, &mut window) {
+            found.push((i, c));
+        }
+    }
+    settle_overlaps(&mut found, params.margin);
+    out.extend(found.into_iter().map(|(_, c)| c));
+}
+
+/// Candidates from document evidence, per position of `run`: the characters that make a window
+/// of the run a word that recurs in the document (see [`NearVariants`]).
+fn evidence_candidates(run: &[Slot], model: &Model, variants: &NearVariants<'_>) -> Vec<Vec<u16>> {
+    let n = run.len();
+    let mut evidence: Vec<Vec<u16>> = vec![Vec::new(); n];
+    if !variants.is_empty() {
+        let ids: Vec<u16> = run.iter().map(|s| s.id).collect();
+        for s in 0..n {
+            for len in 2..=MAX_WORD.min(n - s) {
+                if let Some(k) = pack(&ids[s..s + len]) {
+                    variants.hits(k, model, |j, intended| {
+                        if !evidence[s + j].contains(&intended) {
+                            evidence[s + j].push(intended);
+                        }
+                    });
+                }
+            }
+        }
+    }
+    evidence
+}
+
+/// Corrections whose windows overlap compete: only a clear winner is applied.
+fn settle_overlaps(found: &mut [(usize, Correction)], margin: f32) {
+    let scores: Vec<(usize, f32)> = found.iter().map(|(i, c)| (*i, c.candidates[0].1)).collect();
+    for (k, (i, c)) in found.iter_mut().enumerate() {
+        if c.apply {
+            let best = c.candidates[0].1;
+            c.apply = !scores
+                .iter()
+                .enumerate()
+                .any(|(j, &(p, s))| j != k && p.abs_diff(*i) < MAX_WORD && s >= best - margin);
+        }
+    }
+}
+
+/// One position of a run: the observed character and its neighbours.
+struct Position<'a> {
+    place: &'a Place<'a>,
+    scorer: &'a Scorer<'a>,
+    /// Index in the run.
+    i: usize,
+    slot: Slot,
+    /// The neighbours' ids (0 at an end of the run).
+    prev: u16,
+    next: u16,
+    /// The character stands alone in the run's best segmentation and is not a common one.
+    questioned: bool,
+}
+
+/// What every candidate of a position is weighed against, computed once per position, and
+/// the look-ups that their scores share.
+struct Baseline {
+    /// Index of the position in the window.
+    focus: usize,
+    /// Context score of the window as it is.
+    base: f32,
+    /// How well the observed character bonds with its neighbours.
+    bond_base: f32,
+    /// The channel's shift by the OCR engine's confidence in the observed character.
+    ocr_prior: f32,
+    /// The observed character forms a word with neither neighbour.
+    orphan: bool,
+    /// See [`Scorer::segment`].
+    edges: Edges,
+    /// The observed character's shared contexts (see `DocSeq::support`), once asked.
+    observed: Option<[u32; SUPPORT_CONTEXT + 1]>,
+}
+
+/// A scored candidate.
+struct Scored {
+    ch: char,
+    /// Log-odds score before the posterior.
+    delta: f32,
+    /// Supported by document evidence.
+    ev: bool,
+    /// Uncommon characters standing alone near it (see [`Scorer::segment`]).
+    noisy: usize,
+    features: [f32; NFEATURES],
+    id: u16,
+}
+
+/// The posteriors of the candidates of a position, and what the best says for the decision to
+/// apply it.
+struct Posterior {
+    /// The candidates that reach `Params::suggest` (character, posterior, supported), best
+    /// first, at most three.
+    candidates: Vec<(char, f32, bool)>,
+    /// The best's noisy neighbours, score terms and id.
+    noisy: usize,
+    features: [f32; NFEATURES],
+    id: u16,
+}
+
+impl Position<'_> {
+    /// The candidates for the observed character: those document evidence points at and, when
+    /// the position is questioned, up to `Params::max_candidates` of its confusions that form
+    /// a word with a neighbour.
+    fn candidates(&self, evidence: &[u16]) -> Vec<Candidate> {
+        let (scorer, model) = (self.scorer, self.scorer.model);
+        // `Model::pair`, from the partner lists on a long text (see `Scorer::partners`): with the
+        // neighbour's list, which stays in cache for all the confusions of a character.
+        let pair = |a: u16, b: u16| scorer.pair(a, b);
+        let pair_left = |a: u16, b: u16| match scorer.partners {
+            Some(p) => p.pair_left(a, b),
+            None => model.pair(a, b),
+        };
+        let mut cands: Vec<Candidate> = Vec::new();
+        for conf in &model.confusions[self.slot.id as usize] {
+            let from_evidence = evidence.contains(&conf.intended);
+            if from_evidence
+                || (self.questioned
+                    && cands.len() < scorer.params.max_candidates
+                    && (pair(self.prev, conf.intended) || pair_left(conf.intended, self.next)))
+            {
+                cands.push((conf.intended, conf.channel, conf.kind));
+            }
+        }
+        cands
+    }
+
+    /// The correction of the observed character by `cands`, or `None` when none of them
+    /// scores `Params::suggest`. `window` is scratch space.
+    fn correct(
+        &self,
+        cands: Vec<Candidate>,
+        context: &Context,
+        window: &mut Vec<u16>,
+    ) -> Option<Correction> {
+        let params = self.scorer.params;
+        let slot = self.slot;
+        let ocr_confidence = context.confidence_in(TextRange::new(slot.start, slot.end));
+        let mut baseline = self.baseline(window, ocr_confidence);
+        let mut all: Vec<Scored> = Vec::with_capacity(cands.len());
+        for cand in cands {
+            all.push(self.score(cand, &mut baseline, window));
+        }
+        let best = posterior(&all, params)?;
+        let top = best.candidates[0].1;
+        let runner_up = best.candidates.get(1).map_or(f32::NEG_INFINITY, |c| c.1);
+        let apply = self.questioned
+            && !self.strands_a_neighbour(best.id)
+            && (params.allow_bonded || baseline.bond_base == 0.0)
+            && best.noisy <= params.max_noisy_neighbours
+            && top >= params.apply
+            && top - runner_up >= params.margin;
+        Some(Correction {
+            start: slot.start,
+            end: slot.end,
+            candidates: best.candidates,
+            apply,
+            ocr_confidence,
+            features: best.features,
+        })
+    }
+
+    /// Fills `window` with the run around the position and scores it as it is.
+    fn baseline(&self, window: &mut Vec<u16>, ocr_confidence: Option<f32>) -> Baseline {
+        let (scorer, model, params) = (self.scorer, self.scorer.model, self.scorer.params);
+        let (run, i, id) = (self.place.run, self.i, self.slot.id);
+        let (prev, next) = (self.prev, self.next);
+        let lo = i.saturating_sub(MAX_WORD - 1);
+        let hi = (i + MAX_WORD).min(run.len());
+        window.clear();
+        window.extend(run[lo..hi].iter().map(|s| s.id));
+        let focus = i - lo;
+        let mut edges = Edges::default();
+        let (base, _, _) = scorer.segment(window, focus, true, &mut edges);
+        let bond_base = model.bond(prev, id) + model.bond(id, next);
+        let ocr_prior = ocr_confidence.map_or(0.0, |c| {
+            let lo = (1.0 - params.ocr_reference).max(1e-3);
+            params.ocr_weight * ((1.0 - c).max(1e-3) / lo).ln().clamp(-2.5, 2.5)
+        });
+        Baseline {
+            focus,
+            base,
+            bond_base,
+            ocr_prior,
+            orphan: self.questioned && !model.pair(prev, id) && !model.pair(id, next),
+            edges,
+            observed: None,
+        }
+    }
+
+    /// The score of candidate `cand` at the position, `window` holding the run around it.
+    fn score(
+        &self,
+        (cand, channel, kind): Candidate,
+        baseline: &mut Baseline,
+        window: &mut [u16],
+    ) -> Scored {
+        let (scorer, model, params) = (self.scorer, self.scorer.model, self.scorer.params);
+        let (prev, next) = (self.prev, self.next);
+        let support = self.place.doc.support(
+            self.place.at + self.i,
+            cand,
+            (self.slot.id, &mut baseline.observed),
+            params.support_min,
+            params.support_min_context,
+        );
+        let (ratio, shared) = support.map_or((0.0, 0.0), |s| (s.log_ratio(), s.k as f32));
+        let orphan_gain = if baseline.orphan {
+            let lp = |a: u16, b: u16| model.word(&[a, b]).map_or(f32::NEG_INFINITY, |w| w.0);
+            let best = lp(prev, cand).max(lp(cand, next));
+            (best - params.orphan_floor).max(0.0)
+        } else {
+            0.0
+        };
+        let focus = baseline.focus;
+        window[focus] = cand;
+        let (score, ev, noisy) = scorer.segment(window, focus, false, &mut baseline.edges);
+        let base = baseline.base;
+        // Word formation only matters where the character stands alone; a word's near-variant
+        // is judged on document evidence.
+        let bond = if self.questioned {
+            model.bond(prev, cand) + model.bond(cand, next) - baseline.bond_base
+        } else {
+            0.0
+        };
+        let features = [
+            score - base,
+            channel,
+            bond,
+            f32::from(u8::from(kind == ConfusionKind::Visual)),
+            f32::from(u8::from(kind == ConfusionKind::Phonetic)),
+            f32::from(u8::from(kind == ConfusionKind::Learned)),
+            f32::from(u8::from(ev)),
+            f32::from(u8::from(self.questioned)),
+            ratio,
+            shared,
+            support.map_or(0.0, |s| s.n as f32),
+            orphan_gain,
+        ];
+        let delta = params.context_weight * (score - base)
+            + params.channel_weight * channel
+            + baseline.ocr_prior
+            + params.bond_weight * bond
+            + match kind {
+                ConfusionKind::Visual => params.visual_offset,
+                ConfusionKind::Phonetic => params.phonetic_offset,
+                ConfusionKind::Learned => params.learned_offset,
+            }
+            + if ev { params.evidence_offset } else { 0.0 }
+            + params.support_weight * shared * ratio
+            + params.orphan_weight * orphan_gain;
+        let ev = ev || support.is_some_and(|s| s.log_ratio() > 0.0);
+        Scored {
+            ch: model.chars[cand as usize],
+            delta,
+            ev,
+            noisy,
+            features,
+            id: cand,
+        }
+    }
+
+    /// The correction to `best` would take a character from a two-character word of the text
+    /// as it is and leave its other character stranded (贵 + 工厂 read as 员工 + 厂): the text
+    /// reads well as it stands, so at most a suggestion. Taking one from a longer word leaves
+    /// a word behind (残疾 + 人士), and a common character stands alone well (宙 + 现在 → 实现
+    /// + 在).
+    fn strands_a_neighbour(&self, best: u16) -> bool {
+        let (model, params) = (self.scorer.model, self.scorer.params);
+        let (run, single, i) = (self.place.run, self.place.single, self.i);
+        let (prev, next, n) = (self.prev, self.next, run.len());
+        let at = |k: usize| run.get(k).map_or(0, |s| s.id);
+        let word = |w: &[u16]| w.iter().all(|&c| c != 0) && model.word(w).is_some();
+        let stranded = |c: u16| {
+            model
+                .word(&[c])
+                .is_none_or(|(_, f)| f <= params.max_single_freq)
+        };
+        let takes_right = i + 2 < n
+            && stranded(at(i + 2))
+            && !word(&[prev, best])
+            && word(&[best, next])
+            && !single[i + 1]
+            && word(&[next, at(i + 2)])
+            && !word(&[best, next, at(i + 2)]);
+        let takes_left = i >= 2
+            && stranded(at(i - 2))
+            && !word(&[best, next])
+            && word(&[prev, best])
+            && !single[i - 1]
+            && word(&[at(i - 2), prev])
+            && (i < 3 || !word(&[at(i - 3), at(i - 2), prev]))
+            && !word(&[at(i - 2), prev, best]);
+        takes_right || takes_left
+    }
+}
+
+/// The posterior of each candidate against the observed character (odds 1) and every other
+/// candidate, `ln(odds_c / (1 + sum of the other odds))`, calibrated; `None` when no candidate
+/// reaches `Params::suggest`.
+fn posterior(all: &[Scored], params: &Params) -> Option<Posterior> {
+    let total: f32 = all.iter().map(|c| c.delta.min(60.0).exp()).sum();
+    let mut best_post = f32::NEG_INFINITY;
+    let mut best = Posterior {
+        candidates: Vec::new(),
+        noisy: usize::MAX,
+        features: [0.0; NFEATURES],
+        id: 0,
+    };
+    for c in all {
+        let others = (1.0 + total - c.delta.min(60.0).exp()).max(1.0);
+        let post = params.cal_scale * (c.delta - others.ln()) + params.cal_bias;
+        if post >= params.suggest {
+            best.candidates.push((c.ch, post, c.ev));
+            if post > best_post {
+                best_post = post;
+                best.noisy = c.noisy;
+                best.features = c.features;
+                best.id = c.id;
+            }
+        }
+    }
+    if best.candidates.is_empty() {
+        return None;
+    }
+    best.candidates.sort_by(|a, b| b.1.total_cmp(&a.1));
+    best.candidates.truncate(3);
+    Some(best)
+}

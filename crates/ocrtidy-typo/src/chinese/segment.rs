@@ -1,0 +1,262 @@
+//! Segmentation: the best unigram segmentation of a run (which characters stand alone, which
+//! words the document has), and the context score of a window around a scored position, with
+//! document evidence and overlapping compounds.
+
+use super::Params;
+use crate::model::{pack, Model, Partners, MAX_WORD};
+use rustc_hash::FxHashMap as FxMap;
+
+/// Scores windows of a run with the model and the document's words.
+pub(super) struct Scorer<'a> {
+    pub(super) model: &'a Model,
+    pub(super) params: &'a Params,
+    pub(super) doc: &'a FxMap<u64, u32>,
+    /// Words in the document's segmentation (at least 1, at most `Params::cache_words`).
+    pub(super) doc_words: f32,
+    /// The model's pairs as partner lists, for a group of [`PARTNER_LISTS_FROM`] characters or
+    /// more (the same answers as `Model::pair`, faster when asked often; built once per process).
+    pub(super) partners: Option<&'a Partners>,
+}
+
+/// The longest window [`Scorer::segment`] scores.
+const W: usize = 2 * MAX_WORD + 1;
+
+/// What [`Scorer::word_lp`] says of a word (`None`: not a word).
+type WordLp = Option<(f32, bool)>;
+
+/// What [`Scorer::segment`] looks up in a window and is the same for every candidate at its
+/// focus, computed on first use (a new one for each focus).
+#[derive(Default)]
+pub(super) struct Edges {
+    /// [`Scorer::word_lp`] of the words that do not cover the focus, by end and length.
+    words: [[Option<WordLp>; MAX_WORD]; W],
+    /// `links[t]`: the characters `t` and `t + 1` occur together in some word, for the pairs
+    /// that do not include the focus.
+    links: [Option<bool>; W],
+}
+
+/// Groups of at least this many Han characters test pairs on [`Model::partners`].
+pub(super) const PARTNER_LISTS_FROM: usize = 20_000;
+
+impl Scorer<'_> {
+    /// [`Model::pair`] (on the partner lists when the group has them).
+    #[inline]
+    pub(super) fn pair(&self, a: u16, b: u16) -> bool {
+        match self.partners {
+            Some(p) => p.pair(a, b),
+            None => self.model.pair(a, b),
+        }
+    }
+
+    /// ln P of a word with document evidence (minus `own` occurrences: the word at the scored
+    /// position is no evidence for itself), or `None` when the lexicon does not know it.
+    #[inline]
+    fn word_lp(&self, ids: &[u16], own: u32) -> Option<(f32, bool)> {
+        if ids.len() == 1 {
+            let lp = self
+                .model
+                .word(ids)
+                .map(|(lp, _)| lp)
+                .unwrap_or(self.params.unknown);
+            return Some((lp - self.params.single_penalty, false));
+        }
+        let (lp, f) = self.model.word(ids)?;
+        let n = pack(ids)
+            .and_then(|k| self.doc.get(&k).copied())
+            .unwrap_or(0)
+            .saturating_sub(own);
+        if n == 0 {
+            return Some((lp, false));
+        }
+        let lex = f as f32 / self.model.ln_total.exp();
+        let boosted = (lex + self.params.evidence_weight * n as f32 / self.doc_words).ln();
+        Some((boosted.max(lp), true))
+    }
+
+    /// Best segmentation score of `ids`, and whether a word of the best path that covers
+    /// `focus` was supported by document evidence. `original` says that `ids` are the text as
+    /// it is; the words that are in the text at this place are counted once less as evidence.
+    ///
+    /// The third value counts the uncommon characters within two of `focus` (and `focus`
+    /// itself) that stand alone in the best path: a measure of how garbled the context is.
+    pub(super) fn segment(
+        &self,
+        ids: &[u16],
+        focus: usize,
+        original: bool,
+        edges: &mut Edges,
+    ) -> (f32, bool, usize) {
+        let n = ids.len();
+        // Consecutive characters up to `j` that occur together in words: a word of the lexicon
+        // has every pair of neighbours in `Model::pair`, so a longer one is not looked up.
+        let mut chain = 0;
+        // State (j, k): the best path over ids[..j] whose last word is a single character
+        // (k = 0) or longer (k = 1). Back pointer: previous state, start of the last word,
+        // evidence flag.
+        let mut best = [[f32::NEG_INFINITY; 2]; W];
+        let mut back = [[(0usize, 0usize, 0usize, false); 2]; W];
+        best[0][0] = 0.0;
+        for j in 1..=n {
+            if j >= 2 {
+                let t = j - 2;
+                let linked = if t + 1 == focus || t == focus {
+                    self.pair(ids[t], ids[t + 1])
+                } else {
+                    *edges.links[t].get_or_insert_with(|| self.pair(ids[t], ids[t + 1]))
+                };
+                chain = if linked { chain + 1 } else { 0 };
+            }
+            for len in 1..=MAX_WORD.min(j) {
+                let s = j - len;
+                if len > chain + 1 {
+                    break;
+                }
+                let k = usize::from(len > 1);
+                // Words that are in the text at this very place are no evidence for themselves.
+                let covers = s <= focus && focus < j;
+                let own = u32::from(original || !covers);
+                // A word that does not cover `focus` is the same for every candidate there.
+                let word = if covers {
+                    self.word_lp(&ids[s..j], own)
+                } else {
+                    *edges.words[j][len - 1].get_or_insert_with(|| self.word_lp(&ids[s..j], own))
+                };
+                let Some((lp, ev)) = word else {
+                    continue;
+                };
+                for pk in 0..2 {
+                    let v = best[s][pk] + lp;
+                    if v > best[j][k] {
+                        best[j][k] = v;
+                        back[j][k] = (s, pk, s, ev);
+                    }
+                }
+                // Overlapping compounds: a word that starts on the last character of the
+                // previous word (残疾人 + 人士 → 残疾人士) costs P(word) / P(shared char).
+                if len >= 2 && self.params.overlap && s + 1 < W && s < n {
+                    let from = s + 1;
+                    if best[from][1] > f32::NEG_INFINITY {
+                        let shared = self
+                            .model
+                            .word(&ids[s..s + 1])
+                            .map_or(self.params.unknown, |w| w.0);
+                        let v = best[from][1] + lp - shared;
+                        if v > best[j][1] {
+                            best[j][1] = v;
+                            back[j][1] = (from, 1, s, ev);
+                        }
+                    }
+                }
+            }
+        }
+        let (mut j, mut k) = if best[n][0] >= best[n][1] {
+            (n, 0)
+        } else {
+            (n, 1)
+        };
+        let score = best[n][k];
+        let mut evidence = false;
+        let mut noisy = 0;
+        while j > 0 {
+            let (prev, pk, s, ev) = back[j][k];
+            if s <= focus && focus < j {
+                evidence |= ev;
+            }
+            if j - s == 1
+                && s.abs_diff(focus) <= 2
+                && self
+                    .model
+                    .word(&ids[s..j])
+                    .is_none_or(|(_, f)| f <= self.params.max_single_freq)
+            {
+                noisy += 1;
+            }
+            j = prev;
+            k = pk;
+        }
+        (score, evidence, noisy)
+    }
+}
+
+/// The best segmentation of a run: which positions stand alone, and the words (start, end).
+/// `partners`: [`Model::partners`], or `None` to ask [`Model::pair`].
+pub(super) fn segment_run(
+    ids: &[u16],
+    model: &Model,
+    params: &Params,
+    partners: Option<&Partners>,
+) -> (Vec<bool>, Vec<(usize, usize)>) {
+    let n = ids.len();
+    let mut best = vec![f32::NEG_INFINITY; n + 1];
+    let mut back = vec![0usize; n + 1];
+    best[0] = 0.0;
+    // Consecutive characters up to `j` that occur together in words (a word of the lexicon has
+    // every pair of neighbours in `Model::pair`): longer words are not looked up.
+    let mut chain = 0;
+    for j in 1..=n {
+        if j >= 2 {
+            let (a, b) = (ids[j - 2], ids[j - 1]);
+            let linked = partners.map_or_else(|| model.pair(a, b), |p| p.pair(a, b));
+            chain = if linked { chain + 1 } else { 0 };
+        }
+        for len in 1..=MAX_WORD.min(j) {
+            if len > chain + 1 {
+                break;
+            }
+            let s = j - len;
+            let lp = if len == 1 {
+                model
+                    .word(&ids[s..j])
+                    .map(|(lp, _)| lp)
+                    .unwrap_or(params.unknown)
+                    - params.single_penalty
+            } else {
+                match model.word(&ids[s..j]) {
+                    Some((lp, _)) => lp,
+                    None => continue,
+                }
+            };
+            if best[s] + lp > best[j] {
+                best[j] = best[s] + lp;
+                back[j] = s;
+            }
+        }
+    }
+    let mut single = vec![false; n];
+    let mut words = Vec::new();
+    let mut j = n;
+    while j > 0 {
+        let s = back[j];
+        if j - s == 1 {
+            single[s] = true;
+        }
+        words.push((s, j));
+        j = s;
+    }
+    (single, words)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn partner_lists_answer_as_the_pair_table() {
+        let typo = crate::Typo::embedded();
+        let model = typo.model_for_debug();
+        let partners = model.partners();
+        let ids: Vec<u16> = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处府受本义"
+            .chars()
+            .filter_map(|c| model.id(c))
+            .chain([0, 1, u16::MAX])
+            .collect();
+        let mut linked = 0;
+        for &a in &ids {
+            for &b in &ids {
+                let want = a != u16::MAX && b != u16::MAX && model.pair(a, b);
+                assert_eq!(partners.pair(a, b), want, "{a} {b}");
+                assert_eq!(partners.pair_left(a, b), want, "{a} {b}");
+                linked += usize::from(want);
+            }
+        }
+        assert!(linked > 100);
+    }
+}

@@ -1,0 +1,300 @@
+//! Document support: the document's Han characters as one sequence of ids, indexed by pair of
+//! neighbours, and how often a candidate occurs elsewhere in the same context as the observed
+//! character.
+
+use super::Slot;
+
+/// The longest shared context (characters on both sides together) that document support
+/// measures.
+pub const SUPPORT_CONTEXT: usize = 6;
+
+/// At most this many occurrences of a character next to the same neighbour are compared when
+/// measuring document support.
+const SUPPORT_SCAN: usize = 4096;
+
+/// The document's Han characters as one sequence of ids (runs separated by 0, with a 0 at
+/// both ends), and where each id occurs in it after a given character and before one.
+pub(super) struct DocSeq {
+    seq: Vec<u16>,
+    /// (previous id, id) → positions of the id.
+    after: PairIndex,
+    /// (id, next id) → positions of the id.
+    before: PairIndex,
+    /// Index in `seq` of the first character of every run.
+    pub(super) run_start: Vec<usize>,
+}
+
+/// Positions by pair of ids: `pair << 32 | position`, sorted, so that the positions of a pair
+/// are one run in increasing order, found by binary search.
+struct PairIndex {
+    entries: Vec<u64>,
+    /// For a long document, where the entries of each first id start (`first[a]..first[a + 1]`),
+    /// so that a look-up searches only the entries of its first id.
+    first: Vec<u32>,
+}
+
+/// From this many entries a [`PairIndex`] has its `first` table.
+const FIRST_TABLE_FROM: usize = 4096;
+
+impl PairIndex {
+    fn new(mut entries: Vec<u64>) -> PairIndex {
+        entries.sort_unstable();
+        let mut first = Vec::new();
+        if entries.len() >= FIRST_TABLE_FROM && u32::try_from(entries.len()).is_ok() {
+            let max = entries.last().map_or(0, |&e| (e >> 48) as usize);
+            first = vec![0u32; max + 2];
+            for &e in &entries {
+                first[(e >> 48) as usize + 1] += 1;
+            }
+            for a in 0..=max {
+                first[a + 1] += first[a];
+            }
+        }
+        PairIndex { entries, first }
+    }
+
+    /// The entries of `key` (the position is the low 32 bits).
+    fn get(&self, key: u32) -> &[u64] {
+        let a = (key >> 16) as usize;
+        let within = if self.first.is_empty() {
+            &self.entries[..]
+        } else if a + 1 < self.first.len() {
+            &self.entries[self.first[a] as usize..self.first[a + 1] as usize]
+        } else {
+            &[]
+        };
+        let lo = u64::from(key) << 32;
+        let from = within.partition_point(|&e| e < lo);
+        let n = within[from..].partition_point(|&e| e >> 32 == u64::from(key));
+        &within[from..from + n]
+    }
+}
+
+/// Document support of a candidate: it occurs `n` times elsewhere in the document with at
+/// least `k` characters of the same context around it (on both sides together), and the
+/// observed character `m` times with that much context.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(super) struct Support {
+    pub(super) n: u32,
+    pub(super) m: u32,
+    pub(super) k: usize,
+}
+
+impl DocSeq {
+    pub(super) fn new(runs: &[Vec<Slot>]) -> DocSeq {
+        let total: usize = runs.iter().map(Vec::len).sum();
+        let mut seq = Vec::with_capacity(total + runs.len() + 1);
+        let mut run_start = Vec::with_capacity(runs.len());
+        for run in runs {
+            seq.push(0);
+            run_start.push(seq.len());
+            seq.extend(run.iter().map(|s| s.id));
+        }
+        seq.push(0);
+        let mut after = Vec::with_capacity(total);
+        let mut before = Vec::with_capacity(total);
+        for (i, w) in seq.windows(3).enumerate() {
+            let (Ok(p), &[a, b, c]) = (u32::try_from(i + 1), w) else {
+                continue;
+            };
+            if b == 0 {
+                continue;
+            }
+            if a != 0 {
+                after.push(u64::from(pair(a, b)) << 32 | u64::from(p));
+            }
+            if c != 0 {
+                before.push(u64::from(pair(b, c)) << 32 | u64::from(p));
+            }
+        }
+        let (after, before) = (PairIndex::new(after), PairIndex::new(before));
+        DocSeq {
+            seq,
+            after,
+            before,
+            run_start,
+        }
+    }
+
+    /// How many occurrences of `c` elsewhere share 1, 2, ... [`SUPPORT_CONTEXT`] characters of
+    /// context with position `g` (the longest common run to the left plus to the right); only
+    /// the occurrences next to the same neighbour as `g` on one side are compared (the others
+    /// share nothing), so the cost does not grow with the frequency of `c`.
+    fn shared(&self, g: usize, c: u16) -> [u32; SUPPORT_CONTEXT + 1] {
+        let mut hist = [0u32; SUPPORT_CONTEXT + 1];
+        let at = |i: usize| self.seq.get(i).copied().unwrap_or(0);
+        let (prev, next) = (if g > 0 { at(g - 1) } else { 0 }, at(g + 1));
+        fn list(index: &PairIndex, a: u16, b: u16) -> impl Iterator<Item = usize> + '_ {
+            let entries = if a == 0 || b == 0 {
+                &[]
+            } else {
+                index.get(pair(a, b))
+            };
+            entries.iter().map(|&e| (e & 0xffff_ffff) as usize)
+        }
+        let same_prev = list(&self.after, prev, c).take(SUPPORT_SCAN);
+        // Occurrences after the same character were counted with `same_prev`.
+        let same_next_only = list(&self.before, c, next)
+            .take(SUPPORT_SCAN)
+            .filter(|&p| prev == 0 || at(p.saturating_sub(1)) != prev);
+        for p in same_prev.chain(same_next_only) {
+            if p == g {
+                continue;
+            }
+            let mut l = 0;
+            while l < SUPPORT_CONTEXT && l < p && l < g {
+                let a = at(p - 1 - l);
+                if a == 0 || a != at(g - 1 - l) {
+                    break;
+                }
+                l += 1;
+            }
+            let mut r = 0;
+            while l + r < SUPPORT_CONTEXT {
+                let a = at(p + 1 + r);
+                if a == 0 || a != at(g + 1 + r) {
+                    break;
+                }
+                r += 1;
+            }
+            hist[l + r] += 1;
+        }
+        hist
+    }
+
+    /// The support of candidate `c` for the observed character `o` at `g` (`observed` caches
+    /// its histogram from [`DocSeq::shared`]): the longest context `k` (at least 1) that `c`
+    /// shares with `g` at `min` or more places elsewhere, or `None`. There is no support
+    /// either unless the candidate's form is more than twice as frequent as the observed one
+    /// (Tesseract repeats its misreadings; two valid readings of a phrase both recur).
+    pub(super) fn support(
+        &self,
+        g: usize,
+        c: u16,
+        (o, observed): (u16, &mut Option<[u32; SUPPORT_CONTEXT + 1]>),
+        min: u32,
+        min_context: usize,
+    ) -> Option<Support> {
+        if min_context > SUPPORT_CONTEXT {
+            return None;
+        }
+        let hist = self.shared(g, c);
+        let mut n = 0;
+        for k in (min_context.max(1)..=SUPPORT_CONTEXT).rev() {
+            n += hist[k];
+            if n >= min.max(1) {
+                let observed = observed.get_or_insert_with(|| self.shared(g, o));
+                let m: u32 = observed[k..].iter().sum();
+                return (n > 2 * m).then_some(Support { n, m, k });
+            }
+        }
+        None
+    }
+}
+
+impl Support {
+    /// `ln((n + 0.5) / (m + 0.5))`: how much likelier the candidate's form is in this document
+    /// than the observed one, whatever the document's length.
+    pub(super) fn log_ratio(&self) -> f32 {
+        ((self.n as f32 + 0.5) / (self.m as f32 + 0.5)).ln()
+    }
+}
+
+#[inline]
+fn pair(a: u16, b: u16) -> u32 {
+    (u32::from(a) << 16) | u32::from(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn runs(texts: &[&[u16]]) -> Vec<Vec<Slot>> {
+        texts
+            .iter()
+            .map(|ids| {
+                ids.iter()
+                    .map(|&id| Slot {
+                        start: 0,
+                        end: 0,
+                        id,
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn pair_index_with_a_first_table_finds_what_a_search_does() {
+        // Ids 1..40 in a fixed pseudo-random order: more than FIRST_TABLE_FROM positions.
+        let ids: Vec<u16> = (0..3 * FIRST_TABLE_FROM as u32)
+            .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u16 % 40 + 1)
+            .collect();
+        let doc = DocSeq::new(&runs(&[&ids[..]]));
+        assert!(!doc.after.first.is_empty());
+        for a in 0..=41 {
+            for b in 0..=41 {
+                let key = pair(a, b);
+                let want: Vec<u64> = doc
+                    .after
+                    .entries
+                    .iter()
+                    .copied()
+                    .filter(|&e| e >> 32 == u64::from(key))
+                    .collect();
+                assert_eq!(doc.after.get(key), &want[..]);
+            }
+        }
+    }
+
+    #[test]
+    fn support_counts_shared_context_not_page_length() {
+        // Runs: 1 2 3 4 9 (three times), 1 2 3 5 (the variant: 5 for 9), and a long run of 7s.
+        let long = vec![7u16; 5000];
+        let doc = DocSeq::new(&runs(&[
+            &[1, 2, 3, 4, 9],
+            &[1, 2, 3, 4, 9, 8],
+            &[6, 2, 3, 4, 9],
+            &[1, 2, 3, 4, 5],
+            &long,
+        ]));
+        // The variant's 5 is the last character of the fourth run.
+        let g = doc.run_start[3] + 4;
+        let mut observed = None;
+        let s = doc.support(g, 9, (5, &mut observed), 3, 3);
+        // Three occurrences of 9 share at least 3 characters (2 3 4) with it, none of 5.
+        assert_eq!(s, Some(Support { n: 3, m: 0, k: 3 }));
+        // Two of them share 4 (1 2 3 4): the longest context with 3 occurrences is 3.
+        assert_eq!(doc.shared(g, 9)[4], 2);
+        // Needing four occurrences, or more context than exists: no support.
+        assert_eq!(doc.support(g, 9, (5, &mut None), 4, 3), None);
+        assert_eq!(doc.support(g, 9, (5, &mut None), 3, 5), None);
+    }
+
+    #[test]
+    fn a_variant_as_frequent_as_half_the_phrase_is_no_support() {
+        let doc = DocSeq::new(&runs(&[
+            &[1, 2, 3, 9],
+            &[1, 2, 3, 9],
+            &[1, 2, 3, 9],
+            &[1, 2, 3, 5],
+            &[1, 2, 3, 5],
+        ]));
+        let g = doc.run_start[4] + 3;
+        // n = 3, m = 1: supported. With one more 1 2 3 5, n = 3 ≤ 2 m = 4: not.
+        assert_eq!(
+            doc.support(g, 9, (5, &mut None), 3, 3),
+            Some(Support { n: 3, m: 1, k: 3 })
+        );
+        let doc = DocSeq::new(&runs(&[
+            &[1, 2, 3, 9],
+            &[1, 2, 3, 9],
+            &[1, 2, 3, 9],
+            &[1, 2, 3, 5],
+            &[1, 2, 3, 5],
+            &[1, 2, 3, 5],
+        ]));
+        let g = doc.run_start[5] + 3;
+        assert_eq!(doc.support(g, 9, (5, &mut None), 3, 3), None);
+    }
+}
