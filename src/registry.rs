@@ -24,8 +24,15 @@ pub struct Config {
     /// tag it in the ledger as suggestions.
     pub keep_furniture: bool,
     /// Typo correction: the confidence (0..1) from which a correction is applied rather than
-    /// suggested (`None`: the pass's default).
+    /// suggested, for Chinese and Latin alike (`None`: the pass's defaults, 0.8 for Chinese and
+    /// 0.75 for Latin, [`ocrtidy_typo::latin::LATIN_THRESHOLD`], which keeps the Latin rules'
+    /// own decisions).
     pub typo_threshold: Option<f32>,
+    /// Typo correction: record every suggestion, not only those whose confidence is above the
+    /// display threshold ([`ocrtidy_typo::SUGGESTION_FLOOR`], 0.5: fitted so that the top
+    /// candidate of the suggestions shown is right at least half the time). Applied
+    /// corrections and the output text are the same either way.
+    pub all_suggestions: bool,
     /// A user lexicon (lines `word [frequency [tag]]`) layered over the embedded word list.
     pub lexicon_path: Option<std::path::PathBuf>,
     /// Protected terms, one per line: never corrected.
@@ -321,6 +328,7 @@ fn build_typo(config: &Config) -> Result<Typo, BuildError> {
     } else {
         Typo::embedded()
     };
+    let typo = typo.with_all_suggestions(config.all_suggestions);
     Ok(match config.typo_threshold {
         Some(t) if t > 0.0 && t < 1.0 => typo.with_threshold(t),
         Some(t) => return Err(invalid(format!("threshold {t} is not between 0 and 1"))),

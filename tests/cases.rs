@@ -137,6 +137,8 @@ fn header_line(h: &mut Header, line: &str) -> Result<bool, String> {
                     }
                     ("keep-furniture", "yes") => h.config.keep_furniture = true,
                     ("keep-furniture", "no") => h.config.keep_furniture = false,
+                    ("all-suggestions", "yes") => h.config.all_suggestions = true,
+                    ("all-suggestions", "no") => h.config.all_suggestions = false,
                     ("typo-threshold", t) => {
                         h.config.typo_threshold = Some(t.parse().map_err(|e| format!("{e}"))?)
                     }

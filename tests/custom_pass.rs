@@ -111,7 +111,9 @@ fn changes_round_trip_through_json() {
 fn typo_data_is_taken_from_memory() {
     use ocrtidy::Config;
     let text = "残疾人土参加了活动，残疾人土很高兴。";
-    let typo = |config: Config| {
+    let typo = |mut config: Config| {
+        // The suggestion 土 → 士 is a weak one.
+        config.all_suggestions = true;
         Pipeline::builder()
             .config(config)
             .build()

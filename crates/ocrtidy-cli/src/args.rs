@@ -149,6 +149,12 @@ pub struct TypoArgs {
     #[arg(long, value_name = "X")]
     pub typo_threshold: Option<f32>,
 
+    /// Record every typo suggestion. By default only those with confidence above 0.5 are
+    /// recorded (in --changes, the reports and the diff): below it, a suggestion's top
+    /// candidate was right less than half the time on OCR pages. The output text is the same.
+    #[arg(long)]
+    pub all_suggestions: bool,
+
     /// An extra confusion table (as written by `ocrtidy learn`); may be repeated.
     #[arg(long, value_name = "FILE")]
     pub confusions: Vec<PathBuf>,

@@ -197,6 +197,7 @@ fn build_pipeline(args: &CleanArgs) -> Result<Pipeline> {
     };
     config.keep_furniture = args.keep_furniture;
     config.typo_threshold = args.typo.typo_threshold;
+    config.all_suggestions = args.typo.all_suggestions;
     config.lexicon_path = args.typo.lexicon.clone();
     config.protect_path = args.typo.protect.clone();
     config.confusion_paths = args.typo.confusions.clone();

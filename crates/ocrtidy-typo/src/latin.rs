@@ -6,8 +6,8 @@
 //!   (`tl1e` → `the`, `Deb1an` → `Debian`). Rule `typo-latin-ocr`.
 //! - Words glued by OCR (`DebianEdu`, `TheFreeSoftwareHerald`): a CamelCase token seen once whose
 //!   parts all recur on their own is split. Rule `typo-latin-split`.
-//! - Other unknown words one edit away from a recurring word are suggested, never applied, found
-//!   with a symmetric-delete index (SymSpell). Rule `typo-latin`.
+//! - Other unknown words one edit away from a recurring word are suggested (confidence 0.5),
+//!   found with a symmetric-delete index (SymSpell). Rule `typo-latin`.
 //!
 //! Next to the document evidence, an English word list with frequencies (SymSpell's
 //! `frequency_dictionary_en_82_765.txt`, MIT, embedded and parsed on first use) is the general
@@ -24,6 +24,11 @@
 //! - an unknown word of five letters or more one edit away from a dictionary word: applied when
 //!   the edit is a look-alike letter (`availabie`, `contfol`; rule `typo-latin-ocr`), suggested
 //!   otherwise (rule `typo-latin`).
+//!
+//! Each fix has a confidence and says whether its rules allow applying it at all
+//! ([`LatinFix::may_apply`]: not when another reading competes or the token recurs); it is
+//! applied when they do and its confidence reaches the threshold, [`LATIN_THRESHOLD`] by default
+//! (which reproduces the rules' own decisions), or the threshold given to the pass.
 
 use rustc_hash::FxHashMap as FxMap;
 
@@ -190,6 +195,15 @@ const MIN_SUGGEST_LEN: usize = 6;
 /// Occurrences a word needs to be suggested instead of a near-miss.
 const MIN_SUGGEST_EVIDENCE: u32 = 4;
 
+/// The confidence from which a Latin correction that its rules allow ([`LatinFix::may_apply`])
+/// is applied by default: the lowest confidence of an applied fix, `1 - 1/(n + 2)` for a word
+/// the document has `n = 2` times. The other applied fixes have 0.8 or more (0.9 for splits and
+/// dictionary look-alikes), the suggestions 0.5 (near a recurring word, or an ambiguous or
+/// letter-only dictionary edit) and 0.3 (near a dictionary word), so at this value the
+/// confidences decide exactly what the rules always decided. A threshold given to the pass
+/// (`Typo::with_threshold`, `--typo-threshold`) replaces it.
+pub const LATIN_THRESHOLD: f32 = 0.75;
+
 /// One Latin correction.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LatinFix {
@@ -197,9 +211,39 @@ pub struct LatinFix {
     pub end: usize,
     pub replacement: String,
     pub rule: &'static str,
+    /// Applied at the default threshold: `may_apply && confidence >= LATIN_THRESHOLD`.
     pub apply: bool,
+    /// Whether the rules allow applying the fix at any threshold: false when another reading
+    /// competes (`ambiguous`) or the token itself recurs in the document.
+    pub may_apply: bool,
     /// Confidence in [0, 1].
     pub confidence: f32,
+}
+
+impl LatinFix {
+    fn new(
+        start: usize,
+        end: usize,
+        replacement: String,
+        rule: &'static str,
+        may_apply: bool,
+        confidence: f32,
+    ) -> LatinFix {
+        LatinFix {
+            start,
+            end,
+            replacement,
+            rule,
+            apply: may_apply && confidence >= LATIN_THRESHOLD,
+            may_apply,
+            confidence,
+        }
+    }
+
+    /// Whether the fix is applied at `threshold` (a suggestion otherwise).
+    pub fn applies_at(&self, threshold: f32) -> bool {
+        self.may_apply && self.confidence >= threshold
+    }
 }
 
 fn tokens(text: &str) -> impl Iterator<Item = (usize, &str)> {
@@ -338,14 +382,14 @@ pub fn correct(text: &str) -> Vec<LatinFix> {
             }
         }
         if let Some((v, n)) = best {
-            out.push(LatinFix {
+            out.push(LatinFix::new(
                 start,
                 end,
-                replacement: v,
-                rule: "typo-latin-ocr",
-                apply: !ambiguous && count(t) == 1,
-                confidence: 1.0 - 1.0 / (n as f32 + 2.0),
-            });
+                v,
+                "typo-latin-ocr",
+                !ambiguous && count(t) == 1,
+                1.0 - 1.0 / (n as f32 + 2.0),
+            ));
             continue;
         }
         if count(t) != 1 {
@@ -386,14 +430,14 @@ pub fn correct(text: &str) -> Vec<LatinFix> {
             split_glued(t)
         };
         if let Some(replacement) = replacement {
-            out.push(LatinFix {
+            out.push(LatinFix::new(
                 start,
                 end,
                 replacement,
-                rule: "typo-latin-split",
-                apply: true,
-                confidence: 0.9,
-            });
+                "typo-latin-split",
+                true,
+                0.9,
+            ));
             continue;
         }
         // One edit from a recurring word: a suggestion.
@@ -419,32 +463,32 @@ pub fn correct(text: &str) -> Vec<LatinFix> {
             }
             cands.sort_by_key(|w| std::cmp::Reverse(count(w)));
             if let Some(&w) = cands.first() {
-                out.push(LatinFix {
+                out.push(LatinFix::new(
                     start,
                     end,
-                    replacement: w.to_string(),
-                    rule: "typo-latin",
-                    apply: false,
-                    confidence: 0.5,
-                });
+                    w.to_string(),
+                    "typo-latin",
+                    true,
+                    0.5,
+                ));
             } else if let Some(w) = near
                 .unwrap_or_else(|| dictionary_near_miss(t))
                 .filter(|_| english)
             {
                 // One letter misread as a look-alike (availabie, contfol) is applied.
-                let apply = t.len() >= MIN_SUGGEST_LEN && ocr_substitution(t, &w);
-                out.push(LatinFix {
+                let look_alike = t.len() >= MIN_SUGGEST_LEN && ocr_substitution(t, &w);
+                out.push(LatinFix::new(
                     start,
                     end,
-                    replacement: w,
-                    rule: if apply {
+                    w,
+                    if look_alike {
                         "typo-latin-ocr"
                     } else {
                         "typo-latin"
                     },
-                    apply,
-                    confidence: if apply { 0.9 } else { 0.3 },
-                });
+                    true,
+                    if look_alike { 0.9 } else { 0.3 },
+                ));
             }
         }
     }
@@ -483,15 +527,15 @@ fn dictionary_ocr_fix(start: usize, t: &str) -> Option<LatinFix> {
     let (v, f) = best?;
     // Ambiguous when another reading is at least a tenth as frequent.
     let clear = second.saturating_mul(10) < f;
-    let apply = clear && (digits || (f >= DICT_LETTERS_FREQ && t.len() >= 5));
-    Some(LatinFix {
+    let sure = digits || (f >= DICT_LETTERS_FREQ && t.len() >= 5);
+    Some(LatinFix::new(
         start,
-        end: start + t.len(),
-        replacement: v,
-        rule: "typo-latin-ocr",
-        apply,
-        confidence: if apply { 0.9 } else { 0.5 },
-    })
+        start + t.len(),
+        v,
+        "typo-latin-ocr",
+        clear,
+        if clear && sure { 0.9 } else { 0.5 },
+    ))
 }
 
 /// Tokens whose digits look like misread letters: letters around them, not a version, an

@@ -20,4 +20,4 @@ mod typo;
 pub use confusion::{Confusion, ConfusionError, ConfusionKind, ConfusionTable};
 pub use model::ChannelParams;
 pub use ocrtidy_lexicon::Lexicon;
-pub use typo::{Typo, DEFAULT_THRESHOLD};
+pub use typo::{Typo, DEFAULT_THRESHOLD, SUGGESTION_FLOOR};

@@ -13,12 +13,16 @@ use crate::model::{ChannelParams, Model};
 /// word that recurs in the document, is tested against the candidates of the confusion tables
 /// (visual, phonetic, and learned tables given to [`Typo::new`]) with a
 /// noisy-channel score (see [`crate::chinese`]). A candidate whose confidence reaches the
-/// threshold is applied; a weaker one (confidence at least 0.7 %) is recorded as a suggestion
-/// with its ranked candidates. Protected terms of the lexicon are never touched.
+/// threshold is applied; a weaker one (confidence at least 0.7 %) is a suggestion with its
+/// ranked candidates. Protected terms of the lexicon are never touched.
 ///
 /// Latin script: OCR-typical edits toward words that recur in the document or toward frequent
 /// words of the embedded English word list, glued CamelCase words split, near-misses suggested
-/// (see [`crate::latin`]).
+/// (see [`crate::latin`]). Applied from [`crate::latin::LATIN_THRESHOLD`] by default, from the
+/// threshold given to [`Typo::with_threshold`] when there is one.
+///
+/// Suggestions are recorded only above [`SUGGESTION_FLOOR`] unless
+/// [`Typo::with_all_suggestions`] asks for every one.
 ///
 /// The OCR engine's confidences in the input (`Context::with_confidences`) enter the channel: a
 /// character read with low confidence is a likelier misread.
@@ -32,6 +36,10 @@ use crate::model::{ChannelParams, Model};
 pub struct Typo {
     model: Arc<Model>,
     params: Params,
+    /// The confidence from which a Latin fix that its rules allow is applied.
+    latin_apply: f32,
+    /// Record every suggestion, not only those above [`SUGGESTION_FLOOR`].
+    all_suggestions: bool,
 }
 
 /// What the pass keeps in its [`ocrtidy_core::PassMemory`] from one round of a run to the next:
@@ -48,6 +56,21 @@ struct TypoMemory {
 /// development corpus applied at this threshold, 78 of 80 were right and none broke a correct
 /// character (two were neutral: both characters wrong).
 pub const DEFAULT_THRESHOLD: f32 = 0.8;
+
+/// The display threshold: by default a suggestion of the pass is recorded only when its
+/// confidence (its top candidate's) is above this value; [`Typo::with_all_suggestions`]
+/// (`Config::all_suggestions`, `--all-suggestions`) records the rest. Applied corrections are
+/// not affected.
+///
+/// Fitted with `scripts/typo_suggestions.py` on the development corpus split by
+/// `sum(map(ord, doc_id)) % 2`: on half A (plain text / hOCR layout), Chinese suggestions are
+/// right (top candidate = ground truth) 56 % / 53 % of the time from confidence 0.4, 58 % / 55 %
+/// above 0.5; Latin suggestions (confidence 0.3 or 0.5) 31 % / 29 %, at no confidence half the
+/// time. Above 0.5 (which leaves out Latin suggestions) is the one value right at least half
+/// the time for both scripts. Checked on half B: Chinese above 0.5 right 19 of 39 (49 %) / 22
+/// of 41 (54 %), both halves 71 of 129 (55 %) / 82 of 151 (54 %). Of the corpus's 1,943 / 2,239
+/// typo suggestions, 129 / 151 are recorded by default.
+pub const SUGGESTION_FLOOR: f32 = 0.5;
 
 impl Typo {
     /// The pass with the embedded lexicon and confusion tables (the model is prebuilt at
@@ -82,17 +105,36 @@ impl Typo {
         let mut t = Typo {
             model,
             params: Params::default(),
+            latin_apply: crate::latin::LATIN_THRESHOLD,
+            all_suggestions: false,
         };
         t.params.apply = logit(DEFAULT_THRESHOLD);
         t
     }
 
     /// Applies corrections whose confidence is at least `threshold` (in (0, 1)); weaker ones are
-    /// suggested. Values outside (0, 1) are clamped.
+    /// suggested. Values outside (0, 1) are clamped. The threshold decides for both scripts:
+    /// Latin fixes that their rules allow are applied from it too, instead of from
+    /// [`crate::latin::LATIN_THRESHOLD`] (so 0.8, the Chinese default, also turns Latin fixes
+    /// toward a word the document has only twice, confidence 0.75, into suggestions).
     pub fn with_threshold(mut self, threshold: f32) -> Typo {
-        self.params.apply = logit(threshold.clamp(0.01, 0.9999));
+        let threshold = threshold.clamp(0.01, 0.9999);
+        self.params.apply = logit(threshold);
         self.params.suggest = self.params.suggest.min(self.params.apply);
+        self.latin_apply = threshold;
         self
+    }
+
+    /// Records every suggestion (`true`), or only those above [`SUGGESTION_FLOOR`] (`false`,
+    /// the default).
+    pub fn with_all_suggestions(mut self, all: bool) -> Typo {
+        self.all_suggestions = all;
+        self
+    }
+
+    /// Whether a suggestion of this confidence is recorded.
+    fn shows(&self, confidence: f32) -> bool {
+        self.all_suggestions || confidence > SUGGESTION_FLOOR
     }
 
     /// Replaces the scoring parameters (for tuning and experiments).
@@ -132,7 +174,7 @@ impl Typo {
         rules: &[
             RuleSpec {
                 id: "typo-zh",
-                explain: "A Chinese character that forms no word with its neighbours is replaced by a look-alike or sound-alike from the confusion tables when the lexicon makes the candidate much likelier in context: `己经` → `已经`. Applied when the calibrated confidence reaches the threshold (0.8 by default, `--typo-threshold`), beats the runner-up and nearby competing corrections by a margin, and the context is not garbled; otherwise suggested down to about 0.7 % confidence with up to 3 ranked candidates. A character that already forms a word, or whose correction would strand a neighbour, is at most suggested; protected terms are never touched. This name is used when neither document evidence nor a low engine confidence contributed.",
+                explain: "A Chinese character that forms no word with its neighbours is replaced by a look-alike or sound-alike from the confusion tables when the lexicon makes the candidate much likelier in context: `己经` → `已经`. Applied when the calibrated confidence reaches the threshold (0.8 by default, `--typo-threshold`), beats the runner-up and nearby competing corrections by a margin, and the context is not garbled; otherwise suggested with up to 3 ranked candidates: above 0.5 confidence by default, down to about 0.7 % with `--all-suggestions`. A character that already forms a word, or whose correction would strand a neighbour, is at most suggested; protected terms are never touched. This name is used when neither document evidence nor a low engine confidence contributed.",
             },
             RuleSpec {
                 id: "typo-zh-evidence",
@@ -144,15 +186,15 @@ impl Typo {
             },
             RuleSpec {
                 id: "typo-latin-ocr",
-                explain: "A Latin token is corrected by OCR-typical edits (`1`→`l`/`i`, `0`→`o`, `5`→`s`, `rn`→`m`, `cl`→`d`, `vv`→`w`, `l1`→`h`, or one look-alike letter): `tl1e` → `the`, `Deb1an` → `Debian`, `availabie` → `available`. Applied when the token occurs once and the result recurs in the document (2+ times, 3+ for letter-only edits) without a competing reading, when a digit stood for a letter and the result is a frequent English word clearly ahead of other readings, for letter-only edits toward very frequent words, or for a 6+-letter unknown word one look-alike letter from a dictionary word (confidence 0.9); otherwise suggested (e.g. `rnodern` → `modern`). The English word list is used only in English context; version strings and identifiers (`i386`, `ext4`, `md5`) are left alone.",
+                explain: "A Latin token is corrected by OCR-typical edits (`1`→`l`/`i`, `0`→`o`, `5`→`s`, `rn`→`m`, `cl`→`d`, `vv`→`w`, `l1`→`h`, or one look-alike letter): `tl1e` → `the`, `Deb1an` → `Debian`, `availabie` → `available`. Applied when the token occurs once and the result recurs in the document (2+ times, 3+ for letter-only edits) without a competing reading, when a digit stood for a letter and the result is a frequent English word clearly ahead of other readings, for letter-only edits toward very frequent words, or for a 6+-letter unknown word one look-alike letter from a dictionary word (confidence 0.9; a fix toward a word the document has n times has 1 - 1/(n+2)); otherwise suggested (e.g. `rnodern` → `modern`, confidence 0.5). Applied from 0.75 by default, from `--typo-threshold` when it is given; never when another reading competes or the token itself recurs. The English word list is used only in English context; version strings and identifiers (`i386`, `ext4`, `md5`) are left alone.",
             },
             RuleSpec {
                 id: "typo-latin-split",
-                explain: "A Latin token in which OCR glued words together is split with spaces: a CamelCase token seen once whose parts all recur on their own (`DebianEdu` → `Debian Edu`), or in English text a CamelCase token of frequent words with a function word before the last (`TheFreeSoftwareHerald`), or an unknown lowercase token that splits into 2–4 frequent words including a function word (`thenumberof` → `the number of`). Always applied (confidence 0.9). Names (`LibreOffice`, `DuckDuckGo`), content-word compounds (`username`) and commands (`modprobe`) are left alone.",
+                explain: "A Latin token in which OCR glued words together is split with spaces: a CamelCase token seen once whose parts all recur on their own (`DebianEdu` → `Debian Edu`), or in English text a CamelCase token of frequent words with a function word before the last (`TheFreeSoftwareHerald`), or an unknown lowercase token that splits into 2–4 frequent words including a function word (`thenumberof` → `the number of`). Applied (confidence 0.9) unless `--typo-threshold` is above 0.9. Names (`LibreOffice`, `DuckDuckGo`), content-word compounds (`username`) and commands (`modprobe`) are left alone.",
             },
             RuleSpec {
                 id: "typo-latin",
-                explain: "An unknown Latin word of 6+ letters seen once that is one edit (insertion, deletion, substitution or transposition) away from a word recurring at least 4 times in the document is flagged with that word: `Debain` → suggest `Debian` (confidence 0.5). In English text, a near-miss of a frequent dictionary word that is not a look-alike letter swap is also flagged (confidence 0.3). Only ever suggested, never applied.",
+                explain: "An unknown Latin word of 6+ letters seen once that is one edit (insertion, deletion, substitution or transposition) away from a word recurring at least 4 times in the document is flagged with that word: `Debain` → suggest `Debian` (confidence 0.5). In English text, a near-miss of a frequent dictionary word that is not a look-alike letter swap is also flagged (confidence 0.3). Suggested, and recorded only with `--all-suggestions` (such suggestions were right less than half the time); applied only when `--typo-threshold` is set at or below its confidence.",
             },
         ],
     };
@@ -176,8 +218,10 @@ impl Pass for Typo {
             (latin, found)
         });
         for f in latin {
-            let _ = if f.apply {
+            let _ = if f.applies_at(self.latin_apply) {
                 sink.replace(f.start..f.end, f.replacement, f.rule, f.confidence)
+            } else if !self.shows(f.confidence) {
+                continue;
             } else {
                 sink.suggest(
                     f.start..f.end,
@@ -213,7 +257,7 @@ impl Pass for Typo {
                     conf,
                     others,
                 );
-            } else {
+            } else if self.shows(conf) {
                 let cands = c
                     .candidates
                     .iter()

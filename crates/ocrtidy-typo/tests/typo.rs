@@ -74,16 +74,17 @@ fn protected_terms_are_never_corrected() {
 
 #[test]
 fn user_lexicon_words_are_known() {
-    // 用产 is not a word: 用户 is suggested.
+    // 用产 is not a word: 用户 is suggested (weakly: recorded with all suggestions).
     let t = "请在安装前阅读用产手册。";
-    let cleaned = run(Typo::embedded(), t);
+    let cleaned = run(Typo::embedded().with_all_suggestions(true), t);
     assert_eq!(cleaned.text, t);
     assert_eq!(cleaned.changes[0].candidates[0].text, "户");
     // A user lexicon that knows 用产 (say, a product line) keeps it unquestioned.
     let mut lex = Lexicon::over_embedded();
     lex.load_user("用产\t2000\n".as_bytes(), "user.tsv")
         .unwrap();
-    let cleaned = run(Typo::new(&lex, &ConfusionTable::embedded()), t);
+    let typo = Typo::new(&lex, &ConfusionTable::embedded()).with_all_suggestions(true);
+    let cleaned = run(typo, t);
     assert!(cleaned.changes.iter().all(|c| c.after != "户"));
 }
 
@@ -91,7 +92,7 @@ fn user_lexicon_words_are_known() {
 fn learned_tables_add_candidates() {
     // 嘿 for 黑 is in no embedded table; a learned table makes it a candidate.
     let t = "天色已经嘿了。";
-    assert!(run(Typo::embedded(), t)
+    assert!(run(Typo::embedded().with_all_suggestions(true), t)
         .changes
         .iter()
         .all(|c| c.after != "黑"));
@@ -99,7 +100,8 @@ fn learned_tables_add_candidates() {
     table
         .load("嘿\t黑\t0.2\t7\n", ConfusionKind::Learned, "learned.tsv")
         .unwrap();
-    let cleaned = run(Typo::new(Lexicon::embedded(), &table), t);
+    let typo = Typo::new(Lexicon::embedded(), &table).with_all_suggestions(true);
+    let cleaned = run(typo, t);
     assert!(cleaned
         .changes
         .iter()
