@@ -144,8 +144,10 @@ pub struct TypoArgs {
     pub protect: Option<PathBuf>,
 
     /// Confidence (0..1) from which a typo correction is applied; below, it is suggested.
-    /// Confidences are fitted to how often corrections were right on OCR pages (at 0.8 and
-    /// above, 94 % were); mid-range values run low. Default 0.8.
+    /// Chinese confidences are fitted to how often corrections were right on OCR pages (at 0.8
+    /// and above, 94 % were); mid-range values run low. Default: 0.8 for Chinese, 0.75 for
+    /// Latin-script words (what the Latin rules applied before they had a threshold); a value
+    /// given here applies to both.
     #[arg(long, value_name = "X")]
     pub typo_threshold: Option<f32>,
 
