@@ -132,7 +132,11 @@ fn number_seams(text: &str, lines: &[Line], range: Range<usize>, seams: &mut Vec
             .windows(2)
             .map(|w| body(w[0].0 + 1..w[1].0))
             .collect();
-        let even = gaps.iter().max() <= gaps.iter().min().map(|m| 2 * m).as_ref();
+        let (shortest, longest) = (
+            gaps.iter().copied().min().unwrap_or(0),
+            gaps.iter().copied().max().unwrap_or(0),
+        );
+        let even = longest <= 2 * shortest;
         if end - start >= 3 && even && body(range.start..lone[start].0) > 0 {
             for &(i, _) in &lone[start..end] {
                 // The first line with text after the number starts the next page.
