@@ -5,8 +5,8 @@
 
 use std::ops::Range;
 
-use super::headers::{is_numbered_header, is_title_like};
-use super::markers::{is_page_number, page_core};
+use super::headers::{is_date_like, is_numbered_header, is_title_like};
+use super::markers::{is_continuation, is_page_number, page_core};
 use crate::page::{self, Line};
 
 /// The lines of `text` with the pages that recurring headers and page numbers imply inside each
@@ -17,7 +17,9 @@ use crate::page::{self, Line};
 ///   least twice on the page, each standing apart after a blank line, with some body lines
 ///   between them) with a page number that rises from one to the next
 ///   (`THE HISTORY OF PRINTING   46` … `THE HISTORY OF PRINTING   47`);
-/// - after each lone page number (a line of only a number, standing apart between blank lines)
+/// - before each date line (or the running title right above it) that comes right after a page
+///   number or a continuation marker, the foot of the page before, when such date lines recur;
+/// - after each lone page number (`12`, `— 12 —`, `Page 12`, standing apart between blank lines)
 ///   of a run of at least three that count up by one, with about as many body lines (at least
 ///   three) between each two of them, as pages have.
 pub(super) fn infer_pages(text: &str, lines: &[Line]) -> Option<Vec<Line>> {
@@ -25,6 +27,7 @@ pub(super) fn infer_pages(text: &str, lines: &[Line]) -> Option<Vec<Line>> {
     let mut seams: Vec<usize> = Vec::new();
     for range in page::pages(lines) {
         header_seams(text, lines, range.clone(), &mut seams);
+        dated_seams(text, lines, range.clone(), &mut seams);
         number_seams(text, lines, range, &mut seams);
     }
     if seams.is_empty() {
@@ -97,6 +100,39 @@ fn header_seams(text: &str, lines: &[Line], range: Range<usize>, seams: &mut Vec
     }
 }
 
+/// Seams before dated running headers at the head of a page (see [`infer_pages`]).
+fn dated_seams(text: &str, lines: &[Line], range: Range<usize>, seams: &mut Vec<usize>) {
+    let prev = |i: usize| (range.start..i).rev().find(|&j| !lines[j].is_blank());
+    // The head of each page that a date line opens (with the running title right above it),
+    // and whether a page number or a continuation marker, the foot of a page, comes before it.
+    let mut heads: Vec<(usize, bool)> = Vec::new();
+    for i in range.clone() {
+        let s = lines[i].text(text);
+        if s.is_empty() || !after_blank(lines, &range, i) || !is_date_like(s) {
+            continue;
+        }
+        let head = prev(i)
+            .filter(|&j| {
+                let t = lines[j].text(text);
+                after_blank(lines, &range, j) && is_title_like(t) && !is_page_number(t)
+            })
+            .unwrap_or(i);
+        let foot = prev(head).is_some_and(|j| {
+            let t = lines[j].text(text);
+            is_page_number(t) || is_continuation(t)
+        });
+        heads.push((head, foot));
+    }
+    if heads.len() >= 2 {
+        seams.extend(
+            heads
+                .iter()
+                .filter(|&&(head, foot)| foot && head > range.start)
+                .map(|&(head, _)| head),
+        );
+    }
+}
+
 /// The fewest body lines between two lone page numbers.
 const MIN_PAGE_LINES: usize = 3;
 
@@ -110,8 +146,8 @@ fn number_seams(text: &str, lines: &[Line], range: Range<usize>, seams: &mut Vec
         if s.is_empty() || !apart(i) || !is_page_number(s) {
             continue;
         }
-        let core = page_core(s);
-        if let Ok(n) = core.parse::<u32>() {
+        // `12`, `— 12 —`, `Page 12`, `第12版`.
+        if let Some(n) = number_of(&page_core(s)) {
             lone.push((i, n));
         }
     }
@@ -180,12 +216,17 @@ mod tests {
         // Lone page numbers counting up: a page ends after each.
         let t = "B1.\n\n7\n\nB2.\nB3.\nB4.\n\n8\n\nB5.\nB6.\nB7.\nB8.\n\n9\n\nB9.";
         assert_eq!(pages_of(t), vec![0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 2, 3]);
+        // Dated headers after the page number at the foot of the page before.
+        let t = "报名\n\n2021年3月18日 星期四\n\n甲。\n\n- 2 -\n\n报名\n\n2021年3月18日 星期四\n\n乙。\n\n- 3 -";
+        assert_eq!(pages_of(t), vec![0, 0, 0, 0, 1, 1, 1, 1]);
         // Keep: a repeated heading without a number, two numbers only, numbers that do not
         // count up, a header whose number falls.
         for t in [
             "Summary\n\nBody one.\nBody two.\n\nSummary\n\nBody three.\nBody four.",
             "Body one.\n\n7\n\nBody two.\n\n8\n\nBody three.",
             "Body one.\n\n7\n\nBody two.\n\n9\n\nBody three.\n\n11\n\nBody four.",
+            // Dated entries (a diary) without a page number before them.
+            "第一天\n\n2021年3月18日 星期四\n\n甲。\n乙。\n\n第二天\n\n2021年3月19日 星期五\n\n丙。",
             // Numbered sections: too short between numbers, or of very different lengths.
             "1\n\nB1.\n\n2\n\nB2.\n\n3\n\nB3.",
             "Intro.\n\n1\n\nB1.\nB2.\nB3.\n\n2\n\nB4.\nB5.\nB6.\nB7.\nB8.\nB9.\nB10.\n\n3\n\nB11.",
