@@ -41,7 +41,8 @@ pub(crate) use headers::{is_date_like, opens_title};
 ///
 /// Pages concatenated without form feeds (blank lines only) are cut where a running header
 /// recurs with a rising page number, before a recurring date line (with its title) that
-/// follows a page number, or after lone page numbers that count up a page apart
+/// follows a page number or repeats as it is, or after lone page numbers that count up a page
+/// apart
 /// (`seams`), so that the rules above see those lines at the edge of a page; the text keeps
 /// its form feeds as they are.
 ///
@@ -146,7 +147,7 @@ impl Furniture {
             },
             RuleSpec {
                 id: "recurring-line",
-                explain: "When the text has several pages (form feeds, or pages concatenated with blank lines only, whose seams are inferred: before a running header that recurs standing apart with a rising page number, `THE RIVER PRESS   47` … `THE RIVER PRESS   48`, before a recurring date line (and the title above it) right after a page number or continuation marker, and after each of three or more lone page numbers that count up with about a page of text between them), a first or last line of a page that looks like furniture (a short title, a date, a page label, a title and a page number set apart by spaces) and recurs at the edge of at least two pages, equal once digits and spaces are normalised or within one edit in four characters, is deleted: `THE RIVER PRESS    Chapter 3` at the top of each page. Applied (confidence 0.85), or suggested with `--keep-furniture`. A single page without such seams never triggers it, and lines in the middle of a page are not compared.",
+                explain: "When the text has several pages (form feeds, or pages concatenated with blank lines only, whose seams are inferred: before a running header that recurs standing apart with a rising page number, `THE RIVER PRESS   47` … `THE RIVER PRESS   48`, before a recurring date line (and the title above it) right after a page number or continuation marker or repeated as it is on the next or previous page, and after each of three or more lone page numbers that count up with about a page of text between them), a first or last line of a page that looks like furniture (a short title, a date, a page label, a title and a page number set apart by spaces) and recurs at the edge of at least two pages, equal once digits and spaces are normalised or within one edit in four characters, is deleted: `THE RIVER PRESS    Chapter 3` at the top of each page. Applied (confidence 0.85), or suggested with `--keep-furniture`. A single page without such seams never triggers it, and lines in the middle of a page are not compared.",
             },
         ],
     };

@@ -5,6 +5,8 @@
 
 use std::ops::Range;
 
+use ocrtidy_core::text::distance::levenshtein_within;
+
 use super::headers::{is_date_like, is_numbered_header, is_title_like};
 use super::markers::{is_continuation, is_page_number, page_core};
 use crate::page::{self, Line};
@@ -18,7 +20,8 @@ use crate::page::{self, Line};
 ///   between them) with a page number that rises from one to the next
 ///   (`THE HISTORY OF PRINTING   46` … `THE HISTORY OF PRINTING   47`);
 /// - before each date line (or the running title right above it) that comes right after a page
-///   number or a continuation marker, the foot of the page before, when such date lines recur;
+///   number or a continuation marker, the foot of the page before, or that recurs as it is (the
+///   date of a newspaper issue on each of its pages), when such date lines recur;
 /// - after each lone page number (`12`, `— 12 —`, `Page 12`, standing apart between blank lines)
 ///   of a run of at least three that count up by one, with about as many body lines (at least
 ///   three) between each two of them, as pages have.
@@ -104,8 +107,9 @@ fn header_seams(text: &str, lines: &[Line], range: Range<usize>, seams: &mut Vec
 fn dated_seams(text: &str, lines: &[Line], range: Range<usize>, seams: &mut Vec<usize>) {
     let prev = |i: usize| (range.start..i).rev().find(|&j| !lines[j].is_blank());
     // The head of each page that a date line opens (with the running title right above it),
-    // and whether a page number or a continuation marker, the foot of a page, comes before it.
-    let mut heads: Vec<(usize, bool)> = Vec::new();
+    // whether a page number or a continuation marker, the foot of a page, comes before it, and
+    // the date line without spaces.
+    let mut heads: Vec<(usize, bool, Vec<char>)> = Vec::new();
     for i in range.clone() {
         let s = lines[i].text(text);
         if s.is_empty() || !after_blank(lines, &range, i) || !is_date_like(s) {
@@ -121,15 +125,33 @@ fn dated_seams(text: &str, lines: &[Line], range: Range<usize>, seams: &mut Vec<
             let t = lines[j].text(text);
             is_page_number(t) || is_continuation(t)
         });
-        heads.push((head, foot));
+        let key: Vec<char> = s.chars().filter(|c| !page::is_space(*c)).collect();
+        heads.push((head, foot, key));
     }
-    if heads.len() >= 2 {
-        seams.extend(
-            heads
+    if heads.len() < 2 {
+        return;
+    }
+    // A head counts after the foot of a page, or when its date line recurs as it is (the same
+    // digits, and up to an OCR misread, one edit in four chars, in the rest) on the page before
+    // or after, as a newspaper's date does on every page (dated entries of a diary differ in
+    // their dates).
+    let digits = |key: &[char]| -> Vec<char> {
+        key.iter().filter(|c| c.is_ascii_digit()).copied().collect()
+    };
+    let same = |a: &[char], b: &[char]| {
+        digits(a) == digits(b) && levenshtein_within(a, b, a.len().max(b.len()) / 4).is_some()
+    };
+    for (k, (head, foot, key)) in heads.iter().enumerate() {
+        // Compared with the heads before and after it only: the text stays linear.
+        let recurs = || {
+            [k.wrapping_sub(1), k + 1]
                 .iter()
-                .filter(|&&(head, foot)| foot && head > range.start)
-                .map(|&(head, _)| head),
-        );
+                .filter_map(|&o| heads.get(o))
+                .any(|other| same(key, &other.2))
+        };
+        if *head > range.start && (*foot || recurs()) {
+            seams.push(*head);
+        }
     }
 }
 
