@@ -1,3 +1,4 @@
+use ocrtidy_core::text::chars::is_cjk_letter;
 use ocrtidy_core::text::TextRange;
 use ocrtidy_core::{
     Context, EditSink, LineBreakHint, Pass, PassId, PassInput, PassKind, PassSpec, RuleSpec,
@@ -16,6 +17,10 @@ use crate::page::{self, is_wide, visible_chars_upto, width, Line};
 ///   degraded `。` or `”`; in Latin lines `.!?:;…`, a closing quote or bracket only after one
 ///   of them, and never a full stop after an initial (`Susan G.`); a short token of stray marks
 ///   after a space (`the :`, `启动。 、`) is OCR noise and does not count;
+/// - a change of script after a sentence end: a line ending a sentence in a wide character
+///   (`第二段在这里。`) before a line of Latin text without wide characters, or a Latin line
+///   ending a sentence before a line starting with a CJK letter, ends its paragraph whatever
+///   its width (a wrap before a Latin term mid-sentence ends no sentence and is joined);
 /// - the line's width against the page's typical full line (the upper quartile of widths, in
 ///   half-em units), so a short last line ends its paragraph;
 /// - blank lines: when a page has blank lines between some of its lines (tesseract's blocks),
@@ -77,7 +82,7 @@ impl LineJoin {
         rules: &[
             RuleSpec {
                 id: "soft-wrap",
-                explain: "A line break inside a paragraph (a soft wrap of the printed column) is replaced, with the line's trailing spaces and the next line's indent, by nothing between Chinese characters or after a hyphen and by one space between Latin words (between scripts, as the document spaces them): `中华人民\\n共和国` → `中华人民共和国`. Always applied (confidence 0.9). A break is kept when the line ends a sentence (`。！？；：…`, closing quotes, `.!?` in Latin text) and is short or followed by a blank line, when OCR dropped a first-line indent, when the line is an open short line on a column-wrapped page, or when hOCR/ALTO/PAGE geometry says paragraph break; headlines, bylines, list items, furniture, date lines, page breaks and already reflowed pages are never joined.",
+                explain: "A line break inside a paragraph (a soft wrap of the printed column) is replaced, with the line's trailing spaces and the next line's indent, by nothing between Chinese characters or after a hyphen and by one space between Latin words (between scripts, as the document spaces them): `中华人民\\n共和国` → `中华人民共和国`. Always applied (confidence 0.9). A break is kept when the line ends a sentence (`。！？；：…`, closing quotes, `.!?` in Latin text) and is short or followed by a blank line, or is followed by a line in another script (a Chinese sentence end before a line of Latin text without wide characters, a Latin sentence end before a line starting with a CJK letter; a wrap before a Latin term mid-sentence is still joined), when OCR dropped a first-line indent, when the line is an open short line on a column-wrapped page, or when hOCR/ALTO/PAGE geometry says paragraph break; headlines, bylines, list items, furniture, date lines, page breaks and already reflowed pages are never joined.",
             },
             RuleSpec {
                 id: "soft-wrap-blank",
@@ -302,7 +307,13 @@ impl<'p> Page<'p> {
             && (wa <= STANDALONE_WIDTH || wa * 2 <= wb)
             && visible_chars_upto(br.a_text, 2) >= 2
             && !br.a_text.contains(INNER_PUNCT);
+        // A sentence that ends where the script changes (a Chinese line ending `。` before a
+        // line of Latin text, or a Latin sentence before a line in a CJK script) ends its
+        // paragraph more often than not: a mid-sentence wrap before a Latin term does not end
+        // a sentence and is still joined (`我们使用` + `Python 编写`).
+        let script_switch = ends_sentence && script_switch(br.a_text, br.b_text);
         let keep = (ends_sentence && (blank || short || !self.has_blanks))
+            || script_switch
             || indented_start
             || comma_end
             || open_end;
@@ -512,6 +523,21 @@ fn is_wrapped(widths: &[usize], full: usize) -> bool {
         .filter(|&&w| w.abs_diff(full) <= tolerance)
         .count();
     near >= 4 && near * 3 >= widths.len()
+}
+
+/// True when the line `a` and the line `b` after it are in different scripts: `a` ends in a
+/// wide character (CJK punctuation or a letter) and `b` is Latin text without any wide
+/// character, or `a` has no wide character and `b` starts with a CJK letter. Latin text means
+/// at least two ASCII letters (a bare number or a mark is no line of another script).
+fn script_switch(a: &str, b: &str) -> bool {
+    let latin = |s: &str| {
+        !s.chars().any(is_wide) && s.bytes().filter(u8::is_ascii_alphabetic).take(2).count() == 2
+    };
+    match (a.chars().last(), b.chars().next()) {
+        (Some(a_last), Some(_)) if is_wide(a_last) => a.chars().any(is_cjk_letter) && latin(b),
+        (Some(_), Some(b_first)) => is_cjk_letter(b_first) && latin(a),
+        _ => false,
+    }
 }
 
 /// True when `s` starts with a capitalised Latin word (`Running`, not `RAM` or `apt`).

@@ -1,3 +1,4 @@
+use ocrtidy_core::text::chars::is_cjk_letter;
 use ocrtidy_core::{Candidate, EditSink, Pass, PassId, PassInput, PassKind, PassSpec, RuleSpec};
 use ocrtidy_lexicon::Lexicon;
 
@@ -15,6 +16,10 @@ use crate::page::{self, is_wide, width, Line};
 ///   closing bracket, not standing apart before a space as a speck does, or with a lower-case
 ///   Latin word after a paragraph ending in a Latin word) right after the open one are joined
 ///   to it, when the chain ends a sentence.
+/// - A paragraph that stops mid-word, followed after exactly one blank line by a paragraph
+///   that starts with the rest of the word (a frequent word across the seam, and no longer
+///   word starting the next paragraph: `…文献资` + `料，…` → `资料`), is joined to it the same
+///   way (`split-word`): the next paragraph cannot start a sentence.
 /// - The same evidence further down the page, or a frequent dictionary word across the seam
 ///   with one of the next three paragraphs (`伴` + `随者` → `伴随`), is recorded as a
 ///   suggestion: on the corpus, moving text on this evidence did more harm than good (OCR of
@@ -22,7 +27,7 @@ use crate::page::{self, is_wide, width, Line};
 ///
 /// Paragraphs are never moved across a page break.
 ///
-/// Rules: `split-fragment` (joined), `split-fragment-suggest` (suggestion).
+/// Rules: `split-fragment` and `split-word` (joined), `split-fragment-suggest` (suggestion).
 #[derive(Debug, Clone)]
 pub struct SplitFragments {
     lexicon: Option<&'static Lexicon>,
@@ -60,6 +65,10 @@ impl SplitFragments {
                 explain: "A paragraph that stops mid-sentence is joined to the paragraph right after it when that one cannot start a sentence: it starts with `，、；：。）」』` (not standing apart before a space) after a paragraph ending in a Chinese character, or with a lowercase Latin word after one ending in a Latin letter: `…反映新时代国家安全\\n，事业取得…` → `…反映新时代国家安全，事业取得…`. Applied (confidence 0.8) only when the chain of such paragraphs ends a sentence, with nothing inserted between Chinese text and a space between Latin words. Short standalone lines (headlines, bylines), date lines and `《…》` titles are never joined, and nothing crosses a page break.",
             },
             RuleSpec {
+                id: "split-word",
+                explain: "A paragraph that stops mid-word is joined to the paragraph right after it, across exactly one blank line (a seam between OCR blocks; paragraphs one per line or further apart are left alone), when that one starts with the rest of the word: the paragraph does not end a sentence and ends in a CJK letter, a frequent dictionary word runs across the seam, and no dictionary word starting at the next paragraph's first character is longer than the part of the seam word in it, so the next paragraph cannot start a sentence of its own: `…地方文献资\\n\\n料，这次…` → `…地方文献资料，这次…` (`资料`), while `…共有十二人\\n\\n人民群众…` stays apart (`人民` starts a word). Applied (confidence 0.7), nothing inserted, under the same conditions as `split-fragment`: the chain of joined paragraphs ends a sentence, short standalone lines, date lines and titles are never joined, nothing crosses a page break.",
+            },
+            RuleSpec {
                 id: "split-fragment-suggest",
                 explain: "A paragraph that stops mid-sentence gets a suggestion (never applied) to continue it with a paragraph further down the same page: either the first later paragraph (two or more paragraphs on) that starts the way a continuation does (confidence 0.6), or, failing that, one of the three paragraphs after the next whose first characters form a frequent dictionary word with its last ones (`伴` + `随者` → `伴随`; confidence 0.5 for a word of 3+ characters, 0.3 for 2). The candidate is the continued text. Moving text on this evidence alone did more harm than good on the test corpus, hence only a suggestion.",
             },
@@ -94,7 +103,7 @@ impl SplitFragments {
                 None => {}
             }
         }
-        let chain_end = chain_ends(text, lines, items);
+        let chain_end = chain_ends(text, lines, items, self.lexicon);
         let mut i = 0;
         while i < items.len() {
             let p = &lines[items[i]];
@@ -109,13 +118,13 @@ impl SplitFragments {
                 let mut prev = p;
                 for &j in &items[i + 1..=last] {
                     let q = &lines[j];
+                    let (rule, confidence) = if continues(prev.text(text), q.text(text)) {
+                        ("split-fragment", 0.8)
+                    } else {
+                        ("split-word", 0.7)
+                    };
                     let glue = glue(prev.text(text), q.text(text));
-                    let _ = sink.replace(
-                        prev.content.end..q.content.start,
-                        glue,
-                        "split-fragment",
-                        0.8,
-                    );
+                    let _ = sink.replace(prev.content.end..q.content.start, glue, rule, confidence);
                     prev = q;
                 }
                 i = last + 1;
@@ -190,12 +199,23 @@ fn is_open(s: &str) -> bool {
 /// continue it one after the other up to a line that ends a sentence; `None` when the run breaks
 /// off or stays open, or meets a date line (or the line above one). Found from the end of the
 /// page back, so the pass stays linear in the page's lines.
-fn chain_ends(text: &str, lines: &[Line], items: &[usize]) -> Vec<Option<usize>> {
+fn chain_ends(
+    text: &str,
+    lines: &[Line],
+    items: &[usize],
+    lexicon: Option<&Lexicon>,
+) -> Vec<Option<usize>> {
     let item = |k: usize| lines[items[k]].text(text);
     let mut end = vec![None; items.len()];
     for k in (0..items.len().saturating_sub(1)).rev() {
         let q = item(k + 1);
-        if !continues(item(k), q)
+        // A word cut at a block seam: exactly one blank line between the two, as OCR separates
+        // its blocks (paragraphs one per line are text already reflowed, and more blank lines
+        // a seam the word does not cross).
+        let word_cut = || {
+            items[k + 1] == items[k] + 2 && lexicon.is_some_and(|lex| word_across(lex, item(k), q))
+        };
+        if !(continues(item(k), q) || word_cut())
             || is_date_like(q)
             || (k + 2 < items.len() && is_date_like(item(k + 2)))
         {
@@ -254,8 +274,40 @@ fn glue(tail: &str, q: &str) -> &'static str {
     }
 }
 
+/// True when `q` starts with the end of a word cut at the end of `p`, so it cannot start a
+/// sentence of its own: `p` does not end a sentence and ends in a CJK letter, a frequent word
+/// runs across the seam (`时空伴` + `随者` → `伴随`; `并制` + `作完成` → `制作`), and no
+/// dictionary word starting at `q`'s first character is longer than the part of the seam word
+/// in `q` (`随者` and `作完` are no words, while after `…的` a `人民…` starts a word of its
+/// own).
+fn word_across(lex: &Lexicon, p: &str, q: &str) -> bool {
+    if ends_sentence(p) || !p.chars().last().is_some_and(is_cjk_letter) {
+        return false;
+    }
+    let Some((_, in_q)) = seam_word_split(lex, p, q) else {
+        return false;
+    };
+    let head: Vec<char> = q.chars().take(lex.max_word_chars().min(8)).collect();
+    let mut word = String::with_capacity(32);
+    for (n, &c) in head.iter().enumerate() {
+        if !is_cjk_letter(c) {
+            break;
+        }
+        word.push(c);
+        if n + 1 > in_q && lex.contains(&word) {
+            return false;
+        }
+    }
+    true
+}
+
 /// A frequent dictionary word of 2–4 chars that exists only across the seam of `p` and `q`.
 fn seam_word(lex: &Lexicon, p: &str, q: &str) -> Option<String> {
+    seam_word_split(lex, p, q).map(|(word, _)| word)
+}
+
+/// [`seam_word`] and how many of its characters are in `q`.
+fn seam_word_split(lex: &Lexicon, p: &str, q: &str) -> Option<(String, usize)> {
     let left: Vec<char> = p
         .chars()
         .rev()
@@ -279,7 +331,7 @@ fn seam_word(lex: &Lexicon, p: &str, q: &str) -> Option<String> {
                 SEAM_MIN_FREQ / 10
             };
             if lex.freq(&word).is_some_and(|f| f >= min) {
-                return Some(word);
+                return Some((word, r));
             }
         }
     }

@@ -10,11 +10,16 @@ use super::headers::{
 };
 use super::markers::{is_continuation, is_page_number, page_core};
 use super::recurring::recurring;
+use super::seams::infer_pages;
 use super::FurnitureKind;
 use crate::page::{self, Line};
 
 /// Furniture lines of the whole text: indices into `lines`, in order.
 pub(super) fn classify(text: &str, lines: &[Line]) -> Vec<(usize, FurnitureKind)> {
+    // Pages concatenated without form feeds: the seams that recurring headers and page
+    // numbers imply (the indices of the lines stay the same).
+    let inferred = infer_pages(text, lines);
+    let lines = inferred.as_deref().unwrap_or(lines);
     let pages = page::pages(lines);
     let mut memo = Memo::new(text, lines, 0..lines.len());
     let mut kinds = Known::new(0..lines.len());

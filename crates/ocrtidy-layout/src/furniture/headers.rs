@@ -250,6 +250,24 @@ pub(super) fn is_merged_header(s: &str) -> bool {
             .all(|p| is_date_line(p, 40) || is_title_like(p) || is_page_number(p) || is_noise(p))
 }
 
+/// A running header of a title and a page number that a run of spaces sets apart, in either
+/// order (`THE HISTORY OF PRINTING   47`, `48   CHAPTER THREE`): at most 60 visible chars, one
+/// part a bare page number and the others title-like.
+pub(super) fn is_numbered_header(s: &str) -> bool {
+    if visible_chars(s) > 60 || !s.bytes().any(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    let parts = split_on_space_runs(s);
+    let numbers = parts
+        .iter()
+        .filter(|p| {
+            let p = p.trim_matches(is_space);
+            !p.is_empty() && p.len() <= 4 && p.bytes().all(|b| b.is_ascii_digit())
+        })
+        .count();
+    parts.len() >= 2 && numbers == 1 && parts.iter().all(|p| is_page_number(p) || is_title_like(p))
+}
+
 /// The line without its noise tokens (see [`is_noise`]), words joined by one space.
 fn denoise(s: &str) -> String {
     let words: Vec<&str> = s

@@ -1,7 +1,7 @@
 //! The `furniture` pass (this module: the pass, its declaration and its edits) and its
 //! evidence: `layout` (the furniture lines the page geometry found), `classify` (per-page
 //! classification and the loop with cross-page evidence), `recurring` (lines that recur at the
-//! edges of several pages), `headers` (dates, titles, merged headers) and `markers` (page
+//! edges of several pages), `seams` (pages concatenated without form feeds), `headers` (dates, titles, merged headers) and `markers` (page
 //! numbers, continuation markers).
 
 mod classify;
@@ -9,6 +9,7 @@ mod headers;
 mod layout;
 mod markers;
 mod recurring;
+mod seams;
 
 use std::ops::Range;
 
@@ -37,6 +38,13 @@ pub(crate) use headers::{is_date_like, opens_title};
 /// - across pages (when the text has several): a first or last line of at least two pages
 ///   that is the same once digits are normalised (repeated, so a header of several lines goes
 ///   line by line).
+///
+/// Pages concatenated without form feeds (blank lines only) are cut where a running header
+/// recurs with a rising page number, before a recurring date line (with its title) that
+/// follows a page number or repeats as it is, or after lone page numbers that count up a page
+/// apart
+/// (`seams`), so that the rules above see those lines at the edge of a page; the text keeps
+/// its form feeds as they are.
 ///
 /// Evidence from the page geometry comes first: when the [`Context`] carries the layout's
 /// furniture lines (running headers and footers, page numbers found by their position on the
@@ -139,7 +147,7 @@ impl Furniture {
             },
             RuleSpec {
                 id: "recurring-line",
-                explain: "When the text has several pages (form feeds), a first or last line of a page that looks like furniture (a short title, a date, a page label) and recurs at the edge of at least two pages, equal once digits and spaces are normalised or within one edit in four characters, is deleted: `THE RIVER PRESS    Chapter 3` at the top of each page. Applied (confidence 0.85), or suggested with `--keep-furniture`. A single-page text never triggers it, and lines in the middle of a page are not compared.",
+                explain: "When the text has several pages (form feeds, or pages concatenated with blank lines only, whose seams are inferred: before a running header that recurs standing apart with a rising page number, `THE RIVER PRESS   47` … `THE RIVER PRESS   48`, before a recurring date line (and the title above it) right after a page number or continuation marker or repeated as it is on the next or previous page, and after each of three or more lone page numbers that count up with about a page of text between them), a first or last line of a page that looks like furniture (a short title, a date, a page label, a title and a page number set apart by spaces) and recurs at the edge of at least two pages, equal once digits and spaces are normalised or within one edit in four characters, is deleted: `THE RIVER PRESS    Chapter 3` at the top of each page. Applied (confidence 0.85), or suggested with `--keep-furniture`. A single page without such seams never triggers it, and lines in the middle of a page are not compared.",
             },
         ],
     };

@@ -7,6 +7,7 @@ use std::ops::Range;
 use ocrtidy_core::text::distance::levenshtein_within;
 
 use super::classify::{Known, Memo, Q};
+use super::headers::is_numbered_header;
 use crate::page::visible_chars;
 
 /// Lines at the top or bottom of two or more pages that are equal with digits normalised.
@@ -27,8 +28,10 @@ pub(super) fn recurring(memo: &mut Memo<'_>, pages: &[Range<usize>], known: &Kno
         let last = body.next_back();
         for i in first.into_iter().chain(last) {
             // Only lines that could be furniture: a title, a date, a page label.
-            let candidate =
-                memo.ask(i, Q::Title) || memo.date_like(i) || memo.ask(i, Q::PageNumber);
+            let candidate = memo.ask(i, Q::Title)
+                || memo.date_like(i)
+                || memo.ask(i, Q::PageNumber)
+                || is_numbered_header(memo.text(i));
             if !candidate {
                 continue;
             }
