@@ -376,7 +376,13 @@ impl Pipeline {
         cleaned.into_iter().map(|c| Cleaned::new(py, c)).collect()
     }
 
-    /// Cleans many texts in parallel with the GIL released; see the stub for the details.
+    /// Cleans many texts (an iterable of `str`; `None` stays `None`) in parallel on `threads`
+    /// workers (default: one per core) with the GIL released, and returns the cleaned texts
+    /// in input order (an unchanged text as the same object). `group_by`: one key per text;
+    /// consecutive texts with equal keys are the pages of one document, cleaned together (a
+    /// `None` key is a document of its own). With `changes=True`, returns `(texts, changes)`,
+    /// `changes[i]` the list of `Change` of text `i`. `ocrtidy.Pipeline.clean_batch` also
+    /// takes pyarrow arrays.
     #[pyo3(signature = (texts, *, group_by=None, changes=false, threads=None))]
     fn clean_batch<'py>(
         &self,
@@ -454,8 +460,17 @@ impl Pipeline {
         }
     }
 
-    /// Reads a file (a path) or bytes, as OCR engine output or plain text, and cleans it as
-    /// the command line cleans a file; see the stub for the details.
+    /// Reads a file (a path: `str` or `os.PathLike`) or bytes, decodes it (UTF-8, UTF-16,
+    /// GB18030/GBK, Big5; `encoding` forces a WHATWG label), reads it as OCR engine output in
+    /// `format` (`auto` detects: `hocr`, `alto`, `page`, `tesseract-tsv`, `paddleocr-json`,
+    /// `rapidocr-json`) with the engine's confidences, line breaks and running headers as
+    /// evidence, or as plain `text`, and cleans it as `ocrtidy clean --input-format` does
+    /// (without the final line break the command line adds to its output file). Returns a
+    /// `CleanedDocument`, whose `write_back` puts the corrections into an hOCR, ALTO or PAGE
+    /// file.
+    ///
+    /// Raises OSError for a file that cannot be read, ValueError for a malformed file, a
+    /// binary file (unless `encoding` is given) or one over `max_doc_bytes`.
     #[pyo3(signature = (source, format="auto", *, encoding=None, max_doc_bytes=MAX_GROUP_BYTES))]
     fn clean_document(
         &self,
@@ -469,7 +484,18 @@ impl Pipeline {
         Py::new(py, init)
     }
 
-    /// Cleans the text field of every record of a JSON Lines file into another; see the stub.
+    /// Cleans the text field of every record of the JSON Lines file `src` into `dst` as
+    /// `ocrtidy clean --jsonl` does, byte for byte, with its guarantees: only the field is
+    /// rewritten; one output line per input line, in order; a line that cannot be cleaned is
+    /// passed through and reported in `errors` (`{file, line, id, reason}`); `changes`
+    /// receives the ledger (`{file, line, id, ...change}`). No output may be the input or
+    /// another output (ValueError); outputs are renamed into place when the run succeeds.
+    /// `group_by`: fields whose equal values in consecutive records make them pages of one
+    /// document; `layout_fields`: fields holding the OCR engine's output (inline, or a path
+    /// under `layout_root`, default the input's directory). Runs on `threads` workers with the
+    /// GIL released; Ctrl-C stops it. Returns the counts (`lines`, `records`, `changed`,
+    /// `blank`, `errors`, `warnings`, `from_layout`, `layout_fallbacks`, `input_bytes`,
+    /// `output_bytes`).
     #[pyo3(signature = (
         src, dst, *, field="text", id_field="id", group_by=None, layout_fields=None,
         layout_format="auto", layout_root=None, changes=None, errors=None, threads=None,
