@@ -8,7 +8,8 @@
 ``clean_batch`` (in Rust, in parallel, with the GIL released) and yields them in order, with
 statistics (documents changed, applied changes). Here it runs between ``JsonlReader`` and
 ``JsonlWriter`` on a ``LocalPipelineExecutor``; the output is ``out_dir/00000.jsonl`` (one file
-per task), records shaped as the input's (``as_record``). Any other step (filters, dedup, tokenizers) can come before or after it.
+per task), records shaped as the input's (``as_record``). Any other step (filters, dedup,
+tokenizers) can come before or after it.
 """
 
 from __future__ import annotations

@@ -56,13 +56,28 @@ def measure(fn) -> tuple[float, float]:
     """(wall s, CPU s) of one call."""
     c0, t0 = cpu_now(), time.perf_counter()
     fn()
-    return time.perf_counter() - t0, cpu_now() - c0
+    return time.perf_counter() - t0, cpu_now() - c0 + getattr(fn, "cpu", 0.0)
 
 
-def _ftfy_chunk(texts: list[str]) -> list[str]:
+def _ftfy_chunk(texts: list[str]) -> tuple[list[str], float]:
+    """ftfy on a chunk in a pool worker, with the worker's CPU time for it."""
     import ftfy
 
-    return [ftfy.fix_text(t) for t in texts]
+    c0 = time.process_time()
+    return [ftfy.fix_text(t) for t in texts], time.process_time() - c0
+
+
+class Pooled:
+    """ftfy on a pool of 2 processes; the workers' CPU time is added to the measure."""
+
+    def __init__(self, chunks: list[list[str]]):
+        self.chunks = chunks
+        self.pool = multiprocessing.get_context("fork").Pool(2)
+        self.pool.map(_ftfy_chunk, chunks[:2])  # warm the workers (import ftfy)
+        self.cpu = 0.0
+
+    def __call__(self) -> None:
+        self.cpu = sum(cpu for _, cpu in self.pool.map(_ftfy_chunk, self.chunks))
 
 
 def main() -> None:
@@ -111,9 +126,7 @@ def main() -> None:
                     flush()
             flush()
 
-    chunks = [texts[i : i + 500] for i in range(0, len(texts), 500)]
-    pool = multiprocessing.get_context("fork").Pool(2)
-    pool.map(_ftfy_chunk, chunks[:2])  # warm the workers (import ftfy)
+    pooled = Pooled([texts[i : i + 500] for i in range(0, len(texts), 500)])
 
     contenders = {
         "cli (--jsonl, 2 threads)": cli,
@@ -125,7 +138,7 @@ def main() -> None:
         "normalise passes, clean_batch (2 threads)": lambda: normalise.clean_batch(
             texts, threads=2),
         "ftfy.fix_text (1 process)": lambda: [ftfy.fix_text(t) for t in texts],
-        "ftfy.fix_text (2 processes)": lambda: pool.map(_ftfy_chunk, chunks),
+        "ftfy.fix_text (2 processes)": pooled,
     }
     assert pipeline.clean_batch(texts[:200]) == [pipeline.clean(t).text for t in texts[:200]]
     best: dict[str, tuple[float, float]] = {}
@@ -134,7 +147,7 @@ def main() -> None:
             wall, cpu = measure(fn)
             old = best.get(name)
             best[name] = (min(wall, old[0]), min(cpu, old[1])) if old else (wall, cpu)
-    pool.close()
+    pooled.pool.close()
 
     base_wall, base_cpu = best["cli (--jsonl, 2 threads)"]
     ftfy_wall, ftfy_cpu = best["ftfy.fix_text (1 process)"]

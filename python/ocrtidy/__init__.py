@@ -65,7 +65,7 @@ def _is_arrow(obj: Any) -> bool:
 
 def _arrow_result(source: Any, texts: list) -> Any:
     """The cleaned texts as an array like ``source``: the same string type, chunked or not."""
-    import pyarrow as pa
+    import pyarrow as pa  # type: ignore[import-untyped, unused-ignore]
 
     kind = source.type
     if not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):

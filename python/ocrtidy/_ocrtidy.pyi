@@ -3,15 +3,35 @@ package. Import the names from ``ocrtidy``: it re-exports all of them, and its `
 adds pyarrow arrays to ``clean_batch``."""
 
 import os
-from typing import Any, Iterable, Literal, Optional, Sequence, Tuple, Union, overload
+from typing import Any, Iterable, Literal, Optional, Sequence, Tuple, Union, final, overload
+
+from typing_extensions import TypeAlias, disjoint_base
+
+__all__ = [
+    "Candidate",
+    "Change",
+    "Cleaned",
+    "CleanedDocument",
+    "MAX_DOC_BYTES",
+    "Pipeline",
+    "RunStats",
+    "Step",
+    "WriteBack",
+    "__version__",
+    "_rebuild_pipeline",
+    "explain",
+    "list_passes",
+    "replay",
+]
 
 __version__: str
 #: The default bound on one document's size in bytes (64 MiB), as the command line's
 #: ``--max-doc-bytes``: a group of pages (``group_by``) is cut there, a larger file refused.
 MAX_DOC_BYTES: int
 
-StrPath = Union[str, "os.PathLike[str]"]
+_StrPath: TypeAlias = Union[str, "os.PathLike[str]"]
 
+@final
 class Candidate:
     """One ranked alternative of a change."""
 
@@ -23,6 +43,7 @@ class Candidate:
     def to_dict(self) -> dict[str, Any]:
         """``{"text": ..., "score": ...}``, as in the ``--changes`` ledger."""
 
+@final
 class Step:
     """An earlier edit fused into a change because a later pass edited the same text."""
 
@@ -36,6 +57,7 @@ class Step:
     def to_dict(self) -> dict[str, Any]:
         """``{"pass": ..., "rule": ..., "confidence": ...}``."""
 
+@final
 class Change:
     """One entry of the change ledger: the fields of a ``--changes`` record.
 
@@ -86,6 +108,7 @@ class Change:
         """The change as a dict with the keys of a ``--changes`` record, in its order
         (``history`` only when not empty, as there)."""
 
+@final
 class RunStats:
     """Counters of one run."""
 
@@ -103,6 +126,7 @@ class RunStats:
         """Suggestions dropped because a later pass changed their text."""
     def to_dict(self) -> dict[str, Any]: ...
 
+@disjoint_base
 class Cleaned:
     """The result of cleaning one text. ``str(cleaned)`` is the text."""
 
@@ -121,6 +145,7 @@ class Cleaned:
     @property
     def stats(self) -> RunStats: ...
 
+@final
 class WriteBack:
     """What :meth:`CleanedDocument.write_back` wrote."""
 
@@ -136,6 +161,7 @@ class WriteBack:
     """Enclosing elements whose text was left as it was (a PAGE line whose text is not its
     words joined), one message each."""
 
+@final
 class CleanedDocument(Cleaned):
     """A cleaned file or byte string: :class:`Cleaned` with the format it was read in."""
 
@@ -157,7 +183,7 @@ class CleanedDocument(Cleaned):
         """The elements of the file under the original text of ``change`` (``range``,
         ``source`` with ``id``, ``bbox``, ``page``, ``line``, ``word``, ``role``, and ``conf``),
         as ``--changes`` lists them; empty for plain text."""
-    def write_back(self, path: Optional[StrPath] = None) -> WriteBack:
+    def write_back(self, path: Optional[_StrPath] = None) -> WriteBack:
         """Writes the applied corrections back into the hOCR, ALTO or PAGE file: only the
         texts of the elements that changed, every other byte (ids, boxes, confidences) stays.
         Layout edits (line joins, furniture, ...) are not written back. With ``path``, also
@@ -165,22 +191,23 @@ class CleanedDocument(Cleaned):
         refused. Raises ValueError for plain text, TSV or JSON input, a file not in UTF-8, or
         a correction in an element without an id."""
 
+@disjoint_base
 class Pipeline:
     """An ordered set of passes with their configuration; see ``ocrtidy.Pipeline``."""
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         passes: Union[str, Iterable[str], None] = None,
         skip: Union[str, Iterable[str], None] = None,
         *,
         script: Optional[str] = None,
-        lexicon: Union[StrPath, Iterable[str], None] = None,
-        protect: Union[StrPath, Iterable[str], None] = None,
+        lexicon: Union[_StrPath, Iterable[str], None] = None,
+        protect: Union[_StrPath, Iterable[str], None] = None,
         typo_threshold: Optional[float] = None,
-        confusions: Union[StrPath, Iterable[StrPath], None] = None,
+        confusions: Union[_StrPath, Iterable[_StrPath], None] = None,
         paragraph_sep: Literal["line", "blank"] = "line",
         keep_furniture: bool = False,
-    ) -> None: ...
+    ) -> "Pipeline": ...
     @property
     def passes(self) -> list[str]:
         """The names of the passes this pipeline runs, in order."""
@@ -207,9 +234,20 @@ class Pipeline:
         changes: Literal[True],
         threads: Optional[int] = None,
     ) -> Tuple[Any, list[Optional[list[Change]]]]: ...
+    @overload
+    def clean_batch(
+        self,
+        texts: Iterable[Optional[str]],
+        *,
+        group_by: Optional[Iterable[Any]] = None,
+        changes: bool = False,
+        threads: Optional[int] = None,
+    ) -> Any:
+        """Cleans many texts in parallel on ``threads`` workers with the GIL released; see
+        ``ocrtidy.Pipeline.clean_batch``."""
     def clean_document(
         self,
-        source: Union[StrPath, bytes, bytearray, memoryview],
+        source: Union[_StrPath, bytes, bytearray, memoryview],
         format: str = "auto",
         *,
         encoding: Optional[str] = None,
@@ -227,17 +265,17 @@ class Pipeline:
         binary file (unless ``encoding`` is given) or one over ``max_doc_bytes``."""
     def clean_jsonl(
         self,
-        src: StrPath,
-        dst: StrPath,
+        src: _StrPath,
+        dst: _StrPath,
         *,
         field: str = "text",
         id_field: str = "id",
         group_by: Union[str, Sequence[str], None] = None,
         layout_fields: Union[str, Sequence[str], None] = None,
         layout_format: str = "auto",
-        layout_root: Optional[StrPath] = None,
-        changes: Optional[StrPath] = None,
-        errors: Optional[StrPath] = None,
+        layout_root: Optional[_StrPath] = None,
+        changes: Optional[_StrPath] = None,
+        errors: Optional[_StrPath] = None,
         threads: Optional[int] = None,
         max_doc_bytes: int = ...,
     ) -> dict[str, int]:

@@ -95,8 +95,9 @@ def perturb(rng: random.Random, text: str, doc: int, page: int) -> str:
     han = bool(HAN.search(text))
     if rng.random() < 0.25:
         # spaces between Chinese characters of one line
+        between_han = r"(?<=[\u4e00-\u9fff])(?=[\u4e00-\u9fff])"
         text = "\n".join(
-            re.sub(r"(?<=[\u4e00-\u9fff])(?=[\u4e00-\u9fff])", lambda _: " " if rng.random() < 0.2 else "", line)
+            re.sub(between_han, lambda _: " " if rng.random() < 0.2 else "", line)
             for line in text.split("\n")
         )
     if han and rng.random() < 0.3:

@@ -6,9 +6,11 @@ from __future__ import annotations
 import ast
 import concurrent.futures
 import json
+import os
 import pickle
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -244,6 +246,21 @@ def test_one_pipeline_serves_many_threads(records):
         assert batch == want[i::4]
 
 
+def _clean_in_child(texts: list[str]) -> list[str]:
+    return ocrtidy.clean_batch(texts, threads=2)
+
+
+def test_clean_batch_works_after_fork(records):
+    """A forked child (multiprocessing's default on Linux) gets worker threads of its own: the
+    parent's pool has no threads there."""
+    import multiprocessing
+
+    texts = texts_of(records)[:50]
+    want = ocrtidy.clean_batch(texts, threads=2)  # the parent's pool exists now
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        assert pool.apply_async(_clean_in_child, (texts,)).get(timeout=120) == want
+
+
 def test_clean_document_reads_files_and_bytes(tmp_path):
     sample = ROOT / "data" / "samples" / "zh-newspaper.txt"
     doc = ocrtidy.clean_document(sample)
@@ -417,3 +434,22 @@ def test_the_stubs_cover_the_native_module():
             assert not missing, f"{name}: {sorted(missing)} not in the stub"
     assert ocrtidy.__doc__ and ocrtidy.Pipeline.__doc__ and ocrtidy.Pipeline.clean_batch.__doc__
     assert ocrtidy.Change.to_dict.__doc__ and ocrtidy.CleanedDocument.write_back.__doc__
+
+
+def test_the_stubs_agree_with_the_module_and_type_check(tmp_path):
+    """mypy's stubtest compares _ocrtidy.pyi with the compiled module; mypy checks the
+    package's own Python against it."""
+    from conftest import require
+
+    require("mypy")
+    here = Path(__file__).parent
+    allow = here / "stubtest-allowlist.txt"
+    for args in (
+        ["-m", "mypy.stubtest", "ocrtidy._ocrtidy", "--allowlist", str(allow)],
+        ["-m", "mypy", "--cache-dir", os.devnull, "-p", "ocrtidy"],
+    ):
+        # from elsewhere than python/, so that the installed package is the one checked
+        done = subprocess.run(
+            [sys.executable, *args], capture_output=True, text=True, cwd=tmp_path
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
