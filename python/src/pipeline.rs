@@ -21,6 +21,9 @@ use crate::ledger::{Change, Cleaned};
 /// `--max-doc-bytes`: a longer run of pages of one document is cut into several groups.
 pub const MAX_GROUP_BYTES: usize = 64 << 20;
 
+/// How many units of a batch are cleaned between two checks for a signal (Ctrl-C).
+const SIGNAL_CHECK_UNITS: usize = 2048;
+
 /// A pipeline: passes with their configuration, ready to clean text. Reusable and thread-safe;
 /// cleaning releases the GIL.
 #[pyclass(frozen, subclass, module = "ocrtidy")]
@@ -412,17 +415,25 @@ impl Pipeline {
         }
         let units = units(py, &items, group_by)?;
         let pipeline = &self.inner;
-        let results: Vec<Vec<ocrtidy::Cleaned>> = py.detach(|| {
-            par_map(&units, threads, |unit| {
-                let pages: Vec<&str> = items[unit.clone()]
-                    .iter()
-                    .map(|t| t.as_deref().unwrap_or_default())
-                    .collect();
-                match pages.as_slice() {
-                    [one] => vec![pipeline.clean(one)],
-                    _ => pipeline.clean_pages(&pages),
+        let results: Vec<Vec<ocrtidy::Cleaned>> = py.detach(|| -> PyResult<_> {
+            let mut results = Vec::with_capacity(units.len());
+            // In slices, so that Ctrl-C (a signal Python handles) stops a long batch.
+            for slice in units.chunks(SIGNAL_CHECK_UNITS) {
+                results.extend(par_map(slice, threads, |unit| {
+                    let pages: Vec<&str> = items[unit.clone()]
+                        .iter()
+                        .map(|t| t.as_deref().unwrap_or_default())
+                        .collect();
+                    match pages.as_slice() {
+                        [one] => vec![pipeline.clean(one)],
+                        _ => pipeline.clean_pages(&pages),
+                    }
+                })?);
+                if results.len() < units.len() {
+                    Python::attach(|py| py.check_signals())?;
                 }
-            })
+            }
+            Ok(results)
         })?;
         let out = PyList::empty(py);
         let all_changes = PyList::empty(py);

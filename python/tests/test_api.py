@@ -246,6 +246,41 @@ def test_one_pipeline_serves_many_threads(records):
         assert batch == want[i::4]
 
 
+def test_a_signal_stops_a_long_batch(records):
+    """Ctrl-C (SIGINT) reaches Python while a batch is cleaned: the batch stops with the
+    handler's exception, soon, not after the last text."""
+    import signal
+    import threading
+    import time
+
+    class Stop(Exception):
+        pass
+
+    texts = texts_of(records) * 40
+    state = {"inside": False, "fired": False}
+
+    def handler(signum, frame):
+        state["fired"] = True
+        if state["inside"]:
+            raise Stop
+
+    old = signal.signal(signal.SIGINT, handler)
+    try:
+        timer = threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT))
+        timer.start()
+        t0 = time.perf_counter()
+        state["inside"] = True
+        try:
+            with pytest.raises(Stop):
+                ocrtidy.clean_batch(texts, threads=2)
+        finally:
+            state["inside"] = False
+            timer.join()
+        assert state["fired"] and time.perf_counter() - t0 < 20
+    finally:
+        signal.signal(signal.SIGINT, old)
+
+
 def _clean_in_child(texts: list[str]) -> list[str]:
     return ocrtidy.clean_batch(texts, threads=2)
 
