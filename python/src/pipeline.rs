@@ -413,7 +413,7 @@ impl Pipeline {
             });
             objects.push(item);
         }
-        let units = units(py, &items, group_by)?;
+        let units = units(&items, group_by)?;
         let pipeline = &self.inner;
         let results: Vec<Vec<ocrtidy::Cleaned>> = py.detach(|| -> PyResult<_> {
             let mut results = Vec::with_capacity(units.len());
@@ -596,7 +596,6 @@ pub fn text_arg(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<String> {
 /// text (None) or without a key (None) is a unit of its own; a run is cut when its text
 /// would exceed [`MAX_GROUP_BYTES`].
 fn units(
-    py: Python<'_>,
     items: &[Option<String>],
     group_by: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Vec<Range<usize>>> {
@@ -623,7 +622,6 @@ fn units(
             items.len()
         )));
     }
-    let _ = py;
     let mut units = Vec::new();
     let mut i = 0;
     while i < items.len() {
