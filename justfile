@@ -50,3 +50,10 @@ fuzz secs="120":
 # `all`, or `A`/`B` for one half of the documents (held-out checks of style thresholds).
 gt-changes split="all": build
     python3 scripts/gt_changes.py --corpus {{corpus}} --bin target/release/ocrtidy --split {{split}}
+
+# The Python package and its tests (the API, and the recipes of examples/ on Ray, Spark,
+# datasets and datatrove) in a virtual environment under target/, as .ci/run's Python stage.
+python-test: build
+    python3 -m venv target/python-venv
+    target/python-venv/bin/pip install -q -r python/tests/requirements.txt ./python
+    OCRTIDY_BIN=target/release/ocrtidy target/python-venv/bin/python -m pytest python/tests
