@@ -80,7 +80,8 @@ class Pipeline(_ocrtidy.Pipeline):
     """An ordered set of passes with their configuration, ready to clean text.
 
     ``Pipeline(passes=None, skip=None, *, script=None, lexicon=None, protect=None,
-    typo_threshold=None, confusions=None, paragraph_sep="line", keep_furniture=False)``
+    typo_threshold=None, confusions=None, paragraph_sep="line", keep_furniture=False,
+    all_suggestions=False)``
 
     - ``passes``: run only these passes (names, or one comma-separated string), in pipeline
       order; ``skip``: leave these out. ``ocrtidy.list_passes()`` lists them.
@@ -90,7 +91,8 @@ class Pipeline(_ocrtidy.Pipeline):
       list of such lines; ``protect``: terms never corrected, a path to a file (one per line)
       or a list of terms; ``confusions``: paths of confusion tables (``ocrtidy learn``).
     - ``typo_threshold``: the confidence (0..1) from which a typo correction is applied rather
-      than suggested.
+      than suggested; ``all_suggestions``: record every typo suggestion (by default only those
+      above confidence 0.5, whose top candidate was right about half the time).
     - ``paragraph_sep``: ``"line"`` (one paragraph per line) or ``"blank"`` (a blank line
       between paragraphs); ``keep_furniture``: keep running headers and page numbers.
 
@@ -150,6 +152,7 @@ _PIPELINE_OPTIONS = frozenset(
         "confusions",
         "paragraph_sep",
         "keep_furniture",
+        "all_suggestions",
     }
 )
 

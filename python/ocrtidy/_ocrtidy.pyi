@@ -207,6 +207,7 @@ class Pipeline:
         confusions: Union[_StrPath, Iterable[_StrPath], None] = None,
         paragraph_sep: Literal["line", "blank"] = "line",
         keep_furniture: bool = False,
+        all_suggestions: bool = False,
     ) -> "Pipeline": ...
     @property
     def passes(self) -> list[str]:

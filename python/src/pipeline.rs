@@ -234,7 +234,8 @@ impl Pipeline {
     #[new]
     #[pyo3(signature = (
         passes=None, skip=None, *, script=None, lexicon=None, protect=None,
-        typo_threshold=None, confusions=None, paragraph_sep="line", keep_furniture=false
+        typo_threshold=None, confusions=None, paragraph_sep="line", keep_furniture=false,
+        all_suggestions=false
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -248,6 +249,7 @@ impl Pipeline {
         confusions: Option<&Bound<'_, PyAny>>,
         paragraph_sep: &str,
         keep_furniture: bool,
+        all_suggestions: bool,
     ) -> PyResult<Pipeline> {
         let args = PyDict::new(py);
         let mut config = Config::default();
@@ -332,6 +334,10 @@ impl Pipeline {
         config.keep_furniture = keep_furniture;
         if keep_furniture {
             args.set_item("keep_furniture", true)?;
+        }
+        config.all_suggestions = all_suggestions;
+        if all_suggestions {
+            args.set_item("all_suggestions", true)?;
         }
         let mut builder = ocrtidy::Pipeline::builder().config(config);
         if let Some(only) = &only {
