@@ -9,40 +9,14 @@ use std::path::{Path, PathBuf};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-use serde::Serialize;
-use serde_json::value::RawValue;
 
 use ocrtidy::document::{Format, Furniture};
-use ocrtidy::stream::{clean_jsonl, JsonlOptions, LineError, LineStatus};
-use ocrtidy::Change;
+use ocrtidy::stream::{
+    clean_jsonl, ChangeRecord, ErrorRecord, JsonlOptions, LineError, LineStatus,
+};
 
 use crate::pipeline::{os_error, Pipeline};
 use crate::util::{same_file, OutputFile};
-
-/// One record of the errors file, as the command line's `--errors`.
-#[derive(Serialize)]
-struct ErrorRecord<'a> {
-    file: &'a str,
-    line: u64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    id: Option<&'a RawValue>,
-    reason: String,
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    fallback: bool,
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    warning: bool,
-}
-
-/// One record of the changes file, as the command line's `--changes`.
-#[derive(Serialize)]
-struct ChangeRecord<'a> {
-    file: &'a str,
-    line: u64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    id: Option<&'a RawValue>,
-    #[serde(flatten)]
-    change: &'a Change,
-}
 
 /// The arguments of [`Pipeline::clean_jsonl_impl`] besides the files.
 pub struct JsonlArgs {
@@ -158,7 +132,7 @@ impl Pipeline {
                                 file: &file,
                                 line: r.line,
                                 id,
-                                reason,
+                                reason: &reason,
                                 fallback,
                                 warning,
                             };
@@ -190,7 +164,7 @@ impl Pipeline {
                     for change in &r.changes {
                         let rec = ChangeRecord {
                             file: &file,
-                            line: r.line,
+                            line: Some(r.line),
                             id,
                             change,
                         };

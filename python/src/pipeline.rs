@@ -186,14 +186,13 @@ pub fn default_threads() -> usize {
 fn pool(threads: usize) -> PyResult<Arc<rayon::ThreadPool>> {
     let pid = std::process::id();
     let mut pools = POOLS.lock().unwrap_or_else(|e| e.into_inner());
-    if pools.as_ref().is_none_or(|(p, _)| *p != pid) {
+    if pools.as_ref().is_some_and(|(p, _)| *p != pid) {
         if let Some((_, old)) = pools.take() {
             // Inherited through fork: its threads do not exist here; never join them.
             std::mem::forget(old);
         }
-        *pools = Some((pid, HashMap::new()));
     }
-    let (_, map) = pools.as_mut().expect("set above");
+    let (_, map) = pools.get_or_insert_with(|| (pid, HashMap::new()));
     if let Some(p) = map.get(&threads) {
         return Ok(p.clone());
     }
@@ -263,18 +262,8 @@ impl Pipeline {
         }
         if let Some(name) = script {
             config.script = Some(
-                ScriptConversion::ALL
-                    .iter()
-                    .copied()
-                    .find(|c| c.name() == name)
-                    .ok_or_else(|| {
-                        let known: Vec<&str> =
-                            ScriptConversion::ALL.iter().map(|c| c.name()).collect();
-                        PyValueError::new_err(format!(
-                            "script: unknown conversion {name:?} (known: {})",
-                            known.join(", ")
-                        ))
-                    })?,
+                name.parse::<ScriptConversion>()
+                    .map_err(|e| PyValueError::new_err(format!("script: {e}")))?,
             );
             args.set_item("script", name)?;
         }

@@ -184,7 +184,7 @@ def test_bad_input_raises_python_exceptions(tmp_path):
         ocrtidy.Pipeline(passes=["typos"])
     with pytest.raises(ValueError, match="unknown pass `nope`"):
         ocrtidy.Pipeline(skip="nope")
-    with pytest.raises(ValueError, match="unknown conversion"):
+    with pytest.raises(ValueError, match="unknown script conversion"):
         ocrtidy.Pipeline(script="x2y")
     with pytest.raises(ValueError, match="needs a conversion"):
         ocrtidy.Pipeline(passes="script-convert")

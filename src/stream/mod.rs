@@ -54,9 +54,11 @@ mod engine;
 pub mod layout;
 pub mod pages;
 mod record;
+mod records;
 
 /// The types of [`JsonlOptions::layout_format`] and [`JsonlOptions::layout_furniture`].
 pub use crate::document::{Format, Furniture};
 pub use engine::{clean_jsonl, JsonlOptions, LineReport, LineStatus, StreamSummary};
 pub use layout::{LayoutError, LayoutErrorKind};
 pub use record::LineError;
+pub use records::{ChangeRecord, ErrorRecord};

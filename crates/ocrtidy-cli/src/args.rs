@@ -1,6 +1,8 @@
 use std::path::PathBuf;
 
+use clap::builder::{PossibleValue, PossibleValuesParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use ocrtidy::ScriptConversion;
 
 /// Clean up text produced by OCR: repair what is sure, propose what is not, and account for
 /// every change.
@@ -114,12 +116,12 @@ pub struct CleanArgs {
     /// Traditional/Simplified conversion with an OpenCC configuration.
     #[arg(
         long,
-        value_enum,
+        value_parser = script_values(),
         value_name = "CONVERSION",
-        default_value_t = ScriptArg::Off,
+        default_value = "off",
         help_heading = "Cleaning"
     )]
-    pub script: ScriptArg,
+    pub script: String,
 
     #[command(flatten)]
     pub typo: TypoArgs,
@@ -266,43 +268,14 @@ pub fn parse_size(s: &str) -> Result<usize, String> {
         .ok_or_else(|| format!("`{s}` is too large a size"))
 }
 
-/// `--script`: OpenCC configuration names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ScriptArg {
-    /// Traditional to Simplified.
-    T2s,
-    /// Simplified to Traditional.
-    S2t,
-    /// Simplified to Traditional (Taiwan standard).
-    S2tw,
-    /// Traditional (Taiwan standard) to Simplified.
-    Tw2s,
-    /// Simplified to Traditional (Hong Kong standard).
-    S2hk,
-    /// Traditional (Hong Kong standard) to Simplified.
-    Hk2s,
-    /// Traditional (OpenCC standard) to Taiwan standard.
-    T2tw,
-    /// Simplified to Taiwan standard with Taiwanese phrases (软件 → 軟體).
-    S2twp,
-    /// Taiwan standard to Simplified with Mainland phrases.
-    Tw2sp,
-    /// Taiwan standard to Traditional (OpenCC standard).
-    Tw2t,
-    /// Simplified to Hong Kong standard with Hong Kong phrases.
-    S2hkp,
-    /// Hong Kong standard to Simplified with Mainland phrases.
-    Hk2sp,
-    /// Hong Kong standard to Traditional (OpenCC standard).
-    Hk2t,
-    /// Traditional (OpenCC standard) to Hong Kong standard.
-    T2hk,
-    /// Japanese Shinjitai to Traditional (Kyūjitai).
-    Jp2t,
-    /// Traditional (Kyūjitai) to Japanese Shinjitai.
-    T2jp,
-    /// No conversion (the default).
-    Off,
+/// `--script`: OpenCC's configuration names with the library's descriptions, and `off`.
+fn script_values() -> PossibleValuesParser {
+    let mut values: Vec<PossibleValue> = ScriptConversion::ALL
+        .iter()
+        .map(|c| PossibleValue::new(c.name()).help(c.description()))
+        .collect();
+    values.push(PossibleValue::new("off").help("No conversion (the default)"));
+    PossibleValuesParser::new(values)
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

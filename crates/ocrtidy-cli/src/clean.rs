@@ -3,7 +3,6 @@
 use std::io::{IsTerminal, Write};
 
 use anyhow::{Context as _, Result};
-use clap::ValueEnum as _;
 use serde::Serialize;
 
 use ocrtidy::document::{EngineDocument, Furniture};
@@ -11,7 +10,7 @@ use ocrtidy::{
     Change, Config, DecodeOptions, EncodingChoice, ParagraphSeparator, Pipeline, ScriptConversion,
 };
 
-use super::args::{CleanArgs, ParagraphSep, ScriptArg};
+use super::args::{CleanArgs, ParagraphSep};
 use super::io::{check_outputs, create_file, decode_input, open_output, InputIds, Source};
 
 pub fn run(args: CleanArgs) -> Result<i32> {
@@ -180,16 +179,9 @@ fn decode_options(args: &CleanArgs) -> Result<DecodeOptions> {
 fn build_pipeline(args: &CleanArgs) -> Result<Pipeline> {
     let mut config = Config::default();
     // `--script` values are the OpenCC configuration names of `ScriptConversion`.
-    config.script = match args.script {
-        ScriptArg::Off => None,
-        arg => {
-            let name = arg.to_possible_value().map(|v| v.get_name().to_string());
-            let conversion = ScriptConversion::ALL
-                .iter()
-                .copied()
-                .find(|c| name.as_deref() == Some(c.name()));
-            Some(conversion.with_context(|| format!("--script {name:?}: not a conversion"))?)
-        }
+    config.script = match args.script.as_str() {
+        "off" => None,
+        name => Some(name.parse::<ScriptConversion>().context("--script")?),
     };
     config.paragraph_separator = match args.paragraph_sep {
         ParagraphSep::Line => ParagraphSeparator::Line,

@@ -29,8 +29,7 @@ pub fn run(args: ExplainArgs) -> Result<i32> {
             let found = registry::find_rule(name);
             if !found.is_empty() {
                 found
-            } else if let Ok(id) = registry::lookup(name) {
-                let spec = registry::spec(id).expect("a pass found by name is declared");
+            } else if let Some(spec) = registry::specs().find(|s| s.id.name() == name) {
                 spec.rules.iter().map(|r| (spec, r)).collect()
             } else {
                 bail!("no pass or rule is named `{name}` (`ocrtidy explain` lists them all)");

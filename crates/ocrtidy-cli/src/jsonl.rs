@@ -14,7 +14,9 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 use serde_json::value::RawValue;
 
-use ocrtidy::stream::{clean_jsonl, JsonlOptions, LineReport, LineStatus, StreamSummary};
+use ocrtidy::stream::{
+    clean_jsonl, ChangeRecord, ErrorRecord, JsonlOptions, LineReport, LineStatus, StreamSummary,
+};
 use ocrtidy::{Change, Pipeline};
 
 use super::args::CleanArgs;
@@ -240,40 +242,12 @@ impl Reporting {
     }
 }
 
-#[derive(Serialize)]
-struct ErrorRecord<'a> {
-    file: &'a str,
-    line: u64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    id: Option<&'a RawValue>,
-    reason: &'a str,
-    /// The record was cleaned from its text field (its layout could not be used), not passed
-    /// through.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    fallback: bool,
-    /// The record was cleaned; the reason is a warning about it (duplicate text fields).
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    warning: bool,
-}
-
 /// What an `--errors` record reports.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Kind {
     PassedThrough,
     Fallback,
     Warning,
-}
-
-/// One change record of the `--changes` output.
-#[derive(Serialize)]
-struct ChangeRecord<'a> {
-    file: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    line: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    id: Option<&'a RawValue>,
-    #[serde(flatten)]
-    change: &'a Change,
 }
 
 /// A dolma-style attributes record, row-aligned with the output.

@@ -5,40 +5,24 @@ use std::str::FromStr;
 
 use ocrtidy_core::{EditSink, Pass, PassId, PassInput, PassKind, PassSpec, RuleSpec};
 
-/// An OpenCC conversion configuration.
+/// An OpenCC conversion configuration (what each does: [`ScriptConversion::description`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ScriptConversion {
-    /// Traditional to Simplified.
     T2s,
-    /// Simplified to Traditional.
     S2t,
-    /// Simplified to Traditional (Taiwan standard).
     S2tw,
-    /// Traditional (Taiwan standard) to Simplified.
     Tw2s,
-    /// Simplified to Traditional (Hong Kong standard).
     S2hk,
-    /// Traditional (Hong Kong standard) to Simplified.
     Hk2s,
-    /// Traditional (OpenCC standard) to Taiwan standard.
     T2tw,
-    /// Simplified to Traditional (Taiwan standard) with Taiwanese phrases (`软件` → `軟體`).
     S2twp,
-    /// Traditional (Taiwan standard) to Simplified with Mainland phrases.
     Tw2sp,
-    /// Traditional (Taiwan standard) to Traditional (OpenCC standard).
     Tw2t,
-    /// Simplified to Traditional (Hong Kong standard) with Hong Kong phrases.
     S2hkp,
-    /// Traditional (Hong Kong standard) to Simplified with Mainland phrases.
     Hk2sp,
-    /// Traditional (Hong Kong standard) to Traditional (OpenCC standard).
     Hk2t,
-    /// Traditional (OpenCC standard) to Hong Kong standard.
     T2hk,
-    /// Japanese Shinjitai to Traditional (Kyūjitai).
     Jp2t,
-    /// Traditional (Kyūjitai) to Japanese Shinjitai.
     T2jp,
 }
 
@@ -81,6 +65,40 @@ impl ScriptConversion {
             ScriptConversion::T2hk => "t2hk",
             ScriptConversion::Jp2t => "jp2t",
             ScriptConversion::T2jp => "t2jp",
+        }
+    }
+
+    /// What the configuration converts, in one line (the CLI's help for `--script`).
+    pub fn description(self) -> &'static str {
+        match self {
+            ScriptConversion::T2s => "Traditional to Simplified",
+            ScriptConversion::S2t => "Simplified to Traditional",
+            ScriptConversion::S2tw => "Simplified to Traditional (Taiwan standard)",
+            ScriptConversion::Tw2s => "Traditional (Taiwan standard) to Simplified",
+            ScriptConversion::S2hk => "Simplified to Traditional (Hong Kong standard)",
+            ScriptConversion::Hk2s => "Traditional (Hong Kong standard) to Simplified",
+            ScriptConversion::T2tw => "Traditional (OpenCC standard) to Taiwan standard",
+            ScriptConversion::S2twp => {
+                "Simplified to Traditional (Taiwan standard) with Taiwanese phrases (软件 → 軟體)"
+            }
+            ScriptConversion::Tw2sp => {
+                "Traditional (Taiwan standard) to Simplified with Mainland phrases"
+            }
+            ScriptConversion::Tw2t => {
+                "Traditional (Taiwan standard) to Traditional (OpenCC standard)"
+            }
+            ScriptConversion::S2hkp => {
+                "Simplified to Traditional (Hong Kong standard) with Hong Kong phrases"
+            }
+            ScriptConversion::Hk2sp => {
+                "Traditional (Hong Kong standard) to Simplified with Mainland phrases"
+            }
+            ScriptConversion::Hk2t => {
+                "Traditional (Hong Kong standard) to Traditional (OpenCC standard)"
+            }
+            ScriptConversion::T2hk => "Traditional (OpenCC standard) to Hong Kong standard",
+            ScriptConversion::Jp2t => "Japanese Shinjitai to Traditional (Kyūjitai)",
+            ScriptConversion::T2jp => "Traditional (Kyūjitai) to Japanese Shinjitai",
         }
     }
 }
