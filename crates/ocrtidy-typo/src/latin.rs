@@ -15,7 +15,10 @@
 //! - a token that no dictionary knows and that recurs nowhere becomes a frequent dictionary word
 //!   by OCR-typical edits: applied when a digit stood for a letter inside the word (`tl1e` →
 //!   `the`, `0pen` → `open`), suggested for letter-only edits (`rnodern` → `modern`) unless the
-//!   word is frequent and unambiguous. Rule `typo-latin-ocr`.
+//!   word is frequent and unambiguous, or the token a lowercase word of seven letters or
+//!   more (`rnistakes` → `mistakes`). Rule `typo-latin-ocr`.
+//! - a token whose digits stand for letters (`tl1e`) is corrected wherever it recurs: OCR
+//!   misreads the same glyph the same way, so its recurrence is no evidence of a word.
 //! - glued words: a CamelCase token of dictionary words with a function word among them, not
 //!   last (`TheFreeSoftwareHerald`, `theUnited`; not `LibreOffice`, `DuckDuckGo`, `HowTo`), and
 //!   an unknown lowercase token that splits into as few frequent words as possible, one of them
@@ -26,7 +29,8 @@
 //!   otherwise (rule `typo-latin`).
 //!
 //! Each fix has a confidence and says whether its rules allow applying it at all
-//! ([`LatinFix::may_apply`]: not when another reading competes or the token recurs); it is
+//! ([`LatinFix::may_apply`]: not when another reading competes or the token recurs, unless its
+//! digits stand for letters); it is
 //! applied when they do and its confidence reaches the threshold, [`LATIN_THRESHOLD`] by default
 //! (which reproduces the rules' own decisions), or the threshold given to the pass.
 
@@ -185,6 +189,13 @@ const DICT_MIN_FREQ: u64 = 1_000_000;
 /// Letter-only OCR edits (`rn`→`m`) toward the dictionary are applied only for words at least
 /// this frequent.
 const DICT_LETTERS_FREQ: u64 = 20_000_000;
+
+/// A lowercase token this long (`rnistakes`) takes letter-only OCR edits toward a dictionary
+/// word of [`DICT_LONG_FREQ`] or more: long words have few look-alike neighbours, and names,
+/// which the word list lacks, are capitalised.
+const LONG_WORD: usize = 7;
+/// See [`LONG_WORD`].
+const DICT_LONG_FREQ: u64 = 2_000_000;
 
 /// Occurrences a word needs elsewhere in the document to count as evidence.
 const MIN_EVIDENCE: u32 = 2;
@@ -387,12 +398,12 @@ pub fn correct(text: &str) -> Vec<LatinFix> {
                 end,
                 v,
                 "typo-latin-ocr",
-                !ambiguous && count(t) == 1,
+                !ambiguous && (count(t) == 1 || is_digit_misread(t)),
                 1.0 - 1.0 / (n as f32 + 2.0),
             ));
             continue;
         }
-        if count(t) != 1 {
+        if count(t) != 1 && !is_digit_misread(t) {
             continue;
         }
         if let Some(fix) = dictionary_ocr_fix(start, t).filter(|_| english) {
@@ -527,7 +538,10 @@ fn dictionary_ocr_fix(start: usize, t: &str) -> Option<LatinFix> {
     let (v, f) = best?;
     // Ambiguous when another reading is at least a tenth as frequent.
     let clear = second.saturating_mul(10) < f;
-    let sure = digits || (f >= DICT_LETTERS_FREQ && t.len() >= 5);
+    let long_lowercase = t.len() >= LONG_WORD && t.bytes().all(|c| c.is_ascii_lowercase());
+    let sure = digits
+        || (f >= DICT_LETTERS_FREQ && t.len() >= 5)
+        || (f >= DICT_LONG_FREQ && long_lowercase);
     Some(LatinFix::new(
         start,
         start + t.len(),
@@ -536,6 +550,12 @@ fn dictionary_ocr_fix(start: usize, t: &str) -> Option<LatinFix> {
         clear,
         if clear && sure { 0.9 } else { 0.5 },
     ))
+}
+
+/// A token with digits that look like misread letters (`tl1e`, `0pen`): the same misread
+/// recurs wherever the same glyph was printed, so its recurrence is no evidence of a word.
+fn is_digit_misread(t: &str) -> bool {
+    has_digit(t) && t.bytes().any(|c| c.is_ascii_alphabetic()) && plausible_ocr_token(t)
 }
 
 /// Tokens whose digits look like misread letters: letters around them, not a version, an
@@ -938,6 +958,8 @@ mod tests {
             "Use i386 or amd64 with x86 and ext4; UTF8, IPv6 and mp3 too.",
             "The modern corner of the burn unit.",
             "A word seen once: zyxwvut.",
+            // Capitalised (a name) or short: no letter-only edit toward a rarer word.
+            "Mr Clawson and Mr Horner met the clerk.",
             "the the the 1",
         ] {
             assert!(applied(t).is_empty(), "{t}");
@@ -966,6 +988,13 @@ mod tests {
                 &[("contfol", "control")],
             ),
             ("Read the rnanual first.", &[("rnanual", "manual")]),
+            // A long lowercase word takes a letter-only edit toward a less frequent word.
+            ("We learn from rnistakes.", &[("rnistakes", "mistakes")]),
+            // The same digit misread, wherever it recurs.
+            (
+                "This is tl1e first line. And tl1e second one.",
+                &[("tl1e", "the"), ("tl1e", "the")],
+            ),
         ];
         for &(text, want) in cases {
             let got = applied(text);
