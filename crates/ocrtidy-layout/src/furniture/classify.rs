@@ -264,6 +264,7 @@ fn scan_page(
         .any(|i| !lines[i].is_blank() && memo.ask(i, Q::PureDate));
     let first_line = page.clone().find(|&i| !lines[i].is_blank());
     let body: Vec<usize> = page
+        .clone()
         .filter(|&i| !lines[i].is_blank() && known.get(i).is_none())
         .collect();
     let mut out = Vec::new();
@@ -327,6 +328,59 @@ fn scan_page(
             out.push((i, FurnitureKind::PageNumber));
         }
     }
+    if let Some(i) = seam_page_number(memo, page, &body[top_end..bottom], known, &out) {
+        out.push((i, FurnitureKind::PageNumber));
+    }
     out.sort_by_key(|(i, _)| *i);
     out
+}
+
+/// A bare page number standing alone in the middle of a page, between blank lines: where a
+/// two-column page's number, printed below the gutter, lands when the engine reads it after
+/// the first column (`…主题有：` / `12` / `所有使用了…`). Taken only on a page that shows it is
+/// a numbered page, with a running header, title or recurring line already found and no page
+/// number at its top or bottom, and only when it is the page's one such line (a list or a
+/// table has several). `body` is the page's body between its top and bottom furniture; `new`
+/// is the furniture this scan found.
+fn seam_page_number(
+    memo: &mut Memo<'_>,
+    page: Range<usize>,
+    body: &[usize],
+    known: &Known,
+    new: &[(usize, FurnitureKind)],
+) -> Option<usize> {
+    let lines = memo.lines;
+    let page_kinds = new
+        .iter()
+        .map(|&(_, k)| k)
+        .chain(page.filter_map(|i| known.get(i)));
+    let mut headed = false;
+    for k in page_kinds {
+        match k {
+            FurnitureKind::PageNumber => return None,
+            FurnitureKind::RunningHeader
+            | FurnitureKind::RunningTitle
+            | FurnitureKind::RecurringLine => headed = true,
+            FurnitureKind::ContinuationMarker => {}
+        }
+    }
+    if !headed {
+        return None;
+    }
+    let alone = |i: usize| {
+        i > 0 && lines[i - 1].is_blank() && lines.get(i + 1).is_some_and(|l| l.is_blank())
+    };
+    let mut found = None;
+    for &i in body {
+        if alone(i)
+            && memo.ask(i, Q::PageNumber)
+            && memo.text(i).trim().parse::<u16>().is_ok_and(|n| n > 0)
+        {
+            if found.is_some() {
+                return None;
+            }
+            found = Some(i);
+        }
+    }
+    found
 }

@@ -139,7 +139,7 @@ impl Furniture {
             },
             RuleSpec {
                 id: "page-number",
-                explain: "A page number at the top or bottom of a page is deleted with its line break: `12`, `- 12 -`, `— 4 —`, `第3版`, `第 3 页`, `Page 3 of 10`, `p. 7` (at most 14 visible characters, no clause punctuation, numbers of at most 4 digits). Applied (confidence 0.9), or suggested with `--keep-furniture`. In the middle of a page only page labels that are not bare numbers (`第3版`, `Page 3`) are removed; a bare number or `— 4 —` inside the body is kept.",
+                explain: "A page number at the top or bottom of a page is deleted with its line break: `12`, `- 12 -`, `— 4 —`, `第3版`, `第 3 页`, `Page 3 of 10`, `p. 7` (at most 14 visible characters, no clause punctuation, numbers of at most 4 digits). Applied (confidence 0.9), or suggested with `--keep-furniture`. In the middle of a page only page labels that are not bare numbers (`第3版`, `Page 3`) are removed; a bare number inside the body is kept, except one standing alone between blank lines on a page that has a running header, title or recurring line and no other page number, and is the page's only such line: a two-column page's number read between the columns.",
             },
             RuleSpec {
                 id: "continuation-marker",
