@@ -181,6 +181,10 @@ fn split_merged(lines: Vec<VLine>, gutters: &[f32], h: f32) -> Vec<VLine> {
             .collect();
         quantile(&v, q)
     };
+    // A page whose engine merged nearly every line across the gutter (found from the words,
+    // see `columns`) has no column lines to compare with: each merged line is split.
+    let crossing = lines.iter().filter(|l| l.col.is_none()).count();
+    let merged_page = crossing * 5 > lines.len() * 4;
     let mut plan = Vec::new();
     for l in &lines {
         let b = l.b();
@@ -201,6 +205,7 @@ fn split_merged(lines: Vec<VLine>, gutters: &[f32], h: f32) -> Vec<VLine> {
                     edge(k + 1, false, 0.3),
                 ) {
                     (true, Some(lr), Some(rl)) => Some((k, gutters[k], lr, rl)),
+                    _ if merged_page => Some((k, gutters[k], gutters[k], gutters[k])),
                     _ => None,
                 }
             }

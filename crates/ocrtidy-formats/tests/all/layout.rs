@@ -802,3 +802,94 @@ fn marked_furniture_stays_in_the_text_and_removing_it_gives_the_dropped_layout()
         }
     }
 }
+
+/// A page of lines, each a list of words `(x0, x1, text)`; line `i` at y = 100 + 30 i. The
+/// lines are the engine's own segmentation (as Tesseract's hOCR).
+fn words_page(lines: &[Vec<(f32, f32, String)>]) -> String {
+    let lines = lines
+        .iter()
+        .enumerate()
+        .map(|(i, ws)| {
+            let y = 100.0 + 30.0 * i as f32;
+            let words: Vec<Word> = ws
+                .iter()
+                .map(|(x0, x1, t)| Word {
+                    bbox: BBox::new(*x0, y, *x1, y + 20.0),
+                    ..Word::new(t.as_str())
+                })
+                .collect();
+            Line {
+                bbox: BBox::union_all(words.iter().filter_map(|w| w.bbox.as_ref())),
+                words,
+                ..Line::default()
+            }
+        })
+        .collect();
+    let d = Document {
+        pages: vec![Page {
+            blocks: vec![Block {
+                lines,
+                ..Block::default()
+            }],
+            ..Page::default()
+        }],
+        ordered: true,
+        segmented: true,
+    };
+    convert_document(&d, &LayoutOptions::default()).text
+}
+
+#[test]
+fn a_gutter_that_the_engine_merged_every_line_across_is_found_from_the_words() {
+    // Two columns of 12 lines (x 40–440 and 480–880); the engine merged each row into one
+    // line, so no line stands in one column. Two rows have a word bridging the gutter.
+    let lines: Vec<Vec<(f32, f32, String)>> = (0..12)
+        .map(|i| {
+            let mut ws = vec![
+                (40.0, 240.0, format!("左栏第{i:02}行前半")),
+                (240.0, 440.0, format!("左栏第{i:02}行后半")),
+                (480.0, 680.0, format!("右栏第{i:02}行前半")),
+                (680.0, 880.0, format!("右栏第{i:02}行后半")),
+            ];
+            if i % 6 == 0 {
+                ws[1].1 = 470.0;
+            }
+            ws
+        })
+        .collect();
+    let text = words_page(&lines);
+    let at = |s: &str| text.find(s).unwrap_or(usize::MAX);
+    // The left column is read whole before the right one.
+    assert!(at("左栏第11行") < at("右栏第00行"), "{text}");
+    assert!(at("右栏第00行") < at("右栏第01行"), "{text}");
+}
+
+#[test]
+fn word_spaces_of_one_column_make_no_gutter() {
+    // Keep: one column of English lines, whose word spaces fall anywhere.
+    let words = [
+        "The", "quick", "brown", "fox", "jumps", "over", "the", "lazy", "dog", "again",
+    ];
+    let lines: Vec<Vec<(f32, f32, String)>> = (0..14)
+        .map(|i| {
+            let mut x = 40.0;
+            let mut ws = Vec::new();
+            for k in 0..10 {
+                let w = words[(i * 3 + k) % words.len()];
+                let width = 14.0 * w.len() as f32;
+                ws.push((x, x + width, format!("{w}{i}")));
+                x += width + 12.0;
+            }
+            ws
+        })
+        .collect();
+    let text = words_page(&lines);
+    // Every word in the order of the lines: a false gutter would read the left halves of all
+    // lines before the right halves.
+    let mut last = 0;
+    for (_, _, w) in lines.iter().flatten() {
+        let at = text[last..].find(w.as_str()).map(|k| k + last);
+        assert!(at.is_some(), "{w} out of order: {text}");
+        last = at.unwrap_or(last);
+    }
+}
