@@ -162,15 +162,5 @@ fn text_document(input: &str) -> Document {
             ..Line::default()
         })
         .collect();
-    Document {
-        pages: vec![Page {
-            blocks: vec![Block {
-                lines,
-                ..Block::default()
-            }],
-            ..Page::default()
-        }],
-        ordered: true,
-        segmented: false,
-    }
+    Document::single_block(lines)
 }

@@ -158,3 +158,20 @@ pub struct Document {
     /// (see [`crate::LayoutOptions`]) and keeps the lines.
     pub segmented: bool,
 }
+
+impl Document {
+    /// A document of one page holding one block of `lines`, in reading order.
+    pub fn single_block(lines: Vec<Line>) -> Document {
+        Document {
+            pages: vec![Page {
+                blocks: vec![Block {
+                    lines,
+                    ..Block::default()
+                }],
+                ..Page::default()
+            }],
+            ordered: true,
+            segmented: false,
+        }
+    }
+}

@@ -8,6 +8,15 @@ use ocrtidy_formats::{convert_document, BBox, Block, Document, LayoutOptions, Li
 /// about 20 units wide, as on a real page.
 type Boxes<'a> = &'a [(f32, f32, f32, &'a str)];
 
+/// A document of one page of one block of `lines`.
+fn one_block(lines: Vec<Line>, ordered: bool, segmented: bool) -> Document {
+    Document {
+        ordered,
+        segmented,
+        ..Document::single_block(lines)
+    }
+}
+
 fn doc(boxes: Boxes<'_>, ordered: bool) -> Document {
     let lines = boxes
         .iter()
@@ -23,17 +32,7 @@ fn doc(boxes: Boxes<'_>, ordered: bool) -> Document {
             }
         })
         .collect();
-    Document {
-        pages: vec![Page {
-            blocks: vec![Block {
-                lines,
-                ..Block::default()
-            }],
-            ..Page::default()
-        }],
-        ordered,
-        segmented: false,
-    }
+    one_block(lines, ordered, false)
 }
 
 fn layout(boxes: Boxes<'_>, ordered: bool) -> (String, Vec<String>) {
@@ -351,21 +350,15 @@ fn words_line(words: WordBoxes<'_>) -> String {
             ..Word::new(text)
         })
         .collect();
-    let d = Document {
-        pages: vec![Page {
-            blocks: vec![Block {
-                lines: vec![Line {
-                    words,
-                    ..Line::default()
-                }],
-                ..Block::default()
-            }],
-            ..Page::default()
-        }],
-        ordered: true,
-        segmented: false,
+    let line = Line {
+        words,
+        ..Line::default()
     };
-    convert_document(&d, &LayoutOptions::default()).text
+    convert_document(
+        &one_block(vec![line], true, false),
+        &LayoutOptions::default(),
+    )
+    .text
 }
 
 #[test]
@@ -640,17 +633,7 @@ fn boxed(lines: Tall<'_>) -> (String, Vec<String>) {
             }
         })
         .collect();
-    let d = Document {
-        pages: vec![Page {
-            blocks: vec![Block {
-                lines,
-                ..Block::default()
-            }],
-            ..Page::default()
-        }],
-        ordered: true,
-        segmented: false,
-    };
+    let d = one_block(lines, true, false);
     let out = convert_document(&d, &LayoutOptions::default());
     (out.text, out.dropped.into_iter().map(|d| d.text).collect())
 }
@@ -825,17 +808,7 @@ fn words_page(lines: &[Vec<(f32, f32, String)>]) -> String {
             }
         })
         .collect();
-    let d = Document {
-        pages: vec![Page {
-            blocks: vec![Block {
-                lines,
-                ..Block::default()
-            }],
-            ..Page::default()
-        }],
-        ordered: true,
-        segmented: true,
-    };
+    let d = one_block(lines, true, true);
     convert_document(&d, &LayoutOptions::default()).text
 }
 
