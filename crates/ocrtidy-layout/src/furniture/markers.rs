@@ -86,6 +86,17 @@ pub(super) fn page_core(s: &str) -> String {
     }
 }
 
+/// `t` with the letters OCR reads for digits replaced by them (`l`, `i` → `1`, `o` → `0`).
+fn as_digits(t: &str) -> String {
+    t.chars()
+        .map(|c| match c {
+            'l' | 'i' => '1',
+            'o' => '0',
+            c => c,
+        })
+        .collect()
+}
+
 /// `12`, `- 12 -`, `— 4 —`, `第3版`, `第 3 页`, `Page 3`, `Page 3 of 10`, `p. 7`.
 pub(super) fn is_page_number(s: &str) -> bool {
     // More than 14 visible chars (counting stops at the 15th).
@@ -111,7 +122,11 @@ pub(super) fn is_page_number(s: &str) -> bool {
     let lower = core.to_lowercase();
     for prefix in ["page", "p", "seite", "pag"] {
         if let Some(rest) = lower.strip_prefix(prefix) {
-            if digits(rest) {
+            // After the word, letters that OCR reads for digits count too when a digit is
+            // among them (`Pagel1`: `Page 11`).
+            if digits(rest)
+                || (rest.bytes().any(|b| b.is_ascii_digit()) && digits(&as_digits(rest)))
+            {
                 return true;
             }
             if let Some((a, b)) = rest.split_once("of") {
@@ -139,10 +154,22 @@ mod tests {
             "Page 3 of 10",
             "第十二版",
             "”第1版",
+            "Pagel1",
+            "Page 1o",
         ] {
             assert!(is_page_number(s), "{s}");
         }
-        for s in ["2021", "第3章", "Chapter 3", "第一个", "abc", "12345"] {
+        for s in [
+            "2021",
+            "第3章",
+            "Chapter 3",
+            "第一个",
+            "abc",
+            "12345",
+            "Pagoda",
+            "Pilot",
+            "pio",
+        ] {
             assert!(!is_page_number(s) || s == "2021", "{s}");
         }
     }
