@@ -6,8 +6,8 @@ use ocrtidy_core::{Pass, PassId, PassSpec, RuleSpec};
 use ocrtidy_layout::{Dehyphenate, Furniture, LineJoin, SplitFragments};
 use ocrtidy_noise::{Duplicates, StrayTokens};
 use ocrtidy_normalize::{
-    BlankLines, CjkPunct, CjkSpacing, ControlChars, MixedScript, Newlines, ParagraphSeparator,
-    ScriptConversion, ScriptConvert, TrailingSpace, UnicodeForms, Width,
+    BlankLines, CjkPunct, CjkSpacing, ControlChars, MixedScript, Modernise, Newlines,
+    ParagraphSeparator, ScriptConversion, ScriptConvert, TrailingSpace, UnicodeForms, Width,
 };
 use ocrtidy_typo::Typo;
 
@@ -23,6 +23,9 @@ pub struct Config {
     /// Keep page furniture (headers, page numbers, continuation markers) in the text and only
     /// tag it in the ledger as suggestions.
     pub keep_furniture: bool,
+    /// Historical Latin letters in modern spelling (`ſ` → `s`, `ꝛ` → `r`, `aͤ` → `ä`): the
+    /// `modernise` pass runs only when this is set; by default historical text keeps them.
+    pub modernise: bool,
     /// Typo correction: the confidence (0..1) from which a correction is applied rather than
     /// suggested, for Chinese and Latin alike (`None`: the pass's defaults, 0.8 for Chinese and
     /// 0.75 for Latin, [`ocrtidy_typo::latin::LATIN_THRESHOLD`], which keeps the Latin rules'
@@ -103,6 +106,14 @@ static REGISTRY: &[Registered] = &[
     Registered {
         spec: &UnicodeForms::SPEC,
         build: |_, _| Ok(Some(Box::new(UnicodeForms))),
+    },
+    Registered {
+        spec: &Modernise::SPEC,
+        build: |config, _| {
+            Ok(config
+                .modernise
+                .then(|| Box::new(Modernise) as Box<dyn Pass>))
+        },
     },
     Registered {
         spec: &Width::SPEC,

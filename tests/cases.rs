@@ -139,6 +139,8 @@ fn header_line(h: &mut Header, line: &str) -> Result<bool, String> {
                     ("keep-furniture", "no") => h.config.keep_furniture = false,
                     ("all-suggestions", "yes") => h.config.all_suggestions = true,
                     ("all-suggestions", "no") => h.config.all_suggestions = false,
+                    ("modernise", "yes") => h.config.modernise = true,
+                    ("modernise", "no") => h.config.modernise = false,
                     ("typo-threshold", t) => {
                         h.config.typo_threshold = Some(t.parse().map_err(|e| format!("{e}"))?)
                     }

@@ -42,6 +42,25 @@ fn cleans_stdin_to_stdout() {
 }
 
 #[test]
+fn modernise_writes_historical_letters_in_modern_spelling_only_when_asked() {
+    let text = "Die Stadt iſt ſchoͤn.\n";
+    let plain = ocrtidy(&["clean", "-"], text.as_bytes());
+    assert_eq!(String::from_utf8_lossy(&plain.stdout), text);
+    for flag in ["--modernise", "--modernize"] {
+        let out = ocrtidy(&["clean", "-", flag], text.as_bytes());
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            "Die Stadt ist schön.\n"
+        );
+    }
+}
+
+#[test]
 fn output_cleaned_again_is_unchanged_whatever_the_passes() {
     // Without blank-lines, a text keeps its trailing line breaks: the CLI adds none more, so the
     // output is a fixed point (and one line break ends the output either way).

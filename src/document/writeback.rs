@@ -391,6 +391,7 @@ mod tests {
         let back = [
             PassId::ControlChars,
             PassId::UnicodeForms,
+            PassId::Modernise,
             PassId::Width,
             PassId::ScriptConvert,
             PassId::MixedScript,

@@ -113,6 +113,11 @@ pub struct CleanArgs {
     #[arg(long, help_heading = "Cleaning")]
     pub keep_furniture: bool,
 
+    /// Write historical Latin letters in modern spelling: long s `ſ` → `s`, r rotunda `ꝛ` → `r`,
+    /// `aͤ` → `ä` (the `modernise` pass). By default historical text keeps them.
+    #[arg(long, visible_alias = "modernize", help_heading = "Cleaning")]
+    pub modernise: bool,
+
     /// Traditional/Simplified conversion with an OpenCC configuration.
     #[arg(
         long,

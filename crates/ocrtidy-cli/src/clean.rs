@@ -188,6 +188,7 @@ fn build_pipeline(args: &CleanArgs) -> Result<Pipeline> {
         ParagraphSep::Blank => ParagraphSeparator::Blank,
     };
     config.keep_furniture = args.keep_furniture;
+    config.modernise = args.modernise;
     config.typo_threshold = args.typo.typo_threshold;
     config.all_suggestions = args.typo.all_suggestions;
     config.lexicon_path = args.typo.lexicon.clone();

@@ -20,6 +20,7 @@ impl PassId {
     pub const ControlChars: PassId = PassId("control-chars");
     pub const Newlines: PassId = PassId("newlines");
     pub const UnicodeForms: PassId = PassId("unicode-forms");
+    pub const Modernise: PassId = PassId("modernise");
     pub const Width: PassId = PassId("width");
     pub const ScriptConvert: PassId = PassId("script-convert");
     pub const MixedScript: PassId = PassId("mixed-script");
@@ -43,6 +44,7 @@ const BUILTIN_ORDER: &[PassId] = &[
     PassId::ControlChars,
     PassId::Newlines,
     PassId::UnicodeForms,
+    PassId::Modernise,
     PassId::Width,
     PassId::ScriptConvert,
     PassId::MixedScript,

@@ -8,6 +8,7 @@ mod cjk_spacing;
 mod control_chars;
 pub mod evidence;
 mod mixed_script;
+mod modernise;
 mod newlines;
 #[cfg(feature = "opencc")]
 mod opencc;
@@ -22,6 +23,7 @@ pub use cjk_punct::CjkPunct;
 pub use cjk_spacing::CjkSpacing;
 pub use control_chars::ControlChars;
 pub use mixed_script::MixedScript;
+pub use modernise::Modernise;
 pub use newlines::Newlines;
 pub use script_convert::{ScriptConversion, ScriptConvert, ScriptConvertError};
 pub use trailing_space::TrailingSpace;
