@@ -63,8 +63,14 @@ pub struct WriteBack {
     /// Applied changes left out whole (layout edits only, or a removal took part).
     pub left_out: usize,
     /// Texts of enclosing elements left as they were although the words under them changed
-    /// (a PAGE line whose text is not its words joined).
+    /// (a PAGE line whose text is not its words joined), and words and glyphs left under a
+    /// corrected PAGE line or word whose text they do not spell out.
     pub stale: Vec<super::Stale>,
+    /// Corrections of elements without an id of their own (a line of a PAGE region that has
+    /// text but no `TextLine`, an ALTO `String` without `ID`): not written back, the rest is.
+    pub unplaced: Vec<super::Unplaced>,
+    /// Corrections of elements that have no text to rewrite: not written back.
+    pub skipped: Vec<super::Skipped>,
 }
 
 /// Why corrections cannot be written back into a file.
@@ -167,7 +173,7 @@ impl EngineDocument {
         }
         let refs: Vec<(Range<usize>, &str)> =
             edits.iter().map(|(r, t)| (r.clone(), t.as_str())).collect();
-        let mut texts = ocrtidy_formats::element_texts_checked(converted, &refs, format)?;
+        let (mut texts, unplaced) = ocrtidy_formats::element_texts_placed(converted, &refs);
         // Elements whose text came out as it was are not rewritten (their escaping stays as is).
         let old: HashMap<&str, &str> = converted
             .spans
@@ -180,17 +186,22 @@ impl EngineDocument {
             })
             .collect();
         texts.retain(|id, text| old.get(id.as_str()) != Some(&text.as_str()));
-        let ocrtidy_formats::writeback::WrittenBack { mut text, stale } =
-            ocrtidy_formats::writeback::write_back_report(&file.text, format, &texts)?;
+        let ocrtidy_formats::writeback::WrittenBack {
+            mut text,
+            stale,
+            skipped,
+        } = ocrtidy_formats::writeback::write_back_report(&file.text, format, &texts)?;
         if file.report.bom {
             text.insert(0, '\u{feff}');
         }
         Ok(WriteBack {
             text,
             written,
-            elements: texts.len(),
+            elements: texts.len().saturating_sub(skipped.len()),
             left_out,
             stale,
+            unplaced,
+            skipped,
         })
     }
 }

@@ -74,6 +74,12 @@ pub fn save(dest: &Dest, input: &str, outcome: &WriteBack, quiet: bool) -> Resul
         for stale in &outcome.stale {
             eprintln!("ocrtidy: warning: {input}: {stale}");
         }
+        for unplaced in &outcome.unplaced {
+            eprintln!("ocrtidy: warning: {input}: {unplaced}");
+        }
+        for skipped in &outcome.skipped {
+            eprintln!("ocrtidy: warning: {input}: {skipped}");
+        }
         let to = match dest {
             Dest::File(path) => path.display().to_string(),
             Dest::Stdout => "standard output".to_string(),
