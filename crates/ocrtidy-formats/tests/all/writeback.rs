@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use crate::words;
 use ocrtidy_formats::writeback::{write_back_report, WrittenBack};
 use ocrtidy_formats::{convert, element_texts, read, write_back, Format, LayoutOptions};
 
@@ -201,17 +202,6 @@ fn written(input: &str, format: Format, pairs: &[(&str, &str)]) -> WrittenBack {
     let again = write_back_report(&first.text, format, &t).unwrap();
     assert_eq!(again.text, first.text, "writing back again: {pairs:?}");
     first
-}
-
-/// The words of a document, line by line.
-fn words(input: &str, format: Format) -> Vec<Vec<String>> {
-    let doc = read(input, format).unwrap();
-    doc.pages
-        .iter()
-        .flat_map(|p| &p.blocks)
-        .flat_map(|b| &b.lines)
-        .map(|l| l.words.iter().map(|w| w.text.clone()).collect())
-        .collect()
 }
 
 #[test]
