@@ -293,7 +293,7 @@ fn fails<S: AsRef<OsStr> + std::fmt::Debug>(args: &[S], reason: &str) {
 }
 
 #[test]
-fn what_cannot_be_written_back_is_an_error() {
+fn what_cannot_be_written_back_is_an_error_or_a_warning() {
     let dir = tmpdir("errors");
     let out = dir.join("never-written.xml");
     let out_s = out.to_str().unwrap();
@@ -351,19 +351,34 @@ fn what_cannot_be_written_back_is_an_error() {
         "a rapidocr-json file cannot take corrections back",
     );
 
-    // Words without ids of their own: the correction has nowhere to go.
+    // Words without ids of their own: that correction has nowhere to go. It is named in a
+    // warning, and the others are written.
     let no_ids = dir.join("no-ids.hocr");
-    std::fs::write(
-        &no_ids,
-        read(&hocr)
-            .replace(" id='word_1_10'", "")
-            .replace(" id='word_1_11'", ""),
-    )
-    .unwrap();
-    fails(
-        &with(&["clean", "--input-format", "hocr", no_ids.to_str().unwrap()]),
-        "no-ids.hocr: hocr: the word `安妆过程` (page 1, block 2, line 3) has no id of its own",
+    let no_ids_text = read(&hocr)
+        .replace(" id='word_1_10'", "")
+        .replace(" id='word_1_11'", "");
+    std::fs::write(&no_ids, &no_ids_text).unwrap();
+    let run = ocrtidy(&with(&[
+        "clean",
+        "--input-format",
+        "hocr",
+        no_ids.to_str().unwrap(),
+    ]));
+    let msg = stderr(&run);
+    assert!(run.status.success(), "{msg}");
+    assert!(
+        msg.contains(
+            "no-ids.hocr: the word `安妆过程` (page 1, block 2, line 3) has \
+             no id of its own, so its correction to `安装过程` cannot be written back"
+        ),
+        "{msg}"
     );
+    assert!(
+        msg.contains("1 element correction not written back"),
+        "{msg}"
+    );
+    assert_eq!(read(&out), replaced(&no_ids_text, &HOCR_FIXES[..2]));
+    std::fs::remove_file(&out).unwrap();
 
     // The input is never overwritten, under its own name or another.
     let copy = dir.join("copy.hocr");
