@@ -538,7 +538,12 @@ proptest::proptest! {
     fn writing_back_is_idempotent_and_keeps_the_file_readable(
         picks in proptest::collection::vec((0usize..32, "[a-z安装妆 ~<&;\\-\n]{0,7}"), 0..6),
     ) {
-        let files: [(&str, Format, &[&str]); 3] = [
+        let files: [(&str, Format, &[&str]); 4] = [
+            (
+                "ocrd-gt.page.xml",
+                Format::Page,
+                &["l1", "l1w2", "l2", "l2w3", "l3", "l3w1", "l4w1", "l5w1", "l5w2", "l5w1g2", "r2"],
+            ),
             (
                 "levels.page.xml",
                 Format::Page,
