@@ -153,6 +153,17 @@ impl EngineDocument {
         file: &Decoded,
         cleaned: &Cleaned,
     ) -> Result<WriteBack, WriteBackError> {
+        self.write_back_with(file, cleaned, &super::WriteBackOptions::default())
+    }
+
+    /// [`EngineDocument::write_back`] with `options` (PAGE: keep the engine's reading as
+    /// another `TextEquiv`, [`super::WriteBackOptions::keep_readings`]).
+    pub fn write_back_with(
+        &self,
+        file: &Decoded,
+        cleaned: &Cleaned,
+        options: &super::WriteBackOptions,
+    ) -> Result<WriteBack, WriteBackError> {
         let (format, converted) = (self.format, &self.converted);
         if !matches!(format, Format::Hocr | Format::Alto | Format::Page) {
             return Err(WriteBackError::Unsupported(format));
@@ -190,7 +201,7 @@ impl EngineDocument {
             mut text,
             stale,
             skipped,
-        } = ocrtidy_formats::writeback::write_back_report(&file.text, format, &texts)?;
+        } = ocrtidy_formats::writeback::write_back_with(&file.text, format, &texts, options)?;
         if file.report.bom {
             text.insert(0, '\u{feff}');
         }

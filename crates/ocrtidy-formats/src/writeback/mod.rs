@@ -176,11 +176,46 @@ pub fn write_back_report(
     format: Format,
     texts: &HashMap<String, String>,
 ) -> Result<WrittenBack, FormatError> {
+    write_back_with(input, format, texts, &Options::default())
+}
+
+/// How the write-back writes a corrected text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Options {
+    /// PAGE: keep the engine's reading. Each corrected text goes into a new `TextEquiv`
+    /// (`index="1"`, `comments="ocrtidy"`) before the one read, and the element's other
+    /// `TextEquiv`s keep their order from `index="2"` on, as OCR-D keeps the provenance of a
+    /// text; by default the `Unicode` read is rewritten in place.
+    pub keep_readings: bool,
+}
+
+impl Options {
+    /// Options with [`Options::keep_readings`] set to `keep`.
+    pub fn keep_readings(mut self, keep: bool) -> Options {
+        self.keep_readings = keep;
+        self
+    }
+}
+
+/// [`write_back_report`] with `options`.
+pub fn write_back_with(
+    input: &str,
+    format: Format,
+    texts: &HashMap<String, String>,
+    options: &Options,
+) -> Result<WrittenBack, FormatError> {
     let (mut stale, mut skipped) = (Vec::new(), Vec::new());
     let mut edits = match format {
         Format::Hocr => hocr::hocr_edits(input, texts)?,
         Format::Alto => alto::alto_edits(input, texts, &mut stale, &mut skipped)?,
-        Format::Page => page::page_edits(input, texts, &mut stale, &mut skipped)?,
+        Format::Page => page::page_edits(
+            input,
+            texts,
+            &mut stale,
+            &mut skipped,
+            options.keep_readings,
+        )?,
         other => {
             return Err(FormatError::new(
                 other,

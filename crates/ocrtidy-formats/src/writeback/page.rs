@@ -8,7 +8,7 @@ use quick_xml::events::Event;
 use quick_xml::Reader;
 
 use super::elements::{char_edits, rewrite_ranges};
-use super::markup::{attr_value, check_found, escape, next_event, syntax};
+use super::markup::{attr_range, attr_value, check_found, escape, next_event, syntax};
 use super::{Edit, Skipped, Stale};
 use crate::error::line_of;
 use crate::page_xml::preferred;
@@ -55,6 +55,18 @@ struct Slot {
     empty_tag: Option<String>,
     /// The text, unless markup or an unknown entity hides it.
     text: Option<String>,
+    /// Its `TextEquiv`, in the element's [`PageNode::equivs`].
+    equiv: usize,
+}
+
+/// A `TextEquiv` start tag of an element.
+struct EquivTag {
+    /// Where the tag starts.
+    at: usize,
+    /// Its qualified name.
+    qname: String,
+    /// The range of its `index` value, and the value.
+    index: Option<(Range<usize>, String)>,
 }
 
 struct PageNode {
@@ -68,6 +80,8 @@ struct PageNode {
     children: Vec<usize>,
     /// The `Unicode` of its own `TextEquiv` the reader reads, and that one's `(index, conf)`.
     best: Option<(Rank, Slot)>,
+    /// Its own `TextEquiv`s, in file order.
+    equivs: Vec<EquivTag>,
 }
 
 impl PageNode {
@@ -92,8 +106,8 @@ fn page_nodes(input: &str) -> Result<Vec<PageNode>, FormatError> {
     // The `TextEquiv` being read: (its node, stack depth inside it, (index, conf), `Unicode`
     // found).
     let mut equiv: Option<(usize, usize, Rank, Option<Slot>)> = None;
-    // Where the content of the `Unicode` being read starts.
-    let mut unicode: Option<usize> = None;
+    // Where the content of the `Unicode` being read starts, and its `TextEquiv`.
+    let mut unicode: Option<(usize, usize)> = None;
     loop {
         let (ev, before, after) = next_event(&mut reader, input, f)?;
         let empty = matches!(ev, Event::Empty(_));
@@ -125,6 +139,7 @@ fn page_nodes(input: &str) -> Result<Vec<PageNode>, FormatError> {
                         empty,
                         children: Vec::new(),
                         best: None,
+                        equivs: Vec::new(),
                     });
                 }
                 let owner = stack.last().and_then(|(_, n)| *n);
@@ -137,18 +152,27 @@ fn page_nodes(input: &str) -> Result<Vec<PageNode>, FormatError> {
                         };
                         let key = (number("index").unwrap_or(0.0), number("conf"));
                         equiv = Some((owner, depth + 1, key, None));
+                        let index = attr_range(input, before..after, "index")
+                            .map(|r| (r.clone(), input[r].to_string()));
+                        nodes[owner].equivs.push(EquivTag {
+                            at: before,
+                            qname: String::from_utf8_lossy(s.name().as_ref()).into_owned(),
+                            index,
+                        });
                     }
                     ("Unicode", _) => {
-                        if let Some((.., slot)) = equiv.as_mut().filter(|e| e.1 == depth) {
+                        if let Some((owner, _, _, slot)) = equiv.as_mut().filter(|e| e.1 == depth) {
+                            let equiv = nodes[*owner].equivs.len().saturating_sub(1);
                             if empty {
                                 let q = String::from_utf8_lossy(s.name().as_ref()).into_owned();
                                 *slot = Some(Slot {
                                     range: before..after,
                                     empty_tag: Some(q),
                                     text: Some(String::new()),
+                                    equiv,
                                 });
                             } else {
-                                unicode = Some(after);
+                                unicode = Some((after, equiv));
                             }
                         }
                     }
@@ -165,13 +189,16 @@ fn page_nodes(input: &str) -> Result<Vec<PageNode>, FormatError> {
                 let depth = stack.len();
                 match name.as_str() {
                     "Unicode" => {
-                        if let (Some(start), Some((_, d, _, slot))) = (unicode, equiv.as_mut()) {
+                        if let (Some((start, te)), Some((_, d, _, slot))) =
+                            (unicode, equiv.as_mut())
+                        {
                             if *d == depth {
                                 let raw = input.get(start..before).unwrap_or("");
                                 *slot = Some(Slot {
                                     range: start..before,
                                     empty_tag: None,
                                     text: decode(raw),
+                                    equiv: te,
                                 });
                                 unicode = None;
                             }
@@ -220,6 +247,7 @@ pub(super) fn page_edits(
     texts: &HashMap<String, String>,
     stale: &mut Vec<Stale>,
     skipped: &mut Vec<Skipped>,
+    keep_readings: bool,
 ) -> Result<Vec<Edit>, FormatError> {
     let f = Format::Page;
     let nodes = page_nodes(input)?;
@@ -321,11 +349,18 @@ pub(super) fn page_edits(
     }
     check_found(f, texts, &found)?;
     let mut edits = Vec::new();
-    for (node, text) in nodes.iter().zip(new) {
+    for ((node, text), changed) in nodes.iter().zip(new).zip(changed) {
         let (Some(text), Some((_, slot))) = (text, &node.best) else {
             continue;
         };
         let text = escape(&text);
+        if keep_readings {
+            // A text that is already the one read gets no second reading.
+            if changed {
+                edits.extend(new_reading(node, slot, &text));
+            }
+            continue;
+        }
         edits.push((
             slot.range.clone(),
             match &slot.empty_tag {
@@ -335,6 +370,47 @@ pub(super) fn page_edits(
         ));
     }
     Ok(edits)
+}
+
+/// The edits that give `node` a new `TextEquiv` with `text` (escaped) and `index="1"`, before
+/// the one the reader read (`slot`'s), its other `TextEquiv`s kept in their order from
+/// `index="2"` on (OCR-D: the first index is the text to use, the others are other readings).
+fn new_reading(node: &PageNode, slot: &Slot, text: &str) -> Vec<Edit> {
+    let Some(read) = node.equivs.get(slot.equiv) else {
+        return Vec::new();
+    };
+    let index = |e: &EquivTag| e.index.as_ref().map(|(_, v)| v.trim().parse::<i64>().ok());
+    let lowest = node
+        .equivs
+        .iter()
+        .filter_map(|e| index(e).unwrap_or(Some(0)))
+        .min()
+        .unwrap_or(0);
+    let shift = 2i64.saturating_sub(lowest);
+    let q = &read.qname;
+    let prefix = q
+        .rsplit_once(':')
+        .map_or(String::new(), |(p, _)| format!("{p}:"));
+    let mut edits = vec![(
+        read.at..read.at,
+        format!(
+            "<{q} index=\"1\" comments=\"ocrtidy\"><{prefix}Unicode>{text}</{prefix}Unicode></{q}>"
+        ),
+    )];
+    for e in &node.equivs {
+        match (&e.index, index(e)) {
+            (Some((range, _)), Some(Some(i))) => {
+                edits.push((range.clone(), i.saturating_add(shift).to_string()));
+            }
+            (None, _) => {
+                let after_name = e.at + 1 + e.qname.len();
+                edits.push((after_name..after_name, format!(" index=\"{shift}\"")));
+            }
+            // An index that is not a whole number: left.
+            _ => {}
+        }
+    }
+    edits
 }
 
 /// The new text of an element whose text `old` repeats its children's texts, given each

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use ocrtidy_formats::writeback::write_back_report;
+use ocrtidy_formats::writeback::{write_back_report, write_back_with, Options};
 use ocrtidy_formats::{convert, element_texts_placed, read, Converted, Format, LayoutOptions};
 
 fn fixture() -> String {
@@ -260,4 +260,36 @@ fn what_cannot_be_placed_is_named_and_the_rest_is_written() {
         "{}",
         out.skipped[0]
     );
+}
+
+#[test]
+fn the_engines_reading_can_be_kept_as_another_index() {
+    let input = fixture();
+    let options = Options::default().keep_readings(true);
+    let t = texts(&[("l1w4", "Heft."), ("l4w1", "vieI")]);
+    let out = write_back_with(&input, Format::Page, &t, &options).unwrap();
+    assert_eq!(out.stale, vec![]);
+    // The correction is `index="1"`; the file's readings follow in their order.
+    assert!(out.text.contains(
+        "<TextEquiv index=\"1\" comments=\"ocrtidy\"><Unicode>Heft.</Unicode></TextEquiv>\
+         <TextEquiv index=\"2\"><Unicode>Hcft.</Unicode></TextEquiv></Word>"
+    ));
+    assert!(out.text.contains(
+        "<TextEquiv index=\"3\" conf=\"0.9\"><Unicode>vicl</Unicode></TextEquiv>\n          \
+         <TextEquiv index=\"1\" comments=\"ocrtidy\"><Unicode>vieI</Unicode></TextEquiv>\
+         <TextEquiv index=\"2\" conf=\"0.4\"><Unicode>viel</Unicode></TextEquiv>"
+    ));
+    // The line above follows the same way.
+    assert!(out.text.contains(
+        "<TextEquiv index=\"1\" comments=\"ocrtidy\"><Unicode>Monatsſchrift. Erſtes Heft.</Unicode></TextEquiv>\
+         <TextEquiv index=\"2\"><Unicode>Monatsſchrift. Erſtes Hcft.</Unicode>"
+    ));
+    // Read back, the corrections are the text; written again, nothing changes.
+    let lines = converted(&out.text).text;
+    assert!(
+        lines.contains("Monatsſchrift. Erſtes Heft.") && lines.contains("vieI Glück"),
+        "{lines}"
+    );
+    let again = write_back_with(&out.text, Format::Page, &t, &options).unwrap();
+    assert_eq!(again.text, out.text);
 }
