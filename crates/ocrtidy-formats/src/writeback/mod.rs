@@ -207,7 +207,7 @@ pub fn write_back_with(
 ) -> Result<WrittenBack, FormatError> {
     let (mut stale, mut skipped) = (Vec::new(), Vec::new());
     let mut edits = match format {
-        Format::Hocr => hocr::hocr_edits(input, texts)?,
+        Format::Hocr => hocr::hocr_edits(input, texts, &mut skipped)?,
         Format::Alto => alto::alto_edits(input, texts, &mut stale, &mut skipped)?,
         Format::Page => page::page_edits(
             input,

@@ -576,3 +576,40 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn elements_without_a_text_to_rewrite_are_skipped_and_named() {
+    // ALTO: the id of a `TextLine` (its `String`s have no ids of their own) names no
+    // `CONTENT`; the other corrections are written.
+    let input = fixture("hyphen.alto.xml");
+    let out = write_back_report(
+        &input,
+        Format::Alto,
+        &texts(&[("tl1", "More | information"), ("s1", "Mere")]),
+    )
+    .unwrap();
+    assert_eq!(out.text, replaced(&input, &[("\"More\"", "\"Mere\"")]));
+    let got: Vec<String> = out.skipped.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        got,
+        [
+            "line 7: `TextLine` `tl1`: the correction to `More | information` was not written \
+          back: a `TextLine` has no `CONTENT` to write it into"
+        ]
+    );
+    // hOCR: an empty element.
+    let input = fixture("tesseract.hocr").replacen(
+        "<span class='ocr_line'",
+        "<span class='ocrx_word' id='empty_1'/><span class='ocr_line'",
+        1,
+    );
+    let out = write_back_report(
+        &input,
+        Format::Hocr,
+        &texts(&[("empty_1", "x"), ("word_1_5", "使用了")]),
+    )
+    .unwrap();
+    assert!(out.text.contains(">使用了</span>"));
+    assert_eq!(out.skipped.len(), 1);
+    assert_eq!(out.skipped[0].id.as_deref(), Some("empty_1"));
+}
