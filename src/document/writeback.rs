@@ -56,7 +56,8 @@ fn removes_layout_furniture(pass: PassId, rule: &str) -> bool {
 pub struct WriteBack {
     /// The file with the corrections in its elements (a BOM of the input is kept).
     pub text: String,
-    /// Applied changes with at least one edit written back.
+    /// Applied changes with at least one edit on an element that has an id of its own (the
+    /// corrections of elements without one are [`WriteBack::unplaced`]).
     pub written: usize,
     /// Elements whose text was rewritten.
     pub elements: usize,
@@ -173,12 +174,28 @@ impl EngineDocument {
         }
         let mut edits: Vec<(Range<usize>, String)> = Vec::new();
         let (mut written, mut left_out) = (0, 0);
+        // An edit on an element whose id names it alone is written (one that several spans
+        // share, or none, cannot be: see `unplaced`).
+        let mut ids: HashMap<&str, usize> = HashMap::new();
+        for s in &converted.spans {
+            if let Some(id) = s.source.id.as_deref() {
+                *ids.entry(id).or_default() += 1;
+            }
+        }
+        let placed = |r: &Range<usize>| {
+            converted.sources(r.clone()).any(|s| {
+                s.source
+                    .id
+                    .as_deref()
+                    .is_some_and(|id| ids.get(id) == Some(&1))
+            })
+        };
         for change in cleaned.applied() {
             let split = split_change(&converted.text, &converted.spans, change);
             if split.is_empty() {
                 left_out += 1;
             } else {
-                written += 1;
+                written += usize::from(split.iter().any(|(r, _)| placed(r)));
                 edits.extend(split);
             }
         }
