@@ -62,6 +62,27 @@ const HOCR_FIXES: &[(&str, &str)] = &[
     (">安妆过程<", ">安装过程<"),
 ];
 
+#[test]
+fn page_corrections_can_keep_the_engines_reading() {
+    // OCR-D provenance: the corrected text is `index="1"`, the engine's reading follows.
+    let dir = tmpdir("page-keep");
+    let input = data("zh-words.page.xml");
+    let (_, written) = write_back(&input, &dir, &["--keep-ocr-reading"]);
+    assert!(written.contains(
+        "<TextEquiv index=\"1\" comments=\"ocrtidy\"><Unicode>安装过程</Unicode></TextEquiv>\
+         <TextEquiv index=\"2\" conf=\"0.61\"><Unicode>安妆过程</Unicode></TextEquiv>"
+    ));
+    assert!(written.contains(
+        "<TextEquiv index=\"1\" comments=\"ocrtidy\"><Unicode>可以查看系统的安装日志。安装过程很简单。</Unicode></TextEquiv>\
+         <TextEquiv index=\"2\" conf=\"0.80\"><Unicode>可以查看系统的安装日志。安妆过程很简单。</Unicode>"
+    ));
+    // The written file, cleaned and written back again, stays as it is.
+    let again_in = dir.join("again.page.xml");
+    std::fs::write(&again_in, &written).unwrap();
+    let (_, again) = write_back(&again_in, &dir, &["--keep-ocr-reading"]);
+    assert_eq!(again, written);
+}
+
 /// Cleans `input` with `--write-back` into `dir`; returns the run and the written file.
 fn write_back(input: &Path, dir: &Path, extra: &[&str]) -> (Output, String) {
     let out = dir.join("written");
@@ -191,9 +212,10 @@ fn page_line_and_region_texts_follow_the_corrected_words() {
 }
 
 #[test]
-fn a_line_text_that_is_not_its_words_is_left_and_said() {
-    // The second line's own text is another reading than its words: the words are corrected,
-    // that line text stays as it was, and a warning names the line.
+fn words_that_are_not_their_line_text_are_left_and_said() {
+    // The second line's own text is another reading than its words: the line's text is what
+    // the line reads, so it is corrected; its words cannot take the correction (they do not
+    // spell the line out), stay as they were, and a warning names the line.
     let dir = tmpdir("page-stale");
     let input = dir.join("stale.page.xml");
     let original = read(&data("zh-words.page.xml")).replace(
@@ -202,11 +224,13 @@ fn a_line_text_that_is_not_its_words_is_left_and_said() {
     );
     std::fs::write(&input, &original).unwrap();
     let (run, written) = write_back(&input, &dir, &[]);
-    assert!(written.contains(">安装过程<"));
-    assert!(written.contains("\"0.80\"><Unicode>可以査看系统的安装日志。安妆过程很简单。<"));
+    assert!(written.contains("\"0.80\"><Unicode>可以査看系统的安装日志。安装过程很简单。<"));
+    assert!(written.contains(">安妆过程<"));
     let err = stderr(&run);
     assert!(
-        err.contains("warning") && err.contains("TextLine") && err.contains("l2"),
+        err.contains("warning: ")
+            && err.contains("`TextLine` `l2`: its words `可以查看系统的安装日志。`")
+            && err.contains("did not go into them"),
         "{err}"
     );
     // Quiet: no warning.
@@ -293,7 +317,7 @@ fn fails<S: AsRef<OsStr> + std::fmt::Debug>(args: &[S], reason: &str) {
 }
 
 #[test]
-fn what_cannot_be_written_back_is_an_error() {
+fn what_cannot_be_written_back_is_an_error_or_a_warning() {
     let dir = tmpdir("errors");
     let out = dir.join("never-written.xml");
     let out_s = out.to_str().unwrap();
@@ -351,19 +375,34 @@ fn what_cannot_be_written_back_is_an_error() {
         "a rapidocr-json file cannot take corrections back",
     );
 
-    // Words without ids of their own: the correction has nowhere to go.
+    // Words without ids of their own: that correction has nowhere to go. It is named in a
+    // warning, and the others are written.
     let no_ids = dir.join("no-ids.hocr");
-    std::fs::write(
-        &no_ids,
-        read(&hocr)
-            .replace(" id='word_1_10'", "")
-            .replace(" id='word_1_11'", ""),
-    )
-    .unwrap();
-    fails(
-        &with(&["clean", "--input-format", "hocr", no_ids.to_str().unwrap()]),
-        "no-ids.hocr: hocr: the word `安妆过程` (page 1, block 2, line 3) has no id of its own",
+    let no_ids_text = read(&hocr)
+        .replace(" id='word_1_10'", "")
+        .replace(" id='word_1_11'", "");
+    std::fs::write(&no_ids, &no_ids_text).unwrap();
+    let run = ocrtidy(&with(&[
+        "clean",
+        "--input-format",
+        "hocr",
+        no_ids.to_str().unwrap(),
+    ]));
+    let msg = stderr(&run);
+    assert!(run.status.success(), "{msg}");
+    assert!(
+        msg.contains(
+            "no-ids.hocr: the word `安妆过程` (page 1, block 2, line 3) has \
+             no id of its own, so its correction to `安装过程` cannot be written back"
+        ),
+        "{msg}"
     );
+    assert!(
+        msg.contains("1 element correction not written back"),
+        "{msg}"
+    );
+    assert_eq!(read(&out), replaced(&no_ids_text, &HOCR_FIXES[..2]));
+    std::fs::remove_file(&out).unwrap();
 
     // The input is never overwritten, under its own name or another.
     let copy = dir.join("copy.hocr");

@@ -160,6 +160,9 @@ class WriteBack:
     stale: list[str]
     """Enclosing elements whose text was left as it was (a PAGE line whose text is not its
     words joined), one message each."""
+    skipped: list[str]
+    """Corrections that could not be placed (an element without an id of its own or without a
+    text to rewrite), one message each; the others were written."""
 
 @final
 class CleanedDocument(Cleaned):

@@ -175,8 +175,9 @@ impl Pipeline {
 
 /// What [`CleanedDocument::write_back`] wrote: the file's `text` with the corrections in its
 /// elements, how many applied changes went in (`written`) or were left out as layout
-/// (`left_out`), how many `elements` were rewritten, and the enclosing elements whose text
-/// was left as it was (`stale`, one message each).
+/// (`left_out`), how many `elements` were rewritten, the enclosing elements whose text was
+/// left as it was (`stale`, one message each) and the corrections that could not be placed
+/// (`skipped`, one message each).
 #[pyclass(frozen, get_all, module = "ocrtidy")]
 pub struct WriteBack {
     text: String,
@@ -184,17 +185,19 @@ pub struct WriteBack {
     elements: usize,
     left_out: usize,
     stale: Vec<String>,
+    skipped: Vec<String>,
 }
 
 #[pymethods]
 impl WriteBack {
     fn __repr__(&self) -> String {
         format!(
-            "WriteBack(written={}, elements={}, left_out={}, stale={})",
+            "WriteBack(written={}, elements={}, left_out={}, stale={}, skipped={})",
             self.written,
             self.elements,
             self.left_out,
-            self.stale.len()
+            self.stale.len(),
+            self.skipped.len()
         )
     }
 }
@@ -286,6 +289,9 @@ impl CleanedDocument {
             elements: outcome.elements,
             left_out: outcome.left_out,
             stale: outcome.stale.iter().map(ToString::to_string).collect(),
+            skipped: (outcome.unplaced.iter().map(ToString::to_string))
+                .chain(outcome.skipped.iter().map(ToString::to_string))
+                .collect(),
         })
     }
 

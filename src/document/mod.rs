@@ -28,7 +28,7 @@
 
 mod writeback;
 
-pub use ocrtidy_formats::writeback::Stale;
+pub use ocrtidy_formats::writeback::{Options as WriteBackOptions, Skipped, Stale, Unplaced};
 pub use ocrtidy_formats::{Converted, Format, FormatError, Furniture, LayoutOptions, Span};
 pub use writeback::{split_change, written_back, WriteBack, WriteBackError};
 

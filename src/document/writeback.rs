@@ -56,15 +56,22 @@ fn removes_layout_furniture(pass: PassId, rule: &str) -> bool {
 pub struct WriteBack {
     /// The file with the corrections in its elements (a BOM of the input is kept).
     pub text: String,
-    /// Applied changes with at least one edit written back.
+    /// Applied changes with at least one edit on an element that has an id of its own (the
+    /// corrections of elements without one are [`WriteBack::unplaced`]).
     pub written: usize,
     /// Elements whose text was rewritten.
     pub elements: usize,
     /// Applied changes left out whole (layout edits only, or a removal took part).
     pub left_out: usize,
     /// Texts of enclosing elements left as they were although the words under them changed
-    /// (a PAGE line whose text is not its words joined).
+    /// (a PAGE line whose text is not its words joined), and words and glyphs left under a
+    /// corrected PAGE line or word whose text they do not spell out.
     pub stale: Vec<super::Stale>,
+    /// Corrections of elements without an id of their own (a line of a PAGE region that has
+    /// text but no `TextLine`, an ALTO `String` without `ID`): not written back, the rest is.
+    pub unplaced: Vec<super::Unplaced>,
+    /// Corrections of elements that have no text to rewrite: not written back.
+    pub skipped: Vec<super::Skipped>,
 }
 
 /// Why corrections cannot be written back into a file.
@@ -147,6 +154,17 @@ impl EngineDocument {
         file: &Decoded,
         cleaned: &Cleaned,
     ) -> Result<WriteBack, WriteBackError> {
+        self.write_back_with(file, cleaned, &super::WriteBackOptions::default())
+    }
+
+    /// [`EngineDocument::write_back`] with `options` (PAGE: keep the engine's reading as
+    /// another `TextEquiv`, [`super::WriteBackOptions::keep_readings`]).
+    pub fn write_back_with(
+        &self,
+        file: &Decoded,
+        cleaned: &Cleaned,
+        options: &super::WriteBackOptions,
+    ) -> Result<WriteBack, WriteBackError> {
         let (format, converted) = (self.format, &self.converted);
         if !matches!(format, Format::Hocr | Format::Alto | Format::Page) {
             return Err(WriteBackError::Unsupported(format));
@@ -156,18 +174,34 @@ impl EngineDocument {
         }
         let mut edits: Vec<(Range<usize>, String)> = Vec::new();
         let (mut written, mut left_out) = (0, 0);
+        // An edit on an element whose id names it alone is written (one that several spans
+        // share, or none, cannot be: see `unplaced`).
+        let mut ids: HashMap<&str, usize> = HashMap::new();
+        for s in &converted.spans {
+            if let Some(id) = s.source.id.as_deref() {
+                *ids.entry(id).or_default() += 1;
+            }
+        }
+        let placed = |r: &Range<usize>| {
+            converted.sources(r.clone()).any(|s| {
+                s.source
+                    .id
+                    .as_deref()
+                    .is_some_and(|id| ids.get(id) == Some(&1))
+            })
+        };
         for change in cleaned.applied() {
             let split = split_change(&converted.text, &converted.spans, change);
             if split.is_empty() {
                 left_out += 1;
             } else {
-                written += 1;
+                written += usize::from(split.iter().any(|(r, _)| placed(r)));
                 edits.extend(split);
             }
         }
         let refs: Vec<(Range<usize>, &str)> =
             edits.iter().map(|(r, t)| (r.clone(), t.as_str())).collect();
-        let mut texts = ocrtidy_formats::element_texts_checked(converted, &refs, format)?;
+        let (mut texts, unplaced) = ocrtidy_formats::element_texts_placed(converted, &refs);
         // Elements whose text came out as it was are not rewritten (their escaping stays as is).
         let old: HashMap<&str, &str> = converted
             .spans
@@ -180,17 +214,22 @@ impl EngineDocument {
             })
             .collect();
         texts.retain(|id, text| old.get(id.as_str()) != Some(&text.as_str()));
-        let ocrtidy_formats::writeback::WrittenBack { mut text, stale } =
-            ocrtidy_formats::writeback::write_back_report(&file.text, format, &texts)?;
+        let ocrtidy_formats::writeback::WrittenBack {
+            mut text,
+            stale,
+            skipped,
+        } = ocrtidy_formats::writeback::write_back_with(&file.text, format, &texts, options)?;
         if file.report.bom {
             text.insert(0, '\u{feff}');
         }
         Ok(WriteBack {
             text,
             written,
-            elements: texts.len(),
+            elements: texts.len().saturating_sub(skipped.len()),
             left_out,
             stale,
+            unplaced,
+            skipped,
         })
     }
 }

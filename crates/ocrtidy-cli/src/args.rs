@@ -98,6 +98,13 @@ pub struct CleanArgs {
     #[arg(long, value_name = "FILE", help_heading = "Input")]
     pub write_back: Option<PathBuf>,
 
+    /// With --write-back into a PAGE file: keep the engine's reading (OCR-D provenance). Each
+    /// corrected text goes into a new `TextEquiv index="1"` (`comments="ocrtidy"`) and the
+    /// element's other `TextEquiv`s follow from `index="2"` on, instead of the text read being
+    /// rewritten in place.
+    #[arg(long, requires = "write_back", help_heading = "Input")]
+    pub keep_ocr_reading: bool,
+
     /// How paragraphs are separated in the output.
     #[arg(
         long,

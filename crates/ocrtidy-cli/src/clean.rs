@@ -5,7 +5,7 @@ use std::io::{IsTerminal, Write};
 use anyhow::{Context as _, Result};
 use serde::Serialize;
 
-use ocrtidy::document::{EngineDocument, Furniture};
+use ocrtidy::document::{EngineDocument, Furniture, WriteBackOptions};
 use ocrtidy::{
     Change, Config, DecodeOptions, EncodingChoice, ParagraphSeparator, Pipeline, ScriptConversion,
 };
@@ -125,9 +125,12 @@ pub fn run(args: CleanArgs) -> Result<i32> {
         ocrtidy::end_with_newline(&mut cleaned, text);
         // Built before any output is written, so that an error leaves no half-done outputs.
         if let (Some(_), Some(c)) = (&write_back_to, &converted) {
-            let outcome = c.write_back(&decoded, &cleaned).with_context(|| {
-                format!("cannot write the corrections back into {}", source.name())
-            })?;
+            let options = WriteBackOptions::default().keep_readings(args.keep_ocr_reading);
+            let outcome = c
+                .write_back_with(&decoded, &cleaned, &options)
+                .with_context(|| {
+                    format!("cannot write the corrections back into {}", source.name())
+                })?;
             written_back = Some((source.name(), outcome));
         }
         let shown = reports.add(&source.name(), text, &cleaned);

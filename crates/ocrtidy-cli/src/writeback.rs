@@ -74,13 +74,27 @@ pub fn save(dest: &Dest, input: &str, outcome: &WriteBack, quiet: bool) -> Resul
         for stale in &outcome.stale {
             eprintln!("ocrtidy: warning: {input}: {stale}");
         }
+        for unplaced in &outcome.unplaced {
+            eprintln!("ocrtidy: warning: {input}: {unplaced}");
+        }
+        for skipped in &outcome.skipped {
+            eprintln!("ocrtidy: warning: {input}: {skipped}");
+        }
         let to = match dest {
             Dest::File(path) => path.display().to_string(),
             Dest::Stdout => "standard output".to_string(),
         };
+        let not_placed = outcome.unplaced.len() + outcome.skipped.len();
+        let not_placed = match not_placed {
+            0 => String::new(),
+            n => format!(
+                "; {n} element correction{} not written back (in the warnings above)",
+                plural(n)
+            ),
+        };
         eprintln!(
             "ocrtidy: {input}: {} correction{} written back into {} element{} ({to}); {} \
-             layout change{} left in the text only",
+             layout change{} left in the text only{not_placed}",
             outcome.written,
             plural(outcome.written),
             outcome.elements,

@@ -38,7 +38,7 @@ pub use layout::{
     Span,
 };
 pub use model::{BBox, Block, Document, HyphenPart, Line, Page, Word};
-pub use writeback::{element_texts, element_texts_checked, write_back};
+pub use writeback::{element_texts, element_texts_checked, element_texts_placed, write_back};
 
 /// An input format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]

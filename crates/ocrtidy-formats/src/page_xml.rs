@@ -1,12 +1,24 @@
 //! PAGE XML (PRImA, 2010–2019 schemas): `TextRegion` → `TextLine` → `Word`, `Coords@points`
-//! (or legacy `Point` children), `TextEquiv/Unicode` with `@conf` at any level (the finest
-//! level that has text wins), nested regions, and `ReadingOrder` (regions it names come first,
-//! in its order; the others follow in file order).
+//! (or legacy `Point` children), `TextEquiv/Unicode` with `@conf` at any level, nested
+//! regions, and `ReadingOrder` (regions it names come first, in its order; the others follow
+//! in file order).
+//!
+//! PAGE's `TextEquiv` hierarchy: each level may repeat the text of the level below, and a
+//! line's own text is what the file says the line reads (ground truth is transcribed line by
+//! line; its `Word`s may be listed out of order, or cut `Monatsſchrift.` into `Monatsſchrift`
+//! and `.`). So a `TextLine` with a text of its own is read as that text, whole, unless its
+//! `Word`s reproduce it ([`reproduces`]: their texts in file order, separated by one space, or
+//! by nothing next to wide CJK characters, are the line's text with its whitespace collapsed);
+//! then the words are read, with their ids, boxes and confidences. A line without text is its
+//! words. A region without lines is its own text, one line per line of it. Among several
+//! `TextEquiv`s of one element the lowest `index` is read (OCR-D's `index="1"` before `2`; no
+//! index counts as 0), and on equal indices the higher `conf` ([`preferred`]).
 
 use crate::error::ErrorKind;
 use crate::model::{BBox, Block, Document, Line, Page, Word};
 use crate::xml::{attr, num_attr, Ev, XmlReader};
 use crate::{Format, FormatError};
+use ocrtidy_text::chars::is_wide;
 
 #[derive(Clone, Copy, PartialEq)]
 enum Kind {
@@ -22,7 +34,8 @@ struct Open {
     id: Option<String>,
     bbox: Option<BBox>,
     points: Vec<(f32, f32)>,
-    text: Option<(f32, String)>,
+    /// The preferred `TextEquiv` so far: `(index, conf)` and its text.
+    text: Option<((f32, Option<f32>), String)>,
     conf: Option<f32>,
     words: Vec<Word>,
     lines: Vec<Line>,
@@ -140,9 +153,12 @@ pub(crate) fn read(input: &str) -> Result<Document, FormatError> {
                 "Unicode" => in_unicode = false,
                 "TextEquiv" => {
                     if let (Some((idx, conf, text)), Some(o)) = (equiv.take(), open.last_mut()) {
-                        let better = o.text.as_ref().is_none_or(|(i, _)| idx < *i);
+                        let better = o
+                            .text
+                            .as_ref()
+                            .is_none_or(|(key, _)| preferred((idx, conf), *key));
                         if better {
-                            o.text = Some((idx, text));
+                            o.text = Some(((idx, conf), text));
                             o.conf = conf;
                         }
                     }
@@ -199,19 +215,18 @@ fn close(o: Open, open: &mut [Open], doc: &mut Document) {
             }
         }
         Kind::Line => {
-            let words = if !o.words.is_empty() {
-                o.words
-            } else {
-                match o.text {
-                    Some((_, t)) if !t.trim().is_empty() => vec![Word {
-                        text: t.split_whitespace().collect::<Vec<_>>().join(" "),
-                        bbox: o.bbox,
-                        conf: o.conf,
-                        id: None,
-                        hyphen: None,
-                    }],
-                    _ => return,
-                }
+            let own = o.text.map(|(_, t)| collapse(&t)).filter(|t| !t.is_empty());
+            let words = match own {
+                // The line's own text, whole: the layout addresses it by the line's id.
+                Some(text) if !reproduces(&o.words, &text) => vec![Word {
+                    text,
+                    bbox: o.bbox,
+                    conf: o.conf,
+                    id: None,
+                    hyphen: None,
+                }],
+                _ if o.words.is_empty() => return,
+                _ => o.words,
             };
             let line = Line {
                 words,
@@ -253,4 +268,47 @@ fn close(o: Open, open: &mut [Open], doc: &mut Document) {
             }
         }
     }
+}
+
+/// Whether a `TextEquiv` with `(index, conf)` is preferred over the one chosen so far: the
+/// lower `index`, then the higher `conf` (one without `conf` last); on a tie the first stays.
+/// The write-back rewrites the one this picks.
+pub(crate) fn preferred(new: (f32, Option<f32>), old: (f32, Option<f32>)) -> bool {
+    if new.0 != old.0 {
+        return new.0 < old.0;
+    }
+    match (new.1, old.1) {
+        (Some(n), Some(o)) => n > o,
+        (Some(_), None) => true,
+        _ => false,
+    }
+}
+
+/// `text` with its whitespace runs collapsed to one space, trimmed.
+fn collapse(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Whether `words`, in file order, read as `line` (whitespace collapsed): separated by one
+/// space, or by nothing where a wide (CJK) character is on either side, as the layout joins
+/// them.
+fn reproduces(words: &[Word], line: &str) -> bool {
+    let mut rest = line;
+    for (k, w) in words.iter().enumerate() {
+        if k > 0 {
+            let before = words[k - 1].text.chars().next_back();
+            let after = w.text.chars().next();
+            let tight = before.into_iter().chain(after).any(is_wide);
+            match rest.strip_prefix(' ') {
+                Some(r) if !tight => rest = r,
+                None if tight => {}
+                _ => return false,
+            }
+        }
+        match rest.strip_prefix(w.text.as_str()) {
+            Some(r) => rest = r,
+            None => return false,
+        }
+    }
+    rest.is_empty()
 }

@@ -337,16 +337,21 @@ pub(crate) fn emit(paras: &[Vec<VLine>], printed: bool, mark: bool, out: &mut Co
         // A double quote is open in the paragraph so far.
         let mut quote_open = false;
         for (li, line) in para.iter().enumerate() {
+            // The line's first piece was the second part of a word written whole on the line
+            // before: the line's break comes before its next piece.
+            let mut skipped = false;
             for (wi, piece) in line.pieces.iter().enumerate() {
                 if wi == 0 && skip_first {
                     skip_first = false;
+                    skipped = true;
                     continue;
                 }
                 let mut text = piece.text.as_str();
                 if wi > 0 || li > 0 {
+                    let across_lines = wi == 0 || (wi == 1 && skipped);
                     let j = Join {
-                        across_lines: wi == 0,
-                        gap: word_gap(line, wi),
+                        across_lines,
+                        gap: word_gap(line, wi).filter(|_| !across_lines),
                         quote_open,
                         mixed_spaced,
                     };

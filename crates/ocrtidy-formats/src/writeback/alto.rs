@@ -8,8 +8,8 @@ use ocrtidy_text::distance::levenshtein;
 use quick_xml::events::Event;
 use quick_xml::Reader;
 
-use super::markup::{attr_range, attr_value, check_found, escape, next_event, unwritable};
-use super::{Edit, Stale};
+use super::markup::{attr_range, attr_value, check_found, escape, next_event};
+use super::{Edit, Skipped, Stale};
 use crate::error::line_of;
 use crate::{Format, FormatError};
 
@@ -68,8 +68,11 @@ impl AltoString {
     }
 }
 
-/// The `String`s of an ALTO file in file order, and every `ID` with where its element starts.
-fn alto_strings(input: &str) -> Result<(Vec<AltoString>, HashMap<String, usize>), FormatError> {
+/// Every `ID` of an ALTO file: the local name of its element and where that starts.
+type AltoIds = HashMap<String, (String, usize)>;
+
+/// The `String`s of an ALTO file in file order, and every `ID` with its element.
+fn alto_strings(input: &str) -> Result<(Vec<AltoString>, AltoIds), FormatError> {
     let f = Format::Alto;
     let mut reader = Reader::from_str(input);
     reader.config_mut().check_end_names = false;
@@ -82,7 +85,8 @@ fn alto_strings(input: &str) -> Result<(Vec<AltoString>, HashMap<String, usize>)
             Event::Start(s) | Event::Empty(s) => {
                 let id = attr_value(&s, "ID");
                 if let Some(id) = &id {
-                    ids.entry(id.clone()).or_insert(before);
+                    let name = String::from_utf8_lossy(s.local_name().as_ref()).into_owned();
+                    ids.entry(id.clone()).or_insert((name, before));
                 }
                 match s.local_name().as_ref() {
                     b"TextLine" => line += 1,
@@ -122,6 +126,7 @@ pub(super) fn alto_edits(
     input: &str,
     texts: &HashMap<String, String>,
     stale: &mut Vec<Stale>,
+    skipped: &mut Vec<Skipped>,
 ) -> Result<Vec<Edit>, FormatError> {
     let f = Format::Alto;
     let (strings, ids) = alto_strings(input)?;
@@ -136,23 +141,32 @@ pub(super) fn alto_edits(
         };
         found.insert(key.as_str());
         if s.content.is_none() {
-            return Err(unwritable(
-                f,
-                input,
-                s.at,
-                format!("element `{key}` has no `CONTENT` to rewrite"),
-            ));
+            skipped.push(Skipped {
+                element: "String".into(),
+                id: Some(key.clone()),
+                line: line_of(input, s.at),
+                text: new.clone(),
+                reason: "the `String` has no `CONTENT` to write it into".into(),
+            });
+            continue;
         }
         content[i] = Some(s.content_for(new));
     }
-    for (id, &at) in &ids {
-        if texts.contains_key(id) && !found.contains(id.as_str()) {
-            return Err(unwritable(
-                f,
-                input,
-                at,
-                format!("element `{id}` has no `CONTENT` to rewrite"),
-            ));
+    // An id of another element (a `TextLine` whose `String`s have no ids of their own): its
+    // words cannot be told apart.
+    for (id, (name, at)) in &ids {
+        if let Some((key, new)) = texts
+            .get_key_value(id)
+            .filter(|_| !found.contains(id.as_str()))
+        {
+            found.insert(key.as_str());
+            skipped.push(Skipped {
+                element: name.clone(),
+                id: Some(id.clone()),
+                line: line_of(input, *at),
+                text: new.clone(),
+                reason: format!("a `{name}` has no `CONTENT` to write it into"),
+            });
         }
     }
     check_found(f, texts, &found)?;

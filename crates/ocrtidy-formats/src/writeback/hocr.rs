@@ -5,8 +5,9 @@ use std::collections::{HashMap, HashSet};
 use quick_xml::events::Event;
 use quick_xml::Reader;
 
-use super::markup::{attr_value, check_found, escape, next_event, syntax, unwritable};
-use super::Edit;
+use super::markup::{attr_value, check_found, escape, next_event, syntax};
+use super::{Edit, Skipped};
+use crate::error::line_of;
 use crate::{Format, FormatError};
 
 /// HTML elements without an end tag (hOCR).
@@ -16,6 +17,7 @@ const VOID: [&str; 8] = ["area", "base", "br", "hr", "img", "input", "link", "me
 pub(super) fn hocr_edits(
     input: &str,
     texts: &HashMap<String, String>,
+    skipped: &mut Vec<Skipped>,
 ) -> Result<Vec<Edit>, FormatError> {
     let f = Format::Hocr;
     let mut edits = Vec::new();
@@ -37,12 +39,17 @@ pub(super) fn hocr_edits(
                 };
                 found.insert(key.as_str());
                 if empty {
-                    return Err(unwritable(
-                        f,
-                        input,
-                        before,
-                        format!("element `{id}` has no text to rewrite"),
-                    ));
+                    let name = String::from_utf8_lossy(s.local_name().as_ref()).into_owned();
+                    skipped.push(Skipped {
+                        element: name,
+                        id: Some(id.clone()),
+                        line: line_of(input, before),
+                        text: texts[key].clone(),
+                        reason: "the element is empty (`<… />`): it has no content to write \
+                                 it into"
+                            .into(),
+                    });
+                    continue;
                 }
                 open = Some((key.as_str(), 0, after));
             }

@@ -31,10 +31,6 @@ pub(super) fn syntax(format: Format, input: &str, at: usize, msg: String) -> For
     FormatError::new(format, ErrorKind::Syntax(msg)).at_line(Some(line_of(input, at)))
 }
 
-pub(super) fn unwritable(format: Format, input: &str, at: usize, msg: String) -> FormatError {
-    FormatError::new(format, ErrorKind::WriteBack(msg)).at_line(Some(line_of(input, at)))
-}
-
 /// An error naming an id of `texts` that is not in `found`.
 pub(super) fn check_found(
     format: Format,

@@ -35,8 +35,16 @@
 //!   and reported in [`WrittenBack::stale`]: rewriting it would throw away what the file says
 //!   there (the region above a reported line repeats the line, so it stays as well). A line
 //!   without text of its own cannot carry the change up: a region with text above it is
-//!   reported. Other `TextEquiv`s (other readings), `Glyph` texts (not rewritten), ids,
-//!   coordinates and `conf` stay.
+//!   reported. Down the levels: the reader reads a line's own text whole when its words do
+//!   not spell it out (see `page_xml`), so a corrected `TextLine` text goes into its `Word`s
+//!   when they are its text in order, separated by whitespace or nothing (`Monatsſchrift`
+//!   `.`): the line's character edits are applied to the words' parts of it (an edit across
+//!   several words goes into the first, an insertion between two into the one before it).
+//!   Likewise a corrected `Word` text goes into its `Glyph`s when they spell it out. Words or
+//!   glyphs that do not (listed out of order, another reading) are left and the element is
+//!   reported in [`WrittenBack::stale`]. The `TextEquiv` rewritten is the one the reader
+//!   reads: the lowest `index`, then the highest `conf`. Other `TextEquiv`s (other
+//!   readings), ids, coordinates and `conf` stay.
 //!
 //! A word whose correction removes it whole (a stray token) keeps its element with an empty
 //! text (`CONTENT=""`, an empty `ocrx_word` or `Unicode`) and its box: the element's id may
@@ -46,8 +54,13 @@
 //! before it (after it, for the first), so the text reads `a b`, not `a  b`.
 //!
 //! Only those bytes change: coordinates, ids, confidences, attribute order, whitespace and
-//! comments stay as the file wrote them. Elements are found by id; an element without one (or
-//! an id the file does not have) cannot be written back and is an error, never a guess.
+//! comments stay as the file wrote them. Elements are found by id; an id the file does not
+//! have is an error, never a guess. A correction that cannot be placed does not stop the
+//! others: one of an element without an id of its own (a line of a PAGE region that has text
+//! but no `TextLine`, an ALTO `String` without `ID`) is returned by [`element_texts_placed`]
+//! as [`Unplaced`], one of an element without a text to rewrite (a PAGE element without
+//! `TextEquiv/Unicode`, an ALTO id that is not a `String`'s) is listed in
+//! [`WrittenBack::skipped`]; the rest is written.
 //! Writing back the same texts into the written file changes nothing.
 //!
 //! The code: `elements` maps the edits of the converted text to new texts per element (the
@@ -68,7 +81,7 @@ use std::ops::Range;
 use crate::error::ErrorKind;
 use crate::{Format, FormatError};
 
-pub use elements::{element_texts, element_texts_checked};
+pub use elements::{element_texts, element_texts_checked, element_texts_placed, Unplaced};
 
 /// A text the write-back left as it was although the texts it repeats changed (see the
 /// module doc).
@@ -85,11 +98,49 @@ pub struct Stale {
 
 impl fmt::Display for Stale {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "line {}: `{}`", self.line, self.element)?;
-        if let Some(id) = &self.id {
-            write!(f, " `{id}`")?;
-        }
+        at_element(f, self.line, &self.element, self.id.as_deref())?;
         write!(f, ": {}", self.reason)
+    }
+}
+
+/// `line N: `Element` `id``, where a message is about.
+fn at_element(
+    f: &mut fmt::Formatter<'_>,
+    line: usize,
+    element: &str,
+    id: Option<&str>,
+) -> fmt::Result {
+    write!(f, "line {line}: `{element}`")?;
+    match id {
+        Some(id) => write!(f, " `{id}`"),
+        None => Ok(()),
+    }
+}
+
+/// A correction that was not written back: the element it belongs to has no text to rewrite
+/// (a PAGE `Word` without `TextEquiv/Unicode`, an ALTO `TextLine` id given for a line of
+/// `String`s), so it stays in the cleaned text only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    /// The element's local name.
+    pub element: String,
+    pub id: Option<String>,
+    /// The line of the file where the element starts (from 1).
+    pub line: usize,
+    /// The correction's text.
+    pub text: String,
+    /// Why it was not written.
+    pub reason: String,
+}
+
+impl fmt::Display for Skipped {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        at_element(f, self.line, &self.element, self.id.as_deref())?;
+        write!(
+            f,
+            ": the correction to `{}` was not written back: {}",
+            self.text, self.reason
+        )
     }
 }
 
@@ -97,8 +148,10 @@ impl fmt::Display for Stale {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WrittenBack {
     pub text: String,
-    /// Texts left as they were although the texts under them changed, in file order.
+    /// Texts left as they were although the texts under (or over) them changed, in file order.
     pub stale: Vec<Stale>,
+    /// Corrections of elements that have no text to rewrite, in file order.
+    pub skipped: Vec<Skipped>,
 }
 
 /// A byte range of the input and its replacement.
@@ -114,19 +167,55 @@ pub fn write_back(
     write_back_report(input, format, texts).map(|w| w.text)
 }
 
-/// [`write_back`], with the texts it left stale: PAGE line and region texts that were not
-/// their children's texts joined, ALTO hyphenated pairs whose `SUBS_CONTENT` was not their
-/// parts joined.
+/// [`write_back`], with the texts it left stale (PAGE line and region texts that were not
+/// their children's texts joined, words and glyphs that do not spell out their corrected line
+/// or word, ALTO hyphenated pairs whose `SUBS_CONTENT` was not their parts joined) and the
+/// corrections it skipped (elements without a text to rewrite).
 pub fn write_back_report(
     input: &str,
     format: Format,
     texts: &HashMap<String, String>,
 ) -> Result<WrittenBack, FormatError> {
-    let mut stale = Vec::new();
+    write_back_with(input, format, texts, &Options::default())
+}
+
+/// How the write-back writes a corrected text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Options {
+    /// PAGE: keep the engine's reading. Each corrected text goes into a new `TextEquiv`
+    /// (`index="1"`, `comments="ocrtidy"`) before the one read, and the element's other
+    /// `TextEquiv`s keep their order from `index="2"` on, as OCR-D keeps the provenance of a
+    /// text; by default the `Unicode` read is rewritten in place.
+    pub keep_readings: bool,
+}
+
+impl Options {
+    /// Options with [`Options::keep_readings`] set to `keep`.
+    pub fn keep_readings(mut self, keep: bool) -> Options {
+        self.keep_readings = keep;
+        self
+    }
+}
+
+/// [`write_back_report`] with `options`.
+pub fn write_back_with(
+    input: &str,
+    format: Format,
+    texts: &HashMap<String, String>,
+    options: &Options,
+) -> Result<WrittenBack, FormatError> {
+    let (mut stale, mut skipped) = (Vec::new(), Vec::new());
     let mut edits = match format {
-        Format::Hocr => hocr::hocr_edits(input, texts)?,
-        Format::Alto => alto::alto_edits(input, texts, &mut stale)?,
-        Format::Page => page::page_edits(input, texts, &mut stale)?,
+        Format::Hocr => hocr::hocr_edits(input, texts, &mut skipped)?,
+        Format::Alto => alto::alto_edits(input, texts, &mut stale, &mut skipped)?,
+        Format::Page => page::page_edits(
+            input,
+            texts,
+            &mut stale,
+            &mut skipped,
+            options.keep_readings,
+        )?,
         other => {
             return Err(FormatError::new(
                 other,
@@ -147,5 +236,10 @@ pub fn write_back_report(
     }
     out.push_str(&input[at..]);
     stale.sort_by_key(|s| s.line);
-    Ok(WrittenBack { text: out, stale })
+    skipped.sort_by_key(|s| s.line);
+    Ok(WrittenBack {
+        text: out,
+        stale,
+        skipped,
+    })
 }

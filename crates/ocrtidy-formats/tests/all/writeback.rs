@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use crate::words;
 use ocrtidy_formats::writeback::{write_back_report, WrittenBack};
 use ocrtidy_formats::{convert, element_texts, read, write_back, Format, LayoutOptions};
 
@@ -201,17 +202,6 @@ fn written(input: &str, format: Format, pairs: &[(&str, &str)]) -> WrittenBack {
     let again = write_back_report(&first.text, format, &t).unwrap();
     assert_eq!(again.text, first.text, "writing back again: {pairs:?}");
     first
-}
-
-/// The words of a document, line by line.
-fn words(input: &str, format: Format) -> Vec<Vec<String>> {
-    let doc = read(input, format).unwrap();
-    doc.pages
-        .iter()
-        .flat_map(|p| &p.blocks)
-        .flat_map(|b| &b.lines)
-        .map(|l| l.words.iter().map(|w| w.text.clone()).collect())
-        .collect()
 }
 
 #[test]
@@ -548,7 +538,12 @@ proptest::proptest! {
     fn writing_back_is_idempotent_and_keeps_the_file_readable(
         picks in proptest::collection::vec((0usize..32, "[a-z安装妆 ~<&;\\-\n]{0,7}"), 0..6),
     ) {
-        let files: [(&str, Format, &[&str]); 3] = [
+        let files: [(&str, Format, &[&str]); 4] = [
+            (
+                "ocrd-gt.page.xml",
+                Format::Page,
+                &["l1", "l1w2", "l2", "l2w3", "l3", "l3w1", "l4w1", "l5w1", "l5w2", "l5w1g2", "r2"],
+            ),
             (
                 "levels.page.xml",
                 Format::Page,
@@ -580,4 +575,41 @@ proptest::proptest! {
             proptest::prop_assert!(read(&first.text, format).is_ok(), "{}", name);
         }
     }
+}
+
+#[test]
+fn elements_without_a_text_to_rewrite_are_skipped_and_named() {
+    // ALTO: the id of a `TextLine` (its `String`s have no ids of their own) names no
+    // `CONTENT`; the other corrections are written.
+    let input = fixture("hyphen.alto.xml");
+    let out = write_back_report(
+        &input,
+        Format::Alto,
+        &texts(&[("tl1", "More | information"), ("s1", "Mere")]),
+    )
+    .unwrap();
+    assert_eq!(out.text, replaced(&input, &[("\"More\"", "\"Mere\"")]));
+    let got: Vec<String> = out.skipped.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        got,
+        [
+            "line 7: `TextLine` `tl1`: the correction to `More | information` was not written \
+          back: a `TextLine` has no `CONTENT` to write it into"
+        ]
+    );
+    // hOCR: an empty element.
+    let input = fixture("tesseract.hocr").replacen(
+        "<span class='ocr_line'",
+        "<span class='ocrx_word' id='empty_1'/><span class='ocr_line'",
+        1,
+    );
+    let out = write_back_report(
+        &input,
+        Format::Hocr,
+        &texts(&[("empty_1", "x"), ("word_1_5", "使用了")]),
+    )
+    .unwrap();
+    assert!(out.text.contains(">使用了</span>"));
+    assert_eq!(out.skipped.len(), 1);
+    assert_eq!(out.skipped[0].id.as_deref(), Some("empty_1"));
 }
