@@ -13,6 +13,7 @@
 //! This crate is the facade: it wires the pass crates into a [`Pipeline`] through the pass
 //! registry in [`registry`], and re-exports the types a library user needs.
 
+pub mod chunked;
 pub mod document;
 pub mod eval;
 pub mod registry;
@@ -124,6 +125,17 @@ impl Pipeline {
     /// The ids of the passes this pipeline runs, in order.
     pub fn passes(&self) -> Vec<PassId> {
         self.runner.pass_ids()
+    }
+
+    /// Whether every pass of the pipeline is line-local ([`PassSpec::local`]), so that a long
+    /// text can be cleaned piece by piece in bounded memory ([`chunked`]) with the same result.
+    pub fn is_local(&self) -> bool {
+        self.nonlocal_pass().is_none()
+    }
+
+    /// The first pass that is not line-local.
+    pub(crate) fn nonlocal_pass(&self) -> Option<PassId> {
+        self.runner.specs().find(|s| !s.local).map(|s| s.id)
     }
 }
 
@@ -278,6 +290,7 @@ pub static DECODE: PassSpec = PassSpec {
     kind: PassKind::Character,
     removes_text: false,
     rerun: false,
+    local: false,
     written_back: false,
     rules: &[
         RuleSpec {
@@ -322,6 +335,7 @@ fn output_range(changes: &[Change], start: usize, end: usize) -> (usize, usize) 
 ///     kind: PassKind::Character,
 ///     removes_text: false,
 ///     rerun: true,
+///     local: false,
 ///     written_back: true,
 ///     rules: &[RuleSpec { id: "rn-m", explain: "`rn` misread for `m` in `modern`." }],
 /// };

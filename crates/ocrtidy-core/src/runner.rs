@@ -1,7 +1,9 @@
 use ocrtidy_text::{merge_segments, Bias, CharIndex, OffsetMap, Segment, TextRange};
 
 use crate::pass::{EditMeta, PendingSuggestion};
-use crate::{Candidate, Change, Context, EditSink, Pass, PassId, PassInput, PassMemory, Step};
+use crate::{
+    Candidate, Change, Context, EditSink, Pass, PassId, PassInput, PassMemory, PassSpec, Step,
+};
 
 /// The result of cleaning one text.
 #[derive(Clone, Debug, Default)]
@@ -108,6 +110,11 @@ impl Runner {
     /// The ids of the passes, in run order.
     pub fn pass_ids(&self) -> Vec<PassId> {
         self.passes.iter().map(|p| p.id()).collect()
+    }
+
+    /// The declarations of the passes, in run order.
+    pub fn specs(&self) -> impl Iterator<Item = &'static PassSpec> + '_ {
+        self.passes.iter().map(|p| p.spec())
     }
 
     /// Cleans `original`.
@@ -443,6 +450,7 @@ mod rerun_tests {
         kind: PassKind::Character,
         removes_text: false,
         rerun: true,
+        local: false,
         written_back: false,
         rules: &[
             RuleSpec {
@@ -462,6 +470,7 @@ mod rerun_tests {
         kind: PassKind::Character,
         removes_text: true,
         rerun: true,
+        local: false,
         written_back: false,
         rules: &[RuleSpec {
             id: "eat",
@@ -508,6 +517,7 @@ mod rerun_tests {
         kind: PassKind::Character,
         removes_text: false,
         rerun: true,
+        local: false,
         written_back: false,
         rules: &[RuleSpec {
             id: "seen",

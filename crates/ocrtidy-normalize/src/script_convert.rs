@@ -227,6 +227,7 @@ impl ScriptConvert {
         kind: PassKind::Character,
         removes_text: false,
         rerun: false,
+        local: true,
         written_back: true,
         rules: &[
             RuleSpec {
