@@ -44,7 +44,7 @@ use crate::Pipeline;
 
 /// The default size of a piece: large enough that the per-piece work is negligible, small
 /// enough that a piece's ledger stays a few megabytes.
-pub const CHUNK_BYTES: usize = 256 * 1024;
+pub const CHUNK_BYTES: usize = 32 * 1024;
 
 /// Moves the results of cleaning consecutive pieces of one text to the offsets of the whole.
 #[derive(Clone, Debug, Default)]
@@ -105,6 +105,10 @@ pub struct ChunkOptions {
     /// A UTF-8 byte order mark at the start of the input is removed and recorded as a
     /// `decode`/`bom` change, as [`crate::record_bom`] does, and offsets count it (true).
     pub strip_bom: bool,
+    /// Each piece comes with its ledger (true). Without, the pieces' changes are empty and
+    /// the ledger is never built ([`Pipeline::clean_text`]), for a caller that only writes the
+    /// text; the text is the same.
+    pub ledger: bool,
 }
 
 impl Default for ChunkOptions {
@@ -113,6 +117,7 @@ impl Default for ChunkOptions {
             chunk_bytes: CHUNK_BYTES,
             final_newline: true,
             strip_bom: true,
+            ledger: true,
         }
     }
 }
@@ -220,19 +225,33 @@ pub fn clean_reader<R: Read, E>(
             rebase = Rebase::starting_at(BOM.len(), 1);
         }
         let from = if first && bom { BOM.len() } else { 0 };
-        let piece = std::str::from_utf8(&buf[from..cut]).map_err(|e| ChunkError::NotUtf8 {
+        let piece = utf8(&buf[from..cut]).map_err(|e| ChunkError::NotUtf8 {
             offset: consumed + from + e.valid_up_to(),
         })?;
-        let mut cleaned = pipeline.clean(piece);
+        let mut cleaned = if options.ledger {
+            pipeline.clean(piece)
+        } else {
+            let (text, stats) = pipeline.runner.run_text(piece, &pipeline.context);
+            Cleaned {
+                text,
+                changes: Vec::new(),
+                stats,
+            }
+        };
         if last && options.final_newline {
             crate::end_with_newline(&mut cleaned, piece);
         }
-        rebase.rebase(piece, &mut cleaned);
+        if options.ledger {
+            rebase.rebase(piece, &mut cleaned);
+        }
         if first && bom {
             // The same change as `record_bom`'s; the offsets already count the mark.
             let mut mark = Cleaned::default();
             crate::record_bom(&mut mark, "\u{feff}");
             cleaned.changes.splice(0..0, mark.changes);
+        }
+        if !options.ledger {
+            cleaned.changes.clear();
         }
         summary.pieces += 1;
         summary.rejected_edits += cleaned.stats.rejected_edits;
@@ -244,6 +263,15 @@ pub fn clean_reader<R: Read, E>(
             summary.bytes = consumed;
             return Ok(summary);
         }
+    }
+}
+
+/// `bytes` as UTF-8: checked fast, and where it fails again by the standard library, which
+/// says where.
+fn utf8(bytes: &[u8]) -> Result<&str, std::str::Utf8Error> {
+    match simdutf8::basic::from_utf8(bytes) {
+        Ok(s) => Ok(s),
+        Err(_) => std::str::from_utf8(bytes),
     }
 }
 

@@ -57,6 +57,18 @@ impl Pipeline {
         self.runner.run(text, &self.context)
     }
 
+    /// Cleans one text and returns only the cleaned text, the same as [`Pipeline::clean`]'s,
+    /// without building the change ledger: for a caller that does not read it.
+    ///
+    /// ```
+    /// let pipeline = ocrtidy::Pipeline::default();
+    /// let text = "第一段  \r\n\r\n\r\n第二段\r\n";
+    /// assert_eq!(pipeline.clean_text(text), pipeline.clean(text).text);
+    /// ```
+    pub fn clean_text(&self, text: &str) -> String {
+        self.runner.run_text(text, &self.context).0
+    }
+
     /// Cleans one text with document evidence of its own, such as the OCR engine's confidences
     /// of its spans (`Context::with_confidences`, in `text`'s offsets; the typo pass uses them).
     pub fn clean_with(&self, text: &str, context: &Context) -> Cleaned {

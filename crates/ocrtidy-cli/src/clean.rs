@@ -241,7 +241,9 @@ fn clean_streamed(
     };
     let name = source.name();
     let file = std::fs::File::open(path).with_context(|| format!("cannot read {name}"))?;
-    let options = ocrtidy::chunked::ChunkOptions::default();
+    let mut options = ocrtidy::chunked::ChunkOptions::default();
+    // Nobody reads the ledger without --changes (a report or write-back cleans whole).
+    options.ledger = changes_out.is_some();
     let done = ocrtidy::chunked::clean_reader(pipeline, file, &options, |piece| {
         out.write_all(piece.text.as_bytes())
             .context("cannot write the cleaned text")?;

@@ -489,7 +489,8 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
 pub fn is_plain_utf8(path: &Path) -> Result<bool> {
     let mut file = File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
     let mut buf = vec![0u8; 1 << 20];
-    // Bytes of a character cut by the end of the previous block, moved to the front.
+    // The bytes of the last character of the previous block, which its end may have cut,
+    // moved to the front.
     let mut carry = 0;
     loop {
         let n = match file.read(&mut buf[carry..]) {
@@ -498,22 +499,22 @@ pub fn is_plain_utf8(path: &Path) -> Result<bool> {
             Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
         };
         if n == 0 {
-            return Ok(carry == 0);
+            return Ok(simdutf8::basic::from_utf8(&buf[..carry]).is_ok());
         }
-        let block = &buf[..carry + n];
-        if memchr::memchr(0, &block[carry..]).is_some() {
+        let len = carry + n;
+        if memchr::memchr(0, &buf[carry..len]).is_some() {
             return Ok(false);
         }
-        carry = match std::str::from_utf8(block) {
-            Ok(_) => 0,
-            Err(e) if e.error_len().is_none() => {
-                let valid = e.valid_up_to();
-                let rest = block.len() - valid;
-                buf.copy_within(valid..valid + rest, 0);
-                rest
-            }
-            Err(_) => return Ok(false),
-        };
+        // Up to the first byte of the last character (no UTF-8 character is longer than 4).
+        let cut = (len.saturating_sub(4)..len)
+            .rev()
+            .find(|&i| buf[i] & 0xC0 != 0x80)
+            .unwrap_or(len);
+        if simdutf8::basic::from_utf8(&buf[..cut]).is_err() {
+            return Ok(false);
+        }
+        buf.copy_within(cut..len, 0);
+        carry = len - cut;
     }
 }
 
