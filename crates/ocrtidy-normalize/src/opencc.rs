@@ -239,15 +239,26 @@ struct Start {
 struct Leaf {
     starts: FxHashMap<char, Start>,
     phrases: FxHashMap<&'static str, Option<&'static str>>,
-    /// `bmp[c]`: 1 + the index in `bmp_starts` of BMP character `c`'s start, or 0.
-    bmp: Box<[u32]>,
-    bmp_starts: Vec<Start>,
+    /// `bmp[c]`: 1 + the index in `slots` of BMP character `c`'s start, 0 when no key starts
+    /// with it, `u16::MAX` to look in `starts`. Small, so that its CJK part stays in cache.
+    bmp: Box<[u16]>,
+    slots: Vec<Slot>,
+    /// The values of the one-character keys, by [`Slot::single`].
+    singles: Vec<&'static str>,
     /// The pairs of first two characters of the phrases, hashed (see [`pair_bit`]).
     pairs: Box<[u64]>,
 }
 
-/// Bits of the pair filter of a [`Leaf`] (128 KiB).
-const PAIR_BITS: u32 = 20;
+/// A [`Start`] in 8 bytes: the longest key's length in characters, and the index of the
+/// one-character key's value in [`Leaf::singles`] (`u32::MAX`: none).
+#[derive(Clone, Copy, Debug)]
+struct Slot {
+    longest: u32,
+    single: u32,
+}
+
+/// Bits of the pair filter of a [`Leaf`] (64 KiB).
+const PAIR_BITS: u32 = 19;
 
 /// The bit of the pair filter for a phrase that starts with `a` then `b`.
 #[inline]
@@ -305,10 +316,25 @@ impl Leaf {
         }
         leaf.bmp = vec![0; 0x10000].into_boxed_slice();
         for (&c, &start) in &leaf.starts {
-            if (c as usize) < 0x10000 {
-                leaf.bmp_starts.push(start);
-                leaf.bmp[c as usize] = leaf.bmp_starts.len() as u32;
+            let Some(entry) = leaf.bmp.get_mut(c as usize) else {
+                continue;
+            };
+            if leaf.slots.len() + 1 >= u16::MAX as usize {
+                *entry = u16::MAX;
+                continue;
             }
+            let single = match start.single {
+                Some(v) => {
+                    leaf.singles.push(v);
+                    leaf.singles.len() as u32 - 1
+                }
+                None => u32::MAX,
+            };
+            leaf.slots.push(Slot {
+                longest: start.longest as u32,
+                single,
+            });
+            *entry = leaf.slots.len() as u16;
         }
         leaf.pairs = vec![0; 1 << (PAIR_BITS - 6)].into_boxed_slice();
         for key in leaf.phrases.keys() {
@@ -322,11 +348,14 @@ impl Leaf {
     }
 
     #[inline]
-    fn start(&self, c: char) -> Option<&Start> {
+    fn start(&self, c: char) -> Option<Start> {
         match self.bmp.get(c as usize) {
             Some(0) => None,
-            Some(&i) => self.bmp_starts.get(i as usize - 1),
-            None => self.starts.get(&c),
+            Some(&u16::MAX) | None => self.starts.get(&c).copied(),
+            Some(&i) => self.slots.get(i as usize - 1).map(|slot| Start {
+                longest: slot.longest as usize,
+                single: self.singles.get(slot.single as usize).copied(),
+            }),
         }
     }
 
