@@ -24,7 +24,8 @@
 //! let input = "開放中文轉換\n簡繁轉換\n";
 //! let mut out = String::new();
 //! let mut changes = Vec::new();
-//! let options = ChunkOptions { chunk_bytes: 8, ..ChunkOptions::default() };
+//! let mut options = ChunkOptions::default();
+//! options.chunk_bytes = 8;
 //! clean_reader(&pipeline, input.as_bytes(), &options, |piece| {
 //!     out.push_str(&piece.text);
 //!     changes.extend(piece.changes.iter().cloned());
