@@ -21,6 +21,7 @@ impl DigitizationStamp {
         kind: PassKind::Layout,
         removes_text: true,
         rerun: true,
+        local: false,
         written_back: false,
         rules: &[RuleSpec {
             id: "google-stamp",

@@ -13,6 +13,7 @@
 //! This crate is the facade: it wires the pass crates into a [`Pipeline`] through the pass
 //! registry in [`registry`], and re-exports the types a library user needs.
 
+pub mod chunked;
 pub mod document;
 pub mod eval;
 pub mod registry;
@@ -54,6 +55,18 @@ impl Pipeline {
     /// Cleans one text.
     pub fn clean(&self, text: &str) -> Cleaned {
         self.runner.run(text, &self.context)
+    }
+
+    /// Cleans one text and returns only the cleaned text, the same as [`Pipeline::clean`]'s,
+    /// without building the change ledger: for a caller that does not read it.
+    ///
+    /// ```
+    /// let pipeline = ocrtidy::Pipeline::default();
+    /// let text = "第一段  \r\n\r\n\r\n第二段\r\n";
+    /// assert_eq!(pipeline.clean_text(text), pipeline.clean(text).text);
+    /// ```
+    pub fn clean_text(&self, text: &str) -> String {
+        self.runner.run_text(text, &self.context).0
     }
 
     /// Cleans one text with document evidence of its own, such as the OCR engine's confidences
@@ -124,6 +137,17 @@ impl Pipeline {
     /// The ids of the passes this pipeline runs, in order.
     pub fn passes(&self) -> Vec<PassId> {
         self.runner.pass_ids()
+    }
+
+    /// Whether every pass of the pipeline is line-local ([`PassSpec::local`]), so that a long
+    /// text can be cleaned piece by piece in bounded memory ([`chunked`]) with the same result.
+    pub fn is_local(&self) -> bool {
+        self.nonlocal_pass().is_none()
+    }
+
+    /// The first pass that is not line-local.
+    pub(crate) fn nonlocal_pass(&self) -> Option<PassId> {
+        self.runner.specs().find(|s| !s.local).map(|s| s.id)
     }
 }
 
@@ -278,6 +302,7 @@ pub static DECODE: PassSpec = PassSpec {
     kind: PassKind::Character,
     removes_text: false,
     rerun: false,
+    local: false,
     written_back: false,
     rules: &[
         RuleSpec {
@@ -322,6 +347,7 @@ fn output_range(changes: &[Change], start: usize, end: usize) -> (usize, usize) 
 ///     kind: PassKind::Character,
 ///     removes_text: false,
 ///     rerun: true,
+///     local: false,
 ///     written_back: true,
 ///     rules: &[RuleSpec { id: "rn-m", explain: "`rn` misread for `m` in `modern`." }],
 /// };

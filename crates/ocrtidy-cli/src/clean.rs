@@ -68,6 +68,16 @@ pub fn run(args: CleanArgs) -> Result<i32> {
     };
     let mut written_back = None;
     for source in &sources {
+        if streamable(
+            &args,
+            &pipeline,
+            &decode_options,
+            source,
+            write_back_to.is_some(),
+        )? {
+            clean_streamed(&pipeline, source, &mut out, changes_out.as_mut())?;
+            continue;
+        }
         let bytes = source.read_bytes_limited(args.stream.max_doc_bytes, "--max-doc-bytes")?;
         if args.encoding.is_none() {
             if let Some(at) = binary_at(&bytes) {
@@ -169,6 +179,88 @@ pub fn run(args: CleanArgs) -> Result<i32> {
         super::writeback::save(&dest, &name, &outcome, args.stream.quiet)?;
     }
     Ok(0)
+}
+
+/// Whether `source` can be cleaned piece by piece in bounded memory ([`ocrtidy::chunked`]) with
+/// the same output and ledger as whole: every pass is line-local, nothing needs the whole text
+/// at once (no report, no write-back), and the input is a plain-text file that decodes as UTF-8
+/// with nothing replaced, within `--max-doc-bytes` (a larger one is refused by the whole path).
+fn streamable(
+    args: &CleanArgs,
+    pipeline: &Pipeline,
+    decode: &DecodeOptions,
+    source: &Source,
+    write_back: bool,
+) -> Result<bool> {
+    let Source::File(path) = source else {
+        return Ok(false);
+    };
+    let utf8 = match decode.encoding {
+        EncodingChoice::Default => true,
+        EncodingChoice::Forced(e) => e.name() == "UTF-8",
+        _ => false,
+    };
+    if !pipeline.is_local()
+        || write_back
+        || args.report.diff
+        || args.report.report.is_some()
+        || !utf8
+        || !std::fs::metadata(path)
+            .is_ok_and(|m| m.is_file() && m.len() <= args.stream.max_doc_bytes as u64)
+    {
+        return Ok(false);
+    }
+    let format = args.input_format.format();
+    if format == ocrtidy_formats::Format::Auto {
+        // Detection reads the start of the text; what it needs is in the first 64 KiB (at
+        // least 5 lines of it) unless the text starts like XML or JSON, which is read whole.
+        let (head, whole) = super::io::utf8_head(path, 64 << 10)?;
+        let start = head.trim_start_matches('\u{feff}').trim_start();
+        let decided = whole || head.bytes().filter(|&b| b == b'\n').count() >= 5;
+        if start.starts_with(['<', '{', '['])
+            || !decided
+            || !matches!(
+                ocrtidy_formats::detect(&head),
+                Ok(ocrtidy_formats::Format::Text)
+            )
+        {
+            return Ok(false);
+        }
+    } else if format != ocrtidy_formats::Format::Text {
+        return Ok(false);
+    }
+    super::io::is_plain_utf8(path)
+}
+
+/// Cleans a plain UTF-8 file piece by piece, writing the output and the changes as it goes.
+fn clean_streamed(
+    pipeline: &Pipeline,
+    source: &Source,
+    out: &mut impl Write,
+    mut changes_out: Option<&mut super::io::OutputFile>,
+) -> Result<()> {
+    let Source::File(path) = source else {
+        anyhow::bail!("only a file is cleaned piece by piece");
+    };
+    let name = source.name();
+    let file = std::fs::File::open(path).with_context(|| format!("cannot read {name}"))?;
+    let mut options = ocrtidy::chunked::ChunkOptions::default();
+    // Nobody reads the ledger without --changes (a report or write-back cleans whole).
+    options.ledger = changes_out.is_some();
+    let done = ocrtidy::chunked::clean_reader(pipeline, file, &options, |piece| {
+        out.write_all(piece.text.as_bytes())
+            .context("cannot write the cleaned text")?;
+        if let Some(w) = changes_out.as_deref_mut() {
+            write_changes(w, &name, &piece.changes, None, None)
+                .context("cannot write the changes file")?;
+        }
+        Ok::<(), anyhow::Error>(())
+    });
+    match done {
+        Ok(_) => Ok(()),
+        Err(ocrtidy::chunked::ChunkError::Emit(e)) => Err(e),
+        Err(e) => Err(anyhow::anyhow!("{name}: {e}")),
+    }
 }
 
 fn decode_options(args: &CleanArgs) -> Result<DecodeOptions> {

@@ -482,3 +482,56 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
             .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
     })
 }
+
+/// Whether the file at `path` is text that the decoder reads as UTF-8 with nothing replaced:
+/// valid UTF-8 (a BOM allowed) without a NUL byte (so neither binary nor UTF-16 without a
+/// BOM, see `ocrtidy_decode::decode`). Read in blocks, never held whole.
+pub fn is_plain_utf8(path: &Path) -> Result<bool> {
+    let mut file = File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut buf = vec![0u8; 1 << 20];
+    // The bytes of the last character of the previous block, which its end may have cut,
+    // moved to the front.
+    let mut carry = 0;
+    loop {
+        let n = match file.read(&mut buf[carry..]) {
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+        };
+        if n == 0 {
+            return Ok(simdutf8::basic::from_utf8(&buf[..carry]).is_ok());
+        }
+        let len = carry + n;
+        if memchr::memchr(0, &buf[carry..len]).is_some() {
+            return Ok(false);
+        }
+        // Up to the first byte of the last character (no UTF-8 character is longer than 4).
+        let cut = (len.saturating_sub(4)..len)
+            .rev()
+            .find(|&i| buf[i] & 0xC0 != 0x80)
+            .unwrap_or(len);
+        if simdutf8::basic::from_utf8(&buf[..cut]).is_err() {
+            return Ok(false);
+        }
+        buf.copy_within(cut..len, 0);
+        carry = len - cut;
+    }
+}
+
+/// The first bytes of the file at `path` (at most `len`), cut at a character boundary of
+/// UTF-8 text, and whether they are the whole file.
+pub fn utf8_head(path: &Path, len: usize) -> Result<(String, bool)> {
+    let file = File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut head = Vec::with_capacity(len);
+    file.take(len as u64 + 1)
+        .read_to_end(&mut head)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    let whole = head.len() <= len;
+    head.truncate(len);
+    let valid = match std::str::from_utf8(&head) {
+        Ok(_) => head.len(),
+        Err(e) => e.valid_up_to(),
+    };
+    head.truncate(valid);
+    Ok((String::from_utf8(head).unwrap_or_default(), whole))
+}

@@ -1,7 +1,9 @@
 use ocrtidy_text::{merge_segments, Bias, CharIndex, OffsetMap, Segment, TextRange};
 
 use crate::pass::{EditMeta, PendingSuggestion};
-use crate::{Candidate, Change, Context, EditSink, Pass, PassId, PassInput, PassMemory, Step};
+use crate::{
+    Candidate, Change, Context, EditSink, Pass, PassId, PassInput, PassMemory, PassSpec, Step,
+};
 
 /// The result of cleaning one text.
 #[derive(Clone, Debug, Default)]
@@ -110,6 +112,11 @@ impl Runner {
         self.passes.iter().map(|p| p.id()).collect()
     }
 
+    /// The declarations of the passes, in run order.
+    pub fn specs(&self) -> impl Iterator<Item = &'static PassSpec> + '_ {
+        self.passes.iter().map(|p| p.spec())
+    }
+
     /// Cleans `original`.
     ///
     /// The passes run in rounds until a round changes nothing (at most [`Runner::MAX_ROUNDS`]),
@@ -173,6 +180,57 @@ impl Runner {
             changes,
             stats: state.stats,
         }
+    }
+
+    /// Cleans `original` as [`Runner::run`] does and returns only the cleaned text and the
+    /// run's statistics, without keeping a change ledger or suggestions: for a caller that does
+    /// not read them. The passes run in the same rounds on the same texts, so the text is
+    /// `run`'s (`superseded_suggestions` stays 0). With a non-empty context, which must be moved
+    /// through the ledger into each pass's text, this is `run` with the ledger dropped.
+    pub fn run_text(&self, original: &str, context: &Context) -> (String, RunStats) {
+        if !context.is_empty() {
+            let cleaned = self.run(original, context);
+            return (cleaned.text, cleaned.stats);
+        }
+        let mut current = original.to_string();
+        let mut stats = RunStats::default();
+        // As in `run`: the text version, and per pass the version it last read unchanged.
+        let mut version: u64 = 0;
+        let mut quiet: Vec<Option<u64>> = vec![None; self.passes.len()];
+        let memories: Vec<PassMemory> = self.passes.iter().map(|_| PassMemory::default()).collect();
+        for round in 0..Self::MAX_ROUNDS {
+            stats.rounds = round + 1;
+            let mut changed = false;
+            for ((pass, quiet), memory) in self.passes.iter().zip(&mut quiet).zip(&memories) {
+                if (round > 0 && !pass.rerun()) || *quiet == Some(version) {
+                    continue;
+                }
+                let mut sink = EditSink::for_pass(&current, pass.spec());
+                pass.run(
+                    &PassInput {
+                        text: &current,
+                        context,
+                        memory,
+                    },
+                    &mut sink,
+                );
+                let (set, _, _, rejected) = sink.finish();
+                stats.rejected_edits += rejected;
+                if set.is_empty() {
+                    *quiet = Some(version);
+                    continue;
+                }
+                current = set.apply(&current);
+                version += 1;
+                changed = true;
+                *quiet = None;
+            }
+            if !changed {
+                stats.converged = true;
+                break;
+            }
+        }
+        (current, stats)
     }
 
     /// The most rounds a run makes before it reports that it did not converge.
@@ -369,15 +427,22 @@ fn build_changes(
     let mut changes = Vec::with_capacity(ledger.len() + suggestions.len());
     for (seg, entry) in ledger {
         let (char_start, char_end) = chars.next().unwrap_or_default();
-        let mut steps: Vec<Tracked> = std::iter::once(entry.first).chain(entry.later).collect();
-        // The change is named after its principal edit: the last one that removed or inserted
-        // material text; whitespace tidying around it (blank lines, line joins) is history.
-        let principal = steps
-            .iter()
-            .rposition(|t| t.material)
-            .unwrap_or(steps.len() - 1);
-        let last = steps.remove(principal).step;
-        let steps: Vec<Step> = steps.into_iter().map(|t| t.step).collect();
+        let (last, steps) = if entry.later.is_empty() {
+            // One edit (most changes): no history to allocate.
+            (entry.first.step, Vec::new())
+        } else {
+            let mut steps: Vec<Tracked> = std::iter::once(entry.first).chain(entry.later).collect();
+            // The change is named after its principal edit: the last one that removed or
+            // inserted material text; whitespace tidying around it (blank lines, line joins) is
+            // history.
+            let principal = steps
+                .iter()
+                .rposition(|t| t.material)
+                .unwrap_or(steps.len() - 1);
+            let last = steps.remove(principal).step;
+            let steps: Vec<Step> = steps.into_iter().map(|t| t.step).collect();
+            (last, steps)
+        };
         let confidence = steps
             .iter()
             .map(|s| s.confidence)
@@ -443,6 +508,7 @@ mod rerun_tests {
         kind: PassKind::Character,
         removes_text: false,
         rerun: true,
+        local: false,
         written_back: false,
         rules: &[
             RuleSpec {
@@ -462,6 +528,7 @@ mod rerun_tests {
         kind: PassKind::Character,
         removes_text: true,
         rerun: true,
+        local: false,
         written_back: false,
         rules: &[RuleSpec {
             id: "eat",
@@ -508,6 +575,7 @@ mod rerun_tests {
         kind: PassKind::Character,
         removes_text: false,
         rerun: true,
+        local: false,
         written_back: false,
         rules: &[RuleSpec {
             id: "seen",

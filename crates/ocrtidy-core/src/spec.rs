@@ -13,6 +13,7 @@ use crate::PassId;
 ///     kind: PassKind::Character,
 ///     removes_text: false,
 ///     rerun: true,
+///     local: false,
 ///     written_back: true,
 ///     rules: &[RuleSpec {
 ///         id: "caps-word",
@@ -40,6 +41,14 @@ pub struct PassSpec {
     /// see each text only once, such as a script conversion (`于飞` → `于飛` with s2t, but
     /// `于飛` → `於飛`).
     pub rerun: bool,
+    /// Whether the pass is line-local: what it does to a line depends on that line alone, and
+    /// it never inserts, removes or moves a line feed (`\n`) and no edit spans one. Cleaning a
+    /// text with passes that all are gives the same output and ledger as cleaning its pieces
+    /// cut right after line feeds, one by one, and putting the results together (offsets
+    /// moved), which lets a long plain text be cleaned in bounded memory
+    /// (`ocrtidy::chunked`). Script conversion is (OpenCC's matching never crosses a line
+    /// break); passes that read neighbouring lines or the whole document are not.
+    pub local: bool,
     /// Whether its applied edits are written back into the elements of an hOCR, ALTO or PAGE
     /// file (character corrections are; layout changes stay in the text).
     pub written_back: bool,

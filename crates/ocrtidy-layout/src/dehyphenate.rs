@@ -44,6 +44,7 @@ impl Dehyphenate {
         kind: PassKind::Layout,
         removes_text: false,
         rerun: true,
+        local: false,
         written_back: false,
         rules: &[
             RuleSpec {

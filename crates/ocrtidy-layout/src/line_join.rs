@@ -78,6 +78,7 @@ impl LineJoin {
         kind: PassKind::Layout,
         removes_text: false,
         rerun: true,
+        local: false,
         written_back: false,
         rules: &[
             RuleSpec {

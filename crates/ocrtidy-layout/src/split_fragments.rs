@@ -58,6 +58,7 @@ impl SplitFragments {
         kind: PassKind::Layout,
         removes_text: false,
         rerun: true,
+        local: false,
         written_back: false,
         rules: &[
             RuleSpec {

@@ -150,6 +150,7 @@ impl Duplicates {
         kind: PassKind::Layout,
         removes_text: true,
         rerun: true,
+        local: false,
         written_back: false,
         rules: &[
             RuleSpec {

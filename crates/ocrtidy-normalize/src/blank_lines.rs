@@ -40,6 +40,7 @@ impl BlankLines {
         kind: PassKind::Layout,
         removes_text: false,
         rerun: true,
+        local: false,
         written_back: false,
         rules: &[
             RuleSpec {

@@ -210,6 +210,7 @@ impl CjkPunct {
         kind: PassKind::Character,
         removes_text: false,
         rerun: true,
+        local: false,
         written_back: true,
         rules: &[
             RuleSpec {

@@ -85,6 +85,7 @@ impl CjkSpacing {
         kind: PassKind::Character,
         removes_text: false,
         rerun: true,
+        local: false,
         written_back: true,
         rules: &[
             RuleSpec {

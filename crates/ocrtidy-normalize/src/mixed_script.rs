@@ -109,6 +109,7 @@ impl MixedScript {
         kind: PassKind::Character,
         removes_text: false,
         rerun: true,
+        local: false,
         written_back: true,
         rules: &[
             RuleSpec {

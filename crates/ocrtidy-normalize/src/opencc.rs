@@ -231,10 +231,40 @@ struct Start {
 /// itself), so that matching walks forward and stops at the first prefix that no key has, like a
 /// trie. A key listed twice keeps its first entry, and an entry's value is its first value
 /// (OpenCC's default candidate).
+///
+/// Two tables make the common lookups cheap: the starts of BMP characters by code point, and a
+/// bit per (hashed) pair of first two characters of a phrase, so that most positions are
+/// settled without hashing a string or touching the large phrase table.
 #[derive(Debug, Default)]
 struct Leaf {
     starts: FxHashMap<char, Start>,
     phrases: FxHashMap<&'static str, Option<&'static str>>,
+    /// `bmp[c]`: 1 + the index in `slots` of BMP character `c`'s start, 0 when no key starts
+    /// with it, `u16::MAX` to look in `starts`. Small, so that its CJK part stays in cache.
+    bmp: Box<[u16]>,
+    slots: Vec<Slot>,
+    /// The values of the one-character keys, by [`Slot::single`].
+    singles: Vec<&'static str>,
+    /// The pairs of first two characters of the phrases, hashed (see [`pair_bit`]).
+    pairs: Box<[u64]>,
+}
+
+/// A [`Start`] in 8 bytes: the longest key's length in characters, and the index of the
+/// one-character key's value in [`Leaf::singles`] (`u32::MAX`: none).
+#[derive(Clone, Copy, Debug)]
+struct Slot {
+    longest: u32,
+    single: u32,
+}
+
+/// Bits of the pair filter of a [`Leaf`] (64 KiB).
+const PAIR_BITS: u32 = 19;
+
+/// The bit of the pair filter for a phrase that starts with `a` then `b`.
+#[inline]
+fn pair_bit(a: char, b: char) -> usize {
+    let h = (a as u32).wrapping_mul(0x9E37_79B1) ^ (b as u32).wrapping_mul(0x85EB_CA77);
+    (h.rotate_left(13).wrapping_mul(0xC2B2_AE3D) >> (32 - PAIR_BITS)) as usize
 }
 
 /// Keys longer than this many characters are left out (OpenCC's longest is 15).
@@ -284,18 +314,71 @@ impl Leaf {
                 leaf.phrases.entry(&key[..i]).or_insert(None);
             }
         }
+        leaf.bmp = vec![0; 0x10000].into_boxed_slice();
+        for (&c, &start) in &leaf.starts {
+            let Some(entry) = leaf.bmp.get_mut(c as usize) else {
+                continue;
+            };
+            if leaf.slots.len() + 1 >= u16::MAX as usize {
+                *entry = u16::MAX;
+                continue;
+            }
+            let single = match start.single {
+                Some(v) => {
+                    leaf.singles.push(v);
+                    leaf.singles.len() as u32 - 1
+                }
+                None => u32::MAX,
+            };
+            leaf.slots.push(Slot {
+                longest: start.longest as u32,
+                single,
+            });
+            *entry = leaf.slots.len() as u16;
+        }
+        leaf.pairs = vec![0; 1 << (PAIR_BITS - 6)].into_boxed_slice();
+        for key in leaf.phrases.keys() {
+            let mut chars = key.chars();
+            if let (Some(a), Some(b)) = (chars.next(), chars.next()) {
+                let bit = pair_bit(a, b);
+                leaf.pairs[bit >> 6] |= 1 << (bit & 63);
+            }
+        }
         leaf
+    }
+
+    #[inline]
+    fn start(&self, c: char) -> Option<Start> {
+        match self.bmp.get(c as usize) {
+            Some(0) => None,
+            Some(&u16::MAX) | None => self.starts.get(&c).copied(),
+            Some(&i) => self.slots.get(i as usize - 1).map(|slot| Start {
+                longest: slot.longest as usize,
+                single: self.singles.get(slot.single as usize).copied(),
+            }),
+        }
     }
 
     /// The longest key that the text of `ends` starts with (its first character is `c`): the
     /// key's length in bytes and its value.
     fn longest(&self, c: char, ends: &mut Ends<'_>) -> Option<(usize, &'static str)> {
-        let start = self.starts.get(&c)?;
+        let start = self.start(c)?;
         let mut best = start.single.map(|v| (c.len_utf8(), v));
         for n in 2..=start.longest {
             let Some(end) = ends.get(n) else {
                 break;
             };
+            if n == 2 {
+                let second = ends.s[c.len_utf8()..end].chars().next().unwrap_or_default();
+                let bit = pair_bit(c, second);
+                if self
+                    .pairs
+                    .get(bit >> 6)
+                    .is_none_or(|w| w & (1 << (bit & 63)) == 0)
+                {
+                    break;
+                }
+            }
             match self.phrases.get(&ends.s[..end]) {
                 None => break,
                 Some(Some(v)) => best = Some((end, v)),
@@ -329,6 +412,13 @@ impl<'a> Ends<'a> {
             known: 0,
             done: false,
         }
+    }
+
+    /// The same for the text `s`, reusing the array (a scan makes one per position).
+    fn reset(&mut self, s: &'a str) {
+        self.s = s;
+        self.known = 0;
+        self.done = false;
     }
 
     /// The byte length of the first `n` characters, if `s` has that many.
@@ -466,6 +556,7 @@ impl Step {
         let bytes = text.as_bytes();
         let mut run = 0; // start of the pending unmatched run
         let mut i = 0;
+        let mut ends = Ends::new(text);
         while i < text.len() {
             // ASCII: no key of OpenCC's starts with it; skip the whole run at once.
             if bytes[i] < 0x80 && !self.starts.contains(bytes[i] as char) {
@@ -478,7 +569,7 @@ impl Step {
                 i += len;
                 continue;
             }
-            let mut ends = Ends::new(&text[i..]);
+            ends.reset(&text[i..]);
             if let Some((key_len, value)) = self.group.longest(c, &mut ends) {
                 if run < i {
                     matched(&text[run..i], None);
@@ -529,6 +620,25 @@ fn ids_len(s: &str) -> Option<usize> {
         return None;
     }
     consume(s, 16, &mut 0)
+}
+
+/// Whether `text` holds a CJK compatibility ideograph, found by its UTF-8 lead bytes: U+F900 to
+/// U+FAFF are `EF A4`..`EF AB`, U+2F800 to U+2FA1F are `F0 AF A0`..`F0 AF A8`.
+fn has_compatibility_ideograph(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr2_iter(0xEF, 0xF0, bytes).any(|i| {
+        let next = bytes.get(i + 1).copied().unwrap_or(0);
+        let candidate = if bytes[i] == 0xEF {
+            (0xA4..=0xAB).contains(&next)
+        } else {
+            next == 0xAF
+        };
+        candidate
+            && text
+                .get(i..)
+                .and_then(|t| t.chars().next())
+                .is_some_and(is_compatibility_ideograph)
+    })
 }
 
 /// A configuration: segmentation and conversion chain (the normalisation step is the same for
@@ -672,22 +782,27 @@ pub(crate) fn converter(name: &str, include_tofu: bool) -> Option<Converter> {
 impl Converter {
     /// Converts `text` as OpenCC does.
     pub(crate) fn convert(&self, text: &str) -> String {
+        let mut out = String::with_capacity(text.len() + text.len() / 4);
+        self.convert_into(text, &mut out);
+        out
+    }
+
+    /// Converts `text` as OpenCC does, appending the result to `out`.
+    pub(crate) fn convert_into(&self, text: &str, out: &mut String) {
         let mut normalized = String::new();
-        let text = if text.chars().any(is_compatibility_ideograph) {
+        let text = if has_compatibility_ideograph(text) {
             self.normalization.convert_into(text, &mut normalized);
             normalized.as_str()
         } else {
             text
         };
-        let mut out = String::with_capacity(text.len() + text.len() / 4);
         match &self.segmentation {
-            None => self.convert_segment(text, &mut out, &mut Vec::new()),
+            None => self.convert_segment(text, out, &mut Vec::new()),
             Some(seg) => {
                 let mut scratch = Vec::new();
-                seg.scan(text, |s, _| self.convert_segment(s, &mut out, &mut scratch));
+                seg.scan(text, |s, _| self.convert_segment(s, out, &mut scratch));
             }
         }
-        out
     }
 
     /// Runs one segment through the chain, appending to `out`.
@@ -761,6 +876,32 @@ mod tests {
             DictId::JpShinjitaiCharactersRev,
         ] {
             assert!(!id.get().starts.is_empty(), "{id:?} is empty");
+        }
+    }
+
+    #[test]
+    fn compatibility_ideographs_found_by_their_bytes() {
+        for c in [
+            '\u{F8FF}',
+            '\u{F900}',
+            '\u{FA0E}',
+            '\u{FAFF}',
+            '\u{FB00}',
+            '\u{FF0C}',
+            '\u{2F7FF}',
+            '\u{2F800}',
+            '\u{2FA1F}',
+            '\u{2FA20}',
+            '\u{2A6D6}',
+            '東',
+            'a',
+        ] {
+            let text = format!("中{c}文");
+            assert_eq!(
+                has_compatibility_ideograph(&text),
+                text.chars().any(is_compatibility_ideograph),
+                "{c:?}"
+            );
         }
     }
 

@@ -70,7 +70,8 @@ pub fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> + '_ {
         if done {
             return None;
         }
-        match text[start..].find(is_break) {
+        // The breaks (`is_break`) are the bytes `\n`, `\r` and form feed.
+        match memchr::memchr3(b'\n', b'\r', 0x0c, &text.as_bytes()[start..]) {
             Some(k) => {
                 let line = (start, &text[start..start + k]);
                 start += k + 1; // every break char is one byte

@@ -208,13 +208,20 @@ impl ScriptConvert {
 
     /// Converts a whole string (no ledger); what OpenCC's command line prints.
     pub fn convert(&self, text: &str) -> String {
+        let mut out = String::with_capacity(text.len() + text.len() / 4);
+        self.convert_into(text, &mut out);
+        out
+    }
+
+    /// Converts `text`, appending the result to `out`.
+    pub fn convert_into(&self, text: &str, out: &mut String) {
         #[cfg(feature = "opencc")]
         {
-            self.converter.convert(text)
+            self.converter.convert_into(text, out)
         }
         #[cfg(not(feature = "opencc"))]
         {
-            text.to_string()
+            out.push_str(text)
         }
     }
 }
@@ -227,6 +234,7 @@ impl ScriptConvert {
         kind: PassKind::Character,
         removes_text: false,
         rerun: false,
+        local: true,
         written_back: true,
         rules: &[
             RuleSpec {
@@ -243,11 +251,14 @@ impl Pass for ScriptConvert {
     }
 
     fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
+        // One buffer for the conversion of every line.
+        let mut out = String::new();
         for (base, line) in crate::script::lines(input.text) {
             if line.is_ascii() {
                 continue;
             }
-            let out = self.convert(line);
+            out.clear();
+            self.convert_into(line, &mut out);
             if out != line {
                 push_diff(base, line, &out, sink);
             }
@@ -255,36 +266,43 @@ impl Pass for ScriptConvert {
     }
 }
 
-/// Pushes the difference between `line` and its conversion `out`.
+/// Pushes the difference between `line` and its conversion `out`: each run of changed
+/// characters when both have as many characters, else the changed middle.
 fn push_diff(base: usize, line: &str, out: &str, sink: &mut EditSink<'_>) {
-    let a: Vec<(usize, char)> = line.char_indices().collect();
-    let b: Vec<char> = out.chars().collect();
-    if a.len() == b.len() {
-        let mut k = 0;
-        while k < a.len() {
-            if a[k].1 == b[k] {
-                k += 1;
-                continue;
+    let mut replace = |from: usize, to: usize, with: &str| {
+        let _ = sink.replace(base + from..base + to, with, "opencc", 1.0);
+    };
+    if line.chars().count() == out.chars().count() {
+        // The start of the pending run of changed characters, in `line` and in `out`.
+        let mut run: Option<(usize, usize)> = None;
+        for ((i, a), (j, b)) in line.char_indices().zip(out.char_indices()) {
+            match (run, a == b) {
+                (None, false) => run = Some((i, j)),
+                (Some((ri, rj)), true) => {
+                    replace(ri, i, &out[rj..j]);
+                    run = None;
+                }
+                _ => {}
             }
-            let s = k;
-            while k < a.len() && a[k].1 != b[k] {
-                k += 1;
-            }
-            let end = a.get(k).map_or(line.len(), |x| x.0);
-            let with: String = b[s..k].iter().collect();
-            let _ = sink.replace(base + a[s].0..base + end, with, "opencc", 1.0);
+        }
+        if let Some((ri, rj)) = run {
+            replace(ri, line.len(), &out[rj..]);
         }
         return;
     }
-    let pre = a.iter().zip(&b).take_while(|(x, y)| x.1 == **y).count();
-    let suf = a[pre..]
-        .iter()
+    // The common prefix and, after it, the common suffix, in bytes of each text.
+    let pre = line
+        .char_indices()
+        .zip(out.chars())
+        .find(|((_, a), b)| a != b)
+        .map_or(line.len().min(out.len()), |((i, _), _)| i);
+    let (a, b) = (&line[pre..], &out[pre..]);
+    let suf: usize = a
+        .chars()
         .rev()
-        .zip(b[pre..].iter().rev())
-        .take_while(|(x, y)| x.1 == **y)
-        .count();
-    let start = a.get(pre).map_or(line.len(), |x| x.0);
-    let end = a.get(a.len() - suf).map_or(line.len(), |x| x.0);
-    let with: String = b[pre..b.len() - suf].iter().collect();
-    let _ = sink.replace(base + start..base + end, with, "opencc", 1.0);
+        .zip(b.chars().rev())
+        .take_while(|(x, y)| x == y)
+        .map(|(x, _)| x.len_utf8())
+        .sum();
+    replace(pre, line.len() - suf, &b[..b.len() - suf]);
 }

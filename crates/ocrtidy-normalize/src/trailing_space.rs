@@ -17,6 +17,7 @@ impl TrailingSpace {
         kind: PassKind::Layout,
         removes_text: false,
         rerun: true,
+        local: false,
         written_back: false,
         rules: &[
             RuleSpec {

@@ -203,6 +203,7 @@ impl UnicodeForms {
         kind: PassKind::Character,
         removes_text: false,
         rerun: true,
+        local: false,
         written_back: true,
         rules: &[
             RuleSpec {

@@ -170,6 +170,7 @@ impl Typo {
         kind: PassKind::Character,
         removes_text: false,
         rerun: true,
+        local: false,
         written_back: true,
         rules: &[
             RuleSpec {

@@ -149,6 +149,7 @@ static DROP_MARKER: PassSpec = PassSpec {
     kind: PassKind::Character,
     removes_text: true,
     rerun: true,
+    local: false,
     written_back: false,
     rules: &[RuleSpec {
         id: "marker",

@@ -15,6 +15,7 @@ static DELETE_HASHES: PassSpec = PassSpec {
     kind: PassKind::Character,
     removes_text: true,
     rerun: true,
+    local: false,
     written_back: false,
     rules: &[RuleSpec {
         id: "hash",
@@ -53,6 +54,7 @@ static COLLAPSE_BREAKS: PassSpec = PassSpec {
     kind: PassKind::Character,
     removes_text: true,
     rerun: true,
+    local: false,
     written_back: false,
     rules: &[RuleSpec {
         id: "blank-lines",
@@ -94,6 +96,7 @@ static TRIM_SPACES: PassSpec = PassSpec {
     kind: PassKind::Character,
     removes_text: true,
     rerun: true,
+    local: false,
     written_back: false,
     rules: &[RuleSpec {
         id: "trailing-space",

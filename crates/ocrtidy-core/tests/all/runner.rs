@@ -21,6 +21,7 @@ fn toy_spec(id: PassId, rules: &'static [RuleSpec]) -> &'static PassSpec {
                 kind: PassKind::Character,
                 removes_text: true,
                 rerun: true,
+                local: false,
                 written_back: false,
                 rules,
             }))

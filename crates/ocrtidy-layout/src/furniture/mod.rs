@@ -119,6 +119,7 @@ impl Furniture {
         kind: PassKind::Layout,
         removes_text: true,
         rerun: true,
+        local: false,
         written_back: false,
         rules: &[
             RuleSpec {
