@@ -22,6 +22,7 @@ impl Modernise {
         removes_text: false,
         rerun: true,
         written_back: true,
+        local: true,
         rules: &[
             RuleSpec {
                 id: "long-s",
