@@ -163,18 +163,27 @@ fn units(text: &str, unit: Unit, interner: &mut Interner) -> Units {
     u
 }
 
+/// Above this many units of ground truth, the whitespace-free distance is computed on a
+/// second thread while the first aligns the texts.
+const PARALLEL_UNITS: usize = 20_000;
+
 /// Scores one prediction against its ground truth and furniture items.
 pub fn score(pred: &str, gt: &str, furniture: &[String], unit: Unit) -> Counts {
+    score_with(pred, gt, furniture, unit, align, distance)
+}
+
+/// [`score`] with the aligner and the distance given (the tests give plain DP).
+fn score_with(
+    pred: &str,
+    gt: &str,
+    furniture: &[String],
+    unit: Unit,
+    align: fn(&[u32], &[u32]) -> Vec<Op>,
+    distance: fn(&[u32], &[u32]) -> usize,
+) -> Counts {
     let mut interner = Interner::default();
     let p = units(pred, unit, &mut interner);
     let g = units(gt, unit, &mut interner);
-    // One alignment gives both the raw edit distance and the paragraph-break matching.
-    let ops = align(&p.syms, &g.syms);
-    let mut c = Counts {
-        ed_raw: ops.iter().filter(|&&op| op != Op::Equal).count(),
-        n_raw: g.syms.len(),
-        ..Counts::default()
-    };
     let strip = |u: &Units| -> Vec<u32> {
         u.syms
             .iter()
@@ -184,8 +193,28 @@ pub fn score(pred: &str, gt: &str, furniture: &[String], unit: Unit) -> Counts {
             .collect()
     };
     let (pc, gc) = (strip(&p), strip(&g));
-    c.ed_content = distance(&pc, &gc);
-    c.n_content = gc.len();
+    // One alignment gives both the raw edit distance and the paragraph-break matching; the
+    // whitespace-free distance is independent of it.
+    let (ops, ed_content) = if g.syms.len() + p.syms.len() > PARALLEL_UNITS {
+        std::thread::scope(|scope| {
+            let content = scope.spawn(|| distance(&pc, &gc));
+            let ops = align(&p.syms, &g.syms);
+            // A panic in the other thread is re-raised here rather than hidden.
+            let d = content
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e));
+            (ops, d)
+        })
+    } else {
+        (align(&p.syms, &g.syms), distance(&pc, &gc))
+    };
+    let mut c = Counts {
+        ed_raw: ops.iter().filter(|&&op| op != Op::Equal).count(),
+        n_raw: g.syms.len(),
+        ed_content,
+        n_content: gc.len(),
+        ..Counts::default()
+    };
     let mut words = Interner::default();
     let pw: Vec<u32> = pred
         .split(is_space)
@@ -327,4 +356,53 @@ pub fn furniture_counts(pred: &str, furniture: &[String]) -> (usize, usize) {
         leaked += usize::from(hit);
     }
     (leaked, total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::align::reference::{naive, reference_align};
+    use proptest::prelude::*;
+
+    fn plain_align(a: &[u32], b: &[u32]) -> Vec<Op> {
+        reference_align(a, b, usize::MAX)
+    }
+
+    /// Text from pieces that exercise units and tokens: CJK, Latin words, combining marks
+    /// (precomposed and not), an emoji sequence, spaces, line breaks and blank lines.
+    fn text() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            Just("第"),
+            Just("一"),
+            Just("段"),
+            Just("，"),
+            Just("テ"),
+            Just("한"),
+            Just("word"),
+            Just("the"),
+            Just("e\u{301}"),
+            Just("é"),
+            Just("a\u{308}\u{301}"),
+            Just("🇨🇳"),
+            Just(" "),
+            Just("\u{3000}"),
+            Just("\n"),
+            Just("\n\n"),
+            Just("\r\n"),
+            Just("\u{c}"),
+        ];
+        proptest::collection::vec(piece, 0..60).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        /// The fast distance and alignment give exactly the metrics of plain dynamic
+        /// programming with rapidfuzz's backtracking.
+        #[test]
+        fn fast_path_matches_plain_dp(pred in text(), gt in text(), cp in any::<bool>()) {
+            let unit = if cp { Unit::CodePoint } else { Unit::Grapheme };
+            let fast = score(&pred, &gt, &[], unit);
+            let plain = score_with(&pred, &gt, &[], unit, plain_align, naive);
+            prop_assert_eq!(fast, plain);
+        }
+    }
 }
