@@ -131,24 +131,23 @@ impl Peq {
 }
 
 /// One 64-cell block of the bit-parallel recurrence (Hyyrö's formulation as in edlib). `pv`/`mv`
-/// are the vertical +1/-1 deltas of the previous column, `eq` the match mask, `hin` the
-/// horizontal delta entering at the top. Returns the delta leaving at the bottom.
+/// are the vertical +1/-1 deltas of the previous column, `eq` the match mask, `(hp, hn)` the
+/// horizontal delta entering at the top as two bits (+1: `(1, 0)`, -1: `(0, 1)`, 0: `(0, 0)`).
+/// Returns the delta leaving at the bottom, the same way. Two bits rather than an integer keep
+/// conversions off the carry chain from block to block, which bounds the speed of a row.
 #[inline]
-fn block(pv: &mut u64, mv: &mut u64, mut eq: u64, hin: i32) -> i32 {
-    let hin_neg = (hin < 0) as u64;
+fn block(pv: &mut u64, mv: &mut u64, mut eq: u64, hp: u64, hn: u64) -> (u64, u64) {
     let xv = eq | *mv;
-    eq |= hin_neg;
+    eq |= hn;
     let xh = ((eq & *pv).wrapping_add(*pv) ^ *pv) | eq;
-    let mut ph = *mv | !(xh | *pv);
-    let mut mh = *pv & xh;
-    let hout = (ph >> 63) as i32 - (mh >> 63) as i32;
-    ph <<= 1;
-    mh <<= 1;
-    mh |= hin_neg;
-    ph |= (hin > 0) as u64;
+    let ph = *mv | !(xh | *pv);
+    let mh = *pv & xh;
+    let out = (ph >> 63, mh >> 63);
+    let ph = (ph << 1) | hp;
+    let mh = (mh << 1) | hn;
     *pv = mh | !(xv | ph);
     *mv = ph & xv;
-    hout
+    out
 }
 
 fn mask_upto(bits: usize) -> u64 {
@@ -252,15 +251,15 @@ fn band_pass(a: &[u32], b: &[u32], limits: Limits, want_column: bool) -> BandRes
         }
         let c = b[ju - 1];
         peq.fill(c, first, last, &mut eq);
-        let mut h = 1;
+        let mut h = (1, 0);
         for (((p, m), &e), s) in pv[first..=last]
             .iter_mut()
             .zip(&mut mv[first..=last])
             .zip(&eq[first..=last])
             .zip(&mut score[first..=last])
         {
-            h = block(p, m, e, h);
-            *s = (*s as isize + h as isize) as usize;
+            h = block(p, m, e, h.0, h.1);
+            *s = (*s + h.0 as usize).wrapping_sub(h.1 as usize);
         }
         top += 1;
         if bound.is_some() {
@@ -276,13 +275,13 @@ fn band_pass(a: &[u32], b: &[u32], limits: Limits, want_column: bool) -> BandRes
                     break;
                 }
                 // The new block's cells in the previous row: its bottom cell there plus 1, 2, …
-                let prev = (score[last] as isize - h as isize) as usize;
+                let prev = (score[last] + h.1 as usize).wrapping_sub(h.0 as usize);
                 last += 1;
                 pv[last] = !0;
                 mv[last] = 0;
                 peq.fill(c, last, last, &mut eq);
-                h = block(&mut pv[last], &mut mv[last], eq[last], h);
-                score[last] = (prev as isize + 64 + h as isize) as usize;
+                h = block(&mut pv[last], &mut mv[last], eq[last], h.0, h.1);
+                score[last] = (prev + 64 + h.0 as usize).wrapping_sub(h.1 as usize);
             }
             while last > first && last + 1 < nw && hopeless(score[last], (last + 1) * 64, ju) {
                 last -= 1;
@@ -387,9 +386,9 @@ fn full_align(a: &[u32], b: &[u32], ops: &mut Vec<Op>) {
     let mut all_mv = Vec::with_capacity(nw * m);
     for &c in b {
         peq.fill(c, 0, nw - 1, &mut eq);
-        let mut h = 1;
+        let mut h = (1, 0);
         for w in 0..nw {
-            h = block(&mut pv[w], &mut mv[w], eq[w], h);
+            h = block(&mut pv[w], &mut mv[w], eq[w], h.0, h.1);
         }
         all_pv.extend_from_slice(&pv);
         all_mv.extend_from_slice(&mv);
