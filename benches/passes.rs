@@ -1,6 +1,9 @@
 //! Throughput of every pass alone and of the default pipeline, on OCR-like Chinese and English
 //! text (`benches/data/{zh,en}.txt`, made by `benches/data/make_data.py`), in bytes per second on
-//! one core. Also the JSON Lines engine on one thread.
+//! one core. Also the JSON Lines engine on one thread, and `ocrtidy eval`'s scoring of one
+//! (prediction, ground truth) pair: OCR text against its cleaned text (few differences), and a
+//! text against a copy with a quarter of its characters damaged (a distance proportional to
+//! the length, the expensive case of the alignment).
 //!
 //! Time is the CPU time of the process (`CLOCK_PROCESS_CPUTIME_ID` on Unix; wall time
 //! elsewhere), so the figures are per core and stay meaningful when other processes share the
@@ -95,6 +98,45 @@ fn jsonl(c: &mut Criterion<CpuTime>) {
     group.finish();
 }
 
+/// `text` with about `rate` of its characters substituted, deleted or followed by an inserted
+/// one (a fixed pseudo-random sequence, so every run scores the same pair).
+fn damaged(text: &str, rate: f64) -> String {
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut out = String::with_capacity(text.len() + text.len() / 4);
+    for c in text.chars() {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let p = (x % 1_000_000) as f64 / 1_000_000.0;
+        let other = char::from_u32(0x4E00 + (x >> 40) as u32 % 3000).unwrap_or('字');
+        if p < rate * 0.5 {
+            out.push(other);
+        } else if p < rate * 0.75 {
+        } else if p < rate {
+            out.push(c);
+            out.push(other);
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn eval(c: &mut Criterion<CpuTime>) {
+    let cleaned = Pipeline::default().clean(ZH).text;
+    let mut group = c.benchmark_group("eval");
+    group.throughput(Throughput::Bytes(ZH.len() as u64));
+    for (name, gt) in [
+        ("zh/vs-cleaned", cleaned),
+        ("zh/vs-damaged-25%", damaged(ZH, 0.25)),
+    ] {
+        group.bench_function(name, |b| {
+            b.iter(|| ocrtidy::eval::score(ZH, &gt, &[], ocrtidy::eval::Unit::Grapheme))
+        });
+    }
+    group.finish();
+}
+
 /// CPU time of the process (the benchmark thread and any worker threads it starts).
 #[cfg(unix)]
 fn thread_cpu_time() -> Duration {
@@ -156,6 +198,6 @@ fn config() -> Criterion<CpuTime> {
 criterion_group! {
     name = benches;
     config = config();
-    targets = passes, pipeline, jsonl
+    targets = passes, pipeline, jsonl, eval
 }
 criterion_main!(benches);

@@ -1,7 +1,10 @@
 //! Corpus evaluation: every record of a JSON Lines corpus cleaned by a pipeline, and both its
 //! raw OCR text and the cleaned text scored against its ground truth with the metrics of the
 //! `ocrtidy-eval` crate (CER, whitespace-free CER, WER, paragraph-break P/R/F1, furniture
-//! leak), summed per group of records (micro-averaged, as `score.py` does).
+//! leak), summed per group of records (micro-averaged, as `score.py` does). A record with an
+//! empty ground truth adds its insertions to its groups' errors and nothing to their lengths;
+//! a group with no ground truth at all and errors has an infinite (undefined) error rate, see
+//! [`Summary`].
 //!
 //! With [`CorpusOptions::layout_fields`], a record is cleaned from the OCR engine output it
 //! carries (hOCR, RapidOCR JSON, …; inline or a file path, see [`crate::stream::layout`]) laid

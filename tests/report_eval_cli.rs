@@ -152,6 +152,59 @@ fn eval_scores_a_pair_of_files() {
 }
 
 #[test]
+fn eval_reports_errors_against_an_empty_ground_truth_as_undefined() {
+    // A BOM-only ground truth is empty: the prediction is all insertions, which no rate of
+    // 0 may hide.
+    let gt = tmp("empty-gt.txt");
+    let pred = tmp("any-pred.txt");
+    std::fs::write(&gt, "\u{feff}").expect("write");
+    std::fs::write(&pred, "任何文字").expect("write");
+    let (gt, pred) = (gt.to_str().expect("p"), pred.to_str().expect("p"));
+    let out = run(&["eval", "--gt", gt, "--pred", pred, "--json"], "", &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    for metric in ["CER_raw", "CER_content", "WER"] {
+        assert!(v[metric].is_null(), "{metric}: {v}");
+    }
+    let table = run(&["eval", "--gt", gt, "--pred", pred], "", &[]);
+    let t = String::from_utf8_lossy(&table.stdout);
+    let row = t.lines().nth(1).expect("row");
+    assert_eq!(row.matches("n/a").count(), 3, "{t}");
+    // In a corpus the empty record's insertions count in its group, which has ground truth.
+    let corpus = tmp("empty-gt.jsonl");
+    let recs = [
+        r#"{"id":"a","engine":"t","ocr":"多余","gt":""}"#,
+        r#"{"id":"b","engine":"u","ocr":"文字","gt":"文字"}"#,
+    ];
+    std::fs::write(&corpus, recs.join("\n")).expect("write");
+    let corpus = corpus.to_str().expect("p");
+    let out = run(
+        &[
+            "eval", "--corpus", corpus, "--by", "engine", "--json", NORMALIZE,
+        ],
+        "",
+        &[],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["groups"]["ALL"]["raw"]["CER_raw"].as_f64(), Some(1.0));
+    assert!(v["groups"]["engine=t"]["raw"]["CER_raw"].is_null(), "{v}");
+    assert_eq!(
+        v["groups"]["engine=u"]["raw"]["CER_raw"].as_f64(),
+        Some(0.0)
+    );
+    let help = run(&["eval", "--help"], "", &[]);
+    let help = String::from_utf8_lossy(&help.stdout);
+    assert!(
+        help.contains("full-width CJK punctuation") && help.contains("n/a in the table"),
+        "{help}"
+    );
+}
+
+#[test]
 fn eval_cleans_a_corpus_and_groups_records() {
     let corpus = tmp("corpus.jsonl");
     let recs = [

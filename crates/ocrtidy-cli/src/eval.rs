@@ -9,7 +9,8 @@
 //!   `ocrtidy clean --jsonl --layout-field` does; the raw row stays the `--ocr-field` text.
 //!
 //! The evaluation itself is [`ocrtidy::eval::evaluate_corpus`]; this module reads the options
-//! and writes the table, the JSON, the predictions and the HTML page.
+//! and writes the table, the JSON, the predictions and the HTML page. An error rate against an
+//! empty ground truth is undefined (infinite): `n/a` in the table and the page, `null` in JSON.
 
 use std::collections::BTreeMap;
 use std::io::{BufReader, Write};
@@ -28,7 +29,20 @@ use ocrtidy_report::html::{render_eval, EvalRecord};
 
 use super::io::{create_file, decode_utf8, Source};
 
+/// What the metrics mean, after `ocrtidy eval --help`.
+const EVAL_NOTES: &str = "\
+Metrics: CER_raw (Levenshtein distance / ground-truth length, on grapheme clusters after NFC
+with --unit grapheme), CER_cont (the same without whitespace), WER (word edit distance /
+ground-truth words, on the same normalised text: words are split at whitespace, and every CJK
+character (Han, kana, hangul) and full-width CJK punctuation mark is a word of its own, so on
+Chinese text WER counts characters and an embedded Latin word as one), LB_P/LB_R/LB_F1
+(paragraph breaks), furn (share of page-furniture items left in the text). Counts are summed
+over the records of a group before dividing. A leading byte order mark is no text. An error
+rate against an empty ground truth is undefined when anything was predicted: n/a in the table,
+null in JSON (a group's rate is defined when any of its records has ground truth).";
+
 #[derive(Debug, Args)]
+#[command(after_help = EVAL_NOTES)]
 pub struct EvalArgs {
     /// Ground-truth text file (with --pred).
     #[arg(long, value_name = "GT", requires = "pred", conflicts_with = "corpus")]
@@ -239,9 +253,9 @@ fn run_corpus(args: &EvalArgs, corpus: &std::path::Path, unit: Unit) -> Result<i
                     field_text(r.record, "engine")
                 ),
                 metrics: format!(
-                    "CER {:.4} → {:.4}, LB_F1 {:.3} → {:.3}, furn {:.2} → {:.2}",
-                    sr.cer_raw,
-                    sc.cer_raw,
+                    "CER {} → {}, LB_F1 {:.3} → {:.3}, furn {:.2} → {:.2}",
+                    error_rate(sr.cer_raw, 4),
+                    error_rate(sc.cer_raw, 4),
                     sr.lb_f1,
                     sc.lb_f1,
                     sr.furniture_leak,
@@ -327,19 +341,14 @@ fn run_corpus(args: &EvalArgs, corpus: &std::path::Path, unit: Unit) -> Result<i
         for (k, g) in ordered {
             for (label, c) in [("raw", &g.raw), ("clean", &g.cleaned)] {
                 let s = c.summary(g.records);
-                table.push(vec![
+                let mut cells = vec![
                     k.clone(),
                     s.records.to_string(),
                     s.gt_chars.to_string(),
                     label.to_string(),
-                    format!("{:.4}", s.cer_raw),
-                    format!("{:.4}", s.cer_content),
-                    format!("{:.4}", s.wer),
-                    format!("{:.3}", s.lb_precision),
-                    format!("{:.3}", s.lb_recall),
-                    format!("{:.3}", s.lb_f1),
-                    format!("{:.3}", s.furniture_leak),
-                ]);
+                ];
+                cells.extend(metric_cells(&s));
+                table.push(cells);
             }
         }
         let records: Vec<EvalRecord<'_>> = kept
@@ -384,8 +393,31 @@ fn row(group: &str, label: &str, s: &Summary) -> String {
     } else {
         (s.records.to_string(), s.gt_chars.to_string())
     };
+    let [cer, cont, wer, p, r, f, furn] = metric_cells(s);
     format!(
-        "{group:<32}{recs:>5}{chars:>9}  {label:<6}{:>9.4}{:>9.4}{:>8.4}{:>7.3}{:>7.3}{:>7.3}{:>7.3}",
-        s.cer_raw, s.cer_content, s.wer, s.lb_precision, s.lb_recall, s.lb_f1, s.furniture_leak
+        "{group:<32}{recs:>5}{chars:>9}  {label:<6}{cer:>9}{cont:>9}{wer:>8}{p:>7}{r:>7}{f:>7}{furn:>7}"
     )
+}
+
+/// The metrics of a row, as the table and the HTML page print them.
+fn metric_cells(s: &Summary) -> [String; 7] {
+    [
+        error_rate(s.cer_raw, 4),
+        error_rate(s.cer_content, 4),
+        error_rate(s.wer, 4),
+        format!("{:.3}", s.lb_precision),
+        format!("{:.3}", s.lb_recall),
+        format!("{:.3}", s.lb_f1),
+        format!("{:.3}", s.furniture_leak),
+    ]
+}
+
+/// An error rate with `digits` decimals, `n/a` when it is undefined (errors against an empty
+/// ground truth, [`Summary`]'s infinity).
+fn error_rate(rate: f64, digits: usize) -> String {
+    if rate.is_finite() {
+        format!("{rate:.digits$}")
+    } else {
+        "n/a".to_string()
+    }
 }

@@ -1,16 +1,21 @@
 //! Levenshtein distance and alignment of symbol sequences in bounded memory.
 //!
 //! The distance is computed with the bit-parallel algorithm of Myers/Hyyrö (64 cells per
-//! machine word), restricted to a diagonal band that doubles until it provably contains an
-//! optimal path (Ukkonen's cut-off), so near-identical book-length texts cost
-//! `O(n·k/64)` time for distance `k` and `O(n/64)` memory.
+//! machine word) inside a diagonal band: a first pass over the band of `|n - m|` gives the cost
+//! of some path `u` (the distance itself when it is at most that band's width); a second pass
+//! over the band of `u` (Ukkonen's bound) skips, per row, the 64-cell blocks whose cells cannot
+//! lie on a path of cost at most `u` (`D[i][j] + |(n - i) - (m - j)| > u`), which proves the
+//! distance. Time `O(n·u/64)`, memory `O(n/64)` plus the band.
 //!
 //! The alignment is the one `rapidfuzz.distance.Levenshtein.opcodes` computes (common prefix and
 //! suffix stripped, the bit matrix of the middle part backtracked from the end preferring
 //! deletion, then insertion, then the diagonal) whenever the middle part's bit matrix fits in
-//! [`FULL_MATRIX_WORDS`] words; larger inputs are split by Hirschberg's method (banded forward
-//! and backward passes meeting in the middle row) until the parts fit, so memory stays linear.
-//! Both give an optimal alignment; only the choice among equally good ones can differ.
+//! [`FULL_MATRIX_WORDS`] words; larger inputs are split by Hirschberg's method (pruned forward
+//! and backward passes, on two threads, meeting in the middle row at the first cell an optimal
+//! path crosses) until the parts fit, so memory stays linear. The top-level split needs no
+//! separate distance pass: the first narrow pass's `u` bounds it. Both give an optimal
+//! alignment; only the choice among equally good ones can differ, and it does not depend on the
+//! band or the pruning (the tests compare it with plain dynamic programming).
 
 /// Above this many 64-bit words per bit matrix (`ceil(n/64) · m`), alignment switches from the
 /// full bit matrix to Hirschberg splitting. 4 Mi words = 32 MiB per matrix (two are kept).
@@ -33,19 +38,24 @@ pub enum Op {
 pub fn distance(a: &[u32], b: &[u32]) -> usize {
     let (p, s) = common_affix(a, b);
     let (a, b) = (&a[p..a.len() - s], &b[p..b.len() - s]);
-    banded_distance(a, b).0
+    banded_distance(a, b)
 }
 
 /// An optimal alignment of `a` to `b` as a list of steps from the start.
 pub fn align(a: &[u32], b: &[u32]) -> Vec<Op> {
+    align_with(a, b, FULL_MATRIX_WORDS)
+}
+
+/// [`align`] with another full-matrix threshold (the tests make it tiny to split small inputs).
+fn align_with(a: &[u32], b: &[u32], full_words: usize) -> Vec<Op> {
     let (p, s) = common_affix(a, b);
     let mut ops = vec![Op::Equal; p];
     let (ma, mb) = (&a[p..a.len() - s], &b[p..b.len() - s]);
-    if fits_full(ma.len(), mb.len()) {
+    if fits_full(ma.len(), mb.len(), full_words) {
         full_align(ma, mb, &mut ops);
     } else {
-        let k = banded_distance(ma, mb).0;
-        hirschberg(ma, mb, k, &mut ops);
+        let u = narrow_bound(ma, mb).unwrap_or_else(|u| u);
+        hirschberg(ma, mb, u, full_words, &mut ops);
     }
     ops.extend(std::iter::repeat_n(Op::Equal, s));
     ops
@@ -62,8 +72,8 @@ fn common_affix(a: &[u32], b: &[u32]) -> (usize, usize) {
     (p, s)
 }
 
-fn fits_full(n: usize, m: usize) -> bool {
-    n.div_ceil(64).saturating_mul(m) <= FULL_MATRIX_WORDS
+fn fits_full(n: usize, m: usize, full_words: usize) -> bool {
+    n.div_ceil(64).saturating_mul(m) <= full_words
 }
 
 /// Match masks of `a`: for each symbol, the bits of the positions where it occurs. Frequent
@@ -121,24 +131,23 @@ impl Peq {
 }
 
 /// One 64-cell block of the bit-parallel recurrence (Hyyrö's formulation as in edlib). `pv`/`mv`
-/// are the vertical +1/-1 deltas of the previous column, `eq` the match mask, `hin` the
-/// horizontal delta entering at the top. Returns the delta leaving at the bottom.
+/// are the vertical +1/-1 deltas of the previous column, `eq` the match mask, `(hp, hn)` the
+/// horizontal delta entering at the top as two bits (+1: `(1, 0)`, -1: `(0, 1)`, 0: `(0, 0)`).
+/// Returns the delta leaving at the bottom, the same way. Two bits rather than an integer keep
+/// conversions off the carry chain from block to block, which bounds the speed of a row.
 #[inline]
-fn block(pv: &mut u64, mv: &mut u64, mut eq: u64, hin: i32) -> i32 {
-    let hin_neg = (hin < 0) as u64;
+fn block(pv: &mut u64, mv: &mut u64, mut eq: u64, hp: u64, hn: u64) -> (u64, u64) {
     let xv = eq | *mv;
-    eq |= hin_neg;
+    eq |= hn;
     let xh = ((eq & *pv).wrapping_add(*pv) ^ *pv) | eq;
-    let mut ph = *mv | !(xh | *pv);
-    let mut mh = *pv & xh;
-    let hout = (ph >> 63) as i32 - (mh >> 63) as i32;
-    ph <<= 1;
-    mh <<= 1;
-    mh |= hin_neg;
-    ph |= (hin > 0) as u64;
+    let ph = *mv | !(xh | *pv);
+    let mh = *pv & xh;
+    let out = (ph >> 63, mh >> 63);
+    let ph = (ph << 1) | hp;
+    let mh = (mh << 1) | hn;
     *pv = mh | !(xv | ph);
     *mv = ph & xv;
-    hout
+    out
 }
 
 fn mask_upto(bits: usize) -> u64 {
@@ -149,17 +158,39 @@ fn mask_upto(bits: usize) -> u64 {
     }
 }
 
-/// The outcome of a banded pass: `D[n][m]` (an upper bound when the band is too narrow) and,
-/// on request, the last column `D[i][m]` for `i in 0..=n` (`usize::MAX` outside the band).
+/// The outcome of a banded pass: `D[n][m]` (an upper bound when the band is too narrow,
+/// `usize::MAX` when the pass pruned it) and, on request, the last column `D[i][m]` for
+/// `i in 0..=n` (`usize::MAX` outside the cells computed).
 struct BandResult {
     dist: usize,
     column: Vec<usize>,
 }
 
-/// Runs the recurrence of `a` (bits) against `b` (rows) inside the diagonals `i - j` in
-/// `[dlo, dhi]`. Cells outside the band are overestimated, never underestimated, so every
-/// value on a path that stays in the band is exact.
-fn band_pass(a: &[u32], b: &[u32], dlo: isize, dhi: isize, want_column: bool) -> BandResult {
+/// Where a pass may go: the diagonals `i - j` in `[dlo, dhi]`, and with `bound = Some(k)` only
+/// cells that can lie on a path of cost at most `k` to the corner `(n, rows)` (Ukkonen's
+/// cut-off: `D[i][j] + |(n - i) - (rows - j)| <= k`; `rows` is `b.len()` for a whole problem,
+/// more for the first half of a Hirschberg split).
+#[derive(Clone, Copy)]
+struct Limits {
+    dlo: isize,
+    dhi: isize,
+    rows: usize,
+    bound: Option<usize>,
+}
+
+/// Runs the recurrence of `a` (bits) against `b` (rows) inside `limits`. Cells outside the
+/// computed blocks are overestimated, never underestimated, and every computed value is the
+/// cost of a real path; a cell on a path of cost at most the bound that stays in the band is
+/// exact.
+///
+/// Pruning keeps, per row, a range of 64-cell blocks. A block is dropped at the bottom or the
+/// top when none of its cells can satisfy the cut-off (tested on the block's bottom cell: a
+/// cell `t` above it is at most `t` cheaper and at most `t` nearer the corner's diagonal). The
+/// next row adds the block below the last one (a path moves at most one cell down per row),
+/// and a row adds blocks below while its bottom cell can still be extended downwards (a run of
+/// deletions) within the bound. The smallest cell index on a path never decreases from row to
+/// row, so a block dropped at the top is never needed again.
+fn band_pass(a: &[u32], b: &[u32], limits: Limits, want_column: bool) -> BandResult {
     let n = a.len();
     let m = b.len();
     if n == 0 {
@@ -168,48 +199,105 @@ fn band_pass(a: &[u32], b: &[u32], dlo: isize, dhi: isize, want_column: bool) ->
             column: vec![m],
         };
     }
+    let Limits {
+        dlo,
+        dhi,
+        rows,
+        bound,
+    } = limits;
     let peq = Peq::new(a);
     let nw = peq.words;
     let (n_i, m_i) = (n as isize, m as isize);
     let w_lo = |j: isize| ((j + dlo).clamp(1, n_i) - 1) as usize / 64;
     let w_hi = |j: isize| ((j + dhi).clamp(1, n_i) - 1) as usize / 64;
+    // `lb(e, j)`: the cost still needed at least from cell `e` of row `j` to the corner.
+    let lb = |e: usize, j: usize| (n - e).abs_diff(rows.saturating_sub(j));
+    let k = bound.unwrap_or(usize::MAX);
+    // A block whose bottom cell is `e` with value `s` holds no cell within the bound.
+    let hopeless = |s: usize, e: usize, j: usize| {
+        bound.is_some() && s.saturating_add(lb(e, j)) > k.saturating_add(128)
+    };
     let mut pv = vec![!0u64; nw];
     let mut mv = vec![0u64; nw];
     let mut eq = vec![0u64; nw];
+    // `score[w]`: D at the block's last bit (cell (w + 1) * 64, beyond `n` in the last block).
+    let mut score = vec![0usize; nw];
     let mut first = 0usize;
     let mut last = w_hi(1);
+    for (w, s) in score.iter_mut().enumerate().take(last + 1) {
+        *s = (w + 1) * 64;
+    }
     // `top` is D[first*64][j]: the cell just above the first active block.
     let mut top: usize = 0;
     for j in 1..=m_i {
+        let ju = j as usize;
         let (lo, hi) = (w_lo(j), w_hi(j));
         while first < lo.min(last) {
-            top = (top as isize + pv[first].count_ones() as isize - mv[first].count_ones() as isize)
-                as usize;
+            top = score[first];
             first += 1;
         }
-        while last < hi {
+        // A path reaches at most one cell further down than in the previous row; without a
+        // bound this is the band's own growth.
+        let grow_to = if bound.is_some() {
+            hi.min(last + 1)
+        } else {
+            hi
+        };
+        while last < grow_to {
+            score[last + 1] = score[last] + 64;
             last += 1;
             pv[last] = !0;
             mv[last] = 0;
         }
-        let c = b[(j - 1) as usize];
+        let c = b[ju - 1];
         peq.fill(c, first, last, &mut eq);
-        let mut h = 1;
-        for ((p, m), &e) in pv[first..=last]
+        let mut h = (1, 0);
+        for (((p, m), &e), s) in pv[first..=last]
             .iter_mut()
             .zip(&mut mv[first..=last])
             .zip(&eq[first..=last])
+            .zip(&mut score[first..=last])
         {
-            h = block(p, m, e, h);
+            h = block(p, m, e, h.0, h.1);
+            *s = (*s + h.0 as usize).wrapping_sub(h.1 as usize);
         }
         top += 1;
+        if bound.is_some() {
+            // Blocks below while the bottom cell can go on down within the bound.
+            loop {
+                let e = (last + 1) * 64;
+                if last + 1 >= nw || last >= hi {
+                    break;
+                }
+                let diag = (n + ju).saturating_sub(rows);
+                let step = if e < diag { 0 } else { 2 };
+                if score[last].saturating_add(lb(e, ju) + step) > k {
+                    break;
+                }
+                // The new block's cells in the previous row: its bottom cell there plus 1, 2, …
+                let prev = (score[last] + h.1 as usize).wrapping_sub(h.0 as usize);
+                last += 1;
+                pv[last] = !0;
+                mv[last] = 0;
+                peq.fill(c, last, last, &mut eq);
+                h = block(&mut pv[last], &mut mv[last], eq[last], h.0, h.1);
+                score[last] = (prev + 64 + h.0 as usize).wrapping_sub(h.1 as usize);
+            }
+            while last > first && last + 1 < nw && hopeless(score[last], (last + 1) * 64, ju) {
+                last -= 1;
+            }
+            while first < last && hopeless(score[first], (first + 1) * 64, ju) {
+                top = score[first];
+                first += 1;
+            }
+        }
     }
-    let mut dist = top as isize;
     let mut column = Vec::new();
     if want_column {
         column = vec![usize::MAX; n + 1];
         column[first * 64] = top;
     }
+    let mut dist = top as isize;
     for w in first..=last {
         let bits = (n - w * 64).min(64);
         if want_column {
@@ -223,7 +311,11 @@ fn band_pass(a: &[u32], b: &[u32], dlo: isize, dhi: isize, want_column: bool) ->
         dist += (pv[w] & mask).count_ones() as isize - (mv[w] & mask).count_ones() as isize;
     }
     BandResult {
-        dist: dist as usize,
+        dist: if last + 1 == nw {
+            dist as usize
+        } else {
+            usize::MAX
+        },
         column,
     }
 }
@@ -235,22 +327,45 @@ fn band_for(n: usize, m: usize, k: usize) -> (isize, isize) {
     (d.min(0) - slack, d.max(0) + slack)
 }
 
-/// Exact distance by doubling the band; returns (distance, band bound used).
-fn banded_distance(a: &[u32], b: &[u32]) -> (usize, usize) {
+/// A pass over the band of `|n - m|` (at least 64): the distance when it is at most that
+/// (returned as `Ok`), else the cost of some path (an upper bound, `Err`).
+fn narrow_bound(a: &[u32], b: &[u32]) -> Result<usize, usize> {
     let (n, m) = (a.len(), b.len());
     if n == 0 || m == 0 {
-        return (n.max(m), n.max(m));
+        return Ok(n.max(m));
     }
-    let mut k = n.abs_diff(m).max(64);
-    loop {
-        let (dlo, dhi) = band_for(n, m, k);
-        let full = dlo <= -(m as isize) && dhi >= n as isize;
-        let r = band_pass(a, b, dlo, dhi, false);
-        if r.dist <= k || full {
-            return (r.dist, k);
+    let k = n.abs_diff(m).max(64);
+    let (dlo, dhi) = band_for(n, m, k);
+    let limits = Limits {
+        dlo,
+        dhi,
+        rows: m,
+        bound: None,
+    };
+    let d = band_pass(a, b, limits, false).dist;
+    let full = dlo <= -(m as isize) && dhi >= n as isize;
+    if d <= k || full {
+        Ok(d)
+    } else {
+        Err(d)
+    }
+}
+
+/// Exact distance: a narrow pass gives the cost of a path, a pass pruned to that cost proves
+/// the distance.
+fn banded_distance(a: &[u32], b: &[u32]) -> usize {
+    match narrow_bound(a, b) {
+        Ok(d) => d,
+        Err(u) => {
+            let (dlo, dhi) = band_for(a.len(), b.len(), u);
+            let limits = Limits {
+                dlo,
+                dhi,
+                rows: b.len(),
+                bound: Some(u),
+            };
+            band_pass(a, b, limits, false).dist
         }
-        // The pass's result bounds the distance from above, so a band that wide is enough.
-        k = k.saturating_mul(2).min(r.dist);
     }
 }
 
@@ -271,9 +386,9 @@ fn full_align(a: &[u32], b: &[u32], ops: &mut Vec<Op>) {
     let mut all_mv = Vec::with_capacity(nw * m);
     for &c in b {
         peq.fill(c, 0, nw - 1, &mut eq);
-        let mut h = 1;
+        let mut h = (1, 0);
         for w in 0..nw {
-            h = block(&mut pv[w], &mut mv[w], eq[w], h);
+            h = block(&mut pv[w], &mut mv[w], eq[w], h.0, h.1);
         }
         all_pv.extend_from_slice(&pv);
         all_mv.extend_from_slice(&mv);
@@ -304,28 +419,17 @@ fn full_align(a: &[u32], b: &[u32], ops: &mut Vec<Op>) {
     ops.extend(rev.into_iter().rev());
 }
 
-/// Hirschberg's divide and conquer with banded passes; `k` is the exact distance of (a, b).
-fn hirschberg(a: &[u32], b: &[u32], k: usize, ops: &mut Vec<Op>) {
+/// Hirschberg's divide and conquer with banded passes pruned to `k`, the cost of some path
+/// from (0,0) to (n,m) (the distance itself below the top level). The split is the first
+/// `i` of the middle row through which an optimal path passes, which a pass finds exactly
+/// whatever band and bound it had, so the alignment does not depend on them.
+fn hirschberg(a: &[u32], b: &[u32], k: usize, full_words: usize, ops: &mut Vec<Op>) {
     let (n, m) = (a.len(), b.len());
-    if fits_full(n, m) || m < 2 || n == 0 {
+    if fits_full(n, m, full_words) || m < 2 || n == 0 {
         full_align(a, b, ops);
         return;
     }
-    let mid = m / 2;
-    let (dlo, dhi) = band_for(n, m, k);
-    let d = n as isize - m as isize;
-    // The forward and backward passes are independent: run them on two threads.
-    let (fwd, bwd) = std::thread::scope(|scope| {
-        let back = scope.spawn(|| {
-            let ra: Vec<u32> = a.iter().rev().copied().collect();
-            let rb: Vec<u32> = b[mid..].iter().rev().copied().collect();
-            band_pass(&ra, &rb, d - dhi, d - dlo, true).column
-        });
-        let fwd = band_pass(a, &b[..mid], dlo, dhi, true).column;
-        // A panic in the other thread is re-raised here rather than hidden.
-        let bwd = back.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
-        (fwd, bwd)
-    });
+    let (mid, fwd, bwd) = split_columns(a, b, k);
     let mut best = (usize::MAX, 0usize);
     for i in 0..=n {
         let (f, g) = (fwd[i], bwd[n - i]);
@@ -335,15 +439,49 @@ fn hirschberg(a: &[u32], b: &[u32], k: usize, ops: &mut Vec<Op>) {
     }
     let i = best.1;
     let (k1, k2) = (fwd[i], bwd[n - i]);
-    hirschberg(&a[..i], &b[..mid], k1, ops);
-    hirschberg(&a[i..], &b[mid..], k2, ops);
+    hirschberg(&a[..i], &b[..mid], k1, full_words, ops);
+    hirschberg(&a[i..], &b[mid..], k2, full_words, ops);
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// The forward pass over the first half of the rows and the backward pass over the second
+/// half, both banded and pruned to `k`; returns the middle row and both last columns.
+fn split_columns(a: &[u32], b: &[u32], k: usize) -> (usize, Vec<usize>, Vec<usize>) {
+    let (n, m) = (a.len(), b.len());
+    let mid = m / 2;
+    let (dlo, dhi) = band_for(n, m, k);
+    let d = n as isize - m as isize;
+    let forward = Limits {
+        dlo,
+        dhi,
+        rows: m,
+        bound: Some(k),
+    };
+    let backward = Limits {
+        dlo: d - dhi,
+        dhi: d - dlo,
+        ..forward
+    };
+    // The forward and backward passes are independent: run them on two threads.
+    let (fwd, bwd) = std::thread::scope(|scope| {
+        let back = scope.spawn(|| {
+            let ra: Vec<u32> = a.iter().rev().copied().collect();
+            let rb: Vec<u32> = b[mid..].iter().rev().copied().collect();
+            band_pass(&ra, &rb, backward, true).column
+        });
+        let fwd = band_pass(a, &b[..mid], forward, true).column;
+        // A panic in the other thread is re-raised here rather than hidden.
+        let bwd = back.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (fwd, bwd)
+    });
+    (mid, fwd, bwd)
+}
 
-    fn naive(a: &[u32], b: &[u32]) -> usize {
+/// Plain dynamic programming, the reference the fast paths are tested against.
+#[cfg(test)]
+pub(crate) mod reference {
+    use super::{common_affix, fits_full, Op};
+
+    pub(crate) fn naive(a: &[u32], b: &[u32]) -> usize {
         let mut prev: Vec<usize> = (0..=b.len()).collect();
         for (i, x) in a.iter().enumerate() {
             let mut cur = vec![i + 1; b.len() + 1];
@@ -356,6 +494,80 @@ mod tests {
         }
         prev[b.len()]
     }
+
+    /// The full DP matrix `d[j][i]` (row `j` of `b`, column `i` of `a`).
+    pub(crate) fn matrix(a: &[u32], b: &[u32]) -> Vec<Vec<usize>> {
+        let mut d = vec![(0..=a.len()).collect::<Vec<usize>>()];
+        for (j, y) in b.iter().enumerate() {
+            let prev = &d[j];
+            let mut cur = vec![j + 1; a.len() + 1];
+            for (i, x) in a.iter().enumerate() {
+                cur[i + 1] = (prev[i] + usize::from(x != y))
+                    .min(prev[i + 1] + 1)
+                    .min(cur[i] + 1);
+            }
+            d.push(cur);
+        }
+        d
+    }
+
+    /// rapidfuzz's backtracking, read off the plain DP matrix.
+    pub(crate) fn reference_full(a: &[u32], b: &[u32], ops: &mut Vec<Op>) {
+        let d = matrix(a, b);
+        let (mut i, mut j) = (a.len(), b.len());
+        let mut rev = Vec::new();
+        while i != 0 && j != 0 {
+            if d[j][i] == d[j][i - 1] + 1 {
+                i -= 1;
+                rev.push(Op::Delete);
+            } else {
+                j -= 1;
+                if j != 0 && d[j][i] + 1 == d[j][i - 1] {
+                    rev.push(Op::Insert);
+                } else {
+                    i -= 1;
+                    rev.push(if a[i] == b[j] { Op::Equal } else { Op::Replace });
+                }
+            }
+        }
+        rev.extend(std::iter::repeat_n(Op::Delete, i));
+        rev.extend(std::iter::repeat_n(Op::Insert, j));
+        ops.extend(rev.into_iter().rev());
+    }
+
+    /// Hirschberg on plain DP rows: the same leaves and the same split (the first `i` of the
+    /// middle row on an optimal path), nothing banded or pruned.
+    pub(crate) fn reference_hirschberg(a: &[u32], b: &[u32], full_words: usize, ops: &mut Vec<Op>) {
+        let (n, m) = (a.len(), b.len());
+        if fits_full(n, m, full_words) || m < 2 || n == 0 {
+            reference_full(a, b, ops);
+            return;
+        }
+        let mid = m / 2;
+        let fwd = matrix(a, &b[..mid]).pop().unwrap_or_default();
+        let ra: Vec<u32> = a.iter().rev().copied().collect();
+        let rb: Vec<u32> = b[mid..].iter().rev().copied().collect();
+        let bwd = matrix(&ra, &rb).pop().unwrap_or_default();
+        let i = (0..=n)
+            .min_by_key(|&i| (fwd[i] + bwd[n - i], i))
+            .unwrap_or(0);
+        reference_hirschberg(&a[..i], &b[..mid], full_words, ops);
+        reference_hirschberg(&a[i..], &b[mid..], full_words, ops);
+    }
+
+    pub(crate) fn reference_align(a: &[u32], b: &[u32], full_words: usize) -> Vec<Op> {
+        let (p, s) = common_affix(a, b);
+        let mut ops = vec![Op::Equal; p];
+        reference_hirschberg(&a[p..a.len() - s], &b[p..b.len() - s], full_words, &mut ops);
+        ops.extend(std::iter::repeat_n(Op::Equal, s));
+        ops
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::reference::*;
+    use super::*;
 
     fn cost(ops: &[Op], a: &[u32], b: &[u32]) -> usize {
         let (mut i, mut j, mut c) = (0, 0, 0);
@@ -441,74 +653,98 @@ mod tests {
         }
     }
 
+    /// `a` damaged as OCR damages text: substitutions, deletions, insertions, and blocks of
+    /// inserted or lost material (furniture, a dropped line).
+    fn damage(a: &[u32], edits: &[(u8, u16, u32)]) -> Vec<u32> {
+        let mut b = a.to_vec();
+        for &(kind, at, sym) in edits {
+            if b.is_empty() {
+                b.push(sym);
+                continue;
+            }
+            let p = at as usize % b.len();
+            match kind % 5 {
+                0 => b[p] = sym,
+                1 => {
+                    b.remove(p);
+                }
+                2 => b.insert(p, sym),
+                3 => {
+                    let block: Vec<u32> = (0..sym % 90).map(|x| 100 + x % 7).collect();
+                    b.splice(p..p, block);
+                }
+                _ => {
+                    let end = (p + (sym as usize % 90)).min(b.len());
+                    b.drain(p..end);
+                }
+            }
+        }
+        b
+    }
+
     #[test]
     fn long_inputs_cross_many_words_and_split() {
-        // Deterministic pseudo-random texts over a small alphabet, long enough for several
-        // words per row; alignment forced through Hirschberg by calling it directly.
+        // Deterministic pseudo-random texts over a small alphabet, long enough for many words
+        // per row, split by Hirschberg down to tiny parts.
         let mut x: u64 = 12345;
         let mut next = || {
             x ^= x << 13;
             x ^= x >> 7;
             x ^= x << 17;
-            (x % 5) as u32
+            x
         };
-        let a: Vec<u32> = (0..700).map(|_| next()).collect();
-        let mut b = a.clone();
-        for k in 0..60 {
-            let p = (k * 37) % b.len();
-            match k % 3 {
-                0 => b[p] = 9,
-                1 => {
-                    b.remove(p);
-                }
-                _ => b.insert(p, 7),
-            }
-        }
+        let a: Vec<u32> = (0..3000).map(|_| (next() % 5) as u32).collect();
+        let edits: Vec<(u8, u16, u32)> = (0..200)
+            .map(|_| {
+                let r = next();
+                ((r % 5) as u8, (r >> 8) as u16, (r >> 32) as u32 % 11)
+            })
+            .collect();
+        let b = damage(&a, &edits);
         let d = naive(&a, &b);
         assert_eq!(distance(&a, &b), d);
-        let mut ops = Vec::new();
-        hirschberg_forced(&a, &b, d, &mut ops);
-        assert_eq!(cost(&ops, &a, &b), d);
-    }
-
-    /// Hirschberg that always splits (ignores the full-matrix threshold) down to tiny parts.
-    fn hirschberg_forced(a: &[u32], b: &[u32], k: usize, ops: &mut Vec<Op>) {
-        let (n, m) = (a.len(), b.len());
-        if m < 2 || n == 0 {
-            full_align(a, b, ops);
-            return;
+        assert_eq!(distance(&b, &a), d);
+        for full_words in [1, 16, FULL_MATRIX_WORDS] {
+            let ops = align_with(&a, &b, full_words);
+            assert_eq!(cost(&ops, &a, &b), d);
+            assert_eq!(ops, reference_align(&a, &b, full_words), "{full_words}");
         }
-        let mid = m / 2;
-        let (dlo, dhi) = band_for(n, m, k);
-        let fwd = band_pass(a, &b[..mid], dlo, dhi, true).column;
-        let d = n as isize - m as isize;
-        let ra: Vec<u32> = a.iter().rev().copied().collect();
-        let rb: Vec<u32> = b[mid..].iter().rev().copied().collect();
-        let bwd = band_pass(&ra, &rb, d - dhi, d - dlo, true).column;
-        let (mut best, mut at) = (usize::MAX, 0);
-        for i in 0..=n {
-            let (f, g) = (fwd[i], bwd[n - i]);
-            if f != usize::MAX && g != usize::MAX && f + g < best {
-                best = f + g;
-                at = i;
-            }
-        }
-        assert_eq!(best, k);
-        hirschberg_forced(&a[..at], &b[..mid], fwd[at], ops);
-        hirschberg_forced(&a[at..], &b[mid..], bwd[n - at], ops);
     }
 
     proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
         #[test]
         fn matches_naive(a in proptest::collection::vec(0u32..4, 0..200),
                          b in proptest::collection::vec(0u32..4, 0..200)) {
             let d = naive(&a, &b);
             proptest::prop_assert_eq!(distance(&a, &b), d);
             proptest::prop_assert_eq!(cost(&align(&a, &b), &a, &b), d);
-            let mut ops = Vec::new();
-            let (p, s) = common_affix(&a, &b);
-            hirschberg_forced(&a[p..a.len()-s], &b[p..b.len()-s], d, &mut ops);
-            proptest::prop_assert_eq!(cost(&ops, &a[p..a.len()-s], &b[p..b.len()-s]), d);
+            for full_words in [1, 3] {
+                let ops = align_with(&a, &b, full_words);
+                proptest::prop_assert_eq!(cost(&ops, &a, &b), d);
+                proptest::prop_assert_eq!(ops, reference_align(&a, &b, full_words));
+            }
+        }
+
+        /// Long damaged copies: many 64-cell blocks per row, so the pruning of blocks at the
+        /// top and the bottom of the band and their growth are exercised.
+        #[test]
+        fn damaged_copies_match_the_reference(
+            alphabet in proptest::sample::select(vec![2u32, 5, 40, 3000]),
+            seed in proptest::collection::vec(0u32..u32::MAX, 200..900),
+            edits in proptest::collection::vec((0u8..5, 0u16..u16::MAX, 0u32..200), 0..60),
+            full_words in proptest::sample::select(vec![1usize, 4, 64]),
+        ) {
+            let a: Vec<u32> = seed.iter().map(|x| x % alphabet).collect();
+            let b = damage(&a, &edits);
+            let d = naive(&a, &b);
+            proptest::prop_assert_eq!(distance(&a, &b), d);
+            proptest::prop_assert_eq!(distance(&b, &a), d);
+            let ops = align_with(&a, &b, full_words);
+            proptest::prop_assert_eq!(cost(&ops, &a, &b), d);
+            proptest::prop_assert_eq!(&ops, &reference_align(&a, &b, full_words));
+            proptest::prop_assert_eq!(align_with(&b, &a, full_words), reference_align(&b, &a, full_words));
         }
     }
 }

@@ -4,13 +4,19 @@
 //! - **CER_raw**: Levenshtein distance / ground-truth length, on extended grapheme clusters
 //!   after NFC by default ([`Unit::Grapheme`]) or on code points ([`Unit::CodePoint`]).
 //! - **CER_content**: the same with all whitespace removed from both texts.
-//! - **WER**: word-level Levenshtein distance / ground-truth words (words split at whitespace;
-//!   for unsegmented Chinese a "word" is a whole run between spaces, so read CER there).
+//! - **WER**: word-level Levenshtein distance / ground-truth words, on the same normalised text
+//!   as CER (NFC for [`Unit::Grapheme`]). Words are split at whitespace, and every CJK character
+//!   (Han, kana, hangul, bopomofo) and full-width CJK punctuation mark is a word of its own
+//!   ([`metrics::words`]), so that unsegmented Chinese is not one "word" per line: on CJK text
+//!   this WER is a character error rate that counts an embedded Latin word as one unit.
 //! - **LB P/R/F1**: paragraph-break precision, recall and F1 (see [`metrics::score`]).
 //! - **furniture_leak**: the fraction of page-furniture items (headers, footers, page numbers)
 //!   still present in the prediction.
 //!
 //! All rates are micro-averaged: [`Counts`] are summed over records and divided at the end.
+//! A leading byte order mark is not text and is dropped from both texts. An error rate against
+//! an empty ground truth is undefined when there are errors (pure insertions): the [`Summary`]
+//! says [`f64::INFINITY`] (JSON `null`), not 0; see [`Summary`] for groups.
 //! Alignment runs in linear memory for long texts ([`align`]).
 //!
 //! Agreement with `score.py`: the same definitions, whitespace as Python's `\s`, NFKC and
@@ -32,4 +38,4 @@ pub mod align;
 pub mod fuzz;
 pub mod metrics;
 
-pub use metrics::{furniture_counts, score, Counts, Summary, Unit};
+pub use metrics::{furniture_counts, score, words, Counts, Summary, Unit};

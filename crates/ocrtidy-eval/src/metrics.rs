@@ -1,9 +1,13 @@
 //! The metrics of one (prediction, ground truth) pair and their micro-averaged summary.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::AddAssign;
 
+use ocrtidy_text::chars::{is_cjk_letter, is_tight_punct};
+
 use serde::Serialize;
+use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -30,7 +34,8 @@ pub struct Counts {
     /// The same with all whitespace removed from both texts.
     pub ed_content: usize,
     pub n_content: usize,
-    /// Word edit distance (words split at whitespace) and the number of ground-truth words.
+    /// Word edit distance and the number of ground-truth words ([`words`]: words split at
+    /// whitespace, every CJK character a word of its own).
     pub ed_words: usize,
     pub n_words: usize,
     /// Paragraph boundaries: matched, in the prediction, in the ground truth.
@@ -58,7 +63,14 @@ impl AddAssign for Counts {
     }
 }
 
-/// Micro-averaged rates of a group of records. A rate with an empty denominator is 0.
+/// Micro-averaged rates of a group of records.
+///
+/// An error rate whose ground truth is empty (no characters, no words) is `0.0` when there is
+/// no error either and [`f64::INFINITY`] when there is (text predicted where there is none:
+/// undefined, as dinglehopper reports it; JSON `null`, `n/a` in the CLI's table). In a group,
+/// such a record still adds its errors to the sum, so the group's rate is infinite only when
+/// the whole group has no ground truth. The paragraph-break rates and the furniture leak are 0
+/// with an empty denominator, as in `score.py`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
 pub struct Summary {
     pub records: usize,
@@ -75,9 +87,14 @@ pub struct Summary {
     pub furniture_leak: f64,
 }
 
+/// `num / den`, 0 when both are 0.
 fn rate(num: usize, den: usize) -> f64 {
     if den == 0 {
-        0.0
+        if num == 0 {
+            0.0
+        } else {
+            f64::INFINITY
+        }
     } else {
         num as f64 / den as f64
     }
@@ -86,8 +103,9 @@ fn rate(num: usize, den: usize) -> f64 {
 impl Counts {
     /// The rates of these counts, summed over `records` records.
     pub fn summary(&self, records: usize) -> Summary {
-        let p = rate(self.lb_tp, self.lb_pred);
-        let r = rate(self.lb_tp, self.lb_gt);
+        let share = |num: usize, den: usize| if den == 0 { 0.0 } else { rate(num, den) };
+        let p = share(self.lb_tp, self.lb_pred);
+        let r = share(self.lb_tp, self.lb_gt);
         let f = if p + r > 0.0 {
             2.0 * p * r / (p + r)
         } else {
@@ -102,7 +120,7 @@ impl Counts {
             lb_precision: p,
             lb_recall: r,
             lb_f1: f,
-            furniture_leak: rate(self.furn_leaked, self.furn_total),
+            furniture_leak: share(self.furn_leaked, self.furn_total),
         }
     }
 }
@@ -134,6 +152,7 @@ impl Interner {
     }
 }
 
+/// The text cut into units (`text` is already normalised for the unit, see [`normalise`]).
 fn units(text: &str, unit: Unit, interner: &mut Interner) -> Units {
     let mut u = Units {
         syms: Vec::new(),
@@ -153,8 +172,7 @@ fn units(text: &str, unit: Unit, interner: &mut Interner) -> Units {
             }
         }
         Unit::Grapheme => {
-            let nfc: String = text.nfc().collect();
-            for g in nfc.graphemes(true) {
+            for g in text.graphemes(true) {
                 let sym = interner.symbol(g);
                 push(g, sym);
             }
@@ -163,18 +181,30 @@ fn units(text: &str, unit: Unit, interner: &mut Interner) -> Units {
     u
 }
 
+/// Above this many units of ground truth, the whitespace-free distance is computed on a
+/// second thread while the first aligns the texts.
+const PARALLEL_UNITS: usize = 20_000;
+
 /// Scores one prediction against its ground truth and furniture items.
 pub fn score(pred: &str, gt: &str, furniture: &[String], unit: Unit) -> Counts {
+    score_with(pred, gt, furniture, unit, align, distance)
+}
+
+/// [`score`] with the aligner and the distance given (the tests give plain DP).
+fn score_with(
+    pred: &str,
+    gt: &str,
+    furniture: &[String],
+    unit: Unit,
+    align: fn(&[u32], &[u32]) -> Vec<Op>,
+    distance: fn(&[u32], &[u32]) -> usize,
+) -> Counts {
+    let furn = furniture_counts(pred, furniture);
+    let (pred, gt) = (normalise(pred, unit), normalise(gt, unit));
+    let (pred, gt) = (pred.as_ref(), gt.as_ref());
     let mut interner = Interner::default();
     let p = units(pred, unit, &mut interner);
     let g = units(gt, unit, &mut interner);
-    // One alignment gives both the raw edit distance and the paragraph-break matching.
-    let ops = align(&p.syms, &g.syms);
-    let mut c = Counts {
-        ed_raw: ops.iter().filter(|&&op| op != Op::Equal).count(),
-        n_raw: g.syms.len(),
-        ..Counts::default()
-    };
     let strip = |u: &Units| -> Vec<u32> {
         u.syms
             .iter()
@@ -184,24 +214,84 @@ pub fn score(pred: &str, gt: &str, furniture: &[String], unit: Unit) -> Counts {
             .collect()
     };
     let (pc, gc) = (strip(&p), strip(&g));
-    c.ed_content = distance(&pc, &gc);
-    c.n_content = gc.len();
-    let mut words = Interner::default();
-    let pw: Vec<u32> = pred
-        .split(is_space)
-        .filter(|w| !w.is_empty())
-        .map(|w| words.word(w))
-        .collect();
-    let gw: Vec<u32> = gt
-        .split(is_space)
-        .filter(|w| !w.is_empty())
-        .map(|w| words.word(w))
-        .collect();
+    // One alignment gives both the raw edit distance and the paragraph-break matching; the
+    // whitespace-free distance is independent of it.
+    let (ops, ed_content) = if g.syms.len() + p.syms.len() > PARALLEL_UNITS {
+        std::thread::scope(|scope| {
+            let content = scope.spawn(|| distance(&pc, &gc));
+            let ops = align(&p.syms, &g.syms);
+            // A panic in the other thread is re-raised here rather than hidden.
+            let d = content
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e));
+            (ops, d)
+        })
+    } else {
+        (align(&p.syms, &g.syms), distance(&pc, &gc))
+    };
+    let mut c = Counts {
+        ed_raw: ops.iter().filter(|&&op| op != Op::Equal).count(),
+        n_raw: g.syms.len(),
+        ed_content,
+        n_content: gc.len(),
+        ..Counts::default()
+    };
+    let mut vocab = Interner::default();
+    let pw: Vec<u32> = words(pred).map(|w| vocab.word(w)).collect();
+    let gw: Vec<u32> = words(gt).map(|w| vocab.word(w)).collect();
     c.ed_words = distance(&pw, &gw);
     c.n_words = gw.len();
     (c.lb_tp, c.lb_pred, c.lb_gt) = breaks(&p, &g, &ops);
-    (c.furn_leaked, c.furn_total) = furniture_counts(pred, furniture);
+    (c.furn_leaked, c.furn_total) = furn;
     c
+}
+
+/// The text as CER, WER and the paragraph-break alignment see it: without a leading byte order
+/// mark (an encoding mark, not text), and in NFC for [`Unit::Grapheme`] (as given for
+/// [`Unit::CodePoint`], which counts as `score.py` does).
+fn normalise(text: &str, unit: Unit) -> Cow<'_, str> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    match unit {
+        Unit::Grapheme => Cow::Owned(text.nfc().collect()),
+        Unit::CodePoint => Cow::Borrowed(text),
+    }
+}
+
+/// The words of WER: the text is split at whitespace, and every CJK character (Han, kana,
+/// hangul, bopomofo) and full-width CJK punctuation mark (`，。、；：？！` and brackets) is a word
+/// of its own, so that unsegmented Chinese or Japanese is compared character by character and
+/// Latin words embedded in it as words (`使用apt命令` is `使 用 apt 命 令`). Marks that Latin
+/// text uses as well (`—`, `…`, `·`, curly quotes) stay in the run they are in, so English is
+/// split at whitespace only. Combining marks stay with the character before them.
+///
+/// ```
+/// use ocrtidy_eval::metrics::words;
+/// let w: Vec<&str> = words("使用apt命令，the  quick-fox").collect();
+/// assert_eq!(w, ["使", "用", "apt", "命", "令", "，", "the", "quick-fox"]);
+/// ```
+pub fn words(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        rest = rest.trim_start_matches(is_space);
+        let mut chars = rest.char_indices();
+        let (_, first) = chars.next()?;
+        let single = is_cjk_letter(first) || is_tight_punct(first);
+        let mut end = rest.len();
+        for (i, c) in chars {
+            let ends = if is_combining_mark(c) {
+                false
+            } else {
+                single || is_space(c) || is_cjk_letter(c) || is_tight_punct(c)
+            };
+            if ends {
+                end = i;
+                break;
+            }
+        }
+        let (word, tail) = rest.split_at(end);
+        rest = tail;
+        Some(word)
+    })
 }
 
 impl Interner {
@@ -327,4 +417,53 @@ pub fn furniture_counts(pred: &str, furniture: &[String]) -> (usize, usize) {
         leaked += usize::from(hit);
     }
     (leaked, total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::align::reference::{naive, reference_align};
+    use proptest::prelude::*;
+
+    fn plain_align(a: &[u32], b: &[u32]) -> Vec<Op> {
+        reference_align(a, b, usize::MAX)
+    }
+
+    /// Text from pieces that exercise units and tokens: CJK, Latin words, combining marks
+    /// (precomposed and not), an emoji sequence, spaces, line breaks and blank lines.
+    fn text() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            Just("第"),
+            Just("一"),
+            Just("段"),
+            Just("，"),
+            Just("テ"),
+            Just("한"),
+            Just("word"),
+            Just("the"),
+            Just("e\u{301}"),
+            Just("é"),
+            Just("a\u{308}\u{301}"),
+            Just("🇨🇳"),
+            Just(" "),
+            Just("\u{3000}"),
+            Just("\n"),
+            Just("\n\n"),
+            Just("\r\n"),
+            Just("\u{c}"),
+        ];
+        proptest::collection::vec(piece, 0..60).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        /// The fast distance and alignment give exactly the metrics of plain dynamic
+        /// programming with rapidfuzz's backtracking.
+        #[test]
+        fn fast_path_matches_plain_dp(pred in text(), gt in text(), cp in any::<bool>()) {
+            let unit = if cp { Unit::CodePoint } else { Unit::Grapheme };
+            let fast = score(&pred, &gt, &[], unit);
+            let plain = score_with(&pred, &gt, &[], unit, plain_align, naive);
+            prop_assert_eq!(fast, plain);
+        }
+    }
 }
