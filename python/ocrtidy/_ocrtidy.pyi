@@ -211,6 +211,7 @@ class Pipeline:
         paragraph_sep: Literal["line", "blank"] = "line",
         keep_furniture: bool = False,
         all_suggestions: bool = False,
+        modernise: bool = False,
     ) -> "Pipeline": ...
     @property
     def passes(self) -> list[str]:

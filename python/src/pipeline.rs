@@ -234,7 +234,7 @@ impl Pipeline {
     #[pyo3(signature = (
         passes=None, skip=None, *, script=None, lexicon=None, protect=None,
         typo_threshold=None, confusions=None, paragraph_sep="line", keep_furniture=false,
-        all_suggestions=false
+        all_suggestions=false, modernise=false
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -249,6 +249,7 @@ impl Pipeline {
         paragraph_sep: &str,
         keep_furniture: bool,
         all_suggestions: bool,
+        modernise: bool,
     ) -> PyResult<Pipeline> {
         let args = PyDict::new(py);
         let mut config = Config::default();
@@ -327,6 +328,10 @@ impl Pipeline {
         config.all_suggestions = all_suggestions;
         if all_suggestions {
             args.set_item("all_suggestions", true)?;
+        }
+        config.modernise = modernise;
+        if modernise {
+            args.set_item("modernise", true)?;
         }
         let mut builder = ocrtidy::Pipeline::builder().config(config);
         if let Some(only) = &only {

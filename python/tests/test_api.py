@@ -443,7 +443,11 @@ def test_clean_jsonl_reads_layout_fields(cli, tmp_path):
 def test_passes_and_rules_are_listed():
     names = [name for name, _ in ocrtidy.list_passes()]
     assert names[0] == "control-chars" and "typo" in names and names[-1] == "blank-lines"
-    assert ocrtidy.Pipeline().passes == [n for n in names if n != "script-convert"]
+    # Script conversion and modern spelling run only when asked for.
+    opt_in = ("script-convert", "modernise")
+    assert ocrtidy.Pipeline().passes == [n for n in names if n not in opt_in]
+    assert "modernise" in ocrtidy.Pipeline(modernise=True).passes
+    assert ocrtidy.Pipeline(modernise=True).clean("iſt").text == "ist"
     [(pass_, rule, text)] = ocrtidy.explain("typo/typo-zh")
     assert (pass_, rule) == ("typo", "typo-zh") and len(text) > 40
     assert ocrtidy.explain("no-such-rule") == []
