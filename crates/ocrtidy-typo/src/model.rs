@@ -84,14 +84,16 @@ pub struct Model {
     pub chars: Vec<char>,
     /// Packed word → (ln P(word), raw frequency).
     words: IntMap<u64, (f32, u32)>,
+    /// The one-character words of `words` by id (frequency 0: not a word), derived from it:
+    /// the corrector asks about single characters most, and this table stays in cache.
+    singles: Vec<(f32, u32)>,
     /// Packed words that are names (places, people, organisations).
     names: IntMap<u64, ()>,
     /// Adjacent id pairs occurring inside words of two or more characters → ln(1 + the summed
     /// frequency of those words / 100): how readily the two characters form words together.
     pairs: IntMap<u32, f32>,
-    /// `pairs` as sorted lists of partners per character, built on first use (see
-    /// [`Model::partners`]).
-    partners: LazyPartners,
+    /// `pairs` as sorted lists of partners per character (see [`Model::partners`]).
+    partners: Partners,
     /// ln of the lexicon's total frequency.
     pub ln_total: f32,
     /// Observed id → candidates, best channel first.
@@ -117,9 +119,10 @@ impl Model {
             sparse: HashMap::new(),
             chars: vec!['\0'],
             words: IntMap::default(),
+            singles: Vec::new(),
             names: IntMap::default(),
             pairs: IntMap::default(),
-            partners: LazyPartners::default(),
+            partners: Partners::default(),
             ln_total: (lexicon.total_freq() as f64).ln() as f32,
             confusions: Vec::new(),
             reverse: Vec::new(),
@@ -160,8 +163,10 @@ impl Model {
             *v = (1.0 + *v / 100.0).ln();
         }
         model.words = words.freeze();
+        model.singles = singles(&model.words, model.chars.len());
         model.names = names.freeze();
         model.pairs = pairs.freeze();
+        model.partners = Partners::of(&model.pairs, model.chars.len());
         let n = model.chars.len();
         model.confusions = vec![Vec::new(); n];
         model.reverse = vec![Vec::new(); n];
@@ -229,7 +234,7 @@ impl Model {
     /// frequency of the lexicon (the channel parameters and the embedded confusion tables are
     /// compiled into `build.rs` along with this crate).
     pub fn stamp(lexicon: &Lexicon) -> Vec<u8> {
-        let mut out = b"ocrtidy-typo model 1".to_vec();
+        let mut out = b"ocrtidy-typo model 2".to_vec();
         (lexicon.len() as u64).put(&mut out);
         lexicon.total_freq().put(&mut out);
         out
@@ -250,6 +255,7 @@ impl Model {
         self.words.write(out);
         self.names.write(out);
         self.pairs.write(out);
+        self.partners.write(out);
         for list in &self.confusions {
             let list: Vec<(u16, (f32, u8))> = list
                 .iter()
@@ -298,6 +304,7 @@ impl Model {
         let words = IntMap::read(&mut r)?;
         let names = IntMap::read(&mut r)?;
         let pairs = IntMap::read(&mut r)?;
+        let partners = Partners::read(&mut r)?;
         let mut confusions = Vec::with_capacity(chars.len());
         for _ in 0..chars.len() {
             let list = get_list::<(u16, (f32, u8))>(&mut r)?
@@ -333,14 +340,15 @@ impl Model {
             && sparse.values().all(|&i| ids_ok(i))
             && confusions.iter().flatten().all(|c| ids_ok(c.intended))
             && reverse.iter().flatten().all(|&(i, _)| ids_ok(i));
-        valid.then_some(Model {
+        valid.then(|| Model {
             dense,
             sparse,
+            singles: singles(&words, chars.len()),
             chars,
             words,
             names,
             pairs,
-            partners: LazyPartners::default(),
+            partners,
             ln_total,
             confusions,
             reverse,
@@ -363,7 +371,14 @@ impl Model {
     /// ln P(word) and its frequency, for a known word of 1..=MAX_WORD ids.
     #[inline]
     pub fn word(&self, ids: &[u16]) -> Option<(f32, u32)> {
-        pack(ids).and_then(|k| self.words.get(k))
+        match ids {
+            &[id] => self
+                .singles
+                .get(usize::from(id))
+                .copied()
+                .filter(|&(_, f)| f > 0),
+            _ => pack(ids).and_then(|k| self.words.get(k)),
+        }
     }
 
     /// True for a known name (place, person, organisation).
@@ -378,43 +393,13 @@ impl Model {
         a != 0 && b != 0 && self.pairs.contains_key(pair_key(a, b))
     }
 
-    /// [`Model::pair`] as sorted lists, built on the first call (some 20 ms): for a long text
-    /// that asks about many pairs, a binary search in the short list of one character's
-    /// partners instead of a probe of the large hash table (a cache miss each).
+    /// [`Model::pair`] as sorted lists: for a text that asks about many pairs, a binary
+    /// search in the short list of one character's partners (which stays in cache for all the
+    /// questions about that character) instead of a probe of the large hash table (a cache miss
+    /// each). Built with the model, so stored in the prebuilt one.
+    #[inline]
     pub fn partners(&self) -> &Partners {
-        self.partners.0.get_or_init(|| {
-            let mut right: Vec<u32> = self.pairs.keys().collect();
-            let mut left: Vec<u32> = right.iter().map(|k| k.rotate_left(16)).collect();
-            right.sort_unstable();
-            left.sort_unstable();
-            let n = self.chars.len().max(1);
-            let index = |keys: &[u32]| -> (Vec<u32>, Vec<u16>) {
-                let mut start = vec![0u32; n + 1];
-                for &k in keys {
-                    if let Some(s) = start.get_mut((k >> 16) as usize + 1) {
-                        *s += 1;
-                    }
-                }
-                for i in 0..n {
-                    start[i + 1] += start[i];
-                }
-                // Keys of ids past `chars` (none in a valid model) are left out.
-                let ids = keys
-                    .iter()
-                    .filter(|&&k| ((k >> 16) as usize) < n)
-                    .map(|&k| k as u16)
-                    .collect();
-                (start, ids)
-            };
-            let (right_start, right) = index(&right);
-            let (left_start, left) = index(&left);
-            Partners {
-                right_start,
-                right,
-                left_start,
-                left,
-            }
-        })
+        &self.partners
     }
 
     /// How readily `a` followed by `b` forms words (0 when it never does).
@@ -428,7 +413,7 @@ impl Model {
 }
 
 /// The characters each character forms words with, on either side (see [`Model::partners`]).
-#[derive(Debug)]
+#[derive(Debug, Default, PartialEq)]
 pub struct Partners {
     /// `right[right_start[a]..right_start[a + 1]]`: the ids `b`, sorted, with `a b` in a word.
     right_start: Vec<u32>,
@@ -439,6 +424,57 @@ pub struct Partners {
 }
 
 impl Partners {
+    /// The partner lists of `pairs`, for the ids below `n`.
+    fn of(pairs: &IntMap<u32, f32>, n: usize) -> Partners {
+        let mut right: Vec<u32> = pairs.keys().collect();
+        let mut left: Vec<u32> = right.iter().map(|k| k.rotate_left(16)).collect();
+        right.sort_unstable();
+        left.sort_unstable();
+        let n = n.max(1);
+        let index = |keys: &[u32]| -> (Vec<u32>, Vec<u16>) {
+            let mut start = vec![0u32; n + 1];
+            for &k in keys {
+                if let Some(s) = start.get_mut((k >> 16) as usize + 1) {
+                    *s += 1;
+                }
+            }
+            for i in 0..n {
+                start[i + 1] += start[i];
+            }
+            // Keys of ids past `chars` (none in a valid model) are left out.
+            let ids = keys
+                .iter()
+                .filter(|&&k| ((k >> 16) as usize) < n)
+                .map(|&k| k as u16)
+                .collect();
+            (start, ids)
+        };
+        let (right_start, right) = index(&right);
+        let (left_start, left) = index(&left);
+        Partners {
+            right_start,
+            right,
+            left_start,
+            left,
+        }
+    }
+
+    fn write(&self, out: &mut Vec<u8>) {
+        put_list(&self.right_start, out);
+        put_list(&self.right, out);
+        put_list(&self.left_start, out);
+        put_list(&self.left, out);
+    }
+
+    fn read(r: &mut Reader<'_>) -> Option<Partners> {
+        Some(Partners {
+            right_start: get_list(r)?,
+            right: get_list(r)?,
+            left_start: get_list(r)?,
+            left: get_list(r)?,
+        })
+    }
+
     /// [`Model::pair`]: `a` followed by `b` occurs inside some word.
     #[inline]
     pub fn pair(&self, a: u16, b: u16) -> bool {
@@ -465,14 +501,11 @@ fn search(start: &[u32], ids: &[u16], x: u16, y: u16) -> bool {
     }
 }
 
-/// A cache derived from `Model::pairs`: models are equal whether or not it was built.
-#[derive(Debug, Default)]
-struct LazyPartners(std::sync::OnceLock<Partners>);
-
-impl PartialEq for LazyPartners {
-    fn eq(&self, _: &Self) -> bool {
-        true
-    }
+/// The one-character words of `words` for the ids below `n`, by id (see `Model::singles`).
+fn singles(words: &IntMap<u64, (f32, u32)>, n: usize) -> Vec<(f32, u32)> {
+    (0..n)
+        .map(|id| words.get(id as u64).unwrap_or((0.0, 0)))
+        .collect()
 }
 
 fn put_bytes(bytes: &[u8], out: &mut Vec<u8>) {

@@ -13,7 +13,7 @@ pub(super) fn doc_evidence(
     runs: &[Vec<Slot>],
     model: &Model,
     params: &Params,
-    partners: Option<&Partners>,
+    partners: &Partners,
 ) -> (FxMap<u64, u32>, Vec<Vec<bool>>, usize) {
     let mut doc: FxMap<u64, u32> = FxMap::default();
     let mut single_flags = Vec::with_capacity(runs.len());
