@@ -89,10 +89,9 @@ pub struct Model {
     singles: Vec<(f32, u32)>,
     /// Packed words that are names (places, people, organisations).
     names: IntMap<u64, ()>,
-    /// Adjacent id pairs occurring inside words of two or more characters → ln(1 + the summed
-    /// frequency of those words / 100): how readily the two characters form words together.
-    pairs: IntMap<u32, f32>,
-    /// `pairs` as sorted lists of partners per character (see [`Model::partners`]).
+    /// Adjacent id pairs occurring inside words of two or more characters, with ln(1 + the
+    /// summed frequency of those words / 100): how readily the two characters form words
+    /// together; as sorted lists of partners per character (see [`Model::partners`]).
     partners: Partners,
     /// ln of the lexicon's total frequency.
     pub ln_total: f32,
@@ -121,7 +120,6 @@ impl Model {
             words: IntMap::default(),
             singles: Vec::new(),
             names: IntMap::default(),
-            pairs: IntMap::default(),
             partners: Partners::default(),
             ln_total: (lexicon.total_freq() as f64).ln() as f32,
             confusions: Vec::new(),
@@ -165,8 +163,7 @@ impl Model {
         model.words = words.freeze();
         model.singles = singles(&model.words, model.chars.len());
         model.names = names.freeze();
-        model.pairs = pairs.freeze();
-        model.partners = Partners::of(&model.pairs, model.chars.len());
+        model.partners = Partners::of(&pairs.freeze(), model.chars.len());
         let n = model.chars.len();
         model.confusions = vec![Vec::new(); n];
         model.reverse = vec![Vec::new(); n];
@@ -254,7 +251,6 @@ impl Model {
         put_list(&chars, out);
         self.words.write(out);
         self.names.write(out);
-        self.pairs.write(out);
         self.partners.write(out);
         for list in &self.confusions {
             let list: Vec<(u16, (f32, u8))> = list
@@ -303,7 +299,6 @@ impl Model {
             .collect::<Option<Vec<char>>>()?;
         let words = IntMap::read(&mut r)?;
         let names = IntMap::read(&mut r)?;
-        let pairs = IntMap::read(&mut r)?;
         let partners = Partners::read(&mut r)?;
         let mut confusions = Vec::with_capacity(chars.len());
         for _ in 0..chars.len() {
@@ -347,7 +342,6 @@ impl Model {
             chars,
             words,
             names,
-            pairs,
             partners,
             ln_total,
             confusions,
@@ -390,13 +384,13 @@ impl Model {
     /// True when `a` followed by `b` occurs inside some word of two or more characters.
     #[inline]
     pub fn pair(&self, a: u16, b: u16) -> bool {
-        a != 0 && b != 0 && self.pairs.contains_key(pair_key(a, b))
+        self.partners.pair(a, b)
     }
 
-    /// [`Model::pair`] as sorted lists: for a text that asks about many pairs, a binary
-    /// search in the short list of one character's partners (which stays in cache for all the
-    /// questions about that character) instead of a probe of the large hash table (a cache miss
-    /// each). Built with the model, so stored in the prebuilt one.
+    /// The pairs as sorted lists of each character's partners on either side: [`Model::pair`]
+    /// and [`Model::bond`] are a binary search in one character's short list, which stays in
+    /// cache for all the questions about that character (a probe of a hash table of all pairs
+    /// was a cache miss each). Built with the model, so stored in the prebuilt one.
     #[inline]
     pub fn partners(&self) -> &Partners {
         &self.partners
@@ -405,99 +399,140 @@ impl Model {
     /// How readily `a` followed by `b` forms words (0 when it never does).
     #[inline]
     pub fn bond(&self, a: u16, b: u16) -> f32 {
-        if a == 0 || b == 0 {
-            return 0.0;
-        }
-        self.pairs.get(pair_key(a, b)).unwrap_or(0.0)
+        self.partners.bond(a, b)
     }
 }
 
-/// The characters each character forms words with, on either side (see [`Model::partners`]).
+/// The characters each character forms words with, on either side, and how readily (see
+/// [`Model::partners`], [`Model::bond`]).
 #[derive(Debug, Default, PartialEq)]
 pub struct Partners {
-    /// `right[right_start[a]..right_start[a + 1]]`: the ids `b`, sorted, with `a b` in a word.
-    right_start: Vec<u32>,
-    right: Vec<u16>,
-    /// `left[left_start[b]..left_start[b + 1]]`: the ids `a`, sorted, with `a b` in a word.
-    left_start: Vec<u32>,
-    left: Vec<u16>,
+    /// By left character: its right-hand partners.
+    right: Lists,
+    /// By right character: its left-hand partners.
+    left: Lists,
+}
+
+/// One side of [`Partners`]: `ids[start[x]..start[x + 1]]` are the partners of `x`, sorted, and
+/// `bonds` the bond of each pair, in the same order.
+#[derive(Debug, Default, PartialEq)]
+struct Lists {
+    start: Vec<u32>,
+    ids: Vec<u16>,
+    bonds: Vec<f32>,
 }
 
 impl Partners {
-    /// The partner lists of `pairs`, for the ids below `n`.
+    /// The partner lists of `pairs` (pair key → bond), for the ids below `n`.
     fn of(pairs: &IntMap<u32, f32>, n: usize) -> Partners {
-        let mut right: Vec<u32> = pairs.keys().collect();
-        let mut left: Vec<u32> = right.iter().map(|k| k.rotate_left(16)).collect();
-        right.sort_unstable();
-        left.sort_unstable();
-        let n = n.max(1);
-        let index = |keys: &[u32]| -> (Vec<u32>, Vec<u16>) {
-            let mut start = vec![0u32; n + 1];
-            for &k in keys {
-                if let Some(s) = start.get_mut((k >> 16) as usize + 1) {
-                    *s += 1;
-                }
-            }
-            for i in 0..n {
-                start[i + 1] += start[i];
-            }
-            // Keys of ids past `chars` (none in a valid model) are left out.
-            let ids = keys
-                .iter()
-                .filter(|&&k| ((k >> 16) as usize) < n)
-                .map(|&k| k as u16)
-                .collect();
-            (start, ids)
-        };
-        let (right_start, right) = index(&right);
-        let (left_start, left) = index(&left);
+        let right: Vec<(u32, f32)> = pairs
+            .keys()
+            .map(|k| (k, pairs.get(k).unwrap_or(0.0)))
+            .collect();
+        let left = right.iter().map(|&(k, v)| (k.rotate_left(16), v)).collect();
         Partners {
-            right_start,
-            right,
-            left_start,
-            left,
+            right: Lists::of(right, n),
+            left: Lists::of(left, n),
         }
     }
 
     fn write(&self, out: &mut Vec<u8>) {
-        put_list(&self.right_start, out);
-        put_list(&self.right, out);
-        put_list(&self.left_start, out);
-        put_list(&self.left, out);
+        self.right.write(out);
+        self.left.write(out);
     }
 
     fn read(r: &mut Reader<'_>) -> Option<Partners> {
         Some(Partners {
-            right_start: get_list(r)?,
-            right: get_list(r)?,
-            left_start: get_list(r)?,
-            left: get_list(r)?,
+            right: Lists::read(r)?,
+            left: Lists::read(r)?,
         })
     }
 
     /// [`Model::pair`]: `a` followed by `b` occurs inside some word.
     #[inline]
     pub fn pair(&self, a: u16, b: u16) -> bool {
-        a != 0 && b != 0 && search(&self.right_start, &self.right, a, b)
+        a != 0 && b != 0 && self.right.find(a, b).is_some()
     }
 
     /// The same as [`Partners::pair`], searched in the list of `b`'s left partners (for many
     /// questions about one right-hand character).
     #[inline]
     pub fn pair_left(&self, a: u16, b: u16) -> bool {
-        a != 0 && b != 0 && search(&self.left_start, &self.left, b, a)
+        a != 0 && b != 0 && self.left.find(b, a).is_some()
+    }
+
+    /// [`Model::bond`], searched in the list of `a`'s right partners.
+    #[inline]
+    pub fn bond(&self, a: u16, b: u16) -> f32 {
+        if a == 0 || b == 0 {
+            return 0.0;
+        }
+        self.right.bond(a, b)
+    }
+
+    /// [`Model::bond`], searched in the list of `b`'s left partners.
+    #[inline]
+    pub fn bond_left(&self, a: u16, b: u16) -> f32 {
+        if a == 0 || b == 0 {
+            return 0.0;
+        }
+        self.left.bond(b, a)
     }
 }
 
-/// Whether `y` is in the list of `x` (`ids[start[x]..start[x + 1]]`, sorted).
-#[inline]
-fn search(start: &[u32], ids: &[u16], x: u16, y: u16) -> bool {
-    let x = usize::from(x);
-    match (start.get(x), start.get(x + 1)) {
-        (Some(&s), Some(&e)) => ids
-            .get(s as usize..e as usize)
-            .is_some_and(|list| list.binary_search(&y).is_ok()),
-        _ => false,
+impl Lists {
+    /// The lists of `pairs` (`x << 16 | y` → bond), for the `x` below `n`.
+    fn of(mut pairs: Vec<(u32, f32)>, n: usize) -> Lists {
+        pairs.sort_unstable_by_key(|p| p.0);
+        let n = n.max(1);
+        let mut start = vec![0u32; n + 1];
+        for &(k, _) in &pairs {
+            if let Some(s) = start.get_mut((k >> 16) as usize + 1) {
+                *s += 1;
+            }
+        }
+        for i in 0..n {
+            start[i + 1] += start[i];
+        }
+        // Keys of ids past `chars` (none in a valid model) are left out.
+        pairs.retain(|&(k, _)| ((k >> 16) as usize) < n);
+        Lists {
+            start,
+            ids: pairs.iter().map(|&(k, _)| k as u16).collect(),
+            bonds: pairs.iter().map(|&(_, v)| v).collect(),
+        }
+    }
+
+    /// The index in `ids` of `y` in the list of `x`.
+    #[inline]
+    fn find(&self, x: u16, y: u16) -> Option<usize> {
+        let x = usize::from(x);
+        let (&s, &e) = (self.start.get(x)?, self.start.get(x + 1)?);
+        let list = self.ids.get(s as usize..e as usize)?;
+        list.binary_search(&y).ok().map(|i| s as usize + i)
+    }
+
+    /// The bond of `x` with its partner `y` (0 when `y` is none).
+    #[inline]
+    fn bond(&self, x: u16, y: u16) -> f32 {
+        self.find(x, y)
+            .and_then(|i| self.bonds.get(i).copied())
+            .unwrap_or(0.0)
+    }
+
+    fn write(&self, out: &mut Vec<u8>) {
+        put_list(&self.start, out);
+        put_list(&self.ids, out);
+        put_list(&self.bonds, out);
+    }
+
+    fn read(r: &mut Reader<'_>) -> Option<Lists> {
+        let lists = Lists {
+            start: get_list(r)?,
+            ids: get_list(r)?,
+            bonds: get_list(r)?,
+        };
+        (lists.ids.len() == lists.bonds.len()).then_some(lists)
     }
 }
 

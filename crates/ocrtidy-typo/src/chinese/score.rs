@@ -316,7 +316,9 @@ impl Position<'_> {
         // Word formation only matters where the character stands alone; a word's near-variant
         // is judged on document evidence.
         let bond = if self.questioned {
-            model.bond(prev, cand) + model.bond(cand, next) - baseline.bond_base
+            // With the neighbours' lists, as in `candidates`.
+            let partners = scorer.partners;
+            partners.bond(prev, cand) + partners.bond_left(cand, next) - baseline.bond_base
         } else {
             0.0
         };

@@ -247,7 +247,7 @@ pub(super) fn segment_run(
 #[cfg(test)]
 mod tests {
     #[test]
-    fn partner_lists_answer_as_the_pair_table() {
+    fn partner_lists_answer_alike_from_either_side() {
         let typo = crate::Typo::embedded();
         let model = typo.model_for_debug();
         let partners = model.partners();
@@ -262,6 +262,8 @@ mod tests {
                 let want = a != u16::MAX && b != u16::MAX && model.pair(a, b);
                 assert_eq!(partners.pair(a, b), want, "{a} {b}");
                 assert_eq!(partners.pair_left(a, b), want, "{a} {b}");
+                assert_eq!(model.bond(a, b) > 0.0, want, "{a} {b}");
+                assert_eq!(partners.bond_left(a, b), model.bond(a, b), "{a} {b}");
                 linked += usize::from(want);
             }
         }
