@@ -163,7 +163,7 @@ impl Model {
         model.words = words.freeze();
         model.singles = singles(&model.words, model.chars.len());
         model.names = names.freeze();
-        model.partners = Partners::of(&pairs.freeze(), model.chars.len());
+        model.partners = Partners::of(&pairs.freeze(), &model.words, model.chars.len());
         let n = model.chars.len();
         model.confusions = vec![Vec::new(); n];
         model.reverse = vec![Vec::new(); n];
@@ -365,12 +365,13 @@ impl Model {
     /// ln P(word) and its frequency, for a known word of 1..=MAX_WORD ids.
     #[inline]
     pub fn word(&self, ids: &[u16]) -> Option<(f32, u32)> {
-        match ids {
-            &[id] => self
+        match *ids {
+            [id] => self
                 .singles
                 .get(usize::from(id))
                 .copied()
                 .filter(|&(_, f)| f > 0),
+            [a, b] => self.partners.word(a, b),
             _ => pack(ids).and_then(|k| self.words.get(k)),
         }
     }
@@ -411,6 +412,10 @@ pub struct Partners {
     right: Lists,
     /// By right character: its left-hand partners.
     left: Lists,
+    /// For each pair of `right`, in the same order, the two-character word it makes
+    /// (ln P, frequency; frequency 0: none), as `Model::word` has it: a look-up in the list
+    /// that the question whether the pair is linked has just brought into cache.
+    words: Vec<(f32, u32)>,
 }
 
 /// One side of [`Partners`]: `ids[start[x]..start[x + 1]]` are the partners of `x`, sorted, and
@@ -422,30 +427,53 @@ struct Lists {
     bonds: Vec<f32>,
 }
 
+/// A pair key of [`Partners`]: the left id in the high half.
+type PairKey = u32;
+
 impl Partners {
-    /// The partner lists of `pairs` (pair key → bond), for the ids below `n`.
-    fn of(pairs: &IntMap<u32, f32>, n: usize) -> Partners {
-        let right: Vec<(u32, f32)> = pairs
+    /// The partner lists of `pairs` (pair key → bond) and the two-character words of `words`,
+    /// for the ids below `n`.
+    fn of(pairs: &IntMap<PairKey, f32>, words: &IntMap<u64, (f32, u32)>, n: usize) -> Partners {
+        let pairs: Vec<(PairKey, f32)> = pairs
             .keys()
             .map(|k| (k, pairs.get(k).unwrap_or(0.0)))
             .collect();
-        let left = right.iter().map(|&(k, v)| (k.rotate_left(16), v)).collect();
+        let left = pairs.iter().map(|&(k, v)| (k.rotate_left(16), v)).collect();
+        let right = Lists::of(pairs, n);
+        let words = right
+            .keys()
+            .map(|k| words.get(u64::from(k)).unwrap_or((0.0, 0)))
+            .collect();
         Partners {
-            right: Lists::of(right, n),
+            right,
             left: Lists::of(left, n),
+            words,
         }
     }
 
     fn write(&self, out: &mut Vec<u8>) {
         self.right.write(out);
         self.left.write(out);
+        put_list(&self.words, out);
     }
 
     fn read(r: &mut Reader<'_>) -> Option<Partners> {
-        Some(Partners {
+        let partners = Partners {
             right: Lists::read(r)?,
             left: Lists::read(r)?,
-        })
+            words: get_list(r)?,
+        };
+        (partners.words.len() == partners.right.ids.len()).then_some(partners)
+    }
+
+    /// [`Model::word`] of the two characters `a b`.
+    #[inline]
+    fn word(&self, a: u16, b: u16) -> Option<(f32, u32)> {
+        if a == 0 || b == 0 {
+            return None;
+        }
+        let i = self.right.find(a, b)?;
+        self.words.get(i).copied().filter(|&(_, f)| f > 0)
     }
 
     /// [`Model::pair`]: `a` followed by `b` occurs inside some word.
@@ -482,7 +510,7 @@ impl Partners {
 
 impl Lists {
     /// The lists of `pairs` (`x << 16 | y` → bond), for the `x` below `n`.
-    fn of(mut pairs: Vec<(u32, f32)>, n: usize) -> Lists {
+    fn of(mut pairs: Vec<(PairKey, f32)>, n: usize) -> Lists {
         pairs.sort_unstable_by_key(|p| p.0);
         let n = n.max(1);
         let mut start = vec![0u32; n + 1];
@@ -501,6 +529,15 @@ impl Lists {
             ids: pairs.iter().map(|&(k, _)| k as u16).collect(),
             bonds: pairs.iter().map(|&(_, v)| v).collect(),
         }
+    }
+
+    /// The pair keys, in the order of `ids`.
+    fn keys(&self) -> impl Iterator<Item = PairKey> + '_ {
+        self.start.windows(2).enumerate().flat_map(move |(x, w)| {
+            let list = self.ids.get(w[0] as usize..w[1] as usize).unwrap_or(&[]);
+            list.iter()
+                .map(move |&y| ((x as PairKey) << 16) | PairKey::from(y))
+        })
     }
 
     /// The index in `ids` of `y` in the list of `x`.

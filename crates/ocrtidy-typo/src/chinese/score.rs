@@ -51,7 +51,8 @@ pub(super) fn correct_run(
     let evidence = evidence_candidates(run, model, variants);
     let mut found: Vec<(usize, Correction)> = Vec::new();
     let mut window: Vec<u16> = Vec::with_capacity(2 * MAX_WORD);
-    let mut edges = Edges::new(n);
+    // Allocated for the first position with candidates.
+    let mut edges: Option<Edges> = None;
     for i in 0..n {
         let slot = run[i];
         if slot.id == 0
@@ -78,7 +79,8 @@ pub(super) fn correct_run(
         if cands.is_empty() {
             continue;
         }
-        if let Some(c) = pos.correct(cands, context, &mut window, &mut edges) {
+        let edges = edges.get_or_insert_with(|| Edges::new(n));
+        if let Some(c) = pos.correct(cands, context, &mut window, edges) {
             found.push((i, c));
         }
     }

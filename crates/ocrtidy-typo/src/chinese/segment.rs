@@ -109,8 +109,12 @@ impl Scorer<'_> {
         for j in 1..=n {
             if j >= 2 {
                 let t = j - 2;
-                let linked = if !original && (t + 1 == focus || t == focus) {
-                    self.pair(ids[t], ids[t + 1])
+                // A pair with a candidate is searched in the list of its other character, which
+                // stays in cache for all the candidates.
+                let linked = if !original && t + 1 == focus {
+                    self.partners.pair(ids[t], ids[t + 1])
+                } else if !original && t == focus {
+                    self.partners.pair_left(ids[t], ids[t + 1])
                 } else {
                     *edges.links[lo + t].get_or_insert_with(|| self.pair(ids[t], ids[t + 1]))
                 };
