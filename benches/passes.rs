@@ -3,7 +3,10 @@
 //! one core. Also the JSON Lines engine on one thread, and `ocrtidy eval`'s scoring of one
 //! (prediction, ground truth) pair: OCR text against its cleaned text (few differences), and a
 //! text against a copy with a quarter of its characters damaged (a distance proportional to
-//! the length, the expensive case of the alignment).
+//! the length, the expensive case of the alignment). And the default pipeline and the typo
+//! pass on real OCR text: the `ocr` field of the Chinese records of the corpus's dev split
+//! (`$OCRTIDY_CORPUS`, by default `../shared/ocr-corpus/dev.jsonl` next to the repository; the
+//! group is skipped with a message when it is absent), page by page and as one document.
 //!
 //! Time is the CPU time of the process (`CLOCK_PROCESS_CPUTIME_ID` on Unix; wall time
 //! elsewhere), so the figures are per core and stay meaningful when other processes share the
@@ -12,6 +15,7 @@
 //! ```sh
 //! cargo bench --bench passes              # everything
 //! cargo bench --bench passes -- pipeline  # a subset
+//! cargo bench --bench passes -- corpus    # real OCR text (needs the corpus)
 //! ```
 
 use std::time::Duration;
@@ -137,6 +141,58 @@ fn eval(c: &mut Criterion<CpuTime>) {
     group.finish();
 }
 
+/// The OCR text of the corpus's records in `lang`, in file order (pages of a document are
+/// consecutive), or `None` when the corpus is not there.
+fn corpus_pages(lang: &str) -> Option<Vec<String>> {
+    let path = std::env::var("OCRTIDY_CORPUS").unwrap_or_else(|_| {
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/ocr-corpus/dev.jsonl"
+        )
+        .to_string()
+    });
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        eprintln!("corpus benchmarks skipped: no {path} (set OCRTIDY_CORPUS to dev.jsonl)");
+        return None;
+    };
+    let pages = text
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|record| record["lang"] == lang)
+        .filter_map(|record| record["ocr"].as_str().map(str::to_string))
+        .collect();
+    Some(pages)
+}
+
+/// The default pipeline and the typo pass alone on real OCR text: every page cleaned as its
+/// own document, and the same pages joined into one document (blank lines between them). A
+/// document should cost about the same per byte either way.
+fn corpus(c: &mut Criterion<CpuTime>) {
+    let Some(pages) = corpus_pages("zh") else {
+        return;
+    };
+    let whole = pages.join("\n\n");
+    let mut group = c.benchmark_group("corpus");
+    group.throughput(Throughput::Bytes(whole.len() as u64));
+    let typo = runs_alone(PassId::Typo);
+    for (name, pipeline) in [("default", Some(Pipeline::default())), ("typo", typo)] {
+        let Some(pipeline) = pipeline else {
+            continue;
+        };
+        group.bench_function(BenchmarkId::new(name, "zh-pages"), |b| {
+            b.iter(|| {
+                for page in &pages {
+                    std::hint::black_box(pipeline.clean(page));
+                }
+            })
+        });
+        group.bench_function(BenchmarkId::new(name, "zh-whole"), |b| {
+            b.iter(|| pipeline.clean(&whole))
+        });
+    }
+    group.finish();
+}
+
 /// CPU time of the process (the benchmark thread and any worker threads it starts).
 #[cfg(unix)]
 fn thread_cpu_time() -> Duration {
@@ -198,6 +254,6 @@ fn config() -> Criterion<CpuTime> {
 criterion_group! {
     name = benches;
     config = config();
-    targets = passes, pipeline, jsonl, eval
+    targets = passes, pipeline, jsonl, eval, corpus
 }
 criterion_main!(benches);

@@ -482,9 +482,9 @@ pub fn correct(text: &str) -> Vec<LatinFix> {
                     true,
                     0.5,
                 ));
-            } else if let Some(w) = near
-                .unwrap_or_else(|| dictionary_near_miss(t))
-                .filter(|_| english)
+            } else if let Some(w) = english
+                .then(|| near.unwrap_or_else(|| dictionary_near_miss(t)))
+                .flatten()
             {
                 // One letter misread as a look-alike (availabie, contfol) is applied.
                 let look_alike = t.len() >= MIN_SUGGEST_LEN && ocr_substitution(t, &w);

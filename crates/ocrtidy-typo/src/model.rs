@@ -84,14 +84,15 @@ pub struct Model {
     pub chars: Vec<char>,
     /// Packed word → (ln P(word), raw frequency).
     words: IntMap<u64, (f32, u32)>,
+    /// The one-character words of `words` by id (frequency 0: not a word), derived from it:
+    /// the corrector asks about single characters most, and this table stays in cache.
+    singles: Vec<(f32, u32)>,
     /// Packed words that are names (places, people, organisations).
     names: IntMap<u64, ()>,
-    /// Adjacent id pairs occurring inside words of two or more characters → ln(1 + the summed
-    /// frequency of those words / 100): how readily the two characters form words together.
-    pairs: IntMap<u32, f32>,
-    /// `pairs` as sorted lists of partners per character, built on first use (see
-    /// [`Model::partners`]).
-    partners: LazyPartners,
+    /// Adjacent id pairs occurring inside words of two or more characters, with ln(1 + the
+    /// summed frequency of those words / 100): how readily the two characters form words
+    /// together; as sorted lists of partners per character (see [`Model::partners`]).
+    partners: Partners,
     /// ln of the lexicon's total frequency.
     pub ln_total: f32,
     /// Observed id → candidates, best channel first.
@@ -117,9 +118,9 @@ impl Model {
             sparse: HashMap::new(),
             chars: vec!['\0'],
             words: IntMap::default(),
+            singles: Vec::new(),
             names: IntMap::default(),
-            pairs: IntMap::default(),
-            partners: LazyPartners::default(),
+            partners: Partners::default(),
             ln_total: (lexicon.total_freq() as f64).ln() as f32,
             confusions: Vec::new(),
             reverse: Vec::new(),
@@ -160,8 +161,9 @@ impl Model {
             *v = (1.0 + *v / 100.0).ln();
         }
         model.words = words.freeze();
+        model.singles = singles(&model.words, model.chars.len());
         model.names = names.freeze();
-        model.pairs = pairs.freeze();
+        model.partners = Partners::of(&pairs.freeze(), &model.words, model.chars.len());
         let n = model.chars.len();
         model.confusions = vec![Vec::new(); n];
         model.reverse = vec![Vec::new(); n];
@@ -229,7 +231,7 @@ impl Model {
     /// frequency of the lexicon (the channel parameters and the embedded confusion tables are
     /// compiled into `build.rs` along with this crate).
     pub fn stamp(lexicon: &Lexicon) -> Vec<u8> {
-        let mut out = b"ocrtidy-typo model 1".to_vec();
+        let mut out = b"ocrtidy-typo model 2".to_vec();
         (lexicon.len() as u64).put(&mut out);
         lexicon.total_freq().put(&mut out);
         out
@@ -249,7 +251,7 @@ impl Model {
         put_list(&chars, out);
         self.words.write(out);
         self.names.write(out);
-        self.pairs.write(out);
+        self.partners.write(out);
         for list in &self.confusions {
             let list: Vec<(u16, (f32, u8))> = list
                 .iter()
@@ -297,7 +299,7 @@ impl Model {
             .collect::<Option<Vec<char>>>()?;
         let words = IntMap::read(&mut r)?;
         let names = IntMap::read(&mut r)?;
-        let pairs = IntMap::read(&mut r)?;
+        let partners = Partners::read(&mut r)?;
         let mut confusions = Vec::with_capacity(chars.len());
         for _ in 0..chars.len() {
             let list = get_list::<(u16, (f32, u8))>(&mut r)?
@@ -333,14 +335,14 @@ impl Model {
             && sparse.values().all(|&i| ids_ok(i))
             && confusions.iter().flatten().all(|c| ids_ok(c.intended))
             && reverse.iter().flatten().all(|&(i, _)| ids_ok(i));
-        valid.then_some(Model {
+        valid.then(|| Model {
             dense,
             sparse,
+            singles: singles(&words, chars.len()),
             chars,
             words,
             names,
-            pairs,
-            partners: LazyPartners::default(),
+            partners,
             ln_total,
             confusions,
             reverse,
@@ -363,7 +365,15 @@ impl Model {
     /// ln P(word) and its frequency, for a known word of 1..=MAX_WORD ids.
     #[inline]
     pub fn word(&self, ids: &[u16]) -> Option<(f32, u32)> {
-        pack(ids).and_then(|k| self.words.get(k))
+        match *ids {
+            [id] => self
+                .singles
+                .get(usize::from(id))
+                .copied()
+                .filter(|&(_, f)| f > 0),
+            [a, b] => self.partners.word(a, b),
+            _ => pack(ids).and_then(|k| self.words.get(k)),
+        }
     }
 
     /// True for a known name (place, person, organisation).
@@ -375,104 +385,199 @@ impl Model {
     /// True when `a` followed by `b` occurs inside some word of two or more characters.
     #[inline]
     pub fn pair(&self, a: u16, b: u16) -> bool {
-        a != 0 && b != 0 && self.pairs.contains_key(pair_key(a, b))
+        self.partners.pair(a, b)
     }
 
-    /// [`Model::pair`] as sorted lists, built on the first call (some 20 ms): for a long text
-    /// that asks about many pairs, a binary search in the short list of one character's
-    /// partners instead of a probe of the large hash table (a cache miss each).
+    /// The pairs as sorted lists of each character's partners on either side: [`Model::pair`]
+    /// and [`Model::bond`] are a binary search in one character's short list, which stays in
+    /// cache for all the questions about that character (a probe of a hash table of all pairs
+    /// was a cache miss each). Built with the model, so stored in the prebuilt one.
+    #[inline]
     pub fn partners(&self) -> &Partners {
-        self.partners.0.get_or_init(|| {
-            let mut right: Vec<u32> = self.pairs.keys().collect();
-            let mut left: Vec<u32> = right.iter().map(|k| k.rotate_left(16)).collect();
-            right.sort_unstable();
-            left.sort_unstable();
-            let n = self.chars.len().max(1);
-            let index = |keys: &[u32]| -> (Vec<u32>, Vec<u16>) {
-                let mut start = vec![0u32; n + 1];
-                for &k in keys {
-                    if let Some(s) = start.get_mut((k >> 16) as usize + 1) {
-                        *s += 1;
-                    }
-                }
-                for i in 0..n {
-                    start[i + 1] += start[i];
-                }
-                // Keys of ids past `chars` (none in a valid model) are left out.
-                let ids = keys
-                    .iter()
-                    .filter(|&&k| ((k >> 16) as usize) < n)
-                    .map(|&k| k as u16)
-                    .collect();
-                (start, ids)
-            };
-            let (right_start, right) = index(&right);
-            let (left_start, left) = index(&left);
-            Partners {
-                right_start,
-                right,
-                left_start,
-                left,
-            }
-        })
+        &self.partners
     }
 
     /// How readily `a` followed by `b` forms words (0 when it never does).
     #[inline]
     pub fn bond(&self, a: u16, b: u16) -> f32 {
-        if a == 0 || b == 0 {
-            return 0.0;
-        }
-        self.pairs.get(pair_key(a, b)).unwrap_or(0.0)
+        self.partners.bond(a, b)
     }
 }
 
-/// The characters each character forms words with, on either side (see [`Model::partners`]).
-#[derive(Debug)]
+/// The characters each character forms words with, on either side, and how readily (see
+/// [`Model::partners`], [`Model::bond`]).
+#[derive(Debug, Default, PartialEq)]
 pub struct Partners {
-    /// `right[right_start[a]..right_start[a + 1]]`: the ids `b`, sorted, with `a b` in a word.
-    right_start: Vec<u32>,
-    right: Vec<u16>,
-    /// `left[left_start[b]..left_start[b + 1]]`: the ids `a`, sorted, with `a b` in a word.
-    left_start: Vec<u32>,
-    left: Vec<u16>,
+    /// By left character: its right-hand partners.
+    right: Lists,
+    /// By right character: its left-hand partners.
+    left: Lists,
+    /// For each pair of `right`, in the same order, the two-character word it makes
+    /// (ln P, frequency; frequency 0: none), as `Model::word` has it: a look-up in the list
+    /// that the question whether the pair is linked has just brought into cache.
+    words: Vec<(f32, u32)>,
 }
 
+/// One side of [`Partners`]: `ids[start[x]..start[x + 1]]` are the partners of `x`, sorted, and
+/// `bonds` the bond of each pair, in the same order.
+#[derive(Debug, Default, PartialEq)]
+struct Lists {
+    start: Vec<u32>,
+    ids: Vec<u16>,
+    bonds: Vec<f32>,
+}
+
+/// A pair key of [`Partners`]: the left id in the high half.
+type PairKey = u32;
+
 impl Partners {
+    /// The partner lists of `pairs` (pair key → bond) and the two-character words of `words`,
+    /// for the ids below `n`.
+    fn of(pairs: &IntMap<PairKey, f32>, words: &IntMap<u64, (f32, u32)>, n: usize) -> Partners {
+        let pairs: Vec<(PairKey, f32)> = pairs
+            .keys()
+            .map(|k| (k, pairs.get(k).unwrap_or(0.0)))
+            .collect();
+        let left = pairs.iter().map(|&(k, v)| (k.rotate_left(16), v)).collect();
+        let right = Lists::of(pairs, n);
+        let words = right
+            .keys()
+            .map(|k| words.get(u64::from(k)).unwrap_or((0.0, 0)))
+            .collect();
+        Partners {
+            right,
+            left: Lists::of(left, n),
+            words,
+        }
+    }
+
+    fn write(&self, out: &mut Vec<u8>) {
+        self.right.write(out);
+        self.left.write(out);
+        put_list(&self.words, out);
+    }
+
+    fn read(r: &mut Reader<'_>) -> Option<Partners> {
+        let partners = Partners {
+            right: Lists::read(r)?,
+            left: Lists::read(r)?,
+            words: get_list(r)?,
+        };
+        (partners.words.len() == partners.right.ids.len()).then_some(partners)
+    }
+
+    /// [`Model::word`] of the two characters `a b`.
+    #[inline]
+    fn word(&self, a: u16, b: u16) -> Option<(f32, u32)> {
+        if a == 0 || b == 0 {
+            return None;
+        }
+        let i = self.right.find(a, b)?;
+        self.words.get(i).copied().filter(|&(_, f)| f > 0)
+    }
+
     /// [`Model::pair`]: `a` followed by `b` occurs inside some word.
     #[inline]
     pub fn pair(&self, a: u16, b: u16) -> bool {
-        a != 0 && b != 0 && search(&self.right_start, &self.right, a, b)
+        a != 0 && b != 0 && self.right.find(a, b).is_some()
     }
 
     /// The same as [`Partners::pair`], searched in the list of `b`'s left partners (for many
     /// questions about one right-hand character).
     #[inline]
     pub fn pair_left(&self, a: u16, b: u16) -> bool {
-        a != 0 && b != 0 && search(&self.left_start, &self.left, b, a)
+        a != 0 && b != 0 && self.left.find(b, a).is_some()
+    }
+
+    /// [`Model::bond`], searched in the list of `a`'s right partners.
+    #[inline]
+    pub fn bond(&self, a: u16, b: u16) -> f32 {
+        if a == 0 || b == 0 {
+            return 0.0;
+        }
+        self.right.bond(a, b)
+    }
+
+    /// [`Model::bond`], searched in the list of `b`'s left partners.
+    #[inline]
+    pub fn bond_left(&self, a: u16, b: u16) -> f32 {
+        if a == 0 || b == 0 {
+            return 0.0;
+        }
+        self.left.bond(b, a)
     }
 }
 
-/// Whether `y` is in the list of `x` (`ids[start[x]..start[x + 1]]`, sorted).
-#[inline]
-fn search(start: &[u32], ids: &[u16], x: u16, y: u16) -> bool {
-    let x = usize::from(x);
-    match (start.get(x), start.get(x + 1)) {
-        (Some(&s), Some(&e)) => ids
-            .get(s as usize..e as usize)
-            .is_some_and(|list| list.binary_search(&y).is_ok()),
-        _ => false,
+impl Lists {
+    /// The lists of `pairs` (`x << 16 | y` → bond), for the `x` below `n`.
+    fn of(mut pairs: Vec<(PairKey, f32)>, n: usize) -> Lists {
+        pairs.sort_unstable_by_key(|p| p.0);
+        let n = n.max(1);
+        let mut start = vec![0u32; n + 1];
+        for &(k, _) in &pairs {
+            if let Some(s) = start.get_mut((k >> 16) as usize + 1) {
+                *s += 1;
+            }
+        }
+        for i in 0..n {
+            start[i + 1] += start[i];
+        }
+        // Keys of ids past `chars` (none in a valid model) are left out.
+        pairs.retain(|&(k, _)| ((k >> 16) as usize) < n);
+        Lists {
+            start,
+            ids: pairs.iter().map(|&(k, _)| k as u16).collect(),
+            bonds: pairs.iter().map(|&(_, v)| v).collect(),
+        }
+    }
+
+    /// The pair keys, in the order of `ids`.
+    fn keys(&self) -> impl Iterator<Item = PairKey> + '_ {
+        self.start.windows(2).enumerate().flat_map(move |(x, w)| {
+            let list = self.ids.get(w[0] as usize..w[1] as usize).unwrap_or(&[]);
+            list.iter()
+                .map(move |&y| ((x as PairKey) << 16) | PairKey::from(y))
+        })
+    }
+
+    /// The index in `ids` of `y` in the list of `x`.
+    #[inline]
+    fn find(&self, x: u16, y: u16) -> Option<usize> {
+        let x = usize::from(x);
+        let (&s, &e) = (self.start.get(x)?, self.start.get(x + 1)?);
+        let list = self.ids.get(s as usize..e as usize)?;
+        list.binary_search(&y).ok().map(|i| s as usize + i)
+    }
+
+    /// The bond of `x` with its partner `y` (0 when `y` is none).
+    #[inline]
+    fn bond(&self, x: u16, y: u16) -> f32 {
+        self.find(x, y)
+            .and_then(|i| self.bonds.get(i).copied())
+            .unwrap_or(0.0)
+    }
+
+    fn write(&self, out: &mut Vec<u8>) {
+        put_list(&self.start, out);
+        put_list(&self.ids, out);
+        put_list(&self.bonds, out);
+    }
+
+    fn read(r: &mut Reader<'_>) -> Option<Lists> {
+        let lists = Lists {
+            start: get_list(r)?,
+            ids: get_list(r)?,
+            bonds: get_list(r)?,
+        };
+        (lists.ids.len() == lists.bonds.len()).then_some(lists)
     }
 }
 
-/// A cache derived from `Model::pairs`: models are equal whether or not it was built.
-#[derive(Debug, Default)]
-struct LazyPartners(std::sync::OnceLock<Partners>);
-
-impl PartialEq for LazyPartners {
-    fn eq(&self, _: &Self) -> bool {
-        true
-    }
+/// The one-character words of `words` for the ids below `n`, by id (see `Model::singles`).
+fn singles(words: &IntMap<u64, (f32, u32)>, n: usize) -> Vec<(f32, u32)> {
+    (0..n)
+        .map(|id| words.get(id as u64).unwrap_or((0.0, 0)))
+        .collect()
 }
 
 fn put_bytes(bytes: &[u8], out: &mut Vec<u8>) {

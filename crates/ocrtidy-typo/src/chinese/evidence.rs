@@ -13,7 +13,7 @@ pub(super) fn doc_evidence(
     runs: &[Vec<Slot>],
     model: &Model,
     params: &Params,
-    partners: Option<&Partners>,
+    partners: &Partners,
 ) -> (FxMap<u64, u32>, Vec<Vec<bool>>, usize) {
     let mut doc: FxMap<u64, u32> = FxMap::default();
     let mut single_flags = Vec::with_capacity(runs.len());
@@ -51,9 +51,10 @@ pub(super) fn doc_evidence(
 /// A Bloom filter over the variant keys answers most windows of the text with a probe or two;
 /// the few that pass are checked exactly against the document's words ([`NearVariants::hits`]).
 pub(super) struct NearVariants<'a> {
-    /// Filter bits (a power of two of them), two probes per key.
+    /// Filter bits (a power of two of words of them), two bits per key in one word, so that a
+    /// probe costs one cache miss.
     bits: Vec<u64>,
-    /// 64 - log2(bits.len() * 64).
+    /// 64 - log2(bits.len()).
     shift: u32,
     doc: &'a FxMap<u64, u32>,
     min: u32,
@@ -81,10 +82,10 @@ impl<'a> NearVariants<'a> {
                 min: params.evidence_min,
             };
         }
-        let nbits = (count * 16).next_power_of_two().max(64);
+        let words = (count * 16).div_ceil(64).next_power_of_two().max(2);
         let mut v = NearVariants {
-            bits: vec![0; nbits / 64],
-            shift: 64 - nbits.trailing_zeros(),
+            bits: vec![0; words],
+            shift: 64 - words.trailing_zeros(),
             doc,
             min: params.evidence_min,
         };
@@ -95,9 +96,8 @@ impl<'a> NearVariants<'a> {
                 let rest = k & !(0xffff << shift);
                 for &(obs, _) in &model.reverse[usize::from(key_id(k, j))] {
                     if obs != 0 {
-                        let (a, b) = v.probes(rest | (u64::from(obs) << shift));
-                        v.bits[a / 64] |= 1 << (a % 64);
-                        v.bits[b / 64] |= 1 << (b % 64);
+                        let (word, mask) = v.probes(rest | (u64::from(obs) << shift));
+                        v.bits[word] |= mask;
                     }
                 }
             }
@@ -109,11 +109,12 @@ impl<'a> NearVariants<'a> {
         self.bits.is_empty()
     }
 
+    /// The word of `bits` that holds the key's two bits, and the two bits.
     #[inline]
-    fn probes(&self, key: u64) -> (usize, usize) {
+    fn probes(&self, key: u64) -> (usize, u64) {
         let h = key.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        let mask = (self.bits.len() * 64 - 1) as u64;
-        ((h >> self.shift) as usize, ((h >> 16) & mask) as usize)
+        let mask = (1 << ((h >> 20) & 63)) | (1 << ((h >> 26) & 63));
+        ((h >> self.shift) as usize, mask)
     }
 
     #[inline]
@@ -121,8 +122,8 @@ impl<'a> NearVariants<'a> {
         if self.bits.is_empty() {
             return false;
         }
-        let (a, b) = self.probes(key);
-        self.bits[a / 64] & (1 << (a % 64)) != 0 && self.bits[b / 64] & (1 << (b % 64)) != 0
+        let (word, mask) = self.probes(key);
+        self.bits[word] & mask == mask
     }
 
     /// Calls `hit(j, intended)` for every recurring word that `key` (a window of the text) is

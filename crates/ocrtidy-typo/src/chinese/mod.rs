@@ -59,7 +59,7 @@ use crate::model::Model;
 use evidence::{doc_evidence, NearVariants};
 use groups::for_each_group;
 use score::{correct_run, Place};
-use segment::{Scorer, PARTNER_LISTS_FROM};
+use segment::Scorer;
 use support::DocSeq;
 
 pub(crate) use memo::{correct_memo, Memo};
@@ -132,8 +132,7 @@ fn correct_group(
     protected: &[(usize, usize)],
     out: &mut Vec<Correction>,
 ) {
-    let chars: usize = runs.iter().map(Vec::len).sum();
-    let partners = (chars >= PARTNER_LISTS_FROM).then(|| model.partners());
+    let partners = model.partners();
     let (doc, single_flags, doc_words) = doc_evidence(runs, model, params, partners);
     let variants = NearVariants::new(&doc, model, params);
     let doc_seq = DocSeq::new(runs);

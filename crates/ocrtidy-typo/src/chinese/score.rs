@@ -6,7 +6,7 @@ use ocrtidy_core::text::TextRange;
 use ocrtidy_core::Context;
 
 use super::evidence::NearVariants;
-use super::segment::{Edges, Scorer};
+use super::segment::{Edges, Scorer, Window};
 use super::support::DocSeq;
 use super::{Correction, Params, Slot, NFEATURES, SUPPORT_CONTEXT};
 use crate::confusion::ConfusionKind;
@@ -51,6 +51,8 @@ pub(super) fn correct_run(
     let evidence = evidence_candidates(run, model, variants);
     let mut found: Vec<(usize, Correction)> = Vec::new();
     let mut window: Vec<u16> = Vec::with_capacity(2 * MAX_WORD);
+    // Allocated for the first position with candidates.
+    let mut edges: Option<Edges> = None;
     for i in 0..n {
         let slot = run[i];
         if slot.id == 0
@@ -77,7 +79,8 @@ pub(super) fn correct_run(
         if cands.is_empty() {
             continue;
         }
-        if let Some(c) = pos.correct(cands, context, &mut window) {
+        let edges = edges.get_or_insert_with(|| Edges::new(n));
+        if let Some(c) = pos.correct(cands, context, &mut window, edges) {
             found.push((i, c));
         }
     }
@@ -138,6 +141,8 @@ struct Position<'a> {
 /// What every candidate of a position is weighed against, computed once per position, and
 /// the look-ups that their scores share.
 struct Baseline {
+    /// Index of the window's first character in the run.
+    lo: usize,
     /// Index of the position in the window.
     focus: usize,
     /// Context score of the window as it is.
@@ -148,8 +153,6 @@ struct Baseline {
     ocr_prior: f32,
     /// The observed character forms a word with neither neighbour.
     orphan: bool,
-    /// See [`Scorer::segment`].
-    edges: Edges,
     /// The observed character's shared contexts (see `DocSeq::support`), once asked.
     observed: Option<[u32; SUPPORT_CONTEXT + 1]>,
 }
@@ -185,13 +188,12 @@ impl Position<'_> {
     /// a word with a neighbour.
     fn candidates(&self, evidence: &[u16]) -> Vec<Candidate> {
         let (scorer, model) = (self.scorer, self.scorer.model);
-        // `Model::pair`, from the partner lists on a long text (see `Scorer::partners`): with the
-        // neighbour's list, which stays in cache for all the confusions of a character.
-        let pair = |a: u16, b: u16| scorer.pair(a, b);
-        let pair_left = |a: u16, b: u16| match scorer.partners {
-            Some(p) => p.pair_left(a, b),
-            None => model.pair(a, b),
-        };
+        // `Model::pair` on the partner lists, with the neighbour's list, which stays in cache for
+        // all the confusions of a character.
+        let (pair, pair_left) = (
+            |a: u16, b: u16| scorer.partners.pair(a, b),
+            |a: u16, b: u16| scorer.partners.pair_left(a, b),
+        );
         let mut cands: Vec<Candidate> = Vec::new();
         for conf in &model.confusions[self.slot.id as usize] {
             let from_evidence = evidence.contains(&conf.intended);
@@ -207,20 +209,21 @@ impl Position<'_> {
     }
 
     /// The correction of the observed character by `cands`, or `None` when none of them
-    /// scores `Params::suggest`. `window` is scratch space.
+    /// scores `Params::suggest`. `window` is scratch space, `edges` the run's look-ups.
     fn correct(
         &self,
         cands: Vec<Candidate>,
         context: &Context,
         window: &mut Vec<u16>,
+        edges: &mut Edges,
     ) -> Option<Correction> {
         let params = self.scorer.params;
         let slot = self.slot;
         let ocr_confidence = context.confidence_in(TextRange::new(slot.start, slot.end));
-        let mut baseline = self.baseline(window, ocr_confidence);
+        let mut baseline = self.baseline(window, edges, ocr_confidence);
         let mut all: Vec<Scored> = Vec::with_capacity(cands.len());
         for cand in cands {
-            all.push(self.score(cand, &mut baseline, window));
+            all.push(self.score(cand, &mut baseline, window, edges));
         }
         let best = posterior(&all, params)?;
         let top = best.candidates[0].1;
@@ -242,7 +245,12 @@ impl Position<'_> {
     }
 
     /// Fills `window` with the run around the position and scores it as it is.
-    fn baseline(&self, window: &mut Vec<u16>, ocr_confidence: Option<f32>) -> Baseline {
+    fn baseline(
+        &self,
+        window: &mut Vec<u16>,
+        edges: &mut Edges,
+        ocr_confidence: Option<f32>,
+    ) -> Baseline {
         let (scorer, model, params) = (self.scorer, self.scorer.model, self.scorer.params);
         let (run, i, id) = (self.place.run, self.i, self.slot.id);
         let (prev, next) = (self.prev, self.next);
@@ -251,20 +259,24 @@ impl Position<'_> {
         window.clear();
         window.extend(run[lo..hi].iter().map(|s| s.id));
         let focus = i - lo;
-        let mut edges = Edges::default();
-        let (base, _, _) = scorer.segment(window, focus, true, &mut edges);
+        let whole = Window {
+            ids: window,
+            lo,
+            focus,
+        };
+        let (base, _, _) = scorer.segment(&whole, true, edges);
         let bond_base = model.bond(prev, id) + model.bond(id, next);
         let ocr_prior = ocr_confidence.map_or(0.0, |c| {
             let lo = (1.0 - params.ocr_reference).max(1e-3);
             params.ocr_weight * ((1.0 - c).max(1e-3) / lo).ln().clamp(-2.5, 2.5)
         });
         Baseline {
+            lo,
             focus,
             base,
             bond_base,
             ocr_prior,
-            orphan: self.questioned && !model.pair(prev, id) && !model.pair(id, next),
-            edges,
+            orphan: self.questioned && !scorer.pair(prev, id) && !scorer.pair(id, next),
             observed: None,
         }
     }
@@ -275,6 +287,7 @@ impl Position<'_> {
         (cand, channel, kind): Candidate,
         baseline: &mut Baseline,
         window: &mut [u16],
+        edges: &mut Edges,
     ) -> Scored {
         let (scorer, model, params) = (self.scorer, self.scorer.model, self.scorer.params);
         let (prev, next) = (self.prev, self.next);
@@ -295,12 +308,19 @@ impl Position<'_> {
         };
         let focus = baseline.focus;
         window[focus] = cand;
-        let (score, ev, noisy) = scorer.segment(window, focus, false, &mut baseline.edges);
+        let with_cand = Window {
+            ids: window,
+            lo: baseline.lo,
+            focus,
+        };
+        let (score, ev, noisy) = scorer.segment(&with_cand, false, edges);
         let base = baseline.base;
         // Word formation only matters where the character stands alone; a word's near-variant
         // is judged on document evidence.
         let bond = if self.questioned {
-            model.bond(prev, cand) + model.bond(cand, next) - baseline.bond_base
+            // With the neighbours' lists, as in `candidates`.
+            let partners = scorer.partners;
+            partners.bond(prev, cand) + partners.bond_left(cand, next) - baseline.bond_base
         } else {
             0.0
         };

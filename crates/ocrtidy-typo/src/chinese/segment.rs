@@ -13,9 +13,8 @@ pub(super) struct Scorer<'a> {
     pub(super) doc: &'a FxMap<u64, u32>,
     /// Words in the document's segmentation (at least 1, at most `Params::cache_words`).
     pub(super) doc_words: f32,
-    /// The model's pairs as partner lists, for a group of [`PARTNER_LISTS_FROM`] characters or
-    /// more (the same answers as `Model::pair`, faster when asked often; built once per process).
-    pub(super) partners: Option<&'a Partners>,
+    /// [`Model::partners`]: the same answers as `Model::pair`, faster when asked often.
+    pub(super) partners: &'a Partners,
 }
 
 /// The longest window [`Scorer::segment`] scores.
@@ -24,28 +23,38 @@ const W: usize = 2 * MAX_WORD + 1;
 /// What [`Scorer::word_lp`] says of a word (`None`: not a word).
 type WordLp = Option<(f32, bool)>;
 
-/// What [`Scorer::segment`] looks up in a window and is the same for every candidate at its
-/// focus, computed on first use (a new one for each focus).
-#[derive(Default)]
+/// What [`Scorer::segment`] looks up in the windows of one run and is the same for every
+/// window and candidate that leaves it as it is, computed on first use (a new one for each run).
 pub(super) struct Edges {
-    /// [`Scorer::word_lp`] of the words that do not cover the focus, by end and length.
-    words: [[Option<WordLp>; MAX_WORD]; W],
-    /// `links[t]`: the characters `t` and `t + 1` occur together in some word, for the pairs
-    /// that do not include the focus.
-    links: [Option<bool>; W],
+    /// [`Scorer::word_lp`] of the run's words as they are (`own` = 1), by start and length.
+    words: Vec<[Option<WordLp>; MAX_WORD]>,
+    /// `links[t]`: the run's characters `t` and `t + 1` occur together in some word.
+    links: Vec<Option<bool>>,
 }
 
-/// Groups of at least this many Han characters test pairs on [`Model::partners`].
-pub(super) const PARTNER_LISTS_FROM: usize = 20_000;
+impl Edges {
+    /// The look-ups of a run of `n` characters, none made yet.
+    pub(super) fn new(n: usize) -> Edges {
+        Edges {
+            words: vec![[None; MAX_WORD]; n],
+            links: vec![None; n],
+        }
+    }
+}
+
+/// A window of a run for [`Scorer::segment`]: its ids, where it starts in the run, and the
+/// position whose candidates are scored in it.
+pub(super) struct Window<'a> {
+    pub(super) ids: &'a [u16],
+    pub(super) lo: usize,
+    pub(super) focus: usize,
+}
 
 impl Scorer<'_> {
-    /// [`Model::pair`] (on the partner lists when the group has them).
+    /// [`Model::pair`], on the partner lists.
     #[inline]
     pub(super) fn pair(&self, a: u16, b: u16) -> bool {
-        match self.partners {
-            Some(p) => p.pair(a, b),
-            None => self.model.pair(a, b),
-        }
+        self.partners.pair(a, b)
     }
 
     /// ln P of a word with document evidence (minus `own` occurrences: the word at the scored
@@ -73,19 +82,20 @@ impl Scorer<'_> {
         Some((boosted.max(lp), true))
     }
 
-    /// Best segmentation score of `ids`, and whether a word of the best path that covers
-    /// `focus` was supported by document evidence. `original` says that `ids` are the text as
-    /// it is; the words that are in the text at this place are counted once less as evidence.
+    /// Best segmentation score of the window's ids, and whether a word of the best path that
+    /// covers its focus was supported by document evidence. `original` says that the ids are
+    /// the text as it is; the words that are in the text at this place are counted once less
+    /// as evidence. `edges` holds the look-ups of the window's run.
     ///
     /// The third value counts the uncommon characters within two of `focus` (and `focus`
     /// itself) that stand alone in the best path: a measure of how garbled the context is.
     pub(super) fn segment(
         &self,
-        ids: &[u16],
-        focus: usize,
+        window: &Window<'_>,
         original: bool,
         edges: &mut Edges,
     ) -> (f32, bool, usize) {
+        let Window { ids, lo, focus } = *window;
         let n = ids.len();
         // Consecutive characters up to `j` that occur together in words: a word of the lexicon
         // has every pair of neighbours in `Model::pair`, so a longer one is not looked up.
@@ -99,10 +109,14 @@ impl Scorer<'_> {
         for j in 1..=n {
             if j >= 2 {
                 let t = j - 2;
-                let linked = if t + 1 == focus || t == focus {
-                    self.pair(ids[t], ids[t + 1])
+                // A pair with a candidate is searched in the list of its other character, which
+                // stays in cache for all the candidates.
+                let linked = if !original && t + 1 == focus {
+                    self.partners.pair(ids[t], ids[t + 1])
+                } else if !original && t == focus {
+                    self.partners.pair_left(ids[t], ids[t + 1])
                 } else {
-                    *edges.links[t].get_or_insert_with(|| self.pair(ids[t], ids[t + 1]))
+                    *edges.links[lo + t].get_or_insert_with(|| self.pair(ids[t], ids[t + 1]))
                 };
                 chain = if linked { chain + 1 } else { 0 };
             }
@@ -112,14 +126,13 @@ impl Scorer<'_> {
                     break;
                 }
                 let k = usize::from(len > 1);
-                // Words that are in the text at this very place are no evidence for themselves.
-                let covers = s <= focus && focus < j;
-                let own = u32::from(original || !covers);
-                // A word that does not cover `focus` is the same for every candidate there.
-                let word = if covers {
-                    self.word_lp(&ids[s..j], own)
+                // A word of the text as it is is the same for every window and candidate. A
+                // word made with a candidate counts all of its occurrences as evidence; one
+                // that is in the text at this very place is no evidence for itself (`own` = 1).
+                let word = if s <= focus && focus < j && !original {
+                    self.word_lp(&ids[s..j], 0)
                 } else {
-                    *edges.words[j][len - 1].get_or_insert_with(|| self.word_lp(&ids[s..j], own))
+                    *edges.words[lo + s][len - 1].get_or_insert_with(|| self.word_lp(&ids[s..j], 1))
                 };
                 let Some((lp, ev)) = word else {
                     continue;
@@ -179,12 +192,11 @@ impl Scorer<'_> {
 }
 
 /// The best segmentation of a run: which positions stand alone, and the words (start, end).
-/// `partners`: [`Model::partners`], or `None` to ask [`Model::pair`].
 pub(super) fn segment_run(
     ids: &[u16],
     model: &Model,
     params: &Params,
-    partners: Option<&Partners>,
+    partners: &Partners,
 ) -> (Vec<bool>, Vec<(usize, usize)>) {
     let n = ids.len();
     let mut best = vec![f32::NEG_INFINITY; n + 1];
@@ -196,7 +208,7 @@ pub(super) fn segment_run(
     for j in 1..=n {
         if j >= 2 {
             let (a, b) = (ids[j - 2], ids[j - 1]);
-            let linked = partners.map_or_else(|| model.pair(a, b), |p| p.pair(a, b));
+            let linked = partners.pair(a, b);
             chain = if linked { chain + 1 } else { 0 };
         }
         for len in 1..=MAX_WORD.min(j) {
@@ -239,7 +251,7 @@ pub(super) fn segment_run(
 #[cfg(test)]
 mod tests {
     #[test]
-    fn partner_lists_answer_as_the_pair_table() {
+    fn partner_lists_answer_alike_from_either_side() {
         let typo = crate::Typo::embedded();
         let model = typo.model_for_debug();
         let partners = model.partners();
@@ -254,6 +266,8 @@ mod tests {
                 let want = a != u16::MAX && b != u16::MAX && model.pair(a, b);
                 assert_eq!(partners.pair(a, b), want, "{a} {b}");
                 assert_eq!(partners.pair_left(a, b), want, "{a} {b}");
+                assert_eq!(model.bond(a, b) > 0.0, want, "{a} {b}");
+                assert_eq!(partners.bond_left(a, b), model.bond(a, b), "{a} {b}");
                 linked += usize::from(want);
             }
         }

@@ -3,6 +3,7 @@
 //! character.
 
 use super::Slot;
+use rustc_hash::FxHashMap as FxMap;
 
 /// The longest shared context (characters on both sides together) that document support
 /// measures.
@@ -25,48 +26,32 @@ pub(super) struct DocSeq {
 }
 
 /// Positions by pair of ids: `pair << 32 | position`, sorted, so that the positions of a pair
-/// are one run in increasing order, found by binary search.
+/// are one run in increasing order, found by its pair in a hash map (a binary search in a long
+/// document's entries was a cache miss a step).
 struct PairIndex {
     entries: Vec<u64>,
-    /// For a long document, where the entries of each first id start (`first[a]..first[a + 1]`),
-    /// so that a look-up searches only the entries of its first id.
-    first: Vec<u32>,
+    /// Pair → the range of its entries.
+    ranges: FxMap<u32, (usize, usize)>,
 }
-
-/// From this many entries a [`PairIndex`] has its `first` table.
-const FIRST_TABLE_FROM: usize = 4096;
 
 impl PairIndex {
     fn new(mut entries: Vec<u64>) -> PairIndex {
         entries.sort_unstable();
-        let mut first = Vec::new();
-        if entries.len() >= FIRST_TABLE_FROM && u32::try_from(entries.len()).is_ok() {
-            let max = entries.last().map_or(0, |&e| (e >> 48) as usize);
-            first = vec![0u32; max + 2];
-            for &e in &entries {
-                first[(e >> 48) as usize + 1] += 1;
-            }
-            for a in 0..=max {
-                first[a + 1] += first[a];
-            }
+        let mut ranges = FxMap::default();
+        for (i, &e) in entries.iter().enumerate() {
+            ranges
+                .entry((e >> 32) as u32)
+                .and_modify(|r: &mut (usize, usize)| r.1 = i + 1)
+                .or_insert((i, i + 1));
         }
-        PairIndex { entries, first }
+        PairIndex { entries, ranges }
     }
 
     /// The entries of `key` (the position is the low 32 bits).
     fn get(&self, key: u32) -> &[u64] {
-        let a = (key >> 16) as usize;
-        let within = if self.first.is_empty() {
-            &self.entries[..]
-        } else if a + 1 < self.first.len() {
-            &self.entries[self.first[a] as usize..self.first[a + 1] as usize]
-        } else {
-            &[]
-        };
-        let lo = u64::from(key) << 32;
-        let from = within.partition_point(|&e| e < lo);
-        let n = within[from..].partition_point(|&e| e >> 32 == u64::from(key));
-        &within[from..from + n]
+        self.ranges
+            .get(&key)
+            .map_or(&[], |&(from, to)| &self.entries[from..to])
     }
 }
 
@@ -225,24 +210,19 @@ mod tests {
     }
 
     #[test]
-    fn pair_index_with_a_first_table_finds_what_a_search_does() {
-        // Ids 1..40 in a fixed pseudo-random order: more than FIRST_TABLE_FROM positions.
-        let ids: Vec<u16> = (0..3 * FIRST_TABLE_FROM as u32)
+    fn pair_index_finds_every_position_of_a_pair_in_order() {
+        // Ids 1..40 in a fixed pseudo-random order: thousands of positions, every pair many times.
+        let ids: Vec<u16> = (0..12_000u32)
             .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u16 % 40 + 1)
             .collect();
         let doc = DocSeq::new(&runs(&[&ids[..]]));
-        assert!(!doc.after.first.is_empty());
         for a in 0..=41 {
             for b in 0..=41 {
-                let key = pair(a, b);
-                let want: Vec<u64> = doc
-                    .after
-                    .entries
-                    .iter()
-                    .copied()
-                    .filter(|&e| e >> 32 == u64::from(key))
+                let want: Vec<u64> = (1..doc.seq.len())
+                    .filter(|&p| doc.seq[p - 1] == a && doc.seq[p] == b && b != 0 && a != 0)
+                    .map(|p| u64::from(pair(a, b)) << 32 | p as u64)
                     .collect();
-                assert_eq!(doc.after.get(key), &want[..]);
+                assert_eq!(doc.after.get(pair(a, b)), &want[..], "{a} {b}");
             }
         }
     }
