@@ -13,8 +13,10 @@ use crate::script::{first_visible, is_break, is_cjk_punct, is_han, is_noise, is_
 ///   character follows it (rule `cjk-punct`). After a digit or a Latin letter nothing changes,
 ///   so numbers (`3.5`, `1,000`), times (`9:00`), URLs, e-mail addresses, file names and code
 ///   keep their marks — none of them has an ideograph right before the mark. In typeset text
-///   (see [`crate::evidence`]) a half-width comma glued to the Han character before it and
-///   followed by a space is the source's style (`在 systemd 下, 内核`) and stays.
+///   (see [`crate::evidence`]) a half-width comma glued to the Han character before it is the
+///   source's style (`在 systemd 下, 内核`, `实现的模型依赖于频率,因此`) and stays: on the
+///   development corpus keeping it changes no OCR figure and leaves 5 fewer characters of the
+///   ground truth changed.
 /// - `.` right after a Han character at the end of a line becomes `。` (rule `full-stop`); inside
 ///   a line it is left alone (a dateline's `7月23日. 星期日`, a file name); `..` and `...` too.
 /// - `*` after a Han character at the end of a line is tesseract's reading of `。` (rule
@@ -215,7 +217,7 @@ impl CjkPunct {
         rules: &[
             RuleSpec {
                 id: "cjk-punct",
-                explain: "A half-width `,` `:` `?` `!` directly after a Chinese character (spaces, line breaks and noise symbols skipped) becomes full-width, and so does `;` after or before one: `安装后,重启` → `安装后，重启`. Always applied (confidence 0.9). After a digit or Latin letter nothing changes, so numbers (`1,000`), times (`9:00`), URLs and code keep their marks; in text that looks typeset rather than OCR output, a comma glued to the Chinese character and followed by a space (`在 systemd 下, 内核`) is kept as the source's style.",
+                explain: "A half-width `,` `:` `?` `!` directly after a Chinese character (spaces, line breaks and noise symbols skipped) becomes full-width, and so does `;` after or before one: `安装后,重启` → `安装后，重启`. Always applied (confidence 0.9). After a digit or Latin letter nothing changes, so numbers (`1,000`), times (`9:00`), URLs and code keep their marks; in text that looks typeset rather than OCR output, a comma glued to the Chinese character (`在 systemd 下, 内核`, `依赖于频率,因此`) is kept as the source's style.",
             },
             RuleSpec {
                 id: "full-stop",
@@ -271,15 +273,14 @@ impl Pass for CjkPunct {
             let next = ctx.next(k);
             let after_han = prev.is_some_and(is_han);
             if full_of(c).is_some() {
-                // Typeset text that sets a half-width comma after a Han character and a space
-                // after it (`下, 内核`) writes it so: OCR spacing faults would have made the text
-                // count as OCR output. (Not `:` `;`: tesseract writes `处理: (1)` for `处理：（1）`
-                // on its cleanest pages.)
+                // Typeset text that sets a half-width comma right after a Han character
+                // (`下, 内核`, `频率,因此`) writes it so: OCR faults would have made the text count
+                // as OCR output. (Not `:` `;`: tesseract writes `处理: (1)` for `处理：（1）` on
+                // its cleanest pages.)
                 let styled = c == ','
                     && after_han
                     && k > 0
                     && eff[k - 1] != ' '
-                    && eff.get(k + 1) == Some(&' ')
                     && *typeset.get_or_insert_with(|| crate::evidence::is_typeset(text));
                 if !styled && (after_han || (c == ';' && next.is_some_and(is_han))) {
                     decided[k] = Some(Decision::CjkPunct);
