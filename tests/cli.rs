@@ -61,6 +61,34 @@ fn modernise_writes_historical_letters_in_modern_spelling_only_when_asked() {
 }
 
 #[test]
+fn engine_markup_cleaned_as_text_by_default_gets_a_warning() {
+    let page = concat!(
+        "<?xml version=\"1.0\"?>\n<PcGts xmlns=\"http://schema.primaresearch.org/PAGE/gts/",
+        "pagecontent/2019-07-15\"><Page><TextRegion id=\"r\"><TextEquiv><Unicode>Text",
+        "</Unicode></TextEquiv></TextRegion></Page></PcGts>\n"
+    );
+    let warned = |args: &[&str]| {
+        let out = ocrtidy(args, page.as_bytes());
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stderr).contains("looks like page")
+    };
+    assert!(warned(&["clean", "-"]));
+    // Asked for explicitly, or plain text: no warning.
+    assert!(!warned(&["clean", "-", "--input-format", "text"]));
+    assert!(!warned(&["clean", "-", "--input-format", "auto"]));
+    let out = ocrtidy(&["clean", "-"], "<b>bold</b> text\n".as_bytes());
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
 fn output_cleaned_again_is_unchanged_whatever_the_passes() {
     // Without blank-lines, a text keeps its trailing line breaks: the CLI adds none more, so the
     // output is a fixed point (and one line break ends the output either way).

@@ -81,14 +81,9 @@ pub struct CleanArgs {
 
     /// The format of the input files: OCR engine output with coordinates is laid out as text
     /// (reading order, paragraphs, headers and footers from the boxes) before cleaning.
-    #[arg(
-        long,
-        value_enum,
-        value_name = "FORMAT",
-        default_value_t = InputFormat::Text,
-        help_heading = "Input"
-    )]
-    pub input_format: InputFormat,
+    /// [default: text; a file that looks like hOCR, ALTO or PAGE gets a warning]
+    #[arg(long, value_enum, value_name = "FORMAT", help_heading = "Input")]
+    pub input_format: Option<InputFormat>,
 
     /// Also write the input hOCR, ALTO or PAGE file here with the character corrections
     /// written into its elements (ids, boxes, confidences and every other byte kept; layout
@@ -319,6 +314,13 @@ pub enum InputFormat {
     /// RapidOCR JSON.
     #[value(name = "rapidocr-json")]
     RapidOcrJson,
+}
+
+impl CleanArgs {
+    /// `--input-format`, plain text when not given.
+    pub fn input_format(&self) -> InputFormat {
+        self.input_format.unwrap_or(InputFormat::Text)
+    }
 }
 
 impl InputFormat {

@@ -210,7 +210,7 @@ fn streamable(
     {
         return Ok(false);
     }
-    let format = args.input_format.format();
+    let format = args.input_format().format();
     if format == ocrtidy_formats::Format::Auto {
         // Detection reads the start of the text; what it needs is in the first 64 KiB (at
         // least 5 lines of it) unless the text starts like XML or JSON, which is read whole.
@@ -312,8 +312,31 @@ struct ChangeRecord<'a> {
 }
 
 /// Reads OCR engine output (`--input-format`, given or detected) and lays it out as text;
+/// Warns when an input cleaned as plain text by default looks like an engine's hOCR, ALTO or
+/// PAGE file: its markup would be cleaned as text. (With `--write-back` the error says so.)
+fn warn_engine_markup(args: &CleanArgs, source: &Source, text: &str) {
+    use ocrtidy_formats::Format;
+    let start = text.trim_start_matches('\u{feff}').trim_start();
+    if args.input_format.is_some()
+        || args.write_back.is_some()
+        || args.stream.quiet
+        || !start.starts_with('<')
+    {
+        return;
+    }
+    if let Ok(format @ (Format::Hocr | Format::Alto | Format::Page)) = ocrtidy_formats::detect(text)
+    {
+        eprintln!(
+            "ocrtidy: warning: {}: looks like {format} but is cleaned as plain text, markup \
+             included; give --input-format auto (or {format}) to clean it from its layout",
+            source.name()
+        );
+    }
+}
+
 /// `None` for plain text input.
 fn read_document(args: &CleanArgs, source: &Source, text: &str) -> Result<Option<EngineDocument>> {
+    warn_engine_markup(args, source, text);
     // Without --keep-furniture the layout marks the furniture for the furniture pass, which
     // removes it as recorded changes (`layout_options`).
     let furniture = if args.keep_furniture {
@@ -322,7 +345,7 @@ fn read_document(args: &CleanArgs, source: &Source, text: &str) -> Result<Option
         Furniture::Mark
     };
     Ok(
-        EngineDocument::read(text, args.input_format.format(), furniture)
+        EngineDocument::read(text, args.input_format().format(), furniture)
             .map_err(|e| e.in_file(source.name()))?,
     )
 }

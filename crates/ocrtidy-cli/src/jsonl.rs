@@ -314,7 +314,7 @@ pub(super) fn options(args: &CleanArgs, threads: Option<usize>) -> JsonlOptions 
         .map(str::to_string)
         .collect();
     // `--input-format text` (the default) means: detect the layout's format per record.
-    o.layout_format = match args.input_format.format() {
+    o.layout_format = match args.input_format().format() {
         ocrtidy_formats::Format::Text => ocrtidy_formats::Format::Auto,
         f => f,
     };
@@ -383,7 +383,7 @@ pub(super) fn clean_stream(
 /// `ocrtidy clean --jsonl [FILE|-]...`
 pub fn run(args: &CleanArgs, pipeline: &Pipeline, sources: &[Source]) -> Result<i32> {
     let options = options(args, args.stream.threads);
-    if options.layout_fields.is_empty() && args.input_format != super::args::InputFormat::Text {
+    if options.layout_fields.is_empty() && args.input_format() != super::args::InputFormat::Text {
         anyhow::bail!(
             "--input-format with --jsonl is the format of the layout fields: give --layout-field"
         );
