@@ -263,8 +263,13 @@ fn check_decoding(bytes: &[u8], choice: EncodingChoice) -> TestCaseResult {
                 prop_assert_eq!(report.encoding, e.name());
             }
         }
-        EncodingChoice::Default if !report.bom && std::str::from_utf8(bytes).is_ok() => {
-            // Valid UTF-8 without a BOM is taken as it is.
+        EncodingChoice::Default
+            if !report.bom
+                && std::str::from_utf8(bytes).is_ok()
+                && ocrtidy_decode::detect_utf16(bytes).is_none() =>
+        {
+            // Valid UTF-8 without a BOM is taken as it is, unless it reads as UTF-16, which is
+            // recognized first (`00 30 00 30` is valid UTF-8 with NULs, and UTF-16BE `00`).
             prop_assert_eq!(report.encoding, "UTF-8");
             prop_assert!(!report.detected);
             prop_assert_eq!(text.as_bytes(), bytes);
