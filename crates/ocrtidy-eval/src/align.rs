@@ -7,19 +7,24 @@
 //! lie on a path of cost at most `u` (`D[i][j] + |(n - i) - (m - j)| > u`), which proves the
 //! distance. Time `O(n·u/64)`, memory `O(n/64)` plus the band.
 //!
-//! The alignment is the one `rapidfuzz.distance.Levenshtein.opcodes` computes (common prefix and
-//! suffix stripped, the bit matrix of the middle part backtracked from the end preferring
-//! deletion, then insertion, then the diagonal) whenever the middle part's bit matrix fits in
-//! [`FULL_MATRIX_WORDS`] words; larger inputs are split by Hirschberg's method (pruned forward
-//! and backward passes, on two threads, meeting in the middle row at the first cell an optimal
-//! path crosses) until the parts fit, so memory stays linear. The top-level split needs no
-//! separate distance pass: the first narrow pass's `u` bounds it. Both give an optimal
-//! alignment; only the choice among equally good ones can differ, and it does not depend on the
-//! band or the pruning (the tests compare it with plain dynamic programming).
+//! The alignment is the one `rapidfuzz.distance.Levenshtein.opcodes` computes, by the same
+//! recursion as rapidfuzz's `levenshtein_align_hirschberg`: at every level the common prefix
+//! and suffix are stripped; a part whose two band matrices (`2 · min(n, 2·max + 1) · m` bits,
+//! `max` being `max(n, m)` at the top and the part's own distance below) take less than
+//! [`LEAF_MATRIX_BYTES`] (1 MiB), or with `n < 65` or `m < 10`, is aligned with one bit matrix
+//! backtracked from the end preferring deletion, then insertion, then the diagonal; a larger
+//! one is split at the middle row of `b` and at the first `i` of `a` where an optimal path
+//! crosses it (rapidfuzz's `find_hirschberg_pos`), found by pruned forward and backward
+//! passes on two threads. The leaf matrices are banded to the part's
+//! distance, so memory stays linear; the band, like the pruning, changes no choice (every cell
+//! of an optimal path is exact, every other one overestimated — see `leaf_align`), which the
+//! tests check against the same recursion on plain dynamic programming. The top-level split
+//! needs no separate distance pass: the first narrow pass's `u` bounds it.
 
-/// Above this many 64-bit words per bit matrix (`ceil(n/64) · m`), alignment switches from the
-/// full bit matrix to Hirschberg splitting. 4 Mi words = 32 MiB per matrix (two are kept).
-pub const FULL_MATRIX_WORDS: usize = 1 << 22;
+/// rapidfuzz's threshold: a part is aligned with one bit matrix when its two band matrices
+/// (`2 · full_band · m` bits, `full_band = min(n, 2·max + 1)`) take less than this many bytes,
+/// else split by Hirschberg's method.
+pub const LEAF_MATRIX_BYTES: usize = 1 << 20;
 
 /// One step of an alignment of `a` (the prediction) to `b` (the reference).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,23 +46,25 @@ pub fn distance(a: &[u32], b: &[u32]) -> usize {
     banded_distance(a, b)
 }
 
-/// An optimal alignment of `a` to `b` as a list of steps from the start.
+/// An optimal alignment of `a` to `b` as a list of steps from the start: the one
+/// `rapidfuzz.distance.Levenshtein.opcodes(a, b)` gives.
 pub fn align(a: &[u32], b: &[u32]) -> Vec<Op> {
-    align_with(a, b, FULL_MATRIX_WORDS)
+    align_with(a, b, LEAF_MATRIX_BYTES)
 }
 
-/// [`align`] with another full-matrix threshold (the tests make it tiny to split small inputs).
-fn align_with(a: &[u32], b: &[u32], full_words: usize) -> Vec<Op> {
+/// [`align`] with another leaf threshold (the tests make it tiny to split small inputs).
+fn align_with(a: &[u32], b: &[u32], leaf_bytes: usize) -> Vec<Op> {
     let (p, s) = common_affix(a, b);
-    let mut ops = vec![Op::Equal; p];
     let (ma, mb) = (&a[p..a.len() - s], &b[p..b.len() - s]);
-    if fits_full(ma.len(), mb.len(), full_words) {
-        full_align(ma, mb, &mut ops);
+    // rapidfuzz starts from `max = max(n, m)`; the bound only prunes.
+    let max = a.len().max(b.len());
+    let bound = if rf_leaf(ma.len(), mb.len(), ma.len().max(mb.len()), leaf_bytes) {
+        max
     } else {
-        let u = narrow_bound(ma, mb).unwrap_or_else(|u| u);
-        hirschberg(ma, mb, u, full_words, &mut ops);
-    }
-    ops.extend(std::iter::repeat_n(Op::Equal, s));
+        narrow_bound(ma, mb).unwrap_or_else(|u| u)
+    };
+    let mut ops = Vec::with_capacity(a.len().max(b.len()) + 8);
+    rf_align(a, b, max, bound, leaf_bytes, &mut ops);
     ops
 }
 
@@ -70,10 +77,6 @@ fn common_affix(a: &[u32], b: &[u32]) -> (usize, usize) {
         .take_while(|(x, y)| x == y)
         .count();
     (p, s)
-}
-
-fn fits_full(n: usize, m: usize, full_words: usize) -> bool {
-    n.div_ceil(64).saturating_mul(m) <= full_words
 }
 
 /// Match masks of `a`: for each symbol, the bits of the positions where it occurs. Frequent
@@ -190,7 +193,13 @@ struct Limits {
 /// and a row adds blocks below while its bottom cell can still be extended downwards (a run of
 /// deletions) within the bound. The smallest cell index on a path never decreases from row to
 /// row, so a block dropped at the top is never needed again.
-fn band_pass(a: &[u32], b: &[u32], limits: Limits, want_column: bool) -> BandResult {
+fn band_pass(
+    a: &[u32],
+    b: &[u32],
+    limits: Limits,
+    want_column: bool,
+    mut record: Option<&mut BandMatrix>,
+) -> BandResult {
     let n = a.len();
     let m = b.len();
     if n == 0 {
@@ -283,6 +292,9 @@ fn band_pass(a: &[u32], b: &[u32], limits: Limits, want_column: bool) -> BandRes
                 h = block(&mut pv[last], &mut mv[last], eq[last], h.0, h.1);
                 score[last] = (prev + 64 + h.0 as usize).wrapping_sub(h.1 as usize);
             }
+            if let Some(r) = record.as_deref_mut() {
+                r.push(first, &pv[first..=last], &mv[first..=last]);
+            }
             while last > first && last + 1 < nw && hopeless(score[last], (last + 1) * 64, ju) {
                 last -= 1;
             }
@@ -290,6 +302,8 @@ fn band_pass(a: &[u32], b: &[u32], limits: Limits, want_column: bool) -> BandRes
                 top = score[first];
                 first += 1;
             }
+        } else if let Some(r) = record.as_deref_mut() {
+            r.push(first, &pv[first..=last], &mv[first..=last]);
         }
     }
     let mut column = Vec::new();
@@ -342,7 +356,7 @@ fn narrow_bound(a: &[u32], b: &[u32]) -> Result<usize, usize> {
         rows: m,
         bound: None,
     };
-    let d = band_pass(a, b, limits, false).dist;
+    let d = band_pass(a, b, limits, false, None).dist;
     let full = dlo <= -(m as isize) && dhi >= n as isize;
     if d <= k || full {
         Ok(d)
@@ -364,45 +378,81 @@ fn banded_distance(a: &[u32], b: &[u32]) -> usize {
                 rows: b.len(),
                 bound: Some(u),
             };
-            band_pass(a, b, limits, false).dist
+            band_pass(a, b, limits, false, None).dist
         }
     }
 }
 
-/// Full bit matrix and the backtracking of rapidfuzz's `Levenshtein.editops`.
-fn full_align(a: &[u32], b: &[u32], ops: &mut Vec<Op>) {
+/// The bit rows a banded pass computed, row by row: for row `j` (0-based: after `b[j]`) the
+/// words `first[j]..first[j] + len[j]` of the vertical deltas, from `start[j]` in `pv`/`mv`.
+#[derive(Default)]
+struct BandMatrix {
+    first: Vec<usize>,
+    start: Vec<usize>,
+    pv: Vec<u64>,
+    mv: Vec<u64>,
+}
+
+impl BandMatrix {
+    fn push(&mut self, first: usize, pv: &[u64], mv: &[u64]) {
+        self.first.push(first);
+        self.start.push(self.pv.len());
+        self.pv.extend_from_slice(pv);
+        self.mv.extend_from_slice(mv);
+    }
+
+    /// The bit of cell `col + 1` of row `row` in `pv` (`vertical`) or `mv`; `false` outside
+    /// the stored words (never read: see [`leaf_align`]).
+    fn bit(&self, vertical: bool, row: usize, col: usize) -> bool {
+        let w = col / 64;
+        let first = self.first[row];
+        let end = self.start.get(row + 1).copied().unwrap_or(self.pv.len());
+        let at = self.start[row] + w.wrapping_sub(first);
+        if w < first || at >= end {
+            return false;
+        }
+        let v = if vertical { &self.pv } else { &self.mv };
+        (v[at] >> (col % 64)) & 1 == 1
+    }
+}
+
+/// The bit matrix of `a` against `b` inside the band of cost `k` (at least the distance), and
+/// the backtracking of rapidfuzz's `Levenshtein.editops` over it (from the end, preferring
+/// deletion, then insertion, then the diagonal).
+///
+/// The band does not change the result: every cell on an optimal path is computed exactly,
+/// every other cell is overestimated, and each test reads the delta that ends in a cell of the
+/// optimal path being followed, so a test comes out as on the exact matrix (a deletion needs
+/// the left neighbour one less, which puts it on an optimal path and makes it exact; an
+/// insertion is taken when the diagonal predecessor is not on an optimal path, and then it is
+/// one more on the exact matrix and at least that here). rapidfuzz's own banded matrix gives
+/// its exact backtracking for the same reason.
+fn leaf_align(a: &[u32], b: &[u32], k: usize, ops: &mut Vec<Op>) {
     let (n, m) = (a.len(), b.len());
     if n == 0 || m == 0 {
         ops.extend(std::iter::repeat_n(Op::Delete, n));
         ops.extend(std::iter::repeat_n(Op::Insert, m));
         return;
     }
-    let peq = Peq::new(a);
-    let nw = peq.words;
-    let mut pv = vec![!0u64; nw];
-    let mut mv = vec![0u64; nw];
-    let mut eq = vec![0u64; nw];
-    let mut all_pv = Vec::with_capacity(nw * m);
-    let mut all_mv = Vec::with_capacity(nw * m);
-    for &c in b {
-        peq.fill(c, 0, nw - 1, &mut eq);
-        let mut h = (1, 0);
-        for w in 0..nw {
-            h = block(&mut pv[w], &mut mv[w], eq[w], h.0, h.1);
-        }
-        all_pv.extend_from_slice(&pv);
-        all_mv.extend_from_slice(&mv);
-    }
-    let bit = |v: &[u64], row: usize, col: usize| (v[row * nw + col / 64] >> (col % 64)) & 1 == 1;
+    let k = k.min(n.max(m));
+    let (dlo, dhi) = band_for(n, m, k);
+    let limits = Limits {
+        dlo,
+        dhi,
+        rows: m,
+        bound: Some(k),
+    };
+    let mut mat = BandMatrix::default();
+    band_pass(a, b, limits, false, Some(&mut mat));
     let mut rev = Vec::with_capacity(n.max(m) + 8);
     let (mut col, mut row) = (n, m);
     while row != 0 && col != 0 {
-        if bit(&all_pv, row - 1, col - 1) {
+        if mat.bit(true, row - 1, col - 1) {
             col -= 1;
             rev.push(Op::Delete);
         } else {
             row -= 1;
-            if row != 0 && bit(&all_mv, row - 1, col - 1) {
+            if row != 0 && mat.bit(false, row - 1, col - 1) {
                 rev.push(Op::Insert);
             } else {
                 col -= 1;
@@ -419,16 +469,41 @@ fn full_align(a: &[u32], b: &[u32], ops: &mut Vec<Op>) {
     ops.extend(rev.into_iter().rev());
 }
 
-/// Hirschberg's divide and conquer with banded passes pruned to `k`, the cost of some path
-/// from (0,0) to (n,m) (the distance itself below the top level). The split is the first
-/// `i` of the middle row through which an optimal path passes, which a pass finds exactly
-/// whatever band and bound it had, so the alignment does not depend on them.
-fn hirschberg(a: &[u32], b: &[u32], k: usize, full_words: usize, ops: &mut Vec<Op>) {
+/// Whether rapidfuzz aligns `a` (`n` symbols, affixes stripped) to `b` (`m`) with one bit
+/// matrix rather than a Hirschberg split: its rule in `levenshtein_align_hirschberg`, with
+/// `max` its bound at this level and `leaf_bytes` its 1 MiB.
+fn rf_leaf(n: usize, m: usize, max: usize, leaf_bytes: usize) -> bool {
+    let full_band = n.min(max.saturating_mul(2).saturating_add(1));
+    full_band.saturating_mul(2).saturating_mul(m) / 8 < leaf_bytes || n < 65 || m < 10
+}
+
+/// rapidfuzz's `levenshtein_align_hirschberg`: strip the common affix, then either one banded
+/// bit matrix or a split of `b` in the middle at rapidfuzz's split of `a`, each half aligned
+/// the same way with its own distance as `max`. `bound` is an upper bound on the distance
+/// that prunes the passes (it does not change the result).
+fn rf_align(a: &[u32], b: &[u32], max: usize, bound: usize, leaf_bytes: usize, ops: &mut Vec<Op>) {
+    let (p, s) = common_affix(a, b);
+    ops.extend(std::iter::repeat_n(Op::Equal, p));
+    let (a, b) = (&a[p..a.len() - s], &b[p..b.len() - s]);
     let (n, m) = (a.len(), b.len());
-    if fits_full(n, m, full_words) || m < 2 || n == 0 {
-        full_align(a, b, ops);
-        return;
+    let max = max.min(n.max(m));
+    let bound = bound.min(max);
+    if rf_leaf(n, m, max, leaf_bytes) {
+        leaf_align(a, b, bound, ops);
+    } else {
+        let (mid, i, f, g) = rf_split(a, b, bound);
+        rf_align(&a[..i], &b[..mid], f, f, leaf_bytes, ops);
+        rf_align(&a[i..], &b[mid..], g, g, leaf_bytes, ops);
     }
+    ops.extend(std::iter::repeat_n(Op::Equal, s));
+}
+
+/// rapidfuzz's `find_hirschberg_pos`: `b` splits at `m / 2`, `a` at the first `i` in `0..=n`
+/// with the least `D(a[..i], b[..mid]) + D(a[i..], b[mid..])`; returns the middle row, `i`
+/// and both costs. The pruned passes are exact on every cell with the least sum (it is the
+/// distance, at most `k`) and overestimate the others, so the choice is the exact one.
+fn rf_split(a: &[u32], b: &[u32], k: usize) -> (usize, usize, usize, usize) {
+    let n = a.len();
     let (mid, fwd, bwd) = split_columns(a, b, k);
     let mut best = (usize::MAX, 0usize);
     for i in 0..=n {
@@ -438,9 +513,7 @@ fn hirschberg(a: &[u32], b: &[u32], k: usize, full_words: usize, ops: &mut Vec<O
         }
     }
     let i = best.1;
-    let (k1, k2) = (fwd[i], bwd[n - i]);
-    hirschberg(&a[..i], &b[..mid], k1, full_words, ops);
-    hirschberg(&a[i..], &b[mid..], k2, full_words, ops);
+    (mid, i, fwd[i], bwd[n - i])
 }
 
 /// The forward pass over the first half of the rows and the backward pass over the second
@@ -466,9 +539,9 @@ fn split_columns(a: &[u32], b: &[u32], k: usize) -> (usize, Vec<usize>, Vec<usiz
         let back = scope.spawn(|| {
             let ra: Vec<u32> = a.iter().rev().copied().collect();
             let rb: Vec<u32> = b[mid..].iter().rev().copied().collect();
-            band_pass(&ra, &rb, backward, true).column
+            band_pass(&ra, &rb, backward, true, None).column
         });
-        let fwd = band_pass(a, &b[..mid], forward, true).column;
+        let fwd = band_pass(a, &b[..mid], forward, true, None).column;
         // A panic in the other thread is re-raised here rather than hidden.
         let bwd = back.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
         (fwd, bwd)
@@ -479,7 +552,7 @@ fn split_columns(a: &[u32], b: &[u32], k: usize) -> (usize, Vec<usize>, Vec<usiz
 /// Plain dynamic programming, the reference the fast paths are tested against.
 #[cfg(test)]
 pub(crate) mod reference {
-    use super::{common_affix, fits_full, Op};
+    use super::{common_affix, Op};
 
     pub(crate) fn naive(a: &[u32], b: &[u32]) -> usize {
         let mut prev: Vec<usize> = (0..=b.len()).collect();
@@ -535,31 +608,43 @@ pub(crate) mod reference {
         ops.extend(rev.into_iter().rev());
     }
 
-    /// Hirschberg on plain DP rows: the same leaves and the same split (the first `i` of the
-    /// middle row on an optimal path), nothing banded or pruned.
-    pub(crate) fn reference_hirschberg(a: &[u32], b: &[u32], full_words: usize, ops: &mut Vec<Op>) {
+    /// rapidfuzz's Hirschberg recursion on plain DP rows (`levenshtein_align_hirschberg` and
+    /// `find_hirschberg_pos`): affixes stripped at every level, a leaf when its rule says so,
+    /// else `b` split in the middle and `a` at the first `i` with the least cost, each half
+    /// with its own cost as `max`. Nothing banded or pruned.
+    pub(crate) fn reference_rf(
+        a: &[u32],
+        b: &[u32],
+        max: usize,
+        leaf_bytes: usize,
+        ops: &mut Vec<Op>,
+    ) {
+        let (p, s) = common_affix(a, b);
+        ops.extend(std::iter::repeat_n(Op::Equal, p));
+        let (a, b) = (&a[p..a.len() - s], &b[p..b.len() - s]);
         let (n, m) = (a.len(), b.len());
-        if fits_full(n, m, full_words) || m < 2 || n == 0 {
+        let max = max.min(n.max(m));
+        let full_band = n.min(2 * max + 1);
+        if (2 * full_band).saturating_mul(m) / 8 < leaf_bytes || n < 65 || m < 10 {
             reference_full(a, b, ops);
-            return;
+        } else {
+            let mid = m / 2;
+            let fwd = matrix(a, &b[..mid]).pop().unwrap_or_default();
+            let ra: Vec<u32> = a.iter().rev().copied().collect();
+            let rb: Vec<u32> = b[mid..].iter().rev().copied().collect();
+            let bwd = matrix(&ra, &rb).pop().unwrap_or_default();
+            let i = (0..=n)
+                .min_by_key(|&i| (fwd[i] + bwd[n - i], i))
+                .unwrap_or(0);
+            reference_rf(&a[..i], &b[..mid], fwd[i], leaf_bytes, ops);
+            reference_rf(&a[i..], &b[mid..], bwd[n - i], leaf_bytes, ops);
         }
-        let mid = m / 2;
-        let fwd = matrix(a, &b[..mid]).pop().unwrap_or_default();
-        let ra: Vec<u32> = a.iter().rev().copied().collect();
-        let rb: Vec<u32> = b[mid..].iter().rev().copied().collect();
-        let bwd = matrix(&ra, &rb).pop().unwrap_or_default();
-        let i = (0..=n)
-            .min_by_key(|&i| (fwd[i] + bwd[n - i], i))
-            .unwrap_or(0);
-        reference_hirschberg(&a[..i], &b[..mid], full_words, ops);
-        reference_hirschberg(&a[i..], &b[mid..], full_words, ops);
+        ops.extend(std::iter::repeat_n(Op::Equal, s));
     }
 
-    pub(crate) fn reference_align(a: &[u32], b: &[u32], full_words: usize) -> Vec<Op> {
-        let (p, s) = common_affix(a, b);
-        let mut ops = vec![Op::Equal; p];
-        reference_hirschberg(&a[p..a.len() - s], &b[p..b.len() - s], full_words, &mut ops);
-        ops.extend(std::iter::repeat_n(Op::Equal, s));
+    pub(crate) fn reference_align(a: &[u32], b: &[u32], leaf_bytes: usize) -> Vec<Op> {
+        let mut ops = Vec::new();
+        reference_rf(a, b, a.len().max(b.len()), leaf_bytes, &mut ops);
         ops
     }
 }
@@ -704,10 +789,10 @@ mod tests {
         let d = naive(&a, &b);
         assert_eq!(distance(&a, &b), d);
         assert_eq!(distance(&b, &a), d);
-        for full_words in [1, 16, FULL_MATRIX_WORDS] {
-            let ops = align_with(&a, &b, full_words);
+        for leaf_bytes in [1, 1 << 10, LEAF_MATRIX_BYTES] {
+            let ops = align_with(&a, &b, leaf_bytes);
             assert_eq!(cost(&ops, &a, &b), d);
-            assert_eq!(ops, reference_align(&a, &b, full_words), "{full_words}");
+            assert_eq!(ops, reference_align(&a, &b, leaf_bytes), "{leaf_bytes}");
         }
     }
 
@@ -720,10 +805,10 @@ mod tests {
             let d = naive(&a, &b);
             proptest::prop_assert_eq!(distance(&a, &b), d);
             proptest::prop_assert_eq!(cost(&align(&a, &b), &a, &b), d);
-            for full_words in [1, 3] {
-                let ops = align_with(&a, &b, full_words);
+            for leaf_bytes in [1, 3, 256] {
+                let ops = align_with(&a, &b, leaf_bytes);
                 proptest::prop_assert_eq!(cost(&ops, &a, &b), d);
-                proptest::prop_assert_eq!(ops, reference_align(&a, &b, full_words));
+                proptest::prop_assert_eq!(ops, reference_align(&a, &b, leaf_bytes));
             }
         }
 
@@ -734,17 +819,40 @@ mod tests {
             alphabet in proptest::sample::select(vec![2u32, 5, 40, 3000]),
             seed in proptest::collection::vec(0u32..u32::MAX, 200..900),
             edits in proptest::collection::vec((0u8..5, 0u16..u16::MAX, 0u32..200), 0..60),
-            full_words in proptest::sample::select(vec![1usize, 4, 64]),
+            leaf_bytes in proptest::sample::select(vec![1usize, 64, 4096, 1 << 14]),
         ) {
             let a: Vec<u32> = seed.iter().map(|x| x % alphabet).collect();
             let b = damage(&a, &edits);
             let d = naive(&a, &b);
             proptest::prop_assert_eq!(distance(&a, &b), d);
             proptest::prop_assert_eq!(distance(&b, &a), d);
-            let ops = align_with(&a, &b, full_words);
+            let ops = align_with(&a, &b, leaf_bytes);
             proptest::prop_assert_eq!(cost(&ops, &a, &b), d);
-            proptest::prop_assert_eq!(&ops, &reference_align(&a, &b, full_words));
-            proptest::prop_assert_eq!(align_with(&b, &a, full_words), reference_align(&b, &a, full_words));
+            proptest::prop_assert_eq!(&ops, &reference_align(&a, &b, leaf_bytes));
+            proptest::prop_assert_eq!(align_with(&b, &a, leaf_bytes), reference_align(&b, &a, leaf_bytes));
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4))]
+
+        /// Inputs above rapidfuzz's switch (`n · m >= 4 Mi` after the affixes) with the real
+        /// threshold: the top level splits, and the parts become leaves or split again by
+        /// rapidfuzz's rule with their own distance as the band.
+        #[test]
+        fn above_the_switch_matches_rapidfuzz(
+            alphabet in proptest::sample::select(vec![3u32, 30, 3000]),
+            seed in proptest::collection::vec(0u32..u32::MAX, 2200..2600),
+            edits in proptest::collection::vec((0u8..5, 0u16..u16::MAX, 0u32..200), 0..120),
+        ) {
+            let a: Vec<u32> = seed.iter().map(|x| x % alphabet).collect();
+            let b = damage(&a, &edits);
+            let (p, s) = common_affix(&a, &b);
+            proptest::prop_assume!((a.len() - p - s) * (b.len() - p - s) >= 1 << 22);
+            let ops = align(&a, &b);
+            proptest::prop_assert_eq!(cost(&ops, &a, &b), naive(&a, &b));
+            proptest::prop_assert_eq!(&ops, &reference_align(&a, &b, LEAF_MATRIX_BYTES));
+            proptest::prop_assert_eq!(align(&b, &a), reference_align(&b, &a, LEAF_MATRIX_BYTES));
         }
     }
 }
