@@ -205,7 +205,8 @@ impl Runner {
                 if (round > 0 && !pass.rerun()) || *quiet == Some(version) {
                     continue;
                 }
-                let mut sink = EditSink::for_pass(&current, pass.spec());
+                // Nobody reads the suggestions here: they are not kept.
+                let mut sink = EditSink::for_pass(&current, pass.spec()).without_suggestions();
                 pass.run(
                     &PassInput {
                         text: &current,
