@@ -69,6 +69,18 @@ impl Pipeline {
         self.runner.run_text(text, &self.context).0
     }
 
+    /// [`Pipeline::clean_text`] on a text given away: its buffer is reused, so a long document
+    /// is not held twice while it is cleaned.
+    ///
+    /// ```
+    /// let pipeline = ocrtidy::Pipeline::default();
+    /// let text = "第一段  \r\n\r\n\r\n第二段\r\n";
+    /// assert_eq!(pipeline.clean_text_owned(text.to_string()), pipeline.clean_text(text));
+    /// ```
+    pub fn clean_text_owned(&self, text: String) -> String {
+        self.runner.run_text_owned(text, &self.context).0
+    }
+
     /// Cleans one text with document evidence of its own, such as the OCR engine's confidences
     /// of its spans (`Context::with_confidences`, in `text`'s offsets; the typo pass uses them).
     pub fn clean_with(&self, text: &str, context: &Context) -> Cleaned {

@@ -7,8 +7,7 @@ use serde::Serialize;
 
 use ocrtidy::document::{EngineDocument, Furniture, WriteBackOptions};
 use ocrtidy::{
-    Change, Cleaned, Config, DecodeOptions, EncodingChoice, ParagraphSeparator, Pipeline,
-    ScriptConversion,
+    Change, Config, DecodeOptions, EncodingChoice, ParagraphSeparator, Pipeline, ScriptConversion,
 };
 
 use super::args::{CleanArgs, ParagraphSep};
@@ -113,6 +112,19 @@ pub fn run(args: CleanArgs) -> Result<i32> {
                 source.name()
             );
         }
+        if converted.is_none() && !needs_ledger {
+            // Nobody reads the ledger: the text alone is cleaned, in a fraction of the memory,
+            // in the buffer it was decoded into (the same text as with the ledger, ended with a
+            // line break as `end_with_newline` ends it).
+            let cleaned = pipeline.clean_text_owned(std::mem::take(&mut decoded.text));
+            out.write_all(cleaned.as_bytes())
+                .context("cannot write the cleaned text")?;
+            if !cleaned.is_empty() && !cleaned.ends_with('\n') {
+                out.write_all(b"\n")
+                    .context("cannot write the cleaned text")?;
+            }
+            continue;
+        }
         // Neither text is copied: plain text is moved out of `decoded` (only the write-back of a
         // converted file reads the decoded text again), converted text is borrowed.
         let plain;
@@ -128,12 +140,6 @@ pub fn run(args: CleanArgs) -> Result<i32> {
         let mut cleaned = match &converted {
             // The geometry's furniture lines too, for the furniture pass to remove.
             Some(c) => c.clean(&pipeline),
-            // Nobody reads the ledger: the text alone is cleaned, in a fraction of the memory
-            // (the same text; the final line break below is added to it all the same).
-            None if !needs_ledger => Cleaned {
-                text: pipeline.clean_text(text),
-                ..Cleaned::default()
-            },
             None => pipeline.clean(text),
         };
         if converted.is_none() {

@@ -192,7 +192,17 @@ impl Runner {
             let cleaned = self.run(original, context);
             return (cleaned.text, cleaned.stats);
         }
-        let mut current = original.to_string();
+        self.run_text_owned(original.to_string(), context)
+    }
+
+    /// [`Runner::run_text`] on a text the caller gives away: its buffer becomes the first
+    /// current text, so a long document is not held twice while it is cleaned.
+    pub fn run_text_owned(&self, original: String, context: &Context) -> (String, RunStats) {
+        if !context.is_empty() {
+            let cleaned = self.run(&original, context);
+            return (cleaned.text, cleaned.stats);
+        }
+        let mut current = original;
         let mut stats = RunStats::default();
         // As in `run`: the text version, and per pass the version it last read unchanged.
         let mut version: u64 = 0;
