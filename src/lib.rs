@@ -69,6 +69,18 @@ impl Pipeline {
         self.runner.run_text(text, &self.context).0
     }
 
+    /// [`Pipeline::clean_text`] on a text given away: its buffer is reused, so a long document
+    /// is not held twice while it is cleaned.
+    ///
+    /// ```
+    /// let pipeline = ocrtidy::Pipeline::default();
+    /// let text = "第一段  \r\n\r\n\r\n第二段\r\n";
+    /// assert_eq!(pipeline.clean_text_owned(text.to_string()), pipeline.clean_text(text));
+    /// ```
+    pub fn clean_text_owned(&self, text: String) -> String {
+        self.runner.run_text_owned(text, &self.context).0
+    }
+
     /// Cleans one text with document evidence of its own, such as the OCR engine's confidences
     /// of its spans (`Context::with_confidences`, in `text`'s offsets; the typo pass uses them).
     pub fn clean_with(&self, text: &str, context: &Context) -> Cleaned {
@@ -194,7 +206,7 @@ pub fn end_with_newline(cleaned: &mut Cleaned, original: &str) {
         return;
     }
     let chars = original.chars().count();
-    cleaned.changes.push(Change {
+    let change = Change {
         pass: step.pass,
         rule: step.rule,
         start: original.len(),
@@ -209,10 +221,19 @@ pub fn end_with_newline(cleaned: &mut Cleaned, original: &str) {
         out_start: out_len,
         out_end: out_len + 1,
         history: Vec::new(),
-    });
-    cleaned
-        .changes
-        .sort_by_key(|c| (c.start, c.end, !c.applied));
+    };
+    // Where a stable sort of the ledger with the change pushed last would put it. A sorted
+    // ledger (the runner's) takes it there without being sorted again or doubled by the push:
+    // on a long document the ledger is the largest thing held.
+    let key = |c: &Change| (c.start, c.end, !c.applied);
+    if cleaned.changes.is_sorted_by_key(key) {
+        let at = cleaned.changes.partition_point(|c| key(c) <= key(&change));
+        cleaned.changes.reserve_exact(1);
+        cleaned.changes.insert(at, change);
+    } else {
+        cleaned.changes.push(change);
+        cleaned.changes.sort_by_key(key);
+    }
 }
 
 /// Makes the ledger of `cleaned` (the result of cleaning the text after a UTF-8 byte order
@@ -512,5 +533,56 @@ impl PipelineBuilder {
             runner: Runner::new(passes),
             context: Context::default(),
         })
+    }
+}
+
+#[cfg(test)]
+mod newline_tests {
+    use super::*;
+
+    fn suggestion(start: usize, end: usize) -> Change {
+        Change {
+            pass: PassId::Typo,
+            rule: "typo-zh",
+            start,
+            end,
+            char_start: start,
+            char_end: end,
+            before: "x".repeat(end - start),
+            after: "y".repeat(end - start),
+            confidence: 0.6,
+            applied: false,
+            candidates: Vec::new(),
+            out_start: start,
+            out_end: end,
+            history: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_final_line_break_goes_where_a_sort_of_the_ledger_puts_it() {
+        let original = "abcd";
+        // A suggestion on the last char, an applied change and a suggestion that are both empty
+        // at the end (a suggestion sorts after an applied change of the same range).
+        for changes in [
+            vec![suggestion(3, 4), suggestion(4, 4)],
+            // Not sorted by `applied`: the ledger is sorted as a whole.
+            vec![suggestion(4, 4), suggestion(3, 4)],
+        ] {
+            let mut cleaned = Cleaned {
+                text: "abcd".to_string(),
+                changes,
+                ..Cleaned::default()
+            };
+            end_with_newline(&mut cleaned, original);
+            assert_eq!(cleaned.text, "abcd\n");
+            let order: Vec<(usize, usize, bool)> = cleaned
+                .changes
+                .iter()
+                .map(|c| (c.start, c.end, c.applied))
+                .collect();
+            assert_eq!(order, [(3, 4, false), (4, 4, true), (4, 4, false)]);
+            assert_eq!(cleaned.changes[1].rule, "final-newline");
+        }
     }
 }

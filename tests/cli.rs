@@ -479,3 +479,29 @@ fn a_file_cleaned_piece_by_piece_equals_it_cleaned_whole() {
     assert_eq!(piecewise_changes, whole_changes);
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn the_text_is_the_same_with_and_without_a_change_ledger() {
+    // Without --changes (or a report or write-back) nobody reads the ledger and the text is
+    // cleaned alone; it must be the text written when the ledger is kept. A BOM, a stray
+    // byte, spaces between Chinese chars, soft wraps and no final line break.
+    let mut input = b"\xEF\xBB\xBF".to_vec();
+    input.extend_from_slice(
+        "第一章  总论\n\n我们 在 这里\n继续写作，直到\n这一段结束。\n\n".as_bytes(),
+    );
+    input.push(0xff);
+    input.extend_from_slice("最后一行ＡＢＣ".as_bytes());
+    let dir = tmpdir("ledger-or-not");
+    let changes = dir.join("changes.jsonl");
+    let with = ocrtidy(
+        &["clean", "-", "--changes", changes.to_str().unwrap()],
+        &input,
+    );
+    let without = ocrtidy(&["clean", "-"], &input);
+    assert!(with.status.success() && without.status.success());
+    assert!(!std::fs::read(&changes).unwrap().is_empty());
+    let text = String::from_utf8(without.stdout.clone()).unwrap();
+    assert!(text.ends_with('\n') && !text.contains("我们 在"), "{text}");
+    assert_eq!(without.stdout, with.stdout);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -67,6 +67,8 @@ pub fn run(args: CleanArgs) -> Result<i32> {
         None => None,
     };
     let mut written_back = None;
+    // The change ledger is read by --changes, a report or diff and the write-back only.
+    let needs_ledger = changes_out.is_some() || reports.reads_ledger() || write_back_to.is_some();
     for source in &sources {
         if streamable(
             &args,
@@ -109,6 +111,19 @@ pub fn run(args: CleanArgs) -> Result<i32> {
                  into; give an hOCR, ALTO or PAGE file (--input-format hocr|alto|page|auto)",
                 source.name()
             );
+        }
+        if converted.is_none() && !needs_ledger {
+            // Nobody reads the ledger: the text alone is cleaned, in a fraction of the memory,
+            // in the buffer it was decoded into (the same text as with the ledger, ended with a
+            // line break as `end_with_newline` ends it).
+            let cleaned = pipeline.clean_text_owned(std::mem::take(&mut decoded.text));
+            out.write_all(cleaned.as_bytes())
+                .context("cannot write the cleaned text")?;
+            if !cleaned.is_empty() && !cleaned.ends_with('\n') {
+                out.write_all(b"\n")
+                    .context("cannot write the cleaned text")?;
+            }
+            continue;
         }
         // Neither text is copied: plain text is moved out of `decoded` (only the write-back of a
         // converted file reads the decoded text again), converted text is borrowed.

@@ -114,6 +114,11 @@ impl Reports {
 
     /// Records one cleaned document and returns the text to write: the cleaned text, or the
     /// inline diff with `--diff`.
+    /// Whether a report or diff was asked for: then [`Reports::add`] reads the change ledger.
+    pub fn reads_ledger(&self) -> bool {
+        self.diff.is_some() || self.report.is_some()
+    }
+
     pub fn add(&mut self, name: &str, original: &str, cleaned: &Cleaned) -> Option<String> {
         let shown = self.diff.map(|color| {
             terminal::render(

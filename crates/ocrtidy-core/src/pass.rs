@@ -322,6 +322,9 @@ pub struct EditSink<'a> {
     metas: Vec<(TextRange, usize, EditMeta)>,
     pub(crate) suggestions: Vec<PendingSuggestion>,
     pub(crate) rejected: usize,
+    /// False when nobody reads the suggestions ([`crate::Runner::run_text`]): they are checked
+    /// and dropped.
+    keep_suggestions: bool,
     /// The declaration of the pass pushing into the sink: in debug builds, a rule it does not
     /// declare is a bug caught at once.
     spec: Option<&'static PassSpec>,
@@ -335,7 +338,17 @@ impl<'a> EditSink<'a> {
             metas: Vec::new(),
             suggestions: Vec::new(),
             rejected: 0,
+            keep_suggestions: true,
             spec: None,
+        }
+    }
+
+    /// The sink, dropping the suggestions pushed into it (still checked, and counted when
+    /// refused): for a run that keeps no ledger.
+    pub(crate) fn without_suggestions(self) -> Self {
+        EditSink {
+            keep_suggestions: false,
+            ..self
         }
     }
 
@@ -452,6 +465,9 @@ impl<'a> EditSink<'a> {
             };
             debug_assert!(false, "pass pushed a bad suggestion: {e}");
             return Err(e);
+        }
+        if !self.keep_suggestions {
+            return Ok(());
         }
         self.suggestions.push(PendingSuggestion {
             range,
@@ -589,5 +605,28 @@ mod context_tests {
             ctx.map_through(&map).furniture(),
             [(TextRange::new(8, 10), Footer)]
         );
+    }
+}
+
+#[cfg(test)]
+mod sink_tests {
+    use super::*;
+
+    #[test]
+    fn a_sink_without_suggestions_keeps_edits_and_drops_suggestions() {
+        let text = "abc";
+        let mut sink = EditSink::new(text).without_suggestions();
+        sink.suggest(0..1, vec![Candidate::new("x", 0.5)], "r", 0.5)
+            .unwrap();
+        sink.replace(1..2, "y", "r", 1.0).unwrap();
+        let (set, metas, suggestions, rejected) = sink.finish();
+        assert_eq!(set.apply(text), "ayc");
+        assert_eq!(metas.len(), 1);
+        assert!(suggestions.is_empty());
+        assert_eq!(rejected, 0);
+        let mut kept = EditSink::new(text);
+        kept.suggest(0..1, vec![Candidate::new("x", 0.5)], "r", 0.5)
+            .unwrap();
+        assert_eq!(kept.finish().2.len(), 1);
     }
 }

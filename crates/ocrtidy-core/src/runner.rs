@@ -48,6 +48,14 @@ struct Entry {
     /// The first of the edits fused into this change: most changes are one edit, kept without
     /// a heap allocation of its own.
     first: Tracked,
+    /// The rest, for the few changes that have any: the ledger of a long document holds an
+    /// entry per change for the whole run.
+    more: Option<Box<More>>,
+}
+
+/// What few entries of the ledger have: later edits and rejected alternatives.
+#[derive(Clone, Debug)]
+struct More {
     /// The later edits fused into this change, in the order they were made.
     later: Vec<Tracked>,
     candidates: Vec<Candidate>,
@@ -63,9 +71,35 @@ struct Tracked {
 }
 
 impl Entry {
+    fn new(first: Tracked, later: Vec<Tracked>, candidates: Vec<Candidate>) -> Entry {
+        let more = (!later.is_empty() || !candidates.is_empty())
+            .then(|| Box::new(More { later, candidates }));
+        Entry { first, more }
+    }
+
+    /// The later edits fused into this change, in the order they were made.
+    fn later(&self) -> &[Tracked] {
+        self.more.as_ref().map_or(&[], |m| &m.later)
+    }
+
+    fn candidates(&self) -> &[Candidate] {
+        self.more.as_ref().map_or(&[], |m| &m.candidates)
+    }
+
+    /// The first edit, the later ones and the candidates.
+    fn into_parts(self) -> (Tracked, Vec<Tracked>, Vec<Candidate>) {
+        match self.more {
+            Some(more) => {
+                let More { later, candidates } = *more;
+                (self.first, later, candidates)
+            }
+            None => (self.first, Vec::new(), Vec::new()),
+        }
+    }
+
     /// The edits fused into this change, in the order they were made.
     fn steps(&self) -> impl Iterator<Item = &Tracked> {
-        std::iter::once(&self.first).chain(&self.later)
+        std::iter::once(&self.first).chain(self.later())
     }
 }
 
@@ -192,7 +226,17 @@ impl Runner {
             let cleaned = self.run(original, context);
             return (cleaned.text, cleaned.stats);
         }
-        let mut current = original.to_string();
+        self.run_text_owned(original.to_string(), context)
+    }
+
+    /// [`Runner::run_text`] on a text the caller gives away: its buffer becomes the first
+    /// current text, so a long document is not held twice while it is cleaned.
+    pub fn run_text_owned(&self, original: String, context: &Context) -> (String, RunStats) {
+        if !context.is_empty() {
+            let cleaned = self.run(&original, context);
+            return (cleaned.text, cleaned.stats);
+        }
+        let mut current = original;
         let mut stats = RunStats::default();
         // As in `run`: the text version, and per pass the version it last read unchanged.
         let mut version: u64 = 0;
@@ -205,7 +249,8 @@ impl Runner {
                 if (round > 0 && !pass.rerun()) || *quiet == Some(version) {
                     continue;
                 }
-                let mut sink = EditSink::for_pass(&current, pass.spec());
+                // Nobody reads the suggestions here: they are not kept.
+                let mut sink = EditSink::for_pass(&current, pass.spec()).without_suggestions();
                 pass.run(
                     &PassInput {
                         text: &current,
@@ -373,7 +418,7 @@ impl State<'_> {
                     },
                     material: *material,
                 }));
-            let count = olds.iter().map(|e| 1 + e.later.len()).sum::<usize>() + news.len();
+            let count = olds.iter().map(|e| 1 + e.later().len()).sum::<usize>() + news.len();
             let (first, later) = if count == 1 {
                 (steps.next()?, Vec::new())
             } else {
@@ -389,16 +434,9 @@ impl State<'_> {
             let candidates = news
                 .last()
                 .map(|(_, _, m)| m.candidates.clone())
-                .or_else(|| olds.last().map(|e| e.candidates.clone()))
+                .or_else(|| olds.last().map(|e| e.candidates().to_vec()))
                 .unwrap_or_default();
-            Some((
-                Segment { src, dst },
-                Entry {
-                    first,
-                    later,
-                    candidates,
-                },
-            ))
+            Some((Segment { src, dst }, Entry::new(first, later, candidates)))
         });
         // The merge reserves room for every old and new region; fused and restored regions
         // leave part of it unused for the rest of the run.
@@ -427,11 +465,12 @@ fn build_changes(
     let mut changes = Vec::with_capacity(ledger.len() + suggestions.len());
     for (seg, entry) in ledger {
         let (char_start, char_end) = chars.next().unwrap_or_default();
-        let (last, steps) = if entry.later.is_empty() {
+        let (first, later, candidates) = entry.into_parts();
+        let (last, steps) = if later.is_empty() {
             // One edit (most changes): no history to allocate.
-            (entry.first.step, Vec::new())
+            (first.step, Vec::new())
         } else {
-            let mut steps: Vec<Tracked> = std::iter::once(entry.first).chain(entry.later).collect();
+            let mut steps: Vec<Tracked> = std::iter::once(first).chain(later).collect();
             // The change is named after its principal edit: the last one that removed or
             // inserted material text; whitespace tidying around it (blank lines, line joins) is
             // history.
@@ -458,7 +497,7 @@ fn build_changes(
             after: output[seg.dst.as_range()].to_string(),
             confidence,
             applied: true,
-            candidates: entry.candidates,
+            candidates,
             out_start: seg.dst.start,
             out_end: seg.dst.end,
             history: steps,

@@ -209,11 +209,18 @@ impl Pass for Typo {
     fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
         let (latin, found) = input.memory.with(|m: &mut TypoMemory| {
             let latin = crate::latin::correct_memo(input.text, &mut m.latin);
+            // Only what the loop below reads: applied corrections and shown suggestions.
+            let keep = |c: &chinese::Correction| {
+                c.candidates
+                    .first()
+                    .is_some_and(|&(_, score, _)| c.apply || self.shows(sigmoid(score)))
+            };
             let found = chinese::correct_memo(
                 input.text,
                 &self.model,
                 &self.params,
                 input.context,
+                &keep,
                 &mut m.chinese,
             );
             (latin, found)

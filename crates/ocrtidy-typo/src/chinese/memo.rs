@@ -47,16 +47,22 @@ impl RunKey {
     }
 }
 
-/// [`correct_in`], remembering the last document in `last` (see [`Memo`]).
+/// [`correct_in`], remembering the last document in `last` (see [`Memo`]), with only the
+/// corrections that `keep` keeps: those its caller would drop are neither returned nor
+/// remembered (most corrections are suggestions too weak to be shown, and the memo of a long
+/// text lives as long as its run). One memo must always be used with the same `keep`.
 pub(crate) fn correct_memo(
     text: &str,
     model: &Model,
     params: &Params,
     context: &Context,
+    keep: &dyn Fn(&Correction) -> bool,
     last: &mut Option<Memo>,
 ) -> Vec<Correction> {
     if !context.is_empty() || !model.protected.is_empty() {
-        return correct_in(text, model, params, context);
+        let mut all = correct_in(text, model, params, context);
+        all.retain(keep);
+        return all;
     }
     let mut old = last
         .take()
@@ -64,6 +70,8 @@ pub(crate) fn correct_memo(
         .map_or_else(Vec::new, |m| m.groups);
     let mut groups = Vec::new();
     let mut out = Vec::new();
+    // The corrections of one group, before `keep`.
+    let mut fresh = Vec::new();
     let mut complete = true;
     for_each_group(text, model, |g, runs| {
         let key = RunKey::of(runs);
@@ -79,7 +87,8 @@ pub(crate) fn correct_memo(
             None => {
                 let before = out.len();
                 // No protected terms here (see above).
-                correct_group(runs, model, params, context, &[], &mut out);
+                correct_group(runs, model, params, context, &[], &mut fresh);
+                out.extend(fresh.drain(..).filter(|c| keep(c)));
                 let mut found = Vec::with_capacity(out.len() - before);
                 locate(runs, &out[before..], &mut found);
                 complete &= found.len() == out.len() - before;
@@ -129,6 +138,7 @@ mod tests {
             ..params
         };
         let none = Context::default();
+        let all = |_: &Correction| true;
         // The same Han runs moved (paragraph breaks, spaces), one character changed, a run
         // split: each text gets exactly its own corrections, whatever the memo saw before.
         let text = "把思想统一到科学发展观上来。学习科学发展观的内涵。坚持科学发展观不动摇。\n\n\
@@ -148,7 +158,11 @@ mod tests {
         let mut last = None;
         for (t, p) in steps {
             let want = correct_in(t, model, p, &none);
-            assert_eq!(correct_memo(t, model, p, &none, &mut last), want, "{t}");
+            assert_eq!(
+                correct_memo(t, model, p, &none, &all, &mut last),
+                want,
+                "{t}"
+            );
         }
         let want = correct_in(&moved, model, &params, &none);
         assert!(want
@@ -162,6 +176,7 @@ mod tests {
         let model = typo.model_for_debug();
         let params = *typo.params();
         let none = Context::default();
+        let all = |_: &Correction| true;
         // Many groups (of DOCUMENT_CHARS = 60 in tests): one character changed in one of them,
         // a run split in another, runs moved; each text gets exactly its own corrections.
         let page = "把思想统一到科学发展观上来。学习科学发展观的内涵。坚持科学发展观不动摇。\n\n\
@@ -174,11 +189,36 @@ mod tests {
         for t in [&text, &text, &fixed, &split, &moved, &text, &moved] {
             let want = correct_in(t, model, &params, &none);
             assert_eq!(
-                correct_memo(t, model, &params, &none, &mut last),
+                correct_memo(t, model, &params, &none, &all, &mut last),
                 want,
                 "{t}"
             );
         }
         assert!(!correct_in(&text, model, &params, &none).is_empty());
+    }
+
+    #[test]
+    fn the_memo_keeps_and_gives_only_what_keep_keeps() {
+        let typo = crate::Typo::embedded();
+        let model = typo.model_for_debug();
+        let params = *typo.params();
+        let none = Context::default();
+        let page = "把思想统一到科学发展观上来。学习科学发展观的内涵。坚持科学发展观不动摇。\n\n\
+                    贯彻落实科学发展观。我们要牢固树立科学发展关，推动经济发展。\n";
+        let text = page.repeat(6);
+        let fixed = text.replacen("发展关", "发展观", 1);
+        let applied = |c: &Correction| c.apply;
+        let mut last = None;
+        for t in [&text, &text, &fixed, &text] {
+            let mut want = correct_in(t, model, &params, &none);
+            assert!(want.iter().any(|c| c.apply));
+            want.retain(|c| c.apply);
+            let got = correct_memo(t, model, &params, &none, &applied, &mut last);
+            assert_eq!(got, want, "{t}");
+            let remembered = last
+                .as_ref()
+                .map_or(0, |m| m.groups.iter().map(|g| g.found.len()).sum::<usize>());
+            assert_eq!(remembered, want.len());
+        }
     }
 }
