@@ -168,46 +168,14 @@ impl Runner {
     pub fn run(&self, original: &str, context: &Context) -> Cleaned {
         let mut state = State {
             original,
+            context,
             current: original.to_string(),
             ledger: Vec::new(),
             suggestions: Vec::new(),
             stats: RunStats::default(),
             seq: 0,
-            version: 0,
         };
-        // Per pass: the text version it last read, when it then changed nothing, and the
-        // suggestions it made. Reading the same text again (with the same context, which moves
-        // only with the text) it would make them again: the runner skips it and keeps them.
-        let mut quiet: Vec<Option<(u64, Vec<TrackedSuggestion>)>> = vec![None; self.passes.len()];
-        let memories: Vec<PassMemory> = self.passes.iter().map(|_| PassMemory::default()).collect();
-        for round in 0..Self::MAX_ROUNDS {
-            state.stats.rounds = round + 1;
-            state.suggestions.retain(|t| t.once);
-            let mut changed = false;
-            for ((pass, quiet), memory) in self.passes.iter().zip(&mut quiet).zip(&memories) {
-                if round > 0 && !pass.rerun() {
-                    continue;
-                }
-                if let Some((version, suggestions)) = quiet {
-                    if *version == state.version {
-                        state.suggestions.extend(suggestions.iter().cloned());
-                        continue;
-                    }
-                }
-                let before = state.suggestions.len();
-                if state.run_pass(pass.as_ref(), context, memory) {
-                    changed = true;
-                    state.version += 1;
-                    *quiet = None;
-                } else {
-                    *quiet = Some((state.version, state.suggestions[before..].to_vec()));
-                }
-            }
-            if !changed {
-                state.stats.converged = true;
-                break;
-            }
-        }
+        self.rounds(&mut state);
         let changes = build_changes(original, &state.current, state.ledger, state.suggestions);
         Cleaned {
             text: state.current,
@@ -236,46 +204,53 @@ impl Runner {
             let cleaned = self.run(&original, context);
             return (cleaned.text, cleaned.stats);
         }
-        let mut current = original;
-        let mut stats = RunStats::default();
-        // As in `run`: the text version, and per pass the version it last read unchanged.
+        let mut state = TextState {
+            context,
+            current: original,
+            stats: RunStats::default(),
+        };
+        self.rounds(&mut state);
+        (state.current, state.stats)
+    }
+
+    /// The rounds of a run, the same for [`Runner::run`] and [`Runner::run_text`] so that both
+    /// read the same texts: each pass in order, until a round changes nothing. A pass whose
+    /// [`Pass::rerun`] is false runs in the first round only; a pass that changed nothing is
+    /// skipped until the text changes, and what it left (its suggestions) is replayed.
+    fn rounds<R: Rounds>(&self, state: &mut R) {
+        // The text version (how many times a pass changed it), and per pass the version it
+        // last read when it then changed nothing, with what it left.
         let mut version: u64 = 0;
-        let mut quiet: Vec<Option<u64>> = vec![None; self.passes.len()];
+        let mut quiet: Vec<Option<(u64, R::Quiet)>> = vec![None; self.passes.len()];
         let memories: Vec<PassMemory> = self.passes.iter().map(|_| PassMemory::default()).collect();
         for round in 0..Self::MAX_ROUNDS {
-            stats.rounds = round + 1;
+            state.stats().rounds = round + 1;
+            state.begin_round();
             let mut changed = false;
             for ((pass, quiet), memory) in self.passes.iter().zip(&mut quiet).zip(&memories) {
-                if (round > 0 && !pass.rerun()) || *quiet == Some(version) {
+                if round > 0 && !pass.rerun() {
                     continue;
                 }
-                // Nobody reads the suggestions here: they are not kept.
-                let mut sink = EditSink::for_pass(&current, pass.spec()).without_suggestions();
-                pass.run(
-                    &PassInput {
-                        text: &current,
-                        context,
-                        memory,
-                    },
-                    &mut sink,
-                );
-                let (set, _, _, rejected) = sink.finish();
-                stats.rejected_edits += rejected;
-                if set.is_empty() {
-                    *quiet = Some(version);
-                    continue;
+                if let Some((seen, left)) = quiet {
+                    if *seen == version {
+                        state.replay(left);
+                        continue;
+                    }
                 }
-                current = set.apply(&current);
-                version += 1;
-                changed = true;
-                *quiet = None;
+                match state.step(pass.as_ref(), memory) {
+                    None => {
+                        changed = true;
+                        version += 1;
+                        *quiet = None;
+                    }
+                    Some(left) => *quiet = Some((version, left)),
+                }
             }
             if !changed {
-                stats.converged = true;
+                state.stats().converged = true;
                 break;
             }
         }
-        (current, stats)
     }
 
     /// The most rounds a run makes before it reports that it did not converge.
@@ -285,6 +260,8 @@ impl Runner {
 /// The evolving state of one run.
 struct State<'o> {
     original: &'o str,
+    /// The run's context, in the original's offsets.
+    context: &'o Context,
     current: String,
     /// Changed regions: src = original, dst = current text.
     ledger: Vec<(Segment, Entry)>,
@@ -292,8 +269,87 @@ struct State<'o> {
     stats: RunStats,
     /// A counter that orders the steps of fused changes by the time they were made.
     seq: u64,
-    /// How many times a pass has changed the text so far: the version of `current`.
-    version: u64,
+}
+
+/// What [`Runner::rounds`] drives: a run that keeps a ledger ([`State`]) or one that keeps
+/// only the text ([`TextState`]).
+trait Rounds {
+    /// What a pass that changed nothing leaves, replayed when it is skipped.
+    type Quiet: Clone;
+    fn stats(&mut self) -> &mut RunStats;
+    /// Called at the start of every round.
+    fn begin_round(&mut self);
+    /// Runs one pass: `None` when it changed the text, else what it left.
+    fn step(&mut self, pass: &dyn Pass, memory: &PassMemory) -> Option<Self::Quiet>;
+    /// A pass skipped on a text it found nothing to change in leaves what it left then.
+    fn replay(&mut self, left: &Self::Quiet);
+}
+
+impl Rounds for State<'_> {
+    /// The suggestions the pass made.
+    type Quiet = Vec<TrackedSuggestion>;
+
+    fn stats(&mut self) -> &mut RunStats {
+        &mut self.stats
+    }
+
+    fn begin_round(&mut self) {
+        // Suggestions are those of the last round, except those of first-round-only passes.
+        self.suggestions.retain(|t| t.once);
+    }
+
+    fn step(&mut self, pass: &dyn Pass, memory: &PassMemory) -> Option<Self::Quiet> {
+        let before = self.suggestions.len();
+        let context = self.context;
+        if self.run_pass(pass, context, memory) {
+            None
+        } else {
+            Some(self.suggestions[before..].to_vec())
+        }
+    }
+
+    fn replay(&mut self, left: &Self::Quiet) {
+        self.suggestions.extend(left.iter().cloned());
+    }
+}
+
+/// The state of a run that keeps only the text (no ledger, no suggestions).
+struct TextState<'c> {
+    context: &'c Context,
+    current: String,
+    stats: RunStats,
+}
+
+impl Rounds for TextState<'_> {
+    type Quiet = ();
+
+    fn stats(&mut self) -> &mut RunStats {
+        &mut self.stats
+    }
+
+    fn begin_round(&mut self) {}
+
+    fn step(&mut self, pass: &dyn Pass, memory: &PassMemory) -> Option<()> {
+        // Nobody reads the suggestions here: they are not kept.
+        let mut sink = EditSink::for_pass(&self.current, pass.spec()).without_suggestions();
+        pass.run(
+            &PassInput {
+                text: &self.current,
+                context: self.context,
+                memory,
+            },
+            &mut sink,
+        );
+        let (set, _, _, rejected) = sink.finish();
+        self.stats.rejected_edits += rejected;
+        if set.is_empty() {
+            return Some(());
+        }
+        self.current = set.apply(&self.current);
+        None
+    }
+
+    fn replay(&mut self, _: &()) {}
 }
 
 impl State<'_> {
