@@ -9,6 +9,7 @@
 
 pub mod chinese;
 pub mod confusion;
+pub mod kenlm;
 mod flat;
 pub mod latin;
 pub mod learn;
