@@ -443,11 +443,7 @@ impl KenLm {
             return Err(LmError::Corrupt(format!("{} unigrams", counts[0])));
         }
         if let Some(i) = counts.iter().position(|&c| c >= 1 << 57) {
-            return Err(LmError::Corrupt(format!(
-                "{} {}-grams",
-                counts[i],
-                i + 1
-            )));
+            return Err(LmError::Corrupt(format!("{} {}-grams", counts[i], i + 1)));
         }
         let corrupt_size = || LmError::Corrupt("table sizes overflow".to_string());
 
@@ -570,9 +566,8 @@ impl KenLm {
                     mask: mask(inline_bits),
                 }
             };
-            let total_bits = u32::from(word_bits)
-                + u32::from(middle_value_bits)
-                + u32::from(inline_bits);
+            let total_bits =
+                u32::from(word_bits) + u32::from(middle_value_bits) + u32::from(inline_bits);
             if total_bits > 255 || word_bits > 57 || inline_bits > 57 {
                 return Err(LmError::Corrupt(format!("{total_bits}-bit records")));
             }

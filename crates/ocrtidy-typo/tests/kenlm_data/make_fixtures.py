@@ -1,0 +1,136 @@
+#!/usr/bin/env python3
+"""Regenerates the KenLM fixtures of tests/kenlm.rs.
+
+Writes a small random order-4 ARPA model (seeded), converts it with KenLM's `build_binary` into
+the four trie types, and scores sentences with the python `kenlm` module on each binary:
+
+    python3 make_fixtures.py /path/to/build_binary
+
+Outputs, next to this script: tiny.{trie,quant,array,quant_array}.bin and the references
+tiny.trie.tsv (for trie and array) and tiny.quant.tsv (for quant and quant_array): sentence, bos,
+eos, total log10 prob, per-word log10 probs, per-word n-gram lengths, tab-separated. The ARPA
+file is removed afterwards (it is regenerated from the seed).
+"""
+import os
+import random
+import subprocess
+import sys
+
+import kenlm
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+rng = random.Random(20261206)
+
+words = ["w%d" % i for i in range(40)] + ["我们", "是", "中国人", "银行", "的"]
+vocab = ["<unk>", "<s>", "</s>"] + words
+
+
+def lp():
+    return round(rng.uniform(-3.0, -0.05), 6)
+
+
+def bo():
+    r = rng.random()
+    if r < 0.15:
+        return 0.0
+    return round(rng.uniform(-1.2, 0.4), 6)
+
+
+uni = {(w,): (lp(), bo()) for w in vocab}
+uni[("<s>",)] = (-99.0, bo())
+uni[("</s>",)] = (lp(), 0.0)
+firsts = [w for w in vocab if w not in ("</s>", "<unk>")]
+lasts = [w for w in vocab if w not in ("<s>", "<unk>")]
+
+bi = {}
+while len(bi) < 300:
+    bi[(rng.choice(firsts), rng.choice(lasts))] = (lp(), bo())
+by_first = {}
+for g in bi:
+    by_first.setdefault(g[0], []).append(g)
+
+tri = {}
+keys = sorted(bi)
+while len(tri) < 250:
+    a, b = rng.choice(keys)
+    if b == "</s>":
+        continue
+    nxt = by_first.get(b)
+    if not nxt:
+        continue
+    c = rng.choice(nxt)[1]
+    tri[(a, b, c)] = (lp(), bo())
+tri_by_prefix = {}
+for g in tri:
+    tri_by_prefix.setdefault(g[:2], []).append(g)
+
+four = {}
+tkeys = sorted(tri)
+tries = 0
+while len(four) < 120 and tries < 100000:
+    tries += 1
+    a, b, c = rng.choice(tkeys)
+    nxt = tri_by_prefix.get((b, c))
+    if c == "</s>" or not nxt:
+        continue
+    d = rng.choice(nxt)[2]
+    four[(a, b, c, d)] = (lp(),)
+
+arpa = os.path.join(HERE, "tiny.arpa")
+with open(arpa, "w") as f:
+    f.write("\n\\data\\\n")
+    for n, table in enumerate([uni, bi, tri, four], 1):
+        f.write("ngram %d=%d\n" % (n, len(table)))
+    for n, table in enumerate([uni, bi, tri, four], 1):
+        f.write("\n\\%d-grams:\n" % n)
+        for g in sorted(table):
+            v = table[g]
+            line = "%s\t%s" % (v[0], " ".join(g))
+            if len(v) > 1:
+                line += "\t%s" % v[1]
+            f.write(line + "\n")
+    f.write("\n\\end\\\n")
+
+# Sentences: walks along stored n-grams (long matches), random words, unknown words.
+sentences = []
+for i in range(100):
+    g = rng.choice(sorted(four) if i % 2 else sorted(tri))
+    s = [w for w in g if w not in ("<s>", "</s>")]
+    for _ in range(rng.randint(0, 4)):
+        s.append(rng.choice(words + ["未知", "oov"]))
+    if rng.random() < 0.3:
+        s = [rng.choice(words)] + s
+    if s:
+        sentences.append(s)
+for i in range(30):
+    sentences.append([rng.choice(words + ["未知"]) for _ in range(rng.randint(1, 7))])
+
+build_binary = sys.argv[1]
+references = {}
+for name, args in [
+    ("trie", []),
+    ("quant", ["-q", "8", "-b", "8"]),
+    ("array", ["-a", "64"]),
+    ("quant_array", ["-q", "8", "-b", "8", "-a", "64"]),
+]:
+    out = os.path.join(HERE, "tiny.%s.bin" % name)
+    subprocess.run([build_binary] + args + ["trie", arpa, out], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    m = kenlm.Model(out)
+    lines = []
+    for i, s in enumerate(sentences):
+        bos, eos = i % 5 != 1, i % 7 != 3
+        text = " ".join(s)
+        full = list(m.full_scores(text, bos=bos, eos=eos))
+        lines.append("%s\t%d\t%d\t%.6f\t%s\t%s\n" % (
+            text, bos, eos, m.score(text, bos=bos, eos=eos),
+            ",".join("%.6f" % p for p, _, _ in full),
+            ",".join(str(n) for _, n, _ in full)))
+    references[name] = lines
+# Array pointer compression does not change scores: one reference per value encoding.
+assert references["trie"] == references["array"]
+assert references["quant"] == references["quant_array"]
+for name in ("trie", "quant"):
+    with open(os.path.join(HERE, "tiny.%s.tsv" % name), "w") as f:
+        f.writelines(references[name])
+os.remove(arpa)
