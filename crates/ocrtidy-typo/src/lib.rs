@@ -9,8 +9,8 @@
 
 pub mod chinese;
 pub mod confusion;
-pub mod kenlm;
 mod flat;
+pub mod kenlm;
 pub mod latin;
 pub mod learn;
 #[doc(hidden)]
