@@ -73,7 +73,9 @@ while len(four) < 120 and tries < 100000:
     nxt = tri_by_prefix.get((b, c))
     if c == "</s>" or not nxt:
         continue
-    d = rng.choice(nxt)[2]
+    # Mostly 4-grams whose suffix is a stored trigram; some without, for which build_binary
+    # inserts "blank" trigrams (SRI-style pruning).
+    d = rng.choice(nxt)[2] if rng.random() < 0.85 else rng.choice(lasts)
     four[(a, b, c, d)] = (lp(),)
 
 arpa = os.path.join(HERE, "tiny.arpa")
