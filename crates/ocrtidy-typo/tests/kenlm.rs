@@ -1,8 +1,9 @@
 //! Tests of the KenLM binary reader.
 //!
 //! The fixtures in `tests/kenlm_data` are a small random order-4 model converted by KenLM's own
-//! `build_binary` into the four trie types, with reference scores from the python `kenlm` module
-//! (`make_fixtures.py` regenerates them). Tests on fcitx/libime's `zh_CN.lm` run when the file is
+//! `build_binary` into the four trie types, and a bigram model, with reference scores from the
+//! python `kenlm` module (`make_fixtures.py` regenerates them; KenLM inserts "blank" n-grams for
+//! some of the 4-grams, which the references cover too). Tests on fcitx/libime's `zh_CN.lm` run when the file is
 //! present (`KENLM_MODEL`, default the Debian path under /work/lm) and print a note otherwise.
 
 use std::path::{Path, PathBuf};
@@ -95,6 +96,17 @@ fn fixtures_match_python_kenlm() {
         assert!(n > 500, "{bin}: {n} words");
         assert!(worst <= 1e-4, "{bin}: {worst}");
     }
+}
+
+#[test]
+fn bigram_fixture_matches_python_kenlm() {
+    let lm = KenLm::open(data("tiny2.quant_array.bin")).unwrap();
+    assert_eq!(lm.model_type(), ModelType::QuantArrayTrie);
+    assert_eq!(lm.order(), 2);
+    let refs = references(&data("tiny2.quant_array.tsv"));
+    assert!(refs.iter().any(|r| r.lengths.contains(&2)));
+    let (n, worst) = compare(&lm, &refs, 1e-4);
+    assert!(n > 500 && worst <= 1e-4, "{n} {worst}");
 }
 
 #[test]

@@ -9,7 +9,8 @@ the four trie types, and scores sentences with the python `kenlm` module on each
 Outputs, next to this script: tiny.{trie,quant,array,quant_array}.bin and the references
 tiny.trie.tsv (for trie and array) and tiny.quant.tsv (for quant and quant_array): sentence, bos,
 eos, total log10 prob, per-word log10 probs, per-word n-gram lengths, tab-separated. The ARPA
-file is removed afterwards (it is regenerated from the seed).
+file is removed afterwards (it is regenerated from the seed). Also a bigram model,
+tiny2.quant_array.bin, with its reference tiny2.quant_array.tsv.
 """
 import os
 import random
@@ -78,20 +79,27 @@ while len(four) < 120 and tries < 100000:
     d = rng.choice(nxt)[2] if rng.random() < 0.85 else rng.choice(lasts)
     four[(a, b, c, d)] = (lp(),)
 
+def write_arpa(path, tables):
+    with open(path, "w") as f:
+        f.write("\n\\data\\\n")
+        for n, table in enumerate(tables, 1):
+            f.write("ngram %d=%d\n" % (n, len(table)))
+        for n, table in enumerate(tables, 1):
+            f.write("\n\\%d-grams:\n" % n)
+            for g in sorted(table):
+                v = table[g]
+                line = "%s\t%s" % (v[0], " ".join(g))
+                # The highest order has no backoff.
+                if len(v) > 1 and n < len(tables):
+                    line += "\t%s" % v[1]
+                f.write(line + "\n")
+        f.write("\n\\end\\\n")
+
+
 arpa = os.path.join(HERE, "tiny.arpa")
-with open(arpa, "w") as f:
-    f.write("\n\\data\\\n")
-    for n, table in enumerate([uni, bi, tri, four], 1):
-        f.write("ngram %d=%d\n" % (n, len(table)))
-    for n, table in enumerate([uni, bi, tri, four], 1):
-        f.write("\n\\%d-grams:\n" % n)
-        for g in sorted(table):
-            v = table[g]
-            line = "%s\t%s" % (v[0], " ".join(g))
-            if len(v) > 1:
-                line += "\t%s" % v[1]
-            f.write(line + "\n")
-    f.write("\n\\end\\\n")
+write_arpa(arpa, [uni, bi, tri, four])
+arpa2 = os.path.join(HERE, "tiny2.arpa")
+write_arpa(arpa2, [uni, bi])
 
 # Sentences: walks along stored n-grams (long matches), random words, unknown words.
 sentences = []
@@ -108,6 +116,22 @@ for i in range(30):
     sentences.append([rng.choice(words + ["未知"]) for _ in range(rng.randint(1, 7))])
 
 build_binary = sys.argv[1]
+
+
+def reference(model):
+    m = kenlm.Model(model)
+    lines = []
+    for i, s in enumerate(sentences):
+        bos, eos = i % 5 != 1, i % 7 != 3
+        text = " ".join(s)
+        full = list(m.full_scores(text, bos=bos, eos=eos))
+        lines.append("%s\t%d\t%d\t%.6f\t%s\t%s\n" % (
+            text, bos, eos, m.score(text, bos=bos, eos=eos),
+            ",".join("%.6f" % p for p, _, _ in full),
+            ",".join(str(n) for _, n, _ in full)))
+    return lines
+
+
 references = {}
 for name, args in [
     ("trie", []),
@@ -118,21 +142,19 @@ for name, args in [
     out = os.path.join(HERE, "tiny.%s.bin" % name)
     subprocess.run([build_binary] + args + ["trie", arpa, out], check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    m = kenlm.Model(out)
-    lines = []
-    for i, s in enumerate(sentences):
-        bos, eos = i % 5 != 1, i % 7 != 3
-        text = " ".join(s)
-        full = list(m.full_scores(text, bos=bos, eos=eos))
-        lines.append("%s\t%d\t%d\t%.6f\t%s\t%s\n" % (
-            text, bos, eos, m.score(text, bos=bos, eos=eos),
-            ",".join("%.6f" % p for p, _, _ in full),
-            ",".join(str(n) for _, n, _ in full)))
-    references[name] = lines
+    references[name] = reference(out)
 # Array pointer compression does not change scores: one reference per value encoding.
 assert references["trie"] == references["array"]
 assert references["quant"] == references["quant_array"]
 for name in ("trie", "quant"):
     with open(os.path.join(HERE, "tiny.%s.tsv" % name), "w") as f:
         f.writelines(references[name])
+
+# A bigram model: no middle tables.
+out = os.path.join(HERE, "tiny2.quant_array.bin")
+subprocess.run([build_binary, "-q", "8", "-b", "8", "-a", "64", "trie", arpa2, out], check=True,
+               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+with open(os.path.join(HERE, "tiny2.quant_array.tsv"), "w") as f:
+    f.writelines(reference(out))
 os.remove(arpa)
+os.remove(arpa2)
