@@ -993,10 +993,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn murmur_matches_kenlm_vocabulary_order() {
-        // Values from KenLM's MurmurHash64A (seed 0).
-        assert_eq!(murmur64a(b""), 0);
-        assert_ne!(murmur64a(b"<s>"), murmur64a(b"</s>"));
+    fn murmur_matches_kenlm() {
+        // Values of KenLM's util::MurmurHash64A(str, len, 0).
+        for (word, hash) in [
+            ("", 0),
+            ("a", 510_903_276_987_443_985),
+            ("<unk>", 16_902_545_233_577_457_963),
+            ("<s>", 33_080_154_819_493_488),
+            ("我们", 16_014_621_576_556_688_305),
+            ("中国人民银行", 4_330_076_088_403_883_643),
+            ("0123456789abcdef", 10_640_085_186_775_239_623),
+        ] {
+            assert_eq!(murmur64a(word.as_bytes()), hash, "{word}");
+        }
     }
 
     #[test]
