@@ -359,7 +359,7 @@ fn libime_zh_model() {
 }
 
 /// Compares with a reference file written by python kenlm on the zh model (`KENLM_REFERENCE`,
-/// same columns as the fixtures' references).
+/// same columns as the fixtures' references; `kenlm_data/make_zh_reference.py` writes one).
 #[test]
 fn libime_zh_model_matches_reference() {
     let Some(path) = zh_model() else { return };
