@@ -10,6 +10,7 @@
 pub mod chinese;
 pub mod confusion;
 mod flat;
+pub mod kenlm;
 pub mod latin;
 pub mod learn;
 #[doc(hidden)]
