@@ -42,6 +42,9 @@ pub struct Config {
     pub protect_path: Option<std::path::PathBuf>,
     /// Extra confusion tables (for instance written by `ocrtidy learn`).
     pub confusion_paths: Vec<std::path::PathBuf>,
+    /// A word n-gram language model (KenLM binary) for the context of Chinese typo
+    /// corrections (see [`ocrtidy_typo::kenlm`]).
+    pub lm_path: Option<std::path::PathBuf>,
     /// A user lexicon given in memory (same format as the file of `lexicon_path`), layered over
     /// the embedded word list after that file.
     pub lexicon_text: Option<String>,
@@ -339,7 +342,19 @@ fn build_typo(config: &Config) -> Result<Typo, BuildError> {
     } else {
         Typo::embedded()
     };
-    let typo = typo.with_all_suggestions(config.all_suggestions);
+    let mut typo = typo.with_all_suggestions(config.all_suggestions);
+    if let Some(p) = &config.lm_path {
+        let lm = ocrtidy_typo::kenlm::KenLm::open(p).map_err(|e| {
+            // Name the file once (some errors already do).
+            let (msg, path) = (e.to_string(), p.display().to_string());
+            invalid(if msg.contains(&path) {
+                msg
+            } else {
+                format!("language model {path}: {msg}")
+            })
+        })?;
+        typo = typo.with_lm(std::sync::Arc::new(lm));
+    }
     Ok(match config.typo_threshold {
         Some(t) if t > 0.0 && t < 1.0 => typo.with_threshold(t),
         Some(t) => return Err(invalid(format!("threshold {t} is not between 0 and 1"))),

@@ -81,7 +81,7 @@ class Pipeline(_ocrtidy.Pipeline):
 
     ``Pipeline(passes=None, skip=None, *, script=None, lexicon=None, protect=None,
     typo_threshold=None, confusions=None, paragraph_sep="line", keep_furniture=False,
-    all_suggestions=False)``
+    all_suggestions=False, modernise=False, lm=None)``
 
     - ``passes``: run only these passes (names, or one comma-separated string), in pipeline
       order; ``skip``: leave these out. ``ocrtidy.list_passes()`` lists them.
@@ -95,6 +95,9 @@ class Pipeline(_ocrtidy.Pipeline):
       above confidence 0.5, whose top candidate was right about half the time).
     - ``paragraph_sep``: ``"line"`` (one paragraph per line) or ``"blank"`` (a blank line
       between paragraphs); ``keep_furniture``: keep running headers and page numbers.
+    - ``modernise``: historical letters in modern spelling (``ſ`` → ``s``); ``lm``: the path
+      of a KenLM word language model (such as fcitx's ``zh_CN.lm``) that weighs Chinese typo
+      candidates in their context.
 
     Bad arguments raise ValueError or TypeError, unreadable files OSError. A pipeline is
     reusable and thread-safe; it pickles (by its arguments), so it can be shipped to the
@@ -153,6 +156,8 @@ _PIPELINE_OPTIONS = frozenset(
         "paragraph_sep",
         "keep_furniture",
         "all_suggestions",
+        "modernise",
+        "lm",
     }
 )
 

@@ -212,6 +212,7 @@ class Pipeline:
         keep_furniture: bool = False,
         all_suggestions: bool = False,
         modernise: bool = False,
+        lm: Optional[_StrPath] = None,
     ) -> "Pipeline": ...
     @property
     def passes(self) -> list[str]:

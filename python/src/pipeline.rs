@@ -234,7 +234,7 @@ impl Pipeline {
     #[pyo3(signature = (
         passes=None, skip=None, *, script=None, lexicon=None, protect=None,
         typo_threshold=None, confusions=None, paragraph_sep="line", keep_furniture=false,
-        all_suggestions=false, modernise=false
+        all_suggestions=false, modernise=false, lm=None
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -250,6 +250,7 @@ impl Pipeline {
         keep_furniture: bool,
         all_suggestions: bool,
         modernise: bool,
+        lm: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Pipeline> {
         let args = PyDict::new(py);
         let mut config = Config::default();
@@ -332,6 +333,14 @@ impl Pipeline {
         config.modernise = modernise;
         if modernise {
             args.set_item("modernise", true)?;
+        }
+        if let Some(lm) = lm.filter(|a| !a.is_none()) {
+            let path = as_path(lm).ok_or_else(|| {
+                PyTypeError::new_err(format!("lm: expected a path, got {}", type_name(lm)))
+            })?;
+            check_readable(&path)?;
+            args.set_item("lm", path.clone())?;
+            config.lm_path = Some(path);
         }
         let mut builder = ocrtidy::Pipeline::builder().config(config);
         if let Some(only) = &only {

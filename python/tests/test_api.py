@@ -499,3 +499,14 @@ def test_the_stubs_agree_with_the_module_and_type_check(tmp_path):
             [sys.executable, *args], capture_output=True, text=True, cwd=tmp_path
         )
         assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_a_language_model_that_is_missing_or_not_kenlm_is_an_error(tmp_path):
+    with pytest.raises(OSError):
+        ocrtidy.Pipeline(lm=tmp_path / "missing.lm")
+    bad = tmp_path / "bad.lm"
+    bad.write_text("\\data\\\nngram 1=1\n")
+    with pytest.raises(ValueError, match="KenLM"):
+        ocrtidy.Pipeline(lm=bad)
+    with pytest.raises(TypeError):
+        ocrtidy.Pipeline(lm=3)

@@ -169,6 +169,12 @@ pub struct TypoArgs {
     /// An extra confusion table (as written by `ocrtidy learn`); may be repeated.
     #[arg(long, value_name = "FILE")]
     pub confusions: Vec<PathBuf>,
+
+    /// A word n-gram language model (KenLM binary, such as fcitx's `zh_CN.lm` from Debian's
+    /// `libime-data-language-model`: /usr/lib/x86_64-linux-gnu/libime/zh_CN.lm) weighing the
+    /// candidates of Chinese typo corrections in their context. Not embedded (see data/README.md).
+    #[arg(long, value_name = "FILE")]
+    pub lm: Option<PathBuf>,
 }
 
 /// Options of JSON Lines and directory mode, and the limits and messages of every mode.

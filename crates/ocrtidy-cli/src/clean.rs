@@ -299,11 +299,7 @@ fn build_pipeline(args: &CleanArgs) -> Result<Pipeline> {
     };
     config.keep_furniture = args.keep_furniture;
     config.modernise = args.modernise;
-    config.typo_threshold = args.typo.typo_threshold;
-    config.all_suggestions = args.typo.all_suggestions;
-    config.lexicon_path = args.typo.lexicon.clone();
-    config.protect_path = args.typo.protect.clone();
-    config.confusion_paths = args.typo.confusions.clone();
+    typo_config(&args.typo, &mut config);
     let builder = Pipeline::builder().config(config);
     Ok(super::select_passes(builder, &args.passes, &args.skip)?.build()?)
 }
@@ -418,4 +414,14 @@ pub(super) fn utf8_text(bytes: &[u8]) -> std::result::Result<(&str, &str), Strin
             e.valid_up_to() + bom.len()
         )
     })
+}
+
+/// The typo corrector's options in the configuration (shared by `clean` and `eval`).
+pub(crate) fn typo_config(typo: &crate::args::TypoArgs, config: &mut Config) {
+    config.typo_threshold = typo.typo_threshold;
+    config.all_suggestions = typo.all_suggestions;
+    config.lexicon_path = typo.lexicon.clone();
+    config.protect_path = typo.protect.clone();
+    config.confusion_paths = typo.confusions.clone();
+    config.lm_path = typo.lm.clone();
 }

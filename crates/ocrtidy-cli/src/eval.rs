@@ -111,6 +111,9 @@ pub struct EvalArgs {
     /// directory).
     #[arg(long, value_name = "DIR")]
     pub layout_root: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub typo: super::args::TypoArgs,
 }
 
 /// `--unit`.
@@ -168,7 +171,9 @@ fn run_pair(
 }
 
 fn pipeline(args: &EvalArgs) -> Result<Pipeline> {
-    let builder = Pipeline::builder();
+    let mut config = ocrtidy::Config::default();
+    super::clean::typo_config(&args.typo, &mut config);
+    let builder = Pipeline::builder().config(config);
     Ok(super::select_passes(builder, &args.passes, &args.skip)?.build()?)
 }
 

@@ -60,11 +60,18 @@ fn main() {
                 "supk" => p.support_min_context = v as usize,
                 "supmin" => p.support_min = v as u32,
                 "cache" => p.cache_words = v,
+                "lmw" => p.lm_weight = v,
                 _ => {}
             }
         }
     }
     typo = typo.with_params(p);
+    // A word language model for the context (`OCRTIDY_LM=path/to/zh_CN.lm`).
+    let lm = std::env::var_os("OCRTIDY_LM").map(|p| {
+        ocrtidy_typo::kenlm::KenLm::open(&p)
+            .unwrap_or_else(|e| panic!("{}: {e}", p.to_string_lossy()))
+    });
+    let lm = lm.as_ref().map(|l| l as &dyn ocrtidy_typo::chinese::WordLm);
     let stdin = std::io::stdin();
     let mut out = std::io::stdout().lock();
     for line in stdin.lock().lines().map_while(Result::ok) {
@@ -84,7 +91,14 @@ fn main() {
                     u8::from(l.apply)
                 );
             }
-            for c in ocrtidy_typo::chinese::correct(&t, typo.model_for_debug(), typo.params()) {
+            let none = ocrtidy_core::Context::default();
+            for c in ocrtidy_typo::chinese::correct_lm(
+                &t,
+                typo.model_for_debug(),
+                typo.params(),
+                &none,
+                lm,
+            ) {
                 let cands: Vec<String> = c
                     .candidates
                     .iter()

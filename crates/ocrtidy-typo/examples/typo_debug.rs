@@ -12,20 +12,30 @@ fn main() {
         texts.push(s);
     }
     let typo = Typo::embedded();
+    // A word language model for the context (`OCRTIDY_LM=path/to/zh_CN.lm`).
+    let lm = std::env::var_os("OCRTIDY_LM").map(|p| {
+        ocrtidy_typo::kenlm::KenLm::open(&p)
+            .unwrap_or_else(|e| panic!("{}: {e}", p.to_string_lossy()))
+    });
+    let lm = lm.as_ref().map(|l| l as &dyn ocrtidy_typo::chinese::WordLm);
+    let none = ocrtidy_core::Context::default();
     for t in &texts {
-        for c in ocrtidy_typo::chinese::correct(t, typo.model_for_debug(), typo.params()) {
+        let found =
+            ocrtidy_typo::chinese::correct_lm(t, typo.model_for_debug(), typo.params(), &none, lm);
+        for c in found {
             let lo = t[..c.start].char_indices().rev().nth(3).map_or(0, |x| x.0);
             let hi = t[c.end..]
                 .char_indices()
                 .nth(4)
                 .map_or(t.len(), |x| c.end + x.0);
             println!(
-                "{}[{}]{}\t{:?} apply={}",
+                "{}[{}]{}\t{:?} apply={} {:?}",
                 &t[lo..c.start],
                 &t[c.start..c.end],
                 &t[c.end..hi],
                 c.candidates,
-                c.apply
+                c.apply,
+                c.features
             );
         }
     }

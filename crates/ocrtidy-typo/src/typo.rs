@@ -40,6 +40,8 @@ pub struct Typo {
     latin_apply: f32,
     /// Record every suggestion, not only those above [`SUGGESTION_FLOOR`].
     all_suggestions: bool,
+    /// A word language model for Chinese context ([`Typo::with_lm`]).
+    lm: Option<Arc<dyn chinese::WordLm>>,
 }
 
 /// What the pass keeps in its [`ocrtidy_core::PassMemory`] from one round of a run to the next:
@@ -107,6 +109,7 @@ impl Typo {
             params: Params::default(),
             latin_apply: crate::latin::LATIN_THRESHOLD,
             all_suggestions: false,
+            lm: None,
         };
         t.params.apply = logit(DEFAULT_THRESHOLD);
         t
@@ -129,6 +132,13 @@ impl Typo {
     /// the default).
     pub fn with_all_suggestions(mut self, all: bool) -> Typo {
         self.all_suggestions = all;
+        self
+    }
+
+    /// Weighs Chinese candidates with a word language model as well (see
+    /// [`crate::chinese::WordLm`]; `--lm PATH` loads a KenLM binary with [`crate::kenlm`]).
+    pub fn with_lm(mut self, lm: Arc<dyn chinese::WordLm>) -> Typo {
+        self.lm = Some(lm);
         self
     }
 
@@ -220,6 +230,7 @@ impl Pass for Typo {
                 &self.model,
                 &self.params,
                 input.context,
+                self.lm.as_deref(),
                 &keep,
                 &mut m.chinese,
             );

@@ -231,3 +231,88 @@ proptest! {
         prop_assert_eq!(again.text, cleaned.text);
     }
 }
+
+/// A toy word language model for `Typo::with_lm`: a few words, with a bonus for one of them.
+#[derive(Debug)]
+struct ToyLm {
+    words: Vec<&'static str>,
+    /// log10 P of the favoured word (the others: -5).
+    favoured: (&'static str, f32),
+}
+
+impl ocrtidy_typo::chinese::WordLm for ToyLm {
+    fn index(&self, word: &str) -> Option<u32> {
+        self.words
+            .iter()
+            .position(|w| *w == word)
+            .map(|i| i as u32 + 1)
+    }
+    fn unk(&self) -> u32 {
+        0
+    }
+    fn log10_prob(&self, _context: &[u32], word: u32) -> f32 {
+        match word {
+            0 => -7.0,
+            w if self.words[w as usize - 1] == self.favoured.0 => self.favoured.1,
+            _ => -5.0,
+        }
+    }
+}
+
+/// The confidence of the change of `before` in `input` (`None`: no change recorded).
+fn confidence_of(pass: Typo, input: &str, before: &str) -> Option<f32> {
+    let cleaned = run(pass, input);
+    cleaned
+        .changes
+        .iter()
+        .find(|c| c.before == before)
+        .map(|c| c.confidence)
+}
+
+#[test]
+fn a_language_model_weighs_the_candidates_in_context() {
+    let input = "为残疾人土及执行管理提供服务。";
+    let lm = |favoured| {
+        std::sync::Arc::new(ToyLm {
+            words: vec![
+                "残疾",
+                "残疾人",
+                "人士",
+                "残疾人士",
+                "士",
+                "土",
+                "及",
+                "执行",
+                "管理",
+            ],
+            favoured,
+        })
+    };
+    let with = |favoured| {
+        Typo::embedded()
+            .with_all_suggestions(true)
+            .with_lm(lm(favoured))
+    };
+    let plain = confidence_of(Typo::embedded().with_all_suggestions(true), input, "土")
+        .expect("土 is questioned without a model");
+    // A model that knows 残疾人士 well raises the correction; one that prefers 残疾人 + 土
+    // lowers it.
+    let up = confidence_of(with(("残疾人士", -2.0)), input, "土").expect("still a change");
+    assert!(up > plain, "{up} <= {plain}");
+    let down = confidence_of(with(("土", -1.0)), input, "土").unwrap_or(0.0);
+    assert!(down < plain, "{down} >= {plain}");
+}
+
+#[test]
+fn a_form_the_document_repeats_is_not_judged_by_the_language_model() {
+    // 过孔 (a via, on a page about circuit boards) three more times: the model's preference for
+    // 过度 does not count at any of them.
+    let text = "放置过孔。移动过孔。删除过孔。检查过孔。";
+    let lm = std::sync::Arc::new(ToyLm {
+        words: vec!["过度", "过", "孔", "度"],
+        favoured: ("过度", -1.0),
+    });
+    let with = Typo::embedded().with_all_suggestions(true).with_lm(lm);
+    let without = Typo::embedded().with_all_suggestions(true);
+    assert_eq!(run(with, text).changes, run(without, text).changes);
+}

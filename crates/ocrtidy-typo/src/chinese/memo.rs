@@ -3,7 +3,7 @@
 use ocrtidy_core::Context;
 
 use super::groups::for_each_group;
-use super::{correct_group, correct_in, Correction, Params, Slot};
+use super::{correct_group, correct_lm, Correction, Params, Slot, WordLm};
 use crate::model::Model;
 
 /// The last document a [`Typo`](crate::Typo) pass scored in a run (kept in the pass's
@@ -47,7 +47,7 @@ impl RunKey {
     }
 }
 
-/// [`correct_in`], remembering the last document in `last` (see [`Memo`]), with only the
+/// [`correct_lm`], remembering the last document in `last` (see [`Memo`]), with only the
 /// corrections that `keep` keeps: those its caller would drop are neither returned nor
 /// remembered (most corrections are suggestions too weak to be shown, and the memo of a long
 /// text lives as long as its run). One memo must always be used with the same `keep`.
@@ -56,11 +56,12 @@ pub(crate) fn correct_memo(
     model: &Model,
     params: &Params,
     context: &Context,
+    lm: Option<&dyn WordLm>,
     keep: &dyn Fn(&Correction) -> bool,
     last: &mut Option<Memo>,
 ) -> Vec<Correction> {
     if !context.is_empty() || !model.protected.is_empty() {
-        let mut all = correct_in(text, model, params, context);
+        let mut all = correct_lm(text, model, params, context, lm);
         all.retain(keep);
         return all;
     }
@@ -87,7 +88,7 @@ pub(crate) fn correct_memo(
             None => {
                 let before = out.len();
                 // No protected terms here (see above).
-                correct_group(runs, model, params, context, &[], &mut fresh);
+                correct_group(runs, model, params, context, lm, &[], &mut fresh);
                 out.extend(fresh.drain(..).filter(|c| keep(c)));
                 let mut found = Vec::with_capacity(out.len() - before);
                 locate(runs, &out[before..], &mut found);
@@ -127,6 +128,7 @@ fn locate(runs: &[Vec<Slot>], found: &[Correction], memo: &mut Vec<(usize, usize
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::chinese::correct_in;
 
     #[test]
     fn the_memo_gives_the_corrections_of_the_text_as_it_is() {
@@ -159,7 +161,7 @@ mod tests {
         for (t, p) in steps {
             let want = correct_in(t, model, p, &none);
             assert_eq!(
-                correct_memo(t, model, p, &none, &all, &mut last),
+                correct_memo(t, model, p, &none, None, &all, &mut last),
                 want,
                 "{t}"
             );
@@ -189,7 +191,7 @@ mod tests {
         for t in [&text, &text, &fixed, &split, &moved, &text, &moved] {
             let want = correct_in(t, model, &params, &none);
             assert_eq!(
-                correct_memo(t, model, &params, &none, &all, &mut last),
+                correct_memo(t, model, &params, &none, None, &all, &mut last),
                 want,
                 "{t}"
             );
@@ -213,7 +215,7 @@ mod tests {
             let mut want = correct_in(t, model, &params, &none);
             assert!(want.iter().any(|c| c.apply));
             want.retain(|c| c.apply);
-            let got = correct_memo(t, model, &params, &none, &applied, &mut last);
+            let got = correct_memo(t, model, &params, &none, None, &applied, &mut last);
             assert_eq!(got, want, "{t}");
             let remembered = last
                 .as_ref()

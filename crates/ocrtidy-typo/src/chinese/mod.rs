@@ -47,6 +47,7 @@
 
 mod evidence;
 mod groups;
+mod lm;
 mod memo;
 mod params;
 mod score;
@@ -62,6 +63,7 @@ use score::{correct_run, Place};
 use segment::Scorer;
 use support::DocSeq;
 
+pub use lm::WordLm;
 pub(crate) use memo::{correct_memo, Memo};
 pub use params::Params;
 pub use support::SUPPORT_CONTEXT;
@@ -81,14 +83,14 @@ pub struct Correction {
     pub ocr_confidence: Option<f32>,
     /// The best candidate's score terms (context gain, channel, bond, visual, phonetic,
     /// learned, evidence, questioned, support log-ratio, support context, support count,
-    /// orphan gain), for calibration tools.
+    /// orphan gain, language-model gain), for calibration tools.
     #[doc(hidden)]
     pub features: [f32; NFEATURES],
 }
 
 /// Number of score terms in [`Correction::features`].
 #[doc(hidden)]
-pub const NFEATURES: usize = 12;
+pub const NFEATURES: usize = 13;
 
 /// One character of a Han run.
 #[derive(Clone, Copy)]
@@ -110,15 +112,21 @@ pub fn correct_in(
     params: &Params,
     context: &Context,
 ) -> Vec<Correction> {
-    correct_runs(text, model, params, context)
+    correct_lm(text, model, params, context, None)
 }
 
-/// Scores the Han runs of `text` group by group (see [`groups::for_each_group`]).
-fn correct_runs(text: &str, model: &Model, params: &Params, context: &Context) -> Vec<Correction> {
+/// [`correct_in`] with a word language model as a feature of the context (see [`WordLm`]).
+pub fn correct_lm(
+    text: &str,
+    model: &Model,
+    params: &Params,
+    context: &Context,
+    lm: Option<&dyn WordLm>,
+) -> Vec<Correction> {
     let protected = protected_ranges(text, model);
     let mut out = Vec::new();
     for_each_group(text, model, |_, runs| {
-        correct_group(runs, model, params, context, &protected, &mut out);
+        correct_group(runs, model, params, context, lm, &protected, &mut out);
     });
     out
 }
@@ -129,6 +137,7 @@ fn correct_group(
     model: &Model,
     params: &Params,
     context: &Context,
+    lm: Option<&dyn WordLm>,
     protected: &[(usize, usize)],
     out: &mut Vec<Correction>,
 ) {
@@ -142,6 +151,7 @@ fn correct_group(
         doc: &doc,
         doc_words: (doc_words.max(1) as f32).min(params.cache_words.max(1.0)),
         partners,
+        lm,
     };
     for ((run, single), &at) in runs.iter().zip(&single_flags).zip(&doc_seq.run_start) {
         let place = Place {

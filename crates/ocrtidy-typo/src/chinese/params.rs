@@ -86,6 +86,10 @@ pub struct Params {
     pub ocr_weight: f32,
     /// The confidence at which the engine's confidence changes nothing.
     pub ocr_reference: f32,
+    /// With a word language model (`--lm`): the share of the context gain that the model's
+    /// gain replaces, `context gain + lm_weight * (lm gain - context gain)` (see
+    /// `chinese::lm`). Without a model nothing changes.
+    pub lm_weight: f32,
 }
 
 impl Default for Params {
@@ -120,6 +124,7 @@ impl Default for Params {
             orphan_floor: -14.0,
             ocr_weight: 0.75,
             ocr_reference: 0.9,
+            lm_weight: 0.3,
         }
     }
 }

@@ -6,6 +6,7 @@ use ocrtidy_core::text::TextRange;
 use ocrtidy_core::Context;
 
 use super::evidence::NearVariants;
+use super::lm::{window_ln_prob, LmScratch, WordLm, LM_SIDE};
 use super::segment::{Edges, Scorer, Window};
 use super::support::DocSeq;
 use super::{Correction, Params, Slot, NFEATURES, SUPPORT_CONTEXT};
@@ -20,6 +21,14 @@ pub(super) struct Place<'a> {
     pub(super) at: usize,
     pub(super) doc: &'a DocSeq,
 }
+
+/// Candidates of a position weighed with the language model, when there is one.
+const LM_CANDIDATES: usize = 3;
+
+/// The language model weighs the candidates of a position only when the best of them scores at
+/// least this (log-odds before the posterior; shown suggestions score about 4, applied
+/// corrections about 6).
+const LM_MIN_DELTA: f32 = -1.0;
 
 /// A candidate for a position: its id, channel log-likelihood and confusion table.
 type Candidate = (u16, f32, ConfusionKind);
@@ -53,6 +62,7 @@ pub(super) fn correct_run(
     let mut window: Vec<u16> = Vec::with_capacity(2 * MAX_WORD);
     // Allocated for the first position with candidates.
     let mut edges: Option<Edges> = None;
+    let mut lm_scratch = LmScratch::default();
     for i in 0..n {
         let slot = run[i];
         if slot.id == 0
@@ -80,7 +90,7 @@ pub(super) fn correct_run(
             continue;
         }
         let edges = edges.get_or_insert_with(|| Edges::new(n));
-        if let Some(c) = pos.correct(cands, context, &mut window, edges) {
+        if let Some(c) = pos.correct(cands, context, &mut window, edges, &mut lm_scratch) {
             found.push((i, c));
         }
     }
@@ -216,6 +226,7 @@ impl Position<'_> {
         context: &Context,
         window: &mut Vec<u16>,
         edges: &mut Edges,
+        lm_scratch: &mut LmScratch,
     ) -> Option<Correction> {
         let params = self.scorer.params;
         let slot = self.slot;
@@ -224,6 +235,16 @@ impl Position<'_> {
         let mut all: Vec<Scored> = Vec::with_capacity(cands.len());
         for cand in cands {
             all.push(self.score(cand, &mut baseline, window, edges));
+        }
+        if let Some(lm) = self.scorer.lm.filter(|_| self.questioned) {
+            // Only where the observed character stands alone: a word of the text that document
+            // evidence questions is judged on that evidence (the general model prefers the
+            // common word, 清除 to the county 清徐 the page names eleven times). A position
+            // whose best candidate is far below what is shown or applied is left as it is: the
+            // model's gain rarely moves a score that far, and it costs.
+            if all.iter().any(|c| c.delta >= LM_MIN_DELTA) && !self.recurs(&mut baseline) {
+                self.lm_adjust(lm, &mut all, lm_scratch);
+            }
         }
         let best = posterior(&all, params)?;
         let top = best.candidates[0].1;
@@ -337,6 +358,7 @@ impl Position<'_> {
             shared,
             support.map_or(0.0, |s| s.n as f32),
             orphan_gain,
+            0.0,
         ];
         let delta = params.context_weight * (score - base)
             + params.channel_weight * channel
@@ -358,6 +380,52 @@ impl Position<'_> {
             noisy,
             features,
             id: cand,
+        }
+    }
+
+    /// The observed character recurs elsewhere in the document next to the same neighbour at
+    /// three or more places: a form the document repeats (a term such as 过孔 on a page about
+    /// circuit boards) is judged on the document, not on how common the alternatives are in
+    /// general text.
+    fn recurs(&self, baseline: &mut Baseline) -> bool {
+        let (doc, g, id) = (self.place.doc, self.place.at + self.i, self.slot.id);
+        let hist = baseline.observed.get_or_insert_with(|| doc.shared(g, id));
+        hist[1..].iter().sum::<u32>() >= 3
+    }
+
+    /// Weighs the best candidates (at most [`LM_CANDIDATES`], by score) with the language model:
+    /// the gain in ln P of the window around the position (up to [`LM_SIDE`] characters each
+    /// side) with the candidate takes [`Params::lm_weight`] of the place of the lexicon's
+    /// context gain.
+    fn lm_adjust(&self, lm: &dyn WordLm, all: &mut [Scored], scratch: &mut LmScratch) {
+        let (model, params) = (self.scorer.model, self.scorer.params);
+        let (run, i) = (self.place.run, self.i);
+        let lo = i.saturating_sub(LM_SIDE);
+        let hi = (i + LM_SIDE + 1).min(run.len());
+        // An id the model lacks is a character no word list knows: the unknown word.
+        let ch = |id: u16| {
+            model
+                .chars
+                .get(id as usize)
+                .copied()
+                .filter(|_| id != 0)
+                .unwrap_or('\u{3013}')
+        };
+        let mut chars: Vec<char> = run[lo..hi].iter().map(|s| ch(s.id)).collect();
+        let base = window_ln_prob(lm, &chars, scratch);
+        let mut order: Vec<usize> = (0..all.len()).collect();
+        order.sort_by(|&a, &b| all[b].delta.total_cmp(&all[a].delta));
+        for &k in order.iter().take(LM_CANDIDATES) {
+            // Document evidence outweighs the general model: a word this document uses is not
+            // judged by how common it is elsewhere.
+            if all[k].ev {
+                continue;
+            }
+            chars[i - lo] = ch(all[k].id);
+            let gain = window_ln_prob(lm, &chars, scratch) - base;
+            let c = &mut all[k];
+            c.delta += params.lm_weight * (gain - c.features[0]);
+            c.features[12] = gain;
         }
     }
 

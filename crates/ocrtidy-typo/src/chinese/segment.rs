@@ -15,6 +15,8 @@ pub(super) struct Scorer<'a> {
     pub(super) doc_words: f32,
     /// [`Model::partners`]: the same answers as `Model::pair`, faster when asked often.
     pub(super) partners: &'a Partners,
+    /// A word language model, when one was given (see [`super::lm`]).
+    pub(super) lm: Option<&'a dyn super::WordLm>,
 }
 
 /// The longest window [`Scorer::segment`] scores.

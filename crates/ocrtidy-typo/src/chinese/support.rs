@@ -105,7 +105,7 @@ impl DocSeq {
     /// context with position `g` (the longest common run to the left plus to the right); only
     /// the occurrences next to the same neighbour as `g` on one side are compared (the others
     /// share nothing), so the cost does not grow with the frequency of `c`.
-    fn shared(&self, g: usize, c: u16) -> [u32; SUPPORT_CONTEXT + 1] {
+    pub(super) fn shared(&self, g: usize, c: u16) -> [u32; SUPPORT_CONTEXT + 1] {
         let mut hist = [0u32; SUPPORT_CONTEXT + 1];
         let at = |i: usize| self.seq.get(i).copied().unwrap_or(0);
         let (prev, next) = (if g > 0 { at(g - 1) } else { 0 }, at(g + 1));
