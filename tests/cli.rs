@@ -196,6 +196,19 @@ fn errors_exit_2_with_a_clear_message() {
 
     let out = ocrtidy(&["clean", "--no-such-flag"], b"");
     assert_eq!(out.status.code(), Some(2));
+
+    // A language model that is missing or not a KenLM binary (here an ARPA text file).
+    let dir = tmpdir("bad-lm");
+    let bad = dir.join("arpa.lm");
+    std::fs::write(&bad, "\\data\\\nngram 1=1\n").unwrap();
+    let bad = bad.to_str().unwrap();
+    for lm in ["/definitely/not/here.lm", bad] {
+        let out = ocrtidy(&["clean", "--lm", lm, "-"], "残疾人土".as_bytes());
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(lm) && err.contains("language model"), "{err}");
+    }
+    assert!(String::from_utf8_lossy(&ocrtidy(&["clean", "--help"], b"").stdout).contains("--lm"));
 }
 
 #[test]
