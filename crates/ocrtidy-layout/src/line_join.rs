@@ -617,7 +617,7 @@ pub(crate) fn ends_sentence(s: &str) -> bool {
         return false;
     };
     if !latin {
-        return is_final(last);
+        return is_final(last) || stop_before_specks(core);
     }
     match last {
         // An initial or an abbreviation of single letters (`Susan G.`, `e.g.`) ends no sentence.
@@ -631,6 +631,32 @@ pub(crate) fn ends_sentence(s: &str) -> bool {
             .is_some_and(|c| matches!(c, '.' | '!' | '?')),
         _ => false,
     }
+}
+
+/// True when a CJK line ends in a full stop (`。！？；`) followed directly by one or two stray
+/// marks (`完成了。，`, `会话。-`, `通信。、|`): no printed sentence puts a comma, a dash or a bar
+/// right after its full stop, so they are specks that OCR read in the margin of a degraded page
+/// (glued, unlike the tokens [`strip_noise_tail`] drops).
+fn stop_before_specks(core: &str) -> bool {
+    let speck = |c: char| {
+        matches!(
+            c,
+            '，' | ',' | '、' | '-' | '—' | '|' | '.' | '·' | '`' | '~' | '_' | '^' | '•'
+        )
+    };
+    let mut rev = core.chars().rev();
+    let mut marks = 0;
+    for c in rev.by_ref() {
+        if speck(c) {
+            marks += 1;
+            if marks > 2 {
+                return false;
+            }
+        } else {
+            return marks > 0 && matches!(c, '。' | '！' | '？' | '；');
+        }
+    }
+    false
 }
 
 /// `s` without trailing tokens of stray marks: whitespace-separated tokens of at most two
@@ -906,6 +932,14 @@ mod tests {
             ("系统会自动重新启动。 、", true),
             ("系统会自动检查依赖关 、", false),
             ("系统会自动检查依赖关 ，，", false),
+            // A full stop with specks glued after it still ends the sentence; a colon or an
+            // ellipsis before them, or three marks, do not count.
+            ("系统会自动重新启动。，", true),
+            ("系统会自动重新启动。-|", true),
+            ("系统会自动重新启动；、", true),
+            ("系统会自动重新启动：，", false),
+            ("系统会自动重新启动。，，，", false),
+            ("系统会自动重新启动，", false),
             // Latin: sentence punctuation, a closing quote only after it.
             ("The system is ready now.", true),
             ("Is the system ready?", true),
