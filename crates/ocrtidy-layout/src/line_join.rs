@@ -313,7 +313,11 @@ impl<'p> Page<'p> {
         // paragraph more often than not: a mid-sentence wrap before a Latin term does not end
         // a sentence and is still joined (`我们使用` + `Python 编写`).
         let script_switch = ends_sentence && script_switch(br.a_text, br.b_text);
-        let keep = (ends_sentence && (blank || short || !self.has_blanks))
+        // A mark that OCR reads for a degraded `。` (`*`, `=`, a quote) at the end of a full line
+        // before a blank line is as often an opening quote that the line wrapped after, or a
+        // speck, as a sentence end: only a short line counts it before a blank line.
+        let blank_end = blank && (short || !(cjk && ends_in_look_alike(br.a_text)));
+        let keep = (ends_sentence && (blank_end || short || !self.has_blanks))
             || script_switch
             || indented_start
             || comma_end
@@ -596,6 +600,16 @@ pub(crate) fn is_final(c: char) -> bool {
             | '\''
             | '’'
     )
+}
+
+/// True when the CJK line `s` ends, after stray marks, in one of the marks that OCR reads for a
+/// degraded `。` or `”` (`*`, `=`, straight and curly quotes) rather than in real final
+/// punctuation.
+fn ends_in_look_alike(s: &str) -> bool {
+    strip_noise_tail(s, false)
+        .chars()
+        .next_back()
+        .is_some_and(|c| matches!(c, '*' | '=' | '"' | '\'' | '’' | '“' | '‘'))
 }
 
 /// True when the line `s` ends a sentence (or a standalone unit).
