@@ -631,6 +631,12 @@ pub(crate) fn ends_sentence(s: &str) -> bool {
         return false;
     };
     if !latin {
+        // A bracket that closes right after a Latin word or a number (`grep(1)`, `(kill)`,
+        // `（热键 E）`) holds a reference or a gloss inside a Chinese sentence: the sentence goes on
+        // after it, and ends with its own `。`.
+        if matches!(last, ')' | '）') && rev.next().is_some_and(|c| c.is_ascii_alphanumeric()) {
+            return false;
+        }
         return is_final(last) || stop_before_specks(core);
     }
     match last {
@@ -940,6 +946,10 @@ mod tests {
             ("请运行 :", true),
             ("系统会自动重新启动*", true),
             ("（李俊华）", true),
+            // A bracket closing a reference or a gloss in Latin letters goes on.
+            ("这些脚本会调用 grep(1)", false),
+            ("可以编辑其属性（热键 E）", false),
+            ("请参见手册页（man 1 ls）。", true),
             ("系统会自动检查依赖关", false),
             ("系统会自动检查依赖，", false),
             // Stray marks after a space are dropped first.
