@@ -42,7 +42,8 @@ use crate::page::{self, is_wide, visible_chars_upto, width, Line};
 ///   breaks, so the output of this pass is left as it is when it is cleaned again;
 /// - short standalone lines at a paragraph start (headlines at most half as wide as the line
 ///   after them, bylines such as `张慧 摄` or `（李俊华）`, list items; at least two visible
-///   characters, a lone speck is no headline) are never glued to the next line;
+///   characters, and two only when they make a word of the dictionary: a speck or two Latin
+///   letters that OCR read are no headline) are never glued to the next line;
 /// - page furniture (see [`crate::Furniture`]) stands alone when it is kept, and so does any
 ///   line that reads as a date or a dated header (a join must never make one).
 ///
@@ -306,7 +307,18 @@ impl<'p> Page<'p> {
                 });
         let standalone = paragraph_start
             && (wa <= STANDALONE_WIDTH || wa * 2 <= wb)
-            && visible_chars_upto(br.a_text, 2) >= 2
+            && match visible_chars_upto(br.a_text, 3) {
+                3 => true,
+                // Two chars stand alone as a word of the dictionary (`苹果`), not as Latin
+                // letters, a letter and a digit or two letters that make no word (`ES`, `2和`,
+                // `人了`): specks that OCR read.
+                2 => {
+                    let word: String = br.a_text.chars().filter(|c| !c.is_whitespace()).collect();
+                    word.chars().all(is_cjk_letter)
+                        && ocrtidy_lexicon::Lexicon::embedded().freq(&word).is_some()
+                }
+                _ => false,
+            }
             && !br.a_text.contains(INNER_PUNCT);
         // A sentence that ends where the script changes (a Chinese line ending `。` before a
         // line of Latin text, or a Latin sentence before a line in a CJK script) ends its
