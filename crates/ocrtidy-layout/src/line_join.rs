@@ -307,18 +307,7 @@ impl<'p> Page<'p> {
                 });
         let standalone = paragraph_start
             && (wa <= STANDALONE_WIDTH || wa * 2 <= wb)
-            && match visible_chars_upto(br.a_text, 3) {
-                3 => true,
-                // Two chars stand alone as a word of the dictionary (`苹果`), not as Latin
-                // letters, a letter and a digit or two letters that make no word (`ES`, `2和`,
-                // `人了`): specks that OCR read.
-                2 => {
-                    let word: String = br.a_text.chars().filter(|c| !c.is_whitespace()).collect();
-                    word.chars().all(is_cjk_letter)
-                        && ocrtidy_lexicon::Lexicon::embedded().freq(&word).is_some()
-                }
-                _ => false,
-            }
+            && !is_speck_line(br.a_text)
             && !br.a_text.contains(INNER_PUNCT);
         // A sentence that ends where the script changes (a Chinese line ending `。` before a
         // line of Latin text, or a Latin sentence before a line in a CJK script) ends its
@@ -561,6 +550,21 @@ fn script_switch(a: &str, b: &str) -> bool {
 fn starts_capitalised(s: &str) -> bool {
     let mut it = s.chars();
     matches!((it.next(), it.next()), (Some(a), Some(b)) if a.is_ascii_uppercase() && b.is_ascii_lowercase())
+}
+
+/// A line of at most two visible chars that is no word: one char, or two that are Latin letters,
+/// a letter and a digit, or CJK letters that make no word of the dictionary (`ES`, `2和`, `人了`;
+/// not `苹果`). OCR reads such lines from specks; they are no headline or paragraph of their own.
+fn is_speck_line(s: &str) -> bool {
+    match visible_chars_upto(s, 3) {
+        3 => false,
+        2 => {
+            let word: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+            !(word.chars().all(is_cjk_letter)
+                && ocrtidy_lexicon::Lexicon::embedded().freq(&word).is_some())
+        }
+        _ => true,
+    }
 }
 
 /// A short line entirely in brackets, as a byline or a source note: `（李俊华）`.
