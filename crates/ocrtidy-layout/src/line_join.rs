@@ -546,9 +546,10 @@ fn script_switch(a: &str, b: &str) -> bool {
     }
 }
 
-/// True when `s` starts with a capitalised Latin word (`Running`, not `RAM` or `apt`).
+/// True when `s` starts with a capitalised Latin word (`Running`, not `RAM` or `apt`), after
+/// opening quotes (`“The`).
 fn starts_capitalised(s: &str) -> bool {
-    let mut it = s.chars();
+    let mut it = s.trim_start_matches(['“', '"', '‘', '\'']).chars();
     matches!((it.next(), it.next()), (Some(a), Some(b)) if a.is_ascii_uppercase() && b.is_ascii_lowercase())
 }
 
