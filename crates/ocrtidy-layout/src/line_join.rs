@@ -16,7 +16,9 @@ use crate::page::{self, is_wide, visible_chars_upto, width, Line};
 ///   closing quotes and brackets, and `*` `=` `"` `'` `’` `“` `‘` that OCR reads for a
 ///   degraded `。` or `”`; in Latin lines `.!?:;…`, a closing quote or bracket only after one
 ///   of them, and never a full stop after an initial (`Susan G.`); a short token of stray marks
-///   after a space (`the :`, `启动。 、`) is OCR noise and does not count;
+///   after a space (`the :`, `启动。 、`) is OCR noise and does not count, and neither are one
+///   or two specks glued after a Chinese full stop (`完成了。，`); a bracket that closes right
+///   after a Latin word or a number in a Chinese line (`grep(1)`, `（热键 E）`) ends nothing;
 /// - a change of script after a sentence end: a line ending a sentence in a wide character
 ///   (`第二段在这里。`) before a line of Latin text without wide characters, or a Latin line
 ///   ending a sentence before a line starting with a CJK letter, ends its paragraph whatever
@@ -24,8 +26,9 @@ use crate::page::{self, is_wide, visible_chars_upto, width, Line};
 /// - the line's width against the page's typical full line (the upper quartile of widths, in
 ///   half-em units), so a short last line ends its paragraph;
 /// - blank lines: when a page has blank lines between some of its lines (tesseract's blocks),
-///   a line ending a sentence before a blank line ends its paragraph; when it has none
-///   (RapidOCR, or text already reflowed) every line ending a sentence does;
+///   a line ending a sentence before a blank line ends its paragraph (a Chinese line ending in
+///   a mark that OCR reads for a degraded `。`, such as `“`, only when it is also short); when it
+///   has none (RapidOCR, or text already reflowed) every line ending a sentence does;
 /// - a first-line indent that OCR dropped: on a Chinese page wrapped at a column width, a line
 ///   one and a half to two and a half ems short of the full width after a full line that ends a
 ///   sentence, running on into a full line, starts a paragraph;
@@ -34,9 +37,9 @@ use crate::page::{self, is_wide, visible_chars_upto, width, Line};
 ///   width: OCR of degraded pages loses or misreads the final `。` (not for the first line, a
 ///   line without a CJK character, or before a line less than half the full width: missed
 ///   furniture and columns read out of order);
-/// - in Latin text, a line ending in a comma before a blank line and a capitalised word ends
-///   its paragraph (a full stop that OCR misread), on a page with blank lines between some of
-///   its lines;
+/// - in Latin text, a line ending in a comma before a blank line and a capitalised word (also
+///   after an opening quote) ends its paragraph (a full stop that OCR misread), on a page with
+///   blank lines between some of its lines;
 /// - reflowed text: a page whose breaks are all blank or none (one paragraph per line, with or
 ///   without blank separators) and whose widths do not cluster at a column width keeps its
 ///   breaks, so the output of this pass is left as it is when it is cleaned again;
