@@ -16,7 +16,9 @@ use crate::page::{self, is_wide, visible_chars_upto, width, Line};
 ///   closing quotes and brackets, and `*` `=` `"` `'` `’` `“` `‘` that OCR reads for a
 ///   degraded `。` or `”`; in Latin lines `.!?:;…`, a closing quote or bracket only after one
 ///   of them, and never a full stop after an initial (`Susan G.`); a short token of stray marks
-///   after a space (`the :`, `启动。 、`) is OCR noise and does not count;
+///   after a space (`the :`, `启动。 、`) is OCR noise and does not count, and neither are one
+///   or two specks glued after a Chinese full stop (`完成了。，`); a bracket that closes right
+///   after a Latin word or a number in a Chinese line (`grep(1)`, `（热键 E）`) ends nothing;
 /// - a change of script after a sentence end: a line ending a sentence in a wide character
 ///   (`第二段在这里。`) before a line of Latin text without wide characters, or a Latin line
 ///   ending a sentence before a line starting with a CJK letter, ends its paragraph whatever
@@ -24,8 +26,9 @@ use crate::page::{self, is_wide, visible_chars_upto, width, Line};
 /// - the line's width against the page's typical full line (the upper quartile of widths, in
 ///   half-em units), so a short last line ends its paragraph;
 /// - blank lines: when a page has blank lines between some of its lines (tesseract's blocks),
-///   a line ending a sentence before a blank line ends its paragraph; when it has none
-///   (RapidOCR, or text already reflowed) every line ending a sentence does;
+///   a line ending a sentence before a blank line ends its paragraph (a Chinese line ending in
+///   a mark that OCR reads for a degraded `。`, such as `“`, only when it is also short); when it
+///   has none (RapidOCR, or text already reflowed) every line ending a sentence does;
 /// - a first-line indent that OCR dropped: on a Chinese page wrapped at a column width, a line
 ///   one and a half to two and a half ems short of the full width after a full line that ends a
 ///   sentence, running on into a full line, starts a paragraph;
@@ -34,15 +37,16 @@ use crate::page::{self, is_wide, visible_chars_upto, width, Line};
 ///   width: OCR of degraded pages loses or misreads the final `。` (not for the first line, a
 ///   line without a CJK character, or before a line less than half the full width: missed
 ///   furniture and columns read out of order);
-/// - in Latin text, a line ending in a comma before a blank line and a capitalised word ends
-///   its paragraph (a full stop that OCR misread), on a page with blank lines between some of
-///   its lines;
+/// - in Latin text, a line ending in a comma before a blank line and a capitalised word (also
+///   after an opening quote) ends its paragraph (a full stop that OCR misread), on a page with
+///   blank lines between some of its lines;
 /// - reflowed text: a page whose breaks are all blank or none (one paragraph per line, with or
 ///   without blank separators) and whose widths do not cluster at a column width keeps its
 ///   breaks, so the output of this pass is left as it is when it is cleaned again;
 /// - short standalone lines at a paragraph start (headlines at most half as wide as the line
 ///   after them, bylines such as `张慧 摄` or `（李俊华）`, list items; at least two visible
-///   characters, a lone speck is no headline) are never glued to the next line;
+///   characters, and two only when they make a word of the dictionary: a speck or two Latin
+///   letters that OCR read are no headline) are never glued to the next line;
 /// - page furniture (see [`crate::Furniture`]) stands alone when it is kept, and so does any
 ///   line that reads as a date or a dated header (a join must never make one).
 ///
@@ -306,14 +310,18 @@ impl<'p> Page<'p> {
                 });
         let standalone = paragraph_start
             && (wa <= STANDALONE_WIDTH || wa * 2 <= wb)
-            && visible_chars_upto(br.a_text, 2) >= 2
+            && !is_speck_line(br.a_text)
             && !br.a_text.contains(INNER_PUNCT);
         // A sentence that ends where the script changes (a Chinese line ending `。` before a
         // line of Latin text, or a Latin sentence before a line in a CJK script) ends its
         // paragraph more often than not: a mid-sentence wrap before a Latin term does not end
         // a sentence and is still joined (`我们使用` + `Python 编写`).
         let script_switch = ends_sentence && script_switch(br.a_text, br.b_text);
-        let keep = (ends_sentence && (blank || short || !self.has_blanks))
+        // A mark that OCR reads for a degraded `。` (`*`, `=`, a quote) at the end of a full line
+        // before a blank line is as often an opening quote that the line wrapped after, or a
+        // speck, as a sentence end: only a short line counts it before a blank line.
+        let blank_end = blank && (short || !(cjk && ends_in_look_alike(br.a_text)));
+        let keep = (ends_sentence && (blank_end || short || !self.has_blanks))
             || script_switch
             || indented_start
             || comma_end
@@ -541,10 +549,26 @@ fn script_switch(a: &str, b: &str) -> bool {
     }
 }
 
-/// True when `s` starts with a capitalised Latin word (`Running`, not `RAM` or `apt`).
+/// True when `s` starts with a capitalised Latin word (`Running`, not `RAM` or `apt`), after
+/// opening quotes (`“The`).
 fn starts_capitalised(s: &str) -> bool {
-    let mut it = s.chars();
+    let mut it = s.trim_start_matches(['“', '"', '‘', '\'']).chars();
     matches!((it.next(), it.next()), (Some(a), Some(b)) if a.is_ascii_uppercase() && b.is_ascii_lowercase())
+}
+
+/// A line of at most two visible chars that is no word: one char, or two that are Latin letters,
+/// a letter and a digit, or CJK letters that make no word of the dictionary (`ES`, `2和`, `人了`;
+/// not `苹果`). OCR reads such lines from specks; they are no headline or paragraph of their own.
+fn is_speck_line(s: &str) -> bool {
+    match visible_chars_upto(s, 3) {
+        3 => false,
+        2 => {
+            let word: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+            !(word.chars().all(is_cjk_letter)
+                && ocrtidy_lexicon::Lexicon::embedded().freq(&word).is_some())
+        }
+        _ => true,
+    }
 }
 
 /// A short line entirely in brackets, as a byline or a source note: `（李俊华）`.
@@ -598,6 +622,16 @@ pub(crate) fn is_final(c: char) -> bool {
     )
 }
 
+/// True when the CJK line `s` ends, after stray marks, in one of the marks that OCR reads for a
+/// degraded `。` or `”` (`*`, `=`, straight and curly quotes) rather than in real final
+/// punctuation.
+fn ends_in_look_alike(s: &str) -> bool {
+    strip_noise_tail(s, false)
+        .chars()
+        .next_back()
+        .is_some_and(|c| matches!(c, '*' | '=' | '"' | '\'' | '’' | '“' | '‘'))
+}
+
 /// True when the line `s` ends a sentence (or a standalone unit).
 ///
 /// Trailing noise goes first: a short token of stray marks after a space (`piece :`, `的 、`)
@@ -617,7 +651,13 @@ pub(crate) fn ends_sentence(s: &str) -> bool {
         return false;
     };
     if !latin {
-        return is_final(last);
+        // A bracket that closes right after a Latin word or a number (`grep(1)`, `(kill)`,
+        // `（热键 E）`) holds a reference or a gloss inside a Chinese sentence: the sentence goes on
+        // after it, and ends with its own `。`.
+        if matches!(last, ')' | '）') && rev.next().is_some_and(|c| c.is_ascii_alphanumeric()) {
+            return false;
+        }
+        return is_final(last) || stop_before_specks(core);
     }
     match last {
         // An initial or an abbreviation of single letters (`Susan G.`, `e.g.`) ends no sentence.
@@ -631,6 +671,32 @@ pub(crate) fn ends_sentence(s: &str) -> bool {
             .is_some_and(|c| matches!(c, '.' | '!' | '?')),
         _ => false,
     }
+}
+
+/// True when a CJK line ends in a full stop (`。！？；`) followed directly by one or two stray
+/// marks (`完成了。，`, `会话。-`, `通信。、|`): no printed sentence puts a comma, a dash or a bar
+/// right after its full stop, so they are specks that OCR read in the margin of a degraded page
+/// (glued, unlike the tokens [`strip_noise_tail`] drops).
+fn stop_before_specks(core: &str) -> bool {
+    let speck = |c: char| {
+        matches!(
+            c,
+            '，' | ',' | '、' | '-' | '—' | '|' | '.' | '·' | '`' | '~' | '_' | '^' | '•'
+        )
+    };
+    let mut rev = core.chars().rev();
+    let mut marks = 0;
+    for c in rev.by_ref() {
+        if speck(c) {
+            marks += 1;
+            if marks > 2 {
+                return false;
+            }
+        } else {
+            return marks > 0 && matches!(c, '。' | '！' | '？' | '；');
+        }
+    }
+    false
 }
 
 /// `s` without trailing tokens of stray marks: whitespace-separated tokens of at most two
@@ -900,12 +966,24 @@ mod tests {
             ("请运行 :", true),
             ("系统会自动重新启动*", true),
             ("（李俊华）", true),
+            // A bracket closing a reference or a gloss in Latin letters goes on.
+            ("这些脚本会调用 grep(1)", false),
+            ("可以编辑其属性（热键 E）", false),
+            ("请参见手册页（man 1 ls）。", true),
             ("系统会自动检查依赖关", false),
             ("系统会自动检查依赖，", false),
             // Stray marks after a space are dropped first.
             ("系统会自动重新启动。 、", true),
             ("系统会自动检查依赖关 、", false),
             ("系统会自动检查依赖关 ，，", false),
+            // A full stop with specks glued after it still ends the sentence; a colon or an
+            // ellipsis before them, or three marks, do not count.
+            ("系统会自动重新启动。，", true),
+            ("系统会自动重新启动。-|", true),
+            ("系统会自动重新启动；、", true),
+            ("系统会自动重新启动：，", false),
+            ("系统会自动重新启动。，，，", false),
+            ("系统会自动重新启动，", false),
             // Latin: sentence punctuation, a closing quote only after it.
             ("The system is ready now.", true),
             ("Is the system ready?", true),

@@ -9,7 +9,7 @@ pub(super) fn is_continuation(s: &str) -> bool {
     let cjk_page = s.contains('版') || s.contains('页') || s.contains('面');
     let latin = contains_ascii_ci(s, "cont");
     if !cjk_page && !latin {
-        return false;
+        return is_misread_marker(s);
     }
     // Every rule below wants at most 40 visible chars: stop counting after the 41st.
     let n = s.chars().filter(|c| !c.is_whitespace()).take(41).count();
@@ -30,6 +30,9 @@ pub(super) fn is_continuation(s: &str) -> bool {
     if bracketed && n <= 10 && s.contains('第') && s.contains('版') {
         return true;
     }
+    if is_misread_marker(s) {
+        return true;
+    }
     // Every Latin marker holds `cont` in some case (see above).
     if !latin {
         return false;
@@ -41,6 +44,22 @@ pub(super) fn is_continuation(s: &str) -> bool {
             || lower.contains("continues on")
             || lower.contains("cont. on"))
         && (lower.contains("page") || lower.contains("next") || has_digit())
+}
+
+/// A bracketed marker that opens with its direction (`上` or `下`) and holds a page number in
+/// digits, but whose `第` or `版` OCR misread: `（下桩革8版）`, `（下二第14了）`. At most 10
+/// visible chars, the whole line in brackets.
+fn is_misread_marker(s: &str) -> bool {
+    let mut chars = s.chars();
+    let (Some(open), Some(direction)) = (chars.next(), chars.next()) else {
+        return false;
+    };
+    matches!(open, '(' | '（')
+        && matches!(direction, '上' | '下')
+        && (s.ends_with(')') || s.ends_with('）'))
+        && (s.contains('第') || s.contains('版'))
+        && s.bytes().any(|b| b.is_ascii_digit())
+        && s.chars().filter(|c| !c.is_whitespace()).take(11).count() <= 10
 }
 
 /// Whether `s` contains the ASCII `needle` (lowercase) in any ASCII case (`needle` must be
@@ -179,6 +198,12 @@ mod tests {
         assert!(is_continuation("（下转第2版）"));
         assert!(is_continuation("(continued on page 4)"));
         assert!(!is_continuation("转第二个路口"));
+        // Misread markers: the direction, a number in digits and `第` or `版` are left.
+        assert!(is_continuation("（下桩革8版）"));
+        assert!(is_continuation("（下二第14了）"));
+        assert!(!is_continuation("（下文第三段）"));
+        assert!(!is_continuation("（本入13了）"));
+        assert!(!is_continuation("（下午3点在第二会议室集合）"));
         // Latin markers in any case; a body line without the words is not one.
         assert!(is_continuation("CONTINUED ON PAGE 4"));
         assert!(is_continuation("Cont. on p. 3"));

@@ -16,9 +16,9 @@ use crate::page::{self, Line};
 ///
 /// A seam is set:
 /// - before each line of a running header that recurs (the same once digits are left out, at
-///   least twice on the page, each standing apart after a blank line, with some body lines
-///   between them) with a page number that rises from one to the next
-///   (`THE HISTORY OF PRINTING   46` … `THE HISTORY OF PRINTING   47`);
+///   least twice on the page, each standing apart after a blank line or set apart from its
+///   number by a run of spaces, with some body lines between them) with a page number that
+///   rises from one to the next (`THE HISTORY OF PRINTING   46` … `THE HISTORY OF PRINTING   47`);
 /// - before each date line (or the running title right above it) that comes right after a page
 ///   number or a continuation marker, the foot of the page before, or that recurs as it is (the
 ///   date of a newspaper issue on each of its pages), when such date lines recur;
@@ -69,10 +69,14 @@ fn header_seams(text: &str, lines: &[Line], range: Range<usize>, seams: &mut Vec
     let mut found: Vec<(String, usize, u32)> = Vec::new();
     for i in range.clone() {
         let s = lines[i].text(text);
-        if s.is_empty() || !after_blank(lines, &range, i) || is_page_number(s) {
+        if s.is_empty() || is_page_number(s) {
             continue;
         }
-        if !(is_numbered_header(s) || is_title_like(s)) {
+        // A title and a number that a run of spaces sets apart is a header wherever it stands
+        // (pages concatenated with single line breaks glue it to the text around it); a plain
+        // title-like line only after a blank line.
+        let numbered = is_numbered_header(s);
+        if !(numbered || (after_blank(lines, &range, i) && is_title_like(s))) {
             continue;
         }
         let Some(n) = number_of(s) else {
