@@ -39,6 +39,11 @@ eval: build
 eval-layout: build
     ./target/release/ocrtidy eval --corpus {{corpus}} --by engine,lang --layout-field hocr,boxes
 
+# `eval-layout` with a KenLM word model weighing Chinese typo candidates (not shipped: Debian's
+# libime-data-language-model has fcitx's zh_CN.lm; see data/README.md).
+eval-lm lm="/usr/lib/x86_64-linux-gnu/libime/zh_CN.lm": build
+    ./target/release/ocrtidy eval --corpus {{corpus}} --by engine,lang --layout-field hocr,boxes --lm {{lm}}
+
 # Fuzz targets on stable Rust (tests/fuzz.rs): decoding, the default pipeline, JSON Lines lines
 # and every format reader, each run for about `secs` seconds in release mode with fresh random
 # seeds; prints per target how many cases ran and for how long.
