@@ -38,6 +38,7 @@ struct Table {
 
 impl Table {
     /// Whether `c` belongs to the table's source script only (`foreign(self, c).is_some()`).
+    #[inline]
     fn has(&self, c: char) -> bool {
         let u = c as u32;
         if u < 0x1_0000 {
