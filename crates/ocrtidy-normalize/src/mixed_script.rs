@@ -166,12 +166,21 @@ impl Pass for MixedScript {
         } else {
             return;
         };
-        let chars: Vec<(usize, char)> = text.char_indices().collect();
-        for (k, &(i, c)) in chars.iter().enumerate() {
+        // The characters of the other script only (few), with their char index and offset:
+        // a character is isolated when the ones next to it in this list are more than
+        // `ISOLATION` chars away. (The text's chars are not collected: 16 bytes each.)
+        let others: Vec<(usize, usize, char)> = text
+            .char_indices()
+            .enumerate()
+            .filter(|&(_, (_, c))| map.has(c))
+            .map(|(k, (i, c))| (k, i, c))
+            .collect();
+        for (n, &(k, i, c)) in others.iter().enumerate() {
             let Some(to) = foreign(map, c) else { continue };
-            let lo = k.saturating_sub(ISOLATION);
-            let hi = (k + ISOLATION + 1).min(chars.len());
-            let crowded = (lo..hi).any(|j| j != k && map.has(chars[j].1));
+            let crowded = (n > 0 && others[n - 1].0 + ISOLATION >= k)
+                || others
+                    .get(n + 1)
+                    .is_some_and(|&(j, _, _)| j <= k + ISOLATION);
             if crowded {
                 continue;
             }
