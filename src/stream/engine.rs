@@ -395,6 +395,12 @@ impl Engine<'_> {
                     let source = self.source(rec);
                     let cleaned = match &source.layout {
                         Some((text, context)) => self.pipeline.clean_with(text, context),
+                        // Without --changes or attributes nobody reads the ledger: the text
+                        // alone is cleaned (the same rounds on the same texts).
+                        None if !self.options.keep_changes => Cleaned {
+                            text: self.pipeline.clean_text(&rec.text),
+                            ..Cleaned::default()
+                        },
                         None => self.pipeline.clean(&rec.text),
                     };
                     self.finish(raw, rec, cleaned, source)

@@ -344,12 +344,20 @@ impl<'a> EditSink<'a> {
     }
 
     /// The sink, dropping the suggestions pushed into it (still checked, and counted when
-    /// refused): for a run that keeps no ledger.
-    pub(crate) fn without_suggestions(self) -> Self {
+    /// refused): for a run that keeps no ledger, or a pass's scratch planning whose
+    /// suggestions are thrown away.
+    pub fn without_suggestions(self) -> Self {
         EditSink {
             keep_suggestions: false,
             ..self
         }
+    }
+
+    /// Whether the suggestions pushed into this sink are kept. When they are not (a run that
+    /// keeps no ledger), a pass may skip work whose only outcome is a suggestion; its edits
+    /// must stay the same.
+    pub fn keeps_suggestions(&self) -> bool {
+        self.keep_suggestions
     }
 
     /// A sink for the pass declared by `spec`: in debug builds, pushing an edit or suggestion

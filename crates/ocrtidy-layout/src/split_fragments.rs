@@ -97,7 +97,10 @@ impl SplitFragments {
         // The items that could continue a paragraph, by the kind of tail they need, in page
         // order: a search for the next one is a binary search, not a scan of the page.
         let (mut after_wide, mut after_latin) = (Vec::new(), Vec::new());
-        for (k, &j) in items.iter().enumerate() {
+        // Fragments further down are only ever suggested: not looked for when the sink drops
+        // suggestions (a run without a ledger).
+        let suggest = sink.keeps_suggestions();
+        for (k, &j) in items.iter().enumerate().filter(|_| suggest) {
             match continuation_start(lines[j].text(text)) {
                 Some(Tail::Wide) => after_wide.push(k),
                 Some(Tail::Latin) => after_latin.push(k),
@@ -129,6 +132,10 @@ impl SplitFragments {
                     prev = q;
                 }
                 i = last + 1;
+                continue;
+            }
+            if !suggest {
+                i += 1;
                 continue;
             }
             // A fragment further down: propose, never move text on this evidence alone.

@@ -29,7 +29,8 @@ pub(crate) fn converge(
             break;
         }
         let (current, kept) = apply(text, &dels);
-        let mut scratch = EditSink::new(&current);
+        // The suggestions of later rounds are dropped: they need not be made.
+        let mut scratch = EditSink::new(&current).without_suggestions();
         let more = plan(&current, &mut scratch);
         if more.is_empty() {
             break;

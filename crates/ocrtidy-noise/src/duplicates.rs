@@ -599,8 +599,16 @@ fn repeated_sentences(
     edits: &mut Vec<(Range<usize>, &'static str, f32)>,
     sink: &mut EditSink<'_>,
 ) {
+    // Copies of earlier paragraphs' sentences are only ever suggested: when the sink drops
+    // suggestions (a run without a ledger, a later planning round), the earlier text is not
+    // kept and looked up at all, which is most of this pass's work on a long document.
+    let suggest_copies = sink.keeps_suggestions();
     // The stream holds at most the keys of all paragraphs: the filter is sized for them.
-    let total: usize = paras.iter().map(|p| p.key.len()).sum();
+    let total: usize = if suggest_copies {
+        paras.iter().map(|p| p.key.len()).sum()
+    } else {
+        0
+    };
     let mut earlier = Earlier::with_capacity(total);
     let mut prev_last: Option<&[char]> = None;
     // Buffers reused from paragraph to paragraph.
@@ -661,7 +669,7 @@ fn repeated_sentences(
         // The last sentence repeats an earlier paragraph: real text repeats itself too (a
         // manual ends two paragraphs with the same caution), and nothing in the text says the
         // engine read it twice, so this is a suggestion only.
-        if kept(&keep) >= 2 {
+        if suggest_copies && kept(&keep) >= 2 {
             if let Some(i) = keep.iter().rposition(|&k| k) {
                 let s = &sents[i];
                 if s.terminal && !s.quoted && s.key.len() >= 12 {
@@ -677,22 +685,24 @@ fn repeated_sentences(
                 }
             }
         }
-        // Other copies of earlier sentences are only flagged.
-        let last = keep.iter().rposition(|&k| k);
-        for (i, s) in sents.iter().enumerate() {
-            if keep[i]
-                && Some(i) != last
-                && s.terminal
-                && !s.quoted
-                && s.key.len() >= 15
-                && earlier.contains(s.key)
-            {
-                let _ = sink.suggest(s.range.clone(), vec![Candidate::new("", 0.5)], RULE, 0.5);
+        if suggest_copies {
+            // Other copies of earlier sentences are only flagged.
+            let last = keep.iter().rposition(|&k| k);
+            for (i, s) in sents.iter().enumerate() {
+                if keep[i]
+                    && Some(i) != last
+                    && s.terminal
+                    && !s.quoted
+                    && s.key.len() >= 15
+                    && earlier.contains(s.key)
+                {
+                    let _ = sink.suggest(s.range.clone(), vec![Candidate::new("", 0.5)], RULE, 0.5);
+                }
             }
-        }
-        for (i, s) in sents.iter().enumerate() {
-            if keep[i] {
-                earlier.push(s.key);
+            for (i, s) in sents.iter().enumerate() {
+                if keep[i] {
+                    earlier.push(s.key);
+                }
             }
         }
         prev_last = keep

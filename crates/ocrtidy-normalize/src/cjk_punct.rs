@@ -322,6 +322,10 @@ impl Pass for CjkPunct {
         }
         pair_brackets(&mut eff, &mut decided, text, &mut typeset);
         drop(eff);
+        // Most texts need no decision: their chars are not decoded again.
+        if decided.iter().all(Option::is_none) {
+            return;
+        }
 
         for ((i, c), d) in text.char_indices().zip(&decided) {
             if let Some(d) = *d {

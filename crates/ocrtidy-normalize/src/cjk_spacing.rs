@@ -128,6 +128,8 @@ impl Pass for CjkSpacing {
         };
         // Counted when a gap between a mark and a Latin neighbour is first met.
         let latin_style = OnceCell::new();
+        // The chars of the line being fixed, in a buffer reused from line to line.
+        let mut chars = Vec::new();
         for (n, &(base, line)) in all.iter().enumerate() {
             // Only a space between two visible characters is a gap: a line without one has
             // nothing to fix, whatever its place. Every rule needs a CJK character or mark
@@ -144,7 +146,7 @@ impl Pass for CjkSpacing {
                 standalone: is_standalone(&lines, n),
                 near_edge: is_near_page_edge(&lines, n),
             };
-            fix_line(text, base, line, place, &latin_style, sink);
+            fix_line(text, base, line, place, &latin_style, &mut chars, sink);
         }
     }
 }
@@ -250,9 +252,12 @@ fn fix_line(
     line: &str,
     place: Place,
     latin_style: &OnceCell<bool>,
+    chars: &mut Vec<(usize, char)>,
     sink: &mut EditSink<'_>,
 ) {
-    let chars: Vec<(usize, char)> = line.char_indices().collect();
+    chars.clear();
+    chars.extend(line.char_indices());
+    let chars: &[(usize, char)] = chars;
     let mut gaps = Vec::new();
     let mut k = 0;
     while k < chars.len() {
@@ -293,7 +298,7 @@ fn fix_line(
     if gaps.is_empty() {
         return;
     }
-    let groups = short_groups(&chars);
+    let groups = short_groups(chars);
     let in_group = |at: usize| groups.iter().any(|&(o, c)| o < at && at < c);
     let han_gap = |g: &Gap| is_cjk_letter(g.left) && is_cjk_letter(g.right);
     let counted = gaps

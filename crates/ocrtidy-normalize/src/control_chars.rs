@@ -17,6 +17,20 @@ fn is_removed(c: char) -> bool {
         || c == '\u{7f}'
 }
 
+/// Whether `bytes` may hold a character this pass changes, on the bytes alone: a C0 control
+/// other than tab, LF, CR and FF (the vertical tab included), DEL, or a lead byte `C2` (C1
+/// controls are `C2 80`..`C2 9F`; other characters start with it too).
+fn may_hold_control(bytes: &[u8]) -> bool {
+    // Whole blocks folded without a branch per byte (the compiler vectorises the fold).
+    bytes.chunks(256).any(|block| {
+        block.iter().fold(false, |hit, &b| {
+            hit | ((b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c))
+                || b == 0x7f
+                || b == 0xc2)
+        })
+    })
+}
+
 impl ControlChars {
     /// The pass's declaration: id, summary, flags and every rule it may record.
     pub const SPEC: PassSpec = PassSpec {
@@ -51,6 +65,9 @@ impl Pass for ControlChars {
 
     fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
         let text = input.text;
+        if !may_hold_control(text.as_bytes()) {
+            return;
+        }
         let mut run: Option<(usize, bool)> = None;
         for (i, c) in text.char_indices() {
             if is_removed(c) {
@@ -68,5 +85,22 @@ impl Pass for ControlChars {
         if let Some((s, nul)) = run {
             let _ = sink.delete(s..text.len(), if nul { "nul" } else { "control-char" }, 1.0);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_changed_char_is_seen_on_the_bytes() {
+        for c in (0..0x800).filter_map(char::from_u32) {
+            if is_removed(c) || c == '\u{b}' {
+                assert!(may_hold_control(c.to_string().as_bytes()), "{c:?}");
+            }
+        }
+        assert!(!may_hold_control(
+            "plain text\t,\r\n\u{c} 中文，。".as_bytes()
+        ));
     }
 }

@@ -31,6 +31,21 @@ struct Table {
     map: HashMap<char, Vec<char>, CharHash>,
     lo: char,
     hi: char,
+    /// The keys of `map` in the Basic Multilingual Plane, one bit per code point: a text's
+    /// characters are counted without hashing them.
+    bmp: Vec<u64>,
+}
+
+impl Table {
+    /// Whether `c` belongs to the table's source script only (`foreign(self, c).is_some()`).
+    #[inline]
+    fn has(&self, c: char) -> bool {
+        let u = c as u32;
+        if u < 0x1_0000 {
+            return self.bmp[(u >> 6) as usize] >> (u & 63) & 1 != 0;
+        }
+        foreign(self, c).is_some()
+    }
 }
 
 struct Tables {
@@ -51,7 +66,14 @@ fn foreign_only(map: HashMap<char, Vec<char>>) -> Table {
         map.into_iter().filter(|(k, v)| !v.contains(k)).collect();
     let lo = map.keys().copied().min().unwrap_or('\u{10ffff}');
     let hi = map.keys().copied().max().unwrap_or('\0');
-    Table { map, lo, hi }
+    let mut bmp = vec![0u64; 0x1_0000 / 64];
+    for &k in map.keys() {
+        let u = k as u32;
+        if u < 0x1_0000 {
+            bmp[(u >> 6) as usize] |= 1 << (u & 63);
+        }
+    }
+    Table { map, lo, hi, bmp }
 }
 
 fn parse(data: &str) -> HashMap<char, Vec<char>> {
@@ -134,8 +156,8 @@ impl Pass for MixedScript {
         let text = input.text;
         let (mut trad, mut simp) = (0usize, 0usize);
         for c in text.chars() {
-            trad += usize::from(foreign(&t.ts, c).is_some());
-            simp += usize::from(foreign(&t.st, c).is_some());
+            trad += usize::from(t.ts.has(c));
+            simp += usize::from(t.st.has(c));
         }
         let (map, rule) = if simp >= MIN_EVIDENCE && simp >= DOMINANCE * trad && trad > 0 {
             (&t.ts, "traditional-in-simplified")
@@ -144,12 +166,21 @@ impl Pass for MixedScript {
         } else {
             return;
         };
-        let chars: Vec<(usize, char)> = text.char_indices().collect();
-        for (k, &(i, c)) in chars.iter().enumerate() {
+        // The characters of the other script only (few), with their char index and offset:
+        // a character is isolated when the ones next to it in this list are more than
+        // `ISOLATION` chars away. (The text's chars are not collected: 16 bytes each.)
+        let others: Vec<(usize, usize, char)> = text
+            .char_indices()
+            .enumerate()
+            .filter(|&(_, (_, c))| map.has(c))
+            .map(|(k, (i, c))| (k, i, c))
+            .collect();
+        for (n, &(k, i, c)) in others.iter().enumerate() {
             let Some(to) = foreign(map, c) else { continue };
-            let lo = k.saturating_sub(ISOLATION);
-            let hi = (k + ISOLATION + 1).min(chars.len());
-            let crowded = (lo..hi).any(|j| j != k && foreign(map, chars[j].1).is_some());
+            let crowded = (n > 0 && others[n - 1].0 + ISOLATION >= k)
+                || others
+                    .get(n + 1)
+                    .is_some_and(|&(j, _, _)| j <= k + ISOLATION);
             if crowded {
                 continue;
             }

@@ -35,6 +35,9 @@ impl Pass for TrailingSpace {
 
     fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
         let text = input.text;
+        if !has_trailing_space(text) {
+            return;
+        }
         let mut run_start: Option<usize> = None;
         for (i, c) in text.char_indices() {
             if is_horizontal_space(c) {
@@ -50,6 +53,37 @@ impl Pass for TrailingSpace {
         }
         if let Some(s) = run_start {
             let _ = sink.delete(s..text.len(), "trailing-space", 1.0);
+        }
+    }
+}
+
+/// Whether a space or tab stands before a line break or at the end of `text`: the line
+/// breaks are found on the bytes and only the char before each is decoded.
+fn has_trailing_space(text: &str) -> bool {
+    let before = |i: usize| {
+        text[..i]
+            .chars()
+            .next_back()
+            .is_some_and(is_horizontal_space)
+    };
+    before(text.len())
+        || text
+            .bytes()
+            .enumerate()
+            .any(|(i, b)| matches!(b, b'\n' | b'\r' | 0x0c) && before(i))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trailing_space_found_before_breaks() {
+        for t in ["a ", "a \nb", "a\u{3000}\r\n", "x\t\u{c}y", " "] {
+            assert!(has_trailing_space(t), "{t:?}");
+        }
+        for t in ["", "a", "a\nb", " a\n b", "中文\n\n", "\n"] {
+            assert!(!has_trailing_space(t), "{t:?}");
         }
     }
 }

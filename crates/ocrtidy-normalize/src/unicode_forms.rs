@@ -277,6 +277,11 @@ fn fix_chunk(
     (chars, actions): &mut (Vec<(usize, char)>, Vec<Action>),
     sink: &mut EditSink<'_>,
 ) {
+    // A chunk of plain characters only (most chunks of a Chinese text) is one segment per
+    // character, each stable and kept: nothing to repair.
+    if text[chunk.clone()].chars().all(is_plain) {
+        return;
+    }
     chars.clear();
     chars.extend(
         text[chunk.clone()]
@@ -313,6 +318,18 @@ fn fix_chunk(
         }
     }
 }
+
+/// Characters that are stable ([`is_stable`]) and that the pass keeps as they are, answered
+/// without the tables: ASCII, the main block of ideographs and the common CJK punctuation.
+fn is_plain(c: char) -> bool {
+    c.is_ascii() || is_han_main_block(c) || PLAIN_PUNCT.contains(&c)
+}
+
+/// The CJK punctuation of running text, all stable and kept (checked by a test).
+const PLAIN_PUNCT: [char; 26] = [
+    '，', '。', '、', '；', '：', '？', '！', '“', '”', '‘', '’', '（', '）', '《', '》', '【',
+    '】', '—', '…', '·', '「', '」', '・', '〈', '〉', '\u{3000}',
+];
 
 /// Whether only spaces or tabs stand between `pos` and a line break.
 fn at_line_end(text: &str, pos: usize) -> bool {
@@ -383,5 +400,19 @@ fn fix_segment(
             }
         });
         let _ = sink.replace(start..end, out, rule, 1.0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_punctuation_is_stable_and_kept() {
+        for c in PLAIN_PUNCT {
+            assert!(is_stable(c), "{c:?}");
+            assert!(matches!(action(c, None, None), Action::Keep), "{c:?}");
+            assert!(!is_invisible(c), "{c:?}");
+        }
     }
 }

@@ -15,6 +15,24 @@ use crate::unicode_forms::is_stable;
 #[derive(Debug, Default, Clone)]
 pub struct Width;
 
+/// Whether `text` holds a full-width letter or digit, found on the bytes: they are encoded
+/// `EF BC 90`..`EF BD 9A`, and `EF` is only ever a lead byte.
+fn has_fullwidth_alnum(text: &str) -> bool {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while let Some(k) = b[i..].iter().position(|&x| x == 0xEF) {
+        let j = i + k;
+        if let [_, b1, b2, ..] = b[j..] {
+            let c = 0xF000 | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
+            if char::from_u32(c).is_some_and(is_fullwidth_alnum) {
+                return true;
+            }
+        }
+        i = j + 1;
+    }
+    false
+}
+
 /// Full-width symbols that are converted when they join two alphanumerics.
 fn is_joining_symbol(c: char) -> bool {
     matches!(
@@ -57,6 +75,10 @@ impl Pass for Width {
 
     fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
         let text = input.text;
+        // Both rules need a full-width letter or digit: most texts have none.
+        if !has_fullwidth_alnum(text) {
+            return;
+        }
         let mut prev: Option<char> = None;
         let mut iter = text.char_indices().peekable();
         while let Some((i, c)) = iter.next() {
@@ -88,6 +110,31 @@ impl Pass for Width {
                 );
             }
             prev = Some(c);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fullwidth_alnum_found_on_the_bytes() {
+        for t in [
+            "",
+            "abc",
+            "中文，。！",
+            "\u{ff0f}\u{ff20}\u{ff3b}\u{ff40}\u{ff5b}\u{fffd}",
+        ] {
+            assert!(!has_fullwidth_alnum(t), "{t:?}");
+        }
+        for t in ["０", "中Ｚ文", "，ａ", "ｚ", "x９", "\u{ff10}", "\u{ff5a}"] {
+            assert!(has_fullwidth_alnum(t), "{t:?}");
+        }
+        let all: String = ('\u{ff00}'..='\u{ffef}').collect();
+        for (i, c) in all.char_indices() {
+            let one = &all[i..i + c.len_utf8()];
+            assert_eq!(has_fullwidth_alnum(one), is_fullwidth_alnum(c), "{c:?}");
         }
     }
 }
