@@ -43,7 +43,6 @@ struct Candidate {
 /// The buffers of [`correct_run`], kept from run to run.
 #[derive(Default)]
 pub(super) struct RunScratch {
-    common: Vec<bool>,
     evidence: Vec<Vec<u16>>,
     ids: Vec<u16>,
     batch: Vec<(usize, u64, bool)>,
@@ -72,7 +71,6 @@ pub(super) fn correct_run(
     let model = scorer.model;
     let params = scorer.params;
     let RunScratch {
-        common,
         evidence,
         ids,
         batch,
@@ -82,12 +80,12 @@ pub(super) fn correct_run(
         all,
         lm: lm_scratch,
     } = scratch;
-    common.clear();
-    common.extend(run.iter().map(|s| {
+    // A common character standing alone is not questioned.
+    let common = |id: u16| {
         model
-            .word(&[s.id])
+            .word(&[id])
             .is_some_and(|(_, f)| f > params.max_single_freq)
-    }));
+    };
     evidence_candidates(run, model, variants, evidence, ids, batch);
     let mut found: Vec<(usize, Correction)> = Vec::new();
     // Made for the first position with candidates.
@@ -108,7 +106,7 @@ pub(super) fn correct_run(
             slot,
             prev: if i > 0 { run[i - 1].id } else { 0 },
             next: if i + 1 < n { run[i + 1].id } else { 0 },
-            questioned: place.single[i] && !common[i],
+            questioned: place.single[i] && !common(slot.id),
         };
         // Neither questioned nor pointed at by document evidence: no candidate.
         if !pos.questioned && evidence[i].is_empty() {
