@@ -489,6 +489,52 @@ impl Partners {
         a != 0 && b != 0 && self.left.find(b, a).is_some()
     }
 
+    /// Where the pair `a b` is in the list of `a`'s right partners (`None`: not a pair): the
+    /// answer of [`Partners::pair`], [`Partners::bond`] and [`Model::word`] of `a b` at once,
+    /// through [`Partners::word_at`] and [`Partners::bond_at`].
+    #[inline]
+    pub fn find(&self, a: u16, b: u16) -> Option<usize> {
+        if a == 0 || b == 0 {
+            return None;
+        }
+        self.right.find(a, b)
+    }
+
+    /// Where the pair `a b` is in the list of `b`'s left partners (`None`: not a pair): the
+    /// answer of [`Partners::pair_left`] and [`Partners::bond_left`] at once, through
+    /// [`Partners::bond_left_at`].
+    #[inline]
+    pub fn find_left(&self, a: u16, b: u16) -> Option<usize> {
+        if a == 0 || b == 0 {
+            return None;
+        }
+        self.left.find(b, a)
+    }
+
+    /// [`Model::word`] of the pair found by [`Partners::find`].
+    #[inline]
+    pub fn word_at(&self, found: Option<usize>) -> Option<(f32, u32)> {
+        found
+            .and_then(|i| self.words.get(i).copied())
+            .filter(|&(_, f)| f > 0)
+    }
+
+    /// [`Partners::bond`] of the pair found by [`Partners::find`].
+    #[inline]
+    pub fn bond_at(&self, found: Option<usize>) -> f32 {
+        found
+            .and_then(|i| self.right.bonds.get(i).copied())
+            .unwrap_or(0.0)
+    }
+
+    /// [`Partners::bond_left`] of the pair found by [`Partners::find_left`].
+    #[inline]
+    pub fn bond_left_at(&self, found: Option<usize>) -> f32 {
+        found
+            .and_then(|i| self.left.bonds.get(i).copied())
+            .unwrap_or(0.0)
+    }
+
     /// [`Model::bond`], searched in the list of `a`'s right partners.
     #[inline]
     pub fn bond(&self, a: u16, b: u16) -> f32 {

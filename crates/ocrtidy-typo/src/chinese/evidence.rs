@@ -49,23 +49,23 @@ pub(super) fn doc_evidence(
 /// is misread for (清徐 × 9 makes 清除 suspicious).
 ///
 /// A Bloom filter over the variant keys answers most windows of the text with a probe or two;
-/// the few that pass are checked exactly against the document's words ([`NearVariants::hits`]).
-pub(super) struct NearVariants<'a> {
+/// the few that pass are checked exactly against the recurring words with one character left
+/// out ([`NearVariants::hits`]).
+pub(super) struct NearVariants {
     /// Filter bits (a power of two of words of them), two bits per key in one word, so that a
     /// probe costs one cache miss.
     bits: Vec<u64>,
     /// 64 - log2(bits.len()).
     shift: u32,
-    doc: &'a FxMap<u64, u32>,
-    min: u32,
+    /// The recurring words with one character left out: (the word with zeros in the place of
+    /// that character, length << 4 | its index) → the characters left out. A window that
+    /// passes the filter is a near-variant by its `j`-th character only if it is here with
+    /// its `j`-th character left out, and then of these words only.
+    masked: FxMap<(u64, u8), Vec<u16>>,
 }
 
-impl<'a> NearVariants<'a> {
-    pub(super) fn new(
-        doc: &'a FxMap<u64, u32>,
-        model: &Model,
-        params: &Params,
-    ) -> NearVariants<'a> {
+impl NearVariants {
+    pub(super) fn new(doc: &FxMap<u64, u32>, model: &Model, params: &Params) -> NearVariants {
         let recurring = || doc.iter().filter(|&(_, &n)| n >= params.evidence_min);
         let count: usize = recurring()
             .map(|(&k, _)| {
@@ -78,22 +78,24 @@ impl<'a> NearVariants<'a> {
             return NearVariants {
                 bits: Vec::new(),
                 shift: 0,
-                doc,
-                min: params.evidence_min,
+                masked: FxMap::default(),
             };
         }
         let words = (count * 16).div_ceil(64).next_power_of_two().max(2);
         let mut v = NearVariants {
             bits: vec![0; words],
             shift: 64 - words.trailing_zeros(),
-            doc,
-            min: params.evidence_min,
+            masked: FxMap::default(),
         };
         for (&k, _) in recurring() {
             let len = key_len(k);
             for j in 0..len {
                 let shift = 16 * (len - 1 - j);
                 let rest = k & !(0xffff << shift);
+                v.masked
+                    .entry((rest, mask_tag(len, j)))
+                    .or_default()
+                    .push(key_id(k, j));
                 for &(obs, _) in &model.reverse[usize::from(key_id(k, j))] {
                     if obs != 0 {
                         let (word, mask) = v.probes(rest | (u64::from(obs) << shift));
@@ -117,8 +119,10 @@ impl<'a> NearVariants<'a> {
         ((h >> self.shift) as usize, mask)
     }
 
+    /// The filter's answer for `key`: false when `key` is certainly no near-variant (see
+    /// [`NearVariants::hits`], which asks it first).
     #[inline]
-    fn may_contain(&self, key: u64) -> bool {
+    pub(super) fn may_contain(&self, key: u64) -> bool {
         if self.bits.is_empty() {
             return false;
         }
@@ -137,14 +141,24 @@ impl<'a> NearVariants<'a> {
         for j in 0..len {
             let shift = 16 * (len - 1 - j);
             let rest = key & !(0xffff << shift);
+            // The recurring words this window can be a near-variant of by its `j`-th character.
+            let Some(intended) = self.masked.get(&(rest, mask_tag(len, j))) else {
+                continue;
+            };
             for conf in &model.confusions[usize::from(key_id(key, j))] {
-                let word = rest | (u64::from(conf.intended) << shift);
-                if conf.intended != 0 && self.doc.get(&word).is_some_and(|&n| n >= self.min) {
+                // The same as: the word with `conf.intended` recurs in the document.
+                if conf.intended != 0 && intended.contains(&conf.intended) {
                     hit(j, conf.intended);
                 }
             }
         }
     }
+}
+
+/// The tag of a word of `len` ids with its `j`-th left out in [`NearVariants::masked`].
+#[inline]
+fn mask_tag(len: usize, j: usize) -> u8 {
+    (len << 4 | j) as u8
 }
 
 /// The number of ids packed in a key (see [`pack`]: the first id in the highest bits).

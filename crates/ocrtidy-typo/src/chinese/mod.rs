@@ -59,7 +59,7 @@ use ocrtidy_core::Context;
 use crate::model::Model;
 use evidence::{doc_evidence, NearVariants};
 use groups::for_each_group;
-use score::{correct_run, Place};
+use score::{correct_run, Place, RunScratch};
 use segment::Scorer;
 use support::DocSeq;
 
@@ -153,6 +153,7 @@ fn correct_group(
         partners,
         lm,
     };
+    let mut scratch = RunScratch::default();
     for ((run, single), &at) in runs.iter().zip(&single_flags).zip(&doc_seq.run_start) {
         let place = Place {
             run,
@@ -160,7 +161,15 @@ fn correct_group(
             at,
             doc: &doc_seq,
         };
-        correct_run(&place, &scorer, &variants, protected, context, out);
+        correct_run(
+            &place,
+            &scorer,
+            &variants,
+            protected,
+            context,
+            &mut scratch,
+            out,
+        );
     }
 }
 

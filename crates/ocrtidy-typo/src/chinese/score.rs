@@ -7,7 +7,7 @@ use ocrtidy_core::Context;
 
 use super::evidence::NearVariants;
 use super::lm::{window_ln_prob, LmScratch, WordLm, LM_SIDE};
-use super::segment::{Edges, Scorer, Window};
+use super::segment::{Edges, Links, Scorer, Window};
 use super::support::DocSeq;
 use super::{Correction, Params, Slot, NFEATURES, SUPPORT_CONTEXT};
 use crate::confusion::ConfusionKind;
@@ -30,16 +30,37 @@ const LM_CANDIDATES: usize = 3;
 /// corrections about 6).
 const LM_MIN_DELTA: f32 = -1.0;
 
-/// A candidate for a position: its id, channel log-likelihood and confusion table.
-type Candidate = (u16, f32, ConfusionKind);
+/// A candidate for a position: its id, channel log-likelihood and confusion table, and where
+/// its pairs with the neighbours are in the partner lists (see [`Candidate::links`]).
+#[derive(Clone, Copy)]
+struct Candidate {
+    id: u16,
+    channel: f32,
+    kind: ConfusionKind,
+    links: Links,
+}
+
+/// The buffers of [`correct_run`], kept from run to run.
+#[derive(Default)]
+pub(super) struct RunScratch {
+    evidence: Vec<Vec<u16>>,
+    ids: Vec<u16>,
+    batch: Vec<(usize, u64, bool)>,
+    window: Vec<u16>,
+    edges: Option<Edges>,
+    cands: Vec<Candidate>,
+    all: Vec<Scored>,
+    lm: LmScratch,
+}
 
 /// Scores the positions of a run, appending their corrections to `out` in run order.
 pub(super) fn correct_run(
     place: &Place<'_>,
     scorer: &Scorer<'_>,
-    variants: &NearVariants<'_>,
+    variants: &NearVariants,
     protected: &[(usize, usize)],
     context: &Context,
+    scratch: &mut RunScratch,
     out: &mut Vec<Correction>,
 ) {
     let run = place.run;
@@ -49,20 +70,26 @@ pub(super) fn correct_run(
     }
     let model = scorer.model;
     let params = scorer.params;
-    let common: Vec<bool> = run
-        .iter()
-        .map(|s| {
-            model
-                .word(&[s.id])
-                .is_some_and(|(_, f)| f > params.max_single_freq)
-        })
-        .collect();
-    let evidence = evidence_candidates(run, model, variants);
+    let RunScratch {
+        evidence,
+        ids,
+        batch,
+        window,
+        edges,
+        cands,
+        all,
+        lm: lm_scratch,
+    } = scratch;
+    // A common character standing alone is not questioned.
+    let common = |id: u16| {
+        model
+            .word(&[id])
+            .is_some_and(|(_, f)| f > params.max_single_freq)
+    };
+    evidence_candidates(run, model, variants, evidence, ids, batch);
     let mut found: Vec<(usize, Correction)> = Vec::new();
-    let mut window: Vec<u16> = Vec::with_capacity(2 * MAX_WORD);
-    // Allocated for the first position with candidates.
-    let mut edges: Option<Edges> = None;
-    let mut lm_scratch = LmScratch::default();
+    // Made for the first position with candidates.
+    let mut fresh = true;
     for i in 0..n {
         let slot = run[i];
         if slot.id == 0
@@ -79,18 +106,22 @@ pub(super) fn correct_run(
             slot,
             prev: if i > 0 { run[i - 1].id } else { 0 },
             next: if i + 1 < n { run[i + 1].id } else { 0 },
-            questioned: place.single[i] && !common[i],
+            questioned: place.single[i] && !common(slot.id),
         };
         // Neither questioned nor pointed at by document evidence: no candidate.
         if !pos.questioned && evidence[i].is_empty() {
             continue;
         }
-        let cands = pos.candidates(&evidence[i]);
+        pos.candidates(&evidence[i], cands);
         if cands.is_empty() {
             continue;
         }
         let edges = edges.get_or_insert_with(|| Edges::new(n));
-        if let Some(c) = pos.correct(cands, context, &mut window, edges, &mut lm_scratch) {
+        if fresh {
+            edges.reset(n);
+            fresh = false;
+        }
+        if let Some(c) = pos.correct(cands, context, window, edges, all, lm_scratch) {
             found.push((i, c));
         }
     }
@@ -100,24 +131,51 @@ pub(super) fn correct_run(
 
 /// Candidates from document evidence, per position of `run`: the characters that make a window
 /// of the run a word that recurs in the document (see [`NearVariants`]).
-fn evidence_candidates(run: &[Slot], model: &Model, variants: &NearVariants<'_>) -> Vec<Vec<u16>> {
+/// `evidence` gets (at least) one list a position; `ids` and `batch` are scratch space.
+fn evidence_candidates(
+    run: &[Slot],
+    model: &Model,
+    variants: &NearVariants,
+    evidence: &mut Vec<Vec<u16>>,
+    ids: &mut Vec<u16>,
+    batch: &mut Vec<(usize, u64, bool)>,
+) {
     let n = run.len();
-    let mut evidence: Vec<Vec<u16>> = vec![Vec::new(); n];
+    for e in evidence.iter_mut() {
+        e.clear();
+    }
+    if evidence.len() < n {
+        evidence.resize_with(n, Vec::new);
+    }
     if !variants.is_empty() {
-        let ids: Vec<u16> = run.iter().map(|s| s.id).collect();
-        for s in 0..n {
-            for len in 2..=MAX_WORD.min(n - s) {
-                if let Some(k) = pack(&ids[s..s + len]) {
-                    variants.hits(k, model, |j, intended| {
-                        if !evidence[s + j].contains(&intended) {
-                            evidence[s + j].push(intended);
-                        }
-                    });
+        ids.clear();
+        ids.extend(run.iter().map(|s| s.id));
+        // The windows' keys, a batch at a time, with the filter's answers for all of them
+        // before any is followed: the probes are cache misses, and independent ones overlap.
+        const BATCH: usize = 64;
+        let mut s = 0;
+        while s < n {
+            batch.clear();
+            while s < n && batch.len() < BATCH {
+                for len in 2..=MAX_WORD.min(n - s) {
+                    if let Some(k) = pack(&ids[s..s + len]) {
+                        batch.push((s, k, false));
+                    }
                 }
+                s += 1;
+            }
+            for b in batch.iter_mut() {
+                b.2 = variants.may_contain(b.1);
+            }
+            for &(at, k, _) in batch.iter().filter(|b| b.2) {
+                variants.hits(k, model, |j, intended| {
+                    if !evidence[at + j].contains(&intended) {
+                        evidence[at + j].push(intended);
+                    }
+                });
             }
         }
     }
-    evidence
 }
 
 /// Corrections whose windows overlap compete: only a clear winner is applied.
@@ -196,44 +254,60 @@ impl Position<'_> {
     /// The candidates for the observed character: those document evidence points at and, when
     /// the position is questioned, up to `Params::max_candidates` of its confusions that form
     /// a word with a neighbour.
-    fn candidates(&self, evidence: &[u16]) -> Vec<Candidate> {
+    fn candidates(&self, evidence: &[u16], cands: &mut Vec<Candidate>) {
         let (scorer, model) = (self.scorer, self.scorer.model);
         // `Model::pair` on the partner lists, with the neighbour's list, which stays in cache for
         // all the confusions of a character.
-        let (pair, pair_left) = (
-            |a: u16, b: u16| scorer.partners.pair(a, b),
-            |a: u16, b: u16| scorer.partners.pair_left(a, b),
-        );
-        let mut cands: Vec<Candidate> = Vec::new();
+        let partners = scorer.partners;
+        // Both sides are looked up once here and the answers kept for the scoring of the
+        // candidate (`Model::pair`, `Model::bond`, and the word with the previous character).
+        let links = |c: u16| {
+            let after = partners.find_left(c, self.next);
+            Links {
+                before: partners.find(self.prev, c),
+                after,
+                // A two-character word is a pair of `Model::pair`.
+                after_word: after.and_then(|_| partners.word_at(partners.find(c, self.next))),
+            }
+        };
+        cands.clear();
         for conf in &model.confusions[self.slot.id as usize] {
             let from_evidence = evidence.contains(&conf.intended);
+            let mut found = None;
             if from_evidence
-                || (self.questioned
-                    && cands.len() < scorer.params.max_candidates
-                    && (pair(self.prev, conf.intended) || pair_left(conf.intended, self.next)))
+                || (self.questioned && cands.len() < scorer.params.max_candidates && {
+                    let l = links(conf.intended);
+                    found = Some(l);
+                    l.before.is_some() || l.after.is_some()
+                })
             {
-                cands.push((conf.intended, conf.channel, conf.kind));
+                cands.push(Candidate {
+                    id: conf.intended,
+                    channel: conf.channel,
+                    kind: conf.kind,
+                    links: found.unwrap_or_else(|| links(conf.intended)),
+                });
             }
         }
-        cands
     }
 
     /// The correction of the observed character by `cands`, or `None` when none of them
     /// scores `Params::suggest`. `window` is scratch space, `edges` the run's look-ups.
     fn correct(
         &self,
-        cands: Vec<Candidate>,
+        cands: &[Candidate],
         context: &Context,
         window: &mut Vec<u16>,
         edges: &mut Edges,
+        all: &mut Vec<Scored>,
         lm_scratch: &mut LmScratch,
     ) -> Option<Correction> {
         let params = self.scorer.params;
         let slot = self.slot;
         let ocr_confidence = context.confidence_in(TextRange::new(slot.start, slot.end));
         let mut baseline = self.baseline(window, edges, ocr_confidence);
-        let mut all: Vec<Scored> = Vec::with_capacity(cands.len());
-        for cand in cands {
+        all.clear();
+        for &cand in cands {
             all.push(self.score(cand, &mut baseline, window, edges));
         }
         if let Some(lm) = self.scorer.lm.filter(|_| self.questioned) {
@@ -243,10 +317,10 @@ impl Position<'_> {
             // whose best candidate is far below what is shown or applied is left as it is: the
             // model's gain rarely moves a score that far, and it costs.
             if all.iter().any(|c| c.delta >= LM_MIN_DELTA) && !self.recurs(&mut baseline) {
-                self.lm_adjust(lm, &mut all, lm_scratch);
+                self.lm_adjust(lm, all, lm_scratch);
             }
         }
-        let best = posterior(&all, params)?;
+        let best = posterior(all, params)?;
         let top = best.candidates[0].1;
         let runner_up = best.candidates.get(1).map_or(f32::NEG_INFINITY, |c| c.1);
         let apply = self.questioned
@@ -284,6 +358,7 @@ impl Position<'_> {
             ids: window,
             lo,
             focus,
+            links: None,
         };
         let (base, _, _) = scorer.segment(&whole, true, edges);
         let bond_base = model.bond(prev, id) + model.bond(id, next);
@@ -305,13 +380,17 @@ impl Position<'_> {
     /// The score of candidate `cand` at the position, `window` holding the run around it.
     fn score(
         &self,
-        (cand, channel, kind): Candidate,
+        Candidate {
+            id: cand,
+            channel,
+            kind,
+            links,
+        }: Candidate,
         baseline: &mut Baseline,
         window: &mut [u16],
         edges: &mut Edges,
     ) -> Scored {
         let (scorer, model, params) = (self.scorer, self.scorer.model, self.scorer.params);
-        let (prev, next) = (self.prev, self.next);
         let support = self.place.doc.support(
             self.place.at + self.i,
             cand,
@@ -321,8 +400,8 @@ impl Position<'_> {
         );
         let (ratio, shared) = support.map_or((0.0, 0.0), |s| (s.log_ratio(), s.k as f32));
         let orphan_gain = if baseline.orphan {
-            let lp = |a: u16, b: u16| model.word(&[a, b]).map_or(f32::NEG_INFINITY, |w| w.0);
-            let best = lp(prev, cand).max(lp(cand, next));
+            let lp = |w: Option<(f32, u32)>| w.map_or(f32::NEG_INFINITY, |w| w.0);
+            let best = lp(scorer.partners.word_at(links.before)).max(lp(links.after_word));
             (best - params.orphan_floor).max(0.0)
         } else {
             0.0
@@ -333,15 +412,16 @@ impl Position<'_> {
             ids: window,
             lo: baseline.lo,
             focus,
+            links: Some(links),
         };
         let (score, ev, noisy) = scorer.segment(&with_cand, false, edges);
         let base = baseline.base;
         // Word formation only matters where the character stands alone; a word's near-variant
         // is judged on document evidence.
         let bond = if self.questioned {
-            // With the neighbours' lists, as in `candidates`.
+            // Found by `candidates`, with the neighbours' lists.
             let partners = scorer.partners;
-            partners.bond(prev, cand) + partners.bond_left(cand, next) - baseline.bond_base
+            partners.bond_at(links.before) + partners.bond_left_at(links.after) - baseline.bond_base
         } else {
             0.0
         };

@@ -32,14 +32,29 @@ pub(super) struct Edges {
     words: Vec<[Option<WordLp>; MAX_WORD]>,
     /// `links[t]`: the run's characters `t` and `t + 1` occur together in some word.
     links: Vec<Option<bool>>,
+    /// The last window as it is, before its focus (see [`Scorer::segment`]).
+    prefix: Prefix,
 }
 
 impl Edges {
+    /// Forgets the look-ups made, for a run of `n` characters.
+    pub(super) fn reset(&mut self, n: usize) {
+        self.words.clear();
+        self.words.resize(n, [None; MAX_WORD]);
+        self.links.clear();
+        self.links.resize(n, None);
+    }
+
     /// The look-ups of a run of `n` characters, none made yet.
     pub(super) fn new(n: usize) -> Edges {
         Edges {
             words: vec![[None; MAX_WORD]; n],
             links: vec![None; n],
+            prefix: Prefix {
+                best: [[f32::NEG_INFINITY; 2]; W],
+                back: [[(0, 0, 0, false); 2]; W],
+                chain: 0,
+            },
         }
     }
 }
@@ -50,6 +65,29 @@ pub(super) struct Window<'a> {
     pub(super) ids: &'a [u16],
     pub(super) lo: usize,
     pub(super) focus: usize,
+    /// For a candidate at `focus`: its pairs with the neighbours, already looked up.
+    pub(super) links: Option<Links>,
+}
+
+/// Where a candidate's pairs with its neighbours are in the partner lists: with the previous
+/// character ([`Partners::find`]) and with the next ([`Partners::find_left`]).
+#[derive(Clone, Copy)]
+pub(super) struct Links {
+    pub(super) before: Option<usize>,
+    pub(super) after: Option<usize>,
+    /// [`Model::word`] of the candidate and the next character.
+    pub(super) after_word: Option<(f32, u32)>,
+}
+
+/// A back pointer of [`Scorer::segment`]: previous state, start of the last word, evidence.
+type Back = (usize, usize, usize, bool);
+
+/// The state of [`Scorer::segment`] on a window as it is, after the characters before the
+/// focus: the same for every candidate at the focus.
+struct Prefix {
+    best: [[f32; 2]; W],
+    back: [[Back; 2]; W],
+    chain: usize,
 }
 
 impl Scorer<'_> {
@@ -71,7 +109,13 @@ impl Scorer<'_> {
                 .unwrap_or(self.params.unknown);
             return Some((lp - self.params.single_penalty, false));
         }
-        let (lp, f) = self.model.word(ids)?;
+        self.word_lp_of(ids, own, self.model.word(ids))
+    }
+
+    /// [`Scorer::word_lp`] of a word of two or more ids whose [`Model::word`] is `word`.
+    #[inline]
+    fn word_lp_of(&self, ids: &[u16], own: u32, word: Option<(f32, u32)>) -> Option<(f32, bool)> {
+        let (lp, f) = word?;
         let n = pack(ids)
             .and_then(|k| self.doc.get(&k).copied())
             .unwrap_or(0)
@@ -91,13 +135,22 @@ impl Scorer<'_> {
     ///
     /// The third value counts the uncommon characters within two of `focus` (and `focus`
     /// itself) that stand alone in the best path: a measure of how garbled the context is.
+    ///
+    /// The paths over the characters before the focus are the same for the window as it is
+    /// and with any candidate: the call on the window as it is keeps them in `edges`, and the
+    /// calls with a candidate (`original` false, on the same window) start from them.
     pub(super) fn segment(
         &self,
         window: &Window<'_>,
         original: bool,
         edges: &mut Edges,
     ) -> (f32, bool, usize) {
-        let Window { ids, lo, focus } = *window;
+        let Window {
+            ids,
+            lo,
+            focus,
+            links,
+        } = *window;
         let n = ids.len();
         // Consecutive characters up to `j` that occur together in words: a word of the lexicon
         // has every pair of neighbours in `Model::pair`, so a longer one is not looked up.
@@ -106,17 +159,38 @@ impl Scorer<'_> {
         // (k = 0) or longer (k = 1). Back pointer: previous state, start of the last word,
         // evidence flag.
         let mut best = [[f32::NEG_INFINITY; 2]; W];
-        let mut back = [[(0usize, 0usize, 0usize, false); 2]; W];
+        let mut back: [[Back; 2]; W] = [[(0, 0, 0, false); 2]; W];
         best[0][0] = 0.0;
-        for j in 1..=n {
+        let mut first = 1;
+        if !original && focus < n {
+            // Up to the focus, as the call on the window as it is left them.
+            let prefix = &edges.prefix;
+            best[..=focus].copy_from_slice(&prefix.best[..=focus]);
+            back[..=focus].copy_from_slice(&prefix.back[..=focus]);
+            chain = prefix.chain;
+            first = focus + 1;
+        }
+        for j in first..=n {
+            if original && j == focus + 1 {
+                let prefix = &mut edges.prefix;
+                prefix.best[..j].copy_from_slice(&best[..j]);
+                prefix.back[..j].copy_from_slice(&back[..j]);
+                prefix.chain = chain;
+            }
             if j >= 2 {
                 let t = j - 2;
                 // A pair with a candidate is searched in the list of its other character, which
-                // stays in cache for all the candidates.
+                // stays in cache for all the candidates (or was, by `Position::candidates`).
                 let linked = if !original && t + 1 == focus {
-                    self.partners.pair(ids[t], ids[t + 1])
+                    match links {
+                        Some(l) => l.before.is_some(),
+                        None => self.partners.pair(ids[t], ids[t + 1]),
+                    }
                 } else if !original && t == focus {
-                    self.partners.pair_left(ids[t], ids[t + 1])
+                    match links {
+                        Some(l) => l.after.is_some(),
+                        None => self.partners.pair_left(ids[t], ids[t + 1]),
+                    }
                 } else {
                     *edges.links[lo + t].get_or_insert_with(|| self.pair(ids[t], ids[t + 1]))
                 };
@@ -132,7 +206,17 @@ impl Scorer<'_> {
                 // word made with a candidate counts all of its occurrences as evidence; one
                 // that is in the text at this very place is no evidence for itself (`own` = 1).
                 let word = if s <= focus && focus < j && !original {
-                    self.word_lp(&ids[s..j], 0)
+                    match links {
+                        // The word of the previous character and the candidate.
+                        Some(l) if len == 2 && s + 1 == focus => {
+                            self.word_lp_of(&ids[s..j], 0, self.partners.word_at(l.before))
+                        }
+                        // The word of the candidate and the next character.
+                        Some(l) if len == 2 && s == focus => {
+                            self.word_lp_of(&ids[s..j], 0, l.after_word)
+                        }
+                        _ => self.word_lp(&ids[s..j], 0),
+                    }
                 } else {
                     *edges.words[lo + s][len - 1].get_or_insert_with(|| self.word_lp(&ids[s..j], 1))
                 };
@@ -208,10 +292,13 @@ pub(super) fn segment_run(
     // every pair of neighbours in `Model::pair`): longer words are not looked up.
     let mut chain = 0;
     for j in 1..=n {
+        // The pair of the last two characters in the partner lists: whether they are linked,
+        // and the two-character word they make.
+        let mut found = None;
         if j >= 2 {
             let (a, b) = (ids[j - 2], ids[j - 1]);
-            let linked = partners.pair(a, b);
-            chain = if linked { chain + 1 } else { 0 };
+            found = partners.find(a, b);
+            chain = if found.is_some() { chain + 1 } else { 0 };
         }
         for len in 1..=MAX_WORD.min(j) {
             if len > chain + 1 {
@@ -225,7 +312,12 @@ pub(super) fn segment_run(
                     .unwrap_or(params.unknown)
                     - params.single_penalty
             } else {
-                match model.word(&ids[s..j]) {
+                let word = if len == 2 {
+                    partners.word_at(found)
+                } else {
+                    model.word(&ids[s..j])
+                };
+                match word {
                     Some((lp, _)) => lp,
                     None => continue,
                 }

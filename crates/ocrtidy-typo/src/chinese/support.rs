@@ -147,6 +147,21 @@ impl DocSeq {
         hist
     }
 
+    /// How many places of `c` are next to the same neighbour as position `g` on one side or the
+    /// other (counting a place twice when both): a bound on what [`DocSeq::shared`] counts.
+    fn neighbours(&self, g: usize, c: u16) -> usize {
+        let at = |i: usize| self.seq.get(i).copied().unwrap_or(0);
+        let (prev, next) = (if g > 0 { at(g - 1) } else { 0 }, at(g + 1));
+        let len = |index: &PairIndex, a: u16, b: u16| {
+            if a == 0 || b == 0 {
+                0
+            } else {
+                index.get(pair(a, b)).len()
+            }
+        };
+        len(&self.after, prev, c) + len(&self.before, c, next)
+    }
+
     /// The support of candidate `c` for the observed character `o` at `g` (`observed` caches
     /// its histogram from [`DocSeq::shared`]): the longest context `k` (at least 1) that `c`
     /// shares with `g` at `min` or more places elsewhere, or `None`. There is no support
@@ -161,6 +176,11 @@ impl DocSeq {
         min_context: usize,
     ) -> Option<Support> {
         if min_context > SUPPORT_CONTEXT {
+            return None;
+        }
+        // Every occurrence counted is next to the same neighbour as `g` on one side: fewer
+        // than `min` such places (most candidates) cannot be support.
+        if self.neighbours(g, c) < min.max(1) as usize {
             return None;
         }
         let hist = self.shared(g, c);
