@@ -89,6 +89,47 @@ fn engine_markup_cleaned_as_text_by_default_gets_a_warning() {
 }
 
 #[test]
+fn json_lines_cleaned_as_text_by_default_gets_a_warning() {
+    let records = "{\"id\": 1, \"ocr\": \"第一行\\n第二行\"}\n{\"id\": 2, \"ocr\": \"x\"}\n";
+    let dir = tmpdir("jsonl-as-text");
+    let file = dir.join("records.jsonl");
+    std::fs::write(&file, records).unwrap();
+    let file = file.to_str().unwrap();
+    let stderr = |args: &[&str], input: &str| {
+        let out = ocrtidy(args, input.as_bytes());
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    // From standard input, from a file cleaned whole and from one cleaned piece by piece (only
+    // line-local passes): the warning names the field to give.
+    for args in [
+        &["clean", "-"][..],
+        &["clean", file],
+        &["clean", file, "--passes", "newlines"],
+    ] {
+        let err = stderr(args, records);
+        assert!(
+            err.contains("looks like JSON Lines") && err.contains("--field ocr"),
+            "{err}"
+        );
+    }
+    // With --jsonl, -q or an explicit --input-format text: no warning; nor for text that only
+    // starts with a brace.
+    for args in [
+        &["clean", "--jsonl", "--field", "ocr", "-"][..],
+        &["clean", "-q", "-"],
+        &["clean", "--input-format", "text", "-"],
+    ] {
+        assert_eq!(stderr(args, records), "", "{args:?}");
+    }
+    assert_eq!(stderr(&["clean", "-"], "{a} 集合的元素。\n"), "");
+}
+
+#[test]
 fn output_cleaned_again_is_unchanged_whatever_the_passes() {
     // Without blank-lines, a text keeps its trailing line breaks: the CLI adds none more, so the
     // output is a fixed point (and one line break ends the output either way).

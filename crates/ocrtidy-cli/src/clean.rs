@@ -77,6 +77,11 @@ pub fn run(args: CleanArgs) -> Result<i32> {
             source,
             write_back_to.is_some(),
         )? {
+            if let Source::File(path) = source {
+                if let Ok((head, _)) = super::io::utf8_head(path, 64 << 10) {
+                    warn_json_lines(&args, source, &head);
+                }
+            }
             clean_streamed(&pipeline, source, &mut out, changes_out.as_mut())?;
             continue;
         }
@@ -345,9 +350,47 @@ fn warn_engine_markup(args: &CleanArgs, source: &Source, text: &str) {
     }
 }
 
+/// Warns when a file cleaned as plain text looks like JSON Lines (its first line is a JSON
+/// object with a string field): cleaned as text, the JSON syntax is cleaned too (escapes such
+/// as `\n` read as letters, quotes and braces as punctuation), which is rarely what was meant.
+fn warn_json_lines(args: &CleanArgs, source: &Source, text: &str) {
+    // Plain text asked for by name (--input-format text) is not second-guessed.
+    if args.stream.jsonl || args.stream.quiet || args.input_format.is_some() {
+        return;
+    }
+    let first = text
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("");
+    if !(first.starts_with('{') && first.ends_with('}')) {
+        return;
+    }
+    let Ok(serde_json::Value::Object(record)) = serde_json::from_str::<serde_json::Value>(first)
+    else {
+        return;
+    };
+    let Some((field, _)) = record.iter().find(|(_, v)| v.is_string()) else {
+        return;
+    };
+    let field = if record.contains_key("text") {
+        "text"
+    } else {
+        field.as_str()
+    };
+    eprintln!(
+        "ocrtidy: warning: {}: looks like JSON Lines but is cleaned as plain text, JSON syntax \
+         included; give --jsonl (with --field {field} for the field to clean) to clean each \
+         record's text",
+        source.name()
+    );
+}
+
 /// `None` for plain text input.
 fn read_document(args: &CleanArgs, source: &Source, text: &str) -> Result<Option<EngineDocument>> {
     warn_engine_markup(args, source, text);
+    warn_json_lines(args, source, text);
     // Without --keep-furniture the layout marks the furniture for the furniture pass, which
     // removes it as recorded changes (`layout_options`).
     let furniture = if args.keep_furniture {
