@@ -250,6 +250,20 @@ fn errors_exit_2_with_a_clear_message() {
         assert!(err.contains(lm) && err.contains("language model"), "{err}");
     }
     assert!(String::from_utf8_lossy(&ocrtidy(&["clean", "--help"], b"").stdout).contains("--lm"));
+    // A KenLM binary loads (a fixture of the reader's tests).
+    let model = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../ocrtidy-typo/tests/kenlm_data/tiny.trie.bin"
+    );
+    let out = ocrtidy(
+        &["clean", "--lm", model, "-"],
+        "残疾人土及执行管理。".as_bytes(),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]

@@ -510,3 +510,16 @@ def test_a_language_model_that_is_missing_or_not_kenlm_is_an_error(tmp_path):
         ocrtidy.Pipeline(lm=bad)
     with pytest.raises(TypeError):
         ocrtidy.Pipeline(lm=3)
+
+
+def test_a_kenlm_model_is_loaded_and_the_pipeline_pickles_with_it():
+    model = ROOT / "crates" / "ocrtidy-typo" / "tests" / "kenlm_data" / "tiny.trie.bin"
+    pipeline = ocrtidy.Pipeline(lm=model)
+    cleaned = pipeline.clean(NEWSPAPER)
+    # The fixture's words are not Chinese: the model knows none of the page's words, and the
+    # layout and normalisation are those of the pipeline without it.
+    plain = ocrtidy.Pipeline(skip=["typo"]).clean(NEWSPAPER).text
+    assert ocrtidy.Pipeline(lm=model, skip=["typo"]).clean(NEWSPAPER).text == plain
+    copy = pickle.loads(pickle.dumps(pipeline))
+    assert copy.clean(NEWSPAPER).text == cleaned.text
+    assert ocrtidy.clean(NEWSPAPER, lm=str(model)).text == cleaned.text
