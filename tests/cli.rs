@@ -60,6 +60,17 @@ fn modernise_writes_historical_letters_in_modern_spelling_only_when_asked() {
     }
 }
 
+/// Standard error of a run that must succeed.
+fn stderr_of(args: &[&str], input: &str) -> String {
+    let out = ocrtidy(args, input.as_bytes());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
 #[test]
 fn engine_markup_cleaned_as_text_by_default_gets_a_warning() {
     let page = concat!(
@@ -67,25 +78,12 @@ fn engine_markup_cleaned_as_text_by_default_gets_a_warning() {
         "pagecontent/2019-07-15\"><Page><TextRegion id=\"r\"><TextEquiv><Unicode>Text",
         "</Unicode></TextEquiv></TextRegion></Page></PcGts>\n"
     );
-    let warned = |args: &[&str]| {
-        let out = ocrtidy(args, page.as_bytes());
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stderr).contains("looks like page")
-    };
+    let warned = |args: &[&str]| stderr_of(args, page).contains("looks like page");
     assert!(warned(&["clean", "-"]));
     // Asked for explicitly, or plain text: no warning.
     assert!(!warned(&["clean", "-", "--input-format", "text"]));
     assert!(!warned(&["clean", "-", "--input-format", "auto"]));
-    let out = ocrtidy(&["clean", "-"], "<b>bold</b> text\n".as_bytes());
-    assert!(
-        out.stderr.is_empty(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_eq!(stderr_of(&["clean", "-"], "<b>bold</b> text\n"), "");
 }
 
 #[test]
@@ -95,15 +93,6 @@ fn json_lines_cleaned_as_text_by_default_gets_a_warning() {
     let file = dir.join("records.jsonl");
     std::fs::write(&file, records).unwrap();
     let file = file.to_str().unwrap();
-    let stderr = |args: &[&str], input: &str| {
-        let out = ocrtidy(args, input.as_bytes());
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stderr).into_owned()
-    };
     // From standard input, from a file cleaned whole and from one cleaned piece by piece (only
     // line-local passes): the warning names the field to give.
     for args in [
@@ -111,7 +100,7 @@ fn json_lines_cleaned_as_text_by_default_gets_a_warning() {
         &["clean", file],
         &["clean", file, "--passes", "newlines"],
     ] {
-        let err = stderr(args, records);
+        let err = stderr_of(args, records);
         assert!(
             err.contains("looks like JSON Lines") && err.contains("--field ocr"),
             "{err}"
@@ -124,9 +113,9 @@ fn json_lines_cleaned_as_text_by_default_gets_a_warning() {
         &["clean", "-q", "-"],
         &["clean", "--input-format", "text", "-"],
     ] {
-        assert_eq!(stderr(args, records), "", "{args:?}");
+        assert_eq!(stderr_of(args, records), "", "{args:?}");
     }
-    assert_eq!(stderr(&["clean", "-"], "{a} 集合的元素。\n"), "");
+    assert_eq!(stderr_of(&["clean", "-"], "{a} 集合的元素。\n"), "");
 }
 
 #[test]
@@ -255,15 +244,7 @@ fn errors_exit_2_with_a_clear_message() {
         env!("CARGO_MANIFEST_DIR"),
         "/../ocrtidy-typo/tests/kenlm_data/tiny.trie.bin"
     );
-    let out = ocrtidy(
-        &["clean", "--lm", model, "-"],
-        "残疾人土及执行管理。".as_bytes(),
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    stderr_of(&["clean", "--lm", model, "-"], "残疾人土及执行管理。");
 }
 
 #[test]

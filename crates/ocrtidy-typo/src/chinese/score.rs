@@ -491,16 +491,18 @@ impl Position<'_> {
                 .filter(|_| id != 0)
                 .unwrap_or('\u{3013}')
         };
-        let mut chars: Vec<char> = run[lo..hi].iter().map(|s| ch(s.id)).collect();
-        let base = window_ln_prob(lm, &chars, scratch);
         let mut order: Vec<usize> = (0..all.len()).collect();
         order.sort_by(|&a, &b| all[b].delta.total_cmp(&all[a].delta));
-        for &k in order.iter().take(LM_CANDIDATES) {
-            // Document evidence outweighs the general model: a word this document uses is not
-            // judged by how common it is elsewhere.
-            if all[k].ev {
-                continue;
-            }
+        order.truncate(LM_CANDIDATES);
+        // Document evidence outweighs the general model: a word this document uses is not
+        // judged by how common it is elsewhere.
+        order.retain(|&k| !all[k].ev);
+        if order.is_empty() {
+            return;
+        }
+        let mut chars: Vec<char> = run[lo..hi].iter().map(|s| ch(s.id)).collect();
+        let base = window_ln_prob(lm, &chars, scratch);
+        for k in order {
             chars[i - lo] = ch(all[k].id);
             let gain = window_ln_prob(lm, &chars, scratch) - base;
             let c = &mut all[k];
