@@ -18,6 +18,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import typo_eval  # noqa: E402
+from fit_line_breaks import solve  # noqa: E402
 from rapidfuzz.distance import Levenshtein  # noqa: E402
 
 NAMES = ["ctx", "channel", "bond", "visual", "phonetic", "learned", "evidence", "questioned",
@@ -100,21 +101,6 @@ def fit(data, l2, iters=400):
     raw = [w[j + 1] / sd[j] for j in range(d)]
     bias = w[0] - sum(raw[j] * mean[j] for j in range(d))
     return bias, raw
-
-
-def solve(a, b):
-    n = len(b)
-    m = [row[:] + [b[i]] for i, row in enumerate(a)]
-    for c in range(n):
-        p = max(range(c, n), key=lambda r: abs(m[r][c]))
-        m[c], m[p] = m[p], m[c]
-        piv = m[c][c] if abs(m[c][c]) > 1e-12 else 1e-12
-        for r in range(n):
-            if r != c:
-                f = m[r][c] / piv
-                for k in range(c, n + 1):
-                    m[r][k] -= f * m[c][k]
-    return [m[i][n] / (m[i][i] if abs(m[i][i]) > 1e-12 else 1e-12) for i in range(n)]
 
 
 def table(label, items):
