@@ -60,6 +60,7 @@ fn main() {
                 "supk" => p.support_min_context = v as usize,
                 "supmin" => p.support_min = v as u32,
                 "cache" => p.cache_words = v,
+                "maxcand" => p.max_candidates = v as usize,
                 "lmw" => p.lm_weight = v,
                 _ => {}
             }
