@@ -47,6 +47,13 @@ use crate::page::{self, is_wide, visible_chars_upto, width, Line};
 ///   after them, bylines such as `张慧 摄` or `（李俊华）`, list items; at least two visible
 ///   characters, and two only when they make a word of the dictionary: a speck or two Latin
 ///   letters that OCR read are no headline) are never glued to the next line;
+/// - fragments: a line of at most five visible characters that reads as a piece of a printed
+///   line rather than a headline (specks, Latin and CJK letters mixed, Latin tokens of at most
+///   two letters, CJK letters that split into no dictionary words but with two single chars;
+///   see [`is_fragment`]; on pages without blank lines, specks only) on a page wrapped at a
+///   column width joins the line before it when that line does not end a sentence or the
+///   fragment ends the page, else the line after it unless it ends a sentence itself, whatever
+///   the rules or the geometry say;
 /// - page furniture (see [`crate::Furniture`]) stands alone when it is kept, and so does any
 ///   line that reads as a date or a dated header (a join must never make one).
 ///
@@ -63,7 +70,7 @@ use crate::page::{self, is_wide, visible_chars_upto, width, Line};
 /// inserts nothing (`地址；` + `LTSP`). Breaks across a page (`\f`) are never
 /// joined. The output is a fixed point: on reflowed text every kept break is kept again.
 ///
-/// Rules: `soft-wrap`, `soft-wrap-blank` (across blank lines), `first-line-indent`.
+/// Rules: `soft-wrap`, `soft-wrap-blank` (across blank lines), `fragment`, `first-line-indent`.
 #[derive(Debug, Default, Clone)]
 pub struct LineJoin;
 
@@ -92,6 +99,10 @@ impl LineJoin {
             RuleSpec {
                 id: "soft-wrap-blank",
                 explain: "The same join as `soft-wrap`, but across one or more blank lines: OCR engines split a paragraph into blocks, so a line that does not end its sentence is joined to the next line of the same page even over blank lines: `它的主要\\n\\n功能是` → `它的主要功能是`. Always applied, with the lower confidence 0.75. A blank line after a line that ends a sentence is a paragraph break and is kept (blank-lines then normalises it); a page break is never crossed.",
+            },
+            RuleSpec {
+                id: "fragment",
+                explain: "A line of at most five visible characters that reads as a piece of a printed line, not as a headline (a speck or two, Latin and CJK letters mixed such as `Ra 站`, short Latin tokens such as `3 So`, CJK letters that split into dictionary words only with two single characters or more among them such as `以使用网`), is joined to its neighbour even where the geometry or the other rules would keep the break: to the line before it when that line does not end a sentence or the fragment ends the page, else to the line after it unless the fragment ends a sentence itself. OCR cuts such pieces from the lines of a degraded page or of a neighbouring column; they are no paragraph of their own. Headlines made of words (`安装步骤`, `第一章`, `短标题`), furniture, bylines and dates are left alone, and so are pages already one paragraph per line; on a page without blank lines between some of its lines (one line per text box) only specks count. Confidence 0.6.",
             },
             RuleSpec {
                 id: "first-line-indent",
@@ -310,7 +321,7 @@ impl<'p> Page<'p> {
                 });
         let standalone = paragraph_start
             && (wa <= STANDALONE_WIDTH || wa * 2 <= wb)
-            && !is_speck_line(br.a_text)
+            && !is_fragment(br.a_text)
             && !br.a_text.contains(INNER_PUNCT);
         // A sentence that ends where the script changes (a Chinese line ending `。` before a
         // line of Latin text, or a Latin sentence before a line in a CJK script) ends its
@@ -455,12 +466,43 @@ fn join_page(run: &mut Run<'_>, page: &Page<'_>, memo: &mut PageMemo<'_>, sink: 
                 || is_date_at(k + 1)
                 || is_date_at(k + 2)
         };
-        if keep {
+        // On a page wrapped at a column width, a fragment (see [`is_fragment`]) joins the line
+        // before it when that line does not end a sentence or the fragment ends the page, else
+        // the line after it unless it ends a sentence itself (`的。`), whatever the geometry or
+        // the rules said; furniture, bylines and dates stay as they are.
+        // On a page without blank lines between some of its lines (one line per text box, as
+        // RapidOCR emits it) a short line is as often the last line of a paragraph in a narrow
+        // column: only specks count there.
+        let piece = |s: &str| {
+            if page.uniform {
+                is_speck_line(s)
+            } else {
+                is_fragment(s)
+            }
+        };
+        let fragment = page.wrapped
+            && !page.reflowed
+            && !page.is_furniture[k]
+            && !page.is_furniture[k + 1]
+            && ((piece(br.b_text) && (!page.item_ends[k] || k + 2 == items.len()))
+                || (paragraph_start && !page.item_ends[k] && piece(br.a_text)))
+            && !is_byline(br.a_text)
+            && !is_byline(br.b_text)
+            && !(is_date_at(k) || is_date_at(k + 1) || is_date_at(k + 2));
+        if fragment {
+            // The traced decision (pushed above for this break) is the pass's.
+            if let Some(last) = run.trace.as_deref_mut().and_then(|t| t.last_mut()) {
+                last.keep = false;
+            }
+        }
+        if keep && !fragment {
             strip_indent(br.b, sink);
             paragraph_start = true;
             continue;
         }
-        let (rule, confidence) = if br.blank {
+        let (rule, confidence) = if fragment && keep {
+            ("fragment", 0.6)
+        } else if br.blank {
             ("soft-wrap-blank", 0.75)
         } else {
             ("soft-wrap", 0.9)
@@ -569,6 +611,54 @@ fn is_speck_line(s: &str) -> bool {
         }
         _ => true,
     }
+}
+
+/// A line of at most five visible chars that reads as a piece of a printed line rather than a
+/// headline: a speck line (see [`is_speck_line`]), Latin and CJK letters mixed (`Ra 站`), marks
+/// and Latin words of at most two letters (`3 So`), or CJK letters that do not split into words
+/// of the dictionary with at most one single char among them (`以使用网`, `引导莱音`; not
+/// `安装步骤`, `第一章`, `短标题`), with at most digits and marks beside them (`[二状 4`; not
+/// `图 12`). OCR cuts such pieces from lines of
+/// a degraded page or of a neighbouring column; they are no paragraph of their own.
+fn is_fragment(s: &str) -> bool {
+    match visible_chars_upto(s, 6) {
+        0..=2 => return is_speck_line(s),
+        6 => return false,
+        _ => {}
+    }
+    let cjk: String = s.chars().filter(|&c| is_cjk_letter(c)).collect();
+    let latin_word = s
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .map(str::len)
+        .max()
+        .unwrap_or(0);
+    if cjk.is_empty() {
+        return latin_word < 3;
+    }
+    if latin_word > 0 {
+        return true;
+    }
+    cjk.chars().nth(1).is_some() && !splits_into_words(&cjk)
+}
+
+/// True when the CJK letters `s` split into words of the dictionary with at most one single
+/// char among them (`安装步骤`, `短标题`; not `以使用网`).
+fn splits_into_words(s: &str) -> bool {
+    let lexicon = ocrtidy_lexicon::Lexicon::embedded();
+    let ends: Vec<usize> = s.char_indices().map(|(i, c)| i + c.len_utf8()).collect();
+    // `singles[j]`: the fewest single chars in a split of the first `j` chars into words.
+    let mut singles = vec![usize::MAX; ends.len() + 1];
+    singles[0] = 0;
+    for j in 1..=ends.len() {
+        let start = |i: usize| if i == 0 { 0 } else { ends[i - 1] };
+        singles[j] = singles[j - 1].saturating_add(1);
+        for i in 0..j - 1 {
+            if singles[i] < singles[j] && lexicon.freq(&s[start(i)..ends[j - 1]]).is_some() {
+                singles[j] = singles[i];
+            }
+        }
+    }
+    singles[ends.len()] <= 1
 }
 
 /// A short line entirely in brackets, as a byline or a source note: `（李俊华）`.
@@ -938,6 +1028,46 @@ mod tests {
             let (got, got_rules) = join_hinted(input);
             assert_eq!(got, want, "{input:?}");
             assert_eq!(got_rules, rules, "{input:?}: rules");
+        }
+    }
+
+    #[test]
+    fn fragments_join_whatever_the_geometry_says() {
+        // A page wrapped at a column width: full lines around the break under test.
+        let page = |middle: &str| {
+            let full = "软件包管理系统负责安装升级和删除程序↵";
+            format!("{full}{full}{full}{middle}{full}{full}自动处理依赖关系。")
+        };
+        // (the break under test, its output, rules)
+        let cases: &[(&str, &str, &[&str])] = &[
+            // A fragment that the geometry made a paragraph of its own joins the next line
+            // after a sentence end, the line before it otherwise…
+            (
+                "第一段写到这里结束了。¶¶以使用网¶",
+                "第一段写到这里结束了。\n\n以使用网",
+                &["fragment"],
+            ),
+            (
+                "第一段写到这里还没有¶¶以使用网¶",
+                "第一段写到这里还没有以使用网\n",
+                &["fragment"],
+            ),
+            // …but a headline made of words stays.
+            (
+                "第一段写到这里结束了。¶¶第一章¶",
+                "第一段写到这里结束了。\n\n第一章\n",
+                &[],
+            ),
+        ];
+        for &(middle, want, rules) in cases {
+            let (got, got_rules) = join_hinted(&page(middle));
+            let want = page(want).replace('↵', "");
+            assert_eq!(got, want, "{middle:?}");
+            let got_rules: Vec<&str> = got_rules
+                .into_iter()
+                .filter(|&r| r != "soft-wrap")
+                .collect();
+            assert_eq!(got_rules, rules, "{middle:?}: rules");
         }
     }
 
