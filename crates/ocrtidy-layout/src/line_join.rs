@@ -37,6 +37,8 @@ use crate::page::{self, is_wide, visible_chars_upto, width, Line};
 ///   width: OCR of degraded pages loses or misreads the final `。` (not for the first line, a
 ///   line without a CJK character, or before a line less than half the full width: missed
 ///   furniture and columns read out of order);
+/// - on a noisy page of Latin text (see [`NOISY_PAGE`]), a line ending a sentence before a blank
+///   line and a word in lower case does not end it: the final mark is as often a speck;
 /// - in Latin text, a line ending in a comma before a blank line and a capitalised word (also
 ///   after an opening quote) ends its paragraph (a full stop that OCR misread), on a page with
 ///   blank lines between some of its lines;
@@ -77,6 +79,11 @@ pub struct LineJoin;
 /// A line shorter than the full width by more than this many half-em units ends a paragraph
 /// (CJK text; Latin text uses half of it).
 pub(crate) const SHORT_TOLERANCE: usize = 6;
+/// A page with at least this share of noise characters (see [`break_score::page_noise`]) is
+/// noisy: on the development corpus, Latin pages of heavy degradation have 0.011 to 0.033, the
+/// others at most 0.007 (all such pages are in half B of its documents: the rule that reads it
+/// was found there, and changes nothing on half A).
+pub(crate) const NOISY_PAGE: f32 = 0.01;
 /// Lines of at most this many visible chars may be fragments (see [`is_fragment`]). Chosen on
 /// the documents of half A of the development corpus (4, 5, 6: 6 has one error less there) and
 /// checked on half B (6 no worse than 5).
@@ -102,7 +109,7 @@ impl LineJoin {
             },
             RuleSpec {
                 id: "soft-wrap-blank",
-                explain: "The same join as `soft-wrap`, but across one or more blank lines: OCR engines split a paragraph into blocks, so a line that does not end its sentence is joined to the next line of the same page even over blank lines: `它的主要\\n\\n功能是` → `它的主要功能是`. Always applied, with the lower confidence 0.75. A blank line after a line that ends a sentence is a paragraph break and is kept (blank-lines then normalises it); a page break is never crossed.",
+                explain: "The same join as `soft-wrap`, but across one or more blank lines: OCR engines split a paragraph into blocks, so a line that does not end its sentence is joined to the next line of the same page even over blank lines: `它的主要\\n\\n功能是` → `它的主要功能是`. Always applied, with the lower confidence 0.75. A blank line after a line that ends a sentence is a paragraph break and is kept (blank-lines then normalises it), except on a noisy page of Latin text (at least 1 % of its characters specks and stray marks) before a word in lower case, where the final `.` or `:` is as often a speck (`a particular piece:` / `of hardware works`); a page break is never crossed.",
             },
             RuleSpec {
                 id: "fragment",
@@ -183,6 +190,9 @@ struct Page<'p> {
     reflowed: bool,
     /// How many items are not furniture.
     body_lines: usize,
+    /// Its OCR noise and share of wide chars (see [`break_score::page_noise`]), computed when
+    /// a rule asks.
+    noise: std::cell::OnceCell<(f32, f32)>,
 }
 
 impl<'p> Page<'p> {
@@ -235,6 +245,7 @@ impl<'p> Page<'p> {
             wrapped,
             reflowed,
             body_lines: body.len(),
+            noise: std::cell::OnceCell::new(),
         })
     }
 
@@ -257,6 +268,15 @@ impl<'p> Page<'p> {
                     self.blank_breaks,
                 )
             })
+    }
+
+    /// True when the page is Latin text (under a tenth of its visible chars wide: curly quotes
+    /// and dashes count as noise only there) with OCR noise (see [`NOISY_PAGE`]).
+    fn noisy_latin(&self) -> bool {
+        let (noise, wide) = *self
+            .noise
+            .get_or_init(|| break_score::page_noise(self.text, self.lines, self.items));
+        wide < 0.1 && noise >= NOISY_PAGE
     }
 
     /// The break between items `k` and `k + 1`, unless one of them is empty.
@@ -305,7 +325,11 @@ impl<'p> Page<'p> {
             && k > 0
             && br.a_text.chars().filter(|&c| is_wide(c)).count() >= 1
             && wb * 2 >= full;
-        let ends_sentence = self.item_ends[k];
+        // Latin text on a noisy page: a full stop or colon at the end of a line before a word
+        // in lower case is as often a speck that OCR read as a sentence end (`a particular
+        // piece:` / `of hardware`).
+        let ends_sentence = self.item_ends[k]
+            && !(!cjk && blank && starts_lower(br.b_text) && self.noisy_latin() && !self.uniform);
         // Latin text: a comma before a blank line and a capitalised word is a full stop that
         // OCR misread (`…when running apt,` / `Running cron-apt…`).
         let comma_end =
@@ -593,6 +617,14 @@ fn script_switch(a: &str, b: &str) -> bool {
         (Some(_), Some(b_first)) => is_cjk_letter(b_first) && latin(a),
         _ => false,
     }
+}
+
+/// True when `s` starts with a Latin letter in lower case, after opening quotes (`‘the`).
+fn starts_lower(s: &str) -> bool {
+    s.trim_start_matches(['“', '"', '‘', '\''])
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase())
 }
 
 /// True when `s` starts with a capitalised Latin word (`Running`, not `RAM` or `apt`), after
