@@ -13,8 +13,8 @@ use crate::page::{self, is_wide, visible_chars_upto, width, Line};
 ///
 /// Evidence, weighed per page:
 /// - sentence-final punctuation at the line end: in Chinese and mixed lines `。！？；：…`,
-///   closing quotes and brackets, and `*` `=` `"` `'` `’` `“` `‘` that OCR reads for a
-///   degraded `。` or `”`; in Latin lines `.!?:;…`, a closing quote or bracket only after one
+///   closing quotes and brackets, and `*` `=` `<` `>` `"` `'` `’` `“` `‘` that OCR reads for
+///   a degraded `。` or `”`; in Latin lines `.!?:;…`, a closing quote or bracket only after one
 ///   of them, and never a full stop after an initial (`Susan G.`); a short token of stray marks
 ///   after a space (`the :`, `启动。 、`) is OCR noise and does not count, and neither are one
 ///   or two specks glued after a Chinese full stop (`完成了。，`); a bracket that closes right
@@ -356,7 +356,7 @@ impl<'p> Page<'p> {
         // paragraph more often than not: a mid-sentence wrap before a Latin term does not end
         // a sentence and is still joined (`我们使用` + `Python 编写`).
         let script_switch = ends_sentence && script_switch(br.a_text, br.b_text);
-        // A mark that OCR reads for a degraded `。` (`*`, `=`, a quote) at the end of a full line
+        // A mark that OCR reads for a degraded `。` (`*`, `=`, `<`, `>`, a quote) at the end of a full line
         // before a blank line is as often an opening quote that the line wrapped after, or a
         // speck, as a sentence end: only a short line counts it before a blank line.
         let blank_end = blank && (short || !(cjk && ends_in_look_alike(br.a_text)));
@@ -745,17 +745,19 @@ pub(crate) fn is_final(c: char) -> bool {
             | '"'
             | '\''
             | '’'
+            | '<'
+            | '>'
     )
 }
 
 /// True when the CJK line `s` ends, after stray marks, in one of the marks that OCR reads for a
-/// degraded `。` or `”` (`*`, `=`, straight and curly quotes) rather than in real final
-/// punctuation.
+/// degraded `。` or `”` (`*`, `=`, `<`, `>`, straight and curly quotes) rather than in real
+/// final punctuation.
 fn ends_in_look_alike(s: &str) -> bool {
     strip_noise_tail(s, false)
         .chars()
         .next_back()
-        .is_some_and(|c| matches!(c, '*' | '=' | '"' | '\'' | '’' | '“' | '‘'))
+        .is_some_and(|c| matches!(c, '*' | '=' | '<' | '>' | '"' | '\'' | '’' | '“' | '‘'))
 }
 
 /// True when the line `s` ends a sentence (or a standalone unit).
