@@ -356,9 +356,9 @@ impl<'p> Page<'p> {
         // paragraph more often than not: a mid-sentence wrap before a Latin term does not end
         // a sentence and is still joined (`我们使用` + `Python 编写`).
         let script_switch = ends_sentence && script_switch(br.a_text, br.b_text);
-        // A mark that OCR reads for a degraded `。` (`*`, `=`, `<`, `>`, a quote) at the end of a full line
-        // before a blank line is as often an opening quote that the line wrapped after, or a
-        // speck, as a sentence end: only a short line counts it before a blank line.
+        // A mark that OCR reads for a degraded `。` (`*`, `=`, `<`, `>`, a quote) at the end of
+        // a full line before a blank line is as often an opening quote that the line wrapped
+        // after, or a speck, as a sentence end: only a short line counts it before a blank line.
         let blank_end = blank && (short || !(cjk && ends_in_look_alike(br.a_text)));
         let keep = (ends_sentence && (blank_end || short || !self.has_blanks))
             || script_switch
