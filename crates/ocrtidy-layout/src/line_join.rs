@@ -43,8 +43,10 @@ use crate::page::{self, is_wide, visible_chars_upto, width, Line};
 ///   after an opening quote) ends its paragraph (a full stop that OCR misread), on a page with
 ///   blank lines between some of its lines;
 /// - reflowed text: a page whose breaks are all blank or none (one paragraph per line, with or
-///   without blank separators) and whose widths do not cluster at a column width keeps its
-///   breaks, so the output of this pass is left as it is when it is cleaned again;
+///   without blank separators) and whose widths do not cluster at a column width, or whose
+///   typical line is wider than any printed column (see [`PARAGRAPH_WIDTH`]), keeps its
+///   breaks, so the output of this pass is left as it is when it is cleaned again (or in the
+///   next round, after `blank-lines` removed the blank lines that decided a break);
 /// - short standalone lines at a paragraph start (headlines at most half as wide as the line
 ///   after them, bylines such as `张慧 摄` or `（李俊华）`, list items; at least two visible
 ///   characters, and two only when they make a word of the dictionary: a speck or two Latin
@@ -84,6 +86,9 @@ pub(crate) const SHORT_TOLERANCE: usize = 6;
 /// others at most 0.007 (all such pages are in half B of its documents: the rule that reads it
 /// was found there, and changes nothing on half A).
 pub(crate) const NOISY_PAGE: f32 = 0.01;
+/// No printed column is wider than this (half-em units: 80 CJK characters, 160 Latin ones); a
+/// page whose typical line is wider holds one paragraph per line.
+pub(crate) const PARAGRAPH_WIDTH: usize = 160;
 /// Lines of at most this many visible chars may be fragments (see [`is_fragment`]). Chosen on
 /// the documents of half A of the development corpus (4, 5, 6: 6 has one error less there) and
 /// checked on half B (6 no worse than 5).
@@ -229,8 +234,12 @@ impl<'p> Page<'p> {
         // width when its widths say so.
         let uniform = !has_blanks || blank_breaks == breaks;
         let wrapped = is_wrapped(&body, full);
+        // So is a page without blank lines whose typical line is wider than any printed
+        // column: its lines are paragraphs already (the output of a first round, after
+        // `blank-lines`), and a break kept from evidence that is gone now (a blank line) stays.
         let reflowed = is_reflowed(&item_width, &item_ends, &is_furniture, full)
-            || (uniform && body.len() >= 4 && !wrapped);
+            || (uniform && body.len() >= 4 && !wrapped)
+            || (uniform && body.len() >= 2 && median(&body) > PARAGRAPH_WIDTH);
         Some(Page {
             text,
             lines,
@@ -590,6 +599,13 @@ fn is_reflowed(
         }
     }
     long >= 3 && open * 5 < long
+}
+
+/// The median of `widths` (not empty).
+fn median(widths: &[usize]) -> usize {
+    let mut w = widths.to_vec();
+    w.sort_unstable();
+    w[w.len() / 2]
 }
 
 /// True when most lines of a page (their widths in `widths`) lie within a few half-em units of
