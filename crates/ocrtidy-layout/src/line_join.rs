@@ -37,14 +37,14 @@ use crate::page::{self, is_wide, visible_chars_upto, width, Line};
 ///   width: OCR of degraded pages loses or misreads the final `。` (not for the first line, a
 ///   line without a CJK character, or before a line less than half the full width: missed
 ///   furniture and columns read out of order);
-/// - on a noisy page of Latin text (see [`NOISY_PAGE`]), a line ending a sentence before a blank
+/// - on a noisy page of Latin text (see `NOISY_PAGE`), a line ending a sentence before a blank
 ///   line and a word in lower case does not end it: the final mark is as often a speck;
 /// - in Latin text, a line ending in a comma before a blank line and a capitalised word (also
 ///   after an opening quote) ends its paragraph (a full stop that OCR misread), on a page with
 ///   blank lines between some of its lines;
 /// - reflowed text: a page whose breaks are all blank or none (one paragraph per line, with or
 ///   without blank separators) and whose widths do not cluster at a column width, or whose
-///   typical line is wider than any printed column (see [`PARAGRAPH_WIDTH`]), keeps its
+///   typical line is wider than any printed column (see `PARAGRAPH_WIDTH`), keeps its
 ///   breaks, so the output of this pass is left as it is when it is cleaned again (or in the
 ///   next round, after `blank-lines` removed the blank lines that decided a break);
 /// - short standalone lines at a paragraph start (headlines at most half as wide as the line
@@ -54,7 +54,7 @@ use crate::page::{self, is_wide, visible_chars_upto, width, Line};
 /// - fragments: a line of at most six visible characters that reads as a piece of a printed
 ///   line rather than a headline (specks, Latin and CJK letters mixed, Latin tokens of at most
 ///   two letters, CJK letters that split into no dictionary words but with two single chars;
-///   see [`is_fragment`]; on pages without blank lines, specks only) on a page wrapped at a
+///   see `is_fragment`; on pages without blank lines, specks only) on a page wrapped at a
 ///   column width joins the line before it when that line does not end a sentence or the
 ///   fragment ends the page, else the line after it unless it ends a sentence itself, whatever
 ///   the rules or the geometry say;
