@@ -52,8 +52,8 @@ use crate::page::{self, is_wide, visible_chars_upto, width, Line};
 ///   characters, and two only when they make a word of the dictionary: a speck or two Latin
 ///   letters that OCR read are no headline) are never glued to the next line;
 /// - fragments: a line of at most five visible characters that reads as a piece of a printed
-///   line rather than a headline (specks, Latin and CJK letters mixed, Latin tokens of at most
-///   two letters, CJK letters that split into no dictionary words but with two single chars;
+///   line rather than a headline (specks, Latin tokens of at most two letters with or without
+///   CJK letters, CJK letters that split into no dictionary words but with two single chars;
 ///   see `is_fragment`; on pages without blank lines, specks only) on a page wrapped at a
 ///   column width joins the line before it when that line does not end a sentence or the
 ///   fragment ends the page, else the line after it unless it ends a sentence itself, whatever
@@ -119,7 +119,7 @@ impl LineJoin {
             },
             RuleSpec {
                 id: "fragment",
-                explain: "A line of at most five visible characters that reads as a piece of a printed line, not as a headline (a speck or two, Latin and CJK letters mixed such as `Ra 站`, short Latin tokens such as `3 So`, CJK letters that split into dictionary words only with two single characters or more among them such as `以使用网`), is joined to its neighbour even where the geometry or the other rules would keep the break: to the line before it when that line does not end a sentence or the fragment ends the page, else to the line after it unless the fragment ends a sentence itself. OCR cuts such pieces from the lines of a degraded page or of a neighbouring column; they are no paragraph of their own. Headlines made of words (`安装步骤`, `第一章`, `短标题`), furniture, bylines and dates are left alone, and so are pages already one paragraph per line; on a page without blank lines between some of its lines (one line per text box) only specks count. Confidence 0.6.",
+                explain: "A line of at most five visible characters that reads as a piece of a printed line, not as a headline (a speck or two, Latin tokens of at most two letters with or without CJK letters such as `3 So` or `Ra 站`, CJK letters that split into dictionary words only with two single characters or more among them such as `以使用网`), is joined to its neighbour even where the geometry or the other rules would keep the break: to the line before it when that line does not end a sentence or the fragment ends the page, else to the line after it unless the fragment ends a sentence itself. OCR cuts such pieces from the lines of a degraded page or of a neighbouring column; they are no paragraph of their own. Headlines made of words (`安装步骤`, `第一章`, `短标题`, `Git 入门`), furniture, bylines and dates are left alone, and so are pages already one paragraph per line; on a page without blank lines between some of its lines (one line per text box) only specks count. Confidence 0.6.",
             },
             RuleSpec {
                 id: "first-line-indent",
@@ -667,12 +667,12 @@ fn is_speck_line(s: &str) -> bool {
 }
 
 /// A line of at most five visible chars that reads as a piece of a printed line rather than a
-/// headline: a speck line (see [`is_speck_line`]), Latin and CJK letters mixed (`Ra 站`), marks
-/// and Latin words of at most two letters (`3 So`), or CJK letters that do not split into words
-/// of the dictionary with at most one single char among them (`以使用网`, `引导莱音`; not
-/// `安装步骤`, `第一章`, `短标题`), with at most digits and marks beside them (`[二状 4`; not
-/// `图 12`). OCR cuts such pieces from lines of a degraded page or of a neighbouring column;
-/// they are no paragraph of their own.
+/// headline: a speck line (see [`is_speck_line`]), marks and Latin words of at most two letters
+/// with or without CJK letters (`3 So`, `Ra 站`; not `Git 入门`), or CJK letters that do not
+/// split into words of the dictionary with at most one single char among them (`以使用网`,
+/// `引导莱音`; not `安装步骤`, `第一章`, `短标题`), with at most digits and marks beside them
+/// (`[二状 4`; not `图 12`). OCR cuts such pieces from lines of a degraded page or of a
+/// neighbouring column; they are no paragraph of their own.
 fn is_fragment(s: &str) -> bool {
     match visible_chars_upto(s, FRAGMENT_CHARS + 1) {
         0..=2 => return is_speck_line(s),
@@ -685,11 +685,9 @@ fn is_fragment(s: &str) -> bool {
         .map(str::len)
         .max()
         .unwrap_or(0);
-    if cjk.is_empty() {
+    if cjk.is_empty() || latin_word > 0 {
+        // A Latin word of three letters or more is a word (`Git 入门`, `SSH 配置`).
         return latin_word < 3;
-    }
-    if latin_word > 0 {
-        return true;
     }
     cjk.chars().nth(1).is_some() && !splits_into_words(&cjk)
 }
