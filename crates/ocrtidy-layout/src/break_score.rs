@@ -102,41 +102,6 @@ impl PageFacts {
         blank_breaks: usize,
     ) -> PageFacts {
         let breaks = items.len().saturating_sub(1).max(1);
-        let (mut visible, mut noisy) = (0usize, 0usize);
-        for &i in items {
-            let b = lines[i].text(text).as_bytes();
-            let mut j = 0;
-            while j < b.len() {
-                match b[j] {
-                    // Unified ideographs, the bulk of Chinese text.
-                    0xE5..=0xE9 => {
-                        visible += 1;
-                        j += 3;
-                    }
-                    x if x < 0x80 => {
-                        let c = char::from(x);
-                        if !c.is_ascii_whitespace() {
-                            visible += 1;
-                            noisy += usize::from(
-                                !(c.is_ascii_alphanumeric() || ".,;:!?()'\"-/".contains(c)),
-                            );
-                        }
-                        j += 1;
-                    }
-                    _ => {
-                        let s = &lines[i].text(text)[j..];
-                        let Some(c) = s.chars().next() else {
-                            break;
-                        };
-                        j += c.len_utf8();
-                        if !is_space(c) {
-                            visible += 1;
-                            noisy += usize::from(!is_wide(c));
-                        }
-                    }
-                }
-            }
-        }
         let min_width = (2 * STANDALONE_WIDTH).max(full / 2);
         let (mut long, mut open) = (0usize, 0usize);
         for (w, e) in item_width.iter().zip(item_ends) {
@@ -158,10 +123,56 @@ impl PageFacts {
             full,
             block,
             blank_share: blank_breaks as f32 / breaks as f32,
-            noise: noisy as f32 / visible.max(1) as f32,
+            noise: page_noise(text, lines, items).0,
             open: open as f32 / long.max(1) as f32,
         }
     }
+}
+
+/// Share of the visible characters of the lines `items` that are neither CJK, nor ASCII letters
+/// and digits, nor common punctuation: how much OCR noise a page has; and the share that are
+/// wide (CJK).
+pub(crate) fn page_noise(text: &str, lines: &[Line], items: &[usize]) -> (f32, f32) {
+    let (mut visible, mut noisy, mut wide) = (0usize, 0usize, 0usize);
+    for &i in items {
+        let b = lines[i].text(text).as_bytes();
+        let mut j = 0;
+        while j < b.len() {
+            match b[j] {
+                // Unified ideographs, the bulk of Chinese text.
+                0xE5..=0xE9 => {
+                    visible += 1;
+                    wide += 1;
+                    j += 3;
+                }
+                x if x < 0x80 => {
+                    let c = char::from(x);
+                    if !c.is_ascii_whitespace() {
+                        visible += 1;
+                        noisy += usize::from(
+                            !(c.is_ascii_alphanumeric() || ".,;:!?()'\"-/".contains(c)),
+                        );
+                    }
+                    j += 1;
+                }
+                _ => {
+                    let s = &lines[i].text(text)[j..];
+                    let Some(c) = s.chars().next() else {
+                        break;
+                    };
+                    j += c.len_utf8();
+                    if !is_space(c) {
+                        visible += 1;
+                        let w = is_wide(c);
+                        noisy += usize::from(!w);
+                        wide += usize::from(w);
+                    }
+                }
+            }
+        }
+    }
+    let visible = visible.max(1) as f32;
+    (noisy as f32 / visible, wide as f32 / visible)
 }
 
 /// One break of a page as the scorer sees it.

@@ -13,8 +13,8 @@ use crate::page::{self, is_wide, visible_chars_upto, width, Line};
 ///
 /// Evidence, weighed per page:
 /// - sentence-final punctuation at the line end: in Chinese and mixed lines `。！？；：…`,
-///   closing quotes and brackets, and `*` `=` `"` `'` `’` `“` `‘` that OCR reads for a
-///   degraded `。` or `”`; in Latin lines `.!?:;…`, a closing quote or bracket only after one
+///   closing quotes and brackets, and `*` `=` `<` `>` `"` `'` `’` `“` `‘` that OCR reads for
+///   a degraded `。` or `”`; in Latin lines `.!?:;…`, a closing quote or bracket only after one
 ///   of them, and never a full stop after an initial (`Susan G.`); a short token of stray marks
 ///   after a space (`the :`, `启动。 、`) is OCR noise and does not count, and neither are one
 ///   or two specks glued after a Chinese full stop (`完成了。，`); a bracket that closes right
@@ -37,16 +37,27 @@ use crate::page::{self, is_wide, visible_chars_upto, width, Line};
 ///   width: OCR of degraded pages loses or misreads the final `。` (not for the first line, a
 ///   line without a CJK character, or before a line less than half the full width: missed
 ///   furniture and columns read out of order);
+/// - on a noisy page of Latin text (see `NOISY_PAGE`), a line ending a sentence before a blank
+///   line and a word in lower case does not end it: the final mark is as often a speck;
 /// - in Latin text, a line ending in a comma before a blank line and a capitalised word (also
 ///   after an opening quote) ends its paragraph (a full stop that OCR misread), on a page with
 ///   blank lines between some of its lines;
 /// - reflowed text: a page whose breaks are all blank or none (one paragraph per line, with or
-///   without blank separators) and whose widths do not cluster at a column width keeps its
-///   breaks, so the output of this pass is left as it is when it is cleaned again;
+///   without blank separators) and whose widths do not cluster at a column width, or whose
+///   typical line is wider than any printed column (see `PARAGRAPH_WIDTH`), keeps its
+///   breaks, so the output of this pass is left as it is when it is cleaned again (or in the
+///   next round, after `blank-lines` removed the blank lines that decided a break);
 /// - short standalone lines at a paragraph start (headlines at most half as wide as the line
 ///   after them, bylines such as `张慧 摄` or `（李俊华）`, list items; at least two visible
 ///   characters, and two only when they make a word of the dictionary: a speck or two Latin
 ///   letters that OCR read are no headline) are never glued to the next line;
+/// - fragments: a line of at most five visible characters that reads as a piece of a printed
+///   line rather than a headline (specks, Latin tokens of at most two letters with or without
+///   CJK letters, CJK letters that split into no dictionary words but with two single chars;
+///   see `is_fragment`; on pages without blank lines, specks only) on a page wrapped at a
+///   column width joins the line before it when that line does not end a sentence or the
+///   fragment ends the page, else the line after it unless it ends a sentence itself, whatever
+///   the rules or the geometry say;
 /// - page furniture (see [`crate::Furniture`]) stands alone when it is kept, and so does any
 ///   line that reads as a date or a dated header (a join must never make one).
 ///
@@ -63,13 +74,26 @@ use crate::page::{self, is_wide, visible_chars_upto, width, Line};
 /// inserts nothing (`地址；` + `LTSP`). Breaks across a page (`\f`) are never
 /// joined. The output is a fixed point: on reflowed text every kept break is kept again.
 ///
-/// Rules: `soft-wrap`, `soft-wrap-blank` (across blank lines), `first-line-indent`.
+/// Rules: `soft-wrap`, `soft-wrap-blank` (across blank lines), `fragment`, `first-line-indent`.
 #[derive(Debug, Default, Clone)]
 pub struct LineJoin;
 
 /// A line shorter than the full width by more than this many half-em units ends a paragraph
 /// (CJK text; Latin text uses half of it).
 pub(crate) const SHORT_TOLERANCE: usize = 6;
+/// A page with at least this share of noise characters (see [`break_score::page_noise`]) is
+/// noisy: on the development corpus, Latin pages of heavy degradation have 0.011 to 0.033, the
+/// others at most 0.007 (all such pages are in half B of its documents: the rule that reads it
+/// was found there, and changes nothing on half A).
+pub(crate) const NOISY_PAGE: f32 = 0.01;
+/// No printed column is wider than this (half-em units: 80 CJK characters, 160 Latin ones); a
+/// page whose typical line is wider holds one paragraph per line.
+pub(crate) const PARAGRAPH_WIDTH: usize = 160;
+/// Lines of at most this many visible chars may be fragments (see [`is_fragment`]). On the
+/// development corpus 6 has one break error less than 5 on either half of the documents, but
+/// takes misread six-character running titles (`数字生活时报`) for fragments: glued to the next
+/// line, they escape the furniture pass's cross-page evidence (`--group-by`). 4 is worse.
+pub(crate) const FRAGMENT_CHARS: usize = 5;
 /// Lines at most this wide (half-em units) without punctuation that start a paragraph stand
 /// alone: headlines, bylines, list items.
 pub(crate) const STANDALONE_WIDTH: usize = 12;
@@ -91,7 +115,11 @@ impl LineJoin {
             },
             RuleSpec {
                 id: "soft-wrap-blank",
-                explain: "The same join as `soft-wrap`, but across one or more blank lines: OCR engines split a paragraph into blocks, so a line that does not end its sentence is joined to the next line of the same page even over blank lines: `它的主要\\n\\n功能是` → `它的主要功能是`. Always applied, with the lower confidence 0.75. A blank line after a line that ends a sentence is a paragraph break and is kept (blank-lines then normalises it); a page break is never crossed.",
+                explain: "The same join as `soft-wrap`, but across one or more blank lines: OCR engines split a paragraph into blocks, so a line that does not end its sentence is joined to the next line of the same page even over blank lines: `它的主要\\n\\n功能是` → `它的主要功能是`. Always applied, with the lower confidence 0.75. A blank line after a line that ends a sentence is a paragraph break and is kept (blank-lines then normalises it), except on a noisy page of Latin text (at least 1 % of its characters specks and stray marks) before a word in lower case, where the final `.` or `:` is as often a speck (`a particular piece:` / `of hardware works`); a page break is never crossed.",
+            },
+            RuleSpec {
+                id: "fragment",
+                explain: "A line of at most five visible characters that reads as a piece of a printed line, not as a headline (a speck or two, Latin tokens of at most two letters with or without CJK letters such as `3 So` or `Ra 站`, CJK letters that split into dictionary words only with two single characters or more among them such as `以使用网`), is joined to its neighbour even where the geometry or the other rules would keep the break: to the line before it when that line does not end a sentence or the fragment ends the page, else to the line after it unless the fragment ends a sentence itself. OCR cuts such pieces from the lines of a degraded page or of a neighbouring column; they are no paragraph of their own. Headlines made of words (`安装步骤`, `第一章`, `短标题`, `Git 入门`), furniture, bylines and dates are left alone, and so are pages already one paragraph per line; on a page without blank lines between some of its lines (one line per text box) only specks count. Confidence 0.6.",
             },
             RuleSpec {
                 id: "first-line-indent",
@@ -168,6 +196,9 @@ struct Page<'p> {
     reflowed: bool,
     /// How many items are not furniture.
     body_lines: usize,
+    /// Its OCR noise and share of wide chars (see [`break_score::page_noise`]), computed when
+    /// a rule asks.
+    noise: std::cell::OnceCell<(f32, f32)>,
 }
 
 impl<'p> Page<'p> {
@@ -204,8 +235,12 @@ impl<'p> Page<'p> {
         // width when its widths say so.
         let uniform = !has_blanks || blank_breaks == breaks;
         let wrapped = is_wrapped(&body, full);
+        // So is a page without blank lines whose typical line is wider than any printed
+        // column: its lines are paragraphs already (the output of a first round, after
+        // `blank-lines`), and a break kept from evidence that is gone now (a blank line) stays.
         let reflowed = is_reflowed(&item_width, &item_ends, &is_furniture, full)
-            || (uniform && body.len() >= 4 && !wrapped);
+            || (uniform && body.len() >= 4 && !wrapped)
+            || (uniform && body.len() >= 2 && median(&body) > PARAGRAPH_WIDTH);
         Some(Page {
             text,
             lines,
@@ -220,6 +255,7 @@ impl<'p> Page<'p> {
             wrapped,
             reflowed,
             body_lines: body.len(),
+            noise: std::cell::OnceCell::new(),
         })
     }
 
@@ -242,6 +278,15 @@ impl<'p> Page<'p> {
                     self.blank_breaks,
                 )
             })
+    }
+
+    /// True when the page is Latin text (under a tenth of its visible chars wide: curly quotes
+    /// and dashes count as noise only there) with OCR noise (see [`NOISY_PAGE`]).
+    fn noisy_latin(&self) -> bool {
+        let (noise, wide) = *self
+            .noise
+            .get_or_init(|| break_score::page_noise(self.text, self.lines, self.items));
+        wide < 0.1 && noise >= NOISY_PAGE
     }
 
     /// The break between items `k` and `k + 1`, unless one of them is empty.
@@ -290,7 +335,11 @@ impl<'p> Page<'p> {
             && k > 0
             && br.a_text.chars().filter(|&c| is_wide(c)).count() >= 1
             && wb * 2 >= full;
-        let ends_sentence = self.item_ends[k];
+        // Latin text on a noisy page: a full stop or colon at the end of a line before a word
+        // in lower case is as often a speck that OCR read as a sentence end (`a particular
+        // piece:` / `of hardware`).
+        let ends_sentence = self.item_ends[k]
+            && !(!cjk && blank && starts_lower(br.b_text) && self.noisy_latin() && !self.uniform);
         // Latin text: a comma before a blank line and a capitalised word is a full stop that
         // OCR misread (`…when running apt,` / `Running cron-apt…`).
         let comma_end =
@@ -310,16 +359,16 @@ impl<'p> Page<'p> {
                 });
         let standalone = paragraph_start
             && (wa <= STANDALONE_WIDTH || wa * 2 <= wb)
-            && !is_speck_line(br.a_text)
+            && !is_fragment(br.a_text)
             && !br.a_text.contains(INNER_PUNCT);
         // A sentence that ends where the script changes (a Chinese line ending `。` before a
         // line of Latin text, or a Latin sentence before a line in a CJK script) ends its
         // paragraph more often than not: a mid-sentence wrap before a Latin term does not end
         // a sentence and is still joined (`我们使用` + `Python 编写`).
         let script_switch = ends_sentence && script_switch(br.a_text, br.b_text);
-        // A mark that OCR reads for a degraded `。` (`*`, `=`, a quote) at the end of a full line
-        // before a blank line is as often an opening quote that the line wrapped after, or a
-        // speck, as a sentence end: only a short line counts it before a blank line.
+        // A mark that OCR reads for a degraded `。` (`*`, `=`, `<`, `>`, a quote) at the end of
+        // a full line before a blank line is as often an opening quote that the line wrapped
+        // after, or a speck, as a sentence end: only a short line counts it before a blank line.
         let blank_end = blank && (short || !(cjk && ends_in_look_alike(br.a_text)));
         let keep = (ends_sentence && (blank_end || short || !self.has_blanks))
             || script_switch
@@ -455,12 +504,43 @@ fn join_page(run: &mut Run<'_>, page: &Page<'_>, memo: &mut PageMemo<'_>, sink: 
                 || is_date_at(k + 1)
                 || is_date_at(k + 2)
         };
-        if keep {
+        // On a page wrapped at a column width, a fragment (see [`is_fragment`]) joins the line
+        // before it when that line does not end a sentence or the fragment ends the page, else
+        // the line after it unless it ends a sentence itself (`的。`), whatever the geometry or
+        // the rules said; furniture, bylines and dates stay as they are.
+        // On a page without blank lines between some of its lines (one line per text box, as
+        // RapidOCR emits it) a short line is as often the last line of a paragraph in a narrow
+        // column: only specks count there.
+        let piece = |s: &str| {
+            if page.uniform {
+                is_speck_line(s)
+            } else {
+                is_fragment(s)
+            }
+        };
+        let fragment = page.wrapped
+            && !page.reflowed
+            && !page.is_furniture[k]
+            && !page.is_furniture[k + 1]
+            && ((piece(br.b_text) && (!page.item_ends[k] || k + 2 == items.len()))
+                || (paragraph_start && !page.item_ends[k] && piece(br.a_text)))
+            && !is_byline(br.a_text)
+            && !is_byline(br.b_text)
+            && !(is_date_at(k) || is_date_at(k + 1) || is_date_at(k + 2));
+        if fragment {
+            // The traced decision (pushed above for this break) is the pass's.
+            if let Some(last) = run.trace.as_deref_mut().and_then(|t| t.last_mut()) {
+                last.keep = false;
+            }
+        }
+        if keep && !fragment {
             strip_indent(br.b, sink);
             paragraph_start = true;
             continue;
         }
-        let (rule, confidence) = if br.blank {
+        let (rule, confidence) = if fragment && keep {
+            ("fragment", 0.6)
+        } else if br.blank {
             ("soft-wrap-blank", 0.75)
         } else {
             ("soft-wrap", 0.9)
@@ -522,6 +602,13 @@ fn is_reflowed(
     long >= 3 && open * 5 < long
 }
 
+/// The median of `widths` (not empty).
+fn median(widths: &[usize]) -> usize {
+    let mut w = widths.to_vec();
+    w.sort_unstable();
+    w[w.len() / 2]
+}
+
 /// True when most lines of a page (their widths in `widths`) lie within a few half-em units of
 /// the full width `full` (at least four of them): the text is wrapped at a column width, as OCR
 /// emits it. Paragraphs that are one per line vary far more in width.
@@ -549,6 +636,14 @@ fn script_switch(a: &str, b: &str) -> bool {
     }
 }
 
+/// True when `s` starts with a Latin letter in lower case, after opening quotes (`‘the`).
+fn starts_lower(s: &str) -> bool {
+    s.trim_start_matches(['“', '"', '‘', '\''])
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase())
+}
+
 /// True when `s` starts with a capitalised Latin word (`Running`, not `RAM` or `apt`), after
 /// opening quotes (`“The`).
 fn starts_capitalised(s: &str) -> bool {
@@ -569,6 +664,52 @@ fn is_speck_line(s: &str) -> bool {
         }
         _ => true,
     }
+}
+
+/// A line of at most five visible chars that reads as a piece of a printed line rather than a
+/// headline: a speck line (see [`is_speck_line`]), marks and Latin words of at most two letters
+/// with or without CJK letters (`3 So`, `Ra 站`; not `Git 入门`), or CJK letters that do not
+/// split into words of the dictionary with at most one single char among them (`以使用网`,
+/// `引导莱音`; not `安装步骤`, `第一章`, `短标题`), with at most digits and marks beside them
+/// (`[二状 4`; not `图 12`). OCR cuts such pieces from lines of a degraded page or of a
+/// neighbouring column; they are no paragraph of their own.
+fn is_fragment(s: &str) -> bool {
+    match visible_chars_upto(s, FRAGMENT_CHARS + 1) {
+        0..=2 => return is_speck_line(s),
+        n if n > FRAGMENT_CHARS => return false,
+        _ => {}
+    }
+    let cjk: String = s.chars().filter(|&c| is_cjk_letter(c)).collect();
+    let latin_word = s
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .map(str::len)
+        .max()
+        .unwrap_or(0);
+    if cjk.is_empty() || latin_word > 0 {
+        // A Latin word of three letters or more is a word (`Git 入门`, `SSH 配置`).
+        return latin_word < 3;
+    }
+    cjk.chars().nth(1).is_some() && !splits_into_words(&cjk)
+}
+
+/// True when the CJK letters `s` split into words of the dictionary with at most one single
+/// char among them (`安装步骤`, `短标题`; not `以使用网`).
+fn splits_into_words(s: &str) -> bool {
+    let lexicon = ocrtidy_lexicon::Lexicon::embedded();
+    let ends: Vec<usize> = s.char_indices().map(|(i, c)| i + c.len_utf8()).collect();
+    // `singles[j]`: the fewest single chars in a split of the first `j` chars into words.
+    let mut singles = vec![usize::MAX; ends.len() + 1];
+    singles[0] = 0;
+    for j in 1..=ends.len() {
+        let start = |i: usize| if i == 0 { 0 } else { ends[i - 1] };
+        singles[j] = singles[j - 1].saturating_add(1);
+        for i in 0..j - 1 {
+            if singles[i] < singles[j] && lexicon.freq(&s[start(i)..ends[j - 1]]).is_some() {
+                singles[j] = singles[i];
+            }
+        }
+    }
+    singles[ends.len()] <= 1
 }
 
 /// A short line entirely in brackets, as a byline or a source note: `（李俊华）`.
@@ -619,17 +760,19 @@ pub(crate) fn is_final(c: char) -> bool {
             | '"'
             | '\''
             | '’'
+            | '<'
+            | '>'
     )
 }
 
 /// True when the CJK line `s` ends, after stray marks, in one of the marks that OCR reads for a
-/// degraded `。` or `”` (`*`, `=`, straight and curly quotes) rather than in real final
-/// punctuation.
+/// degraded `。` or `”` (`*`, `=`, `<`, `>`, straight and curly quotes) rather than in real
+/// final punctuation.
 fn ends_in_look_alike(s: &str) -> bool {
     strip_noise_tail(s, false)
         .chars()
         .next_back()
-        .is_some_and(|c| matches!(c, '*' | '=' | '"' | '\'' | '’' | '“' | '‘'))
+        .is_some_and(|c| matches!(c, '*' | '=' | '<' | '>' | '"' | '\'' | '’' | '“' | '‘'))
 }
 
 /// True when the line `s` ends a sentence (or a standalone unit).
@@ -938,6 +1081,46 @@ mod tests {
             let (got, got_rules) = join_hinted(input);
             assert_eq!(got, want, "{input:?}");
             assert_eq!(got_rules, rules, "{input:?}: rules");
+        }
+    }
+
+    #[test]
+    fn fragments_join_whatever_the_geometry_says() {
+        // A page wrapped at a column width: full lines around the break under test.
+        let page = |middle: &str| {
+            let full = "软件包管理系统负责安装升级和删除程序↵";
+            format!("{full}{full}{full}{middle}{full}{full}自动处理依赖关系。")
+        };
+        // (the break under test, its output, rules)
+        let cases: &[(&str, &str, &[&str])] = &[
+            // A fragment that the geometry made a paragraph of its own joins the next line
+            // after a sentence end, the line before it otherwise…
+            (
+                "第一段写到这里结束了。¶¶以使用网¶",
+                "第一段写到这里结束了。\n\n以使用网",
+                &["fragment"],
+            ),
+            (
+                "第一段写到这里还没有¶¶以使用网¶",
+                "第一段写到这里还没有以使用网\n",
+                &["fragment"],
+            ),
+            // …but a headline made of words stays.
+            (
+                "第一段写到这里结束了。¶¶第一章¶",
+                "第一段写到这里结束了。\n\n第一章\n",
+                &[],
+            ),
+        ];
+        for &(middle, want, rules) in cases {
+            let (got, got_rules) = join_hinted(&page(middle));
+            let want = page(want).replace('↵', "");
+            assert_eq!(got, want, "{middle:?}");
+            let got_rules: Vec<&str> = got_rules
+                .into_iter()
+                .filter(|&r| r != "soft-wrap")
+                .collect();
+            assert_eq!(got_rules, rules, "{middle:?}: rules");
         }
     }
 

@@ -33,9 +33,10 @@ pub(crate) fn opens_title(s: &str) -> bool {
     s.starts_with('《')
 }
 
-/// A date as a running header prints it: `2021年3月18日`, `星期四`, `Monday, March 15, 2021`.
-/// Lines longer than `max_chars` visible chars, with sentence punctuation, or with more than a
-/// few words besides the date (OCR misreads some) are body text.
+/// A date as a running header prints it: `2021年3月18日`, `星期四` (also `5月12日 星期` when
+/// OCR lost the day), `Monday, March 15, 2021`. Lines longer than `max_chars` visible chars,
+/// with sentence punctuation, or with more than a few words besides the date (OCR misreads
+/// some) are body text.
 pub(super) fn is_date_line(s: &str, max_chars: usize) -> bool {
     if !may_hold_date(s) {
         return false;
@@ -184,7 +185,13 @@ fn has_cjk_date(s: &str) -> bool {
         (w[0] == '星' && w[1] == '期' || w[0] == '礼' && w[1] == '拜')
             && "一二三四五六日天".contains(w[2])
     });
-    year || weekday
+    // A weekday whose day OCR lost at the line end, right after a date (`5月12日 星期`).
+    let bare_weekday = matches!(
+        chars.as_slice(),
+        [.., d, '日' | '月' | '号', '星', '期'] | [.., d, '日' | '月' | '号', '礼', '拜']
+            if d.is_ascii_digit()
+    );
+    year || weekday || bare_weekday
 }
 
 const MONTHS: &[&str] = &[

@@ -132,7 +132,7 @@ impl Furniture {
             },
             RuleSpec {
                 id: "running-header",
-                explain: "A date line or dated header is deleted as page furniture: at the top of a page a date of at most 60 visible characters (`2021年3月18日 星期四`, `Monday, March 15, 2021`) with at most 3 other words and no `。，；`, a header merged from a title and a date by a run of spaces, or a title ending in a date; at the bottom a date line of at most 30 characters; anywhere a line that is only a date. Applied (confidence 0.9), or suggested with `--keep-furniture`. Body sentences that mention a date are kept (too long, or with sentence punctuation).",
+                explain: "A date line or dated header is deleted as page furniture: at the top of a page a date of at most 60 visible characters (`2021年3月18日 星期四`, `Monday, March 15, 2021`; also `5月18日 星期` when OCR lost the day after `星期`) with at most 3 other words and no `。，；`, a header merged from a title and a date by a run of spaces, or a title ending in a date; at the bottom a date line of at most 30 characters; anywhere a line that is only a date. Applied (confidence 0.9), or suggested with `--keep-furniture`. Body sentences that mention a date are kept (too long, or with sentence punctuation).",
             },
             RuleSpec {
                 id: "running-title",
