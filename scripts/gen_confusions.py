@@ -6,13 +6,23 @@ Inputs (none of them is needed to build ocrtidy, only to regenerate the tables):
   weighted by the frequencies of the words that contain them);
 - Unihan (Debian package `unicode-data`: /usr/share/unicode/Unihan_*.txt.bz2): kMandarin
   readings for the phonetic table, kFourCornerCode and kTotalStrokes to support visual pairs;
-- glyph bitmaps rendered from the OFL-licensed Noto Serif CJK SC and Noto Sans CJK SC fonts
-  (Debian package `fonts-noto-cjk`) with Pillow: the visual table.
+- glyph bitmaps rendered from the OFL-licensed Noto Serif CJK SC and Noto Sans CJK SC fonts,
+  Regular and Bold (Debian package `fonts-noto-cjk`) with Pillow: the visual table.
+
+The packages need not be installed: `apt-get download fonts-noto-cjk unicode-data`, `dpkg -x`
+each into one scratch directory and run with PREFIX=that directory.
+
+The visual table pairs each character with its 30 most similar glyphs (`--visual-k`) whose
+similarity is at least 0.72 (`--visual-min`); a pair's weight is its similarity rescaled from
+[0.72, 1] to [0, 1] (plus the Unihan adjustments, floored at 0.05), which keeps the weights on
+the scale that `ChannelParams` (crates/ocrtidy-typo) was fitted on. Measured with
+scripts/confusion_coverage.py and scripts/typo_eval.py, chosen on half A of the corpus.
 
 Output lines are `observed<TAB>intended:weight intended:weight ...` with each weight in (0, 1]: how plausible it is that
 the OCR engine printed `observed` where the page had `intended`. Both tables are symmetric.
 
-Usage: python3 scripts/gen_confusions.py [--chars 6000]   (needs pillow and numpy)
+Usage: [PREFIX=DIR] python3 scripts/gen_confusions.py [--chars 6000] [--visual-k 30]
+       [--visual-min 0.72] [--out data/confusion] [--cache sim.npy]   (needs pillow and numpy)
 """
 import argparse
 import bz2
@@ -22,13 +32,17 @@ import re
 import unicodedata
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-UNIHAN = "/usr/share/unicode"
+# A scratch `dpkg -x` of the two Debian packages works too: PREFIX=/tmp/x python3 scripts/...
+PREFIX = os.environ.get("PREFIX", "")
+UNIHAN = PREFIX + "/usr/share/unicode"
 FONTS = [
-    ("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc", "Noto Serif CJK SC"),
-    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", "Noto Sans CJK SC"),
+    (PREFIX + "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc", "Noto Serif CJK SC"),
+    (PREFIX + "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", "Noto Sans CJK SC"),
+    (PREFIX + "/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc", "Noto Serif CJK SC"),
+    (PREFIX + "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc", "Noto Sans CJK SC"),
 ]
 
 
@@ -79,32 +93,49 @@ def _unit(v):
     return v / n if n > 0 else v
 
 
-def glyph_similarity(chars, px=48):
+def _top2_of_4(a, b, c, d):
+    """The mean of the two largest of four matrices, elementwise (no sort of a 4×n×n stack)."""
+    hi1, lo1 = np.maximum(a, b), np.minimum(a, b)
+    hi2, lo2 = np.maximum(c, d), np.minimum(c, d)
+    return (np.maximum(hi1, hi2) + np.maximum(np.minimum(hi1, hi2), np.maximum(lo1, lo2))) / 2
+
+
+def glyph_similarity(chars, px=48, blur=2.5):
     """Cosine similarity of low-resolution, blurred renderings (what a degraded scan leaves of
-    a glyph) in two fonts: half the whole glyph at 12 and 16 px, half the best two of its four
-    halves (left, right, top, bottom) at 16 px, so that 除/徐 (same right half) score high."""
+    a glyph) in four faces (Noto Serif and Sans CJK SC, Regular and Bold: a heavy or light
+    print thickens or thins strokes): each rendering at `px` pixels is blurred (Gaussian,
+    radius `blur` pixels) before it is reduced to 12 and 16 px. Half the score is the whole
+    glyph at both sizes, half the best two of its four halves (left, right, top, bottom) at
+    16 px, so that 除/徐 (same right half) score high."""
     faces = [load_face(p, fam, px) for p, fam in FONTS]
-    views = [[] for _ in range(5)]
-    for c in chars:
-        whole, halves = [], [[] for _ in range(4)]
-        for face in faces:
+    n = len(chars)
+    whole = np.zeros((n, len(faces), 12 * 12 + 16 * 16), np.float32)
+    halves = np.zeros((4, n, len(faces), 128), np.float32)
+    for i, c in enumerate(chars):
+        for f, face in enumerate(faces):
             img = Image.new("L", (px, px), 0)
             ImageDraw.Draw(img).text((px // 2, px // 2), c, font=face, fill=255, anchor="mm")
+            if blur:
+                img = img.filter(ImageFilter.GaussianBlur(blur))
             a12 = np.asarray(img.resize((12, 12), Image.BILINEAR), dtype=np.float32)
             a16 = np.asarray(img.resize((16, 16), Image.BILINEAR), dtype=np.float32)
-            whole += [_unit(a12.ravel()), _unit(a16.ravel())]
+            whole[i, f] = np.concatenate([_unit(a12.ravel()), _unit(a16.ravel())])
             for h, sl in enumerate([np.s_[:, :8], np.s_[:, 8:], np.s_[:8, :], np.s_[8:, :]]):
-                halves[h].append(_unit(a16[sl].ravel()))
-        views[0].append(np.concatenate(whole) / np.sqrt(len(whole)))
-        for h in range(4):
-            views[h + 1].append(np.concatenate(halves[h]) / np.sqrt(len(halves[h])))
-    sims = [np.stack(v) @ np.stack(v).T for v in views]
-    half = np.sort(np.stack(sims[1:]), axis=0)
-    return 0.5 * sims[0] + 0.25 * half[-1] + 0.25 * half[-2]
+                halves[h, i, f] = _unit(a16[sl].ravel())
+    # Each face and size is a unit vector; the mean of their cosines is one dot product.
+    w = whole.reshape(n, -1) / np.sqrt(2 * len(faces))
+    sim = w @ w.T
+    hs = [v.reshape(n, -1) / np.sqrt(len(faces)) for v in halves]
+    return 0.5 * sim + 0.5 * _top2_of_4(*(v @ v.T for v in hs))
 
 
-def visual_pairs(chars, k, min_sim, strokes, four):
-    sim = glyph_similarity(chars)
+def visual_pairs(chars, k, min_sim, strokes, four, cache=None):
+    if cache and os.path.exists(cache):
+        sim = np.load(cache)
+    else:
+        sim = glyph_similarity(chars)
+        if cache:
+            np.save(cache, sim)
     np.fill_diagonal(sim, -1.0)
     pairs = {}
     for i, c in enumerate(chars):
@@ -173,9 +204,11 @@ def write(path, pairs, header):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--chars", type=int, default=6000)
-    ap.add_argument("--visual-k", type=int, default=20)
-    ap.add_argument("--visual-min", type=float, default=0.4)
+    ap.add_argument("--visual-k", type=int, default=30)
+    ap.add_argument("--visual-min", type=float, default=0.72)
     ap.add_argument("--phonetic-k", type=int, default=6)
+    ap.add_argument("--out", default=os.path.join(ROOT, "data/confusion"), help="output directory")
+    ap.add_argument("--cache", help="a .npy file keeping the similarity matrix between runs")
     a = ap.parse_args()
     chars, freq = char_set(a.chars)
     rs = unihan("Unihan_RadicalStrokeCounts.txt.bz2", ["kTotalStrokes"])["kTotalStrokes"] if os.path.exists(
@@ -191,12 +224,12 @@ def main():
         if m and c not in strokes:
             strokes[c] = int(m.group())
     four = unihan("Unihan_DictionaryIndices.txt.bz2", ["kFourCornerCode"])["kFourCornerCode"]
-    out = os.path.join(ROOT, "data/confusion")
+    out = a.out
     os.makedirs(out, exist_ok=True)
     src = "# generated by scripts/gen_confusions.py; observed<TAB>intended:weight ...\n"
     write(os.path.join(out, "visual.tsv"),
-          visual_pairs(chars, a.visual_k, a.visual_min, strokes, four),
-          src + "# visual: Noto Serif/Sans CJK SC glyph bitmaps (OFL) + Unihan four-corner codes and stroke counts\n")
+          visual_pairs(chars, a.visual_k, a.visual_min, strokes, four, a.cache),
+          src + "# visual: Noto Serif/Sans CJK SC Regular/Bold glyph bitmaps, blurred (OFL) + Unihan four-corner codes and stroke counts\n")
     write(os.path.join(out, "phonetic.tsv"), phonetic_pairs(chars, freq, a.phonetic_k),
           src + "# phonetic: same Mandarin syllable (Unihan kMandarin); 1.0 same tone, 0.5 other tone\n")
 
