@@ -52,7 +52,7 @@ pub fn english_freq(word: &str) -> u64 {
     english_index().freq(key)
 }
 
-/// FNV-1a with a final mix: the hash of a word for [`EnglishIndex`] and [`WordFilter`].
+/// FNV-1a with a final mix: the hash of a word for [`EnglishIndex`].
 #[inline]
 fn word_hash(word: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -137,8 +137,13 @@ fn english_index() -> &'static EnglishIndex {
 }
 
 /// A Bloom filter over the English word list (2^20 bits, two probes: about 2 % false
-/// positives), built on first use by a near-miss search, so that the hundreds of spellings one
-/// edit away from an unknown word cost a hash each rather than a lookup.
+/// positives), built on first use by a near-miss search or a split, so that the hundreds of
+/// spellings one edit away from an unknown word, and the substrings of a glued one, cost a
+/// probe each rather than a lookup.
+///
+/// Its hash is a polynomial in the bytes ([`Poly`]): the hash of a spelling one edit away, or
+/// of a substring, comes from the word's prefix hashes in a few operations, without building
+/// the spelling or reading its bytes again.
 struct WordFilter {
     bits: Vec<u64>,
 }
@@ -146,16 +151,74 @@ struct WordFilter {
 impl WordFilter {
     const BITS: u32 = 20;
 
-    fn probes(word: &[u8]) -> (usize, usize) {
-        let h = word_hash(word);
+    /// The two bits of a word of `len` bytes whose polynomial hash is `poly`.
+    #[inline]
+    fn probes(poly: u64, len: usize) -> (usize, usize) {
+        // splitmix64's finaliser: every bit of the polynomial reaches the probes.
+        let mut z = poly ^ (len as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^= z >> 31;
         let mask = (1u64 << Self::BITS) - 1;
-        ((h & mask) as usize, ((h >> 32) & mask) as usize)
+        ((z & mask) as usize, ((z >> 32) & mask) as usize)
     }
 
-    fn may_contain(&self, word: &[u8]) -> bool {
-        let (a, b) = Self::probes(word);
+    /// False when the word of `len` bytes whose polynomial hash is `poly` is certainly not in
+    /// the list.
+    #[inline]
+    fn may_contain(&self, poly: u64, len: usize) -> bool {
+        let (a, b) = Self::probes(poly, len);
         self.bits[a / 64] & (1 << (a % 64)) != 0 && self.bits[b / 64] & (1 << (b % 64)) != 0
     }
+}
+
+/// The multiplier of [`Poly`] (odd, so that no power of it is zero mod 2^64).
+const POLY_BASE: u64 = 0x100_0000_01b3;
+
+/// Prefix hashes of a word for [`WordFilter`]: `pre[i]` is the hash of its first `i` bytes,
+/// `pow[k]` the base to the `k`, so that the hash of any concatenation of pieces of the word and
+/// single bytes is a few multiplications (`hash(xy) = hash(x) * base^|y| + hash(y)`).
+struct Poly {
+    pre: Vec<u64>,
+    pow: Vec<u64>,
+}
+
+impl Poly {
+    /// The hashes of `word`, with powers up to `word.len() + 1` (an insertion's suffix).
+    fn new(word: &[u8]) -> Poly {
+        let mut pre = Vec::with_capacity(word.len() + 1);
+        let mut pow = Vec::with_capacity(word.len() + 2);
+        let (mut h, mut p) = (0u64, 1u64);
+        pre.push(h);
+        pow.push(p);
+        for &b in word {
+            h = h.wrapping_mul(POLY_BASE).wrapping_add(u64::from(b));
+            p = p.wrapping_mul(POLY_BASE);
+            pre.push(h);
+            pow.push(p);
+        }
+        pow.push(p.wrapping_mul(POLY_BASE));
+        Poly { pre, pow }
+    }
+
+    /// The hash of the bytes `i..j` of the word.
+    #[inline]
+    fn range(&self, i: usize, j: usize) -> u64 {
+        self.pre[j].wrapping_sub(self.pre[i].wrapping_mul(self.pow[j - i]))
+    }
+
+    /// The hash of `head` followed by the bytes `i..j` of the word.
+    #[inline]
+    fn then(&self, head: u64, i: usize, j: usize) -> u64 {
+        head.wrapping_mul(self.pow[j - i])
+            .wrapping_add(self.range(i, j))
+    }
+}
+
+/// The hash of `head` followed by the byte `b`.
+#[inline]
+fn poly_push(head: u64, b: u8) -> u64 {
+    head.wrapping_mul(POLY_BASE).wrapping_add(u64::from(b))
 }
 
 fn english_filter() -> &'static WordFilter {
@@ -169,10 +232,12 @@ fn english_filter() -> &'static WordFilter {
         let mut i = 0;
         while i < text.len() {
             let start = i;
+            let mut h = 0;
             while i < text.len() && text[i] != b' ' && text[i] != b'\n' {
+                h = poly_push(h, text[i]);
                 i += 1;
             }
-            let (a, b) = WordFilter::probes(&text[start..i]);
+            let (a, b) = WordFilter::probes(h, i - start);
             f.bits[a / 64] |= 1 << (a % 64);
             f.bits[b / 64] |= 1 << (b % 64);
             while i < text.len() && text[i] != b'\n' {
@@ -608,14 +673,16 @@ fn dictionary_near_miss(t: &str) -> Option<String> {
     let mut cands: Vec<(u64, String)> = Vec::new();
     let b = t.as_bytes();
     let filter = english_filter();
-    // Every spelling one edit away, built in place; the filter rejects almost all of them
-    // before a lookup.
+    let poly = Poly::new(b);
+    // Every spelling one edit away, in a fixed order (ties in frequency keep the first found);
+    // the filter rejects almost all of them on their hash, and only the others are built.
     let mut buf = [0u8; 48];
-    let mut try_word = |w: &[u8]| {
-        if !filter.may_contain(w) {
+    let mut try_word = |hash: u64, len: usize, build: &dyn Fn(&mut [u8])| {
+        if !filter.may_contain(hash, len) {
             return;
         }
-        let Ok(w) = std::str::from_utf8(w) else {
+        build(&mut buf[..len]);
+        let Ok(w) = std::str::from_utf8(&buf[..len]) else {
             return;
         };
         let f = english_freq(w);
@@ -625,29 +692,36 @@ fn dictionary_near_miss(t: &str) -> Option<String> {
     };
     let n = b.len();
     for i in 0..=n {
+        let head = poly.pre[i];
         if i < n {
             // Deletion.
-            buf[..i].copy_from_slice(&b[..i]);
-            buf[i..n - 1].copy_from_slice(&b[i + 1..]);
-            try_word(&buf[..n - 1]);
+            try_word(poly.then(head, i + 1, n), n - 1, &|w| {
+                w[..i].copy_from_slice(&b[..i]);
+                w[i..].copy_from_slice(&b[i + 1..]);
+            });
             // Transposition.
             if i + 1 < n {
-                buf[..n].copy_from_slice(b);
-                buf.swap(i, i + 1);
-                try_word(&buf[..n]);
+                let swapped = poly_push(poly_push(head, b[i + 1]), b[i]);
+                try_word(poly.then(swapped, i + 2, n), n, &|w| {
+                    w.copy_from_slice(b);
+                    w.swap(i, i + 1);
+                });
             }
         }
         for c in b'a'..=b'z' {
+            let with_c = poly_push(head, c);
             // Insertion.
-            buf[..i].copy_from_slice(&b[..i]);
-            buf[i] = c;
-            buf[i + 1..=n].copy_from_slice(&b[i..]);
-            try_word(&buf[..=n]);
+            try_word(poly.then(with_c, i, n), n + 1, &|w| {
+                w[..i].copy_from_slice(&b[..i]);
+                w[i] = c;
+                w[i + 1..].copy_from_slice(&b[i..]);
+            });
             // Substitution.
             if i < n && b[i] != c {
-                buf[..n].copy_from_slice(b);
-                buf[i] = c;
-                try_word(&buf[..n]);
+                try_word(poly.then(with_c, i + 1, n), n, &|w| {
+                    w.copy_from_slice(b);
+                    w[i] = c;
+                });
             }
         }
     }
@@ -679,19 +753,29 @@ fn split_glued(t: &str) -> Option<String> {
     if !(5..=40).contains(&n) || !t.bytes().all(|b| b.is_ascii_lowercase()) || english_freq(t) > 0 {
         return None;
     }
-    let part_ok =
-        |p: &str| (p.len() >= 4 || is_function_word(p)) && english_freq(p) >= DICT_MIN_FREQ;
+    let (filter, poly) = (english_filter(), Poly::new(t.as_bytes()));
+    // The frequency of a part that may be one (0 otherwise): most substrings are no word, and
+    // the filter settles them on their hash.
+    let part_freq = |i: usize, j: usize| {
+        let p = &t[i..j];
+        if (p.len() >= 4 || is_function_word(p)) && filter.may_contain(poly.range(i, j), j - i) {
+            english_freq(p)
+        } else {
+            0
+        }
+    };
     // best[j][k]: the best score of t[..j] in k parts, and where its last part starts; a split
     // scores the sum of ln(frequency) of its parts, so fewer and commoner words win.
     let mut best = vec![[(f64::NEG_INFINITY, 0usize, false); MAX_PARTS + 1]; n + 1];
     best[0][0] = (0.0, 0, false);
     for j in 1..=n {
         for i in 0..j {
-            let p = &t[i..j];
-            if !part_ok(p) {
+            let f = part_freq(i, j);
+            if f < DICT_MIN_FREQ {
                 continue;
             }
-            let lp = (english_freq(p) as f64).ln();
+            let p = &t[i..j];
+            let lp = (f as f64).ln();
             for k in 1..=MAX_PARTS {
                 let (prev, _, func) = best[i][k - 1];
                 if prev > f64::NEG_INFINITY && prev + lp > best[j][k].0 {
@@ -1114,6 +1198,79 @@ mod tests {
             assert_eq!(english_freq(w), 0, "{w:?}");
         }
         assert!(english_freq("The") > 1_000_000_000);
+    }
+
+    #[test]
+    fn the_filter_passes_every_listed_word_and_edit_hashes_are_those_of_the_spellings() {
+        let filter = english_filter();
+        let hash = |w: &[u8]| w.iter().fold(0, |h, &b| poly_push(h, b));
+        for line in EN_WORDS.lines() {
+            let word = line.split_once(' ').unwrap().0.as_bytes();
+            assert!(filter.may_contain(hash(word), word.len()), "{line}");
+        }
+        let word = b"availabie";
+        let (poly, n) = (Poly::new(word), word.len());
+        for i in 0..n {
+            for j in i..=n {
+                assert_eq!(poly.range(i, j), hash(&word[i..j]));
+            }
+            let deleted = [&word[..i], &word[i + 1..]].concat();
+            assert_eq!(poly.then(poly.pre[i], i + 1, n), hash(&deleted));
+            let inserted = [&word[..i], b"x", &word[i..]].concat();
+            assert_eq!(
+                poly.then(poly_push(poly.pre[i], b'x'), i, n),
+                hash(&inserted)
+            );
+        }
+        // The near-miss search finds what looking up every spelling one edit away finds.
+        let brute = |t: &str| {
+            let b = t.as_bytes();
+            let mut cands: Vec<(u64, String)> = Vec::new();
+            let mut spellings: Vec<Vec<u8>> = Vec::new();
+            for i in 0..=b.len() {
+                if i < b.len() {
+                    spellings.push([&b[..i], &b[i + 1..]].concat());
+                    if i + 1 < b.len() {
+                        let mut w = b.to_vec();
+                        w.swap(i, i + 1);
+                        spellings.push(w);
+                    }
+                }
+                for c in b'a'..=b'z' {
+                    spellings.push([&b[..i], &[c], &b[i..]].concat());
+                    if i < b.len() && b[i] != c {
+                        let mut w = b.to_vec();
+                        w[i] = c;
+                        spellings.push(w);
+                    }
+                }
+            }
+            for w in spellings {
+                let w = String::from_utf8(w).unwrap();
+                let f = english_freq(&w);
+                if f >= DICT_MIN_FREQ && !cands.iter().any(|(_, x)| *x == w) {
+                    cands.push((f, w));
+                }
+            }
+            cands.sort_by_key(|c| std::cmp::Reverse(c.0));
+            let first = cands.first()?;
+            let clear = cands.get(1).is_none_or(|s| s.0 * 10 < first.0);
+            clear.then(|| first.1.clone())
+        };
+        for t in [
+            "availabie",
+            "contfol",
+            "pakcage",
+            "athers",
+            "anddistribute",
+            "wouild",
+        ] {
+            assert_eq!(dictionary_near_miss(t), brute(t), "{t}");
+        }
+        assert_eq!(
+            dictionary_near_miss("availabie").as_deref(),
+            Some("available")
+        );
     }
 
     #[test]
