@@ -834,6 +834,34 @@ const OTHER_STOP: &[&str] = &[
     "het", "een", "van", "en", "niet", "dat", "op", "zijn", "ook", "voor", "wordt",
 ];
 
+/// A word of at most 7 ASCII bytes as an integer, its bytes from the high end: distinct words
+/// (no zero byte) have distinct keys, so a function word is found by comparing integers.
+const fn stop_key(w: &[u8]) -> u64 {
+    let mut k = 0u64;
+    let mut i = 0;
+    while i < w.len() {
+        k = (k << 8) | w[i] as u64;
+        i += 1;
+    }
+    k
+}
+
+/// The [`stop_key`]s of a list of function words (each at most 7 bytes, checked at compile
+/// time).
+const fn stop_keys<const N: usize>(list: &[&str]) -> [u64; N] {
+    let mut keys = [0u64; N];
+    let mut i = 0;
+    while i < N {
+        assert!(list[i].len() <= 7);
+        keys[i] = stop_key(list[i].as_bytes());
+        i += 1;
+    }
+    keys
+}
+
+const EN_STOP_KEYS: [u64; EN_STOP.len()] = stop_keys(EN_STOP);
+const OTHER_STOP_KEYS: [u64; OTHER_STOP.len()] = stop_keys(OTHER_STOP);
+
 /// Whether each token stands in English text: among the tokens around it (40 on each side),
 /// English function words are not outnumbered by those of other Latin-script languages (half
 /// as many or fewer). A stretch without evidence either way counts as English.
@@ -850,8 +878,9 @@ fn english_context(toks: &[(usize, &str)]) -> Vec<bool> {
             let lower = &mut buf[..t.len()];
             lower.copy_from_slice(t.as_bytes());
             lower.make_ascii_lowercase();
-            let is = |list: &[&str]| u32::from(list.iter().any(|w| w.as_bytes() == &*lower));
-            (is(EN_STOP), is(OTHER_STOP))
+            let key = stop_key(lower);
+            let is = |keys: &[u64]| u32::from(keys.contains(&key));
+            (is(&EN_STOP_KEYS), is(&OTHER_STOP_KEYS))
         } else {
             (0, 0)
         };
