@@ -436,6 +436,64 @@ struct Lists {
     start: Vec<u32>,
     ids: Vec<u16>,
     bonds: Vec<f32>,
+    /// Derived from `start` and `ids` when the lists are built or read (not stored).
+    index: ListIndex,
+}
+
+/// A list longer than this is searched in a bitmap (see [`ListIndex`]).
+const BITMAP_LIST: usize = 128;
+
+/// How [`Lists::find`] searches: the lists of common characters (hundreds of partners, and the
+/// characters asked about most: every candidate of a position is paired with the same
+/// neighbours) are bitmaps over all ids with a count of the partners before each word, so that
+/// a search is a bit test and a population count instead of a dozen dependent steps of a binary
+/// search; the other lists are searched.
+#[derive(Debug, Default, PartialEq)]
+struct ListIndex {
+    /// Per `x`: where its list starts and ends in `ids`, and the first word of its bitmap in
+    /// `bits` (`u32::MAX`: none, the list is searched). One cache line for both ends.
+    heads: Vec<[u32; 3]>,
+    /// The bitmaps, `words` words each: bit `y` is set when `y` is a partner.
+    bits: Vec<u64>,
+    /// For each word of `bits`: the partners in the words of its bitmap before it.
+    ranks: Vec<u32>,
+    /// Words of a bitmap: enough for every id in the lists.
+    words: usize,
+}
+
+impl ListIndex {
+    fn of(start: &[u32], ids: &[u16]) -> ListIndex {
+        let words = ids
+            .iter()
+            .max()
+            .map_or(0, |&m| (usize::from(m) + 1).div_ceil(64));
+        let mut index = ListIndex {
+            heads: Vec::with_capacity(start.len().saturating_sub(1)),
+            bits: Vec::new(),
+            ranks: Vec::new(),
+            words,
+        };
+        for w in start.windows(2) {
+            let list = ids.get(w[0] as usize..w[1] as usize).unwrap_or(&[]);
+            let first = index.bits.len();
+            let bitmap = list.len() > BITMAP_LIST && list.is_sorted_by(|a, b| a < b);
+            if bitmap {
+                index.bits.resize(first + words, 0);
+                for &y in list {
+                    index.bits[first + usize::from(y) / 64] |= 1 << (y % 64);
+                }
+                let mut before = 0;
+                for &word in &index.bits[first..] {
+                    index.ranks.push(before);
+                    before += word.count_ones();
+                }
+            }
+            index
+                .heads
+                .push([w[0], w[1], if bitmap { first as u32 } else { u32::MAX }]);
+        }
+        index
+    }
 }
 
 /// A pair key of [`Partners`]: the left id in the high half.
@@ -581,9 +639,11 @@ impl Lists {
         }
         // Keys of ids past `chars` (none in a valid model) are left out.
         pairs.retain(|&(k, _)| ((k >> 16) as usize) < n);
+        let ids: Vec<u16> = pairs.iter().map(|&(k, _)| k as u16).collect();
         Lists {
+            index: ListIndex::of(&start, &ids),
             start,
-            ids: pairs.iter().map(|&(k, _)| k as u16).collect(),
+            ids,
             bonds: pairs.iter().map(|&(_, v)| v).collect(),
         }
     }
@@ -600,8 +660,21 @@ impl Lists {
     /// The index in `ids` of `y` in the list of `x`.
     #[inline]
     fn find(&self, x: u16, y: u16) -> Option<usize> {
-        let x = usize::from(x);
-        let (&s, &e) = (self.start.get(x)?, self.start.get(x + 1)?);
+        let index = &self.index;
+        let &[s, e, first] = index.heads.get(usize::from(x))?;
+        if first != u32::MAX {
+            let at = first as usize + usize::from(y) / 64;
+            if usize::from(y) / 64 >= index.words {
+                return None;
+            }
+            let word = *index.bits.get(at)?;
+            let bit = 1u64 << (y % 64);
+            if word & bit == 0 {
+                return None;
+            }
+            let rank = *index.ranks.get(at)? + (word & (bit - 1)).count_ones();
+            return Some(s as usize + rank as usize);
+        }
         let list = self.ids.get(s as usize..e as usize)?;
         list.binary_search(&y).ok().map(|i| s as usize + i)
     }
@@ -621,9 +694,12 @@ impl Lists {
     }
 
     fn read(r: &mut Reader<'_>) -> Option<Lists> {
+        let start: Vec<u32> = get_list(r)?;
+        let ids: Vec<u16> = get_list(r)?;
         let lists = Lists {
-            start: get_list(r)?,
-            ids: get_list(r)?,
+            index: ListIndex::of(&start, &ids),
+            start,
+            ids,
             bonds: get_list(r)?,
         };
         (lists.ids.len() == lists.bonds.len()).then_some(lists)
@@ -747,5 +823,38 @@ mod tests {
             .filter(|&k| model.long.may_contain(k) && model.words.get(k).is_none())
             .count();
         assert!(passed * 20 < long, "{passed} of {long}");
+    }
+
+    #[test]
+    fn the_bitmaps_of_long_partner_lists_find_what_a_search_finds() {
+        let typo = crate::Typo::embedded();
+        let model = typo.model_for_debug();
+        for lists in [&model.partners.right, &model.partners.left] {
+            let n = lists.start.len() - 1;
+            let mut bitmaps = 0;
+            for x in 0..=n {
+                let x = x as u16;
+                let searched = |y: u16| {
+                    let (s, e) = (
+                        lists.start.get(usize::from(x))?,
+                        lists.start.get(usize::from(x) + 1)?,
+                    );
+                    let list = &lists.ids[*s as usize..*e as usize];
+                    list.binary_search(&y).ok().map(|i| *s as usize + i)
+                };
+                let head = lists.index.heads.get(usize::from(x));
+                if head.is_some_and(|h| h[2] != u32::MAX) {
+                    bitmaps += 1;
+                    for y in (0..=n + 70).map(|y| y as u16).chain([u16::MAX]) {
+                        assert_eq!(lists.find(x, y), searched(y), "{x} {y}");
+                    }
+                } else if x % 16 == 0 {
+                    for y in (0..=n).step_by(7).map(|y| y as u16) {
+                        assert_eq!(lists.find(x, y), searched(y), "{x} {y}");
+                    }
+                }
+            }
+            assert!(bitmaps > 100);
+        }
     }
 }
