@@ -146,28 +146,44 @@ fn english_index() -> &'static EnglishIndex {
 /// the spelling or reading its bytes again.
 struct WordFilter {
     bits: Vec<u64>,
+    /// The number of bits minus one.
+    mask: u64,
 }
 
 impl WordFilter {
     const BITS: u32 = 20;
 
+    /// An empty filter of `2^log2` bits.
+    fn new(log2: u32) -> WordFilter {
+        WordFilter {
+            bits: vec![0; 1 << (log2 - 6)],
+            mask: (1 << log2) - 1,
+        }
+    }
+
+    /// Adds the word of `len` bytes whose polynomial hash is `poly`.
+    fn insert(&mut self, poly: u64, len: usize) {
+        let (a, b) = self.probes(poly, len);
+        self.bits[a / 64] |= 1 << (a % 64);
+        self.bits[b / 64] |= 1 << (b % 64);
+    }
+
     /// The two bits of a word of `len` bytes whose polynomial hash is `poly`.
     #[inline]
-    fn probes(poly: u64, len: usize) -> (usize, usize) {
+    fn probes(&self, poly: u64, len: usize) -> (usize, usize) {
         // splitmix64's finaliser: every bit of the polynomial reaches the probes.
         let mut z = poly ^ (len as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
         z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
         z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
         z ^= z >> 31;
-        let mask = (1u64 << Self::BITS) - 1;
-        ((z & mask) as usize, ((z >> 32) & mask) as usize)
+        ((z & self.mask) as usize, ((z >> 32) & self.mask) as usize)
     }
 
     /// False when the word of `len` bytes whose polynomial hash is `poly` is certainly not in
     /// the list.
     #[inline]
     fn may_contain(&self, poly: u64, len: usize) -> bool {
-        let (a, b) = Self::probes(poly, len);
+        let (a, b) = self.probes(poly, len);
         self.bits[a / 64] & (1 << (a % 64)) != 0 && self.bits[b / 64] & (1 << (b % 64)) != 0
     }
 }
@@ -224,9 +240,7 @@ fn poly_push(head: u64, b: u8) -> u64 {
 fn english_filter() -> &'static WordFilter {
     static FILTER: std::sync::OnceLock<WordFilter> = std::sync::OnceLock::new();
     FILTER.get_or_init(|| {
-        let mut f = WordFilter {
-            bits: vec![0; 1 << (WordFilter::BITS - 6)],
-        };
+        let mut f = WordFilter::new(WordFilter::BITS);
         // One pass over the text: hash each line's word, skip its frequency.
         let text = EN_WORDS.as_bytes();
         let mut i = 0;
@@ -237,13 +251,39 @@ fn english_filter() -> &'static WordFilter {
                 h = poly_push(h, text[i]);
                 i += 1;
             }
-            let (a, b) = WordFilter::probes(h, i - start);
-            f.bits[a / 64] |= 1 << (a % 64);
-            f.bits[b / 64] |= 1 << (b % 64);
+            f.insert(h, i - start);
             while i < text.len() && text[i] != b'\n' {
                 i += 1;
             }
             i += 1;
+        }
+        f
+    })
+}
+
+/// A Bloom filter over SymSpell's keys of the frequent dictionary words ([`DICT_MIN_FREQ`] or
+/// more, the only targets of [`dictionary_near_miss`]): each word and its one-letter deletions
+/// (2^22 bits for some 200,000 keys). A word one edit (insertion, deletion, substitution,
+/// transposition) from a frequent word shares a key with it, so a token none of whose keys
+/// passes has no near miss, and its hundreds of spellings one edit away are not tried.
+fn near_miss_filter() -> &'static WordFilter {
+    static FILTER: std::sync::OnceLock<WordFilter> = std::sync::OnceLock::new();
+    FILTER.get_or_init(|| {
+        let mut f = WordFilter::new(22);
+        for line in EN_WORDS.lines() {
+            let Some((word, freq)) = line.split_once(' ') else {
+                continue;
+            };
+            // As `EnglishIndex::freq` reads it.
+            if freq.trim().parse::<u64>().unwrap_or(0) < DICT_MIN_FREQ {
+                continue;
+            }
+            let (b, n) = (word.as_bytes(), word.len());
+            let poly = Poly::new(b);
+            f.insert(poly.pre[n], n);
+            for i in 0..n {
+                f.insert(poly.then(poly.pre[i], i + 1, n), n - 1);
+            }
         }
         f
     })
@@ -404,16 +444,21 @@ pub fn correct(text: &str) -> Vec<LatinFix> {
         *counts.entry(t).or_insert(0) += 1;
     }
     let count = |w: &str| counts.get(w).copied().unwrap_or(0);
-    // Symmetric-delete index over recurring words: every one-character deletion → words.
-    let mut deletes: FxMap<String, Vec<&str>> = FxMap::default();
-    for (&w, &n) in &counts {
-        if n >= MIN_SUGGEST_EVIDENCE && w.len() >= MIN_SUGGEST_LEN - 1 && is_letters(w) {
-            for d in deletions(w) {
-                deletes.entry(d).or_default().push(w);
+    // Symmetric-delete index over recurring words: every one-character deletion → words. Built
+    // when a token first asks for it (most texts have none that does).
+    let mut deletes: Option<FxMap<String, Vec<&str>>> = None;
+    let build_deletes = || {
+        let mut deletes: FxMap<String, Vec<&str>> = FxMap::default();
+        for (&w, &n) in &counts {
+            if n >= MIN_SUGGEST_EVIDENCE && w.len() >= MIN_SUGGEST_LEN - 1 && is_letters(w) {
+                for d in deletions(w) {
+                    deletes.entry(d).or_default().push(w);
+                }
+                deletes.entry(w.to_string()).or_default().push(w);
             }
-            deletes.entry(w.to_string()).or_default().push(w);
         }
-    }
+        deletes
+    };
     let mut out = Vec::new();
     let mut key = String::new();
     let toks: Vec<(usize, &str)> = tokens(text).collect();
@@ -519,6 +564,7 @@ pub fn correct(text: &str) -> Vec<LatinFix> {
         // One edit from a recurring word: a suggestion.
         if t.len() >= MIN_SUGGEST_LEN {
             let mut cands: Vec<&str> = Vec::new();
+            let deletes = deletes.get_or_insert_with(build_deletes);
             // The token itself, then each of its deletions, as a key.
             let keys = std::iter::once(t.len()).chain(0..t.len());
             for i in keys.filter(|_| !deletes.is_empty()) {
@@ -670,10 +716,16 @@ fn dictionary_near_miss(t: &str) -> Option<String> {
     if t.len() > 40 {
         return None;
     }
-    let mut cands: Vec<(u64, String)> = Vec::new();
     let b = t.as_bytes();
+    let (poly, n) = (Poly::new(b), b.len());
+    let keys = near_miss_filter();
+    if !keys.may_contain(poly.pre[n], n)
+        && !(0..n).any(|i| keys.may_contain(poly.then(poly.pre[i], i + 1, n), n - 1))
+    {
+        return None;
+    }
+    let mut cands: Vec<(u64, String)> = Vec::new();
     let filter = english_filter();
-    let poly = Poly::new(b);
     // Every spelling one edit away, in a fixed order (ties in frequency keep the first found);
     // the filter rejects almost all of them on their hash, and only the others are built.
     let mut buf = [0u8; 48];
@@ -690,7 +742,6 @@ fn dictionary_near_miss(t: &str) -> Option<String> {
             cands.push((f, w.to_string()));
         }
     };
-    let n = b.len();
     for i in 0..=n {
         let head = poly.pre[i];
         if i < n {
@@ -1293,7 +1344,21 @@ mod tests {
             "athers",
             "anddistribute",
             "wouild",
+            "regukir",
+            "mariagement",
+            "abuot",
+            "peopel",
+            "xqzvwk",
+            "aboutt",
+            "nanie",
+            "peoplle",
+            "tbe",
         ] {
+            // The search's own conditions (five lowercase letters or more, no word itself).
+            if t.len() < MIN_SUGGEST_LEN - 1 {
+                assert_eq!(dictionary_near_miss(t), None);
+                continue;
+            }
             assert_eq!(dictionary_near_miss(t), brute(t), "{t}");
         }
         assert_eq!(
