@@ -421,7 +421,7 @@ pub(crate) fn correct_memo(text: &str, last: &mut Option<Memo>) -> Vec<LatinFix>
     if let Some(out) = hit {
         return out;
     }
-    let out = correct(text);
+    let out = correct_tokens(&toks);
     let found: Vec<(usize, LatinFix)> = out
         .iter()
         .filter_map(|f| {
@@ -439,8 +439,13 @@ pub(crate) fn correct_memo(text: &str, last: &mut Option<Memo>) -> Vec<LatinFix>
 
 /// Finds the Latin corrections of a text.
 pub fn correct(text: &str) -> Vec<LatinFix> {
+    correct_tokens(&tokens(text).collect::<Vec<_>>())
+}
+
+/// [`correct`] of a text whose tokens (see `tokens`) are `toks`.
+fn correct_tokens(toks: &[(usize, &str)]) -> Vec<LatinFix> {
     let mut counts: FxMap<&str, u32> = FxMap::default();
-    for (_, t) in tokens(text) {
+    for &(_, t) in toks {
         *counts.entry(t).or_insert(0) += 1;
     }
     let count = |w: &str| counts.get(w).copied().unwrap_or(0);
@@ -461,8 +466,7 @@ pub fn correct(text: &str) -> Vec<LatinFix> {
     };
     let mut out = Vec::new();
     let mut key = String::new();
-    let toks: Vec<(usize, &str)> = tokens(text).collect();
-    let english = english_context(&toks);
+    let english = english_context(toks);
     for (idx, &(start, t)) in toks.iter().enumerate() {
         let end = start + t.len();
         // The English word list speaks only for English text: elsewhere (Latin, German,
