@@ -167,16 +167,30 @@ pub fn visible_chars_upto(s: &str, limit: usize) -> usize {
     let mut n = 0;
     let mut i = 0;
     while i < b.len() && n < limit {
-        // Fast paths on the lead byte: ASCII, and `E5`..`E9` (U+5000..U+9FFF, no whitespace);
-        // anything else is decoded.
+        // Fast paths on the lead byte: ASCII; `C3`..`DF` (U+00C0..U+07FF), `E4`..`EF`
+        // (U+4000..U+FFFF: Han, full-width forms) and `F0`..`F4`, none of them whitespace; `E3`
+        // (CJK punctuation, kana) but for U+3000 (`E3 80 80`). The rest (U+0085, U+00A0, U+1680,
+        // U+2000..U+205F) is decoded.
         match b[i] {
             x if x < 0x80 => {
                 n += usize::from(!char::from(x).is_whitespace());
                 i += 1;
             }
-            0xE5..=0xE9 => {
+            0xC3..=0xDF => {
+                n += 1;
+                i += 2;
+            }
+            0xE3 if b.get(i + 1..i + 3) != Some(&[0x80, 0x80]) => {
                 n += 1;
                 i += 3;
+            }
+            0xE4..=0xEF => {
+                n += 1;
+                i += 3;
+            }
+            0xF0..=0xF4 => {
+                n += 1;
+                i += 4;
             }
             _ => match s[i..].chars().next() {
                 Some(c) => {
@@ -257,5 +271,17 @@ mod tests {
             assert_eq!(visible_chars_upto(t, 2), visible.min(2), "{t:?}");
         }
         assert_eq!(full_width(&[10, 40, 40, 40, 38]), 40);
+        // Every char, alone and after a Han char: the lead-byte paths skip no whitespace.
+        let mut buf = String::new();
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            buf.clear();
+            buf.push('甲');
+            buf.push(c);
+            assert_eq!(
+                visible_chars(&buf),
+                1 + usize::from(!c.is_whitespace()),
+                "{c:?}"
+            );
+        }
     }
 }

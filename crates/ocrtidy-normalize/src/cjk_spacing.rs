@@ -135,11 +135,7 @@ impl Pass for CjkSpacing {
             // nothing to fix, whatever its place. Every rule needs a CJK character or mark
             // next to a gap, and on an ASCII line the neighbours of a gap are its own
             // characters (noise symbols, which are looked through, are not ASCII).
-            if line.is_ascii()
-                || !line
-                    .trim_matches(is_horizontal_space)
-                    .contains(is_horizontal_space)
-            {
+            if line.is_ascii() || !has_inner_space(line) {
                 continue;
             }
             let place = Place {
@@ -149,6 +145,16 @@ impl Pass for CjkSpacing {
             fix_line(text, base, line, place, &latin_style, &mut chars, sink);
         }
     }
+}
+
+/// A horizontal space between two visible characters of `line` (see `is_horizontal_space`).
+/// Searched for by byte (a space or tab byte is never inside a multi-byte character) and with
+/// `memchr` for the two others, not by decoding every char: most lines of Chinese text have none.
+fn has_inner_space(line: &str) -> bool {
+    let inner = line.trim_matches(is_horizontal_space);
+    inner.bytes().any(|b| b == b' ' || b == b'\t')
+        || inner.contains('\u{a0}')
+        || inner.contains('\u{3000}')
 }
 
 /// The lines of the text with their start offsets, and the page each is on.
@@ -375,4 +381,32 @@ fn short_groups(chars: &[(usize, char)]) -> Vec<(usize, usize)> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inner_space_is_found_as_by_chars() {
+        for line in [
+            "",
+            " ",
+            "\u{3000}甲乙\u{3000}",
+            "甲 乙",
+            "甲\u{3000}乙",
+            "甲\u{a0}乙",
+            "甲\t乙",
+            " \t甲乙丙 ",
+            "\u{a0}甲",
+            "使用 apt 命令",
+            "頁\u{2003}碼",
+            "中文，没有空格。",
+        ] {
+            let by_chars = line
+                .trim_matches(is_horizontal_space)
+                .contains(is_horizontal_space);
+            assert_eq!(has_inner_space(line), by_chars, "{line:?}");
+        }
+    }
 }

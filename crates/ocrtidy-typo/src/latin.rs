@@ -52,7 +52,7 @@ pub fn english_freq(word: &str) -> u64 {
     english_index().freq(key)
 }
 
-/// FNV-1a with a final mix: the hash of a word for [`EnglishIndex`] and [`WordFilter`].
+/// FNV-1a with a final mix: the hash of a word for [`EnglishIndex`].
 #[inline]
 fn word_hash(word: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -137,48 +137,153 @@ fn english_index() -> &'static EnglishIndex {
 }
 
 /// A Bloom filter over the English word list (2^20 bits, two probes: about 2 % false
-/// positives), built on first use by a near-miss search, so that the hundreds of spellings one
-/// edit away from an unknown word cost a hash each rather than a lookup.
+/// positives), built on first use by a near-miss search or a split, so that the hundreds of
+/// spellings one edit away from an unknown word, and the substrings of a glued one, cost a
+/// probe each rather than a lookup.
+///
+/// Its hash is a polynomial in the bytes ([`Poly`]): the hash of a spelling one edit away, or
+/// of a substring, comes from the word's prefix hashes in a few operations, without building
+/// the spelling or reading its bytes again.
 struct WordFilter {
     bits: Vec<u64>,
+    /// The number of bits minus one.
+    mask: u64,
 }
 
 impl WordFilter {
     const BITS: u32 = 20;
 
-    fn probes(word: &[u8]) -> (usize, usize) {
-        let h = word_hash(word);
-        let mask = (1u64 << Self::BITS) - 1;
-        ((h & mask) as usize, ((h >> 32) & mask) as usize)
+    /// An empty filter of `2^log2` bits.
+    fn new(log2: u32) -> WordFilter {
+        WordFilter {
+            bits: vec![0; 1 << (log2 - 6)],
+            mask: (1 << log2) - 1,
+        }
     }
 
-    fn may_contain(&self, word: &[u8]) -> bool {
-        let (a, b) = Self::probes(word);
+    /// Adds the word of `len` bytes whose polynomial hash is `poly`.
+    fn insert(&mut self, poly: u64, len: usize) {
+        let (a, b) = self.probes(poly, len);
+        self.bits[a / 64] |= 1 << (a % 64);
+        self.bits[b / 64] |= 1 << (b % 64);
+    }
+
+    /// The two bits of a word of `len` bytes whose polynomial hash is `poly`.
+    #[inline]
+    fn probes(&self, poly: u64, len: usize) -> (usize, usize) {
+        // splitmix64's finaliser: every bit of the polynomial reaches the probes.
+        let mut z = poly ^ (len as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^= z >> 31;
+        ((z & self.mask) as usize, ((z >> 32) & self.mask) as usize)
+    }
+
+    /// False when the word of `len` bytes whose polynomial hash is `poly` is certainly not in
+    /// the list.
+    #[inline]
+    fn may_contain(&self, poly: u64, len: usize) -> bool {
+        let (a, b) = self.probes(poly, len);
         self.bits[a / 64] & (1 << (a % 64)) != 0 && self.bits[b / 64] & (1 << (b % 64)) != 0
     }
+}
+
+/// The multiplier of [`Poly`] (odd, so that no power of it is zero mod 2^64).
+const POLY_BASE: u64 = 0x100_0000_01b3;
+
+/// Prefix hashes of a word for [`WordFilter`]: `pre[i]` is the hash of its first `i` bytes,
+/// `pow[k]` the base to the `k`, so that the hash of any concatenation of pieces of the word and
+/// single bytes is a few multiplications (`hash(xy) = hash(x) * base^|y| + hash(y)`).
+struct Poly {
+    pre: Vec<u64>,
+    pow: Vec<u64>,
+}
+
+impl Poly {
+    /// The hashes of `word`, with powers up to `word.len() + 1` (an insertion's suffix).
+    fn new(word: &[u8]) -> Poly {
+        let mut pre = Vec::with_capacity(word.len() + 1);
+        let mut pow = Vec::with_capacity(word.len() + 2);
+        let (mut h, mut p) = (0u64, 1u64);
+        pre.push(h);
+        pow.push(p);
+        for &b in word {
+            h = h.wrapping_mul(POLY_BASE).wrapping_add(u64::from(b));
+            p = p.wrapping_mul(POLY_BASE);
+            pre.push(h);
+            pow.push(p);
+        }
+        pow.push(p.wrapping_mul(POLY_BASE));
+        Poly { pre, pow }
+    }
+
+    /// The hash of the bytes `i..j` of the word.
+    #[inline]
+    fn range(&self, i: usize, j: usize) -> u64 {
+        self.pre[j].wrapping_sub(self.pre[i].wrapping_mul(self.pow[j - i]))
+    }
+
+    /// The hash of `head` followed by the bytes `i..j` of the word.
+    #[inline]
+    fn then(&self, head: u64, i: usize, j: usize) -> u64 {
+        head.wrapping_mul(self.pow[j - i])
+            .wrapping_add(self.range(i, j))
+    }
+}
+
+/// The hash of `head` followed by the byte `b`.
+#[inline]
+fn poly_push(head: u64, b: u8) -> u64 {
+    head.wrapping_mul(POLY_BASE).wrapping_add(u64::from(b))
 }
 
 fn english_filter() -> &'static WordFilter {
     static FILTER: std::sync::OnceLock<WordFilter> = std::sync::OnceLock::new();
     FILTER.get_or_init(|| {
-        let mut f = WordFilter {
-            bits: vec![0; 1 << (WordFilter::BITS - 6)],
-        };
+        let mut f = WordFilter::new(WordFilter::BITS);
         // One pass over the text: hash each line's word, skip its frequency.
         let text = EN_WORDS.as_bytes();
         let mut i = 0;
         while i < text.len() {
             let start = i;
+            let mut h = 0;
             while i < text.len() && text[i] != b' ' && text[i] != b'\n' {
+                h = poly_push(h, text[i]);
                 i += 1;
             }
-            let (a, b) = WordFilter::probes(&text[start..i]);
-            f.bits[a / 64] |= 1 << (a % 64);
-            f.bits[b / 64] |= 1 << (b % 64);
+            f.insert(h, i - start);
             while i < text.len() && text[i] != b'\n' {
                 i += 1;
             }
             i += 1;
+        }
+        f
+    })
+}
+
+/// A Bloom filter over SymSpell's keys of the frequent dictionary words ([`DICT_MIN_FREQ`] or
+/// more, the only targets of [`dictionary_near_miss`]): each word and its one-letter deletions
+/// (2^22 bits for some 200,000 keys). A word one edit (insertion, deletion, substitution,
+/// transposition) from a frequent word shares a key with it, so a token none of whose keys
+/// passes has no near miss, and its hundreds of spellings one edit away are not tried.
+fn near_miss_filter() -> &'static WordFilter {
+    static FILTER: std::sync::OnceLock<WordFilter> = std::sync::OnceLock::new();
+    FILTER.get_or_init(|| {
+        let mut f = WordFilter::new(22);
+        for line in EN_WORDS.lines() {
+            let Some((word, freq)) = line.split_once(' ') else {
+                continue;
+            };
+            // As `EnglishIndex::freq` reads it.
+            if freq.trim().parse::<u64>().unwrap_or(0) < DICT_MIN_FREQ {
+                continue;
+            }
+            let (b, n) = (word.as_bytes(), word.len());
+            let poly = Poly::new(b);
+            f.insert(poly.pre[n], n);
+            for i in 0..n {
+                f.insert(poly.then(poly.pre[i], i + 1, n), n - 1);
+            }
         }
         f
     })
@@ -316,7 +421,7 @@ pub(crate) fn correct_memo(text: &str, last: &mut Option<Memo>) -> Vec<LatinFix>
     if let Some(out) = hit {
         return out;
     }
-    let out = correct(text);
+    let out = correct_tokens(&toks);
     let found: Vec<(usize, LatinFix)> = out
         .iter()
         .filter_map(|f| {
@@ -334,25 +439,34 @@ pub(crate) fn correct_memo(text: &str, last: &mut Option<Memo>) -> Vec<LatinFix>
 
 /// Finds the Latin corrections of a text.
 pub fn correct(text: &str) -> Vec<LatinFix> {
+    correct_tokens(&tokens(text).collect::<Vec<_>>())
+}
+
+/// [`correct`] of a text whose tokens (see `tokens`) are `toks`.
+fn correct_tokens(toks: &[(usize, &str)]) -> Vec<LatinFix> {
     let mut counts: FxMap<&str, u32> = FxMap::default();
-    for (_, t) in tokens(text) {
+    for &(_, t) in toks {
         *counts.entry(t).or_insert(0) += 1;
     }
     let count = |w: &str| counts.get(w).copied().unwrap_or(0);
-    // Symmetric-delete index over recurring words: every one-character deletion → words.
-    let mut deletes: FxMap<String, Vec<&str>> = FxMap::default();
-    for (&w, &n) in &counts {
-        if n >= MIN_SUGGEST_EVIDENCE && w.len() >= MIN_SUGGEST_LEN - 1 && is_letters(w) {
-            for d in deletions(w) {
-                deletes.entry(d).or_default().push(w);
+    // Symmetric-delete index over recurring words: every one-character deletion → words. Built
+    // when a token first asks for it (most texts have none that does).
+    let mut deletes: Option<FxMap<String, Vec<&str>>> = None;
+    let build_deletes = || {
+        let mut deletes: FxMap<String, Vec<&str>> = FxMap::default();
+        for (&w, &n) in &counts {
+            if n >= MIN_SUGGEST_EVIDENCE && w.len() >= MIN_SUGGEST_LEN - 1 && is_letters(w) {
+                for d in deletions(w) {
+                    deletes.entry(d).or_default().push(w);
+                }
+                deletes.entry(w.to_string()).or_default().push(w);
             }
-            deletes.entry(w.to_string()).or_default().push(w);
         }
-    }
+        deletes
+    };
     let mut out = Vec::new();
     let mut key = String::new();
-    let toks: Vec<(usize, &str)> = tokens(text).collect();
-    let english = english_context(&toks);
+    let english = english_context(toks);
     for (idx, &(start, t)) in toks.iter().enumerate() {
         let end = start + t.len();
         // The English word list speaks only for English text: elsewhere (Latin, German,
@@ -454,6 +568,7 @@ pub fn correct(text: &str) -> Vec<LatinFix> {
         // One edit from a recurring word: a suggestion.
         if t.len() >= MIN_SUGGEST_LEN {
             let mut cands: Vec<&str> = Vec::new();
+            let deletes = deletes.get_or_insert_with(build_deletes);
             // The token itself, then each of its deletions, as a key.
             let keys = std::iter::once(t.len()).chain(0..t.len());
             for i in keys.filter(|_| !deletes.is_empty()) {
@@ -605,17 +720,25 @@ fn dictionary_near_miss(t: &str) -> Option<String> {
     if t.len() > 40 {
         return None;
     }
-    let mut cands: Vec<(u64, String)> = Vec::new();
     let b = t.as_bytes();
+    let (poly, n) = (Poly::new(b), b.len());
+    let keys = near_miss_filter();
+    if !keys.may_contain(poly.pre[n], n)
+        && !(0..n).any(|i| keys.may_contain(poly.then(poly.pre[i], i + 1, n), n - 1))
+    {
+        return None;
+    }
+    let mut cands: Vec<(u64, String)> = Vec::new();
     let filter = english_filter();
-    // Every spelling one edit away, built in place; the filter rejects almost all of them
-    // before a lookup.
+    // Every spelling one edit away, in a fixed order (ties in frequency keep the first found);
+    // the filter rejects almost all of them on their hash, and only the others are built.
     let mut buf = [0u8; 48];
-    let mut try_word = |w: &[u8]| {
-        if !filter.may_contain(w) {
+    let mut try_word = |hash: u64, len: usize, build: &dyn Fn(&mut [u8])| {
+        if !filter.may_contain(hash, len) {
             return;
         }
-        let Ok(w) = std::str::from_utf8(w) else {
+        build(&mut buf[..len]);
+        let Ok(w) = std::str::from_utf8(&buf[..len]) else {
             return;
         };
         let f = english_freq(w);
@@ -623,31 +746,37 @@ fn dictionary_near_miss(t: &str) -> Option<String> {
             cands.push((f, w.to_string()));
         }
     };
-    let n = b.len();
     for i in 0..=n {
+        let head = poly.pre[i];
         if i < n {
             // Deletion.
-            buf[..i].copy_from_slice(&b[..i]);
-            buf[i..n - 1].copy_from_slice(&b[i + 1..]);
-            try_word(&buf[..n - 1]);
+            try_word(poly.then(head, i + 1, n), n - 1, &|w| {
+                w[..i].copy_from_slice(&b[..i]);
+                w[i..].copy_from_slice(&b[i + 1..]);
+            });
             // Transposition.
             if i + 1 < n {
-                buf[..n].copy_from_slice(b);
-                buf.swap(i, i + 1);
-                try_word(&buf[..n]);
+                let swapped = poly_push(poly_push(head, b[i + 1]), b[i]);
+                try_word(poly.then(swapped, i + 2, n), n, &|w| {
+                    w.copy_from_slice(b);
+                    w.swap(i, i + 1);
+                });
             }
         }
         for c in b'a'..=b'z' {
+            let with_c = poly_push(head, c);
             // Insertion.
-            buf[..i].copy_from_slice(&b[..i]);
-            buf[i] = c;
-            buf[i + 1..=n].copy_from_slice(&b[i..]);
-            try_word(&buf[..=n]);
+            try_word(poly.then(with_c, i, n), n + 1, &|w| {
+                w[..i].copy_from_slice(&b[..i]);
+                w[i] = c;
+                w[i + 1..].copy_from_slice(&b[i..]);
+            });
             // Substitution.
             if i < n && b[i] != c {
-                buf[..n].copy_from_slice(b);
-                buf[i] = c;
-                try_word(&buf[..n]);
+                try_word(poly.then(with_c, i + 1, n), n, &|w| {
+                    w.copy_from_slice(b);
+                    w[i] = c;
+                });
             }
         }
     }
@@ -679,19 +808,29 @@ fn split_glued(t: &str) -> Option<String> {
     if !(5..=40).contains(&n) || !t.bytes().all(|b| b.is_ascii_lowercase()) || english_freq(t) > 0 {
         return None;
     }
-    let part_ok =
-        |p: &str| (p.len() >= 4 || is_function_word(p)) && english_freq(p) >= DICT_MIN_FREQ;
+    let (filter, poly) = (english_filter(), Poly::new(t.as_bytes()));
+    // The frequency of a part that may be one (0 otherwise): most substrings are no word, and
+    // the filter settles them on their hash.
+    let part_freq = |i: usize, j: usize| {
+        let p = &t[i..j];
+        if (p.len() >= 4 || is_function_word(p)) && filter.may_contain(poly.range(i, j), j - i) {
+            english_freq(p)
+        } else {
+            0
+        }
+    };
     // best[j][k]: the best score of t[..j] in k parts, and where its last part starts; a split
     // scores the sum of ln(frequency) of its parts, so fewer and commoner words win.
     let mut best = vec![[(f64::NEG_INFINITY, 0usize, false); MAX_PARTS + 1]; n + 1];
     best[0][0] = (0.0, 0, false);
     for j in 1..=n {
         for i in 0..j {
-            let p = &t[i..j];
-            if !part_ok(p) {
+            let f = part_freq(i, j);
+            if f < DICT_MIN_FREQ {
                 continue;
             }
-            let lp = (english_freq(p) as f64).ln();
+            let p = &t[i..j];
+            let lp = (f as f64).ln();
             for k in 1..=MAX_PARTS {
                 let (prev, _, func) = best[i][k - 1];
                 if prev > f64::NEG_INFINITY && prev + lp > best[j][k].0 {
@@ -750,6 +889,34 @@ const OTHER_STOP: &[&str] = &[
     "het", "een", "van", "en", "niet", "dat", "op", "zijn", "ook", "voor", "wordt",
 ];
 
+/// A word of at most 7 ASCII bytes as an integer, its bytes from the high end: distinct words
+/// (no zero byte) have distinct keys, so a function word is found by comparing integers.
+const fn stop_key(w: &[u8]) -> u64 {
+    let mut k = 0u64;
+    let mut i = 0;
+    while i < w.len() {
+        k = (k << 8) | w[i] as u64;
+        i += 1;
+    }
+    k
+}
+
+/// The [`stop_key`]s of a list of function words (each at most 7 bytes, checked at compile
+/// time).
+const fn stop_keys<const N: usize>(list: &[&str]) -> [u64; N] {
+    let mut keys = [0u64; N];
+    let mut i = 0;
+    while i < N {
+        assert!(list[i].len() <= 7);
+        keys[i] = stop_key(list[i].as_bytes());
+        i += 1;
+    }
+    keys
+}
+
+const EN_STOP_KEYS: [u64; EN_STOP.len()] = stop_keys(EN_STOP);
+const OTHER_STOP_KEYS: [u64; OTHER_STOP.len()] = stop_keys(OTHER_STOP);
+
 /// Whether each token stands in English text: among the tokens around it (40 on each side),
 /// English function words are not outnumbered by those of other Latin-script languages (half
 /// as many or fewer). A stretch without evidence either way counts as English.
@@ -766,8 +933,9 @@ fn english_context(toks: &[(usize, &str)]) -> Vec<bool> {
             let lower = &mut buf[..t.len()];
             lower.copy_from_slice(t.as_bytes());
             lower.make_ascii_lowercase();
-            let is = |list: &[&str]| u32::from(list.iter().any(|w| w.as_bytes() == &*lower));
-            (is(EN_STOP), is(OTHER_STOP))
+            let key = stop_key(lower);
+            let is = |keys: &[u64]| u32::from(keys.contains(&key));
+            (is(&EN_STOP_KEYS), is(&OTHER_STOP_KEYS))
         } else {
             (0, 0)
         };
@@ -1114,6 +1282,93 @@ mod tests {
             assert_eq!(english_freq(w), 0, "{w:?}");
         }
         assert!(english_freq("The") > 1_000_000_000);
+    }
+
+    #[test]
+    fn the_filter_passes_every_listed_word_and_edit_hashes_are_those_of_the_spellings() {
+        let filter = english_filter();
+        let hash = |w: &[u8]| w.iter().fold(0, |h, &b| poly_push(h, b));
+        for line in EN_WORDS.lines() {
+            let word = line.split_once(' ').unwrap().0.as_bytes();
+            assert!(filter.may_contain(hash(word), word.len()), "{line}");
+        }
+        let word = b"availabie";
+        let (poly, n) = (Poly::new(word), word.len());
+        for i in 0..n {
+            for j in i..=n {
+                assert_eq!(poly.range(i, j), hash(&word[i..j]));
+            }
+            let deleted = [&word[..i], &word[i + 1..]].concat();
+            assert_eq!(poly.then(poly.pre[i], i + 1, n), hash(&deleted));
+            let inserted = [&word[..i], b"x", &word[i..]].concat();
+            assert_eq!(
+                poly.then(poly_push(poly.pre[i], b'x'), i, n),
+                hash(&inserted)
+            );
+        }
+        // The near-miss search finds what looking up every spelling one edit away finds.
+        let brute = |t: &str| {
+            let b = t.as_bytes();
+            let mut cands: Vec<(u64, String)> = Vec::new();
+            let mut spellings: Vec<Vec<u8>> = Vec::new();
+            for i in 0..=b.len() {
+                if i < b.len() {
+                    spellings.push([&b[..i], &b[i + 1..]].concat());
+                    if i + 1 < b.len() {
+                        let mut w = b.to_vec();
+                        w.swap(i, i + 1);
+                        spellings.push(w);
+                    }
+                }
+                for c in b'a'..=b'z' {
+                    spellings.push([&b[..i], &[c], &b[i..]].concat());
+                    if i < b.len() && b[i] != c {
+                        let mut w = b.to_vec();
+                        w[i] = c;
+                        spellings.push(w);
+                    }
+                }
+            }
+            for w in spellings {
+                let w = String::from_utf8(w).unwrap();
+                let f = english_freq(&w);
+                if f >= DICT_MIN_FREQ && !cands.iter().any(|(_, x)| *x == w) {
+                    cands.push((f, w));
+                }
+            }
+            cands.sort_by_key(|c| std::cmp::Reverse(c.0));
+            let first = cands.first()?;
+            let clear = cands.get(1).is_none_or(|s| s.0 * 10 < first.0);
+            clear.then(|| first.1.clone())
+        };
+        for t in [
+            "availabie",
+            "contfol",
+            "pakcage",
+            "athers",
+            "anddistribute",
+            "wouild",
+            "regukir",
+            "mariagement",
+            "abuot",
+            "peopel",
+            "xqzvwk",
+            "aboutt",
+            "nanie",
+            "peoplle",
+            "tbe",
+        ] {
+            // The search's own conditions (five lowercase letters or more, no word itself).
+            if t.len() < MIN_SUGGEST_LEN - 1 {
+                assert_eq!(dictionary_near_miss(t), None);
+                continue;
+            }
+            assert_eq!(dictionary_near_miss(t), brute(t), "{t}");
+        }
+        assert_eq!(
+            dictionary_near_miss("availabie").as_deref(),
+            Some("available")
+        );
     }
 
     #[test]

@@ -87,6 +87,10 @@ pub struct Model {
     /// The one-character words of `words` by id (frequency 0: not a word), derived from it:
     /// the corrector asks about single characters most, and this table stays in cache.
     singles: Vec<(f32, u32)>,
+    /// A Bloom filter over the words of three and four characters of `words` (see
+    /// [`LongWords`]): most such windows of a text are no word, and the filter, a fraction of
+    /// the size of `words`, settles them without a probe of the big table.
+    long: LongWords,
     /// Packed words that are names (places, people, organisations).
     names: IntMap<u64, ()>,
     /// Adjacent id pairs occurring inside words of two or more characters, with ln(1 + the
@@ -119,6 +123,7 @@ impl Model {
             chars: vec!['\0'],
             words: IntMap::default(),
             singles: Vec::new(),
+            long: LongWords::default(),
             names: IntMap::default(),
             partners: Partners::default(),
             ln_total: (lexicon.total_freq() as f64).ln() as f32,
@@ -162,6 +167,7 @@ impl Model {
         }
         model.words = words.freeze();
         model.singles = singles(&model.words, model.chars.len());
+        model.long = LongWords::of(&model.words);
         model.names = names.freeze();
         model.partners = Partners::of(&pairs.freeze(), &model.words, model.chars.len());
         let n = model.chars.len();
@@ -231,7 +237,7 @@ impl Model {
     /// frequency of the lexicon (the channel parameters and the embedded confusion tables are
     /// compiled into `build.rs` along with this crate).
     pub fn stamp(lexicon: &Lexicon) -> Vec<u8> {
-        let mut out = b"ocrtidy-typo model 2".to_vec();
+        let mut out = b"ocrtidy-typo model 3".to_vec();
         (lexicon.len() as u64).put(&mut out);
         lexicon.total_freq().put(&mut out);
         out
@@ -250,6 +256,7 @@ impl Model {
         let chars: Vec<u32> = self.chars.iter().map(|c| *c as u32).collect();
         put_list(&chars, out);
         self.words.write(out);
+        put_list(&self.long.bits, out);
         self.names.write(out);
         self.partners.write(out);
         for list in &self.confusions {
@@ -298,6 +305,7 @@ impl Model {
             .map(char::from_u32)
             .collect::<Option<Vec<char>>>()?;
         let words = IntMap::read(&mut r)?;
+        let long = LongWords::from_bits(get_list(&mut r)?)?;
         let names = IntMap::read(&mut r)?;
         let partners = Partners::read(&mut r)?;
         let mut confusions = Vec::with_capacity(chars.len());
@@ -341,6 +349,7 @@ impl Model {
             singles: singles(&words, chars.len()),
             chars,
             words,
+            long,
             names,
             partners,
             ln_total,
@@ -372,7 +381,9 @@ impl Model {
                 .copied()
                 .filter(|&(_, f)| f > 0),
             [a, b] => self.partners.word(a, b),
-            _ => pack(ids).and_then(|k| self.words.get(k)),
+            _ => pack(ids)
+                .filter(|&k| self.long.may_contain(k))
+                .and_then(|k| self.words.get(k)),
         }
     }
 
@@ -425,6 +436,64 @@ struct Lists {
     start: Vec<u32>,
     ids: Vec<u16>,
     bonds: Vec<f32>,
+    /// Derived from `start` and `ids` when the lists are built or read (not stored).
+    index: ListIndex,
+}
+
+/// A list longer than this is searched in a bitmap (see [`ListIndex`]).
+const BITMAP_LIST: usize = 128;
+
+/// How [`Lists::find`] searches: the lists of common characters (hundreds of partners, and the
+/// characters asked about most: every candidate of a position is paired with the same
+/// neighbours) are bitmaps over all ids with a count of the partners before each word, so that
+/// a search is a bit test and a population count instead of a dozen dependent steps of a binary
+/// search; the other lists are searched.
+#[derive(Debug, Default, PartialEq)]
+struct ListIndex {
+    /// Per `x`: where its list starts and ends in `ids`, and the first word of its bitmap in
+    /// `bits` (`u32::MAX`: none, the list is searched). One cache line for both ends.
+    heads: Vec<[u32; 3]>,
+    /// The bitmaps, `words` words each: bit `y` is set when `y` is a partner.
+    bits: Vec<u64>,
+    /// For each word of `bits`: the partners in the words of its bitmap before it.
+    ranks: Vec<u32>,
+    /// Words of a bitmap: enough for every id in the lists.
+    words: usize,
+}
+
+impl ListIndex {
+    fn of(start: &[u32], ids: &[u16]) -> ListIndex {
+        let words = ids
+            .iter()
+            .max()
+            .map_or(0, |&m| (usize::from(m) + 1).div_ceil(64));
+        let mut index = ListIndex {
+            heads: Vec::with_capacity(start.len().saturating_sub(1)),
+            bits: Vec::new(),
+            ranks: Vec::new(),
+            words,
+        };
+        for w in start.windows(2) {
+            let list = ids.get(w[0] as usize..w[1] as usize).unwrap_or(&[]);
+            let first = index.bits.len();
+            let bitmap = list.len() > BITMAP_LIST && list.is_sorted_by(|a, b| a < b);
+            if bitmap {
+                index.bits.resize(first + words, 0);
+                for &y in list {
+                    index.bits[first + usize::from(y) / 64] |= 1 << (y % 64);
+                }
+                let mut before = 0;
+                for &word in &index.bits[first..] {
+                    index.ranks.push(before);
+                    before += word.count_ones();
+                }
+            }
+            index
+                .heads
+                .push([w[0], w[1], if bitmap { first as u32 } else { u32::MAX }]);
+        }
+        index
+    }
 }
 
 /// A pair key of [`Partners`]: the left id in the high half.
@@ -570,9 +639,11 @@ impl Lists {
         }
         // Keys of ids past `chars` (none in a valid model) are left out.
         pairs.retain(|&(k, _)| ((k >> 16) as usize) < n);
+        let ids: Vec<u16> = pairs.iter().map(|&(k, _)| k as u16).collect();
         Lists {
+            index: ListIndex::of(&start, &ids),
             start,
-            ids: pairs.iter().map(|&(k, _)| k as u16).collect(),
+            ids,
             bonds: pairs.iter().map(|&(_, v)| v).collect(),
         }
     }
@@ -589,8 +660,21 @@ impl Lists {
     /// The index in `ids` of `y` in the list of `x`.
     #[inline]
     fn find(&self, x: u16, y: u16) -> Option<usize> {
-        let x = usize::from(x);
-        let (&s, &e) = (self.start.get(x)?, self.start.get(x + 1)?);
+        let index = &self.index;
+        let &[s, e, first] = index.heads.get(usize::from(x))?;
+        if first != u32::MAX {
+            let at = first as usize + usize::from(y) / 64;
+            if usize::from(y) / 64 >= index.words {
+                return None;
+            }
+            let word = *index.bits.get(at)?;
+            let bit = 1u64 << (y % 64);
+            if word & bit == 0 {
+                return None;
+            }
+            let rank = *index.ranks.get(at)? + (word & (bit - 1)).count_ones();
+            return Some(s as usize + rank as usize);
+        }
         let list = self.ids.get(s as usize..e as usize)?;
         list.binary_search(&y).ok().map(|i| s as usize + i)
     }
@@ -610,12 +694,77 @@ impl Lists {
     }
 
     fn read(r: &mut Reader<'_>) -> Option<Lists> {
+        let start: Vec<u32> = get_list(r)?;
+        let ids: Vec<u16> = get_list(r)?;
         let lists = Lists {
-            start: get_list(r)?,
-            ids: get_list(r)?,
+            index: ListIndex::of(&start, &ids),
+            start,
+            ids,
             bonds: get_list(r)?,
         };
         (lists.ids.len() == lists.bonds.len()).then_some(lists)
+    }
+}
+
+/// A Bloom filter over packed words of three and four ids: three bits in one 64-bit word of the
+/// filter per key (one cache line a probe), 16 bits a key, about 1 % false positives.
+#[derive(Debug, Default, PartialEq)]
+struct LongWords {
+    /// A power of two of words of bits (none: the filter passes nothing, as there are no keys).
+    bits: Vec<u64>,
+    /// 64 - log2(bits.len()).
+    shift: u32,
+}
+
+impl LongWords {
+    /// The filter of the keys of three and four ids of `words`.
+    fn of(words: &IntMap<u64, (f32, u32)>) -> LongWords {
+        let long = || words.keys().filter(|&k| k >> 32 != 0);
+        let n = long().count();
+        let mut filter = LongWords::with_words((n * 16).div_ceil(64).next_power_of_two());
+        for k in long() {
+            let (word, mask) = filter.probes(k);
+            filter.bits[word] |= mask;
+        }
+        filter
+    }
+
+    /// An empty filter of `words` words of bits.
+    fn with_words(words: usize) -> LongWords {
+        LongWords {
+            bits: vec![0; words],
+            shift: 64 - words.trailing_zeros(),
+        }
+    }
+
+    /// The filter of stored bits; `None` when their number is not a power of two.
+    fn from_bits(bits: Vec<u64>) -> Option<LongWords> {
+        bits.len().is_power_of_two().then(|| LongWords {
+            shift: 64 - bits.len().trailing_zeros(),
+            bits,
+        })
+    }
+
+    /// The word of `bits` that holds the key's bits, and the bits.
+    #[inline]
+    fn probes(&self, key: u64) -> (usize, u64) {
+        // splitmix64's finaliser: the ids of a packed key sit in separate bits.
+        let mut z = (key ^ (key >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^= z >> 31;
+        let mask = (1 << (z & 63)) | (1 << ((z >> 6) & 63)) | (1 << ((z >> 12) & 63));
+        // `checked_shr`: a filter of one word has a shift of 64.
+        (z.checked_shr(self.shift).unwrap_or(0) as usize, mask)
+    }
+
+    /// False when `key` is certainly not a word of three or four ids.
+    #[inline]
+    fn may_contain(&self, key: u64) -> bool {
+        if self.bits.is_empty() {
+            return false;
+        }
+        let (word, mask) = self.probes(key);
+        self.bits[word] & mask == mask
     }
 }
 
@@ -651,4 +800,61 @@ fn get_list<T: Wire>(r: &mut Reader<'_>) -> Option<Vec<T>> {
 #[inline]
 fn pair_key(a: u16, b: u16) -> u32 {
     (u32::from(a) << 16) | u32::from(b)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_long_word_filter_passes_every_long_word() {
+        let typo = crate::Typo::embedded();
+        let model = typo.model_for_debug();
+        let mut long = 0;
+        for k in model.words.keys().filter(|&k| k >> 32 != 0) {
+            assert!(model.long.may_contain(k), "{k:x}");
+            long += 1;
+        }
+        assert!(long > 100_000);
+        // It rejects most keys that are no word: here, words with their last id changed.
+        let passed = model
+            .words
+            .keys()
+            .filter(|&k| k >> 32 != 0)
+            .map(|k| k ^ 1)
+            .filter(|&k| model.long.may_contain(k) && model.words.get(k).is_none())
+            .count();
+        assert!(passed * 20 < long, "{passed} of {long}");
+    }
+
+    #[test]
+    fn the_bitmaps_of_long_partner_lists_find_what_a_search_finds() {
+        let typo = crate::Typo::embedded();
+        let model = typo.model_for_debug();
+        for lists in [&model.partners.right, &model.partners.left] {
+            let n = lists.start.len() - 1;
+            let mut bitmaps = 0;
+            for x in 0..=n {
+                let x = x as u16;
+                let searched = |y: u16| {
+                    let (s, e) = (
+                        lists.start.get(usize::from(x))?,
+                        lists.start.get(usize::from(x) + 1)?,
+                    );
+                    let list = &lists.ids[*s as usize..*e as usize];
+                    list.binary_search(&y).ok().map(|i| *s as usize + i)
+                };
+                let head = lists.index.heads.get(usize::from(x));
+                if head.is_some_and(|h| h[2] != u32::MAX) {
+                    bitmaps += 1;
+                    for y in (0..=n + 70).map(|y| y as u16).chain([u16::MAX]) {
+                        assert_eq!(lists.find(x, y), searched(y), "{x} {y}");
+                    }
+                } else if x % 16 == 0 {
+                    for y in (0..=n).step_by(7).map(|y| y as u16) {
+                        assert_eq!(lists.find(x, y), searched(y), "{x} {y}");
+                    }
+                }
+            }
+            assert!(bitmaps > 100);
+        }
+    }
 }

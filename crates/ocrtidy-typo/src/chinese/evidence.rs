@@ -1,7 +1,7 @@
 //! Document evidence: the words that recur in the document (a cache model of the context
 //! score), and their near-variants (words one confusion away, which make a position suspect).
 
-use super::segment::segment_run;
+use super::segment::{segment_run, RunBuffers};
 use super::{Params, Slot};
 use crate::model::{pack, Model, Partners};
 use rustc_hash::FxHashMap as FxMap;
@@ -18,11 +18,14 @@ pub(super) fn doc_evidence(
     let mut doc: FxMap<u64, u32> = FxMap::default();
     let mut single_flags = Vec::with_capacity(runs.len());
     let mut doc_words = 0usize;
+    let mut ids: Vec<u16> = Vec::new();
+    let mut buffers = RunBuffers::default();
     for run in runs {
-        let ids: Vec<u16> = run.iter().map(|x| x.id).collect();
-        let (single, words) = segment_run(&ids, model, params, partners);
-        doc_words += words.len();
-        for (s, e) in words {
+        ids.clear();
+        ids.extend(run.iter().map(|x| x.id));
+        let ids = &ids[..];
+        let single = segment_run(ids, model, params, partners, &mut buffers, |s, e| {
+            doc_words += 1;
             if e - s >= 2 {
                 if let Some(k) = pack(&ids[s..e]) {
                     *doc.entry(k).or_insert(0) += 1;
@@ -38,7 +41,7 @@ pub(super) fn doc_evidence(
                     }
                 }
             }
-        }
+        });
         single_flags.push(single);
     }
     (doc, single_flags, doc_words)
@@ -58,10 +61,12 @@ pub(super) struct NearVariants {
     /// 64 - log2(bits.len()).
     shift: u32,
     /// The recurring words with one character left out: (the word with zeros in the place of
-    /// that character, length << 4 | its index) → the characters left out. A window that
+    /// that character, length << 4 | its index, the character left out), sorted. A window that
     /// passes the filter is a near-variant by its `j`-th character only if it is here with
-    /// its `j`-th character left out, and then of these words only.
-    masked: FxMap<(u64, u8), Vec<u16>>,
+    /// its `j`-th character left out, and then of these words only. A sorted list rather than
+    /// a map of lists: it is built for every document and asked only for the few windows that
+    /// pass the filter.
+    masked: Vec<(u64, u8, u16)>,
 }
 
 impl NearVariants {
@@ -78,24 +83,21 @@ impl NearVariants {
             return NearVariants {
                 bits: Vec::new(),
                 shift: 0,
-                masked: FxMap::default(),
+                masked: Vec::new(),
             };
         }
         let words = (count * 16).div_ceil(64).next_power_of_two().max(2);
         let mut v = NearVariants {
             bits: vec![0; words],
             shift: 64 - words.trailing_zeros(),
-            masked: FxMap::default(),
+            masked: Vec::new(),
         };
         for (&k, _) in recurring() {
             let len = key_len(k);
             for j in 0..len {
                 let shift = 16 * (len - 1 - j);
                 let rest = k & !(0xffff << shift);
-                v.masked
-                    .entry((rest, mask_tag(len, j)))
-                    .or_default()
-                    .push(key_id(k, j));
+                v.masked.push((rest, mask_tag(len, j), key_id(k, j)));
                 for &(obs, _) in &model.reverse[usize::from(key_id(k, j))] {
                     if obs != 0 {
                         let (word, mask) = v.probes(rest | (u64::from(obs) << shift));
@@ -104,6 +106,7 @@ impl NearVariants {
                 }
             }
         }
+        v.masked.sort_unstable();
         v
     }
 
@@ -142,12 +145,16 @@ impl NearVariants {
             let shift = 16 * (len - 1 - j);
             let rest = key & !(0xffff << shift);
             // The recurring words this window can be a near-variant of by its `j`-th character.
-            let Some(intended) = self.masked.get(&(rest, mask_tag(len, j))) else {
+            let tag = mask_tag(len, j);
+            let from = self.masked.partition_point(|m| (m.0, m.1) < (rest, tag));
+            let intended = &self.masked[from..];
+            let intended = &intended[..intended.partition_point(|m| (m.0, m.1) == (rest, tag))];
+            if intended.is_empty() {
                 continue;
-            };
+            }
             for conf in &model.confusions[usize::from(key_id(key, j))] {
                 // The same as: the word with `conf.intended` recurs in the document.
-                if conf.intended != 0 && intended.contains(&conf.intended) {
+                if conf.intended != 0 && intended.iter().any(|m| m.2 == conf.intended) {
                     hit(j, conf.intended);
                 }
             }

@@ -277,16 +277,30 @@ impl Scorer<'_> {
     }
 }
 
-/// The best segmentation of a run: which positions stand alone, and the words (start, end).
+/// The buffers of [`segment_run`], kept from run to run (a document has thousands of short
+/// runs).
+#[derive(Default)]
+pub(super) struct RunBuffers {
+    best: Vec<f32>,
+    back: Vec<usize>,
+}
+
+/// The best segmentation of a run: which positions stand alone; `word(start, end)` is called
+/// for each of its words, last first.
 pub(super) fn segment_run(
     ids: &[u16],
     model: &Model,
     params: &Params,
     partners: &Partners,
-) -> (Vec<bool>, Vec<(usize, usize)>) {
+    buffers: &mut RunBuffers,
+    mut word: impl FnMut(usize, usize),
+) -> Vec<bool> {
     let n = ids.len();
-    let mut best = vec![f32::NEG_INFINITY; n + 1];
-    let mut back = vec![0usize; n + 1];
+    let RunBuffers { best, back } = buffers;
+    best.clear();
+    best.resize(n + 1, f32::NEG_INFINITY);
+    back.clear();
+    back.resize(n + 1, 0);
     best[0] = 0.0;
     // Consecutive characters up to `j` that occur together in words (a word of the lexicon has
     // every pair of neighbours in `Model::pair`): longer words are not looked up.
@@ -329,17 +343,16 @@ pub(super) fn segment_run(
         }
     }
     let mut single = vec![false; n];
-    let mut words = Vec::new();
     let mut j = n;
     while j > 0 {
         let s = back[j];
         if j - s == 1 {
             single[s] = true;
         }
-        words.push((s, j));
+        word(s, j);
         j = s;
     }
-    (single, words)
+    single
 }
 
 #[cfg(test)]
