@@ -37,7 +37,13 @@ struct PairIndex {
 impl PairIndex {
     fn new(mut entries: Vec<u64>) -> PairIndex {
         entries.sort_unstable();
-        let mut ranges = FxMap::default();
+        // Sized once: growing the map rehashed it a dozen times on a long document.
+        let pairs = entries
+            .windows(2)
+            .filter(|w| w[0] >> 32 != w[1] >> 32)
+            .count()
+            + 1;
+        let mut ranges = FxMap::with_capacity_and_hasher(pairs, Default::default());
         for (i, &e) in entries.iter().enumerate() {
             ranges
                 .entry((e >> 32) as u32)
