@@ -211,6 +211,74 @@ impl<K: IntKey, V: Copy + Default + Wire> IntMap<K, V> {
     }
 }
 
+/// A Bloom filter over non-zero `u64` keys, blocked: a key's three bits lie in one 64-bit word
+/// (one cache line a probe), 16 bits a key, about 1 % false positives. Sized for its keys when
+/// built ([`KeyFilter::with_keys`]); stored as its words ([`KeyFilter::words`],
+/// [`KeyFilter::from_words`]).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct KeyFilter {
+    /// A power of two of words (none: the filter passes nothing).
+    bits: Vec<u64>,
+    /// 64 - log2(bits.len()).
+    shift: u32,
+}
+
+impl KeyFilter {
+    /// An empty filter for `n` keys.
+    pub fn with_keys(n: usize) -> KeyFilter {
+        let words = (n * 16).div_ceil(64).next_power_of_two();
+        KeyFilter {
+            bits: vec![0; words],
+            shift: 64 - words.trailing_zeros(),
+        }
+    }
+
+    /// The filter of stored words; `None` when their number is not a power of two.
+    pub fn from_words(bits: Vec<u64>) -> Option<KeyFilter> {
+        bits.len().is_power_of_two().then(|| KeyFilter {
+            shift: 64 - bits.len().trailing_zeros(),
+            bits,
+        })
+    }
+
+    /// The filter's words, as [`KeyFilter::from_words`] reads them.
+    pub fn words(&self) -> &[u64] {
+        &self.bits
+    }
+
+    /// True when the filter passes nothing (it was built for no key).
+    pub fn is_empty(&self) -> bool {
+        self.bits.is_empty()
+    }
+
+    /// Adds `key`.
+    pub fn insert(&mut self, key: u64) {
+        let (word, mask) = self.probes(key);
+        if let Some(w) = self.bits.get_mut(word) {
+            *w |= mask;
+        }
+    }
+
+    /// False when `key` was certainly not added.
+    #[inline]
+    pub fn may_contain(&self, key: u64) -> bool {
+        let (word, mask) = self.probes(key);
+        self.bits.get(word).is_some_and(|w| w & mask == mask)
+    }
+
+    /// The word of `bits` that holds the key's bits, and the bits.
+    #[inline]
+    fn probes(&self, key: u64) -> (usize, u64) {
+        // splitmix64's finaliser: the ids of a packed key sit in separate bits.
+        let mut z = (key ^ (key >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^= z >> 31;
+        let mask = (1 << (z & 63)) | (1 << ((z >> 6) & 63)) | (1 << ((z >> 12) & 63));
+        // `checked_shr`: a filter of one word has a shift of 64.
+        (z.checked_shr(self.shift).unwrap_or(0) as usize, mask)
+    }
+}
+
 /// A fixed-size value in little-endian bytes.
 pub trait Wire: Sized {
     const SIZE: usize;

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use ocrtidy_lexicon::Lexicon;
 
 use crate::confusion::{ConfusionKind, ConfusionTable};
-use crate::flat::{IntMap, IntMapBuilder, Reader, Wire};
+use crate::flat::{IntMap, IntMapBuilder, KeyFilter, Reader, Wire};
 
 /// Longest word (in characters) the corrector looks up.
 pub const MAX_WORD: usize = 4;
@@ -92,10 +92,10 @@ pub struct Model {
     /// The one-character words of `words` by id (frequency 0: not a word), derived from it:
     /// the corrector asks about single characters most, and this table stays in cache.
     singles: Vec<(f32, u32)>,
-    /// A Bloom filter over the words of three and four characters of `words` (see
-    /// [`LongWords`]): most such windows of a text are no word, and the filter, a fraction of
-    /// the size of `words`, settles them without a probe of the big table.
-    long: LongWords,
+    /// A Bloom filter over the words of three and four characters of `words`: most such
+    /// windows of a text are no word, and the filter, a fraction of the size of `words`,
+    /// settles them without a probe of the big table.
+    long: KeyFilter,
     /// Packed words that are names (places, people, organisations).
     names: IntMap<u64, ()>,
     /// Adjacent id pairs occurring inside words of two or more characters, with ln(1 + the
@@ -128,7 +128,7 @@ impl Model {
             chars: vec!['\0'],
             words: IntMap::default(),
             singles: Vec::new(),
-            long: LongWords::default(),
+            long: KeyFilter::default(),
             names: IntMap::default(),
             partners: Partners::default(),
             ln_total: (lexicon.total_freq() as f64).ln() as f32,
@@ -172,7 +172,7 @@ impl Model {
         }
         model.words = words.freeze();
         model.singles = singles(&model.words, model.chars.len());
-        model.long = LongWords::of(&model.words);
+        model.long = long_words(&model.words);
         model.names = names.freeze();
         model.partners = Partners::of(&pairs.freeze(), &model.words, model.chars.len());
         let n = model.chars.len();
@@ -261,7 +261,7 @@ impl Model {
         let chars: Vec<u32> = self.chars.iter().map(|c| *c as u32).collect();
         put_list(&chars, out);
         self.words.write(out);
-        put_list(&self.long.bits, out);
+        put_list(self.long.words(), out);
         self.names.write(out);
         self.partners.write(out);
         for list in &self.confusions {
@@ -310,7 +310,7 @@ impl Model {
             .map(char::from_u32)
             .collect::<Option<Vec<char>>>()?;
         let words = IntMap::read(&mut r)?;
-        let long = LongWords::from_bits(get_list(&mut r)?)?;
+        let long = KeyFilter::from_words(get_list(&mut r)?)?;
         let names = IntMap::read(&mut r)?;
         let partners = Partners::read(&mut r)?;
         let mut confusions = Vec::with_capacity(chars.len());
@@ -711,66 +711,14 @@ impl Lists {
     }
 }
 
-/// A Bloom filter over packed words of three and four ids: three bits in one 64-bit word of the
-/// filter per key (one cache line a probe), 16 bits a key, about 1 % false positives.
-#[derive(Debug, Default, PartialEq)]
-struct LongWords {
-    /// A power of two of words of bits (none: the filter passes nothing, as there are no keys).
-    bits: Vec<u64>,
-    /// 64 - log2(bits.len()).
-    shift: u32,
-}
-
-impl LongWords {
-    /// The filter of the keys of three and four ids of `words`.
-    fn of(words: &IntMap<u64, (f32, u32)>) -> LongWords {
-        let long = || words.keys().filter(|&k| k >> 32 != 0);
-        let n = long().count();
-        let mut filter = LongWords::with_words((n * 16).div_ceil(64).next_power_of_two());
-        for k in long() {
-            let (word, mask) = filter.probes(k);
-            filter.bits[word] |= mask;
-        }
-        filter
+/// The Bloom filter of the words of three and four ids of `words` (see `Model::long`).
+fn long_words(words: &IntMap<u64, (f32, u32)>) -> KeyFilter {
+    let long = || words.keys().filter(|&k| k >> 32 != 0);
+    let mut filter = KeyFilter::with_keys(long().count());
+    for k in long() {
+        filter.insert(k);
     }
-
-    /// An empty filter of `words` words of bits.
-    fn with_words(words: usize) -> LongWords {
-        LongWords {
-            bits: vec![0; words],
-            shift: 64 - words.trailing_zeros(),
-        }
-    }
-
-    /// The filter of stored bits; `None` when their number is not a power of two.
-    fn from_bits(bits: Vec<u64>) -> Option<LongWords> {
-        bits.len().is_power_of_two().then(|| LongWords {
-            shift: 64 - bits.len().trailing_zeros(),
-            bits,
-        })
-    }
-
-    /// The word of `bits` that holds the key's bits, and the bits.
-    #[inline]
-    fn probes(&self, key: u64) -> (usize, u64) {
-        // splitmix64's finaliser: the ids of a packed key sit in separate bits.
-        let mut z = (key ^ (key >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^= z >> 31;
-        let mask = (1 << (z & 63)) | (1 << ((z >> 6) & 63)) | (1 << ((z >> 12) & 63));
-        // `checked_shr`: a filter of one word has a shift of 64.
-        (z.checked_shr(self.shift).unwrap_or(0) as usize, mask)
-    }
-
-    /// False when `key` is certainly not a word of three or four ids.
-    #[inline]
-    fn may_contain(&self, key: u64) -> bool {
-        if self.bits.is_empty() {
-            return false;
-        }
-        let (word, mask) = self.probes(key);
-        self.bits[word] & mask == mask
-    }
+    filter
 }
 
 /// The one-character words of `words` for the ids below `n`, by id (see `Model::singles`).

@@ -3,6 +3,7 @@
 
 use super::segment::{segment_run, RunBuffers};
 use super::{Params, Slot};
+use crate::flat::KeyFilter;
 use crate::model::{pack, Model, Partners};
 use rustc_hash::FxHashMap as FxMap;
 
@@ -51,15 +52,12 @@ pub(super) fn doc_evidence(
 /// least `evidence_min` times in the document when one character is replaced by a character it
 /// is misread for (清徐 × 9 makes 清除 suspicious).
 ///
-/// A Bloom filter over the variant keys answers most windows of the text with a probe or two;
-/// the few that pass are checked exactly against the recurring words with one character left
-/// out ([`NearVariants::hits`]).
+/// A Bloom filter over the variant keys ([`KeyFilter`]) answers most windows of the text with a
+/// probe; the few that pass are checked exactly against the recurring words with one character
+/// left out ([`NearVariants::hits`]).
 pub(super) struct NearVariants {
-    /// Filter bits (a power of two of words of them), two bits per key in one word, so that a
-    /// probe costs one cache miss.
-    bits: Vec<u64>,
-    /// 64 - log2(bits.len()).
-    shift: u32,
+    /// The variant keys (empty: the document has no recurring word with a confusion).
+    filter: KeyFilter,
     /// The recurring words with one character left out: (the word with zeros in the place of
     /// that character, length << 4 | its index, the character left out), sorted. A window that
     /// passes the filter is a near-variant by its `j`-th character only if it is here with
@@ -81,15 +79,12 @@ impl NearVariants {
             .sum();
         if count == 0 {
             return NearVariants {
-                bits: Vec::new(),
-                shift: 0,
+                filter: KeyFilter::default(),
                 masked: Vec::new(),
             };
         }
-        let words = (count * 16).div_ceil(64).next_power_of_two().max(2);
         let mut v = NearVariants {
-            bits: vec![0; words],
-            shift: 64 - words.trailing_zeros(),
+            filter: KeyFilter::with_keys(count),
             masked: Vec::new(),
         };
         for (&k, _) in recurring() {
@@ -100,8 +95,7 @@ impl NearVariants {
                 v.masked.push((rest, mask_tag(len, j), key_id(k, j)));
                 for &(obs, _) in &model.reverse[usize::from(key_id(k, j))] {
                     if obs != 0 {
-                        let (word, mask) = v.probes(rest | (u64::from(obs) << shift));
-                        v.bits[word] |= mask;
+                        v.filter.insert(rest | (u64::from(obs) << shift));
                     }
                 }
             }
@@ -111,26 +105,14 @@ impl NearVariants {
     }
 
     pub(super) fn is_empty(&self) -> bool {
-        self.bits.is_empty()
-    }
-
-    /// The word of `bits` that holds the key's two bits, and the two bits.
-    #[inline]
-    fn probes(&self, key: u64) -> (usize, u64) {
-        let h = key.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        let mask = (1 << ((h >> 20) & 63)) | (1 << ((h >> 26) & 63));
-        ((h >> self.shift) as usize, mask)
+        self.filter.is_empty()
     }
 
     /// The filter's answer for `key`: false when `key` is certainly no near-variant (see
     /// [`NearVariants::hits`], which asks it first).
     #[inline]
     pub(super) fn may_contain(&self, key: u64) -> bool {
-        if self.bits.is_empty() {
-            return false;
-        }
-        let (word, mask) = self.probes(key);
-        self.bits[word] & mask == mask
+        self.filter.may_contain(key)
     }
 
     /// Calls `hit(j, intended)` for every recurring word that `key` (a window of the text) is
