@@ -249,95 +249,181 @@ impl Pass for CjkPunct {
     }
 
     fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
-        let text = input.text;
-        // One `char` and one byte of decision per character: byte offsets are recounted when
-        // the edits are written.
-        let mut eff: Vec<char> = text.chars().collect();
-        // Decision for a char index.
-        let mut decided: Vec<Option<Decision>> = vec![None; eff.len()];
+        // Every decision looks no further than its page (a form feed ends each search) except
+        // the two verdicts on the whole text and a bracket's look back across breaks, so a
+        // long text is decided in pieces of whole pages: the working memory (five bytes a
+        // character) is that of a piece, not of the text.
+        decide(input.text, PIECE_BYTES, sink);
+    }
+}
 
-        let ctx = Ctx { chars: &eff };
-        // Whether the text is typeset (asked once, only when a half-width mark after a Han
-        // character is followed by a space: see below).
-        let mut typeset: Option<bool> = None;
-        for (k, &c) in eff.iter().enumerate() {
-            // Only these marks are decided here (see `full_of`, `half_of`): the context of
-            // any other character is not looked at.
-            if !matches!(
-                c,
-                ',' | ':' | ';' | '?' | '!' | '*' | '，' | '：' | '；' | '？' | '！'
-            ) {
-                continue;
-            }
-            let prev = ctx.prev(k);
-            let next = ctx.next(k);
-            let after_han = prev.is_some_and(is_han);
-            if full_of(c).is_some() {
-                // Typeset text that sets a half-width comma right after a Han character
-                // (`下, 内核`, `频率,因此`) writes it so: OCR faults would have made the text count
-                // as OCR output. (Not `:` `;`: tesseract writes `处理: (1)` for `处理：（1）` on
-                // its cleanest pages.)
-                let styled = c == ','
-                    && after_han
-                    && k > 0
-                    && eff[k - 1] != ' '
-                    && *typeset.get_or_insert_with(|| crate::evidence::is_typeset(text));
-                if !styled && (after_han || (c == ';' && next.is_some_and(is_han))) {
-                    decided[k] = Some(Decision::CjkPunct);
-                }
-            } else if c == '*' && after_han && ctx.next_on_line(k).is_none() {
-                decided[k] = Some(Decision::AsteriskFullStop);
-            } else if half_of(c).is_some()
-                && prev.is_some_and(|p| p.is_ascii_alphanumeric())
-                && ctx.latin_context(k)
-            {
-                decided[k] = Some(Decision::LatinHalfwidth);
-            }
-        }
-        // Brackets are decided on the text as this pass leaves it, so that a second run
-        // decides the same. (`.` and brackets are not decided above, so `eff` keeps them.)
-        for (e, d) in eff.iter_mut().zip(&decided) {
-            if let Some(d) = *d {
-                *e = d.target(*e);
-            }
-        }
-        // Full stops look at the marks after them as this pass leaves them.
-        let view = Ctx { chars: &eff };
-        let mut stops = Vec::new();
-        for (k, &c) in eff.iter().enumerate() {
-            if c != '.' || !view.prev(k).is_some_and(is_han) {
-                continue;
-            }
-            let dots = view.at(k + 1) == Some('.') || k > 0 && view.at(k - 1) == Some('.');
-            // Only at the end of a line: inside a line a `.` may be a dateline's
-            // (`7月23日. 星期日`) or a file name's.
-            let end_ok = view.next_on_line(k).is_none();
-            if end_ok && !dots {
-                stops.push(k);
-            }
-        }
-        for k in stops {
-            decided[k] = Some(Decision::FullStop);
-            eff[k] = '。';
-        }
-        pair_brackets(&mut eff, &mut decided, text, &mut typeset);
-        drop(eff);
-        // Most texts need no decision: their chars are not decoded again.
-        if decided.iter().all(Option::is_none) {
-            return;
-        }
+/// Decides the marks of `text` in pieces of whole pages of about `piece_bytes`.
+fn decide(text: &str, piece_bytes: usize, sink: &mut EditSink<'_>) {
+    let mut whole = Whole {
+        text,
+        typeset: None,
+        chosen_style: None,
+    };
+    let mut before = None;
+    for (base, piece) in pieces(text, piece_bytes) {
+        run_piece(piece, base, &mut whole, &mut before, sink);
+    }
+}
 
-        for ((i, c), d) in text.char_indices().zip(&decided) {
-            if let Some(d) = *d {
-                let to = d.target(c);
-                if to != c {
-                    let _ = sink.replace(
-                        i..i + c.len_utf8(),
-                        to.to_string(),
-                        d.rule(),
-                        d.confidence(),
-                    );
-                }
+/// A text longer than this many bytes is decided in pieces of whole pages of about this size.
+const PIECE_BYTES: usize = 1 << 20;
+
+/// The pieces of `text` with their byte offsets: runs of whole pages (each piece but the last
+/// ends just after a form feed) of at least `size` bytes, or the whole text.
+fn pieces(text: &str, size: usize) -> impl Iterator<Item = (usize, &str)> {
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        if start >= text.len() && !(start == 0 && text.is_empty()) {
+            return None;
+        }
+        let from = start;
+        let reach = from.saturating_add(size).min(text.len());
+        let end = text.as_bytes()[reach..]
+            .iter()
+            .position(|&b| b == b'\x0c')
+            .map_or(text.len(), |p| reach + p + 1);
+        start = end.max(from + 1);
+        Some((from, &text[from..end]))
+    })
+}
+
+/// What is decided on the whole text, asked once when first needed.
+struct Whole<'a> {
+    text: &'a str,
+    /// The text reads as typeset (see [`crate::evidence`]).
+    typeset: Option<bool>,
+    /// The text writes full-width bracket pairs too, or half-width pairs glued to the text
+    /// before them (see [`pair_brackets`]).
+    chosen_style: Option<bool>,
+}
+
+impl Whole<'_> {
+    fn typeset(&mut self) -> bool {
+        let text = self.text;
+        *self
+            .typeset
+            .get_or_insert_with(|| crate::evidence::is_typeset(text))
+    }
+
+    /// Whether any page has a full-width pair or a glued half-width one. The marks decided
+    /// before the brackets are not brackets, spaces, breaks or Han characters, so the text as
+    /// written gives the same answer as the text with those decisions.
+    fn chosen_style(&mut self) -> bool {
+        let text = self.text;
+        *self.chosen_style.get_or_insert_with(|| {
+            pieces(text, PIECE_BYTES).any(|(_, piece)| {
+                let chars: Vec<char> = piece.chars().collect();
+                find_pairs(&chars).into_iter().any(|(o, c)| {
+                    (chars[o] == '（' && chars[c] == '）') || is_glued_half_pair(&chars, o, c)
+                })
+            })
+        })
+    }
+}
+
+/// Decides the marks of one piece of whole pages at byte offset `base` of the text. `before`
+/// is the last character of the pieces before it that is neither a space nor a break, as
+/// decided (a bracket at the start of a line looks back across breaks).
+fn run_piece(
+    text: &str,
+    base: usize,
+    whole: &mut Whole<'_>,
+    before: &mut Option<char>,
+    sink: &mut EditSink<'_>,
+) {
+    // One `char` and one byte of decision per character: byte offsets are recounted when
+    // the edits are written.
+    let mut eff: Vec<char> = text.chars().collect();
+    // Decision for a char index.
+    let mut decided: Vec<Option<Decision>> = vec![None; eff.len()];
+
+    let ctx = Ctx { chars: &eff };
+    for (k, &c) in eff.iter().enumerate() {
+        // Only these marks are decided here (see `full_of`, `half_of`): the context of
+        // any other character is not looked at.
+        if !matches!(
+            c,
+            ',' | ':' | ';' | '?' | '!' | '*' | '，' | '：' | '；' | '？' | '！'
+        ) {
+            continue;
+        }
+        let prev = ctx.prev(k);
+        let next = ctx.next(k);
+        let after_han = prev.is_some_and(is_han);
+        if full_of(c).is_some() {
+            // Typeset text that sets a half-width comma right after a Han character
+            // (`下, 内核`, `频率,因此`) writes it so: OCR faults would have made the text count
+            // as OCR output. (Not `:` `;`: tesseract writes `处理: (1)` for `处理：（1）` on
+            // its cleanest pages.)
+            let styled = c == ',' && after_han && k > 0 && eff[k - 1] != ' ' && whole.typeset();
+            if !styled && (after_han || (c == ';' && next.is_some_and(is_han))) {
+                decided[k] = Some(Decision::CjkPunct);
+            }
+        } else if c == '*' && after_han && ctx.next_on_line(k).is_none() {
+            decided[k] = Some(Decision::AsteriskFullStop);
+        } else if half_of(c).is_some()
+            && prev.is_some_and(|p| p.is_ascii_alphanumeric())
+            && ctx.latin_context(k)
+        {
+            decided[k] = Some(Decision::LatinHalfwidth);
+        }
+    }
+    // Brackets are decided on the text as this pass leaves it, so that a second run
+    // decides the same. (`.` and brackets are not decided above, so `eff` keeps them.)
+    for (e, d) in eff.iter_mut().zip(&decided) {
+        if let Some(d) = *d {
+            *e = d.target(*e);
+        }
+    }
+    // Full stops look at the marks after them as this pass leaves them.
+    let view = Ctx { chars: &eff };
+    let mut stops = Vec::new();
+    for (k, &c) in eff.iter().enumerate() {
+        if c != '.' || !view.prev(k).is_some_and(is_han) {
+            continue;
+        }
+        let dots = view.at(k + 1) == Some('.') || k > 0 && view.at(k - 1) == Some('.');
+        // Only at the end of a line: inside a line a `.` may be a dateline's
+        // (`7月23日. 星期日`) or a file name's.
+        let end_ok = view.next_on_line(k).is_none();
+        if end_ok && !dots {
+            stops.push(k);
+        }
+    }
+    for k in stops {
+        decided[k] = Some(Decision::FullStop);
+        eff[k] = '。';
+    }
+    pair_brackets(&mut eff, &mut decided, whole, base, *before);
+    if let Some(&last) = eff
+        .iter()
+        .rev()
+        .find(|&&c| !is_horizontal_space(c) && !is_break(c))
+    {
+        *before = Some(last);
+    }
+    drop(eff);
+    // Most texts need no decision: their chars are not decoded again.
+    if decided.iter().all(Option::is_none) {
+        return;
+    }
+
+    for ((i, c), d) in text.char_indices().zip(&decided) {
+        if let Some(d) = *d {
+            let to = d.target(c);
+            if to != c {
+                let i = base + i;
+                let _ = sink.replace(
+                    i..i + c.len_utf8(),
+                    to.to_string(),
+                    d.rule(),
+                    d.confidence(),
+                );
             }
         }
     }
@@ -352,32 +438,38 @@ impl Pass for CjkPunct {
 fn pair_brackets(
     eff: &mut [char],
     decided: &mut [Option<Decision>],
-    text: &str,
-    typeset: &mut Option<bool>,
+    whole: &mut Whole<'_>,
+    base: usize,
+    before: Option<char>,
 ) {
     let mut pairs = find_pairs(eff);
     pairs.sort_unstable();
     // Only a text that writes full-width pairs too, or half-width pairs glued to the text
-    // before them, has chosen its spaced half-width ones: tesseract's Chinese model never writes
-    // `（`, and it reads the white space of a full-width `（` as a space before the mark.
-    let chosen_style = pairs
-        .iter()
-        .any(|&(o, c)| (eff[o] == '（' && eff[c] == '）') || is_glued_half_pair(eff, o, c));
-    // `typeset`: the verdict on the text, counted once per run when first needed.
+    // before them, has chosen its spaced half-width ones (`Whole::chosen_style`): tesseract's
+    // Chinese model never writes `（`, and it reads the white space of a full-width `（` as a
+    // space before the mark.
     for (open, k) in pairs {
         let (o, c) = (eff[open], eff[k]);
         let misread = !matches!(o, '(' | '（');
         let ctx = Ctx { chars: eff };
         let content = &eff[open + 1..k];
         let has_han = content.iter().any(|&x| is_han(x));
-        let before = if open == 0 { None } else { Some(eff[open - 1]) };
+        // The piece before this one (see `pieces`) ends with a form feed.
+        let before_mark = match open {
+            0 if base > 0 => Some('\u{c}'),
+            0 => None,
+            _ => Some(eff[open - 1]),
+        };
         let prev = ctx.prev(open);
-        let full = match before {
+        let full = match before_mark {
             // OCR engines set a full-width `（` off with a space (the glyph's own white space)
             // and glue a half-width `(` to the ideograph before it.
             Some(b) if is_horizontal_space(b) => prev.is_some_and(is_tight_punct) || has_han,
             Some(b) if is_break(b) => {
-                prev_across_breaks(eff, open).is_some_and(is_tight_punct_or_han) || has_han
+                prev_across_breaks(eff, open)
+                    .or(before)
+                    .is_some_and(is_tight_punct_or_han)
+                    || has_han
             }
             None => has_han,
             Some(b) => is_cjk_punct(b),
@@ -394,10 +486,7 @@ fn pair_brackets(
             continue;
         }
         let consistent = matches!((o, c), ('(', ')') | ('（', '）'));
-        if consistent
-            && chosen_style
-            && *typeset.get_or_insert_with(|| crate::evidence::is_typeset(text))
-        {
+        if consistent && whole.chosen_style() && whole.typeset() {
             continue;
         }
         decided[open] = Some(if misread {
@@ -474,4 +563,72 @@ fn find_pairs(chars: &[char]) -> Vec<(usize, usize)> {
         pairs.push((open, k));
     }
     pairs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ocrtidy_core::{Context, Runner};
+    use proptest::prelude::*;
+
+    /// The pass deciding in pieces of the given size.
+    struct Pieced(usize);
+
+    impl Pass for Pieced {
+        fn spec(&self) -> &'static PassSpec {
+            &CjkPunct::SPEC
+        }
+
+        fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
+            decide(input.text, self.0, sink);
+        }
+    }
+
+    /// The changes (rule, span, replacement) and output of the pass deciding in pieces of
+    /// `size` bytes.
+    fn cleaned(text: &str, size: usize) -> (String, Vec<ocrtidy_core::Change>) {
+        let out = Runner::new(vec![Box::new(Pieced(size))]).run(text, &Context::default());
+        (out.text, out.changes)
+    }
+
+    #[test]
+    fn pieces_are_whole_pages_that_cover_the_text() {
+        let text = "ab\u{c}cd\u{c}\u{c}efg";
+        let all: Vec<_> = pieces(text, 1).collect();
+        assert_eq!(all, [(0, "ab\u{c}"), (3, "cd\u{c}"), (6, "\u{c}efg")]);
+        assert_eq!(
+            pieces(text, 4).collect::<Vec<_>>(),
+            [(0, "ab\u{c}cd\u{c}"), (6, "\u{c}efg")]
+        );
+        assert_eq!(pieces(text, usize::MAX).collect::<Vec<_>>(), [(0, text)]);
+        assert_eq!(pieces("", 1).collect::<Vec<_>>(), [(0, "")]);
+    }
+
+    #[test]
+    fn a_bracket_after_a_page_break_looks_back_into_the_page_before() {
+        // The `(` starting the second page follows a Chinese full stop across the break, so
+        // the pair is full-width, whether the pages are decided together or apart; the typeset
+        // verdict and the pair style are the whole text's.
+        let text = "第一页的内容结束了。\n\u{c}(附注)\n第二页,继续\u{c}完成安装*\nHello，world";
+        let whole = cleaned(text, usize::MAX);
+        assert!(whole.0.contains("（附注）"), "{}", whole.0);
+        assert!(whole.0.contains("第二页，继续"), "{}", whole.0);
+        assert_eq!(cleaned(text, 1), whole);
+    }
+
+    fn paged() -> impl Strategy<Value = String> {
+        let atoms = prop::sample::select(vec![
+            "中", "文", "学", "a", "Z", "3", " ", "\n", "\n\n", "\u{c}", "\u{c}", ",", "，", ".",
+            "。", ":", "：", ";", "?", "!", "*", "(", ")", "（", "）", "〈", "《", "》", "【",
+            "】", "■",
+        ]);
+        prop::collection::vec(atoms, 0..120).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #[test]
+        fn deciding_in_pieces_changes_nothing(text in paged(), size in 1usize..40) {
+            prop_assert_eq!(cleaned(&text, size), cleaned(&text, usize::MAX));
+        }
+    }
 }
