@@ -18,6 +18,7 @@ deleted (so a recipe can fail on it).
 import argparse
 import collections
 import difflib
+import hashlib
 import json
 import os
 import subprocess
@@ -41,7 +42,7 @@ def main() -> int:
     ap.add_argument(
         "--split",
         default="all",
-        help="all records, or half A / B of the documents (by doc_id hash parity)",
+        help="all records, or half A / B of the documents (by md5(doc_id) parity, as scripts/typo_eval.py splits them)",
     )
     ap.add_argument("extra", nargs="*", help="more arguments for ocrtidy clean")
     args = ap.parse_args()
@@ -53,7 +54,7 @@ def main() -> int:
                 continue
             r = json.loads(line)
             if args.split != "all":
-                half = "A" if sum(map(ord, r.get("doc_id", r.get("id", "")))) % 2 == 0 else "B"
+                half = "A" if int(hashlib.md5(r.get("doc_id", r.get("id", "")).encode()).hexdigest(), 16) % 2 == 0 else "B"
                 if half != args.split:
                     continue
             records.append(r)

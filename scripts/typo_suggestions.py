@@ -8,8 +8,9 @@ is looked up in the record's `gt` with 3 (then 2) characters of context each sid
 candidate and with the observed text; when that does not decide, the text is aligned with the
 `gt` with difflib, the change's output span is mapped through the alignment, and the ground
 truth there is compared with the top candidate (whitespace ignored for Chinese, runs collapsed
-for Latin). The documents are split into halves by `sum(map(ord, doc_id)) % 2` (A even, B odd):
-fit the display threshold on A, check it on B.
+for Latin). The documents are split into halves by md5(doc_id) (A even, B odd), as
+`scripts/typo_eval.py` and `scripts/typo_fit.py` split them: fit the display threshold on A,
+check it on B.
 
 Usage:
   scripts/typo_suggestions.py --bin target/release/ocrtidy [--corpus ../shared/ocr-corpus/dev.jsonl]
@@ -28,6 +29,7 @@ the suggestions the default hides.
 import argparse
 import collections
 import difflib
+import hashlib
 import json
 import os
 import re
@@ -39,7 +41,7 @@ BANDS = [0.0, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01]
 
 
 def half(doc_id):
-    return "A" if sum(map(ord, doc_id)) % 2 == 0 else "B"
+    return "A" if int(hashlib.md5(doc_id.encode()).hexdigest(), 16) % 2 == 0 else "B"
 
 
 def norm(s):
