@@ -846,6 +846,7 @@ pub(crate) fn ends_sentence(s: &str) -> bool {
     let latin =
         s.is_ascii() || !(s.bytes().any(|b| (0xE5..=0xE9).contains(&b)) || s.chars().any(is_wide));
     let core = strip_noise_tail(s, latin);
+    let core = if latin { strip_stray_letter(core) } else { core };
     let mut rev = core.chars().rev();
     let Some(last) = rev.next() else {
         return false;
@@ -897,6 +898,31 @@ fn stop_before_specks(core: &str) -> bool {
         }
     }
     false
+}
+
+/// The Latin line `core` (after [`strip_noise_tail`]) without a last token of one ASCII letter
+/// that is no word (not `a`, `A` or `I`) after a sentence end (`upgraded. k`, `system?*). : g`):
+/// a speck that OCR read as a letter, not the start of a sentence cut by the line end.
+fn strip_stray_letter(core: &str) -> &str {
+    let Some(cut) = core.rfind(page::is_space) else {
+        return core;
+    };
+    let token = &core[cut..].trim_start_matches(page::is_space);
+    let stray = token.len() == 1
+        && token.bytes().all(|b| b.is_ascii_alphabetic())
+        && !matches!(*token, "a" | "A" | "I");
+    if !stray {
+        return core;
+    }
+    let head = strip_noise_tail(core[..cut].trim_end_matches(page::is_space), true);
+    let ends = head
+        .trim_end_matches(['"', '\'', '’', '”', ')', ']'])
+        .ends_with(['.', '!', '?']);
+    if ends {
+        head
+    } else {
+        core
+    }
 }
 
 /// `s` without trailing tokens of stray marks: whitespace-separated tokens of at most two
@@ -1236,6 +1262,11 @@ mod tests {
             ("the packages that the system*", false),
             ("the packages that the :", false),
             ("the packages were upgraded. ;", true),
+            // A stray letter after a sentence end is a speck; a word of one letter is not.
+            ("the packages were upgraded. k", true),
+            ("the packages were upgraded?*). : g", true),
+            ("the packages were upgraded. a", false),
+            ("the packages were upgraded and k", false),
             // Initials and abbreviations of single letters do not end a sentence.
             ("written by Susan G.", false),
             ("written by J.H.M.", false),
