@@ -670,7 +670,10 @@ fn script_switch(a: &str, b: &str) -> bool {
 /// (a quote ends a sentence only after `.!?`).
 fn quote_runs_on(a: &str, b: &str) -> bool {
     let opens = |c: char| matches!(c, '“' | '‘' | '"' | '\'');
-    if !strip_noise_tail(a, false).chars().next_back().is_some_and(opens)
+    if !strip_noise_tail(a, false)
+        .chars()
+        .next_back()
+        .is_some_and(opens)
         || !a.chars().any(is_wide)
     {
         return false;
@@ -846,7 +849,11 @@ pub(crate) fn ends_sentence(s: &str) -> bool {
     let latin =
         s.is_ascii() || !(s.bytes().any(|b| (0xE5..=0xE9).contains(&b)) || s.chars().any(is_wide));
     let core = strip_noise_tail(s, latin);
-    let core = if latin { strip_stray_letter(core) } else { core };
+    let core = if latin {
+        strip_stray_letter(core)
+    } else {
+        core
+    };
     let mut rev = core.chars().rev();
     let Some(last) = rev.next() else {
         return false;
