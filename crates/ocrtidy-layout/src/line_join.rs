@@ -18,7 +18,9 @@ use crate::page::{self, is_wide, visible_chars_upto, width, Line};
 ///   of them, and never a full stop after an initial (`Susan G.`); a short token of stray marks
 ///   after a space (`the :`, `启动。 、`) is OCR noise and does not count, and neither are one
 ///   or two specks glued after a Chinese full stop (`完成了。，`); a bracket that closes right
-///   after a Latin word or a number in a Chinese line (`grep(1)`, `（热键 E）`) ends nothing;
+///   after a Latin word or a number in a Chinese line (`grep(1)`, `（热键 E）`) ends nothing,
+///   and neither does a quote mark that ends a CJK line when the next line closes it
+///   (`如“` / `staff”）`: it opens a quotation; see `quote_runs_on`);
 /// - a change of script after a sentence end: a line ending a sentence in a wide character
 ///   (`第二段在这里。`) before a line of Latin text without wide characters, or a Latin line
 ///   ending a sentence before a line starting with a CJK letter, ends its paragraph whatever
@@ -31,7 +33,8 @@ use crate::page::{self, is_wide, visible_chars_upto, width, Line};
 ///   has none (RapidOCR, or text already reflowed) every line ending a sentence does;
 /// - a first-line indent that OCR dropped: on a Chinese page wrapped at a column width, a line
 ///   one and a half to two and a half ems short of the full width after a full line that ends a
-///   sentence, running on into a full line, starts a paragraph;
+///   sentence, running on into a full line, starts a paragraph; so does such a line after a
+///   blank line when the line before it lost its final mark (or OCR read it as a look-alike);
 /// - an open line (no final punctuation) well short of the full width on a page wrapped at a
 ///   column width ends its paragraph before a blank line, or when it is less than half the full
 ///   width: OCR of degraded pages loses or misreads the final `。` (not for the first line, a
@@ -338,8 +341,11 @@ impl<'p> Page<'p> {
         // Latin text on a noisy page: a full stop or colon at the end of a line before a word
         // in lower case is as often a speck that OCR read as a sentence end (`a particular
         // piece:` / `of hardware`).
+        // A quote mark at the end of a line whose next line closes it (`如“` / `Students”）`)
+        // opens a quotation that runs on: no sentence ends there, whatever mark OCR read.
         let ends_sentence = self.item_ends[k]
-            && !(!cjk && blank && starts_lower(br.b_text) && self.noisy_latin() && !self.uniform);
+            && !(!cjk && blank && starts_lower(br.b_text) && self.noisy_latin() && !self.uniform)
+            && !quote_runs_on(br.a_text, br.b_text);
         // Latin text: a comma before a blank line and a capitalised word is a full stop that
         // OCR misread (`…when running apt,` / `Running cron-apt…`).
         let comma_end =
@@ -347,10 +353,11 @@ impl<'p> Page<'p> {
         // A first-line indent that OCR dropped: after a full line that ends a sentence, a line
         // just the indent (one and a half to two and a half ems) short of the full width that
         // runs on into a full line of the same block starts a paragraph; the wrapped lines of a
-        // justified column are full.
+        // justified column are full. So it does after a blank line when the line before lost
+        // its final mark (or OCR read it as a look-alike): the block the blank line opens
+        // starts with the indent.
         let indented_start =
-            cjk && ends_sentence
-                && !blank
+            cjk && (ends_sentence && !blank || blank && !self.uniform)
                 && self.wrapped
                 && (3..=5).contains(&full.saturating_sub(wb))
                 && !self.item_ends[k + 1]
@@ -552,12 +559,30 @@ fn join_page(run: &mut Run<'_>, page: &Page<'_>, memo: &mut PageMemo<'_>, sink: 
 }
 
 impl Run<'_> {
-    /// What replaces a soft wrap: nothing after a hyphen or between wide characters, one space
-    /// between Latin words, and between a CJK letter and Latin text what the document's own
-    /// spacing habit says.
+    /// What replaces a soft wrap: nothing after a hyphen, an opening quote or between wide
+    /// characters, one space between Latin words, and between a CJK letter and Latin text what
+    /// the document's own spacing habit says.
     fn glue(&mut self, br: &Break<'_>) -> &'static str {
         let (a_last, b_first) = (br.a_last, br.b_first);
-        if a_last == '-' || (is_wide(a_last) && is_wide(b_first)) {
+        // An opening quote at the line end (`“`, or a straight quote after a CJK char that
+        // opens a pair: the line's straight quotes of its kind odd in number and no curly one
+        // left open, `例如"` + `staff"`, not `“网络"`) takes no space after it.
+        let a = br.a_text;
+        let opening_quote = match a_last {
+            '“' | '‘' => true,
+            '"' | '\'' => {
+                let (open, close) = if a_last == '"' {
+                    ('“', '”')
+                } else {
+                    ('‘', '’')
+                };
+                a[..a.len() - 1].chars().next_back().is_some_and(is_wide)
+                    && a.matches(a_last).count() % 2 == 1
+                    && a.matches(open).count() <= a.matches(close).count()
+            }
+            _ => false,
+        };
+        if a_last == '-' || opening_quote || (is_wide(a_last) && is_wide(b_first)) {
             ""
         } else if br.cjk {
             // Between a CJK letter and Latin text, as the document spaces its scripts; never
@@ -634,6 +659,41 @@ fn script_switch(a: &str, b: &str) -> bool {
         (Some(_), Some(b_first)) => is_cjk_letter(b_first) && latin(a),
         _ => false,
     }
+}
+
+/// True when the CJK line `a` ends, after stray marks, in a quote mark that the line `b` after
+/// it closes: the first quote mark of `b`, before any sentence-final mark, is a closing one
+/// (`”`; `’` or `'` not between two letters, where it is an apostrophe; `"` after a Latin letter
+/// or digit or before anything but a letter), as in `共享组（如"` / `staff"）`. Such a quote
+/// opens a quotation that runs on across the break; OCR's reading of a degraded `。` as `“`
+/// (`章节“` / `还要…`) is not closed by the next line. Lines of Latin text keep their own rule
+/// (a quote ends a sentence only after `.!?`).
+fn quote_runs_on(a: &str, b: &str) -> bool {
+    let opens = |c: char| matches!(c, '“' | '‘' | '"' | '\'');
+    if !strip_noise_tail(a, false)
+        .chars()
+        .next_back()
+        .is_some_and(opens)
+        || !a.chars().any(is_wide)
+    {
+        return false;
+    }
+    let mut prev: Option<char> = None;
+    let mut it = b.chars().peekable();
+    while let Some(c) = it.next() {
+        let before_letter = it.peek().is_some_and(|n| n.is_alphanumeric());
+        match c {
+            '”' => return true,
+            '’' | '\'' if !(prev.is_some_and(char::is_alphanumeric) && before_letter) => {
+                return true
+            }
+            '"' => return prev.is_some_and(|p| p.is_ascii_alphanumeric()) || !before_letter,
+            '“' | '‘' | '。' | '！' | '？' | '!' | '?' => return false,
+            _ => {}
+        }
+        prev = Some(c);
+    }
+    false
 }
 
 /// True when `s` starts with a Latin letter in lower case, after opening quotes (`‘the`).
@@ -789,6 +849,11 @@ pub(crate) fn ends_sentence(s: &str) -> bool {
     let latin =
         s.is_ascii() || !(s.bytes().any(|b| (0xE5..=0xE9).contains(&b)) || s.chars().any(is_wide));
     let core = strip_noise_tail(s, latin);
+    let core = if latin {
+        strip_stray_letter(core)
+    } else {
+        core
+    };
     let mut rev = core.chars().rev();
     let Some(last) = rev.next() else {
         return false;
@@ -840,6 +905,31 @@ fn stop_before_specks(core: &str) -> bool {
         }
     }
     false
+}
+
+/// The Latin line `core` (after [`strip_noise_tail`]) without a last token of one ASCII letter
+/// that is no word (not `a`, `A` or `I`) after a sentence end (`upgraded. k`, `system?*). : g`):
+/// a speck that OCR read as a letter, not the start of a sentence cut by the line end.
+fn strip_stray_letter(core: &str) -> &str {
+    let Some(cut) = core.rfind(page::is_space) else {
+        return core;
+    };
+    let token = &core[cut..].trim_start_matches(page::is_space);
+    let stray = token.len() == 1
+        && token.bytes().all(|b| b.is_ascii_alphabetic())
+        && !matches!(*token, "a" | "A" | "I");
+    if !stray {
+        return core;
+    }
+    let head = strip_noise_tail(core[..cut].trim_end_matches(page::is_space), true);
+    let ends = head
+        .trim_end_matches(['"', '\'', '’', '”', ')', ']'])
+        .ends_with(['.', '!', '?']);
+    if ends {
+        head
+    } else {
+        core
+    }
 }
 
 /// `s` without trailing tokens of stray marks: whitespace-separated tokens of at most two
@@ -1179,6 +1269,11 @@ mod tests {
             ("the packages that the system*", false),
             ("the packages that the :", false),
             ("the packages were upgraded. ;", true),
+            // A stray letter after a sentence end is a speck; a word of one letter is not.
+            ("the packages were upgraded. k", true),
+            ("the packages were upgraded?*). : g", true),
+            ("the packages were upgraded. a", false),
+            ("the packages were upgraded and k", false),
             // Initials and abbreviations of single letters do not end a sentence.
             ("written by Susan G.", false),
             ("written by J.H.M.", false),
