@@ -5,7 +5,7 @@ use ocrtidy_lexicon::Lexicon;
 
 use crate::chinese::{self, Params};
 use crate::confusion::ConfusionTable;
-use crate::model::{ChannelParams, Model};
+use crate::model::{is_han, ChannelParams, Model, MAX_WORD};
 
 /// Corrects misread characters by dictionary similarity.
 ///
@@ -14,7 +14,8 @@ use crate::model::{ChannelParams, Model};
 /// (visual, phonetic, and learned tables given to [`Typo::new`]) with a
 /// noisy-channel score (see [`crate::chinese`]). A candidate whose confidence reaches the
 /// threshold is applied; a weaker one (confidence at least 0.7 %) is a suggestion with its
-/// ranked candidates. Protected terms of the lexicon are never touched.
+/// ranked candidates. Protected terms of the lexicon are never touched, nor a character inside
+/// an occurrence of a lexicon word longer than the model's words (see `LongWords`).
 ///
 /// Latin script: OCR-typical edits toward words that recur in the document or toward frequent
 /// words of the embedded English word list, glued CamelCase words split, near-misses suggested
@@ -42,7 +43,72 @@ pub struct Typo {
     all_suggestions: bool,
     /// A word language model for Chinese context ([`Typo::with_lm`]).
     lm: Option<Arc<dyn chinese::WordLm>>,
+    /// The lexicon's words longer than the model's (see [`LongWords`]).
+    long_words: LongWords,
 }
+
+/// The lexicon's Han words of more than [`MAX_WORD`] characters (列支敦士登, 马克思主义者),
+/// which the model's segmentation does not see: a correction inside an occurrence of one is
+/// dropped, since the word as printed is in the lexicon and a misread would have broken it.
+#[derive(Debug, Clone)]
+enum LongWords {
+    /// Those of [`Lexicon::embedded`], looked up there.
+    Embedded,
+    /// Those of another lexicon, collected when the pass is built.
+    Own(Arc<std::collections::HashSet<Box<str>>>),
+}
+
+impl LongWords {
+    fn of(lexicon: &Lexicon) -> LongWords {
+        let words = lexicon
+            .iter()
+            .map(|(w, _)| w)
+            .filter(|w| w.chars().count() > MAX_WORD && w.chars().all(is_han))
+            .map(Box::from)
+            .collect();
+        LongWords::Own(Arc::new(words))
+    }
+
+    fn contains(&self, word: &str) -> bool {
+        match self {
+            LongWords::Embedded => Lexicon::embedded().contains(word),
+            LongWords::Own(set) => set.contains(word),
+        }
+    }
+
+    /// True when the Han characters around `start..end` of `text` (the span of one character)
+    /// hold a word of more than [`MAX_WORD`] characters, up to [`LONG_WORD_MAX`], that covers it.
+    fn covers(&self, text: &str, start: usize, end: usize) -> bool {
+        let before: Vec<usize> = text[..start]
+            .char_indices()
+            .rev()
+            .take_while(|&(_, c)| is_han(c))
+            .take(LONG_WORD_MAX - 1)
+            .map(|(i, _)| i)
+            .collect();
+        let after: Vec<usize> = text[end..]
+            .char_indices()
+            .take_while(|&(_, c)| is_han(c))
+            .take(LONG_WORD_MAX - 1)
+            .map(|(i, c)| end + i + c.len_utf8())
+            .collect();
+        if before.len() + after.len() < MAX_WORD {
+            return false;
+        }
+        // `l` characters before the span and `r` after it.
+        (0..=before.len()).any(|l| {
+            let from = if l == 0 { start } else { before[l - 1] };
+            (0..=after.len()).any(|r| {
+                let len = l + 1 + r;
+                let to = if r == 0 { end } else { after[r - 1] };
+                len > MAX_WORD && len <= LONG_WORD_MAX && self.contains(&text[from..to])
+            })
+        })
+    }
+}
+
+/// The longest lexicon word [`LongWords::covers`] looks for, in characters.
+const LONG_WORD_MAX: usize = 8;
 
 /// What the pass keeps in its [`ocrtidy_core::PassMemory`] from one round of a run to the next:
 /// the corrections of the last text, reused where the text did not change (see
@@ -82,17 +148,16 @@ impl Typo {
     pub fn embedded() -> Typo {
         static MODEL: OnceLock<Arc<Model>> = OnceLock::new();
         let model = MODEL.get_or_init(|| Arc::new(Model::embedded())).clone();
-        Typo::from_model(model)
+        Typo::from_model(model, LongWords::Embedded)
     }
 
     /// The pass with a lexicon (for instance a user layer over the embedded one, with protected
     /// terms) and confusion tables.
     pub fn new(lexicon: &Lexicon, confusions: &ConfusionTable) -> Typo {
-        Typo::from_model(Arc::new(Model::build(
-            lexicon,
-            confusions,
-            ChannelParams::default(),
-        )))
+        Typo::from_model(
+            Arc::new(Model::build(lexicon, confusions, ChannelParams::default())),
+            LongWords::of(lexicon),
+        )
     }
 
     /// The pass with explicit channel parameters (for tuning and experiments).
@@ -102,12 +167,16 @@ impl Typo {
         confusions: &ConfusionTable,
         channel: ChannelParams,
     ) -> Typo {
-        Typo::from_model(Arc::new(Model::build(lexicon, confusions, channel)))
+        Typo::from_model(
+            Arc::new(Model::build(lexicon, confusions, channel)),
+            LongWords::of(lexicon),
+        )
     }
 
-    fn from_model(model: Arc<Model>) -> Typo {
+    fn from_model(model: Arc<Model>, long_words: LongWords) -> Typo {
         let mut t = Typo {
             model,
+            long_words,
             params: Params::default(),
             latin_apply: crate::latin::LATIN_THRESHOLD,
             all_suggestions: false,
@@ -187,7 +256,7 @@ impl Typo {
         rules: &[
             RuleSpec {
                 id: "typo-zh",
-                explain: "A Chinese character that forms no word with its neighbours is replaced by a look-alike or sound-alike from the confusion tables when the lexicon makes the candidate much likelier in context: `己经` → `已经`. Applied when the calibrated confidence reaches the threshold (0.8 by default, `--typo-threshold`), beats the runner-up and nearby competing corrections by a margin, and the context is not garbled; otherwise suggested with up to 3 ranked candidates: above 0.5 confidence by default, down to about 0.7 % with `--all-suggestions`. A character that already forms a word, or whose correction would strand a neighbour, is at most suggested; protected terms are never touched. This name is used when neither document evidence nor a low engine confidence contributed.",
+                explain: "A Chinese character that forms no word with its neighbours is replaced by a look-alike or sound-alike from the confusion tables when the lexicon makes the candidate much likelier in context: `己经` → `已经`. Applied when the calibrated confidence reaches the threshold (0.8 by default, `--typo-threshold`), beats the runner-up and nearby competing corrections by a margin, and the context is not garbled; otherwise suggested with up to 3 ranked candidates: above 0.5 confidence by default, down to about 0.7 % with `--all-suggestions`. A character that already forms a word, or whose correction would strand a neighbour, is at most suggested; protected terms are never touched, and neither is a character inside a lexicon word of more than four characters as printed (`列支敦士登`). This name is used when neither document evidence nor a low engine confidence contributed.",
             },
             RuleSpec {
                 id: "typo-zh-evidence",
@@ -256,6 +325,9 @@ impl Pass for Typo {
             let Some(&(best, score, evidence)) = c.candidates.first() else {
                 continue;
             };
+            if self.long_words.covers(input.text, c.start, c.end) {
+                continue;
+            }
             // The engine's low confidence in the character is recorded in the rule.
             let low = c
                 .ocr_confidence
@@ -287,5 +359,36 @@ impl Pass for Typo {
                 let _ = sink.suggest(c.start..c.end, cands, rule, conf);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_words_cover_only_characters_inside_a_long_lexicon_word() {
+        let lexicon = Lexicon::from_word_list("列支敦士登 50 ns\n国家 900 n\n马克思主义者 30 n\n");
+        let words = LongWords::of(&lexicon);
+        let text = "去列支敦士登，a马克思主义者b列支敦士。";
+        let at = |s: &str, nth: usize| text.match_indices(s).nth(nth).unwrap().0;
+        let covers = |i: usize| {
+            let c = text[i..].chars().next().unwrap();
+            words.covers(text, i, i + c.len_utf8())
+        };
+        // Every character of the five-character name, none around it.
+        for ch in ["列", "支", "敦", "士", "登"] {
+            assert!(covers(at(ch, 0)), "{ch}");
+        }
+        assert!(!covers(at("去", 0)));
+        // A six-character word between Latin letters.
+        assert!(covers(at("克", 0)));
+        assert!(covers(at("者", 0)));
+        // The name cut short is not a word: its characters are not covered.
+        assert!(!covers(at("敦", 1)));
+        // Short words are the model's business.
+        assert!(!LongWords::of(&lexicon).contains("国家"));
+        // The embedded lexicon answers for the embedded pass.
+        assert!(LongWords::Embedded.covers("在列支敦士登", 9, 12));
     }
 }
