@@ -266,8 +266,9 @@ impl Position<'_> {
             Links {
                 before: partners.find(self.prev, c),
                 after,
-                // A two-character word is a pair of `Model::pair`.
-                after_word: after.and_then(|_| partners.word_at(partners.find(c, self.next))),
+                // A two-character word is a pair of `Model::pair`; its word is kept next to
+                // its place in the neighbour's list.
+                after_word: partners.word_left_at(after),
             }
         };
         cands.clear();
