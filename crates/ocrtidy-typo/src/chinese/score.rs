@@ -40,9 +40,14 @@ struct Candidate {
     links: Links,
 }
 
+/// Where a candidate's pairs with the previous and the next character are in the partner lists
+/// (see [`Links`]).
+type Found = (Option<usize>, Option<usize>);
+
 /// The buffers of [`correct_run`], kept from run to run.
 #[derive(Default)]
 pub(super) struct RunScratch {
+    found: Vec<Found>,
     evidence: Vec<Vec<u16>>,
     ids: Vec<u16>,
     batch: Vec<(usize, u64, bool)>,
@@ -71,6 +76,7 @@ pub(super) fn correct_run(
     let model = scorer.model;
     let params = scorer.params;
     let RunScratch {
+        found: links_found,
         evidence,
         ids,
         batch,
@@ -112,7 +118,7 @@ pub(super) fn correct_run(
         if !pos.questioned && evidence[i].is_empty() {
             continue;
         }
-        pos.candidates(&evidence[i], cands);
+        pos.candidates(&evidence[i], cands, links_found);
         if cands.is_empty() {
             continue;
         }
@@ -254,39 +260,50 @@ impl Position<'_> {
     /// The candidates for the observed character: those document evidence points at and, when
     /// the position is questioned, up to `Params::max_candidates` of its confusions that form
     /// a word with a neighbour.
-    fn candidates(&self, evidence: &[u16], cands: &mut Vec<Candidate>) {
+    fn candidates(&self, evidence: &[u16], cands: &mut Vec<Candidate>, found: &mut Vec<Found>) {
         let (scorer, model) = (self.scorer, self.scorer.model);
-        // `Model::pair` on the partner lists, with the neighbour's list, which stays in cache for
-        // all the confusions of a character.
+        // `Model::pair` on the partner lists, with the neighbours' lists, which stay in cache for
+        // all the confusions of a character. Both sides are looked up once here and the answers
+        // kept for the scoring of the candidate (`Model::pair`, `Model::bond`, and the words
+        // with the neighbours).
         let partners = scorer.partners;
-        // Both sides are looked up once here and the answers kept for the scoring of the
-        // candidate (`Model::pair`, `Model::bond`, and the word with the previous character).
-        let links = |c: u16| {
-            let after = partners.find_left(c, self.next);
-            Links {
-                before: partners.find(self.prev, c),
-                after,
-                // A two-character word is a pair of `Model::pair`; its word is kept next to
-                // its place in the neighbour's list.
-                after_word: partners.word_left_at(after),
-            }
+        let look_up = |c: u16| {
+            (
+                partners.find(self.prev, c),
+                partners.find_left(c, self.next),
+            )
         };
+        let confusions = &model.confusions[self.slot.id as usize];
+        // A questioned position asks about every confusion: all the look-ups first, independent
+        // of each other (most are cache misses, which then overlap), then the choice in order.
+        found.clear();
+        if self.questioned {
+            found.extend(confusions.iter().map(|conf| look_up(conf.intended)));
+        }
         cands.clear();
-        for conf in &model.confusions[self.slot.id as usize] {
+        for (k, conf) in confusions.iter().enumerate() {
             let from_evidence = evidence.contains(&conf.intended);
-            let mut found = None;
+            let linked = |&(before, after): &Found| before.is_some() || after.is_some();
             if from_evidence
-                || (self.questioned && cands.len() < scorer.params.max_candidates && {
-                    let l = links(conf.intended);
-                    found = Some(l);
-                    l.before.is_some() || l.after.is_some()
-                })
+                || (self.questioned
+                    && cands.len() < scorer.params.max_candidates
+                    && found.get(k).is_some_and(linked))
             {
+                let (before, after) = found
+                    .get(k)
+                    .copied()
+                    .unwrap_or_else(|| look_up(conf.intended));
                 cands.push(Candidate {
                     id: conf.intended,
                     channel: conf.channel,
                     kind: conf.kind,
-                    links: found.unwrap_or_else(|| links(conf.intended)),
+                    links: Links {
+                        before,
+                        after,
+                        // A two-character word is a pair of `Model::pair`; its word is kept
+                        // next to its place in the neighbour's list.
+                        after_word: partners.word_left_at(after),
+                    },
                 });
             }
         }
