@@ -59,12 +59,20 @@ pub(super) struct RunScratch {
 }
 
 /// Scores the positions of a run, appending their corrections to `out` in run order.
+///
+/// With `applied_only`, only the corrections that are applied are wanted (a run that keeps no
+/// ledger, whose suggestions go nowhere): a position that is not questioned is never applied,
+/// and is scored only when it is near enough to a correction that would be applied to compete
+/// with it (see `settle_overlaps`); the applied corrections are the same as without it, the
+/// others are left out or not.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn correct_run(
     place: &Place<'_>,
     scorer: &Scorer<'_>,
     variants: &NearVariants,
     protected: &[(usize, usize)],
     context: &Context,
+    applied_only: bool,
     scratch: &mut RunScratch,
     out: &mut Vec<Correction>,
 ) {
@@ -96,14 +104,16 @@ pub(super) fn correct_run(
     let mut found: Vec<(usize, Correction)> = Vec::new();
     // Made for the first position with candidates.
     let mut fresh = true;
-    for i in 0..n {
+    // Positions left for later (see `applied_only`).
+    let mut later: Vec<usize> = Vec::new();
+    let mut score_at = |i: usize, later: Option<&mut Vec<usize>>| {
         let slot = run[i];
         if slot.id == 0
             || protected
                 .iter()
                 .any(|&(a, b)| slot.start < b && a < slot.end)
         {
-            continue;
+            return None;
         }
         let pos = Position {
             place,
@@ -116,19 +126,46 @@ pub(super) fn correct_run(
         };
         // Neither questioned nor pointed at by document evidence: no candidate.
         if !pos.questioned && evidence[i].is_empty() {
-            continue;
+            return None;
+        }
+        if let Some(later) = later.filter(|_| !pos.questioned) {
+            later.push(i);
+            return None;
         }
         pos.candidates(&evidence[i], cands, links_found);
         if cands.is_empty() {
-            continue;
+            return None;
         }
         let edges = edges.get_or_insert_with(|| Edges::new(n));
         if fresh {
             edges.reset(n);
             fresh = false;
         }
-        if let Some(c) = pos.correct(cands, context, window, edges, all, lm_scratch) {
+        pos.correct(cands, context, window, edges, all, lm_scratch)
+    };
+    for i in 0..n {
+        let later = applied_only.then_some(&mut later);
+        if let Some(c) = score_at(i, later) {
             found.push((i, c));
+        }
+    }
+    if !later.is_empty() {
+        // A position is scored on its own: the order does not change its correction.
+        let applied: Vec<usize> = found
+            .iter()
+            .filter(|(_, c)| c.apply)
+            .map(|&(i, _)| i)
+            .collect();
+        let before = found.len();
+        for &i in &later {
+            if applied.iter().any(|&p| p.abs_diff(i) < MAX_WORD) {
+                if let Some(c) = score_at(i, None) {
+                    found.push((i, c));
+                }
+            }
+        }
+        if found.len() > before {
+            found.sort_by_key(|&(i, _)| i);
         }
     }
     settle_overlaps(&mut found, params.margin);
