@@ -428,17 +428,6 @@ pub struct Partners {
     right: Lists,
     /// By right character: its left-hand partners.
     left: Lists,
-    /// Per id: a 64-bit signature of its left partners and one of its right partners (bit
-    /// [`sig_bit`] of each), derived from the lists when they are built or read. A clear bit
-    /// answers that a pair is none without searching; most confusions of a character are rare
-    /// characters with few partners.
-    sigs: Vec<[u64; 2]>,
-}
-
-/// The bit of `id` in a signature of [`Partners::sigs`].
-#[inline]
-fn sig_bit(id: u16) -> u64 {
-    1 << (u32::from(id).wrapping_mul(0x9e37_79b1) >> 26)
 }
 
 /// What [`Partners`] know of one pair, in one place: its bond (on the side of the list that
@@ -567,35 +556,7 @@ impl Partners {
                 *at += 1;
             }
         }
-        let mut sigs = vec![[0u64; 2]; right.start.len().saturating_sub(1)];
-        for (x, w) in right.start.windows(2).enumerate() {
-            for &y in right.ids.get(w[0] as usize..w[1] as usize)? {
-                sigs.get_mut(usize::from(y))?[0] |= sig_bit(x as u16);
-                sigs[x][1] |= sig_bit(y);
-            }
-        }
-        Some(Partners { right, left, sigs })
-    }
-
-    /// [`Partners::find`] of `prev c` and [`Partners::find_left`] of `c next` at once, for the
-    /// many candidates `c` of one position: the signatures of `c` answer most of them.
-    #[inline]
-    pub fn find_around(&self, prev: u16, c: u16, next: u16) -> (Option<usize>, Option<usize>) {
-        let Some(&[left, right]) = self.sigs.get(usize::from(c)) else {
-            return (None, None);
-        };
-        (
-            if left & sig_bit(prev) != 0 {
-                self.find(prev, c)
-            } else {
-                None
-            },
-            if right & sig_bit(next) != 0 {
-                self.find_left(c, next)
-            } else {
-                None
-            },
-        )
+        Some(Partners { right, left })
     }
 
     fn write(&self, out: &mut Vec<u8>) {
@@ -878,23 +839,6 @@ mod tests {
             .filter(|&k| model.long.may_contain(k) && model.words.get(k).is_none())
             .count();
         assert!(passed * 20 < long, "{passed} of {long}");
-    }
-
-    #[test]
-    fn find_around_finds_what_find_and_find_left_find() {
-        let typo = crate::Typo::embedded();
-        let partners = &typo.model_for_debug().partners;
-        let n = partners.right.start.len() - 1;
-        let mut pairs = 0;
-        for c in (0..n).step_by(3).map(|c| c as u16) {
-            for other in (0..n).step_by(211).map(|o| o as u16).chain([0]) {
-                let (before, after) = partners.find_around(other, c, other);
-                assert_eq!(before, partners.find(other, c), "{other} {c}");
-                assert_eq!(after, partners.find_left(c, other), "{c} {other}");
-                pairs += usize::from(before.is_some()) + usize::from(after.is_some());
-            }
-        }
-        assert!(pairs > 1000, "{pairs}");
     }
 
     #[test]

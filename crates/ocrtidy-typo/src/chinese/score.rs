@@ -304,7 +304,12 @@ impl Position<'_> {
         // kept for the scoring of the candidate (`Model::pair`, `Model::bond`, and the words
         // with the neighbours).
         let partners = scorer.partners;
-        let look_up = |c: u16| partners.find_around(self.prev, c, self.next);
+        let look_up = |c: u16| {
+            (
+                partners.find(self.prev, c),
+                partners.find_left(c, self.next),
+            )
+        };
         let confusions = &model.confusions[self.slot.id as usize];
         // A questioned position asks about every confusion: all the look-ups first, independent
         // of each other (most are cache misses, which then overlap), then the choice in order.
