@@ -428,19 +428,27 @@ pub struct Partners {
     right: Lists,
     /// By right character: its left-hand partners.
     left: Lists,
-    /// For each pair of `right`, in the same order, the two-character word it makes
-    /// (ln P, frequency; frequency 0: none), as `Model::word` has it: a look-up in the list
-    /// that the question whether the pair is linked has just brought into cache.
-    words: Vec<(f32, u32)>,
+}
+
+/// What [`Partners`] know of one pair, in one place: its bond (on the side of the list that
+/// holds it) and the two-character word it makes (ln P, frequency; frequency 0: none), as
+/// `Model::word` has it. The pair of a candidate and its neighbour is found in the neighbour's
+/// list, and its bond and word are then one cache line away, whichever side was searched.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+struct PairInfo {
+    bond: f32,
+    word: (f32, u32),
 }
 
 /// One side of [`Partners`]: `ids[start[x]..start[x + 1]]` are the partners of `x`, sorted, and
-/// `bonds` the bond of each pair, in the same order.
+/// `info` the bond and word of each pair, in the same order.
 #[derive(Debug, Default, PartialEq)]
 struct Lists {
     start: Vec<u32>,
     ids: Vec<u16>,
-    bonds: Vec<f32>,
+    /// The bonds are stored; the words are stored once, in the order of the right-hand lists,
+    /// and put next to the bonds of both sides when the lists are built or read.
+    info: Vec<PairInfo>,
     /// Derived from `start` and `ids` when the lists are built or read (not stored).
     index: ListIndex,
 }
@@ -508,36 +516,61 @@ impl Partners {
     /// The partner lists of `pairs` (pair key → bond) and the two-character words of `words`,
     /// for the ids below `n`.
     fn of(pairs: &IntMap<PairKey, f32>, words: &IntMap<u64, (f32, u32)>, n: usize) -> Partners {
+        // Pairs of ids past `chars` (none in a valid model) are left out of both sides.
         let pairs: Vec<(PairKey, f32)> = pairs
             .keys()
+            .filter(|&k| ((k >> 16) as usize) < n && ((k & 0xffff) as usize) < n)
             .map(|k| (k, pairs.get(k).unwrap_or(0.0)))
             .collect();
         let left = pairs.iter().map(|&(k, v)| (k.rotate_left(16), v)).collect();
         let right = Lists::of(pairs, n);
-        let words = right
+        let words: Vec<(f32, u32)> = right
             .keys()
             .map(|k| words.get(u64::from(k)).unwrap_or((0.0, 0)))
             .collect();
-        Partners {
-            right,
-            left: Lists::of(left, n),
-            words,
+        Partners::with_words(right, Lists::of(left, n), &words)
+            .expect("the two sides hold the same pairs")
+    }
+
+    /// `right` and `left` with the words of the pairs of `right` (in its order) put next to the
+    /// bonds of both sides; `None` when the lists do not match.
+    fn with_words(mut right: Lists, mut left: Lists, words: &[(f32, u32)]) -> Option<Partners> {
+        if words.len() != right.ids.len() || left.ids.len() != right.ids.len() {
+            return None;
         }
+        for (info, &word) in right.info.iter_mut().zip(words) {
+            info.word = word;
+        }
+        // The pairs of `right` in its order (by left id, then right id) are those of each
+        // left-hand list in its order: `cursor[y]` is the next place in the list of `y`.
+        let mut cursor: Vec<u32> = left.start.clone();
+        for (x, w) in right.start.windows(2).enumerate() {
+            let (s, e) = (w[0] as usize, w[1] as usize);
+            for (&y, &word) in right.ids.get(s..e)?.iter().zip(words.get(s..e)?) {
+                let at = cursor.get_mut(usize::from(y))?;
+                let info = left.info.get_mut(*at as usize)?;
+                if left.ids[*at as usize] as usize != x {
+                    return None;
+                }
+                info.word = word;
+                *at += 1;
+            }
+        }
+        Some(Partners { right, left })
     }
 
     fn write(&self, out: &mut Vec<u8>) {
         self.right.write(out);
         self.left.write(out);
-        put_list(&self.words, out);
+        let words: Vec<(f32, u32)> = self.right.info.iter().map(|i| i.word).collect();
+        put_list(&words, out);
     }
 
     fn read(r: &mut Reader<'_>) -> Option<Partners> {
-        let partners = Partners {
-            right: Lists::read(r)?,
-            left: Lists::read(r)?,
-            words: get_list(r)?,
-        };
-        (partners.words.len() == partners.right.ids.len()).then_some(partners)
+        let right = Lists::read(r)?;
+        let left = Lists::read(r)?;
+        let words: Vec<(f32, u32)> = get_list(r)?;
+        Partners::with_words(right, left, &words)
     }
 
     /// [`Model::word`] of the two characters `a b`.
@@ -547,7 +580,11 @@ impl Partners {
             return None;
         }
         let i = self.right.find(a, b)?;
-        self.words.get(i).copied().filter(|&(_, f)| f > 0)
+        self.right
+            .info
+            .get(i)
+            .map(|i| i.word)
+            .filter(|&(_, f)| f > 0)
     }
 
     /// [`Model::pair`]: `a` followed by `b` occurs inside some word.
@@ -589,7 +626,17 @@ impl Partners {
     #[inline]
     pub fn word_at(&self, found: Option<usize>) -> Option<(f32, u32)> {
         found
-            .and_then(|i| self.words.get(i).copied())
+            .and_then(|i| self.right.info.get(i))
+            .map(|i| i.word)
+            .filter(|&(_, f)| f > 0)
+    }
+
+    /// [`Model::word`] of the pair found by [`Partners::find_left`].
+    #[inline]
+    pub fn word_left_at(&self, found: Option<usize>) -> Option<(f32, u32)> {
+        found
+            .and_then(|i| self.left.info.get(i))
+            .map(|i| i.word)
             .filter(|&(_, f)| f > 0)
     }
 
@@ -597,16 +644,16 @@ impl Partners {
     #[inline]
     pub fn bond_at(&self, found: Option<usize>) -> f32 {
         found
-            .and_then(|i| self.right.bonds.get(i).copied())
-            .unwrap_or(0.0)
+            .and_then(|i| self.right.info.get(i))
+            .map_or(0.0, |i| i.bond)
     }
 
     /// [`Partners::bond_left`] of the pair found by [`Partners::find_left`].
     #[inline]
     pub fn bond_left_at(&self, found: Option<usize>) -> f32 {
         found
-            .and_then(|i| self.left.bonds.get(i).copied())
-            .unwrap_or(0.0)
+            .and_then(|i| self.left.info.get(i))
+            .map_or(0.0, |i| i.bond)
     }
 
     /// [`Model::bond`], searched in the list of `a`'s right partners.
@@ -649,7 +696,13 @@ impl Lists {
             index: ListIndex::of(&start, &ids),
             start,
             ids,
-            bonds: pairs.iter().map(|&(_, v)| v).collect(),
+            info: pairs
+                .iter()
+                .map(|&(_, bond)| PairInfo {
+                    bond,
+                    word: (0.0, 0),
+                })
+                .collect(),
         }
     }
 
@@ -688,26 +741,36 @@ impl Lists {
     #[inline]
     fn bond(&self, x: u16, y: u16) -> f32 {
         self.find(x, y)
-            .and_then(|i| self.bonds.get(i).copied())
-            .unwrap_or(0.0)
+            .and_then(|i| self.info.get(i))
+            .map_or(0.0, |i| i.bond)
     }
 
     fn write(&self, out: &mut Vec<u8>) {
         put_list(&self.start, out);
         put_list(&self.ids, out);
-        put_list(&self.bonds, out);
+        let bonds: Vec<f32> = self.info.iter().map(|i| i.bond).collect();
+        put_list(&bonds, out);
     }
 
     fn read(r: &mut Reader<'_>) -> Option<Lists> {
         let start: Vec<u32> = get_list(r)?;
         let ids: Vec<u16> = get_list(r)?;
-        let lists = Lists {
+        let bonds: Vec<f32> = get_list(r)?;
+        if bonds.len() != ids.len() || start.last().is_some_and(|&e| e as usize != ids.len()) {
+            return None;
+        }
+        Some(Lists {
             index: ListIndex::of(&start, &ids),
             start,
             ids,
-            bonds: get_list(r)?,
-        };
-        (lists.ids.len() == lists.bonds.len()).then_some(lists)
+            info: bonds
+                .into_iter()
+                .map(|bond| PairInfo {
+                    bond,
+                    word: (0.0, 0),
+                })
+                .collect(),
+        })
     }
 }
 

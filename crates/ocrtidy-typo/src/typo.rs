@@ -290,11 +290,13 @@ impl Pass for Typo {
     fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
         let (latin, found) = input.memory.with(|m: &mut TypoMemory| {
             let latin = crate::latin::correct_memo(input.text, &mut m.latin);
-            // Only what the loop below reads: applied corrections and shown suggestions.
+            // Only what the loop below reads: applied corrections and shown suggestions, or only
+            // the applied ones when the sink keeps no suggestion (a run without a ledger).
+            let applied_only = !sink.keeps_suggestions();
             let keep = |c: &chinese::Correction| {
-                c.candidates
-                    .first()
-                    .is_some_and(|&(_, score, _)| c.apply || self.shows(sigmoid(score)))
+                c.candidates.first().is_some_and(|&(_, score, _)| {
+                    c.apply || (!applied_only && self.shows(sigmoid(score)))
+                })
             };
             let found = chinese::correct_memo(
                 input.text,
@@ -303,6 +305,7 @@ impl Pass for Typo {
                 input.context,
                 self.lm.as_deref(),
                 &keep,
+                applied_only,
                 &mut m.chinese,
             );
             (latin, found)

@@ -3,7 +3,7 @@
 use ocrtidy_core::Context;
 
 use super::groups::for_each_group;
-use super::{correct_group, correct_lm, Correction, Params, Slot, WordLm};
+use super::{correct_group, correct_lm, Correction, Params, Slot, Wanted, WordLm};
 use crate::model::Model;
 
 /// The last document a [`Typo`](crate::Typo) pass scored in a run (kept in the pass's
@@ -18,6 +18,8 @@ use crate::model::Model;
 pub(crate) struct Memo {
     /// The parameters the corrections were found with.
     params: Params,
+    /// Whether only the applied corrections were found (see [`correct_memo`]).
+    applied_only: bool,
     /// Every document group, in order.
     groups: Vec<GroupMemo>,
 }
@@ -51,6 +53,10 @@ impl RunKey {
 /// corrections that `keep` keeps: those its caller would drop are neither returned nor
 /// remembered (most corrections are suggestions too weak to be shown, and the memo of a long
 /// text lives as long as its run). One memo must always be used with the same `keep`.
+///
+/// `applied_only` says that `keep` keeps only applied corrections: then the positions whose
+/// corrections could only be dropped are not all scored (see `score::correct_run`).
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn correct_memo(
     text: &str,
     model: &Model,
@@ -58,6 +64,7 @@ pub(crate) fn correct_memo(
     context: &Context,
     lm: Option<&dyn WordLm>,
     keep: &dyn Fn(&Correction) -> bool,
+    applied_only: bool,
     last: &mut Option<Memo>,
 ) -> Vec<Correction> {
     if !context.is_empty() || !model.protected.is_empty() {
@@ -67,7 +74,7 @@ pub(crate) fn correct_memo(
     }
     let mut old = last
         .take()
-        .filter(|m| m.params == *params)
+        .filter(|m| m.params == *params && m.applied_only == applied_only)
         .map_or_else(Vec::new, |m| m.groups);
     let mut groups = Vec::new();
     let mut out = Vec::new();
@@ -88,7 +95,11 @@ pub(crate) fn correct_memo(
             None => {
                 let before = out.len();
                 // No protected terms here (see above).
-                correct_group(runs, model, params, context, lm, &[], &mut fresh);
+                let wanted = Wanted {
+                    protected: &[],
+                    applied_only,
+                };
+                correct_group(runs, model, params, context, lm, &wanted, &mut fresh);
                 out.extend(fresh.drain(..).filter(|c| keep(c)));
                 let mut found = Vec::with_capacity(out.len() - before);
                 locate(runs, &out[before..], &mut found);
@@ -100,6 +111,7 @@ pub(crate) fn correct_memo(
     if complete && !groups.is_empty() {
         *last = Some(Memo {
             params: *params,
+            applied_only,
             groups,
         });
     }
@@ -161,7 +173,7 @@ mod tests {
         for (t, p) in steps {
             let want = correct_in(t, model, p, &none);
             assert_eq!(
-                correct_memo(t, model, p, &none, None, &all, &mut last),
+                correct_memo(t, model, p, &none, None, &all, false, &mut last),
                 want,
                 "{t}"
             );
@@ -191,7 +203,7 @@ mod tests {
         for t in [&text, &text, &fixed, &split, &moved, &text, &moved] {
             let want = correct_in(t, model, &params, &none);
             assert_eq!(
-                correct_memo(t, model, &params, &none, None, &all, &mut last),
+                correct_memo(t, model, &params, &none, None, &all, false, &mut last),
                 want,
                 "{t}"
             );
@@ -215,7 +227,7 @@ mod tests {
             let mut want = correct_in(t, model, &params, &none);
             assert!(want.iter().any(|c| c.apply));
             want.retain(|c| c.apply);
-            let got = correct_memo(t, model, &params, &none, None, &applied, &mut last);
+            let got = correct_memo(t, model, &params, &none, None, &applied, true, &mut last);
             assert_eq!(got, want, "{t}");
             let remembered = last
                 .as_ref()

@@ -126,9 +126,21 @@ pub fn correct_lm(
     let protected = protected_ranges(text, model);
     let mut out = Vec::new();
     for_each_group(text, model, |_, runs| {
-        correct_group(runs, model, params, context, lm, &protected, &mut out);
+        let wanted = Wanted {
+            protected: &protected,
+            applied_only: false,
+        };
+        correct_group(runs, model, params, context, lm, &wanted, &mut out);
     });
     out
+}
+
+/// Which corrections [`correct_group`] is to find.
+struct Wanted<'a> {
+    /// The byte ranges of protected terms, never corrected.
+    protected: &'a [(usize, usize)],
+    /// Only those that are applied: the others may be left out (see `score::correct_run`).
+    applied_only: bool,
 }
 
 /// Scores the runs of one document group (see [`groups::DOCUMENT_CHARS`]), appending to `out`.
@@ -138,7 +150,7 @@ fn correct_group(
     params: &Params,
     context: &Context,
     lm: Option<&dyn WordLm>,
-    protected: &[(usize, usize)],
+    wanted: &Wanted<'_>,
     out: &mut Vec<Correction>,
 ) {
     let partners = model.partners();
@@ -165,8 +177,9 @@ fn correct_group(
             &place,
             &scorer,
             &variants,
-            protected,
+            wanted.protected,
             context,
+            wanted.applied_only,
             &mut scratch,
             out,
         );

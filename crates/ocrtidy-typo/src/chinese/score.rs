@@ -40,9 +40,14 @@ struct Candidate {
     links: Links,
 }
 
+/// Where a candidate's pairs with the previous and the next character are in the partner lists
+/// (see [`Links`]).
+type Found = (Option<usize>, Option<usize>);
+
 /// The buffers of [`correct_run`], kept from run to run.
 #[derive(Default)]
 pub(super) struct RunScratch {
+    found: Vec<Found>,
     evidence: Vec<Vec<u16>>,
     ids: Vec<u16>,
     batch: Vec<(usize, u64, bool)>,
@@ -54,12 +59,20 @@ pub(super) struct RunScratch {
 }
 
 /// Scores the positions of a run, appending their corrections to `out` in run order.
+///
+/// With `applied_only`, only the corrections that are applied are wanted (a run that keeps no
+/// ledger, whose suggestions go nowhere): a position that is not questioned is never applied,
+/// and is scored only when it is near enough to a correction that would be applied to compete
+/// with it (see `settle_overlaps`); the applied corrections are the same as without it, the
+/// others are left out or not.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn correct_run(
     place: &Place<'_>,
     scorer: &Scorer<'_>,
     variants: &NearVariants,
     protected: &[(usize, usize)],
     context: &Context,
+    applied_only: bool,
     scratch: &mut RunScratch,
     out: &mut Vec<Correction>,
 ) {
@@ -71,6 +84,7 @@ pub(super) fn correct_run(
     let model = scorer.model;
     let params = scorer.params;
     let RunScratch {
+        found: links_found,
         evidence,
         ids,
         batch,
@@ -90,14 +104,16 @@ pub(super) fn correct_run(
     let mut found: Vec<(usize, Correction)> = Vec::new();
     // Made for the first position with candidates.
     let mut fresh = true;
-    for i in 0..n {
+    // Positions left for later (see `applied_only`).
+    let mut later: Vec<usize> = Vec::new();
+    let mut score_at = |i: usize, later: Option<&mut Vec<usize>>| {
         let slot = run[i];
         if slot.id == 0
             || protected
                 .iter()
                 .any(|&(a, b)| slot.start < b && a < slot.end)
         {
-            continue;
+            return None;
         }
         let pos = Position {
             place,
@@ -110,19 +126,46 @@ pub(super) fn correct_run(
         };
         // Neither questioned nor pointed at by document evidence: no candidate.
         if !pos.questioned && evidence[i].is_empty() {
-            continue;
+            return None;
         }
-        pos.candidates(&evidence[i], cands);
+        if let Some(later) = later.filter(|_| !pos.questioned) {
+            later.push(i);
+            return None;
+        }
+        pos.candidates(&evidence[i], cands, links_found);
         if cands.is_empty() {
-            continue;
+            return None;
         }
         let edges = edges.get_or_insert_with(|| Edges::new(n));
         if fresh {
             edges.reset(n);
             fresh = false;
         }
-        if let Some(c) = pos.correct(cands, context, window, edges, all, lm_scratch) {
+        pos.correct(cands, context, window, edges, all, lm_scratch)
+    };
+    for i in 0..n {
+        let later = applied_only.then_some(&mut later);
+        if let Some(c) = score_at(i, later) {
             found.push((i, c));
+        }
+    }
+    if !later.is_empty() {
+        // A position is scored on its own: the order does not change its correction.
+        let applied: Vec<usize> = found
+            .iter()
+            .filter(|(_, c)| c.apply)
+            .map(|&(i, _)| i)
+            .collect();
+        let before = found.len();
+        for &i in &later {
+            if applied.iter().any(|&p| p.abs_diff(i) < MAX_WORD) {
+                if let Some(c) = score_at(i, None) {
+                    found.push((i, c));
+                }
+            }
+        }
+        if found.len() > before {
+            found.sort_by_key(|&(i, _)| i);
         }
     }
     settle_overlaps(&mut found, params.margin);
@@ -254,38 +297,50 @@ impl Position<'_> {
     /// The candidates for the observed character: those document evidence points at and, when
     /// the position is questioned, up to `Params::max_candidates` of its confusions that form
     /// a word with a neighbour.
-    fn candidates(&self, evidence: &[u16], cands: &mut Vec<Candidate>) {
+    fn candidates(&self, evidence: &[u16], cands: &mut Vec<Candidate>, found: &mut Vec<Found>) {
         let (scorer, model) = (self.scorer, self.scorer.model);
-        // `Model::pair` on the partner lists, with the neighbour's list, which stays in cache for
-        // all the confusions of a character.
+        // `Model::pair` on the partner lists, with the neighbours' lists, which stay in cache for
+        // all the confusions of a character. Both sides are looked up once here and the answers
+        // kept for the scoring of the candidate (`Model::pair`, `Model::bond`, and the words
+        // with the neighbours).
         let partners = scorer.partners;
-        // Both sides are looked up once here and the answers kept for the scoring of the
-        // candidate (`Model::pair`, `Model::bond`, and the word with the previous character).
-        let links = |c: u16| {
-            let after = partners.find_left(c, self.next);
-            Links {
-                before: partners.find(self.prev, c),
-                after,
-                // A two-character word is a pair of `Model::pair`.
-                after_word: after.and_then(|_| partners.word_at(partners.find(c, self.next))),
-            }
+        let look_up = |c: u16| {
+            (
+                partners.find(self.prev, c),
+                partners.find_left(c, self.next),
+            )
         };
+        let confusions = &model.confusions[self.slot.id as usize];
+        // A questioned position asks about every confusion: all the look-ups first, independent
+        // of each other (most are cache misses, which then overlap), then the choice in order.
+        found.clear();
+        if self.questioned {
+            found.extend(confusions.iter().map(|conf| look_up(conf.intended)));
+        }
         cands.clear();
-        for conf in &model.confusions[self.slot.id as usize] {
+        for (k, conf) in confusions.iter().enumerate() {
             let from_evidence = evidence.contains(&conf.intended);
-            let mut found = None;
+            let linked = |&(before, after): &Found| before.is_some() || after.is_some();
             if from_evidence
-                || (self.questioned && cands.len() < scorer.params.max_candidates && {
-                    let l = links(conf.intended);
-                    found = Some(l);
-                    l.before.is_some() || l.after.is_some()
-                })
+                || (self.questioned
+                    && cands.len() < scorer.params.max_candidates
+                    && found.get(k).is_some_and(linked))
             {
+                let (before, after) = found
+                    .get(k)
+                    .copied()
+                    .unwrap_or_else(|| look_up(conf.intended));
                 cands.push(Candidate {
                     id: conf.intended,
                     channel: conf.channel,
                     kind: conf.kind,
-                    links: found.unwrap_or_else(|| links(conf.intended)),
+                    links: Links {
+                        before,
+                        after,
+                        // A two-character word is a pair of `Model::pair`; its word is kept
+                        // next to its place in the neighbour's list.
+                        after_word: partners.word_left_at(after),
+                    },
                 });
             }
         }

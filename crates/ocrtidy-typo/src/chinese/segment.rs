@@ -283,6 +283,10 @@ impl Scorer<'_> {
 pub(super) struct RunBuffers {
     best: Vec<f32>,
     back: Vec<usize>,
+    /// Per end `j`: ln P of the words of 1, 2, ... [`MAX_WORD`] characters ending there
+    /// (`NEG_INFINITY`: none), and the links before it (see [`segment_run`]).
+    words: Vec<[f32; MAX_WORD]>,
+    chain: Vec<usize>,
 }
 
 /// The best segmentation of a run: which positions stand alone; `word(start, end)` is called
@@ -296,46 +300,58 @@ pub(super) fn segment_run(
     mut word: impl FnMut(usize, usize),
 ) -> Vec<bool> {
     let n = ids.len();
-    let RunBuffers { best, back } = buffers;
+    let RunBuffers {
+        best,
+        back,
+        words,
+        chain: chains,
+    } = buffers;
+    // The look-ups first, all independent of each other (most are cache misses, which then
+    // overlap), and then the best path, which only adds.
+    //
+    // Consecutive characters up to `j` that occur together in words (a word of the lexicon has
+    // every pair of neighbours in `Model::pair`): longer words are not looked up.
+    chains.clear();
+    chains.resize(n + 1, 0);
+    words.clear();
+    words.resize(n + 1, [f32::NEG_INFINITY; MAX_WORD]);
+    let mut chain = 0;
+    for j in 1..=n {
+        words[j][0] = model
+            .word(&ids[j - 1..j])
+            .map(|(lp, _)| lp)
+            .unwrap_or(params.unknown)
+            - params.single_penalty;
+        if j >= 2 {
+            // The pair of the last two characters in the partner lists: whether they are
+            // linked, and the two-character word they make.
+            let found = partners.find(ids[j - 2], ids[j - 1]);
+            chain = if found.is_some() { chain + 1 } else { 0 };
+            if let Some((lp, _)) = partners.word_at(found) {
+                words[j][1] = lp;
+            }
+        }
+        chains[j] = chain;
+    }
+    for j in 3..=n {
+        for len in 3..=MAX_WORD.min(j).min(chains[j] + 1) {
+            if let Some((lp, _)) = model.word(&ids[j - len..j]) {
+                words[j][len - 1] = lp;
+            }
+        }
+    }
     best.clear();
     best.resize(n + 1, f32::NEG_INFINITY);
     back.clear();
     back.resize(n + 1, 0);
     best[0] = 0.0;
-    // Consecutive characters up to `j` that occur together in words (a word of the lexicon has
-    // every pair of neighbours in `Model::pair`): longer words are not looked up.
-    let mut chain = 0;
     for j in 1..=n {
-        // The pair of the last two characters in the partner lists: whether they are linked,
-        // and the two-character word they make.
-        let mut found = None;
-        if j >= 2 {
-            let (a, b) = (ids[j - 2], ids[j - 1]);
-            found = partners.find(a, b);
-            chain = if found.is_some() { chain + 1 } else { 0 };
-        }
-        for len in 1..=MAX_WORD.min(j) {
-            if len > chain + 1 {
-                break;
-            }
+        for len in 1..=MAX_WORD.min(j).min(chains[j] + 1) {
             let s = j - len;
-            let lp = if len == 1 {
-                model
-                    .word(&ids[s..j])
-                    .map(|(lp, _)| lp)
-                    .unwrap_or(params.unknown)
-                    - params.single_penalty
-            } else {
-                let word = if len == 2 {
-                    partners.word_at(found)
-                } else {
-                    model.word(&ids[s..j])
-                };
-                match word {
-                    Some((lp, _)) => lp,
-                    None => continue,
-                }
-            };
+            let lp = words[j][len - 1];
+            if lp == f32::NEG_INFINITY {
+                continue;
+            }
             if best[s] + lp > best[j] {
                 best[j] = best[s] + lp;
                 back[j] = s;

@@ -3,7 +3,6 @@
 //! character.
 
 use super::Slot;
-use rustc_hash::FxHashMap as FxMap;
 
 /// The longest shared context (characters on both sides together) that document support
 /// measures.
@@ -25,39 +24,65 @@ pub(super) struct DocSeq {
     pub(super) run_start: Vec<usize>,
 }
 
-/// Positions by pair of ids: `pair << 32 | position`, sorted, so that the positions of a pair
-/// are one run in increasing order, found by its pair in a hash map (a binary search in a long
-/// document's entries was a cache miss a step).
+/// Positions by pair of ids: `pair << 32 | position`, grouped by a hash of the pair into
+/// buckets (a counting sort: linear, where sorting all the entries was a tenth of the pass on
+/// short pages), and sorted within each bucket, so that the positions of a pair are one run in
+/// increasing order, found in its bucket by two binary searches (a bucket holds about one pair;
+/// a binary search in a long document's entries was a cache miss a step).
 struct PairIndex {
     entries: Vec<u64>,
-    /// Pair → the range of its entries.
-    ranges: FxMap<u32, (usize, usize)>,
+    /// Bucket `b` holds `entries[start[b]..start[b + 1]]`.
+    start: Vec<u32>,
+    /// Bits of a bucket number.
+    bits: u32,
 }
 
 impl PairIndex {
-    fn new(mut entries: Vec<u64>) -> PairIndex {
-        entries.sort_unstable();
-        // Sized once: growing the map rehashed it a dozen times on a long document.
-        let pairs = entries
-            .windows(2)
-            .filter(|w| w[0] >> 32 != w[1] >> 32)
-            .count()
-            + 1;
-        let mut ranges = FxMap::with_capacity_and_hasher(pairs, Default::default());
-        for (i, &e) in entries.iter().enumerate() {
-            ranges
-                .entry((e >> 32) as u32)
-                .and_modify(|r: &mut (usize, usize)| r.1 = i + 1)
-                .or_insert((i, i + 1));
+    fn new(entries: Vec<u64>) -> PairIndex {
+        let bits = entries.len().max(16).next_power_of_two().trailing_zeros();
+        let buckets = 1usize << bits;
+        let bucket = |e: u64| Self::bucket((e >> 32) as u32, bits);
+        let mut start = vec![0u32; buckets + 1];
+        for &e in &entries {
+            start[bucket(e) + 1] += 1;
         }
-        PairIndex { entries, ranges }
+        for b in 0..buckets {
+            start[b + 1] += start[b];
+        }
+        let mut next = start.clone();
+        let mut grouped = vec![0u64; entries.len()];
+        for &e in &entries {
+            let at = &mut next[bucket(e)];
+            grouped[*at as usize] = e;
+            *at += 1;
+        }
+        for w in start.windows(2) {
+            if w[1] - w[0] > 1 {
+                grouped[w[0] as usize..w[1] as usize].sort_unstable();
+            }
+        }
+        PairIndex {
+            entries: grouped,
+            start,
+            bits,
+        }
     }
 
-    /// The entries of `key` (the position is the low 32 bits).
+    #[inline]
+    fn bucket(key: u32, bits: u32) -> usize {
+        (key.wrapping_mul(0x9e37_79b1) >> (32 - bits)) as usize
+    }
+
+    /// The entries of `key` (the position is the low 32 bits), in increasing order.
     fn get(&self, key: u32) -> &[u64] {
-        self.ranges
-            .get(&key)
-            .map_or(&[], |&(from, to)| &self.entries[from..to])
+        let b = Self::bucket(key, self.bits);
+        let (Some(&from), Some(&to)) = (self.start.get(b), self.start.get(b + 1)) else {
+            return &[];
+        };
+        let bucket = &self.entries[from as usize..to as usize];
+        let lo = bucket.partition_point(|&e| ((e >> 32) as u32) < key);
+        let hi = lo + bucket[lo..].partition_point(|&e| (e >> 32) as u32 == key);
+        &bucket[lo..hi]
     }
 }
 
