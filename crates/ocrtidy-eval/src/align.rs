@@ -26,6 +26,10 @@
 /// else split by Hirschberg's method.
 pub const LEAF_MATRIX_BYTES: usize = 1 << 20;
 
+/// A Hirschberg split of a part of at least this many cells (`n · m`) aligns its two halves on
+/// two threads.
+const PARALLEL_CELLS: usize = 1 << 33;
+
 /// One step of an alignment of `a` (the prediction) to `b` (the reference).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Op {
@@ -199,6 +203,7 @@ fn band_pass(
     limits: Limits,
     want_column: bool,
     mut record: Option<&mut BandMatrix>,
+    ahead: Option<&[usize]>,
 ) -> BandResult {
     let n = a.len();
     let m = b.len();
@@ -222,9 +227,23 @@ fn band_pass(
     // `lb(e, j)`: the cost still needed at least from cell `e` of row `j` to the corner.
     let lb = |e: usize, j: usize| (n - e).abs_diff(rows.saturating_sub(j));
     let k = bound.unwrap_or(usize::MAX);
+    // With `ahead`, also the cost still needed from cell `e` of row `j` to the pass's last
+    // row and on from there: `ahead[x]` bounds it with `x = e + m - j`, the cell reached
+    // diagonally (1-Lipschitz in `x`, like `lb` in `e`, so the block test below holds).
+    let ahead_lb = |e: usize, j: usize| match ahead {
+        None => 0,
+        Some(t) => {
+            let x = e + (m - j);
+            if x <= n {
+                t[x]
+            } else {
+                t[n].saturating_add(x - n)
+            }
+        }
+    };
     // A block whose bottom cell is `e` with value `s` holds no cell within the bound.
     let hopeless = |s: usize, e: usize, j: usize| {
-        bound.is_some() && s.saturating_add(lb(e, j)) > k.saturating_add(128)
+        bound.is_some() && s.saturating_add(lb(e, j).max(ahead_lb(e, j))) > k.saturating_add(128)
     };
     let mut pv = vec![!0u64; nw];
     let mut mv = vec![0u64; nw];
@@ -280,7 +299,7 @@ fn band_pass(
                 }
                 let diag = (n + ju).saturating_sub(rows);
                 let step = if e < diag { 0 } else { 2 };
-                if score[last].saturating_add(lb(e, ju) + step) > k {
+                if score[last].saturating_add((lb(e, ju) + step).max(ahead_lb(e, ju))) > k {
                     break;
                 }
                 // The new block's cells in the previous row: its bottom cell there plus 1, 2, …
@@ -341,28 +360,101 @@ fn band_for(n: usize, m: usize, k: usize) -> (isize, isize) {
     (d.min(0) - slack, d.max(0) + slack)
 }
 
-/// A pass over the band of `|n - m|` (at least 64): the distance when it is at most that
-/// (returned as `Ok`), else the cost of some path (an upper bound, `Err`).
+/// The cost of one path from `(0, 0)` to `(n, m)` (an upper bound on the distance): the
+/// recurrence on a window of `wb` 64-cell blocks per row that moves down the rows with the
+/// cheapest cell (keeping it in its upper half). Cells above the
+/// window count as reached by insertions, new cells below it by deletions, so every value is
+/// the cost of a real path. Time `O(m·wb)`, whatever the distance.
+fn adaptive_bound(a: &[u32], b: &[u32], wb: usize) -> usize {
+    let (n, m) = (a.len(), b.len());
+    if n == 0 || m == 0 {
+        return n.max(m);
+    }
+    let peq = Peq::new(a);
+    let nw = peq.words;
+    let wb = wb.clamp(1, nw);
+    let mut pv = vec![!0u64; nw];
+    let mut mv = vec![0u64; nw];
+    let mut eq = vec![0u64; nw];
+    let mut score: Vec<usize> = (1..=nw).map(|w| w * 64).collect();
+    let (mut first, mut last) = (0usize, wb - 1);
+    let mut top = 0usize;
+    for &c in b {
+        peq.fill(c, first, last, &mut eq);
+        let mut h = (1, 0);
+        for (((p, q), &e), s) in pv[first..=last]
+            .iter_mut()
+            .zip(&mut mv[first..=last])
+            .zip(&eq[first..=last])
+            .zip(&mut score[first..=last])
+        {
+            h = block(p, q, e, h.0, h.1);
+            *s = (*s + h.0 as usize).wrapping_sub(h.1 as usize);
+        }
+        top += 1;
+        let mut best = (usize::MAX, first);
+        for (w, &s) in score.iter().enumerate().take(last + 1).skip(first) {
+            if s < best.0 {
+                best = (s, w);
+            }
+        }
+        while last + 1 < nw && best.1 > first + wb / 2 {
+            top = score[first];
+            first += 1;
+            last += 1;
+            score[last] = score[last - 1] + 64;
+            pv[last] = !0;
+            mv[last] = 0;
+        }
+    }
+    let mut dist = top as isize;
+    for w in first..=last {
+        let mask = mask_upto(n - w * 64);
+        dist += (pv[w] & mask).count_ones() as isize - (mv[w] & mask).count_ones() as isize;
+    }
+    dist as usize + n.saturating_sub((last + 1) * 64)
+}
+
+/// The window of [`adaptive_bound`] in 64-cell blocks (4096 cells): on the OCR pairs it follows
+/// an optimal path (a 1 MB pair: the bound is the distance); 16 or 32 blocks lost it.
+const ADAPTIVE_BLOCKS: usize = 64;
+
+/// An upper bound on the distance (`Err`), or the distance itself (`Ok`) when a pass over the
+/// diagonal band of `|n - m|` (at least 64) proves it, which is tried only when that band is
+/// no wider than the adaptive window. The adaptive window's cost of a path, else: when it
+/// lost the path (bound above half the length), the band of `|n - m|` as well.
 fn narrow_bound(a: &[u32], b: &[u32]) -> Result<usize, usize> {
     let (n, m) = (a.len(), b.len());
     if n == 0 || m == 0 {
         return Ok(n.max(m));
     }
     let k = n.abs_diff(m).max(64);
-    let (dlo, dhi) = band_for(n, m, k);
-    let limits = Limits {
-        dlo,
-        dhi,
-        rows: m,
-        bound: None,
+    let diagonal = || {
+        let (dlo, dhi) = band_for(n, m, k);
+        let limits = Limits {
+            dlo,
+            dhi,
+            rows: m,
+            bound: None,
+        };
+        let d = band_pass(a, b, limits, false, None, None).dist;
+        let full = dlo <= -(m as isize) && dhi >= n as isize;
+        (d, d <= k || full)
     };
-    let d = band_pass(a, b, limits, false, None).dist;
-    let full = dlo <= -(m as isize) && dhi >= n as isize;
-    if d <= k || full {
-        Ok(d)
-    } else {
-        Err(d)
+    let cheap = k <= ADAPTIVE_BLOCKS * 64;
+    let mut u = usize::MAX;
+    if cheap {
+        let (d, exact) = diagonal();
+        if exact {
+            return Ok(d);
+        }
+        u = d;
     }
+    u = u.min(adaptive_bound(a, b, ADAPTIVE_BLOCKS));
+    if !cheap && u > n.max(m) / 2 {
+        u = u.min(diagonal().0);
+    }
+    Err(u)
 }
 
 /// Exact distance: a narrow pass gives the cost of a path, a pass pruned to that cost proves
@@ -378,7 +470,7 @@ fn banded_distance(a: &[u32], b: &[u32]) -> usize {
                 rows: b.len(),
                 bound: Some(u),
             };
-            band_pass(a, b, limits, false, None).dist
+            band_pass(a, b, limits, false, None, None).dist
         }
     }
 }
@@ -443,7 +535,7 @@ fn leaf_align(a: &[u32], b: &[u32], k: usize, ops: &mut Vec<Op>) {
         bound: Some(k),
     };
     let mut mat = BandMatrix::default();
-    band_pass(a, b, limits, false, Some(&mut mat));
+    band_pass(a, b, limits, false, Some(&mut mat), None);
     let mut rev = Vec::with_capacity(n.max(m) + 8);
     let (mut col, mut row) = (n, m);
     while row != 0 && col != 0 {
@@ -492,8 +584,25 @@ fn rf_align(a: &[u32], b: &[u32], max: usize, bound: usize, leaf_bytes: usize, o
         leaf_align(a, b, bound, ops);
     } else {
         let (mid, i, f, g) = rf_split(a, b, bound);
-        rf_align(&a[..i], &b[..mid], f, f, leaf_bytes, ops);
-        rf_align(&a[i..], &b[mid..], g, g, leaf_bytes, ops);
+        if n.saturating_mul(m) >= PARALLEL_CELLS {
+            // The halves are independent: the second on another thread.
+            std::thread::scope(|scope| {
+                let second = scope.spawn(|| {
+                    let mut ops = Vec::with_capacity((n - i).max(m - mid) + 8);
+                    rf_align(&a[i..], &b[mid..], g, g, leaf_bytes, &mut ops);
+                    ops
+                });
+                rf_align(&a[..i], &b[..mid], f, f, leaf_bytes, ops);
+                // A panic in the other thread is re-raised here rather than hidden.
+                let second = second
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e));
+                ops.extend(second);
+            });
+        } else {
+            rf_align(&a[..i], &b[..mid], f, f, leaf_bytes, ops);
+            rf_align(&a[i..], &b[mid..], g, g, leaf_bytes, ops);
+        }
     }
     ops.extend(std::iter::repeat_n(Op::Equal, s));
 }
@@ -516,8 +625,10 @@ fn rf_split(a: &[u32], b: &[u32], k: usize) -> (usize, usize, usize, usize) {
     (mid, i, fwd[i], bwd[n - i])
 }
 
-/// The forward pass over the first half of the rows and the backward pass over the second
-/// half, both banded and pruned to `k`; returns the middle row and both last columns.
+/// The backward pass over the second half of the rows, pruned to `k` by Ukkonen's cut-off, then
+/// the forward pass over the first half, pruned by the backward pass's column as well (a cell
+/// whose value plus the least cost from there through the middle row to the corner exceeds
+/// `k` is dropped; [`distance_transform`]); returns the middle row and both last columns.
 fn split_columns(a: &[u32], b: &[u32], k: usize) -> (usize, Vec<usize>, Vec<usize>) {
     let (n, m) = (a.len(), b.len());
     let mid = m / 2;
@@ -534,19 +645,30 @@ fn split_columns(a: &[u32], b: &[u32], k: usize) -> (usize, Vec<usize>, Vec<usiz
         dhi: d - dlo,
         ..forward
     };
-    // The forward and backward passes are independent: run them on two threads.
-    let (fwd, bwd) = std::thread::scope(|scope| {
-        let back = scope.spawn(|| {
-            let ra: Vec<u32> = a.iter().rev().copied().collect();
-            let rb: Vec<u32> = b[mid..].iter().rev().copied().collect();
-            band_pass(&ra, &rb, backward, true, None).column
-        });
-        let fwd = band_pass(a, &b[..mid], forward, true, None).column;
-        // A panic in the other thread is re-raised here rather than hidden.
-        let bwd = back.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
-        (fwd, bwd)
-    });
+    let ra: Vec<u32> = a.iter().rev().copied().collect();
+    let rb: Vec<u32> = b[mid..].iter().rev().copied().collect();
+    let bwd = band_pass(&ra, &rb, backward, true, None, None).column;
+    let ahead = distance_transform(&bwd);
+    let fwd = band_pass(a, &b[..mid], forward, true, None, Some(&ahead)).column;
     (mid, fwd, bwd)
+}
+
+/// `t[x] = min over i of bwd[n - i] + |i - x|` for `x in 0..=n`, from the backward pass's last
+/// column (`bwd[n - i]`: the cost from cell `i` of the middle row to the corner): no path from
+/// a cell `x` of that row, or from a cell reaching it diagonally, through a cell where `bwd` is
+/// exact costs less. `bwd` is exact on every optimal path and never below the true cost
+/// elsewhere, so `t` never exceeds the true remaining cost on an optimal path, which is all
+/// the forward pass's pruning needs.
+fn distance_transform(bwd: &[usize]) -> Vec<usize> {
+    let n = bwd.len() - 1;
+    let mut t: Vec<usize> = (0..=n).map(|i| bwd[n - i]).collect();
+    for x in 1..=n {
+        t[x] = t[x].min(t[x - 1].saturating_add(1));
+    }
+    for x in (0..n).rev() {
+        t[x] = t[x].min(t[x + 1].saturating_add(1));
+    }
+    t
 }
 
 /// Plain dynamic programming, the reference the fast paths are tested against.
@@ -793,6 +915,44 @@ mod tests {
             let ops = align_with(&a, &b, leaf_bytes);
             assert_eq!(cost(&ops, &a, &b), d);
             assert_eq!(ops, reference_align(&a, &b, leaf_bytes), "{leaf_bytes}");
+        }
+    }
+
+    #[test]
+    fn adaptive_window_bounds_the_distance() {
+        // A window narrower than the texts: the bound is the cost of a real path (never below
+        // the distance), and the pruned pass at that bound proves the distance.
+        let mut x: u64 = 777;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for alphabet in [2u64, 7, 3000] {
+            let a: Vec<u32> = (0..2500).map(|_| (next() % alphabet) as u32).collect();
+            let edits: Vec<(u8, u16, u32)> = (0..150)
+                .map(|_| {
+                    let r = next();
+                    ((r % 5) as u8, (r >> 8) as u16, (r >> 32) as u32 % 200)
+                })
+                .collect();
+            let b = damage(&a, &edits);
+            let d = naive(&a, &b);
+            for wb in [1, 2, 3, 8, 64] {
+                for (p, q) in [(&a, &b), (&b, &a)] {
+                    let u = adaptive_bound(p, q, wb);
+                    assert!(u >= d, "{wb}: {u} < {d}");
+                    let (dlo, dhi) = band_for(p.len(), q.len(), u);
+                    let limits = Limits {
+                        dlo,
+                        dhi,
+                        rows: q.len(),
+                        bound: Some(u),
+                    };
+                    assert_eq!(band_pass(p, q, limits, false, None, None).dist, d);
+                }
+            }
         }
     }
 
