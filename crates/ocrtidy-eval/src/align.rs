@@ -68,7 +68,7 @@ fn align_with(a: &[u32], b: &[u32], leaf_bytes: usize) -> Vec<Op> {
         narrow_bound(ma, mb).unwrap_or_else(|u| u)
     };
     let mut ops = Vec::with_capacity(a.len().max(b.len()) + 8);
-    rf_align(a, b, max, bound, leaf_bytes, &mut ops);
+    rf_align(a, b, max, bound, leaf_bytes, None, &mut ops);
     ops
 }
 
@@ -171,6 +171,30 @@ fn mask_upto(bits: usize) -> u64 {
 struct BandResult {
     dist: usize,
     column: Vec<usize>,
+    /// The column of row `keep`, when asked for (as `column`).
+    kept: Vec<usize>,
+}
+
+/// The column `D[i][j]` of the current row, `i in 0..=n`, from the blocks `first..=last`
+/// (`usize::MAX` outside them; `top` is the cell above the first block).
+fn column_of(
+    n: usize,
+    first: usize,
+    last: usize,
+    top: usize,
+    pv: &[u64],
+    mv: &[u64],
+) -> Vec<usize> {
+    let mut column = vec![usize::MAX; n + 1];
+    column[first * 64] = top;
+    let mut v = top as isize;
+    for w in first..=last {
+        for bit in 0..(n - w * 64).min(64) {
+            v += ((pv[w] >> bit) & 1) as isize - ((mv[w] >> bit) & 1) as isize;
+            column[w * 64 + bit + 1] = v as usize;
+        }
+    }
+    column
 }
 
 /// Where a pass may go: the diagonals `i - j` in `[dlo, dhi]`, and with `bound = Some(k)` only
@@ -203,7 +227,8 @@ fn band_pass(
     limits: Limits,
     want_column: bool,
     mut record: Option<&mut BandMatrix>,
-    ahead: Option<&[usize]>,
+    ahead: Option<(&[usize], usize)>,
+    keep: Option<usize>,
 ) -> BandResult {
     let n = a.len();
     let m = b.len();
@@ -211,6 +236,7 @@ fn band_pass(
         return BandResult {
             dist: m,
             column: vec![m],
+            kept: keep.map(|j| vec![j]).unwrap_or_default(),
         };
     }
     let Limits {
@@ -227,13 +253,14 @@ fn band_pass(
     // `lb(e, j)`: the cost still needed at least from cell `e` of row `j` to the corner.
     let lb = |e: usize, j: usize| (n - e).abs_diff(rows.saturating_sub(j));
     let k = bound.unwrap_or(usize::MAX);
-    // With `ahead`, also the cost still needed from cell `e` of row `j` to the pass's last
-    // row and on from there: `ahead[x]` bounds it with `x = e + m - j`, the cell reached
-    // diagonally (1-Lipschitz in `x`, like `lb` in `e`, so the block test below holds).
+    // With `ahead = (t, extra)`, also the cost still needed from cell `e` of row `j` to a row
+    // `extra` rows after the pass's last one and on from there: `t[x]` bounds it with
+    // `x = e + m + extra - j`, the cell reached diagonally (1-Lipschitz in `x`, like `lb` in
+    // `e`, so the block test below holds).
     let ahead_lb = |e: usize, j: usize| match ahead {
         None => 0,
-        Some(t) => {
-            let x = e + (m - j);
+        Some((t, extra)) => {
+            let x = e + (m + extra - j);
             if x <= n {
                 t[x]
             } else {
@@ -257,6 +284,7 @@ fn band_pass(
     }
     // `top` is D[first*64][j]: the cell just above the first active block.
     let mut top: usize = 0;
+    let mut kept = Vec::new();
     for j in 1..=m_i {
         let ju = j as usize;
         let (lo, hi) = (w_lo(j), w_hi(j));
@@ -324,23 +352,18 @@ fn band_pass(
         } else if let Some(r) = record.as_deref_mut() {
             r.push(first, &pv[first..=last], &mv[first..=last]);
         }
+        if keep == Some(ju) {
+            kept = column_of(n, first, last, top, &pv, &mv);
+        }
     }
-    let mut column = Vec::new();
-    if want_column {
-        column = vec![usize::MAX; n + 1];
-        column[first * 64] = top;
-    }
+    let column = if want_column {
+        column_of(n, first, last, top, &pv, &mv)
+    } else {
+        Vec::new()
+    };
     let mut dist = top as isize;
     for w in first..=last {
-        let bits = (n - w * 64).min(64);
-        if want_column {
-            let mut v = dist;
-            for bit in 0..bits {
-                v += ((pv[w] >> bit) & 1) as isize - ((mv[w] >> bit) & 1) as isize;
-                column[w * 64 + bit + 1] = v as usize;
-            }
-        }
-        let mask = mask_upto(bits);
+        let mask = mask_upto((n - w * 64).min(64));
         dist += (pv[w] & mask).count_ones() as isize - (mv[w] & mask).count_ones() as isize;
     }
     BandResult {
@@ -350,6 +373,7 @@ fn band_pass(
             usize::MAX
         },
         column,
+        kept,
     }
 }
 
@@ -437,7 +461,7 @@ fn narrow_bound(a: &[u32], b: &[u32]) -> Result<usize, usize> {
             rows: m,
             bound: None,
         };
-        let d = band_pass(a, b, limits, false, None, None).dist;
+        let d = band_pass(a, b, limits, false, None, None, None).dist;
         let full = dlo <= -(m as isize) && dhi >= n as isize;
         (d, d <= k || full)
     };
@@ -470,7 +494,7 @@ fn banded_distance(a: &[u32], b: &[u32]) -> usize {
                 rows: b.len(),
                 bound: Some(u),
             };
-            band_pass(a, b, limits, false, None, None).dist
+            band_pass(a, b, limits, false, None, None, None).dist
         }
     }
 }
@@ -535,7 +559,7 @@ fn leaf_align(a: &[u32], b: &[u32], k: usize, ops: &mut Vec<Op>) {
         bound: Some(k),
     };
     let mut mat = BandMatrix::default();
-    band_pass(a, b, limits, false, Some(&mut mat), None);
+    band_pass(a, b, limits, false, Some(&mut mat), None, None);
     let mut rev = Vec::with_capacity(n.max(m) + 8);
     let (mut col, mut row) = (n, m);
     while row != 0 && col != 0 {
@@ -569,11 +593,31 @@ fn rf_leaf(n: usize, m: usize, max: usize, leaf_bytes: usize) -> bool {
     full_band.saturating_mul(2).saturating_mul(m) / 8 < leaf_bytes || n < 65 || m < 10
 }
 
+/// A column that a pass of a Hirschberg split keeps for the half of the split that shares the
+/// pass's starting corner, `(0, 0)` for the forward pass or `(n, m)` for the backward one:
+/// `col[x]` is the cost from that corner to the cell `x` cells from it in the row `row` rows
+/// from it. Like the pass, it is exact on every optimal path of the split part (so on every
+/// optimal path of the half) and never below the true cost elsewhere.
+struct Hint {
+    from_start: bool,
+    row: usize,
+    col: Vec<usize>,
+}
+
 /// rapidfuzz's `levenshtein_align_hirschberg`: strip the common affix, then either one banded
 /// bit matrix or a split of `b` in the middle at rapidfuzz's split of `a`, each half aligned
 /// the same way with its own distance as `max`. `bound` is an upper bound on the distance
-/// that prunes the passes (it does not change the result).
-fn rf_align(a: &[u32], b: &[u32], max: usize, bound: usize, leaf_bytes: usize, ops: &mut Vec<Op>) {
+/// and `hint` a column of the parent's split; both only prune the passes (they do not change
+/// the result).
+fn rf_align(
+    a: &[u32],
+    b: &[u32],
+    max: usize,
+    bound: usize,
+    leaf_bytes: usize,
+    hint: Option<Hint>,
+    ops: &mut Vec<Op>,
+) {
     let (p, s) = common_affix(a, b);
     ops.extend(std::iter::repeat_n(Op::Equal, p));
     let (a, b) = (&a[p..a.len() - s], &b[p..b.len() - s]);
@@ -583,16 +627,37 @@ fn rf_align(a: &[u32], b: &[u32], max: usize, bound: usize, leaf_bytes: usize, o
     if rf_leaf(n, m, max, leaf_bytes) {
         leaf_align(a, b, bound, ops);
     } else {
-        let (mid, i, f, g) = rf_split(a, b, bound);
+        // The hint's corner must not have moved, and its row must lie in its half of the split.
+        let hint = hint
+            .filter(|h| {
+                if h.from_start {
+                    p == 0 && h.row <= m / 2
+                } else {
+                    s == 0 && h.row <= m - m / 2
+                }
+            })
+            .map(|mut h| {
+                h.col.truncate(n + 1);
+                h
+            });
+        let Split {
+            mid,
+            i,
+            f,
+            g,
+            left,
+            right,
+        } = rf_split(a, b, bound, hint.as_ref());
+        drop(hint);
         if n.saturating_mul(m) >= PARALLEL_CELLS {
             // The halves are independent: the second on another thread.
             std::thread::scope(|scope| {
                 let second = scope.spawn(|| {
                     let mut ops = Vec::with_capacity((n - i).max(m - mid) + 8);
-                    rf_align(&a[i..], &b[mid..], g, g, leaf_bytes, &mut ops);
+                    rf_align(&a[i..], &b[mid..], g, g, leaf_bytes, right, &mut ops);
                     ops
                 });
-                rf_align(&a[..i], &b[..mid], f, f, leaf_bytes, ops);
+                rf_align(&a[..i], &b[..mid], f, f, leaf_bytes, left, ops);
                 // A panic in the other thread is re-raised here rather than hidden.
                 let second = second
                     .join()
@@ -600,20 +665,31 @@ fn rf_align(a: &[u32], b: &[u32], max: usize, bound: usize, leaf_bytes: usize, o
                 ops.extend(second);
             });
         } else {
-            rf_align(&a[..i], &b[..mid], f, f, leaf_bytes, ops);
-            rf_align(&a[i..], &b[mid..], g, g, leaf_bytes, ops);
+            rf_align(&a[..i], &b[..mid], f, f, leaf_bytes, left, ops);
+            rf_align(&a[i..], &b[mid..], g, g, leaf_bytes, right, ops);
         }
     }
     ops.extend(std::iter::repeat_n(Op::Equal, s));
 }
 
+/// The outcome of a split: the middle row, the split of `a`, both halves' costs and the
+/// columns kept for them.
+struct Split {
+    mid: usize,
+    i: usize,
+    f: usize,
+    g: usize,
+    left: Option<Hint>,
+    right: Option<Hint>,
+}
+
 /// rapidfuzz's `find_hirschberg_pos`: `b` splits at `m / 2`, `a` at the first `i` in `0..=n`
-/// with the least `D(a[..i], b[..mid]) + D(a[i..], b[mid..])`; returns the middle row, `i`
-/// and both costs. The pruned passes are exact on every cell with the least sum (it is the
-/// distance, at most `k`) and overestimate the others, so the choice is the exact one.
-fn rf_split(a: &[u32], b: &[u32], k: usize) -> (usize, usize, usize, usize) {
+/// with the least `D(a[..i], b[..mid]) + D(a[i..], b[mid..])`. The pruned passes are exact on
+/// every cell with the least sum (it is the distance, at most `k`) and overestimate the
+/// others, so the choice is the exact one.
+fn rf_split(a: &[u32], b: &[u32], k: usize, hint: Option<&Hint>) -> Split {
     let n = a.len();
-    let (mid, fwd, bwd) = split_columns(a, b, k);
+    let (mid, fwd, bwd, left, right) = split_columns(a, b, k, hint);
     let mut best = (usize::MAX, 0usize);
     for i in 0..=n {
         let (f, g) = (fwd[i], bwd[n - i]);
@@ -622,14 +698,36 @@ fn rf_split(a: &[u32], b: &[u32], k: usize) -> (usize, usize, usize, usize) {
         }
     }
     let i = best.1;
-    (mid, i, fwd[i], bwd[n - i])
+    Split {
+        mid,
+        i,
+        f: fwd[i],
+        g: bwd[n - i],
+        left,
+        right,
+    }
 }
 
-/// The backward pass over the second half of the rows, pruned to `k` by Ukkonen's cut-off, then
-/// the forward pass over the first half, pruned by the backward pass's column as well (a cell
-/// whose value plus the least cost from there through the middle row to the corner exceeds
-/// `k` is dropped; [`distance_transform`]); returns the middle row and both last columns.
-fn split_columns(a: &[u32], b: &[u32], k: usize) -> (usize, Vec<usize>, Vec<usize>) {
+/// Rows from a corner at which a split's passes keep a column for the halves: 64 before the
+/// half's own middle row, which the half's common affix on that side moves by up to 64 when
+/// it is at most 128 long.
+fn hint_row(rows: usize) -> Option<usize> {
+    (rows / 2).checked_sub(64).filter(|&r| r > 0)
+}
+
+/// The forward pass over the first half of the rows and the backward pass over the second
+/// half, pruned to `k`: first the pass away from the hint's corner, pruned by the hint as well
+/// (without a hint the backward pass, by Ukkonen's cut-off only), then the other one, pruned by
+/// the first one's last column as well (a cell whose value plus the least cost from there
+/// through the middle row to the far corner exceeds `k` is dropped; [`distance_transform`]).
+/// Returns the middle row, both last columns and the columns kept for the halves.
+#[allow(clippy::type_complexity)]
+fn split_columns(
+    a: &[u32],
+    b: &[u32],
+    k: usize,
+    hint: Option<&Hint>,
+) -> (usize, Vec<usize>, Vec<usize>, Option<Hint>, Option<Hint>) {
     let (n, m) = (a.len(), b.len());
     let mid = m / 2;
     let (dlo, dhi) = band_for(n, m, k);
@@ -647,10 +745,38 @@ fn split_columns(a: &[u32], b: &[u32], k: usize) -> (usize, Vec<usize>, Vec<usiz
     };
     let ra: Vec<u32> = a.iter().rev().copied().collect();
     let rb: Vec<u32> = b[mid..].iter().rev().copied().collect();
-    let bwd = band_pass(&ra, &rb, backward, true, None, None).column;
-    let ahead = distance_transform(&bwd);
-    let fwd = band_pass(a, &b[..mid], forward, true, None, Some(&ahead)).column;
-    (mid, fwd, bwd)
+    let (keep_f, keep_b) = (hint_row(mid), hint_row(m - mid));
+    let run_fwd = |ahead: Option<(&[usize], usize)>| {
+        band_pass(a, &b[..mid], forward, true, None, ahead, keep_f)
+    };
+    let run_bwd =
+        |ahead: Option<(&[usize], usize)>| band_pass(&ra, &rb, backward, true, None, ahead, keep_b);
+    let (fwd, bwd) = match hint {
+        Some(h) if !h.from_start => {
+            let fwd = run_fwd(Some((&distance_transform(&h.col), m - h.row - mid)));
+            let bwd = run_bwd(Some((&distance_transform(&fwd.column), 0)));
+            (fwd, bwd)
+        }
+        _ => {
+            let bwd = match hint {
+                Some(h) => run_bwd(Some((&distance_transform(&h.col), mid - h.row))),
+                None => run_bwd(None),
+            };
+            let fwd = run_fwd(Some((&distance_transform(&bwd.column), 0)));
+            (fwd, bwd)
+        }
+    };
+    let left = keep_f.map(|row| Hint {
+        from_start: true,
+        row,
+        col: fwd.kept,
+    });
+    let right = keep_b.map(|row| Hint {
+        from_start: false,
+        row,
+        col: bwd.kept,
+    });
+    (mid, fwd.column, bwd.column, left, right)
 }
 
 /// `t[x] = min over i of bwd[n - i] + |i - x|` for `x in 0..=n`, from the backward pass's last
@@ -950,7 +1076,7 @@ mod tests {
                         rows: q.len(),
                         bound: Some(u),
                     };
-                    assert_eq!(band_pass(p, q, limits, false, None, None).dist, d);
+                    assert_eq!(band_pass(p, q, limits, false, None, None, None).dist, d);
                 }
             }
         }
