@@ -275,21 +275,23 @@ fn band_pass(
     let mut pv = vec![!0u64; nw];
     let mut mv = vec![0u64; nw];
     let mut eq = vec![0u64; nw];
-    // `score[w]`: D at the block's last bit (cell (w + 1) * 64, beyond `n` in the last block).
-    let mut score = vec![0usize; nw];
     let mut first = 0usize;
     let mut last = w_hi(1);
-    for (w, s) in score.iter_mut().enumerate().take(last + 1) {
-        *s = (w + 1) * 64;
-    }
-    // `top` is D[first*64][j]: the cell just above the first active block.
+    // `top` is D[first*64][j]: the cell just above the first active block; `bottom` is D at the
+    // last active block's last bit (cell (last + 1) * 64, beyond `n` in the last block). The
+    // cells between are `top` plus the vertical deltas, summed only where needed (`delta`).
     let mut top: usize = 0;
+    let mut bottom: usize = (last + 1) * 64;
+    let delta = |pv: &[u64], mv: &[u64], w: usize| {
+        pv[w].count_ones() as usize as isize - mv[w].count_ones() as usize as isize
+    };
+    let add = |x: usize, d: isize| x.wrapping_add_signed(d);
     let mut kept = Vec::new();
     for j in 1..=m_i {
         let ju = j as usize;
         let (lo, hi) = (w_lo(j), w_hi(j));
         while first < lo.min(last) {
-            top = score[first];
+            top = add(top, delta(&pv, &mv, first));
             first += 1;
         }
         // A path reaches at most one cell further down than in the previous row; without a
@@ -300,7 +302,7 @@ fn band_pass(
             hi
         };
         while last < grow_to {
-            score[last + 1] = score[last] + 64;
+            bottom += 64;
             last += 1;
             pv[last] = !0;
             mv[last] = 0;
@@ -308,15 +310,14 @@ fn band_pass(
         let c = b[ju - 1];
         peq.fill(c, first, last, &mut eq);
         let mut h = (1, 0);
-        for (((p, m), &e), s) in pv[first..=last]
+        for ((p, m), &e) in pv[first..=last]
             .iter_mut()
             .zip(&mut mv[first..=last])
             .zip(&eq[first..=last])
-            .zip(&mut score[first..=last])
         {
             h = block(p, m, e, h.0, h.1);
-            *s = (*s + h.0 as usize).wrapping_sub(h.1 as usize);
         }
+        bottom = (bottom + h.0 as usize).wrapping_sub(h.1 as usize);
         top += 1;
         if bound.is_some() {
             // Blocks below while the bottom cell can go on down within the bound.
@@ -327,26 +328,31 @@ fn band_pass(
                 }
                 let diag = (n + ju).saturating_sub(rows);
                 let step = if e < diag { 0 } else { 2 };
-                if score[last].saturating_add((lb(e, ju) + step).max(ahead_lb(e, ju))) > k {
+                if bottom.saturating_add((lb(e, ju) + step).max(ahead_lb(e, ju))) > k {
                     break;
                 }
                 // The new block's cells in the previous row: its bottom cell there plus 1, 2, …
-                let prev = (score[last] + h.1 as usize).wrapping_sub(h.0 as usize);
+                let prev = (bottom + h.1 as usize).wrapping_sub(h.0 as usize);
                 last += 1;
                 pv[last] = !0;
                 mv[last] = 0;
                 peq.fill(c, last, last, &mut eq);
                 h = block(&mut pv[last], &mut mv[last], eq[last], h.0, h.1);
-                score[last] = (prev + 64 + h.0 as usize).wrapping_sub(h.1 as usize);
+                bottom = (prev + 64 + h.0 as usize).wrapping_sub(h.1 as usize);
             }
             if let Some(r) = record.as_deref_mut() {
                 r.push(first, &pv[first..=last], &mv[first..=last]);
             }
-            while last > first && last + 1 < nw && hopeless(score[last], (last + 1) * 64, ju) {
+            while last > first && last + 1 < nw && hopeless(bottom, (last + 1) * 64, ju) {
+                bottom = add(bottom, -delta(&pv, &mv, last));
                 last -= 1;
             }
-            while first < last && hopeless(score[first], (first + 1) * 64, ju) {
-                top = score[first];
+            while first < last {
+                let s = add(top, delta(&pv, &mv, first));
+                if !hopeless(s, (first + 1) * 64, ju) {
+                    break;
+                }
+                top = s;
                 first += 1;
             }
         } else if let Some(r) = record.as_deref_mut() {
