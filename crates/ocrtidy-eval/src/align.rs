@@ -97,9 +97,11 @@ fn common_affix(a: &[u32], b: &[u32]) -> (usize, usize) {
     (p, s)
 }
 
-/// Match masks of `a`: for each symbol, the bits of the positions where it occurs. Frequent
-/// symbols get a dense mask per word; rare ones a position list (so a text with thousands of
-/// distinct ideographs does not need `distinct × words` memory).
+/// Match masks of `a`: for each symbol, the bits of the positions where it occurs. Symbols in
+/// at least one of 512 positions get a dense mask per word (setting the bits of a list costs
+/// more per row than copying the mask above about that density; at most 512 such masks, 64
+/// bytes per symbol of `a`); rarer ones a position list (so a text with thousands of distinct
+/// ideographs does not need `distinct × words` memory).
 struct Peq {
     words: usize,
     dense: std::collections::HashMap<u32, Vec<u64>>,
@@ -116,7 +118,7 @@ impl Peq {
         let mut dense = std::collections::HashMap::new();
         let mut sparse = std::collections::HashMap::new();
         for (c, pos) in positions {
-            if pos.len() >= words.div_ceil(2).max(1) {
+            if pos.len() >= words.div_ceil(8).max(1) {
                 let mut v = vec![0u64; words];
                 for p in pos {
                     v[p as usize / 64] |= 1 << (p % 64);
@@ -261,7 +263,7 @@ fn band_pass(
     } = limits;
     let peq = Peq::new(a);
     let nw = peq.words;
-    let (n_i, m_i) = (n as isize, m as isize);
+    let n_i = n as isize;
     let w_lo = |j: isize| ((j + dlo).clamp(1, n_i) - 1) as usize / 64;
     let w_hi = |j: isize| ((j + dhi).clamp(1, n_i) - 1) as usize / 64;
     // `lb(e, j)`: the cost still needed at least from cell `e` of row `j` to the corner.
@@ -301,9 +303,67 @@ fn band_pass(
     };
     let add = |x: usize, d: isize| x.wrapping_add_signed(d);
     let mut kept = Vec::new();
-    for j in 1..=m_i {
-        let ju = j as usize;
-        let (lo, hi) = (w_lo(j), w_hi(j));
+    // The end of a row: blocks below while the bottom cell can go on down within the bound
+    // (the row's carry `$h` leaves the last block), then, with `$prune`, the record, the
+    // pruning of hopeless blocks at both ends and the kept column.
+    macro_rules! finish_row {
+        ($ju:expr, $hi:expr, $c:expr, $h:expr, $eq:expr, $prune:expr) => {{
+            let (ju, hi, c, mut h) = ($ju, $hi, $c, $h);
+            if bound.is_some() {
+                loop {
+                    let e = (last + 1) * 64;
+                    if last + 1 >= nw || last >= hi {
+                        break;
+                    }
+                    let diag = (n + ju).saturating_sub(rows);
+                    let step = if e < diag { 0 } else { 2 };
+                    if bottom.saturating_add((lb(e, ju) + step).max(ahead_lb(e, ju))) > k {
+                        break;
+                    }
+                    // The new block's cells in the previous row: its bottom cell there plus 1,
+                    // 2, …
+                    let prev = (bottom + h.1 as usize).wrapping_sub(h.0 as usize);
+                    last += 1;
+                    pv[last] = !0;
+                    mv[last] = 0;
+                    peq.fill(c, last, last, $eq);
+                    h = block(&mut pv[last], &mut mv[last], $eq[last], h.0, h.1);
+                    bottom = (prev + 64 + h.0 as usize).wrapping_sub(h.1 as usize);
+                }
+            }
+            if $prune {
+                if let Some(r) = record.as_deref_mut() {
+                    r.push(first, &pv[first..=last], &mv[first..=last]);
+                }
+                if bound.is_some() {
+                    while last > first && last + 1 < nw && hopeless(bottom, (last + 1) * 64, ju) {
+                        bottom = add(bottom, -delta(&pv, &mv, last));
+                        last -= 1;
+                    }
+                    while first < last {
+                        let s = add(top, delta(&pv, &mv, first));
+                        if !hopeless(s, (first + 1) * 64, ju) {
+                            break;
+                        }
+                        top = s;
+                        first += 1;
+                    }
+                }
+                if keep == Some(ju) {
+                    kept = column_of(n, first, last, top, &pv, &mv);
+                }
+            }
+        }};
+    }
+    // Rows go in pairs where nothing is recorded or kept after the first: the second row's
+    // block `w - 1` is computed with the first row's block `w`, two independent carry chains
+    // (one row's chain is the loop's critical path). The first row is then neither pruned
+    // (which only computes more cells) nor its end moved before the second row's.
+    let mut eq2 = vec![0u64; nw];
+    let mut j = 1usize;
+    while j <= m {
+        let ju = j;
+        let (lo, hi) = (w_lo(j as isize), w_hi(j as isize));
         while first < lo.min(last) {
             top = add(top, delta(&pv, &mv, first));
             first += 1;
@@ -323,58 +383,63 @@ fn band_pass(
         }
         let c = b[ju - 1];
         peq.fill(c, first, last, &mut eq);
+        let pair = record.is_none() && keep != Some(ju) && ju < m;
         let mut h = (1, 0);
-        for ((p, m), &e) in pv[first..=last]
-            .iter_mut()
-            .zip(&mut mv[first..=last])
-            .zip(&eq[first..=last])
-        {
-            h = block(p, m, e, h.0, h.1);
+        if !pair {
+            for ((p, m), &e) in pv[first..=last]
+                .iter_mut()
+                .zip(&mut mv[first..=last])
+                .zip(&eq[first..=last])
+            {
+                h = block(p, m, e, h.0, h.1);
+            }
+            bottom = (bottom + h.0 as usize).wrapping_sub(h.1 as usize);
+            top += 1;
+            finish_row!(ju, hi, c, h, &mut eq, true);
+            j += 1;
+            continue;
         }
+        let (j2, c2) = (ju + 1, b[ju]);
+        let (lo2, hi2) = (w_lo(j2 as isize), w_hi(j2 as isize));
+        let f2 = first.max(lo2.min(last));
+        peq.fill(c2, f2, last, &mut eq2);
+        let mut h2 = (1, 0);
+        for w in first..=f2 {
+            h = block(&mut pv[w], &mut mv[w], eq[w], h.0, h.1);
+        }
+        for w in f2 + 1..=last {
+            h = block(&mut pv[w], &mut mv[w], eq[w], h.0, h.1);
+            h2 = block(&mut pv[w - 1], &mut mv[w - 1], eq2[w - 1], h2.0, h2.1);
+        }
+        // The second row has its blocks `f2..last` (none when `f2 == last`).
+        let next2 = last;
         bottom = (bottom + h.0 as usize).wrapping_sub(h.1 as usize);
         top += 1;
-        if bound.is_some() {
-            // Blocks below while the bottom cell can go on down within the bound.
-            loop {
-                let e = (last + 1) * 64;
-                if last + 1 >= nw || last >= hi {
-                    break;
-                }
-                let diag = (n + ju).saturating_sub(rows);
-                let step = if e < diag { 0 } else { 2 };
-                if bottom.saturating_add((lb(e, ju) + step).max(ahead_lb(e, ju))) > k {
-                    break;
-                }
-                // The new block's cells in the previous row: its bottom cell there plus 1, 2, …
-                let prev = (bottom + h.1 as usize).wrapping_sub(h.0 as usize);
-                last += 1;
-                pv[last] = !0;
-                mv[last] = 0;
-                peq.fill(c, last, last, &mut eq);
-                h = block(&mut pv[last], &mut mv[last], eq[last], h.0, h.1);
-                bottom = (prev + 64 + h.0 as usize).wrapping_sub(h.1 as usize);
-            }
-            if let Some(r) = record.as_deref_mut() {
-                r.push(first, &pv[first..=last], &mv[first..=last]);
-            }
-            while last > first && last + 1 < nw && hopeless(bottom, (last + 1) * 64, ju) {
-                bottom = add(bottom, -delta(&pv, &mv, last));
-                last -= 1;
-            }
-            while first < last {
-                let s = add(top, delta(&pv, &mv, first));
-                if !hopeless(s, (first + 1) * 64, ju) {
-                    break;
-                }
-                top = s;
-                first += 1;
-            }
-        } else if let Some(r) = record.as_deref_mut() {
-            r.push(first, &pv[first..=last], &mv[first..=last]);
+        finish_row!(ju, hi, c, h, &mut eq, false);
+        // The second row: the cell above its first block is the first row's there plus 1.
+        for w in first..f2 {
+            top = add(top, delta(&pv, &mv, w));
         }
-        if keep == Some(ju) {
-            kept = column_of(n, first, last, top, &pv, &mv);
+        top += 1;
+        first = f2;
+        let grow_to = if bound.is_some() {
+            hi2.min(last + 1)
+        } else {
+            hi2
+        };
+        while last < grow_to {
+            bottom += 64;
+            last += 1;
+            pv[last] = !0;
+            mv[last] = 0;
         }
+        peq.fill(c2, next2, last, &mut eq2);
+        for w in next2..=last {
+            h2 = block(&mut pv[w], &mut mv[w], eq2[w], h2.0, h2.1);
+        }
+        bottom = (bottom + h2.0 as usize).wrapping_sub(h2.1 as usize);
+        finish_row!(j2, hi2, c2, h2, &mut eq2, true);
+        j += 2;
     }
     let column = if want_column {
         column_of(n, first, last, top, &pv, &mv)
