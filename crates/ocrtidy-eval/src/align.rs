@@ -183,31 +183,24 @@ fn mask_upto(bits: usize) -> u64 {
 
 /// The outcome of a banded pass: `D[n][m]` (an upper bound when the band is too narrow,
 /// `usize::MAX` when the pass pruned it) and, on request, the last column `D[i][m]` for
-/// `i in 0..=n` (`usize::MAX` outside the cells computed).
+/// `i in 0..=n` (`u32::MAX` outside the cells computed).
 struct BandResult {
     dist: usize,
-    column: Vec<usize>,
+    column: Vec<u32>,
     /// The column of row `keep`, when asked for (as `column`).
-    kept: Vec<usize>,
+    kept: Vec<u32>,
 }
 
 /// The column `D[i][j]` of the current row, `i in 0..=n`, from the blocks `first..=last`
-/// (`usize::MAX` outside them; `top` is the cell above the first block).
-fn column_of(
-    n: usize,
-    first: usize,
-    last: usize,
-    top: usize,
-    pv: &[u64],
-    mv: &[u64],
-) -> Vec<usize> {
-    let mut column = vec![usize::MAX; n + 1];
-    column[first * 64] = top;
+/// (`u32::MAX` outside them; `top` is the cell above the first block).
+fn column_of(n: usize, first: usize, last: usize, top: usize, pv: &[u64], mv: &[u64]) -> Vec<u32> {
+    let mut column = vec![u32::MAX; n + 1];
+    column[first * 64] = top as u32;
     let mut v = top as isize;
     for w in first..=last {
         for bit in 0..(n - w * 64).min(64) {
             v += ((pv[w] >> bit) & 1) as isize - ((mv[w] >> bit) & 1) as isize;
-            column[w * 64 + bit + 1] = v as usize;
+            column[w * 64 + bit + 1] = v as u32;
         }
     }
     column
@@ -243,7 +236,7 @@ fn band_pass(
     limits: Limits,
     want_column: bool,
     mut record: Option<&mut BandMatrix>,
-    ahead: Option<(&[usize], usize)>,
+    ahead: Option<(&[u32], usize)>,
     keep: Option<usize>,
 ) -> BandResult {
     let n = a.len();
@@ -251,8 +244,8 @@ fn band_pass(
     if n == 0 {
         return BandResult {
             dist: m,
-            column: vec![m],
-            kept: keep.map(|j| vec![j]).unwrap_or_default(),
+            column: vec![m as u32],
+            kept: keep.map(|j| vec![j as u32]).unwrap_or_default(),
         };
     }
     let Limits {
@@ -278,9 +271,9 @@ fn band_pass(
         Some((t, extra)) => {
             let x = e + (m + extra - j);
             if x <= n {
-                t[x]
+                t[x] as usize
             } else {
-                t[n].saturating_add(x - n)
+                (t[n] as usize).saturating_add(x - n)
             }
         }
     };
@@ -686,7 +679,7 @@ fn rf_leaf(n: usize, m: usize, max: usize, leaf_bytes: usize) -> bool {
 struct Hint {
     from_start: bool,
     row: usize,
-    col: Vec<usize>,
+    col: Vec<u32>,
 }
 
 /// rapidfuzz's `levenshtein_align_hirschberg`: strip the common affix, then either one banded
@@ -778,16 +771,16 @@ fn rf_split(a: &[u32], b: &[u32], k: usize, hint: Option<&Hint>) -> Split {
     let mut best = (usize::MAX, 0usize);
     for i in 0..=n {
         let (f, g) = (fwd[i], bwd[n - i]);
-        if f != usize::MAX && g != usize::MAX && f + g < best.0 {
-            best = (f + g, i);
+        if f != u32::MAX && g != u32::MAX && (f as usize + g as usize) < best.0 {
+            best = (f as usize + g as usize, i);
         }
     }
     let i = best.1;
     Split {
         mid,
         i,
-        f: fwd[i],
-        g: bwd[n - i],
+        f: fwd[i] as usize,
+        g: bwd[n - i] as usize,
         left,
         right,
     }
@@ -812,7 +805,7 @@ fn split_columns(
     b: &[u32],
     k: usize,
     hint: Option<&Hint>,
-) -> (usize, Vec<usize>, Vec<usize>, Option<Hint>, Option<Hint>) {
+) -> (usize, Vec<u32>, Vec<u32>, Option<Hint>, Option<Hint>) {
     let (n, m) = (a.len(), b.len());
     let mid = m / 2;
     let (dlo, dhi) = band_for(n, m, k);
@@ -831,11 +824,11 @@ fn split_columns(
     let ra: Vec<u32> = a.iter().rev().copied().collect();
     let rb: Vec<u32> = b[mid..].iter().rev().copied().collect();
     let (keep_f, keep_b) = (hint_row(mid), hint_row(m - mid));
-    let run_fwd = |ahead: Option<(&[usize], usize)>| {
+    let run_fwd = |ahead: Option<(&[u32], usize)>| {
         band_pass(a, &b[..mid], forward, true, None, ahead, keep_f)
     };
     let run_bwd =
-        |ahead: Option<(&[usize], usize)>| band_pass(&ra, &rb, backward, true, None, ahead, keep_b);
+        |ahead: Option<(&[u32], usize)>| band_pass(&ra, &rb, backward, true, None, ahead, keep_b);
     let (fwd, bwd) = match hint {
         Some(h) if !h.from_start => {
             let fwd = run_fwd(Some((&distance_transform(&h.col), m - h.row - mid)));
@@ -870,9 +863,9 @@ fn split_columns(
 /// exact costs less. `bwd` is exact on every optimal path and never below the true cost
 /// elsewhere, so `t` never exceeds the true remaining cost on an optimal path, which is all
 /// the forward pass's pruning needs.
-fn distance_transform(bwd: &[usize]) -> Vec<usize> {
+fn distance_transform(bwd: &[u32]) -> Vec<u32> {
     let n = bwd.len() - 1;
-    let mut t: Vec<usize> = (0..=n).map(|i| bwd[n - i]).collect();
+    let mut t: Vec<u32> = (0..=n).map(|i| bwd[n - i]).collect();
     for x in 1..=n {
         t[x] = t[x].min(t[x - 1].saturating_add(1));
     }
