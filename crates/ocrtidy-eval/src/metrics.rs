@@ -181,8 +181,8 @@ fn units(text: &str, unit: Unit, interner: &mut Interner) -> Units {
     u
 }
 
-/// Above this many units of ground truth, the whitespace-free distance is computed on a
-/// second thread while the first aligns the texts.
+/// Above this many units of both texts, the whitespace-free and the word distances are
+/// computed on a second thread while the first aligns the texts.
 const PARALLEL_UNITS: usize = 20_000;
 
 /// Scores one prediction against its ground truth and furniture items.
@@ -215,32 +215,37 @@ fn score_with(
     };
     let (pc, gc) = (strip(&p), strip(&g));
     // One alignment gives both the raw edit distance and the paragraph-break matching; the
-    // whitespace-free distance is independent of it.
-    let (ops, ed_content) = if g.syms.len() + p.syms.len() > PARALLEL_UNITS {
+    // whitespace-free and the word distances are independent of it (a second thread computes
+    // them, one after the other, while the first aligns).
+    let others = || {
+        let content = distance(&pc, &gc);
+        let mut vocab = Interner::default();
+        let pw: Vec<u32> = words(pred).map(|w| vocab.word(w)).collect();
+        let gw: Vec<u32> = words(gt).map(|w| vocab.word(w)).collect();
+        (content, distance(&pw, &gw), gw.len())
+    };
+    let (ops, (ed_content, ed_words, n_words)) = if g.syms.len() + p.syms.len() > PARALLEL_UNITS {
         std::thread::scope(|scope| {
-            let content = scope.spawn(|| distance(&pc, &gc));
+            let others = scope.spawn(others);
             let ops = align(&p.syms, &g.syms);
             // A panic in the other thread is re-raised here rather than hidden.
-            let d = content
+            let d = others
                 .join()
                 .unwrap_or_else(|e| std::panic::resume_unwind(e));
             (ops, d)
         })
     } else {
-        (align(&p.syms, &g.syms), distance(&pc, &gc))
+        (align(&p.syms, &g.syms), others())
     };
     let mut c = Counts {
         ed_raw: ops.iter().filter(|&&op| op != Op::Equal).count(),
         n_raw: g.syms.len(),
         ed_content,
         n_content: gc.len(),
+        ed_words,
+        n_words,
         ..Counts::default()
     };
-    let mut vocab = Interner::default();
-    let pw: Vec<u32> = words(pred).map(|w| vocab.word(w)).collect();
-    let gw: Vec<u32> = words(gt).map(|w| vocab.word(w)).collect();
-    c.ed_words = distance(&pw, &gw);
-    c.n_words = gw.len();
     (c.lb_tp, c.lb_pred, c.lb_gt) = breaks(&p, &g, &ops);
     (c.furn_leaked, c.furn_total) = furn;
     c
