@@ -1,7 +1,7 @@
 //! Running headers: date lines, titles, and headers that OCR merged from a title and a date.
 
 use super::markers::is_page_number;
-use crate::page::{is_space, visible_chars};
+use crate::page::{is_space, visible_chars, visible_chars_upto};
 
 const SENTENCE_PUNCT: &[char] = &['，', '。', '；', '：', '！', '？', ',', ';', '!', '?', '、'];
 
@@ -9,7 +9,7 @@ const SENTENCE_PUNCT: &[char] = &['，', '。', '；', '：', '！', '？', ',',
 /// above a date line, see [`crate::LineJoin`], so the title rule is stable.)
 pub(super) fn is_title_like(s: &str) -> bool {
     let s = &denoise(s);
-    let n = visible_chars(s);
+    let n = visible_chars_upto(s, 25);
     (2..=24).contains(&n) && !s.contains(SENTENCE_PUNCT) && !s.ends_with('.')
 }
 
@@ -24,7 +24,7 @@ pub(super) fn is_bracketed_title(s: &str) -> bool {
     s.starts_with('《')
         && s.ends_with('》')
         && s.matches('《').count() == 1
-        && visible_chars(s) <= 20
+        && visible_chars_upto(s, 21) <= 20
 }
 
 /// The first line of a page that opens a `《…》` title: the layout passes never join it, so a
@@ -47,7 +47,9 @@ pub(super) fn is_date_line(s: &str, max_chars: usize) -> bool {
         return false;
     }
     let s = &denoise(s);
-    if visible_chars(s) > max_chars || s.contains(['。', '，', '；']) {
+    if visible_chars_upto(s, max_chars.saturating_add(1)) > max_chars
+        || s.contains(['。', '，', '；'])
+    {
         return false;
     }
     (has_cjk_date(s) || has_latin_date(s)) && non_date_words(s) <= 3
@@ -111,7 +113,7 @@ pub(super) fn is_header_with_date(s: &str) -> bool {
         return false;
     }
     let s = &denoise(s);
-    if visible_chars(s) > 60 || s.contains(SENTENCE_PUNCT) && !ends_with_latin_year(s) {
+    if visible_chars_upto(s, 61) > 60 || s.contains(SENTENCE_PUNCT) && !ends_with_latin_year(s) {
         return false;
     }
     let trimmed = s.trim_end_matches(|c: char| !c.is_alphanumeric());
@@ -250,7 +252,7 @@ pub(super) fn is_merged_header(s: &str) -> bool {
     }
     let parts = split_on_space_runs(s);
     parts.len() >= 2
-        && visible_chars(s) <= 60
+        && visible_chars_upto(s, 61) <= 60
         && parts.iter().any(|p| is_date_line(p, 40))
         && parts
             .iter()
@@ -261,7 +263,7 @@ pub(super) fn is_merged_header(s: &str) -> bool {
 /// order (`THE HISTORY OF PRINTING   47`, `48   CHAPTER THREE`): at most 60 visible chars, one
 /// part a bare page number and the others title-like.
 pub(super) fn is_numbered_header(s: &str) -> bool {
-    if visible_chars(s) > 60 || !s.bytes().any(|b| b.is_ascii_digit()) {
+    if visible_chars_upto(s, 61) > 60 || !s.bytes().any(|b| b.is_ascii_digit()) {
         return false;
     }
     let parts = split_on_space_runs(s);
@@ -286,7 +288,7 @@ fn denoise(s: &str) -> String {
 
 /// A part of at most two visible chars with no letter or digit: OCR specks (`“ 、`, `。`).
 fn is_noise(s: &str) -> bool {
-    visible_chars(s) <= 2 && !s.chars().any(|c| c.is_alphanumeric())
+    visible_chars_upto(s, 3) <= 2 && !s.chars().any(|c| c.is_alphanumeric())
 }
 
 fn split_on_space_runs(s: &str) -> Vec<&str> {

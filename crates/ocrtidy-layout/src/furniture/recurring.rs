@@ -8,7 +8,7 @@ use ocrtidy_core::text::distance::levenshtein_within;
 
 use super::classify::{Known, Memo, Q};
 use super::headers::is_numbered_header;
-use crate::page::visible_chars;
+use crate::page::visible_chars_upto;
 
 /// Lines at the top or bottom of two or more pages that are equal with digits normalised.
 pub(super) fn recurring(memo: &mut Memo<'_>, pages: &[Range<usize>], known: &Known) -> Vec<usize> {
@@ -36,7 +36,7 @@ pub(super) fn recurring(memo: &mut Memo<'_>, pages: &[Range<usize>], known: &Kno
                 continue;
             }
             let key = normalise(memo.text(i));
-            if visible_chars(&key) >= 2 {
+            if visible_chars_upto(&key, 2) >= 2 {
                 let k = *index.entry(key).or_insert_with_key(|key| {
                     keys.push((key.chars().collect(), Vec::new()));
                     keys.len() - 1

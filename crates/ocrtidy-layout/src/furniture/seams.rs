@@ -86,7 +86,7 @@ fn header_seams(text: &str, lines: &[Line], range: Range<usize>, seams: &mut Vec
             .chars()
             .filter(|c| !c.is_ascii_digit() && !page::is_space(*c))
             .collect();
-        if page::visible_chars(&key) >= 4 {
+        if page::visible_chars_upto(&key, 4) >= 4 {
             found.push((key, i, n));
         }
     }
