@@ -263,7 +263,8 @@ pub(super) fn is_merged_header(s: &str) -> bool {
 /// order (`THE HISTORY OF PRINTING   47`, `48   CHAPTER THREE`): at most 60 visible chars, one
 /// part a bare page number and the others title-like.
 pub(super) fn is_numbered_header(s: &str) -> bool {
-    if visible_chars_upto(s, 61) > 60 || !s.bytes().any(|b| b.is_ascii_digit()) {
+    // The byte scan for a digit first: it settles most lines.
+    if !s.bytes().any(|b| b.is_ascii_digit()) || visible_chars_upto(s, 61) > 60 {
         return false;
     }
     let parts = split_on_space_runs(s);
