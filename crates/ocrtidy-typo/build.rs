@@ -1,5 +1,5 @@
 //! Builds the typo model of the embedded word list and confusion tables at compile time and
-//! writes it LZ4-compressed to `OUT_DIR/model.bin.lz4` (read back by `Model::embedded`), so that
+//! writes it to `OUT_DIR/model.bin` (embedded as it is and read in place by `Model::embedded`), so that
 //! start-up does not spend a few hundred milliseconds building it. The model code itself is compiled in here, so
 //! the stored model is exactly what `Model::build` makes at run time (a unit test checks it).
 
@@ -49,7 +49,6 @@ fn main() {
     );
     let mut bytes = Vec::new();
     model.write(&Model::stamp(&lexicon), &mut bytes);
-    let out = PathBuf::from(env::var_os("OUT_DIR").unwrap_or_default()).join("model.bin.lz4");
-    fs::write(&out, lz4_flex::compress_prepend_size(&bytes))
-        .unwrap_or_else(|e| panic!("cannot write {}: {e}", out.display()));
+    let out = PathBuf::from(env::var_os("OUT_DIR").unwrap_or_default()).join("model.bin");
+    fs::write(&out, &bytes).unwrap_or_else(|e| panic!("cannot write {}: {e}", out.display()));
 }

@@ -1,23 +1,19 @@
 //! The model of the embedded lexicon and confusion tables, built at compile time by `build.rs`
-//! (see `model.rs`), so that start-up only decompresses tables instead of building them.
-
-use std::sync::OnceLock;
+//! (see `model.rs`), so that start-up reads the tables in place instead of building them.
 
 use ocrtidy_lexicon::Lexicon;
 
 use crate::confusion::ConfusionTable;
 use crate::model::{ChannelParams, Model};
 
-/// [`Model::write`] of the embedded model, LZ4-compressed (block format, size prepended),
-/// written by `build.rs`.
-static PREBUILT_LZ4: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/model.bin.lz4"));
+/// [`Model::write`] of the embedded model, written by `build.rs`. Stored as it is, not
+/// compressed: the model reads its tables in place from the binary's read-only data, so start-up
+/// decompresses nothing and only the pages a run touches are loaded.
+static PREBUILT: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/model.bin"));
 
-/// The embedded model's bytes, decompressed on first use and kept for the process, so that the
-/// model read from them uses its tables in place ([`Model::read_static`]). Empty when they do
-/// not decompress.
+/// The embedded model's bytes.
 fn prebuilt() -> &'static [u8] {
-    static BYTES: OnceLock<Vec<u8>> = OnceLock::new();
-    BYTES.get_or_init(|| lz4_flex::decompress_size_prepended(PREBUILT_LZ4).unwrap_or_default())
+    PREBUILT
 }
 
 impl Model {
