@@ -1064,6 +1064,27 @@ mod tests {
         }
     }
 
+    /// A deterministic pseudo-random sequence (xorshift64) from the seed `x`.
+    fn xorshift(mut x: u64) -> impl FnMut() -> u64 {
+        move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        }
+    }
+
+    /// `n` edits for [`damage`] drawn from `next`, each of a kind in `0..5`, at a position,
+    /// with a symbol below `symbols`.
+    fn random_edits(next: &mut impl FnMut() -> u64, n: usize, symbols: u32) -> Vec<(u8, u16, u32)> {
+        (0..n)
+            .map(|_| {
+                let r = next();
+                ((r % 5) as u8, (r >> 8) as u16, (r >> 32) as u32 % symbols)
+            })
+            .collect()
+    }
+
     /// `a` damaged as OCR damages text: substitutions, deletions, insertions, and blocks of
     /// inserted or lost material (furniture, a dropped line).
     fn damage(a: &[u32], edits: &[(u8, u16, u32)]) -> Vec<u32> {
@@ -1097,20 +1118,9 @@ mod tests {
     fn long_inputs_cross_many_words_and_split() {
         // Deterministic pseudo-random texts over a small alphabet, long enough for many words
         // per row, split by Hirschberg down to tiny parts.
-        let mut x: u64 = 12345;
-        let mut next = || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x
-        };
+        let mut next = xorshift(12345);
         let a: Vec<u32> = (0..3000).map(|_| (next() % 5) as u32).collect();
-        let edits: Vec<(u8, u16, u32)> = (0..200)
-            .map(|_| {
-                let r = next();
-                ((r % 5) as u8, (r >> 8) as u16, (r >> 32) as u32 % 11)
-            })
-            .collect();
+        let edits = random_edits(&mut next, 200, 11);
         let b = damage(&a, &edits);
         let d = naive(&a, &b);
         assert_eq!(distance(&a, &b), d);
@@ -1126,21 +1136,10 @@ mod tests {
     fn adaptive_window_bounds_the_distance() {
         // A window narrower than the texts: the bound is the cost of a real path (never below
         // the distance), and the pruned pass at that bound proves the distance.
-        let mut x: u64 = 777;
-        let mut next = || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x
-        };
+        let mut next = xorshift(777);
         for alphabet in [2u64, 7, 3000] {
             let a: Vec<u32> = (0..2500).map(|_| (next() % alphabet) as u32).collect();
-            let edits: Vec<(u8, u16, u32)> = (0..150)
-                .map(|_| {
-                    let r = next();
-                    ((r % 5) as u8, (r >> 8) as u16, (r >> 32) as u32 % 200)
-                })
-                .collect();
+            let edits = random_edits(&mut next, 150, 200);
             let b = damage(&a, &edits);
             let d = naive(&a, &b);
             for wb in [1, 2, 3, 8, 64] {

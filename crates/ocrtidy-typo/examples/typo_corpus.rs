@@ -99,7 +99,11 @@ fn main() {
                 typo.params(),
                 &none,
                 lm,
-            ) {
+            )
+            .into_iter()
+            // What the pass drops (see `Typo::inside_long_word`).
+            .filter(|c| !typo.inside_long_word(&t, c.start, c.end))
+            {
                 let cands: Vec<String> = c
                     .candidates
                     .iter()

@@ -22,7 +22,11 @@ fn main() {
     for t in &texts {
         let found =
             ocrtidy_typo::chinese::correct_lm(t, typo.model_for_debug(), typo.params(), &none, lm);
-        for c in found {
+        // What the pass drops (see `Typo::inside_long_word`).
+        for c in found
+            .into_iter()
+            .filter(|c| !typo.inside_long_word(t, c.start, c.end))
+        {
             let lo = t[..c.start].char_indices().rev().nth(3).map_or(0, |x| x.0);
             let hi = t[c.end..]
                 .char_indices()

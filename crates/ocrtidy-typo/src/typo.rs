@@ -228,6 +228,14 @@ impl Typo {
         &self.params
     }
 
+    /// Whether the pass drops a Chinese correction of `text[start..end]` because it lies inside
+    /// a lexicon word longer than the model's words (see `LongWords`): for tools that call
+    /// [`crate::chinese::correct`] and must see what the pass keeps.
+    #[doc(hidden)]
+    pub fn inside_long_word(&self, text: &str, start: usize, end: usize) -> bool {
+        self.long_words.covers(text, start, end)
+    }
+
     /// The model, for [`crate::chinese::correct`] in tools and experiments.
     #[doc(hidden)]
     pub fn model_for_debug(&self) -> &crate::model::Model {
@@ -328,7 +336,7 @@ impl Pass for Typo {
             let Some(&(best, score, evidence)) = c.candidates.first() else {
                 continue;
             };
-            if self.long_words.covers(input.text, c.start, c.end) {
+            if self.inside_long_word(input.text, c.start, c.end) {
                 continue;
             }
             // The engine's low confidence in the character is recorded in the rule.
