@@ -18,7 +18,10 @@
 //!   word is frequent and unambiguous, or the token a lowercase word of seven letters or
 //!   more (`rnistakes` → `mistakes`). Rule `typo-latin-ocr`.
 //! - a token whose digits stand for letters (`tl1e`) is corrected wherever it recurs: OCR
-//!   misreads the same glyph the same way, so its recurrence is no evidence of a word.
+//!   misreads the same glyph the same way, so its recurrence is no evidence of a word. So is a
+//!   recurring letter token that no dictionary knows when one occurrence would be corrected
+//!   (applied) by an OCR-typical edit or a look-alike letter (`rnust`, `cornrnittee`,
+//!   `availabie` twice); other recurring unknown words (`passwd`, `preseed`) are terms.
 //! - glued words: a CamelCase token of dictionary words with a function word among them, not
 //!   last (`TheFreeSoftwareHerald`, `theUnited`; not `LibreOffice`, `DuckDuckGo`, `HowTo`), and
 //!   an unknown lowercase token that splits into as few frequent words as possible, one of them
@@ -30,7 +33,7 @@
 //!
 //! Each fix has a confidence and says whether its rules allow applying it at all
 //! ([`LatinFix::may_apply`]: not when another reading competes or the token recurs, unless its
-//! digits stand for letters); it is
+//! digits stand for letters or it is a recurring misread as above); it is
 //! applied when they do and its confidence reaches the threshold, [`LATIN_THRESHOLD`] by default
 //! (which reproduces the rules' own decisions), or the threshold given to the pass.
 
@@ -466,6 +469,7 @@ fn correct_tokens(toks: &[(usize, &str)]) -> Vec<LatinFix> {
     };
     let mut out = Vec::new();
     let mut key = String::new();
+    let mut recurring: FxMap<&str, Option<(String, f32)>> = FxMap::default();
     let english = english_context(toks);
     for (idx, &(start, t)) in toks.iter().enumerate() {
         let end = start + t.len();
@@ -473,6 +477,24 @@ fn correct_tokens(toks: &[(usize, &str)]) -> Vec<LatinFix> {
         // French…) only the document's own recurring words are evidence.
         let english = english[idx];
         if count(t) >= MIN_EVIDENCE && is_letters(t) {
+            // A recurring word no dictionary knows: corrected where one occurrence would be,
+            // the same way at every occurrence (asked once per spelling).
+            if english {
+                let fix = recurring
+                    .entry(t)
+                    .or_insert_with(|| recurring_misread(t))
+                    .clone();
+                if let Some((word, confidence)) = fix {
+                    out.push(LatinFix::new(
+                        start,
+                        end,
+                        word,
+                        "typo-latin-ocr",
+                        true,
+                        confidence,
+                    ));
+                }
+            }
             continue;
         }
         // OCR-typical edits.
@@ -665,6 +687,24 @@ fn dictionary_ocr_fix(start: usize, t: &str) -> Option<LatinFix> {
         clear,
         if clear && sure { 0.9 } else { 0.5 },
     ))
+}
+
+/// The correction of a recurring letter token that no dictionary knows, with its confidence:
+/// the one a single occurrence gets applied by default, an OCR-typical edit toward a frequent
+/// dictionary word (`rnust` → `must`, `cornrnittee` → `committee`) or one look-alike letter
+/// (`availabie` → `available`). OCR misreads the same glyph the same way wherever it was
+/// printed, so the recurrence of such a token is no evidence of a word; a term one other edit
+/// away (`passwd`, `preseed`, `ncurses`) is never a correction here, not even a suggestion.
+fn recurring_misread(t: &str) -> Option<(String, f32)> {
+    if t.len() < 5 || english_freq(t) > 0 {
+        return None;
+    }
+    if let Some(fix) = dictionary_ocr_fix(0, t).filter(|f| f.apply) {
+        return Some((fix.replacement, fix.confidence));
+    }
+    dictionary_near_miss(t)
+        .filter(|w| t.len() >= MIN_SUGGEST_LEN && ocr_substitution(t, w))
+        .map(|w| (w, 0.9))
 }
 
 /// A token with digits that look like misread letters (`tl1e`, `0pen`): the same misread
