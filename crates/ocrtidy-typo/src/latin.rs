@@ -42,6 +42,10 @@ use rustc_hash::FxHashMap as FxMap;
 /// The embedded English word list: `word frequency` lines, lowercase, sorted by byte order.
 static EN_WORDS: &str = include_str!("../../../data/lexicon/en-frequency-symspell.txt");
 
+/// The embedded English word bigrams: `word word frequency` lines, lowercase, sorted by byte
+/// order (SymSpell's 242,342 most frequent bigrams, each seen at least 6.4 million times).
+static EN_BIGRAMS: &str = include_str!("../../../data/lexicon/en-bigrams-symspell.txt");
+
 /// The frequency of a word in the English word list (any case), 0 when unknown: a lookup in
 /// a hash index of the embedded text's lines (see `EnglishIndex`), built on first use.
 pub fn english_freq(word: &str) -> u64 {
@@ -55,6 +59,25 @@ pub fn english_freq(word: &str) -> u64 {
     english_index().freq(key)
 }
 
+/// How often the two words follow each other in English text (any case; 0 when the bigram
+/// list lacks them): a lookup in a hash index of the embedded bigram lines, built on first use.
+pub fn english_bigram(first: &str, second: &str) -> u64 {
+    let n = first.len() + 1 + second.len();
+    if first.is_empty() || second.is_empty() || n > 64 {
+        return 0;
+    }
+    let mut buf = [0u8; 64];
+    buf[..first.len()].copy_from_slice(first.as_bytes());
+    buf[first.len()] = b' ';
+    buf[first.len() + 1..n].copy_from_slice(second.as_bytes());
+    let key = &mut buf[..n];
+    key.make_ascii_lowercase();
+    static INDEX: std::sync::OnceLock<EnglishIndex> = std::sync::OnceLock::new();
+    INDEX
+        .get_or_init(|| EnglishIndex::build(EN_BIGRAMS, 2))
+        .freq(key)
+}
+
 /// FNV-1a with a final mix: the hash of a word for [`EnglishIndex`].
 #[inline]
 fn word_hash(word: &[u8]) -> u64 {
@@ -65,21 +88,27 @@ fn word_hash(word: &[u8]) -> u64 {
     (h ^ (h >> 29)).wrapping_mul(0xbf58_476d_1ce4_e5b9)
 }
 
-/// An open-addressing hash index over the lines of the embedded English word list: slot →
-/// 1 + the offset of a line (0 marks an empty slot), probed linearly. The words are unique and
-/// lowercase, so a lookup finds the one line whose word is the key.
+/// An open-addressing hash index over the lines of an embedded list (the English words, or
+/// their bigrams): slot → 1 + the offset of a line (0 marks an empty slot), probed linearly. A
+/// line's key is its first `fields` space-separated fields, its value the next one. The keys
+/// are unique and lowercase, so a lookup finds the one line whose key is asked.
 struct EnglishIndex {
+    text: &'static str,
+    /// Spaces in a key: its fields minus one.
+    spaces: usize,
     slots: Vec<u32>,
     /// Slot of a hash: its top bits.
     shift: u32,
 }
 
 impl EnglishIndex {
-    fn build() -> EnglishIndex {
-        let text = EN_WORDS.as_bytes();
+    fn build(list: &'static str, fields: usize) -> EnglishIndex {
+        let text = list.as_bytes();
         let lines = text.iter().filter(|&&b| b == b'\n').count() + 1;
         let n = (lines * 2).next_power_of_two();
         let mut index = EnglishIndex {
+            text: list,
+            spaces: fields - 1,
             slots: vec![0; n],
             shift: 64 - n.trailing_zeros(),
         };
@@ -87,8 +116,13 @@ impl EnglishIndex {
         let mut i = 0;
         while i < text.len() {
             let start = i;
-            while i < text.len() && text[i] != b' ' && text[i] != b'\n' {
-                i += 1;
+            for field in 0..fields {
+                if field > 0 && i < text.len() && text[i] == b' ' {
+                    i += 1;
+                }
+                while i < text.len() && text[i] != b' ' && text[i] != b'\n' {
+                    i += 1;
+                }
             }
             if i > start {
                 let mut slot = (word_hash(&text[start..i]) >> index.shift) as usize;
@@ -107,11 +141,14 @@ impl EnglishIndex {
 
     /// The frequency of `key` (lowercase), 0 when the list does not have it.
     fn freq(&self, key: &[u8]) -> u64 {
-        // A listed word has neither spaces nor line breaks.
-        if key.is_empty() || key.iter().any(|&b| b == b' ' || b == b'\n') {
+        // A key has no line break, and as many spaces as the list's keys.
+        if key.is_empty()
+            || key.contains(&b'\n')
+            || key.iter().filter(|&&b| b == b' ').count() != self.spaces
+        {
             return 0;
         }
-        let text = EN_WORDS.as_bytes();
+        let text = self.text.as_bytes();
         let mask = self.slots.len() - 1;
         let mut slot = (word_hash(key) >> self.shift) as usize;
         loop {
@@ -136,7 +173,7 @@ impl EnglishIndex {
 
 fn english_index() -> &'static EnglishIndex {
     static INDEX: std::sync::OnceLock<EnglishIndex> = std::sync::OnceLock::new();
-    INDEX.get_or_init(EnglishIndex::build)
+    INDEX.get_or_init(|| EnglishIndex::build(EN_WORDS, 1))
 }
 
 /// A Bloom filter over the English word list (2^20 bits, two probes: about 2 % false
@@ -305,6 +342,11 @@ const LONG_WORD: usize = 7;
 /// See [`LONG_WORD`].
 const DICT_LONG_FREQ: u64 = 2_000_000;
 
+/// The confidence of a suggestion one edit from a frequent dictionary word that an English
+/// bigram with a neighbouring word supports (`wouild like` → `would like`): above the display
+/// threshold of suggestions (0.5), below [`LATIN_THRESHOLD`]. Without that support: 0.3.
+const NEAR_MISS_IN_CONTEXT: f32 = 0.6;
+
 /// Occurrences a word needs elsewhere in the document to count as evidence.
 const MIN_EVIDENCE: u32 = 2;
 /// Occurrences needed for a correction by letter edits only (`rn`→`m`), which are riskier.
@@ -390,12 +432,14 @@ fn tokens(text: &str) -> impl Iterator<Item = (usize, &str)> {
     .filter(|(_, t)| t.bytes().any(|b| b.is_ascii_alphabetic()))
 }
 
-/// The tokens of the last text [`correct_memo`] corrected (joined by spaces) and its
-/// corrections with the index of their token.
+/// The tokens of the last text [`correct_memo`] corrected (joined by spaces, each marked by
+/// whether a single space separates it from the token before) and its corrections with the
+/// index of their token.
 pub(crate) type Memo = (String, Vec<(usize, LatinFix)>);
 
 /// [`correct`], remembering the last text in `last` (the pass's memory of a run): the
-/// corrections depend on the text only through its tokens, and the pipeline's second round
+/// corrections depend on the text only through its tokens and which of them only a space
+/// separates (the bigram context), and the pipeline's second round
 /// (which confirms the fixed point) most often reads the same tokens again, only moved by edits
 /// of other passes.
 pub(crate) fn correct_memo(text: &str, last: &mut Option<Memo>) -> Vec<LatinFix> {
@@ -403,8 +447,10 @@ pub(crate) fn correct_memo(text: &str, last: &mut Option<Memo>) -> Vec<LatinFix>
     if toks.is_empty() {
         return Vec::new();
     }
-    let mut key = String::with_capacity(toks.iter().map(|t| t.1.len() + 1).sum());
-    for (_, t) in &toks {
+    let around = around(text, &toks);
+    let mut key = String::with_capacity(toks.iter().map(|t| t.1.len() + 2).sum());
+    for ((_, t), &a) in toks.iter().zip(&around) {
+        key.push(char::from(b'a' + a));
         key.push_str(t);
         key.push(' ');
     }
@@ -424,7 +470,7 @@ pub(crate) fn correct_memo(text: &str, last: &mut Option<Memo>) -> Vec<LatinFix>
     if let Some(out) = hit {
         return out;
     }
-    let out = correct_tokens(&toks);
+    let out = correct_tokens(&toks, &around);
     let found: Vec<(usize, LatinFix)> = out
         .iter()
         .filter_map(|f| {
@@ -442,11 +488,86 @@ pub(crate) fn correct_memo(text: &str, last: &mut Option<Memo>) -> Vec<LatinFix>
 
 /// Finds the Latin corrections of a text.
 pub fn correct(text: &str) -> Vec<LatinFix> {
-    correct_tokens(&tokens(text).collect::<Vec<_>>())
+    let toks: Vec<(usize, &str)> = tokens(text).collect();
+    correct_tokens(&toks, &around(text, &toks))
 }
 
-/// [`correct`] of a text whose tokens (see `tokens`) are `toks`.
-fn correct_tokens(toks: &[(usize, &str)]) -> Vec<LatinFix> {
+/// [`around`]: a single space separates the token from the one before; the two are then words
+/// of one phrase, and an English bigram of them is evidence (see [`bigram_context`]).
+const SPACED: u8 = 1;
+/// [`around`]: the token is the head of a contraction the word list has (`shouldn` of
+/// `shouldn't`): a word, not a misread.
+const CONTRACTION: u8 = 2;
+/// [`around`]: the token names a manual page (`ncurses(3)`, `passwd (5)`): a command or file
+/// name, which the English word list does not speak for.
+const MAN_PAGE: u8 = 4;
+
+/// For each token, what the text around it says ([`SPACED`], [`CONTRACTION`], [`MAN_PAGE`]).
+fn around(text: &str, toks: &[(usize, &str)]) -> Vec<u8> {
+    let b = text.as_bytes();
+    let mut prev_end = None;
+    toks.iter()
+        .map(|&(start, t)| {
+            let end = start + t.len();
+            let mut flags = 0;
+            if prev_end.is_some_and(|e| text.get(e..start) == Some(" ")) {
+                flags |= SPACED;
+            }
+            prev_end = Some(end);
+            let rest = &text[end..];
+            let after_apostrophe = rest
+                .strip_prefix('\'')
+                .or_else(|| rest.strip_prefix('\u{2019}'));
+            if let Some(after) = after_apostrophe {
+                let n = after.bytes().take_while(u8::is_ascii_alphabetic).count();
+                if (1..=3).contains(&n) && english_freq(&format!("{t}'{}", &after[..n])) > 0 {
+                    flags |= CONTRACTION;
+                }
+            }
+            let paren = b[end..].iter().position(|&c| c != b' ').map(|i| end + i);
+            if paren.is_some_and(|i| {
+                i - end <= 1 && b[i] == b'(' && b.get(i + 1).is_some_and(u8::is_ascii_digit)
+            }) {
+                flags |= MAN_PAGE;
+            }
+            flags
+        })
+        .collect()
+}
+
+/// The bigram counts of `word` in place of token `idx`: with the token before it and with the
+/// token after it, each where only a single space separates them (`None` where none does).
+/// The words around a misread tell which of its readings was printed (`the rnodern world`:
+/// `modern`, not `modem`).
+type Bigrams = (Option<u64>, Option<u64>);
+
+fn bigram_context(word: &str, idx: usize, toks: &[(usize, &str)], around: &[u8]) -> Bigrams {
+    let spaced = |i: usize| around[i] & SPACED != 0;
+    let left = (idx > 0 && spaced(idx)).then(|| english_bigram(toks[idx - 1].1, word));
+    let right =
+        (idx + 1 < toks.len() && spaced(idx + 1)).then(|| english_bigram(word, toks[idx + 1].1));
+    (left, right)
+}
+
+/// The bigram list leaves out every bigram seen fewer than 6.4 million times: an unlisted one
+/// counts as half that.
+const UNLISTED_BIGRAM: f64 = 3.2e6;
+
+/// How likely a reading of frequency `freq` is with its neighbours (proportional to the
+/// probability of the two or three words together): `c(prev w)·c(w next)/c(w)` with both
+/// neighbours, one bigram's count with one, the word's frequency with none.
+fn in_context(freq: u64, (left, right): Bigrams) -> f64 {
+    let seen = |c: u64| (c as f64).max(UNLISTED_BIGRAM);
+    match (left, right) {
+        (None, None) => freq as f64,
+        (Some(c), None) | (None, Some(c)) => seen(c),
+        (Some(l), Some(r)) => seen(l) * seen(r) / (freq as f64).max(1.0),
+    }
+}
+
+/// [`correct`] of a text whose tokens (see `tokens`) are `toks`, with what the text [`around`]
+/// each of them says.
+fn correct_tokens(toks: &[(usize, &str)], around: &[u8]) -> Vec<LatinFix> {
     let mut counts: FxMap<&str, u32> = FxMap::default();
     for &(_, t) in toks {
         *counts.entry(t).or_insert(0) += 1;
@@ -469,21 +590,36 @@ fn correct_tokens(toks: &[(usize, &str)]) -> Vec<LatinFix> {
     };
     let mut out = Vec::new();
     let mut key = String::new();
-    let mut recurring: FxMap<&str, Option<(String, f32)>> = FxMap::default();
+    let mut recurring: FxMap<&str, Recurring> = FxMap::default();
     let english = english_context(toks);
     for (idx, &(start, t)) in toks.iter().enumerate() {
         let end = start + t.len();
         // The English word list speaks only for English text: elsewhere (Latin, German,
         // French…) only the document's own recurring words are evidence.
         let english = english[idx];
+        let context = |w: &str| bigram_context(w, idx, toks, around);
+        if around[idx] & CONTRACTION != 0 {
+            continue;
+        }
+        // The name of a manual page (`ncurses(3)`) is only corrected for a misread letter
+        // (`seript(1)`), never split or suggested toward a word one other edit away.
+        let man_page = around[idx] & MAN_PAGE != 0;
         if count(t) >= MIN_EVIDENCE && is_letters(t) {
             // A recurring word no dictionary knows: corrected where one occurrence would be,
-            // the same way at every occurrence (asked once per spelling).
+            // the same way at every occurrence (asked once per spelling), or where the words
+            // around an occurrence decide between readings of about the same frequency.
             if english {
-                let fix = recurring
+                let (fix, ambiguous) = recurring
                     .entry(t)
                     .or_insert_with(|| recurring_misread(t))
                     .clone();
+                let fix = fix.or_else(|| {
+                    ambiguous
+                        .then(|| dictionary_ocr_fix(start, t, &context))
+                        .flatten()
+                        .filter(|f| f.apply)
+                        .map(|f| (f.replacement, f.confidence))
+                });
                 if let Some((word, confidence)) = fix {
                     out.push(LatinFix::new(
                         start,
@@ -542,7 +678,10 @@ fn correct_tokens(toks: &[(usize, &str)]) -> Vec<LatinFix> {
         if count(t) != 1 && !is_digit_misread(t) {
             continue;
         }
-        if let Some(fix) = dictionary_ocr_fix(start, t).filter(|_| english) {
+        if let Some(fix) = english
+            .then(|| dictionary_ocr_fix(start, t, &context))
+            .flatten()
+        {
             out.push(fix);
             continue;
         }
@@ -564,7 +703,7 @@ fn correct_tokens(toks: &[(usize, &str)]) -> Vec<LatinFix> {
                         .all(|p| (p.len() >= 2 || *p == "A") && english_freq(p) >= DICT_MIN_FREQ)));
         let replacement = if glued {
             Some(parts.join(" "))
-        } else if !english {
+        } else if !english || man_page {
             None
         } else if near
             .get_or_insert_with(|| dictionary_near_miss(t))
@@ -622,9 +761,17 @@ fn correct_tokens(toks: &[(usize, &str)]) -> Vec<LatinFix> {
             } else if let Some(w) = english
                 .then(|| near.unwrap_or_else(|| dictionary_near_miss(t)))
                 .flatten()
+                .filter(|w| {
+                    !american_spelling(t, w)
+                        && (!man_page || (t.len() >= MIN_SUGGEST_LEN && ocr_substitution(t, w)))
+                })
             {
                 // One letter misread as a look-alike (availabie, contfol) is applied.
                 let look_alike = t.len() >= MIN_SUGGEST_LEN && ocr_substitution(t, &w);
+                // English text has the word next to its neighbours here: a suggestion worth
+                // showing.
+                let (l, r) = context(&w);
+                let supported = !look_alike && (l.unwrap_or(0) > 0 || r.unwrap_or(0) > 0);
                 out.push(LatinFix::new(
                     start,
                     end,
@@ -635,7 +782,13 @@ fn correct_tokens(toks: &[(usize, &str)]) -> Vec<LatinFix> {
                         "typo-latin"
                     },
                     true,
-                    if look_alike { 0.9 } else { 0.3 },
+                    if look_alike {
+                        0.9
+                    } else if supported {
+                        NEAR_MISS_IN_CONTEXT
+                    } else {
+                        0.3
+                    },
                 ));
             }
         }
@@ -644,14 +797,20 @@ fn correct_tokens(toks: &[(usize, &str)]) -> Vec<LatinFix> {
 }
 
 /// An OCR-edit correction of a token seen once toward a frequent dictionary word, if the token
-/// itself is no word.
-fn dictionary_ocr_fix(start: usize, t: &str) -> Option<LatinFix> {
+/// itself is no word. When two readings are about as frequent (`rnodern`: `modern`, `modem`),
+/// their `context` (English bigrams with the words around, see [`bigram_context`]) decides if
+/// it clearly prefers one.
+fn dictionary_ocr_fix(
+    start: usize,
+    t: &str,
+    context: &dyn Fn(&str) -> Bigrams,
+) -> Option<LatinFix> {
     if t.len() < 3 || !has_ocr_variants(t) || english_freq(t) > 0 || !plausible_ocr_token(t) {
         return None;
     }
     let digits = has_digit(t);
-    let mut best: Option<(String, u64)> = None;
-    let mut second = 0u64;
+    // The distinct words (a word in another spelling of the digits, 0 → o or O, is the same).
+    let mut readings: Vec<(String, u64)> = Vec::new();
     for v in ocr_variants(t) {
         if v == t || !is_letters(&v) {
             continue;
@@ -661,33 +820,56 @@ fn dictionary_ocr_fix(start: usize, t: &str) -> Option<LatinFix> {
             continue;
         }
         let v = with_case_of(t, &v);
-        match &best {
-            // The same word in another spelling of the digits (0 → o or O).
-            Some((b, _)) if b.eq_ignore_ascii_case(&v) => {}
-            Some((_, bf)) if f > *bf => {
-                second = *bf;
-                best = Some((v, f));
-            }
-            Some(_) => second = second.max(f),
-            None => best = Some((v, f)),
+        if !readings.iter().any(|(b, _)| b.eq_ignore_ascii_case(&v)) {
+            readings.push((v, f));
         }
     }
-    let (v, f) = best?;
-    // Ambiguous when another reading is at least a tenth as frequent.
-    let clear = second.saturating_mul(10) < f;
+    // Most frequent first; of equally frequent ones, the first found.
+    readings.sort_by_key(|r| std::cmp::Reverse(r.1));
+    let first = readings.first()?.1;
+    let second = readings.get(1).map_or(0, |r| r.1);
+    // Ambiguous when another reading is at least a tenth as frequent, unless with the words
+    // around one reading is ten times as likely as every other.
+    let mut pick = 0;
+    let mut clear = second.saturating_mul(10) < first;
+    let mut by_context = false;
+    if !clear {
+        let s: Vec<f64> = readings
+            .iter()
+            .map(|(w, f)| in_context(*f, context(w)))
+            .collect();
+        let top = (0..s.len()).fold(0, |b, i| if s[i] > s[b] { i } else { b });
+        let rest = (0..s.len())
+            .filter(|&i| i != top)
+            .map(|i| s[i])
+            .fold(0.0, f64::max);
+        if s[top] >= 10.0 * rest {
+            (pick, clear, by_context) = (top, true, true);
+        }
+    }
+    let (v, f) = readings.swap_remove(pick);
     let long_lowercase = t.len() >= LONG_WORD && t.bytes().all(|c| c.is_ascii_lowercase());
     let sure = digits
         || (f >= DICT_LETTERS_FREQ && t.len() >= 5)
         || (f >= DICT_LONG_FREQ && long_lowercase);
+    let confidence = match (clear && sure, by_context) {
+        (true, false) => 0.9,
+        (true, true) => 0.8,
+        (false, _) => 0.5,
+    };
     Some(LatinFix::new(
         start,
         start + t.len(),
         v,
         "typo-latin-ocr",
         clear,
-        if clear && sure { 0.9 } else { 0.5 },
+        confidence,
     ))
 }
+
+/// What [`recurring_misread`] finds for a spelling: its correction and confidence, and whether
+/// the words around each occurrence may decide between readings.
+type Recurring = (Option<(String, f32)>, bool);
 
 /// The correction of a recurring letter token that no dictionary knows, with its confidence:
 /// the one a single occurrence gets applied by default, an OCR-typical edit toward a frequent
@@ -695,16 +877,21 @@ fn dictionary_ocr_fix(start: usize, t: &str) -> Option<LatinFix> {
 /// (`availabie` → `available`). OCR misreads the same glyph the same way wherever it was
 /// printed, so the recurrence of such a token is no evidence of a word; a term one other edit
 /// away (`passwd`, `preseed`, `ncurses`) is never a correction here, not even a suggestion.
-fn recurring_misread(t: &str) -> Option<(String, f32)> {
+/// The flag says that the OCR edits give readings of about the same frequency, between which
+/// the words around each occurrence may decide (see [`dictionary_ocr_fix`]).
+fn recurring_misread(t: &str) -> Recurring {
     if t.len() < 5 || english_freq(t) > 0 {
-        return None;
+        return (None, false);
     }
-    if let Some(fix) = dictionary_ocr_fix(0, t).filter(|f| f.apply) {
-        return Some((fix.replacement, fix.confidence));
+    match dictionary_ocr_fix(0, t, &|_| (None, None)) {
+        Some(fix) if fix.apply => return (Some((fix.replacement, fix.confidence)), false),
+        Some(fix) if !fix.may_apply => return (None, true),
+        _ => {}
     }
-    dictionary_near_miss(t)
+    let fix = dictionary_near_miss(t)
         .filter(|w| t.len() >= MIN_SUGGEST_LEN && ocr_substitution(t, w))
-        .map(|w| (w, 0.9))
+        .map(|w| (w, 0.9));
+    (fix, false)
 }
 
 /// A token with digits that look like misread letters (`tl1e`, `0pen`): the same misread
@@ -826,6 +1013,14 @@ fn dictionary_near_miss(t: &str) -> Option<String> {
         .get(1)
         .is_none_or(|s| s.0.saturating_mul(10) < first.0);
     clear.then(|| first.1.clone())
+}
+
+/// True when `t` is the dictionary word `w` in American spelling (`favorite` of `favourite`):
+/// the word list has a few words in British spelling only.
+fn american_spelling(t: &str, w: &str) -> bool {
+    w.len() == t.len() + 1
+        && w.match_indices("our")
+            .any(|(i, _)| t.get(..=i) == w.get(..=i) && t.get(i + 1..) == w.get(i + 2..))
 }
 
 /// Short words that glue to their neighbours in OCR output (`thenumberof`, `torun`).
@@ -1322,6 +1517,74 @@ mod tests {
             assert_eq!(english_freq(w), 0, "{w:?}");
         }
         assert!(english_freq("The") > 1_000_000_000);
+    }
+
+    #[test]
+    fn the_bigram_index_finds_every_listed_bigram_and_nothing_else() {
+        for line in EN_BIGRAMS.lines().step_by(11) {
+            let mut f = line.split(' ');
+            let (a, b, n) = (f.next().unwrap(), f.next().unwrap(), f.next().unwrap());
+            assert_eq!(english_bigram(a, b), n.parse::<u64>().unwrap(), "{line}");
+            assert_eq!(
+                english_bigram(&a.to_ascii_uppercase(), b),
+                english_bigram(a, b)
+            );
+        }
+        // Reversed, half a key, a key with a frequency in it, a word of the word list.
+        assert!(english_bigram("modern", "the") == 0 && english_bigram("the", "modern") > 0);
+        for (a, b) in [
+            ("", "the"),
+            ("the", ""),
+            ("a", "a 211350912"),
+            ("the", "zyxwvut"),
+        ] {
+            assert_eq!(english_bigram(a, b), 0, "{a:?} {b:?}");
+        }
+        // The word index does not answer for a bigram's key, nor the bigram index for a word.
+        assert_eq!(english_freq("the modern"), 0);
+    }
+
+    #[test]
+    fn the_words_around_decide_between_readings_of_about_the_same_frequency() {
+        // `rnodern` reads `modern` or `modem` (a quarter as frequent): the words around decide.
+        assert_eq!(
+            applied("The rnodern world is here and we must go to it now."),
+            vec![("rnodern".into(), "modern".into(), "typo-latin-ocr")]
+        );
+        // Without neighbours that decide, a suggestion as before.
+        let f = correct("Xq rnodern zv");
+        assert_eq!(f.len(), 1);
+        assert!(!f[0].apply && f[0].confidence <= 0.5, "{f:?}");
+    }
+
+    #[test]
+    fn a_near_miss_that_english_bigrams_support_is_a_suggestion_worth_showing() {
+        let f = correct("I would like to know where you wouild like to go today.");
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(
+            (f[0].replacement.as_str(), f[0].rule),
+            ("would", "typo-latin")
+        );
+        assert!(!f[0].apply && f[0].confidence > 0.5, "{f:?}");
+        // The same edit between words no bigram joins it to stays at 0.3.
+        let f = correct("I would like to know where. Wouild? Go today.");
+        assert!(f.iter().all(|f| f.confidence < 0.5), "{f:?}");
+    }
+
+    #[test]
+    fn contractions_manual_pages_and_american_spellings_are_words() {
+        for t in [
+            "Users shouldn't be using packages from there, and they wouldn’t either.",
+            "Configure the console with ncurses(3) and read passwd (5) first.",
+            "Let users choose their favorite tools when there are two of them.",
+        ] {
+            assert!(correct(t).is_empty(), "{t}: {:?}", correct(t));
+        }
+        // A misread letter in a manual page's name is still corrected.
+        assert_eq!(
+            applied("Record the session with seript(1) and replay it."),
+            vec![("seript".into(), "script".into(), "typo-latin-ocr")]
+        );
     }
 
     #[test]
