@@ -17,7 +17,8 @@ use crate::page::{self, is_wide, visible_chars_upto, width, Line};
 ///   a degraded `。` or `”`; in Latin lines `.!?:;…`, a closing quote or bracket only after one
 ///   of them, and never a full stop after an initial (`Susan G.`); a short token of stray marks
 ///   after a space (`the :`, `启动。 、`) is OCR noise and does not count, and neither are one
-///   or two specks glued after a Chinese full stop (`完成了。，`); a bracket that closes right
+///   or two specks glued after a Chinese full stop (`完成了。，`); a lone Latin `o` right after
+///   a CJK letter (`复制到目录 o`) is a faint `。` that OCR read as a letter and ends the line; a bracket that closes right
 ///   after a Latin word or a number in a Chinese line (`grep(1)`, `（热键 E）`) ends nothing,
 ///   and neither does a quote mark that ends a CJK line when the next line closes it
 ///   (`如“` / `staff”）`: it opens a quotation; see `quote_runs_on`);
@@ -865,7 +866,7 @@ pub(crate) fn ends_sentence(s: &str) -> bool {
         if matches!(last, ')' | '）') && rev.next().is_some_and(|c| c.is_ascii_alphanumeric()) {
             return false;
         }
-        return is_final(last) || stop_before_specks(core);
+        return is_final(last) || stop_before_specks(core) || misread_stop(core);
     }
     match last {
         // An initial or an abbreviation of single letters (`Susan G.`, `e.g.`) ends no sentence.
@@ -879,6 +880,20 @@ pub(crate) fn ends_sentence(s: &str) -> bool {
             .is_some_and(|c| matches!(c, '.' | '!' | '?')),
         _ => false,
     }
+}
+
+/// True when the CJK line `core` ends in a lone Latin `o` right after a CJK letter, glued or
+/// after spaces (`安装完成 o`, `目录o`): OCR's reading of a faint `。`. A Chinese sentence ends
+/// in no Latin word of one letter; a Latin word that ends in `o` (`使用 foo`, `Hello`) or a
+/// lone `o` after a Latin word or a digit is left alone.
+fn misread_stop(core: &str) -> bool {
+    let Some(head) = core.strip_suffix('o') else {
+        return false;
+    };
+    head.trim_end_matches(page::is_space)
+        .chars()
+        .next_back()
+        .is_some_and(is_cjk_letter)
 }
 
 /// True when a CJK line ends in a full stop (`。！？；`) followed directly by one or two stray
@@ -1257,6 +1272,11 @@ mod tests {
             ("系统会自动重新启动：，", false),
             ("系统会自动重新启动。，，，", false),
             ("系统会自动重新启动，", false),
+            // A lone `o` after a CJK letter is a faint `。` that OCR read as a letter.
+            ("系统会自动重新启动 o", true),
+            ("系统会自动重新启动o", true),
+            ("然后运行命令 foo", false),
+            ("请选择第 2 o", false),
             // Latin: sentence punctuation, a closing quote only after it.
             ("The system is ready now.", true),
             ("Is the system ready?", true),
