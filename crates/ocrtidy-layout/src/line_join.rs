@@ -40,7 +40,8 @@ use crate::page::{self, is_wide, visible_chars_upto, width, Line};
 ///   column width ends its paragraph before a blank line, or when it is less than half the full
 ///   width: OCR of degraded pages loses or misreads the final `。` (not for the first line, a
 ///   line without a CJK character, or before a line less than half the full width: missed
-///   furniture and columns read out of order);
+///   furniture and columns read out of order); on a page whose widths do not cluster at a
+///   column width (OCR lost pieces of its lines), before a blank line too;
 /// - on a noisy page of Latin text (see `NOISY_PAGE`), a line ending a sentence before a blank
 ///   line and a word in lower case does not end it: the final mark is as often a speck;
 /// - in Latin text, a line ending in a comma before a blank line and a capitalised word (also
@@ -115,7 +116,7 @@ impl LineJoin {
         rules: &[
             RuleSpec {
                 id: "soft-wrap",
-                explain: "A line break inside a paragraph (a soft wrap of the printed column) is replaced, with the line's trailing spaces and the next line's indent, by nothing between Chinese characters or after a hyphen and by one space between Latin words (between scripts, as the document spaces them): `中华人民\\n共和国` → `中华人民共和国`. Always applied (confidence 0.9). A break is kept when the line ends a sentence (`。！？；：…`, closing quotes, `.!?` in Latin text) and is short or followed by a blank line, or is followed by a line in another script (a Chinese sentence end before a line of Latin text without wide characters, a Latin sentence end before a line starting with a CJK letter; a wrap before a Latin term mid-sentence is still joined), when OCR dropped a first-line indent, when the line is an open short line on a column-wrapped page, or when hOCR/ALTO/PAGE geometry says paragraph break; headlines, bylines, list items, furniture, date lines, page breaks and already reflowed pages are never joined.",
+                explain: "A line break inside a paragraph (a soft wrap of the printed column) is replaced, with the line's trailing spaces and the next line's indent, by nothing between Chinese characters or after a hyphen and by one space between Latin words (between scripts, as the document spaces them): `中华人民\\n共和国` → `中华人民共和国`. Always applied (confidence 0.9). A break is kept when the line ends a sentence (`。！？；：…`, closing quotes, `.!?` in Latin text) and is short or followed by a blank line, or is followed by a line in another script (a Chinese sentence end before a line of Latin text without wide characters, a Latin sentence end before a line starting with a CJK letter; a wrap before a Latin term mid-sentence is still joined), when OCR dropped a first-line indent, when the line is an open short line on a column-wrapped page (or before a blank line on a page whose widths do not cluster at a column width), or when hOCR/ALTO/PAGE geometry says paragraph break; headlines, bylines, list items, furniture, date lines, page breaks and already reflowed pages are never joined.",
             },
             RuleSpec {
                 id: "soft-wrap-blank",
@@ -326,7 +327,9 @@ impl<'p> Page<'p> {
         let short = wa + tolerance < full;
         // An open line well short of the full width ends its paragraph when a blank line follows
         // on a page wrapped at a column width (OCR lost its final punctuation), and so does one
-        // less than half the full width without a blank line. Not the first line, nor a line
+        // less than half the full width without a blank line. On a page whose widths do not
+        // cluster at a column width (OCR of a degraded page lost pieces of its lines) the blank
+        // line is the evidence left, so there it counts too. Not the first line, nor a line
         // without a CJK character (a bare number: missed furniture), and only before a line
         // that starts a paragraph of some width. Once reflowed, the page reads as reflowed text
         // (see above), so the break stays on the next cleaning.
@@ -335,7 +338,7 @@ impl<'p> Page<'p> {
             && wa * 5 < full * 4
             && (blank || wa * 2 < full)
             && !self.uniform
-            && self.wrapped
+            && (self.wrapped || blank)
             && k > 0
             && br.a_text.chars().filter(|&c| is_wide(c)).count() >= 1
             && wb * 2 >= full;
