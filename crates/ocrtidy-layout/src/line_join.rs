@@ -63,6 +63,10 @@ use crate::page::{self, is_wide, visible_chars_upto, width, Line};
 ///   column width joins the line before it when that line does not end a sentence or the
 ///   fragment ends the page, else the line after it unless it ends a sentence itself, whatever
 ///   the rules or the geometry say;
+/// - a line that starts with a particle that starts no Chinese sentence (`的`, not in `的确`,
+///   `的士`, `的哥`; `们`) continues the line before it, whatever that line's end, the page's
+///   layout or the geometry say (OCR misread the end, or took the lines of a paragraph for
+///   paragraphs);
 /// - page furniture (see [`crate::Furniture`]) stands alone when it is kept, and so does any
 ///   line that reads as a date or a dated header (a join must never make one).
 ///
@@ -116,7 +120,7 @@ impl LineJoin {
         rules: &[
             RuleSpec {
                 id: "soft-wrap",
-                explain: "A line break inside a paragraph (a soft wrap of the printed column) is replaced, with the line's trailing spaces and the next line's indent, by nothing between Chinese characters or after a hyphen and by one space between Latin words (between scripts, as the document spaces them): `中华人民\\n共和国` → `中华人民共和国`. Always applied (confidence 0.9). A break is kept when the line ends a sentence (`。！？；：…`, closing quotes, `.!?` in Latin text) and is short or followed by a blank line, or is followed by a line in another script (a Chinese sentence end before a line of Latin text without wide characters, a Latin sentence end before a line starting with a CJK letter; a wrap before a Latin term mid-sentence is still joined), when OCR dropped a first-line indent, when the line is an open short line on a column-wrapped page (or before a blank line on a page whose widths do not cluster at a column width), or when hOCR/ALTO/PAGE geometry says paragraph break; headlines, bylines, list items, furniture, date lines, page breaks and already reflowed pages are never joined.",
+                explain: "A line break inside a paragraph (a soft wrap of the printed column) is replaced, with the line's trailing spaces and the next line's indent, by nothing between Chinese characters or after a hyphen and by one space between Latin words (between scripts, as the document spaces them): `中华人民\\n共和国` → `中华人民共和国`. Always applied (confidence 0.9). A break is kept when the line ends a sentence (`。！？；：…`, closing quotes, `.!?` in Latin text) and is short or followed by a blank line, or is followed by a line in another script (a Chinese sentence end before a line of Latin text without wide characters, a Latin sentence end before a line starting with a CJK letter; a wrap before a Latin term mid-sentence is still joined), when OCR dropped a first-line indent, when the line is an open short line on a column-wrapped page (or before a blank line on a page whose widths do not cluster at a column width), or when hOCR/ALTO/PAGE geometry says paragraph break; headlines, bylines, list items, furniture, date lines, page breaks and already reflowed pages are never joined, except that a line starting with a particle no Chinese sentence starts with (`的`, not in `的确`; `们`) is always joined to the line before it unless one of them is furniture, a byline or a date.",
             },
             RuleSpec {
                 id: "soft-wrap-blank",
@@ -515,6 +519,23 @@ fn join_page(run: &mut Run<'_>, page: &Page<'_>, memo: &mut PageMemo<'_>, sink: 
                 || is_date_at(k + 1)
                 || is_date_at(k + 2)
         };
+        // A line that starts with a particle no Chinese sentence starts with (`的`, `们`)
+        // continues the line before it, whatever its end or the page's layout said; furniture,
+        // bylines and dates stay as they are.
+        let continues = keep
+            && starts_with_enclitic(br.b_text)
+            && !page.is_furniture[k]
+            && !page.is_furniture[k + 1]
+            && !is_byline(br.a_text)
+            && !(is_date_at(k) || is_date_at(k + 1));
+        let keep = if continues {
+            if let Some(last) = run.trace.as_deref_mut().and_then(|t| t.last_mut()) {
+                last.keep = false;
+            }
+            false
+        } else {
+            keep
+        };
         // On a page wrapped at a column width, a fragment (see [`is_fragment`]) joins the line
         // before it when that line does not end a sentence or the fragment ends the page, else
         // the line after it unless it ends a sentence itself (`的。`), whatever the geometry or
@@ -774,6 +795,19 @@ fn splits_into_words(s: &str) -> bool {
         }
     }
     singles[ends.len()] <= 1
+}
+
+/// True when the line `s` starts with a Chinese particle that attaches to the word before it and
+/// starts no sentence: `的` (not in `的确`, `的士`, `的哥`) or `们`. OCR that reads a line with
+/// such a start after a sentence end misread the end (`有一个主服务器；` / `的原因是…`), or the
+/// line is the rest of a paragraph whose lines it took for paragraphs.
+fn starts_with_enclitic(s: &str) -> bool {
+    let mut it = s.chars();
+    match it.next() {
+        Some('的') => !matches!(it.next(), Some('确' | '士' | '哥') | None),
+        Some('们') => it.next().is_some(),
+        _ => false,
+    }
 }
 
 /// A short line entirely in brackets, as a byline or a source note: `（李俊华）`.
