@@ -527,7 +527,8 @@ fn join_page(run: &mut Run<'_>, page: &Page<'_>, memo: &mut PageMemo<'_>, sink: 
             && !page.is_furniture[k]
             && !page.is_furniture[k + 1]
             && !is_byline(br.a_text)
-            && !(is_date_at(k) || is_date_at(k + 1));
+            && !is_date_at(k)
+            && !is_date_at(k + 1);
         let keep = if continues {
             if let Some(last) = run.trace.as_deref_mut().and_then(|t| t.last_mut()) {
                 last.keep = false;
