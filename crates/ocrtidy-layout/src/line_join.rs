@@ -17,7 +17,8 @@ use crate::page::{self, is_wide, visible_chars_upto, width, Line};
 ///   a degraded `。` or `”`; in Latin lines `.!?:;…`, a closing quote or bracket only after one
 ///   of them, and never a full stop after an initial (`Susan G.`); a short token of stray marks
 ///   after a space (`the :`, `启动。 、`) is OCR noise and does not count, and neither are one
-///   or two specks glued after a Chinese full stop (`完成了。，`); a bracket that closes right
+///   or two specks glued after a Chinese full stop (`完成了。，`); a lone Latin `o` right after
+///   a CJK letter (`复制到目录 o`) is a faint `。` that OCR read as a letter and ends the line; a bracket that closes right
 ///   after a Latin word or a number in a Chinese line (`grep(1)`, `（热键 E）`) ends nothing,
 ///   and neither does a quote mark that ends a CJK line when the next line closes it
 ///   (`如“` / `staff”）`: it opens a quotation; see `quote_runs_on`);
@@ -39,7 +40,8 @@ use crate::page::{self, is_wide, visible_chars_upto, width, Line};
 ///   column width ends its paragraph before a blank line, or when it is less than half the full
 ///   width: OCR of degraded pages loses or misreads the final `。` (not for the first line, a
 ///   line without a CJK character, or before a line less than half the full width: missed
-///   furniture and columns read out of order);
+///   furniture and columns read out of order); on a page whose widths do not cluster at a
+///   column width (OCR lost pieces of its lines), before a blank line too;
 /// - on a noisy page of Latin text (see `NOISY_PAGE`), a line ending a sentence before a blank
 ///   line and a word in lower case does not end it: the final mark is as often a speck;
 /// - in Latin text, a line ending in a comma before a blank line and a capitalised word (also
@@ -61,6 +63,10 @@ use crate::page::{self, is_wide, visible_chars_upto, width, Line};
 ///   column width joins the line before it when that line does not end a sentence or the
 ///   fragment ends the page, else the line after it unless it ends a sentence itself, whatever
 ///   the rules or the geometry say;
+/// - a line that starts with a particle that starts no Chinese sentence (`的`, not in `的确`,
+///   `的士`, `的哥`; `们`) continues the line before it, whatever that line's end, the page's
+///   layout or the geometry say (OCR misread the end, or took the lines of a paragraph for
+///   paragraphs);
 /// - page furniture (see [`crate::Furniture`]) stands alone when it is kept, and so does any
 ///   line that reads as a date or a dated header (a join must never make one).
 ///
@@ -114,7 +120,7 @@ impl LineJoin {
         rules: &[
             RuleSpec {
                 id: "soft-wrap",
-                explain: "A line break inside a paragraph (a soft wrap of the printed column) is replaced, with the line's trailing spaces and the next line's indent, by nothing between Chinese characters or after a hyphen and by one space between Latin words (between scripts, as the document spaces them): `中华人民\\n共和国` → `中华人民共和国`. Always applied (confidence 0.9). A break is kept when the line ends a sentence (`。！？；：…`, closing quotes, `.!?` in Latin text) and is short or followed by a blank line, or is followed by a line in another script (a Chinese sentence end before a line of Latin text without wide characters, a Latin sentence end before a line starting with a CJK letter; a wrap before a Latin term mid-sentence is still joined), when OCR dropped a first-line indent, when the line is an open short line on a column-wrapped page, or when hOCR/ALTO/PAGE geometry says paragraph break; headlines, bylines, list items, furniture, date lines, page breaks and already reflowed pages are never joined.",
+                explain: "A line break inside a paragraph (a soft wrap of the printed column) is replaced, with the line's trailing spaces and the next line's indent, by nothing between Chinese characters or after a hyphen and by one space between Latin words (between scripts, as the document spaces them): `中华人民\\n共和国` → `中华人民共和国`. Always applied (confidence 0.9). A break is kept when the line ends a sentence (`。！？；：…`, closing quotes, `.!?` in Latin text) and is short or followed by a blank line, or is followed by a line in another script (a Chinese sentence end before a line of Latin text without wide characters, a Latin sentence end before a line starting with a CJK letter; a wrap before a Latin term mid-sentence is still joined), when OCR dropped a first-line indent, when the line is an open short line on a column-wrapped page (or before a blank line on a page whose widths do not cluster at a column width), or when hOCR/ALTO/PAGE geometry says paragraph break; headlines, bylines, list items, furniture, date lines, page breaks and already reflowed pages are never joined, except that a line starting with a particle no Chinese sentence starts with (`的`, not in `的确`; `们`) is always joined to the line before it unless one of them is furniture, a byline or a date.",
             },
             RuleSpec {
                 id: "soft-wrap-blank",
@@ -325,7 +331,9 @@ impl<'p> Page<'p> {
         let short = wa + tolerance < full;
         // An open line well short of the full width ends its paragraph when a blank line follows
         // on a page wrapped at a column width (OCR lost its final punctuation), and so does one
-        // less than half the full width without a blank line. Not the first line, nor a line
+        // less than half the full width without a blank line. On a page whose widths do not
+        // cluster at a column width (OCR of a degraded page lost pieces of its lines) the blank
+        // line is the evidence left, so there it counts too. Not the first line, nor a line
         // without a CJK character (a bare number: missed furniture), and only before a line
         // that starts a paragraph of some width. Once reflowed, the page reads as reflowed text
         // (see above), so the break stays on the next cleaning.
@@ -334,7 +342,7 @@ impl<'p> Page<'p> {
             && wa * 5 < full * 4
             && (blank || wa * 2 < full)
             && !self.uniform
-            && self.wrapped
+            && (self.wrapped || blank)
             && k > 0
             && br.a_text.chars().filter(|&c| is_wide(c)).count() >= 1
             && wb * 2 >= full;
@@ -510,6 +518,24 @@ fn join_page(run: &mut Run<'_>, page: &Page<'_>, memo: &mut PageMemo<'_>, sink: 
                 || is_date_at(k)
                 || is_date_at(k + 1)
                 || is_date_at(k + 2)
+        };
+        // A line that starts with a particle no Chinese sentence starts with (`的`, `们`)
+        // continues the line before it, whatever its end or the page's layout said; furniture,
+        // bylines and dates stay as they are.
+        let continues = keep
+            && starts_with_enclitic(br.b_text)
+            && !page.is_furniture[k]
+            && !page.is_furniture[k + 1]
+            && !is_byline(br.a_text)
+            && !is_date_at(k)
+            && !is_date_at(k + 1);
+        let keep = if continues {
+            if let Some(last) = run.trace.as_deref_mut().and_then(|t| t.last_mut()) {
+                last.keep = false;
+            }
+            false
+        } else {
+            keep
         };
         // On a page wrapped at a column width, a fragment (see [`is_fragment`]) joins the line
         // before it when that line does not end a sentence or the fragment ends the page, else
@@ -772,6 +798,19 @@ fn splits_into_words(s: &str) -> bool {
     singles[ends.len()] <= 1
 }
 
+/// True when the line `s` starts with a Chinese particle that attaches to the word before it and
+/// starts no sentence: `的` (not in `的确`, `的士`, `的哥`) or `们`. OCR that reads a line with
+/// such a start after a sentence end misread the end (`有一个主服务器；` / `的原因是…`), or the
+/// line is the rest of a paragraph whose lines it took for paragraphs.
+fn starts_with_enclitic(s: &str) -> bool {
+    let mut it = s.chars();
+    match it.next() {
+        Some('的') => !matches!(it.next(), Some('确' | '士' | '哥') | None),
+        Some('们') => it.next().is_some(),
+        _ => false,
+    }
+}
+
 /// A short line entirely in brackets, as a byline or a source note: `（李俊华）`.
 fn is_byline(s: &str) -> bool {
     let bracketed =
@@ -865,7 +904,7 @@ pub(crate) fn ends_sentence(s: &str) -> bool {
         if matches!(last, ')' | '）') && rev.next().is_some_and(|c| c.is_ascii_alphanumeric()) {
             return false;
         }
-        return is_final(last) || stop_before_specks(core);
+        return is_final(last) || stop_before_specks(core) || misread_stop(core);
     }
     match last {
         // An initial or an abbreviation of single letters (`Susan G.`, `e.g.`) ends no sentence.
@@ -879,6 +918,20 @@ pub(crate) fn ends_sentence(s: &str) -> bool {
             .is_some_and(|c| matches!(c, '.' | '!' | '?')),
         _ => false,
     }
+}
+
+/// True when the CJK line `core` ends in a lone Latin `o` right after a CJK letter, glued or
+/// after spaces (`安装完成 o`, `目录o`): OCR's reading of a faint `。`. A Chinese sentence ends
+/// in no Latin word of one letter; a Latin word that ends in `o` (`使用 foo`, `Hello`) or a
+/// lone `o` after a Latin word or a digit is left alone.
+fn misread_stop(core: &str) -> bool {
+    let Some(head) = core.strip_suffix('o') else {
+        return false;
+    };
+    head.trim_end_matches(page::is_space)
+        .chars()
+        .next_back()
+        .is_some_and(is_cjk_letter)
 }
 
 /// True when a CJK line ends in a full stop (`。！？；`) followed directly by one or two stray
@@ -1257,6 +1310,11 @@ mod tests {
             ("系统会自动重新启动：，", false),
             ("系统会自动重新启动。，，，", false),
             ("系统会自动重新启动，", false),
+            // A lone `o` after a CJK letter is a faint `。` that OCR read as a letter.
+            ("系统会自动重新启动 o", true),
+            ("系统会自动重新启动o", true),
+            ("然后运行命令 foo", false),
+            ("请选择第 2 o", false),
             // Latin: sentence punctuation, a closing quote only after it.
             ("The system is ready now.", true),
             ("Is the system ready?", true),
