@@ -8,9 +8,19 @@ const SENTENCE_PUNCT: &[char] = &['，', '。', '；', '：', '！', '？', ',',
 /// A publication title: a short line without sentence punctuation. (Line joins never build one
 /// above a date line, see [`crate::LineJoin`], so the title rule is stable.)
 pub(super) fn is_title_like(s: &str) -> bool {
-    let s = &denoise(s);
-    let n = visible_chars_upto(s, 25);
-    (2..=24).contains(&n) && !s.contains(SENTENCE_PUNCT) && !s.ends_with('.')
+    // The tests of the denoised line (see [`denoise`]) without building it: its words are
+    // joined by a space, so its visible chars are theirs, it holds a mark when one of them
+    // does, and it ends as the last one does.
+    let mut n = 0;
+    let mut last = "";
+    for w in s.split(is_space).filter(|w| !w.is_empty() && !is_noise(w)) {
+        n += visible_chars_upto(w, 25);
+        if n > 24 || w.contains(SENTENCE_PUNCT) {
+            return false;
+        }
+        last = w;
+    }
+    n >= 2 && !last.ends_with('.')
 }
 
 /// A line that reads as a date or a header ending in a date, wherever it is on the page. Line
@@ -85,7 +95,20 @@ pub(super) fn date_facts(s: &str) -> Option<usize> {
 pub(super) fn may_hold_date(s: &str) -> bool {
     // A plain count vectorises, and single-char searches are fast (a char-set pattern would
     // decode every char).
-    s.bytes().filter(u8::is_ascii_digit).count() >= 4 || s.contains('星') || s.contains('礼')
+    has_digits(s.as_bytes(), 4) || s.contains('星') || s.contains('礼')
+}
+
+/// Whether `b` holds at least `k` ASCII digits: counted in blocks of 64 bytes (a count in
+/// bytes that vectorises well), stopping at the first block that reaches `k`.
+fn has_digits(b: &[u8], k: usize) -> bool {
+    let mut n = 0;
+    for block in b.chunks(64) {
+        n += usize::from(block.iter().map(|&x| u8::from(x.is_ascii_digit())).sum::<u8>());
+        if n >= k {
+            return true;
+        }
+    }
+    false
 }
 
 /// Whether the words that [`denoise`] keeps of `s` fail a test without building the denoised
