@@ -103,7 +103,12 @@ pub(super) fn may_hold_date(s: &str) -> bool {
 fn has_digits(b: &[u8], k: usize) -> bool {
     let mut n = 0;
     for block in b.chunks(64) {
-        n += usize::from(block.iter().map(|&x| u8::from(x.is_ascii_digit())).sum::<u8>());
+        n += usize::from(
+            block
+                .iter()
+                .map(|&x| u8::from(x.is_ascii_digit()))
+                .sum::<u8>(),
+        );
         if n >= k {
             return true;
         }

@@ -74,8 +74,7 @@ fn header_seams(memo: &mut Memo<'_>, lines: &[Line], range: Range<usize>, seams:
     for i in range.clone() {
         let s = memo.text(i);
         // Every candidate holds a number (below): the byte scan settles most lines first.
-        if s.is_empty() || !s.bytes().any(|b| b.is_ascii_digit()) || memo.ask(i, Q::PageNumber)
-        {
+        if s.is_empty() || !s.bytes().any(|b| b.is_ascii_digit()) || memo.ask(i, Q::PageNumber) {
             continue;
         }
         // A title and a number that a run of spaces sets apart is a header wherever it stands
@@ -132,8 +131,8 @@ fn dated_seams(memo: &mut Memo<'_>, lines: &[Line], range: Range<usize>, seams: 
                     && !memo.ask(j, Q::PageNumber)
             })
             .unwrap_or(i);
-        let foot = prev(head)
-            .is_some_and(|j| memo.ask(j, Q::PageNumber) || memo.ask(j, Q::Continuation));
+        let foot =
+            prev(head).is_some_and(|j| memo.ask(j, Q::PageNumber) || memo.ask(j, Q::Continuation));
         let key: Vec<char> = s.chars().filter(|c| !page::is_space(*c)).collect();
         heads.push((head, foot, key));
     }
