@@ -62,28 +62,33 @@ fn is_misread_marker(s: &str) -> bool {
 }
 
 /// Whether `s` holds `版`, `页` or `面`, and whether it holds `cont` in any ASCII case: one
-/// scan of its bytes (the lead bytes `E7` and `E9` and the letter `c` are rare enough that
-/// checking the bytes after them costs little; a search per char would meet the chars' last
-/// bytes, which are common in Chinese text).
+/// branch-free scan of its byte windows, which vectorises (a search per char would stop at
+/// each of the chars' last bytes, which are common in Chinese text). An ASCII byte with bit 5
+/// set is its lower case letter only for a letter, and the key words hold letters only.
 fn marker_words(s: &str) -> (bool, bool) {
     let b = s.as_bytes();
-    let (mut cjk, mut latin) = (false, false);
-    for (i, &x) in b.iter().enumerate() {
-        match x {
-            // `版` E7 89 88.
-            0xE7 => cjk |= b.get(i + 1..i + 3) == Some(&[0x89, 0x88]),
-            // `页` E9 A1 B5, `面` E9 9D A2.
-            0xE9 => {
-                cjk |= matches!(b.get(i + 1..i + 3), Some(&[0xA1, 0xB5] | &[0x9D, 0xA2]));
-            }
-            b'c' | b'C' => {
-                latin |= b
-                    .get(i..i + 4)
-                    .is_some_and(|w| w.eq_ignore_ascii_case(b"cont"));
-            }
-            _ => {}
-        }
+    if b.len() < 3 {
+        return (false, false);
     }
+    // `版` E7 89 88, `页` E9 A1 B5, `面` E9 9D A2.
+    let cjk = b
+        .iter()
+        .zip(&b[1..])
+        .zip(&b[2..])
+        .fold(false, |hit, ((&x, &y), &z)| {
+            hit | ((x == 0xE7) & (y == 0x89) & (z == 0x88))
+                | ((x == 0xE9) & (((y == 0xA1) & (z == 0xB5)) | ((y == 0x9D) & (z == 0xA2))))
+        });
+    let latin = b.len() >= 4
+        && b.iter().zip(&b[1..]).zip(&b[2..]).zip(&b[3..]).fold(
+            false,
+            |hit, (((&w, &x), &y), &z)| {
+                hit | ((w | 0x20 == b'c')
+                    & (x | 0x20 == b'o')
+                    & (y | 0x20 == b'n')
+                    & (z | 0x20 == b't'))
+            },
+        );
     (cjk, latin)
 }
 
