@@ -383,7 +383,9 @@ fn run_piece(
     // Full stops look at the marks after them as this pass leaves them.
     let view = Ctx { chars: &eff };
     let mut stops = Vec::new();
-    for (k, &c) in eff.iter().enumerate() {
+    // (A text without a `.` has none to decide.)
+    let dotted = text.as_bytes().contains(&b'.');
+    for (k, &c) in eff.iter().enumerate().filter(|_| dotted) {
         if c != '.' || !view.prev(k).is_some_and(is_han) {
             continue;
         }
@@ -399,7 +401,11 @@ fn run_piece(
         decided[k] = Some(Decision::FullStop);
         eff[k] = '。';
     }
-    pair_brackets(&mut eff, &mut decided, whole, base, *before);
+    // Every pair is closed by `)` or `）` (see `find_pairs`), which the decisions above never
+    // write: a piece without one has no pair to decide.
+    if memchr::memchr(b')', text.as_bytes()).is_some() || text.contains('）') {
+        pair_brackets(&mut eff, &mut decided, whole, base, *before);
+    }
     if let Some(&last) = eff
         .iter()
         .rev()
