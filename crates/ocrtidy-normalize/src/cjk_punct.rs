@@ -537,6 +537,11 @@ fn find_pairs(chars: &[char]) -> Vec<(usize, usize)> {
     let mut stack: Vec<usize> = Vec::new();
     for k in 0..chars.len() {
         let c = chars[k];
+        // Every mark looked at below is below U+3016 or above U+FF07: ideographs are passed
+        // over with one test.
+        if ('\u{3016}'..='\u{ff07}').contains(&c) {
+            continue;
+        }
         // A page break ends the search (OCR engines put blank lines inside paragraphs).
         if c == '\u{c}' {
             stack.clear();

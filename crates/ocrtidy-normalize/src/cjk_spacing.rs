@@ -214,16 +214,40 @@ fn ends_sentence(line: &str) -> bool {
 
 /// Display width in half-em units (CJK characters are two).
 fn width(line: &str) -> usize {
-    line.chars()
-        .filter(|&c| !crate::is_horizontal_space(c))
-        .map(|c| {
-            if is_cjk_letter(c) || c > '\u{2e7f}' {
-                2
-            } else {
-                1
+    let b = line.as_bytes();
+    let (mut w, mut i) = (0, 0);
+    while i < b.len() {
+        // Fast paths on the lead byte: ASCII (a space or tab counts nothing), and U+4000 and
+        // above (`E4`..`EF`, `F0`..`F4`), all above U+2E7F and none of them a space.
+        match b[i] {
+            x if x < 0x80 => {
+                w += usize::from(x != b' ' && x != b'\t');
+                i += 1;
             }
-        })
-        .sum()
+            0xE4..=0xEF => {
+                w += 2;
+                i += 3;
+            }
+            0xF0..=0xF4 => {
+                w += 2;
+                i += 4;
+            }
+            _ => {
+                let Some(c) = line[i..].chars().next() else {
+                    break;
+                };
+                i += c.len_utf8();
+                if !crate::is_horizontal_space(c) {
+                    w += if is_cjk_letter(c) || c > '\u{2e7f}' {
+                        2
+                    } else {
+                        1
+                    };
+                }
+            }
+        }
+    }
+    w
 }
 
 /// The line `n` stands on its own: the layout passes will not join it with a neighbour. It
@@ -414,6 +438,34 @@ fn short_groups(line: &str) -> Vec<(usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn width_fast_paths_agree_with_a_plain_count() {
+        let mut all = String::new();
+        for c in (0..=0x10FFFF).step_by(3).filter_map(char::from_u32) {
+            all.push(c);
+        }
+        for line in [
+            "",
+            " 甲 乙\t",
+            "使用 apt 命令",
+            "\u{3000}ㄅ\u{a0}가\u{1100}⺀",
+            all.as_str(),
+        ] {
+            let plain: usize = line
+                .chars()
+                .filter(|&c| !crate::is_horizontal_space(c))
+                .map(|c| {
+                    if is_cjk_letter(c) || c > '\u{2e7f}' {
+                        2
+                    } else {
+                        1
+                    }
+                })
+                .sum();
+            assert_eq!(width(line), plain, "{line:?}");
+        }
+    }
 
     #[test]
     fn inner_space_is_found_as_by_chars() {
