@@ -208,6 +208,9 @@ struct Page<'p> {
     /// Its OCR noise and share of wide chars (see [`break_score::page_noise`]), computed when
     /// a rule asks.
     noise: std::cell::OnceCell<(f32, f32)>,
+    /// [`is_fragment`] of every item, computed when a rule asks (the two breaks around an
+    /// item both may).
+    fragments: Vec<std::cell::Cell<Option<bool>>>,
 }
 
 impl<'p> Page<'p> {
@@ -265,7 +268,19 @@ impl<'p> Page<'p> {
             reflowed,
             body_lines: body.len(),
             noise: std::cell::OnceCell::new(),
+            fragments: vec![std::cell::Cell::new(None); items.len()],
         })
+    }
+
+    /// [`is_fragment`] of item `k`, computed at most once.
+    fn fragment(&self, k: usize) -> bool {
+        let slot = &self.fragments[k];
+        if let Some(v) = slot.get() {
+            return v;
+        }
+        let v = is_fragment(self.lines[self.items[k]].text(self.text));
+        slot.set(Some(v));
+        v
     }
 
     /// For fitting a line-break scorer offline (`trace_line_breaks`): the pages it would decide
@@ -374,7 +389,7 @@ impl<'p> Page<'p> {
                 });
         let standalone = paragraph_start
             && (wa <= STANDALONE_WIDTH || wa * 2 <= wb)
-            && !is_fragment(br.a_text)
+            && !self.fragment(br.k)
             && !br.a_text.contains(INNER_PUNCT);
         // A sentence that ends where the script changes (a Chinese line ending `。` before a
         // line of Latin text, or a Latin sentence before a line in a CJK script) ends its
@@ -544,19 +559,19 @@ fn join_page(run: &mut Run<'_>, page: &Page<'_>, memo: &mut PageMemo<'_>, sink: 
         // On a page without blank lines between some of its lines (one line per text box, as
         // RapidOCR emits it) a short line is as often the last line of a paragraph in a narrow
         // column: only specks count there.
-        let piece = |s: &str| {
+        let piece = |j: usize| {
             if page.uniform {
-                is_speck_line(s)
+                is_speck_line(page.lines[items[j]].text(page.text))
             } else {
-                is_fragment(s)
+                page.fragment(j)
             }
         };
         let fragment = page.wrapped
             && !page.reflowed
             && !page.is_furniture[k]
             && !page.is_furniture[k + 1]
-            && ((piece(br.b_text) && (!page.item_ends[k] || k + 2 == items.len()))
-                || (paragraph_start && !page.item_ends[k] && piece(br.a_text)))
+            && ((piece(k + 1) && (!page.item_ends[k] || k + 2 == items.len()))
+                || (paragraph_start && !page.item_ends[k] && piece(k)))
             && !is_byline(br.a_text)
             && !is_byline(br.b_text)
             && !(is_date_at(k) || is_date_at(k + 1) || is_date_at(k + 2));

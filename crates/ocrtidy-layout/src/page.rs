@@ -48,25 +48,13 @@ pub fn lines(text: &str) -> Vec<Line> {
     let mut out = Vec::new();
     let mut start = 0;
     let mut page = 0;
-    // Newlines first, then form feeds between them, each with a fast single-char search
-    // (form feeds are rare: the next one is searched for only once the lines pass it).
-    let next_ff = |from: usize| text[from..].find('\u{c}').map_or(text.len(), |k| from + k);
-    let mut ff = next_ff(0);
-    let mut from = 0;
-    while from <= text.len() {
-        let nl = text[from..].find('\n').map_or(text.len(), |k| from + k);
-        while ff < nl {
-            out.push(make_line(text, start, ff, page));
+    // Both terminators are single bytes, found with one vectorised search.
+    for end in memchr::memchr2_iter(b'\n', 0x0c, text.as_bytes()) {
+        out.push(make_line(text, start, end, page));
+        if text.as_bytes()[end] == 0x0c {
             page += 1;
-            start = ff + 1;
-            ff = next_ff(start);
         }
-        if nl == text.len() {
-            break;
-        }
-        out.push(make_line(text, start, nl, page));
-        start = nl + 1;
-        from = start;
+        start = end + 1;
     }
     out.push(make_line(text, start, text.len(), page));
     out

@@ -417,6 +417,13 @@ fn sentences<'a>(text: &str, para: &'a Para, out: &mut Vec<Sentence<'a>>) {
         if let Some(sentence) = open.as_mut().filter(|o| !o.2) {
             sentence.2 = c.is_alphanumeric();
         }
+        // Most chars of Chinese text: an ideograph of the main block is in the key and ends
+        // no sentence.
+        if ('\u{4e00}'..='\u{9fff}').contains(&c) {
+            seen += 1;
+            prev = Some(c);
+            continue;
+        }
         seen += usize::from(!c.is_whitespace());
         let ends = match c {
             '。' | '！' | '？' | '!' | '?' => true,

@@ -17,7 +17,29 @@ pub(crate) fn key_and_digits(s: &str) -> (Vec<char>, usize) {
     // by the byte length (3 to 4 times too much room for Chinese).
     let mut out = Vec::with_capacity(s.chars().count());
     let mut digits = 0;
-    for c in s.chars() {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        // Fast paths on the lead byte: ASCII, and `E4`..`E9` (U+4000..U+9FFF: ideographs,
+        // neither whitespace nor full-width forms, kept as they are), decoded in place (the
+        // text is valid UTF-8, so the two continuation bytes follow).
+        let x = b[i];
+        let (c, len) = match x {
+            0xE4..=0xE9 => {
+                let c = (u32::from(x & 0x0F) << 12)
+                    | (u32::from(b[i + 1] & 0x3F) << 6)
+                    | u32::from(b[i + 2] & 0x3F);
+                out.push(char::from_u32(c).unwrap_or(char::REPLACEMENT_CHARACTER));
+                i += 3;
+                continue;
+            }
+            x if x < 0x80 => (char::from(x), 1),
+            _ => match s[i..].chars().next() {
+                Some(c) => (c, c.len_utf8()),
+                None => break,
+            },
+        };
+        i += len;
         digits += usize::from(c.is_ascii_digit());
         if c.is_whitespace() {
             continue;
@@ -458,6 +480,30 @@ fn gallop_back(v: &[u64], x: u64) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn key_fast_paths_agree_with_a_plain_scan() {
+        let plain = |s: &str| -> (Vec<char>, usize) {
+            let key = s
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .map(|c| fold_fullwidth(c).to_ascii_lowercase())
+                .collect();
+            (key, s.chars().filter(char::is_ascii_digit).count())
+        };
+        let mut all = String::new();
+        for c in (0..=0x10FFFF).step_by(7).filter_map(char::from_u32) {
+            all.push(c);
+        }
+        for s in [
+            "",
+            "Ab 12 中文，ＡＢ１\u{3000}乙\u{a0}x",
+            "䀀鿿\u{2003}丙\u{85}",
+            all.as_str(),
+        ] {
+            assert_eq!(key_and_digits(s), plain(s), "{s:?}");
+        }
+    }
 
     #[test]
     fn keys_ignore_spacing_case_and_width() {

@@ -383,7 +383,9 @@ fn run_piece(
     // Full stops look at the marks after them as this pass leaves them.
     let view = Ctx { chars: &eff };
     let mut stops = Vec::new();
-    for (k, &c) in eff.iter().enumerate() {
+    // (A text without a `.` has none to decide.)
+    let dotted = text.as_bytes().contains(&b'.');
+    for (k, &c) in eff.iter().enumerate().filter(|_| dotted) {
         if c != '.' || !view.prev(k).is_some_and(is_han) {
             continue;
         }
@@ -399,7 +401,11 @@ fn run_piece(
         decided[k] = Some(Decision::FullStop);
         eff[k] = '。';
     }
-    pair_brackets(&mut eff, &mut decided, whole, base, *before);
+    // Every pair is closed by `)` or `）` (see `find_pairs`), which the decisions above never
+    // write: a piece without one has no pair to decide.
+    if memchr::memchr(b')', text.as_bytes()).is_some() || text.contains('）') {
+        pair_brackets(&mut eff, &mut decided, whole, base, *before);
+    }
     if let Some(&last) = eff
         .iter()
         .rev()
@@ -531,6 +537,11 @@ fn find_pairs(chars: &[char]) -> Vec<(usize, usize)> {
     let mut stack: Vec<usize> = Vec::new();
     for k in 0..chars.len() {
         let c = chars[k];
+        // Every mark looked at below is below U+3016 or above U+FF07: ideographs are passed
+        // over with one test.
+        if ('\u{3016}'..='\u{ff07}').contains(&c) {
+            continue;
+        }
         // A page break ends the search (OCR engines put blank lines inside paragraphs).
         if c == '\u{c}' {
             stack.clear();

@@ -70,8 +70,7 @@ struct Gap {
     end: usize,
     before: char,
     after: char,
-    /// Character index of the gap within its line.
-    at: usize,
+
     /// The nearest characters on both sides, noise symbols and spaces skipped (`' '` for none).
     left: char,
     right: char,
@@ -116,10 +115,10 @@ impl Pass for CjkSpacing {
         // without scanning the text between them.
         let mut pages = Vec::with_capacity(all.len());
         let mut page = 0usize;
-        let mut prev_end = 0;
         for &(base, _) in &all {
-            page += text[prev_end..base].matches('\u{c}').count();
-            prev_end = base;
+            // Every break char ends a line, so a form feed before a line is the one right
+            // before it.
+            page += usize::from(base > 0 && text.as_bytes()[base - 1] == 0x0c);
             pages.push(page);
         }
         let lines = Lines {
@@ -128,8 +127,8 @@ impl Pass for CjkSpacing {
         };
         // Counted when a gap between a mark and a Latin neighbour is first met.
         let latin_style = OnceCell::new();
-        // The chars of the line being fixed, in a buffer reused from line to line.
-        let mut chars = Vec::new();
+        // The gaps of the line being fixed, in a buffer reused from line to line.
+        let mut gaps = Vec::new();
         for (n, &(base, line)) in all.iter().enumerate() {
             // Only a space between two visible characters is a gap: a line without one has
             // nothing to fix, whatever its place. Every rule needs a CJK character or mark
@@ -142,7 +141,7 @@ impl Pass for CjkSpacing {
                 standalone: is_standalone(&lines, n),
                 near_edge: is_near_page_edge(&lines, n),
             };
-            fix_line(text, base, line, place, &latin_style, &mut chars, sink);
+            fix_line(text, base, line, place, &latin_style, &mut gaps, sink);
         }
     }
 }
@@ -215,16 +214,40 @@ fn ends_sentence(line: &str) -> bool {
 
 /// Display width in half-em units (CJK characters are two).
 fn width(line: &str) -> usize {
-    line.chars()
-        .filter(|&c| !crate::is_horizontal_space(c))
-        .map(|c| {
-            if is_cjk_letter(c) || c > '\u{2e7f}' {
-                2
-            } else {
-                1
+    let b = line.as_bytes();
+    let (mut w, mut i) = (0, 0);
+    while i < b.len() {
+        // Fast paths on the lead byte: ASCII (a space or tab counts nothing), and U+4000 and
+        // above (`E4`..`EF`, `F0`..`F4`), all above U+2E7F and none of them a space.
+        match b[i] {
+            x if x < 0x80 => {
+                w += usize::from(x != b' ' && x != b'\t');
+                i += 1;
             }
-        })
-        .sum()
+            0xE4..=0xEF => {
+                w += 2;
+                i += 3;
+            }
+            0xF0..=0xF4 => {
+                w += 2;
+                i += 4;
+            }
+            _ => {
+                let Some(c) = line[i..].chars().next() else {
+                    break;
+                };
+                i += c.len_utf8();
+                if !crate::is_horizontal_space(c) {
+                    w += if is_cjk_letter(c) || c > '\u{2e7f}' {
+                        2
+                    } else {
+                        1
+                    };
+                }
+            }
+        }
+    }
+    w
 }
 
 /// The line `n` stands on its own: the layout passes will not join it with a neighbour. It
@@ -258,35 +281,55 @@ fn fix_line(
     line: &str,
     place: Place,
     latin_style: &OnceCell<bool>,
-    chars: &mut Vec<(usize, char)>,
+    gaps: &mut Vec<Gap>,
     sink: &mut EditSink<'_>,
 ) {
-    chars.clear();
-    chars.extend(line.char_indices());
-    let chars: &[(usize, char)] = chars;
-    let mut gaps = Vec::new();
-    let mut k = 0;
-    while k < chars.len() {
-        if !is_horizontal_space(chars[k].1) {
-            k += 1;
+    gaps.clear();
+    // The runs of horizontal space, found by byte (a space, a tab, `C2 A0` or `E3 80 80`: no
+    // other char holds these sequences) without decoding the chars between them.
+    let b = line.as_bytes();
+    let space_at = |i: usize| -> usize {
+        match b[i] {
+            b' ' | b'\t' => 1,
+            0xC2 if b.get(i + 1) == Some(&0xA0) => 2,
+            0xE3 if b.get(i + 1..i + 3) == Some(&[0x80, 0x80]) => 3,
+            _ => 0,
+        }
+    };
+    let mut i = 0;
+    while i < b.len() {
+        let n = space_at(i);
+        if n == 0 {
+            i += 1;
             continue;
         }
-        let s = k;
-        while k < chars.len() && is_horizontal_space(chars[k].1) {
-            k += 1;
+        let start = i;
+        i += n;
+        loop {
+            match (i < b.len()).then(|| space_at(i)) {
+                Some(n) if n > 0 => i += n,
+                _ => break,
+            }
         }
-        if s == 0 || k == chars.len() || !crate::unicode_forms::is_stable(chars[k].1) {
-            // Indentation, trailing space, or a space that carries a combining mark.
+        let end = i;
+        let (Some(before), Some(after)) = (
+            line[..start].chars().next_back(),
+            line[end..].chars().next(),
+        ) else {
+            // Indentation or trailing space.
+            continue;
+        };
+        if !crate::unicode_forms::is_stable(after) {
+            // A space that carries a combining mark.
             continue;
         }
         gaps.push(Gap {
-            start: chars[s].0,
-            end: chars[k].0,
-            before: chars[s - 1].1,
-            after: chars[k].1,
-            at: s,
-            left: first_visible(text[..base + chars[s].0].chars().rev(), true).unwrap_or(' '),
-            right: first_visible(text[base + chars[k].0..].chars(), true).unwrap_or(' '),
+            start,
+            end,
+            before,
+            after,
+            left: first_visible(text[..base + start].chars().rev(), true).unwrap_or(' '),
+            right: first_visible(text[base + end..].chars(), true).unwrap_or(' '),
         });
     }
     // A line near a page edge with a layout gap is a running header or footer: it stands alone.
@@ -300,18 +343,25 @@ fn fix_line(
         // its date).
         gaps.retain(|g| line[g.start..g.end].chars().count() < LAYOUT_GAP);
     }
-    let cjk_count = chars.iter().filter(|x| is_cjk_letter(x.1)).count();
     if gaps.is_empty() {
         return;
     }
-    let groups = short_groups(chars);
-    let in_group = |at: usize| groups.iter().any(|&(o, c)| o < at && at < c);
     let han_gap = |g: &Gap| is_cjk_letter(g.left) && is_cjk_letter(g.right);
+    // The bracket groups and the line's CJK letters are read only for a gap between CJK
+    // characters, which is all that they decide.
+    let groups = if gaps.iter().any(han_gap) {
+        short_groups(line)
+    } else {
+        Vec::new()
+    };
+    let in_group = |at: usize| groups.iter().any(|&(o, c)| o < at && at < c);
     let counted = gaps
         .iter()
-        .filter(|g| han_gap(g) && !in_group(g.at))
+        .filter(|g| han_gap(g) && !in_group(g.start))
         .count();
-    let spaced_by_ocr = !standalone || cjk_count > SHORT_LINE || counted >= MANY_GAPS;
+    let spaced_by_ocr = !standalone
+        || counted >= MANY_GAPS
+        || line.chars().filter(|&c| is_cjk_letter(c)).count() > SHORT_LINE;
     // Near a page edge (headers, datelines, footers) a space next to punctuation goes only
     // when the mark sits between CJK characters: `刊 “ 、` or `。 2019年` may be furniture and
     // noise that the furniture and noise passes must still see apart.
@@ -329,7 +379,7 @@ fn fix_line(
         };
         left_ok && right_ok
     };
-    for g in &gaps {
+    for g in gaps.iter() {
         let single = line[g.start..g.end].chars().count() == 1;
         let range = base + g.start..base + g.end;
         let quote_gap = !place.near_edge
@@ -351,7 +401,7 @@ fn fix_line(
         {
             let _ = sink.delete(range, "space-around-punct", 0.95);
         } else if han_gap(g) {
-            if !in_group(g.at) && (spaced_by_ocr || !single) {
+            if !in_group(g.start) && (spaced_by_ocr || !single) {
                 let _ = sink.delete(range, "space-between-han", 0.9);
             }
         } else if !single
@@ -363,17 +413,19 @@ fn fix_line(
     }
 }
 
-/// Character-index spans `(open, close)` of short bracket groups on a line.
-fn short_groups(chars: &[(usize, char)]) -> Vec<(usize, usize)> {
+/// Byte spans `(open, close)` (the offsets of the brackets) of short bracket groups on a line
+/// (at most `SHORT_GROUP` chars between the brackets).
+fn short_groups(line: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
-    let mut open: Option<usize> = None;
-    for (k, &(_, c)) in chars.iter().enumerate() {
+    // The open bracket's offset and char index.
+    let mut open: Option<(usize, usize)> = None;
+    for (k, (i, c)) in line.char_indices().enumerate() {
         match c {
-            '（' | '(' | '【' | '〔' => open = Some(k),
+            '（' | '(' | '【' | '〔' => open = Some((i, k)),
             '）' | ')' | '】' | '〕' => {
-                if let Some(o) = open.take() {
-                    if k - o - 1 <= SHORT_GROUP {
-                        out.push((o, k));
+                if let Some((o, ok)) = open.take() {
+                    if k - ok - 1 <= SHORT_GROUP {
+                        out.push((o, i));
                     }
                 }
             }
@@ -386,6 +438,34 @@ fn short_groups(chars: &[(usize, char)]) -> Vec<(usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn width_fast_paths_agree_with_a_plain_count() {
+        let mut all = String::new();
+        for c in (0..=0x10FFFF).step_by(3).filter_map(char::from_u32) {
+            all.push(c);
+        }
+        for line in [
+            "",
+            " 甲 乙\t",
+            "使用 apt 命令",
+            "\u{3000}ㄅ\u{a0}가\u{1100}⺀",
+            all.as_str(),
+        ] {
+            let plain: usize = line
+                .chars()
+                .filter(|&c| !crate::is_horizontal_space(c))
+                .map(|c| {
+                    if is_cjk_letter(c) || c > '\u{2e7f}' {
+                        2
+                    } else {
+                        1
+                    }
+                })
+                .sum();
+            assert_eq!(width(line), plain, "{line:?}");
+        }
+    }
 
     #[test]
     fn inner_space_is_found_as_by_chars() {

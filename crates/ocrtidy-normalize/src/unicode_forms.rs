@@ -279,7 +279,7 @@ fn fix_chunk(
 ) {
     // A chunk of plain characters only (most chunks of a Chinese text) is one segment per
     // character, each stable and kept: nothing to repair.
-    if text[chunk.clone()].chars().all(is_plain) {
+    if all_plain(&text[chunk.clone()]) {
         return;
     }
     chars.clear();
@@ -321,6 +321,27 @@ fn fix_chunk(
 
 /// Characters that are stable ([`is_stable`]) and that the pass keeps as they are, answered
 /// without the tables: ASCII, the main block of ideographs and the common CJK punctuation.
+/// `s.chars().all(is_plain)`, with the lead bytes `E5`..`E9` (U+5000..U+9FFF, all in the main
+/// block of ideographs) passed over without decoding.
+fn all_plain(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if (0xE5..=0xE9).contains(&b[i]) {
+            i += 3;
+            continue;
+        }
+        let Some(c) = s[i..].chars().next() else {
+            break;
+        };
+        if !is_plain(c) {
+            return false;
+        }
+        i += c.len_utf8();
+    }
+    true
+}
+
 fn is_plain(c: char) -> bool {
     c.is_ascii() || is_han_main_block(c) || PLAIN_PUNCT.contains(&c)
 }
@@ -406,6 +427,21 @@ fn fix_segment(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn all_plain_as_by_chars() {
+        for s in [
+            "",
+            "中文，测试。",
+            "䀀",
+            "丁\u{200b}",
+            "abc",
+            "鿿ﬁ",
+            "安装（默认）",
+        ] {
+            assert_eq!(all_plain(s), s.chars().all(is_plain), "{s:?}");
+        }
+    }
 
     #[test]
     fn plain_punctuation_is_stable_and_kept() {

@@ -18,10 +18,11 @@ use crate::page::{self, Line};
 pub(super) fn classify(text: &str, lines: &[Line]) -> Vec<(usize, FurnitureKind)> {
     // Pages concatenated without form feeds: the seams that recurring headers and page
     // numbers imply (the indices of the lines stay the same).
-    let inferred = infer_pages(text, lines);
+    // The memo reads the lines' text only, which the inferred pages do not change.
+    let mut memo = Memo::new(text, lines, 0..lines.len());
+    let inferred = infer_pages(&mut memo, lines);
     let lines = inferred.as_deref().unwrap_or(lines);
     let pages = page::pages(lines);
-    let mut memo = Memo::new(text, lines, 0..lines.len());
     let mut kinds = Known::new(0..lines.len());
     // Removing furniture can expose more (a title above a date line that a continuation marker
     // separated from it, a header below a recurring line): repeat until nothing new is found,
@@ -181,7 +182,7 @@ pub(super) struct Memo<'a> {
 }
 
 impl<'a> Memo<'a> {
-    fn new(text: &'a str, lines: &'a [Line], base: Range<usize>) -> Self {
+    pub(super) fn new(text: &'a str, lines: &'a [Line], base: Range<usize>) -> Self {
         let base = base.start.min(lines.len())..base.end.min(lines.len());
         Memo {
             text,
@@ -223,6 +224,9 @@ impl<'a> Memo<'a> {
             Q::Date60 => self.date_facts(k, s).is_some_and(|n| n <= 60),
             Q::Date30 => self.date_facts(k, s).is_some_and(|n| n <= 30),
             Q::PureDate => self.date_facts(k, s).is_some_and(|n| n <= 30) && pure_date_rest(s),
+            Q::PageLabel => {
+                self.ask(i, Q::PageNumber) && !page_core(s).chars().all(|c| c.is_ascii_digit())
+            }
             _ => answer(s, q),
         };
         self.answers[k][q as usize] = Some(v);

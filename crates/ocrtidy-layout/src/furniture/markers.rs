@@ -6,8 +6,7 @@ use crate::page::{self, is_space};
 pub(super) fn is_continuation(s: &str) -> bool {
     // Every rule below needs `版`, `页` or `面`, or `cont` in some case (Unicode lowercasing
     // turns no other character into an ASCII `c`, `o`, `n` or `t`).
-    let cjk_page = s.contains('版') || s.contains('页') || s.contains('面');
-    let latin = contains_ascii_ci(s, "cont");
+    let (cjk_page, latin) = marker_words(s);
     if !cjk_page && !latin {
         return is_misread_marker(s);
     }
@@ -62,32 +61,35 @@ fn is_misread_marker(s: &str) -> bool {
         && s.chars().filter(|c| !c.is_whitespace()).take(11).count() <= 10
 }
 
-/// Whether `s` contains the ASCII `needle` (lowercase) in any ASCII case (`needle` must be
-/// ASCII).
-fn contains_ascii_ci(s: &str, needle: &str) -> bool {
-    let needle = needle.as_bytes();
-    let Some(&first) = needle.first() else {
-        return true;
-    };
-    let bytes = s.as_bytes();
-    // Compare only where the first byte occurs in either case, found with a fast search (most
-    // lines have none).
-    [first.to_ascii_lowercase(), first.to_ascii_uppercase()]
-        .into_iter()
-        .any(|f| {
-            let mut from = 0;
-            while let Some(k) = s[from..].find(char::from(f)) {
-                let i = from + k;
-                if bytes
-                    .get(i..i + needle.len())
-                    .is_some_and(|w| w.eq_ignore_ascii_case(needle))
-                {
-                    return true;
-                }
-                from = i + 1;
-            }
-            false
-        })
+/// Whether `s` holds `版`, `页` or `面`, and whether it holds `cont` in any ASCII case: one
+/// branch-free scan of its byte windows, which vectorises (a search per char would stop at
+/// each of the chars' last bytes, which are common in Chinese text). An ASCII byte with bit 5
+/// set is its lower case letter only for a letter, and the key words hold letters only.
+fn marker_words(s: &str) -> (bool, bool) {
+    let b = s.as_bytes();
+    if b.len() < 3 {
+        return (false, false);
+    }
+    // `版` E7 89 88, `页` E9 A1 B5, `面` E9 9D A2.
+    let cjk = b
+        .iter()
+        .zip(&b[1..])
+        .zip(&b[2..])
+        .fold(false, |hit, ((&x, &y), &z)| {
+            hit | ((x == 0xE7) & (y == 0x89) & (z == 0x88))
+                | ((x == 0xE9) & (((y == 0xA1) & (z == 0xB5)) | ((y == 0x9D) & (z == 0xA2))))
+        });
+    let latin = b.len() >= 4
+        && b.iter().zip(&b[1..]).zip(&b[2..]).zip(&b[3..]).fold(
+            false,
+            |hit, (((&w, &x), &y), &z)| {
+                hit | ((w | 0x20 == b'c')
+                    & (x | 0x20 == b'o')
+                    & (y | 0x20 == b'n')
+                    & (z | 0x20 == b't'))
+            },
+        );
+    (cjk, latin)
 }
 
 /// The letters, digits and ideographs of a line, without the dashes and brackets around a page
@@ -190,6 +192,29 @@ mod tests {
             "pio",
         ] {
             assert!(!is_page_number(s) || s == "2021", "{s}");
+        }
+    }
+
+    #[test]
+    fn marker_words_as_by_search() {
+        for s in [
+            "",
+            "版",
+            "第3页",
+            "封面",
+            "CONTINUED",
+            "Cont.",
+            "con",
+            "xcontx",
+            "（下转第2版）",
+            "本报讯 近日，市图书馆",
+            "灰",
+        ] {
+            let by_search = (
+                s.contains('版') || s.contains('页') || s.contains('面'),
+                s.to_ascii_lowercase().contains("cont"),
+            );
+            assert_eq!(marker_words(s), by_search, "{s}");
         }
     }
 

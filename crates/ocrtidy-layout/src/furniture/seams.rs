@@ -7,8 +7,9 @@ use std::ops::Range;
 
 use ocrtidy_core::text::distance::levenshtein_within;
 
-use super::headers::{is_date_like, is_numbered_header, is_title_like};
-use super::markers::{is_continuation, is_page_number, page_core};
+use super::classify::{Memo, Q};
+use super::headers::is_numbered_header;
+use super::markers::page_core;
 use crate::page::{self, Line};
 
 /// The lines of `text` with the pages that recurring headers and page numbers imply inside each
@@ -25,13 +26,16 @@ use crate::page::{self, Line};
 /// - after each lone page number (`12`, `— 12 —`, `Page 12`, standing apart between blank lines)
 ///   of a run of at least three that count up by one, with about as many body lines (at least
 ///   three) between each two of them, as pages have.
-pub(super) fn infer_pages(text: &str, lines: &[Line]) -> Option<Vec<Line>> {
+///
+/// The questions about each line are asked through `memo` (of `lines`), which the
+/// classification then reads again: each is answered once.
+pub(super) fn infer_pages(memo: &mut Memo<'_>, lines: &[Line]) -> Option<Vec<Line>> {
     // Seams: the index of the first line of each new page.
     let mut seams: Vec<usize> = Vec::new();
     for range in page::pages(lines) {
-        header_seams(text, lines, range.clone(), &mut seams);
-        dated_seams(text, lines, range.clone(), &mut seams);
-        number_seams(text, lines, range, &mut seams);
+        header_seams(memo, lines, range.clone(), &mut seams);
+        dated_seams(memo, lines, range.clone(), &mut seams);
+        number_seams(memo, lines, range, &mut seams);
     }
     if seams.is_empty() {
         return None;
@@ -63,20 +67,21 @@ fn after_blank(lines: &[Line], range: &Range<usize>, i: usize) -> bool {
 }
 
 /// Seams before running headers with a rising page number (see [`infer_pages`]).
-fn header_seams(text: &str, lines: &[Line], range: Range<usize>, seams: &mut Vec<usize>) {
+fn header_seams(memo: &mut Memo<'_>, lines: &[Line], range: Range<usize>, seams: &mut Vec<usize>) {
     // Candidates: title-like lines, or a title and a number apart, that hold a number; keyed
     // by their text without digits and spaces.
     let mut found: Vec<(String, usize, u32)> = Vec::new();
     for i in range.clone() {
-        let s = lines[i].text(text);
-        if s.is_empty() || is_page_number(s) {
+        let s = memo.text(i);
+        // Every candidate holds a number (below): the byte scan settles most lines first.
+        if s.is_empty() || !s.bytes().any(|b| b.is_ascii_digit()) || memo.ask(i, Q::PageNumber) {
             continue;
         }
         // A title and a number that a run of spaces sets apart is a header wherever it stands
         // (pages concatenated with single line breaks glue it to the text around it); a plain
         // title-like line only after a blank line.
         let numbered = is_numbered_header(s);
-        if !(numbered || (after_blank(lines, &range, i) && is_title_like(s))) {
+        if !(numbered || (after_blank(lines, &range, i) && memo.ask(i, Q::Title))) {
             continue;
         }
         let Some(n) = number_of(s) else {
@@ -108,27 +113,26 @@ fn header_seams(text: &str, lines: &[Line], range: Range<usize>, seams: &mut Vec
 }
 
 /// Seams before dated running headers at the head of a page (see [`infer_pages`]).
-fn dated_seams(text: &str, lines: &[Line], range: Range<usize>, seams: &mut Vec<usize>) {
+fn dated_seams(memo: &mut Memo<'_>, lines: &[Line], range: Range<usize>, seams: &mut Vec<usize>) {
     let prev = |i: usize| (range.start..i).rev().find(|&j| !lines[j].is_blank());
     // The head of each page that a date line opens (with the running title right above it),
     // whether a page number or a continuation marker, the foot of a page, comes before it, and
     // the date line without spaces.
     let mut heads: Vec<(usize, bool, Vec<char>)> = Vec::new();
     for i in range.clone() {
-        let s = lines[i].text(text);
-        if s.is_empty() || !after_blank(lines, &range, i) || !is_date_like(s) {
+        let s = memo.text(i);
+        if s.is_empty() || !after_blank(lines, &range, i) || !memo.date_like(i) {
             continue;
         }
         let head = prev(i)
             .filter(|&j| {
-                let t = lines[j].text(text);
-                after_blank(lines, &range, j) && is_title_like(t) && !is_page_number(t)
+                after_blank(lines, &range, j)
+                    && memo.ask(j, Q::Title)
+                    && !memo.ask(j, Q::PageNumber)
             })
             .unwrap_or(i);
-        let foot = prev(head).is_some_and(|j| {
-            let t = lines[j].text(text);
-            is_page_number(t) || is_continuation(t)
-        });
+        let foot =
+            prev(head).is_some_and(|j| memo.ask(j, Q::PageNumber) || memo.ask(j, Q::Continuation));
         let key: Vec<char> = s.chars().filter(|c| !page::is_space(*c)).collect();
         heads.push((head, foot, key));
     }
@@ -163,13 +167,13 @@ fn dated_seams(text: &str, lines: &[Line], range: Range<usize>, seams: &mut Vec<
 const MIN_PAGE_LINES: usize = 3;
 
 /// Seams after lone page numbers that count up (see [`infer_pages`]).
-fn number_seams(text: &str, lines: &[Line], range: Range<usize>, seams: &mut Vec<usize>) {
+fn number_seams(memo: &mut Memo<'_>, lines: &[Line], range: Range<usize>, seams: &mut Vec<usize>) {
     let apart =
         |i: usize| after_blank(lines, &range, i) && (i + 1 == range.end || lines[i + 1].is_blank());
     let mut lone: Vec<(usize, u32)> = Vec::new();
     for i in range.clone() {
-        let s = lines[i].text(text);
-        if s.is_empty() || !apart(i) || !is_page_number(s) {
+        let s = memo.text(i);
+        if s.is_empty() || !apart(i) || !memo.ask(i, Q::PageNumber) {
             continue;
         }
         // `12`, `— 12 —`, `Page 12`, `第12版`.
@@ -217,7 +221,8 @@ mod tests {
 
     fn pages_of(text: &str) -> Vec<usize> {
         let lines = page::lines(text);
-        let inferred = infer_pages(text, &lines).unwrap_or(lines);
+        let mut memo = Memo::new(text, &lines, 0..lines.len());
+        let inferred = infer_pages(&mut memo, &lines).unwrap_or_else(|| lines.clone());
         inferred
             .iter()
             .filter(|l| !l.is_blank())
@@ -258,7 +263,9 @@ mod tests {
             "Intro.\n\n1\n\nB1.\nB2.\nB3.\n\n2\n\nB4.\nB5.\nB6.\nB7.\nB8.\nB9.\nB10.\n\n3\n\nB11.",
             "THE RIVER PRESS   13\n\nBody one.\nBody two.\n\nTHE RIVER PRESS   12\n\nBody three.",
         ] {
-            assert!(infer_pages(t, &page::lines(t)).is_none(), "{t:?}");
+            let lines = page::lines(t);
+            let mut memo = Memo::new(t, &lines, 0..lines.len());
+            assert!(infer_pages(&mut memo, &lines).is_none(), "{t:?}");
         }
     }
 }
