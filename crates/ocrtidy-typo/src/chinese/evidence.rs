@@ -24,28 +24,46 @@ pub(super) fn doc_evidence(
     for run in runs {
         ids.clear();
         ids.extend(run.iter().map(|x| x.id));
-        let ids = &ids[..];
-        let single = segment_run(ids, model, params, partners, &mut buffers, |s, e| {
-            doc_words += 1;
-            if e - s >= 2 {
-                if let Some(k) = pack(&ids[s..e]) {
-                    *doc.entry(k).or_insert(0) += 1;
-                }
-            }
-            // Names inside longer words count too (清徐 in 清徐县).
-            for a in s..e {
-                for b in a + 2..=e {
-                    if b - a < e - s && model.is_name(&ids[a..b]) {
-                        if let Some(k) = pack(&ids[a..b]) {
-                            *doc.entry(k).or_insert(0) += 1;
-                        }
-                    }
-                }
-            }
+        let (single, words) = run_evidence(&ids, model, params, partners, &mut buffers, |k| {
+            *doc.entry(k).or_insert(0) += 1;
         });
+        doc_words += words;
         single_flags.push(single);
     }
     (doc, single_flags, doc_words)
+}
+
+/// What one run adds to [`doc_evidence`]: `key` is called for each word it counts (with
+/// repetition); returns which positions stand alone and the number of words of the run's
+/// segmentation.
+pub(super) fn run_evidence(
+    ids: &[u16],
+    model: &Model,
+    params: &Params,
+    partners: &Partners,
+    buffers: &mut RunBuffers,
+    mut key: impl FnMut(u64),
+) -> (Vec<bool>, usize) {
+    let mut words = 0usize;
+    let single = segment_run(ids, model, params, partners, buffers, |s, e| {
+        words += 1;
+        if e - s >= 2 {
+            if let Some(k) = pack(&ids[s..e]) {
+                key(k);
+            }
+        }
+        // Names inside longer words count too (清徐 in 清徐县).
+        for a in s..e {
+            for b in a + 2..=e {
+                if b - a < e - s && model.is_name(&ids[a..b]) {
+                    if let Some(k) = pack(&ids[a..b]) {
+                        key(k);
+                    }
+                }
+            }
+        }
+    });
+    (single, words)
 }
 
 /// Near-variants of recurring words: the words of the text that become a word recurring at
@@ -152,12 +170,12 @@ fn mask_tag(len: usize, j: usize) -> u8 {
 
 /// The number of ids packed in a key (see [`pack`]: the first id in the highest bits).
 #[inline]
-fn key_len(k: u64) -> usize {
+pub(super) fn key_len(k: u64) -> usize {
     (64 - k.leading_zeros()).div_ceil(16) as usize
 }
 
 /// The `j`-th id of a packed key of [`key_len`] ids.
 #[inline]
-fn key_id(k: u64, j: usize) -> u16 {
+pub(super) fn key_id(k: u64, j: usize) -> u16 {
     ((k >> (16 * (key_len(k) - 1 - j))) & 0xffff) as u16
 }

@@ -175,7 +175,7 @@ pub(super) fn correct_run(
 /// Candidates from document evidence, per position of `run`: the characters that make a window
 /// of the run a word that recurs in the document (see [`NearVariants`]).
 /// `evidence` gets (at least) one list a position; `ids` and `batch` are scratch space.
-fn evidence_candidates(
+pub(super) fn evidence_candidates(
     run: &[Slot],
     model: &Model,
     variants: &NearVariants,
