@@ -1,6 +1,8 @@
 //! Document evidence: the words that recur in the document (a cache model of the context
 //! score), and their near-variants (words one confusion away, which make a position suspect).
 
+use std::cell::RefCell;
+
 use super::segment::{segment_run, RunBuffers};
 use super::{Params, Slot};
 use crate::flat::KeyFilter;
@@ -83,6 +85,10 @@ pub(super) struct NearVariants {
     /// a map of lists: it is built for every document and asked only for the few windows that
     /// pass the filter.
     masked: Vec<(u64, u8, u16)>,
+    /// The ids of the confusions of the observed characters [`NearVariants::hits`] has met,
+    /// sorted (`Model::confusions` are in channel order), so that the recurring words a window
+    /// may be a variant of, sorted too, are matched against them in one pass.
+    sorted: RefCell<FxMap<u16, Box<[u16]>>>,
 }
 
 impl NearVariants {
@@ -99,11 +105,13 @@ impl NearVariants {
             return NearVariants {
                 filter: KeyFilter::default(),
                 masked: Vec::new(),
+                sorted: RefCell::default(),
             };
         }
         let mut v = NearVariants {
             filter: KeyFilter::with_keys(count),
             masked: Vec::new(),
+            sorted: RefCell::default(),
         };
         for (&k, _) in recurring() {
             let len = key_len(k);
@@ -149,18 +157,43 @@ impl NearVariants {
             let from = self.masked.partition_point(|m| (m.0, m.1) < (rest, tag));
             let intended = &self.masked[from..];
             let intended = &intended[..intended.partition_point(|m| (m.0, m.1) == (rest, tag))];
-            if intended.is_empty() {
+            // The words whose `j`-th character is a confusion of the window's: a few are
+            // looked for in its confusions, more with both lists sorted by id (`masked` is
+            // sorted), walked together.
+            let obs = key_id(key, j);
+            if intended.len() <= FEW_WORDS {
+                let confusions = &model.confusions[usize::from(obs)];
+                for m in intended {
+                    if m.2 != 0 && confusions.iter().any(|c| c.intended == m.2) {
+                        hit(j, m.2);
+                    }
+                }
                 continue;
             }
-            for conf in &model.confusions[usize::from(key_id(key, j))] {
-                // The same as: the word with `conf.intended` recurs in the document.
-                if conf.intended != 0 && intended.iter().any(|m| m.2 == conf.intended) {
-                    hit(j, conf.intended);
+            let mut sorted = self.sorted.borrow_mut();
+            let confusions = sorted.entry(obs).or_insert_with(|| {
+                let mut ids: Vec<u16> = model.confusions[usize::from(obs)]
+                    .iter()
+                    .map(|c| c.intended)
+                    .filter(|&c| c != 0)
+                    .collect();
+                ids.sort_unstable();
+                ids.into()
+            });
+            let mut c = confusions.iter().peekable();
+            for m in intended {
+                while c.next_if(|&&c| c < m.2).is_some() {}
+                if c.peek() == Some(&&m.2) {
+                    hit(j, m.2);
                 }
             }
         }
     }
 }
+
+/// Up to this many recurring words that a window may be a variant of are looked for in the
+/// confusions one by one (see [`NearVariants::hits`]).
+const FEW_WORDS: usize = 4;
 
 /// The tag of a word of `len` ids with its `j`-th left out in [`NearVariants::masked`].
 #[inline]

@@ -197,6 +197,9 @@ struct Scoring<'a> {
 /// When the cache model's size changed, every run depends on it: `None`.
 fn rescore(runs: &[Vec<Slot>], key: RunKey, old: &GroupMemo, s: &Scoring<'_>) -> Option<GroupMemo> {
     let (model, params) = (s.model, s.params);
+    if key.ids.len() < RESCORE_MIN_CHARS {
+        return None;
+    }
     let old_runs = old.key.runs();
     let new_runs = key.runs();
     let matched = match_runs(&old_runs, &new_runs);
@@ -378,6 +381,9 @@ fn rescore(runs: &[Vec<Slot>], key: RunKey, old: &GroupMemo, s: &Scoring<'_>) ->
         }
 
         let single = &group.single_flags[r];
+        if (0..n).any(|i| touched[i] && single[i] && !common(run[i])) {
+            return true;
+        }
         evidence_candidates(
             &runs[r],
             model,
@@ -386,7 +392,7 @@ fn rescore(runs: &[Vec<Slot>], key: RunKey, old: &GroupMemo, s: &Scoring<'_>) ->
             &mut ids,
             &mut batch,
         );
-        (0..n).any(|i| touched[i] && ((single[i] && !common(run[i])) || !evidence[i].is_empty()))
+        (0..n).any(|i| touched[i] && !evidence[i].is_empty())
     };
     let mut score: Vec<bool> = matched
         .iter()
@@ -443,6 +449,10 @@ fn rescore(runs: &[Vec<Slot>], key: RunKey, old: &GroupMemo, s: &Scoring<'_>) ->
         doc_words,
     })
 }
+
+/// A group of fewer Han characters (a page) is scored anew: finding what may have changed
+/// costs about as much as scoring it.
+const RESCORE_MIN_CHARS: usize = if cfg!(test) { 0 } else { 2_000 };
 
 /// A place of a character with its neighbours (see [`rescore`]).
 const HOOD: usize = 2 * SUPPORT_CONTEXT + 1;
