@@ -320,18 +320,22 @@ fn rescore(runs: &[Vec<Slot>], key: RunKey, old: &GroupMemo, s: &Scoring<'_>) ->
     // `Params::support_min_context` characters of context, so two on one side: a position may
     // count a place of an unmatched run only if its two neighbours on one side are that
     // place's, and it observes the character there or one misread for it.
-    let contexts = filter(
-        &mut moved.iter().flat_map(|p| {
-            std::iter::once(p[2])
-                .chain(observed(p[2]))
-                .flat_map(|o| [left_context(p[0], p[1], o), right_context(o, p[3], p[4])])
-                .flatten()
-        }),
-        moved
-            .iter()
-            .map(|p| 2 * (1 + model.reverse[usize::from(p[2])].len()))
-            .sum(),
-    );
+    // The characters of those places by their two neighbours on each side.
+    let mut contexts: FxMap<u64, Vec<u16>> = FxMap::default();
+    for p in &moved {
+        let sides = [left_context(p[0], p[1], 1), right_context(1, p[3], p[4])];
+        for k in sides.into_iter().flatten() {
+            contexts.entry(k).or_default().push(p[2]);
+        }
+    }
+    // Whether a position observing `o` may count one of `places`: it is `o`, or a confusion.
+    let counts = |places: Option<&Vec<u16>>, o: u16| {
+        places.is_some_and(|xs| {
+            let confusions = &model.confusions[usize::from(o)];
+            xs.iter()
+                .any(|&x| x == o || confusions.iter().any(|c| c.intended == x))
+        })
+    };
     // Only a position that is scored (questioned, or pointed at by document evidence) has a
     // correction: a matched run is scored again when one of its scored positions may see a
     // change within its window, or when its evidence may have changed.
@@ -366,11 +370,13 @@ fn rescore(runs: &[Vec<Slot>], key: RunKey, old: &GroupMemo, s: &Scoring<'_>) ->
             }
             let at = |i: usize| run.get(i).copied().unwrap_or(0);
             let left = (s >= 2)
-                .then(|| left_context(at(s - 2), at(s - 1), at(s)))
+                .then(|| left_context(at(s - 2), at(s - 1), 1))
                 .flatten();
-            let right = right_context(at(s), at(s + 1), at(s + 2));
-            if left.is_some_and(|k| contexts.may_contain(k))
-                || right.is_some_and(|k| contexts.may_contain(k))
+            let right = right_context(1, at(s + 1), at(s + 2));
+            let o = at(s);
+            if o != 0
+                && (counts(left.and_then(|k| contexts.get(&k)), o)
+                    || counts(right.and_then(|k| contexts.get(&k)), o))
             {
                 touched[s] = true;
                 any = true;
