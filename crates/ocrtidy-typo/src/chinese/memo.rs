@@ -187,14 +187,20 @@ struct Scoring<'a> {
 /// the segmentation counts (`doc`, the cache model and the near-variants of recurring words),
 /// the number of words (the cache model's size, capped at [`Params::cache_words`]) and the
 /// pair index of document support. The runs of `old` and of `runs` are matched in order, equal
-/// to equal ([`match_runs`]); what changed is what the unmatched runs, old and new, count. A
-/// matched run is scored again when it may look up a word whose count changed (it has a window
-/// that is such a word, or is one with a character it may replace: see `Scorer::segment`,
-/// `NearVariants::hits`), or may count a pair of neighbours of an unmatched run (a pair of its
-/// own, or one with a confusion of its character in place of the other: see
-/// `DocSeq::support`; the pair lists of the other pairs hold the same places of matched runs
-/// in the same order, so the same contexts); every other matched run keeps its corrections.
-/// When the cache model's size changed, every run depends on it: `None`.
+/// to equal ([`match_runs`]); what changed is what the unmatched runs, old and new, count. Only
+/// a scored position (questioned, or with near-variant evidence) has a correction, and a
+/// matched run is scored again when: a window of it is a near-variant of a word that became
+/// or ceased to be a recurring word (its evidence changes); or one of its scored positions has
+/// in its window (`Position::baseline`) a word whose count changed, or such a word with one
+/// character misread for it (a candidate's word: `Scorer::segment`); or one of its scored
+/// positions may count in document support (`DocSeq::shared`, at least three characters of
+/// shared context, so the two neighbours on one side) a place of an unmatched run whose
+/// neighbourhood changed, of its own character or of a confusion of it. The other pair lists
+/// hold the same places of matched runs in the same order (on lists longer than
+/// `SUPPORT_SCAN`, whose scanned part may shift, every run is scored). Every other matched run
+/// keeps its corrections. When the cache model's size changed, every run depends on it, and
+/// with a language model or with support from contexts under three characters the check
+/// is not made: `None`.
 fn rescore(runs: &[Vec<Slot>], key: RunKey, old: &GroupMemo, s: &Scoring<'_>) -> Option<GroupMemo> {
     let (model, params) = (s.model, s.params);
     if key.ids.len() < RESCORE_MIN_CHARS {
@@ -458,7 +464,7 @@ fn rescore(runs: &[Vec<Slot>], key: RunKey, old: &GroupMemo, s: &Scoring<'_>) ->
 
 /// A group of fewer Han characters (a page) is scored anew: finding what may have changed
 /// costs about as much as scoring it.
-const RESCORE_MIN_CHARS: usize = if cfg!(test) { 0 } else { 2_000 };
+const RESCORE_MIN_CHARS: usize = if cfg!(test) { 1 } else { 2_000 };
 
 /// A place of a character with its neighbours (see [`rescore`]).
 const HOOD: usize = 2 * SUPPORT_CONTEXT + 1;
