@@ -1,6 +1,8 @@
 //! Document evidence: the words that recur in the document (a cache model of the context
 //! score), and their near-variants (words one confusion away, which make a position suspect).
 
+use std::cell::RefCell;
+
 use super::segment::{segment_run, RunBuffers};
 use super::{Params, Slot};
 use crate::flat::KeyFilter;
@@ -24,28 +26,46 @@ pub(super) fn doc_evidence(
     for run in runs {
         ids.clear();
         ids.extend(run.iter().map(|x| x.id));
-        let ids = &ids[..];
-        let single = segment_run(ids, model, params, partners, &mut buffers, |s, e| {
-            doc_words += 1;
-            if e - s >= 2 {
-                if let Some(k) = pack(&ids[s..e]) {
-                    *doc.entry(k).or_insert(0) += 1;
-                }
-            }
-            // Names inside longer words count too (清徐 in 清徐县).
-            for a in s..e {
-                for b in a + 2..=e {
-                    if b - a < e - s && model.is_name(&ids[a..b]) {
-                        if let Some(k) = pack(&ids[a..b]) {
-                            *doc.entry(k).or_insert(0) += 1;
-                        }
-                    }
-                }
-            }
+        let (single, words) = run_evidence(&ids, model, params, partners, &mut buffers, |k| {
+            *doc.entry(k).or_insert(0) += 1;
         });
+        doc_words += words;
         single_flags.push(single);
     }
     (doc, single_flags, doc_words)
+}
+
+/// What one run adds to [`doc_evidence`]: `key` is called for each word it counts (with
+/// repetition); returns which positions stand alone and the number of words of the run's
+/// segmentation.
+pub(super) fn run_evidence(
+    ids: &[u16],
+    model: &Model,
+    params: &Params,
+    partners: &Partners,
+    buffers: &mut RunBuffers,
+    mut key: impl FnMut(u64),
+) -> (Vec<bool>, usize) {
+    let mut words = 0usize;
+    let single = segment_run(ids, model, params, partners, buffers, |s, e| {
+        words += 1;
+        if e - s >= 2 {
+            if let Some(k) = pack(&ids[s..e]) {
+                key(k);
+            }
+        }
+        // Names inside longer words count too (清徐 in 清徐县).
+        for a in s..e {
+            for b in a + 2..=e {
+                if b - a < e - s && model.is_name(&ids[a..b]) {
+                    if let Some(k) = pack(&ids[a..b]) {
+                        key(k);
+                    }
+                }
+            }
+        }
+    });
+    (single, words)
 }
 
 /// Near-variants of recurring words: the words of the text that become a word recurring at
@@ -65,6 +85,10 @@ pub(super) struct NearVariants {
     /// a map of lists: it is built for every document and asked only for the few windows that
     /// pass the filter.
     masked: Vec<(u64, u8, u16)>,
+    /// The ids of the confusions of the observed characters [`NearVariants::hits`] has met,
+    /// sorted (`Model::confusions` are in channel order), so that the recurring words a window
+    /// may be a variant of, sorted too, are matched against them in one pass.
+    sorted: RefCell<FxMap<u16, Box<[u16]>>>,
 }
 
 impl NearVariants {
@@ -81,11 +105,13 @@ impl NearVariants {
             return NearVariants {
                 filter: KeyFilter::default(),
                 masked: Vec::new(),
+                sorted: RefCell::default(),
             };
         }
         let mut v = NearVariants {
             filter: KeyFilter::with_keys(count),
             masked: Vec::new(),
+            sorted: RefCell::default(),
         };
         for (&k, _) in recurring() {
             let len = key_len(k);
@@ -131,18 +157,43 @@ impl NearVariants {
             let from = self.masked.partition_point(|m| (m.0, m.1) < (rest, tag));
             let intended = &self.masked[from..];
             let intended = &intended[..intended.partition_point(|m| (m.0, m.1) == (rest, tag))];
-            if intended.is_empty() {
+            // The words whose `j`-th character is a confusion of the window's: a few are
+            // looked for in its confusions, more with both lists sorted by id (`masked` is
+            // sorted), walked together.
+            let obs = key_id(key, j);
+            if intended.len() <= FEW_WORDS {
+                let confusions = &model.confusions[usize::from(obs)];
+                for m in intended {
+                    if m.2 != 0 && confusions.iter().any(|c| c.intended == m.2) {
+                        hit(j, m.2);
+                    }
+                }
                 continue;
             }
-            for conf in &model.confusions[usize::from(key_id(key, j))] {
-                // The same as: the word with `conf.intended` recurs in the document.
-                if conf.intended != 0 && intended.iter().any(|m| m.2 == conf.intended) {
-                    hit(j, conf.intended);
+            let mut sorted = self.sorted.borrow_mut();
+            let confusions = sorted.entry(obs).or_insert_with(|| {
+                let mut ids: Vec<u16> = model.confusions[usize::from(obs)]
+                    .iter()
+                    .map(|c| c.intended)
+                    .filter(|&c| c != 0)
+                    .collect();
+                ids.sort_unstable();
+                ids.into()
+            });
+            let mut c = confusions.iter().peekable();
+            for m in intended {
+                while c.next_if(|&&c| c < m.2).is_some() {}
+                if c.peek() == Some(&&m.2) {
+                    hit(j, m.2);
                 }
             }
         }
     }
 }
+
+/// Up to this many recurring words that a window may be a variant of are looked for in the
+/// confusions one by one (see [`NearVariants::hits`]).
+const FEW_WORDS: usize = 4;
 
 /// The tag of a word of `len` ids with its `j`-th left out in [`NearVariants::masked`].
 #[inline]
@@ -152,12 +203,12 @@ fn mask_tag(len: usize, j: usize) -> u8 {
 
 /// The number of ids packed in a key (see [`pack`]: the first id in the highest bits).
 #[inline]
-fn key_len(k: u64) -> usize {
+pub(super) fn key_len(k: u64) -> usize {
     (64 - k.leading_zeros()).div_ceil(16) as usize
 }
 
 /// The `j`-th id of a packed key of [`key_len`] ids.
 #[inline]
-fn key_id(k: u64, j: usize) -> u16 {
+pub(super) fn key_id(k: u64, j: usize) -> u16 {
     ((k >> (16 * (key_len(k) - 1 - j))) & 0xffff) as u16
 }

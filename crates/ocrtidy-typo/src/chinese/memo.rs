@@ -2,9 +2,18 @@
 
 use ocrtidy_core::Context;
 
+use rustc_hash::FxHashMap as FxMap;
+
+use super::evidence::{key_id, key_len, run_evidence};
 use super::groups::for_each_group;
-use super::{correct_group, correct_lm, Correction, Params, Slot, Wanted, WordLm};
-use crate::model::Model;
+use super::score::{evidence_candidates, RunScratch};
+use super::segment::RunBuffers;
+use super::support::{SUPPORT_CONTEXT, SUPPORT_SCAN};
+use super::{
+    cache_words, correct_group, correct_lm, Correction, Group, Params, Slot, Wanted, WordLm,
+};
+use crate::flat::KeyFilter;
+use crate::model::{pack, Model, MAX_WORD};
 
 /// The last document a [`Typo`](crate::Typo) pass scored in a run (kept in the pass's
 /// [`ocrtidy_core::PassMemory`]): the pipeline runs
@@ -15,6 +24,10 @@ use crate::model::Model;
 /// [`DOCUMENT_CHARS`](super::groups::DOCUMENT_CHARS)) only through the runs of the group, so they are reused group by group,
 /// moved to the runs' new offsets: on a long text, a round that changed a few characters scores
 /// again only the groups that hold them.
+///
+/// Within a group that changed, a run whose characters are the same is scored again only when
+/// something its corrections depend on may have changed (see [`rescore`]): the corrections
+/// are exactly those of scoring the group anew, at the cost of the changed runs.
 pub(crate) struct Memo {
     /// The parameters the corrections were found with.
     params: Params,
@@ -31,6 +44,8 @@ struct GroupMemo {
     key: RunKey,
     /// The corrections with the run (in the group) and the position in it of their character.
     found: Vec<(usize, usize, Correction)>,
+    /// The number of words of the group's segmentation (see `Group::doc_words`).
+    doc_words: usize,
 }
 
 /// The Han runs of a document group as ids: what its corrections depend on.
@@ -46,6 +61,19 @@ impl RunKey {
             lens: runs.iter().map(|run| run.len() as u32).collect(),
             ids: runs.iter().flatten().map(|s| s.id).collect(),
         }
+    }
+
+    /// The runs' ids, run by run.
+    fn runs(&self) -> Vec<&[u16]> {
+        let mut at = 0;
+        self.lens
+            .iter()
+            .map(|&n| {
+                let run = &self.ids[at..at + n as usize];
+                at += n as usize;
+                run
+            })
+            .collect()
     }
 }
 
@@ -83,28 +111,52 @@ pub(crate) fn correct_memo(
     let mut complete = true;
     for_each_group(text, model, |g, runs| {
         let key = RunKey::of(runs);
+        let remap = |(r, p, c): &(usize, usize, Correction)| Correction {
+            start: runs[*r][*p].start,
+            end: runs[*r][*p].end,
+            ..c.clone()
+        };
         match old.get_mut(g).filter(|m| m.key == key) {
             Some(m) => {
-                out.extend(m.found.iter().map(|(r, p, c)| Correction {
-                    start: runs[*r][*p].start,
-                    end: runs[*r][*p].end,
-                    ..c.clone()
-                }));
+                out.extend(m.found.iter().map(remap));
                 groups.push(std::mem::take(m));
             }
             None => {
-                let before = out.len();
-                // No protected terms here (see above).
                 let wanted = Wanted {
                     protected: &[],
                     applied_only,
                 };
-                correct_group(runs, model, params, context, lm, &wanted, &mut fresh);
+                // The group this one was in the last round, scored again where it changed.
+                let again = old.get(g).and_then(|m| {
+                    let scoring = Scoring {
+                        model,
+                        params,
+                        context,
+                        lm,
+                        wanted: &wanted,
+                        keep,
+                    };
+                    rescore(runs, key, m, &scoring)
+                });
+                if let Some(m) = again {
+                    out.extend(m.found.iter().map(remap));
+                    groups.push(m);
+                    return;
+                }
+                let key = RunKey::of(runs);
+                let before = out.len();
+                // No protected terms here (see above).
+                let doc_words =
+                    correct_group(runs, model, params, context, lm, &wanted, &mut fresh);
                 out.extend(fresh.drain(..).filter(|c| keep(c)));
                 let mut found = Vec::with_capacity(out.len() - before);
                 locate(runs, &out[before..], &mut found);
                 complete &= found.len() == out.len() - before;
-                groups.push(GroupMemo { key, found });
+                groups.push(GroupMemo {
+                    key,
+                    found,
+                    doc_words,
+                });
             }
         }
     });
@@ -116,6 +168,349 @@ pub(crate) fn correct_memo(
         });
     }
     out
+}
+
+/// What [`rescore`] scores with.
+struct Scoring<'a> {
+    model: &'a Model,
+    params: &'a Params,
+    context: &'a Context,
+    lm: Option<&'a dyn WordLm>,
+    wanted: &'a Wanted<'a>,
+    keep: &'a dyn Fn(&Correction) -> bool,
+}
+
+/// The memo of a document group whose runs are `runs` (ids `key`), from `old`, the memo of the
+/// group in the last round, or `None` when it would be the group scored anew.
+///
+/// The corrections of a run depend on its characters and on the group's evidence: the words
+/// the segmentation counts (`doc`, the cache model and the near-variants of recurring words),
+/// the number of words (the cache model's size, capped at [`Params::cache_words`]) and the
+/// pair index of document support. The runs of `old` and of `runs` are matched in order, equal
+/// to equal ([`match_runs`]); what changed is what the unmatched runs, old and new, count. Only
+/// a scored position (questioned, or with near-variant evidence) has a correction, and a
+/// matched run is scored again when: a window of it is a near-variant of a word that became
+/// or ceased to be a recurring word (its evidence changes); or one of its scored positions has
+/// in its window (`Position::baseline`) a word whose count changed, or such a word with one
+/// character misread for it (a candidate's word: `Scorer::segment`); or one of its scored
+/// positions may count in document support (`DocSeq::shared`, at least three characters of
+/// shared context, so the two neighbours on one side) a place of an unmatched run whose
+/// neighbourhood changed, of its own character or of a confusion of it. The other pair lists
+/// hold the same places of matched runs in the same order (on lists longer than
+/// `SUPPORT_SCAN`, whose scanned part may shift, every run is scored). Every other matched run
+/// keeps its corrections. When the cache model's size changed, every run depends on it, and
+/// with a language model or with support from contexts under three characters the check
+/// is not made: `None`.
+fn rescore(runs: &[Vec<Slot>], key: RunKey, old: &GroupMemo, s: &Scoring<'_>) -> Option<GroupMemo> {
+    let (model, params) = (s.model, s.params);
+    if key.ids.len() < RESCORE_MIN_CHARS {
+        return None;
+    }
+    let old_runs = old.key.runs();
+    let new_runs = key.runs();
+    let matched = match_runs(&old_runs, &new_runs);
+    let mut old_matched = vec![false; old_runs.len()];
+    for &i in matched.iter().flatten() {
+        old_matched[i] = true;
+    }
+    // What the unmatched runs count: words (new +, old -), and pairs of neighbours.
+    let partners = model.partners();
+    let mut buffers = RunBuffers::default();
+    let mut delta: FxMap<u64, i64> = FxMap::default();
+    let mut words = old.doc_words as i64;
+    // The places of the unmatched runs' characters, with the neighbours `DocSeq::shared`
+    // compares (`SUPPORT_CONTEXT` on a side, 0 beyond the run).
+    let mut places: Vec<[u16; HOOD]> = Vec::new();
+    let unmatched_old = old_runs
+        .iter()
+        .zip(&old_matched)
+        .filter(|(_, &m)| !m)
+        .map(|(run, _)| (*run, -1));
+    let unmatched_new = new_runs
+        .iter()
+        .zip(&matched)
+        .filter(|(_, m)| m.is_none())
+        .map(|(run, _)| (*run, 1));
+    let mut removed_places = 0;
+    for (run, sign) in unmatched_old.chain(unmatched_new) {
+        let (_, n) = run_evidence(run, model, params, partners, &mut buffers, |k| {
+            *delta.entry(k).or_insert(0) += sign;
+        });
+        words += sign * n as i64;
+        let at = |i: usize| run.get(i).copied().unwrap_or(0);
+        places.extend(
+            (0..run.len()).map(|i| {
+                std::array::from_fn(|k| (i + k).checked_sub(SUPPORT_CONTEXT).map_or(0, at))
+            }),
+        );
+        if sign < 0 {
+            removed_places = places.len();
+        }
+    }
+    let doc_words = usize::try_from(words).ok()?;
+    // Document support's contexts of fewer than three characters, and the language model's
+    // look at them (`Position::recurs`), are not followed here.
+    if s.lm.is_some() || params.support_min_context < 3 {
+        return None;
+    }
+    if cache_words(doc_words, params) != cache_words(old.doc_words, params) {
+        return None;
+    }
+    let group = Group::new(runs, model, params);
+    debug_assert_eq!(group.doc_words, doc_words);
+    // The words whose count changed, and those of them that became or ceased to be recurring
+    // words (whose near-variants are questioned: `NearVariants`).
+    let changed: Vec<(u64, bool)> = delta
+        .iter()
+        .filter(|&(_, &d)| d != 0)
+        .map(|(&k, &d)| {
+            let now = i64::from(group.doc.get(&k).copied().unwrap_or(0));
+            let min = i64::from(params.evidence_min);
+            (k, (now >= min) != (now - d >= min))
+        })
+        .collect();
+    let observed = |id: u16| model.reverse[usize::from(id)].iter().map(|&(o, _)| o);
+    // The windows that may look up a changed word (`Scorer::segment`): the word, and the word
+    // with one character replaced by one misread for it (a candidate's word); and those that
+    // are near-variants of a recurring word that changed (`NearVariants::hits`).
+    let variants = |k: u64| {
+        let len = key_len(k);
+        (0..len).flat_map(move |j| {
+            let shift = 16 * (len - 1 - j);
+            let rest = k & !(0xffff << shift);
+            observed(key_id(k, j))
+                .filter(|&o| o != 0)
+                .map(move |o| rest | u64::from(o) << shift)
+        })
+    };
+    let size = |k: u64| {
+        1 + (0..key_len(k))
+            .map(|j| model.reverse[usize::from(key_id(k, j))].len())
+            .sum::<usize>()
+    };
+    let filter = |keys: &mut dyn Iterator<Item = u64>, count: usize| {
+        let mut f = KeyFilter::default();
+        if count > 0 {
+            f = KeyFilter::with_keys(count);
+            keys.for_each(|k| f.insert(k));
+        }
+        f
+    };
+    let windows = filter(
+        &mut changed
+            .iter()
+            .flat_map(|&(k, _)| std::iter::once(k).chain(variants(k))),
+        changed.iter().map(|&(k, _)| size(k)).sum(),
+    );
+    let crossed = filter(
+        &mut changed
+            .iter()
+            .filter(|c| c.1)
+            .flat_map(|&(k, _)| variants(k)),
+        changed.iter().filter(|c| c.1).map(|&(k, _)| size(k)).sum(),
+    );
+    // A place of an old unmatched run and one of a new one with the same neighbours count
+    // alike wherever they are (the order matters only on long lists, below): only the others
+    // can change what support counts.
+    let mut net: FxMap<[u16; HOOD], i64> = FxMap::default();
+    for (i, p) in places.iter().enumerate() {
+        *net.entry(*p).or_insert(0) += if i < removed_places { -1 } else { 1 };
+    }
+    let moved: Vec<[u16; 5]> = net
+        .iter()
+        .filter(|&(_, &n)| n != 0)
+        .map(|(p, _)| std::array::from_fn(|k| p[SUPPORT_CONTEXT - 2 + k]))
+        .collect();
+    // Document support (`DocSeq::support`) counts the places of a candidate (or of the
+    // observed character) next to the same neighbour that share at least
+    // `Params::support_min_context` characters of context, so two on one side: a position may
+    // count a place of an unmatched run only if its two neighbours on one side are that
+    // place's, and it observes the character there or one misread for it.
+    // The characters of those places by their two neighbours on each side.
+    let mut contexts: FxMap<u64, Vec<u16>> = FxMap::default();
+    for p in &moved {
+        let sides = [left_context(p[0], p[1], 1), right_context(1, p[3], p[4])];
+        for k in sides.into_iter().flatten() {
+            contexts.entry(k).or_default().push(p[2]);
+        }
+    }
+    // Whether a position observing `o` may count one of `places`: it is `o`, or a confusion.
+    let counts = |places: Option<&Vec<u16>>, o: u16| {
+        places.is_some_and(|xs| {
+            let confusions = &model.confusions[usize::from(o)];
+            xs.iter()
+                .any(|&x| x == o || confusions.iter().any(|c| c.intended == x))
+        })
+    };
+    // Only a position that is scored (questioned, or pointed at by document evidence) has a
+    // correction: a matched run is scored again when one of its scored positions may see a
+    // change within its window, or when its evidence may have changed.
+    let common = |id: u16| {
+        model
+            .word(&[id])
+            .is_some_and(|(_, f)| f > params.max_single_freq)
+    };
+    let mut scratch = RunScratch::default();
+    let (mut evidence, mut ids, mut batch) = (Vec::new(), Vec::new(), Vec::new());
+    let mut touched: Vec<bool> = Vec::new();
+    let mut dirty = |r: usize, run: &[u16]| {
+        let n = run.len();
+        touched.clear();
+        touched.resize(n, false);
+        let mut any = false;
+        for s in 0..n {
+            for len in 2..=MAX_WORD.min(n - s) {
+                let Some(k) = pack(&run[s..s + len]) else {
+                    continue;
+                };
+                if crossed.may_contain(k) {
+                    return true;
+                }
+                if windows.may_contain(k) {
+                    // The positions whose window holds `s..s + len` (see `Position::baseline`).
+                    let from = (s + len).saturating_sub(MAX_WORD);
+                    let to = (s + MAX_WORD).min(n);
+                    touched[from..to].fill(true);
+                    any = true;
+                }
+            }
+            let at = |i: usize| run.get(i).copied().unwrap_or(0);
+            let left = (s >= 2)
+                .then(|| left_context(at(s - 2), at(s - 1), 1))
+                .flatten();
+            let right = right_context(1, at(s + 1), at(s + 2));
+            let o = at(s);
+            if o != 0
+                && (counts(left.and_then(|k| contexts.get(&k)), o)
+                    || counts(right.and_then(|k| contexts.get(&k)), o))
+            {
+                touched[s] = true;
+                any = true;
+            }
+        }
+        if !any || n < 2 {
+            return false;
+        }
+
+        let single = &group.single_flags[r];
+        if (0..n).any(|i| touched[i] && single[i] && !common(run[i])) {
+            return true;
+        }
+        evidence_candidates(
+            &runs[r],
+            model,
+            &group.variants,
+            &mut evidence,
+            &mut ids,
+            &mut batch,
+        );
+        (0..n).any(|i| touched[i] && !evidence[i].is_empty())
+    };
+    let mut score: Vec<bool> = matched
+        .iter()
+        .zip(&new_runs)
+        .enumerate()
+        .map(|(r, (m, run))| m.is_none() || dirty(r, run))
+        .collect();
+    // Support scans at most `SUPPORT_SCAN` places of a pair: which ones, on a longer list,
+    // changes with any place added or removed. A list was at most as long as it is now plus
+    // the places the unmatched old runs had.
+    let mut removed: FxMap<u32, usize> = FxMap::default();
+    const C: usize = SUPPORT_CONTEXT;
+    for p in &places[..removed_places] {
+        for (a, b) in [(p[C - 1], p[C]), (p[C], p[C + 1])] {
+            *removed
+                .entry(u32::from(a) << 16 | u32::from(b))
+                .or_insert(0) += 1;
+        }
+    }
+    let long = places.iter().any(|p| {
+        [(p[C - 1], p[C]), (p[C], p[C + 1])].iter().any(|&(a, b)| {
+            let gone = removed.get(&(u32::from(a) << 16 | u32::from(b))).copied();
+            group.doc_seq.pair_places(a, b) + gone.unwrap_or(0) > SUPPORT_SCAN
+        })
+    });
+    if long {
+        score.fill(true);
+    }
+    let mut found = Vec::new();
+    let mut fresh = Vec::new();
+    // The old corrections, by run: `matched` is increasing.
+    let mut from = 0;
+    for (r, m) in matched.iter().enumerate() {
+        if score[r] {
+            group.correct_run(r, runs, s.context, s.lm, s.wanted, &mut scratch, &mut fresh);
+            for c in fresh.drain(..).filter(|c| (s.keep)(c)) {
+                let p = runs[r].partition_point(|x| x.start < c.start);
+                found.push((r, p, c));
+            }
+        } else if let Some(i) = *m {
+            from += old.found[from..].partition_point(|(o, _, _)| *o < i);
+            let to = from + old.found[from..].partition_point(|(o, _, _)| *o == i);
+            found.extend(
+                old.found[from..to]
+                    .iter()
+                    .map(|(_, p, c)| (r, *p, c.clone())),
+            );
+            from = to;
+        }
+    }
+    Some(GroupMemo {
+        key,
+        found,
+        doc_words,
+    })
+}
+
+/// A group of fewer Han characters (a page) is scored anew: finding what may have changed
+/// costs about as much as scoring it.
+const RESCORE_MIN_CHARS: usize = if cfg!(test) { 1 } else { 2_000 };
+
+/// A place of a character with its neighbours (see [`rescore`]).
+const HOOD: usize = 2 * SUPPORT_CONTEXT + 1;
+
+/// A character with the two before it, as a key of a [`KeyFilter`] (`None` with an unknown
+/// or no character).
+#[inline]
+fn left_context(a: u16, b: u16, c: u16) -> Option<u64> {
+    (a != 0 && b != 0 && c != 0).then(|| u64::from(a) << 32 | u64::from(b) << 16 | u64::from(c))
+}
+
+/// A character with the two after it, as a key of a [`KeyFilter`] (`None` with an unknown or
+/// no character); never a [`left_context`].
+#[inline]
+fn right_context(a: u16, b: u16, c: u16) -> Option<u64> {
+    left_context(a, b, c).map(|k| k | 1 << 63)
+}
+
+/// Matches the runs of `new` with equal runs of `old`, in order (an increasing partial map from
+/// `new` to `old`): runs are taken in step, and after a pair that differs the next pair that
+/// is equal (followed by another, or last) within a few runs on either side.
+fn match_runs(old: &[&[u16]], new: &[&[u16]]) -> Vec<Option<usize>> {
+    const LOOK: usize = 8;
+    let mut matched = vec![None; new.len()];
+    let eq = |i: usize, j: usize| i < old.len() && j < new.len() && old[i] == new[j];
+    let (mut i, mut j) = (0, 0);
+    while i < old.len() && j < new.len() {
+        if eq(i, j) {
+            matched[j] = Some(i);
+            (i, j) = (i + 1, j + 1);
+            continue;
+        }
+        let mut step = (1, 1);
+        'look: for d in 1..=2 * LOOK {
+            for a in d.saturating_sub(LOOK)..=d.min(LOOK) {
+                let (x, y) = (i + a, j + d - a);
+                let last = x + 1 == old.len() || y + 1 == new.len();
+                if eq(x, y) && (last || eq(x + 1, y + 1)) {
+                    step = (a, d - a);
+                    break 'look;
+                }
+            }
+        }
+        (i, j) = (i + step.0, j + step.1);
+    }
+    matched
 }
 
 /// Pushes each of `found` (corrections of characters of `runs`, in text order) into `memo` with
@@ -234,5 +629,58 @@ mod tests {
                 .map_or(0, |m| m.groups.iter().map(|g| g.found.len()).sum::<usize>());
             assert_eq!(remembered, want.len());
         }
+    }
+
+    #[test]
+    fn a_group_scored_again_where_it_changed_has_the_corrections_of_scoring_it_anew() {
+        let typo = crate::Typo::embedded();
+        let model = typo.model_for_debug();
+        // A cache model of one word: its size never changes, so a group that changed is
+        // scored again only where it may have (`rescore`), never anew.
+        let params = Params {
+            cache_words: 1.0,
+            ..*typo.params()
+        };
+        let none = Context::default();
+        let all = |_: &Correction| true;
+        let applied = |c: &Correction| c.apply;
+        let page = "把思想统一到科学发展观上来。学习科学发展观的内涵。坚持科学发展观不动摇。\n\n\
+                    贯彻落实科学发展观。我们要牢固树立科学发展关，推动经济发展。总体国家安全观，\
+                    总体国家安全观、总体国家安全观和总体国家安全关。\n";
+        let text = page.repeat(3);
+        let fixed = text.replacen("发展关", "发展观", 1);
+        let split = fixed.replacen("树立科学", "树立 科学", 2);
+        let moved = split.replace("\n\n", "\n");
+        let broken = moved
+            .replacen("安全观", "安全关", 2)
+            .replacen("学习", "学刁", 1);
+        let joined = broken.replacen("上来。学习", "上来学习", 1);
+        let texts = [
+            &text, &fixed, &split, &moved, &broken, &joined, &text, &broken,
+        ];
+        for (keep, applied_only) in [
+            (&all as &dyn Fn(&Correction) -> bool, false),
+            (&applied, true),
+        ] {
+            let mut last = None;
+            for t in texts {
+                let mut want = correct_in(t, model, &params, &none);
+                want.retain(|c| keep(c));
+                let got = correct_memo(
+                    t,
+                    model,
+                    &params,
+                    &none,
+                    None,
+                    keep,
+                    applied_only,
+                    &mut last,
+                );
+                assert_eq!(got, want, "{t}");
+            }
+        }
+        assert!(correct_in(&broken, model, &params, &none)
+            .iter()
+            .any(|c| c.apply));
     }
 }

@@ -143,7 +143,8 @@ struct Wanted<'a> {
     applied_only: bool,
 }
 
-/// Scores the runs of one document group (see [`groups::DOCUMENT_CHARS`]), appending to `out`.
+/// Scores the runs of one document group (see [`groups::DOCUMENT_CHARS`]), appending to `out`;
+/// returns the number of words of its segmentation (see [`Group::doc_words`]).
 fn correct_group(
     runs: &[Vec<Slot>],
     model: &Model,
@@ -152,38 +153,89 @@ fn correct_group(
     lm: Option<&dyn WordLm>,
     wanted: &Wanted<'_>,
     out: &mut Vec<Correction>,
-) {
-    let partners = model.partners();
-    let (doc, single_flags, doc_words) = doc_evidence(runs, model, params, partners);
-    let variants = NearVariants::new(&doc, model, params);
-    let doc_seq = DocSeq::new(runs);
-    let scorer = Scorer {
-        model,
-        params,
-        doc: &doc,
-        doc_words: (doc_words.max(1) as f32).min(params.cache_words.max(1.0)),
-        partners,
-        lm,
-    };
+) -> usize {
+    let group = Group::new(runs, model, params);
     let mut scratch = RunScratch::default();
-    for ((run, single), &at) in runs.iter().zip(&single_flags).zip(&doc_seq.run_start) {
+    for r in 0..runs.len() {
+        group.correct_run(r, runs, context, lm, wanted, &mut scratch, out);
+    }
+    group.doc_words
+}
+
+/// A document group's evidence, what the scores of its positions depend on besides their runs.
+struct Group<'m> {
+    model: &'m Model,
+    params: &'m Params,
+    /// Words of the document (see [`doc_evidence`]).
+    doc: rustc_hash::FxHashMap<u64, u32>,
+    /// Which characters of each run stand alone.
+    single_flags: Vec<Vec<bool>>,
+    /// The number of words of the group's segmentation.
+    doc_words: usize,
+    variants: NearVariants,
+    doc_seq: DocSeq,
+}
+
+impl<'m> Group<'m> {
+    fn new(runs: &[Vec<Slot>], model: &'m Model, params: &'m Params) -> Group<'m> {
+        let (doc, single_flags, doc_words) = doc_evidence(runs, model, params, model.partners());
+        let variants = NearVariants::new(&doc, model, params);
+        let doc_seq = DocSeq::new(runs);
+        Group {
+            model,
+            params,
+            doc,
+            single_flags,
+            doc_words,
+            variants,
+            doc_seq,
+        }
+    }
+
+    /// Scores run `r` of `runs` (those the group was made of), appending to `out`.
+    #[allow(clippy::too_many_arguments)]
+    fn correct_run(
+        &self,
+        r: usize,
+        runs: &[Vec<Slot>],
+        context: &Context,
+        lm: Option<&dyn WordLm>,
+        wanted: &Wanted<'_>,
+        scratch: &mut RunScratch,
+        out: &mut Vec<Correction>,
+    ) {
+        let (model, params) = (self.model, self.params);
+        let scorer = Scorer {
+            model,
+            params,
+            doc: &self.doc,
+            doc_words: cache_words(self.doc_words, params),
+            partners: model.partners(),
+            lm,
+        };
         let place = Place {
-            run,
-            single,
-            at,
-            doc: &doc_seq,
+            run: &runs[r],
+            single: &self.single_flags[r],
+            at: self.doc_seq.run_start[r],
+            doc: &self.doc_seq,
         };
         correct_run(
             &place,
             &scorer,
-            &variants,
+            &self.variants,
             wanted.protected,
             context,
             wanted.applied_only,
-            &mut scratch,
+            scratch,
             out,
         );
     }
+}
+
+/// The size of the cache model of a document of `doc_words` words (see
+/// [`Params::cache_words`]).
+fn cache_words(doc_words: usize, params: &Params) -> f32 {
+    (doc_words.max(1) as f32).min(params.cache_words.max(1.0))
 }
 
 /// The byte ranges of the protected terms' occurrences in `text`.

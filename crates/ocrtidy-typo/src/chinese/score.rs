@@ -174,8 +174,9 @@ pub(super) fn correct_run(
 
 /// Candidates from document evidence, per position of `run`: the characters that make a window
 /// of the run a word that recurs in the document (see [`NearVariants`]).
-/// `evidence` gets (at least) one list a position; `ids` and `batch` are scratch space.
-fn evidence_candidates(
+/// `evidence` gets (at least) one list a position, of which the run's first `run.len()` are
+/// its own; `ids` and `batch` are scratch space.
+pub(super) fn evidence_candidates(
     run: &[Slot],
     model: &Model,
     variants: &NearVariants,
@@ -184,7 +185,8 @@ fn evidence_candidates(
     batch: &mut Vec<(usize, u64, bool)>,
 ) {
     let n = run.len();
-    for e in evidence.iter_mut() {
+    // Only the run's positions are read: the lists of a longer run before stay as they are.
+    for e in evidence.iter_mut().take(n) {
         e.clear();
     }
     if evidence.len() < n {

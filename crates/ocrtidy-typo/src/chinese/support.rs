@@ -10,7 +10,7 @@ pub const SUPPORT_CONTEXT: usize = 6;
 
 /// At most this many occurrences of a character next to the same neighbour are compared when
 /// measuring document support.
-const SUPPORT_SCAN: usize = 4096;
+pub(super) const SUPPORT_SCAN: usize = 4096;
 
 /// The document's Han characters as one sequence of ids (runs separated by 0, with a 0 at
 /// both ends), and where each id occurs in it after a given character and before one.
@@ -176,6 +176,13 @@ impl DocSeq {
             hist[l + r] += 1;
         }
         hist
+    }
+
+    /// The longest list of places [`DocSeq::shared`] may scan for the pair `a b` (`b` after
+    /// `a`, or `a` before `b`).
+    pub(super) fn pair_places(&self, a: u16, b: u16) -> usize {
+        let key = pair(a, b);
+        self.after.get(key).len().max(self.before.get(key).len())
     }
 
     /// How many places of `c` are next to the same neighbour as position `g` on one side or the
