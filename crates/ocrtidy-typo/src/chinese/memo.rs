@@ -683,4 +683,111 @@ mod tests {
             .iter()
             .any(|c| c.apply));
     }
+
+    /// Confusable pairs that OCR of Chinese makes (either way) and that the corrector questions.
+    const SWAPS: &[(char, char)] = &[
+        ('观', '关'),
+        ('士', '土'),
+        ('徐', '除'),
+        ('己', '已'),
+        ('未', '末'),
+        ('人', '入'),
+        ('日', '曰'),
+        ('大', '太'),
+        ('治', '冶'),
+        ('员', '贝'),
+    ];
+
+    /// One edit of a text, as OCR and the other passes make them between two rounds: a
+    /// character swapped for a look-alike, a character deleted, a paragraph break or a space
+    /// inserted, a short span repeated.
+    fn edit(text: &str, kind: u8, at: usize, len: usize) -> String {
+        let chars: Vec<char> = text.chars().collect();
+        if chars.is_empty() {
+            return text.to_string();
+        }
+        let at = at % chars.len();
+        let mut out: Vec<char> = chars.clone();
+        match kind % 5 {
+            0 | 1 => {
+                // The next character from `at` that has a look-alike.
+                if let Some((k, to)) = (at..chars.len()).chain(0..at).find_map(|k| {
+                    SWAPS.iter().find_map(|&(a, b)| {
+                        (chars[k] == a)
+                            .then_some((k, b))
+                            .or_else(|| (chars[k] == b).then_some((k, a)))
+                    })
+                }) {
+                    out[k] = to;
+                }
+            }
+            2 => {
+                out.remove(at);
+            }
+            3 => out
+                .splice(
+                    at..at,
+                    if len % 2 == 0 {
+                        vec!['\n', '\n']
+                    } else {
+                        vec![' ']
+                    },
+                )
+                .for_each(drop),
+            _ => {
+                let end = (at + 1 + len % 12).min(chars.len());
+                let span: Vec<char> = chars[at..end].to_vec();
+                out.splice(end..end, span).for_each(drop);
+            }
+        }
+        out.into_iter().collect()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// Whatever edits happen between rounds, the memo (which scores again only the runs
+        /// of a changed group whose corrections may have changed) gives exactly the
+        /// corrections of scoring the text anew, suggestions and applied ones.
+        #[test]
+        fn a_group_scored_again_after_random_edits_has_the_corrections_of_scoring_it_anew(
+            edits in proptest::collection::vec((0u8..5, 0usize..10_000, 0usize..64), 1..6),
+            cache_words in proptest::prop_oneof![proptest::strategy::Just(1.0f32), proptest::strategy::Just(1000.0f32)],
+        ) {
+            let typo = crate::Typo::embedded();
+            let model = typo.model_for_debug();
+            let params = Params { cache_words, ..*typo.params() };
+            let none = Context::default();
+            let all = |_: &Correction| true;
+            let applied = |c: &Correction| c.apply;
+            // One paragraph in which words recur (and one misread of each), so that an edit
+            // anywhere changes the evidence of places elsewhere; then the sample page.
+            let para = "把思想统一到科学发展观上来。学习科学发展观的内涵。坚持科学发展观不动摇。\
+                        贯彻落实科学发展观。我们要牢固树立科学发展关，推动经济发展。总体国家安全观，\
+                        总体国家安全观、总体国家安全观和总体国家安全关。残疾人士和老年人、残疾人土\
+                        的家属。清徐县清徐韵达快递，清除疫情。大会决定，太原市人民政府治理工作。";
+            let base = format!(
+                "{}\n\n{}",
+                para.repeat(3),
+                include_str!("../../../../data/samples/zh-newspaper.txt"),
+            );
+            let mut texts = vec![base.clone()];
+            for &(kind, at, len) in &edits {
+                let next = edit(texts.last().unwrap(), kind, at, len);
+                texts.push(next);
+            }
+            for (keep, applied_only) in [
+                (&all as &dyn Fn(&Correction) -> bool, false),
+                (&applied, true),
+            ] {
+                let mut last = None;
+                for t in &texts {
+                    let mut want = correct_in(t, model, &params, &none);
+                    want.retain(|c| keep(c));
+                    let got =
+                        correct_memo(t, model, &params, &none, None, keep, applied_only, &mut last);
+                    proptest::prop_assert_eq!(got, want, "{}", t);
+                }
+            }
+        }
+    }
 }
