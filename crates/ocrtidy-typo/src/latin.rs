@@ -28,7 +28,8 @@
 //!   a function word (`thenumberof`, `anddistribute`; not `username`, `modprobe`). Rule
 //!   `typo-latin-split`.
 //! - an unknown word of five letters or more one edit away from a dictionary word: applied when
-//!   the edit is a look-alike letter (`availabie`, `contfol`; rule `typo-latin-ocr`), suggested
+//!   the edit is a look-alike letter (`availabie`, `contfol`) or an extra `i` inside the word
+//!   (`wouild`, `examiple`: a speck between two letters; rule `typo-latin-ocr`), suggested
 //!   otherwise (rule `typo-latin`).
 //!
 //! Each fix has a confidence and says whether its rules allow applying it at all
@@ -767,7 +768,8 @@ fn correct_tokens(toks: &[(usize, &str)], around: &[u8]) -> Vec<LatinFix> {
                 })
             {
                 // One letter misread as a look-alike (availabie, contfol) is applied.
-                let look_alike = t.len() >= MIN_SUGGEST_LEN && ocr_substitution(t, &w);
+                let look_alike = t.len() >= MIN_SUGGEST_LEN
+                    && (ocr_substitution(t, &w) || speck_letter(t, &w));
                 // English text has the word next to its neighbours here: a suggestion worth
                 // showing.
                 let (l, r) = context(&w);
@@ -1208,6 +1210,18 @@ const LOOKALIKES: &[(u8, u8)] = &[
     (b'h', b'b'),
 ];
 
+/// True when `t` is `w` with one more `i` inside it (`wouild`, `examiple`): a speck of a
+/// degraded page between two letters, which OCR reads as the thinnest letter.
+fn speck_letter(t: &str, w: &str) -> bool {
+    let (t, w) = (t.as_bytes(), w.as_bytes());
+    if t.len() != w.len() + 1 {
+        return false;
+    }
+    let p = t.iter().zip(w).take_while(|(x, y)| x == y).count();
+    // The extra letter: the first place they differ (or, in a run of `i`, its first).
+    p > 0 && p + 1 < t.len() && t[p] == b'i' && t[p + 1..] == w[p..]
+}
+
 /// True when `a` and `b` differ in exactly one letter and the two letters look alike.
 fn ocr_substitution(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
@@ -1559,16 +1573,34 @@ mod tests {
 
     #[test]
     fn a_near_miss_that_english_bigrams_support_is_a_suggestion_worth_showing() {
-        let f = correct("I would like to know where you wouild like to go today.");
+        let f = correct("The tests stop when ruaning the suite on a slow machine.");
         assert_eq!(f.len(), 1, "{f:?}");
         assert_eq!(
             (f[0].replacement.as_str(), f[0].rule),
-            ("would", "typo-latin")
+            ("running", "typo-latin")
         );
         assert!(!f[0].apply && f[0].confidence > 0.5, "{f:?}");
         // The same edit between words no bigram joins it to stays at 0.3.
-        let f = correct("I would like to know where. Wouild? Go today.");
+        let f = correct("The tests stop. Ruaning? The suite on a slow machine.");
         assert!(f.iter().all(|f| f.confidence < 0.5), "{f:?}");
+    }
+
+    #[test]
+    fn an_extra_i_inside_a_word_is_a_speck() {
+        for (t, want) in [
+            ("After you comipile them, place the binaries here.", "compile"),
+            ("For examiple, run the command twice.", "example"),
+        ] {
+            let got = applied(t);
+            assert_eq!(got.len(), 1, "{t}: {got:?}");
+            assert_eq!((got[0].1.as_str(), got[0].2), (want, "typo-latin-ocr"));
+        }
+        // Not at the start or the end of a word, and not another extra letter (`ltrace`,
+        // `nowadlays`): those stay suggestions or nothing.
+        assert!(speck_letter("wouild", "would"));
+        assert!(!speck_letter("iwould", "would") && !speck_letter("wouldi", "would"));
+        assert!(!speck_letter("nowadlays", "nowadays"));
+        assert!(applied("Trace it with ltrace and strace today.").is_empty());
     }
 
     #[test]
