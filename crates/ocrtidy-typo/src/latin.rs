@@ -768,8 +768,8 @@ fn correct_tokens(toks: &[(usize, &str)], around: &[u8]) -> Vec<LatinFix> {
                 })
             {
                 // One letter misread as a look-alike (availabie, contfol) is applied.
-                let look_alike = t.len() >= MIN_SUGGEST_LEN
-                    && (ocr_substitution(t, &w) || speck_letter(t, &w));
+                let look_alike =
+                    t.len() >= MIN_SUGGEST_LEN && (ocr_substitution(t, &w) || speck_letter(t, &w));
                 // English text has the word next to its neighbours here: a suggestion worth
                 // showing.
                 let (l, r) = context(&w);
@@ -1588,7 +1588,10 @@ mod tests {
     #[test]
     fn an_extra_i_inside_a_word_is_a_speck() {
         for (t, want) in [
-            ("After you comipile them, place the binaries here.", "compile"),
+            (
+                "After you comipile them, place the binaries here.",
+                "compile",
+            ),
             ("For examiple, run the command twice.", "example"),
         ] {
             let got = applied(t);
