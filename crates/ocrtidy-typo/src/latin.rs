@@ -751,13 +751,21 @@ fn correct_tokens(toks: &[(usize, &str)], around: &[u8]) -> Vec<LatinFix> {
             }
             cands.sort_by_key(|w| std::cmp::Reverse(count(w)));
             if let Some(&w) = cands.first() {
+                // A look-alike letter or a speck (`Deblan`, `Debtan` for a recurring `Debian`)
+                // with no other recurring word as near: applied, as toward a dictionary word.
+                let clear = cands.get(1).is_none_or(|&x| count(x) * 3 < count(w));
+                let look_alike = clear && (ocr_substitution(t, w) || speck_letter(t, w));
                 out.push(LatinFix::new(
                     start,
                     end,
                     w.to_string(),
-                    "typo-latin",
+                    if look_alike {
+                        "typo-latin-ocr"
+                    } else {
+                        "typo-latin"
+                    },
                     true,
-                    0.5,
+                    if look_alike { 0.9 } else { 0.5 },
                 ));
             } else if let Some(w) = english
                 .then(|| near.unwrap_or_else(|| dictionary_near_miss(t)))
@@ -1604,6 +1612,24 @@ mod tests {
         assert!(!speck_letter("iwould", "would") && !speck_letter("wouldi", "would"));
         assert!(!speck_letter("nowadlays", "nowadays"));
         assert!(applied("Trace it with ltrace and strace today.").is_empty());
+    }
+
+    #[test]
+    fn a_look_alike_of_a_recurring_word_is_applied() {
+        let t = "Debian runs here. Debian is free. Install Debian today. Debian 12 is out. \
+                 The Deblan archive and the Debtan mirrors.";
+        assert_eq!(
+            applied(t),
+            vec![
+                ("Deblan".into(), "Debian".into(), "typo-latin-ocr"),
+                ("Debtan".into(), "Debian".into(), "typo-latin-ocr"),
+            ]
+        );
+        // Another edit (a letter dropped) stays a suggestion.
+        let t = "package package package package; the pakage is here";
+        let f = correct(t);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert!(!f[0].apply && f[0].rule == "typo-latin", "{f:?}");
     }
 
     #[test]
