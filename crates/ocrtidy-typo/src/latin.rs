@@ -360,8 +360,10 @@ const MIN_SUGGEST_EVIDENCE: u32 = 4;
 /// The confidence from which a Latin correction that its rules allow ([`LatinFix::may_apply`])
 /// is applied by default: the lowest confidence of an applied fix, `1 - 1/(n + 2)` for a word
 /// the document has `n = 2` times. The other applied fixes have 0.8 or more (0.9 for splits and
-/// dictionary look-alikes), the suggestions 0.5 (near a recurring word, or an ambiguous or
-/// letter-only dictionary edit) and 0.3 (near a dictionary word), so at this value the
+/// look-alikes or specks toward a dictionary or recurring word, 0.8 for a reading the English
+/// bigrams chose), the suggestions 0.6 (near a dictionary word that a bigram with a neighbour
+/// supports), 0.5 (near a recurring word, or an ambiguous or letter-only dictionary edit) and
+/// 0.3 (near a dictionary word), so at this value the
 /// confidences decide exactly what the rules always decided. A threshold given to the pass
 /// (`Typo::with_threshold`, `--typo-threshold`) replaces it.
 pub const LATIN_THRESHOLD: f32 = 0.75;
