@@ -745,7 +745,13 @@ fn correct_tokens(toks: &[(usize, &str)], around: &[u8]) -> Vec<LatinFix> {
                 }
                 if let Some(ws) = deletes.get(key.as_str()) {
                     for &w in ws {
-                        if w != t && !cands.contains(&w) && within_one_edit(t, w) {
+                        // Not the same word in another case (`debian` in a path or a host
+                        // name, `Unstable` at a sentence start): OCR misreads letters, not the
+                        // case of a word.
+                        if !w.eq_ignore_ascii_case(t)
+                            && !cands.contains(&w)
+                            && within_one_edit(t, w)
+                        {
                             cands.push(w);
                         }
                     }
@@ -1632,6 +1638,16 @@ mod tests {
         let f = correct(t);
         assert_eq!(f.len(), 1, "{f:?}");
         assert!(!f[0].apply && f[0].rule == "typo-latin", "{f:?}");
+    }
+
+    #[test]
+    fn a_recurring_word_in_another_case_is_no_misread() {
+        // `debian` in a host name, `Unstable` at the start of a sentence: the word that recurs
+        // in another case is no evidence of a misread.
+        let t = "Debian is free. Debian runs here. Install Debian. Debian 12 is out. See \
+                 security.debian.org for updates. Unstable is a branch: unstable, unstable, \
+                 unstable and unstable.";
+        assert!(correct(t).is_empty(), "{:?}", correct(t));
     }
 
     #[test]
