@@ -762,7 +762,7 @@ fn correct_tokens(toks: &[(usize, &str)], around: &[u8]) -> Vec<LatinFix> {
                 // A look-alike letter or a speck (`Deblan`, `Debtan` for a recurring `Debian`)
                 // with no other recurring word as near: applied, as toward a dictionary word.
                 let clear = cands.get(1).is_none_or(|&x| count(x) * 3 < count(w));
-                let look_alike = clear && (ocr_substitution(t, w) || speck_letter(t, w));
+                let look_alike = clear && one_letter_misread(t, w);
                 out.push(LatinFix::new(
                     start,
                     end,
@@ -780,12 +780,11 @@ fn correct_tokens(toks: &[(usize, &str)], around: &[u8]) -> Vec<LatinFix> {
                 .flatten()
                 .filter(|w| {
                     !american_spelling(t, w)
-                        && (!man_page || (t.len() >= MIN_SUGGEST_LEN && ocr_substitution(t, w)))
+                        && (!man_page || (t.len() >= MIN_SUGGEST_LEN && one_letter_misread(t, w)))
                 })
             {
                 // One letter misread as a look-alike (availabie, contfol) is applied.
-                let look_alike =
-                    t.len() >= MIN_SUGGEST_LEN && (ocr_substitution(t, &w) || speck_letter(t, &w));
+                let look_alike = t.len() >= MIN_SUGGEST_LEN && one_letter_misread(t, &w);
                 // English text has the word next to its neighbours here: a suggestion worth
                 // showing.
                 let (l, r) = context(&w);
@@ -907,7 +906,7 @@ fn recurring_misread(t: &str) -> Recurring {
         _ => {}
     }
     let fix = dictionary_near_miss(t)
-        .filter(|w| t.len() >= MIN_SUGGEST_LEN && ocr_substitution(t, w))
+        .filter(|w| t.len() >= MIN_SUGGEST_LEN && one_letter_misread(t, w))
         .map(|w| (w, 0.9));
     (fix, false)
 }
@@ -1225,6 +1224,13 @@ const LOOKALIKES: &[(u8, u8)] = &[
     (b'c', b'v'),
     (b'h', b'b'),
 ];
+
+/// True when `t` is `w` with one letter misread: a look-alike ([`ocr_substitution`]) or a
+/// speck ([`speck_letter`]). Every rule that applies a one-letter correction asks this, so a
+/// token is corrected alike wherever it stands (once, recurring, or as a manual page's name).
+fn one_letter_misread(t: &str, w: &str) -> bool {
+    ocr_substitution(t, w) || speck_letter(t, w)
+}
 
 /// True when `t` is `w` with one more `i` inside it (`wouild`, `examiple`): a speck of a
 /// degraded page between two letters, which OCR reads as the thinnest letter.
@@ -1616,6 +1622,14 @@ mod tests {
         }
         // Not at the start or the end of a word, and not another extra letter (`ltrace`,
         // `nowadlays`): those stay suggestions or nothing.
+        // Recurring, as once (`recurring_misread` asks the same question).
+        assert_eq!(
+            applied("We examiple one case. The examiple shows it.")
+                .iter()
+                .map(|f| f.1.as_str())
+                .collect::<Vec<_>>(),
+            ["example", "example"]
+        );
         assert!(speck_letter("wouild", "would"));
         assert!(!speck_letter("iwould", "would") && !speck_letter("wouldi", "would"));
         assert!(!speck_letter("nowadlays", "nowadays"));
