@@ -6,8 +6,14 @@ Levenshtein opcodes), takes the one-to-one Han→Han substitutions and counts, p
 corpus (A/B by md5(doc_id), as scripts/typo_eval.py), those whose pair (observed → intended) is
 in the tables, with the intended character's rank in the observed one's visual line.
 
+With `--pred FILE` (the cleaned texts of `ocrtidy eval --write-pred FILE`), the substitutions
+are those left in the cleaned text, and it also prints the ceiling of a corrector that proposes
+only what the tables hold: the character edit distance to the ground truth (whitespace removed)
+if every 1:1 Han substitution whose pair is in a table were corrected and nothing else changed,
+as a share of the distance now.
+
 Usage: python3 scripts/confusion_coverage.py [--corpus dev.jsonl] [--engine tesseract]
-           [--visual data/confusion/visual.tsv] [--rank 24] [--misses 40]
+           [--visual data/confusion/visual.tsv] [--rank 24] [--misses 40] [--pred FILE]
 (needs rapidfuzz)
 """
 import argparse
@@ -46,16 +52,23 @@ def load_pairs(path):
         return {tuple(line.split("\t")[:2]) for line in f if not line.startswith("#") and "\t" in line}
 
 
-def substitutions(corpus, engine):
-    """(half, observed, intended) of every 1:1 Han→Han substitution."""
+def substitutions(corpus, engine, pred=None, distances=None):
+    """(half, observed, intended) of every 1:1 Han→Han substitution; with `pred` (a dict
+    (id, engine) → cleaned text), of the cleaned texts, adding each half's edit distance to
+    `distances`."""
     out = []
     with open(corpus, encoding="utf-8") as f:
         for line in f:
             r = json.loads(line)
             if r.get("lang") != "zh" or (engine and r.get("engine") != engine):
                 continue
-            ocr = "".join(r["ocr"].split())
+            text = r["ocr"] if pred is None else pred.get((r["id"], r["engine"]))
+            if text is None:
+                continue
+            ocr = "".join(text.split())
             gt = "".join(r["gt"].split())
+            if distances is not None:
+                distances[half(r["doc_id"])] += Levenshtein.distance(ocr, gt)
             for tag, i1, i2, j1, j2 in Levenshtein.opcodes(ocr, gt):
                 if tag == "replace" and i2 - i1 == 1 and j2 - j1 == 1:
                     o, g = ocr[i1], gt[j1]
@@ -73,11 +86,20 @@ def main():
     ap.add_argument("--learned", default=os.path.join(ROOT, "data/confusion/learned-dev-a.tsv"))
     ap.add_argument("--rank", type=int, default=24, help="count visual hits within this rank too")
     ap.add_argument("--misses", type=int, default=0, help="print the N most frequent misses")
+    ap.add_argument("--pred", help="cleaned texts (eval --write-pred): count what is left in them")
     a = ap.parse_args()
+    pred = None
+    distances = collections.Counter()
+    if a.pred:
+        pred = {}
+        with open(a.pred, encoding="utf-8") as f:
+            for line in f:
+                p = json.loads(line)
+                pred[(p["id"], p["engine"])] = p["text"]
     visual = load_compact(a.visual)
     phonetic = load_compact(a.phonetic)
     learned = load_pairs(a.learned)
-    subs = substitutions(a.corpus, a.engine)
+    subs = substitutions(a.corpus, a.engine, pred, distances)
     stats = collections.defaultdict(collections.Counter)
     misses = collections.Counter()
     for h, o, g in subs:
@@ -105,6 +127,11 @@ def main():
         pct = lambda k: f"{s[k]} ({100 * s[k] / n:.1f}%)"
         print(f"{h:4}  {n:4}  {pct('visual')}  {pct('visual_top')}  {pct('phonetic')}  "
               f"{pct('learned')}  {pct('generated')}  {pct('any')}")
+    if pred is not None:
+        print("half  distance  ceiling (every table pair corrected)")
+        for h in sorted(stats):
+            d = distances[h]
+            print(f"{h:4}  {d:8}  {d - stats[h]['any']:8} ({(d - stats[h]['any']) / max(d, 1):.3f}x)")
     if a.misses:
         print("most frequent misses (observed→intended ×count):")
         print(" ".join(f"{o}→{g}×{c}" for (o, g), c in misses.most_common(a.misses)))
