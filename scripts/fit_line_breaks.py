@@ -44,6 +44,7 @@ within the runner's rounds.
 Needs Python 3 and rapidfuzz only.
 """
 import argparse
+import hashlib
 import json
 import math
 import sys
@@ -217,14 +218,10 @@ def main():
     global L2
     L2 = args.l2
     names, recs, corpus = load(args.dump, args.corpus)
-    # Documents ordered by language, degradation level and layout, then alternated: both
-    # halves get every kind of page.
-    kind = {}
-    for d, line in corpus:
-        r = json.loads(line)
-        kind[d] = (r["lang"], r["degradation"]["level"], r["layout"]["type"], d)
-    docs = sorted(kind, key=kind.get)
-    half = {"A": set(docs[0::2]), "B": set(docs[1::2])}
+    # The halves of scripts/lb_errors.py and typo_eval.py: the parity of md5(doc_id).
+    half = {"A": set(), "B": set()}
+    for d, _ in corpus:
+        half["A" if int(hashlib.md5(d.encode()).hexdigest(), 16) % 2 == 0 else "B"].add(d)
     if args.splits:
         for h in "AB":
             with open(f"{args.splits}/{h}.jsonl", "w", encoding="utf-8") as f:
