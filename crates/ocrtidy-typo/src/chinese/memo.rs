@@ -4,7 +4,7 @@ use ocrtidy_core::Context;
 
 use rustc_hash::FxHashMap as FxMap;
 
-use super::evidence::{key_id, key_len, run_evidence};
+use super::evidence::{key_id, key_len, run_evidence, Reuse, Segmentation};
 use super::groups::for_each_group;
 use super::score::{evidence_candidates, RunScratch};
 use super::segment::RunBuffers;
@@ -46,6 +46,8 @@ struct GroupMemo {
     found: Vec<(usize, usize, Correction)>,
     /// The number of words of the group's segmentation (see `Group::doc_words`).
     doc_words: usize,
+    /// The group's segmentation, for the runs of the next round that are the same.
+    segmentation: Segmentation,
 }
 
 /// The Han runs of a document group as ids: what its corrections depend on.
@@ -61,6 +63,18 @@ impl RunKey {
             lens: runs.iter().map(|run| run.len() as u32).collect(),
             ids: runs.iter().flatten().map(|s| s.id).collect(),
         }
+    }
+
+    /// The index in `ids` of the first id of each run.
+    fn starts(&self) -> Vec<usize> {
+        let mut at = 0;
+        self.lens
+            .iter()
+            .map(|&n| {
+                at += n as usize;
+                at - n as usize
+            })
+            .collect()
     }
 
     /// The runs' ids, run by run.
@@ -145,9 +159,28 @@ pub(crate) fn correct_memo(
                 }
                 let key = RunKey::of(runs);
                 let before = out.len();
+                // The runs that are the same as one of the group's in the last round keep
+                // their segmentation.
+                let last = old.get(g).map(|m| {
+                    let matched = match_runs(&m.key.runs(), &key.runs());
+                    (m, m.key.starts(), matched)
+                });
+                let reuse = last.as_ref().map(|(m, at, matched)| Reuse {
+                    last: &m.segmentation,
+                    at,
+                    matched,
+                });
                 // No protected terms here (see above).
-                let doc_words =
-                    correct_group(runs, model, params, context, lm, &wanted, &mut fresh);
+                let (doc_words, segmentation) = correct_group(
+                    runs,
+                    model,
+                    params,
+                    context,
+                    lm,
+                    &wanted,
+                    reuse.as_ref(),
+                    &mut fresh,
+                );
                 out.extend(fresh.drain(..).filter(|c| keep(c)));
                 let mut found = Vec::with_capacity(out.len() - before);
                 locate(runs, &out[before..], &mut found);
@@ -156,6 +189,7 @@ pub(crate) fn correct_memo(
                     key,
                     found,
                     doc_words,
+                    segmentation,
                 });
             }
         }
@@ -233,9 +267,8 @@ fn rescore(runs: &[Vec<Slot>], key: RunKey, old: &GroupMemo, s: &Scoring<'_>) ->
         .map(|(run, _)| (*run, 1));
     let mut removed_places = 0;
     for (run, sign) in unmatched_old.chain(unmatched_new) {
-        let (_, n) = run_evidence(run, model, params, partners, &mut buffers, |k| {
-            *delta.entry(k).or_insert(0) += sign;
-        });
+        let count = |k| *delta.entry(k).or_insert(0) += sign;
+        let (_, n) = run_evidence(run, model, params, partners, &mut buffers, |_, _| (), count);
         words += sign * n as i64;
         let at = |i: usize| run.get(i).copied().unwrap_or(0);
         places.extend(
@@ -256,7 +289,13 @@ fn rescore(runs: &[Vec<Slot>], key: RunKey, old: &GroupMemo, s: &Scoring<'_>) ->
     if cache_words(doc_words, params) != cache_words(old.doc_words, params) {
         return None;
     }
-    let group = Group::new(runs, model, params);
+    let at = old.key.starts();
+    let reuse = Reuse {
+        last: &old.segmentation,
+        at: &at,
+        matched: &matched,
+    };
+    let group = Group::new(runs, model, params, Some(&reuse));
     debug_assert_eq!(group.doc_words, doc_words);
     // The words whose count changed, and those of them that became or ceased to be recurring
     // words (whose near-variants are questioned: `NearVariants`).
@@ -459,6 +498,7 @@ fn rescore(runs: &[Vec<Slot>], key: RunKey, old: &GroupMemo, s: &Scoring<'_>) ->
         key,
         found,
         doc_words,
+        segmentation: group.segmentation,
     })
 }
 

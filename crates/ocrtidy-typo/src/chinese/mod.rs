@@ -57,7 +57,7 @@ mod support;
 use ocrtidy_core::Context;
 
 use crate::model::Model;
-use evidence::{doc_evidence, NearVariants};
+use evidence::{doc_evidence, NearVariants, Present, Reuse, Segmentation};
 use groups::for_each_group;
 use score::{correct_run, Place, RunScratch};
 use segment::Scorer;
@@ -130,7 +130,7 @@ pub fn correct_lm(
             protected: &protected,
             applied_only: false,
         };
-        correct_group(runs, model, params, context, lm, &wanted, &mut out);
+        correct_group(runs, model, params, context, lm, &wanted, None, &mut out);
     });
     out
 }
@@ -143,8 +143,10 @@ struct Wanted<'a> {
     applied_only: bool,
 }
 
-/// Scores the runs of one document group (see [`groups::DOCUMENT_CHARS`]), appending to `out`;
-/// returns the number of words of its segmentation (see [`Group::doc_words`]).
+/// Scores the runs of one document group (see [`groups::DOCUMENT_CHARS`]), appending to `out`,
+/// with the segmentation of the runs that `reuse` has; returns the number of words of its
+/// segmentation (see [`Group::doc_words`]) and the segmentation.
+#[allow(clippy::too_many_arguments)]
 fn correct_group(
     runs: &[Vec<Slot>],
     model: &Model,
@@ -152,14 +154,15 @@ fn correct_group(
     context: &Context,
     lm: Option<&dyn WordLm>,
     wanted: &Wanted<'_>,
+    reuse: Option<&Reuse<'_>>,
     out: &mut Vec<Correction>,
-) -> usize {
-    let group = Group::new(runs, model, params);
+) -> (usize, Segmentation) {
+    let group = Group::new(runs, model, params, reuse);
     let mut scratch = RunScratch::default();
     for r in 0..runs.len() {
         group.correct_run(r, runs, context, lm, wanted, &mut scratch, out);
     }
-    group.doc_words
+    (group.doc_words, group.segmentation)
 }
 
 /// A document group's evidence, what the scores of its positions depend on besides their runs.
@@ -174,12 +177,21 @@ struct Group<'m> {
     doc_words: usize,
     variants: NearVariants,
     doc_seq: DocSeq,
+    /// The segmentation of the runs (kept by the memo).
+    segmentation: Segmentation,
 }
 
 impl<'m> Group<'m> {
-    fn new(runs: &[Vec<Slot>], model: &'m Model, params: &'m Params) -> Group<'m> {
-        let (doc, single_flags, doc_words) = doc_evidence(runs, model, params, model.partners());
-        let variants = NearVariants::new(&doc, model, params);
+    /// The evidence of the group of `runs`, with the segmentation of the runs that `reuse` has.
+    fn new(
+        runs: &[Vec<Slot>],
+        model: &'m Model,
+        params: &'m Params,
+        reuse: Option<&Reuse<'_>>,
+    ) -> Group<'m> {
+        let (doc, single_flags, doc_words, segmentation) =
+            doc_evidence(runs, model, params, model.partners(), reuse);
+        let variants = NearVariants::new(&doc, model, params, &Present::of(runs));
         let doc_seq = DocSeq::new(runs);
         Group {
             model,
@@ -189,6 +201,7 @@ impl<'m> Group<'m> {
             doc_words,
             variants,
             doc_seq,
+            segmentation,
         }
     }
 
