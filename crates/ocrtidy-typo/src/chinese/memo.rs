@@ -35,6 +35,8 @@ pub(crate) struct Memo {
     applied_only: bool,
     /// Every document group, in order.
     groups: Vec<GroupMemo>,
+    /// The scoring's buffers and model look-ups (see `score::LinkCache`).
+    scratch: RunScratch,
 }
 
 /// One document group of a [`Memo`].
@@ -114,10 +116,10 @@ pub(crate) fn correct_memo(
         all.retain(keep);
         return all;
     }
-    let mut old = last
+    let (mut old, mut scratch) = last
         .take()
         .filter(|m| m.params == *params && m.applied_only == applied_only)
-        .map_or_else(Vec::new, |m| m.groups);
+        .map_or_else(Default::default, |m| (m.groups, m.scratch));
     let mut groups = Vec::new();
     let mut out = Vec::new();
     // The corrections of one group, before `keep`.
@@ -150,7 +152,7 @@ pub(crate) fn correct_memo(
                         wanted: &wanted,
                         keep,
                     };
-                    rescore(runs, key, m, &scoring)
+                    rescore(runs, key, m, &scoring, &mut scratch)
                 });
                 if let Some(m) = again {
                     out.extend(m.found.iter().map(remap));
@@ -179,6 +181,7 @@ pub(crate) fn correct_memo(
                     lm,
                     &wanted,
                     reuse.as_ref(),
+                    &mut scratch,
                     &mut fresh,
                 );
                 out.extend(fresh.drain(..).filter(|c| keep(c)));
@@ -199,6 +202,7 @@ pub(crate) fn correct_memo(
             params: *params,
             applied_only,
             groups,
+            scratch,
         });
     }
     out
@@ -235,7 +239,13 @@ struct Scoring<'a> {
 /// keeps its corrections. When the cache model's size changed, every run depends on it, and
 /// with a language model or with support from contexts under three characters the check
 /// is not made: `None`.
-fn rescore(runs: &[Vec<Slot>], key: RunKey, old: &GroupMemo, s: &Scoring<'_>) -> Option<GroupMemo> {
+fn rescore(
+    runs: &[Vec<Slot>],
+    key: RunKey,
+    old: &GroupMemo,
+    s: &Scoring<'_>,
+    scratch: &mut RunScratch,
+) -> Option<GroupMemo> {
     let (model, params) = (s.model, s.params);
     if key.ids.len() < RESCORE_MIN_CHARS {
         return None;
@@ -389,7 +399,6 @@ fn rescore(runs: &[Vec<Slot>], key: RunKey, old: &GroupMemo, s: &Scoring<'_>) ->
             .word(&[id])
             .is_some_and(|(_, f)| f > params.max_single_freq)
     };
-    let mut scratch = RunScratch::default();
     let (mut evidence, mut ids, mut batch) = (Vec::new(), Vec::new(), Vec::new());
     let mut touched: Vec<bool> = Vec::new();
     let mut dirty = |r: usize, run: &[u16]| {
@@ -478,7 +487,7 @@ fn rescore(runs: &[Vec<Slot>], key: RunKey, old: &GroupMemo, s: &Scoring<'_>) ->
     let mut from = 0;
     for (r, m) in matched.iter().enumerate() {
         if score[r] {
-            group.correct_run(r, runs, s.context, s.lm, s.wanted, &mut scratch, &mut fresh);
+            group.correct_run(r, runs, s.context, s.lm, s.wanted, scratch, &mut fresh);
             for c in fresh.drain(..).filter(|c| (s.keep)(c)) {
                 let p = runs[r].partition_point(|x| x.start < c.start);
                 found.push((r, p, c));

@@ -125,12 +125,23 @@ pub fn correct_lm(
 ) -> Vec<Correction> {
     let protected = protected_ranges(text, model);
     let mut out = Vec::new();
+    let mut scratch = RunScratch::default();
     for_each_group(text, model, |_, runs| {
         let wanted = Wanted {
             protected: &protected,
             applied_only: false,
         };
-        correct_group(runs, model, params, context, lm, &wanted, None, &mut out);
+        correct_group(
+            runs,
+            model,
+            params,
+            context,
+            lm,
+            &wanted,
+            None,
+            &mut scratch,
+            &mut out,
+        );
     });
     out
 }
@@ -144,7 +155,8 @@ struct Wanted<'a> {
 }
 
 /// Scores the runs of one document group (see [`groups::DOCUMENT_CHARS`]), appending to `out`,
-/// with the segmentation of the runs that `reuse` has; returns the number of words of its
+/// with the segmentation of the runs that `reuse` has and the buffers and look-ups of
+/// `scratch`; returns the number of words of its
 /// segmentation (see [`Group::doc_words`]) and the segmentation.
 #[allow(clippy::too_many_arguments)]
 fn correct_group(
@@ -155,12 +167,12 @@ fn correct_group(
     lm: Option<&dyn WordLm>,
     wanted: &Wanted<'_>,
     reuse: Option<&Reuse<'_>>,
+    scratch: &mut RunScratch,
     out: &mut Vec<Correction>,
 ) -> (usize, Segmentation) {
     let group = Group::new(runs, model, params, reuse);
-    let mut scratch = RunScratch::default();
     for r in 0..runs.len() {
-        group.correct_run(r, runs, context, lm, wanted, &mut scratch, out);
+        group.correct_run(r, runs, context, lm, wanted, scratch, out);
     }
     (group.doc_words, group.segmentation)
 }

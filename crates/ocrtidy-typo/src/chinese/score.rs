@@ -44,10 +44,11 @@ struct Candidate {
 /// (see [`Links`]).
 type Found = (Option<usize>, Option<usize>);
 
-/// The buffers of [`correct_run`], kept from run to run.
+/// The buffers of [`correct_run`], kept from run to run (and by the memo from round to round).
 #[derive(Default)]
 pub(super) struct RunScratch {
     found: Vec<Found>,
+    links: LinkCache,
     evidence: Vec<Vec<u16>>,
     ids: Vec<u16>,
     batch: Vec<(usize, u64, bool)>,
@@ -85,6 +86,7 @@ pub(super) fn correct_run(
     let params = scorer.params;
     let RunScratch {
         found: links_found,
+        links: link_cache,
         evidence,
         ids,
         batch,
@@ -132,7 +134,7 @@ pub(super) fn correct_run(
             later.push(i);
             return None;
         }
-        pos.candidates(&evidence[i], cands, links_found);
+        pos.candidates(&evidence[i], cands, links_found, link_cache);
         if cands.is_empty() {
             return None;
         }
@@ -223,6 +225,53 @@ pub(super) fn evidence_candidates(
     }
 }
 
+/// The look-ups of [`Position::candidates`] for a questioned position (its confusions' pairs with
+/// the neighbours in the partner lists), by neighbours and observed character: they depend on
+/// the model alone. Only the confusions that pair with a neighbour are kept.
+#[derive(Default)]
+pub(super) struct LinkCache {
+    /// (previous id, observed id, next id) → where its linked confusions are in `linked`.
+    at: rustc_hash::FxHashMap<u64, (u32, u32)>,
+    /// Index of the confusion, and its pairs with the neighbours (`u32::MAX`: none).
+    linked: Vec<(u32, u32, u32)>,
+}
+
+impl LinkCache {
+    /// At most this many positions are kept; then the cache starts again.
+    const MAX_KEYS: usize = 1 << 16;
+
+    /// Fills `found` (empty) for the `n` confusions of `key`'s observed character, if known.
+    fn get(&self, key: u64, n: usize, found: &mut Vec<Found>) -> bool {
+        let Some(&(from, len)) = self.at.get(&key) else {
+            return false;
+        };
+        found.resize(n, (None, None));
+        let some = |i: u32| (i != u32::MAX).then_some(i as usize);
+        for &(k, before, after) in &self.linked[from as usize..(from + len) as usize] {
+            found[k as usize] = (some(before), some(after));
+        }
+        true
+    }
+
+    /// Keeps `found`, the look-ups of `key`'s confusions.
+    fn put(&mut self, key: u64, found: &[Found]) {
+        if self.at.len() >= Self::MAX_KEYS {
+            self.at.clear();
+            self.linked.clear();
+        }
+        let from = self.linked.len() as u32;
+        let none = |i: Option<usize>| i.map_or(u32::MAX, |i| i as u32);
+        self.linked.extend(
+            found
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| f.0.is_some() || f.1.is_some())
+                .map(|(k, f)| (k as u32, none(f.0), none(f.1))),
+        );
+        self.at.insert(key, (from, self.linked.len() as u32 - from));
+    }
+}
+
 /// Corrections whose windows overlap compete: only a clear winner is applied.
 fn settle_overlaps(found: &mut [(usize, Correction)], margin: f32) {
     let scores: Vec<(usize, f32)> = found.iter().map(|(i, c)| (*i, c.candidates[0].1)).collect();
@@ -299,7 +348,13 @@ impl Position<'_> {
     /// The candidates for the observed character: those document evidence points at and, when
     /// the position is questioned, up to `Params::max_candidates` of its confusions that form
     /// a word with a neighbour.
-    fn candidates(&self, evidence: &[u16], cands: &mut Vec<Candidate>, found: &mut Vec<Found>) {
+    fn candidates(
+        &self,
+        evidence: &[u16],
+        cands: &mut Vec<Candidate>,
+        found: &mut Vec<Found>,
+        cache: &mut LinkCache,
+    ) {
         let (scorer, model) = (self.scorer, self.scorer.model);
         // `Model::pair` on the partner lists, with the neighbours' lists, which stay in cache for
         // all the confusions of a character. Both sides are looked up once here and the answers
@@ -317,7 +372,14 @@ impl Position<'_> {
         // of each other (most are cache misses, which then overlap), then the choice in order.
         found.clear();
         if self.questioned {
-            found.extend(confusions.iter().map(|conf| look_up(conf.intended)));
+            // The same neighbours and character were most often asked about before (the page
+            // scored again after its own correction, a misread that recurs).
+            let key =
+                u64::from(self.prev) << 32 | u64::from(self.slot.id) << 16 | u64::from(self.next);
+            if !cache.get(key, confusions.len(), found) {
+                found.extend(confusions.iter().map(|conf| look_up(conf.intended)));
+                cache.put(key, found);
+            }
         }
         cands.clear();
         for (k, conf) in confusions.iter().enumerate() {
