@@ -399,7 +399,7 @@ fn rescore(
             .word(&[id])
             .is_some_and(|(_, f)| f > params.max_single_freq)
     };
-    let (mut evidence, mut ids, mut batch) = (Vec::new(), Vec::new(), Vec::new());
+    let mut evidence = Vec::new();
     let mut touched: Vec<bool> = Vec::new();
     let mut dirty = |r: usize, run: &[u16]| {
         let n = run.len();
@@ -444,14 +444,7 @@ fn rescore(
         if (0..n).any(|i| touched[i] && single[i] && !common(run[i])) {
             return true;
         }
-        evidence_candidates(
-            &runs[r],
-            model,
-            &group.variants,
-            &mut evidence,
-            &mut ids,
-            &mut batch,
-        );
+        evidence_candidates(&runs[r], model, &group.variants, &mut evidence);
         (0..n).any(|i| touched[i] && !evidence[i].is_empty())
     };
     let mut score: Vec<bool> = matched

@@ -11,7 +11,7 @@ use super::segment::{Edges, Links, Scorer, Window};
 use super::support::DocSeq;
 use super::{Correction, Params, Slot, NFEATURES, SUPPORT_CONTEXT};
 use crate::confusion::ConfusionKind;
-use crate::model::{pack, Model, MAX_WORD};
+use crate::model::{Model, MAX_WORD};
 
 /// A run and its place in the document.
 pub(super) struct Place<'a> {
@@ -50,8 +50,6 @@ pub(super) struct RunScratch {
     found: Vec<Found>,
     links: LinkCache,
     evidence: Vec<Vec<u16>>,
-    ids: Vec<u16>,
-    batch: Vec<(usize, u64, bool)>,
     window: Vec<u16>,
     edges: Option<Edges>,
     cands: Vec<Candidate>,
@@ -88,8 +86,6 @@ pub(super) fn correct_run(
         found: links_found,
         links: link_cache,
         evidence,
-        ids,
-        batch,
         window,
         edges,
         cands,
@@ -102,7 +98,7 @@ pub(super) fn correct_run(
             .word(&[id])
             .is_some_and(|(_, f)| f > params.max_single_freq)
     };
-    evidence_candidates(run, model, variants, evidence, ids, batch);
+    evidence_candidates(run, model, variants, evidence);
     let mut found: Vec<(usize, Correction)> = Vec::new();
     // Made for the first position with candidates.
     let mut fresh = true;
@@ -177,14 +173,12 @@ pub(super) fn correct_run(
 /// Candidates from document evidence, per position of `run`: the characters that make a window
 /// of the run a word that recurs in the document (see [`NearVariants`]).
 /// `evidence` gets (at least) one list a position, of which the run's first `run.len()` are
-/// its own; `ids` and `batch` are scratch space.
+/// its own.
 pub(super) fn evidence_candidates(
     run: &[Slot],
     model: &Model,
     variants: &NearVariants,
     evidence: &mut Vec<Vec<u16>>,
-    ids: &mut Vec<u16>,
-    batch: &mut Vec<(usize, u64, bool)>,
 ) {
     let n = run.len();
     // Only the run's positions are read: the lists of a longer run before stay as they are.
@@ -195,31 +189,23 @@ pub(super) fn evidence_candidates(
         evidence.resize_with(n, Vec::new);
     }
     if !variants.is_empty() {
-        ids.clear();
-        ids.extend(run.iter().map(|s| s.id));
-        // The windows' keys, a batch at a time, with the filter's answers for all of them
-        // before any is followed: the probes are cache misses, and independent ones overlap.
-        const BATCH: usize = 64;
-        let mut s = 0;
-        while s < n {
-            batch.clear();
-            while s < n && batch.len() < BATCH {
-                for len in 2..=MAX_WORD.min(n - s) {
-                    if let Some(k) = pack(&ids[s..s + len]) {
-                        batch.push((s, k, false));
-                    }
+        // The windows' keys (see `pack`) built one character at a time; the filter, sized
+        // for the group's recurring words, stays in cache.
+        for s in 0..n {
+            let mut k = 0u64;
+            for len in 1..=MAX_WORD.min(n - s) {
+                let id = run[s + len - 1].id;
+                if id == 0 {
+                    break;
                 }
-                s += 1;
-            }
-            for b in batch.iter_mut() {
-                b.2 = variants.may_contain(b.1);
-            }
-            for &(at, k, _) in batch.iter().filter(|b| b.2) {
-                variants.hits(k, model, |j, intended| {
-                    if !evidence[at + j].contains(&intended) {
-                        evidence[at + j].push(intended);
-                    }
-                });
+                k = k << 16 | u64::from(id);
+                if len >= 2 && variants.may_contain(k) {
+                    variants.hits(k, model, |j, intended| {
+                        if !evidence[s + j].contains(&intended) {
+                            evidence[s + j].push(intended);
+                        }
+                    });
+                }
             }
         }
     }
