@@ -54,23 +54,26 @@ pub(super) fn doc_evidence(
     params: &Params,
     partners: &Partners,
     reuse: Option<&Reuse<'_>>,
-) -> (FxMap<u64, u32>, Vec<Vec<bool>>, usize, Segmentation) {
+) -> (FxMap<u64, u32>, Vec<bool>, usize, Segmentation) {
     let mut doc: FxMap<u64, u32> = FxMap::default();
-    let mut single_flags = Vec::with_capacity(runs.len());
+    // In the layout of `DocSeq::seq`: a place before each run and one at the end.
+    let total: usize = runs.iter().map(Vec::len).sum();
+    let mut single_flags = vec![false; total + runs.len() + 1];
     let mut doc_words = 0usize;
     let mut ids: Vec<u16> = Vec::new();
     let mut buffers = RunBuffers::default();
     let mut segmentation = Segmentation::default();
-    let mut at = 0;
+    // The run's first character in `segmentation` and in `single_flags`.
+    let (mut at, mut seq_at) = (0, 1);
     for (r, run) in runs.iter().enumerate() {
         ids.clear();
         ids.extend(run.iter().map(|x| x.id));
         let mut count = |k| *doc.entry(k).or_insert(0) += 1;
+        let single = &mut single_flags[seq_at..seq_at + ids.len()];
         let last = reuse.and_then(|u| u.matched.get(r).copied().flatten().map(|i| (u, u.at[i])));
-        let (single, words) = match last {
+        let words = match last {
             Some((u, from)) => {
                 let n = ids.len();
-                let mut single = vec![false; n];
                 let mut words = 0;
                 // The words last first, as `segment_run` gives them.
                 let mut end = n;
@@ -83,7 +86,7 @@ pub(super) fn doc_evidence(
                         end = s;
                     }
                 }
-                (single, words)
+                words
             }
             None => run_evidence(
                 &ids,
@@ -91,20 +94,23 @@ pub(super) fn doc_evidence(
                 params,
                 partners,
                 &mut buffers,
-                |s, _| segmentation.set(at + s),
+                |s, e| {
+                    segmentation.set(at + s);
+                    single[s] = e - s == 1;
+                },
                 &mut count,
             ),
         };
         at += ids.len();
+        seq_at += ids.len() + 1;
         doc_words += words;
-        single_flags.push(single);
     }
     (doc, single_flags, doc_words, segmentation)
 }
 
 /// What one run adds to [`doc_evidence`]: `word` is called with the start and end of each word
 /// of its segmentation, last first, and `key` for each word it counts (with repetition);
-/// returns which positions stand alone and the number of words of the run's segmentation.
+/// returns the number of words of the run's segmentation.
 pub(super) fn run_evidence(
     ids: &[u16],
     model: &Model,
@@ -113,14 +119,14 @@ pub(super) fn run_evidence(
     buffers: &mut RunBuffers,
     mut word: impl FnMut(usize, usize),
     mut key: impl FnMut(u64),
-) -> (Vec<bool>, usize) {
+) -> usize {
     let mut words = 0usize;
-    let single = segment_run(ids, model, params, partners, buffers, |s, e| {
+    segment_run(ids, model, params, partners, buffers, |s, e| {
         words += 1;
         word(s, e);
         count_word(ids, s, e, model, &mut key);
     });
-    (single, words)
+    words
 }
 
 /// Calls `key` for what the word `ids[s..e]` of a segmentation counts: itself when it has two

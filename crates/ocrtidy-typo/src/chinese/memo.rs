@@ -278,7 +278,7 @@ fn rescore(
     let mut removed_places = 0;
     for (run, sign) in unmatched_old.chain(unmatched_new) {
         let count = |k| *delta.entry(k).or_insert(0) += sign;
-        let (_, n) = run_evidence(run, model, params, partners, &mut buffers, |_, _| (), count);
+        let n = run_evidence(run, model, params, partners, &mut buffers, |_, _| (), count);
         words += sign * n as i64;
         let at = |i: usize| run.get(i).copied().unwrap_or(0);
         places.extend(
@@ -440,7 +440,7 @@ fn rescore(
             return false;
         }
 
-        let single = &group.single_flags[r];
+        let single = &group.single_flags[group.doc_seq.run_start[r]..];
         if (0..n).any(|i| touched[i] && single[i] && !common(run[i])) {
             return true;
         }

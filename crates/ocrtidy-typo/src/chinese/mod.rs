@@ -183,8 +183,9 @@ struct Group<'m> {
     params: &'m Params,
     /// Words of the document (see [`doc_evidence`]).
     doc: rustc_hash::FxHashMap<u64, u32>,
-    /// Which characters of each run stand alone.
-    single_flags: Vec<Vec<bool>>,
+    /// Which characters stand alone, in the layout of `DocSeq::seq` (run `r` from
+    /// `doc_seq.run_start[r]`).
+    single_flags: Vec<bool>,
     /// The number of words of the group's segmentation.
     doc_words: usize,
     variants: NearVariants,
@@ -238,10 +239,11 @@ impl<'m> Group<'m> {
             partners: model.partners(),
             lm,
         };
+        let at = self.doc_seq.run_start[r];
         let place = Place {
             run: &runs[r],
-            single: &self.single_flags[r],
-            at: self.doc_seq.run_start[r],
+            single: &self.single_flags[at..at + runs[r].len()],
+            at,
             doc: &self.doc_seq,
         };
         correct_run(

@@ -292,8 +292,8 @@ pub(super) struct RunBuffers {
     chain: Vec<usize>,
 }
 
-/// The best segmentation of a run: which positions stand alone; `word(start, end)` is called
-/// for each of its words, last first.
+/// The best segmentation of a run: `word(start, end)` is called for each of its words, last
+/// first.
 pub(super) fn segment_run(
     ids: &[u16],
     model: &Model,
@@ -301,7 +301,7 @@ pub(super) fn segment_run(
     partners: &Partners,
     buffers: &mut RunBuffers,
     mut word: impl FnMut(usize, usize),
-) -> Vec<bool> {
+) {
     let n = ids.len();
     let RunBuffers {
         best,
@@ -361,17 +361,12 @@ pub(super) fn segment_run(
             }
         }
     }
-    let mut single = vec![false; n];
     let mut j = n;
     while j > 0 {
         let s = back[j];
-        if j - s == 1 {
-            single[s] = true;
-        }
         word(s, j);
         j = s;
     }
-    single
 }
 
 #[cfg(test)]
