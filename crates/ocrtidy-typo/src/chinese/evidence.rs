@@ -3,8 +3,9 @@
 
 use std::cell::RefCell;
 
+use super::groups::Runs;
 use super::segment::{segment_run, RunBuffers};
-use super::{Params, Slot};
+use super::Params;
 use crate::flat::KeyFilter;
 use crate::model::{pack, Model, Partners};
 use rustc_hash::FxHashMap as FxMap;
@@ -49,7 +50,7 @@ pub(super) struct Reuse<'a> {
 /// words; the segmentation. The runs that `reuse` matches with a run of the last round take
 /// that run's segmentation (the same words, counted in the same order).
 pub(super) fn doc_evidence(
-    runs: &[Vec<Slot>],
+    runs: &Runs,
     model: &Model,
     params: &Params,
     partners: &Partners,
@@ -57,7 +58,7 @@ pub(super) fn doc_evidence(
 ) -> (FxMap<u64, u32>, Vec<bool>, usize, Segmentation) {
     let mut doc: FxMap<u64, u32> = FxMap::default();
     // In the layout of `DocSeq::seq`: a place before each run and one at the end.
-    let total: usize = runs.iter().map(Vec::len).sum();
+    let total = runs.slots().len();
     let mut single_flags = vec![false; total + runs.len() + 1];
     let mut doc_words = 0usize;
     let mut ids: Vec<u16> = Vec::new();
@@ -285,9 +286,9 @@ pub(super) struct Present {
 
 impl Present {
     /// The ids of `runs`.
-    pub(super) fn of(runs: &[Vec<Slot>]) -> Present {
+    pub(super) fn of(runs: &Runs) -> Present {
         let mut bits = Vec::new();
-        for s in runs.iter().flatten() {
+        for s in runs.slots() {
             let w = usize::from(s.id / 64);
             if w >= bits.len() {
                 bits.resize(w + 1, 0);

@@ -5,13 +5,11 @@ use ocrtidy_core::Context;
 use rustc_hash::FxHashMap as FxMap;
 
 use super::evidence::{key_id, key_len, run_evidence, Reuse, Segmentation};
-use super::groups::for_each_group;
+use super::groups::{for_each_group, Runs};
 use super::score::{evidence_candidates, RunScratch};
 use super::segment::RunBuffers;
 use super::support::{SUPPORT_CONTEXT, SUPPORT_SCAN};
-use super::{
-    cache_words, correct_group, correct_lm, Correction, Group, Params, Slot, Wanted, WordLm,
-};
+use super::{cache_words, correct_group, correct_lm, Correction, Group, Params, Wanted, WordLm};
 use crate::flat::KeyFilter;
 use crate::model::{pack, Model, MAX_WORD};
 
@@ -60,10 +58,10 @@ struct RunKey {
 }
 
 impl RunKey {
-    fn of(runs: &[Vec<Slot>]) -> RunKey {
+    fn of(runs: &Runs) -> RunKey {
         RunKey {
             lens: runs.iter().map(|run| run.len() as u32).collect(),
-            ids: runs.iter().flatten().map(|s| s.id).collect(),
+            ids: runs.slots().iter().map(|s| s.id).collect(),
         }
     }
 
@@ -240,7 +238,7 @@ struct Scoring<'a> {
 /// with a language model or with support from contexts under three characters the check
 /// is not made: `None`.
 fn rescore(
-    runs: &[Vec<Slot>],
+    runs: &Runs,
     key: RunKey,
     old: &GroupMemo,
     s: &Scoring<'_>,
@@ -558,12 +556,9 @@ fn match_runs(old: &[&[u16]], new: &[&[u16]]) -> Vec<Option<usize>> {
 /// Pushes each of `found` (corrections of characters of `runs`, in text order) into `memo` with
 /// the index of its run in `runs` and its position in the run; stops at one that is of no
 /// character of the runs (then `memo` is shorter than `found`).
-fn locate(runs: &[Vec<Slot>], found: &[Correction], memo: &mut Vec<(usize, usize, Correction)>) {
+fn locate(runs: &Runs, found: &[Correction], memo: &mut Vec<(usize, usize, Correction)>) {
     for c in found {
-        let Some(r) = runs
-            .partition_point(|run| run[0].start <= c.start)
-            .checked_sub(1)
-        else {
+        let Some(r) = runs.run_at(c.start) else {
             return;
         };
         let p = runs[r].partition_point(|s| s.start < c.start);

@@ -58,7 +58,7 @@ use ocrtidy_core::Context;
 
 use crate::model::Model;
 use evidence::{doc_evidence, NearVariants, Present, Reuse, Segmentation};
-use groups::for_each_group;
+use groups::{for_each_group, Runs};
 use score::{correct_run, Place, RunScratch};
 use segment::Scorer;
 use support::DocSeq;
@@ -160,7 +160,7 @@ struct Wanted<'a> {
 /// segmentation (see [`Group::doc_words`]) and the segmentation.
 #[allow(clippy::too_many_arguments)]
 fn correct_group(
-    runs: &[Vec<Slot>],
+    runs: &Runs,
     model: &Model,
     params: &Params,
     context: &Context,
@@ -197,7 +197,7 @@ struct Group<'m> {
 impl<'m> Group<'m> {
     /// The evidence of the group of `runs`, with the segmentation of the runs that `reuse` has.
     fn new(
-        runs: &[Vec<Slot>],
+        runs: &Runs,
         model: &'m Model,
         params: &'m Params,
         reuse: Option<&Reuse<'_>>,
@@ -223,7 +223,7 @@ impl<'m> Group<'m> {
     fn correct_run(
         &self,
         r: usize,
-        runs: &[Vec<Slot>],
+        runs: &Runs,
         context: &Context,
         lm: Option<&dyn WordLm>,
         wanted: &Wanted<'_>,

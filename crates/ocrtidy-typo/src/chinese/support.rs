@@ -2,7 +2,7 @@
 //! neighbours, and how often a candidate occurs elsewhere in the same context as the observed
 //! character.
 
-use super::Slot;
+use super::groups::Runs;
 
 /// The longest shared context (characters on both sides together) that document support
 /// measures.
@@ -96,11 +96,11 @@ pub(super) struct Support {
 }
 
 impl DocSeq {
-    pub(super) fn new(runs: &[Vec<Slot>]) -> DocSeq {
-        let total: usize = runs.iter().map(Vec::len).sum();
+    pub(super) fn new(runs: &Runs) -> DocSeq {
+        let total = runs.slots().len();
         let mut seq = Vec::with_capacity(total + runs.len() + 1);
         let mut run_start = Vec::with_capacity(runs.len());
-        for run in runs {
+        for run in runs.iter() {
             seq.push(0);
             run_start.push(seq.len());
             seq.extend(run.iter().map(|s| s.id));
@@ -243,20 +243,22 @@ fn pair(a: u16, b: u16) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::chinese::Slot;
 
-    fn runs(texts: &[&[u16]]) -> Vec<Vec<Slot>> {
-        texts
-            .iter()
-            .map(|ids| {
-                ids.iter()
-                    .map(|&id| Slot {
-                        start: 0,
-                        end: 0,
-                        id,
-                    })
-                    .collect()
-            })
-            .collect()
+    fn runs(texts: &[&[u16]]) -> Runs {
+        let mut runs = Runs::default();
+        for ids in texts {
+            let run: Vec<Slot> = ids
+                .iter()
+                .map(|&id| Slot {
+                    start: 0,
+                    end: 0,
+                    id,
+                })
+                .collect();
+            runs.push(&run);
+        }
+        runs
     }
 
     #[test]
