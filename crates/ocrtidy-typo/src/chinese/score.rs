@@ -11,7 +11,7 @@ use super::segment::{Edges, Links, Scorer, Window};
 use super::support::DocSeq;
 use super::{Correction, Params, Slot, NFEATURES, SUPPORT_CONTEXT};
 use crate::confusion::ConfusionKind;
-use crate::model::{Model, MAX_WORD};
+use crate::model::{IdConfusion, Model, MAX_WORD};
 
 /// A run and its place in the document.
 pub(super) struct Place<'a> {
@@ -47,7 +47,6 @@ type Found = (Option<usize>, Option<usize>);
 /// The buffers of [`correct_run`], kept from run to run (and by the memo from round to round).
 #[derive(Default)]
 pub(super) struct RunScratch {
-    found: Vec<Found>,
     links: LinkCache,
     evidence: Vec<Vec<u16>>,
     window: Vec<u16>,
@@ -83,7 +82,6 @@ pub(super) fn correct_run(
     let model = scorer.model;
     let params = scorer.params;
     let RunScratch {
-        found: links_found,
         links: link_cache,
         evidence,
         window,
@@ -130,7 +128,7 @@ pub(super) fn correct_run(
             later.push(i);
             return None;
         }
-        pos.candidates(&evidence[i], cands, links_found, link_cache);
+        pos.candidates(&evidence[i], cands, link_cache);
         if cands.is_empty() {
             return None;
         }
@@ -226,35 +224,39 @@ impl LinkCache {
     /// At most this many positions are kept; then the cache starts again.
     const MAX_KEYS: usize = 1 << 16;
 
-    /// Fills `found` (empty) for the `n` confusions of `key`'s observed character, if known.
-    fn get(&self, key: u64, n: usize, found: &mut Vec<Found>) -> bool {
-        let Some(&(from, len)) = self.at.get(&key) else {
-            return false;
+    /// The linked confusions of `key` (index, pairs with the neighbours, by index), found by
+    /// `find` (which appends them to the vector it is given) when they are not known.
+    fn linked(
+        &mut self,
+        key: u64,
+        find: impl FnOnce(&mut Vec<(u32, u32, u32)>),
+    ) -> &[(u32, u32, u32)] {
+        let (from, len) = match self.at.get(&key) {
+            Some(&at) => at,
+            None => {
+                if self.at.len() >= Self::MAX_KEYS {
+                    self.at.clear();
+                    self.linked.clear();
+                }
+                let from = self.linked.len();
+                find(&mut self.linked);
+                let at = (from as u32, (self.linked.len() - from) as u32);
+                self.at.insert(key, at);
+                at
+            }
         };
-        found.resize(n, (None, None));
-        let some = |i: u32| (i != u32::MAX).then_some(i as usize);
-        for &(k, before, after) in &self.linked[from as usize..(from + len) as usize] {
-            found[k as usize] = (some(before), some(after));
-        }
-        true
+        &self.linked[from as usize..(from + len) as usize]
     }
 
-    /// Keeps `found`, the look-ups of `key`'s confusions.
-    fn put(&mut self, key: u64, found: &[Found]) {
-        if self.at.len() >= Self::MAX_KEYS {
-            self.at.clear();
-            self.linked.clear();
-        }
-        let from = self.linked.len() as u32;
+    /// An entry of [`LinkCache::linked`].
+    fn entry(k: usize, before: Option<usize>, after: Option<usize>) -> (u32, u32, u32) {
         let none = |i: Option<usize>| i.map_or(u32::MAX, |i| i as u32);
-        self.linked.extend(
-            found
-                .iter()
-                .enumerate()
-                .filter(|(_, f)| f.0.is_some() || f.1.is_some())
-                .map(|(k, f)| (k as u32, none(f.0), none(f.1))),
-        );
-        self.at.insert(key, (from, self.linked.len() as u32 - from));
+        (k as u32, none(before), none(after))
+    }
+
+    /// A place in the partner lists of an entry (`u32::MAX`: none).
+    fn place(i: u32) -> Option<usize> {
+        (i != u32::MAX).then_some(i as usize)
     }
 }
 
@@ -334,13 +336,7 @@ impl Position<'_> {
     /// The candidates for the observed character: those document evidence points at and, when
     /// the position is questioned, up to `Params::max_candidates` of its confusions that form
     /// a word with a neighbour.
-    fn candidates(
-        &self,
-        evidence: &[u16],
-        cands: &mut Vec<Candidate>,
-        found: &mut Vec<Found>,
-        cache: &mut LinkCache,
-    ) {
+    fn candidates(&self, evidence: &[u16], cands: &mut Vec<Candidate>, cache: &mut LinkCache) {
         let (scorer, model) = (self.scorer, self.scorer.model);
         // `Model::pair` on the partner lists, with the neighbours' lists, which stay in cache for
         // all the confusions of a character. Both sides are looked up once here and the answers
@@ -354,44 +350,57 @@ impl Position<'_> {
             )
         };
         let confusions = &model.confusions[self.slot.id as usize];
-        // A questioned position asks about every confusion: all the look-ups first, independent
-        // of each other (most are cache misses, which then overlap), then the choice in order.
-        found.clear();
-        if self.questioned {
-            // The same neighbours and character were most often asked about before (the page
-            // scored again after its own correction, a misread that recurs).
-            let key =
-                u64::from(self.prev) << 32 | u64::from(self.slot.id) << 16 | u64::from(self.next);
-            if !cache.get(key, confusions.len(), found) {
-                found.extend(confusions.iter().map(|conf| look_up(conf.intended)));
-                cache.put(key, found);
-            }
-        }
+        let candidate = |conf: &IdConfusion, (before, after): Found| Candidate {
+            id: conf.intended,
+            channel: conf.channel,
+            kind: conf.kind,
+            links: Links {
+                before,
+                after,
+                // A two-character word is a pair of `Model::pair`; its word is kept next to
+                // its place in the neighbour's list.
+                after_word: partners.word_left_at(after),
+            },
+        };
         cands.clear();
+        if !self.questioned {
+            // Only what document evidence points at.
+            for conf in confusions {
+                if evidence.contains(&conf.intended) {
+                    cands.push(candidate(conf, look_up(conf.intended)));
+                }
+            }
+            return;
+        }
+        // A questioned position asks about every confusion (the same neighbours and character
+        // were most often asked about before: the page scored again after its own correction,
+        // a misread that recurs); the confusions that pair with a neighbour, in order.
+        let key = u64::from(self.prev) << 32 | u64::from(self.slot.id) << 16 | u64::from(self.next);
+        let linked = cache.linked(key, |linked| {
+            // All the look-ups first, independent of each other (most are cache misses, which
+            // then overlap).
+            linked.extend(confusions.iter().enumerate().filter_map(|(k, conf)| {
+                let (before, after) = look_up(conf.intended);
+                (before.is_some() || after.is_some()).then(|| LinkCache::entry(k, before, after))
+            }));
+        });
+        let max = scorer.params.max_candidates;
+        if evidence.is_empty() {
+            for &(k, before, after) in linked.iter().take(max) {
+                let found = (LinkCache::place(before), LinkCache::place(after));
+                cands.push(candidate(&confusions[k as usize], found));
+            }
+            return;
+        }
+        // The confusions in order: those evidence points at, and those that pair with a
+        // neighbour while there are fewer than `max` candidates.
+        let mut next = linked.iter().peekable();
         for (k, conf) in confusions.iter().enumerate() {
-            let from_evidence = evidence.contains(&conf.intended);
-            let linked = |&(before, after): &Found| before.is_some() || after.is_some();
-            if from_evidence
-                || (self.questioned
-                    && cands.len() < scorer.params.max_candidates
-                    && found.get(k).is_some_and(linked))
-            {
-                let (before, after) = found
-                    .get(k)
-                    .copied()
-                    .unwrap_or_else(|| look_up(conf.intended));
-                cands.push(Candidate {
-                    id: conf.intended,
-                    channel: conf.channel,
-                    kind: conf.kind,
-                    links: Links {
-                        before,
-                        after,
-                        // A two-character word is a pair of `Model::pair`; its word is kept
-                        // next to its place in the neighbour's list.
-                        after_word: partners.word_left_at(after),
-                    },
-                });
+            let found = next
+                .next_if(|e| e.0 as usize == k)
+                .map(|&(_, before, after)| (LinkCache::place(before), LinkCache::place(after)));
+            if evidence.contains(&conf.intended) || (cands.len() < max && found.is_some()) {
+                cands.push(candidate(conf, found.unwrap_or((None, None))));
             }
         }
     }
