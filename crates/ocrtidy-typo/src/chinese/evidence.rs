@@ -244,7 +244,12 @@ impl NearVariants {
             let tag = mask_tag(len, j);
             let from = self.masked.partition_point(|m| (m.0, m.1) < (rest, tag));
             let intended = &self.masked[from..];
-            let intended = &intended[..intended.partition_point(|m| (m.0, m.1) == (rest, tag))];
+            // A few words at most (a scan, where a second search was as long as the first).
+            let same = intended
+                .iter()
+                .take_while(|m| (m.0, m.1) == (rest, tag))
+                .count();
+            let intended = &intended[..same];
             // The words whose `j`-th character is a confusion of the window's: a few are
             // looked for in its confusions, more with both lists sorted by id (`masked` is
             // sorted), walked together.
