@@ -6,7 +6,7 @@ use rustc_hash::FxHashMap as FxMap;
 
 use super::evidence::{key_id, key_len, run_evidence, Reuse, Segmentation};
 use super::groups::{for_each_group, Runs};
-use super::score::{evidence_candidates, RunScratch};
+use super::score::{evidence_at, RunScratch};
 use super::segment::RunBuffers;
 use super::support::{SUPPORT_CONTEXT, SUPPORT_SCAN};
 use super::{cache_words, correct_group, correct_lm, Correction, Group, Params, Wanted, WordLm};
@@ -397,7 +397,6 @@ fn rescore(
             .word(&[id])
             .is_some_and(|(_, f)| f > params.max_single_freq)
     };
-    let mut evidence = Vec::new();
     let mut touched: Vec<bool> = Vec::new();
     let mut dirty = |r: usize, run: &[u16]| {
         let n = run.len();
@@ -442,8 +441,7 @@ fn rescore(
         if (0..n).any(|i| touched[i] && single[i] && !common(run[i])) {
             return true;
         }
-        evidence_candidates(&runs[r], model, &group.variants, &mut evidence);
-        (0..n).any(|i| touched[i] && !evidence[i].is_empty())
+        evidence_at(run, model, &group.variants, &touched)
     };
     let mut score: Vec<bool> = matched
         .iter()

@@ -209,6 +209,41 @@ pub(super) fn evidence_candidates(
     }
 }
 
+/// Whether document evidence points at one of the positions of `run` (ids) that `marked`
+/// marks: whether [`evidence_candidates`] would give one of them a candidate. Only the windows
+/// that hold a marked position are asked about, and the answer is the first found.
+pub(super) fn evidence_at(
+    run: &[u16],
+    model: &Model,
+    variants: &NearVariants,
+    marked: &[bool],
+) -> bool {
+    if variants.is_empty() {
+        return false;
+    }
+    let n = run.len();
+    for s in 0..n {
+        let mut k = 0u64;
+        let mut holds = false;
+        for len in 1..=MAX_WORD.min(n - s) {
+            let id = run[s + len - 1];
+            if id == 0 {
+                break;
+            }
+            k = k << 16 | u64::from(id);
+            holds |= marked[s + len - 1];
+            if len >= 2 && holds && variants.may_contain(k) {
+                let mut hit = false;
+                variants.hits(k, model, |j, _| hit |= marked[s + j]);
+                if hit {
+                    return true;
+                }
+            }
+        }
+    }
+    false
+}
+
 /// The look-ups of [`Position::candidates`] for a questioned position (its confusions' pairs with
 /// the neighbours in the partner lists), by neighbours and observed character: they depend on
 /// the model alone. Only the confusions that pair with a neighbour are kept.
