@@ -11,7 +11,7 @@ use super::segment::RunBuffers;
 use super::support::{SUPPORT_CONTEXT, SUPPORT_SCAN};
 use super::{cache_words, correct_group, correct_lm, Correction, Group, Params, Wanted, WordLm};
 use crate::flat::KeyFilter;
-use crate::model::{pack, Model, MAX_WORD};
+use crate::model::{Model, MAX_WORD};
 
 /// The last document a [`Typo`](crate::Typo) pass scored in a run (kept in the pass's
 /// [`ocrtidy_core::PassMemory`]): the pipeline runs
@@ -404,10 +404,17 @@ fn rescore(
         touched.resize(n, false);
         let mut any = false;
         for s in 0..n {
-            for len in 2..=MAX_WORD.min(n - s) {
-                let Some(k) = pack(&run[s..s + len]) else {
+            // The windows' keys (see `pack`), a character at a time.
+            let mut k = 0u64;
+            for len in 1..=MAX_WORD.min(n - s) {
+                let id = run[s + len - 1];
+                if id == 0 {
+                    break;
+                }
+                k = k << 16 | u64::from(id);
+                if len < 2 {
                     continue;
-                };
+                }
                 if crossed.may_contain(k) {
                     return true;
                 }
