@@ -3,69 +3,151 @@
 
 use std::cell::RefCell;
 
+use super::groups::Runs;
 use super::segment::{segment_run, RunBuffers};
-use super::{Params, Slot};
+use super::Params;
 use crate::flat::KeyFilter;
 use crate::model::{pack, Model, Partners};
 use rustc_hash::FxHashMap as FxMap;
 
+/// The best segmentation of the runs of a document group, their ids one after the other (as
+/// the memo keeps them, `RunKey`): bit `i` is set when a word starts at the `i`-th character.
+/// A run's segmentation depends on its ids alone, so the memo keeps the group's, and the runs
+/// of the next round that are the same are not segmented again ([`Reuse`]).
+#[derive(Default)]
+pub(super) struct Segmentation {
+    starts: Vec<u64>,
+}
+
+impl Segmentation {
+    fn set(&mut self, i: usize) {
+        let w = i / 64;
+        if w >= self.starts.len() {
+            self.starts.resize(w + 1, 0);
+        }
+        self.starts[w] |= 1 << (i % 64);
+    }
+
+    fn starts_at(&self, i: usize) -> bool {
+        self.starts
+            .get(i / 64)
+            .is_some_and(|w| w & (1 << (i % 64)) != 0)
+    }
+}
+
+/// The segmentation of a group of the last round, for the runs of this group that are the same
+/// as one of its runs.
+pub(super) struct Reuse<'a> {
+    pub(super) last: &'a Segmentation,
+    /// The index of the first character of each run of the last group, in `last`.
+    pub(super) at: &'a [usize],
+    /// For each run of this group, the run of the last group that has the same ids.
+    pub(super) matched: &'a [Option<usize>],
+}
+
 /// Document evidence: the words of two or more characters of the best segmentation of every
 /// run, and the names inside longer words, counted; which positions stand alone; the number of
-/// words.
+/// words; the segmentation. The runs that `reuse` matches with a run of the last round take
+/// that run's segmentation (the same words, counted in the same order).
 pub(super) fn doc_evidence(
-    runs: &[Vec<Slot>],
+    runs: &Runs,
     model: &Model,
     params: &Params,
     partners: &Partners,
-) -> (FxMap<u64, u32>, Vec<Vec<bool>>, usize) {
+    reuse: Option<&Reuse<'_>>,
+) -> (FxMap<u64, u32>, Vec<bool>, usize, Segmentation) {
     let mut doc: FxMap<u64, u32> = FxMap::default();
-    let mut single_flags = Vec::with_capacity(runs.len());
+    // In the layout of `DocSeq::seq`: a place before each run and one at the end.
+    let total = runs.slots().len();
+    let mut single_flags = vec![false; total + runs.len() + 1];
     let mut doc_words = 0usize;
     let mut ids: Vec<u16> = Vec::new();
     let mut buffers = RunBuffers::default();
-    for run in runs {
+    let mut segmentation = Segmentation::default();
+    // The run's first character in `segmentation` and in `single_flags`.
+    let (mut at, mut seq_at) = (0, 1);
+    for (r, run) in runs.iter().enumerate() {
         ids.clear();
         ids.extend(run.iter().map(|x| x.id));
-        let (single, words) = run_evidence(&ids, model, params, partners, &mut buffers, |k| {
-            *doc.entry(k).or_insert(0) += 1;
-        });
+        let mut count = |k| *doc.entry(k).or_insert(0) += 1;
+        let single = &mut single_flags[seq_at..seq_at + ids.len()];
+        let last = reuse.and_then(|u| u.matched.get(r).copied().flatten().map(|i| (u, u.at[i])));
+        let words = match last {
+            Some((u, from)) => {
+                let n = ids.len();
+                let mut words = 0;
+                // The words last first, as `segment_run` gives them.
+                let mut end = n;
+                for s in (0..n).rev() {
+                    if u.last.starts_at(from + s) {
+                        segmentation.set(at + s);
+                        single[s] = end - s == 1;
+                        words += 1;
+                        count_word(&ids, s, end, model, &mut count);
+                        end = s;
+                    }
+                }
+                words
+            }
+            None => run_evidence(
+                &ids,
+                model,
+                params,
+                partners,
+                &mut buffers,
+                |s, e| {
+                    segmentation.set(at + s);
+                    single[s] = e - s == 1;
+                },
+                &mut count,
+            ),
+        };
+        at += ids.len();
+        seq_at += ids.len() + 1;
         doc_words += words;
-        single_flags.push(single);
     }
-    (doc, single_flags, doc_words)
+    (doc, single_flags, doc_words, segmentation)
 }
 
-/// What one run adds to [`doc_evidence`]: `key` is called for each word it counts (with
-/// repetition); returns which positions stand alone and the number of words of the run's
-/// segmentation.
+/// What one run adds to [`doc_evidence`]: `word` is called with the start and end of each word
+/// of its segmentation, last first, and `key` for each word it counts (with repetition);
+/// returns the number of words of the run's segmentation.
 pub(super) fn run_evidence(
     ids: &[u16],
     model: &Model,
     params: &Params,
     partners: &Partners,
     buffers: &mut RunBuffers,
+    mut word: impl FnMut(usize, usize),
     mut key: impl FnMut(u64),
-) -> (Vec<bool>, usize) {
+) -> usize {
     let mut words = 0usize;
-    let single = segment_run(ids, model, params, partners, buffers, |s, e| {
+    segment_run(ids, model, params, partners, buffers, |s, e| {
         words += 1;
-        if e - s >= 2 {
-            if let Some(k) = pack(&ids[s..e]) {
-                key(k);
-            }
+        word(s, e);
+        count_word(ids, s, e, model, &mut key);
+    });
+    words
+}
+
+/// Calls `key` for what the word `ids[s..e]` of a segmentation counts: itself when it has two
+/// or more characters, and the names inside it.
+fn count_word(ids: &[u16], s: usize, e: usize, model: &Model, key: &mut impl FnMut(u64)) {
+    if e - s >= 2 {
+        if let Some(k) = pack(&ids[s..e]) {
+            key(k);
         }
-        // Names inside longer words count too (清徐 in 清徐县).
-        for a in s..e {
-            for b in a + 2..=e {
-                if b - a < e - s && model.is_name(&ids[a..b]) {
-                    if let Some(k) = pack(&ids[a..b]) {
-                        key(k);
-                    }
+    }
+    // Names inside longer words count too (清徐 in 清徐县).
+    for a in s..e {
+        for b in a + 2..=e {
+            if b - a < e - s && model.is_name(&ids[a..b]) {
+                if let Some(k) = pack(&ids[a..b]) {
+                    key(k);
                 }
             }
         }
-    });
-    (single, words)
+    }
 }
 
 /// Near-variants of recurring words: the words of the text that become a word recurring at
@@ -74,7 +156,9 @@ pub(super) fn run_evidence(
 ///
 /// A Bloom filter over the variant keys ([`KeyFilter`]) answers most windows of the text with a
 /// probe; the few that pass are checked exactly against the recurring words with one character
-/// left out ([`NearVariants::hits`]).
+/// left out ([`NearVariants::hits`]). The filter holds only the variants whose misread character
+/// occurs in the document ([`Present`]): the windows asked about are the document's, and a
+/// recurring word's characters have some forty misreadings each, of which a page has a few.
 pub(super) struct NearVariants {
     /// The variant keys (empty: the document has no recurring word with a confusion).
     filter: KeyFilter,
@@ -92,42 +176,46 @@ pub(super) struct NearVariants {
 }
 
 impl NearVariants {
-    pub(super) fn new(doc: &FxMap<u64, u32>, model: &Model, params: &Params) -> NearVariants {
-        let recurring = || doc.iter().filter(|&(_, &n)| n >= params.evidence_min);
-        let count: usize = recurring()
-            .map(|(&k, _)| {
-                (0..key_len(k))
-                    .map(|j| model.reverse[usize::from(key_id(k, j))].len())
-                    .sum::<usize>()
-            })
-            .sum();
-        if count == 0 {
+    /// The near-variants of the recurring words of `doc` whose misread character is in
+    /// `present` (the characters of the document whose windows will be asked about).
+    pub(super) fn new(
+        doc: &FxMap<u64, u32>,
+        model: &Model,
+        params: &Params,
+        present: &Present,
+    ) -> NearVariants {
+        let mut masked = Vec::new();
+        let mut keys = Vec::new();
+        for (&k, _) in doc.iter().filter(|&(_, &n)| n >= params.evidence_min) {
+            let len = key_len(k);
+            for j in 0..len {
+                let shift = 16 * (len - 1 - j);
+                let rest = k & !(0xffff << shift);
+                masked.push((rest, mask_tag(len, j), key_id(k, j)));
+                // The misreadings of the `j`-th character that the document has.
+                keys.extend(
+                    model.reverse[usize::from(key_id(k, j))]
+                        .iter()
+                        .filter(|&&(obs, _)| obs != 0 && present.contains(obs))
+                        .map(|&(obs, _)| rest | (u64::from(obs) << shift)),
+                );
+            }
+        }
+        if keys.is_empty() {
             return NearVariants {
                 filter: KeyFilter::default(),
                 masked: Vec::new(),
                 sorted: RefCell::default(),
             };
         }
-        let mut v = NearVariants {
-            filter: KeyFilter::with_keys(count),
-            masked: Vec::new(),
+        let mut filter = KeyFilter::with_keys(keys.len());
+        keys.iter().for_each(|&k| filter.insert(k));
+        masked.sort_unstable();
+        NearVariants {
+            filter,
+            masked,
             sorted: RefCell::default(),
-        };
-        for (&k, _) in recurring() {
-            let len = key_len(k);
-            for j in 0..len {
-                let shift = 16 * (len - 1 - j);
-                let rest = k & !(0xffff << shift);
-                v.masked.push((rest, mask_tag(len, j), key_id(k, j)));
-                for &(obs, _) in &model.reverse[usize::from(key_id(k, j))] {
-                    if obs != 0 {
-                        v.filter.insert(rest | (u64::from(obs) << shift));
-                    }
-                }
-            }
         }
-        v.masked.sort_unstable();
-        v
     }
 
     pub(super) fn is_empty(&self) -> bool {
@@ -156,7 +244,12 @@ impl NearVariants {
             let tag = mask_tag(len, j);
             let from = self.masked.partition_point(|m| (m.0, m.1) < (rest, tag));
             let intended = &self.masked[from..];
-            let intended = &intended[..intended.partition_point(|m| (m.0, m.1) == (rest, tag))];
+            // A few words at most (a scan, where a second search was as long as the first).
+            let same = intended
+                .iter()
+                .take_while(|m| (m.0, m.1) == (rest, tag))
+                .count();
+            let intended = &intended[..same];
             // The words whose `j`-th character is a confusion of the window's: a few are
             // looked for in its confusions, more with both lists sorted by id (`masked` is
             // sorted), walked together.
@@ -188,6 +281,33 @@ impl NearVariants {
                 }
             }
         }
+    }
+}
+
+/// The ids that occur in a document group, as a bit set.
+pub(super) struct Present {
+    bits: Vec<u64>,
+}
+
+impl Present {
+    /// The ids of `runs`.
+    pub(super) fn of(runs: &Runs) -> Present {
+        let mut bits = Vec::new();
+        for s in runs.slots() {
+            let w = usize::from(s.id / 64);
+            if w >= bits.len() {
+                bits.resize(w + 1, 0);
+            }
+            bits[w] |= 1 << (s.id % 64);
+        }
+        Present { bits }
+    }
+
+    #[inline]
+    fn contains(&self, id: u16) -> bool {
+        self.bits
+            .get(usize::from(id / 64))
+            .is_some_and(|w| w & (1 << (id % 64)) != 0)
     }
 }
 

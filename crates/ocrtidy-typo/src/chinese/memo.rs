@@ -4,16 +4,14 @@ use ocrtidy_core::Context;
 
 use rustc_hash::FxHashMap as FxMap;
 
-use super::evidence::{key_id, key_len, run_evidence};
-use super::groups::for_each_group;
-use super::score::{evidence_candidates, RunScratch};
+use super::evidence::{key_id, key_len, run_evidence, Reuse, Segmentation};
+use super::groups::{for_each_group, Runs};
+use super::score::{evidence_at, RunScratch};
 use super::segment::RunBuffers;
 use super::support::{SUPPORT_CONTEXT, SUPPORT_SCAN};
-use super::{
-    cache_words, correct_group, correct_lm, Correction, Group, Params, Slot, Wanted, WordLm,
-};
+use super::{cache_words, correct_group, correct_lm, Correction, Group, Params, Wanted, WordLm};
 use crate::flat::KeyFilter;
-use crate::model::{pack, Model, MAX_WORD};
+use crate::model::{Model, MAX_WORD};
 
 /// The last document a [`Typo`](crate::Typo) pass scored in a run (kept in the pass's
 /// [`ocrtidy_core::PassMemory`]): the pipeline runs
@@ -35,6 +33,8 @@ pub(crate) struct Memo {
     applied_only: bool,
     /// Every document group, in order.
     groups: Vec<GroupMemo>,
+    /// The scoring's buffers and model look-ups (see `score::LinkCache`).
+    scratch: RunScratch,
 }
 
 /// One document group of a [`Memo`].
@@ -46,6 +46,8 @@ struct GroupMemo {
     found: Vec<(usize, usize, Correction)>,
     /// The number of words of the group's segmentation (see `Group::doc_words`).
     doc_words: usize,
+    /// The group's segmentation, for the runs of the next round that are the same.
+    segmentation: Segmentation,
 }
 
 /// The Han runs of a document group as ids: what its corrections depend on.
@@ -56,11 +58,23 @@ struct RunKey {
 }
 
 impl RunKey {
-    fn of(runs: &[Vec<Slot>]) -> RunKey {
+    fn of(runs: &Runs) -> RunKey {
         RunKey {
             lens: runs.iter().map(|run| run.len() as u32).collect(),
-            ids: runs.iter().flatten().map(|s| s.id).collect(),
+            ids: runs.slots().iter().map(|s| s.id).collect(),
         }
+    }
+
+    /// The index in `ids` of the first id of each run.
+    fn starts(&self) -> Vec<usize> {
+        let mut at = 0;
+        self.lens
+            .iter()
+            .map(|&n| {
+                at += n as usize;
+                at - n as usize
+            })
+            .collect()
     }
 
     /// The runs' ids, run by run.
@@ -100,10 +114,10 @@ pub(crate) fn correct_memo(
         all.retain(keep);
         return all;
     }
-    let mut old = last
+    let (mut old, mut scratch) = last
         .take()
         .filter(|m| m.params == *params && m.applied_only == applied_only)
-        .map_or_else(Vec::new, |m| m.groups);
+        .map_or_else(Default::default, |m| (m.groups, m.scratch));
     let mut groups = Vec::new();
     let mut out = Vec::new();
     // The corrections of one group, before `keep`.
@@ -136,7 +150,7 @@ pub(crate) fn correct_memo(
                         wanted: &wanted,
                         keep,
                     };
-                    rescore(runs, key, m, &scoring)
+                    rescore(runs, key, m, &scoring, &mut scratch)
                 });
                 if let Some(m) = again {
                     out.extend(m.found.iter().map(remap));
@@ -145,9 +159,29 @@ pub(crate) fn correct_memo(
                 }
                 let key = RunKey::of(runs);
                 let before = out.len();
+                // The runs that are the same as one of the group's in the last round keep
+                // their segmentation.
+                let last = old.get(g).map(|m| {
+                    let matched = match_runs(&m.key.runs(), &key.runs());
+                    (m, m.key.starts(), matched)
+                });
+                let reuse = last.as_ref().map(|(m, at, matched)| Reuse {
+                    last: &m.segmentation,
+                    at,
+                    matched,
+                });
                 // No protected terms here (see above).
-                let doc_words =
-                    correct_group(runs, model, params, context, lm, &wanted, &mut fresh);
+                let (doc_words, segmentation) = correct_group(
+                    runs,
+                    model,
+                    params,
+                    context,
+                    lm,
+                    &wanted,
+                    reuse.as_ref(),
+                    &mut scratch,
+                    &mut fresh,
+                );
                 out.extend(fresh.drain(..).filter(|c| keep(c)));
                 let mut found = Vec::with_capacity(out.len() - before);
                 locate(runs, &out[before..], &mut found);
@@ -156,6 +190,7 @@ pub(crate) fn correct_memo(
                     key,
                     found,
                     doc_words,
+                    segmentation,
                 });
             }
         }
@@ -165,6 +200,7 @@ pub(crate) fn correct_memo(
             params: *params,
             applied_only,
             groups,
+            scratch,
         });
     }
     out
@@ -201,7 +237,13 @@ struct Scoring<'a> {
 /// keeps its corrections. When the cache model's size changed, every run depends on it, and
 /// with a language model or with support from contexts under three characters the check
 /// is not made: `None`.
-fn rescore(runs: &[Vec<Slot>], key: RunKey, old: &GroupMemo, s: &Scoring<'_>) -> Option<GroupMemo> {
+fn rescore(
+    runs: &Runs,
+    key: RunKey,
+    old: &GroupMemo,
+    s: &Scoring<'_>,
+    scratch: &mut RunScratch,
+) -> Option<GroupMemo> {
     let (model, params) = (s.model, s.params);
     if key.ids.len() < RESCORE_MIN_CHARS {
         return None;
@@ -233,9 +275,8 @@ fn rescore(runs: &[Vec<Slot>], key: RunKey, old: &GroupMemo, s: &Scoring<'_>) ->
         .map(|(run, _)| (*run, 1));
     let mut removed_places = 0;
     for (run, sign) in unmatched_old.chain(unmatched_new) {
-        let (_, n) = run_evidence(run, model, params, partners, &mut buffers, |k| {
-            *delta.entry(k).or_insert(0) += sign;
-        });
+        let count = |k| *delta.entry(k).or_insert(0) += sign;
+        let n = run_evidence(run, model, params, partners, &mut buffers, |_, _| (), count);
         words += sign * n as i64;
         let at = |i: usize| run.get(i).copied().unwrap_or(0);
         places.extend(
@@ -256,7 +297,13 @@ fn rescore(runs: &[Vec<Slot>], key: RunKey, old: &GroupMemo, s: &Scoring<'_>) ->
     if cache_words(doc_words, params) != cache_words(old.doc_words, params) {
         return None;
     }
-    let group = Group::new(runs, model, params);
+    let at = old.key.starts();
+    let reuse = Reuse {
+        last: &old.segmentation,
+        at: &at,
+        matched: &matched,
+    };
+    let group = Group::new(runs, model, params, Some(&reuse));
     debug_assert_eq!(group.doc_words, doc_words);
     // The words whose count changed, and those of them that became or ceased to be recurring
     // words (whose near-variants are questioned: `NearVariants`).
@@ -350,8 +397,6 @@ fn rescore(runs: &[Vec<Slot>], key: RunKey, old: &GroupMemo, s: &Scoring<'_>) ->
             .word(&[id])
             .is_some_and(|(_, f)| f > params.max_single_freq)
     };
-    let mut scratch = RunScratch::default();
-    let (mut evidence, mut ids, mut batch) = (Vec::new(), Vec::new(), Vec::new());
     let mut touched: Vec<bool> = Vec::new();
     let mut dirty = |r: usize, run: &[u16]| {
         let n = run.len();
@@ -359,10 +404,17 @@ fn rescore(runs: &[Vec<Slot>], key: RunKey, old: &GroupMemo, s: &Scoring<'_>) ->
         touched.resize(n, false);
         let mut any = false;
         for s in 0..n {
-            for len in 2..=MAX_WORD.min(n - s) {
-                let Some(k) = pack(&run[s..s + len]) else {
+            // The windows' keys (see `pack`), a character at a time.
+            let mut k = 0u64;
+            for len in 1..=MAX_WORD.min(n - s) {
+                let id = run[s + len - 1];
+                if id == 0 {
+                    break;
+                }
+                k = k << 16 | u64::from(id);
+                if len < 2 {
                     continue;
-                };
+                }
                 if crossed.may_contain(k) {
                     return true;
                 }
@@ -392,19 +444,11 @@ fn rescore(runs: &[Vec<Slot>], key: RunKey, old: &GroupMemo, s: &Scoring<'_>) ->
             return false;
         }
 
-        let single = &group.single_flags[r];
+        let single = &group.single_flags[group.doc_seq.run_start[r]..];
         if (0..n).any(|i| touched[i] && single[i] && !common(run[i])) {
             return true;
         }
-        evidence_candidates(
-            &runs[r],
-            model,
-            &group.variants,
-            &mut evidence,
-            &mut ids,
-            &mut batch,
-        );
-        (0..n).any(|i| touched[i] && !evidence[i].is_empty())
+        evidence_at(run, model, &group.variants, &touched)
     };
     let mut score: Vec<bool> = matched
         .iter()
@@ -439,7 +483,7 @@ fn rescore(runs: &[Vec<Slot>], key: RunKey, old: &GroupMemo, s: &Scoring<'_>) ->
     let mut from = 0;
     for (r, m) in matched.iter().enumerate() {
         if score[r] {
-            group.correct_run(r, runs, s.context, s.lm, s.wanted, &mut scratch, &mut fresh);
+            group.correct_run(r, runs, s.context, s.lm, s.wanted, scratch, &mut fresh);
             for c in fresh.drain(..).filter(|c| (s.keep)(c)) {
                 let p = runs[r].partition_point(|x| x.start < c.start);
                 found.push((r, p, c));
@@ -459,6 +503,7 @@ fn rescore(runs: &[Vec<Slot>], key: RunKey, old: &GroupMemo, s: &Scoring<'_>) ->
         key,
         found,
         doc_words,
+        segmentation: group.segmentation,
     })
 }
 
@@ -516,12 +561,9 @@ fn match_runs(old: &[&[u16]], new: &[&[u16]]) -> Vec<Option<usize>> {
 /// Pushes each of `found` (corrections of characters of `runs`, in text order) into `memo` with
 /// the index of its run in `runs` and its position in the run; stops at one that is of no
 /// character of the runs (then `memo` is shorter than `found`).
-fn locate(runs: &[Vec<Slot>], found: &[Correction], memo: &mut Vec<(usize, usize, Correction)>) {
+fn locate(runs: &Runs, found: &[Correction], memo: &mut Vec<(usize, usize, Correction)>) {
     for c in found {
-        let Some(r) = runs
-            .partition_point(|run| run[0].start <= c.start)
-            .checked_sub(1)
-        else {
+        let Some(r) = runs.run_at(c.start) else {
             return;
         };
         let p = runs[r].partition_point(|s| s.start < c.start);

@@ -57,8 +57,8 @@ mod support;
 use ocrtidy_core::Context;
 
 use crate::model::Model;
-use evidence::{doc_evidence, NearVariants};
-use groups::for_each_group;
+use evidence::{doc_evidence, NearVariants, Present, Reuse, Segmentation};
+use groups::{for_each_group, Runs};
 use score::{correct_run, Place, RunScratch};
 use segment::Scorer;
 use support::DocSeq;
@@ -125,12 +125,23 @@ pub fn correct_lm(
 ) -> Vec<Correction> {
     let protected = protected_ranges(text, model);
     let mut out = Vec::new();
+    let mut scratch = RunScratch::default();
     for_each_group(text, model, |_, runs| {
         let wanted = Wanted {
             protected: &protected,
             applied_only: false,
         };
-        correct_group(runs, model, params, context, lm, &wanted, &mut out);
+        correct_group(
+            runs,
+            model,
+            params,
+            context,
+            lm,
+            &wanted,
+            None,
+            &mut scratch,
+            &mut out,
+        );
     });
     out
 }
@@ -143,23 +154,27 @@ struct Wanted<'a> {
     applied_only: bool,
 }
 
-/// Scores the runs of one document group (see [`groups::DOCUMENT_CHARS`]), appending to `out`;
-/// returns the number of words of its segmentation (see [`Group::doc_words`]).
+/// Scores the runs of one document group (see [`groups::DOCUMENT_CHARS`]), appending to `out`,
+/// with the segmentation of the runs that `reuse` has and the buffers and look-ups of
+/// `scratch`; returns the number of words of its
+/// segmentation (see [`Group::doc_words`]) and the segmentation.
+#[allow(clippy::too_many_arguments)]
 fn correct_group(
-    runs: &[Vec<Slot>],
+    runs: &Runs,
     model: &Model,
     params: &Params,
     context: &Context,
     lm: Option<&dyn WordLm>,
     wanted: &Wanted<'_>,
+    reuse: Option<&Reuse<'_>>,
+    scratch: &mut RunScratch,
     out: &mut Vec<Correction>,
-) -> usize {
-    let group = Group::new(runs, model, params);
-    let mut scratch = RunScratch::default();
+) -> (usize, Segmentation) {
+    let group = Group::new(runs, model, params, reuse);
     for r in 0..runs.len() {
-        group.correct_run(r, runs, context, lm, wanted, &mut scratch, out);
+        group.correct_run(r, runs, context, lm, wanted, scratch, out);
     }
-    group.doc_words
+    (group.doc_words, group.segmentation)
 }
 
 /// A document group's evidence, what the scores of its positions depend on besides their runs.
@@ -168,18 +183,28 @@ struct Group<'m> {
     params: &'m Params,
     /// Words of the document (see [`doc_evidence`]).
     doc: rustc_hash::FxHashMap<u64, u32>,
-    /// Which characters of each run stand alone.
-    single_flags: Vec<Vec<bool>>,
+    /// Which characters stand alone, in the layout of `DocSeq::seq` (run `r` from
+    /// `doc_seq.run_start[r]`).
+    single_flags: Vec<bool>,
     /// The number of words of the group's segmentation.
     doc_words: usize,
     variants: NearVariants,
     doc_seq: DocSeq,
+    /// The segmentation of the runs (kept by the memo).
+    segmentation: Segmentation,
 }
 
 impl<'m> Group<'m> {
-    fn new(runs: &[Vec<Slot>], model: &'m Model, params: &'m Params) -> Group<'m> {
-        let (doc, single_flags, doc_words) = doc_evidence(runs, model, params, model.partners());
-        let variants = NearVariants::new(&doc, model, params);
+    /// The evidence of the group of `runs`, with the segmentation of the runs that `reuse` has.
+    fn new(
+        runs: &Runs,
+        model: &'m Model,
+        params: &'m Params,
+        reuse: Option<&Reuse<'_>>,
+    ) -> Group<'m> {
+        let (doc, single_flags, doc_words, segmentation) =
+            doc_evidence(runs, model, params, model.partners(), reuse);
+        let variants = NearVariants::new(&doc, model, params, &Present::of(runs));
         let doc_seq = DocSeq::new(runs);
         Group {
             model,
@@ -189,6 +214,7 @@ impl<'m> Group<'m> {
             doc_words,
             variants,
             doc_seq,
+            segmentation,
         }
     }
 
@@ -197,7 +223,7 @@ impl<'m> Group<'m> {
     fn correct_run(
         &self,
         r: usize,
-        runs: &[Vec<Slot>],
+        runs: &Runs,
         context: &Context,
         lm: Option<&dyn WordLm>,
         wanted: &Wanted<'_>,
@@ -213,10 +239,11 @@ impl<'m> Group<'m> {
             partners: model.partners(),
             lm,
         };
+        let at = self.doc_seq.run_start[r];
         let place = Place {
             run: &runs[r],
-            single: &self.single_flags[r],
-            at: self.doc_seq.run_start[r],
+            single: &self.single_flags[at..at + runs[r].len()],
+            at,
             doc: &self.doc_seq,
         };
         correct_run(

@@ -11,7 +11,7 @@ use super::segment::{Edges, Links, Scorer, Window};
 use super::support::DocSeq;
 use super::{Correction, Params, Slot, NFEATURES, SUPPORT_CONTEXT};
 use crate::confusion::ConfusionKind;
-use crate::model::{pack, Model, MAX_WORD};
+use crate::model::{IdConfusion, Model, MAX_WORD};
 
 /// A run and its place in the document.
 pub(super) struct Place<'a> {
@@ -44,13 +44,11 @@ struct Candidate {
 /// (see [`Links`]).
 type Found = (Option<usize>, Option<usize>);
 
-/// The buffers of [`correct_run`], kept from run to run.
+/// The buffers of [`correct_run`], kept from run to run (and by the memo from round to round).
 #[derive(Default)]
 pub(super) struct RunScratch {
-    found: Vec<Found>,
+    links: LinkCache,
     evidence: Vec<Vec<u16>>,
-    ids: Vec<u16>,
-    batch: Vec<(usize, u64, bool)>,
     window: Vec<u16>,
     edges: Option<Edges>,
     cands: Vec<Candidate>,
@@ -84,10 +82,8 @@ pub(super) fn correct_run(
     let model = scorer.model;
     let params = scorer.params;
     let RunScratch {
-        found: links_found,
+        links: link_cache,
         evidence,
-        ids,
-        batch,
         window,
         edges,
         cands,
@@ -100,7 +96,7 @@ pub(super) fn correct_run(
             .word(&[id])
             .is_some_and(|(_, f)| f > params.max_single_freq)
     };
-    evidence_candidates(run, model, variants, evidence, ids, batch);
+    evidence_candidates(run, model, variants, evidence);
     let mut found: Vec<(usize, Correction)> = Vec::new();
     // Made for the first position with candidates.
     let mut fresh = true;
@@ -132,7 +128,7 @@ pub(super) fn correct_run(
             later.push(i);
             return None;
         }
-        pos.candidates(&evidence[i], cands, links_found);
+        pos.candidates(&evidence[i], cands, link_cache);
         if cands.is_empty() {
             return None;
         }
@@ -175,14 +171,12 @@ pub(super) fn correct_run(
 /// Candidates from document evidence, per position of `run`: the characters that make a window
 /// of the run a word that recurs in the document (see [`NearVariants`]).
 /// `evidence` gets (at least) one list a position, of which the run's first `run.len()` are
-/// its own; `ids` and `batch` are scratch space.
+/// its own.
 pub(super) fn evidence_candidates(
     run: &[Slot],
     model: &Model,
     variants: &NearVariants,
     evidence: &mut Vec<Vec<u16>>,
-    ids: &mut Vec<u16>,
-    batch: &mut Vec<(usize, u64, bool)>,
 ) {
     let n = run.len();
     // Only the run's positions are read: the lists of a longer run before stay as they are.
@@ -193,33 +187,111 @@ pub(super) fn evidence_candidates(
         evidence.resize_with(n, Vec::new);
     }
     if !variants.is_empty() {
-        ids.clear();
-        ids.extend(run.iter().map(|s| s.id));
-        // The windows' keys, a batch at a time, with the filter's answers for all of them
-        // before any is followed: the probes are cache misses, and independent ones overlap.
-        const BATCH: usize = 64;
-        let mut s = 0;
-        while s < n {
-            batch.clear();
-            while s < n && batch.len() < BATCH {
-                for len in 2..=MAX_WORD.min(n - s) {
-                    if let Some(k) = pack(&ids[s..s + len]) {
-                        batch.push((s, k, false));
-                    }
+        // The windows' keys (see `pack`) built one character at a time; the filter, sized
+        // for the group's recurring words, stays in cache.
+        for s in 0..n {
+            let mut k = 0u64;
+            for len in 1..=MAX_WORD.min(n - s) {
+                let id = run[s + len - 1].id;
+                if id == 0 {
+                    break;
                 }
-                s += 1;
-            }
-            for b in batch.iter_mut() {
-                b.2 = variants.may_contain(b.1);
-            }
-            for &(at, k, _) in batch.iter().filter(|b| b.2) {
-                variants.hits(k, model, |j, intended| {
-                    if !evidence[at + j].contains(&intended) {
-                        evidence[at + j].push(intended);
-                    }
-                });
+                k = k << 16 | u64::from(id);
+                if len >= 2 && variants.may_contain(k) {
+                    variants.hits(k, model, |j, intended| {
+                        if !evidence[s + j].contains(&intended) {
+                            evidence[s + j].push(intended);
+                        }
+                    });
+                }
             }
         }
+    }
+}
+
+/// Whether document evidence points at one of the positions of `run` (ids) that `marked`
+/// marks: whether [`evidence_candidates`] would give one of them a candidate. Only the windows
+/// that hold a marked position are asked about, and the answer is the first found.
+pub(super) fn evidence_at(
+    run: &[u16],
+    model: &Model,
+    variants: &NearVariants,
+    marked: &[bool],
+) -> bool {
+    if variants.is_empty() {
+        return false;
+    }
+    let n = run.len();
+    for s in 0..n {
+        let mut k = 0u64;
+        let mut holds = false;
+        for len in 1..=MAX_WORD.min(n - s) {
+            let id = run[s + len - 1];
+            if id == 0 {
+                break;
+            }
+            k = k << 16 | u64::from(id);
+            holds |= marked[s + len - 1];
+            if len >= 2 && holds && variants.may_contain(k) {
+                let mut hit = false;
+                variants.hits(k, model, |j, _| hit |= marked[s + j]);
+                if hit {
+                    return true;
+                }
+            }
+        }
+    }
+    false
+}
+
+/// The look-ups of [`Position::candidates`] for a questioned position (its confusions' pairs with
+/// the neighbours in the partner lists), by neighbours and observed character: they depend on
+/// the model alone. Only the confusions that pair with a neighbour are kept.
+#[derive(Default)]
+pub(super) struct LinkCache {
+    /// (previous id, observed id, next id) → where its linked confusions are in `linked`.
+    at: rustc_hash::FxHashMap<u64, (u32, u32)>,
+    /// Index of the confusion, and its pairs with the neighbours (`u32::MAX`: none).
+    linked: Vec<(u32, u32, u32)>,
+}
+
+impl LinkCache {
+    /// At most this many positions are kept; then the cache starts again.
+    const MAX_KEYS: usize = 1 << 16;
+
+    /// The linked confusions of `key` (index, pairs with the neighbours, by index), found by
+    /// `find` (which appends them to the vector it is given) when they are not known.
+    fn linked(
+        &mut self,
+        key: u64,
+        find: impl FnOnce(&mut Vec<(u32, u32, u32)>),
+    ) -> &[(u32, u32, u32)] {
+        let (from, len) = match self.at.get(&key) {
+            Some(&at) => at,
+            None => {
+                if self.at.len() >= Self::MAX_KEYS {
+                    self.at.clear();
+                    self.linked.clear();
+                }
+                let from = self.linked.len();
+                find(&mut self.linked);
+                let at = (from as u32, (self.linked.len() - from) as u32);
+                self.at.insert(key, at);
+                at
+            }
+        };
+        &self.linked[from as usize..(from + len) as usize]
+    }
+
+    /// An entry of [`LinkCache::linked`].
+    fn entry(k: usize, before: Option<usize>, after: Option<usize>) -> (u32, u32, u32) {
+        let none = |i: Option<usize>| i.map_or(u32::MAX, |i| i as u32);
+        (k as u32, none(before), none(after))
+    }
+
+    /// A place in the partner lists of an entry (`u32::MAX`: none).
+    fn place(i: u32) -> Option<usize> {
+        (i != u32::MAX).then_some(i as usize)
     }
 }
 
@@ -299,7 +371,7 @@ impl Position<'_> {
     /// The candidates for the observed character: those document evidence points at and, when
     /// the position is questioned, up to `Params::max_candidates` of its confusions that form
     /// a word with a neighbour.
-    fn candidates(&self, evidence: &[u16], cands: &mut Vec<Candidate>, found: &mut Vec<Found>) {
+    fn candidates(&self, evidence: &[u16], cands: &mut Vec<Candidate>, cache: &mut LinkCache) {
         let (scorer, model) = (self.scorer, self.scorer.model);
         // `Model::pair` on the partner lists, with the neighbours' lists, which stay in cache for
         // all the confusions of a character. Both sides are looked up once here and the answers
@@ -313,37 +385,57 @@ impl Position<'_> {
             )
         };
         let confusions = &model.confusions[self.slot.id as usize];
-        // A questioned position asks about every confusion: all the look-ups first, independent
-        // of each other (most are cache misses, which then overlap), then the choice in order.
-        found.clear();
-        if self.questioned {
-            found.extend(confusions.iter().map(|conf| look_up(conf.intended)));
-        }
+        let candidate = |conf: &IdConfusion, (before, after): Found| Candidate {
+            id: conf.intended,
+            channel: conf.channel,
+            kind: conf.kind,
+            links: Links {
+                before,
+                after,
+                // A two-character word is a pair of `Model::pair`; its word is kept next to
+                // its place in the neighbour's list.
+                after_word: partners.word_left_at(after),
+            },
+        };
         cands.clear();
+        if !self.questioned {
+            // Only what document evidence points at.
+            for conf in confusions {
+                if evidence.contains(&conf.intended) {
+                    cands.push(candidate(conf, look_up(conf.intended)));
+                }
+            }
+            return;
+        }
+        // A questioned position asks about every confusion (the same neighbours and character
+        // were most often asked about before: the page scored again after its own correction,
+        // a misread that recurs); the confusions that pair with a neighbour, in order.
+        let key = u64::from(self.prev) << 32 | u64::from(self.slot.id) << 16 | u64::from(self.next);
+        let linked = cache.linked(key, |linked| {
+            // All the look-ups first, independent of each other (most are cache misses, which
+            // then overlap).
+            linked.extend(confusions.iter().enumerate().filter_map(|(k, conf)| {
+                let (before, after) = look_up(conf.intended);
+                (before.is_some() || after.is_some()).then(|| LinkCache::entry(k, before, after))
+            }));
+        });
+        let max = scorer.params.max_candidates;
+        if evidence.is_empty() {
+            for &(k, before, after) in linked.iter().take(max) {
+                let found = (LinkCache::place(before), LinkCache::place(after));
+                cands.push(candidate(&confusions[k as usize], found));
+            }
+            return;
+        }
+        // The confusions in order: those evidence points at, and those that pair with a
+        // neighbour while there are fewer than `max` candidates.
+        let mut next = linked.iter().peekable();
         for (k, conf) in confusions.iter().enumerate() {
-            let from_evidence = evidence.contains(&conf.intended);
-            let linked = |&(before, after): &Found| before.is_some() || after.is_some();
-            if from_evidence
-                || (self.questioned
-                    && cands.len() < scorer.params.max_candidates
-                    && found.get(k).is_some_and(linked))
-            {
-                let (before, after) = found
-                    .get(k)
-                    .copied()
-                    .unwrap_or_else(|| look_up(conf.intended));
-                cands.push(Candidate {
-                    id: conf.intended,
-                    channel: conf.channel,
-                    kind: conf.kind,
-                    links: Links {
-                        before,
-                        after,
-                        // A two-character word is a pair of `Model::pair`; its word is kept
-                        // next to its place in the neighbour's list.
-                        after_word: partners.word_left_at(after),
-                    },
-                });
+            let found = next
+                .next_if(|e| e.0 as usize == k)
+                .map(|&(_, before, after)| (LinkCache::place(before), LinkCache::place(after)));
+            if evidence.contains(&conf.intended) || (cands.len() < max && found.is_some()) {
+                cands.push(candidate(conf, found.unwrap_or((None, None))));
             }
         }
     }

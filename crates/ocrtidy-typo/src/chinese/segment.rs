@@ -79,8 +79,10 @@ pub(super) struct Links {
     pub(super) after_word: Option<(f32, u32)>,
 }
 
-/// A back pointer of [`Scorer::segment`]: previous state, start of the last word, evidence.
-type Back = (usize, usize, usize, bool);
+/// A back pointer of [`Scorer::segment`]: previous state, start of the last word, evidence
+/// (indices in a window of at most [`W`] characters: bytes, so that the tables a call fills
+/// and copies are small).
+type Back = (u8, u8, u8, bool);
 
 /// The state of [`Scorer::segment`] on a window as it is, after the characters before the
 /// focus: the same for every candidate at the focus.
@@ -227,7 +229,7 @@ impl Scorer<'_> {
                     let v = best[s][pk] + lp;
                     if v > best[j][k] {
                         best[j][k] = v;
-                        back[j][k] = (s, pk, s, ev);
+                        back[j][k] = (s as u8, pk as u8, s as u8, ev);
                     }
                 }
                 // Overlapping compounds: a word that starts on the last character of the
@@ -242,7 +244,7 @@ impl Scorer<'_> {
                         let v = best[from][1] + lp - shared;
                         if v > best[j][1] {
                             best[j][1] = v;
-                            back[j][1] = (from, 1, s, ev);
+                            back[j][1] = (from as u8, 1, s as u8, ev);
                         }
                     }
                 }
@@ -258,6 +260,7 @@ impl Scorer<'_> {
         let mut noisy = 0;
         while j > 0 {
             let (prev, pk, s, ev) = back[j][k];
+            let (prev, pk, s) = (usize::from(prev), usize::from(pk), usize::from(s));
             if s <= focus && focus < j {
                 evidence |= ev;
             }
@@ -289,8 +292,8 @@ pub(super) struct RunBuffers {
     chain: Vec<usize>,
 }
 
-/// The best segmentation of a run: which positions stand alone; `word(start, end)` is called
-/// for each of its words, last first.
+/// The best segmentation of a run: `word(start, end)` is called for each of its words, last
+/// first.
 pub(super) fn segment_run(
     ids: &[u16],
     model: &Model,
@@ -298,7 +301,7 @@ pub(super) fn segment_run(
     partners: &Partners,
     buffers: &mut RunBuffers,
     mut word: impl FnMut(usize, usize),
-) -> Vec<bool> {
+) {
     let n = ids.len();
     let RunBuffers {
         best,
@@ -358,17 +361,12 @@ pub(super) fn segment_run(
             }
         }
     }
-    let mut single = vec![false; n];
     let mut j = n;
     while j > 0 {
         let s = back[j];
-        if j - s == 1 {
-            single[s] = true;
-        }
         word(s, j);
         j = s;
     }
-    single
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! neighbours, and how often a candidate occurs elsewhere in the same context as the observed
 //! character.
 
-use super::Slot;
+use super::groups::Runs;
 
 /// The longest shared context (characters on both sides together) that document support
 /// measures.
@@ -16,10 +16,9 @@ pub(super) const SUPPORT_SCAN: usize = 4096;
 /// both ends), and where each id occurs in it after a given character and before one.
 pub(super) struct DocSeq {
     seq: Vec<u16>,
-    /// (previous id, id) → positions of the id.
+    /// (previous id, id) → positions of the id; the positions of the id before a given one
+    /// (`a` before `b`) are those of the pair `a b` less one.
     after: PairIndex,
-    /// (id, next id) → positions of the id.
-    before: PairIndex,
     /// Index in `seq` of the first character of every run.
     pub(super) run_start: Vec<usize>,
 }
@@ -97,37 +96,28 @@ pub(super) struct Support {
 }
 
 impl DocSeq {
-    pub(super) fn new(runs: &[Vec<Slot>]) -> DocSeq {
-        let total: usize = runs.iter().map(Vec::len).sum();
+    pub(super) fn new(runs: &Runs) -> DocSeq {
+        let total = runs.slots().len();
         let mut seq = Vec::with_capacity(total + runs.len() + 1);
         let mut run_start = Vec::with_capacity(runs.len());
-        for run in runs {
+        for run in runs.iter() {
             seq.push(0);
             run_start.push(seq.len());
             seq.extend(run.iter().map(|s| s.id));
         }
         seq.push(0);
         let mut after = Vec::with_capacity(total);
-        let mut before = Vec::with_capacity(total);
-        for (i, w) in seq.windows(3).enumerate() {
-            let (Ok(p), &[a, b, c]) = (u32::try_from(i + 1), w) else {
+        for (i, w) in seq.windows(2).enumerate() {
+            let (Ok(p), &[a, b]) = (u32::try_from(i + 1), w) else {
                 continue;
             };
-            if b == 0 {
-                continue;
-            }
-            if a != 0 {
+            if a != 0 && b != 0 {
                 after.push(u64::from(pair(a, b)) << 32 | u64::from(p));
             }
-            if c != 0 {
-                before.push(u64::from(pair(b, c)) << 32 | u64::from(p));
-            }
         }
-        let (after, before) = (PairIndex::new(after), PairIndex::new(before));
         DocSeq {
             seq,
-            after,
-            before,
+            after: PairIndex::new(after),
             run_start,
         }
     }
@@ -140,17 +130,20 @@ impl DocSeq {
         let mut hist = [0u32; SUPPORT_CONTEXT + 1];
         let at = |i: usize| self.seq.get(i).copied().unwrap_or(0);
         let (prev, next) = (if g > 0 { at(g - 1) } else { 0 }, at(g + 1));
-        fn list(index: &PairIndex, a: u16, b: u16) -> impl Iterator<Item = usize> + '_ {
+        // The places of `b` after `a`, less `back`.
+        let list = |a: u16, b: u16, back: usize| {
             let entries = if a == 0 || b == 0 {
                 &[]
             } else {
-                index.get(pair(a, b))
+                self.after.get(pair(a, b))
             };
-            entries.iter().map(|&e| (e & 0xffff_ffff) as usize)
-        }
-        let same_prev = list(&self.after, prev, c).take(SUPPORT_SCAN);
+            entries
+                .iter()
+                .map(move |&e| (e & 0xffff_ffff) as usize - back)
+        };
+        let same_prev = list(prev, c, 0).take(SUPPORT_SCAN);
         // Occurrences after the same character were counted with `same_prev`.
-        let same_next_only = list(&self.before, c, next)
+        let same_next_only = list(c, next, 1)
             .take(SUPPORT_SCAN)
             .filter(|&p| prev == 0 || at(p.saturating_sub(1)) != prev);
         for p in same_prev.chain(same_next_only) {
@@ -181,8 +174,7 @@ impl DocSeq {
     /// The longest list of places [`DocSeq::shared`] may scan for the pair `a b` (`b` after
     /// `a`, or `a` before `b`).
     pub(super) fn pair_places(&self, a: u16, b: u16) -> usize {
-        let key = pair(a, b);
-        self.after.get(key).len().max(self.before.get(key).len())
+        self.after.get(pair(a, b)).len()
     }
 
     /// How many places of `c` are next to the same neighbour as position `g` on one side or the
@@ -190,14 +182,14 @@ impl DocSeq {
     fn neighbours(&self, g: usize, c: u16) -> usize {
         let at = |i: usize| self.seq.get(i).copied().unwrap_or(0);
         let (prev, next) = (if g > 0 { at(g - 1) } else { 0 }, at(g + 1));
-        let len = |index: &PairIndex, a: u16, b: u16| {
+        let len = |a: u16, b: u16| {
             if a == 0 || b == 0 {
                 0
             } else {
-                index.get(pair(a, b)).len()
+                self.after.get(pair(a, b)).len()
             }
         };
-        len(&self.after, prev, c) + len(&self.before, c, next)
+        len(prev, c) + len(c, next)
     }
 
     /// The support of candidate `c` for the observed character `o` at `g` (`observed` caches
@@ -251,20 +243,22 @@ fn pair(a: u16, b: u16) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::chinese::Slot;
 
-    fn runs(texts: &[&[u16]]) -> Vec<Vec<Slot>> {
-        texts
-            .iter()
-            .map(|ids| {
-                ids.iter()
-                    .map(|&id| Slot {
-                        start: 0,
-                        end: 0,
-                        id,
-                    })
-                    .collect()
-            })
-            .collect()
+    fn runs(texts: &[&[u16]]) -> Runs {
+        let mut runs = Runs::default();
+        for ids in texts {
+            let run: Vec<Slot> = ids
+                .iter()
+                .map(|&id| Slot {
+                    start: 0,
+                    end: 0,
+                    id,
+                })
+                .collect();
+            runs.push(&run);
+        }
+        runs
     }
 
     #[test]
