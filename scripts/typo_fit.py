@@ -22,7 +22,7 @@ from fit_line_breaks import solve  # noqa: E402
 from rapidfuzz.distance import Levenshtein  # noqa: E402
 
 NAMES = ["ctx", "channel", "bond", "visual", "phonetic", "learned", "evidence", "questioned",
-         "sup_ratio", "sup_ctx", "sup_n", "orphan", "lm"]
+         "sup_ratio", "sup_ctx", "sup_n", "orphan", "lm", "long_word"]
 
 
 def rows(pre, corrections):

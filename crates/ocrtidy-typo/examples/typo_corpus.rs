@@ -56,6 +56,7 @@ fn main() {
                 "wsup" => p.support_weight = v,
                 "worph" => p.orphan_weight = v,
                 "orphfloor" => p.orphan_floor = v,
+                "olong" => p.long_word_offset = v,
                 "evmin" => p.evidence_min = v as u32,
                 "supk" => p.support_min_context = v as usize,
                 "supmin" => p.support_min = v as u32,

@@ -83,14 +83,15 @@ pub struct Correction {
     pub ocr_confidence: Option<f32>,
     /// The best candidate's score terms (context gain, channel, bond, visual, phonetic,
     /// learned, evidence, questioned, support log-ratio, support context, support count,
-    /// orphan gain, language-model gain), for calibration tools.
+    /// orphan gain, language-model gain, longest lexicon word the candidate completes where
+    /// the observed character stands alone), for calibration tools.
     #[doc(hidden)]
     pub features: [f32; NFEATURES],
 }
 
 /// Number of score terms in [`Correction::features`].
 #[doc(hidden)]
-pub const NFEATURES: usize = 13;
+pub const NFEATURES: usize = 14;
 
 /// One character of a Han run.
 #[derive(Clone, Copy)]

@@ -7,7 +7,7 @@ use ocrtidy_core::Context;
 
 use super::evidence::NearVariants;
 use super::lm::{window_ln_prob, LmScratch, WordLm, LM_SIDE};
-use super::segment::{Edges, Links, Scorer, Window};
+use super::segment::{Edges, Links, Scorer, Segmented, Window};
 use super::support::DocSeq;
 use super::{Correction, Params, Slot, NFEATURES, SUPPORT_CONTEXT};
 use crate::confusion::ConfusionKind;
@@ -509,7 +509,7 @@ impl Position<'_> {
             focus,
             links: None,
         };
-        let (base, _, _) = scorer.segment(&whole, true, edges);
+        let base = scorer.segment(&whole, true, edges).score;
         let bond_base = model.bond(prev, id) + model.bond(id, next);
         let ocr_prior = ocr_confidence.map_or(0.0, |c| {
             let lo = (1.0 - params.ocr_reference).max(1e-3);
@@ -563,8 +563,18 @@ impl Position<'_> {
             focus,
             links: Some(links),
         };
-        let (score, ev, noisy) = scorer.segment(&with_cand, false, edges);
+        let Segmented {
+            score,
+            evidence: ev,
+            noisy,
+        } = scorer.segment(&with_cand, false, edges);
         let base = baseline.base;
+        // Only where the observed character forms a word with neither neighbour.
+        let long_word = if baseline.orphan {
+            long_word_at(model, window, focus, links)
+        } else {
+            0
+        };
         // Word formation only matters where the character stands alone; a word's near-variant
         // is judged on document evidence.
         let bond = if self.questioned {
@@ -588,6 +598,7 @@ impl Position<'_> {
             support.map_or(0.0, |s| s.n as f32),
             orphan_gain,
             0.0,
+            long_word as f32,
         ];
         let delta = params.context_weight * (score - base)
             + params.channel_weight * channel
@@ -600,7 +611,12 @@ impl Position<'_> {
             }
             + if ev { params.evidence_offset } else { 0.0 }
             + params.support_weight * shared * ratio
-            + params.orphan_weight * orphan_gain;
+            + params.orphan_weight * orphan_gain
+            + if long_word >= LONG_WORD {
+                params.long_word_offset
+            } else {
+                0.0
+            };
         let ev = ev || support.is_some_and(|s| s.log_ratio() > 0.0);
         Scored {
             ch: model.chars[cand as usize],
@@ -692,6 +708,28 @@ impl Position<'_> {
             && (i < 3 || !word(&[at(i - 3), at(i - 2), prev]))
             && !word(&[at(i - 2), prev, best]);
         takes_right || takes_left
+    }
+}
+
+/// The length of word that [`Params::long_word_offset`] counts: the longest of the lexicon.
+const LONG_WORD: usize = MAX_WORD;
+
+/// [`LONG_WORD`] when a lexicon word of that many characters in `window` covers `focus`, else
+/// 0. Every pair of neighbours in a word is a pair of `Model::pair`, so only the windows whose
+/// pairs with the candidate at `focus` exist (`links`) are looked up.
+fn long_word_at(model: &Model, window: &[u16], focus: usize, links: Links) -> usize {
+    let len = LONG_WORD;
+    let found = (focus.saturating_sub(len - 1)..=focus)
+        .filter(|&st| st + len <= window.len())
+        .filter(|&st| {
+            (st == focus || links.before.is_some())
+                && (st + len == focus + 1 || links.after.is_some())
+        })
+        .any(|st| model.word(&window[st..st + len]).is_some());
+    if found {
+        len
+    } else {
+        0
     }
 }
 

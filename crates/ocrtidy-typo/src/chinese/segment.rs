@@ -130,13 +130,9 @@ impl Scorer<'_> {
         Some((boosted.max(lp), true))
     }
 
-    /// Best segmentation score of the window's ids, and whether a word of the best path that
-    /// covers its focus was supported by document evidence. `original` says that the ids are
-    /// the text as it is; the words that are in the text at this place are counted once less
-    /// as evidence. `edges` holds the look-ups of the window's run.
-    ///
-    /// The third value counts the uncommon characters within two of `focus` (and `focus`
-    /// itself) that stand alone in the best path: a measure of how garbled the context is.
+    /// Best segmentation of the window's ids (see [`Segmented`]). `original` says that the ids
+    /// are the text as it is; the words that are in the text at this place are counted once
+    /// less as evidence. `edges` holds the look-ups of the window's run.
     ///
     /// The paths over the characters before the focus are the same for the window as it is
     /// and with any candidate: the call on the window as it is keeps them in `edges`, and the
@@ -146,7 +142,7 @@ impl Scorer<'_> {
         window: &Window<'_>,
         original: bool,
         edges: &mut Edges,
-    ) -> (f32, bool, usize) {
+    ) -> Segmented {
         let Window {
             ids,
             lo,
@@ -276,8 +272,23 @@ impl Scorer<'_> {
             j = prev;
             k = pk;
         }
-        (score, evidence, noisy)
+        Segmented {
+            score,
+            evidence,
+            noisy,
+        }
     }
+}
+
+/// What [`Scorer::segment`] finds of a window.
+pub(super) struct Segmented {
+    /// The best segmentation's score.
+    pub(super) score: f32,
+    /// A word of the best path that covers the focus was supported by document evidence.
+    pub(super) evidence: bool,
+    /// The uncommon characters within two of the focus (and the focus itself) that stand alone
+    /// in the best path: a measure of how garbled the context is.
+    pub(super) noisy: usize,
 }
 
 /// The buffers of [`segment_run`], kept from run to run (a document has thousands of short
