@@ -8,6 +8,8 @@
 //!   around the position, with overlapping compounds (残疾人 + 人士), lexicon frequencies and
 //!   document evidence as a cache model (words that recur in the same document are likelier),
 //!   plus how readily the character forms words with its neighbours (`Model::bond`);
+//! - where the observed character forms a word with neither neighbour, a candidate that
+//!   completes a four-character lexicon word with them gains `Params::long_word_offset`;
 //! - document support: how often the candidate occurs elsewhere in the document in the same
 //!   context (`n`, at least three times with at least three shared characters) against how
 //!   often the observed character does (`m`), `support_weight * k * ln((n + ½) / (m + ½))` with
