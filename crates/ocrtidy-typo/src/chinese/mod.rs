@@ -85,8 +85,8 @@ pub struct Correction {
     pub ocr_confidence: Option<f32>,
     /// The best candidate's score terms (context gain, channel, bond, visual, phonetic,
     /// learned, evidence, questioned, support log-ratio, support context, support count,
-    /// orphan gain, language-model gain, longest lexicon word the candidate completes where
-    /// the observed character stands alone), for calibration tools.
+    /// orphan gain, language-model gain, whether the candidate completes a four-character
+    /// word where the observed character stands alone), for calibration tools.
     #[doc(hidden)]
     pub features: [f32; NFEATURES],
 }

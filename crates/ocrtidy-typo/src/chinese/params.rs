@@ -83,9 +83,9 @@ pub struct Params {
     /// See [`Params::orphan_weight`].
     pub orphan_floor: f32,
     /// Added when the observed character forms a word with neither neighbour and the
-    /// candidate completes a lexicon word of four or more characters with them. A unigram
-    /// segmentation weighs such a word as one word against three or four, not as the
-    /// coincidence it would be: one look-alike turning a character that fits nowhere into the
+    /// candidate completes a four-character lexicon word (the longest the model has) with
+    /// them. A unigram segmentation weighs such a word as one word against three or four, not
+    /// as the coincidence it would be: one look-alike turning a character that fits nowhere into the
     /// missing piece of a long word. 5 (fitted on half A of the development corpus, checked on
     /// half B): one more right correction on each half, none wrong, none on clean text.
     pub long_word_offset: f32,

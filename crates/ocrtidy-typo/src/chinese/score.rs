@@ -570,11 +570,7 @@ impl Position<'_> {
         } = scorer.segment(&with_cand, false, edges);
         let base = baseline.base;
         // Only where the observed character forms a word with neither neighbour.
-        let long_word = if baseline.orphan {
-            long_word_at(model, window, focus, links)
-        } else {
-            0
-        };
+        let long_word = baseline.orphan && completes_long_word(model, window, focus, links);
         // Word formation only matters where the character stands alone; a word's near-variant
         // is judged on document evidence.
         let bond = if self.questioned {
@@ -598,7 +594,7 @@ impl Position<'_> {
             support.map_or(0.0, |s| s.n as f32),
             orphan_gain,
             0.0,
-            long_word as f32,
+            f32::from(u8::from(long_word)),
         ];
         let delta = params.context_weight * (score - base)
             + params.channel_weight * channel
@@ -612,7 +608,7 @@ impl Position<'_> {
             + if ev { params.evidence_offset } else { 0.0 }
             + params.support_weight * shared * ratio
             + params.orphan_weight * orphan_gain
-            + if long_word >= LONG_WORD {
+            + if long_word {
                 params.long_word_offset
             } else {
                 0.0
@@ -711,26 +707,19 @@ impl Position<'_> {
     }
 }
 
-/// The length of word that [`Params::long_word_offset`] counts: the longest of the lexicon.
-const LONG_WORD: usize = MAX_WORD;
-
-/// [`LONG_WORD`] when a lexicon word of that many characters in `window` covers `focus`, else
-/// 0. Every pair of neighbours in a word is a pair of `Model::pair`, so only the windows whose
-/// pairs with the candidate at `focus` exist (`links`) are looked up.
-fn long_word_at(model: &Model, window: &[u16], focus: usize, links: Links) -> usize {
-    let len = LONG_WORD;
-    let found = (focus.saturating_sub(len - 1)..=focus)
+/// Whether a lexicon word of [`MAX_WORD`] characters (the longest the model has) in `window`
+/// covers `focus` (see [`Params::long_word_offset`]). Every pair of neighbours in a word is a
+/// pair of `Model::pair`, so only the windows whose pairs with the candidate at `focus` exist
+/// (`links`) are looked up.
+fn completes_long_word(model: &Model, window: &[u16], focus: usize, links: Links) -> bool {
+    let len = MAX_WORD;
+    (focus.saturating_sub(len - 1)..=focus)
         .filter(|&st| st + len <= window.len())
         .filter(|&st| {
             (st == focus || links.before.is_some())
                 && (st + len == focus + 1 || links.after.is_some())
         })
-        .any(|st| model.word(&window[st..st + len]).is_some());
-    if found {
-        len
-    } else {
-        0
-    }
+        .any(|st| model.word(&window[st..st + len]).is_some())
 }
 
 /// The posterior of each candidate against the observed character (odds 1) and every other
