@@ -10,7 +10,6 @@ use super::score::{evidence_at, RunScratch};
 use super::segment::RunBuffers;
 use super::support::{SUPPORT_CONTEXT, SUPPORT_SCAN};
 use super::{cache_words, correct_group, correct_lm, Correction, Group, Params, Wanted, WordLm};
-use crate::flat::KeyFilter;
 use crate::model::{Model, MAX_WORD};
 
 /// The last document a [`Typo`](crate::Typo) pass scored in a run (kept in the pass's
@@ -330,32 +329,21 @@ fn rescore(
                 .map(move |o| rest | u64::from(o) << shift)
         })
     };
-    let size = |k: u64| {
-        1 + (0..key_len(k))
-            .map(|j| model.reverse[usize::from(key_id(k, j))].len())
-            .sum::<usize>()
-    };
-    let filter = |keys: &mut dyn Iterator<Item = u64>, count: usize| {
-        let mut f = KeyFilter::default();
-        if count > 0 {
-            f = KeyFilter::with_keys(count);
-            keys.for_each(|k| f.insert(k));
-        }
-        f
-    };
-    let windows = filter(
-        &mut changed
+    // The windows that may look up a changed word, and those that are near-variants of a
+    // recurring word that changed, as packed keys of two to `MAX_WORD` ids (a window of one
+    // character is never looked up as a word).
+    let keys = |crossing_only: bool| {
+        let mut keys: Vec<u64> = changed
             .iter()
-            .flat_map(|&(k, _)| std::iter::once(k).chain(variants(k))),
-        changed.iter().map(|&(k, _)| size(k)).sum(),
-    );
-    let crossed = filter(
-        &mut changed
-            .iter()
-            .filter(|c| c.1)
-            .flat_map(|&(k, _)| variants(k)),
-        changed.iter().filter(|c| c.1).map(|&(k, _)| size(k)).sum(),
-    );
+            .filter(|c| c.1 || !crossing_only)
+            .flat_map(|&(k, _)| (!crossing_only).then_some(k).into_iter().chain(variants(k)))
+            .filter(|&k| (2..=MAX_WORD).contains(&key_len(k)))
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        keys
+    };
+    let (windows, crossed) = (keys(false), keys(true));
     // A place of an old unmatched run and one of a new one with the same neighbours count
     // alike wherever they are (the order matters only on long lists, below): only the others
     // can change what support counts.
@@ -374,88 +362,97 @@ fn rescore(
     // count a place of an unmatched run only if its two neighbours on one side are that
     // place's, and it observes the character there or one misread for it.
     // The characters of those places by their two neighbours on each side.
-    let mut contexts: FxMap<u64, Vec<u16>> = FxMap::default();
+    // The key: whether the neighbours are after the place, and the two of them in order.
+    let mut contexts: FxMap<(bool, u16, u16), Vec<u16>> = FxMap::default();
     for p in &moved {
-        let sides = [left_context(p[0], p[1], 1), right_context(1, p[3], p[4])];
-        for k in sides.into_iter().flatten() {
-            contexts.entry(k).or_default().push(p[2]);
+        for (right, a, b) in [(false, p[0], p[1]), (true, p[3], p[4])] {
+            if a != 0 && b != 0 {
+                contexts.entry((right, a, b)).or_default().push(p[2]);
+            }
         }
     }
     // Whether a position observing `o` may count one of `places`: it is `o`, or a confusion.
-    let counts = |places: Option<&Vec<u16>>, o: u16| {
-        places.is_some_and(|xs| {
-            let confusions = &model.confusions[usize::from(o)];
-            xs.iter()
-                .any(|&x| x == o || confusions.iter().any(|c| c.intended == x))
-        })
+    let counts = |xs: &[u16], o: u16| {
+        let confusions = &model.confusions[usize::from(o)];
+        xs.iter()
+            .any(|&x| x == o || confusions.iter().any(|c| c.intended == x))
     };
     // Only a position that is scored (questioned, or pointed at by document evidence) has a
     // correction: a matched run is scored again when one of its scored positions may see a
-    // change within its window, or when its evidence may have changed.
+    // change within its window, or when its evidence may have changed. The places that may
+    // are found in the group's pair index (`DocSeq`), from the changed words and contexts,
+    // rather than by looking at every window of every run: a change touches a few places of
+    // a long group.
     let common = |id: u16| {
         model
             .word(&[id])
             .is_some_and(|(_, f)| f > params.max_single_freq)
     };
+    let seq = &group.doc_seq;
+    // The run of a place of `DocSeq::seq` and the place's index in it.
+    let locate_place = |q: usize| {
+        let r = seq.run_start.partition_point(|&x| x <= q) - 1;
+        (r, q - seq.run_start[r])
+    };
+    // The places where a window of `key` starts.
+    let starts = |key: u64| {
+        let len = key_len(key);
+        seq.pair_starts(key_id(key, 0), key_id(key, 1))
+            .filter(move |&q| (2..len).all(|j| seq.at(q + j) == key_id(key, j)))
+    };
+    // Per run: crossed (scored again), or the positions touched (run, from, to).
+    let mut crossed_runs: Vec<usize> = crossed
+        .iter()
+        .flat_map(|&k| starts(k))
+        .map(|q| locate_place(q).0)
+        .collect();
+    crossed_runs.sort_unstable();
+    crossed_runs.dedup();
+    let mut marks: Vec<(usize, usize, usize)> = Vec::new();
+    for &k in &windows {
+        let len = key_len(k);
+        for q in starts(k) {
+            let (r, s) = locate_place(q);
+            let n = new_runs[r].len();
+            // The positions whose window holds `s..s + len` (see `Position::baseline`).
+            marks.push((r, (s + len).saturating_sub(MAX_WORD), (s + MAX_WORD).min(n)));
+        }
+    }
+    for (&(right, a, b), xs) in &contexts {
+        for q in seq.pair_starts(a, b) {
+            // The observed character after the pair (neighbours before it) or before it.
+            let Some(g) = (if right { q.checked_sub(1) } else { Some(q + 2) }) else {
+                continue;
+            };
+            let o = seq.at(g);
+            if o != 0 && counts(xs, o) {
+                let (r, s) = locate_place(g);
+                marks.push((r, s, s + 1));
+            }
+        }
+    }
+    marks.sort_unstable();
+    let mut score: Vec<bool> = matched.iter().map(Option::is_none).collect();
+    for &r in &crossed_runs {
+        score[r] = true;
+    }
     let mut touched: Vec<bool> = Vec::new();
-    let mut dirty = |r: usize, run: &[u16]| {
+    for marks in marks.chunk_by(|x, y| x.0 == y.0) {
+        let r = marks[0].0;
+        let run = new_runs[r];
         let n = run.len();
+        if score[r] || n < 2 {
+            continue;
+        }
         touched.clear();
         touched.resize(n, false);
-        let mut any = false;
-        for s in 0..n {
-            // The windows' keys (see `pack`), a character at a time.
-            let mut k = 0u64;
-            for len in 1..=MAX_WORD.min(n - s) {
-                let id = run[s + len - 1];
-                if id == 0 {
-                    break;
-                }
-                k = k << 16 | u64::from(id);
-                if len < 2 {
-                    continue;
-                }
-                if crossed.may_contain(k) {
-                    return true;
-                }
-                if windows.may_contain(k) {
-                    // The positions whose window holds `s..s + len` (see `Position::baseline`).
-                    let from = (s + len).saturating_sub(MAX_WORD);
-                    let to = (s + MAX_WORD).min(n);
-                    touched[from..to].fill(true);
-                    any = true;
-                }
-            }
-            let at = |i: usize| run.get(i).copied().unwrap_or(0);
-            let left = (s >= 2)
-                .then(|| left_context(at(s - 2), at(s - 1), 1))
-                .flatten();
-            let right = right_context(1, at(s + 1), at(s + 2));
-            let o = at(s);
-            if o != 0
-                && (counts(left.and_then(|k| contexts.get(&k)), o)
-                    || counts(right.and_then(|k| contexts.get(&k)), o))
-            {
-                touched[s] = true;
-                any = true;
-            }
+        for &(_, from, to) in marks {
+            touched[from..to].fill(true);
         }
-        if !any || n < 2 {
-            return false;
-        }
-
         let single = &group.single_flags[group.doc_seq.run_start[r]..];
-        if (0..n).any(|i| touched[i] && single[i] && !common(run[i])) {
-            return true;
-        }
-        evidence_at(run, model, &group.variants, &touched)
-    };
-    let mut score: Vec<bool> = matched
-        .iter()
-        .zip(&new_runs)
-        .enumerate()
-        .map(|(r, (m, run))| m.is_none() || dirty(r, run))
-        .collect();
+        score[r] = (0..n).any(|i| touched[i] && single[i] && !common(run[i]))
+            || evidence_at(run, model, &group.variants, &touched);
+    }
     // Support scans at most `SUPPORT_SCAN` places of a pair: which ones, on a longer list,
     // changes with any place added or removed. A list was at most as long as it is now plus
     // the places the unmatched old runs had.
@@ -513,20 +510,6 @@ const RESCORE_MIN_CHARS: usize = if cfg!(test) { 1 } else { 2_000 };
 
 /// A place of a character with its neighbours (see [`rescore`]).
 const HOOD: usize = 2 * SUPPORT_CONTEXT + 1;
-
-/// A character with the two before it, as a key of a [`KeyFilter`] (`None` with an unknown
-/// or no character).
-#[inline]
-fn left_context(a: u16, b: u16, c: u16) -> Option<u64> {
-    (a != 0 && b != 0 && c != 0).then(|| u64::from(a) << 32 | u64::from(b) << 16 | u64::from(c))
-}
-
-/// A character with the two after it, as a key of a [`KeyFilter`] (`None` with an unknown or
-/// no character); never a [`left_context`].
-#[inline]
-fn right_context(a: u16, b: u16, c: u16) -> Option<u64> {
-    left_context(a, b, c).map(|k| k | 1 << 63)
-}
 
 /// Matches the runs of `new` with equal runs of `old`, in order (an increasing partial map from
 /// `new` to `old`): runs are taken in step, and after a pair that differs the next pair that

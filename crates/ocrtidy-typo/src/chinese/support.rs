@@ -171,6 +171,21 @@ impl DocSeq {
         hist
     }
 
+    /// The places where `a` is followed by `b` (the place of `a`), in increasing order.
+    pub(super) fn pair_starts(&self, a: u16, b: u16) -> impl Iterator<Item = usize> + '_ {
+        let entries = if a == 0 || b == 0 {
+            &[]
+        } else {
+            self.after.get(pair(a, b))
+        };
+        entries.iter().map(|&e| (e & 0xffff_ffff) as usize - 1)
+    }
+
+    /// The id at place `i` of the sequence (0 beyond it).
+    pub(super) fn at(&self, i: usize) -> u16 {
+        self.seq.get(i).copied().unwrap_or(0)
+    }
+
     /// The longest list of places [`DocSeq::shared`] may scan for the pair `a b` (`b` after
     /// `a`, or `a` before `b`).
     pub(super) fn pair_places(&self, a: u16, b: u16) -> usize {
