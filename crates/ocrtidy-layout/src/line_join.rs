@@ -120,7 +120,7 @@ impl LineJoin {
         rules: &[
             RuleSpec {
                 id: "soft-wrap",
-                explain: "A line break inside a paragraph (a soft wrap of the printed column) is replaced, with the line's trailing spaces and the next line's indent, by nothing between Chinese characters or after a hyphen and by one space between Latin words (between scripts, as the document spaces them): `中华人民\\n共和国` → `中华人民共和国`. Always applied (confidence 0.9). A break is kept when the line ends a sentence (`。！？；：…`, closing quotes, `.!?` in Latin text) and is short or followed by a blank line, or is followed by a line in another script (a Chinese sentence end before a line of Latin text without wide characters, a Latin sentence end before a line starting with a CJK letter; a wrap before a Latin term mid-sentence is still joined), when OCR dropped a first-line indent, when the line is an open short line on a column-wrapped page (or before a blank line on a page whose widths do not cluster at a column width), or when hOCR/ALTO/PAGE geometry says paragraph break; headlines, bylines, list items, furniture, date lines, page breaks and already reflowed pages are never joined, except that a line starting with a particle no Chinese sentence starts with (`的`, not in `的确`; `们`) is always joined to the line before it unless one of them is furniture, a byline or a date.",
+                explain: "A line break inside a paragraph (a soft wrap of the printed column) is replaced, with the line's trailing spaces and the next line's indent, by nothing between Chinese characters, after a hyphen, and between a Chinese letter and a curly quote on its inner side (`名为` + `“设置”` → `名为“设置”`), and by one space between Latin words (between scripts, as the document spaces them): `中华人民\\n共和国` → `中华人民共和国`. Always applied (confidence 0.9). A break is kept when the line ends a sentence (`。！？；：…`, closing quotes, `.!?` in Latin text) and is short or followed by a blank line, or is followed by a line in another script (a Chinese sentence end before a line of Latin text without wide characters, a Latin sentence end before a line starting with a CJK letter; a wrap before a Latin term mid-sentence is still joined), when OCR dropped a first-line indent, when the line is an open short line on a column-wrapped page (or before a blank line on a page whose widths do not cluster at a column width), or when hOCR/ALTO/PAGE geometry says paragraph break; headlines, bylines, list items, furniture, date lines, page breaks and already reflowed pages are never joined, except that a line starting with a particle no Chinese sentence starts with (`的`, not in `的确`; `们`) is always joined to the line before it unless one of them is furniture, a byline or a date.",
             },
             RuleSpec {
                 id: "soft-wrap-blank",
@@ -623,7 +623,11 @@ impl Run<'_> {
             }
             _ => false,
         };
-        if a_last == '-' || opening_quote || (is_wide(a_last) && is_wide(b_first)) {
+        // A curly quote takes no space from a Chinese letter on its inner side, as
+        // `cjk-spacing` writes them (`用户` + `“坦` → `用户“坦`, `大小”` + `的` → `大小”的`).
+        let quote_gap = (is_cjk_letter(a_last) && matches!(b_first, '“' | '‘'))
+            || (matches!(a_last, '”' | '’') && is_cjk_letter(b_first));
+        if a_last == '-' || opening_quote || quote_gap || (is_wide(a_last) && is_wide(b_first)) {
             ""
         } else if br.cjk {
             // Between a CJK letter and Latin text, as the document spaces its scripts; never
