@@ -45,7 +45,9 @@ pub fn is_space(c: char) -> bool {
 /// Cuts `text` into lines. Every `\n` and `\f` ends a line; the text after the last terminator
 /// is a line too (possibly empty).
 pub fn lines(text: &str) -> Vec<Line> {
-    let mut out = Vec::new();
+    // Counted first, so that the lines are not moved as the vector grows.
+    let count = memchr::memchr2_iter(b'\n', 0x0c, text.as_bytes()).count();
+    let mut out = Vec::with_capacity(count + 1);
     let mut start = 0;
     let mut page = 0;
     // Both terminators are single bytes, found with one vectorised search.
@@ -152,6 +154,28 @@ pub fn visible_chars(s: &str) -> usize {
 /// [`visible_chars`], counting only up to `limit` (`min(visible_chars(s), limit)`).
 pub fn visible_chars_upto(s: &str, limit: usize) -> usize {
     let b = s.as_bytes();
+    // Most callers ask whether a line is longer than a few chars, and most lines are: count
+    // first, in blocks without branches (which vectorise), the bytes that start a char that is
+    // never whitespace (`21`..`7E`, and the lead bytes `C3`..`DF` and `E4`..`F4`, as below). They
+    // are a lower bound of the count, so reaching `limit` with them settles it. A text with
+    // fewer bytes than `limit` cannot reach it.
+    if limit <= b.len() {
+        let mut lower = 0;
+        for block in b.chunks(32) {
+            let n: u8 = block
+                .iter()
+                .map(|&x| {
+                    u8::from(x.wrapping_sub(0x21) < 0x5E)
+                        + u8::from(x.wrapping_sub(0xC3) < 0x1D)
+                        + u8::from(x.wrapping_sub(0xE4) < 0x11)
+                })
+                .sum();
+            lower += usize::from(n);
+            if lower >= limit {
+                return limit;
+            }
+        }
+    }
     let mut n = 0;
     let mut i = 0;
     while i < b.len() && n < limit {
@@ -257,6 +281,16 @@ mod tests {
             let visible = t.chars().filter(|c| !c.is_whitespace()).count();
             assert_eq!(visible_chars(t), visible, "{t:?}");
             assert_eq!(visible_chars_upto(t, 2), visible.min(2), "{t:?}");
+        }
+        // The lower bound settles long texts; it agrees with the full count at every limit.
+        let long = "甲 乙\u{3000}\u{a0}abc\u{2003} é😀\u{85}\u{1680}，。\t\r\u{7f}".repeat(5);
+        let visible = long.chars().filter(|c| !c.is_whitespace()).count();
+        for limit in 0..=long.len() + 1 {
+            assert_eq!(
+                visible_chars_upto(&long, limit),
+                visible.min(limit),
+                "{limit}"
+            );
         }
         assert_eq!(full_width(&[10, 40, 40, 40, 38]), 40);
         // Every char, alone and after a Han char: the lead-byte paths skip no whitespace.

@@ -523,17 +523,43 @@ fn tokenize(text: &str, line: &Range<usize>, scratch: &mut Scratch) {
         scratch.symbol.push(all);
         scratch.word.push((n >= 2 && !any).then_some(first));
     };
-    for (i, c) in text[line.clone()].char_indices() {
-        let i = i + line.start;
+    let s = &text[line.clone()];
+    let b = s.as_bytes();
+    let mut k = 0;
+    while k < b.len() {
+        let i = k + line.start;
+        // Fast paths on the lead byte, without decoding through the string's iterator: ASCII,
+        // and `E5`..`E9` (U+5000..U+9FFF, unified ideographs, none of them a space or a symbol;
+        // `丨` is U+4E28). The text is valid UTF-8, so a lead byte's continuation bytes follow.
+        let (c, removable) = match b[k] {
+            x @ 0xE5..=0xE9 => {
+                let c = (u32::from(x & 0x0F) << 12)
+                    | (u32::from(b[k + 1] & 0x3F) << 6)
+                    | u32::from(b[k + 2] & 0x3F);
+                k += 3;
+                (char::from_u32(c).unwrap_or('\u{fffd}'), false)
+            }
+            x if x < 0x80 => {
+                k += 1;
+                let c = char::from(x);
+                (c, !c.is_ascii_alphanumeric() && is_removable_symbol(c))
+            }
+            _ => {
+                let Some(c) = s[k..].chars().next() else {
+                    break;
+                };
+                k += c.len_utf8();
+                // Ideographs (of which only `丨` is a symbol) first: cheap.
+                let common = is_han(c) && c != '丨';
+                (c, !common && is_removable_symbol(c))
+            }
+        };
         if is_horizontal_space(c) {
             if let Some(t) = open.take() {
                 close(scratch, t, i);
             }
             continue;
         }
-        // Ideographs (of which only `丨` is a symbol) and ASCII letters and digits first: cheap.
-        let common = c.is_ascii_alphanumeric() || (is_han(c) && c != '丨');
-        let removable = !common && is_removable_symbol(c);
         match open.as_mut() {
             Some((_, _, n, any, all)) => {
                 *n += 1;
