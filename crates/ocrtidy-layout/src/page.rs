@@ -45,9 +45,9 @@ pub fn is_space(c: char) -> bool {
 /// Cuts `text` into lines. Every `\n` and `\f` ends a line; the text after the last terminator
 /// is a line too (possibly empty).
 pub fn lines(text: &str) -> Vec<Line> {
-    // Counted first, so that the lines are not moved as the vector grows.
-    let count = memchr::memchr2_iter(b'\n', 0x0c, text.as_bytes()).count();
-    let mut out = Vec::with_capacity(count + 1);
+    // Room for lines of 64 bytes on average (OCR lines are shorter), so that the vector is
+    // moved at most once or twice as it grows.
+    let mut out = Vec::with_capacity(text.len() / 64 + 1);
     let mut start = 0;
     let mut page = 0;
     // Both terminators are single bytes, found with one vectorised search.
@@ -157,8 +157,8 @@ pub fn visible_chars_upto(s: &str, limit: usize) -> usize {
     // Most callers ask whether a line is longer than a few chars, and most lines are: count
     // first, in blocks without branches (which vectorise), the bytes that start a char that is
     // never whitespace (`21`..`7E`, and the lead bytes `C3`..`DF` and `E4`..`F4`, as below). They
-    // are a lower bound of the count, so reaching `limit` with them settles it. A text with
-    // fewer bytes than `limit` cannot reach it.
+    // are a lower bound of the count, so reaching `limit` with them settles it; otherwise the
+    // count below decides. A text with fewer bytes than `limit` cannot reach it.
     if limit <= b.len() {
         let mut lower = 0;
         for block in b.chunks(32) {
