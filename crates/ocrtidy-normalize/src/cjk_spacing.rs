@@ -296,8 +296,17 @@ fn fix_line(
             _ => 0,
         }
     };
+    // Most lines hold no no-break or ideographic space: a run then starts at a space or a tab,
+    // searched for with `memchr`.
+    let ascii_only = !line.contains('\u{a0}') && !line.contains('\u{3000}');
     let mut i = 0;
     while i < b.len() {
+        if ascii_only {
+            match memchr::memchr2(b' ', b'\t', &b[i..]) {
+                Some(k) => i += k,
+                None => break,
+            }
+        }
         let n = space_at(i);
         if n == 0 {
             i += 1;
@@ -361,7 +370,12 @@ fn fix_line(
         .count();
     let spaced_by_ocr = !standalone
         || counted >= MANY_GAPS
-        || line.chars().filter(|&c| is_cjk_letter(c)).count() > SHORT_LINE;
+        || line
+            .chars()
+            .filter(|&c| is_cjk_letter(c))
+            .take(SHORT_LINE + 1)
+            .count()
+            > SHORT_LINE;
     // Near a page edge (headers, datelines, footers) a space next to punctuation goes only
     // when the mark sits between CJK characters: `刊 “ 、` or `。 2019年` may be furniture and
     // noise that the furniture and noise passes must still see apart.
