@@ -151,7 +151,7 @@ impl Pass for CjkSpacing {
 /// `memchr` for the two others, not by decoding every char: most lines of Chinese text have none.
 fn has_inner_space(line: &str) -> bool {
     let inner = line.trim_matches(is_horizontal_space);
-    inner.bytes().any(|b| b == b' ' || b == b'\t')
+    memchr::memchr2(b' ', b'\t', inner.as_bytes()).is_some()
         || inner.contains('\u{a0}')
         || inner.contains('\u{3000}')
 }
