@@ -217,6 +217,17 @@ pub fn visible_chars_upto(s: &str, limit: usize) -> usize {
     n
 }
 
+/// Whether `s` holds an ASCII digit: a scan without branches, 16 bytes at a time (which
+/// vectorises), for the lines of running text that hold none.
+pub fn has_ascii_digit(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut blocks = b.chunks_exact(16);
+    let found = blocks
+        .by_ref()
+        .any(|block| block.iter().fold(false, |hit, x| hit | x.is_ascii_digit()));
+    found || blocks.remainder().iter().any(u8::is_ascii_digit)
+}
+
 /// The typical full line width of a block of lines: the upper quartile of the widths, which
 /// ignores the short last lines of paragraphs and the odd overlong merged line.
 pub fn full_width(widths: &[usize]) -> usize {
@@ -294,6 +305,19 @@ mod tests {
             );
         }
         assert_eq!(full_width(&[10, 40, 40, 40, 38]), 40);
+        for t in [
+            "",
+            "7",
+            "第一章",
+            "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥 9",
+            "abcdefghijklmnop1",
+        ] {
+            assert_eq!(
+                has_ascii_digit(t),
+                t.bytes().any(|b| b.is_ascii_digit()),
+                "{t}"
+            );
+        }
         // Every char, alone and after a Han char: the lead-byte paths skip no whitespace.
         let mut buf = String::new();
         for c in (0..=0x10FFFF).filter_map(char::from_u32) {

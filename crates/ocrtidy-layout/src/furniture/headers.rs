@@ -295,7 +295,7 @@ pub(super) fn is_merged_header(s: &str) -> bool {
 /// part a bare page number and the others title-like.
 pub(super) fn is_numbered_header(s: &str) -> bool {
     // The byte scan for a digit first: it settles most lines.
-    if !s.bytes().any(|b| b.is_ascii_digit()) || visible_chars_upto(s, 61) > 60 {
+    if !crate::page::has_ascii_digit(s) || visible_chars_upto(s, 61) > 60 {
         return false;
     }
     let parts = split_on_space_runs(s);
