@@ -74,6 +74,8 @@ struct Gap {
     /// The nearest characters on both sides, noise symbols and spaces skipped (`' '` for none).
     left: char,
     right: char,
+    /// Both of them are CJK letters (asked once: every rule reads it).
+    han: bool,
 }
 
 impl CjkSpacing {
@@ -332,13 +334,16 @@ fn fix_line(
             // A space that carries a combining mark.
             continue;
         }
+        let left = first_visible(text[..base + start].chars().rev(), true).unwrap_or(' ');
+        let right = first_visible(text[base + end..].chars(), true).unwrap_or(' ');
         gaps.push(Gap {
             start,
             end,
             before,
             after,
-            left: first_visible(text[..base + start].chars().rev(), true).unwrap_or(' '),
-            right: first_visible(text[base + end..].chars(), true).unwrap_or(' '),
+            left,
+            right,
+            han: is_cjk_letter(left) && is_cjk_letter(right),
         });
     }
     // A line near a page edge with a layout gap is a running header or footer: it stands alone.
@@ -355,7 +360,7 @@ fn fix_line(
     if gaps.is_empty() {
         return;
     }
-    let han_gap = |g: &Gap| is_cjk_letter(g.left) && is_cjk_letter(g.right);
+    let han_gap = |g: &Gap| g.han;
     // The bracket groups and the line's CJK letters are read only for a gap between CJK
     // characters, which is all that they decide.
     let groups = if gaps.iter().any(han_gap) {
@@ -398,7 +403,7 @@ fn fix_line(
         let range = base + g.start..base + g.end;
         let quote_gap = !place.near_edge
             && ((matches!(g.left, '”' | '’') && is_cjk_letter(g.right))
-                || (is_cjk_letter(g.left) && matches!(g.right, '“' | '‘')));
+                || (matches!(g.right, '“' | '‘') && is_cjk_letter(g.left)));
         // Only noise between the gap and a line edge: nothing to judge the gap by.
         let judged = g.left != ' ' && g.right != ' ';
         // In typeset text that spaces them habitually, a space between a full-width mark and
