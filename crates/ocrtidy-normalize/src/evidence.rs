@@ -101,6 +101,12 @@ impl Evidence {
             // all of them. The text is valid UTF-8, so the two continuation bytes follow. Other
             // chars are decoded.
             let c = match b[i] {
+                // A Han character glued to a Han character only counts as a CJK letter.
+                0xE5..=0xE9 if prev == Some(Han) && !gap => {
+                    i += 3;
+                    cjk += 1;
+                    continue;
+                }
                 0xE5..=0xE9 => {
                     i += 3;
                     '\u{5000}'

@@ -113,10 +113,10 @@ pub(super) fn may_hold_date(s: &str) -> bool {
     digits >= 4
         || memchr::memchr2_iter(0x98, 0xA4, b).any(|i| {
             i > 0
-                && match (b[i - 1], b[i], b.get(i + 1)) {
-                    (0xE6, 0x98, Some(0x9F)) | (0xE7, 0xA4, Some(0xBC)) => true,
-                    _ => false,
-                }
+                && matches!(
+                    (b[i - 1], b[i], b.get(i + 1)),
+                    (0xE6, 0x98, Some(0x9F)) | (0xE7, 0xA4, Some(0xBC))
+                )
         })
 }
 
