@@ -45,7 +45,9 @@ pub fn is_space(c: char) -> bool {
 /// Cuts `text` into lines. Every `\n` and `\f` ends a line; the text after the last terminator
 /// is a line too (possibly empty).
 pub fn lines(text: &str) -> Vec<Line> {
-    let mut out = Vec::new();
+    // Room for lines of 64 bytes on average (OCR lines are shorter), so that the vector is
+    // moved at most once or twice as it grows.
+    let mut out = Vec::with_capacity(text.len() / 64 + 1);
     let mut start = 0;
     let mut page = 0;
     // Both terminators are single bytes, found with one vectorised search.
@@ -152,6 +154,29 @@ pub fn visible_chars(s: &str) -> usize {
 /// [`visible_chars`], counting only up to `limit` (`min(visible_chars(s), limit)`).
 pub fn visible_chars_upto(s: &str, limit: usize) -> usize {
     let b = s.as_bytes();
+    // Most callers ask whether a line is longer than a few chars, and most lines are: count
+    // first, in blocks without branches (which vectorise), the bytes that start a char that is
+    // never whitespace (`21`..`7F`, and the lead bytes `E4`..`F4`, as below; valid UTF-8 has no
+    // `F5`..`FF`), 16 at a time. They are a lower bound of the count, so reaching `limit` with
+    // them settles it; otherwise the count below decides. A text with fewer bytes than `limit`
+    // cannot reach it.
+    if limit <= b.len() {
+        let mut lower = 0;
+        for block in b.chunks_exact(16) {
+            let n: u8 = block
+                .iter()
+                .map(|&x| {
+                    // As signed bytes: `21`..`7F` above 0x20, `E4`..`FF` from -28 to -1.
+                    let x = x as i8;
+                    u8::from(x > 0x20) + u8::from((-28..0).contains(&x))
+                })
+                .sum();
+            lower += usize::from(n);
+            if lower >= limit {
+                return limit;
+            }
+        }
+    }
     let mut n = 0;
     let mut i = 0;
     while i < b.len() && n < limit {
@@ -190,6 +215,17 @@ pub fn visible_chars_upto(s: &str, limit: usize) -> usize {
         }
     }
     n
+}
+
+/// Whether `s` holds an ASCII digit: a scan without branches, 16 bytes at a time (which
+/// vectorises), for the lines of running text that hold none.
+pub fn has_ascii_digit(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut blocks = b.chunks_exact(16);
+    let found = blocks
+        .by_ref()
+        .any(|block| block.iter().fold(false, |hit, x| hit | x.is_ascii_digit()));
+    found || blocks.remainder().iter().any(u8::is_ascii_digit)
 }
 
 /// The typical full line width of a block of lines: the upper quartile of the widths, which
@@ -258,7 +294,30 @@ mod tests {
             assert_eq!(visible_chars(t), visible, "{t:?}");
             assert_eq!(visible_chars_upto(t, 2), visible.min(2), "{t:?}");
         }
+        // The lower bound settles long texts; it agrees with the full count at every limit.
+        let long = "甲 乙\u{3000}\u{a0}abc\u{2003} é😀\u{85}\u{1680}，。\t\r\u{7f}".repeat(5);
+        let visible = long.chars().filter(|c| !c.is_whitespace()).count();
+        for limit in 0..=long.len() + 1 {
+            assert_eq!(
+                visible_chars_upto(&long, limit),
+                visible.min(limit),
+                "{limit}"
+            );
+        }
         assert_eq!(full_width(&[10, 40, 40, 40, 38]), 40);
+        for t in [
+            "",
+            "7",
+            "第一章",
+            "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥 9",
+            "abcdefghijklmnop1",
+        ] {
+            assert_eq!(
+                has_ascii_digit(t),
+                t.bytes().any(|b| b.is_ascii_digit()),
+                "{t}"
+            );
+        }
         // Every char, alone and after a Han char: the lead-byte paths skip no whitespace.
         let mut buf = String::new();
         for c in (0..=0x10FFFF).filter_map(char::from_u32) {

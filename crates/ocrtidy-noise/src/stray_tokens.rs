@@ -515,37 +515,90 @@ fn tokenize(text: &str, line: &Range<usize>, scratch: &mut Scratch) {
     scratch.tokens.clear();
     scratch.symbol.clear();
     scratch.word.clear();
-    // The open token: start, first character, characters, any removable, all removable.
-    let mut open: Option<(usize, char, usize, bool, bool)> = None;
-    let close = |scratch: &mut Scratch, t: (usize, char, usize, bool, bool), end: usize| {
-        let (start, first, n, any, all) = t;
-        scratch.tokens.push(start..end);
-        scratch.symbol.push(all);
-        scratch.word.push((n >= 2 && !any).then_some(first));
+    let close = |scratch: &mut Scratch, t: &Token, end: usize| {
+        scratch.tokens.push(line.start + t.start..line.start + end);
+        scratch.symbol.push(t.all);
+        scratch.word.push((t.n >= 2 && !t.any).then_some(t.first));
     };
-    for (i, c) in text[line.clone()].char_indices() {
-        let i = i + line.start;
+    // The open token (none while `n` is 0).
+    let mut t = Token {
+        start: 0,
+        first: ' ',
+        n: 0,
+        any: false,
+        all: true,
+    };
+    let s = &text[line.clone()];
+    let b = s.as_bytes();
+    let mut k = 0;
+    while k < b.len() {
+        let at = k;
+        // Fast paths on the lead byte, without decoding through the string's iterator: ASCII,
+        // and `E5`..`E9` (U+5000..U+9FFF, unified ideographs, none of them a space or a symbol;
+        // `丨` is U+4E28), decoded only to start a token. The text is valid UTF-8, so a lead
+        // byte's continuation bytes follow.
+        let (c, removable) = match b[k] {
+            x @ 0xE5..=0xE9 => {
+                k += 3;
+                if t.n > 0 {
+                    t.n += 1;
+                    t.all = false;
+                    continue;
+                }
+                let c = (u32::from(x & 0x0F) << 12)
+                    | (u32::from(b[at + 1] & 0x3F) << 6)
+                    | u32::from(b[at + 2] & 0x3F);
+                (char::from_u32(c).unwrap_or('\u{fffd}'), false)
+            }
+            x if x < 0x80 => {
+                k += 1;
+                let c = char::from(x);
+                (c, !c.is_ascii_alphanumeric() && is_removable_symbol(c))
+            }
+            _ => {
+                let Some(c) = s[k..].chars().next() else {
+                    break;
+                };
+                k += c.len_utf8();
+                // Ideographs (of which only `丨` is a symbol) first: cheap.
+                let common = is_han(c) && c != '丨';
+                (c, !common && is_removable_symbol(c))
+            }
+        };
         if is_horizontal_space(c) {
-            if let Some(t) = open.take() {
-                close(scratch, t, i);
+            if t.n > 0 {
+                close(scratch, &t, at);
+                t.n = 0;
             }
             continue;
         }
-        // Ideographs (of which only `丨` is a symbol) and ASCII letters and digits first: cheap.
-        let common = c.is_ascii_alphanumeric() || (is_han(c) && c != '丨');
-        let removable = !common && is_removable_symbol(c);
-        match open.as_mut() {
-            Some((_, _, n, any, all)) => {
-                *n += 1;
-                *any |= removable;
-                *all &= removable;
-            }
-            None => open = Some((i, c, 1, removable, removable)),
+        if t.n == 0 {
+            t = Token {
+                start: at,
+                first: c,
+                n: 1,
+                any: removable,
+                all: removable,
+            };
+        } else {
+            t.n += 1;
+            t.any |= removable;
+            t.all &= removable;
         }
     }
-    if let Some(t) = open {
-        close(scratch, t, line.end);
+    if t.n > 0 {
+        close(scratch, &t, b.len());
     }
+}
+
+/// A token being read by [`tokenize`]: its start in the line, its first character, how many
+/// characters it has, and whether any and whether all of them are removable symbols.
+struct Token {
+    start: usize,
+    first: char,
+    n: usize,
+    any: bool,
+    all: bool,
 }
 
 /// Class of a character for [`glued_runs`].
@@ -631,6 +684,47 @@ mod tests {
                 (&text[t], scratch.symbol[i], scratch.word[i])
             })
             .collect()
+    }
+
+    /// [`tokenize`] as a plain scan of the chars would do it.
+    fn tokens_by_chars(text: &str) -> Vec<(&str, bool, Option<char>)> {
+        let removable = |c: char| {
+            !(c.is_ascii_alphanumeric() || (is_han(c) && c != '丨')) && is_removable_symbol(c)
+        };
+        text.split(is_horizontal_space)
+            .filter(|t| !t.is_empty())
+            .map(|t| {
+                let n = t.chars().count();
+                let any = t.chars().any(removable);
+                let first = t.chars().next().filter(|_| n >= 2 && !any);
+                (t, t.chars().all(removable), first)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn tokens_as_by_chars() {
+        for text in [
+            "",
+            " ",
+            "ab  cd",
+            "\u{3000}中\u{a0}文\t，\u{3000}",
+            "||| 第一章■ x 丨丨 中丨文 。。 丨中 中丨",
+            "使用 apt 命令 — 4 —  ~~ __ 龘 䶵 一 㐀𠀀 é|ü",
+            "中 文 x 中文中 ■中 中■",
+        ] {
+            assert_eq!(tokens(text), tokens_by_chars(text), "{text:?}");
+        }
+        // Every char between ideographs and alone.
+        let mut buf = String::new();
+        for c in (0..=0x10FFFF).step_by(7).filter_map(char::from_u32) {
+            if is_break(c) {
+                continue;
+            }
+            buf.clear();
+            buf.extend(['中', c, '文', ' ', c, ' ', c, c]);
+            assert_eq!(tokens(&buf), tokens_by_chars(&buf), "{c:?}");
+        }
     }
 
     #[test]

@@ -78,6 +78,73 @@ impl Pass for BlankLines {
             ParagraphSeparator::Line => "\n",
             ParagraphSeparator::Blank => "\n\n",
         };
+        for (start, end, page) in break_runs(text) {
+            let at_start = text[..start]
+                .chars()
+                .all(|x| is_horizontal_space(x) || x == '\r');
+            let at_end = text[end..]
+                .chars()
+                .all(|x| is_horizontal_space(x) || x == '\r');
+            if at_start {
+                let _ = sink.delete(0..end, "document-start", 1.0);
+            } else if at_end {
+                let _ = sink.delete(start..text.len(), "document-end", 1.0);
+            } else if page {
+                let _ = sink.replace(start..end, "\n\u{c}", "page-break", 1.0);
+            } else {
+                let _ = sink.replace(start..end, sep, "blank-lines", 1.0);
+            }
+        }
+    }
+}
+
+/// The runs of line breaks of `text`, with whether each holds a form feed: `(start, end, page)`.
+/// A run goes from a break to the last break reached through whitespace only; the whitespace
+/// after the last break is the next line's indentation. The breaks are single bytes, found
+/// with `memchr`.
+fn break_runs(text: &str) -> impl Iterator<Item = (usize, usize, bool)> + '_ {
+    let is_break = |c: char| matches!(c, '\n' | '\u{c}');
+    // Where the search goes on: past the run just read.
+    let mut pos = 0;
+    std::iter::from_fn(move || {
+        let start = pos + memchr::memchr2(b'\n', 0x0c, &text.as_bytes()[pos..])?;
+        let mut end = start + 1;
+        let mut page = text.as_bytes()[start] == 0x0c;
+        // The next char not read yet.
+        let mut j = end;
+        while let Some(d) = text[j..].chars().next() {
+            if is_break(d) {
+                page |= d == '\u{c}';
+                end = j + d.len_utf8();
+                j = end;
+            } else if is_horizontal_space(d) || d == '\r' {
+                // Look past the whitespace: it belongs to the run only if a break follows.
+                let rest = &text[j..];
+                let ws = rest
+                    .char_indices()
+                    .find(|&(_, x)| !(is_horizontal_space(x) || x == '\r'))
+                    .map(|(k, _)| k)
+                    .unwrap_or(rest.len());
+                match rest[ws..].chars().next() {
+                    Some(x) if is_break(x) => j += ws,
+                    _ => break,
+                }
+            } else {
+                break;
+            }
+        }
+        pos = j;
+        Some((start, end, page))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The runs as the pass found them before, reading every char.
+    fn runs_by_chars(text: &str) -> Vec<(usize, usize, bool)> {
+        let mut out = Vec::new();
         let is_break = |c: char| matches!(c, '\n' | '\u{c}');
         let mut chars = text.char_indices().peekable();
         while let Some((i, c)) = chars.next() {
@@ -114,21 +181,29 @@ impl Pass for BlankLines {
                     break;
                 }
             }
-            let at_start = text[..start]
-                .chars()
-                .all(|x| is_horizontal_space(x) || x == '\r');
-            let at_end = text[end..]
-                .chars()
-                .all(|x| is_horizontal_space(x) || x == '\r');
-            if at_start {
-                let _ = sink.delete(0..end, "document-start", 1.0);
-            } else if at_end {
-                let _ = sink.delete(start..text.len(), "document-end", 1.0);
-            } else if page {
-                let _ = sink.replace(start..end, "\n\u{c}", "page-break", 1.0);
-            } else {
-                let _ = sink.replace(start..end, sep, "blank-lines", 1.0);
-            }
+            out.push((start, end, page));
+        }
+        out
+    }
+
+    #[test]
+    fn runs_as_by_chars() {
+        // Every text of up to five chars from breaks, whitespace and letters.
+        let alphabet = [
+            '\n', '\u{c}', ' ', '\t', '\r', '\u{3000}', '\u{a0}', 'a', '甲',
+        ];
+        let mut texts = vec![String::new()];
+        for _ in 0..5 {
+            let longer: Vec<String> = texts
+                .iter()
+                .filter(|t| t.chars().count() == texts.last().map_or(0, |l| l.chars().count()))
+                .flat_map(|t| alphabet.iter().map(move |&c| format!("{t}{c}")))
+                .collect();
+            texts.extend(longer);
+        }
+        assert_eq!(texts.len(), 1 + 9 + 81 + 729 + 6561 + 59049);
+        for t in &texts {
+            assert_eq!(break_runs(t).collect::<Vec<_>>(), runs_by_chars(t), "{t:?}");
         }
     }
 }

@@ -343,6 +343,8 @@ fn run_piece(
     let mut decided: Vec<Option<Decision>> = vec![None; eff.len()];
 
     let ctx = Ctx { chars: &eff };
+    // Whether the marks below decided anything (most texts: nothing to write into `eff`).
+    let mut marked = false;
     for (k, &c) in eff.iter().enumerate() {
         // Only these marks are decided here (see `full_of`, `half_of`): the context of
         // any other character is not looked at.
@@ -363,21 +365,26 @@ fn run_piece(
             let styled = c == ',' && after_han && k > 0 && eff[k - 1] != ' ' && whole.typeset();
             if !styled && (after_han || (c == ';' && next.is_some_and(is_han))) {
                 decided[k] = Some(Decision::CjkPunct);
+                marked = true;
             }
         } else if c == '*' && after_han && ctx.next_on_line(k).is_none() {
             decided[k] = Some(Decision::AsteriskFullStop);
+            marked = true;
         } else if half_of(c).is_some()
             && prev.is_some_and(|p| p.is_ascii_alphanumeric())
             && ctx.latin_context(k)
         {
             decided[k] = Some(Decision::LatinHalfwidth);
+            marked = true;
         }
     }
     // Brackets are decided on the text as this pass leaves it, so that a second run
     // decides the same. (`.` and brackets are not decided above, so `eff` keeps them.)
-    for (e, d) in eff.iter_mut().zip(&decided) {
-        if let Some(d) = *d {
-            *e = d.target(*e);
+    if marked {
+        for (e, d) in eff.iter_mut().zip(&decided) {
+            if let Some(d) = *d {
+                *e = d.target(*e);
+            }
         }
     }
     // Full stops look at the marks after them as this pass leaves them.

@@ -74,6 +74,8 @@ struct Gap {
     /// The nearest characters on both sides, noise symbols and spaces skipped (`' '` for none).
     left: char,
     right: char,
+    /// Both of them are CJK letters (asked once: every rule reads it).
+    han: bool,
 }
 
 impl CjkSpacing {
@@ -151,7 +153,7 @@ impl Pass for CjkSpacing {
 /// `memchr` for the two others, not by decoding every char: most lines of Chinese text have none.
 fn has_inner_space(line: &str) -> bool {
     let inner = line.trim_matches(is_horizontal_space);
-    inner.bytes().any(|b| b == b' ' || b == b'\t')
+    memchr::memchr2(b' ', b'\t', inner.as_bytes()).is_some()
         || inner.contains('\u{a0}')
         || inner.contains('\u{3000}')
 }
@@ -296,8 +298,17 @@ fn fix_line(
             _ => 0,
         }
     };
+    // Most lines hold no no-break or ideographic space: a run then starts at a space or a tab,
+    // searched for with `memchr`.
+    let ascii_only = !line.contains('\u{a0}') && !line.contains('\u{3000}');
     let mut i = 0;
     while i < b.len() {
+        if ascii_only {
+            match memchr::memchr2(b' ', b'\t', &b[i..]) {
+                Some(k) => i += k,
+                None => break,
+            }
+        }
         let n = space_at(i);
         if n == 0 {
             i += 1;
@@ -323,13 +334,16 @@ fn fix_line(
             // A space that carries a combining mark.
             continue;
         }
+        let left = first_visible(text[..base + start].chars().rev(), true).unwrap_or(' ');
+        let right = first_visible(text[base + end..].chars(), true).unwrap_or(' ');
         gaps.push(Gap {
             start,
             end,
             before,
             after,
-            left: first_visible(text[..base + start].chars().rev(), true).unwrap_or(' '),
-            right: first_visible(text[base + end..].chars(), true).unwrap_or(' '),
+            left,
+            right,
+            han: is_cjk_letter(left) && is_cjk_letter(right),
         });
     }
     // A line near a page edge with a layout gap is a running header or footer: it stands alone.
@@ -346,7 +360,7 @@ fn fix_line(
     if gaps.is_empty() {
         return;
     }
-    let han_gap = |g: &Gap| is_cjk_letter(g.left) && is_cjk_letter(g.right);
+    let han_gap = |g: &Gap| g.han;
     // The bracket groups and the line's CJK letters are read only for a gap between CJK
     // characters, which is all that they decide.
     let groups = if gaps.iter().any(han_gap) {
@@ -361,7 +375,12 @@ fn fix_line(
         .count();
     let spaced_by_ocr = !standalone
         || counted >= MANY_GAPS
-        || line.chars().filter(|&c| is_cjk_letter(c)).count() > SHORT_LINE;
+        || line
+            .chars()
+            .filter(|&c| is_cjk_letter(c))
+            .take(SHORT_LINE + 1)
+            .count()
+            > SHORT_LINE;
     // Near a page edge (headers, datelines, footers) a space next to punctuation goes only
     // when the mark sits between CJK characters: `刊 “ 、` or `。 2019年` may be furniture and
     // noise that the furniture and noise passes must still see apart.
@@ -384,7 +403,7 @@ fn fix_line(
         let range = base + g.start..base + g.end;
         let quote_gap = !place.near_edge
             && ((matches!(g.left, '”' | '’') && is_cjk_letter(g.right))
-                || (is_cjk_letter(g.left) && matches!(g.right, '“' | '‘')));
+                || (matches!(g.right, '“' | '‘') && is_cjk_letter(g.left)));
         // Only noise between the gap and a line edge: nothing to judge the gap by.
         let judged = g.left != ' ' && g.right != ' ';
         // In typeset text that spaces them habitually, a space between a full-width mark and

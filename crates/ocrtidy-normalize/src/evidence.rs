@@ -93,7 +93,36 @@ impl Evidence {
         // Han gaps and CJK letters of the current line.
         let mut han_gaps = 0usize;
         let mut cjk = 0usize;
-        for c in text.chars() {
+        let b = text.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            // A fast path for `E5`..`E9` (U+5000..U+9FFF: Han characters, neither spaces nor
+            // noise), without decoding them: only a char's class is read, and U+5000 stands for
+            // all of them. The text is valid UTF-8, so the two continuation bytes follow. Other
+            // chars are decoded.
+            let c = match b[i] {
+                // A Han character glued to a Han character only counts as a CJK letter.
+                0xE5..=0xE9 if prev == Some(Han) && !gap => {
+                    i += 3;
+                    cjk += 1;
+                    continue;
+                }
+                0xE5..=0xE9 => {
+                    i += 3;
+                    '\u{5000}'
+                }
+                x if x < 0x80 => {
+                    i += 1;
+                    char::from(x)
+                }
+                _ => {
+                    let Some(c) = text[i..].chars().next() else {
+                        break;
+                    };
+                    i += c.len_utf8();
+                    c
+                }
+            };
             let cc = match c {
                 '\n' | '\r' | '\u{c}' => {
                     if cjk > RUNNING_LINE {

@@ -34,10 +34,41 @@ impl Pass for TrailingSpace {
     }
 
     fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
-        let text = input.text;
-        if !has_trailing_space(text) {
-            return;
+        for range in trailing_runs(input.text) {
+            let _ = sink.delete(range, "trailing-space", 1.0);
         }
+    }
+}
+
+/// The runs of horizontal space that end a line (before a `\n`, `\r` or form feed) or the
+/// text, in order. The line breaks are single bytes, found with `memchr`, and only the chars
+/// before each are decoded.
+fn trailing_runs(text: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+    // The start of the run of horizontal space that ends at `i`.
+    let run_start = |i: usize| {
+        let mut s = i;
+        while let Some(c) = text[..s]
+            .chars()
+            .next_back()
+            .filter(|&c| is_horizontal_space(c))
+        {
+            s -= c.len_utf8();
+        }
+        s
+    };
+    memchr::memchr3_iter(b'\n', b'\r', 0x0c, text.as_bytes())
+        .chain(std::iter::once(text.len()))
+        .map(move |i| run_start(i)..i)
+        .filter(|r| r.start < r.end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The runs as the pass found them before, reading every char.
+    fn runs_by_chars(text: &str) -> Vec<std::ops::Range<usize>> {
+        let mut out = Vec::new();
         let mut run_start: Option<usize> = None;
         for (i, c) in text.char_indices() {
             if is_horizontal_space(c) {
@@ -45,45 +76,40 @@ impl Pass for TrailingSpace {
             } else {
                 if matches!(c, '\n' | '\r' | '\u{c}') {
                     if let Some(s) = run_start {
-                        let _ = sink.delete(s..i, "trailing-space", 1.0);
+                        out.push(s..i);
                     }
                 }
                 run_start = None;
             }
         }
         if let Some(s) = run_start {
-            let _ = sink.delete(s..text.len(), "trailing-space", 1.0);
+            out.push(s..text.len());
         }
+        out
     }
-}
-
-/// Whether a space or tab stands before a line break or at the end of `text`: the line
-/// breaks are found on the bytes and only the char before each is decoded.
-fn has_trailing_space(text: &str) -> bool {
-    let before = |i: usize| {
-        text[..i]
-            .chars()
-            .next_back()
-            .is_some_and(is_horizontal_space)
-    };
-    before(text.len())
-        || text
-            .bytes()
-            .enumerate()
-            .any(|(i, b)| matches!(b, b'\n' | b'\r' | 0x0c) && before(i))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
 
     #[test]
-    fn trailing_space_found_before_breaks() {
-        for t in ["a ", "a \nb", "a\u{3000}\r\n", "x\t\u{c}y", " "] {
-            assert!(has_trailing_space(t), "{t:?}");
+    fn runs_as_by_chars() {
+        // Every text of up to five chars from breaks, whitespace and letters.
+        let alphabet = [
+            '\n', '\u{c}', ' ', '\t', '\r', '\u{3000}', '\u{a0}', 'a', '甲',
+        ];
+        let mut texts = vec![String::new()];
+        let mut last = vec![String::new()];
+        for _ in 0..5 {
+            last = last
+                .iter()
+                .flat_map(|t| alphabet.iter().map(move |&c| format!("{t}{c}")))
+                .collect();
+            texts.extend(last.iter().cloned());
         }
-        for t in ["", "a", "a\nb", " a\n b", "中文\n\n", "\n"] {
-            assert!(!has_trailing_space(t), "{t:?}");
+        assert_eq!(texts.len(), 1 + 9 + 81 + 729 + 6561 + 59049);
+        for t in &texts {
+            assert_eq!(
+                trailing_runs(t).collect::<Vec<_>>(),
+                runs_by_chars(t),
+                "{t:?}"
+            );
         }
     }
 }

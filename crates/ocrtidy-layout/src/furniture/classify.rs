@@ -204,16 +204,16 @@ impl<'a> Memo<'a> {
     }
 
     pub(super) fn ask(&mut self, i: usize, q: Q) -> bool {
-        let s = self.text(i);
         let Some(k) = i
             .checked_sub(self.base.start)
             .filter(|&k| k < self.answers.len())
         else {
-            return answer(s, q);
+            return answer(self.text(i), q);
         };
         if let Some(v) = self.answers[k][q as usize] {
             return v;
         }
+        let s = self.text(i);
         // The date questions differ only in the length limit: analyse the line once.
         let v = match q {
             Q::Date60 | Q::Date30 | Q::PureDate | Q::Merged | Q::HeaderWithDate

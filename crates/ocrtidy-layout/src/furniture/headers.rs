@@ -94,9 +94,9 @@ pub(super) fn date_facts(s: &str) -> Option<usize> {
 /// allocating.
 pub(super) fn may_hold_date(s: &str) -> bool {
     let b = s.as_bytes();
-    // Branch-free scans that vectorise: a count of the digits (in bytes, per block of 64) and
-    // a test of the byte windows for `星` (E6 98 9F) and `礼` (E7 A4 BC). A search per char
-    // would stop at each of the chars' last bytes, which are common in Chinese text.
+    // A branch-free count of the digits (in bytes, per block of 64), which vectorises, and a
+    // search for `星` (E6 98 9F) and `礼` (E7 A4 BC). A search per char would stop at each of
+    // the chars' last bytes (`9F`, `BC`), as common in Chinese text as the middle ones.
     let digits: usize = b
         .chunks(64)
         .map(|block| {
@@ -108,15 +108,16 @@ pub(super) fn may_hold_date(s: &str) -> bool {
             )
         })
         .sum();
+    // The weekday chars are found from their middle bytes (`98`, `A4`), searched with
+    // `memchr`: few chars of a line hold either.
     digits >= 4
-        || (b.len() >= 3
-            && b.iter()
-                .zip(&b[1..])
-                .zip(&b[2..])
-                .fold(false, |hit, ((&x, &y), &z)| {
-                    hit | ((x == 0xE6) & (y == 0x98) & (z == 0x9F))
-                        | ((x == 0xE7) & (y == 0xA4) & (z == 0xBC))
-                }))
+        || memchr::memchr2_iter(0x98, 0xA4, b).any(|i| {
+            i > 0
+                && matches!(
+                    (b[i - 1], b[i], b.get(i + 1)),
+                    (0xE6, 0x98, Some(0x9F)) | (0xE7, 0xA4, Some(0xBC))
+                )
+        })
 }
 
 /// Whether the words that [`denoise`] keeps of `s` fail a test without building the denoised
@@ -295,7 +296,7 @@ pub(super) fn is_merged_header(s: &str) -> bool {
 /// part a bare page number and the others title-like.
 pub(super) fn is_numbered_header(s: &str) -> bool {
     // The byte scan for a digit first: it settles most lines.
-    if !s.bytes().any(|b| b.is_ascii_digit()) || visible_chars_upto(s, 61) > 60 {
+    if !crate::page::has_ascii_digit(s) || visible_chars_upto(s, 61) > 60 {
         return false;
     }
     let parts = split_on_space_runs(s);
@@ -378,6 +379,11 @@ mod tests {
             "社",
             "昨天是星期四",
             "a1b2c3d4",
+            "星",
+            "礼",
+            "明星",
+            "x礼拜",
+            "昊礼社",
         ] {
             let by_search = s.bytes().filter(u8::is_ascii_digit).count() >= 4
                 || s.contains('星')

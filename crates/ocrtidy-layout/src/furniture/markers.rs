@@ -4,23 +4,28 @@ use crate::page::{self, is_space};
 
 /// `（下转第2版）`, `(上接第1版)`, `(continued on page 4)`, `Continued from page 5`.
 pub(super) fn is_continuation(s: &str) -> bool {
+    // Every rule below wants at most 16 visible chars but the Latin one, which wants at most
+    // 40 and `cont` in some case: most lines of running text are settled by their length and a
+    // search for the letter `c`, without the scans below.
+    if page::visible_chars_upto(s, 17) > 16 {
+        return holds_cont(s.as_bytes())
+            && page::visible_chars_upto(s, 41) <= 40
+            && is_latin_marker(s);
+    }
     // Every rule below needs `版`, `页` or `面`, or `cont` in some case (Unicode lowercasing
     // turns no other character into an ASCII `c`, `o`, `n` or `t`).
     let (cjk_page, latin) = marker_words(s);
     if !cjk_page && !latin {
         return is_misread_marker(s);
     }
-    // Every rule below wants at most 40 visible chars: stop counting after the 41st.
-    let n = s.chars().filter(|c| !c.is_whitespace()).take(41).count();
-    if n > 40 {
-        return false;
-    }
+    // At most 16 (see above).
+    let n = page::visible_chars_upto(s, 17);
     let has_digit = || {
         s.chars()
             .any(|c| c.is_ascii_digit() || "一二三四五六七八九十".contains(c))
     };
     let cjk = ["上接", "下转", "接第", "转第", "续第", "转下页", "接上页"];
-    if n <= 16 && cjk_page && has_digit() && cjk.iter().any(|k| s.contains(k)) {
+    if cjk_page && has_digit() && cjk.iter().any(|k| s.contains(k)) {
         return true;
     }
     // A bracketed `（…第N版）` whose verb or number OCR misread: `(上扶第2版)`, `(上接第世版)`.
@@ -36,13 +41,30 @@ pub(super) fn is_continuation(s: &str) -> bool {
     if !latin {
         return false;
     }
+    is_latin_marker(s)
+}
+
+/// The words of a Latin marker, in any case: `continued on` (`from`, `continues on`,
+/// `cont. on`) and `page`, `next` or a number.
+fn is_latin_marker(s: &str) -> bool {
     let lower = s.to_lowercase();
-    n <= 40
-        && (lower.contains("continued on")
-            || lower.contains("continued from")
-            || lower.contains("continues on")
-            || lower.contains("cont. on"))
-        && (lower.contains("page") || lower.contains("next") || has_digit())
+    (lower.contains("continued on")
+        || lower.contains("continued from")
+        || lower.contains("continues on")
+        || lower.contains("cont. on"))
+        && (lower.contains("page")
+            || lower.contains("next")
+            || s.chars()
+                .any(|c| c.is_ascii_digit() || "一二三四五六七八九十".contains(c)))
+}
+
+/// Whether `b` holds `cont` in any ASCII case, as [`marker_words`] finds it: only `c` and `C`
+/// give `c` with bit 5 set, so the search starts at those (rare in Chinese text).
+fn holds_cont(b: &[u8]) -> bool {
+    memchr::memchr2_iter(b'c', b'C', b).any(|i| {
+        b.get(i + 1..i + 4)
+            .is_some_and(|w| w[0] | 0x20 == b'o' && w[1] | 0x20 == b'n' && w[2] | 0x20 == b't')
+    })
 }
 
 /// A bracketed marker that opens with its direction (`上` or `下`) and holds a page number in
@@ -215,6 +237,7 @@ mod tests {
                 s.to_ascii_lowercase().contains("cont"),
             );
             assert_eq!(marker_words(s), by_search, "{s}");
+            assert_eq!(holds_cont(s.as_bytes()), by_search.1, "{s}");
         }
     }
 

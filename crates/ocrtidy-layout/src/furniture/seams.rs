@@ -74,7 +74,7 @@ fn header_seams(memo: &mut Memo<'_>, lines: &[Line], range: Range<usize>, seams:
     for i in range.clone() {
         let s = memo.text(i);
         // Every candidate holds a number (below): the byte scan settles most lines first.
-        if s.is_empty() || !s.bytes().any(|b| b.is_ascii_digit()) || memo.ask(i, Q::PageNumber) {
+        if s.is_empty() || !page::has_ascii_digit(s) || memo.ask(i, Q::PageNumber) {
             continue;
         }
         // A title and a number that a run of spaces sets apart is a header wherever it stands
