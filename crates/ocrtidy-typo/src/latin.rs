@@ -73,19 +73,95 @@ pub fn english_bigram(first: &str, second: &str) -> u64 {
     buf[first.len() + 1..n].copy_from_slice(second.as_bytes());
     let key = &mut buf[..n];
     key.make_ascii_lowercase();
+    // The list is sorted: the first lookups of a run search it (some thousand instructions
+    // each); only a run that asks more builds the hash index, which costs as much as tens of
+    // thousands of them (most runs ask a few hundred).
+    use std::sync::atomic::{AtomicUsize, Ordering};
     static INDEX: std::sync::OnceLock<EnglishIndex> = std::sync::OnceLock::new();
+    static SEARCHED: AtomicUsize = AtomicUsize::new(0);
+    if let Some(index) = INDEX.get() {
+        return index.freq(key);
+    }
+    if SEARCHED.fetch_add(1, Ordering::Relaxed) < BIGRAM_SEARCHES {
+        return sorted_freq(EN_BIGRAMS, 1, key);
+    }
     INDEX
         .get_or_init(|| EnglishIndex::build(EN_BIGRAMS, 2))
         .freq(key)
 }
 
+/// Bigram lookups a run answers by binary search before it builds the bigram index.
+const BIGRAM_SEARCHES: usize = 4096;
+
+/// The frequency of `key` (lowercase, with `spaces` spaces) in an embedded list whose lines
+/// are sorted by their keys (byte order), 0 when the list does not have it: a binary search
+/// over the text, each step at the line around the middle of the range. It finds what
+/// [`EnglishIndex::freq`] finds (a unit test checks the order of the lists).
+fn sorted_freq(list: &str, spaces: usize, key: &[u8]) -> u64 {
+    if key.is_empty()
+        || key.contains(&b'\n')
+        || key.iter().filter(|&&b| b == b' ').count() != spaces
+    {
+        return 0;
+    }
+    let text = list.as_bytes();
+    // `lo` is the start of a line, `hi` the start of a line or the end of the text.
+    let (mut lo, mut hi) = (0, text.len());
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        let start = text[lo..mid]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(lo, |p| lo + p + 1);
+        // The line's key: up to its space after `spaces` of them, or to its end.
+        let (mut end, mut seen) = (start, 0);
+        while end < text.len() && text[end] != b'\n' {
+            if text[end] == b' ' {
+                if seen == spaces {
+                    break;
+                }
+                seen += 1;
+            }
+            end += 1;
+        }
+        match text[start..end].cmp(key) {
+            std::cmp::Ordering::Equal => {
+                return if text.get(end) == Some(&b' ') {
+                    parse_freq(&text[end..])
+                } else {
+                    0
+                };
+            }
+            std::cmp::Ordering::Less => {
+                lo = text[end..]
+                    .iter()
+                    .position(|&b| b == b'\n')
+                    .map_or(text.len(), |p| end + p + 1);
+            }
+            std::cmp::Ordering::Greater => hi = start,
+        }
+    }
+    0
+}
+
 /// FNV-1a with a final mix: the hash of a word for [`EnglishIndex`].
 #[inline]
 fn word_hash(word: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in word {
-        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-    }
+    fnv_finish(word.iter().fold(FNV_OFFSET, |h, &b| fnv_step(h, b)))
+}
+
+/// The start of [`word_hash`].
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// [`word_hash`] of a word's bytes so far, then `b`.
+#[inline]
+fn fnv_step(h: u64, b: u8) -> u64 {
+    (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+}
+
+/// [`word_hash`]'s final mix.
+#[inline]
+fn fnv_finish(h: u64) -> u64 {
     (h ^ (h >> 29)).wrapping_mul(0xbf58_476d_1ce4_e5b9)
 }
 
@@ -117,16 +193,21 @@ impl EnglishIndex {
         let mut i = 0;
         while i < text.len() {
             let start = i;
+            // The key, hashed as it is read: its fields, each after one space (the key ends at
+            // the line's end if the line has fewer).
+            let mut h = FNV_OFFSET;
             for field in 0..fields {
                 if field > 0 && i < text.len() && text[i] == b' ' {
+                    h = fnv_step(h, b' ');
                     i += 1;
                 }
                 while i < text.len() && text[i] != b' ' && text[i] != b'\n' {
+                    h = fnv_step(h, text[i]);
                     i += 1;
                 }
             }
             if i > start {
-                let mut slot = (word_hash(&text[start..i]) >> index.shift) as usize;
+                let mut slot = (fnv_finish(h) >> index.shift) as usize;
                 while index.slots[slot] != 0 {
                     slot = (slot + 1) & mask;
                 }
@@ -160,16 +241,36 @@ impl EnglishIndex {
             let start = at - 1;
             let end = start + key.len();
             if text.get(start..end) == Some(key) && text.get(end) == Some(&b' ') {
-                let rest = &text[end..];
-                let stop = rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
-                return std::str::from_utf8(&rest[..stop])
-                    .ok()
-                    .and_then(|f| f.trim().parse().ok())
-                    .unwrap_or(0);
+                return parse_freq(&text[end..]);
             }
             slot = (slot + 1) & mask;
         }
     }
+}
+
+/// The frequency at the start of `rest` (a line's rest from the space before its frequency
+/// on): the number its text up to the line break is, trimmed; 0 when it is none. The lists
+/// hold plain digits, read here without building a string; anything else takes the general
+/// way.
+#[inline]
+fn parse_freq(rest: &[u8]) -> u64 {
+    let digits = rest.get(1..).unwrap_or_default();
+    let mut n = 0u64;
+    for (i, &b) in digits.iter().enumerate() {
+        if b == b'\n' && (1..=19).contains(&i) {
+            return n;
+        }
+        if !b.is_ascii_digit() || i >= 19 {
+            break;
+        }
+        n = n * 10 + u64::from(b - b'0');
+    }
+    // The last line, or no plain number: as `str::parse` reads the trimmed field.
+    let stop = rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
+    std::str::from_utf8(&rest[..stop])
+        .ok()
+        .and_then(|f| f.trim().parse().ok())
+        .unwrap_or(0)
 }
 
 fn english_index() -> &'static EnglishIndex {
@@ -234,27 +335,34 @@ const POLY_BASE: u64 = 0x100_0000_01b3;
 
 /// Prefix hashes of a word for [`WordFilter`]: `pre[i]` is the hash of its first `i` bytes,
 /// `pow[k]` the base to the `k`, so that the hash of any concatenation of pieces of the word and
-/// single bytes is a few multiplications (`hash(xy) = hash(x) * base^|y| + hash(y)`).
+/// single bytes is a few multiplications (`hash(xy) = hash(x) * base^|y| + hash(y)`). Held in
+/// arrays (a word of at most [`Poly::MAX`] bytes), not allocated: a near-miss search makes one
+/// for each unknown word.
 struct Poly {
-    pre: Vec<u64>,
-    pow: Vec<u64>,
+    pre: [u64; Poly::MAX + 1],
+    pow: [u64; Poly::MAX + 2],
 }
 
 impl Poly {
-    /// The hashes of `word`, with powers up to `word.len() + 1` (an insertion's suffix).
+    /// The longest word: the searches ask about words of 40 bytes or fewer, and the English
+    /// word list's longest has 28 (a unit test checks).
+    const MAX: usize = 40;
+
+    /// The hashes of `word` (at most [`Poly::MAX`] bytes), with powers up to `word.len() + 1`
+    /// (an insertion's suffix).
     fn new(word: &[u8]) -> Poly {
-        let mut pre = Vec::with_capacity(word.len() + 1);
-        let mut pow = Vec::with_capacity(word.len() + 2);
+        assert!(word.len() <= Poly::MAX, "a word of {} bytes", word.len());
+        let mut pre = [0; Poly::MAX + 1];
+        let mut pow = [0; Poly::MAX + 2];
         let (mut h, mut p) = (0u64, 1u64);
-        pre.push(h);
-        pow.push(p);
-        for &b in word {
+        pow[0] = p;
+        for (i, &b) in word.iter().enumerate() {
             h = h.wrapping_mul(POLY_BASE).wrapping_add(u64::from(b));
             p = p.wrapping_mul(POLY_BASE);
-            pre.push(h);
-            pow.push(p);
+            pre[i + 1] = h;
+            pow[i + 1] = p;
         }
-        pow.push(p.wrapping_mul(POLY_BASE));
+        pow[word.len() + 1] = p.wrapping_mul(POLY_BASE);
         Poly { pre, pow }
     }
 
@@ -311,20 +419,27 @@ fn near_miss_filter() -> &'static WordFilter {
     static FILTER: std::sync::OnceLock<WordFilter> = std::sync::OnceLock::new();
     FILTER.get_or_init(|| {
         let mut f = WordFilter::new(22);
-        for line in EN_WORDS.lines() {
-            let Some((word, freq)) = line.split_once(' ') else {
-                continue;
-            };
-            // As `EnglishIndex::freq` reads it.
-            if freq.trim().parse::<u64>().unwrap_or(0) < DICT_MIN_FREQ {
-                continue;
+        // One pass over the text: each line's word up to its first space, and the frequency
+        // after it read as `EnglishIndex::freq` reads it; a line without a space has neither.
+        let text = EN_WORDS.as_bytes();
+        let mut i = 0;
+        while i < text.len() {
+            let start = i;
+            while i < text.len() && text[i] != b' ' && text[i] != b'\n' {
+                i += 1;
             }
-            let (b, n) = (word.as_bytes(), word.len());
-            let poly = Poly::new(b);
-            f.insert(poly.pre[n], n);
-            for i in 0..n {
-                f.insert(poly.then(poly.pre[i], i + 1, n), n - 1);
+            let word = &text[start..i];
+            if text.get(i) == Some(&b' ') && parse_freq(&text[i..]) >= DICT_MIN_FREQ {
+                let (poly, n) = (Poly::new(word), word.len());
+                f.insert(poly.pre[n], n);
+                for i in 0..n {
+                    f.insert(poly.then(poly.pre[i], i + 1, n), n - 1);
+                }
             }
+            while i < text.len() && text[i] != b'\n' {
+                i += 1;
+            }
+            i += 1;
         }
         f
     })
@@ -413,26 +528,50 @@ impl LatinFix {
 fn tokens(text: &str) -> impl Iterator<Item = (usize, &str)> {
     let bytes = text.as_bytes();
     let mut i = 0;
-    std::iter::from_fn(move || {
-        while i < bytes.len() && !bytes[i].is_ascii_alphanumeric() {
-            i += 1;
-        }
+    std::iter::from_fn(move || loop {
+        i = next_alphanumeric(bytes, i);
         if i >= bytes.len() {
             return None;
         }
         let start = i;
+        let mut letter = false;
         while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
+            letter |= bytes[i].is_ascii_alphabetic();
             i += 1;
         }
         // A token glued to a non-ASCII letter (a Chinese word, an accented letter) is skipped:
-        // it is not a whole Latin word.
+        // it is not a whole Latin word. Nor is a number.
         let glued = |b: Option<&u8>| b.is_some_and(|b| *b >= 0x80);
-        if (start > 0 && glued(bytes.get(start - 1))) || glued(bytes.get(i)) {
-            return Some((start, ""));
+        if !letter || (start > 0 && glued(bytes.get(start - 1))) || glued(bytes.get(i)) {
+            continue;
         }
-        Some((start, &text[start..i]))
+        return Some((start, &text[start..i]));
     })
-    .filter(|(_, t)| t.bytes().any(|b| b.is_ascii_alphabetic()))
+}
+
+/// The position of the first ASCII letter or digit in `bytes` from `i` on (`bytes.len()` when
+/// none). Eight bytes that are all parts of non-ASCII characters (a run of Chinese text) are
+/// passed over at once: most of the text the pass reads is Chinese.
+#[inline]
+fn next_alphanumeric(bytes: &[u8], mut i: usize) -> usize {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    while i < bytes.len() {
+        if let Some(chunk) = bytes.get(i..i + 8) {
+            let w = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+            let ascii = !w & HIGH;
+            if ascii == 0 {
+                i += 8;
+                continue;
+            }
+            // To the first ASCII byte (the lowest set bit: the bytes were read little-endian).
+            i += (ascii.trailing_zeros() / 8) as usize;
+        }
+        if bytes[i].is_ascii_alphanumeric() {
+            return i;
+        }
+        i += 1;
+    }
+    i
 }
 
 /// The tokens of the last text [`correct_memo`] corrected (joined by spaces, each marked by
@@ -955,30 +1094,37 @@ fn with_case_of(token: &str, word: &str) -> String {
 /// The most frequent dictionary word one edit away from an unknown lowercase word, when it is
 /// clearly the most frequent of them.
 fn dictionary_near_miss(t: &str) -> Option<String> {
-    if t.len() < MIN_SUGGEST_LEN - 1
-        || english_freq(t) > 0
+    if !(MIN_SUGGEST_LEN - 1..=Poly::MAX).contains(&t.len())
         || !t.bytes().all(|b| b.is_ascii_lowercase())
+        || english_freq(t) > 0
     {
-        return None;
-    }
-    if t.len() > 40 {
         return None;
     }
     let b = t.as_bytes();
     let (poly, n) = (Poly::new(b), b.len());
     let keys = near_miss_filter();
-    if !keys.may_contain(poly.pre[n], n)
-        && !(0..n).any(|i| keys.may_contain(poly.then(poly.pre[i], i + 1, n), n - 1))
-    {
+    // Which of the token's keys (itself, each one-letter deletion) the frequent words share.
+    // A frequent word one edit away shares a known one: an insertion into the token has the
+    // token among its deletions; a deletion from it, or a substitution at `i`, has its deletion
+    // at `i`; a transposition at `i` its deletions at `i` and `i + 1`. Spellings whose key no
+    // frequent word has are not tried.
+    let whole = keys.may_contain(poly.pre[n], n);
+    let mut deleted = [false; Poly::MAX];
+    for (i, d) in deleted[..n].iter_mut().enumerate() {
+        *d = keys.may_contain(poly.then(poly.pre[i], i + 1, n), n - 1);
+    }
+    if !whole && !deleted[..n].contains(&true) {
         return None;
     }
     let mut cands: Vec<(u64, String)> = Vec::new();
     let filter = english_filter();
-    // Every spelling one edit away, in a fixed order (ties in frequency keep the first found);
-    // the filter rejects almost all of them on their hash, and only the others are built.
+    // Every spelling one edit away that may be a frequent word, in a fixed order (ties in
+    // frequency keep the first found); the filters reject almost all of them on their hash
+    // (a frequent word is one of the keys, and a word of the list), and only the others are
+    // built and looked up.
     let mut buf = [0u8; 48];
     let mut try_word = |hash: u64, len: usize, build: &dyn Fn(&mut [u8])| {
-        if !filter.may_contain(hash, len) {
+        if !keys.may_contain(hash, len) || !filter.may_contain(hash, len) {
             return;
         }
         build(&mut buf[..len]);
@@ -992,14 +1138,14 @@ fn dictionary_near_miss(t: &str) -> Option<String> {
     };
     for i in 0..=n {
         let head = poly.pre[i];
-        if i < n {
+        if i < n && deleted[i] {
             // Deletion.
             try_word(poly.then(head, i + 1, n), n - 1, &|w| {
                 w[..i].copy_from_slice(&b[..i]);
                 w[i..].copy_from_slice(&b[i + 1..]);
             });
             // Transposition.
-            if i + 1 < n {
+            if i + 1 < n && deleted[i + 1] {
                 let swapped = poly_push(poly_push(head, b[i + 1]), b[i]);
                 try_word(poly.then(swapped, i + 2, n), n, &|w| {
                     w.copy_from_slice(b);
@@ -1007,16 +1153,22 @@ fn dictionary_near_miss(t: &str) -> Option<String> {
                 });
             }
         }
+        let substitute = i < n && deleted[i];
+        if !whole && !substitute {
+            continue;
+        }
         for c in b'a'..=b'z' {
             let with_c = poly_push(head, c);
             // Insertion.
-            try_word(poly.then(with_c, i, n), n + 1, &|w| {
-                w[..i].copy_from_slice(&b[..i]);
-                w[i] = c;
-                w[i + 1..].copy_from_slice(&b[i..]);
-            });
+            if whole {
+                try_word(poly.then(with_c, i, n), n + 1, &|w| {
+                    w[..i].copy_from_slice(&b[..i]);
+                    w[i] = c;
+                    w[i + 1..].copy_from_slice(&b[i..]);
+                });
+            }
             // Substitution.
-            if i < n && b[i] != c {
+            if substitute && b[i] != c {
                 try_word(poly.then(with_c, i + 1, n), n, &|w| {
                     w.copy_from_slice(b);
                     w[i] = c;
@@ -1153,21 +1305,56 @@ const fn stop_key(w: &[u8]) -> u64 {
     k
 }
 
-/// The [`stop_key`]s of a list of function words (each at most 7 bytes, checked at compile
-/// time).
-const fn stop_keys<const N: usize>(list: &[&str]) -> [u64; N] {
-    let mut keys = [0u64; N];
-    let mut i = 0;
-    while i < N {
-        assert!(list[i].len() <= 7);
-        keys[i] = stop_key(list[i].as_bytes());
-        i += 1;
-    }
-    keys
+/// The slots of [`STOP_TABLE`]: a power of two, several times the function words, so that a
+/// probe most often ends at its first slot.
+const STOP_SLOTS: usize = 512;
+
+/// The slot where a probe for a [`stop_key`] starts.
+const fn stop_slot(key: u64) -> usize {
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - STOP_SLOTS.trailing_zeros())) as usize
 }
 
-const EN_STOP_KEYS: [u64; EN_STOP.len()] = stop_keys(EN_STOP);
-const OTHER_STOP_KEYS: [u64; OTHER_STOP.len()] = stop_keys(OTHER_STOP);
+/// An open-addressing hash table (probed linearly) of the [`stop_key`]s of the function words,
+/// built at compile time: `(key, flags)`, the flags 1 for an English function word
+/// ([`EN_STOP`]) and 2 for one of another language ([`OTHER_STOP`]); key 0 (no word's) marks an
+/// empty slot. Each word is at most 7 bytes (checked at compile time).
+static STOP_TABLE: [(u64, u8); STOP_SLOTS] = {
+    let mut table = [(0u64, 0u8); STOP_SLOTS];
+    let lists: [(&[&str], u8); 2] = [(EN_STOP, 1), (OTHER_STOP, 2)];
+    let mut l = 0;
+    while l < lists.len() {
+        let (list, flag) = lists[l];
+        let mut i = 0;
+        while i < list.len() {
+            assert!(!list[i].is_empty() && list[i].len() <= 7);
+            let key = stop_key(list[i].as_bytes());
+            let mut slot = stop_slot(key);
+            while table[slot].0 != 0 && table[slot].0 != key {
+                slot = (slot + 1) % STOP_SLOTS;
+            }
+            table[slot] = (key, table[slot].1 | flag);
+            i += 1;
+        }
+        l += 1;
+    }
+    table
+};
+
+/// The [`STOP_TABLE`] flags of a [`stop_key`] (0 for a word of neither list).
+#[inline]
+fn stop_flags(key: u64) -> u8 {
+    let mut slot = stop_slot(key);
+    loop {
+        let (k, flags) = STOP_TABLE[slot];
+        if k == key {
+            return flags;
+        }
+        if k == 0 {
+            return 0;
+        }
+        slot = (slot + 1) % STOP_SLOTS;
+    }
+}
 
 /// Whether each token stands in English text: among the tokens around it (40 on each side),
 /// English function words are not outnumbered by those of other Latin-script languages (half
@@ -1178,16 +1365,14 @@ fn english_context(toks: &[(usize, &str)]) -> Vec<bool> {
     let mut other = Vec::with_capacity(toks.len() + 1);
     en.push(0u32);
     other.push(0u32);
-    let mut buf = [0u8; 7];
     for &(_, t) in toks {
         // Function words are short: longer tokens are not looked up, nor lower-cased.
-        let (e, o) = if t.len() <= buf.len() {
-            let lower = &mut buf[..t.len()];
-            lower.copy_from_slice(t.as_bytes());
-            lower.make_ascii_lowercase();
-            let key = stop_key(lower);
-            let is = |keys: &[u64]| u32::from(keys.contains(&key));
-            (is(&EN_STOP_KEYS), is(&OTHER_STOP_KEYS))
+        let (e, o) = if t.len() <= 7 {
+            let key = t
+                .bytes()
+                .fold(0u64, |k, b| (k << 8) | u64::from(b.to_ascii_lowercase()));
+            let flags = stop_flags(key);
+            (u32::from(flags & 1), u32::from(flags >> 1))
         } else {
             (0, 0)
         };
@@ -1319,11 +1504,16 @@ fn has_ocr_variants(t: &str) -> bool {
             .any(|w| matches!(w, b"rn" | b"cl" | b"vv" | b"l1"))
 }
 
-/// Spellings reachable by OCR-typical edits (at most 64).
+/// Spellings reachable by OCR-typical edits (at most 64): the token itself first, then the
+/// others in the order of the readings' positions (the last piece varying fastest), each piece
+/// in the order of its readings.
 fn ocr_variants(t: &str) -> Vec<String> {
-    let mut out = vec![String::new()];
+    const MAX: usize = 64;
     let b = t.as_bytes();
-    let mut i = 0;
+    // The token in pieces: a run of bytes kept as they are (no readings), or an OCR-typical
+    // spelling with its readings (the first the spelling itself).
+    let mut pieces: Vec<(&str, &[&str])> = Vec::new();
+    let (mut i, mut plain) = (0, 0);
     while i < b.len() {
         let two = if i + 1 < b.len() { &t[i..i + 2] } else { "" };
         let opts: &[&str] = match (b[i], two) {
@@ -1334,23 +1524,44 @@ fn ocr_variants(t: &str) -> Vec<String> {
             (b'1', _) => &["1", "l", "i", "I"],
             (b'0', _) => &["0", "o", "O"],
             (b'5', _) => &["5", "s", "S"],
-            _ => &[],
-        };
-        let (opts, step): (Vec<&str>, usize) = if opts.is_empty() {
-            (vec![&t[i..i + 1]], 1)
-        } else {
-            (opts.to_vec(), opts[0].len())
-        };
-        let mut next = Vec::with_capacity(out.len() * opts.len());
-        for prefix in &out {
-            for o in &opts {
-                if next.len() < 64 {
-                    next.push(format!("{prefix}{o}"));
-                }
+            _ => {
+                i += 1;
+                continue;
             }
+        };
+        if plain < i {
+            pieces.push((&t[plain..i], &[]));
         }
-        out = next;
-        i += step;
+        pieces.push((&t[i..i + opts[0].len()], opts));
+        i += opts[0].len();
+        plain = i;
+    }
+    if plain < b.len() {
+        pieces.push((&t[plain..], &[]));
+    }
+    let n = pieces
+        .iter()
+        .fold(1usize, |n, p| n.saturating_mul(p.1.len().max(1)))
+        .min(MAX);
+    // The reading of each piece, counted up like the digits of a number.
+    let mut choice = vec![0usize; pieces.len()];
+    let mut out = Vec::with_capacity(n);
+    for _ in 0..n {
+        let mut v = String::with_capacity(t.len() + 1);
+        for (&(own, opts), &c) in pieces.iter().zip(&choice) {
+            v.push_str(if opts.is_empty() { own } else { opts[c] });
+        }
+        out.push(v);
+        for (&(_, opts), c) in pieces.iter().zip(choice.iter_mut()).rev() {
+            if opts.is_empty() {
+                continue;
+            }
+            *c += 1;
+            if *c < opts.len() {
+                break;
+            }
+            *c = 0;
+        }
     }
     out
 }
@@ -1761,6 +1972,27 @@ mod tests {
             }
             assert_eq!(dictionary_near_miss(t), brute(t), "{t}");
         }
+        // Listed words with one letter changed, dropped, added or swapped.
+        for line in EN_WORDS.lines().step_by(211) {
+            let w = line.split_once(' ').unwrap().0.as_bytes();
+            if w.len() < MIN_SUGGEST_LEN - 1 || !w.iter().all(u8::is_ascii_lowercase) {
+                continue;
+            }
+            let m = w.len() / 2;
+            let mut swapped = w.to_vec();
+            swapped.swap(m - 1, m);
+            for t in [
+                [&w[..m], b"x", &w[m + 1..]].concat(),
+                [&w[..m], &w[m + 1..]].concat(),
+                [&w[..m], b"e", &w[m..]].concat(),
+                swapped,
+            ] {
+                let t = String::from_utf8(t).unwrap();
+                if t.len() >= MIN_SUGGEST_LEN - 1 && english_freq(&t) == 0 {
+                    assert_eq!(dictionary_near_miss(&t), brute(&t), "{t}");
+                }
+            }
+        }
         assert_eq!(
             dictionary_near_miss("availabie").as_deref(),
             Some("available")
@@ -1779,6 +2011,283 @@ mod tests {
             assert_eq!(correct_memo(t, &mut last), correct(t), "{t}");
         }
         assert!(correct(&moved).iter().filter(|f| f.apply).count() >= 3);
+    }
+
+    /// The token scan as it was, a byte at a time.
+    fn tokens_bytewise(text: &str) -> Vec<(usize, &str)> {
+        let bytes = text.as_bytes();
+        let mut out = Vec::new();
+        let mut i = 0;
+        loop {
+            while i < bytes.len() && !bytes[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
+            if i >= bytes.len() {
+                return out;
+            }
+            let start = i;
+            while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
+            let glued = |b: Option<&u8>| b.is_some_and(|b| *b >= 0x80);
+            if (start > 0 && glued(bytes.get(start - 1))) || glued(bytes.get(i)) {
+                continue;
+            }
+            let t = &text[start..i];
+            if t.bytes().any(|b| b.is_ascii_alphabetic()) {
+                out.push((start, t));
+            }
+        }
+    }
+
+    #[test]
+    fn the_token_scan_passes_over_chinese_text_and_finds_every_token() {
+        let pieces = [
+            "中文",
+            "的",
+            "Debian",
+            " ",
+            "12",
+            "x86",
+            "，",
+            "。",
+            "\n",
+            "rn",
+            "é",
+            "a",
+            "1",
+            "(",
+            "ü",
+            "GNU/Linux",
+            "  ",
+            "用户",
+            "tl1e",
+            "𠀀",
+            "-",
+        ];
+        // Every text of up to four pieces, and longer ones from a fixed sequence of pieces.
+        let mut texts = vec![String::new()];
+        for _ in 0..4 {
+            let mut next = Vec::new();
+            for t in &texts {
+                for p in pieces {
+                    next.push(format!("{t}{p}"));
+                }
+            }
+            texts.extend(next);
+            texts.dedup();
+        }
+        let mut x = 7usize;
+        for _ in 0..500 {
+            let mut t = String::new();
+            for _ in 0..40 {
+                x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                t.push_str(pieces[(x >> 33) % pieces.len()]);
+            }
+            texts.push(t);
+        }
+        for t in &texts {
+            assert_eq!(tokens(t).collect::<Vec<_>>(), tokens_bytewise(t), "{t:?}");
+        }
+    }
+
+    /// The OCR variants as they were made: every prefix, extended a piece at a time.
+    fn ocr_variants_by_prefixes(t: &str) -> Vec<String> {
+        let mut out = vec![String::new()];
+        let b = t.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            let two = if i + 1 < b.len() { &t[i..i + 2] } else { "" };
+            let opts: &[&str] = match (b[i], two) {
+                (_, "rn") => &["rn", "m"],
+                (_, "cl") => &["cl", "d"],
+                (_, "vv") => &["vv", "w"],
+                (_, "l1") => &["l1", "h", "ll", "li", "lI"],
+                (b'1', _) => &["1", "l", "i", "I"],
+                (b'0', _) => &["0", "o", "O"],
+                (b'5', _) => &["5", "s", "S"],
+                _ => &[],
+            };
+            let (opts, step): (Vec<&str>, usize) = if opts.is_empty() {
+                (vec![&t[i..i + 1]], 1)
+            } else {
+                (opts.to_vec(), opts[0].len())
+            };
+            let mut next = Vec::with_capacity(out.len() * opts.len());
+            for prefix in &out {
+                for o in &opts {
+                    if next.len() < 64 {
+                        next.push(format!("{prefix}{o}"));
+                    }
+                }
+            }
+            out = next;
+            i += step;
+        }
+        out
+    }
+
+    #[test]
+    fn ocr_variants_are_those_made_prefix_by_prefix() {
+        let parts = [
+            "rn", "cl", "vv", "l1", "1", "0", "5", "a", "l", "r", "n", "c", "v", "x",
+        ];
+        let mut tokens = vec![String::new()];
+        for _ in 0..4 {
+            let mut next = Vec::new();
+            for t in &tokens {
+                for p in parts {
+                    next.push(format!("{t}{p}"));
+                }
+            }
+            tokens.extend(next);
+        }
+        tokens.extend(
+            [
+                "tl1e",
+                "cornrnittee",
+                "1l1l1l1l",
+                "0O0o5s5S1",
+                "rnrnrnrnrnrnrn",
+            ]
+            .map(String::from),
+        );
+        for t in &tokens {
+            assert_eq!(ocr_variants(t), ocr_variants_by_prefixes(t), "{t}");
+        }
+    }
+
+    #[test]
+    fn the_function_word_table_holds_the_lists() {
+        let lower_key = |w: &str| stop_key(w.to_ascii_lowercase().as_bytes());
+        for (list, flag) in [(EN_STOP, 1), (OTHER_STOP, 2)] {
+            for w in list {
+                assert!(stop_flags(lower_key(w)) & flag != 0, "{w}");
+            }
+        }
+        for line in EN_WORDS.lines().step_by(5) {
+            let w = line.split_once(' ').unwrap().0;
+            if w.len() <= 7 {
+                let want =
+                    u8::from(EN_STOP.contains(&w)) | (u8::from(OTHER_STOP.contains(&w)) << 1);
+                assert_eq!(stop_flags(lower_key(w)), want, "{w}");
+            }
+        }
+    }
+
+    /// An index's slots built as they were: the key's bytes found first, then hashed.
+    fn index_slots_two_passes(list: &'static str, fields: usize) -> Vec<u32> {
+        let text = list.as_bytes();
+        let lines = text.iter().filter(|&&b| b == b'\n').count() + 1;
+        let n = (lines * 2).next_power_of_two();
+        let mut slots = vec![0u32; n];
+        let shift = 64 - n.trailing_zeros();
+        let mut i = 0;
+        while i < text.len() {
+            let start = i;
+            for field in 0..fields {
+                if field > 0 && i < text.len() && text[i] == b' ' {
+                    i += 1;
+                }
+                while i < text.len() && text[i] != b' ' && text[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            if i > start {
+                let mut slot = (word_hash(&text[start..i]) >> shift) as usize;
+                while slots[slot] != 0 {
+                    slot = (slot + 1) & (n - 1);
+                }
+                slots[slot] = start as u32 + 1;
+            }
+            while i < text.len() && text[i] != b'\n' {
+                i += 1;
+            }
+            i += 1;
+        }
+        slots
+    }
+
+    #[test]
+    fn the_indexes_and_filters_are_those_built_the_plain_way() {
+        assert_eq!(english_index().slots, index_slots_two_passes(EN_WORDS, 1));
+        assert_eq!(
+            EnglishIndex::build(EN_BIGRAMS, 2).slots,
+            index_slots_two_passes(EN_BIGRAMS, 2)
+        );
+        // The near-miss keys, from the words as `str` methods split and parse them.
+        let mut f = WordFilter::new(22);
+        for line in EN_WORDS.lines() {
+            let Some((word, freq)) = line.split_once(' ') else {
+                continue;
+            };
+            assert!(word.len() <= Poly::MAX, "{word}");
+            if freq.trim().parse::<u64>().unwrap_or(0) < DICT_MIN_FREQ {
+                continue;
+            }
+            let (b, n) = (word.as_bytes(), word.len());
+            let poly = Poly::new(b);
+            f.insert(poly.pre[n], n);
+            for i in 0..n {
+                f.insert(poly.then(poly.pre[i], i + 1, n), n - 1);
+            }
+        }
+        assert!(f.bits == near_miss_filter().bits);
+        for rest in [
+            " 123\n",
+            " 123",
+            " 0\n",
+            " 12a\n",
+            " \n",
+            " 99999999999999999999\n",
+            "  7 \n",
+        ] {
+            let want = rest[1..]
+                .lines()
+                .next()
+                .unwrap_or("")
+                .trim()
+                .parse()
+                .unwrap_or(0);
+            assert_eq!(parse_freq(rest.as_bytes()), want, "{rest:?}");
+        }
+    }
+
+    #[test]
+    fn the_lists_are_sorted_and_their_search_finds_what_the_index_finds() {
+        for (list, fields) in [(EN_WORDS, 1), (EN_BIGRAMS, 2)] {
+            let key = |line: &'static str| {
+                let mut at = line.match_indices(' ').map(|(i, _)| i);
+                &line[..at.nth(fields - 1).unwrap()]
+            };
+            let keys: Vec<&str> = list.lines().map(key).collect();
+            assert!(keys.windows(2).all(|w| w[0] < w[1]));
+            let index = EnglishIndex::build(list, fields);
+            let mut asked: Vec<String> = Vec::new();
+            for k in keys.iter().step_by(13) {
+                asked.push(k.to_string());
+                asked.push(format!("{k}s"));
+                asked.push(k[..k.len() - 1].to_string());
+            }
+            asked.extend(
+                [
+                    "",
+                    "a",
+                    "zzzz",
+                    "zzzz zzzz",
+                    "a a",
+                    "the",
+                    "of the",
+                    " ",
+                    "\n",
+                ]
+                .map(String::from),
+            );
+            for k in &asked {
+                let k = k.as_bytes();
+                assert_eq!(sorted_freq(list, fields - 1, k), index.freq(k), "{k:?}");
+            }
+        }
     }
 
     #[test]
