@@ -193,18 +193,16 @@ impl EnglishIndex {
         let mut i = 0;
         while i < text.len() {
             let start = i;
-            // The key, hashed as it is read: its fields, each after one space (the key ends at
-            // the line's end if the line has fewer).
-            let mut h = FNV_OFFSET;
-            for field in 0..fields {
-                if field > 0 && i < text.len() && text[i] == b' ' {
-                    h = fnv_step(h, b' ');
-                    i += 1;
+            // The key, hashed as it is read: its fields, up to the space after the last (or the
+            // line's end, if the line has fewer).
+            let (mut h, mut spaces) = (FNV_OFFSET, 0);
+            while let Some(&b) = text.get(i) {
+                if b == b'\n' || (b == b' ' && spaces + 1 == fields) {
+                    break;
                 }
-                while i < text.len() && text[i] != b' ' && text[i] != b'\n' {
-                    h = fnv_step(h, text[i]);
-                    i += 1;
-                }
+                spaces += usize::from(b == b' ');
+                h = fnv_step(h, b);
+                i += 1;
             }
             if i > start {
                 let mut slot = (fnv_finish(h) >> index.shift) as usize;
@@ -334,48 +332,54 @@ impl WordFilter {
 const POLY_BASE: u64 = 0x100_0000_01b3;
 
 /// Prefix hashes of a word for [`WordFilter`]: `pre[i]` is the hash of its first `i` bytes,
-/// `pow[k]` the base to the `k`, so that the hash of any concatenation of pieces of the word and
-/// single bytes is a few multiplications (`hash(xy) = hash(x) * base^|y| + hash(y)`). Held in
-/// arrays (a word of at most [`Poly::MAX`] bytes), not allocated: a near-miss search makes one
-/// for each unknown word.
+/// so that with the powers of the base ([`POLY_POW`]) the hash of any concatenation of pieces of
+/// the word and single bytes is a few multiplications (`hash(xy) = hash(x) * base^|y| +
+/// hash(y)`). Held in an array (a word of at most [`Poly::MAX`] bytes), not allocated: a
+/// near-miss search makes one for each unknown word.
 struct Poly {
     pre: [u64; Poly::MAX + 1],
-    pow: [u64; Poly::MAX + 2],
 }
+
+/// `POLY_POW[k]`: the base of [`Poly`] to the `k` (up to an insertion's suffix, one byte more
+/// than the longest word), computed at compile time.
+static POLY_POW: [u64; Poly::MAX + 2] = {
+    let mut pow = [1u64; Poly::MAX + 2];
+    let mut k = 1;
+    while k < pow.len() {
+        pow[k] = pow[k - 1].wrapping_mul(POLY_BASE);
+        k += 1;
+    }
+    pow
+};
 
 impl Poly {
     /// The longest word: the searches ask about words of 40 bytes or fewer, and the English
     /// word list's longest has 28 (a unit test checks).
     const MAX: usize = 40;
 
-    /// The hashes of `word` (at most [`Poly::MAX`] bytes), with powers up to `word.len() + 1`
-    /// (an insertion's suffix).
+    /// The prefix hashes of `word` (at most [`Poly::MAX`] bytes).
+    #[inline]
     fn new(word: &[u8]) -> Poly {
         assert!(word.len() <= Poly::MAX, "a word of {} bytes", word.len());
         let mut pre = [0; Poly::MAX + 1];
-        let mut pow = [0; Poly::MAX + 2];
-        let (mut h, mut p) = (0u64, 1u64);
-        pow[0] = p;
+        let mut h = 0u64;
         for (i, &b) in word.iter().enumerate() {
-            h = h.wrapping_mul(POLY_BASE).wrapping_add(u64::from(b));
-            p = p.wrapping_mul(POLY_BASE);
+            h = poly_push(h, b);
             pre[i + 1] = h;
-            pow[i + 1] = p;
         }
-        pow[word.len() + 1] = p.wrapping_mul(POLY_BASE);
-        Poly { pre, pow }
+        Poly { pre }
     }
 
     /// The hash of the bytes `i..j` of the word.
     #[inline]
     fn range(&self, i: usize, j: usize) -> u64 {
-        self.pre[j].wrapping_sub(self.pre[i].wrapping_mul(self.pow[j - i]))
+        self.pre[j].wrapping_sub(self.pre[i].wrapping_mul(POLY_POW[j - i]))
     }
 
     /// The hash of `head` followed by the bytes `i..j` of the word.
     #[inline]
     fn then(&self, head: u64, i: usize, j: usize) -> u64 {
-        head.wrapping_mul(self.pow[j - i])
+        head.wrapping_mul(POLY_POW[j - i])
             .wrapping_add(self.range(i, j))
     }
 }
@@ -429,15 +433,27 @@ fn near_miss_filter() -> &'static WordFilter {
                 i += 1;
             }
             let word = &text[start..i];
-            if text.get(i) == Some(&b' ') && parse_freq(&text[i..]) >= DICT_MIN_FREQ {
+            let space = i;
+            // The frequency field: a plain number of seven digits or more (no leading zero) is
+            // at least `DICT_MIN_FREQ`, one of fewer is below it; anything else is parsed.
+            let mut digits = 0;
+            while i < text.len() && text[i] != b'\n' {
+                digits += usize::from(text[i].is_ascii_digit());
+                i += 1;
+            }
+            let field = &text[space.min(i)..i];
+            let plain = field.len() >= 2 && digits == field.len() - 1 && field[1] != b'0';
+            let frequent = if plain && field.len() - 1 <= 19 {
+                field.len() - 1 >= DICT_MIN_DIGITS
+            } else {
+                !field.is_empty() && parse_freq(&text[space..]) >= DICT_MIN_FREQ
+            };
+            if frequent {
                 let (poly, n) = (Poly::new(word), word.len());
                 f.insert(poly.pre[n], n);
                 for i in 0..n {
                     f.insert(poly.then(poly.pre[i], i + 1, n), n - 1);
                 }
-            }
-            while i < text.len() && text[i] != b'\n' {
-                i += 1;
             }
             i += 1;
         }
@@ -447,6 +463,9 @@ fn near_miss_filter() -> &'static WordFilter {
 
 /// A dictionary word this frequent is a likely target of an OCR-edit correction.
 const DICT_MIN_FREQ: u64 = 1_000_000;
+/// The digits of [`DICT_MIN_FREQ`]: a plain number with this many or more (no leading zero) is
+/// at least as large.
+const DICT_MIN_DIGITS: usize = 7;
 /// Letter-only OCR edits (`rn`→`m`) toward the dictionary are applied only for words at least
 /// this frequent.
 const DICT_LETTERS_FREQ: u64 = 20_000_000;
@@ -525,53 +544,91 @@ impl LatinFix {
     }
 }
 
-fn tokens(text: &str) -> impl Iterator<Item = (usize, &str)> {
+/// The Latin tokens of a text with their byte offsets: runs of ASCII letters and digits with a
+/// letter among them, not glued to a non-ASCII letter (a Chinese word, an accented letter: not
+/// a whole Latin word).
+///
+/// The text is read eight bytes at a time: eight bytes of non-ASCII characters (a run of
+/// Chinese text, most of what the pass reads) are passed over at once, and in others the
+/// letters and digits are found by arithmetic on the eight bytes together.
+fn tokens(text: &str) -> Vec<(usize, &str)> {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
     let bytes = text.as_bytes();
-    let mut i = 0;
-    std::iter::from_fn(move || loop {
-        i = next_alphanumeric(bytes, i);
-        if i >= bytes.len() {
-            return None;
-        }
-        let start = i;
-        let mut letter = false;
-        while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
-            letter |= bytes[i].is_ascii_alphabetic();
-            i += 1;
-        }
-        // A token glued to a non-ASCII letter (a Chinese word, an accented letter) is skipped:
-        // it is not a whole Latin word. Nor is a number.
+    let mut out = Vec::new();
+    // Where the run of letters and digits being read started, if the last byte read is in one.
+    let mut run: Option<usize> = None;
+    let mut push = |start: usize, end: usize| {
         let glued = |b: Option<&u8>| b.is_some_and(|b| *b >= 0x80);
-        if !letter || (start > 0 && glued(bytes.get(start - 1))) || glued(bytes.get(i)) {
+        let t = &text[start..end];
+        if t.bytes().any(|b| b.is_ascii_alphabetic())
+            && !(start > 0 && glued(bytes.get(start - 1)))
+            && !glued(bytes.get(end))
+        {
+            out.push((start, t));
+        }
+    };
+    let chunks = bytes.chunks_exact(8);
+    // The last bytes padded with zeros (no letters).
+    let mut last = [0u8; 8];
+    last[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+    let words = chunks.map(|c| u64::from_le_bytes(c.try_into().unwrap_or_default()));
+    for (chunk_index, w) in words.chain([u64::from_le_bytes(last)]).enumerate() {
+        let base = chunk_index * 8;
+        if w & HIGH == HIGH && run.is_none() {
             continue;
         }
-        return Some((start, &text[start..i]));
-    })
+        // Bit `i`: byte `i` of the chunk is an ASCII letter or digit (the padding, zeros, is
+        // not).
+        let alnum = lanes_to_bits(alphanumeric_lanes(w));
+        // Bit `i`: the byte before byte `i` is one.
+        let before = (alnum << 1) | u32::from(run.is_some());
+        let mut starts = alnum & !before;
+        let mut ends = !alnum & before & 0xff;
+        // Runs alternate with the gaps between them: take each start and end in order.
+        while starts | ends != 0 {
+            let s = starts.trailing_zeros();
+            let e = ends.trailing_zeros();
+            if s < e {
+                run = Some(base + s as usize);
+                starts &= starts - 1;
+            } else {
+                if let Some(start) = run.take() {
+                    push(start, base + e as usize);
+                }
+                ends &= ends - 1;
+            }
+        }
+    }
+    if let Some(start) = run {
+        push(start, bytes.len());
+    }
+    out
 }
 
-/// The position of the first ASCII letter or digit in `bytes` from `i` on (`bytes.len()` when
-/// none). Eight bytes that are all parts of non-ASCII characters (a run of Chinese text) are
-/// passed over at once: most of the text the pass reads is Chinese.
+/// Every byte of `w` with the value `b`.
+const fn splat(b: u8) -> u64 {
+    0x0101_0101_0101_0101 * b as u64
+}
+
+/// 0x80 in each byte of `w` that is an ASCII letter or digit, 0 in the others. Each byte is
+/// compared with the ranges by adding to its low seven bits: no sum carries into the next
+/// byte.
 #[inline]
-fn next_alphanumeric(bytes: &[u8], mut i: usize) -> usize {
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    while i < bytes.len() {
-        if let Some(chunk) = bytes.get(i..i + 8) {
-            let w = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
-            let ascii = !w & HIGH;
-            if ascii == 0 {
-                i += 8;
-                continue;
-            }
-            // To the first ASCII byte (the lowest set bit: the bytes were read little-endian).
-            i += (ascii.trailing_zeros() / 8) as usize;
-        }
-        if bytes[i].is_ascii_alphanumeric() {
-            return i;
-        }
-        i += 1;
-    }
-    i
+fn alphanumeric_lanes(w: u64) -> u64 {
+    let low = w & splat(0x7f);
+    // 0x80 in the bytes `lo..=hi` among bytes below 0x80.
+    let within = |x: u64, lo: u8, hi: u8| {
+        x.wrapping_add(splat(0x80 - lo)) & !x.wrapping_add(splat(0x7f - hi)) & splat(0x80)
+    };
+    // `| 0x20` folds the capitals onto the small letters (and no other byte onto them).
+    let letters = within(low | splat(0x20), b'a', b'z');
+    (letters | within(low, b'0', b'9')) & !w
+}
+
+/// The bytes of `lanes` (each 0x80 or 0) as the bits of a byte, the first byte lowest.
+#[inline]
+fn lanes_to_bits(lanes: u64) -> u32 {
+    ((lanes >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) as u32
 }
 
 /// The tokens of the last text [`correct_memo`] corrected (joined by spaces, each marked by
@@ -585,7 +642,7 @@ pub(crate) type Memo = (String, Vec<(usize, LatinFix)>);
 /// (which confirms the fixed point) most often reads the same tokens again, only moved by edits
 /// of other passes.
 pub(crate) fn correct_memo(text: &str, last: &mut Option<Memo>) -> Vec<LatinFix> {
-    let toks: Vec<(usize, &str)> = tokens(text).collect();
+    let toks = tokens(text);
     if toks.is_empty() {
         return Vec::new();
     }
@@ -630,7 +687,7 @@ pub(crate) fn correct_memo(text: &str, last: &mut Option<Memo>) -> Vec<LatinFix>
 
 /// Finds the Latin corrections of a text.
 pub fn correct(text: &str) -> Vec<LatinFix> {
-    let toks: Vec<(usize, &str)> = tokens(text).collect();
+    let toks = tokens(text);
     correct_tokens(&toks, &around(text, &toks))
 }
 
@@ -715,6 +772,8 @@ fn correct_tokens(toks: &[(usize, &str)], around: &[u8]) -> Vec<LatinFix> {
         *counts.entry(t).or_insert(0) += 1;
     }
     let count = |w: &str| counts.get(w).copied().unwrap_or(0);
+    // Each token's own count, looked up once.
+    let own: Vec<u32> = toks.iter().map(|&(_, t)| count(t)).collect();
     // Symmetric-delete index over recurring words: every one-character deletion → words. Built
     // when a token first asks for it (most texts have none that does).
     let mut deletes: Option<FxMap<String, Vec<&str>>> = None;
@@ -746,11 +805,13 @@ fn correct_tokens(toks: &[(usize, &str)], around: &[u8]) -> Vec<LatinFix> {
         // The name of a manual page (`ncurses(3)`) is only corrected for a misread letter
         // (`seript(1)`), never split or suggested toward a word one other edit away.
         let man_page = around[idx] & MAN_PAGE != 0;
-        if count(t) >= MIN_EVIDENCE && is_letters(t) {
+        let n_t = own[idx];
+        if n_t >= MIN_EVIDENCE && is_letters(t) {
             // A recurring word no dictionary knows: corrected where one occurrence would be,
             // the same way at every occurrence (asked once per spelling), or where the words
-            // around an occurrence decide between readings of about the same frequency.
-            if english {
+            // around an occurrence decide between readings of about the same frequency. (A
+            // spelling shorter than five letters has none: see `recurring_misread`.)
+            if english && t.len() >= 5 {
                 let (fix, ambiguous) = recurring
                     .entry(t)
                     .or_insert_with(|| recurring_misread(t))
@@ -812,12 +873,12 @@ fn correct_tokens(toks: &[(usize, &str)], around: &[u8]) -> Vec<LatinFix> {
                 end,
                 v,
                 "typo-latin-ocr",
-                !ambiguous && (count(t) == 1 || is_digit_misread(t)),
+                !ambiguous && (n_t == 1 || is_digit_misread(t)),
                 1.0 - 1.0 / (n as f32 + 2.0),
             ));
             continue;
         }
-        if count(t) != 1 && !is_digit_misread(t) {
+        if n_t != 1 && !is_digit_misread(t) {
             continue;
         }
         if let Some(fix) = english
@@ -835,7 +896,14 @@ fn correct_tokens(toks: &[(usize, &str)], around: &[u8]) -> Vec<LatinFix> {
         // not).
         // The near-miss search is asked at most once per token.
         let mut near: Option<Option<String>> = None;
-        let parts = camel_parts(t);
+        // Whether the token is `unknown_lowercase`, asked with the near-miss search.
+        let mut unknown = false;
+        // (A token without a lowercase letter before a capital is one part: no allocation.)
+        let parts = if has_camel_boundary(t) {
+            camel_parts(t)
+        } else {
+            Vec::new()
+        };
         let glued = parts.len() >= 2
             && (parts.iter().all(|p| count(p) >= MIN_EVIDENCE)
                 || (english
@@ -848,14 +916,19 @@ fn correct_tokens(toks: &[(usize, &str)], around: &[u8]) -> Vec<LatinFix> {
         } else if !english || man_page {
             None
         } else if near
-            .get_or_insert_with(|| dictionary_near_miss(t))
+            .get_or_insert_with(|| {
+                unknown = unknown_lowercase(t);
+                unknown.then(|| near_miss_search(t)).flatten()
+            })
             .as_ref()
             .is_some_and(|w| ocr_substitution(t, w))
         {
             // A misread letter (athers → others) rather than glued words (at hers).
             None
-        } else {
+        } else if unknown {
             split_glued(t)
+        } else {
+            None
         };
         if let Some(replacement) = replacement {
             out.push(LatinFix::new(
@@ -1094,12 +1167,19 @@ fn with_case_of(token: &str, word: &str) -> String {
 /// The most frequent dictionary word one edit away from an unknown lowercase word, when it is
 /// clearly the most frequent of them.
 fn dictionary_near_miss(t: &str) -> Option<String> {
-    if !(MIN_SUGGEST_LEN - 1..=Poly::MAX).contains(&t.len())
-        || !t.bytes().all(|b| b.is_ascii_lowercase())
-        || english_freq(t) > 0
-    {
-        return None;
-    }
+    unknown_lowercase(t).then(|| near_miss_search(t)).flatten()
+}
+
+/// What a near-miss search ([`dictionary_near_miss`]) and a split into words ([`split_glued`])
+/// ask of a token first: five to 40 lowercase letters, and no word of the list.
+fn unknown_lowercase(t: &str) -> bool {
+    (MIN_SUGGEST_LEN - 1..=Poly::MAX).contains(&t.len())
+        && t.bytes().all(|b| b.is_ascii_lowercase())
+        && english_freq(t) == 0
+}
+
+/// [`dictionary_near_miss`] of a token that is [`unknown_lowercase`].
+fn near_miss_search(t: &str) -> Option<String> {
     let b = t.as_bytes();
     let (poly, n) = (Poly::new(b), b.len());
     let keys = near_miss_filter();
@@ -1198,20 +1278,24 @@ const FUNCTION_WORDS: &[&str] = &[
     "is", "are", "be", "it", "that", "this", "not", "can", "will",
 ];
 
+/// [`FUNCTION_WORDS`] in a [`word_table`].
+static FUNCTION_TABLE: [(u64, u8); 64] = word_table(&[(FUNCTION_WORDS, 1)]);
+
+/// Whether `w` is one of the [`FUNCTION_WORDS`] in any case (asked of every short substring of
+/// a glued word: a table lookup, not a comparison with each).
 fn is_function_word(w: &str) -> bool {
-    FUNCTION_WORDS.iter().any(|f| f.eq_ignore_ascii_case(w))
+    w.len() <= 7 && word_flags(&FUNCTION_TABLE, lower_key(w)) != 0
 }
 
 /// A lowercase token that no dictionary knows, split into as few frequent dictionary words as
 /// possible (two to four; content words of four letters or more) when one of them is a function
 /// word (`thenumberof` → `the number of`, `tohave` → `to have`); compounds of content words
 /// (`username`, `stayinformed`) and commands (`modprobe`, `inittab`, `runit`) are left alone.
+/// The token is [`unknown_lowercase`] (the caller has asked, with the near-miss search).
 fn split_glued(t: &str) -> Option<String> {
     const MAX_PARTS: usize = 4;
+    debug_assert!(unknown_lowercase(t), "{t}");
     let n = t.len();
-    if !(5..=40).contains(&n) || !t.bytes().all(|b| b.is_ascii_lowercase()) || english_freq(t) > 0 {
-        return None;
-    }
     let (filter, poly) = (english_filter(), Poly::new(t.as_bytes()));
     // The frequency of a part that may be one (0 otherwise): most substrings are no word, and
     // the filter settles them on their hash.
@@ -1305,22 +1389,13 @@ const fn stop_key(w: &[u8]) -> u64 {
     k
 }
 
-/// The slots of [`STOP_TABLE`]: a power of two, several times the function words, so that a
-/// probe most often ends at its first slot.
-const STOP_SLOTS: usize = 512;
-
-/// The slot where a probe for a [`stop_key`] starts.
-const fn stop_slot(key: u64) -> usize {
-    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - STOP_SLOTS.trailing_zeros())) as usize
-}
-
-/// An open-addressing hash table (probed linearly) of the [`stop_key`]s of the function words,
-/// built at compile time: `(key, flags)`, the flags 1 for an English function word
-/// ([`EN_STOP`]) and 2 for one of another language ([`OTHER_STOP`]); key 0 (no word's) marks an
-/// empty slot. Each word is at most 7 bytes (checked at compile time).
-static STOP_TABLE: [(u64, u8); STOP_SLOTS] = {
-    let mut table = [(0u64, 0u8); STOP_SLOTS];
-    let lists: [(&[&str], u8); 2] = [(EN_STOP, 1), (OTHER_STOP, 2)];
+/// An open-addressing hash table (probed linearly) of the [`stop_key`]s of lists of short
+/// words, built at compile time: `(key, flags)`, each list's flag set in the slots of its
+/// words; key 0 (no word's) marks an empty slot. `N` is a power of two, several times the
+/// words, so that a probe most often ends at its first slot. Each word is at most 7 bytes
+/// (checked at compile time).
+const fn word_table<const N: usize>(lists: &[(&[&str], u8)]) -> [(u64, u8); N] {
+    let mut table = [(0u64, 0u8); N];
     let mut l = 0;
     while l < lists.len() {
         let (list, flag) = lists[l];
@@ -1328,9 +1403,9 @@ static STOP_TABLE: [(u64, u8); STOP_SLOTS] = {
         while i < list.len() {
             assert!(!list[i].is_empty() && list[i].len() <= 7);
             let key = stop_key(list[i].as_bytes());
-            let mut slot = stop_slot(key);
+            let mut slot = table_slot(key, N);
             while table[slot].0 != 0 && table[slot].0 != key {
-                slot = (slot + 1) % STOP_SLOTS;
+                slot = (slot + 1) % N;
             }
             table[slot] = (key, table[slot].1 | flag);
             i += 1;
@@ -1338,23 +1413,39 @@ static STOP_TABLE: [(u64, u8); STOP_SLOTS] = {
         l += 1;
     }
     table
-};
+}
 
-/// The [`STOP_TABLE`] flags of a [`stop_key`] (0 for a word of neither list).
+/// The slot where a probe for a [`stop_key`] starts in a [`word_table`] of `n` slots.
+const fn table_slot(key: u64, n: usize) -> usize {
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - n.trailing_zeros())) as usize
+}
+
+/// The flags of a [`stop_key`] in a [`word_table`] (0 for a word of none of its lists).
 #[inline]
-fn stop_flags(key: u64) -> u8 {
-    let mut slot = stop_slot(key);
+fn word_flags<const N: usize>(table: &[(u64, u8); N], key: u64) -> u8 {
+    let mut slot = table_slot(key, N);
     loop {
-        let (k, flags) = STOP_TABLE[slot];
+        let (k, flags) = table[slot];
         if k == key {
             return flags;
         }
         if k == 0 {
             return 0;
         }
-        slot = (slot + 1) % STOP_SLOTS;
+        slot = (slot + 1) % N;
     }
 }
+
+/// The [`stop_key`] of a token of at most 7 bytes in lowercase.
+#[inline]
+fn lower_key(t: &str) -> u64 {
+    t.bytes()
+        .fold(0u64, |k, b| (k << 8) | u64::from(b.to_ascii_lowercase()))
+}
+
+/// The function words: 1 for an English one ([`EN_STOP`]), 2 for one of another language
+/// ([`OTHER_STOP`]).
+static STOP_TABLE: [(u64, u8); 512] = word_table(&[(EN_STOP, 1), (OTHER_STOP, 2)]);
 
 /// Whether each token stands in English text: among the tokens around it (40 on each side),
 /// English function words are not outnumbered by those of other Latin-script languages (half
@@ -1368,10 +1459,7 @@ fn english_context(toks: &[(usize, &str)]) -> Vec<bool> {
     for &(_, t) in toks {
         // Function words are short: longer tokens are not looked up, nor lower-cased.
         let (e, o) = if t.len() <= 7 {
-            let key = t
-                .bytes()
-                .fold(0u64, |k, b| (k << 8) | u64::from(b.to_ascii_lowercase()));
-            let flags = stop_flags(key);
+            let flags = word_flags(&STOP_TABLE, lower_key(t));
             (u32::from(flags & 1), u32::from(flags >> 1))
         } else {
             (0, 0)
@@ -1478,6 +1566,13 @@ fn within_one_edit(a: &str, b: &str) -> bool {
         (2, 2) => a[p] == b[p + 1] && a[p + 1] == b[p],
         _ => false,
     }
+}
+
+/// Whether [`camel_parts`] splits `t`: a lowercase letter before an uppercase one.
+fn has_camel_boundary(t: &str) -> bool {
+    t.as_bytes()
+        .windows(2)
+        .any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase())
 }
 
 /// Splits a CamelCase token at every lowercase→uppercase boundary.
@@ -2087,7 +2182,7 @@ mod tests {
             texts.push(t);
         }
         for t in &texts {
-            assert_eq!(tokens(t).collect::<Vec<_>>(), tokens_bytewise(t), "{t:?}");
+            assert_eq!(tokens(t), tokens_bytewise(t), "{t:?}");
         }
     }
 
@@ -2159,10 +2254,10 @@ mod tests {
 
     #[test]
     fn the_function_word_table_holds_the_lists() {
-        let lower_key = |w: &str| stop_key(w.to_ascii_lowercase().as_bytes());
         for (list, flag) in [(EN_STOP, 1), (OTHER_STOP, 2)] {
             for w in list {
-                assert!(stop_flags(lower_key(w)) & flag != 0, "{w}");
+                assert!(word_flags(&STOP_TABLE, lower_key(w)) & flag != 0, "{w}");
+                assert!(word_flags(&STOP_TABLE, lower_key(&w.to_uppercase())) & flag != 0);
             }
         }
         for line in EN_WORDS.lines().step_by(5) {
@@ -2170,8 +2265,19 @@ mod tests {
             if w.len() <= 7 {
                 let want =
                     u8::from(EN_STOP.contains(&w)) | (u8::from(OTHER_STOP.contains(&w)) << 1);
-                assert_eq!(stop_flags(lower_key(w)), want, "{w}");
+                assert_eq!(word_flags(&STOP_TABLE, lower_key(w)), want, "{w}");
             }
+        }
+        let mut words: Vec<String> = EN_WORDS
+            .lines()
+            .map(|l| l.split_once(' ').unwrap().0.to_string())
+            .filter(|w| w.len() <= 9)
+            .collect();
+        words.extend(FUNCTION_WORDS.iter().map(|w| w.to_uppercase()));
+        words.extend(["", "A", "Of", "tHe", "WITH", "withs", "th", "o", "ands"].map(String::from));
+        for w in &words {
+            let want = FUNCTION_WORDS.iter().any(|f| f.eq_ignore_ascii_case(w));
+            assert_eq!(is_function_word(w), want, "{w}");
         }
     }
 
@@ -2215,6 +2321,21 @@ mod tests {
             EnglishIndex::build(EN_BIGRAMS, 2).slots,
             index_slots_two_passes(EN_BIGRAMS, 2)
         );
+        // Lines of other shapes: fields apart by two spaces, a leading space, no frequency,
+        // a line break alone, no final line break.
+        for list in [
+            "a  b 5\n a 3\nab\n\nx y\r\nz",
+            " \n  \nq r s 9\nq r 8",
+            "one 1\ntwo  2\nthree 3 4",
+        ] {
+            for fields in 1..=3 {
+                assert_eq!(
+                    EnglishIndex::build(list, fields).slots,
+                    index_slots_two_passes(list, fields),
+                    "{list:?} {fields}"
+                );
+            }
+        }
         // The near-miss keys, from the words as `str` methods split and parse them.
         let mut f = WordFilter::new(22);
         for line in EN_WORDS.lines() {
