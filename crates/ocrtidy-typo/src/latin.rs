@@ -311,11 +311,7 @@ impl WordFilter {
     /// The two bits of a word of `len` bytes whose polynomial hash is `poly`.
     #[inline]
     fn probes(&self, poly: u64, len: usize) -> (usize, usize) {
-        // splitmix64's finaliser: every bit of the polynomial reaches the probes.
-        let mut z = poly ^ (len as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^= z >> 31;
+        let z = poly_mix(poly, len);
         ((z & self.mask) as usize, ((z >> 32) & self.mask) as usize)
     }
 
@@ -326,6 +322,16 @@ impl WordFilter {
         let (a, b) = self.probes(poly, len);
         self.bits[a / 64] & (1 << (a % 64)) != 0 && self.bits[b / 64] & (1 << (b % 64)) != 0
     }
+}
+
+/// The polynomial hash of a spelling of `len` bytes, mixed with its length by splitmix64's
+/// finaliser: every bit of the polynomial reaches every bit of the result.
+#[inline]
+fn poly_mix(poly: u64, len: usize) -> u64 {
+    let mut z = poly ^ (len as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
 }
 
 /// The multiplier of [`Poly`] (odd, so that no power of it is zero mod 2^64).
@@ -441,10 +447,11 @@ fn near_miss_filter() -> &'static WordFilter {
                 digits += usize::from(text[i].is_ascii_digit());
                 i += 1;
             }
-            let field = &text[space.min(i)..i];
+            // The field from the space on (empty when the line has none).
+            let field = &text[space..i];
             let plain = field.len() >= 2 && digits == field.len() - 1 && field[1] != b'0';
-            let frequent = if plain && field.len() - 1 <= 19 {
-                field.len() - 1 >= DICT_MIN_DIGITS
+            let frequent = if plain && digits <= 19 {
+                digits >= DICT_MIN_DIGITS
             } else {
                 !field.is_empty() && parse_freq(&text[space..]) >= DICT_MIN_FREQ
             };
@@ -776,21 +783,9 @@ fn correct_tokens(toks: &[(usize, &str)], around: &[u8]) -> Vec<LatinFix> {
     let own: Vec<u32> = toks.iter().map(|&(_, t)| count(t)).collect();
     // Symmetric-delete index over recurring words: every one-character deletion → words. Built
     // when a token first asks for it (most texts have none that does).
-    let mut deletes: Option<FxMap<String, Vec<&str>>> = None;
-    let build_deletes = || {
-        let mut deletes: FxMap<String, Vec<&str>> = FxMap::default();
-        for (&w, &n) in &counts {
-            if n >= MIN_SUGGEST_EVIDENCE && w.len() >= MIN_SUGGEST_LEN - 1 && is_letters(w) {
-                for d in deletions(w) {
-                    deletes.entry(d).or_default().push(w);
-                }
-                deletes.entry(w.to_string()).or_default().push(w);
-            }
-        }
-        deletes
-    };
+    let mut deletes: Option<Deletes> = None;
+    let mut scratch = DeletionKeys::default();
     let mut out = Vec::new();
-    let mut key = String::new();
     let mut recurring: FxMap<&str, Recurring> = FxMap::default();
     let english = english_context(toks);
     for (idx, &(start, t)) in toks.iter().enumerate() {
@@ -944,31 +939,15 @@ fn correct_tokens(toks: &[(usize, &str)], around: &[u8]) -> Vec<LatinFix> {
         // One edit from a recurring word: a suggestion.
         if t.len() >= MIN_SUGGEST_LEN {
             let mut cands: Vec<&str> = Vec::new();
-            let deletes = deletes.get_or_insert_with(build_deletes);
-            // The token itself, then each of its deletions, as a key.
-            let keys = std::iter::once(t.len()).chain(0..t.len());
-            for i in keys.filter(|_| !deletes.is_empty()) {
-                key.clear();
-                if i == t.len() {
-                    key.push_str(t);
-                } else {
-                    key.push_str(&t[..i]);
-                    key.push_str(&t[i + 1..]);
+            let deletes = deletes.get_or_insert_with(|| Deletes::build(&counts, &mut scratch));
+            deletes.sharing(t, &mut scratch, |w| {
+                // Not the same word in another case (`debian` in a path or a host name,
+                // `Unstable` at a sentence start): OCR misreads letters, not the case of a
+                // word.
+                if !w.eq_ignore_ascii_case(t) && !cands.contains(&w) && within_one_edit(t, w) {
+                    cands.push(w);
                 }
-                if let Some(ws) = deletes.get(key.as_str()) {
-                    for &w in ws {
-                        // Not the same word in another case (`debian` in a path or a host
-                        // name, `Unstable` at a sentence start): OCR misreads letters, not the
-                        // case of a word.
-                        if !w.eq_ignore_ascii_case(t)
-                            && !cands.contains(&w)
-                            && within_one_edit(t, w)
-                        {
-                            cands.push(w);
-                        }
-                    }
-                }
-            }
+            });
             cands.sort_by_key(|w| std::cmp::Reverse(count(w)));
             if let Some(&w) = cands.first() {
                 // A look-alike letter or a speck (`Deblan`, `Debtan` for a recurring `Debian`)
@@ -1023,6 +1002,137 @@ fn correct_tokens(toks: &[(usize, &str)], around: &[u8]) -> Vec<LatinFix> {
         }
     }
     out
+}
+
+/// A symmetric-delete index over the recurring words of a text (seen [`MIN_SUGGEST_EVIDENCE`]
+/// times or more, letters only, five or more): each word's keys, the word itself and its
+/// one-letter deletions, so that the recurring words one edit from a token are those that
+/// share a key with it. Built when a token first asks for it (most texts have none that
+/// does).
+///
+/// A key is its spelling's polynomial hash ([`Poly`], mixed with its length), computed from the
+/// word's prefix hashes without building the spelling; a match on the hash is checked byte by
+/// byte, so the index answers as one keyed by the spellings would. A small Bloom filter of the
+/// keys settles most of a token's keys, none of which most often is a recurring word's.
+struct Deletes<'a> {
+    /// `(key, word, position)`: the key of the word with its byte at `position` deleted (the
+    /// word itself when `position` is its length), sorted by key and, within a key, in the
+    /// order they were made.
+    entries: Vec<(u64, &'a str, usize)>,
+    /// The Bloom filter: two bits of each key, from its top bits.
+    bits: Vec<u64>,
+    /// The top bits of a key that pick a bit.
+    shift: u32,
+}
+
+/// Buffers for the keys of a word's deletions (see [`deletion_keys`]).
+#[derive(Default)]
+struct DeletionKeys {
+    pre: Vec<u64>,
+    keys: Vec<u64>,
+}
+
+/// The keys of `w`'s one-letter deletions and of `w` itself into `buf.keys`: `keys[i]` of `w`
+/// without its byte `i`, `keys[w.len()]` of `w`.
+fn deletion_keys(w: &[u8], buf: &mut DeletionKeys) {
+    let n = w.len();
+    buf.pre.clear();
+    buf.pre.push(0);
+    let mut h = 0;
+    for &b in w {
+        h = poly_push(h, b);
+        buf.pre.push(h);
+    }
+    buf.keys.clear();
+    buf.keys.resize(n + 1, 0);
+    buf.keys[n] = poly_mix(h, n);
+    // From the end: the hash of the bytes after `i`, and the base to their number.
+    let (mut suffix, mut pow) = (0u64, 1u64);
+    for i in (0..n).rev() {
+        buf.keys[i] = poly_mix(buf.pre[i].wrapping_mul(pow).wrapping_add(suffix), n - 1);
+        suffix = u64::from(w[i]).wrapping_mul(pow).wrapping_add(suffix);
+        pow = pow.wrapping_mul(POLY_BASE);
+    }
+}
+
+/// Whether `a` without its byte `i` is `b` without its byte `j` (a position at the end deletes
+/// nothing).
+fn same_deletion(a: &[u8], i: usize, b: &[u8], j: usize) -> bool {
+    let (a1, a2) = a.split_at(i.min(a.len()));
+    let (b1, b2) = b.split_at(j.min(b.len()));
+    let (a2, b2) = (
+        a2.get(1..).unwrap_or_default(),
+        b2.get(1..).unwrap_or_default(),
+    );
+    a1.len() + a2.len() == b1.len() + b2.len() && a1.iter().chain(a2).eq(b1.iter().chain(b2))
+}
+
+impl<'a> Deletes<'a> {
+    /// The index of the recurring words among `counts` (visited in the map's order).
+    fn build(counts: &FxMap<&'a str, u32>, buf: &mut DeletionKeys) -> Deletes<'a> {
+        let mut entries = Vec::new();
+        for (&w, &n) in counts {
+            if n >= MIN_SUGGEST_EVIDENCE && w.len() >= MIN_SUGGEST_LEN - 1 && is_letters(w) {
+                deletion_keys(w.as_bytes(), buf);
+                // The deletions in order, then the word itself.
+                entries.extend(buf.keys.iter().enumerate().map(|(i, &k)| (k, w, i)));
+            }
+        }
+        // Stable: within a key, the order they were made.
+        entries.sort_by_key(|e| e.0);
+        let log2 = (entries.len() * 16)
+            .next_power_of_two()
+            .max(64)
+            .trailing_zeros();
+        let mut index = Deletes {
+            entries,
+            bits: vec![0; 1 << (log2 - 6)],
+            shift: 64 - log2,
+        };
+        for i in 0..index.entries.len() {
+            let (a, b) = index.probes(index.entries[i].0);
+            index.bits[a / 64] |= 1 << (a % 64);
+            index.bits[b / 64] |= 1 << (b % 64);
+        }
+        index
+    }
+
+    /// The two filter bits of a key.
+    #[inline]
+    fn probes(&self, key: u64) -> (usize, usize) {
+        (
+            (key >> self.shift) as usize,
+            (key.rotate_left(32) >> self.shift) as usize,
+        )
+    }
+
+    /// Calls `f` with each recurring word that shares a key with `t`, in the order of `t`'s
+    /// keys (`t` itself, then its deletions from the first byte on) and, for each key, of the
+    /// words' keys as made; a word once for each key of its own that is the same spelling.
+    fn sharing(&self, t: &str, buf: &mut DeletionKeys, mut f: impl FnMut(&'a str)) {
+        if self.entries.is_empty() {
+            return;
+        }
+        let b = t.as_bytes();
+        deletion_keys(b, buf);
+        for i in std::iter::once(b.len()).chain(0..b.len()) {
+            let key = buf.keys[i];
+            let (p, q) = self.probes(key);
+            if self.bits[p / 64] & (1 << (p % 64)) == 0 || self.bits[q / 64] & (1 << (q % 64)) == 0
+            {
+                continue;
+            }
+            let from = self.entries.partition_point(|e| e.0 < key);
+            for &(k, w, j) in &self.entries[from..] {
+                if k != key {
+                    break;
+                }
+                if same_deletion(b, i, w.as_bytes(), j) {
+                    f(w);
+                }
+            }
+        }
+    }
 }
 
 /// An OCR-edit correction of a token seen once toward a frequent dictionary word, if the token
@@ -1538,15 +1648,6 @@ fn is_letters(w: &str) -> bool {
 
 fn has_digit(w: &str) -> bool {
     w.bytes().any(|b| b.is_ascii_digit())
-}
-
-fn deletions(w: &str) -> impl Iterator<Item = String> + '_ {
-    (0..w.len()).map(move |i| {
-        let mut s = String::with_capacity(w.len() - 1);
-        s.push_str(&w[..i]);
-        s.push_str(&w[i + 1..]);
-        s
-    })
 }
 
 /// True when `a` and `b` are at most one insertion, deletion, substitution or transposition
@@ -2409,6 +2510,63 @@ mod tests {
                 assert_eq!(sorted_freq(list, fields - 1, k), index.freq(k), "{k:?}");
             }
         }
+    }
+
+    #[test]
+    fn the_deletion_index_finds_what_one_keyed_by_spellings_finds() {
+        let deletions = |w: &str| -> Vec<String> {
+            (0..w.len())
+                .map(|i| [&w[..i], &w[i + 1..]].concat())
+                .collect()
+        };
+        // Words that recur, some one edit apart, some with a repeated letter (`book`: two
+        // deletions are `bok`), in several cases; and tokens near them and not.
+        let words = [
+            "package", "packages", "pakage", "Package", "debian", "Debian", "Debtan", "book",
+            "booke", "bookk", "system", "systen", "sytsem", "mirror", "mirrors", "aaaaa", "aaaa",
+            "aaaaaa", "server", "severs",
+        ];
+        let mut text = String::new();
+        for (i, w) in words.iter().enumerate() {
+            for _ in 0..(2 + i % 4) {
+                text.push_str(w);
+                text.push(' ');
+            }
+        }
+        let toks = tokens(&text);
+        let mut counts: FxMap<&str, u32> = FxMap::default();
+        for &(_, t) in &toks {
+            *counts.entry(t).or_insert(0) += 1;
+        }
+        let mut by_spelling: FxMap<String, Vec<&str>> = FxMap::default();
+        for (&w, &n) in &counts {
+            if n >= MIN_SUGGEST_EVIDENCE && w.len() >= MIN_SUGGEST_LEN - 1 && is_letters(w) {
+                for d in deletions(w) {
+                    by_spelling.entry(d).or_default().push(w);
+                }
+                by_spelling.entry(w.to_string()).or_default().push(w);
+            }
+        }
+        let mut buf = DeletionKeys::default();
+        let index = Deletes::build(&counts, &mut buf);
+        let mut asked: Vec<String> = words.iter().map(|w| w.to_string()).collect();
+        for w in words {
+            asked.extend(deletions(w));
+            asked.push(format!("{w}s"));
+            asked.push(format!("x{w}"));
+        }
+        for t in &asked {
+            let mut want = Vec::new();
+            let keys = std::iter::once(t.to_string()).chain(deletions(t));
+            for k in keys {
+                want.extend(by_spelling.get(&k).into_iter().flatten().copied());
+            }
+            let mut got = Vec::new();
+            index.sharing(t, &mut buf, |w| got.push(w));
+            assert_eq!(got, want, "{t}");
+        }
+        assert!(same_deletion(b"book", 1, b"book", 2) && !same_deletion(b"book", 0, b"book", 1));
+        assert!(same_deletion(b"bok", 3, b"book", 1) && !same_deletion(b"bok", 3, b"book", 4));
     }
 
     #[test]
