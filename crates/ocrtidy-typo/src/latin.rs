@@ -716,24 +716,34 @@ fn around(text: &str, toks: &[(usize, &str)]) -> Vec<u8> {
         .map(|&(start, t)| {
             let end = start + t.len();
             let mut flags = 0;
-            if prev_end.is_some_and(|e| text.get(e..start) == Some(" ")) {
+            // One space between the two tokens, and nothing else.
+            if prev_end.is_some_and(|e| e + 1 == start && b[e] == b' ') {
                 flags |= SPACED;
             }
             prev_end = Some(end);
-            let rest = &text[end..];
-            let after_apostrophe = rest
-                .strip_prefix('\'')
-                .or_else(|| rest.strip_prefix('\u{2019}'));
-            if let Some(after) = after_apostrophe {
-                let n = after.bytes().take_while(u8::is_ascii_alphabetic).count();
-                if (1..=3).contains(&n) && english_freq(&format!("{t}'{}", &after[..n])) > 0 {
+            let rest = &b[end..];
+            let apostrophe = match rest {
+                [b'\'', ..] => 1,
+                // U+2019, the typographic apostrophe.
+                [0xE2, 0x80, 0x99, ..] => 3,
+                _ => 0,
+            };
+            if apostrophe > 0 {
+                let after = end + apostrophe;
+                let n = b[after..]
+                    .iter()
+                    .take_while(|c| c.is_ascii_alphabetic())
+                    .count();
+                if (1..=3).contains(&n)
+                    && english_freq(&format!("{t}'{}", &text[after..after + n])) > 0
+                {
                     flags |= CONTRACTION;
                 }
             }
-            let paren = b[end..].iter().position(|&c| c != b' ').map(|i| end + i);
-            if paren.is_some_and(|i| {
-                i - end <= 1 && b[i] == b'(' && b.get(i + 1).is_some_and(u8::is_ascii_digit)
-            }) {
+            // `(` and a digit, right after the token or after one space.
+            let paren = if rest.first() == Some(&b' ') { 1 } else { 0 };
+            if rest.get(paren) == Some(&b'(') && rest.get(paren + 1).is_some_and(u8::is_ascii_digit)
+            {
                 flags |= MAN_PAGE;
             }
             flags
@@ -1562,27 +1572,28 @@ static STOP_TABLE: [(u64, u8); 512] = word_table(&[(EN_STOP, 1), (OTHER_STOP, 2)
 /// as many or fewer). A stretch without evidence either way counts as English.
 fn english_context(toks: &[(usize, &str)]) -> Vec<bool> {
     const WINDOW: usize = 40;
-    let mut en = Vec::with_capacity(toks.len() + 1);
-    let mut other = Vec::with_capacity(toks.len() + 1);
-    en.push(0u32);
-    other.push(0u32);
+    // The function words of each kind among the first `i` tokens, at `i`.
+    let mut seen = Vec::with_capacity(toks.len() + 1);
+    let (mut en, mut other) = (0u32, 0u32);
+    seen.push((en, other));
     for &(_, t) in toks {
         // Function words are short: longer tokens are not looked up, nor lower-cased.
-        let (e, o) = if t.len() <= 7 {
+        if t.len() <= 7 {
             let flags = word_flags(&STOP_TABLE, lower_key(t));
-            (u32::from(flags & 1), u32::from(flags >> 1))
-        } else {
-            (0, 0)
-        };
-        en.push(en.last().copied().unwrap_or(0) + e);
-        other.push(other.last().copied().unwrap_or(0) + o);
+            en += u32::from(flags & 1);
+            other += u32::from(flags >> 1);
+        }
+        seen.push((en, other));
+    }
+    // No function word of another language anywhere (most texts): English throughout.
+    if other == 0 {
+        return vec![true; toks.len()];
     }
     (0..toks.len())
         .map(|i| {
-            let lo = i.saturating_sub(WINDOW);
-            let hi = (i + WINDOW + 1).min(toks.len());
-            let e = en[hi] - en[lo];
-            let o = other[hi] - other[lo];
+            let lo = seen[i.saturating_sub(WINDOW)];
+            let hi = seen[(i + WINDOW + 1).min(toks.len())];
+            let (e, o) = (hi.0 - lo.0, hi.1 - lo.1);
             o == 0 || e >= 2 * o
         })
         .collect()
@@ -2284,6 +2295,82 @@ mod tests {
         }
         for t in &texts {
             assert_eq!(tokens(t), tokens_bytewise(t), "{t:?}");
+        }
+    }
+
+    /// What the text around each token says, as it was read: with `str` methods.
+    fn around_by_str(text: &str, toks: &[(usize, &str)]) -> Vec<u8> {
+        let b = text.as_bytes();
+        let mut prev_end = None;
+        toks.iter()
+            .map(|&(start, t)| {
+                let end = start + t.len();
+                let mut flags = 0;
+                if prev_end.is_some_and(|e| text.get(e..start) == Some(" ")) {
+                    flags |= SPACED;
+                }
+                prev_end = Some(end);
+                let rest = &text[end..];
+                let after_apostrophe = rest
+                    .strip_prefix('\'')
+                    .or_else(|| rest.strip_prefix('\u{2019}'));
+                if let Some(after) = after_apostrophe {
+                    let n = after.bytes().take_while(u8::is_ascii_alphabetic).count();
+                    if (1..=3).contains(&n) && english_freq(&format!("{t}'{}", &after[..n])) > 0 {
+                        flags |= CONTRACTION;
+                    }
+                }
+                let paren = b[end..].iter().position(|&c| c != b' ').map(|i| end + i);
+                if paren.is_some_and(|i| {
+                    i - end <= 1 && b[i] == b'(' && b.get(i + 1).is_some_and(u8::is_ascii_digit)
+                }) {
+                    flags |= MAN_PAGE;
+                }
+                flags
+            })
+            .collect()
+    }
+
+    /// Whether each token stands in English text, as it was found: windows of every token.
+    fn english_context_by_windows(toks: &[(usize, &str)]) -> Vec<bool> {
+        let is = |t: &str, list: &[&str]| list.iter().any(|w| w.eq_ignore_ascii_case(t));
+        (0..toks.len())
+            .map(|i| {
+                let window = &toks[i.saturating_sub(40)..(i + 41).min(toks.len())];
+                let e = window.iter().filter(|t| is(t.1, EN_STOP)).count();
+                let o = window.iter().filter(|t| is(t.1, OTHER_STOP)).count();
+                o == 0 || e >= 2 * o
+            })
+            .collect()
+    }
+
+    #[test]
+    fn what_the_text_around_says_and_which_tokens_are_english() {
+        let pieces = [
+            "shouldn", "'", "\u{2019}", "t", "ve", "passwd", " ", "  ", "(", "5", ")", "的", "the",
+            "der", "und", "et", "of", "Die", "THE", "x", "\n",
+        ];
+        let mut x = 11usize;
+        let mut texts: Vec<String> = Vec::new();
+        for len in [3, 10, 200, 400] {
+            for _ in 0..300 {
+                let mut t = String::new();
+                for _ in 0..len {
+                    x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                    t.push_str(pieces[(x >> 33) % pieces.len()]);
+                }
+                texts.push(t);
+            }
+        }
+        texts.push("Users shouldn't, they wouldn\u{2019}t; see passwd (5) and ncurses(3).".into());
+        for t in &texts {
+            let toks = tokens(t);
+            assert_eq!(around(t, &toks), around_by_str(t, &toks), "{t:?}");
+            assert_eq!(
+                english_context(&toks),
+                english_context_by_windows(&toks),
+                "{t:?}"
+            );
         }
     }
 
