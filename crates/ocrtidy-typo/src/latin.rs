@@ -181,7 +181,7 @@ struct EnglishIndex {
 impl EnglishIndex {
     fn build(list: &'static str, fields: usize) -> EnglishIndex {
         let text = list.as_bytes();
-        let lines = text.iter().filter(|&&b| b == b'\n').count() + 1;
+        let lines = count_line_breaks(text) + 1;
         let n = (lines * 2).next_power_of_two();
         let mut index = EnglishIndex {
             text: list,
@@ -269,6 +269,33 @@ fn parse_freq(rest: &[u8]) -> u64 {
         .ok()
         .and_then(|f| f.trim().parse().ok())
         .unwrap_or(0)
+}
+
+/// The line breaks in `text`, counted eight bytes at a time: each byte that is one becomes 1 in
+/// its byte of a sum (exactly: no carry crosses bytes), and the sums' bytes are added up before
+/// any of them can overflow.
+fn count_line_breaks(text: &[u8]) -> usize {
+    let chunks = text.chunks_exact(8);
+    let mut n = chunks.remainder().iter().filter(|&&b| b == b'\n').count();
+    let (mut sums, mut held) = (0u64, 0);
+    for c in chunks {
+        let x = u64::from_le_bytes(c.try_into().unwrap_or_default()) ^ splat(b'\n');
+        // 0x80 in the bytes that are zero: a line break.
+        let zero = !(((x & splat(0x7f)) + splat(0x7f)) | x) & splat(0x80);
+        sums += zero >> 7;
+        held += 1;
+        if held == 255 {
+            n += byte_sum(sums);
+            (sums, held) = (0, 0);
+        }
+    }
+    n + byte_sum(sums)
+}
+
+/// The sum of the bytes of `w`.
+fn byte_sum(w: u64) -> usize {
+    let pairs = (w & 0x00ff_00ff_00ff_00ff) + ((w >> 8) & 0x00ff_00ff_00ff_00ff);
+    (pairs.wrapping_mul(0x0001_0001_0001_0001) >> 48) as usize
 }
 
 fn english_index() -> &'static EnglishIndex {
@@ -784,19 +811,30 @@ fn in_context(freq: u64, (left, right): Bigrams) -> f64 {
 /// [`correct`] of a text whose tokens (see `tokens`) are `toks`, with what the text [`around`]
 /// each of them says.
 fn correct_tokens(toks: &[(usize, &str)], around: &[u8]) -> Vec<LatinFix> {
-    let mut counts: FxMap<&str, u32> = FxMap::default();
-    for &(_, t) in toks {
-        *counts.entry(t).or_insert(0) += 1;
-    }
-    let count = |w: &str| counts.get(w).copied().unwrap_or(0);
-    // Each token's own count, looked up once.
-    let own: Vec<u32> = toks.iter().map(|&(_, t)| count(t)).collect();
+    // Each distinct spelling's slot (in the order first seen), its count in `seen`, and each
+    // token's slot: a token's own count and memo need no second lookup.
+    let mut slots: FxMap<&str, u32> = FxMap::default();
+    let mut seen: Vec<u32> = Vec::new();
+    let tok_slot: Vec<u32> = toks
+        .iter()
+        .map(|&(_, t)| {
+            let next = seen.len() as u32;
+            let slot = *slots.entry(t).or_insert(next);
+            if slot == next {
+                seen.push(0);
+            }
+            seen[slot as usize] += 1;
+            slot
+        })
+        .collect();
+    let count = |w: &str| slots.get(w).map_or(0, |&s| seen[s as usize]);
     // Symmetric-delete index over recurring words: every one-character deletion → words. Built
     // when a token first asks for it (most texts have none that does).
     let mut deletes: Option<Deletes> = None;
     let mut scratch = DeletionKeys::default();
     let mut out = Vec::new();
-    let mut recurring: FxMap<&str, Recurring> = FxMap::default();
+    // What `recurring_misread` found for a spelling, by slot.
+    let mut recurring: Vec<Option<Recurring>> = vec![None; seen.len()];
     let english = english_context(toks);
     for (idx, &(start, t)) in toks.iter().enumerate() {
         let end = start + t.len();
@@ -810,16 +848,15 @@ fn correct_tokens(toks: &[(usize, &str)], around: &[u8]) -> Vec<LatinFix> {
         // The name of a manual page (`ncurses(3)`) is only corrected for a misread letter
         // (`seript(1)`), never split or suggested toward a word one other edit away.
         let man_page = around[idx] & MAN_PAGE != 0;
-        let n_t = own[idx];
+        let n_t = seen[tok_slot[idx] as usize];
         if n_t >= MIN_EVIDENCE && is_letters(t) {
             // A recurring word no dictionary knows: corrected where one occurrence would be,
             // the same way at every occurrence (asked once per spelling), or where the words
             // around an occurrence decide between readings of about the same frequency. (A
             // spelling shorter than five letters has none: see `recurring_misread`.)
             if english && t.len() >= 5 {
-                let (fix, ambiguous) = recurring
-                    .entry(t)
-                    .or_insert_with(|| recurring_misread(t))
+                let (fix, ambiguous) = recurring[tok_slot[idx] as usize]
+                    .get_or_insert_with(|| recurring_misread(t))
                     .clone();
                 let fix = fix.or_else(|| {
                     ambiguous
@@ -949,7 +986,10 @@ fn correct_tokens(toks: &[(usize, &str)], around: &[u8]) -> Vec<LatinFix> {
         // One edit from a recurring word: a suggestion.
         if t.len() >= MIN_SUGGEST_LEN {
             let mut cands: Vec<&str> = Vec::new();
-            let deletes = deletes.get_or_insert_with(|| Deletes::build(&counts, &mut scratch));
+            let deletes = deletes.get_or_insert_with(|| {
+                let counts = slots.iter().map(|(&w, &s)| (w, seen[s as usize]));
+                Deletes::build(counts, &mut scratch)
+            });
             deletes.sharing(t, &mut scratch, |w| {
                 // Not the same word in another case (`debian` in a path or a host name,
                 // `Unstable` at a sentence start): OCR misreads letters, not the case of a
@@ -1078,10 +1118,14 @@ fn same_deletion(a: &[u8], i: usize, b: &[u8], j: usize) -> bool {
 }
 
 impl<'a> Deletes<'a> {
-    /// The index of the recurring words among `counts` (visited in the map's order).
-    fn build(counts: &FxMap<&'a str, u32>, buf: &mut DeletionKeys) -> Deletes<'a> {
+    /// The index of the recurring words among the spellings and counts of a text (in the order
+    /// of the map that counted them).
+    fn build(
+        counts: impl IntoIterator<Item = (&'a str, u32)>,
+        buf: &mut DeletionKeys,
+    ) -> Deletes<'a> {
         let mut entries = Vec::new();
-        for (&w, &n) in counts {
+        for (w, n) in counts {
             if n >= MIN_SUGGEST_EVIDENCE && w.len() >= MIN_SUGGEST_LEN - 1 && is_letters(w) {
                 deletion_keys(w.as_bytes(), buf);
                 // The deletions in order, then the word itself.
@@ -2542,6 +2586,21 @@ mod tests {
             }
         }
         assert!(f.bits == near_miss_filter().bits);
+        for text in [
+            EN_WORDS,
+            EN_BIGRAMS,
+            "",
+            "\n",
+            "a\nb\n\n\ncdefghijklmnop\nq\n",
+        ] {
+            let want = text.bytes().filter(|&b| b == b'\n').count();
+            assert_eq!(count_line_breaks(text.as_bytes()), want);
+            // Past the 255 sums held at once, and at every alignment.
+            let times = if text.len() > 1000 { 2 } else { 300 };
+            let many = format!("x{}", text.repeat(times));
+            assert_eq!(count_line_breaks(many.as_bytes()), want * times);
+        }
+        assert_eq!(count_line_breaks(&[b'\n'; 8 * 600]), 8 * 600);
         for rest in [
             " 123\n",
             " 123",
@@ -2635,7 +2694,7 @@ mod tests {
             }
         }
         let mut buf = DeletionKeys::default();
-        let index = Deletes::build(&counts, &mut buf);
+        let index = Deletes::build(counts.iter().map(|(&w, &n)| (w, n)), &mut buf);
         let mut asked: Vec<String> = words.iter().map(|w| w.to_string()).collect();
         for w in words {
             asked.extend(deletions(w));
