@@ -190,6 +190,19 @@ impl EnglishIndex {
             shift: 64 - n.trailing_zeros(),
         };
         let mask = n - 1;
+        if fields == 1 {
+            // The key is the first field.
+            for (start, first, _) in list_lines(text) {
+                if first > start {
+                    let mut slot = (word_hash(&text[start..first]) >> index.shift) as usize;
+                    while index.slots[slot] != 0 {
+                        slot = (slot + 1) & mask;
+                    }
+                    index.slots[slot] = start as u32 + 1;
+                }
+            }
+            return index;
+        }
         let mut i = 0;
         while i < text.len() {
             let start = i;
@@ -280,9 +293,7 @@ fn count_line_breaks(text: &[u8]) -> usize {
     let (mut sums, mut held) = (0u64, 0);
     for c in chunks {
         let x = u64::from_le_bytes(c.try_into().unwrap_or_default()) ^ splat(b'\n');
-        // 0x80 in the bytes that are zero: a line break.
-        let zero = !(((x & splat(0x7f)) + splat(0x7f)) | x) & splat(0x80);
-        sums += zero >> 7;
+        sums += zero_lanes(x) >> 7;
         held += 1;
         if held == 255 {
             n += byte_sum(sums);
@@ -429,19 +440,9 @@ fn english_filter() -> &'static WordFilter {
         let mut f = WordFilter::new(WordFilter::BITS);
         // One pass over the text: hash each line's word, skip its frequency.
         let text = EN_WORDS.as_bytes();
-        let mut i = 0;
-        while i < text.len() {
-            let start = i;
-            let mut h = 0;
-            while i < text.len() && text[i] != b' ' && text[i] != b'\n' {
-                h = poly_push(h, text[i]);
-                i += 1;
-            }
-            f.insert(h, i - start);
-            while i < text.len() && text[i] != b'\n' {
-                i += 1;
-            }
-            i += 1;
+        for (start, first, _) in list_lines(text) {
+            let h = text[start..first].iter().fold(0, |h, &b| poly_push(h, b));
+            f.insert(h, first - start);
         }
         f
     })
@@ -459,28 +460,19 @@ fn near_miss_filter() -> &'static WordFilter {
         // One pass over the text: each line's word up to its first space, and the frequency
         // after it read as `EnglishIndex::freq` reads it; a line without a space has neither.
         let text = EN_WORDS.as_bytes();
-        let mut i = 0;
-        while i < text.len() {
-            let start = i;
-            while i < text.len() && text[i] != b' ' && text[i] != b'\n' {
-                i += 1;
-            }
-            let word = &text[start..i];
-            let space = i;
-            // The frequency field: a plain number of seven digits or more (no leading zero) is
-            // at least `DICT_MIN_FREQ`, one of fewer is below it; anything else is parsed.
-            let mut digits = 0;
-            while i < text.len() && text[i] != b'\n' {
-                digits += usize::from(text[i].is_ascii_digit());
-                i += 1;
-            }
-            // The field from the space on (empty when the line has none).
-            let field = &text[space..i];
-            let plain = field.len() >= 2 && digits == field.len() - 1 && field[1] != b'0';
+        for (start, first, end) in list_lines(text) {
+            let word = &text[start..first];
+            // The frequency field from the space on (empty when the line has none): a plain
+            // number of seven digits or more (no leading zero) is at least `DICT_MIN_FREQ`, one
+            // of fewer is below it; anything else is parsed.
+            let field = &text[first..end];
+            let digits = field.len().saturating_sub(1);
+            let plain =
+                digits >= 1 && field[1] != b'0' && field[1..].iter().all(u8::is_ascii_digit);
             let frequent = if plain && digits <= 19 {
                 digits >= DICT_MIN_DIGITS
             } else {
-                !field.is_empty() && parse_freq(&text[space..]) >= DICT_MIN_FREQ
+                !field.is_empty() && parse_freq(field) >= DICT_MIN_FREQ
             };
             if frequent {
                 let (poly, n) = (Poly::new(word), word.len());
@@ -489,10 +481,55 @@ fn near_miss_filter() -> &'static WordFilter {
                     f.insert(poly.then(poly.pre[i], i + 1, n), n - 1);
                 }
             }
-            i += 1;
         }
         f
     })
+}
+
+/// The lines of an embedded list: `(start, first, end)`, where the line starts, where its
+/// first field ends (its first space, or its end), and where it ends (its line break, or the
+/// end of the text). The spaces and line breaks are found eight bytes at a time.
+fn list_lines(text: &[u8]) -> impl Iterator<Item = (usize, usize, usize)> + '_ {
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        if i >= text.len() {
+            return None;
+        }
+        let start = i;
+        let first = find_either(text, i, b' ', b'\n');
+        let end = if text.get(first) == Some(&b' ') {
+            find_either(text, first, b'\n', b'\n')
+        } else {
+            first
+        };
+        i = end + 1;
+        Some((start, first, end))
+    })
+}
+
+/// The position of the first byte `a` or `b` in `text` from `i` on (`text.len()` when there is
+/// none), eight bytes at a time.
+#[inline]
+fn find_either(text: &[u8], mut i: usize, a: u8, b: u8) -> usize {
+    while let Some(chunk) = text.get(i..i + 8) {
+        let w = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        let found = zero_lanes(w ^ splat(a)) | zero_lanes(w ^ splat(b));
+        if found != 0 {
+            return i + (found.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < text.len() && text[i] != a && text[i] != b {
+        i += 1;
+    }
+    i
+}
+
+/// 0x80 in each byte of `x` that is zero, 0 in the others (exactly: no sum carries into the
+/// next byte).
+#[inline]
+fn zero_lanes(x: u64) -> u64 {
+    !(((x & splat(0x7f)) + splat(0x7f)) | x) & splat(0x80)
 }
 
 /// A dictionary word this frequent is a likely target of an OCR-edit correction.
@@ -606,11 +643,16 @@ fn tokens(text: &str) -> Vec<(usize, &str)> {
     let mut last = [0u8; 8];
     last[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
     let words = chunks.map(|c| u64::from_le_bytes(c.try_into().unwrap_or_default()));
-    for (chunk_index, w) in words.chain([u64::from_le_bytes(last)]).enumerate() {
-        let base = chunk_index * 8;
+    let mut words = words.chain([u64::from_le_bytes(last)]).enumerate();
+    while let Some((mut chunk_index, mut w)) = words.next() {
         if w & HIGH == HIGH && run.is_none() {
-            continue;
+            // Chinese text: on to the next chunk with an ASCII byte (the padded last one has).
+            match words.find(|&(_, w)| w & HIGH != HIGH) {
+                Some(next) => (chunk_index, w) = next,
+                None => break,
+            }
         }
+        let base = chunk_index * 8;
         // Bit `i`: byte `i` of the chunk is an ASCII letter or digit (the padding, zeros, is
         // not).
         let alnum = lanes_to_bits(alphanumeric_lanes(w));
@@ -882,7 +924,8 @@ fn correct_tokens(toks: &[(usize, &str)], around: &[u8]) -> Vec<LatinFix> {
         let mut best: Option<(String, u32)> = None;
         let mut ambiguous = false;
         // A token without OCR-typical letters has no variant but itself.
-        let variants = if has_ocr_variants(t) {
+        let has_variants = has_ocr_variants(t);
+        let variants = if has_variants {
             ocr_variants(t)
         } else {
             Vec::new()
@@ -923,7 +966,8 @@ fn correct_tokens(toks: &[(usize, &str)], around: &[u8]) -> Vec<LatinFix> {
         if n_t != 1 && !is_digit_misread(t) {
             continue;
         }
-        if let Some(fix) = english
+        // (`dictionary_ocr_fix` has nothing for a token without OCR variants.)
+        if let Some(fix) = (english && has_variants)
             .then(|| dictionary_ocr_fix(start, t, &context))
             .flatten()
         {
@@ -2586,6 +2630,40 @@ mod tests {
             }
         }
         assert!(f.bits == near_miss_filter().bits);
+        let mut f = WordFilter::new(WordFilter::BITS);
+        for line in EN_WORDS.lines() {
+            let word = line.split(' ').next().unwrap().as_bytes();
+            f.insert(word.iter().fold(0, |h, &b| poly_push(h, b)), word.len());
+        }
+        assert!(f.bits == english_filter().bits);
+        // The lines as found a byte at a time.
+        let naive = |text: &[u8]| {
+            let (mut out, mut i) = (Vec::new(), 0);
+            while i < text.len() {
+                let start = i;
+                while i < text.len() && text[i] != b' ' && text[i] != b'\n' {
+                    i += 1;
+                }
+                let first = i;
+                while i < text.len() && text[i] != b'\n' {
+                    i += 1;
+                }
+                out.push((start, first, i));
+                i += 1;
+            }
+            out
+        };
+        for text in [
+            "ab cd\nefghijklmnop\n\nq 1 2\nrstuvwxyzabcdefgh 12345678901\nz",
+            "",
+            "\n\n",
+            " x\n   \nabcdefghijkl",
+            "abcdefgh abcdefghijklmnopq\n",
+        ] {
+            let lines: Vec<_> = list_lines(text.as_bytes()).collect();
+            assert_eq!(lines, naive(text.as_bytes()), "{text:?}");
+        }
+        assert!(list_lines(EN_WORDS.as_bytes()).eq(naive(EN_WORDS.as_bytes())));
         for text in [
             EN_WORDS,
             EN_BIGRAMS,
