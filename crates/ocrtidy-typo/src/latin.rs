@@ -1139,14 +1139,22 @@ fn deletion_keys(w: &[u8], buf: &mut DeletionKeys) {
     }
     buf.keys.clear();
     buf.keys.resize(n + 1, 0);
-    buf.keys[n] = poly_mix(h, n);
+    buf.keys[n] = deletion_key(h, n);
     // From the end: the hash of the bytes after `i`, and the base to their number.
     let (mut suffix, mut pow) = (0u64, 1u64);
     for i in (0..n).rev() {
-        buf.keys[i] = poly_mix(buf.pre[i].wrapping_mul(pow).wrapping_add(suffix), n - 1);
+        buf.keys[i] = deletion_key(buf.pre[i].wrapping_mul(pow).wrapping_add(suffix), n - 1);
         suffix = u64::from(w[i]).wrapping_mul(pow).wrapping_add(suffix);
         pow = pow.wrapping_mul(POLY_BASE);
     }
+}
+
+/// The key in [`Deletes`] of a spelling of `len` bytes whose polynomial hash is `poly`: one
+/// multiplication mixes it enough for the filter's probes (its top bits and the ones below the
+/// middle), and a match is checked byte by byte anyway.
+#[inline]
+fn deletion_key(poly: u64, len: usize) -> u64 {
+    (poly ^ (len as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)).wrapping_mul(0xbf58_476d_1ce4_e5b9)
 }
 
 /// Whether `a` without its byte `i` is `b` without its byte `j` (a position at the end deletes
