@@ -61,7 +61,8 @@ pub fn english_freq(word: &str) -> u64 {
 }
 
 /// How often the two words follow each other in English text (any case; 0 when the bigram
-/// list lacks them): a lookup in a hash index of the embedded bigram lines, built on first use.
+/// list lacks them): a binary search of the embedded bigram lines (sorted) for a run's first
+/// lookups, then a lookup in a hash index of them, built when a run asks more.
 pub fn english_bigram(first: &str, second: &str) -> u64 {
     let n = first.len() + 1 + second.len();
     if first.is_empty() || second.is_empty() || n > 64 {
@@ -870,8 +871,8 @@ fn correct_tokens(toks: &[(usize, &str)], around: &[u8]) -> Vec<LatinFix> {
         })
         .collect();
     let count = |w: &str| slots.get(w).map_or(0, |&s| seen[s as usize]);
-    // Symmetric-delete index over recurring words: every one-character deletion → words. Built
-    // when a token first asks for it (most texts have none that does).
+    // Symmetric-delete index over recurring words (see `Deletes`), built when a token first
+    // asks for it.
     let mut deletes: Option<Deletes> = None;
     let mut scratch = DeletionKeys::default();
     let mut out = Vec::new();
