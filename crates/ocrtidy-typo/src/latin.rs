@@ -61,7 +61,8 @@ pub fn english_freq(word: &str) -> u64 {
 }
 
 /// How often the two words follow each other in English text (any case; 0 when the bigram
-/// list lacks them): a lookup in a hash index of the embedded bigram lines, built on first use.
+/// list lacks them): a binary search of the embedded bigram lines (sorted) for a run's first
+/// lookups, then a lookup in a hash index of them, built when a run asks more.
 pub fn english_bigram(first: &str, second: &str) -> u64 {
     let n = first.len() + 1 + second.len();
     if first.is_empty() || second.is_empty() || n > 64 {
@@ -73,19 +74,95 @@ pub fn english_bigram(first: &str, second: &str) -> u64 {
     buf[first.len() + 1..n].copy_from_slice(second.as_bytes());
     let key = &mut buf[..n];
     key.make_ascii_lowercase();
+    // The list is sorted: the first lookups of a run search it (some thousand instructions
+    // each); only a run that asks more builds the hash index, which costs as much as tens of
+    // thousands of them (most runs ask a few hundred).
+    use std::sync::atomic::{AtomicUsize, Ordering};
     static INDEX: std::sync::OnceLock<EnglishIndex> = std::sync::OnceLock::new();
+    static SEARCHED: AtomicUsize = AtomicUsize::new(0);
+    if let Some(index) = INDEX.get() {
+        return index.freq(key);
+    }
+    if SEARCHED.fetch_add(1, Ordering::Relaxed) < BIGRAM_SEARCHES {
+        return sorted_freq(EN_BIGRAMS, 1, key);
+    }
     INDEX
         .get_or_init(|| EnglishIndex::build(EN_BIGRAMS, 2))
         .freq(key)
 }
 
+/// Bigram lookups a run answers by binary search before it builds the bigram index.
+const BIGRAM_SEARCHES: usize = 4096;
+
+/// The frequency of `key` (lowercase, with `spaces` spaces) in an embedded list whose lines
+/// are sorted by their keys (byte order), 0 when the list does not have it: a binary search
+/// over the text, each step at the line around the middle of the range. It finds what
+/// [`EnglishIndex::freq`] finds (a unit test checks the order of the lists).
+fn sorted_freq(list: &str, spaces: usize, key: &[u8]) -> u64 {
+    if key.is_empty()
+        || key.contains(&b'\n')
+        || key.iter().filter(|&&b| b == b' ').count() != spaces
+    {
+        return 0;
+    }
+    let text = list.as_bytes();
+    // `lo` is the start of a line, `hi` the start of a line or the end of the text.
+    let (mut lo, mut hi) = (0, text.len());
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        let start = text[lo..mid]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(lo, |p| lo + p + 1);
+        // The line's key: up to its space after `spaces` of them, or to its end.
+        let (mut end, mut seen) = (start, 0);
+        while end < text.len() && text[end] != b'\n' {
+            if text[end] == b' ' {
+                if seen == spaces {
+                    break;
+                }
+                seen += 1;
+            }
+            end += 1;
+        }
+        match text[start..end].cmp(key) {
+            std::cmp::Ordering::Equal => {
+                return if text.get(end) == Some(&b' ') {
+                    parse_freq(&text[end..])
+                } else {
+                    0
+                };
+            }
+            std::cmp::Ordering::Less => {
+                lo = text[end..]
+                    .iter()
+                    .position(|&b| b == b'\n')
+                    .map_or(text.len(), |p| end + p + 1);
+            }
+            std::cmp::Ordering::Greater => hi = start,
+        }
+    }
+    0
+}
+
 /// FNV-1a with a final mix: the hash of a word for [`EnglishIndex`].
 #[inline]
 fn word_hash(word: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in word {
-        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-    }
+    fnv_finish(word.iter().fold(FNV_OFFSET, |h, &b| fnv_step(h, b)))
+}
+
+/// The start of [`word_hash`].
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// [`word_hash`] of a word's bytes so far, then `b`.
+#[inline]
+fn fnv_step(h: u64, b: u8) -> u64 {
+    (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+}
+
+/// [`word_hash`]'s final mix.
+#[inline]
+fn fnv_finish(h: u64) -> u64 {
     (h ^ (h >> 29)).wrapping_mul(0xbf58_476d_1ce4_e5b9)
 }
 
@@ -105,7 +182,7 @@ struct EnglishIndex {
 impl EnglishIndex {
     fn build(list: &'static str, fields: usize) -> EnglishIndex {
         let text = list.as_bytes();
-        let lines = text.iter().filter(|&&b| b == b'\n').count() + 1;
+        let lines = count_line_breaks(text) + 1;
         let n = (lines * 2).next_power_of_two();
         let mut index = EnglishIndex {
             text: list,
@@ -114,19 +191,35 @@ impl EnglishIndex {
             shift: 64 - n.trailing_zeros(),
         };
         let mask = n - 1;
+        if fields == 1 {
+            // The key is the first field.
+            for (start, first, _) in list_lines(text) {
+                if first > start {
+                    let mut slot = (word_hash(&text[start..first]) >> index.shift) as usize;
+                    while index.slots[slot] != 0 {
+                        slot = (slot + 1) & mask;
+                    }
+                    index.slots[slot] = start as u32 + 1;
+                }
+            }
+            return index;
+        }
         let mut i = 0;
         while i < text.len() {
             let start = i;
-            for field in 0..fields {
-                if field > 0 && i < text.len() && text[i] == b' ' {
-                    i += 1;
+            // The key, hashed as it is read: its fields, up to the space after the last (or the
+            // line's end, if the line has fewer).
+            let (mut h, mut spaces) = (FNV_OFFSET, 0);
+            while let Some(&b) = text.get(i) {
+                if b == b'\n' || (b == b' ' && spaces + 1 == fields) {
+                    break;
                 }
-                while i < text.len() && text[i] != b' ' && text[i] != b'\n' {
-                    i += 1;
-                }
+                spaces += usize::from(b == b' ');
+                h = fnv_step(h, b);
+                i += 1;
             }
             if i > start {
-                let mut slot = (word_hash(&text[start..i]) >> index.shift) as usize;
+                let mut slot = (fnv_finish(h) >> index.shift) as usize;
                 while index.slots[slot] != 0 {
                     slot = (slot + 1) & mask;
                 }
@@ -160,16 +253,61 @@ impl EnglishIndex {
             let start = at - 1;
             let end = start + key.len();
             if text.get(start..end) == Some(key) && text.get(end) == Some(&b' ') {
-                let rest = &text[end..];
-                let stop = rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
-                return std::str::from_utf8(&rest[..stop])
-                    .ok()
-                    .and_then(|f| f.trim().parse().ok())
-                    .unwrap_or(0);
+                return parse_freq(&text[end..]);
             }
             slot = (slot + 1) & mask;
         }
     }
+}
+
+/// The frequency at the start of `rest` (a line's rest from the space before its frequency
+/// on): the number its text up to the line break is, trimmed; 0 when it is none. The lists
+/// hold plain digits, read here without building a string; anything else takes the general
+/// way.
+#[inline]
+fn parse_freq(rest: &[u8]) -> u64 {
+    let digits = rest.get(1..).unwrap_or_default();
+    let mut n = 0u64;
+    for (i, &b) in digits.iter().enumerate() {
+        if b == b'\n' && (1..=19).contains(&i) {
+            return n;
+        }
+        if !b.is_ascii_digit() || i >= 19 {
+            break;
+        }
+        n = n * 10 + u64::from(b - b'0');
+    }
+    // The last line, or no plain number: as `str::parse` reads the trimmed field.
+    let stop = rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
+    std::str::from_utf8(&rest[..stop])
+        .ok()
+        .and_then(|f| f.trim().parse().ok())
+        .unwrap_or(0)
+}
+
+/// The line breaks in `text`, counted eight bytes at a time: each byte that is one becomes 1 in
+/// its byte of a sum (exactly: no carry crosses bytes), and the sums' bytes are added up before
+/// any of them can overflow.
+fn count_line_breaks(text: &[u8]) -> usize {
+    let chunks = text.chunks_exact(8);
+    let mut n = chunks.remainder().iter().filter(|&&b| b == b'\n').count();
+    let (mut sums, mut held) = (0u64, 0);
+    for c in chunks {
+        let x = u64::from_le_bytes(c.try_into().unwrap_or_default()) ^ splat(b'\n');
+        sums += zero_lanes(x) >> 7;
+        held += 1;
+        if held == 255 {
+            n += byte_sum(sums);
+            (sums, held) = (0, 0);
+        }
+    }
+    n + byte_sum(sums)
+}
+
+/// The sum of the bytes of `w`.
+fn byte_sum(w: u64) -> usize {
+    let pairs = (w & 0x00ff_00ff_00ff_00ff) + ((w >> 8) & 0x00ff_00ff_00ff_00ff);
+    (pairs.wrapping_mul(0x0001_0001_0001_0001) >> 48) as usize
 }
 
 fn english_index() -> &'static EnglishIndex {
@@ -212,11 +350,7 @@ impl WordFilter {
     /// The two bits of a word of `len` bytes whose polynomial hash is `poly`.
     #[inline]
     fn probes(&self, poly: u64, len: usize) -> (usize, usize) {
-        // splitmix64's finaliser: every bit of the polynomial reaches the probes.
-        let mut z = poly ^ (len as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^= z >> 31;
+        let z = poly_mix(poly, len);
         ((z & self.mask) as usize, ((z >> 32) & self.mask) as usize)
     }
 
@@ -229,45 +363,68 @@ impl WordFilter {
     }
 }
 
+/// The polynomial hash of a spelling of `len` bytes, mixed with its length by splitmix64's
+/// finaliser: every bit of the polynomial reaches every bit of the result.
+#[inline]
+fn poly_mix(poly: u64, len: usize) -> u64 {
+    let mut z = poly ^ (len as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
 /// The multiplier of [`Poly`] (odd, so that no power of it is zero mod 2^64).
 const POLY_BASE: u64 = 0x100_0000_01b3;
 
 /// Prefix hashes of a word for [`WordFilter`]: `pre[i]` is the hash of its first `i` bytes,
-/// `pow[k]` the base to the `k`, so that the hash of any concatenation of pieces of the word and
-/// single bytes is a few multiplications (`hash(xy) = hash(x) * base^|y| + hash(y)`).
+/// so that with the powers of the base ([`POLY_POW`]) the hash of any concatenation of pieces of
+/// the word and single bytes is a few multiplications (`hash(xy) = hash(x) * base^|y| +
+/// hash(y)`). Held in an array (a word of at most [`Poly::MAX`] bytes), not allocated: a
+/// near-miss search makes one for each unknown word.
 struct Poly {
-    pre: Vec<u64>,
-    pow: Vec<u64>,
+    pre: [u64; Poly::MAX + 1],
 }
 
+/// `POLY_POW[k]`: the base of [`Poly`] to the `k` (up to an insertion's suffix, one byte more
+/// than the longest word), computed at compile time.
+static POLY_POW: [u64; Poly::MAX + 2] = {
+    let mut pow = [1u64; Poly::MAX + 2];
+    let mut k = 1;
+    while k < pow.len() {
+        pow[k] = pow[k - 1].wrapping_mul(POLY_BASE);
+        k += 1;
+    }
+    pow
+};
+
 impl Poly {
-    /// The hashes of `word`, with powers up to `word.len() + 1` (an insertion's suffix).
+    /// The longest word: the searches ask about words of 40 bytes or fewer, and the English
+    /// word list's longest has 28 (a unit test checks).
+    const MAX: usize = 40;
+
+    /// The prefix hashes of `word` (at most [`Poly::MAX`] bytes).
+    #[inline]
     fn new(word: &[u8]) -> Poly {
-        let mut pre = Vec::with_capacity(word.len() + 1);
-        let mut pow = Vec::with_capacity(word.len() + 2);
-        let (mut h, mut p) = (0u64, 1u64);
-        pre.push(h);
-        pow.push(p);
-        for &b in word {
-            h = h.wrapping_mul(POLY_BASE).wrapping_add(u64::from(b));
-            p = p.wrapping_mul(POLY_BASE);
-            pre.push(h);
-            pow.push(p);
+        assert!(word.len() <= Poly::MAX, "a word of {} bytes", word.len());
+        let mut pre = [0; Poly::MAX + 1];
+        let mut h = 0u64;
+        for (i, &b) in word.iter().enumerate() {
+            h = poly_push(h, b);
+            pre[i + 1] = h;
         }
-        pow.push(p.wrapping_mul(POLY_BASE));
-        Poly { pre, pow }
+        Poly { pre }
     }
 
     /// The hash of the bytes `i..j` of the word.
     #[inline]
     fn range(&self, i: usize, j: usize) -> u64 {
-        self.pre[j].wrapping_sub(self.pre[i].wrapping_mul(self.pow[j - i]))
+        self.pre[j].wrapping_sub(self.pre[i].wrapping_mul(POLY_POW[j - i]))
     }
 
     /// The hash of `head` followed by the bytes `i..j` of the word.
     #[inline]
     fn then(&self, head: u64, i: usize, j: usize) -> u64 {
-        head.wrapping_mul(self.pow[j - i])
+        head.wrapping_mul(POLY_POW[j - i])
             .wrapping_add(self.range(i, j))
     }
 }
@@ -284,19 +441,9 @@ fn english_filter() -> &'static WordFilter {
         let mut f = WordFilter::new(WordFilter::BITS);
         // One pass over the text: hash each line's word, skip its frequency.
         let text = EN_WORDS.as_bytes();
-        let mut i = 0;
-        while i < text.len() {
-            let start = i;
-            let mut h = 0;
-            while i < text.len() && text[i] != b' ' && text[i] != b'\n' {
-                h = poly_push(h, text[i]);
-                i += 1;
-            }
-            f.insert(h, i - start);
-            while i < text.len() && text[i] != b'\n' {
-                i += 1;
-            }
-            i += 1;
+        for (start, first, _) in list_lines(text) {
+            let h = text[start..first].iter().fold(0, |h, &b| poly_push(h, b));
+            f.insert(h, first - start);
         }
         f
     })
@@ -311,27 +458,86 @@ fn near_miss_filter() -> &'static WordFilter {
     static FILTER: std::sync::OnceLock<WordFilter> = std::sync::OnceLock::new();
     FILTER.get_or_init(|| {
         let mut f = WordFilter::new(22);
-        for line in EN_WORDS.lines() {
-            let Some((word, freq)) = line.split_once(' ') else {
-                continue;
+        // One pass over the text: each line's word up to its first space, and the frequency
+        // after it read as `EnglishIndex::freq` reads it; a line without a space has neither.
+        let text = EN_WORDS.as_bytes();
+        for (start, first, end) in list_lines(text) {
+            let word = &text[start..first];
+            // The frequency field from the space on (empty when the line has none): a plain
+            // number of seven digits or more (no leading zero) is at least `DICT_MIN_FREQ`, one
+            // of fewer is below it; anything else is parsed.
+            let field = &text[first..end];
+            let digits = field.len().saturating_sub(1);
+            let plain =
+                digits >= 1 && field[1] != b'0' && field[1..].iter().all(u8::is_ascii_digit);
+            let frequent = if plain && digits <= 19 {
+                digits >= DICT_MIN_DIGITS
+            } else {
+                !field.is_empty() && parse_freq(field) >= DICT_MIN_FREQ
             };
-            // As `EnglishIndex::freq` reads it.
-            if freq.trim().parse::<u64>().unwrap_or(0) < DICT_MIN_FREQ {
-                continue;
-            }
-            let (b, n) = (word.as_bytes(), word.len());
-            let poly = Poly::new(b);
-            f.insert(poly.pre[n], n);
-            for i in 0..n {
-                f.insert(poly.then(poly.pre[i], i + 1, n), n - 1);
+            if frequent {
+                let (poly, n) = (Poly::new(word), word.len());
+                f.insert(poly.pre[n], n);
+                for i in 0..n {
+                    f.insert(poly.then(poly.pre[i], i + 1, n), n - 1);
+                }
             }
         }
         f
     })
 }
 
+/// The lines of an embedded list: `(start, first, end)`, where the line starts, where its
+/// first field ends (its first space, or its end), and where it ends (its line break, or the
+/// end of the text). The spaces and line breaks are found eight bytes at a time.
+fn list_lines(text: &[u8]) -> impl Iterator<Item = (usize, usize, usize)> + '_ {
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        if i >= text.len() {
+            return None;
+        }
+        let start = i;
+        let first = find_either(text, i, b' ', b'\n');
+        let end = if text.get(first) == Some(&b' ') {
+            find_either(text, first, b'\n', b'\n')
+        } else {
+            first
+        };
+        i = end + 1;
+        Some((start, first, end))
+    })
+}
+
+/// The position of the first byte `a` or `b` in `text` from `i` on (`text.len()` when there is
+/// none), eight bytes at a time.
+#[inline]
+fn find_either(text: &[u8], mut i: usize, a: u8, b: u8) -> usize {
+    while let Some(chunk) = text.get(i..i + 8) {
+        let w = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        let found = zero_lanes(w ^ splat(a)) | zero_lanes(w ^ splat(b));
+        if found != 0 {
+            return i + (found.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < text.len() && text[i] != a && text[i] != b {
+        i += 1;
+    }
+    i
+}
+
+/// 0x80 in each byte of `x` that is zero, 0 in the others (exactly: no sum carries into the
+/// next byte).
+#[inline]
+fn zero_lanes(x: u64) -> u64 {
+    !(((x & splat(0x7f)) + splat(0x7f)) | x) & splat(0x80)
+}
+
 /// A dictionary word this frequent is a likely target of an OCR-edit correction.
 const DICT_MIN_FREQ: u64 = 1_000_000;
+/// The digits of [`DICT_MIN_FREQ`]: a plain number with this many or more (no leading zero) is
+/// at least as large.
+const DICT_MIN_DIGITS: usize = 7;
 /// Letter-only OCR edits (`rn`→`m`) toward the dictionary are applied only for words at least
 /// this frequent.
 const DICT_LETTERS_FREQ: u64 = 20_000_000;
@@ -410,29 +616,96 @@ impl LatinFix {
     }
 }
 
-fn tokens(text: &str) -> impl Iterator<Item = (usize, &str)> {
+/// The Latin tokens of a text with their byte offsets: runs of ASCII letters and digits with a
+/// letter among them, not glued to a non-ASCII letter (a Chinese word, an accented letter: not
+/// a whole Latin word).
+///
+/// The text is read eight bytes at a time: eight bytes of non-ASCII characters (a run of
+/// Chinese text, most of what the pass reads) are passed over at once, and in others the
+/// letters and digits are found by arithmetic on the eight bytes together.
+fn tokens(text: &str) -> Vec<(usize, &str)> {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
     let bytes = text.as_bytes();
-    let mut i = 0;
-    std::iter::from_fn(move || {
-        while i < bytes.len() && !bytes[i].is_ascii_alphanumeric() {
-            i += 1;
-        }
-        if i >= bytes.len() {
-            return None;
-        }
-        let start = i;
-        while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
-            i += 1;
-        }
-        // A token glued to a non-ASCII letter (a Chinese word, an accented letter) is skipped:
-        // it is not a whole Latin word.
+    let mut out = Vec::new();
+    // Where the run of letters and digits being read started, if the last byte read is in one.
+    let mut run: Option<usize> = None;
+    let mut push = |start: usize, end: usize| {
         let glued = |b: Option<&u8>| b.is_some_and(|b| *b >= 0x80);
-        if (start > 0 && glued(bytes.get(start - 1))) || glued(bytes.get(i)) {
-            return Some((start, ""));
+        let t = &text[start..end];
+        if t.bytes().any(|b| b.is_ascii_alphabetic())
+            && !(start > 0 && glued(bytes.get(start - 1)))
+            && !glued(bytes.get(end))
+        {
+            out.push((start, t));
         }
-        Some((start, &text[start..i]))
-    })
-    .filter(|(_, t)| t.bytes().any(|b| b.is_ascii_alphabetic()))
+    };
+    let chunks = bytes.chunks_exact(8);
+    // The last bytes padded with zeros (no letters).
+    let mut last = [0u8; 8];
+    last[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+    let words = chunks.map(|c| u64::from_le_bytes(c.try_into().unwrap_or_default()));
+    let mut words = words.chain([u64::from_le_bytes(last)]).enumerate();
+    while let Some((mut chunk_index, mut w)) = words.next() {
+        if w & HIGH == HIGH && run.is_none() {
+            // Chinese text: on to the next chunk with an ASCII byte (the padded last one has).
+            match words.find(|&(_, w)| w & HIGH != HIGH) {
+                Some(next) => (chunk_index, w) = next,
+                None => break,
+            }
+        }
+        let base = chunk_index * 8;
+        // Bit `i`: byte `i` of the chunk is an ASCII letter or digit (the padding, zeros, is
+        // not).
+        let alnum = lanes_to_bits(alphanumeric_lanes(w));
+        // Bit `i`: the byte before byte `i` is one.
+        let before = (alnum << 1) | u32::from(run.is_some());
+        let mut starts = alnum & !before;
+        let mut ends = !alnum & before & 0xff;
+        // Runs alternate with the gaps between them: take each start and end in order.
+        while starts | ends != 0 {
+            let s = starts.trailing_zeros();
+            let e = ends.trailing_zeros();
+            if s < e {
+                run = Some(base + s as usize);
+                starts &= starts - 1;
+            } else {
+                if let Some(start) = run.take() {
+                    push(start, base + e as usize);
+                }
+                ends &= ends - 1;
+            }
+        }
+    }
+    if let Some(start) = run {
+        push(start, bytes.len());
+    }
+    out
+}
+
+/// Every byte of `w` with the value `b`.
+const fn splat(b: u8) -> u64 {
+    0x0101_0101_0101_0101 * b as u64
+}
+
+/// 0x80 in each byte of `w` that is an ASCII letter or digit, 0 in the others. Each byte is
+/// compared with the ranges by adding to its low seven bits: no sum carries into the next
+/// byte.
+#[inline]
+fn alphanumeric_lanes(w: u64) -> u64 {
+    let low = w & splat(0x7f);
+    // 0x80 in the bytes `lo..=hi` among bytes below 0x80.
+    let within = |x: u64, lo: u8, hi: u8| {
+        x.wrapping_add(splat(0x80 - lo)) & !x.wrapping_add(splat(0x7f - hi)) & splat(0x80)
+    };
+    // `| 0x20` folds the capitals onto the small letters (and no other byte onto them).
+    let letters = within(low | splat(0x20), b'a', b'z');
+    (letters | within(low, b'0', b'9')) & !w
+}
+
+/// The bytes of `lanes` (each 0x80 or 0) as the bits of a byte, the first byte lowest.
+#[inline]
+fn lanes_to_bits(lanes: u64) -> u32 {
+    ((lanes >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) as u32
 }
 
 /// The tokens of the last text [`correct_memo`] corrected (joined by spaces, each marked by
@@ -446,7 +719,7 @@ pub(crate) type Memo = (String, Vec<(usize, LatinFix)>);
 /// (which confirms the fixed point) most often reads the same tokens again, only moved by edits
 /// of other passes.
 pub(crate) fn correct_memo(text: &str, last: &mut Option<Memo>) -> Vec<LatinFix> {
-    let toks: Vec<(usize, &str)> = tokens(text).collect();
+    let toks = tokens(text);
     if toks.is_empty() {
         return Vec::new();
     }
@@ -491,7 +764,7 @@ pub(crate) fn correct_memo(text: &str, last: &mut Option<Memo>) -> Vec<LatinFix>
 
 /// Finds the Latin corrections of a text.
 pub fn correct(text: &str) -> Vec<LatinFix> {
-    let toks: Vec<(usize, &str)> = tokens(text).collect();
+    let toks = tokens(text);
     correct_tokens(&toks, &around(text, &toks))
 }
 
@@ -513,24 +786,34 @@ fn around(text: &str, toks: &[(usize, &str)]) -> Vec<u8> {
         .map(|&(start, t)| {
             let end = start + t.len();
             let mut flags = 0;
-            if prev_end.is_some_and(|e| text.get(e..start) == Some(" ")) {
+            // One space between the two tokens, and nothing else.
+            if prev_end.is_some_and(|e| e + 1 == start && b[e] == b' ') {
                 flags |= SPACED;
             }
             prev_end = Some(end);
-            let rest = &text[end..];
-            let after_apostrophe = rest
-                .strip_prefix('\'')
-                .or_else(|| rest.strip_prefix('\u{2019}'));
-            if let Some(after) = after_apostrophe {
-                let n = after.bytes().take_while(u8::is_ascii_alphabetic).count();
-                if (1..=3).contains(&n) && english_freq(&format!("{t}'{}", &after[..n])) > 0 {
+            let rest = &b[end..];
+            let apostrophe = match rest {
+                [b'\'', ..] => 1,
+                // U+2019, the typographic apostrophe.
+                [0xE2, 0x80, 0x99, ..] => 3,
+                _ => 0,
+            };
+            if apostrophe > 0 {
+                let after = end + apostrophe;
+                let n = b[after..]
+                    .iter()
+                    .take_while(|c| c.is_ascii_alphabetic())
+                    .count();
+                if (1..=3).contains(&n)
+                    && english_freq(&format!("{t}'{}", &text[after..after + n])) > 0
+                {
                     flags |= CONTRACTION;
                 }
             }
-            let paren = b[end..].iter().position(|&c| c != b' ').map(|i| end + i);
-            if paren.is_some_and(|i| {
-                i - end <= 1 && b[i] == b'(' && b.get(i + 1).is_some_and(u8::is_ascii_digit)
-            }) {
+            // `(` and a digit, right after the token or after one space.
+            let paren = if rest.first() == Some(&b' ') { 1 } else { 0 };
+            if rest.get(paren) == Some(&b'(') && rest.get(paren + 1).is_some_and(u8::is_ascii_digit)
+            {
                 flags |= MAN_PAGE;
             }
             flags
@@ -571,29 +854,30 @@ fn in_context(freq: u64, (left, right): Bigrams) -> f64 {
 /// [`correct`] of a text whose tokens (see `tokens`) are `toks`, with what the text [`around`]
 /// each of them says.
 fn correct_tokens(toks: &[(usize, &str)], around: &[u8]) -> Vec<LatinFix> {
-    let mut counts: FxMap<&str, u32> = FxMap::default();
-    for &(_, t) in toks {
-        *counts.entry(t).or_insert(0) += 1;
-    }
-    let count = |w: &str| counts.get(w).copied().unwrap_or(0);
-    // Symmetric-delete index over recurring words: every one-character deletion → words. Built
-    // when a token first asks for it (most texts have none that does).
-    let mut deletes: Option<FxMap<String, Vec<&str>>> = None;
-    let build_deletes = || {
-        let mut deletes: FxMap<String, Vec<&str>> = FxMap::default();
-        for (&w, &n) in &counts {
-            if n >= MIN_SUGGEST_EVIDENCE && w.len() >= MIN_SUGGEST_LEN - 1 && is_letters(w) {
-                for d in deletions(w) {
-                    deletes.entry(d).or_default().push(w);
-                }
-                deletes.entry(w.to_string()).or_default().push(w);
+    // Each distinct spelling's slot (in the order first seen), its count in `seen`, and each
+    // token's slot: a token's own count and memo need no second lookup.
+    let mut slots: FxMap<&str, u32> = FxMap::default();
+    let mut seen: Vec<u32> = Vec::new();
+    let tok_slot: Vec<u32> = toks
+        .iter()
+        .map(|&(_, t)| {
+            let next = seen.len() as u32;
+            let slot = *slots.entry(t).or_insert(next);
+            if slot == next {
+                seen.push(0);
             }
-        }
-        deletes
-    };
+            seen[slot as usize] += 1;
+            slot
+        })
+        .collect();
+    let count = |w: &str| slots.get(w).map_or(0, |&s| seen[s as usize]);
+    // Symmetric-delete index over recurring words (see `Deletes`), built when a token first
+    // asks for it.
+    let mut deletes: Option<Deletes> = None;
+    let mut scratch = DeletionKeys::default();
     let mut out = Vec::new();
-    let mut key = String::new();
-    let mut recurring: FxMap<&str, Recurring> = FxMap::default();
+    // What `recurring_misread` found for a spelling, by slot.
+    let mut recurring: Vec<Option<Recurring>> = vec![None; seen.len()];
     let english = english_context(toks);
     for (idx, &(start, t)) in toks.iter().enumerate() {
         let end = start + t.len();
@@ -607,14 +891,15 @@ fn correct_tokens(toks: &[(usize, &str)], around: &[u8]) -> Vec<LatinFix> {
         // The name of a manual page (`ncurses(3)`) is only corrected for a misread letter
         // (`seript(1)`), never split or suggested toward a word one other edit away.
         let man_page = around[idx] & MAN_PAGE != 0;
-        if count(t) >= MIN_EVIDENCE && is_letters(t) {
+        let n_t = seen[tok_slot[idx] as usize];
+        if n_t >= MIN_EVIDENCE && is_letters(t) {
             // A recurring word no dictionary knows: corrected where one occurrence would be,
             // the same way at every occurrence (asked once per spelling), or where the words
-            // around an occurrence decide between readings of about the same frequency.
-            if english {
-                let (fix, ambiguous) = recurring
-                    .entry(t)
-                    .or_insert_with(|| recurring_misread(t))
+            // around an occurrence decide between readings of about the same frequency. (A
+            // spelling shorter than five letters has none: see `recurring_misread`.)
+            if english && t.len() >= 5 {
+                let (fix, ambiguous) = recurring[tok_slot[idx] as usize]
+                    .get_or_insert_with(|| recurring_misread(t))
                     .clone();
                 let fix = fix.or_else(|| {
                     ambiguous
@@ -640,7 +925,8 @@ fn correct_tokens(toks: &[(usize, &str)], around: &[u8]) -> Vec<LatinFix> {
         let mut best: Option<(String, u32)> = None;
         let mut ambiguous = false;
         // A token without OCR-typical letters has no variant but itself.
-        let variants = if has_ocr_variants(t) {
+        let has_variants = has_ocr_variants(t);
+        let variants = if has_variants {
             ocr_variants(t)
         } else {
             Vec::new()
@@ -673,15 +959,16 @@ fn correct_tokens(toks: &[(usize, &str)], around: &[u8]) -> Vec<LatinFix> {
                 end,
                 v,
                 "typo-latin-ocr",
-                !ambiguous && (count(t) == 1 || is_digit_misread(t)),
+                !ambiguous && (n_t == 1 || is_digit_misread(t)),
                 1.0 - 1.0 / (n as f32 + 2.0),
             ));
             continue;
         }
-        if count(t) != 1 && !is_digit_misread(t) {
+        if n_t != 1 && !is_digit_misread(t) {
             continue;
         }
-        if let Some(fix) = english
+        // (`dictionary_ocr_fix` has nothing for a token without OCR variants.)
+        if let Some(fix) = (english && has_variants)
             .then(|| dictionary_ocr_fix(start, t, &context))
             .flatten()
         {
@@ -696,7 +983,14 @@ fn correct_tokens(toks: &[(usize, &str)], around: &[u8]) -> Vec<LatinFix> {
         // not).
         // The near-miss search is asked at most once per token.
         let mut near: Option<Option<String>> = None;
-        let parts = camel_parts(t);
+        // Whether the token is `unknown_lowercase`, asked with the near-miss search.
+        let mut unknown = false;
+        // (A token without a lowercase letter before a capital is one part: no allocation.)
+        let parts = if has_camel_boundary(t) {
+            camel_parts(t)
+        } else {
+            Vec::new()
+        };
         let glued = parts.len() >= 2
             && (parts.iter().all(|p| count(p) >= MIN_EVIDENCE)
                 || (english
@@ -709,14 +1003,19 @@ fn correct_tokens(toks: &[(usize, &str)], around: &[u8]) -> Vec<LatinFix> {
         } else if !english || man_page {
             None
         } else if near
-            .get_or_insert_with(|| dictionary_near_miss(t))
+            .get_or_insert_with(|| {
+                unknown = unknown_lowercase(t);
+                unknown.then(|| near_miss_search(t)).flatten()
+            })
             .as_ref()
             .is_some_and(|w| ocr_substitution(t, w))
         {
             // A misread letter (athers → others) rather than glued words (at hers).
             None
-        } else {
+        } else if unknown {
             split_glued(t)
+        } else {
+            None
         };
         if let Some(replacement) = replacement {
             out.push(LatinFix::new(
@@ -732,31 +1031,18 @@ fn correct_tokens(toks: &[(usize, &str)], around: &[u8]) -> Vec<LatinFix> {
         // One edit from a recurring word: a suggestion.
         if t.len() >= MIN_SUGGEST_LEN {
             let mut cands: Vec<&str> = Vec::new();
-            let deletes = deletes.get_or_insert_with(build_deletes);
-            // The token itself, then each of its deletions, as a key.
-            let keys = std::iter::once(t.len()).chain(0..t.len());
-            for i in keys.filter(|_| !deletes.is_empty()) {
-                key.clear();
-                if i == t.len() {
-                    key.push_str(t);
-                } else {
-                    key.push_str(&t[..i]);
-                    key.push_str(&t[i + 1..]);
+            let deletes = deletes.get_or_insert_with(|| {
+                let counts = slots.iter().map(|(&w, &s)| (w, seen[s as usize]));
+                Deletes::build(counts, &mut scratch)
+            });
+            deletes.sharing(t, &mut scratch, |w| {
+                // Not the same word in another case (`debian` in a path or a host name,
+                // `Unstable` at a sentence start): OCR misreads letters, not the case of a
+                // word.
+                if !w.eq_ignore_ascii_case(t) && !cands.contains(&w) && within_one_edit(t, w) {
+                    cands.push(w);
                 }
-                if let Some(ws) = deletes.get(key.as_str()) {
-                    for &w in ws {
-                        // Not the same word in another case (`debian` in a path or a host
-                        // name, `Unstable` at a sentence start): OCR misreads letters, not the
-                        // case of a word.
-                        if !w.eq_ignore_ascii_case(t)
-                            && !cands.contains(&w)
-                            && within_one_edit(t, w)
-                        {
-                            cands.push(w);
-                        }
-                    }
-                }
-            }
+            });
             cands.sort_by_key(|w| std::cmp::Reverse(count(w)));
             if let Some(&w) = cands.first() {
                 // A look-alike letter or a speck (`Deblan`, `Debtan` for a recurring `Debian`)
@@ -811,6 +1097,149 @@ fn correct_tokens(toks: &[(usize, &str)], around: &[u8]) -> Vec<LatinFix> {
         }
     }
     out
+}
+
+/// A symmetric-delete index over the recurring words of a text (seen [`MIN_SUGGEST_EVIDENCE`]
+/// times or more, letters only, five or more): each word's keys, the word itself and its
+/// one-letter deletions, so that the recurring words one edit from a token are those that
+/// share a key with it. Built when a token first asks for it (most texts have none that
+/// does).
+///
+/// A key is its spelling's polynomial hash ([`Poly`], mixed with its length), computed from the
+/// word's prefix hashes without building the spelling; a match on the hash is checked byte by
+/// byte, so the index answers as one keyed by the spellings would. A small Bloom filter of the
+/// keys settles most of a token's keys, none of which most often is a recurring word's.
+struct Deletes<'a> {
+    /// `(key, word, position)`: the key of the word with its byte at `position` deleted (the
+    /// word itself when `position` is its length), sorted by key and, within a key, in the
+    /// order they were made.
+    entries: Vec<(u64, &'a str, usize)>,
+    /// The Bloom filter: two bits of each key, from its top bits.
+    bits: Vec<u64>,
+    /// The top bits of a key that pick a bit.
+    shift: u32,
+}
+
+/// Buffers for the keys of a word's deletions (see [`deletion_keys`]).
+#[derive(Default)]
+struct DeletionKeys {
+    pre: Vec<u64>,
+    keys: Vec<u64>,
+}
+
+/// The keys of `w`'s one-letter deletions and of `w` itself into `buf.keys`: `keys[i]` of `w`
+/// without its byte `i`, `keys[w.len()]` of `w`.
+fn deletion_keys(w: &[u8], buf: &mut DeletionKeys) {
+    let n = w.len();
+    buf.pre.clear();
+    buf.pre.push(0);
+    let mut h = 0;
+    for &b in w {
+        h = poly_push(h, b);
+        buf.pre.push(h);
+    }
+    buf.keys.clear();
+    buf.keys.resize(n + 1, 0);
+    buf.keys[n] = deletion_key(h, n);
+    // From the end: the hash of the bytes after `i`, and the base to their number.
+    let (mut suffix, mut pow) = (0u64, 1u64);
+    for i in (0..n).rev() {
+        buf.keys[i] = deletion_key(buf.pre[i].wrapping_mul(pow).wrapping_add(suffix), n - 1);
+        suffix = u64::from(w[i]).wrapping_mul(pow).wrapping_add(suffix);
+        pow = pow.wrapping_mul(POLY_BASE);
+    }
+}
+
+/// The key in [`Deletes`] of a spelling of `len` bytes whose polynomial hash is `poly`: one
+/// multiplication mixes it enough for the filter's probes (its top bits and the ones below the
+/// middle), and a match is checked byte by byte anyway.
+#[inline]
+fn deletion_key(poly: u64, len: usize) -> u64 {
+    (poly ^ (len as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)).wrapping_mul(0xbf58_476d_1ce4_e5b9)
+}
+
+/// Whether `a` without its byte `i` is `b` without its byte `j` (a position at the end deletes
+/// nothing).
+fn same_deletion(a: &[u8], i: usize, b: &[u8], j: usize) -> bool {
+    let (a1, a2) = a.split_at(i.min(a.len()));
+    let (b1, b2) = b.split_at(j.min(b.len()));
+    let (a2, b2) = (
+        a2.get(1..).unwrap_or_default(),
+        b2.get(1..).unwrap_or_default(),
+    );
+    a1.len() + a2.len() == b1.len() + b2.len() && a1.iter().chain(a2).eq(b1.iter().chain(b2))
+}
+
+impl<'a> Deletes<'a> {
+    /// The index of the recurring words among the spellings and counts of a text (in the order
+    /// of the map that counted them).
+    fn build(
+        counts: impl IntoIterator<Item = (&'a str, u32)>,
+        buf: &mut DeletionKeys,
+    ) -> Deletes<'a> {
+        let mut entries = Vec::new();
+        for (w, n) in counts {
+            if n >= MIN_SUGGEST_EVIDENCE && w.len() >= MIN_SUGGEST_LEN - 1 && is_letters(w) {
+                deletion_keys(w.as_bytes(), buf);
+                // The deletions in order, then the word itself.
+                entries.extend(buf.keys.iter().enumerate().map(|(i, &k)| (k, w, i)));
+            }
+        }
+        // Stable: within a key, the order they were made.
+        entries.sort_by_key(|e| e.0);
+        let log2 = (entries.len() * 16)
+            .next_power_of_two()
+            .max(64)
+            .trailing_zeros();
+        let mut index = Deletes {
+            entries,
+            bits: vec![0; 1 << (log2 - 6)],
+            shift: 64 - log2,
+        };
+        for i in 0..index.entries.len() {
+            let (a, b) = index.probes(index.entries[i].0);
+            index.bits[a / 64] |= 1 << (a % 64);
+            index.bits[b / 64] |= 1 << (b % 64);
+        }
+        index
+    }
+
+    /// The two filter bits of a key.
+    #[inline]
+    fn probes(&self, key: u64) -> (usize, usize) {
+        (
+            (key >> self.shift) as usize,
+            (key.rotate_left(32) >> self.shift) as usize,
+        )
+    }
+
+    /// Calls `f` with each recurring word that shares a key with `t`, in the order of `t`'s
+    /// keys (`t` itself, then its deletions from the first byte on) and, for each key, of the
+    /// words' keys as made; a word once for each key of its own that is the same spelling.
+    fn sharing(&self, t: &str, buf: &mut DeletionKeys, mut f: impl FnMut(&'a str)) {
+        if self.entries.is_empty() {
+            return;
+        }
+        let b = t.as_bytes();
+        deletion_keys(b, buf);
+        for i in std::iter::once(b.len()).chain(0..b.len()) {
+            let key = buf.keys[i];
+            let (p, q) = self.probes(key);
+            if self.bits[p / 64] & (1 << (p % 64)) == 0 || self.bits[q / 64] & (1 << (q % 64)) == 0
+            {
+                continue;
+            }
+            let from = self.entries.partition_point(|e| e.0 < key);
+            for &(k, w, j) in &self.entries[from..] {
+                if k != key {
+                    break;
+                }
+                if same_deletion(b, i, w.as_bytes(), j) {
+                    f(w);
+                }
+            }
+        }
+    }
 }
 
 /// An OCR-edit correction of a token seen once toward a frequent dictionary word, if the token
@@ -955,30 +1384,44 @@ fn with_case_of(token: &str, word: &str) -> String {
 /// The most frequent dictionary word one edit away from an unknown lowercase word, when it is
 /// clearly the most frequent of them.
 fn dictionary_near_miss(t: &str) -> Option<String> {
-    if t.len() < MIN_SUGGEST_LEN - 1
-        || english_freq(t) > 0
-        || !t.bytes().all(|b| b.is_ascii_lowercase())
-    {
-        return None;
-    }
-    if t.len() > 40 {
-        return None;
-    }
+    unknown_lowercase(t).then(|| near_miss_search(t)).flatten()
+}
+
+/// What a near-miss search ([`dictionary_near_miss`]) and a split into words ([`split_glued`])
+/// ask of a token first: five to 40 lowercase letters, and no word of the list.
+fn unknown_lowercase(t: &str) -> bool {
+    (MIN_SUGGEST_LEN - 1..=Poly::MAX).contains(&t.len())
+        && t.bytes().all(|b| b.is_ascii_lowercase())
+        && english_freq(t) == 0
+}
+
+/// [`dictionary_near_miss`] of a token that is [`unknown_lowercase`].
+fn near_miss_search(t: &str) -> Option<String> {
     let b = t.as_bytes();
     let (poly, n) = (Poly::new(b), b.len());
     let keys = near_miss_filter();
-    if !keys.may_contain(poly.pre[n], n)
-        && !(0..n).any(|i| keys.may_contain(poly.then(poly.pre[i], i + 1, n), n - 1))
-    {
+    // Which of the token's keys (itself, each one-letter deletion) the frequent words share.
+    // A frequent word one edit away shares a known one: an insertion into the token has the
+    // token among its deletions; a deletion from it, or a substitution at `i`, has its deletion
+    // at `i`; a transposition at `i` its deletions at `i` and `i + 1`. Spellings whose key no
+    // frequent word has are not tried.
+    let whole = keys.may_contain(poly.pre[n], n);
+    let mut deleted = [false; Poly::MAX];
+    for (i, d) in deleted[..n].iter_mut().enumerate() {
+        *d = keys.may_contain(poly.then(poly.pre[i], i + 1, n), n - 1);
+    }
+    if !whole && !deleted[..n].contains(&true) {
         return None;
     }
     let mut cands: Vec<(u64, String)> = Vec::new();
     let filter = english_filter();
-    // Every spelling one edit away, in a fixed order (ties in frequency keep the first found);
-    // the filter rejects almost all of them on their hash, and only the others are built.
+    // Every spelling one edit away that may be a frequent word, in a fixed order (ties in
+    // frequency keep the first found); the filters reject almost all of them on their hash
+    // (a frequent word is one of the keys, and a word of the list), and only the others are
+    // built and looked up.
     let mut buf = [0u8; 48];
     let mut try_word = |hash: u64, len: usize, build: &dyn Fn(&mut [u8])| {
-        if !filter.may_contain(hash, len) {
+        if !keys.may_contain(hash, len) || !filter.may_contain(hash, len) {
             return;
         }
         build(&mut buf[..len]);
@@ -992,14 +1435,14 @@ fn dictionary_near_miss(t: &str) -> Option<String> {
     };
     for i in 0..=n {
         let head = poly.pre[i];
-        if i < n {
+        if i < n && deleted[i] {
             // Deletion.
             try_word(poly.then(head, i + 1, n), n - 1, &|w| {
                 w[..i].copy_from_slice(&b[..i]);
                 w[i..].copy_from_slice(&b[i + 1..]);
             });
             // Transposition.
-            if i + 1 < n {
+            if i + 1 < n && deleted[i + 1] {
                 let swapped = poly_push(poly_push(head, b[i + 1]), b[i]);
                 try_word(poly.then(swapped, i + 2, n), n, &|w| {
                     w.copy_from_slice(b);
@@ -1007,16 +1450,22 @@ fn dictionary_near_miss(t: &str) -> Option<String> {
                 });
             }
         }
+        let substitute = i < n && deleted[i];
+        if !whole && !substitute {
+            continue;
+        }
         for c in b'a'..=b'z' {
             let with_c = poly_push(head, c);
             // Insertion.
-            try_word(poly.then(with_c, i, n), n + 1, &|w| {
-                w[..i].copy_from_slice(&b[..i]);
-                w[i] = c;
-                w[i + 1..].copy_from_slice(&b[i..]);
-            });
+            if whole {
+                try_word(poly.then(with_c, i, n), n + 1, &|w| {
+                    w[..i].copy_from_slice(&b[..i]);
+                    w[i] = c;
+                    w[i + 1..].copy_from_slice(&b[i..]);
+                });
+            }
             // Substitution.
-            if i < n && b[i] != c {
+            if substitute && b[i] != c {
                 try_word(poly.then(with_c, i + 1, n), n, &|w| {
                     w.copy_from_slice(b);
                     w[i] = c;
@@ -1046,20 +1495,24 @@ const FUNCTION_WORDS: &[&str] = &[
     "is", "are", "be", "it", "that", "this", "not", "can", "will",
 ];
 
+/// [`FUNCTION_WORDS`] in a [`word_table`].
+static FUNCTION_TABLE: [(u64, u8); 64] = word_table(&[(FUNCTION_WORDS, 1)]);
+
+/// Whether `w` is one of the [`FUNCTION_WORDS`] in any case (asked of every short substring of
+/// a glued word: a table lookup, not a comparison with each).
 fn is_function_word(w: &str) -> bool {
-    FUNCTION_WORDS.iter().any(|f| f.eq_ignore_ascii_case(w))
+    w.len() <= 7 && word_flags(&FUNCTION_TABLE, lower_key(w)) != 0
 }
 
 /// A lowercase token that no dictionary knows, split into as few frequent dictionary words as
 /// possible (two to four; content words of four letters or more) when one of them is a function
 /// word (`thenumberof` → `the number of`, `tohave` → `to have`); compounds of content words
 /// (`username`, `stayinformed`) and commands (`modprobe`, `inittab`, `runit`) are left alone.
+/// The token is [`unknown_lowercase`] (the caller has asked, with the near-miss search).
 fn split_glued(t: &str) -> Option<String> {
     const MAX_PARTS: usize = 4;
+    debug_assert!(unknown_lowercase(t), "{t}");
     let n = t.len();
-    if !(5..=40).contains(&n) || !t.bytes().all(|b| b.is_ascii_lowercase()) || english_freq(t) > 0 {
-        return None;
-    }
     let (filter, poly) = (english_filter(), Poly::new(t.as_bytes()));
     // The frequency of a part that may be one (0 otherwise): most substrings are no word, and
     // the filter settles them on their hash.
@@ -1153,53 +1606,91 @@ const fn stop_key(w: &[u8]) -> u64 {
     k
 }
 
-/// The [`stop_key`]s of a list of function words (each at most 7 bytes, checked at compile
-/// time).
-const fn stop_keys<const N: usize>(list: &[&str]) -> [u64; N] {
-    let mut keys = [0u64; N];
-    let mut i = 0;
-    while i < N {
-        assert!(list[i].len() <= 7);
-        keys[i] = stop_key(list[i].as_bytes());
-        i += 1;
+/// An open-addressing hash table (probed linearly) of the [`stop_key`]s of lists of short
+/// words, built at compile time: `(key, flags)`, each list's flag set in the slots of its
+/// words; key 0 (no word's) marks an empty slot. `N` is a power of two, several times the
+/// words, so that a probe most often ends at its first slot. Each word is at most 7 bytes
+/// (checked at compile time).
+const fn word_table<const N: usize>(lists: &[(&[&str], u8)]) -> [(u64, u8); N] {
+    let mut table = [(0u64, 0u8); N];
+    let mut l = 0;
+    while l < lists.len() {
+        let (list, flag) = lists[l];
+        let mut i = 0;
+        while i < list.len() {
+            assert!(!list[i].is_empty() && list[i].len() <= 7);
+            let key = stop_key(list[i].as_bytes());
+            let mut slot = table_slot(key, N);
+            while table[slot].0 != 0 && table[slot].0 != key {
+                slot = (slot + 1) % N;
+            }
+            table[slot] = (key, table[slot].1 | flag);
+            i += 1;
+        }
+        l += 1;
     }
-    keys
+    table
 }
 
-const EN_STOP_KEYS: [u64; EN_STOP.len()] = stop_keys(EN_STOP);
-const OTHER_STOP_KEYS: [u64; OTHER_STOP.len()] = stop_keys(OTHER_STOP);
+/// The slot where a probe for a [`stop_key`] starts in a [`word_table`] of `n` slots.
+const fn table_slot(key: u64, n: usize) -> usize {
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - n.trailing_zeros())) as usize
+}
+
+/// The flags of a [`stop_key`] in a [`word_table`] (0 for a word of none of its lists).
+#[inline]
+fn word_flags<const N: usize>(table: &[(u64, u8); N], key: u64) -> u8 {
+    let mut slot = table_slot(key, N);
+    loop {
+        let (k, flags) = table[slot];
+        if k == key {
+            return flags;
+        }
+        if k == 0 {
+            return 0;
+        }
+        slot = (slot + 1) % N;
+    }
+}
+
+/// The [`stop_key`] of a token of at most 7 bytes in lowercase.
+#[inline]
+fn lower_key(t: &str) -> u64 {
+    t.bytes()
+        .fold(0u64, |k, b| (k << 8) | u64::from(b.to_ascii_lowercase()))
+}
+
+/// The function words: 1 for an English one ([`EN_STOP`]), 2 for one of another language
+/// ([`OTHER_STOP`]).
+static STOP_TABLE: [(u64, u8); 512] = word_table(&[(EN_STOP, 1), (OTHER_STOP, 2)]);
 
 /// Whether each token stands in English text: among the tokens around it (40 on each side),
 /// English function words are not outnumbered by those of other Latin-script languages (half
 /// as many or fewer). A stretch without evidence either way counts as English.
 fn english_context(toks: &[(usize, &str)]) -> Vec<bool> {
     const WINDOW: usize = 40;
-    let mut en = Vec::with_capacity(toks.len() + 1);
-    let mut other = Vec::with_capacity(toks.len() + 1);
-    en.push(0u32);
-    other.push(0u32);
-    let mut buf = [0u8; 7];
+    // The function words of each kind among the first `i` tokens, at `i`.
+    let mut seen = Vec::with_capacity(toks.len() + 1);
+    let (mut en, mut other) = (0u32, 0u32);
+    seen.push((en, other));
     for &(_, t) in toks {
         // Function words are short: longer tokens are not looked up, nor lower-cased.
-        let (e, o) = if t.len() <= buf.len() {
-            let lower = &mut buf[..t.len()];
-            lower.copy_from_slice(t.as_bytes());
-            lower.make_ascii_lowercase();
-            let key = stop_key(lower);
-            let is = |keys: &[u64]| u32::from(keys.contains(&key));
-            (is(&EN_STOP_KEYS), is(&OTHER_STOP_KEYS))
-        } else {
-            (0, 0)
-        };
-        en.push(en.last().copied().unwrap_or(0) + e);
-        other.push(other.last().copied().unwrap_or(0) + o);
+        if t.len() <= 7 {
+            let flags = word_flags(&STOP_TABLE, lower_key(t));
+            en += u32::from(flags & 1);
+            other += u32::from(flags >> 1);
+        }
+        seen.push((en, other));
+    }
+    // No function word of another language anywhere (most texts): English throughout.
+    if other == 0 {
+        return vec![true; toks.len()];
     }
     (0..toks.len())
         .map(|i| {
-            let lo = i.saturating_sub(WINDOW);
-            let hi = (i + WINDOW + 1).min(toks.len());
-            let e = en[hi] - en[lo];
-            let o = other[hi] - other[lo];
+            let lo = seen[i.saturating_sub(WINDOW)];
+            let hi = seen[(i + WINDOW + 1).min(toks.len())];
+            let (e, o) = (hi.0 - lo.0, hi.1 - lo.1);
             o == 0 || e >= 2 * o
         })
         .collect()
@@ -1267,15 +1758,6 @@ fn has_digit(w: &str) -> bool {
     w.bytes().any(|b| b.is_ascii_digit())
 }
 
-fn deletions(w: &str) -> impl Iterator<Item = String> + '_ {
-    (0..w.len()).map(move |i| {
-        let mut s = String::with_capacity(w.len() - 1);
-        s.push_str(&w[..i]);
-        s.push_str(&w[i + 1..]);
-        s
-    })
-}
-
 /// True when `a` and `b` are at most one insertion, deletion, substitution or transposition
 /// apart (ASCII).
 fn within_one_edit(a: &str, b: &str) -> bool {
@@ -1293,6 +1775,13 @@ fn within_one_edit(a: &str, b: &str) -> bool {
         (2, 2) => a[p] == b[p + 1] && a[p + 1] == b[p],
         _ => false,
     }
+}
+
+/// Whether [`camel_parts`] splits `t`: a lowercase letter before an uppercase one.
+fn has_camel_boundary(t: &str) -> bool {
+    t.as_bytes()
+        .windows(2)
+        .any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase())
 }
 
 /// Splits a CamelCase token at every lowercase→uppercase boundary.
@@ -1319,11 +1808,16 @@ fn has_ocr_variants(t: &str) -> bool {
             .any(|w| matches!(w, b"rn" | b"cl" | b"vv" | b"l1"))
 }
 
-/// Spellings reachable by OCR-typical edits (at most 64).
+/// Spellings reachable by OCR-typical edits (at most 64): the token itself first, then the
+/// others in the order of the readings' positions (the last piece varying fastest), each piece
+/// in the order of its readings.
 fn ocr_variants(t: &str) -> Vec<String> {
-    let mut out = vec![String::new()];
+    const MAX: usize = 64;
     let b = t.as_bytes();
-    let mut i = 0;
+    // The token in pieces: a run of bytes kept as they are (no readings), or an OCR-typical
+    // spelling with its readings (the first the spelling itself).
+    let mut pieces: Vec<(&str, &[&str])> = Vec::new();
+    let (mut i, mut plain) = (0, 0);
     while i < b.len() {
         let two = if i + 1 < b.len() { &t[i..i + 2] } else { "" };
         let opts: &[&str] = match (b[i], two) {
@@ -1334,23 +1828,44 @@ fn ocr_variants(t: &str) -> Vec<String> {
             (b'1', _) => &["1", "l", "i", "I"],
             (b'0', _) => &["0", "o", "O"],
             (b'5', _) => &["5", "s", "S"],
-            _ => &[],
-        };
-        let (opts, step): (Vec<&str>, usize) = if opts.is_empty() {
-            (vec![&t[i..i + 1]], 1)
-        } else {
-            (opts.to_vec(), opts[0].len())
-        };
-        let mut next = Vec::with_capacity(out.len() * opts.len());
-        for prefix in &out {
-            for o in &opts {
-                if next.len() < 64 {
-                    next.push(format!("{prefix}{o}"));
-                }
+            _ => {
+                i += 1;
+                continue;
             }
+        };
+        if plain < i {
+            pieces.push((&t[plain..i], &[]));
         }
-        out = next;
-        i += step;
+        pieces.push((&t[i..i + opts[0].len()], opts));
+        i += opts[0].len();
+        plain = i;
+    }
+    if plain < b.len() {
+        pieces.push((&t[plain..], &[]));
+    }
+    let n = pieces
+        .iter()
+        .fold(1usize, |n, p| n.saturating_mul(p.1.len().max(1)))
+        .min(MAX);
+    // The reading of each piece, counted up like the digits of a number.
+    let mut choice = vec![0usize; pieces.len()];
+    let mut out = Vec::with_capacity(n);
+    for _ in 0..n {
+        let mut v = String::with_capacity(t.len() + 1);
+        for (&(own, opts), &c) in pieces.iter().zip(&choice) {
+            v.push_str(if opts.is_empty() { own } else { opts[c] });
+        }
+        out.push(v);
+        for (&(_, opts), c) in pieces.iter().zip(choice.iter_mut()).rev() {
+            if opts.is_empty() {
+                continue;
+            }
+            *c += 1;
+            if *c < opts.len() {
+                break;
+            }
+            *c = 0;
+        }
     }
     out
 }
@@ -1761,6 +2276,27 @@ mod tests {
             }
             assert_eq!(dictionary_near_miss(t), brute(t), "{t}");
         }
+        // Listed words with one letter changed, dropped, added or swapped.
+        for line in EN_WORDS.lines().step_by(211) {
+            let w = line.split_once(' ').unwrap().0.as_bytes();
+            if w.len() < MIN_SUGGEST_LEN - 1 || !w.iter().all(u8::is_ascii_lowercase) {
+                continue;
+            }
+            let m = w.len() / 2;
+            let mut swapped = w.to_vec();
+            swapped.swap(m - 1, m);
+            for t in [
+                [&w[..m], b"x", &w[m + 1..]].concat(),
+                [&w[..m], &w[m + 1..]].concat(),
+                [&w[..m], b"e", &w[m..]].concat(),
+                swapped,
+            ] {
+                let t = String::from_utf8(t).unwrap();
+                if t.len() >= MIN_SUGGEST_LEN - 1 && english_freq(&t) == 0 {
+                    assert_eq!(dictionary_near_miss(&t), brute(&t), "{t}");
+                }
+            }
+        }
         assert_eq!(
             dictionary_near_miss("availabie").as_deref(),
             Some("available")
@@ -1779,6 +2315,491 @@ mod tests {
             assert_eq!(correct_memo(t, &mut last), correct(t), "{t}");
         }
         assert!(correct(&moved).iter().filter(|f| f.apply).count() >= 3);
+    }
+
+    /// The token scan as it was, a byte at a time.
+    fn tokens_bytewise(text: &str) -> Vec<(usize, &str)> {
+        let bytes = text.as_bytes();
+        let mut out = Vec::new();
+        let mut i = 0;
+        loop {
+            while i < bytes.len() && !bytes[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
+            if i >= bytes.len() {
+                return out;
+            }
+            let start = i;
+            while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
+            let glued = |b: Option<&u8>| b.is_some_and(|b| *b >= 0x80);
+            if (start > 0 && glued(bytes.get(start - 1))) || glued(bytes.get(i)) {
+                continue;
+            }
+            let t = &text[start..i];
+            if t.bytes().any(|b| b.is_ascii_alphabetic()) {
+                out.push((start, t));
+            }
+        }
+    }
+
+    #[test]
+    fn the_token_scan_passes_over_chinese_text_and_finds_every_token() {
+        let pieces = [
+            "中文",
+            "的",
+            "Debian",
+            " ",
+            "12",
+            "x86",
+            "，",
+            "。",
+            "\n",
+            "rn",
+            "é",
+            "a",
+            "1",
+            "(",
+            "ü",
+            "GNU/Linux",
+            "  ",
+            "用户",
+            "tl1e",
+            "𠀀",
+            "-",
+        ];
+        // Every text of up to four pieces, and longer ones from a fixed sequence of pieces.
+        let mut texts = vec![String::new()];
+        for _ in 0..4 {
+            let mut next = Vec::new();
+            for t in &texts {
+                for p in pieces {
+                    next.push(format!("{t}{p}"));
+                }
+            }
+            texts.extend(next);
+            texts.dedup();
+        }
+        let mut x = 7usize;
+        for _ in 0..500 {
+            let mut t = String::new();
+            for _ in 0..40 {
+                x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                t.push_str(pieces[(x >> 33) % pieces.len()]);
+            }
+            texts.push(t);
+        }
+        for t in &texts {
+            assert_eq!(tokens(t), tokens_bytewise(t), "{t:?}");
+        }
+    }
+
+    /// What the text around each token says, as it was read: with `str` methods.
+    fn around_by_str(text: &str, toks: &[(usize, &str)]) -> Vec<u8> {
+        let b = text.as_bytes();
+        let mut prev_end = None;
+        toks.iter()
+            .map(|&(start, t)| {
+                let end = start + t.len();
+                let mut flags = 0;
+                if prev_end.is_some_and(|e| text.get(e..start) == Some(" ")) {
+                    flags |= SPACED;
+                }
+                prev_end = Some(end);
+                let rest = &text[end..];
+                let after_apostrophe = rest
+                    .strip_prefix('\'')
+                    .or_else(|| rest.strip_prefix('\u{2019}'));
+                if let Some(after) = after_apostrophe {
+                    let n = after.bytes().take_while(u8::is_ascii_alphabetic).count();
+                    if (1..=3).contains(&n) && english_freq(&format!("{t}'{}", &after[..n])) > 0 {
+                        flags |= CONTRACTION;
+                    }
+                }
+                let paren = b[end..].iter().position(|&c| c != b' ').map(|i| end + i);
+                if paren.is_some_and(|i| {
+                    i - end <= 1 && b[i] == b'(' && b.get(i + 1).is_some_and(u8::is_ascii_digit)
+                }) {
+                    flags |= MAN_PAGE;
+                }
+                flags
+            })
+            .collect()
+    }
+
+    /// Whether each token stands in English text, as it was found: windows of every token.
+    fn english_context_by_windows(toks: &[(usize, &str)]) -> Vec<bool> {
+        let is = |t: &str, list: &[&str]| list.iter().any(|w| w.eq_ignore_ascii_case(t));
+        (0..toks.len())
+            .map(|i| {
+                let window = &toks[i.saturating_sub(40)..(i + 41).min(toks.len())];
+                let e = window.iter().filter(|t| is(t.1, EN_STOP)).count();
+                let o = window.iter().filter(|t| is(t.1, OTHER_STOP)).count();
+                o == 0 || e >= 2 * o
+            })
+            .collect()
+    }
+
+    #[test]
+    fn what_the_text_around_says_and_which_tokens_are_english() {
+        let pieces = [
+            "shouldn", "'", "\u{2019}", "t", "ve", "passwd", " ", "  ", "(", "5", ")", "的", "the",
+            "der", "und", "et", "of", "Die", "THE", "x", "\n",
+        ];
+        let mut x = 11usize;
+        let mut texts: Vec<String> = Vec::new();
+        for len in [3, 10, 200, 400] {
+            for _ in 0..300 {
+                let mut t = String::new();
+                for _ in 0..len {
+                    x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                    t.push_str(pieces[(x >> 33) % pieces.len()]);
+                }
+                texts.push(t);
+            }
+        }
+        texts.push("Users shouldn't, they wouldn\u{2019}t; see passwd (5) and ncurses(3).".into());
+        for t in &texts {
+            let toks = tokens(t);
+            assert_eq!(around(t, &toks), around_by_str(t, &toks), "{t:?}");
+            assert_eq!(
+                english_context(&toks),
+                english_context_by_windows(&toks),
+                "{t:?}"
+            );
+        }
+    }
+
+    /// The OCR variants as they were made: every prefix, extended a piece at a time.
+    fn ocr_variants_by_prefixes(t: &str) -> Vec<String> {
+        let mut out = vec![String::new()];
+        let b = t.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            let two = if i + 1 < b.len() { &t[i..i + 2] } else { "" };
+            let opts: &[&str] = match (b[i], two) {
+                (_, "rn") => &["rn", "m"],
+                (_, "cl") => &["cl", "d"],
+                (_, "vv") => &["vv", "w"],
+                (_, "l1") => &["l1", "h", "ll", "li", "lI"],
+                (b'1', _) => &["1", "l", "i", "I"],
+                (b'0', _) => &["0", "o", "O"],
+                (b'5', _) => &["5", "s", "S"],
+                _ => &[],
+            };
+            let (opts, step): (Vec<&str>, usize) = if opts.is_empty() {
+                (vec![&t[i..i + 1]], 1)
+            } else {
+                (opts.to_vec(), opts[0].len())
+            };
+            let mut next = Vec::with_capacity(out.len() * opts.len());
+            for prefix in &out {
+                for o in &opts {
+                    if next.len() < 64 {
+                        next.push(format!("{prefix}{o}"));
+                    }
+                }
+            }
+            out = next;
+            i += step;
+        }
+        out
+    }
+
+    #[test]
+    fn ocr_variants_are_those_made_prefix_by_prefix() {
+        let parts = [
+            "rn", "cl", "vv", "l1", "1", "0", "5", "a", "l", "r", "n", "c", "v", "x",
+        ];
+        let mut tokens = vec![String::new()];
+        for _ in 0..4 {
+            let mut next = Vec::new();
+            for t in &tokens {
+                for p in parts {
+                    next.push(format!("{t}{p}"));
+                }
+            }
+            tokens.extend(next);
+        }
+        tokens.extend(
+            [
+                "tl1e",
+                "cornrnittee",
+                "1l1l1l1l",
+                "0O0o5s5S1",
+                "rnrnrnrnrnrnrn",
+            ]
+            .map(String::from),
+        );
+        for t in &tokens {
+            assert_eq!(ocr_variants(t), ocr_variants_by_prefixes(t), "{t}");
+        }
+    }
+
+    #[test]
+    fn the_function_word_table_holds_the_lists() {
+        for (list, flag) in [(EN_STOP, 1), (OTHER_STOP, 2)] {
+            for w in list {
+                assert!(word_flags(&STOP_TABLE, lower_key(w)) & flag != 0, "{w}");
+                assert!(word_flags(&STOP_TABLE, lower_key(&w.to_uppercase())) & flag != 0);
+            }
+        }
+        for line in EN_WORDS.lines().step_by(5) {
+            let w = line.split_once(' ').unwrap().0;
+            if w.len() <= 7 {
+                let want =
+                    u8::from(EN_STOP.contains(&w)) | (u8::from(OTHER_STOP.contains(&w)) << 1);
+                assert_eq!(word_flags(&STOP_TABLE, lower_key(w)), want, "{w}");
+            }
+        }
+        let mut words: Vec<String> = EN_WORDS
+            .lines()
+            .map(|l| l.split_once(' ').unwrap().0.to_string())
+            .filter(|w| w.len() <= 9)
+            .collect();
+        words.extend(FUNCTION_WORDS.iter().map(|w| w.to_uppercase()));
+        words.extend(["", "A", "Of", "tHe", "WITH", "withs", "th", "o", "ands"].map(String::from));
+        for w in &words {
+            let want = FUNCTION_WORDS.iter().any(|f| f.eq_ignore_ascii_case(w));
+            assert_eq!(is_function_word(w), want, "{w}");
+        }
+    }
+
+    /// An index's slots built as they were: the key's bytes found first, then hashed.
+    fn index_slots_two_passes(list: &'static str, fields: usize) -> Vec<u32> {
+        let text = list.as_bytes();
+        let lines = text.iter().filter(|&&b| b == b'\n').count() + 1;
+        let n = (lines * 2).next_power_of_two();
+        let mut slots = vec![0u32; n];
+        let shift = 64 - n.trailing_zeros();
+        let mut i = 0;
+        while i < text.len() {
+            let start = i;
+            for field in 0..fields {
+                if field > 0 && i < text.len() && text[i] == b' ' {
+                    i += 1;
+                }
+                while i < text.len() && text[i] != b' ' && text[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            if i > start {
+                let mut slot = (word_hash(&text[start..i]) >> shift) as usize;
+                while slots[slot] != 0 {
+                    slot = (slot + 1) & (n - 1);
+                }
+                slots[slot] = start as u32 + 1;
+            }
+            while i < text.len() && text[i] != b'\n' {
+                i += 1;
+            }
+            i += 1;
+        }
+        slots
+    }
+
+    #[test]
+    fn the_indexes_and_filters_are_those_built_the_plain_way() {
+        assert_eq!(english_index().slots, index_slots_two_passes(EN_WORDS, 1));
+        assert_eq!(
+            EnglishIndex::build(EN_BIGRAMS, 2).slots,
+            index_slots_two_passes(EN_BIGRAMS, 2)
+        );
+        // Lines of other shapes: fields apart by two spaces, a leading space, no frequency,
+        // a line break alone, no final line break.
+        for list in [
+            "a  b 5\n a 3\nab\n\nx y\r\nz",
+            " \n  \nq r s 9\nq r 8",
+            "one 1\ntwo  2\nthree 3 4",
+        ] {
+            for fields in 1..=3 {
+                assert_eq!(
+                    EnglishIndex::build(list, fields).slots,
+                    index_slots_two_passes(list, fields),
+                    "{list:?} {fields}"
+                );
+            }
+        }
+        // The near-miss keys, from the words as `str` methods split and parse them.
+        let mut f = WordFilter::new(22);
+        for line in EN_WORDS.lines() {
+            let Some((word, freq)) = line.split_once(' ') else {
+                continue;
+            };
+            assert!(word.len() <= Poly::MAX, "{word}");
+            if freq.trim().parse::<u64>().unwrap_or(0) < DICT_MIN_FREQ {
+                continue;
+            }
+            let (b, n) = (word.as_bytes(), word.len());
+            let poly = Poly::new(b);
+            f.insert(poly.pre[n], n);
+            for i in 0..n {
+                f.insert(poly.then(poly.pre[i], i + 1, n), n - 1);
+            }
+        }
+        assert!(f.bits == near_miss_filter().bits);
+        let mut f = WordFilter::new(WordFilter::BITS);
+        for line in EN_WORDS.lines() {
+            let word = line.split(' ').next().unwrap().as_bytes();
+            f.insert(word.iter().fold(0, |h, &b| poly_push(h, b)), word.len());
+        }
+        assert!(f.bits == english_filter().bits);
+        // The lines as found a byte at a time.
+        let naive = |text: &[u8]| {
+            let (mut out, mut i) = (Vec::new(), 0);
+            while i < text.len() {
+                let start = i;
+                while i < text.len() && text[i] != b' ' && text[i] != b'\n' {
+                    i += 1;
+                }
+                let first = i;
+                while i < text.len() && text[i] != b'\n' {
+                    i += 1;
+                }
+                out.push((start, first, i));
+                i += 1;
+            }
+            out
+        };
+        for text in [
+            "ab cd\nefghijklmnop\n\nq 1 2\nrstuvwxyzabcdefgh 12345678901\nz",
+            "",
+            "\n\n",
+            " x\n   \nabcdefghijkl",
+            "abcdefgh abcdefghijklmnopq\n",
+        ] {
+            let lines: Vec<_> = list_lines(text.as_bytes()).collect();
+            assert_eq!(lines, naive(text.as_bytes()), "{text:?}");
+        }
+        assert!(list_lines(EN_WORDS.as_bytes()).eq(naive(EN_WORDS.as_bytes())));
+        for text in [
+            EN_WORDS,
+            EN_BIGRAMS,
+            "",
+            "\n",
+            "a\nb\n\n\ncdefghijklmnop\nq\n",
+        ] {
+            let want = text.bytes().filter(|&b| b == b'\n').count();
+            assert_eq!(count_line_breaks(text.as_bytes()), want);
+            // Past the 255 sums held at once, and at every alignment.
+            let times = if text.len() > 1000 { 2 } else { 300 };
+            let many = format!("x{}", text.repeat(times));
+            assert_eq!(count_line_breaks(many.as_bytes()), want * times);
+        }
+        assert_eq!(count_line_breaks(&[b'\n'; 8 * 600]), 8 * 600);
+        for rest in [
+            " 123\n",
+            " 123",
+            " 0\n",
+            " 12a\n",
+            " \n",
+            " 99999999999999999999\n",
+            "  7 \n",
+        ] {
+            let want = rest[1..]
+                .lines()
+                .next()
+                .unwrap_or("")
+                .trim()
+                .parse()
+                .unwrap_or(0);
+            assert_eq!(parse_freq(rest.as_bytes()), want, "{rest:?}");
+        }
+    }
+
+    #[test]
+    fn the_lists_are_sorted_and_their_search_finds_what_the_index_finds() {
+        for (list, fields) in [(EN_WORDS, 1), (EN_BIGRAMS, 2)] {
+            let key = |line: &'static str| {
+                let mut at = line.match_indices(' ').map(|(i, _)| i);
+                &line[..at.nth(fields - 1).unwrap()]
+            };
+            let keys: Vec<&str> = list.lines().map(key).collect();
+            assert!(keys.windows(2).all(|w| w[0] < w[1]));
+            let index = EnglishIndex::build(list, fields);
+            let mut asked: Vec<String> = Vec::new();
+            for k in keys.iter().step_by(13) {
+                asked.push(k.to_string());
+                asked.push(format!("{k}s"));
+                asked.push(k[..k.len() - 1].to_string());
+            }
+            asked.extend(
+                [
+                    "",
+                    "a",
+                    "zzzz",
+                    "zzzz zzzz",
+                    "a a",
+                    "the",
+                    "of the",
+                    " ",
+                    "\n",
+                ]
+                .map(String::from),
+            );
+            for k in &asked {
+                let k = k.as_bytes();
+                assert_eq!(sorted_freq(list, fields - 1, k), index.freq(k), "{k:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_deletion_index_finds_what_one_keyed_by_spellings_finds() {
+        let deletions = |w: &str| -> Vec<String> {
+            (0..w.len())
+                .map(|i| [&w[..i], &w[i + 1..]].concat())
+                .collect()
+        };
+        // Words that recur, some one edit apart, some with a repeated letter (`book`: two
+        // deletions are `bok`), in several cases; and tokens near them and not.
+        let words = [
+            "package", "packages", "pakage", "Package", "debian", "Debian", "Debtan", "book",
+            "booke", "bookk", "system", "systen", "sytsem", "mirror", "mirrors", "aaaaa", "aaaa",
+            "aaaaaa", "server", "severs",
+        ];
+        let mut text = String::new();
+        for (i, w) in words.iter().enumerate() {
+            for _ in 0..(2 + i % 4) {
+                text.push_str(w);
+                text.push(' ');
+            }
+        }
+        let toks = tokens(&text);
+        let mut counts: FxMap<&str, u32> = FxMap::default();
+        for &(_, t) in &toks {
+            *counts.entry(t).or_insert(0) += 1;
+        }
+        let mut by_spelling: FxMap<String, Vec<&str>> = FxMap::default();
+        for (&w, &n) in &counts {
+            if n >= MIN_SUGGEST_EVIDENCE && w.len() >= MIN_SUGGEST_LEN - 1 && is_letters(w) {
+                for d in deletions(w) {
+                    by_spelling.entry(d).or_default().push(w);
+                }
+                by_spelling.entry(w.to_string()).or_default().push(w);
+            }
+        }
+        let mut buf = DeletionKeys::default();
+        let index = Deletes::build(counts.iter().map(|(&w, &n)| (w, n)), &mut buf);
+        let mut asked: Vec<String> = words.iter().map(|w| w.to_string()).collect();
+        for w in words {
+            asked.extend(deletions(w));
+            asked.push(format!("{w}s"));
+            asked.push(format!("x{w}"));
+        }
+        for t in &asked {
+            let mut want = Vec::new();
+            let keys = std::iter::once(t.to_string()).chain(deletions(t));
+            for k in keys {
+                want.extend(by_spelling.get(&k).into_iter().flatten().copied());
+            }
+            let mut got = Vec::new();
+            index.sharing(t, &mut buf, |w| got.push(w));
+            assert_eq!(got, want, "{t}");
+        }
+        assert!(same_deletion(b"book", 1, b"book", 2) && !same_deletion(b"book", 0, b"book", 1));
+        assert!(same_deletion(b"bok", 3, b"book", 1) && !same_deletion(b"bok", 3, b"book", 4));
     }
 
     #[test]
