@@ -140,6 +140,11 @@ pub(super) fn correct_run(
         pos.correct(cands, context, window, edges, all, lm_scratch)
     };
     for i in 0..n {
+        // Most positions are neither questioned nor pointed at by document evidence: they have
+        // no candidate, and are passed over here (the same test as `score_at`'s, made first).
+        if evidence[i].is_empty() && (!place.single[i] || common(run[i].id)) {
+            continue;
+        }
         let later = applied_only.then_some(&mut later);
         if let Some(c) = score_at(i, later) {
             found.push((i, c));
@@ -378,12 +383,8 @@ impl Position<'_> {
         // kept for the scoring of the candidate (`Model::pair`, `Model::bond`, and the words
         // with the neighbours).
         let partners = scorer.partners;
-        let look_up = |c: u16| {
-            (
-                partners.find(self.prev, c),
-                partners.find_left(c, self.next),
-            )
-        };
+        let between = partners.between(self.prev, self.next);
+        let look_up = |c: u16| between.find(c);
         let confusions = &model.confusions[self.slot.id as usize];
         let candidate = |conf: &IdConfusion, (before, after): Found| Candidate {
             id: conf.intended,

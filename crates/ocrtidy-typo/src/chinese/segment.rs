@@ -404,5 +404,14 @@ mod tests {
             }
         }
         assert!(linked > 100);
+        for &a in ids.iter().step_by(7) {
+            for &b in ids.iter().step_by(11) {
+                let between = partners.between(a, b);
+                for &c in &ids {
+                    let want = (partners.find(a, c), partners.find_left(c, b));
+                    assert_eq!(between.find(c), want, "{a} {c} {b}");
+                }
+            }
+        }
     }
 }
