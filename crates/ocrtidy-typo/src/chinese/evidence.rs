@@ -186,33 +186,18 @@ impl NearVariants {
     ) -> NearVariants {
         let mut masked = Vec::new();
         let mut keys = Vec::new();
-        // The misreadings of a character that the document has, found once for each character
-        // of the recurring words (a common character is in many of them): where they are in
-        // `misread`, by character.
-        let mut misread: Vec<u16> = Vec::new();
-        let mut misread_of: FxMap<u16, (u32, u32)> = FxMap::default();
         for (&k, _) in doc.iter().filter(|&(_, &n)| n >= params.evidence_min) {
             let len = key_len(k);
             for j in 0..len {
                 let shift = 16 * (len - 1 - j);
                 let rest = k & !(0xffff << shift);
-                let id = key_id(k, j);
-                masked.push((rest, mask_tag(len, j), id));
+                masked.push((rest, mask_tag(len, j), key_id(k, j)));
                 // The misreadings of the `j`-th character that the document has.
-                let (from, to) = *misread_of.entry(id).or_insert_with(|| {
-                    let from = misread.len() as u32;
-                    misread.extend(
-                        model.reverse[usize::from(id)]
-                            .iter()
-                            .filter(|&&(obs, _)| obs != 0 && present.contains(obs))
-                            .map(|&(obs, _)| obs),
-                    );
-                    (from, misread.len() as u32)
-                });
                 keys.extend(
-                    misread[from as usize..to as usize]
+                    model.reverse[usize::from(key_id(k, j))]
                         .iter()
-                        .map(|&obs| rest | (u64::from(obs) << shift)),
+                        .filter(|&&(obs, _)| obs != 0 && present.contains(obs))
+                        .map(|&(obs, _)| rest | (u64::from(obs) << shift)),
                 );
             }
         }

@@ -137,12 +137,28 @@ impl Scorer<'_> {
     /// The paths over the characters before the focus are the same for the window as it is
     /// and with any candidate: the call on the window as it is keeps them in `edges`, and the
     /// calls with a candidate (`original` false, on the same window) start from them.
+    #[inline]
     pub(super) fn segment(
         &self,
         window: &Window<'_>,
         original: bool,
         edges: &mut Edges,
     ) -> Segmented {
+        if original {
+            self.segment_as::<true>(window, edges)
+        } else {
+            self.segment_as::<false>(window, edges)
+        }
+    }
+
+    /// [`Scorer::segment`], made for the window as it is (`ORIGINAL`) and for a candidate
+    /// apart, so that neither asks at every step which it is.
+    fn segment_as<const ORIGINAL: bool>(
+        &self,
+        window: &Window<'_>,
+        edges: &mut Edges,
+    ) -> Segmented {
+        let original = ORIGINAL;
         let Window {
             ids,
             lo,
@@ -150,6 +166,8 @@ impl Scorer<'_> {
             links,
         } = *window;
         let n = ids.len();
+        // A window has at most `W` characters (and the indices below are within the tables).
+        assert!(n < W && focus < n);
         // Consecutive characters up to `j` that occur together in words: a word of the lexicon
         // has every pair of neighbours in `Model::pair`, so a longer one is not looked up.
         let mut chain = 0;
@@ -160,19 +178,21 @@ impl Scorer<'_> {
         let mut back: [[Back; 2]; W] = [[(0, 0, 0, false); 2]; W];
         best[0][0] = 0.0;
         let mut first = 1;
-        if !original && focus < n {
-            // Up to the focus, as the call on the window as it is left them.
+        if !original {
+            // Up to the focus, as the call on the window as it is left them (and the states
+            // after it as they start).
             let prefix = &edges.prefix;
-            best[..=focus].copy_from_slice(&prefix.best[..=focus]);
-            back[..=focus].copy_from_slice(&prefix.back[..=focus]);
+            best = prefix.best;
+            back = prefix.back;
             chain = prefix.chain;
             first = focus + 1;
         }
         for j in first..=n {
             if original && j == focus + 1 {
+                // The states after the focus are as they start: the whole tables are kept.
                 let prefix = &mut edges.prefix;
-                prefix.best[..j].copy_from_slice(&best[..j]);
-                prefix.back[..j].copy_from_slice(&back[..j]);
+                prefix.best = best;
+                prefix.back = back;
                 prefix.chain = chain;
             }
             if j >= 2 {
