@@ -510,7 +510,7 @@ impl Position<'_> {
             focus,
             links: None,
         };
-        let base = scorer.segment(&whole, true, edges).score;
+        let base = scorer.score_as_is(&whole, edges);
         let bond_base = model.bond(prev, id) + model.bond(id, next);
         let ocr_prior = ocr_confidence.map_or(0.0, |c| {
             let lo = (1.0 - params.ocr_reference).max(1e-3);
@@ -568,7 +568,7 @@ impl Position<'_> {
             score,
             evidence: ev,
             noisy,
-        } = scorer.segment(&with_cand, false, edges);
+        } = scorer.segment(&with_cand, edges);
         let base = baseline.base;
         // Only where the observed character forms a word with neither neighbour.
         let long_word = baseline.orphan && completes_long_word(model, window, focus, links);

@@ -54,6 +54,7 @@ impl Edges {
                 best: [[f32::NEG_INFINITY; 2]; W],
                 back: [[(0, 0, 0, false); 2]; W],
                 chain: 0,
+                noisy: [[0; 2]; W],
             },
         }
     }
@@ -90,9 +91,23 @@ struct Prefix {
     best: [[f32; 2]; W],
     back: [[Back; 2]; W],
     chain: usize,
+    /// Per state up to the focus: the noisy characters of its best path (see
+    /// [`Segmented::noisy`]), which no candidate changes.
+    noisy: [[u8; 2]; W],
 }
 
 impl Scorer<'_> {
+    /// The word `ids[s..j]` of a best path is a noisy character (see [`Segmented::noisy`]).
+    #[inline]
+    fn noisy(&self, ids: &[u16], s: usize, j: usize, focus: usize) -> bool {
+        j - s == 1
+            && s.abs_diff(focus) <= 2
+            && self
+                .model
+                .word(&ids[s..j])
+                .is_none_or(|(_, f)| f <= self.params.max_single_freq)
+    }
+
     /// [`Model::pair`], on the partner lists.
     #[inline]
     pub(super) fn pair(&self, a: u16, b: u16) -> bool {
@@ -130,29 +145,25 @@ impl Scorer<'_> {
         Some((boosted.max(lp), true))
     }
 
-    /// Best segmentation of the window's ids (see [`Segmented`]). `original` says that the ids
-    /// are the text as it is; the words that are in the text at this place are counted once
-    /// less as evidence. `edges` holds the look-ups of the window's run.
-    ///
-    /// The paths over the characters before the focus are the same for the window as it is
-    /// and with any candidate: the call on the window as it is keeps them in `edges`, and the
-    /// calls with a candidate (`original` false, on the same window) start from them.
+    /// The score of the best segmentation of the window's ids as they are (see [`Segmented`]);
+    /// the words that are in the text at this place are counted once less as evidence. `edges`
+    /// holds the look-ups of the window's run, and gets the paths over the characters before
+    /// the focus, which are the same with any candidate at the focus: [`Scorer::segment`] on
+    /// the same window, with a candidate, starts from them.
     #[inline]
-    pub(super) fn segment(
-        &self,
-        window: &Window<'_>,
-        original: bool,
-        edges: &mut Edges,
-    ) -> Segmented {
-        if original {
-            self.segment_as::<true>(window, edges)
-        } else {
-            self.segment_as::<false>(window, edges)
-        }
+    pub(super) fn score_as_is(&self, window: &Window<'_>, edges: &mut Edges) -> f32 {
+        self.segment_as::<true>(window, edges).score
     }
 
-    /// [`Scorer::segment`], made for the window as it is (`ORIGINAL`) and for a candidate
-    /// apart, so that neither asks at every step which it is.
+    /// Best segmentation of the window's ids with a candidate at the focus (see
+    /// [`Segmented`]), after [`Scorer::score_as_is`] on the window.
+    #[inline]
+    pub(super) fn segment(&self, window: &Window<'_>, edges: &mut Edges) -> Segmented {
+        self.segment_as::<false>(window, edges)
+    }
+
+    /// [`Scorer::score_as_is`] (`ORIGINAL`, which gives the score alone) and
+    /// [`Scorer::segment`], made apart so that neither asks at every step which it is.
     fn segment_as<const ORIGINAL: bool>(
         &self,
         window: &Window<'_>,
@@ -194,6 +205,19 @@ impl Scorer<'_> {
                 prefix.best = best;
                 prefix.back = back;
                 prefix.chain = chain;
+                // The noisy characters of each state's path (as the walk below counts them).
+                prefix.noisy = [[0; 2]; W];
+                for t in 1..j {
+                    for k in 0..2 {
+                        if best[t][k] == f32::NEG_INFINITY {
+                            continue;
+                        }
+                        let (prev, pk, s, _) = back[t][k];
+                        let (prev, pk, s) = (usize::from(prev), usize::from(pk), usize::from(s));
+                        prefix.noisy[t][k] =
+                            prefix.noisy[prev][pk] + u8::from(self.noisy(ids, s, t, focus));
+                    }
+                }
             }
             if j >= 2 {
                 let t = j - 2;
@@ -274,19 +298,26 @@ impl Scorer<'_> {
         let score = best[n][k];
         let mut evidence = false;
         let mut noisy = 0;
+        if original {
+            return Segmented {
+                score,
+                evidence,
+                noisy,
+            };
+        }
         while j > 0 {
+            if j <= focus {
+                // The rest of the path is the window's as it is, before the focus: none of its
+                // words covers the focus, and its noisy characters were counted.
+                noisy += usize::from(edges.prefix.noisy[j][k]);
+                break;
+            }
             let (prev, pk, s, ev) = back[j][k];
             let (prev, pk, s) = (usize::from(prev), usize::from(pk), usize::from(s));
             if s <= focus && focus < j {
                 evidence |= ev;
             }
-            if j - s == 1
-                && s.abs_diff(focus) <= 2
-                && self
-                    .model
-                    .word(&ids[s..j])
-                    .is_none_or(|(_, f)| f <= self.params.max_single_freq)
-            {
+            if self.noisy(ids, s, j, focus) {
                 noisy += 1;
             }
             j = prev;
