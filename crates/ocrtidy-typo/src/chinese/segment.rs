@@ -97,6 +97,73 @@ struct Prefix {
 }
 
 impl Scorer<'_> {
+    /// One step of [`Scorer::segment_as`]: the paths to state (`j`, `LONG`) whose last word is
+    /// `ids[j - len..j]` (`LONG`: of two or more characters), made apart for each kind of state
+    /// so that the state is a constant.
+    #[allow(clippy::too_many_arguments)]
+    #[inline(always)]
+    fn relax<const ORIGINAL: bool, const LONG: bool>(
+        &self,
+        window: &Window<'_>,
+        j: usize,
+        len: usize,
+        best: &mut [[f32; 2]; W],
+        back: &mut [[Back; 2]; W],
+        edges: &mut Edges,
+    ) {
+        let Window {
+            ids,
+            lo,
+            focus,
+            links,
+        } = *window;
+        let n = ids.len();
+        let s = j - len;
+        let k = usize::from(LONG);
+        // A word of the text as it is is the same for every window and candidate. A word made
+        // with a candidate counts all of its occurrences as evidence; one that is in the text at
+        // this very place is no evidence for itself (`own` = 1).
+        let word = if s <= focus && focus < j && !ORIGINAL {
+            match links {
+                // The word of the previous character and the candidate.
+                Some(l) if len == 2 && s + 1 == focus => {
+                    self.word_lp_of(&ids[s..j], 0, self.partners.word_at(l.before))
+                }
+                // The word of the candidate and the next character.
+                Some(l) if len == 2 && s == focus => self.word_lp_of(&ids[s..j], 0, l.after_word),
+                _ => self.word_lp(&ids[s..j], 0),
+            }
+        } else {
+            *edges.words[lo + s][len - 1].get_or_insert_with(|| self.word_lp(&ids[s..j], 1))
+        };
+        let Some((lp, ev)) = word else {
+            return;
+        };
+        for pk in 0..2 {
+            let v = best[s][pk] + lp;
+            if v > best[j][k] {
+                best[j][k] = v;
+                back[j][k] = (s as u8, pk as u8, s as u8, ev);
+            }
+        }
+        // Overlapping compounds: a word that starts on the last character of the previous word
+        // (残疾人 + 人士 → 残疾人士) costs P(word) / P(shared char).
+        if LONG && self.params.overlap && s + 1 < W && s < n {
+            let from = s + 1;
+            if best[from][1] > f32::NEG_INFINITY {
+                let shared = self
+                    .model
+                    .word(&ids[s..s + 1])
+                    .map_or(self.params.unknown, |w| w.0);
+                let v = best[from][1] + lp - shared;
+                if v > best[j][1] {
+                    best[j][1] = v;
+                    back[j][1] = (from as u8, 1, s as u8, ev);
+                }
+            }
+        }
+    }
+
     /// The word `ids[s..j]` of a best path is a noisy character (see [`Segmented::noisy`]).
     #[inline]
     fn noisy(&self, ids: &[u16], s: usize, j: usize, focus: usize) -> bool {
@@ -238,56 +305,14 @@ impl Scorer<'_> {
                 };
                 chain = if linked { chain + 1 } else { 0 };
             }
-            for len in 1..=MAX_WORD.min(j) {
-                let s = j - len;
+            // The last word: one character (state k = 0) and, as far as the chain goes, longer
+            // ones (k = 1), in that order.
+            self.relax::<ORIGINAL, false>(window, j, 1, &mut best, &mut back, edges);
+            for len in 2..=MAX_WORD.min(j) {
                 if len > chain + 1 {
                     break;
                 }
-                let k = usize::from(len > 1);
-                // A word of the text as it is is the same for every window and candidate. A
-                // word made with a candidate counts all of its occurrences as evidence; one
-                // that is in the text at this very place is no evidence for itself (`own` = 1).
-                let word = if s <= focus && focus < j && !original {
-                    match links {
-                        // The word of the previous character and the candidate.
-                        Some(l) if len == 2 && s + 1 == focus => {
-                            self.word_lp_of(&ids[s..j], 0, self.partners.word_at(l.before))
-                        }
-                        // The word of the candidate and the next character.
-                        Some(l) if len == 2 && s == focus => {
-                            self.word_lp_of(&ids[s..j], 0, l.after_word)
-                        }
-                        _ => self.word_lp(&ids[s..j], 0),
-                    }
-                } else {
-                    *edges.words[lo + s][len - 1].get_or_insert_with(|| self.word_lp(&ids[s..j], 1))
-                };
-                let Some((lp, ev)) = word else {
-                    continue;
-                };
-                for pk in 0..2 {
-                    let v = best[s][pk] + lp;
-                    if v > best[j][k] {
-                        best[j][k] = v;
-                        back[j][k] = (s as u8, pk as u8, s as u8, ev);
-                    }
-                }
-                // Overlapping compounds: a word that starts on the last character of the
-                // previous word (残疾人 + 人士 → 残疾人士) costs P(word) / P(shared char).
-                if len >= 2 && self.params.overlap && s + 1 < W && s < n {
-                    let from = s + 1;
-                    if best[from][1] > f32::NEG_INFINITY {
-                        let shared = self
-                            .model
-                            .word(&ids[s..s + 1])
-                            .map_or(self.params.unknown, |w| w.0);
-                        let v = best[from][1] + lp - shared;
-                        if v > best[j][1] {
-                            best[j][1] = v;
-                            back[j][1] = (from as u8, 1, s as u8, ev);
-                        }
-                    }
-                }
+                self.relax::<ORIGINAL, true>(window, j, len, &mut best, &mut back, edges);
             }
         }
         let (mut j, mut k) = if best[n][0] >= best[n][1] {
