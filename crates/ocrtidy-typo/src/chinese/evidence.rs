@@ -140,7 +140,7 @@ fn count_word(ids: &[u16], s: usize, e: usize, model: &Model, key: &mut impl FnM
     }
     // Names inside longer words count too (清徐 in 清徐县).
     for a in s..e {
-        for b in a + 2..=e {
+        for b in a + 2..e + 1 {
             if b - a < e - s && model.is_name(&ids[a..b]) {
                 if let Some(k) = pack(&ids[a..b]) {
                     key(k);

@@ -196,7 +196,7 @@ pub(super) fn evidence_candidates(
         // for the group's recurring words, stays in cache.
         for s in 0..n {
             let mut k = 0u64;
-            for len in 1..=MAX_WORD.min(n - s) {
+            for len in 1..MAX_WORD.min(n - s) + 1 {
                 let id = run[s + len - 1].id;
                 if id == 0 {
                     break;
@@ -230,7 +230,7 @@ pub(super) fn evidence_at(
     for s in 0..n {
         let mut k = 0u64;
         let mut holds = false;
-        for len in 1..=MAX_WORD.min(n - s) {
+        for len in 1..MAX_WORD.min(n - s) + 1 {
             let id = run[s + len - 1];
             if id == 0 {
                 break;

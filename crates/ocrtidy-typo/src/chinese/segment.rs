@@ -265,7 +265,9 @@ impl Scorer<'_> {
             chain = prefix.chain;
             first = focus + 1;
         }
-        for j in first..=n {
+        // Exclusive ranges, here and in the other loops of this file: an inclusive one is slower
+        // to step through.
+        for j in first..n + 1 {
             if original && j == focus + 1 {
                 // The states after the focus are as they start: the whole tables are kept.
                 let prefix = &mut edges.prefix;
@@ -308,7 +310,7 @@ impl Scorer<'_> {
             // The last word: one character (state k = 0) and, as far as the chain goes, longer
             // ones (k = 1), in that order.
             self.relax::<ORIGINAL, false>(window, j, 1, &mut best, &mut back, edges);
-            for len in 2..=MAX_WORD.min(j) {
+            for len in 2..MAX_WORD.min(j) + 1 {
                 if len > chain + 1 {
                     break;
                 }
@@ -406,7 +408,7 @@ pub(super) fn segment_run(
     words.clear();
     words.resize(n + 1, [f32::NEG_INFINITY; MAX_WORD]);
     let mut chain = 0;
-    for j in 1..=n {
+    for j in 1..n + 1 {
         words[j][0] = model
             .word(&ids[j - 1..j])
             .map(|(lp, _)| lp)
@@ -423,8 +425,8 @@ pub(super) fn segment_run(
         }
         chains[j] = chain;
     }
-    for j in 3..=n {
-        for len in 3..=MAX_WORD.min(j).min(chains[j] + 1) {
+    for j in 3..n + 1 {
+        for len in 3..MAX_WORD.min(j).min(chains[j] + 1) + 1 {
             if let Some((lp, _)) = model.word(&ids[j - len..j]) {
                 words[j][len - 1] = lp;
             }
@@ -435,8 +437,8 @@ pub(super) fn segment_run(
     back.clear();
     back.resize(n + 1, 0);
     best[0] = 0.0;
-    for j in 1..=n {
-        for len in 1..=MAX_WORD.min(j).min(chains[j] + 1) {
+    for j in 1..n + 1 {
+        for len in 1..MAX_WORD.min(j).min(chains[j] + 1) + 1 {
             let s = j - len;
             let lp = words[j][len - 1];
             if lp == f32::NEG_INFINITY {
