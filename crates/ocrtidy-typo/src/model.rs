@@ -704,7 +704,7 @@ pub struct Between<'a> {
 impl Between<'_> {
     /// [`Partners::find`] of the left character and `c`, and [`Partners::find_left`] of `c` and
     /// the right character.
-    #[inline]
+    #[inline(always)]
     pub fn find(&self, c: u16) -> (Option<usize>, Option<usize>) {
         if c == 0 {
             return (None, None);
@@ -731,8 +731,9 @@ enum ListView<'a> {
 }
 
 impl ListView<'_> {
-    /// [`Lists::find`] of the view's character and `y`.
-    #[inline]
+    /// [`Lists::find`] of the view's character and `y` (inlined: it is called for each of the
+    /// confusions of a character, where a call was a good part of the cost).
+    #[inline(always)]
     fn find(&self, y: u16) -> Option<usize> {
         match *self {
             ListView::Empty => None,

@@ -415,10 +415,12 @@ impl Position<'_> {
         let linked = cache.linked(key, |linked| {
             // All the look-ups first, independent of each other (most are cache misses, which
             // then overlap).
-            linked.extend(confusions.iter().enumerate().filter_map(|(k, conf)| {
-                let (before, after) = look_up(conf.intended);
-                (before.is_some() || after.is_some()).then(|| LinkCache::entry(k, before, after))
-            }));
+            for (k, conf) in confusions.iter().enumerate() {
+                let (before, after) = between.find(conf.intended);
+                if before.is_some() || after.is_some() {
+                    linked.push(LinkCache::entry(k, before, after));
+                }
+            }
         });
         let max = scorer.params.max_candidates;
         if evidence.is_empty() {
