@@ -453,12 +453,16 @@ struct Lists {
     index: ListIndex,
 }
 
-/// A list longer than this is searched in a bitmap (see [`ListIndex`]).
-const BITMAP_LIST: usize = 128;
+/// A list longer than this is searched in a bitmap (see [`ListIndex`]). 32 rather than 128
+/// (2026-12-07): the confusions of a questioned character, some fifty, are each searched in its
+/// neighbours' lists, and a list of a few dozen partners was a binary search; on the 5 MB
+/// benchmark 147 M fewer instructions, for about 6 MB more memory and 20 M more when the model
+/// is loaded.
+const BITMAP_LIST: usize = 32;
 
-/// How [`Lists::find`] searches: the lists of common characters (hundreds of partners, and the
-/// characters asked about most: every candidate of a position is paired with the same
-/// neighbours) are bitmaps over all ids with a count of the partners before each word, so that
+/// How [`Lists::find`] searches: the longer lists (common characters have hundreds of partners,
+/// and are the characters asked about most: every candidate of a position is paired with the
+/// same neighbours) are bitmaps over all ids with a count of the partners before each word, so that
 /// a search is a bit test and a population count instead of a dozen dependent steps of a binary
 /// search; the other lists are searched.
 #[derive(Debug, Default, PartialEq)]
@@ -622,6 +626,24 @@ impl Partners {
         self.left.find(b, a)
     }
 
+    /// For many characters `c` between `a` and `b`: [`Partners::find`] of `a c` and
+    /// [`Partners::find_left`] of `c b` (see [`Between::find`]), with the two lists found once.
+    #[inline]
+    pub fn between(&self, a: u16, b: u16) -> Between<'_> {
+        Between {
+            before: if a == 0 {
+                ListView::Empty
+            } else {
+                self.right.view(a)
+            },
+            after: if b == 0 {
+                ListView::Empty
+            } else {
+                self.left.view(b)
+            },
+        }
+    }
+
     /// [`Model::word`] of the pair found by [`Partners::find`].
     #[inline]
     pub fn word_at(&self, found: Option<usize>) -> Option<(f32, u32)> {
@@ -675,7 +697,94 @@ impl Partners {
     }
 }
 
+/// The right-hand partners of one character and the left-hand partners of another (see
+/// [`Partners::between`]).
+#[derive(Clone, Copy)]
+pub struct Between<'a> {
+    before: ListView<'a>,
+    after: ListView<'a>,
+}
+
+impl Between<'_> {
+    /// [`Partners::find`] of the left character and `c`, and [`Partners::find_left`] of `c` and
+    /// the right character.
+    #[inline(always)]
+    pub fn find(&self, c: u16) -> (Option<usize>, Option<usize>) {
+        if c == 0 {
+            return (None, None);
+        }
+        (self.before.find(c), self.after.find(c))
+    }
+}
+
+/// The list of one character in [`Lists`], found once for many searches in it: the answers of
+/// [`Lists::find`] for that character.
+#[derive(Clone, Copy)]
+enum ListView<'a> {
+    /// No list.
+    Empty,
+    /// A bitmap: its words and the partners before each (see [`ListIndex`]), and where the
+    /// list starts in `ids`.
+    Bitmap {
+        start: usize,
+        bits: &'a [u64],
+        ranks: &'a [u32],
+    },
+    /// A sorted list, and where it starts in `ids`.
+    Sorted { start: usize, ids: &'a [u16] },
+}
+
+impl ListView<'_> {
+    /// [`Lists::find`] of the view's character and `y` (inlined: it is called for each of the
+    /// confusions of a character, where a call was a good part of the cost).
+    #[inline(always)]
+    fn find(&self, y: u16) -> Option<usize> {
+        match *self {
+            ListView::Empty => None,
+            ListView::Bitmap { start, bits, ranks } => {
+                let w = usize::from(y) / 64;
+                let word = *bits.get(w)?;
+                let bit = 1u64 << (y % 64);
+                if word & bit == 0 {
+                    return None;
+                }
+                let rank = *ranks.get(w)? + (word & (bit - 1)).count_ones();
+                Some(start + rank as usize)
+            }
+            ListView::Sorted { start, ids } => ids.binary_search(&y).ok().map(|i| start + i),
+        }
+    }
+}
+
 impl Lists {
+    /// The list of `x`, for [`ListView::find`].
+    #[inline]
+    fn view(&self, x: u16) -> ListView<'_> {
+        let index = &self.index;
+        let Some(&[s, e, first]) = index.heads.get(usize::from(x)) else {
+            return ListView::Empty;
+        };
+        if first != u32::MAX {
+            // The words `first..first + words` (those `Lists::find` reads), as far as they are.
+            let part = |len: usize| {
+                let from = (first as usize).min(len);
+                from..(first as usize).saturating_add(index.words).min(len)
+            };
+            return ListView::Bitmap {
+                start: s as usize,
+                bits: &index.bits[part(index.bits.len())],
+                ranks: &index.ranks[part(index.ranks.len())],
+            };
+        }
+        match self.ids.get(s as usize..e as usize) {
+            Some(ids) => ListView::Sorted {
+                start: s as usize,
+                ids,
+            },
+            None => ListView::Empty,
+        }
+    }
+
     /// The lists of `pairs` (`x << 16 | y` → bond), for the `x` below `n`.
     fn of(mut pairs: Vec<(PairKey, f32)>, n: usize) -> Lists {
         pairs.sort_unstable_by_key(|p| p.0);

@@ -138,9 +138,13 @@ fn count_word(ids: &[u16], s: usize, e: usize, model: &Model, key: &mut impl FnM
             key(k);
         }
     }
-    // Names inside longer words count too (清徐 in 清徐县).
+    // Names inside longer words count too (清徐 in 清徐县): a name has two characters or more,
+    // so only a word of three or more holds one (most words are shorter).
+    if e - s < 3 {
+        return;
+    }
     for a in s..e {
-        for b in a + 2..=e {
+        for b in a + 2..e + 1 {
             if b - a < e - s && model.is_name(&ids[a..b]) {
                 if let Some(k) = pack(&ids[a..b]) {
                     key(k);

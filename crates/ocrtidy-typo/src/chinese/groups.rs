@@ -18,7 +18,9 @@ pub(super) const DOCUMENT_CHARS: usize = if cfg!(test) { 60 } else { 100_000 };
 fn for_each_run(text: &str, model: &Model, mut f: impl FnMut(&[Slot])) {
     let mut cur: Vec<Slot> = Vec::new();
     for (i, c) in text.char_indices() {
-        if crate::model::is_han(c) {
+        // No Han character is below U+3007 (the test `is_han` makes last): the spaces, digits
+        // and Latin letters of a text are passed over at once.
+        if c >= '\u{3007}' && crate::model::is_han(c) {
             cur.push(Slot {
                 start: i,
                 end: i + c.len_utf8(),

@@ -140,6 +140,11 @@ pub(super) fn correct_run(
         pos.correct(cands, context, window, edges, all, lm_scratch)
     };
     for i in 0..n {
+        // Most positions are neither questioned nor pointed at by document evidence: they have
+        // no candidate, and are passed over here (the same test as `score_at`'s, made first).
+        if evidence[i].is_empty() && (!place.single[i] || common(run[i].id)) {
+            continue;
+        }
         let later = applied_only.then_some(&mut later);
         if let Some(c) = score_at(i, later) {
             found.push((i, c));
@@ -191,7 +196,7 @@ pub(super) fn evidence_candidates(
         // for the group's recurring words, stays in cache.
         for s in 0..n {
             let mut k = 0u64;
-            for len in 1..=MAX_WORD.min(n - s) {
+            for len in 1..MAX_WORD.min(n - s) + 1 {
                 let id = run[s + len - 1].id;
                 if id == 0 {
                     break;
@@ -225,7 +230,7 @@ pub(super) fn evidence_at(
     for s in 0..n {
         let mut k = 0u64;
         let mut holds = false;
-        for len in 1..=MAX_WORD.min(n - s) {
+        for len in 1..MAX_WORD.min(n - s) + 1 {
             let id = run[s + len - 1];
             if id == 0 {
                 break;
@@ -378,12 +383,8 @@ impl Position<'_> {
         // kept for the scoring of the candidate (`Model::pair`, `Model::bond`, and the words
         // with the neighbours).
         let partners = scorer.partners;
-        let look_up = |c: u16| {
-            (
-                partners.find(self.prev, c),
-                partners.find_left(c, self.next),
-            )
-        };
+        let between = partners.between(self.prev, self.next);
+        let look_up = |c: u16| between.find(c);
         let confusions = &model.confusions[self.slot.id as usize];
         let candidate = |conf: &IdConfusion, (before, after): Found| Candidate {
             id: conf.intended,
@@ -414,10 +415,12 @@ impl Position<'_> {
         let linked = cache.linked(key, |linked| {
             // All the look-ups first, independent of each other (most are cache misses, which
             // then overlap).
-            linked.extend(confusions.iter().enumerate().filter_map(|(k, conf)| {
-                let (before, after) = look_up(conf.intended);
-                (before.is_some() || after.is_some()).then(|| LinkCache::entry(k, before, after))
-            }));
+            for (k, conf) in confusions.iter().enumerate() {
+                let (before, after) = between.find(conf.intended);
+                if before.is_some() || after.is_some() {
+                    linked.push(LinkCache::entry(k, before, after));
+                }
+            }
         });
         let max = scorer.params.max_candidates;
         if evidence.is_empty() {
@@ -509,7 +512,7 @@ impl Position<'_> {
             focus,
             links: None,
         };
-        let base = scorer.segment(&whole, true, edges).score;
+        let base = scorer.score_as_is(&whole, edges);
         let bond_base = model.bond(prev, id) + model.bond(id, next);
         let ocr_prior = ocr_confidence.map_or(0.0, |c| {
             let lo = (1.0 - params.ocr_reference).max(1e-3);
@@ -567,7 +570,7 @@ impl Position<'_> {
             score,
             evidence: ev,
             noisy,
-        } = scorer.segment(&with_cand, false, edges);
+        } = scorer.segment(&with_cand, edges);
         let base = baseline.base;
         // Only where the observed character forms a word with neither neighbour.
         let long_word = baseline.orphan && completes_long_word(model, window, focus, links);

@@ -54,6 +54,7 @@ impl Edges {
                 best: [[f32::NEG_INFINITY; 2]; W],
                 back: [[(0, 0, 0, false); 2]; W],
                 chain: 0,
+                noisy: [[0; 2]; W],
             },
         }
     }
@@ -90,9 +91,90 @@ struct Prefix {
     best: [[f32; 2]; W],
     back: [[Back; 2]; W],
     chain: usize,
+    /// Per state up to the focus: the noisy characters of its best path (see
+    /// [`Segmented::noisy`]), which no candidate changes.
+    noisy: [[u8; 2]; W],
 }
 
 impl Scorer<'_> {
+    /// One step of [`Scorer::segment_as`]: the paths to state (`j`, `LONG`) whose last word is
+    /// `ids[j - len..j]` (`LONG`: of two or more characters), made apart for each kind of state
+    /// so that the state is a constant.
+    #[allow(clippy::too_many_arguments)]
+    #[inline(always)]
+    fn relax<const ORIGINAL: bool, const LONG: bool>(
+        &self,
+        window: &Window<'_>,
+        j: usize,
+        len: usize,
+        best: &mut [[f32; 2]; W],
+        back: &mut [[Back; 2]; W],
+        edges: &mut Edges,
+    ) {
+        let Window {
+            ids,
+            lo,
+            focus,
+            links,
+        } = *window;
+        let n = ids.len();
+        let s = j - len;
+        let k = usize::from(LONG);
+        // A word of the text as it is is the same for every window and candidate. A word made
+        // with a candidate counts all of its occurrences as evidence; one that is in the text at
+        // this very place is no evidence for itself (`own` = 1).
+        let word = if s <= focus && focus < j && !ORIGINAL {
+            match links {
+                // The word of the previous character and the candidate.
+                Some(l) if len == 2 && s + 1 == focus => {
+                    self.word_lp_of(&ids[s..j], 0, self.partners.word_at(l.before))
+                }
+                // The word of the candidate and the next character.
+                Some(l) if len == 2 && s == focus => self.word_lp_of(&ids[s..j], 0, l.after_word),
+                _ => self.word_lp(&ids[s..j], 0),
+            }
+        } else {
+            *edges.words[lo + s][len - 1].get_or_insert_with(|| self.word_lp(&ids[s..j], 1))
+        };
+        let Some((lp, ev)) = word else {
+            return;
+        };
+        for pk in 0..2 {
+            let v = best[s][pk] + lp;
+            if v > best[j][k] {
+                best[j][k] = v;
+                back[j][k] = (s as u8, pk as u8, s as u8, ev);
+            }
+        }
+        // Overlapping compounds: a word that starts on the last character of the previous word
+        // (残疾人 + 人士 → 残疾人士) costs P(word) / P(shared char).
+        if LONG && self.params.overlap && s + 1 < W && s < n {
+            let from = s + 1;
+            if best[from][1] > f32::NEG_INFINITY {
+                let shared = self
+                    .model
+                    .word(&ids[s..s + 1])
+                    .map_or(self.params.unknown, |w| w.0);
+                let v = best[from][1] + lp - shared;
+                if v > best[j][1] {
+                    best[j][1] = v;
+                    back[j][1] = (from as u8, 1, s as u8, ev);
+                }
+            }
+        }
+    }
+
+    /// The word `ids[s..j]` of a best path is a noisy character (see [`Segmented::noisy`]).
+    #[inline]
+    fn noisy(&self, ids: &[u16], s: usize, j: usize, focus: usize) -> bool {
+        j - s == 1
+            && s.abs_diff(focus) <= 2
+            && self
+                .model
+                .word(&ids[s..j])
+                .is_none_or(|(_, f)| f <= self.params.max_single_freq)
+    }
+
     /// [`Model::pair`], on the partner lists.
     #[inline]
     pub(super) fn pair(&self, a: u16, b: u16) -> bool {
@@ -130,19 +212,31 @@ impl Scorer<'_> {
         Some((boosted.max(lp), true))
     }
 
-    /// Best segmentation of the window's ids (see [`Segmented`]). `original` says that the ids
-    /// are the text as it is; the words that are in the text at this place are counted once
-    /// less as evidence. `edges` holds the look-ups of the window's run.
-    ///
-    /// The paths over the characters before the focus are the same for the window as it is
-    /// and with any candidate: the call on the window as it is keeps them in `edges`, and the
-    /// calls with a candidate (`original` false, on the same window) start from them.
-    pub(super) fn segment(
+    /// The score of the best segmentation of the window's ids as they are (see [`Segmented`]);
+    /// the words that are in the text at this place are counted once less as evidence. `edges`
+    /// holds the look-ups of the window's run, and gets the paths over the characters before
+    /// the focus, which are the same with any candidate at the focus: [`Scorer::segment`] on
+    /// the same window, with a candidate, starts from them.
+    #[inline]
+    pub(super) fn score_as_is(&self, window: &Window<'_>, edges: &mut Edges) -> f32 {
+        self.segment_as::<true>(window, edges).score
+    }
+
+    /// Best segmentation of the window's ids with a candidate at the focus (see
+    /// [`Segmented`]), after [`Scorer::score_as_is`] on the window.
+    #[inline]
+    pub(super) fn segment(&self, window: &Window<'_>, edges: &mut Edges) -> Segmented {
+        self.segment_as::<false>(window, edges)
+    }
+
+    /// [`Scorer::score_as_is`] (`ORIGINAL`, which gives the score alone) and
+    /// [`Scorer::segment`], made apart so that neither asks at every step which it is.
+    fn segment_as<const ORIGINAL: bool>(
         &self,
         window: &Window<'_>,
-        original: bool,
         edges: &mut Edges,
     ) -> Segmented {
+        let original = ORIGINAL;
         let Window {
             ids,
             lo,
@@ -150,6 +244,8 @@ impl Scorer<'_> {
             links,
         } = *window;
         let n = ids.len();
+        // A window has at most `W` characters (and the indices below are within the tables).
+        assert!(n < W && focus < n);
         // Consecutive characters up to `j` that occur together in words: a word of the lexicon
         // has every pair of neighbours in `Model::pair`, so a longer one is not looked up.
         let mut chain = 0;
@@ -160,20 +256,37 @@ impl Scorer<'_> {
         let mut back: [[Back; 2]; W] = [[(0, 0, 0, false); 2]; W];
         best[0][0] = 0.0;
         let mut first = 1;
-        if !original && focus < n {
-            // Up to the focus, as the call on the window as it is left them.
+        if !original {
+            // Up to the focus, as the call on the window as it is left them (and the states
+            // after it as they start).
             let prefix = &edges.prefix;
-            best[..=focus].copy_from_slice(&prefix.best[..=focus]);
-            back[..=focus].copy_from_slice(&prefix.back[..=focus]);
+            best = prefix.best;
+            back = prefix.back;
             chain = prefix.chain;
             first = focus + 1;
         }
-        for j in first..=n {
+        // Exclusive ranges, here and in the other loops of this file: an inclusive one is slower
+        // to step through.
+        for j in first..n + 1 {
             if original && j == focus + 1 {
+                // The states after the focus are as they start: the whole tables are kept.
                 let prefix = &mut edges.prefix;
-                prefix.best[..j].copy_from_slice(&best[..j]);
-                prefix.back[..j].copy_from_slice(&back[..j]);
+                prefix.best = best;
+                prefix.back = back;
                 prefix.chain = chain;
+                // The noisy characters of each state's path (as the walk below counts them).
+                prefix.noisy = [[0; 2]; W];
+                for t in 1..j {
+                    for k in 0..2 {
+                        if best[t][k] == f32::NEG_INFINITY {
+                            continue;
+                        }
+                        let (prev, pk, s, _) = back[t][k];
+                        let (prev, pk, s) = (usize::from(prev), usize::from(pk), usize::from(s));
+                        prefix.noisy[t][k] =
+                            prefix.noisy[prev][pk] + u8::from(self.noisy(ids, s, t, focus));
+                    }
+                }
             }
             if j >= 2 {
                 let t = j - 2;
@@ -194,56 +307,14 @@ impl Scorer<'_> {
                 };
                 chain = if linked { chain + 1 } else { 0 };
             }
-            for len in 1..=MAX_WORD.min(j) {
-                let s = j - len;
+            // The last word: one character (state k = 0) and, as far as the chain goes, longer
+            // ones (k = 1), in that order.
+            self.relax::<ORIGINAL, false>(window, j, 1, &mut best, &mut back, edges);
+            for len in 2..MAX_WORD.min(j) + 1 {
                 if len > chain + 1 {
                     break;
                 }
-                let k = usize::from(len > 1);
-                // A word of the text as it is is the same for every window and candidate. A
-                // word made with a candidate counts all of its occurrences as evidence; one
-                // that is in the text at this very place is no evidence for itself (`own` = 1).
-                let word = if s <= focus && focus < j && !original {
-                    match links {
-                        // The word of the previous character and the candidate.
-                        Some(l) if len == 2 && s + 1 == focus => {
-                            self.word_lp_of(&ids[s..j], 0, self.partners.word_at(l.before))
-                        }
-                        // The word of the candidate and the next character.
-                        Some(l) if len == 2 && s == focus => {
-                            self.word_lp_of(&ids[s..j], 0, l.after_word)
-                        }
-                        _ => self.word_lp(&ids[s..j], 0),
-                    }
-                } else {
-                    *edges.words[lo + s][len - 1].get_or_insert_with(|| self.word_lp(&ids[s..j], 1))
-                };
-                let Some((lp, ev)) = word else {
-                    continue;
-                };
-                for pk in 0..2 {
-                    let v = best[s][pk] + lp;
-                    if v > best[j][k] {
-                        best[j][k] = v;
-                        back[j][k] = (s as u8, pk as u8, s as u8, ev);
-                    }
-                }
-                // Overlapping compounds: a word that starts on the last character of the
-                // previous word (残疾人 + 人士 → 残疾人士) costs P(word) / P(shared char).
-                if len >= 2 && self.params.overlap && s + 1 < W && s < n {
-                    let from = s + 1;
-                    if best[from][1] > f32::NEG_INFINITY {
-                        let shared = self
-                            .model
-                            .word(&ids[s..s + 1])
-                            .map_or(self.params.unknown, |w| w.0);
-                        let v = best[from][1] + lp - shared;
-                        if v > best[j][1] {
-                            best[j][1] = v;
-                            back[j][1] = (from as u8, 1, s as u8, ev);
-                        }
-                    }
-                }
+                self.relax::<ORIGINAL, true>(window, j, len, &mut best, &mut back, edges);
             }
         }
         let (mut j, mut k) = if best[n][0] >= best[n][1] {
@@ -254,19 +325,26 @@ impl Scorer<'_> {
         let score = best[n][k];
         let mut evidence = false;
         let mut noisy = 0;
+        if original {
+            return Segmented {
+                score,
+                evidence,
+                noisy,
+            };
+        }
         while j > 0 {
+            if j <= focus {
+                // The rest of the path is the window's as it is, before the focus: none of its
+                // words covers the focus, and its noisy characters were counted.
+                noisy += usize::from(edges.prefix.noisy[j][k]);
+                break;
+            }
             let (prev, pk, s, ev) = back[j][k];
             let (prev, pk, s) = (usize::from(prev), usize::from(pk), usize::from(s));
             if s <= focus && focus < j {
                 evidence |= ev;
             }
-            if j - s == 1
-                && s.abs_diff(focus) <= 2
-                && self
-                    .model
-                    .word(&ids[s..j])
-                    .is_none_or(|(_, f)| f <= self.params.max_single_freq)
-            {
+            if self.noisy(ids, s, j, focus) {
                 noisy += 1;
             }
             j = prev;
@@ -330,7 +408,7 @@ pub(super) fn segment_run(
     words.clear();
     words.resize(n + 1, [f32::NEG_INFINITY; MAX_WORD]);
     let mut chain = 0;
-    for j in 1..=n {
+    for j in 1..n + 1 {
         words[j][0] = model
             .word(&ids[j - 1..j])
             .map(|(lp, _)| lp)
@@ -347,8 +425,8 @@ pub(super) fn segment_run(
         }
         chains[j] = chain;
     }
-    for j in 3..=n {
-        for len in 3..=MAX_WORD.min(j).min(chains[j] + 1) {
+    for j in 3..n + 1 {
+        for len in 3..MAX_WORD.min(j).min(chains[j] + 1) + 1 {
             if let Some((lp, _)) = model.word(&ids[j - len..j]) {
                 words[j][len - 1] = lp;
             }
@@ -359,8 +437,8 @@ pub(super) fn segment_run(
     back.clear();
     back.resize(n + 1, 0);
     best[0] = 0.0;
-    for j in 1..=n {
-        for len in 1..=MAX_WORD.min(j).min(chains[j] + 1) {
+    for j in 1..n + 1 {
+        for len in 1..MAX_WORD.min(j).min(chains[j] + 1) + 1 {
             let s = j - len;
             let lp = words[j][len - 1];
             if lp == f32::NEG_INFINITY {
@@ -404,5 +482,14 @@ mod tests {
             }
         }
         assert!(linked > 100);
+        for &a in ids.iter().step_by(7) {
+            for &b in ids.iter().step_by(11) {
+                let between = partners.between(a, b);
+                for &c in &ids {
+                    let want = (partners.find(a, c), partners.find_left(c, b));
+                    assert_eq!(between.find(c), want, "{a} {c} {b}");
+                }
+            }
+        }
     }
 }
