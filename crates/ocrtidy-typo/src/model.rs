@@ -484,30 +484,45 @@ impl ListIndex {
             .iter()
             .max()
             .map_or(0, |&m| (usize::from(m) + 1).div_ceil(64));
+        let list = |w: &[u32]| ids.get(w[0] as usize..w[1] as usize).unwrap_or(&[]);
+        let bitmap: Vec<bool> = start
+            .windows(2)
+            .map(|w| {
+                let list = list(w);
+                list.len() > BITMAP_LIST && list.is_sorted_by(|a, b| a < b)
+            })
+            .collect();
+        // The bitmaps and their ranks allocated at once, zeroed (rather than grown list by list,
+        // which copied them over and over when the model was loaded).
+        let size = bitmap.iter().filter(|&&b| b).count() * words;
         let mut index = ListIndex {
-            heads: Vec::with_capacity(start.len().saturating_sub(1)),
-            bits: Vec::new(),
-            ranks: Vec::new(),
+            heads: Vec::with_capacity(bitmap.len()),
+            bits: vec![0; size],
+            ranks: vec![0; size],
             words,
         };
-        for w in start.windows(2) {
-            let list = ids.get(w[0] as usize..w[1] as usize).unwrap_or(&[]);
-            let first = index.bits.len();
-            let bitmap = list.len() > BITMAP_LIST && list.is_sorted_by(|a, b| a < b);
+        let mut first = 0;
+        for (w, &bitmap) in start.windows(2).zip(&bitmap) {
             if bitmap {
-                index.bits.resize(first + words, 0);
-                for &y in list {
-                    index.bits[first + usize::from(y) / 64] |= 1 << (y % 64);
+                let bits = &mut index.bits[first..first + words];
+                for &y in list(w) {
+                    bits[usize::from(y) / 64] |= 1 << (y % 64);
                 }
                 let mut before = 0;
-                for &word in &index.bits[first..] {
-                    index.ranks.push(before);
-                    before += word.count_ones();
+                for (rank, &word) in index.ranks[first..first + words].iter_mut().zip(&*bits) {
+                    *rank = before;
+                    // Most words of a bitmap are empty.
+                    if word != 0 {
+                        before += word.count_ones();
+                    }
                 }
             }
             index
                 .heads
                 .push([w[0], w[1], if bitmap { first as u32 } else { u32::MAX }]);
+            if bitmap {
+                first += words;
+            }
         }
         index
     }
