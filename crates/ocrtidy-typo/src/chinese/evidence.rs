@@ -288,30 +288,28 @@ impl NearVariants {
     }
 }
 
-/// The ids that occur in a document group, as a bit set.
+/// The ids that occur in a document group, as a bit set over all ids (8 KB: every id has its
+/// bit, so that neither setting nor testing one checks the length).
 pub(super) struct Present {
-    bits: Vec<u64>,
+    bits: Box<[u64; PRESENT_WORDS]>,
 }
+
+/// The words of [`Present`]: one bit for every 16-bit id.
+const PRESENT_WORDS: usize = (u16::MAX as usize + 1) / 64;
 
 impl Present {
     /// The ids of `runs`.
     pub(super) fn of(runs: &Runs) -> Present {
-        let mut bits = Vec::new();
+        let mut bits = Box::new([0u64; PRESENT_WORDS]);
         for s in runs.slots() {
-            let w = usize::from(s.id / 64);
-            if w >= bits.len() {
-                bits.resize(w + 1, 0);
-            }
-            bits[w] |= 1 << (s.id % 64);
+            bits[usize::from(s.id / 64)] |= 1 << (s.id % 64);
         }
         Present { bits }
     }
 
     #[inline]
     fn contains(&self, id: u16) -> bool {
-        self.bits
-            .get(usize::from(id / 64))
-            .is_some_and(|w| w & (1 << (id % 64)) != 0)
+        self.bits[usize::from(id / 64)] & (1 << (id % 64)) != 0
     }
 }
 
