@@ -45,20 +45,30 @@ impl PairIndex {
         for &e in &entries {
             start[bucket(e) + 1] += 1;
         }
-        for b in 0..buckets {
-            start[b + 1] += start[b];
+        let mut sum = 0;
+        for s in &mut start {
+            sum += *s;
+            *s = sum;
         }
         let mut next = start.clone();
         let mut grouped = vec![0u64; entries.len()];
+        // The entries come in increasing position, so a bucket is in order unless it holds
+        // pairs out of order: only the buckets where an entry follows a greater one are sorted
+        // (a walk over all the buckets to find those of more than one entry cost more than
+        // the sorting).
+        let mut unsorted = Vec::new();
         for &e in &entries {
-            let at = &mut next[bucket(e)];
-            grouped[*at as usize] = e;
-            *at += 1;
-        }
-        for w in start.windows(2) {
-            if w[1] - w[0] > 1 {
-                grouped[w[0] as usize..w[1] as usize].sort_unstable();
+            let b = bucket(e);
+            let at = next[b] as usize;
+            if at > start[b] as usize && grouped[at - 1] > e {
+                unsorted.push(b);
             }
+            grouped[at] = e;
+            next[b] += 1;
+        }
+        // A bucket may be listed more than once: sorting it again leaves it as it is.
+        for b in unsorted {
+            grouped[start[b] as usize..start[b + 1] as usize].sort_unstable();
         }
         PairIndex {
             entries: grouped,
@@ -100,21 +110,23 @@ impl DocSeq {
         let total = runs.slots().len();
         let mut seq = Vec::with_capacity(total + runs.len() + 1);
         let mut run_start = Vec::with_capacity(runs.len());
+        let mut after = Vec::with_capacity(total);
         for run in runs.iter() {
             seq.push(0);
-            run_start.push(seq.len());
+            let from = seq.len();
+            run_start.push(from);
             seq.extend(run.iter().map(|s| s.id));
-        }
-        seq.push(0);
-        let mut after = Vec::with_capacity(total);
-        for (i, w) in seq.windows(2).enumerate() {
-            let (Ok(p), &[a, b]) = (u32::try_from(i + 1), w) else {
-                continue;
-            };
-            if a != 0 && b != 0 {
-                after.push(u64::from(pair(a, b)) << 32 | u64::from(p));
+            // The pairs of neighbours of the run (a pair with the 0 around it is none).
+            let mut a = 0;
+            for (i, s) in run.iter().enumerate() {
+                let b = s.id;
+                if let (true, Ok(p)) = (a != 0 && b != 0, u32::try_from(from + i)) {
+                    after.push(u64::from(pair(a, b)) << 32 | u64::from(p));
+                }
+                a = b;
             }
         }
+        seq.push(0);
         DocSeq {
             seq,
             after: PairIndex::new(after),
