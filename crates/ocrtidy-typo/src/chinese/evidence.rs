@@ -200,7 +200,7 @@ impl NearVariants {
                 keys.extend(
                     model.reverse[usize::from(key_id(k, j))]
                         .iter()
-                        .filter(|&&(obs, _)| obs != 0 && present.contains(obs))
+                        .filter(|&&(obs, _)| present.contains(obs))
                         .map(|&(obs, _)| rest | (u64::from(obs) << shift)),
                 );
             }
@@ -288,8 +288,8 @@ impl NearVariants {
     }
 }
 
-/// The ids that occur in a document group, as a bit set over all ids (8 KB: every id has its
-/// bit, so that neither setting nor testing one checks the length).
+/// The known ids that occur in a document group, as a bit set over all ids (8 KB: every id has
+/// its bit, so that neither setting nor testing one checks the length).
 pub(super) struct Present {
     bits: Box<[u64; PRESENT_WORDS]>,
 }
@@ -298,12 +298,13 @@ pub(super) struct Present {
 const PRESENT_WORDS: usize = (u16::MAX as usize + 1) / 64;
 
 impl Present {
-    /// The ids of `runs`.
+    /// The known ids of `runs` (0, an unknown character, is left out: it is no misreading).
     pub(super) fn of(runs: &Runs) -> Present {
         let mut bits = Box::new([0u64; PRESENT_WORDS]);
         for s in runs.slots() {
             bits[usize::from(s.id / 64)] |= 1 << (s.id % 64);
         }
+        bits[0] &= !1;
         Present { bits }
     }
 
