@@ -257,16 +257,36 @@ impl Pass for UnicodeForms {
         // neighbour and none are the same to a joiner).
         let mut buffers = (Vec::new(), Vec::new());
         let mut i = 0;
-        while let Some(off) = bytes[i..].iter().position(|b| !b.is_ascii()) {
+        while let Some(off) = find_byte(&bytes[i..], false) {
             let run = i + off;
-            let end = bytes[run..]
-                .iter()
-                .position(u8::is_ascii)
-                .map_or(bytes.len(), |k| run + k);
+            let end = find_byte(&bytes[run..], true).map_or(bytes.len(), |k| run + k);
             fix_chunk(text, run.saturating_sub(1)..end, &mut buffers, sink);
             i = end;
         }
     }
+}
+
+/// The position of the first ASCII byte of `b` (`ascii`), or of the first other byte, tested
+/// eight bytes at a time: a run of Chinese or of English text is passed over with one test per
+/// word rather than per byte.
+fn find_byte(b: &[u8], ascii: bool) -> Option<usize> {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut words = b.chunks_exact(8);
+    let mut off = 0;
+    for w in &mut words {
+        let w = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
+        // The high bit of each byte that is searched for.
+        let hit = if ascii { !w & HIGH } else { w & HIGH };
+        if hit != 0 {
+            return Some(off + hit.trailing_zeros() as usize / 8);
+        }
+        off += 8;
+    }
+    words
+        .remainder()
+        .iter()
+        .position(|x| x.is_ascii() == ascii)
+        .map(|k| off + k)
 }
 
 /// Repairs the characters of `text[chunk]`, which starts at the text's start or at an ASCII
@@ -427,6 +447,27 @@ fn fix_segment(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn find_byte_as_by_bytes() {
+        let texts = [
+            "",
+            "a",
+            "é",
+            "abcdefghijk中文",
+            "中文字符串很长的一段话，a",
+            "x中yz文字符串很长的一段话",
+        ];
+        for s in texts {
+            let b = s.as_bytes();
+            for from in 0..=b.len() {
+                for ascii in [false, true] {
+                    let want = b[from..].iter().position(|x| x.is_ascii() == ascii);
+                    assert_eq!(find_byte(&b[from..], ascii), want, "{s:?} {from} {ascii}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn all_plain_as_by_chars() {
