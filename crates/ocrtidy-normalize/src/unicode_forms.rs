@@ -341,13 +341,14 @@ fn fix_chunk(
 
 /// Characters that are stable ([`is_stable`]) and that the pass keeps as they are, answered
 /// without the tables: ASCII, the main block of ideographs and the common CJK punctuation.
-/// `s.chars().all(is_plain)`, with the lead bytes `E5`..`E9` (U+5000..U+9FFF, all in the main
-/// block of ideographs) passed over without decoding.
+/// `s.chars().all(is_plain)`, with the characters of the main block of ideographs passed over
+/// without decoding: lead byte `E5`..`E9` (U+5000..U+9FFF), or `E4` followed by `B8`..`BF`
+/// (U+4E00..U+4FFF).
 fn all_plain(s: &str) -> bool {
     let b = s.as_bytes();
     let mut i = 0;
     while i < b.len() {
-        if (0xE5..=0xE9).contains(&b[i]) {
+        if (0xE5..=0xE9).contains(&b[i]) || (b[i] == 0xE4 && b.get(i + 1) >= Some(&0xB8)) {
             i += 3;
             continue;
         }
@@ -475,6 +476,9 @@ mod tests {
             "",
             "中文，测试。",
             "䀀",
+            "\u{4dff}一",
+            "一\u{4dff}",
+            "一丁\u{4fff}",
             "丁\u{200b}",
             "abc",
             "鿿ﬁ",
