@@ -384,6 +384,10 @@ fn sentences<'a>(text: &str, para: &'a Para, out: &mut Vec<Sentence<'a>>) {
     // sentence: its start, the count at its start, whether it has a letter or digit.
     let mut seen = 0usize;
     let mut open: Option<(usize, usize, bool)> = None;
+    // `chars` yields offsets from `base`: it starts again after a run of characters passed over
+    // by their bytes ([`inert_run`]).
+    let bytes = s.as_bytes();
+    let mut base = 0;
     let mut chars = s.char_indices().peekable();
     let mut prev: Option<char> = None;
     let push = |out: &mut Vec<Sentence<'a>>,
@@ -405,6 +409,7 @@ fn sentences<'a>(text: &str, para: &'a Para, out: &mut Vec<Sentence<'a>>) {
         });
     };
     while let Some((i, c)) = chars.next() {
+        let i = base + i;
         if open.is_none() {
             if is_horizontal_space(c) {
                 // Horizontal space is whitespace: not in the key.
@@ -421,32 +426,46 @@ fn sentences<'a>(text: &str, para: &'a Para, out: &mut Vec<Sentence<'a>>) {
         // no sentence.
         if ('\u{4e00}'..='\u{9fff}').contains(&c) {
             seen += 1;
-            prev = Some(c);
-            continue;
-        }
-        seen += usize::from(!c.is_whitespace());
-        let ends = match c {
-            '。' | '！' | '？' | '!' | '?' => true,
-            '.' => {
-                prev.is_some_and(|p| p.is_alphabetic())
-                    && chars.peek().is_none_or(|&(_, n)| is_horizontal_space(n))
-            }
-            _ => false,
-        };
-        prev = Some(c);
-        if ends {
-            let mut end = i + c.len_utf8();
-            while let Some(&(j, d)) = chars.peek() {
-                if matches!(d, '”' | '’' | '」' | '』' | '）' | ')' | '》' | '"') {
-                    end = j + d.len_utf8();
-                    seen += 1;
-                    chars.next();
-                } else {
-                    break;
+        } else {
+            seen += usize::from(!c.is_whitespace());
+            let ends = match c {
+                '。' | '！' | '？' | '!' | '?' => true,
+                '.' => {
+                    prev.is_some_and(|p| p.is_alphabetic())
+                        && chars.peek().is_none_or(|&(_, n)| is_horizontal_space(n))
                 }
+                _ => false,
+            };
+            if ends {
+                prev = Some(c);
+                let mut end = i + c.len_utf8();
+                while let Some(&(j, d)) = chars.peek() {
+                    if matches!(d, '”' | '’' | '」' | '』' | '）' | ')' | '》' | '"') {
+                        end = base + j + d.len_utf8();
+                        seen += 1;
+                        chars.next();
+                    } else {
+                        break;
+                    }
+                }
+                if let Some(sentence) = open.take() {
+                    push(out, sentence, (end, seen), true);
+                }
+                continue;
             }
-            if let Some(sentence) = open.take() {
-                push(out, sentence, (end, seen), true);
+        }
+        prev = Some(c);
+        // In a sentence that has its letter, the characters that follow and can end nothing
+        // change only the count and `prev`: they are passed over by their bytes, and the last
+        // one only is decoded.
+        if open.is_some_and(|o| o.2) {
+            let from = i + c.len_utf8();
+            let (j, visible, last) = inert_run(bytes, from);
+            if j > from {
+                seen += visible;
+                prev = s[j - last..].chars().next();
+                base = j;
+                chars = s[j..].char_indices().peekable();
             }
         }
     }
@@ -457,6 +476,32 @@ fn sentences<'a>(text: &str, para: &'a Para, out: &mut Vec<Sentence<'a>>) {
             push(out, sentence, (b, seen), false);
         }
     }
+}
+
+/// The run of characters from byte `j` of a paragraph that [`sentences`] only counts: ASCII
+/// other than `.!?`, and the ideographs of the main block (lead byte `E5`..`E9`, or `E4` then
+/// `B8`..`BF`; the text is valid UTF-8). Returns its end, the number of its non-whitespace
+/// characters and the byte length of its last character.
+fn inert_run(bytes: &[u8], mut j: usize) -> (usize, usize, usize) {
+    let (mut visible, mut last) = (0, 0);
+    while j < bytes.len() {
+        let x = bytes[j];
+        if x < 0x80 {
+            if matches!(x, b'.' | b'!' | b'?') {
+                break;
+            }
+            // ASCII whitespace is `\t`..`\r` and the space.
+            visible += usize::from(!matches!(x, b' ' | b'\t'..=b'\r'));
+            last = 1;
+        } else if (0xE5..=0xE9).contains(&x) || (x == 0xE4 && bytes[j + 1] >= 0xB8) {
+            visible += 1;
+            last = 3;
+        } else {
+            break;
+        }
+        j += last;
+    }
+    (j, visible, last)
 }
 
 /// The earlier text: the keys of the kept sentences of the paragraphs seen so far, one stream,

@@ -33,7 +33,15 @@ pub(crate) fn key_and_digits(s: &str) -> (Vec<char>, usize) {
                 i += 3;
                 continue;
             }
-            x if x < 0x80 => (char::from(x), 1),
+            x if x < 0x80 => {
+                // ASCII: whitespace is `\t`..`\r` and the space, and nothing is full-width.
+                i += 1;
+                digits += usize::from(x.is_ascii_digit());
+                if !matches!(x, b' ' | b'\t'..=b'\r') {
+                    out.push(char::from(x.to_ascii_lowercase()));
+                }
+                continue;
+            }
             _ => match s[i..].chars().next() {
                 Some(c) => (c, c.len_utf8()),
                 None => break,
@@ -480,6 +488,20 @@ fn gallop_back(v: &[u64], x: u64) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn key_as_by_chars() {
+        let ascii: String = (0u8..0x80).map(char::from).collect();
+        for s in [ascii.as_str(), "Ａｂ 1２ 中文，\u{3000}x\u{85}Y\t9"] {
+            let want: Vec<char> = s
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .map(|c| fold_fullwidth(c).to_ascii_lowercase())
+                .collect();
+            let digits = s.chars().filter(char::is_ascii_digit).count();
+            assert_eq!(key_and_digits(s), (want, digits), "{s:?}");
+        }
+    }
 
     #[test]
     fn key_fast_paths_agree_with_a_plain_scan() {

@@ -53,6 +53,49 @@ struct Tables {
     ts: Table,
     /// Simplified-only characters → Traditional candidates.
     st: Table,
+    /// Both tables' bitmaps interleaved, two bits per code point of the Basic Multilingual
+    /// Plane (`ts.has`, then `st.has`): a text's characters are counted for both scripts with
+    /// one look-up.
+    both: Vec<u64>,
+}
+
+impl Tables {
+    fn new(ts: Table, st: Table) -> Self {
+        let mut both = vec![0u64; 0x1_0000 / 32];
+        for u in 0..0x1_0000u32 {
+            let bit = |t: &Table| t.bmp[(u >> 6) as usize] >> (u & 63) & 1;
+            both[(u >> 5) as usize] |= (bit(&ts) | bit(&st) << 1) << ((u & 31) * 2);
+        }
+        Tables { ts, st, both }
+    }
+
+    /// The numbers of Traditional-only and Simplified-only characters of `text`.
+    fn count(&self, text: &str) -> (usize, usize) {
+        let (mut trad, mut simp) = (0usize, 0usize);
+        let b = text.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            // Neither table holds an ASCII character (checked by a test).
+            if b[i] < 0x80 {
+                i += 1;
+                continue;
+            }
+            let Some(c) = text[i..].chars().next() else {
+                break;
+            };
+            i += c.len_utf8();
+            let u = c as u32;
+            if u < 0x1_0000 {
+                let v = self.both[(u >> 5) as usize] >> ((u & 31) * 2);
+                trad += (v & 1) as usize;
+                simp += (v >> 1 & 1) as usize;
+            } else {
+                trad += usize::from(self.ts.has(c));
+                simp += usize::from(self.st.has(c));
+            }
+        }
+        (trad, simp)
+    }
 }
 
 /// rustc's FxHash for `char` keys: one multiplication instead of SipHash (nothing depends on
@@ -109,9 +152,11 @@ fn parse(data: &str) -> HashMap<char, Vec<char>> {
 
 fn tables() -> &'static Tables {
     static TABLES: OnceLock<Tables> = OnceLock::new();
-    TABLES.get_or_init(|| Tables {
-        ts: foreign_only(parse(include_str!("../data/TSCharacters.txt"))),
-        st: foreign_only(parse(include_str!("../data/STCharacters.txt"))),
+    TABLES.get_or_init(|| {
+        Tables::new(
+            foreign_only(parse(include_str!("../data/TSCharacters.txt"))),
+            foreign_only(parse(include_str!("../data/STCharacters.txt"))),
+        )
     })
 }
 
@@ -154,11 +199,7 @@ impl Pass for MixedScript {
     fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
         let t = tables();
         let text = input.text;
-        let (mut trad, mut simp) = (0usize, 0usize);
-        for c in text.chars() {
-            trad += usize::from(t.ts.has(c));
-            simp += usize::from(t.st.has(c));
-        }
+        let (trad, simp) = t.count(text);
         let (map, rule) = if simp >= MIN_EVIDENCE && simp >= DOMINANCE * trad && trad > 0 {
             (&t.ts, "traditional-in-simplified")
         } else if trad >= MIN_EVIDENCE && trad >= DOMINANCE * simp && simp > 0 {
@@ -199,5 +240,33 @@ impl Pass for MixedScript {
                 let _ = sink.suggest(range, cands, rule, 0.5);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_as_by_chars() {
+        let t = tables();
+        assert!(t.ts.lo > '\u{7f}' && t.st.lo > '\u{7f}');
+        let by_chars = |s: &str| {
+            s.chars().fold((0, 0), |(a, b), c| {
+                (a + usize::from(t.ts.has(c)), b + usize::from(t.st.has(c)))
+            })
+        };
+        let texts = [
+            "",
+            "abc",
+            "學習 the 学习 發发 Ünïcode\u{10348}x，。𠮷",
+            "é\u{ffff}\u{800}z",
+        ];
+        for s in texts {
+            assert_eq!(t.count(s), by_chars(s), "{s:?}");
+        }
+        // Every code point of the plane, through the interleaved bitmap.
+        let all: String = ('\u{80}'..='\u{ffff}').collect();
+        assert_eq!(t.count(&all), by_chars(&all));
     }
 }

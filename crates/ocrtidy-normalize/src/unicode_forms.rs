@@ -257,16 +257,36 @@ impl Pass for UnicodeForms {
         // neighbour and none are the same to a joiner).
         let mut buffers = (Vec::new(), Vec::new());
         let mut i = 0;
-        while let Some(off) = bytes[i..].iter().position(|b| !b.is_ascii()) {
+        while let Some(off) = find_byte(&bytes[i..], false) {
             let run = i + off;
-            let end = bytes[run..]
-                .iter()
-                .position(u8::is_ascii)
-                .map_or(bytes.len(), |k| run + k);
+            let end = find_byte(&bytes[run..], true).map_or(bytes.len(), |k| run + k);
             fix_chunk(text, run.saturating_sub(1)..end, &mut buffers, sink);
             i = end;
         }
     }
+}
+
+/// The position of the first ASCII byte of `b` (`ascii`), or of the first other byte, tested
+/// eight bytes at a time: a run of Chinese or of English text is passed over with one test per
+/// word rather than per byte.
+fn find_byte(b: &[u8], ascii: bool) -> Option<usize> {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut words = b.chunks_exact(8);
+    let mut off = 0;
+    for w in &mut words {
+        let w = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
+        // The high bit of each byte that is searched for.
+        let hit = if ascii { !w & HIGH } else { w & HIGH };
+        if hit != 0 {
+            return Some(off + hit.trailing_zeros() as usize / 8);
+        }
+        off += 8;
+    }
+    words
+        .remainder()
+        .iter()
+        .position(|x| x.is_ascii() == ascii)
+        .map(|k| off + k)
 }
 
 /// Repairs the characters of `text[chunk]`, which starts at the text's start or at an ASCII
@@ -321,13 +341,14 @@ fn fix_chunk(
 
 /// Characters that are stable ([`is_stable`]) and that the pass keeps as they are, answered
 /// without the tables: ASCII, the main block of ideographs and the common CJK punctuation.
-/// `s.chars().all(is_plain)`, with the lead bytes `E5`..`E9` (U+5000..U+9FFF, all in the main
-/// block of ideographs) passed over without decoding.
+/// `s.chars().all(is_plain)`, with the characters of the main block of ideographs passed over
+/// without decoding: lead byte `E5`..`E9` (U+5000..U+9FFF), or `E4` followed by `B8`..`BF`
+/// (U+4E00..U+4FFF).
 fn all_plain(s: &str) -> bool {
     let b = s.as_bytes();
     let mut i = 0;
     while i < b.len() {
-        if (0xE5..=0xE9).contains(&b[i]) {
+        if (0xE5..=0xE9).contains(&b[i]) || (b[i] == 0xE4 && b.get(i + 1) >= Some(&0xB8)) {
             i += 3;
             continue;
         }
@@ -343,10 +364,43 @@ fn all_plain(s: &str) -> bool {
 }
 
 fn is_plain(c: char) -> bool {
-    c.is_ascii() || is_han_main_block(c) || PLAIN_PUNCT.contains(&c)
+    // `PLAIN_PUNCT.contains(&c)`, as a `match` that the compiler turns into a few comparisons
+    // rather than a scan of the list (checked by a test).
+    c.is_ascii()
+        || is_han_main_block(c)
+        || matches!(
+            c,
+            '，' | '。'
+                | '、'
+                | '；'
+                | '：'
+                | '？'
+                | '！'
+                | '“'
+                | '”'
+                | '‘'
+                | '’'
+                | '（'
+                | '）'
+                | '《'
+                | '》'
+                | '【'
+                | '】'
+                | '—'
+                | '…'
+                | '·'
+                | '「'
+                | '」'
+                | '・'
+                | '〈'
+                | '〉'
+                | '\u{3000}'
+        )
 }
 
-/// The CJK punctuation of running text, all stable and kept (checked by a test).
+/// The CJK punctuation of running text that [`is_plain`] accepts, all stable and kept (both
+/// checked by tests).
+#[cfg(test)]
 const PLAIN_PUNCT: [char; 26] = [
     '，', '。', '、', '；', '：', '？', '！', '“', '”', '‘', '’', '（', '）', '《', '》', '【',
     '】', '—', '…', '·', '「', '」', '・', '〈', '〉', '\u{3000}',
@@ -429,17 +483,49 @@ mod tests {
     use super::*;
 
     #[test]
+    fn find_byte_as_by_bytes() {
+        let texts = [
+            "",
+            "a",
+            "é",
+            "abcdefghijk中文",
+            "中文字符串很长的一段话，a",
+            "x中yz文字符串很长的一段话",
+        ];
+        for s in texts {
+            let b = s.as_bytes();
+            for from in 0..=b.len() {
+                for ascii in [false, true] {
+                    let want = b[from..].iter().position(|x| x.is_ascii() == ascii);
+                    assert_eq!(find_byte(&b[from..], ascii), want, "{s:?} {from} {ascii}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn all_plain_as_by_chars() {
         for s in [
             "",
             "中文，测试。",
             "䀀",
+            "\u{4dff}一",
+            "一\u{4dff}",
+            "一丁\u{4fff}",
             "丁\u{200b}",
             "abc",
             "鿿ﬁ",
             "安装（默认）",
         ] {
             assert_eq!(all_plain(s), s.chars().all(is_plain), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn is_plain_as_by_list() {
+        for c in ('\0'..='\u{ffff}').chain(['\u{10000}', '\u{20000}']) {
+            let want = c.is_ascii() || is_han_main_block(c) || PLAIN_PUNCT.contains(&c);
+            assert_eq!(is_plain(c), want, "{c:?}");
         }
     }
 
