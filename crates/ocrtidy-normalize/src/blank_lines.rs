@@ -192,15 +192,7 @@ mod tests {
         let alphabet = [
             '\n', '\u{c}', ' ', '\t', '\r', '\u{3000}', '\u{a0}', 'a', '甲',
         ];
-        let mut texts = vec![String::new()];
-        for _ in 0..5 {
-            let longer: Vec<String> = texts
-                .iter()
-                .filter(|t| t.chars().count() == texts.last().map_or(0, |l| l.chars().count()))
-                .flat_map(|t| alphabet.iter().map(move |&c| format!("{t}{c}")))
-                .collect();
-            texts.extend(longer);
-        }
+        let texts = crate::all_texts(&alphabet, 5);
         assert_eq!(texts.len(), 1 + 9 + 81 + 729 + 6561 + 59049);
         for t in &texts {
             assert_eq!(break_runs(t).collect::<Vec<_>>(), runs_by_chars(t), "{t:?}");

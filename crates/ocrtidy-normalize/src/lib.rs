@@ -31,3 +31,19 @@ pub use unicode_forms::UnicodeForms;
 pub use width::Width;
 
 pub use ocrtidy_core::text::chars::is_horizontal_space;
+
+/// Every text of at most `max_len` chars drawn from `alphabet`, shortest first: the inputs of
+/// the exhaustive tests that compare a fast scan with a plain reading of every char.
+#[cfg(test)]
+pub(crate) fn all_texts(alphabet: &[char], max_len: usize) -> Vec<String> {
+    let mut texts = vec![String::new()];
+    let mut last = vec![String::new()];
+    for _ in 0..max_len {
+        last = last
+            .iter()
+            .flat_map(|t| alphabet.iter().map(move |&c| format!("{t}{c}")))
+            .collect();
+        texts.extend(last.iter().cloned());
+    }
+    texts
+}

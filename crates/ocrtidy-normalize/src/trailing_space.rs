@@ -94,15 +94,7 @@ mod tests {
         let alphabet = [
             '\n', '\u{c}', ' ', '\t', '\r', '\u{3000}', '\u{a0}', 'a', '甲',
         ];
-        let mut texts = vec![String::new()];
-        let mut last = vec![String::new()];
-        for _ in 0..5 {
-            last = last
-                .iter()
-                .flat_map(|t| alphabet.iter().map(move |&c| format!("{t}{c}")))
-                .collect();
-            texts.extend(last.iter().cloned());
-        }
+        let texts = crate::all_texts(&alphabet, 5);
         assert_eq!(texts.len(), 1 + 9 + 81 + 729 + 6561 + 59049);
         for t in &texts {
             assert_eq!(

@@ -1808,6 +1808,23 @@ fn has_ocr_variants(t: &str) -> bool {
             .any(|w| matches!(w, b"rn" | b"cl" | b"vv" | b"l1"))
 }
 
+/// The OCR-typical spelling that starts at byte `i` of `t` with its readings, the spelling
+/// itself first (`rn`: `rn`, `m`), or none.
+fn ocr_readings(t: &str, i: usize) -> &'static [&'static str] {
+    let b = t.as_bytes();
+    let two = if i + 1 < b.len() { &t[i..i + 2] } else { "" };
+    match (b[i], two) {
+        (_, "rn") => &["rn", "m"],
+        (_, "cl") => &["cl", "d"],
+        (_, "vv") => &["vv", "w"],
+        (_, "l1") => &["l1", "h", "ll", "li", "lI"],
+        (b'1', _) => &["1", "l", "i", "I"],
+        (b'0', _) => &["0", "o", "O"],
+        (b'5', _) => &["5", "s", "S"],
+        _ => &[],
+    }
+}
+
 /// Spellings reachable by OCR-typical edits (at most 64): the token itself first, then the
 /// others in the order of the readings' positions (the last piece varying fastest), each piece
 /// in the order of its readings.
@@ -1819,20 +1836,11 @@ fn ocr_variants(t: &str) -> Vec<String> {
     let mut pieces: Vec<(&str, &[&str])> = Vec::new();
     let (mut i, mut plain) = (0, 0);
     while i < b.len() {
-        let two = if i + 1 < b.len() { &t[i..i + 2] } else { "" };
-        let opts: &[&str] = match (b[i], two) {
-            (_, "rn") => &["rn", "m"],
-            (_, "cl") => &["cl", "d"],
-            (_, "vv") => &["vv", "w"],
-            (_, "l1") => &["l1", "h", "ll", "li", "lI"],
-            (b'1', _) => &["1", "l", "i", "I"],
-            (b'0', _) => &["0", "o", "O"],
-            (b'5', _) => &["5", "s", "S"],
-            _ => {
-                i += 1;
-                continue;
-            }
-        };
+        let opts = ocr_readings(t, i);
+        if opts.is_empty() {
+            i += 1;
+            continue;
+        }
         if plain < i {
             pieces.push((&t[plain..i], &[]));
         }
@@ -2477,17 +2485,7 @@ mod tests {
         let b = t.as_bytes();
         let mut i = 0;
         while i < b.len() {
-            let two = if i + 1 < b.len() { &t[i..i + 2] } else { "" };
-            let opts: &[&str] = match (b[i], two) {
-                (_, "rn") => &["rn", "m"],
-                (_, "cl") => &["cl", "d"],
-                (_, "vv") => &["vv", "w"],
-                (_, "l1") => &["l1", "h", "ll", "li", "lI"],
-                (b'1', _) => &["1", "l", "i", "I"],
-                (b'0', _) => &["0", "o", "O"],
-                (b'5', _) => &["5", "s", "S"],
-                _ => &[],
-            };
+            let opts = ocr_readings(t, i);
             let (opts, step): (Vec<&str>, usize) = if opts.is_empty() {
                 (vec![&t[i..i + 1]], 1)
             } else {
