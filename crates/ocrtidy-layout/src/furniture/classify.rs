@@ -233,8 +233,9 @@ impl<'a> Memo<'a> {
         v
     }
 
+    /// [`date_facts`] up to the longest date line a question asks for (60 visible chars).
     fn date_facts(&mut self, k: usize, s: &str) -> Option<usize> {
-        *self.facts[k].get_or_insert_with(|| date_facts(s))
+        *self.facts[k].get_or_insert_with(|| date_facts(s, 60))
     }
 }
 

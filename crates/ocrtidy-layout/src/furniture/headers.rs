@@ -79,10 +79,13 @@ pub(super) fn pure_date_rest(s: &str) -> bool {
     }
 }
 
-/// The visible chars of the denoised line when `s` is a date line of any length (see
-/// [`is_date_line`]: `is_date_line(s, max)` is `date_facts(s) <= max`).
-pub(super) fn date_facts(s: &str) -> Option<usize> {
-    if !may_hold_date(s) || denoised_fails(s, |_| false, |w| w.contains(['。', '，', '；'])) {
+/// The visible chars of the denoised line when `s` is a date line of at most `max_chars` of
+/// them (see [`is_date_line`]: for any `max <= max_chars`, `is_date_line(s, max)` is
+/// `date_facts(s, max_chars).is_some_and(|n| n <= max)`). A longer line is settled as soon as
+/// its words pass the limit, without the date tests.
+pub(super) fn date_facts(s: &str, max_chars: usize) -> Option<usize> {
+    let too_long = |n| n > max_chars;
+    if !may_hold_date(s) || denoised_fails(s, too_long, |w| w.contains(['。', '，', '；'])) {
         return None;
     }
     let s = &denoise(s);
@@ -282,9 +285,12 @@ pub(super) fn is_merged_header(s: &str) -> bool {
     if !may_hold_date(s) {
         return false;
     }
+    // The length first: it settles long lines without splitting them.
+    if visible_chars_upto(s, 61) > 60 {
+        return false;
+    }
     let parts = split_on_space_runs(s);
     parts.len() >= 2
-        && visible_chars_upto(s, 61) <= 60
         && parts.iter().any(|p| is_date_line(p, 40))
         && parts
             .iter()
@@ -364,6 +370,32 @@ mod tests {
             "《系统管理员手册》          2021年3月18日 星期四"
         ));
         assert!(!is_merged_header("安装      软件包"));
+    }
+
+    #[test]
+    fn date_facts_as_date_lines() {
+        // Lines around each limit: a title word of 5 to 45 letters before a date of 19 visible
+        // chars.
+        let titled: Vec<String> = (5..=45)
+            .map(|n| format!("{} Monday, March 15, 2021", "x".repeat(n)))
+            .collect();
+        let lines = [
+            "2021年3月18日 星期四",
+            "Monday, March 15, 2021",
+            "他在2021年毕业，后来去了北京。",
+            "《系统管理员手册》 2021年3月18日 星期四",
+            "2021年3月18日 星期四 这是一个很长的标题 还有更多的文字在这里 一直写下去 直到超过三十个字",
+        ];
+        assert!(titled.iter().any(|s| is_date_line(s, 60)));
+        for s in lines.into_iter().chain(titled.iter().map(String::as_str)) {
+            for max in [30, 40, 60] {
+                assert_eq!(
+                    date_facts(s, 60).is_some_and(|n| n <= max),
+                    is_date_line(s, max),
+                    "{s} {max}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -147,6 +147,11 @@ pub(super) fn is_page_number(s: &str) -> bool {
     if long || s.contains(['，', '。', ',', ';', '；', ':', '：', '、']) {
         return false;
     }
+    // Every form below holds an ASCII digit (`第…版` may spell its number in ideographs, but
+    // holds `第`): a short line without either is settled without building its core.
+    if !page::has_ascii_digit(s) && !s.contains('第') {
+        return false;
+    }
     let core = page_core(s);
     let digits = |t: &str| !t.is_empty() && t.len() <= 4 && t.chars().all(|c| c.is_ascii_digit());
     let cn_num = |t: &str| {
