@@ -285,8 +285,9 @@ pub(super) fn is_merged_header(s: &str) -> bool {
     if !may_hold_date(s) {
         return false;
     }
-    // The length first: it settles long lines without splitting them.
-    if visible_chars_upto(s, 61) > 60 {
+    // A space run to split at and the length first: they settle most lines without splitting
+    // them.
+    if !may_have_space_run(s) || visible_chars_upto(s, 61) > 60 {
         return false;
     }
     let parts = split_on_space_runs(s);
@@ -301,8 +302,10 @@ pub(super) fn is_merged_header(s: &str) -> bool {
 /// order (`THE HISTORY OF PRINTING   47`, `48   CHAPTER THREE`): at most 60 visible chars, one
 /// part a bare page number and the others title-like.
 pub(super) fn is_numbered_header(s: &str) -> bool {
-    // The byte scan for a digit first: it settles most lines.
-    if !crate::page::has_ascii_digit(s) || visible_chars_upto(s, 61) > 60 {
+    // The byte scan for a digit first: it settles most lines; then a search for a space run
+    // that can set two parts apart, which settles most of the rest without counting their chars.
+    if !crate::page::has_ascii_digit(s) || !may_have_space_run(s) || visible_chars_upto(s, 61) > 60
+    {
         return false;
     }
     let parts = split_on_space_runs(s);
@@ -328,6 +331,28 @@ fn denoise(s: &str) -> String {
 /// A part of at most two visible chars with no letter or digit: OCR specks (`“ 、`, `。`).
 fn is_noise(s: &str) -> bool {
     visible_chars_upto(s, 3) <= 2 && !s.chars().any(|c| c.is_alphanumeric())
+}
+
+/// Whether `s` may hold a run of spaces that [`split_on_space_runs`] cuts at: a run of three
+/// spaces or more, or one with a tab or an ideographic space in it (which count three), needs
+/// three ASCII spaces in a row, or a tab, an ideographic space, a no-break space or a carriage
+/// return (the other spaces of [`is_space`]) somewhere. One branch-free scan of the byte
+/// windows, which vectorises (a search for the wide spaces would stop at every `80` or `A0`,
+/// common last bytes of Chinese chars).
+fn may_have_space_run(s: &str) -> bool {
+    let b = s.as_bytes();
+    let head = b.iter().take(2).any(|&x| x == b'\t' || x == b'\r') || b.starts_with(&[0xC2, 0xA0]);
+    head || (b.len() >= 3
+        && b.iter()
+            .zip(&b[1..])
+            .zip(&b[2..])
+            .fold(false, |hit, ((&x, &y), &z)| {
+                hit | (z == b'\t')
+                    | (z == b'\r')
+                    | ((y == 0xC2) & (z == 0xA0))
+                    | ((x == 0xE3) & (y == 0x80) & (z == 0x80))
+                    | ((x == b' ') & (y == b' ') & (z == b' '))
+            }))
 }
 
 fn split_on_space_runs(s: &str) -> Vec<&str> {
@@ -394,6 +419,37 @@ mod tests {
                     is_date_line(s, max),
                     "{s} {max}"
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn space_run_prefilter() {
+        // Every text of up to five chars of spaces, letters and ideographs: the prefilter answers
+        // as the searches do, and a split needs its answer.
+        // Chars that share bytes with the spaces: `à` (C3 A0), U+2000 (E2 80 80), `〠` (E3 80 A0).
+        let alphabet = [
+            ' ', '\t', '\r', '\u{a0}', '\u{3000}', 'a', '甲', 'à', '\u{2000}', '〠',
+        ];
+        let mut texts = vec![String::new()];
+        for _ in 0..5 {
+            let longer: Vec<String> = texts
+                .iter()
+                .flat_map(|t| {
+                    alphabet.iter().map(move |&c| {
+                        let mut t = t.clone();
+                        t.push(c);
+                        t
+                    })
+                })
+                .collect();
+            texts.extend(longer);
+        }
+        for t in &texts {
+            let by_search = t.contains(['\t', '\r', '\u{3000}', '\u{a0}']) || t.contains("   ");
+            assert_eq!(may_have_space_run(t), by_search, "{t:?}");
+            if split_on_space_runs(t).len() >= 2 {
+                assert!(may_have_space_run(t), "{t:?}");
             }
         }
     }
