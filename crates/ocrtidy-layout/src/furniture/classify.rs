@@ -200,6 +200,14 @@ impl<'a> Memo<'a> {
 
     /// [`is_date_like`](super::is_date_like).
     pub(super) fn date_like(&mut self, i: usize) -> bool {
+        // All three questions need a year or a weekday (see [`may_hold_date`]): a line known
+        // to hold neither is settled by that answer alone, as most lines are once asked.
+        let slot = i
+            .checked_sub(self.base.start)
+            .and_then(|k| self.may_date.get(k));
+        if slot == Some(&Some(false)) {
+            return false;
+        }
         self.ask(i, Q::Date60) || self.ask(i, Q::Merged) || self.ask(i, Q::HeaderWithDate)
     }
 
