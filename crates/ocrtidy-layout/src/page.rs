@@ -64,8 +64,8 @@ pub fn lines(text: &str) -> Vec<Line> {
 
 fn make_line(text: &str, start: usize, end: usize, page: usize) -> Line {
     let s = &text[start..end];
-    let lead = s.len() - s.trim_start_matches(is_space).len();
-    let trail = s.len() - s.trim_end_matches(is_space).len();
+    let lead = s.len() - trim_start_spaces(s.as_bytes()).len();
+    let trail = s.len() - trim_end_spaces(s.as_bytes()).len();
     let content = if lead == s.len() {
         start..start
     } else {
@@ -75,6 +75,32 @@ fn make_line(text: &str, start: usize, end: usize, page: usize) -> Line {
         range: start..end,
         content,
         page,
+    }
+}
+
+/// `b` (valid UTF-8) without its leading chars of [`is_space`], found by their bytes: `20`,
+/// `09`, `0D`, `C2 A0` (U+00A0) and `E3 80 80` (U+3000).
+fn trim_start_spaces(mut b: &[u8]) -> &[u8] {
+    loop {
+        b = match b {
+            [b' ' | b'\t' | b'\r', rest @ ..] => rest,
+            [0xC2, 0xA0, rest @ ..] => rest,
+            [0xE3, 0x80, 0x80, rest @ ..] => rest,
+            _ => return b,
+        };
+    }
+}
+
+/// `b` (valid UTF-8) without its trailing chars of [`is_space`] (see [`trim_start_spaces`]).
+/// The sequences start with a lead byte, so at the end of valid UTF-8 each is a whole char.
+fn trim_end_spaces(mut b: &[u8]) -> &[u8] {
+    loop {
+        b = match b {
+            [rest @ .., b' ' | b'\t' | b'\r'] => rest,
+            [rest @ .., 0xC2, 0xA0] => rest,
+            [rest @ .., 0xE3, 0x80, 0x80] => rest,
+            _ => return b,
+        };
     }
 }
 
@@ -329,6 +355,40 @@ mod tests {
                 1 + usize::from(!c.is_whitespace()),
                 "{c:?}"
             );
+        }
+    }
+
+    #[test]
+    fn space_trims_by_bytes() {
+        // Every char around a Han char, with every space before and after it: the byte trims
+        // agree with the trims by char.
+        let spaces = [" ", "\t", "\r", "\u{a0}", "\u{3000}", " \u{3000}\u{a0}\t"];
+        let mut buf = String::new();
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            for sp in spaces {
+                buf.clear();
+                buf.push(c);
+                buf.push_str(sp);
+                buf.push('甲');
+                buf.push_str(sp);
+                buf.push(c);
+                for t in [
+                    &buf[..],
+                    &buf[c.len_utf8()..],
+                    &buf[..buf.len() - c.len_utf8()],
+                ] {
+                    assert_eq!(
+                        trim_start_spaces(t.as_bytes()),
+                        t.trim_start_matches(is_space).as_bytes(),
+                        "{t:?}"
+                    );
+                    assert_eq!(
+                        trim_end_spaces(t.as_bytes()),
+                        t.trim_end_matches(is_space).as_bytes(),
+                        "{t:?}"
+                    );
+                }
+            }
         }
     }
 }
