@@ -8,7 +8,9 @@ use super::headers::{
     date_facts, is_bracketed_title, is_date_line, is_header_with_date, is_merged_header,
     is_pure_date, is_title_like, may_hold_date, pure_date_rest,
 };
-use super::markers::{is_continuation, is_page_number, page_core};
+use super::markers::{
+    is_continuation, is_continuation_counted, is_page_number, is_page_number_counted, page_core,
+};
 use super::recurring::recurring;
 use super::seams::infer_pages;
 use super::FurnitureKind;
@@ -179,6 +181,9 @@ pub(super) struct Memo<'a> {
     facts: Vec<Option<Option<usize>>>,
     /// [`may_hold_date`] of each line, which every date question needs.
     may_date: Vec<Option<bool>>,
+    /// The visible chars of each line counted up to 17, which the continuation and the page
+    /// number questions need (most lines are asked both).
+    visible: Vec<Option<usize>>,
 }
 
 impl<'a> Memo<'a> {
@@ -190,6 +195,7 @@ impl<'a> Memo<'a> {
             answers: vec![[None; QUESTIONS]; base.len()],
             facts: vec![None; base.len()],
             may_date: vec![None; base.len()],
+            visible: vec![None; base.len()],
             base,
         }
     }
@@ -235,10 +241,17 @@ impl<'a> Memo<'a> {
             Q::PageLabel => {
                 self.ask(i, Q::PageNumber) && !page_core(s).chars().all(|c| c.is_ascii_digit())
             }
+            Q::Continuation => is_continuation_counted(s, self.visible(k, s)),
+            Q::PageNumber => is_page_number_counted(s, self.visible(k, s)),
             _ => answer(s, q),
         };
         self.answers[k][q as usize] = Some(v);
         v
+    }
+
+    /// `visible_chars_upto(s, 17)` of line `s` (slot `k`), counted at most once.
+    fn visible(&mut self, k: usize, s: &str) -> usize {
+        *self.visible[k].get_or_insert_with(|| page::visible_chars_upto(s, 17))
     }
 
     /// [`date_facts`] up to the longest date line a question asks for (60 visible chars).

@@ -4,10 +4,16 @@ use crate::page::{self, is_space};
 
 /// `（下转第2版）`, `(上接第1版)`, `(continued on page 4)`, `Continued from page 5`.
 pub(super) fn is_continuation(s: &str) -> bool {
+    is_continuation_counted(s, page::visible_chars_upto(s, 17))
+}
+
+/// [`is_continuation`] of a line whose visible chars, counted up to 17, are `n`
+/// (`visible_chars_upto(s, 17)`, which the classification shares with [`is_page_number`]).
+pub(super) fn is_continuation_counted(s: &str, n: usize) -> bool {
     // Every rule below wants at most 16 visible chars but the Latin one, which wants at most
     // 40 and `cont` in some case: most lines of running text are settled by their length and a
     // search for the letter `c`, without the scans below.
-    if page::visible_chars_upto(s, 17) > 16 {
+    if n > 16 {
         return holds_cont(s.as_bytes())
             && page::visible_chars_upto(s, 41) <= 40
             && is_latin_marker(s);
@@ -18,8 +24,7 @@ pub(super) fn is_continuation(s: &str) -> bool {
     if !cjk_page && !latin {
         return is_misread_marker(s);
     }
-    // At most 16 (see above).
-    let n = page::visible_chars_upto(s, 17);
+    // `n` is at most 16 here (see above).
     let has_digit = || {
         s.chars()
             .any(|c| c.is_ascii_digit() || "一二三四五六七八九十".contains(c))
@@ -142,8 +147,14 @@ fn as_digits(t: &str) -> String {
 
 /// `12`, `- 12 -`, `— 4 —`, `第3版`, `第 3 页`, `Page 3`, `Page 3 of 10`, `p. 7`.
 pub(super) fn is_page_number(s: &str) -> bool {
-    // More than 14 visible chars (counting stops at the 15th).
-    let long = page::visible_chars_upto(s, 15) == 15;
+    is_page_number_counted(s, page::visible_chars_upto(s, 15))
+}
+
+/// [`is_page_number`] of a line whose visible chars, counted up to 15 or more, are `n`
+/// (`visible_chars_upto(s, limit)` with `limit >= 15`).
+pub(super) fn is_page_number_counted(s: &str, n: usize) -> bool {
+    // More than 14 visible chars.
+    let long = n >= 15;
     if long || s.contains(['，', '。', ',', ';', '；', ':', '：', '、']) {
         return false;
     }
@@ -264,5 +275,28 @@ mod tests {
         assert!(!is_continuation(
             "本报讯 近日，市图书馆古籍数字化工程第一期顺利完成"
         ));
+    }
+
+    #[test]
+    fn counted_as_uncounted() {
+        // Lines of every length around the limits, with the count the classification shares.
+        let mut lines: Vec<String> = ["12", "第3版", "（下转第2版）", "continued on page 4"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        for n in 10..=20 {
+            lines.push(format!("{} 12", "页".repeat(n - 2)));
+            lines.push(format!("Page {}", "1".repeat(n - 4)));
+            lines.push(format!("（下转第{}版）", "2".repeat(n - 6)));
+            lines.push(format!(
+                "(continued on page {})",
+                "4".repeat(n.saturating_sub(14))
+            ));
+        }
+        for s in &lines {
+            let n = page::visible_chars_upto(s, 17);
+            assert_eq!(is_page_number_counted(s, n), is_page_number(s), "{s}");
+            assert_eq!(is_continuation_counted(s, n), is_continuation(s), "{s}");
+        }
     }
 }
