@@ -124,7 +124,8 @@ pub use ocrtidy_core::text::chars::is_wide;
 pub fn width(s: &str) -> usize {
     let mut w = 0;
     let mut in_space = false;
-    let t = s.trim_matches(is_space);
+    let lead = s.len() - trim_start_spaces(s.as_bytes()).len();
+    let t = &s[lead..lead + trim_start_spaces(trim_end_spaces(s.as_bytes())).len()];
     let b = t.as_bytes();
     let mut i = 0;
     while i < b.len() {
@@ -290,6 +291,55 @@ mod tests {
         assert_eq!(lines("").len(), 1);
     }
 
+    /// [`width`] by a plain count of its rule.
+    fn plain_width(t: &str) -> usize {
+        t.trim_matches(is_space)
+            .split(is_space)
+            .filter(|p| !p.is_empty())
+            .map(|p| {
+                p.chars()
+                    .map(|c| if is_wide(c) { 2 } else { 1 })
+                    .sum::<usize>()
+                    + 1
+            })
+            .sum::<usize>()
+            .saturating_sub(1)
+    }
+
+    #[test]
+    fn widths_of_long_lines() {
+        // Lines of up to 60 chars drawn from spaces, ASCII, ideographs inside and outside
+        // `E5`..`E9`, punctuation and other scripts (a fixed pseudo-random sequence): the fast
+        // paths and the byte trims agree with a plain count.
+        // The first 13 pieces are ASCII and ideographs of `E5`..`E9`, the others not.
+        let pieces = [
+            " ", "  ", "\t", "\r", "a", "Z", "7", ".", "中", "文", "甲", "乙", "\u{1}", "\u{a0}",
+            "\u{3000}", "丁", "㐀", "䷀", "，", "。", "“", "”", "é", "😀", "ｱ", "가",
+        ];
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |n: usize| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) as usize % n
+        };
+        for round in 0..10_000 {
+            let len = next(60);
+            // Every other line mostly of the first pieces, the fast paths of `width`.
+            let t: String = (0..len)
+                .map(|_| {
+                    let plain = round % 2 == 1 && next(10) > 0;
+                    pieces[next(if plain { 13 } else { pieces.len() })]
+                })
+                .collect();
+            assert_eq!(width(&t), plain_width(&t), "{t:?}");
+        }
+        let latin = "The quick  brown fox\tjumps over the lazy dog. ".repeat(4);
+        assert_eq!(width(&latin), plain_width(&latin));
+        let chinese = "中华人民共和国成立于一九四九年，首都北京。".repeat(4);
+        assert_eq!(width(&chinese), plain_width(&chinese));
+    }
+
     #[test]
     fn widths() {
         assert_eq!(width("中文"), 4);
@@ -303,19 +353,7 @@ mod tests {
             "가나 😀 ａ",
             "\u{2003}丙\u{85}",
         ] {
-            let plain: usize = t
-                .trim_matches(is_space)
-                .split(is_space)
-                .filter(|p| !p.is_empty())
-                .map(|p| {
-                    p.chars()
-                        .map(|c| if is_wide(c) { 2 } else { 1 })
-                        .sum::<usize>()
-                        + 1
-                })
-                .sum::<usize>()
-                .saturating_sub(1);
-            assert_eq!(width(t), plain, "{t:?}");
+            assert_eq!(width(t), plain_width(t), "{t:?}");
             let visible = t.chars().filter(|c| !c.is_whitespace()).count();
             assert_eq!(visible_chars(t), visible, "{t:?}");
             assert_eq!(visible_chars_upto(t, 2), visible.min(2), "{t:?}");
