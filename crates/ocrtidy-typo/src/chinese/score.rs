@@ -352,6 +352,8 @@ struct Scored {
     ch: char,
     /// Log-odds score before the posterior.
     delta: f32,
+    /// `exp(delta)` (capped), set by [`posterior`].
+    odds: f32,
     /// Supported by document evidence.
     ev: bool,
     /// Uncommon characters standing alone near it (see [`Scorer::segment`]).
@@ -620,6 +622,7 @@ impl Position<'_> {
         Scored {
             ch: model.chars[cand as usize],
             delta,
+            odds: 0.0,
             ev,
             noisy,
             features,
@@ -728,8 +731,12 @@ fn completes_long_word(model: &Model, window: &[u16], focus: usize, links: Links
 /// The posterior of each candidate against the observed character (odds 1) and every other
 /// candidate, `ln(odds_c / (1 + sum of the other odds))`, calibrated; `None` when no candidate
 /// reaches `Params::suggest`.
-fn posterior(all: &[Scored], params: &Params) -> Option<Posterior> {
-    let total: f32 = all.iter().map(|c| c.delta.min(60.0).exp()).sum();
+fn posterior(all: &mut [Scored], params: &Params) -> Option<Posterior> {
+    // Each candidate's odds, computed once: for the sum and for its own share.
+    for c in all.iter_mut() {
+        c.odds = c.delta.min(60.0).exp();
+    }
+    let total: f32 = all.iter().map(|c| c.odds).sum();
     let mut best_post = f32::NEG_INFINITY;
     let mut best = Posterior {
         candidates: Vec::new(),
@@ -737,8 +744,8 @@ fn posterior(all: &[Scored], params: &Params) -> Option<Posterior> {
         features: [0.0; NFEATURES],
         id: 0,
     };
-    for c in all {
-        let others = (1.0 + total - c.delta.min(60.0).exp()).max(1.0);
+    for c in &*all {
+        let others = (1.0 + total - c.odds).max(1.0);
         let post = params.cal_scale * (c.delta - others.ln()) + params.cal_bias;
         if post >= params.suggest {
             best.candidates.push((c.ch, post, c.ev));
