@@ -166,6 +166,8 @@ fn count_word(ids: &[u16], s: usize, e: usize, model: &Model, key: &mut impl FnM
 pub(super) struct NearVariants {
     /// The variant keys (empty: the document has no recurring word with a confusion).
     filter: KeyFilter,
+    /// The first two ids of the variant keys (see [`NearVariants::may_start`]).
+    starts: KeyFilter,
     /// The recurring words with one character left out: (the word with zeros in the place of
     /// that character, length << 4 | its index, the character left out), sorted. A window that
     /// passes the filter is a near-variant by its `j`-th character only if it is here with
@@ -208,15 +210,21 @@ impl NearVariants {
         if keys.is_empty() {
             return NearVariants {
                 filter: KeyFilter::default(),
+                starts: KeyFilter::default(),
                 masked: Vec::new(),
                 sorted: RefCell::default(),
             };
         }
         let mut filter = KeyFilter::with_keys(keys.len());
-        keys.iter().for_each(|&k| filter.insert(k));
+        let mut starts = KeyFilter::with_keys(keys.len());
+        for &k in &keys {
+            filter.insert(k);
+            starts.insert(k >> (16 * key_len(k).saturating_sub(2)));
+        }
         masked.sort_unstable();
         NearVariants {
             filter,
+            starts,
             masked,
             sorted: RefCell::default(),
         }
@@ -224,6 +232,14 @@ impl NearVariants {
 
     pub(super) fn is_empty(&self) -> bool {
         self.filter.is_empty()
+    }
+
+    /// False when no near-variant starts with the two ids of `pair` (a key, see [`pack`]): then
+    /// no window that starts with them is one, and the longer windows at a place of the text
+    /// need not be asked about (most places of a text start none).
+    #[inline]
+    pub(super) fn may_start(&self, pair: u64) -> bool {
+        self.starts.may_contain(pair)
     }
 
     /// The filter's answer for `key`: false when `key` is certainly no near-variant (see

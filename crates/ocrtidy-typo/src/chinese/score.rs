@@ -202,6 +202,11 @@ pub(super) fn evidence_candidates(
                     break;
                 }
                 k = k << 16 | u64::from(id);
+                // No near-variant starts with the window's first two characters: none of the
+                // windows from `s` is one.
+                if len == 2 && !variants.may_start(k) {
+                    break;
+                }
                 if len >= 2 && variants.may_contain(k) {
                     variants.hits(k, model, |j, intended| {
                         if !evidence[s + j].contains(&intended) {
@@ -236,6 +241,10 @@ pub(super) fn evidence_at(
                 break;
             }
             k = k << 16 | u64::from(id);
+            // As in `evidence_candidates`.
+            if len == 2 && !variants.may_start(k) {
+                break;
+            }
             holds |= marked[s + len - 1];
             if len >= 2 && holds && variants.may_contain(k) {
                 let mut hit = false;
