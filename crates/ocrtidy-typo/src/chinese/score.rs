@@ -426,12 +426,11 @@ impl Position<'_> {
         let linked = cache.linked(key, |linked| {
             // All the look-ups first, independent of each other (most are cache misses, which
             // then overlap).
-            for (k, conf) in confusions.iter().enumerate() {
-                let (before, after) = between.find(conf.intended);
+            between.find_each(confusions.iter().map(|c| c.intended), |k, before, after| {
                 if before.is_some() || after.is_some() {
                     linked.push(LinkCache::entry(k, before, after));
                 }
-            }
+            });
         });
         let max = scorer.params.max_candidates;
         if evidence.is_empty() {
