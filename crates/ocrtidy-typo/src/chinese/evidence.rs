@@ -167,7 +167,7 @@ pub(super) struct NearVariants {
     /// The variant keys (empty: the document has no recurring word with a confusion).
     filter: KeyFilter,
     /// The first two ids of the variant keys (see [`NearVariants::may_start`]).
-    starts: KeyFilter,
+    starts: PairFilter,
     /// The recurring words with one character left out: (the word with zeros in the place of
     /// that character, length << 4 | its index, the character left out), sorted. A window that
     /// passes the filter is a near-variant by its `j`-th character only if it is here with
@@ -210,16 +210,16 @@ impl NearVariants {
         if keys.is_empty() {
             return NearVariants {
                 filter: KeyFilter::default(),
-                starts: KeyFilter::default(),
+                starts: PairFilter::default(),
                 masked: Vec::new(),
                 sorted: RefCell::default(),
             };
         }
         let mut filter = KeyFilter::with_keys(keys.len());
-        let mut starts = KeyFilter::with_keys(keys.len());
+        let mut starts = PairFilter::with_keys(keys.len());
         for &k in &keys {
             filter.insert(k);
-            starts.insert(k >> (16 * key_len(k).saturating_sub(2)));
+            starts.insert((k >> (16 * key_len(k).saturating_sub(2))) as u32);
         }
         masked.sort_unstable();
         NearVariants {
@@ -239,7 +239,7 @@ impl NearVariants {
     /// need not be asked about (most places of a text start none).
     #[inline]
     pub(super) fn may_start(&self, pair: u64) -> bool {
-        self.starts.may_contain(pair)
+        self.starts.may_contain(pair as u32)
     }
 
     /// The filter's answer for `key`: false when `key` is certainly no near-variant (see
@@ -301,6 +301,46 @@ impl NearVariants {
                 }
             }
         }
+    }
+}
+
+/// A set of pairs of ids (`a << 16 | b`) that may answer yes for a pair it lacks: a bit for
+/// each pair at a place given by a multiplicative hash, in a table of 64 bits for each pair
+/// (about one false yes in 64). Cheaper to fill and to ask than a [`KeyFilter`] (one
+/// multiplication, one bit), for [`NearVariants::may_start`], asked at every place of a text.
+#[derive(Default)]
+struct PairFilter {
+    bits: Vec<u64>,
+    /// 32 - log2 of the number of bits.
+    shift: u32,
+}
+
+impl PairFilter {
+    fn with_keys(n: usize) -> PairFilter {
+        let words = n.clamp(1, 1 << 26).next_power_of_two();
+        PairFilter {
+            bits: vec![0; words],
+            shift: 32 - (words * 64).trailing_zeros(),
+        }
+    }
+
+    #[inline]
+    fn place(&self, pair: u32) -> usize {
+        (pair.wrapping_mul(0x9e37_79b1) >> self.shift) as usize
+    }
+
+    fn insert(&mut self, pair: u32) {
+        let i = self.place(pair);
+        if let Some(w) = self.bits.get_mut(i / 64) {
+            *w |= 1 << (i % 64);
+        }
+    }
+
+    /// False when `pair` was certainly not added (always, for the empty filter).
+    #[inline]
+    fn may_contain(&self, pair: u32) -> bool {
+        let i = self.place(pair);
+        self.bits.get(i / 64).is_some_and(|w| w >> (i % 64) & 1 != 0)
     }
 }
 
