@@ -365,7 +365,7 @@ impl Present {
     }
 
     #[inline]
-    fn contains(&self, id: u16) -> bool {
+    pub(super) fn contains(&self, id: u16) -> bool {
         self.bits[usize::from(id / 64)] & (1 << (id % 64)) != 0
     }
 }
