@@ -508,7 +508,7 @@ impl Position<'_> {
         edges: &mut Edges,
         ocr_confidence: Option<f32>,
     ) -> Baseline {
-        let (scorer, model, params) = (self.scorer, self.scorer.model, self.scorer.params);
+        let (scorer, params) = (self.scorer, self.scorer.params);
         let (run, i, id) = (self.place.run, self.i, self.slot.id);
         let (prev, next) = (self.prev, self.next);
         let lo = i.saturating_sub(MAX_WORD - 1);
@@ -523,7 +523,11 @@ impl Position<'_> {
             links: None,
         };
         let base = scorer.score_as_is(&whole, edges);
-        let bond_base = model.bond(prev, id) + model.bond(id, next);
+        // The observed character's pairs with its neighbours, found once for their bonds and
+        // for whether they are pairs at all (`Model::bond`, `Model::pair`).
+        let partners = scorer.partners;
+        let (before, after) = (partners.find(prev, id), partners.find(id, next));
+        let bond_base = partners.bond_at(before) + partners.bond_at(after);
         let ocr_prior = ocr_confidence.map_or(0.0, |c| {
             let lo = (1.0 - params.ocr_reference).max(1e-3);
             params.ocr_weight * ((1.0 - c).max(1e-3) / lo).ln().clamp(-2.5, 2.5)
@@ -534,7 +538,7 @@ impl Position<'_> {
             base,
             bond_base,
             ocr_prior,
-            orphan: self.questioned && !scorer.pair(prev, id) && !scorer.pair(id, next),
+            orphan: self.questioned && before.is_none() && after.is_none(),
             observed: None,
         }
     }
