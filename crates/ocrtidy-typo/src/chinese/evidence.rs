@@ -56,9 +56,12 @@ pub(super) fn doc_evidence(
     partners: &Partners,
     reuse: Option<&Reuse<'_>>,
 ) -> (FxMap<u64, u32>, Vec<bool>, usize, Segmentation) {
-    let mut doc: FxMap<u64, u32> = FxMap::default();
     // In the layout of `DocSeq::seq`: a place before each run and one at the end.
     let total = runs.slots().len();
+    // Sized at once for a word of two characters in every two (the map grew, and rehashed,
+    // several times a page; no one reads it in the order of its entries but to collect them).
+    let mut doc: FxMap<u64, u32> =
+        FxMap::with_capacity_and_hasher(total / 2, rustc_hash::FxBuildHasher);
     let mut single_flags = vec![false; total + runs.len() + 1];
     let mut doc_words = 0usize;
     let mut ids: Vec<u16> = Vec::new();
