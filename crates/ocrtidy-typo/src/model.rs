@@ -748,12 +748,9 @@ impl Between<'_> {
                 move |y| find_in_bitmap(start, bits, ranks, y),
                 self.after,
             ),
-            ListView::Sorted { start, ids: list } => each_after(
-                ids,
-                f,
-                move |y| find_in_sorted(start, list, y),
-                self.after,
-            ),
+            ListView::Sorted { start, ids: list } => {
+                each_after(ids, f, move |y| find_in_sorted(start, list, y), self.after)
+            }
         }
     }
 }

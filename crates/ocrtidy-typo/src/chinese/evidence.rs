@@ -343,7 +343,9 @@ impl PairFilter {
     #[inline]
     fn may_contain(&self, pair: u32) -> bool {
         let i = self.place(pair);
-        self.bits.get(i / 64).is_some_and(|w| w >> (i % 64) & 1 != 0)
+        self.bits
+            .get(i / 64)
+            .is_some_and(|w| w >> (i % 64) & 1 != 0)
     }
 }
 
