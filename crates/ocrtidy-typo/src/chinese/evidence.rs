@@ -46,8 +46,8 @@ pub(super) struct Reuse<'a> {
 }
 
 /// Document evidence: the words of two or more characters of the best segmentation of every
-/// run, and the names inside longer words, counted; which positions stand alone; the number of
-/// words; the segmentation. The runs that `reuse` matches with a run of the last round take
+/// run, and the names inside longer words, counted, and those that recur; which positions
+/// stand alone; the number of words; the segmentation. The runs that `reuse` matches with a run of the last round take
 /// that run's segmentation (the same words, counted in the same order).
 pub(super) fn doc_evidence(
     runs: &Runs,
@@ -55,7 +55,7 @@ pub(super) fn doc_evidence(
     params: &Params,
     partners: &Partners,
     reuse: Option<&Reuse<'_>>,
-) -> (FxMap<u64, u32>, Vec<bool>, usize, Segmentation) {
+) -> DocEvidence {
     // In the layout of `DocSeq::seq`: a place before each run and one at the end.
     let total = runs.slots().len();
     // Sized at once for a word of two characters in every two (the map grew, and rehashed,
@@ -64,6 +64,9 @@ pub(super) fn doc_evidence(
         FxMap::with_capacity_and_hasher(total / 2, rustc_hash::FxBuildHasher);
     let mut single_flags = vec![false; total + runs.len() + 1];
     let mut doc_words = 0usize;
+    // A word is listed as it reaches `evidence_min` (a word counted is counted once at least).
+    let min = params.evidence_min.max(1);
+    let mut recurring = Vec::new();
     let mut ids: Vec<u16> = Vec::new();
     let mut buffers = RunBuffers::default();
     let mut segmentation = Segmentation::default();
@@ -72,7 +75,13 @@ pub(super) fn doc_evidence(
     for (r, run) in runs.iter().enumerate() {
         ids.clear();
         ids.extend(run.iter().map(|x| x.id));
-        let mut count = |k| *doc.entry(k).or_insert(0) += 1;
+        let mut count = |k| {
+            let n = doc.entry(k).or_insert(0);
+            *n += 1;
+            if *n == min {
+                recurring.push(k);
+            }
+        };
         let single = &mut single_flags[seq_at..seq_at + ids.len()];
         let last = reuse.and_then(|u| u.matched.get(r).copied().flatten().map(|i| (u, u.at[i])));
         let words = match last {
@@ -109,7 +118,26 @@ pub(super) fn doc_evidence(
         seq_at += ids.len() + 1;
         doc_words += words;
     }
-    (doc, single_flags, doc_words, segmentation)
+    DocEvidence {
+        doc,
+        recurring,
+        single_flags,
+        doc_words,
+        segmentation,
+    }
+}
+
+/// What [`doc_evidence`] finds of a document group.
+pub(super) struct DocEvidence {
+    /// The words counted, and how often.
+    pub(super) doc: FxMap<u64, u32>,
+    /// The words of `doc` counted `Params::evidence_min` times or more, in no order.
+    pub(super) recurring: Vec<u64>,
+    /// Which characters stand alone, in the layout of `DocSeq::seq`.
+    pub(super) single_flags: Vec<bool>,
+    /// The number of words of the segmentation.
+    pub(super) doc_words: usize,
+    pub(super) segmentation: Segmentation,
 }
 
 /// What one run adds to [`doc_evidence`]: `word` is called with the start and end of each word
@@ -185,17 +213,13 @@ pub(super) struct NearVariants {
 }
 
 impl NearVariants {
-    /// The near-variants of the recurring words of `doc` whose misread character is in
-    /// `present` (the characters of the document whose windows will be asked about).
-    pub(super) fn new(
-        doc: &FxMap<u64, u32>,
-        model: &Model,
-        params: &Params,
-        present: &Present,
-    ) -> NearVariants {
+    /// The near-variants of the `recurring` words (see [`DocEvidence::recurring`]) whose
+    /// misread character is in `present` (the characters of the document whose windows will
+    /// be asked about).
+    pub(super) fn new(recurring: &[u64], model: &Model, present: &Present) -> NearVariants {
         let mut masked = Vec::new();
         let mut keys = Vec::new();
-        for (&k, _) in doc.iter().filter(|&(_, &n)| n >= params.evidence_min) {
+        for &k in recurring {
             let len = key_len(k);
             for j in 0..len {
                 let shift = 16 * (len - 1 - j);
