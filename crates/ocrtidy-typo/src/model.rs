@@ -730,6 +730,85 @@ impl Between<'_> {
         }
         (self.before.find(c), self.after.find(c))
     }
+
+    /// [`Between::find`] of each id of `ids` in order: `f(k, before, after)` for the `k`-th.
+    /// The kinds of the two lists are told apart once, not at each id (a character's fifty
+    /// confusions are asked about together).
+    #[inline]
+    pub fn find_each(
+        &self,
+        ids: impl Iterator<Item = u16>,
+        f: impl FnMut(usize, Option<usize>, Option<usize>),
+    ) {
+        match self.before {
+            ListView::Empty => each_after(ids, f, |_| None, self.after),
+            ListView::Bitmap { start, bits, ranks } => each_after(
+                ids,
+                f,
+                move |y| find_in_bitmap(start, bits, ranks, y),
+                self.after,
+            ),
+            ListView::Sorted { start, ids: list } => {
+                each_after(ids, f, move |y| find_in_sorted(start, list, y), self.after)
+            }
+        }
+    }
+}
+
+/// [`Between::find_each`] with the search of the left list `before`, the kind of `after` told
+/// apart.
+#[inline(always)]
+fn each_after(
+    ids: impl Iterator<Item = u16>,
+    f: impl FnMut(usize, Option<usize>, Option<usize>),
+    before: impl Fn(u16) -> Option<usize>,
+    after: ListView<'_>,
+) {
+    match after {
+        ListView::Empty => each(ids, f, before, |_| None),
+        ListView::Bitmap { start, bits, ranks } => each(ids, f, before, move |y| {
+            find_in_bitmap(start, bits, ranks, y)
+        }),
+        ListView::Sorted { start, ids: list } => {
+            each(ids, f, before, move |y| find_in_sorted(start, list, y))
+        }
+    }
+}
+
+/// [`Between::find_each`] with the searches of both lists.
+#[inline(always)]
+fn each(
+    ids: impl Iterator<Item = u16>,
+    mut f: impl FnMut(usize, Option<usize>, Option<usize>),
+    before: impl Fn(u16) -> Option<usize>,
+    after: impl Fn(u16) -> Option<usize>,
+) {
+    for (k, c) in ids.enumerate() {
+        if c == 0 {
+            f(k, None, None);
+        } else {
+            f(k, before(c), after(c));
+        }
+    }
+}
+
+/// [`ListView::find`] in a bitmap.
+#[inline(always)]
+fn find_in_bitmap(start: usize, bits: &[u64], ranks: &[u32], y: u16) -> Option<usize> {
+    let w = usize::from(y) / 64;
+    let word = *bits.get(w)?;
+    let bit = 1u64 << (y % 64);
+    if word & bit == 0 {
+        return None;
+    }
+    let rank = *ranks.get(w)? + (word & (bit - 1)).count_ones();
+    Some(start + rank as usize)
+}
+
+/// [`ListView::find`] in a sorted list.
+#[inline(always)]
+fn find_in_sorted(start: usize, ids: &[u16], y: u16) -> Option<usize> {
+    ids.binary_search(&y).ok().map(|i| start + i)
 }
 
 /// The list of one character in [`Lists`], found once for many searches in it: the answers of
@@ -756,17 +835,8 @@ impl ListView<'_> {
     fn find(&self, y: u16) -> Option<usize> {
         match *self {
             ListView::Empty => None,
-            ListView::Bitmap { start, bits, ranks } => {
-                let w = usize::from(y) / 64;
-                let word = *bits.get(w)?;
-                let bit = 1u64 << (y % 64);
-                if word & bit == 0 {
-                    return None;
-                }
-                let rank = *ranks.get(w)? + (word & (bit - 1)).count_ones();
-                Some(start + rank as usize)
-            }
-            ListView::Sorted { start, ids } => ids.binary_search(&y).ok().map(|i| start + i),
+            ListView::Bitmap { start, bits, ranks } => find_in_bitmap(start, bits, ranks, y),
+            ListView::Sorted { start, ids } => find_in_sorted(start, ids, y),
         }
     }
 }

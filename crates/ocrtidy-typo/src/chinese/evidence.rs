@@ -46,8 +46,8 @@ pub(super) struct Reuse<'a> {
 }
 
 /// Document evidence: the words of two or more characters of the best segmentation of every
-/// run, and the names inside longer words, counted; which positions stand alone; the number of
-/// words; the segmentation. The runs that `reuse` matches with a run of the last round take
+/// run, and the names inside longer words, counted, and those that recur; which positions
+/// stand alone; the number of words; the segmentation. The runs that `reuse` matches with a run of the last round take
 /// that run's segmentation (the same words, counted in the same order).
 pub(super) fn doc_evidence(
     runs: &Runs,
@@ -55,12 +55,18 @@ pub(super) fn doc_evidence(
     params: &Params,
     partners: &Partners,
     reuse: Option<&Reuse<'_>>,
-) -> (FxMap<u64, u32>, Vec<bool>, usize, Segmentation) {
-    let mut doc: FxMap<u64, u32> = FxMap::default();
+) -> DocEvidence {
     // In the layout of `DocSeq::seq`: a place before each run and one at the end.
     let total = runs.slots().len();
+    // Sized at once for a word of two characters in every two (the map grew, and rehashed,
+    // several times a page; no one reads it in the order of its entries but to collect them).
+    let mut doc: FxMap<u64, u32> =
+        FxMap::with_capacity_and_hasher(total / 2, rustc_hash::FxBuildHasher);
     let mut single_flags = vec![false; total + runs.len() + 1];
     let mut doc_words = 0usize;
+    // A word is listed as it reaches `evidence_min` (a word counted is counted once at least).
+    let min = params.evidence_min.max(1);
+    let mut recurring = Vec::new();
     let mut ids: Vec<u16> = Vec::new();
     let mut buffers = RunBuffers::default();
     let mut segmentation = Segmentation::default();
@@ -69,7 +75,13 @@ pub(super) fn doc_evidence(
     for (r, run) in runs.iter().enumerate() {
         ids.clear();
         ids.extend(run.iter().map(|x| x.id));
-        let mut count = |k| *doc.entry(k).or_insert(0) += 1;
+        let mut count = |k| {
+            let n = doc.entry(k).or_insert(0);
+            *n += 1;
+            if *n == min {
+                recurring.push(k);
+            }
+        };
         let single = &mut single_flags[seq_at..seq_at + ids.len()];
         let last = reuse.and_then(|u| u.matched.get(r).copied().flatten().map(|i| (u, u.at[i])));
         let words = match last {
@@ -106,7 +118,26 @@ pub(super) fn doc_evidence(
         seq_at += ids.len() + 1;
         doc_words += words;
     }
-    (doc, single_flags, doc_words, segmentation)
+    DocEvidence {
+        doc,
+        recurring,
+        single_flags,
+        doc_words,
+        segmentation,
+    }
+}
+
+/// What [`doc_evidence`] finds of a document group.
+pub(super) struct DocEvidence {
+    /// The words counted, and how often.
+    pub(super) doc: FxMap<u64, u32>,
+    /// The words of `doc` counted `Params::evidence_min` times or more, in no order.
+    pub(super) recurring: Vec<u64>,
+    /// Which characters stand alone, in the layout of `DocSeq::seq`.
+    pub(super) single_flags: Vec<bool>,
+    /// The number of words of the segmentation.
+    pub(super) doc_words: usize,
+    pub(super) segmentation: Segmentation,
 }
 
 /// What one run adds to [`doc_evidence`]: `word` is called with the start and end of each word
@@ -166,6 +197,8 @@ fn count_word(ids: &[u16], s: usize, e: usize, model: &Model, key: &mut impl FnM
 pub(super) struct NearVariants {
     /// The variant keys (empty: the document has no recurring word with a confusion).
     filter: KeyFilter,
+    /// The first two ids of the variant keys (see [`NearVariants::may_start`]).
+    starts: PairFilter,
     /// The recurring words with one character left out: (the word with zeros in the place of
     /// that character, length << 4 | its index, the character left out), sorted. A window that
     /// passes the filter is a near-variant by its `j`-th character only if it is here with
@@ -180,17 +213,13 @@ pub(super) struct NearVariants {
 }
 
 impl NearVariants {
-    /// The near-variants of the recurring words of `doc` whose misread character is in
-    /// `present` (the characters of the document whose windows will be asked about).
-    pub(super) fn new(
-        doc: &FxMap<u64, u32>,
-        model: &Model,
-        params: &Params,
-        present: &Present,
-    ) -> NearVariants {
+    /// The near-variants of the `recurring` words (see [`DocEvidence::recurring`]) whose
+    /// misread character is in `present` (the characters of the document whose windows will
+    /// be asked about).
+    pub(super) fn new(recurring: &[u64], model: &Model, present: &Present) -> NearVariants {
         let mut masked = Vec::new();
         let mut keys = Vec::new();
-        for (&k, _) in doc.iter().filter(|&(_, &n)| n >= params.evidence_min) {
+        for &k in recurring {
             let len = key_len(k);
             for j in 0..len {
                 let shift = 16 * (len - 1 - j);
@@ -208,15 +237,21 @@ impl NearVariants {
         if keys.is_empty() {
             return NearVariants {
                 filter: KeyFilter::default(),
+                starts: PairFilter::default(),
                 masked: Vec::new(),
                 sorted: RefCell::default(),
             };
         }
         let mut filter = KeyFilter::with_keys(keys.len());
-        keys.iter().for_each(|&k| filter.insert(k));
+        let mut starts = PairFilter::with_keys(keys.len());
+        for &k in &keys {
+            filter.insert(k);
+            starts.insert((k >> (16 * key_len(k).saturating_sub(2))) as u32);
+        }
         masked.sort_unstable();
         NearVariants {
             filter,
+            starts,
             masked,
             sorted: RefCell::default(),
         }
@@ -224,6 +259,14 @@ impl NearVariants {
 
     pub(super) fn is_empty(&self) -> bool {
         self.filter.is_empty()
+    }
+
+    /// False when no near-variant starts with the two ids of `pair` (a key, see [`pack`]): then
+    /// no window that starts with them is one, and the longer windows at a place of the text
+    /// need not be asked about (most places of a text start none).
+    #[inline]
+    pub(super) fn may_start(&self, pair: u64) -> bool {
+        self.starts.may_contain(pair as u32)
     }
 
     /// The filter's answer for `key`: false when `key` is certainly no near-variant (see
@@ -288,6 +331,48 @@ impl NearVariants {
     }
 }
 
+/// A set of pairs of ids (`a << 16 | b`) that may answer yes for a pair it lacks: a bit for
+/// each pair at a place given by a multiplicative hash, in a table of 64 bits for each pair
+/// (about one false yes in 64). Cheaper to fill and to ask than a [`KeyFilter`] (one
+/// multiplication, one bit), for [`NearVariants::may_start`], asked at every place of a text.
+#[derive(Default)]
+struct PairFilter {
+    bits: Vec<u64>,
+    /// 32 - log2 of the number of bits.
+    shift: u32,
+}
+
+impl PairFilter {
+    fn with_keys(n: usize) -> PairFilter {
+        let words = n.clamp(1, 1 << 26).next_power_of_two();
+        PairFilter {
+            bits: vec![0; words],
+            shift: 32 - (words * 64).trailing_zeros(),
+        }
+    }
+
+    #[inline]
+    fn place(&self, pair: u32) -> usize {
+        (pair.wrapping_mul(0x9e37_79b1) >> self.shift) as usize
+    }
+
+    fn insert(&mut self, pair: u32) {
+        let i = self.place(pair);
+        if let Some(w) = self.bits.get_mut(i / 64) {
+            *w |= 1 << (i % 64);
+        }
+    }
+
+    /// False when `pair` was certainly not added (always, for the empty filter).
+    #[inline]
+    fn may_contain(&self, pair: u32) -> bool {
+        let i = self.place(pair);
+        self.bits
+            .get(i / 64)
+            .is_some_and(|w| w >> (i % 64) & 1 != 0)
+    }
+}
+
 /// The known ids that occur in a document group, as a bit set over all ids (8 KB: every id has
 /// its bit, so that neither setting nor testing one checks the length).
 pub(super) struct Present {
@@ -309,7 +394,7 @@ impl Present {
     }
 
     #[inline]
-    fn contains(&self, id: u16) -> bool {
+    pub(super) fn contains(&self, id: u16) -> bool {
         self.bits[usize::from(id / 64)] & (1 << (id % 64)) != 0
     }
 }

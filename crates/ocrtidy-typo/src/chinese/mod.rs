@@ -59,7 +59,7 @@ mod support;
 use ocrtidy_core::Context;
 
 use crate::model::Model;
-use evidence::{doc_evidence, NearVariants, Present, Reuse, Segmentation};
+use evidence::{doc_evidence, DocEvidence, NearVariants, Reuse, Segmentation};
 use groups::{for_each_group, Runs};
 use score::{correct_run, Place, RunScratch};
 use segment::Scorer;
@@ -205,10 +205,15 @@ impl<'m> Group<'m> {
         params: &'m Params,
         reuse: Option<&Reuse<'_>>,
     ) -> Group<'m> {
-        let (doc, single_flags, doc_words, segmentation) =
-            doc_evidence(runs, model, params, model.partners(), reuse);
-        let variants = NearVariants::new(&doc, model, params, &Present::of(runs));
+        let DocEvidence {
+            doc,
+            recurring,
+            single_flags,
+            doc_words,
+            segmentation,
+        } = doc_evidence(runs, model, params, model.partners(), reuse);
         let doc_seq = DocSeq::new(runs);
+        let variants = NearVariants::new(&recurring, model, &doc_seq.present);
         Group {
             model,
             params,

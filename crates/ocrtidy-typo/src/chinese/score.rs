@@ -202,6 +202,11 @@ pub(super) fn evidence_candidates(
                     break;
                 }
                 k = k << 16 | u64::from(id);
+                // No near-variant starts with the window's first two characters: none of the
+                // windows from `s` is one.
+                if len == 2 && !variants.may_start(k) {
+                    break;
+                }
                 if len >= 2 && variants.may_contain(k) {
                     variants.hits(k, model, |j, intended| {
                         if !evidence[s + j].contains(&intended) {
@@ -236,6 +241,10 @@ pub(super) fn evidence_at(
                 break;
             }
             k = k << 16 | u64::from(id);
+            // As in `evidence_candidates`.
+            if len == 2 && !variants.may_start(k) {
+                break;
+            }
             holds |= marked[s + len - 1];
             if len >= 2 && holds && variants.may_contain(k) {
                 let mut hit = false;
@@ -352,6 +361,8 @@ struct Scored {
     ch: char,
     /// Log-odds score before the posterior.
     delta: f32,
+    /// `exp(delta)` (capped), set by [`posterior`].
+    odds: f32,
     /// Supported by document evidence.
     ev: bool,
     /// Uncommon characters standing alone near it (see [`Scorer::segment`]).
@@ -415,12 +426,11 @@ impl Position<'_> {
         let linked = cache.linked(key, |linked| {
             // All the look-ups first, independent of each other (most are cache misses, which
             // then overlap).
-            for (k, conf) in confusions.iter().enumerate() {
-                let (before, after) = between.find(conf.intended);
+            between.find_each(confusions.iter().map(|c| c.intended), |k, before, after| {
                 if before.is_some() || after.is_some() {
                     linked.push(LinkCache::entry(k, before, after));
                 }
-            }
+            });
         });
         let max = scorer.params.max_candidates;
         if evidence.is_empty() {
@@ -498,7 +508,7 @@ impl Position<'_> {
         edges: &mut Edges,
         ocr_confidence: Option<f32>,
     ) -> Baseline {
-        let (scorer, model, params) = (self.scorer, self.scorer.model, self.scorer.params);
+        let (scorer, params) = (self.scorer, self.scorer.params);
         let (run, i, id) = (self.place.run, self.i, self.slot.id);
         let (prev, next) = (self.prev, self.next);
         let lo = i.saturating_sub(MAX_WORD - 1);
@@ -513,7 +523,11 @@ impl Position<'_> {
             links: None,
         };
         let base = scorer.score_as_is(&whole, edges);
-        let bond_base = model.bond(prev, id) + model.bond(id, next);
+        // The observed character's pairs with its neighbours, found once for their bonds and
+        // for whether they are pairs at all (`Model::bond`, `Model::pair`).
+        let partners = scorer.partners;
+        let (before, after) = (partners.find(prev, id), partners.find(id, next));
+        let bond_base = partners.bond_at(before) + partners.bond_at(after);
         let ocr_prior = ocr_confidence.map_or(0.0, |c| {
             let lo = (1.0 - params.ocr_reference).max(1e-3);
             params.ocr_weight * ((1.0 - c).max(1e-3) / lo).ln().clamp(-2.5, 2.5)
@@ -524,7 +538,7 @@ impl Position<'_> {
             base,
             bond_base,
             ocr_prior,
-            orphan: self.questioned && !scorer.pair(prev, id) && !scorer.pair(id, next),
+            orphan: self.questioned && before.is_none() && after.is_none(),
             observed: None,
         }
     }
@@ -620,6 +634,7 @@ impl Position<'_> {
         Scored {
             ch: model.chars[cand as usize],
             delta,
+            odds: 0.0,
             ev,
             noisy,
             features,
@@ -728,8 +743,12 @@ fn completes_long_word(model: &Model, window: &[u16], focus: usize, links: Links
 /// The posterior of each candidate against the observed character (odds 1) and every other
 /// candidate, `ln(odds_c / (1 + sum of the other odds))`, calibrated; `None` when no candidate
 /// reaches `Params::suggest`.
-fn posterior(all: &[Scored], params: &Params) -> Option<Posterior> {
-    let total: f32 = all.iter().map(|c| c.delta.min(60.0).exp()).sum();
+fn posterior(all: &mut [Scored], params: &Params) -> Option<Posterior> {
+    // Each candidate's odds, computed once: for the sum and for its own share.
+    for c in all.iter_mut() {
+        c.odds = c.delta.min(60.0).exp();
+    }
+    let total: f32 = all.iter().map(|c| c.odds).sum();
     let mut best_post = f32::NEG_INFINITY;
     let mut best = Posterior {
         candidates: Vec::new(),
@@ -737,8 +756,8 @@ fn posterior(all: &[Scored], params: &Params) -> Option<Posterior> {
         features: [0.0; NFEATURES],
         id: 0,
     };
-    for c in all {
-        let others = (1.0 + total - c.delta.min(60.0).exp()).max(1.0);
+    for c in &*all {
+        let others = (1.0 + total - c.odds).max(1.0);
         let post = params.cal_scale * (c.delta - others.ln()) + params.cal_bias;
         if post >= params.suggest {
             best.candidates.push((c.ch, post, c.ev));

@@ -489,6 +489,12 @@ mod tests {
                     let want = (partners.find(a, c), partners.find_left(c, b));
                     assert_eq!(between.find(c), want, "{a} {c} {b}");
                 }
+                let mut each = Vec::new();
+                between.find_each(ids.iter().copied(), |k, before, after| {
+                    each.push((k, (before, after)));
+                });
+                let want: Vec<_> = ids.iter().map(|&c| between.find(c)).enumerate().collect();
+                assert_eq!(each, want, "{a} {b}");
             }
         }
     }

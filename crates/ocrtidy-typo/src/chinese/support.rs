@@ -2,6 +2,7 @@
 //! neighbours, and how often a candidate occurs elsewhere in the same context as the observed
 //! character.
 
+use super::evidence::Present;
 use super::groups::Runs;
 
 /// The longest shared context (characters on both sides together) that document support
@@ -21,6 +22,8 @@ pub(super) struct DocSeq {
     after: PairIndex,
     /// Index in `seq` of the first character of every run.
     pub(super) run_start: Vec<usize>,
+    /// The ids in `seq` (but 0).
+    pub(super) present: Present,
 }
 
 /// Positions by pair of ids: `pair << 32 | position`, grouped by a hash of the pair into
@@ -131,6 +134,7 @@ impl DocSeq {
             seq,
             after: PairIndex::new(after),
             run_start,
+            present: Present::of(runs),
         }
     }
 
@@ -233,6 +237,11 @@ impl DocSeq {
         min_context: usize,
     ) -> Option<Support> {
         if min_context > SUPPORT_CONTEXT {
+            return None;
+        }
+        // A candidate the document does not have (most) is next to no neighbour in it: a bit
+        // tested instead of the two pair lists searched by `neighbours`.
+        if !self.present.contains(c) {
             return None;
         }
         // Every occurrence counted is next to the same neighbour as `g` on one side: fewer
