@@ -4,8 +4,8 @@ use ocrtidy_core::{Candidate, EditSink, Pass, PassId, PassInput, PassKind, PassS
 
 use crate::chars::{
     is_ambiguous_closing_punct, is_break, is_bullet, is_cjk_context, is_closing_punct, is_dash,
-    is_han, is_horizontal_space, is_odd_closing_punct, is_punct_or_junk, is_strong_junk,
-    is_weak_junk,
+    is_han, is_han_main_block, is_horizontal_space, is_odd_closing_punct, is_punct_or_junk,
+    is_strong_junk, is_weak_junk,
 };
 use crate::converge::converge;
 use crate::lines::{line_ranges, skip_hspace, skip_hspace_back};
@@ -148,7 +148,21 @@ fn symbol_tokens(s: &str) -> usize {
     let mut n = 0;
     // In a token: whether all its characters so far are symbols, and all are dashes.
     let mut token: Option<(bool, bool)> = None;
-    for c in s.chars() {
+    let b = s.as_bytes();
+    let mut k = 0;
+    while k < b.len() {
+        if matches!(token, Some((false, _))) {
+            // A token with a character that is not a symbol counts no more: only its end is
+            // looked for, at the characters that may be whitespace.
+            k += maybe_space(&b[k..]);
+            if k >= b.len() {
+                break;
+            }
+        }
+        let Some(c) = s[k..].chars().next() else {
+            break;
+        };
+        k += c.len_utf8();
         if c.is_whitespace() {
             if let Some((true, false)) = token.take() {
                 n += 1;
@@ -162,6 +176,24 @@ fn symbol_tokens(s: &str) -> usize {
         n += 1;
     }
     n
+}
+
+/// The offset of the first character of `b` (UTF-8, from a character boundary) that may be
+/// whitespace, or its length: whitespace is ASCII or starts with `C2`, `E1`, `E2` or `E3`
+/// (U+0085, U+00A0, U+1680, U+2000..U+205F, U+3000); the other characters are passed over by
+/// their lead byte.
+fn maybe_space(b: &[u8]) -> usize {
+    let mut i = 0;
+    while let Some(&x) = b.get(i) {
+        i += match x {
+            b'\t'..=b'\r' | b' ' | 0xC2 | 0xE1..=0xE3 => return i,
+            0xE4..=0xEF | 0xE0 => 3,
+            0xC0..=0xDF => 2,
+            0xF0..=0xFF => 4,
+            _ => 1,
+        };
+    }
+    b.len()
 }
 
 /// Whether the text that starts `s` is Chinese: among its first eight characters (other than
@@ -185,7 +217,11 @@ fn is_chinese(s: &str) -> bool {
 /// Whether a line of punctuation and symbols only is garbage. A bracket keeps the line: it may
 /// close a parenthesis whose text wrapped (`）`), or be code (`}`).
 fn is_garbage_line(s: &str) -> bool {
-    s.chars().all(|c| c.is_whitespace() || is_punct_or_junk(c))
+    // ASCII letters and digits and the ideographs of the main block (but `丨`), the most common
+    // characters, are text: decided without the tables.
+    let text = |c: char| c.is_ascii_alphanumeric() || (is_han_main_block(c) && c != '丨');
+    s.chars()
+        .all(|c| !text(c) && (c.is_whitespace() || is_punct_or_junk(c)))
         && !s.chars().any(|c| {
             matches!(
                 c,
@@ -521,8 +557,13 @@ fn scan_tokens(
 /// more, none of them a symbol this pass removes (`word`, from [`tokenize`]), no closing
 /// punctuation at a line start, and not an English function word.
 fn is_plain_word(s: &str, word: Option<char>, at_start: bool) -> bool {
-    word.is_some_and(|first| !(at_start && is_closing_punct(first)))
-        && !(s.len() <= 4 && FUNCTION_WORDS.iter().any(|(w, _)| *w == s))
+    word.is_some_and(|first| {
+        !(at_start && is_closing_punct(first))
+            // Every function word starts with a lowercase ASCII letter.
+            && !(first.is_ascii_lowercase()
+                && s.len() <= 4
+                && FUNCTION_WORDS.iter().any(|(w, _)| *w == s))
+    })
 }
 
 /// [`tokenize`]'s classes of characters: horizontal space, removable symbol (see
@@ -820,6 +861,49 @@ mod tests {
             buf.clear();
             buf.extend(['中', c, '文', ' ', c, ' ', c, c]);
             assert_eq!(tokens_glued(&buf), tokens_by_chars(&buf), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn common_text_is_not_punct() {
+        for c in ('0'..='9')
+            .chain('a'..='z')
+            .chain('A'..='Z')
+            .chain('\u{4e00}'..='\u{9fff}')
+            .filter(|&c| c != '丨')
+        {
+            assert!(!(c.is_whitespace() || is_punct_or_junk(c)), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn symbol_tokens_as_by_chars() {
+        let by_chars = |s: &str| {
+            s.split(char::is_whitespace)
+                .filter(|t| {
+                    !t.is_empty() && t.chars().all(is_removable_symbol) && !t.chars().all(is_dash)
+                })
+                .count()
+        };
+        let mut all = String::new();
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            // Whitespace starts with a byte that `maybe_space` stops at.
+            let mut buf = [0; 4];
+            if c.is_whitespace() {
+                assert_eq!(maybe_space(c.encode_utf8(&mut buf).as_bytes()), 0, "{c:?}");
+            }
+            if c.is_whitespace() || is_removable_symbol(c) || c as u32 % 97 == 0 {
+                all.push(c);
+                all.push(if c as u32 % 3 == 0 { ' ' } else { '|' });
+            }
+        }
+        for s in [
+            "",
+            "|| a|| ||a — —— -- ~ 中 ■ \u{2003}|\u{85}_\u{3000}__x",
+            "中文||\u{a0}||",
+            all.as_str(),
+        ] {
+            assert_eq!(symbol_tokens(s), by_chars(s), "{s:?}");
         }
     }
 
