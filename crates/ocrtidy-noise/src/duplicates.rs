@@ -8,8 +8,8 @@ use crate::chars::{is_dash, is_horizontal_space, is_strong_junk, is_weak_junk};
 use crate::converge::{converge, Deletion};
 use crate::lines::{line_ranges, skip_hspace_back};
 use crate::similar::{
-    key, key_and_digits, lengths_allow, lower_bound, shingle_hash, similarity_at_least, FastHash,
-    Histogram, Postings, ShingleFilter, ShingleIndex, SHINGLE,
+    key, key_and_digits_into, lengths_allow, lower_bound, shingle_hash, similarity_at_least,
+    FastHash, Histogram, Postings, ShingleFilter, ShingleIndex, SHINGLE,
 };
 
 /// Removes lines, blocks of lines and sentences that OCR repeated (overlapping regions, double
@@ -45,32 +45,56 @@ const MAX_BLOCK: usize = 8;
 /// The similarity from which two fragments are near-equal.
 const NEAR: f64 = 0.9;
 
+/// A paragraph: its bytes, its key (a stretch of the buffer of all paragraphs' keys, or its
+/// own once removals changed it) and whether it is table-like.
 #[derive(Clone)]
-struct Para {
+struct Para<'k> {
     range: Range<usize>,
-    key: Vec<char>,
+    key: Cow<'k, [char]>,
     table_like: bool,
 }
 
-impl Para {
-    fn new(text: &str, range: Range<usize>) -> Para {
+/// The paragraphs (non-blank lines) of `text`, their keys written one after another into
+/// `keys` (cleared first): one buffer for all rather than one allocation each.
+fn paragraphs<'k>(text: &str, keys: &'k mut Vec<char>) -> Vec<Para<'k>> {
+    let lines = line_ranges(text);
+    keys.clear();
+    // Each paragraph's range, the end of its key in `keys`, whether it is table-like.
+    let mut found: Vec<(Range<usize>, usize, bool)> = Vec::with_capacity(lines.len());
+    for range in lines {
         let line = &text[range.clone()];
-        let (k, digits) = key_and_digits(line);
+        if line.trim().is_empty() {
+            continue;
+        }
+        let start = keys.len();
+        let digits = key_and_digits_into(line, keys);
         // [`is_table_like`], with the counts the key gives (its length is the visible count).
         let table_like = if line.contains("  ") {
             is_table_like(line)
         } else {
-            digits * 2 > k.len()
+            digits * 2 > keys.len() - start
         };
-        Para {
-            table_like,
-            key: k,
-            range,
-        }
+        found.push((range, keys.len(), table_like));
     }
+    let keys: &'k [char] = keys;
+    let mut start = 0;
+    found
+        .into_iter()
+        .map(|(range, end, table_like)| {
+            let key = Cow::Borrowed(&keys[start..end]);
+            start = end;
+            Para {
+                range,
+                key,
+                table_like,
+            }
+        })
+        .collect()
+}
 
+impl<'k> Para<'k> {
     /// The paragraph as it reads once the `cut` ranges are removed, if any overlaps it.
-    fn without(&self, text: &str, cut: &Cuts) -> Option<Para> {
+    fn without(&self, text: &str, cut: &Cuts) -> Option<Para<'k>> {
         let inside: Vec<&Range<usize>> = cut.overlapping(&self.range).collect();
         if inside.is_empty() {
             return None;
@@ -85,7 +109,7 @@ impl Para {
         let k = key(&s);
         Some(Para {
             table_like: is_table_like(&s),
-            key: k,
+            key: Cow::Owned(k),
             range: self.range.clone(),
         })
     }
@@ -185,14 +209,8 @@ impl Pass for Duplicates {
 /// the lines that the sentence removals left repeating their neighbour.
 fn plan(text: &str, sink: &mut EditSink<'_>) -> Vec<Deletion> {
     {
-        let lines = line_ranges(text);
-        let mut paras: Vec<Para> = Vec::with_capacity(lines.len());
-        paras.extend(
-            lines
-                .into_iter()
-                .filter(|r| !text[r.clone()].trim().is_empty())
-                .map(|r| Para::new(text, r)),
-        );
+        let mut keys = Vec::new();
+        let paras = paragraphs(text, &mut keys);
         let mut edits: Vec<(Range<usize>, &'static str, f32)> = Vec::new();
         let removed = repeated_lines(text, &paras, &mut edits, Some(&mut *sink));
         let before = edits.len();
@@ -202,7 +220,7 @@ fn plan(text: &str, sink: &mut EditSink<'_>) -> Vec<Deletion> {
         let cut = Cuts::new(edits[before..].iter().map(|(r, _, _)| r.clone()).collect());
         if !cut.ranges.is_empty() {
             // The paragraphs that no removal touched are borrowed, not copied.
-            let reduced: Vec<Cow<'_, Para>> = paras
+            let reduced: Vec<Cow<'_, Para<'_>>> = paras
                 .iter()
                 .zip(&removed)
                 .filter(|(_, &gone)| !gone)
@@ -242,13 +260,13 @@ fn digits(k: &[char]) -> Vec<char> {
 
 /// Finds paragraphs and blocks of paragraphs that repeat the ones right before them; pushes the
 /// removals into `edits`, the suggestions into `sink`, and returns which paragraphs go.
-fn repeated_lines<P: Borrow<Para>>(
+fn repeated_lines<'k, P: Borrow<Para<'k>>>(
     text: &str,
     paras: &[P],
     edits: &mut Vec<(Range<usize>, &'static str, f32)>,
     mut sink: Option<&mut EditSink<'_>>,
 ) -> Vec<bool> {
-    let para = |i: usize| -> &Para { paras[i].borrow() };
+    let para = |i: usize| -> &Para<'k> { paras[i].borrow() };
     let n = paras.len();
     let mut removed = vec![false; n];
     // Paragraphs are compared with the `MAX_BLOCK` before them only, and the paragraphs `b`
@@ -352,12 +370,12 @@ fn repeated_lines<P: Borrow<Para>>(
 /// The byte ranges that remove paragraphs `block` with the line breaks before them, without
 /// removing a page break: when one lies in the way, the breaks after the block go instead, or
 /// the contents of the lines only.
-fn block_ranges<P: Borrow<Para>>(
+fn block_ranges<'k, P: Borrow<Para<'k>>>(
     text: &str,
     paras: &[P],
     block: Range<usize>,
 ) -> Vec<Range<usize>> {
-    let para = |i: usize| -> &Para { paras[i].borrow() };
+    let para = |i: usize| -> &Para<'k> { paras[i].borrow() };
     let first = &para(block.start).range;
     let last = &para(block.end - 1).range;
     let before = para(block.start - 1).range.end..last.end;
@@ -376,7 +394,7 @@ fn block_ranges<P: Borrow<Para>>(
 /// Splits a paragraph into sentences: after `。！？!?` (with the closing quotes and brackets that
 /// follow) and after a `.` that ends a Latin word before a space.
 /// They are written into `out` (cleared first, so that one buffer serves every paragraph).
-fn sentences<'a>(text: &str, para: &'a Para, out: &mut Vec<Sentence<'a>>) {
+fn sentences<'a>(text: &str, para: &'a Para<'_>, out: &mut Vec<Sentence<'a>>) {
     let s = &text[para.range.clone()];
     out.clear();
     // The key of a sentence is the stretch of the paragraph's key between the numbers of
@@ -646,7 +664,7 @@ impl<'a> Earlier<'a> {
 /// suggestions into `sink`.
 fn repeated_sentences(
     text: &str,
-    paras: &[Para],
+    paras: &[Para<'_>],
     removed: &[bool],
     edits: &mut Vec<(Range<usize>, &'static str, f32)>,
     sink: &mut EditSink<'_>,
