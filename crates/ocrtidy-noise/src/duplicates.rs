@@ -54,11 +54,38 @@ struct Para<'k> {
     table_like: bool,
 }
 
+/// The paragraphs of the pass's last plan in a run, kept in the run's [`PassMemory`]: the
+/// round that confirms the run's fixed point plans again on a text whose paragraphs are nearly
+/// all the same, and a paragraph's key and table-likeness depend on its text alone.
+#[derive(Default)]
+struct ParaMemo {
+    /// The text of the last plan.
+    text: String,
+    /// The keys of its paragraphs, one after another.
+    keys: Vec<char>,
+    /// By the hash of a paragraph's text: its range in `text`, its key's range in `keys` and
+    /// whether it is table-like (one paragraph per hash; a paragraph whose hash is taken by
+    /// another text is not kept).
+    paras: Known,
+}
+
+/// [`ParaMemo::paras`].
+type Known = HashMap<u64, (Range<usize>, Range<usize>, bool), FastHash>;
+
+/// The hash of a paragraph's text for [`ParaMemo`].
+fn para_hash(line: &str) -> u64 {
+    use std::hash::BuildHasher;
+    FastHash::default().hash_one(line)
+}
+
 /// The paragraphs (non-blank lines) of `text`, their keys written one after another into
-/// `keys` (cleared first): one buffer for all rather than one allocation each.
-fn paragraphs<'k>(text: &str, keys: &'k mut Vec<char>) -> Vec<Para<'k>> {
+/// `keys` (cleared first): one buffer for all rather than one allocation each. The key of a
+/// paragraph that `memo` holds (the same text in the pass's last plan) is copied from it.
+/// Also returns the paragraphs for the next [`ParaMemo`] (of `text` and `keys`).
+fn paragraphs<'k>(text: &str, keys: &'k mut Vec<char>, memo: &ParaMemo) -> (Vec<Para<'k>>, Known) {
     let lines = line_ranges(text);
     keys.clear();
+    let mut seen = Known::with_capacity_and_hasher(memo.paras.len(), FastHash::default());
     // Each paragraph's range, the end of its key in `keys`, whether it is table-like.
     let mut found: Vec<(Range<usize>, usize, bool)> = Vec::with_capacity(lines.len());
     for range in lines {
@@ -67,18 +94,31 @@ fn paragraphs<'k>(text: &str, keys: &'k mut Vec<char>) -> Vec<Para<'k>> {
             continue;
         }
         let start = keys.len();
-        let digits = key_and_digits_into(line, keys);
-        // [`is_table_like`], with the counts the key gives (its length is the visible count).
-        let table_like = if line.contains("  ") {
-            is_table_like(line)
+        let hash = para_hash(line);
+        let known = memo
+            .paras
+            .get(&hash)
+            .filter(|(r, _, _)| memo.text[r.clone()] == *line);
+        let table_like = if let Some((_, k, table_like)) = known {
+            keys.extend_from_slice(&memo.keys[k.clone()]);
+            *table_like
         } else {
-            digits * 2 > keys.len() - start
+            let digits = key_and_digits_into(line, keys);
+            // [`is_table_like`], with the counts the key gives (its length is the visible
+            // count).
+            if line.contains("  ") {
+                is_table_like(line)
+            } else {
+                digits * 2 > keys.len() - start
+            }
         };
+        seen.entry(hash)
+            .or_insert((range.clone(), start..keys.len(), table_like));
         found.push((range, keys.len(), table_like));
     }
     let keys: &'k [char] = keys;
     let mut start = 0;
-    found
+    let paras = found
         .into_iter()
         .map(|(range, end, table_like)| {
             let key = Cow::Borrowed(&keys[start..end]);
@@ -89,7 +129,8 @@ fn paragraphs<'k>(text: &str, keys: &'k mut Vec<char>) -> Vec<Para<'k>> {
                 table_like,
             }
         })
-        .collect()
+        .collect();
+    (paras, seen)
 }
 
 impl<'k> Para<'k> {
@@ -199,37 +240,52 @@ impl Pass for Duplicates {
     }
 
     fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
-        for (range, rule, confidence) in converge(input.text, sink, plan) {
-            let _ = sink.delete(range, rule, confidence);
-        }
+        input.memory.with(|memo: &mut ParaMemo| {
+            for (range, rule, confidence) in
+                converge(input.text, sink, |text, sink| plan(text, sink, memo))
+            {
+                let _ = sink.delete(range, rule, confidence);
+            }
+        });
     }
 }
 
 /// Plans the removals of one round: repeated lines and blocks, then repeated sentences, then
 /// the lines that the sentence removals left repeating their neighbour.
-fn plan(text: &str, sink: &mut EditSink<'_>) -> Vec<Deletion> {
-    {
-        let mut keys = Vec::new();
-        let paras = paragraphs(text, &mut keys);
-        let mut edits: Vec<(Range<usize>, &'static str, f32)> = Vec::new();
-        let removed = repeated_lines(text, &paras, &mut edits, Some(&mut *sink));
-        let before = edits.len();
-        repeated_sentences(text, &paras, &removed, &mut edits, sink);
-        // Removing sentences can leave a paragraph that repeats its neighbour: compare again what
-        // stays, so that the output holds no repeat this pass would remove.
-        let cut = Cuts::new(edits[before..].iter().map(|(r, _, _)| r.clone()).collect());
-        if !cut.ranges.is_empty() {
-            // The paragraphs that no removal touched are borrowed, not copied.
-            let reduced: Vec<Cow<'_, Para<'_>>> = paras
-                .iter()
-                .zip(&removed)
-                .filter(|(_, &gone)| !gone)
-                .map(|(p, _)| p.without(text, &cut).map_or(Cow::Borrowed(p), Cow::Owned))
-                .collect();
-            repeated_lines(text, &reduced, &mut edits, None);
-        }
-        edits
+fn plan(text: &str, sink: &mut EditSink<'_>, memo: &mut ParaMemo) -> Vec<Deletion> {
+    let mut keys = Vec::new();
+    let (paras, seen) = paragraphs(text, &mut keys, memo);
+    let edits = plan_paragraphs(text, &paras, sink);
+    drop(paras);
+    // The next plan of the run finds this one's paragraphs.
+    *memo = ParaMemo {
+        text: text.to_string(),
+        keys,
+        paras: seen,
+    };
+    edits
+}
+
+/// [`plan`] on the paragraphs of `text`.
+fn plan_paragraphs(text: &str, paras: &[Para<'_>], sink: &mut EditSink<'_>) -> Vec<Deletion> {
+    let mut edits: Vec<(Range<usize>, &'static str, f32)> = Vec::new();
+    let removed = repeated_lines(text, paras, &mut edits, Some(&mut *sink));
+    let before = edits.len();
+    repeated_sentences(text, paras, &removed, &mut edits, sink);
+    // Removing sentences can leave a paragraph that repeats its neighbour: compare again what
+    // stays, so that the output holds no repeat this pass would remove.
+    let cut = Cuts::new(edits[before..].iter().map(|(r, _, _)| r.clone()).collect());
+    if !cut.ranges.is_empty() {
+        // The paragraphs that no removal touched are borrowed, not copied.
+        let reduced: Vec<Cow<'_, Para<'_>>> = paras
+            .iter()
+            .zip(&removed)
+            .filter(|(_, &gone)| !gone)
+            .map(|(p, _)| p.without(text, &cut).map_or(Cow::Borrowed(p), Cow::Owned))
+            .collect();
+        repeated_lines(text, &reduced, &mut edits, None);
     }
+    edits
 }
 
 /// A line of a table: cells separated by wide gaps, or mostly digits.
@@ -964,6 +1020,31 @@ mod tests {
             earlier.near(&key("快速流调溯源，发挥公安联动优势。"), 0.85),
             None
         );
+    }
+
+    #[test]
+    fn remembered_paragraphs_read_as_new_ones() {
+        let first = "甲乙丙丁戊己庚辛。\n\nab  cd  ef\n12 34 5x\n重复的段落。\n重复的段落。\n";
+        let second =
+            "甲乙丙丁戊己庚辛。\n12 34 5x\nAb Ｃd\n\n重复的段落。\n新的 段落\n重复的段落。";
+        let mut memo = ParaMemo::default();
+        for text in [first, second, second, first] {
+            let (mut fresh_keys, mut kept_keys) = (Vec::new(), Vec::new());
+            let (fresh, _) = paragraphs(text, &mut fresh_keys, &ParaMemo::default());
+            let (kept, seen) = paragraphs(text, &mut kept_keys, &memo);
+            let read = |p: &[Para<'_>]| -> Vec<_> {
+                p.iter()
+                    .map(|p| (p.range.clone(), p.key.to_vec(), p.table_like))
+                    .collect()
+            };
+            assert_eq!(read(&kept), read(&fresh));
+            drop(kept);
+            memo = ParaMemo {
+                text: text.to_string(),
+                keys: kept_keys,
+                paras: seen,
+            };
+        }
     }
 
     #[test]

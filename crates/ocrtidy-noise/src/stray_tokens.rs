@@ -558,11 +558,12 @@ fn scan_tokens(
 /// punctuation at a line start, and not an English function word.
 fn is_plain_word(s: &str, word: Option<char>, at_start: bool) -> bool {
     word.is_some_and(|first| {
-        !(at_start && is_closing_punct(first))
-            // Every function word starts with a lowercase ASCII letter.
-            && !(first.is_ascii_lowercase()
-                && s.len() <= 4
-                && FUNCTION_WORDS.iter().any(|(w, _)| *w == s))
+        let closing = at_start && is_closing_punct(first);
+        // Every function word starts with a lowercase ASCII letter.
+        let function_word = first.is_ascii_lowercase()
+            && s.len() <= 4
+            && FUNCTION_WORDS.iter().any(|(w, _)| *w == s);
+        !(closing || function_word)
     })
 }
 
