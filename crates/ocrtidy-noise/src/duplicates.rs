@@ -61,6 +61,10 @@ struct Para<'k> {
 struct ParaMemo {
     /// The text of the last plan.
     text: String,
+    /// Its paragraphs' ranges, in order.
+    order: Vec<Range<usize>>,
+    /// When the last plan removed and suggested nothing: whether its sink kept suggestions.
+    quiet: Option<bool>,
     /// The keys of its paragraphs, one after another.
     keys: Vec<char>,
     /// By the hash of a paragraph's text: its range in `text`, its key's range in `keys` and
@@ -78,21 +82,29 @@ fn para_hash(line: &str) -> u64 {
     FastHash::default().hash_one(line)
 }
 
-/// The paragraphs (non-blank lines) of `text`, their keys written one after another into
+/// The non-blank lines of `text`: its paragraphs.
+fn paragraph_ranges(text: &str) -> Vec<Range<usize>> {
+    let mut lines = line_ranges(text);
+    lines.retain(|r| !text[r.clone()].trim().is_empty());
+    lines
+}
+
+/// The paragraphs `lines` (from [`paragraph_ranges`]) of `text`, their keys written one after another into
 /// `keys` (cleared first): one buffer for all rather than one allocation each. The key of a
 /// paragraph that `memo` holds (the same text in the pass's last plan) is copied from it.
 /// Also returns the paragraphs for the next [`ParaMemo`] (of `text` and `keys`).
-fn paragraphs<'k>(text: &str, keys: &'k mut Vec<char>, memo: &ParaMemo) -> (Vec<Para<'k>>, Known) {
-    let lines = line_ranges(text);
+fn paragraphs<'k>(
+    text: &str,
+    lines: &[Range<usize>],
+    keys: &'k mut Vec<char>,
+    memo: &ParaMemo,
+) -> (Vec<Para<'k>>, Known) {
     keys.clear();
     let mut seen = Known::with_capacity_and_hasher(memo.paras.len(), FastHash::default());
     // Each paragraph's range, the end of its key in `keys`, whether it is table-like.
     let mut found: Vec<(Range<usize>, usize, bool)> = Vec::with_capacity(lines.len());
-    for range in lines {
+    for range in lines.iter().cloned() {
         let line = &text[range.clone()];
-        if line.trim().is_empty() {
-            continue;
-        }
         let start = keys.len();
         let hash = para_hash(line);
         let known = memo
@@ -253,21 +265,59 @@ impl Pass for Duplicates {
 /// Plans the removals of one round: repeated lines and blocks, then repeated sentences, then
 /// the lines that the sentence removals left repeating their neighbour.
 fn plan(text: &str, sink: &mut EditSink<'_>, memo: &mut ParaMemo) -> Vec<Deletion> {
+    let lines = paragraph_ranges(text);
+    // Every decision of this pass reads the texts of the paragraphs, in order, and nothing else
+    // (the text between them and the offsets shape only the removals): the same paragraphs as
+    // those of a plan of this run that found nothing, with a sink that keeps suggestions as
+    // that plan's did or not, give nothing again.
+    if memo.quiet == Some(sink.keeps_suggestions())
+        && lines.len() == memo.order.len()
+        && lines
+            .iter()
+            .zip(&memo.order)
+            .all(|(a, b)| text[a.clone()] == memo.text[b.clone()])
+    {
+        return Vec::new();
+    }
     let mut keys = Vec::new();
-    let (paras, seen) = paragraphs(text, &mut keys, memo);
-    let edits = plan_paragraphs(text, &paras, sink);
+    let (paras, seen) = paragraphs(text, &lines, &mut keys, memo);
+    let mut sink = Suggestions { sink, made: 0 };
+    let edits = plan_paragraphs(text, &paras, &mut sink);
     drop(paras);
     // The next plan of the run finds this one's paragraphs.
     *memo = ParaMemo {
         text: text.to_string(),
+        order: lines,
+        quiet: (edits.is_empty() && sink.made == 0).then(|| sink.keeps_suggestions()),
         keys,
         paras: seen,
     };
     edits
 }
 
+/// A plan's sink, counting the suggestions pushed into it (see [`ParaMemo::quiet`]).
+struct Suggestions<'s, 'e> {
+    sink: &'s mut EditSink<'e>,
+    made: usize,
+}
+
+impl Suggestions<'_, '_> {
+    fn suggest(&mut self, range: Range<usize>, cands: Vec<Candidate>, rule: &'static str, c: f32) {
+        self.made += 1;
+        let _ = self.sink.suggest(range, cands, rule, c);
+    }
+
+    fn keeps_suggestions(&self) -> bool {
+        self.sink.keeps_suggestions()
+    }
+}
+
 /// [`plan`] on the paragraphs of `text`.
-fn plan_paragraphs(text: &str, paras: &[Para<'_>], sink: &mut EditSink<'_>) -> Vec<Deletion> {
+fn plan_paragraphs(
+    text: &str,
+    paras: &[Para<'_>],
+    sink: &mut Suggestions<'_, '_>,
+) -> Vec<Deletion> {
     let mut edits: Vec<(Range<usize>, &'static str, f32)> = Vec::new();
     let removed = repeated_lines(text, paras, &mut edits, Some(&mut *sink));
     let before = edits.len();
@@ -320,7 +370,7 @@ fn repeated_lines<'k, P: Borrow<Para<'k>>>(
     text: &str,
     paras: &[P],
     edits: &mut Vec<(Range<usize>, &'static str, f32)>,
-    mut sink: Option<&mut EditSink<'_>>,
+    mut sink: Option<&mut Suggestions<'_, '_>>,
 ) -> Vec<bool> {
     let para = |i: usize| -> &Para<'k> { paras[i].borrow() };
     let n = paras.len();
@@ -412,7 +462,7 @@ fn repeated_lines<'k, P: Borrow<Para<'k>>>(
                 if let Some(sink) = sink.as_deref_mut() {
                     for i in block.clone() {
                         let cands = vec![Candidate::new("", c)];
-                        let _ = sink.suggest(para(i).range.clone(), cands, rule, c);
+                        sink.suggest(para(i).range.clone(), cands, rule, c);
                     }
                 }
             }
@@ -723,7 +773,7 @@ fn repeated_sentences(
     paras: &[Para<'_>],
     removed: &[bool],
     edits: &mut Vec<(Range<usize>, &'static str, f32)>,
-    sink: &mut EditSink<'_>,
+    sink: &mut Suggestions<'_, '_>,
 ) {
     // Copies of earlier paragraphs' sentences are only ever suggested: when the sink drops
     // suggestions (a run without a ledger, a later planning round), the earlier text is not
@@ -772,7 +822,7 @@ fn repeated_sentences(
                         continue;
                     } else if n >= 10 {
                         let c = sim as f32 * 0.7;
-                        let _ = sink.suggest(s.range.clone(), vec![Candidate::new("", c)], RULE, c);
+                        sink.suggest(s.range.clone(), vec![Candidate::new("", c)], RULE, c);
                     }
                 }
             }
@@ -806,7 +856,7 @@ fn repeated_sentences(
                     };
                     if let Some(sim) = sim {
                         let c = sim as f32 * 0.6;
-                        let _ = sink.suggest(s.range.clone(), vec![Candidate::new("", c)], RULE, c);
+                        sink.suggest(s.range.clone(), vec![Candidate::new("", c)], RULE, c);
                     }
                 }
             }
@@ -822,7 +872,7 @@ fn repeated_sentences(
                     && s.key.len() >= 15
                     && earlier.contains(s.key)
                 {
-                    let _ = sink.suggest(s.range.clone(), vec![Candidate::new("", 0.5)], RULE, 0.5);
+                    sink.suggest(s.range.clone(), vec![Candidate::new("", 0.5)], RULE, 0.5);
                 }
             }
             for (i, s) in sents.iter().enumerate() {
@@ -1030,8 +1080,9 @@ mod tests {
         let mut memo = ParaMemo::default();
         for text in [first, second, second, first] {
             let (mut fresh_keys, mut kept_keys) = (Vec::new(), Vec::new());
-            let (fresh, _) = paragraphs(text, &mut fresh_keys, &ParaMemo::default());
-            let (kept, seen) = paragraphs(text, &mut kept_keys, &memo);
+            let lines = paragraph_ranges(text);
+            let (fresh, _) = paragraphs(text, &lines, &mut fresh_keys, &ParaMemo::default());
+            let (kept, seen) = paragraphs(text, &lines, &mut kept_keys, &memo);
             let read = |p: &[Para<'_>]| -> Vec<_> {
                 p.iter()
                     .map(|p| (p.range.clone(), p.key.to_vec(), p.table_like))
@@ -1041,9 +1092,32 @@ mod tests {
             drop(kept);
             memo = ParaMemo {
                 text: text.to_string(),
+                order: lines,
+                quiet: None,
                 keys: kept_keys,
                 paras: seen,
             };
+        }
+    }
+
+    #[test]
+    fn remembered_plans_plan_as_new_ones() {
+        let quiet = "第一段没有重复的内容。\n第二段也没有。\n";
+        let spaced = "第一段没有重复的内容。\n\n\n第二段也没有。";
+        let repeated = "对排查出的密接人员已全部转运隔离。\n对排查出的密接人员已全部转运隔离。\n";
+        let suggested = "短句重复了一次。\n短句重复了一次。\n";
+        let mut memo = ParaMemo::default();
+        for text in [
+            quiet, spaced, quiet, repeated, repeated, suggested, suggested, quiet, quiet,
+        ] {
+            let kept = plan(text, &mut EditSink::new(text), &mut memo);
+            let fresh = plan(text, &mut EditSink::new(text), &mut ParaMemo::default());
+            assert_eq!(kept, fresh, "{text:?}");
+            let mut scratch = EditSink::new(text).without_suggestions();
+            let kept = plan(text, &mut scratch, &mut memo);
+            let mut scratch = EditSink::new(text).without_suggestions();
+            let fresh = plan(text, &mut scratch, &mut ParaMemo::default());
+            assert_eq!(kept, fresh, "{text:?}");
         }
     }
 
