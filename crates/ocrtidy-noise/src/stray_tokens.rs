@@ -301,21 +301,45 @@ impl Pass for StrayTokens {
     }
 
     fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
+        // The lines of the first planning round (on `input.text`) and whether each is inert
+        // (see [`scan_line`]): a later round passes over a line that reads as an inert one.
+        let mut first: Option<(Vec<Range<usize>>, Vec<bool>)> = None;
         let deletions = converge(input.text, sink, |text, sink| {
             let mut plan = Plan::default();
-            // Needed only for a line that starts with one full-width mark: computed then.
             let lines = line_ranges(text);
+            // Needed only for a line that starts with one full-width mark: computed then.
             let mut noisy = Noisy {
                 text,
                 lines: &lines,
                 value: None,
             };
             let mut scratch = Scratch::default();
+            let mut inert = Vec::new();
+            // The first line of the first round not yet matched.
+            let mut next = 0;
             for line in lines.iter().cloned() {
-                scan_line(text, line, &mut noisy, &mut plan, &mut scratch, sink);
+                if let Some((old, old_inert)) = &first {
+                    // The lines a round left untouched follow in the same order, past those it
+                    // deleted: the next few are compared. Inertness depends on a line's text
+                    // alone, so any equal line that was inert settles this one.
+                    let here = &text[line.clone()];
+                    let found = (next..old.len().min(next + 3))
+                        .find(|&j| input.text[old[j].clone()] == *here);
+                    next = found.unwrap_or(next) + 1;
+                    if found.is_some_and(|j| old_inert[j]) {
+                        continue;
+                    }
+                    scan_line(text, line, &mut noisy, &mut plan, &mut scratch, sink);
+                } else {
+                    let quiet = scan_line(text, line, &mut noisy, &mut plan, &mut scratch, sink);
+                    inert.push(quiet);
+                }
             }
             plan.deletions
                 .retain(|(r, _, _)| keeps_punct_context(text, r));
+            if first.is_none() {
+                first = Some((lines, inert));
+            }
             plan.deletions
         });
         for (range, rule, confidence) in deletions {
@@ -357,6 +381,10 @@ struct Tok {
     glued: bool,
 }
 
+/// Plans the deletions and suggestions of one line. Returns whether the line is inert: blank,
+/// or not garbage and made of plain words only ([`is_plain_word`]), without a weak symbol to
+/// delete at its end. An inert line yields nothing whatever surrounds it, so inertness depends
+/// on the line's text alone.
 fn scan_line(
     text: &str,
     line: Range<usize>,
@@ -364,17 +392,19 @@ fn scan_line(
     plan: &mut Plan,
     scratch: &mut Scratch,
     sink: &mut EditSink<'_>,
-) {
+) -> bool {
     tokenize(text, &line, scratch);
     if scratch.tokens.is_empty() {
-        return;
+        return true;
     }
     if is_garbage_line(&text[line.clone()]) {
         plan.delete(line_with_break(text, &line), "garbage-line", 0.9);
-        return;
+        return false;
     }
     let mark = plan.deletions.len();
-    scan_tokens(text, &line, scratch, noisy, plan, sink);
+    if scan_tokens(text, &line, scratch, noisy, plan, sink) {
+        return true;
+    }
     // A line left with punctuation only goes whole.
     if plan.deletions.len() > mark {
         let mut rest = String::new();
@@ -389,6 +419,7 @@ fn scan_line(
             plan.delete(line_with_break(text, &line), "garbage-line", 0.9);
         }
     }
+    false
 }
 
 /// The line with the break after it (or before it, for the last line), if there is one.
@@ -402,6 +433,9 @@ fn line_with_break(text: &str, line: &Range<usize>) -> Range<usize> {
     }
 }
 
+/// Plans the deletions and suggestions of the tokens of a line; returns whether they are all
+/// plain words ([`is_plain_word`]) and none ends with a weak symbol to delete (then nothing was
+/// planned).
 fn scan_tokens(
     text: &str,
     line: &Range<usize>,
@@ -409,7 +443,8 @@ fn scan_tokens(
     noisy: &mut Noisy<'_>,
     plan: &mut Plan,
     sink: &mut EditSink<'_>,
-) {
+) -> bool {
+    let mut plain = true;
     let line = line.clone();
     let tokens = &scratch.tokens;
     // The last token that is not a symbol token: text follows token `i` when it is after `i`.
@@ -428,12 +463,14 @@ fn scan_tokens(
         if !tok.symbol && !has_text_after(i) {
             let kept = s.trim_end_matches(is_weak_junk);
             if kept.len() < s.len() && kept.ends_with(is_ambiguous_closing_punct) {
+                plain = false;
                 plan.delete(t.start + kept.len()..t.end, "symbol-run", 0.9);
             }
         }
         if is_plain_word(s, tok.word, at_start) {
             continue;
         }
+        plain = false;
         let at_end = !has_text_after(i);
         let prev = prev_meaningful(text, t.start);
         let next = next_meaningful(text, t.end);
@@ -551,6 +588,7 @@ fn scan_tokens(
             let _ = sink.suggest(start..end, candidates, "stray-word", 0.6);
         }
     }
+    plain
 }
 
 /// Whether no rule of [`scan_tokens`] can apply to token `s` (most tokens): two characters or
