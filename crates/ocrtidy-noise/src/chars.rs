@@ -2,7 +2,7 @@
 //! junk, dash, bullet and closing-punctuation sets that only these passes decide by.
 
 pub(crate) use ocrtidy_core::text::chars::{
-    is_break, is_cjk_punct, is_curly_quote, is_han, is_horizontal_space,
+    is_break, is_cjk_punct, is_curly_quote, is_han, is_han_main_block, is_horizontal_space,
 };
 
 /// A character that makes its neighbourhood Chinese: an ideograph, Chinese punctuation or a

@@ -21,7 +21,7 @@ const MAX_ROUNDS: usize = 4;
 pub(crate) fn converge(
     text: &str,
     sink: &mut EditSink<'_>,
-    plan: impl Fn(&str, &mut EditSink<'_>) -> Vec<Deletion>,
+    mut plan: impl FnMut(&str, &mut EditSink<'_>) -> Vec<Deletion>,
 ) -> Vec<Deletion> {
     let mut dels = normalise(plan(text, sink));
     for _ in 1..MAX_ROUNDS {

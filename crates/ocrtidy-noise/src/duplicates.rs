@@ -8,8 +8,8 @@ use crate::chars::{is_dash, is_horizontal_space, is_strong_junk, is_weak_junk};
 use crate::converge::{converge, Deletion};
 use crate::lines::{line_ranges, skip_hspace_back};
 use crate::similar::{
-    key, key_and_digits, lengths_allow, lower_bound, shingle_hash, similarity_at_least, FastHash,
-    Histogram, Postings, ShingleFilter, ShingleIndex, SHINGLE,
+    key, key_and_digits_into, lengths_allow, lower_bound, shingle_hash, similarity_at_least,
+    FastHash, Histogram, Postings, ShingleFilter, ShingleIndex, SHINGLE,
 };
 
 /// Removes lines, blocks of lines and sentences that OCR repeated (overlapping regions, double
@@ -45,32 +45,109 @@ const MAX_BLOCK: usize = 8;
 /// The similarity from which two fragments are near-equal.
 const NEAR: f64 = 0.9;
 
+/// A paragraph: its bytes, its key (a stretch of the buffer of all paragraphs' keys, or its
+/// own once removals changed it) and whether it is table-like.
 #[derive(Clone)]
-struct Para {
+struct Para<'k> {
     range: Range<usize>,
-    key: Vec<char>,
+    key: Cow<'k, [char]>,
     table_like: bool,
 }
 
-impl Para {
-    fn new(text: &str, range: Range<usize>) -> Para {
-        let line = &text[range.clone()];
-        let (k, digits) = key_and_digits(line);
-        // [`is_table_like`], with the counts the key gives (its length is the visible count).
-        let table_like = if line.contains("  ") {
-            is_table_like(line)
-        } else {
-            digits * 2 > k.len()
-        };
-        Para {
-            table_like,
-            key: k,
-            range,
-        }
-    }
+/// The paragraphs of the pass's last plan in a run, kept in the run's [`PassMemory`]: the
+/// round that confirms the run's fixed point plans again on a text whose paragraphs are nearly
+/// all the same, and a paragraph's key and table-likeness depend on its text alone.
+#[derive(Default)]
+struct ParaMemo {
+    /// The text of the last plan.
+    text: String,
+    /// Its paragraphs' ranges, in order.
+    order: Vec<Range<usize>>,
+    /// When the last plan removed and suggested nothing: whether its sink kept suggestions.
+    quiet: Option<bool>,
+    /// The keys of its paragraphs, one after another.
+    keys: Vec<char>,
+    /// By the hash of a paragraph's text: its range in `text`, its key's range in `keys` and
+    /// whether it is table-like (one paragraph per hash; a paragraph whose hash is taken by
+    /// another text is not kept).
+    paras: Known,
+}
 
+/// [`ParaMemo::paras`].
+type Known = HashMap<u64, (Range<usize>, Range<usize>, bool), FastHash>;
+
+/// The hash of a paragraph's text for [`ParaMemo`].
+fn para_hash(line: &str) -> u64 {
+    use std::hash::BuildHasher;
+    FastHash::default().hash_one(line)
+}
+
+/// The non-blank lines of `text`: its paragraphs.
+fn paragraph_ranges(text: &str) -> Vec<Range<usize>> {
+    let mut lines = line_ranges(text);
+    lines.retain(|r| !text[r.clone()].trim().is_empty());
+    lines
+}
+
+/// The paragraphs `lines` (from [`paragraph_ranges`]) of `text`, their keys written one after another into
+/// `keys` (cleared first): one buffer for all rather than one allocation each. The key of a
+/// paragraph that `memo` holds (the same text in the pass's last plan) is copied from it.
+/// Also returns the paragraphs for the next [`ParaMemo`] (of `text` and `keys`).
+fn paragraphs<'k>(
+    text: &str,
+    lines: &[Range<usize>],
+    keys: &'k mut Vec<char>,
+    memo: &ParaMemo,
+) -> (Vec<Para<'k>>, Known) {
+    keys.clear();
+    let mut seen = Known::with_capacity_and_hasher(memo.paras.len(), FastHash::default());
+    // Each paragraph's range, the end of its key in `keys`, whether it is table-like.
+    let mut found: Vec<(Range<usize>, usize, bool)> = Vec::with_capacity(lines.len());
+    for range in lines.iter().cloned() {
+        let line = &text[range.clone()];
+        let start = keys.len();
+        let hash = para_hash(line);
+        let known = memo
+            .paras
+            .get(&hash)
+            .filter(|(r, _, _)| memo.text[r.clone()] == *line);
+        let table_like = if let Some((_, k, table_like)) = known {
+            keys.extend_from_slice(&memo.keys[k.clone()]);
+            *table_like
+        } else {
+            let digits = key_and_digits_into(line, keys);
+            // [`is_table_like`], with the counts the key gives (its length is the visible
+            // count).
+            if line.contains("  ") {
+                is_table_like(line)
+            } else {
+                digits * 2 > keys.len() - start
+            }
+        };
+        seen.entry(hash)
+            .or_insert((range.clone(), start..keys.len(), table_like));
+        found.push((range, keys.len(), table_like));
+    }
+    let keys: &'k [char] = keys;
+    let mut start = 0;
+    let paras = found
+        .into_iter()
+        .map(|(range, end, table_like)| {
+            let key = Cow::Borrowed(&keys[start..end]);
+            start = end;
+            Para {
+                range,
+                key,
+                table_like,
+            }
+        })
+        .collect();
+    (paras, seen)
+}
+
+impl<'k> Para<'k> {
     /// The paragraph as it reads once the `cut` ranges are removed, if any overlaps it.
-    fn without(&self, text: &str, cut: &Cuts) -> Option<Para> {
+    fn without(&self, text: &str, cut: &Cuts) -> Option<Para<'k>> {
         let inside: Vec<&Range<usize>> = cut.overlapping(&self.range).collect();
         if inside.is_empty() {
             return None;
@@ -85,7 +162,7 @@ impl Para {
         let k = key(&s);
         Some(Para {
             table_like: is_table_like(&s),
-            key: k,
+            key: Cow::Owned(k),
             range: self.range.clone(),
         })
     }
@@ -175,43 +252,90 @@ impl Pass for Duplicates {
     }
 
     fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
-        for (range, rule, confidence) in converge(input.text, sink, plan) {
-            let _ = sink.delete(range, rule, confidence);
-        }
+        input.memory.with(|memo: &mut ParaMemo| {
+            for (range, rule, confidence) in
+                converge(input.text, sink, |text, sink| plan(text, sink, memo))
+            {
+                let _ = sink.delete(range, rule, confidence);
+            }
+        });
     }
 }
 
 /// Plans the removals of one round: repeated lines and blocks, then repeated sentences, then
 /// the lines that the sentence removals left repeating their neighbour.
-fn plan(text: &str, sink: &mut EditSink<'_>) -> Vec<Deletion> {
+fn plan(text: &str, sink: &mut EditSink<'_>, memo: &mut ParaMemo) -> Vec<Deletion> {
+    let lines = paragraph_ranges(text);
+    // Every decision of this pass reads the texts of the paragraphs, in order, and nothing else
+    // (the text between them and the offsets shape only the removals): the same paragraphs as
+    // those of a plan of this run that found nothing, with a sink that keeps suggestions as
+    // that plan's did or not, give nothing again.
+    if memo.quiet == Some(sink.keeps_suggestions())
+        && lines.len() == memo.order.len()
+        && lines
+            .iter()
+            .zip(&memo.order)
+            .all(|(a, b)| text[a.clone()] == memo.text[b.clone()])
     {
-        let lines = line_ranges(text);
-        let mut paras: Vec<Para> = Vec::with_capacity(lines.len());
-        paras.extend(
-            lines
-                .into_iter()
-                .filter(|r| !text[r.clone()].trim().is_empty())
-                .map(|r| Para::new(text, r)),
-        );
-        let mut edits: Vec<(Range<usize>, &'static str, f32)> = Vec::new();
-        let removed = repeated_lines(text, &paras, &mut edits, Some(&mut *sink));
-        let before = edits.len();
-        repeated_sentences(text, &paras, &removed, &mut edits, sink);
-        // Removing sentences can leave a paragraph that repeats its neighbour: compare again what
-        // stays, so that the output holds no repeat this pass would remove.
-        let cut = Cuts::new(edits[before..].iter().map(|(r, _, _)| r.clone()).collect());
-        if !cut.ranges.is_empty() {
-            // The paragraphs that no removal touched are borrowed, not copied.
-            let reduced: Vec<Cow<'_, Para>> = paras
-                .iter()
-                .zip(&removed)
-                .filter(|(_, &gone)| !gone)
-                .map(|(p, _)| p.without(text, &cut).map_or(Cow::Borrowed(p), Cow::Owned))
-                .collect();
-            repeated_lines(text, &reduced, &mut edits, None);
-        }
-        edits
+        return Vec::new();
     }
+    let mut keys = Vec::new();
+    let (paras, seen) = paragraphs(text, &lines, &mut keys, memo);
+    let mut sink = Suggestions { sink, made: 0 };
+    let edits = plan_paragraphs(text, &paras, &mut sink);
+    drop(paras);
+    // The next plan of the run finds this one's paragraphs.
+    *memo = ParaMemo {
+        text: text.to_string(),
+        order: lines,
+        quiet: (edits.is_empty() && sink.made == 0).then(|| sink.keeps_suggestions()),
+        keys,
+        paras: seen,
+    };
+    edits
+}
+
+/// A plan's sink, counting the suggestions pushed into it (see [`ParaMemo::quiet`]).
+struct Suggestions<'s, 'e> {
+    sink: &'s mut EditSink<'e>,
+    made: usize,
+}
+
+impl Suggestions<'_, '_> {
+    fn suggest(&mut self, range: Range<usize>, cands: Vec<Candidate>, rule: &'static str, c: f32) {
+        self.made += 1;
+        let _ = self.sink.suggest(range, cands, rule, c);
+    }
+
+    fn keeps_suggestions(&self) -> bool {
+        self.sink.keeps_suggestions()
+    }
+}
+
+/// [`plan`] on the paragraphs of `text`.
+fn plan_paragraphs(
+    text: &str,
+    paras: &[Para<'_>],
+    sink: &mut Suggestions<'_, '_>,
+) -> Vec<Deletion> {
+    let mut edits: Vec<(Range<usize>, &'static str, f32)> = Vec::new();
+    let removed = repeated_lines(text, paras, &mut edits, Some(&mut *sink));
+    let before = edits.len();
+    repeated_sentences(text, paras, &removed, &mut edits, sink);
+    // Removing sentences can leave a paragraph that repeats its neighbour: compare again what
+    // stays, so that the output holds no repeat this pass would remove.
+    let cut = Cuts::new(edits[before..].iter().map(|(r, _, _)| r.clone()).collect());
+    if !cut.ranges.is_empty() {
+        // The paragraphs that no removal touched are borrowed, not copied.
+        let reduced: Vec<Cow<'_, Para<'_>>> = paras
+            .iter()
+            .zip(&removed)
+            .filter(|(_, &gone)| !gone)
+            .map(|(p, _)| p.without(text, &cut).map_or(Cow::Borrowed(p), Cow::Owned))
+            .collect();
+        repeated_lines(text, &reduced, &mut edits, None);
+    }
+    edits
 }
 
 /// A line of a table: cells separated by wide gaps, or mostly digits.
@@ -242,13 +366,13 @@ fn digits(k: &[char]) -> Vec<char> {
 
 /// Finds paragraphs and blocks of paragraphs that repeat the ones right before them; pushes the
 /// removals into `edits`, the suggestions into `sink`, and returns which paragraphs go.
-fn repeated_lines<P: Borrow<Para>>(
+fn repeated_lines<'k, P: Borrow<Para<'k>>>(
     text: &str,
     paras: &[P],
     edits: &mut Vec<(Range<usize>, &'static str, f32)>,
-    mut sink: Option<&mut EditSink<'_>>,
+    mut sink: Option<&mut Suggestions<'_, '_>>,
 ) -> Vec<bool> {
-    let para = |i: usize| -> &Para { paras[i].borrow() };
+    let para = |i: usize| -> &Para<'k> { paras[i].borrow() };
     let n = paras.len();
     let mut removed = vec![false; n];
     // Paragraphs are compared with the `MAX_BLOCK` before them only, and the paragraphs `b`
@@ -338,7 +462,7 @@ fn repeated_lines<P: Borrow<Para>>(
                 if let Some(sink) = sink.as_deref_mut() {
                     for i in block.clone() {
                         let cands = vec![Candidate::new("", c)];
-                        let _ = sink.suggest(para(i).range.clone(), cands, rule, c);
+                        sink.suggest(para(i).range.clone(), cands, rule, c);
                     }
                 }
             }
@@ -352,12 +476,12 @@ fn repeated_lines<P: Borrow<Para>>(
 /// The byte ranges that remove paragraphs `block` with the line breaks before them, without
 /// removing a page break: when one lies in the way, the breaks after the block go instead, or
 /// the contents of the lines only.
-fn block_ranges<P: Borrow<Para>>(
+fn block_ranges<'k, P: Borrow<Para<'k>>>(
     text: &str,
     paras: &[P],
     block: Range<usize>,
 ) -> Vec<Range<usize>> {
-    let para = |i: usize| -> &Para { paras[i].borrow() };
+    let para = |i: usize| -> &Para<'k> { paras[i].borrow() };
     let first = &para(block.start).range;
     let last = &para(block.end - 1).range;
     let before = para(block.start - 1).range.end..last.end;
@@ -376,7 +500,7 @@ fn block_ranges<P: Borrow<Para>>(
 /// Splits a paragraph into sentences: after `。！？!?` (with the closing quotes and brackets that
 /// follow) and after a `.` that ends a Latin word before a space.
 /// They are written into `out` (cleared first, so that one buffer serves every paragraph).
-fn sentences<'a>(text: &str, para: &'a Para, out: &mut Vec<Sentence<'a>>) {
+fn sentences<'a>(text: &str, para: &'a Para<'_>, out: &mut Vec<Sentence<'a>>) {
     let s = &text[para.range.clone()];
     out.clear();
     // The key of a sentence is the stretch of the paragraph's key between the numbers of
@@ -646,10 +770,10 @@ impl<'a> Earlier<'a> {
 /// suggestions into `sink`.
 fn repeated_sentences(
     text: &str,
-    paras: &[Para],
+    paras: &[Para<'_>],
     removed: &[bool],
     edits: &mut Vec<(Range<usize>, &'static str, f32)>,
-    sink: &mut EditSink<'_>,
+    sink: &mut Suggestions<'_, '_>,
 ) {
     // Copies of earlier paragraphs' sentences are only ever suggested: when the sink drops
     // suggestions (a run without a ledger, a later planning round), the earlier text is not
@@ -698,7 +822,7 @@ fn repeated_sentences(
                         continue;
                     } else if n >= 10 {
                         let c = sim as f32 * 0.7;
-                        let _ = sink.suggest(s.range.clone(), vec![Candidate::new("", c)], RULE, c);
+                        sink.suggest(s.range.clone(), vec![Candidate::new("", c)], RULE, c);
                     }
                 }
             }
@@ -732,7 +856,7 @@ fn repeated_sentences(
                     };
                     if let Some(sim) = sim {
                         let c = sim as f32 * 0.6;
-                        let _ = sink.suggest(s.range.clone(), vec![Candidate::new("", c)], RULE, c);
+                        sink.suggest(s.range.clone(), vec![Candidate::new("", c)], RULE, c);
                     }
                 }
             }
@@ -748,7 +872,7 @@ fn repeated_sentences(
                     && s.key.len() >= 15
                     && earlier.contains(s.key)
                 {
-                    let _ = sink.suggest(s.range.clone(), vec![Candidate::new("", 0.5)], RULE, 0.5);
+                    sink.suggest(s.range.clone(), vec![Candidate::new("", 0.5)], RULE, 0.5);
                 }
             }
             for (i, s) in sents.iter().enumerate() {
@@ -946,6 +1070,55 @@ mod tests {
             earlier.near(&key("快速流调溯源，发挥公安联动优势。"), 0.85),
             None
         );
+    }
+
+    #[test]
+    fn remembered_paragraphs_read_as_new_ones() {
+        let first = "甲乙丙丁戊己庚辛。\n\nab  cd  ef\n12 34 5x\n重复的段落。\n重复的段落。\n";
+        let second =
+            "甲乙丙丁戊己庚辛。\n12 34 5x\nAb Ｃd\n\n重复的段落。\n新的 段落\n重复的段落。";
+        let mut memo = ParaMemo::default();
+        for text in [first, second, second, first] {
+            let (mut fresh_keys, mut kept_keys) = (Vec::new(), Vec::new());
+            let lines = paragraph_ranges(text);
+            let (fresh, _) = paragraphs(text, &lines, &mut fresh_keys, &ParaMemo::default());
+            let (kept, seen) = paragraphs(text, &lines, &mut kept_keys, &memo);
+            let read = |p: &[Para<'_>]| -> Vec<_> {
+                p.iter()
+                    .map(|p| (p.range.clone(), p.key.to_vec(), p.table_like))
+                    .collect()
+            };
+            assert_eq!(read(&kept), read(&fresh));
+            drop(kept);
+            memo = ParaMemo {
+                text: text.to_string(),
+                order: lines,
+                quiet: None,
+                keys: kept_keys,
+                paras: seen,
+            };
+        }
+    }
+
+    #[test]
+    fn remembered_plans_plan_as_new_ones() {
+        let quiet = "第一段没有重复的内容。\n第二段也没有。\n";
+        let spaced = "第一段没有重复的内容。\n\n\n第二段也没有。";
+        let repeated = "对排查出的密接人员已全部转运隔离。\n对排查出的密接人员已全部转运隔离。\n";
+        let suggested = "短句重复了一次。\n短句重复了一次。\n";
+        let mut memo = ParaMemo::default();
+        for text in [
+            quiet, spaced, quiet, repeated, repeated, suggested, suggested, quiet, quiet,
+        ] {
+            let kept = plan(text, &mut EditSink::new(text), &mut memo);
+            let fresh = plan(text, &mut EditSink::new(text), &mut ParaMemo::default());
+            assert_eq!(kept, fresh, "{text:?}");
+            let mut scratch = EditSink::new(text).without_suggestions();
+            let kept = plan(text, &mut scratch, &mut memo);
+            let mut scratch = EditSink::new(text).without_suggestions();
+            let fresh = plan(text, &mut scratch, &mut ParaMemo::default());
+            assert_eq!(kept, fresh, "{text:?}");
+        }
     }
 
     #[test]

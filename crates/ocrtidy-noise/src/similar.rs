@@ -13,48 +13,51 @@ pub(crate) fn key(s: &str) -> Vec<char> {
 
 /// [`key`], and the number of ASCII digits of `s` (before folding), in one scan.
 pub(crate) fn key_and_digits(s: &str) -> (Vec<char>, usize) {
-    // Sized once for the characters (counted fast) rather than grown while filtering, nor sized
-    // by the byte length (3 to 4 times too much room for Chinese).
-    let mut out = Vec::with_capacity(s.chars().count());
+    let mut out = Vec::new();
+    let digits = key_and_digits_into(s, &mut out);
+    (out, digits)
+}
+
+/// [`key_and_digits`], the key appended to `out` (one buffer can hold the keys of many
+/// fragments, one after another).
+pub(crate) fn key_and_digits_into(s: &str, out: &mut Vec<char>) -> usize {
+    // Room for one character per byte, at most: reserved once rather than grown while filtering.
+    out.reserve(s.len());
     let mut digits = 0;
-    let b = s.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        // Fast paths on the lead byte: ASCII, and `E4`..`E9` (U+4000..U+9FFF: ideographs,
-        // neither whitespace nor full-width forms, kept as they are), decoded in place (the
-        // text is valid UTF-8, so the two continuation bytes follow).
-        let x = b[i];
-        let (c, len) = match x {
-            0xE4..=0xE9 => {
-                let c = (u32::from(x & 0x0F) << 12)
-                    | (u32::from(b[i + 1] & 0x3F) << 6)
-                    | u32::from(b[i + 2] & 0x3F);
+    let mut rest = s.as_bytes();
+    loop {
+        match *rest {
+            // Fast paths on the lead byte: `E4`..`E9` (U+4000..U+9FFF: ideographs, neither
+            // whitespace nor full-width forms, kept as they are) and ASCII, decoded in place (the
+            // text is valid UTF-8, so the continuation bytes follow).
+            [x @ 0xE4..=0xE9, y, z, ref tail @ ..] => {
+                // At most U+9FFF: never a surrogate, so the conversion cannot fail.
+                let c =
+                    (u32::from(x - 0xE0) << 12) | (u32::from(y & 0x3F) << 6) | u32::from(z & 0x3F);
                 out.push(char::from_u32(c).unwrap_or(char::REPLACEMENT_CHARACTER));
-                i += 3;
-                continue;
+                rest = tail;
             }
-            x if x < 0x80 => {
+            [x @ 0x00..=0x7F, ref tail @ ..] => {
                 // ASCII: whitespace is `\t`..`\r` and the space, and nothing is full-width.
-                i += 1;
                 digits += usize::from(x.is_ascii_digit());
                 if !matches!(x, b' ' | b'\t'..=b'\r') {
                     out.push(char::from(x.to_ascii_lowercase()));
                 }
-                continue;
+                rest = tail;
             }
-            _ => match s[i..].chars().next() {
-                Some(c) => (c, c.len_utf8()),
-                None => break,
-            },
-        };
-        i += len;
-        digits += usize::from(c.is_ascii_digit());
-        if c.is_whitespace() {
-            continue;
+            [] => break,
+            _ => {
+                let Some(c) = s[s.len() - rest.len()..].chars().next() else {
+                    break;
+                };
+                rest = &rest[c.len_utf8()..];
+                if !c.is_whitespace() {
+                    out.push(fold_fullwidth(c).to_ascii_lowercase());
+                }
+            }
         }
-        out.push(fold_fullwidth(c).to_ascii_lowercase());
     }
-    (out, digits)
+    digits
 }
 
 /// A fixed-size histogram of a key's characters. Every edit operation changes the L1 distance of

@@ -4,8 +4,8 @@ use ocrtidy_core::{Candidate, EditSink, Pass, PassId, PassInput, PassKind, PassS
 
 use crate::chars::{
     is_ambiguous_closing_punct, is_break, is_bullet, is_cjk_context, is_closing_punct, is_dash,
-    is_han, is_horizontal_space, is_odd_closing_punct, is_punct_or_junk, is_strong_junk,
-    is_weak_junk,
+    is_han, is_han_main_block, is_horizontal_space, is_odd_closing_punct, is_punct_or_junk,
+    is_strong_junk, is_weak_junk,
 };
 use crate::converge::converge;
 use crate::lines::{line_ranges, skip_hspace, skip_hspace_back};
@@ -148,7 +148,21 @@ fn symbol_tokens(s: &str) -> usize {
     let mut n = 0;
     // In a token: whether all its characters so far are symbols, and all are dashes.
     let mut token: Option<(bool, bool)> = None;
-    for c in s.chars() {
+    let b = s.as_bytes();
+    let mut k = 0;
+    while k < b.len() {
+        if matches!(token, Some((false, _))) {
+            // A token with a character that is not a symbol counts no more: only its end is
+            // looked for, at the characters that may be whitespace.
+            k += maybe_space(&b[k..]);
+            if k >= b.len() {
+                break;
+            }
+        }
+        let Some(c) = s[k..].chars().next() else {
+            break;
+        };
+        k += c.len_utf8();
         if c.is_whitespace() {
             if let Some((true, false)) = token.take() {
                 n += 1;
@@ -162,6 +176,24 @@ fn symbol_tokens(s: &str) -> usize {
         n += 1;
     }
     n
+}
+
+/// The offset of the first character of `b` (UTF-8, from a character boundary) that may be
+/// whitespace, or its length: whitespace is ASCII or starts with `C2`, `E1`, `E2` or `E3`
+/// (U+0085, U+00A0, U+1680, U+2000..U+205F, U+3000); the other characters are passed over by
+/// their lead byte.
+fn maybe_space(b: &[u8]) -> usize {
+    let mut i = 0;
+    while let Some(&x) = b.get(i) {
+        i += match x {
+            b'\t'..=b'\r' | b' ' | 0xC2 | 0xE1..=0xE3 => return i,
+            0xE4..=0xEF | 0xE0 => 3,
+            0xC0..=0xDF => 2,
+            0xF0..=0xFF => 4,
+            _ => 1,
+        };
+    }
+    b.len()
 }
 
 /// Whether the text that starts `s` is Chinese: among its first eight characters (other than
@@ -185,7 +217,11 @@ fn is_chinese(s: &str) -> bool {
 /// Whether a line of punctuation and symbols only is garbage. A bracket keeps the line: it may
 /// close a parenthesis whose text wrapped (`）`), or be code (`}`).
 fn is_garbage_line(s: &str) -> bool {
-    s.chars().all(|c| c.is_whitespace() || is_punct_or_junk(c))
+    // ASCII letters and digits and the ideographs of the main block (but `丨`), the most common
+    // characters, are text: decided without the tables.
+    let text = |c: char| c.is_ascii_alphanumeric() || (is_han_main_block(c) && c != '丨');
+    s.chars()
+        .all(|c| !text(c) && (c.is_whitespace() || is_punct_or_junk(c)))
         && !s.chars().any(|c| {
             matches!(
                 c,
@@ -265,21 +301,45 @@ impl Pass for StrayTokens {
     }
 
     fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
+        // The lines of the first planning round (on `input.text`) and whether each is inert
+        // (see [`scan_line`]): a later round passes over a line that reads as an inert one.
+        let mut first: Option<(Vec<Range<usize>>, Vec<bool>)> = None;
         let deletions = converge(input.text, sink, |text, sink| {
             let mut plan = Plan::default();
-            // Needed only for a line that starts with one full-width mark: computed then.
             let lines = line_ranges(text);
+            // Needed only for a line that starts with one full-width mark: computed then.
             let mut noisy = Noisy {
                 text,
                 lines: &lines,
                 value: None,
             };
             let mut scratch = Scratch::default();
+            let mut inert = Vec::new();
+            // The first line of the first round not yet matched.
+            let mut next = 0;
             for line in lines.iter().cloned() {
-                scan_line(text, line, &mut noisy, &mut plan, &mut scratch, sink);
+                if let Some((old, old_inert)) = &first {
+                    // The lines a round left untouched follow in the same order, past those it
+                    // deleted: the next few are compared. Inertness depends on a line's text
+                    // alone, so any equal line that was inert settles this one.
+                    let here = &text[line.clone()];
+                    let found = (next..old.len().min(next + 3))
+                        .find(|&j| input.text[old[j].clone()] == *here);
+                    next = found.unwrap_or(next) + 1;
+                    if found.is_some_and(|j| old_inert[j]) {
+                        continue;
+                    }
+                    scan_line(text, line, &mut noisy, &mut plan, &mut scratch, sink);
+                } else {
+                    let quiet = scan_line(text, line, &mut noisy, &mut plan, &mut scratch, sink);
+                    inert.push(quiet);
+                }
             }
             plan.deletions
                 .retain(|(r, _, _)| keeps_punct_context(text, r));
+            if first.is_none() {
+                first = Some((lines, inert));
+            }
             plan.deletions
         });
         for (range, rule, confidence) in deletions {
@@ -306,11 +366,25 @@ impl Noisy<'_> {
 /// Buffers reused from line to line.
 #[derive(Default)]
 struct Scratch {
-    tokens: Vec<Range<usize>>,
-    symbol: Vec<bool>,
-    word: Vec<Option<char>>,
+    tokens: Vec<Tok>,
 }
 
+/// A token of a line, as [`tokenize`] reads it.
+struct Tok {
+    range: Range<usize>,
+    /// Made of removable symbols only.
+    symbol: bool,
+    /// Its first character, when it has two characters or more and no removable symbol.
+    word: Option<char>,
+    /// Whether it may hold a run that [`glued_runs`] finds: strong junk, or four dashes (other
+    /// than weak junk) or more in all.
+    glued: bool,
+}
+
+/// Plans the deletions and suggestions of one line. Returns whether the line is inert: blank,
+/// or not garbage and made of plain words only ([`is_plain_word`]), without a weak symbol to
+/// delete at its end. An inert line yields nothing whatever surrounds it, so inertness depends
+/// on the line's text alone.
 fn scan_line(
     text: &str,
     line: Range<usize>,
@@ -318,17 +392,19 @@ fn scan_line(
     plan: &mut Plan,
     scratch: &mut Scratch,
     sink: &mut EditSink<'_>,
-) {
+) -> bool {
     tokenize(text, &line, scratch);
     if scratch.tokens.is_empty() {
-        return;
+        return true;
     }
     if is_garbage_line(&text[line.clone()]) {
         plan.delete(line_with_break(text, &line), "garbage-line", 0.9);
-        return;
+        return false;
     }
     let mark = plan.deletions.len();
-    scan_tokens(text, &line, scratch, noisy, plan, sink);
+    if scan_tokens(text, &line, scratch, noisy, plan, sink) {
+        return true;
+    }
     // A line left with punctuation only goes whole.
     if plan.deletions.len() > mark {
         let mut rest = String::new();
@@ -343,6 +419,7 @@ fn scan_line(
             plan.delete(line_with_break(text, &line), "garbage-line", 0.9);
         }
     }
+    false
 }
 
 /// The line with the break after it (or before it, for the last line), if there is one.
@@ -356,6 +433,9 @@ fn line_with_break(text: &str, line: &Range<usize>) -> Range<usize> {
     }
 }
 
+/// Plans the deletions and suggestions of the tokens of a line; returns whether they are all
+/// plain words ([`is_plain_word`]) and none ends with a weak symbol to delete (then nothing was
+/// planned).
 fn scan_tokens(
     text: &str,
     line: &Range<usize>,
@@ -363,30 +443,34 @@ fn scan_tokens(
     noisy: &mut Noisy<'_>,
     plan: &mut Plan,
     sink: &mut EditSink<'_>,
-) {
+) -> bool {
+    let mut plain = true;
     let line = line.clone();
-    let (tokens, symbol) = (&scratch.tokens, &scratch.symbol);
+    let tokens = &scratch.tokens;
     // The last token that is not a symbol token: text follows token `i` when it is after `i`.
-    let last_text = symbol.iter().rposition(|s| !s);
+    let last_text = tokens.iter().rposition(|t| !t.symbol);
     let has_text_after = |i: usize| last_text.is_some_and(|k| k > i);
     // Only symbol tokens and removed punctuation so far: the next token starts the line.
     let mut start_clear = true;
-    for (i, t) in tokens.iter().enumerate() {
+    for (i, tok) in tokens.iter().enumerate() {
+        let t = &tok.range;
         let s = &text[t.clone()];
         // At an edge when only symbol tokens separate it from the line's start or end.
         let at_start = start_clear;
-        start_clear = at_start && symbol[i];
+        start_clear = at_start && tok.symbol;
         // `。|` at a line end: a weak symbol glued after Chinese sentence punctuation (a spacing
         // pass removed the space OCR put between them) is a speck, not text.
-        if !symbol[i] && !has_text_after(i) {
+        if !tok.symbol && !has_text_after(i) {
             let kept = s.trim_end_matches(is_weak_junk);
             if kept.len() < s.len() && kept.ends_with(is_ambiguous_closing_punct) {
+                plain = false;
                 plan.delete(t.start + kept.len()..t.end, "symbol-run", 0.9);
             }
         }
-        if is_plain_word(s, scratch.word[i], at_start) {
+        if is_plain_word(s, tok.word, at_start) {
             continue;
         }
+        plain = false;
         let at_end = !has_text_after(i);
         let prev = prev_meaningful(text, t.start);
         let next = next_meaningful(text, t.end);
@@ -401,7 +485,7 @@ fn scan_tokens(
         if has_text_after(i) && single.is_some_and(is_bullet) {
             continue;
         }
-        if symbol[i] {
+        if tok.symbol {
             let delete = if s.chars().any(is_strong_junk) {
                 true
             } else if s.chars().all(|c| is_dash(c) && !is_weak_junk(c)) {
@@ -474,8 +558,14 @@ fn scan_tokens(
         }
         // Rule and speck symbols glued to text: any run of strong junk, four dashes or more.
         // A bullet glued to the end of a word and followed by text is a list bullet whose line was
-        // joined to the previous one: it stays, as it did at the line start.
-        for run in glued_runs(&text[from..t.end]) {
+        // joined to the previous one: it stays, as it did at the line start. A token without
+        // such characters has no such run (most tokens here: a word with a hyphen).
+        let runs = if tok.glued {
+            glued_runs(&text[from..t.end])
+        } else {
+            Vec::new()
+        };
+        for run in runs {
             let bullet = from + run.end == t.end
                 && has_text_after(i)
                 && text[from + run.start..t.end].chars().all(is_bullet);
@@ -498,92 +588,161 @@ fn scan_tokens(
             let _ = sink.suggest(start..end, candidates, "stray-word", 0.6);
         }
     }
+    plain
 }
 
 /// Whether no rule of [`scan_tokens`] can apply to token `s` (most tokens): two characters or
 /// more, none of them a symbol this pass removes (`word`, from [`tokenize`]), no closing
 /// punctuation at a line start, and not an English function word.
 fn is_plain_word(s: &str, word: Option<char>, at_start: bool) -> bool {
-    word.is_some_and(|first| !(at_start && is_closing_punct(first)))
-        && !(s.len() <= 4 && FUNCTION_WORDS.iter().any(|(w, _)| *w == s))
+    word.is_some_and(|first| {
+        let closing = at_start && is_closing_punct(first);
+        // Every function word starts with a lowercase ASCII letter.
+        let function_word = first.is_ascii_lowercase()
+            && s.len() <= 4
+            && FUNCTION_WORDS.iter().any(|(w, _)| *w == s);
+        !(closing || function_word)
+    })
+}
+
+/// [`tokenize`]'s classes of characters: horizontal space, removable symbol (see
+/// [`removable_class`]), other.
+const SPACE: u8 = 2;
+const REMOVABLE: u8 = 1;
+const OTHER: u8 = 0;
+
+/// [`tokenize`]'s class of each ASCII character: the space and the tab are horizontal space,
+/// `| _ ~ - =` removable symbols (weak junk and dashes; no strong junk is ASCII).
+const ASCII_CLASS: [u8; 128] = {
+    let mut t = [OTHER; 128];
+    t[b' ' as usize] = SPACE;
+    t[b'\t' as usize] = SPACE;
+    t[b'|' as usize] = REMOVABLE;
+    t[b'_' as usize] = REMOVABLE;
+    t[b'~' as usize] = REMOVABLE;
+    t[b'-' as usize] = REMOVABLE;
+    t[b'=' as usize] = REMOVABLE;
+    t
+};
+
+/// [`tokenize`]'s class of any character: horizontal space, a symbol this pass removes (no
+/// ideograph but `丨`), or other.
+fn removable_class(c: char) -> u8 {
+    if is_horizontal_space(c) {
+        SPACE
+    } else if !(is_han(c) && c != '丨') && is_removable_symbol(c) {
+        REMOVABLE
+    } else {
+        OTHER
+    }
+}
+
+/// The [`removable_class`] and the length of the character at byte `k` of `s` (a character
+/// boundary before its end), from its lead byte where that is enough: ASCII, `E5`..`E9`
+/// (U+5000..U+9FFF, unified ideographs), `E3` (U+3000..U+3FFF: the ideographic space, and no
+/// symbol) and `E4` (U+4000..U+4FFF: `丨`, and no space). The text is valid UTF-8, so a lead
+/// byte's continuation bytes follow.
+#[inline(always)]
+fn class_at(s: &str, k: usize) -> (u8, usize) {
+    let b = s.as_bytes();
+    match b[k] {
+        x @ 0x00..=0x7F => (ASCII_CLASS[usize::from(x)], 1),
+        0xE5..=0xE9 => (OTHER, 3),
+        0xE3 if b[k + 1] == 0x80 && b[k + 2] == 0x80 => (SPACE, 3),
+        0xE4 if b[k + 1] == 0xB8 && b[k + 2] == 0xA8 => (REMOVABLE, 3),
+        0xE3 | 0xE4 => (OTHER, 3),
+        _ => s[k..]
+            .chars()
+            .next()
+            .map_or((OTHER, 1), |c| (removable_class(c), c.len_utf8())),
+    }
 }
 
 /// Splits `line` into tokens (maximal runs of non-space characters) in one scan, and records
-/// for each whether it is made of removable symbols only (`symbol`), and, when it has two
-/// characters or more and no removable symbol, its first character (`word`).
+/// for each whether it is made of removable symbols only (`symbol`), when it has two
+/// characters or more and no removable symbol, its first character (`word`), and whether
+/// [`glued_runs`] may find a run in it (`glued`).
 fn tokenize(text: &str, line: &Range<usize>, scratch: &mut Scratch) {
     scratch.tokens.clear();
-    scratch.symbol.clear();
-    scratch.word.clear();
+    let s = &text[line.clone()];
+    let b = s.as_bytes();
     let close = |scratch: &mut Scratch, t: &Token, end: usize| {
-        scratch.tokens.push(line.start + t.start..line.start + end);
-        scratch.symbol.push(t.all);
-        scratch.word.push((t.n >= 2 && !t.any).then_some(t.first));
+        let word = if t.n >= 2 && !t.any {
+            s[t.start..].chars().next()
+        } else {
+            None
+        };
+        scratch.tokens.push(Tok {
+            range: line.start + t.start..line.start + end,
+            symbol: t.all,
+            word,
+            glued: t.strong || t.dashes >= 4,
+        });
     };
     // The open token (none while `n` is 0).
     let mut t = Token {
         start: 0,
-        first: ' ',
         n: 0,
         any: false,
         all: true,
+        strong: false,
+        dashes: 0,
     };
-    let s = &text[line.clone()];
-    let b = s.as_bytes();
     let mut k = 0;
     while k < b.len() {
-        let at = k;
-        // Fast paths on the lead byte, without decoding through the string's iterator: ASCII,
-        // and `E5`..`E9` (U+5000..U+9FFF, unified ideographs, none of them a space or a symbol;
-        // `丨` is U+4E28), decoded only to start a token. The text is valid UTF-8, so a lead
-        // byte's continuation bytes follow.
-        let (c, removable) = match b[k] {
-            x @ 0xE5..=0xE9 => {
-                k += 3;
-                if t.n > 0 {
-                    t.n += 1;
-                    t.all = false;
-                    continue;
-                }
-                let c = (u32::from(x & 0x0F) << 12)
-                    | (u32::from(b[at + 1] & 0x3F) << 6)
-                    | u32::from(b[at + 2] & 0x3F);
-                (char::from_u32(c).unwrap_or('\u{fffd}'), false)
-            }
-            x if x < 0x80 => {
-                k += 1;
-                let c = char::from(x);
-                (c, !c.is_ascii_alphanumeric() && is_removable_symbol(c))
-            }
-            _ => {
-                let Some(c) = s[k..].chars().next() else {
+        if t.n > 0 {
+            // Inside a token, the characters that are neither space nor symbol only count: ASCII
+            // and `E5`..`E9` (U+5000..U+9FFF, unified ideographs, none of them a space or a
+            // symbol; `丨` is U+4E28) are passed over by their lead byte. The text is valid
+            // UTF-8, so a lead byte's continuation bytes follow.
+            let n = t.n;
+            while let Some(&x) = b.get(k) {
+                if x < 0x80 && ASCII_CLASS[usize::from(x)] == OTHER {
+                    k += 1;
+                } else if (0xE5..=0xE9).contains(&x) {
+                    k += 3;
+                } else {
                     break;
-                };
-                k += c.len_utf8();
-                // Ideographs (of which only `丨` is a symbol) first: cheap.
-                let common = is_han(c) && c != '丨';
-                (c, !common && is_removable_symbol(c))
+                }
+                t.n += 1;
             }
-        };
-        if is_horizontal_space(c) {
+            if t.n > n {
+                t.all = false;
+            }
+            if k >= b.len() {
+                break;
+            }
+        }
+        let at = k;
+        let (class, len) = class_at(s, k);
+        k += len;
+        if class == SPACE {
             if t.n > 0 {
                 close(scratch, &t, at);
                 t.n = 0;
             }
             continue;
         }
+        let removable = class == REMOVABLE;
         if t.n == 0 {
             t = Token {
                 start: at,
-                first: c,
                 n: 1,
                 any: removable,
                 all: removable,
+                strong: false,
+                dashes: 0,
             };
         } else {
             t.n += 1;
             t.any |= removable;
             t.all &= removable;
+        }
+        if removable {
+            if let Some(c) = s[at..].chars().next() {
+                t.strong |= is_strong_junk(c);
+                t.dashes += usize::from(is_dash(c) && !is_weak_junk(c));
+            }
         }
     }
     if t.n > 0 {
@@ -591,14 +750,16 @@ fn tokenize(text: &str, line: &Range<usize>, scratch: &mut Scratch) {
     }
 }
 
-/// A token being read by [`tokenize`]: its start in the line, its first character, how many
-/// characters it has, and whether any and whether all of them are removable symbols.
+/// A token being read by [`tokenize`]: its start in the line, how many characters it has,
+/// whether any and whether all of them are removable symbols, whether any is strong junk, and
+/// how many are dashes other than weak junk (the classes of [`glued_runs`]).
 struct Token {
     start: usize,
-    first: char,
     n: usize,
     any: bool,
     all: bool,
+    strong: bool,
+    dashes: usize,
 }
 
 /// Class of a character for [`glued_runs`].
@@ -675,19 +836,26 @@ fn token_with_space(
 mod tests {
     use super::*;
 
-    fn tokens(text: &str) -> Vec<(&str, bool, Option<char>)> {
+    /// The tokens of `text` with their `symbol`, `word` and `glued`.
+    fn tokens_glued(text: &str) -> Vec<(&str, bool, Option<char>, bool)> {
         let mut scratch = Scratch::default();
         tokenize(text, &(0..text.len()), &mut scratch);
-        (0..scratch.tokens.len())
-            .map(|i| {
-                let t = scratch.tokens[i].clone();
-                (&text[t], scratch.symbol[i], scratch.word[i])
-            })
+        scratch
+            .tokens
+            .iter()
+            .map(|t| (&text[t.range.clone()], t.symbol, t.word, t.glued))
+            .collect()
+    }
+
+    fn tokens(text: &str) -> Vec<(&str, bool, Option<char>)> {
+        tokens_glued(text)
+            .into_iter()
+            .map(|(t, symbol, word, _)| (t, symbol, word))
             .collect()
     }
 
     /// [`tokenize`] as a plain scan of the chars would do it.
-    fn tokens_by_chars(text: &str) -> Vec<(&str, bool, Option<char>)> {
+    fn tokens_by_chars(text: &str) -> Vec<(&str, bool, Option<char>, bool)> {
         let removable = |c: char| {
             !(c.is_ascii_alphanumeric() || (is_han(c) && c != '丨')) && is_removable_symbol(c)
         };
@@ -697,7 +865,14 @@ mod tests {
                 let n = t.chars().count();
                 let any = t.chars().any(removable);
                 let first = t.chars().next().filter(|_| n >= 2 && !any);
-                (t, t.chars().all(removable), first)
+                let dashes = t
+                    .chars()
+                    .filter(|&c| is_dash(c) && !is_weak_junk(c))
+                    .count();
+                let glued = t.chars().any(is_strong_junk) || dashes >= 4;
+                // A token that is not flagged has no glued run.
+                assert!(glued || glued_runs(t).is_empty(), "{t:?}");
+                (t, t.chars().all(removable), first, glued)
             })
             .collect()
     }
@@ -712,8 +887,9 @@ mod tests {
             "||| 第一章■ x 丨丨 中丨文 。。 丨中 中丨",
             "使用 apt 命令 — 4 —  ~~ __ 龘 䶵 一 㐀𠀀 é|ü",
             "中 文 x 中文中 ■中 中■",
+            "a—b—c—d—e 中----文 ——— x-y =-=- ~~~~ 第一章█ ＿－－－－",
         ] {
-            assert_eq!(tokens(text), tokens_by_chars(text), "{text:?}");
+            assert_eq!(tokens_glued(text), tokens_by_chars(text), "{text:?}");
         }
         // Every char between ideographs and alone.
         let mut buf = String::new();
@@ -723,7 +899,67 @@ mod tests {
             }
             buf.clear();
             buf.extend(['中', c, '文', ' ', c, ' ', c, c]);
-            assert_eq!(tokens(&buf), tokens_by_chars(&buf), "{c:?}");
+            assert_eq!(tokens_glued(&buf), tokens_by_chars(&buf), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn common_text_is_not_punct() {
+        for c in ('0'..='9')
+            .chain('a'..='z')
+            .chain('A'..='Z')
+            .chain('\u{4e00}'..='\u{9fff}')
+            .filter(|&c| c != '丨')
+        {
+            assert!(!(c.is_whitespace() || is_punct_or_junk(c)), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn symbol_tokens_as_by_chars() {
+        let by_chars = |s: &str| {
+            s.split(char::is_whitespace)
+                .filter(|t| {
+                    !t.is_empty() && t.chars().all(is_removable_symbol) && !t.chars().all(is_dash)
+                })
+                .count()
+        };
+        let mut all = String::new();
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            // Whitespace starts with a byte that `maybe_space` stops at.
+            let mut buf = [0; 4];
+            if c.is_whitespace() {
+                assert_eq!(maybe_space(c.encode_utf8(&mut buf).as_bytes()), 0, "{c:?}");
+            }
+            if c.is_whitespace() || is_removable_symbol(c) || c as u32 % 97 == 0 {
+                all.push(c);
+                all.push(if c as u32 % 3 == 0 { ' ' } else { '|' });
+            }
+        }
+        for s in [
+            "",
+            "|| a|| ||a — —— -- ~ 中 ■ \u{2003}|\u{85}_\u{3000}__x",
+            "中文||\u{a0}||",
+            all.as_str(),
+        ] {
+            assert_eq!(symbol_tokens(s), by_chars(s), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn classes_by_lead_byte_as_by_chars() {
+        let mut buf = String::new();
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            buf.clear();
+            buf.push(c);
+            assert_eq!(
+                class_at(&buf, 0),
+                (removable_class(c), c.len_utf8()),
+                "{c:?}"
+            );
+            if c.is_ascii() {
+                assert_eq!(ASCII_CLASS[c as usize], removable_class(c), "{c:?}");
+            }
         }
     }
 
