@@ -100,6 +100,12 @@ fn paragraphs<'k>(
     memo: &ParaMemo,
 ) -> (Vec<Para<'k>>, Known) {
     keys.clear();
+    // Room for every key at once (a key has at most one character per byte of its paragraph):
+    // one buffer grown by doubling would hold up to twice the keys. Pages of it that no key
+    // reaches are never touched.
+    keys.reserve(lines.iter().map(|r| r.len()).sum());
+    // The paragraphs of a text too long for a memo are not kept (see `MEMO_BYTES`).
+    let remember = text.len() <= MEMO_BYTES;
     let mut seen = Known::with_capacity_and_hasher(memo.paras.len(), FastHash::default());
     // Each paragraph's range, the end of its key in `keys`, whether it is table-like.
     let mut found: Vec<(Range<usize>, usize, bool)> = Vec::with_capacity(lines.len());
@@ -124,8 +130,10 @@ fn paragraphs<'k>(
                 digits * 2 > keys.len() - start
             }
         };
-        seen.entry(hash)
-            .or_insert((range.clone(), start..keys.len(), table_like));
+        if remember {
+            seen.entry(hash)
+                .or_insert((range.clone(), start..keys.len(), table_like));
+        }
         found.push((range, keys.len(), table_like));
     }
     let keys: &'k [char] = keys;
@@ -284,16 +292,27 @@ fn plan(text: &str, sink: &mut EditSink<'_>, memo: &mut ParaMemo) -> Vec<Deletio
     let mut sink = Suggestions { sink, made: 0 };
     let edits = plan_paragraphs(text, &paras, &mut sink);
     drop(paras);
-    // The next plan of the run finds this one's paragraphs.
-    *memo = ParaMemo {
-        text: text.to_string(),
-        order: lines,
-        quiet: (edits.is_empty() && sink.made == 0).then(|| sink.keeps_suggestions()),
-        keys,
-        paras: seen,
+    // The next plan of the run finds this one's paragraphs; a long document's are not kept
+    // (see `MEMO_BYTES`).
+    *memo = if text.len() <= MEMO_BYTES {
+        ParaMemo {
+            text: text.to_string(),
+            order: lines,
+            quiet: (edits.is_empty() && sink.made == 0).then(|| sink.keeps_suggestions()),
+            keys,
+            paras: seen,
+        }
+    } else {
+        ParaMemo::default()
     };
     edits
 }
+
+/// The longest text whose paragraphs a [`ParaMemo`] keeps. The memo holds a copy of the text
+/// and its keys (4 bytes a character) for the whole run, which on a long document would add
+/// several bytes of memory per byte of input while every pass runs; records and pages, where
+/// the confirming round is most of what the memo saves, are far below it.
+const MEMO_BYTES: usize = if cfg!(test) { 1 << 10 } else { 1 << 20 };
 
 /// A plan's sink, counting the suggestions pushed into it (see [`ParaMemo::quiet`]).
 struct Suggestions<'s, 'e> {
@@ -1119,6 +1138,23 @@ mod tests {
             let fresh = plan(text, &mut scratch, &mut ParaMemo::default());
             assert_eq!(kept, fresh, "{text:?}");
         }
+    }
+
+    #[test]
+    fn a_long_text_is_planned_without_a_memo() {
+        let long: String = (0..200)
+            .map(|i| format!("第{i}段没有重复的内容。\n"))
+            .collect();
+        assert!(long.len() > MEMO_BYTES);
+        let mut memo = ParaMemo::default();
+        for _ in 0..2 {
+            let kept = plan(&long, &mut EditSink::new(&long), &mut memo);
+            assert_eq!(kept, Vec::new());
+            assert!(memo.text.is_empty() && memo.keys.is_empty() && memo.quiet.is_none());
+        }
+        let short = "第一段没有重复的内容。\n";
+        plan(short, &mut EditSink::new(short), &mut memo);
+        assert_eq!((memo.text.as_str(), memo.quiet), (short, Some(true)));
     }
 
     #[test]
