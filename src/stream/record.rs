@@ -116,7 +116,12 @@ pub(crate) fn parse<'a>(
     skip: usize,
     names: FieldNames<'_>,
 ) -> Result<Record<'a>, (LineError, Option<&'a RawValue>)> {
-    let line = std::str::from_utf8(content).map_err(|e| {
+    // Checked fast, and where that fails again by the standard library, which says where.
+    let line = match simdutf8::basic::from_utf8(content) {
+        Ok(line) => Ok(line),
+        Err(_) => std::str::from_utf8(content),
+    };
+    let line = line.map_err(|e| {
         (
             LineError::InvalidUtf8 {
                 valid_up_to: e.valid_up_to(),
