@@ -116,7 +116,12 @@ pub(crate) fn parse<'a>(
     skip: usize,
     names: FieldNames<'_>,
 ) -> Result<Record<'a>, (LineError, Option<&'a RawValue>)> {
-    let line = std::str::from_utf8(content).map_err(|e| {
+    // Checked fast, and where that fails again by the standard library, which says where.
+    let line = match simdutf8::basic::from_utf8(content) {
+        Ok(line) => Ok(line),
+        Err(_) => std::str::from_utf8(content),
+    };
+    let line = line.map_err(|e| {
         (
             LineError::InvalidUtf8 {
                 valid_up_to: e.valid_up_to(),
@@ -138,8 +143,11 @@ pub(crate) fn parse<'a>(
     if !raw_text.starts_with('"') {
         return Err((LineError::NotAString(names.text.to_string()), id));
     }
-    let text: String = serde_json::from_str(raw_text)
-        .map_err(|e| (LineError::InvalidString(e.to_string()), id))?;
+    let text = match unescape(raw_text) {
+        Some(text) => text,
+        None => serde_json::from_str(raw_text)
+            .map_err(|e| (LineError::InvalidString(e.to_string()), id))?,
+    };
     let start = raw_text.as_ptr() as usize - line.as_ptr() as usize;
     let key = if names.group_by.is_empty() {
         None
@@ -160,15 +168,132 @@ pub(crate) fn parse<'a>(
     })
 }
 
+/// The text of a JSON string (`raw`, quotes included) that the parser has read, when it has
+/// no `\u` escape; `None` when it has one (serde_json decodes it, and rejects a lone
+/// surrogate).
+///
+/// The parser has checked the string while skipping it for the raw value (every escape is one
+/// of JSON's, no control character stands unescaped), so only the escapes are read here: the
+/// runs between them are copied as they are, found with one search each, where decoding it
+/// again with serde_json would scan every byte for the end of the string a second time and
+/// copy the text twice.
+fn unescape(raw: &str) -> Option<String> {
+    let body = raw.get(1..raw.len().checked_sub(1)?)?;
+    let mut out = String::with_capacity(body.len());
+    let mut rest = body;
+    while let Some(i) = memchr::memchr(b'\\', rest.as_bytes()) {
+        out.push_str(&rest[..i]);
+        out.push(match rest.as_bytes().get(i + 1)? {
+            b'n' => '\n',
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b't' => '\t',
+            b'r' => '\r',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            _ => return None,
+        });
+        rest = &rest[i + 2..];
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
 /// `content` with the value at `value` replaced by `text` as a JSON string.
 pub(crate) fn splice(content: &[u8], value: &Range<usize>, text: &str, line_end: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(content.len() + text.len() / 8 + line_end.len() + 2);
     out.extend_from_slice(&content[..value.start]);
-    // Serialising a str into a Vec cannot fail.
-    let _ = serde_json::to_writer(&mut out, text);
+    write_json_str(&mut out, text);
     out.extend_from_slice(&content[value.end..]);
     out.extend_from_slice(line_end);
     out
+}
+
+/// Writes `s` as a JSON string, escaped as serde_json escapes it (`\"`, `\\`, `\b`, `\f`,
+/// `\n`, `\r`, `\t`, other control characters as `\u00xx`, nothing else), reading 32 bytes
+/// at a time, then eight: most of a text needs no escape, and its runs are copied whole.
+fn write_json_str(out: &mut Vec<u8>, s: &str) {
+    let b = s.as_bytes();
+    out.push(b'"');
+    // The run not yet written starts at `start`; `i` is where the search goes on.
+    let (mut start, mut i) = (0, 0);
+    let load = |c: &[u8]| u64::from_le_bytes(c.try_into().unwrap_or_default());
+    while i < b.len() {
+        // Thirty-two bytes at a time while none needs an escape (escapes are rare in text).
+        while let Some(block) = b.get(i..i + 32) {
+            let lanes = escape_lanes(load(&block[..8]))
+                | escape_lanes(load(&block[8..16]))
+                | escape_lanes(load(&block[16..24]))
+                | escape_lanes(load(&block[24..]));
+            if lanes != 0 {
+                break;
+            }
+            i += 32;
+        }
+        match b.get(i..i + 8) {
+            None if i == b.len() => break,
+            Some(chunk) => {
+                let lanes = escape_lanes(load(chunk));
+                if lanes == 0 {
+                    i += 8;
+                    continue;
+                }
+                // The lowest lane found is one to escape (those above it may not be).
+                i += (lanes.trailing_zeros() / 8) as usize;
+            }
+            None if !needs_escape(b[i]) => {
+                i += 1;
+                continue;
+            }
+            None => {}
+        }
+        out.extend_from_slice(&b[start..i]);
+        push_escape(out, b[i]);
+        i += 1;
+        start = i;
+    }
+    out.extend_from_slice(&b[start..]);
+    out.push(b'"');
+}
+
+/// Whether serde_json escapes the byte in a string.
+fn needs_escape(b: u8) -> bool {
+    b < 0x20 || b == b'"' || b == b'\\'
+}
+
+/// 0x80 in the lowest byte of `w` that [`needs_escape`], and in none below it (a byte above it
+/// may have 0x80 without needing an escape: a borrow carries into it).
+#[inline]
+fn escape_lanes(w: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    // 0x80 in the bytes below `n` (bytes below 0x80), from the lowest of them on.
+    let below = |x: u64, n: u8| x.wrapping_sub(ONES * u64::from(n)) & !x;
+    let quote = w ^ (ONES * u64::from(b'"'));
+    let backslash = w ^ (ONES * u64::from(b'\\'));
+    (below(w, 0x20) | below(quote, 1) | below(backslash, 1)) & (ONES << 7)
+}
+
+/// Writes the escape of a byte that [`needs_escape`].
+fn push_escape(out: &mut Vec<u8>, b: u8) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    match b {
+        b'"' => out.extend_from_slice(b"\\\""),
+        b'\\' => out.extend_from_slice(b"\\\\"),
+        0x08 => out.extend_from_slice(b"\\b"),
+        0x0c => out.extend_from_slice(b"\\f"),
+        b'\n' => out.extend_from_slice(b"\\n"),
+        b'\r' => out.extend_from_slice(b"\\r"),
+        b'\t' => out.extend_from_slice(b"\\t"),
+        _ => out.extend_from_slice(&[
+            b'\\',
+            b'u',
+            b'0',
+            b'0',
+            HEX[usize::from(b >> 4)],
+            HEX[usize::from(b & 0xf)],
+        ]),
+    }
 }
 
 struct Found<'de> {
@@ -304,6 +429,40 @@ mod tests {
         for (line, want) in cases {
             let (err, _) = parse(line, 0, NAMES).unwrap_err();
             assert!(err.to_string().contains(want), "{err} for {line:?}");
+        }
+    }
+
+    /// Strings of the characters that JSON escapes or that border them.
+    fn tricky() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::strategy::Strategy;
+        let chars = proptest::sample::select(vec![
+            '"', '\\', '/', '\n', '\r', '\t', '\u{0}', '\u{8}', '\u{c}', '\u{1f}', ' ', '\u{7f}',
+            'a', 'é', '中', '\u{2028}', '😀',
+        ]);
+        proptest::collection::vec(chars, 0..40).prop_map(|v| v.into_iter().collect())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn strings_are_written_and_read_as_serde_json_does(s in tricky(), t in ".{0,40}") {
+            for s in [&s, &t] {
+                let mut out = Vec::new();
+                write_json_str(&mut out, s);
+                let want = serde_json::to_string(s).unwrap();
+                proptest::prop_assert_eq!(std::str::from_utf8(&out).unwrap(), want.as_str());
+                // Read here unless it has a `\u` escape (a control character).
+                let control = s.chars().any(|c| c < ' ' && !"\n\r\t\u{8}\u{c}".contains(c));
+                let read = if control { None } else { Some(s.clone()) };
+                proptest::prop_assert_eq!(unescape(&want), read.clone());
+                // Escaped as other writers may: solidus and \u escapes.
+                let other = want.replace('/', "\\/");
+                proptest::prop_assert_eq!(unescape(&other), read);
+                // In a record, with a `\u` escape of a letter (not inside another escape).
+                let spelled = if want.contains("\\u") { want.clone() } else { want.replace('a', "\\u0061") };
+                let line = format!("{{\"text\": {spelled}}}");
+                let rec = parse(line.as_bytes(), 0, NAMES).unwrap();
+                proptest::prop_assert_eq!(&rec.text, s);
+            }
         }
     }
 

@@ -639,21 +639,29 @@ fn tokens(text: &str) -> Vec<(usize, &str)> {
             out.push((start, t));
         }
     };
-    let chunks = bytes.chunks_exact(8);
-    // The last bytes padded with zeros (no letters).
-    let mut last = [0u8; 8];
-    last[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
-    let words = chunks.map(|c| u64::from_le_bytes(c.try_into().unwrap_or_default()));
-    let mut words = words.chain([u64::from_le_bytes(last)]).enumerate();
-    while let Some((mut chunk_index, mut w)) = words.next() {
-        if w & HIGH == HIGH && run.is_none() {
-            // Chinese text: on to the next chunk with an ASCII byte (the padded last one has).
-            match words.find(|&(_, w)| w & HIGH != HIGH) {
-                Some(next) => (chunk_index, w) = next,
-                None => break,
+    let load = |c: &[u8]| u64::from_le_bytes(c.try_into().unwrap_or_default());
+    // The chunk of eight bytes being read starts at `base`.
+    let mut base = 0;
+    loop {
+        if run.is_none() {
+            // Chinese text: on to the next chunk with an ASCII byte.
+            while let Some(c) = bytes.get(base..base + 8) {
+                if load(c) & HIGH != HIGH {
+                    break;
+                }
+                base += 8;
             }
         }
-        let base = chunk_index * 8;
+        let w = match bytes.get(base..base + 8) {
+            Some(c) => load(c),
+            None => {
+                // The last bytes padded with zeros (no letters).
+                let rest = bytes.get(base..).unwrap_or_default();
+                let mut last = [0u8; 8];
+                last[..rest.len()].copy_from_slice(rest);
+                u64::from_le_bytes(last)
+            }
+        };
         // Bit `i`: byte `i` of the chunk is an ASCII letter or digit (the padding, zeros, is
         // not).
         let alnum = lanes_to_bits(alphanumeric_lanes(w));
@@ -675,6 +683,10 @@ fn tokens(text: &str) -> Vec<(usize, &str)> {
                 ends &= ends - 1;
             }
         }
+        if base + 8 >= bytes.len() {
+            break;
+        }
+        base += 8;
     }
     if let Some(start) = run {
         push(start, bytes.len());
