@@ -193,11 +193,19 @@ const fn lead_table(leads: &[u8]) -> [u8; 256] {
 }
 
 /// The first bytes of the marks decided one by one (`,` `:` `;` `?` `!` `*` and, on `EF`,
-/// `，` `：` `；` `？` `！`).
-static MARK_LEADS: [u8; 256] = lead_table(b",:;?!*\xEF");
-/// The first bytes of the brackets and the page break that `find_pairs` reads (`(` `)`, form
-/// feed, `（` `）` on `EF`, `〈〉《》【】〔〕` on `E3`).
+/// `，` `：` `；` `？` `！`) and of the brackets and the page break that [`pairs_of`] reads (`(`
+/// `)`, form feed, `（` `）` on `EF`, `〈〉《》【】〔〕` on `E3`): one scan finds both.
+static MARK_LEADS: [u8; 256] = lead_table(b",:;?!*()\x0c\xE3\xEF");
+/// The first bytes of the brackets and the page break alone.
 static BRACKET_LEADS: [u8; 256] = lead_table(b"()\x0c\xE3\xEF");
+
+/// A bracket or a page break: what [`pairs_of`] reads.
+fn is_bracket_event(c: char) -> bool {
+    matches!(
+        c,
+        '\u{c}' | '(' | ')' | '（' | '）' | '〈' | '〉' | '《' | '》' | '【' | '】' | '〔' | '〕'
+    )
+}
 
 /// The chars of `text` whose first byte `table` marks (see [`lead_table`]), with their byte
 /// offsets; every other char is passed over without decoding it.
@@ -315,6 +323,7 @@ impl Pass for CjkPunct {
 fn decide(text: &str, piece_bytes: usize, sink: &mut EditSink<'_>) {
     let mut whole = Whole {
         text,
+        piece_bytes,
         typeset: None,
         chosen_style: None,
     };
@@ -349,6 +358,8 @@ fn pieces(text: &str, size: usize) -> impl Iterator<Item = (usize, &str)> {
 /// What is decided on the whole text, asked once when first needed.
 struct Whole<'a> {
     text: &'a str,
+    /// The size of the pieces the text is decided in (see [`pieces`]).
+    piece_bytes: usize,
     /// The text reads as typeset (see [`crate::evidence`]).
     typeset: Option<bool>,
     /// The text writes full-width bracket pairs too, or half-width pairs glued to the text
@@ -366,12 +377,20 @@ impl Whole<'_> {
 
     /// Whether any page has a full-width pair or a glued half-width one. The marks decided
     /// before the brackets are not brackets, spaces, breaks or Han characters, so the text as
-    /// written gives the same answer as the text with those decisions.
-    fn chosen_style(&mut self) -> bool {
-        let text = self.text;
+    /// written gives the same answer as the text with those decisions. `pairs` are the pairs
+    /// of the piece at byte `base`, which is not scanned again.
+    fn chosen_style(&mut self, base: usize, pairs: &[(usize, usize)]) -> bool {
+        let (text, size) = (self.text, self.piece_bytes);
         *self.chosen_style.get_or_insert_with(|| {
-            pieces(text, PIECE_BYTES).any(|(_, piece)| {
-                find_pairs(piece).into_iter().any(|(o, c)| {
+            pieces(text, size).any(|(from, piece)| {
+                let found;
+                let pairs = if from == base {
+                    pairs
+                } else {
+                    found = find_pairs(piece);
+                    &found
+                };
+                pairs.iter().any(|&(o, c)| {
                     (char_at(piece, o) == '（' && char_at(piece, c) == '）')
                         || is_glued_half_pair(piece, o, c)
                 })
@@ -398,7 +417,13 @@ fn run_piece(
 ) {
     // Decision for a byte offset of a char.
     let mut decided: BTreeMap<usize, Decision> = BTreeMap::new();
+    // The brackets and page breaks, for `pairs_of`.
+    let mut brackets = Vec::new();
     for (i, c) in chars_led_by(text, &MARK_LEADS) {
+        if is_bracket_event(c) {
+            brackets.push((i, c));
+            continue;
+        }
         // Only these marks are decided here (see `full_of`, `half_of`): the context of
         // any other character is not looked at.
         if !matches!(
@@ -452,11 +477,7 @@ fn run_piece(
     for k in stops {
         decided.insert(k, Decision::FullStop);
     }
-    // Every pair is closed by `)` or `）` (see `find_pairs`), which the decisions above never
-    // write: a piece without one has no pair to decide.
-    if memchr::memchr(b')', text.as_bytes()).is_some() || text.contains('）') {
-        pair_brackets(text, &mut decided, whole, base, *before);
-    }
+    pair_brackets(text, &brackets, &mut decided, whole, base, *before);
     if let Some((j, c)) = text
         .char_indices()
         .rev()
@@ -487,6 +508,7 @@ fn run_piece(
 /// and misread pairs are decided.
 fn pair_brackets(
     text: &str,
+    brackets: &[(usize, char)],
     decided: &mut BTreeMap<usize, Decision>,
     whole: &mut Whole<'_>,
     base: usize,
@@ -494,13 +516,13 @@ fn pair_brackets(
 ) {
     // The decisions so far wrote no bracket (brackets are decided only here, each in one
     // pair), so the pairs are those of the text as written.
-    let mut pairs = find_pairs(text);
+    let mut pairs = pairs_of(text, brackets);
     pairs.sort_unstable();
     // Only a text that writes full-width pairs too, or half-width pairs glued to the text
     // before them, has chosen its spaced half-width ones (`Whole::chosen_style`): tesseract's
     // Chinese model never writes `（`, and it reads the white space of a full-width `（` as a
     // space before the mark.
-    for (open, k) in pairs {
+    for &(open, k) in &pairs {
         let (o, c) = (char_at(text, open), char_at(text, k));
         let misread = !matches!(o, '(' | '（');
         let has_han = text[open + o.len_utf8()..k].chars().any(is_han);
@@ -539,7 +561,7 @@ fn pair_brackets(
             continue;
         }
         let consistent = matches!((o, c), ('(', ')') | ('（', '）'));
-        if consistent && whole.chosen_style() && whole.typeset() {
+        if consistent && whole.chosen_style(base, &pairs) && whole.typeset() {
             continue;
         }
         decided.insert(
@@ -571,13 +593,21 @@ fn is_tight_punct_or_han(c: char) -> bool {
     is_han(c) || is_tight_punct(c)
 }
 
-/// The bracket pairs `(open, close)` (byte offsets) closed by `)` or `）` within a paragraph
-/// and at most `MAX_PAIR` characters apart. A misread opener (`〈《【〔`) counts only when its
-/// own closing mark does not come first.
+/// The bracket pairs `(open, close)` (byte offsets) of `text` closed by `)` or `）` within a
+/// paragraph and at most `MAX_PAIR` characters apart. A misread opener (`〈《【〔`) counts only
+/// when its own closing mark does not come first.
 fn find_pairs(text: &str) -> Vec<(usize, usize)> {
+    let brackets: Vec<(usize, char)> = chars_led_by(text, &BRACKET_LEADS)
+        .filter(|&(_, c)| is_bracket_event(c))
+        .collect();
+    pairs_of(text, &brackets)
+}
+
+/// [`find_pairs`] from the brackets and page breaks of `text` with their byte offsets, in order.
+fn pairs_of(text: &str, brackets: &[(usize, char)]) -> Vec<(usize, usize)> {
     let mut pairs = Vec::new();
     let mut stack: Vec<(usize, char)> = Vec::new();
-    for (k, c) in chars_led_by(text, &BRACKET_LEADS) {
+    for &(k, c) in brackets {
         // A page break ends the search (OCR engines put blank lines inside paragraphs).
         if c == '\u{c}' {
             stack.clear();
