@@ -1,4 +1,4 @@
-use std::cell::OnceCell;
+use std::cell::{Cell, OnceCell};
 
 use ocrtidy_core::{EditSink, Pass, PassId, PassInput, PassKind, PassSpec, RuleSpec};
 
@@ -123,9 +123,13 @@ impl Pass for CjkSpacing {
             page += usize::from(base > 0 && text.as_bytes()[base - 1] == 0x0c);
             pages.push(page);
         }
+        // Widths are counted when first needed: a line's is read again as the next line of
+        // the line before it.
+        let widths = vec![Cell::new(usize::MAX); all.len()];
         let lines = Lines {
             all: &all,
             pages: &pages,
+            widths: &widths,
         };
         let doc = Doc {
             text,
@@ -161,9 +165,13 @@ fn has_inner_space(line: &str, wide: bool) -> bool {
     memchr::memchr2(b' ', b'\t', inner.as_bytes()).is_some() || wide && has_wide_space(inner)
 }
 
-/// `text` holds a no-break space (U+00A0) or an ideographic space (U+3000).
+/// `text` holds a no-break space (U+00A0) or an ideographic space (U+3000). Searched for by
+/// their bytes (`C2 A0`, `E3 80 80`): `str::contains` of a char searches for its last byte,
+/// here `A0` or `80`, which Chinese text is full of.
 fn has_wide_space(text: &str) -> bool {
-    text.contains('\u{a0}') || text.contains('\u{3000}')
+    let b = text.as_bytes();
+    memchr::memchr_iter(0xC2, b).any(|i| b.get(i + 1) == Some(&0xA0))
+        || memchr::memmem::find(b, "\u{3000}".as_bytes()).is_some()
 }
 
 /// What the text's lines are fixed against.
@@ -180,9 +188,20 @@ struct Doc<'t> {
 struct Lines<'a, 't> {
     all: &'a [(usize, &'t str)],
     pages: &'a [usize],
+    /// The [`width`] of each line once counted (`usize::MAX` before).
+    widths: &'a [Cell<usize>],
 }
 
 impl Lines<'_, '_> {
+    /// The [`width`] of line `k`, counted once.
+    fn width(&self, k: usize) -> usize {
+        let w = &self.widths[k];
+        if w.get() == usize::MAX {
+            w.set(width(self.all[k].1));
+        }
+        w.get()
+    }
+
     fn same_page(&self, a: usize, b: usize) -> bool {
         self.pages[a] == self.pages[b]
     }
@@ -232,7 +251,28 @@ fn ends_sentence(line: &str) -> bool {
     line.trim_end_matches(crate::is_horizontal_space)
         .chars()
         .next_back()
-        .is_some_and(|c| "。！？；：…”’）」』】》.!?;:".contains(c))
+        .is_some_and(|c| {
+            matches!(
+                c,
+                '。' | '！'
+                    | '？'
+                    | '；'
+                    | '：'
+                    | '…'
+                    | '”'
+                    | '’'
+                    | '）'
+                    | '」'
+                    | '』'
+                    | '】'
+                    | '》'
+                    | '.'
+                    | '!'
+                    | '?'
+                    | ';'
+                    | ':'
+            )
+        })
 }
 
 /// Display width in half-em units (CJK characters are two).
@@ -292,7 +332,7 @@ fn is_standalone(lines: &Lines<'_, '_>, n: usize) -> bool {
         .filter(|&k| same_page(n, k));
     let line = all[n].1;
     let starts = prev.is_none_or(|k| ends_sentence(all[k].1));
-    let ends = ends_sentence(line) || next.is_none_or(|k| 2 * width(line) <= width(all[k].1));
+    let ends = ends_sentence(line) || next.is_none_or(|k| 2 * lines.width(n) <= lines.width(k));
     starts && ends
 }
 
@@ -477,6 +517,18 @@ fn short_groups(line: &str) -> Vec<(usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sentence_ends_are_the_marks_listed() {
+        let marks = "。！？；：…”’）」』】》.!?;:";
+        for c in ('\0'..='\u{ffff}').chain(['\u{1f600}']) {
+            assert_eq!(
+                ends_sentence(&format!("甲{c}  ")),
+                marks.contains(c),
+                "{c:?}"
+            );
+        }
+    }
 
     #[test]
     fn width_fast_paths_agree_with_a_plain_count() {
