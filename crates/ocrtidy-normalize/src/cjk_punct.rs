@@ -1,3 +1,5 @@
+use std::collections::BTreeMap;
+
 use ocrtidy_core::{EditSink, Pass, PassId, PassInput, PassKind, PassSpec, RuleSpec};
 
 use crate::is_horizontal_space;
@@ -83,7 +85,7 @@ fn half_of(c: char) -> Option<char> {
 }
 
 /// The rule that decided a mark. With the mark it replaces it gives the replacement (see
-/// [`Decision::target`]), so a decision takes one byte per character.
+/// [`Decision::target`]), so a decision is one byte and the replacement is not stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Decision {
     /// `cjk-punct`: the full-width form (see `full_of`).
@@ -138,52 +140,112 @@ impl Decision {
     }
 }
 
-struct Ctx<'a> {
-    chars: &'a [char],
+/// The nearest visible character before byte `i` of `text` on the same page (see
+/// [`first_visible`]: line breaks, spaces and noise skipped, since the layout and noise passes
+/// may join lines and delete symbols later).
+fn prev_visible(text: &str, i: usize) -> Option<char> {
+    first_visible(text[..i].chars().rev(), true)
 }
 
-impl Ctx<'_> {
-    fn at(&self, k: usize) -> Option<char> {
-        self.chars.get(k).copied()
-    }
+/// No Han character among the `LATIN_WINDOW` nearest visible characters on either side of the
+/// mark at bytes `at` of `text` on its page (spaces and line breaks do not count, so joining
+/// lines does not change the answer). The marks this pass decides are neither Han characters,
+/// spaces nor breaks, so the text as written gives the answer of the text as decided.
+fn latin_context(text: &str, at: std::ops::Range<usize>) -> bool {
+    let visible = |c: &char| !is_horizontal_space(*c) && !is_line_break(*c);
+    let before = text[..at.start]
+        .chars()
+        .rev()
+        .take_while(|&c| c != '\u{c}')
+        .filter(visible)
+        .take(LATIN_WINDOW);
+    let after = text[at.end..]
+        .chars()
+        .take_while(|&c| c != '\u{c}')
+        .filter(visible)
+        .take(LATIN_WINDOW);
+    !before.chain(after).any(|c| is_han(c) && !is_noise(c))
+}
 
-    /// The nearest visible character before index `k` on the same page (see
-    /// [`first_visible`]: line breaks, spaces and noise skipped, since the layout and noise
-    /// passes may join lines and delete symbols later).
-    fn prev(&self, k: usize) -> Option<char> {
-        first_visible(self.chars[..k].iter().rev().copied(), true)
+/// A table over the first byte of a UTF-8 char: 0 for the bytes in `leads` (chars to look
+/// at), else the length of the char the byte starts, so that a scan passes over every other
+/// char on its first byte alone.
+const fn lead_table(leads: &[u8]) -> [u8; 256] {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = match b {
+            0..=0xDF if b < 0x80 => 1,
+            0xC0..=0xDF => 2,
+            0xE0..=0xEF => 3,
+            0xF0..=0xFF => 4,
+            // Continuation bytes: never the first byte of a char.
+            _ => 1,
+        };
+        b += 1;
     }
+    let mut k = 0;
+    while k < leads.len() {
+        t[leads[k] as usize] = 0;
+        k += 1;
+    }
+    t
+}
 
-    /// The nearest visible character after index `k` on the same page.
-    fn next(&self, k: usize) -> Option<char> {
-        first_visible(self.chars[k + 1..].iter().copied(), true)
-    }
+/// The first bytes of the marks decided one by one (`,` `:` `;` `?` `!` `*` and, on `EF`,
+/// `，` `：` `；` `？` `！`) and of the brackets and the page break that [`pairs_of`] reads (`(`
+/// `)`, form feed, `（` `）` on `EF`, `〈〉《》【】〔〕` on `E3`): one scan finds both.
+static MARK_LEADS: [u8; 256] = lead_table(b",:;?!*()\x0c\xE3\xEF");
+/// The first bytes of the brackets and the page break alone.
+static BRACKET_LEADS: [u8; 256] = lead_table(b"()\x0c\xE3\xEF");
 
-    /// The nearest visible character after index `k` on the same line.
-    fn next_on_line(&self, k: usize) -> Option<char> {
-        first_visible(self.chars[k + 1..].iter().copied(), false)
-    }
+/// A bracket or a page break: what [`pairs_of`] reads.
+fn is_bracket_event(c: char) -> bool {
+    matches!(
+        c,
+        '\u{c}' | '(' | ')' | '（' | '）' | '〈' | '〉' | '《' | '》' | '【' | '】' | '〔' | '〕'
+    )
+}
 
-    /// No Han character among the `LATIN_WINDOW` nearest visible characters on either side of
-    /// index `k` on its page (spaces and line breaks do not count, so joining lines does not
-    /// change the answer).
-    fn latin_context(&self, k: usize) -> bool {
-        let visible = |c: &char| !is_horizontal_space(*c) && !is_line_break(*c);
-        let before = self.chars[..k]
-            .iter()
-            .rev()
-            .copied()
-            .take_while(|&c| c != '\u{c}')
-            .filter(visible)
-            .take(LATIN_WINDOW);
-        let after = self.chars[k + 1..]
-            .iter()
-            .copied()
-            .take_while(|&c| c != '\u{c}')
-            .filter(visible)
-            .take(LATIN_WINDOW);
-        !before.chain(after).any(|c| is_han(c) && !is_noise(c))
-    }
+/// The chars of `text` whose first byte `table` marks (see [`lead_table`]), with their byte
+/// offsets; every other char is passed over without decoding it.
+fn chars_led_by<'a>(
+    text: &'a str,
+    table: &'a [u8; 256],
+) -> impl Iterator<Item = (usize, char)> + 'a {
+    let b = text.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < b.len() {
+            match table[usize::from(b[i])] {
+                0 => {
+                    let c = text[i..].chars().next()?;
+                    let at = i;
+                    i += c.len_utf8();
+                    return Some((at, c));
+                }
+                n => i += usize::from(n),
+            }
+        }
+        None
+    })
+}
+
+/// The char of `text` at byte `i`.
+fn char_at(text: &str, i: usize) -> char {
+    text[i..].chars().next().unwrap_or('\0')
+}
+
+/// The chars of `text` before byte `i`, last first, as the decisions made so far leave them.
+fn decided_before<'a>(
+    text: &'a str,
+    decided: &'a BTreeMap<usize, Decision>,
+    i: usize,
+) -> impl Iterator<Item = char> + 'a {
+    text[..i]
+        .char_indices()
+        .rev()
+        .map(|(j, c)| decided.get(&j).map_or(c, |d| d.target(c)))
 }
 
 fn is_line_break(c: char) -> bool {
@@ -251,8 +313,8 @@ impl Pass for CjkPunct {
     fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
         // Every decision looks no further than its page (a form feed ends each search) except
         // the two verdicts on the whole text and a bracket's look back across breaks, so a
-        // long text is decided in pieces of whole pages: the working memory (five bytes a
-        // character) is that of a piece, not of the text.
+        // long text is decided in pieces of whole pages: the decisions held at a time (and the
+        // bracket pairs) are those of a piece, not of the text.
         decide(input.text, PIECE_BYTES, sink);
     }
 }
@@ -261,6 +323,7 @@ impl Pass for CjkPunct {
 fn decide(text: &str, piece_bytes: usize, sink: &mut EditSink<'_>) {
     let mut whole = Whole {
         text,
+        piece_bytes,
         typeset: None,
         chosen_style: None,
     };
@@ -295,6 +358,8 @@ fn pieces(text: &str, size: usize) -> impl Iterator<Item = (usize, &str)> {
 /// What is decided on the whole text, asked once when first needed.
 struct Whole<'a> {
     text: &'a str,
+    /// The size of the pieces the text is decided in (see [`pieces`]).
+    piece_bytes: usize,
     /// The text reads as typeset (see [`crate::evidence`]).
     typeset: Option<bool>,
     /// The text writes full-width bracket pairs too, or half-width pairs glued to the text
@@ -312,14 +377,22 @@ impl Whole<'_> {
 
     /// Whether any page has a full-width pair or a glued half-width one. The marks decided
     /// before the brackets are not brackets, spaces, breaks or Han characters, so the text as
-    /// written gives the same answer as the text with those decisions.
-    fn chosen_style(&mut self) -> bool {
-        let text = self.text;
+    /// written gives the same answer as the text with those decisions. `pairs` are the pairs
+    /// of the piece at byte `base`, which is not scanned again.
+    fn chosen_style(&mut self, base: usize, pairs: &[(usize, usize)]) -> bool {
+        let (text, size) = (self.text, self.piece_bytes);
         *self.chosen_style.get_or_insert_with(|| {
-            pieces(text, PIECE_BYTES).any(|(_, piece)| {
-                let chars: Vec<char> = piece.chars().collect();
-                find_pairs(&chars).into_iter().any(|(o, c)| {
-                    (chars[o] == '（' && chars[c] == '）') || is_glued_half_pair(&chars, o, c)
+            pieces(text, size).any(|(from, piece)| {
+                let found;
+                let pairs = if from == base {
+                    pairs
+                } else {
+                    found = find_pairs(piece);
+                    &found
+                };
+                pairs.iter().any(|&(o, c)| {
+                    (char_at(piece, o) == '（' && char_at(piece, c) == '）')
+                        || is_glued_half_pair(piece, o, c)
                 })
             })
         })
@@ -329,6 +402,12 @@ impl Whole<'_> {
 /// Decides the marks of one piece of whole pages at byte offset `base` of the text. `before`
 /// is the last character of the pieces before it that is neither a space nor a break, as
 /// decided (a bracket at the start of a line looks back across breaks).
+///
+/// The decisions are kept by byte offset, a few per page: the piece is not decoded into chars,
+/// and only the marks looked at are (see [`chars_led_by`]). The later decisions read the text
+/// as the earlier ones leave it only where the difference shows: the marks decided are never
+/// spaces, breaks, noise or Han characters, and stay visible marks, so whether a neighbour is
+/// Han or visible is read on the text as written.
 fn run_piece(
     text: &str,
     base: usize,
@@ -336,16 +415,15 @@ fn run_piece(
     before: &mut Option<char>,
     sink: &mut EditSink<'_>,
 ) {
-    // One `char` and one byte of decision per character: byte offsets are recounted when
-    // the edits are written.
-    let mut eff: Vec<char> = text.chars().collect();
-    // Decision for a char index.
-    let mut decided: Vec<Option<Decision>> = vec![None; eff.len()];
-
-    let ctx = Ctx { chars: &eff };
-    // Whether the marks below decided anything (most texts: nothing to write into `eff`).
-    let mut marked = false;
-    for (k, &c) in eff.iter().enumerate() {
+    // Decision for a byte offset of a char.
+    let mut decided: BTreeMap<usize, Decision> = BTreeMap::new();
+    // The brackets and page breaks, for `pairs_of`.
+    let mut brackets = Vec::new();
+    for (i, c) in chars_led_by(text, &MARK_LEADS) {
+        if is_bracket_event(c) {
+            brackets.push((i, c));
+            continue;
+        }
         // Only these marks are decided here (see `full_of`, `half_of`): the context of
         // any other character is not looked at.
         if !matches!(
@@ -354,132 +432,114 @@ fn run_piece(
         ) {
             continue;
         }
-        let prev = ctx.prev(k);
-        let next = ctx.next(k);
+        let prev = prev_visible(text, i);
         let after_han = prev.is_some_and(is_han);
+        // The text after the mark.
+        let after = &text[i + c.len_utf8()..];
         if full_of(c).is_some() {
             // Typeset text that sets a half-width comma right after a Han character
             // (`下, 内核`, `频率,因此`) writes it so: OCR faults would have made the text count
             // as OCR output. (Not `:` `;`: tesseract writes `处理: (1)` for `处理：（1）` on
             // its cleanest pages.)
-            let styled = c == ',' && after_han && k > 0 && eff[k - 1] != ' ' && whole.typeset();
-            if !styled && (after_han || (c == ';' && next.is_some_and(is_han))) {
-                decided[k] = Some(Decision::CjkPunct);
-                marked = true;
+            let styled =
+                c == ',' && after_han && i > 0 && text.as_bytes()[i - 1] != b' ' && whole.typeset();
+            if !styled
+                && (after_han
+                    || (c == ';' && first_visible(after.chars(), true).is_some_and(is_han)))
+            {
+                decided.insert(i, Decision::CjkPunct);
             }
-        } else if c == '*' && after_han && ctx.next_on_line(k).is_none() {
-            decided[k] = Some(Decision::AsteriskFullStop);
-            marked = true;
+        } else if c == '*' && after_han && first_visible(after.chars(), false).is_none() {
+            decided.insert(i, Decision::AsteriskFullStop);
         } else if half_of(c).is_some()
             && prev.is_some_and(|p| p.is_ascii_alphanumeric())
-            && ctx.latin_context(k)
+            && latin_context(text, i..i + c.len_utf8())
         {
-            decided[k] = Some(Decision::LatinHalfwidth);
-            marked = true;
+            decided.insert(i, Decision::LatinHalfwidth);
         }
     }
-    // Brackets are decided on the text as this pass leaves it, so that a second run
-    // decides the same. (`.` and brackets are not decided above, so `eff` keeps them.)
-    if marked {
-        for (e, d) in eff.iter_mut().zip(&decided) {
-            if let Some(d) = *d {
-                *e = d.target(*e);
-            }
-        }
-    }
-    // Full stops look at the marks after them as this pass leaves them.
-    let view = Ctx { chars: &eff };
+    // Full stops look at the marks after them as this pass leaves them: those are still
+    // visible, so the text as written tells whether the line ends.
     let mut stops = Vec::new();
-    // (A text without a `.` has none to decide.)
-    let dotted = text.as_bytes().contains(&b'.');
-    for (k, &c) in eff.iter().enumerate().filter(|_| dotted) {
-        if c != '.' || !view.prev(k).is_some_and(is_han) {
+    let b = text.as_bytes();
+    for k in memchr::memchr_iter(b'.', b) {
+        if !prev_visible(text, k).is_some_and(is_han) {
             continue;
         }
-        let dots = view.at(k + 1) == Some('.') || k > 0 && view.at(k - 1) == Some('.');
+        let dots = b.get(k + 1) == Some(&b'.') || k > 0 && b[k - 1] == b'.';
         // Only at the end of a line: inside a line a `.` may be a dateline's
         // (`7月23日. 星期日`) or a file name's.
-        let end_ok = view.next_on_line(k).is_none();
+        let end_ok = first_visible(text[k + 1..].chars(), false).is_none();
         if end_ok && !dots {
             stops.push(k);
         }
     }
     for k in stops {
-        decided[k] = Some(Decision::FullStop);
-        eff[k] = '。';
+        decided.insert(k, Decision::FullStop);
     }
-    // Every pair is closed by `)` or `）` (see `find_pairs`), which the decisions above never
-    // write: a piece without one has no pair to decide.
-    if memchr::memchr(b')', text.as_bytes()).is_some() || text.contains('）') {
-        pair_brackets(&mut eff, &mut decided, whole, base, *before);
-    }
-    if let Some(&last) = eff
-        .iter()
+    pair_brackets(text, &brackets, &mut decided, whole, base, *before);
+    if let Some((j, c)) = text
+        .char_indices()
         .rev()
-        .find(|&&c| !is_horizontal_space(c) && !is_break(c))
+        .find(|&(_, c)| !is_horizontal_space(c) && !is_break(c))
     {
-        *before = Some(last);
+        *before = Some(decided.get(&j).map_or(c, |d| d.target(c)));
     }
-    drop(eff);
-    // Most texts need no decision: their chars are not decoded again.
-    if decided.iter().all(Option::is_none) {
-        return;
-    }
-
-    for ((i, c), d) in text.char_indices().zip(&decided) {
-        if let Some(d) = *d {
-            let to = d.target(c);
-            if to != c {
-                let i = base + i;
-                let _ = sink.replace(
-                    i..i + c.len_utf8(),
-                    to.to_string(),
-                    d.rule(),
-                    d.confidence(),
-                );
-            }
+    for (&i, &d) in &decided {
+        let c = char_at(text, i);
+        let to = d.target(c);
+        if to != c {
+            let i = base + i;
+            let _ = sink.replace(
+                i..i + c.len_utf8(),
+                to.to_string(),
+                d.rule(),
+                d.confidence(),
+            );
         }
     }
 }
 
-/// Pairs brackets within a paragraph and decides their width. `eff` is the text with the
-/// decisions made so far. Pairs are decided by their opening mark from left to right, updating
-/// `eff`, so that each decision sees the final form of everything before it. When `text` is
-/// typeset (see [`crate::evidence`]) and has full-width pairs too, or half-width pairs glued to
-/// the text before them, a consistent pair, `(…)` or `（…）`, is the source's and stays; only
-/// mismatched and misread pairs are decided.
+/// Pairs brackets within a paragraph and decides their width. `decided` holds the decisions
+/// made so far, by byte offset. Pairs are decided by their opening mark from left to right, so
+/// that each decision sees the final form of everything before it. When `text` is typeset (see
+/// [`crate::evidence`]) and has full-width pairs too, or half-width pairs glued to the text
+/// before them, a consistent pair, `(…)` or `（…）`, is the source's and stays; only mismatched
+/// and misread pairs are decided.
 fn pair_brackets(
-    eff: &mut [char],
-    decided: &mut [Option<Decision>],
+    text: &str,
+    brackets: &[(usize, char)],
+    decided: &mut BTreeMap<usize, Decision>,
     whole: &mut Whole<'_>,
     base: usize,
     before: Option<char>,
 ) {
-    let mut pairs = find_pairs(eff);
+    // The decisions so far wrote no bracket (brackets are decided only here, each in one
+    // pair), so the pairs are those of the text as written.
+    let mut pairs = pairs_of(text, brackets);
     pairs.sort_unstable();
     // Only a text that writes full-width pairs too, or half-width pairs glued to the text
     // before them, has chosen its spaced half-width ones (`Whole::chosen_style`): tesseract's
     // Chinese model never writes `（`, and it reads the white space of a full-width `（` as a
     // space before the mark.
-    for (open, k) in pairs {
-        let (o, c) = (eff[open], eff[k]);
+    for &(open, k) in &pairs {
+        let (o, c) = (char_at(text, open), char_at(text, k));
         let misread = !matches!(o, '(' | '（');
-        let ctx = Ctx { chars: eff };
-        let content = &eff[open + 1..k];
-        let has_han = content.iter().any(|&x| is_han(x));
+        let has_han = text[open + o.len_utf8()..k].chars().any(is_han);
         // The piece before this one (see `pieces`) ends with a form feed.
         let before_mark = match open {
             0 if base > 0 => Some('\u{c}'),
             0 => None,
-            _ => Some(eff[open - 1]),
+            _ => decided_before(text, decided, open).next(),
         };
-        let prev = ctx.prev(open);
+        let prev = first_visible(decided_before(text, decided, open), true);
         let full = match before_mark {
             // OCR engines set a full-width `（` off with a space (the glyph's own white space)
             // and glue a half-width `(` to the ideograph before it.
             Some(b) if is_horizontal_space(b) => prev.is_some_and(is_tight_punct) || has_han,
             Some(b) if is_break(b) => {
-                prev_across_breaks(eff, open)
+                decided_before(text, decided, open)
+                    .find(|&c| !is_horizontal_space(c) && !is_break(c))
                     .or(before)
                     .is_some_and(is_tight_punct_or_han)
                     || has_han
@@ -489,8 +549,10 @@ fn pair_brackets(
         };
         // A full-width or misread mark around Chinese content is evidence of a full-width pair.
         let full = full || (has_han && (misread || o == '（' || c == '）'));
-        let keep_as_is =
-            !misread && o == '（' && c == '）' && (has_han || !ctx.latin_context(open));
+        let keep_as_is = !misread
+            && o == '（'
+            && c == '）'
+            && (has_han || !latin_context(text, open..open + o.len_utf8()));
         if keep_as_is {
             continue;
         }
@@ -499,68 +561,65 @@ fn pair_brackets(
             continue;
         }
         let consistent = matches!((o, c), ('(', ')') | ('（', '）'));
-        if consistent && whole.chosen_style() && whole.typeset() {
+        if consistent && whole.chosen_style(base, &pairs) && whole.typeset() {
             continue;
         }
-        decided[open] = Some(if misread {
-            Decision::BracketMisread(full)
-        } else {
-            Decision::ParenWidth(full)
-        });
-        decided[k] = Some(Decision::ParenWidth(full));
-        eff[open] = oo;
-        eff[k] = cc;
+        decided.insert(
+            open,
+            if misread {
+                Decision::BracketMisread(full)
+            } else {
+                Decision::ParenWidth(full)
+            },
+        );
+        decided.insert(k, Decision::ParenWidth(full));
     }
 }
 
-/// A half-width pair around Chinese content whose `(` is glued to the character before it
-/// (`“飞线”(默认值)`, `开发版(而不是发布版)`): the source writes half-width pairs.
-fn is_glued_half_pair(chars: &[char], open: usize, close: usize) -> bool {
+/// A half-width pair around Chinese content whose `(` (at byte `open` of `text`) is glued to
+/// the character before it (`“飞线”(默认值)`, `开发版(而不是发布版)`): the source writes
+/// half-width pairs.
+fn is_glued_half_pair(text: &str, open: usize, close: usize) -> bool {
     open > 0
-        && (chars[open], chars[close]) == ('(', ')')
-        && !is_horizontal_space(chars[open - 1])
-        && !is_break(chars[open - 1])
-        && chars[open + 1..close].iter().any(|&x| is_han(x))
+        && (char_at(text, open), char_at(text, close)) == ('(', ')')
+        && text[..open]
+            .chars()
+            .next_back()
+            .is_some_and(|b| !is_horizontal_space(b) && !is_break(b))
+        && text[open + 1..close].chars().any(is_han)
 }
 
 fn is_tight_punct_or_han(c: char) -> bool {
     is_han(c) || is_tight_punct(c)
 }
 
-/// The nearest non-space character before index `k`, across line breaks.
-fn prev_across_breaks(chars: &[char], k: usize) -> Option<char> {
-    chars[..k]
-        .iter()
-        .rev()
-        .copied()
-        .find(|&c| !is_horizontal_space(c) && !is_break(c))
+/// The bracket pairs `(open, close)` (byte offsets) of `text` closed by `)` or `）` within a
+/// paragraph and at most `MAX_PAIR` characters apart. A misread opener (`〈《【〔`) counts only
+/// when its own closing mark does not come first.
+fn find_pairs(text: &str) -> Vec<(usize, usize)> {
+    let brackets: Vec<(usize, char)> = chars_led_by(text, &BRACKET_LEADS)
+        .filter(|&(_, c)| is_bracket_event(c))
+        .collect();
+    pairs_of(text, &brackets)
 }
 
-/// The bracket pairs `(open, close)` closed by `)` or `）` within a paragraph and at most
-/// `MAX_PAIR` characters apart. A misread opener (`〈《【〔`) counts only when its own closing
-/// mark does not come first.
-fn find_pairs(chars: &[char]) -> Vec<(usize, usize)> {
+/// [`find_pairs`] from the brackets and page breaks of `text` with their byte offsets, in order.
+fn pairs_of(text: &str, brackets: &[(usize, char)]) -> Vec<(usize, usize)> {
     let mut pairs = Vec::new();
-    let mut stack: Vec<usize> = Vec::new();
-    for k in 0..chars.len() {
-        let c = chars[k];
-        // Every mark looked at below is below U+3016 or above U+FF07: ideographs are passed
-        // over with one test.
-        if ('\u{3016}'..='\u{ff07}').contains(&c) {
-            continue;
-        }
+    let mut stack: Vec<(usize, char)> = Vec::new();
+    for &(k, c) in brackets {
         // A page break ends the search (OCR engines put blank lines inside paragraphs).
         if c == '\u{c}' {
             stack.clear();
             continue;
         }
         if is_paren_open(c) {
-            stack.push(k);
+            stack.push((k, c));
             continue;
         }
         if matches!(c, '〉' | '》' | '】' | '〕') {
-            if let Some(&top) = stack.last() {
-                if proper_close(chars[top]) == c {
+            if let Some(&(_, top)) = stack.last() {
+                if proper_close(top) == c {
                     stack.pop();
                 }
             }
@@ -569,19 +628,26 @@ fn find_pairs(chars: &[char]) -> Vec<(usize, usize)> {
         if !matches!(c, ')' | '）') {
             continue;
         }
-        let Some(open) = stack.pop() else { continue };
-        if k - open > MAX_PAIR {
+        let Some((open, o)) = stack.pop() else {
+            continue;
+        };
+        // The pair is `MAX_PAIR` chars apart or more when its content has that many (a char
+        // is at most four bytes: content that long in bytes is, without counting).
+        let content = &text[open + o.len_utf8()..k];
+        if content.len() >= 4 * MAX_PAIR || content.chars().count() >= MAX_PAIR {
             continue;
         }
-        let o = chars[open];
         let misread = !matches!(o, '(' | '（');
-        if misread && chars[open + 1..k].contains(&proper_close(o)) {
+        if misread && content.contains(proper_close(o)) {
             continue;
         }
         pairs.push((open, k));
     }
     pairs
 }
+
+#[cfg(test)]
+mod reference;
 
 #[cfg(test)]
 mod tests {
@@ -643,10 +709,110 @@ mod tests {
         prop::collection::vec(atoms, 0..120).prop_map(|v| v.concat())
     }
 
+    /// The pass of [`reference`] (a `char` per character) deciding in pieces of the given size.
+    struct Reference(usize);
+
+    impl Pass for Reference {
+        fn spec(&self) -> &'static PassSpec {
+            &CjkPunct::SPEC
+        }
+
+        fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
+            reference::decide(input.text, self.0, sink);
+        }
+    }
+
+    /// What [`cleaned`] gives, from the reference implementation.
+    fn cleaned_by_reference(text: &str, size: usize) -> (String, Vec<ocrtidy_core::Change>) {
+        let out = Runner::new(vec![Box::new(Reference(size))]).run(text, &Context::default());
+        (out.text, out.changes)
+    }
+
+    /// Text around every mark the pass decides and every neighbour class it reads: Han and
+    /// other letters, spaces of every kind, breaks, noise, dash runs, CJK punctuation, brackets
+    /// of every kind and four-byte chars.
+    fn marked() -> impl Strategy<Value = String> {
+        let atoms = prop::sample::select(vec![
+            "中",
+            "文",
+            "𠀀",
+            "ア",
+            "a",
+            "Z",
+            "3",
+            " ",
+            "\t",
+            "\u{a0}",
+            "\u{3000}",
+            "\n",
+            "\r",
+            "\u{c}",
+            ",",
+            "，",
+            ".",
+            "..",
+            "。",
+            ":",
+            "：",
+            ";",
+            "；",
+            "?",
+            "？",
+            "!",
+            "！",
+            "*",
+            "(",
+            ")",
+            "（",
+            "）",
+            "〈",
+            "〉",
+            "《",
+            "》",
+            "【",
+            "】",
+            "〔",
+            "〕",
+            "■",
+            "丨",
+            "————",
+            "—",
+            "…",
+            "、",
+            "“",
+            "”",
+            "é",
+        ]);
+        prop::collection::vec(atoms, 0..160).prop_map(|v| v.concat())
+    }
+
+    #[test]
+    fn decides_as_the_reference_on_long_pairs_and_typeset_text() {
+        let typeset = "安装完成后，重启系统。然后，打开终端，输入命令；检查结果：是否正常？好！";
+        for text in [
+            format!("{typeset}\n在 systemd 下, 内核(默认值) 与 （例如 apt） 与 (无域名）"),
+            format!("名称 ({}) 和 ({}) 结束.", "长".repeat(79), "长".repeat(80)),
+            format!(
+                "{}\n名称 ({}) 和 【记者 杨文）",
+                typeset.repeat(3),
+                "a".repeat(300)
+            ),
+        ] {
+            for size in [1, 7, usize::MAX] {
+                assert_eq!(cleaned(&text, size), cleaned_by_reference(&text, size));
+            }
+        }
+    }
+
     proptest! {
         #[test]
         fn deciding_in_pieces_changes_nothing(text in paged(), size in 1usize..40) {
             prop_assert_eq!(cleaned(&text, size), cleaned(&text, usize::MAX));
+        }
+
+        #[test]
+        fn decides_as_the_reference(text in marked(), size in prop::sample::select(vec![1usize, 13, usize::MAX])) {
+            prop_assert_eq!(cleaned(&text, size), cleaned_by_reference(&text, size));
         }
     }
 }

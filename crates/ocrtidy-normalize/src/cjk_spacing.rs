@@ -1,4 +1,4 @@
-use std::cell::OnceCell;
+use std::cell::{Cell, OnceCell};
 
 use ocrtidy_core::{EditSink, Pass, PassId, PassInput, PassKind, PassSpec, RuleSpec};
 
@@ -123,12 +123,20 @@ impl Pass for CjkSpacing {
             page += usize::from(base > 0 && text.as_bytes()[base - 1] == 0x0c);
             pages.push(page);
         }
+        // Widths are counted when first needed: a line's is read again as the next line of
+        // the line before it.
+        let widths = vec![Cell::new(usize::MAX); all.len()];
         let lines = Lines {
             all: &all,
             pages: &pages,
+            widths: &widths,
         };
-        // Counted when a gap between a mark and a Latin neighbour is first met.
-        let latin_style = OnceCell::new();
+        let doc = Doc {
+            text,
+            // Most texts hold no no-break or ideographic space: then no line is searched for one.
+            wide: has_wide_space(text),
+            latin_style: OnceCell::new(),
+        };
         // The gaps of the line being fixed, in a buffer reused from line to line.
         let mut gaps = Vec::new();
         for (n, &(base, line)) in all.iter().enumerate() {
@@ -136,44 +144,76 @@ impl Pass for CjkSpacing {
             // nothing to fix, whatever its place. Every rule needs a CJK character or mark
             // next to a gap, and on an ASCII line the neighbours of a gap are its own
             // characters (noise symbols, which are looked through, are not ASCII).
-            if line.is_ascii() || !has_inner_space(line) {
+            if line.is_ascii() || !has_inner_space(line, doc.wide) {
                 continue;
             }
             let place = Place {
                 standalone: is_standalone(&lines, n),
                 near_edge: is_near_page_edge(&lines, n),
             };
-            fix_line(text, base, line, place, &latin_style, &mut gaps, sink);
+            fix_line(&doc, base, line, place, &mut gaps, sink);
         }
     }
 }
 
 /// A horizontal space between two visible characters of `line` (see `is_horizontal_space`).
 /// Searched for by byte (a space or tab byte is never inside a multi-byte character) and with
-/// `memchr` for the two others, not by decoding every char: most lines of Chinese text have none.
-fn has_inner_space(line: &str) -> bool {
+/// `memchr` for the two others (only when `wide`: the text holds one of them, see
+/// [`has_wide_space`]), not by decoding every char: most lines of Chinese text have none.
+fn has_inner_space(line: &str, wide: bool) -> bool {
     let inner = line.trim_matches(is_horizontal_space);
-    memchr::memchr2(b' ', b'\t', inner.as_bytes()).is_some()
-        || inner.contains('\u{a0}')
-        || inner.contains('\u{3000}')
+    memchr::memchr2(b' ', b'\t', inner.as_bytes()).is_some() || wide && has_wide_space(inner)
+}
+
+/// `text` holds a no-break space (U+00A0) or an ideographic space (U+3000). Searched for by
+/// their bytes (`C2 A0`, `E3 80 80`): `str::contains` of a char searches for its last byte,
+/// here `A0` or `80`, which Chinese text is full of.
+fn has_wide_space(text: &str) -> bool {
+    let b = text.as_bytes();
+    memchr::memchr_iter(0xC2, b).any(|i| b.get(i + 1) == Some(&0xA0))
+        || memchr::memmem::find(b, "\u{3000}".as_bytes()).is_some()
+}
+
+/// What the text's lines are fixed against.
+struct Doc<'t> {
+    text: &'t str,
+    /// The text holds a no-break or ideographic space ([`has_wide_space`]).
+    wide: bool,
+    /// Whether spaces between full-width marks and Latin neighbours are the source's
+    /// ([`Evidence::latin_gaps_are_style`]), counted when such a gap is first met.
+    latin_style: OnceCell<bool>,
 }
 
 /// The lines of the text with their start offsets, and the page each is on.
 struct Lines<'a, 't> {
     all: &'a [(usize, &'t str)],
     pages: &'a [usize],
+    /// The [`width`] of each line once counted (`usize::MAX` before).
+    widths: &'a [Cell<usize>],
 }
 
 impl Lines<'_, '_> {
+    /// The [`width`] of line `k`, counted once.
+    fn width(&self, k: usize) -> usize {
+        let w = &self.widths[k];
+        if w.get() == usize::MAX {
+            w.set(width(self.all[k].1));
+        }
+        w.get()
+    }
+
     fn same_page(&self, a: usize, b: usize) -> bool {
         self.pages[a] == self.pages[b]
     }
 
     fn visible(&self, k: usize) -> bool {
-        !self.all[k]
-            .1
-            .trim_matches(crate::is_horizontal_space)
-            .is_empty()
+        let line = self.all[k].1;
+        // A line that starts with neither a space, a tab nor the first byte of a no-break
+        // (`C2`) or ideographic (`E3`) space is visible without trimming it.
+        match line.as_bytes().first() {
+            Some(&b) if !matches!(b, b' ' | b'\t' | 0xC2 | 0xE3) => true,
+            _ => !line.trim_matches(crate::is_horizontal_space).is_empty(),
+        }
     }
 }
 
@@ -211,7 +251,28 @@ fn ends_sentence(line: &str) -> bool {
     line.trim_end_matches(crate::is_horizontal_space)
         .chars()
         .next_back()
-        .is_some_and(|c| "。！？；：…”’）」』】》.!?;:".contains(c))
+        .is_some_and(|c| {
+            matches!(
+                c,
+                '。' | '！'
+                    | '？'
+                    | '；'
+                    | '：'
+                    | '…'
+                    | '”'
+                    | '’'
+                    | '）'
+                    | '」'
+                    | '』'
+                    | '】'
+                    | '》'
+                    | '.'
+                    | '!'
+                    | '?'
+                    | ';'
+                    | ':'
+            )
+        })
 }
 
 /// Display width in half-em units (CJK characters are two).
@@ -271,21 +332,20 @@ fn is_standalone(lines: &Lines<'_, '_>, n: usize) -> bool {
         .filter(|&k| same_page(n, k));
     let line = all[n].1;
     let starts = prev.is_none_or(|k| ends_sentence(all[k].1));
-    let ends = ends_sentence(line) || next.is_none_or(|k| 2 * width(line) <= width(all[k].1));
+    let ends = ends_sentence(line) || next.is_none_or(|k| 2 * lines.width(n) <= lines.width(k));
     starts && ends
 }
 
-/// Fixes the gaps of one line. `latin_style` holds (once counted) whether spaces between
-/// full-width marks and Latin neighbours are the source's ([`Evidence::latin_gaps_are_style`]).
+/// Fixes the gaps of one line, at byte `base` of `doc.text`.
 fn fix_line(
-    text: &str,
+    doc: &Doc<'_>,
     base: usize,
     line: &str,
     place: Place,
-    latin_style: &OnceCell<bool>,
     gaps: &mut Vec<Gap>,
     sink: &mut EditSink<'_>,
 ) {
+    let (text, latin_style) = (doc.text, &doc.latin_style);
     gaps.clear();
     // The runs of horizontal space, found by byte (a space, a tab, `C2 A0` or `E3 80 80`: no
     // other char holds these sequences) without decoding the chars between them.
@@ -298,9 +358,9 @@ fn fix_line(
             _ => 0,
         }
     };
-    // Most lines hold no no-break or ideographic space: a run then starts at a space or a tab,
-    // searched for with `memchr`.
-    let ascii_only = !line.contains('\u{a0}') && !line.contains('\u{3000}');
+    // Most lines hold no no-break or ideographic space (none when the text has none, `!wide`):
+    // a run then starts at a space or a tab, searched for with `memchr`.
+    let ascii_only = !doc.wide || !has_wide_space(line);
     let mut i = 0;
     while i < b.len() {
         if ascii_only {
@@ -459,6 +519,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn sentence_ends_are_the_marks_listed() {
+        let marks = "。！？；：…”’）」』】》.!?;:";
+        for c in ('\0'..='\u{ffff}').chain(['\u{1f600}']) {
+            assert_eq!(
+                ends_sentence(&format!("甲{c}  ")),
+                marks.contains(c),
+                "{c:?}"
+            );
+        }
+    }
+
+    #[test]
     fn width_fast_paths_agree_with_a_plain_count() {
         let mut all = String::new();
         for c in (0..=0x10FFFF).step_by(3).filter_map(char::from_u32) {
@@ -505,7 +577,12 @@ mod tests {
             let by_chars = line
                 .trim_matches(is_horizontal_space)
                 .contains(is_horizontal_space);
-            assert_eq!(has_inner_space(line), by_chars, "{line:?}");
+            assert_eq!(has_inner_space(line, true), by_chars, "{line:?}");
+            assert_eq!(
+                has_inner_space(line, has_wide_space(line)),
+                by_chars,
+                "{line:?}"
+            );
         }
     }
 }

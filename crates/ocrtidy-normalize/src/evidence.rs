@@ -96,20 +96,43 @@ impl Evidence {
         let b = text.as_bytes();
         let mut i = 0;
         while i < b.len() {
-            // A fast path for `E5`..`E9` (U+5000..U+9FFF: Han characters, neither spaces nor
-            // noise), without decoding them: only a char's class is read, and U+5000 stands for
-            // all of them. The text is valid UTF-8, so the two continuation bytes follow. Other
-            // chars are decoded.
+            // A fast path for U+4E00..U+9FFF (`E4 B8`.. to `E9`: Han characters, neither spaces
+            // nor noise), without decoding them: only a char's class is read, and U+5000 stands
+            // for all of them. The text is valid UTF-8, so the two continuation bytes follow.
+            // Other chars are decoded.
+            let han = |i: usize| match b[i] {
+                0xE5..=0xE9 => true,
+                0xE4 => b[i + 1] >= 0xB8,
+                _ => false,
+            };
             let c = match b[i] {
-                // A Han character glued to a Han character only counts as a CJK letter.
-                0xE5..=0xE9 if prev == Some(Han) && !gap => {
+                // A Han character glued to a Han character only counts as a CJK letter: a run
+                // of them is passed over in one loop.
+                _ if prev == Some(Han) && !gap && han(i) => {
                     i += 3;
                     cjk += 1;
+                    while i < b.len() && han(i) {
+                        i += 3;
+                        cjk += 1;
+                    }
                     continue;
                 }
-                0xE5..=0xE9 => {
+                _ if han(i) => {
                     i += 3;
                     '\u{5000}'
+                }
+                // After a Latin-side character (`Latin` or `Half`: the two are alike as the
+                // character before another), ASCII up to the next break counts nothing: its
+                // chars are `Latin` or `Half` again, and only whether the last of them is a
+                // space (a gap) is read.
+                x if x < 0x80 && matches!(prev, Some(Latin | Half)) && !is_break_byte(x) => {
+                    i += 1;
+                    while i < b.len() && b[i] < 0x80 && !is_break_byte(b[i]) {
+                        i += 1;
+                    }
+                    gap = matches!(b[i - 1], b' ' | b'\t');
+                    prev = Some(Latin);
+                    continue;
                 }
                 x if x < 0x80 => {
                     i += 1;
@@ -250,6 +273,11 @@ fn class(c: char) -> Class {
     }
 }
 
+/// `\n`, `\r` or a form feed: a break ends a line's look-back.
+fn is_break_byte(b: u8) -> bool {
+    matches!(b, b'\n' | b'\r' | 0x0c)
+}
+
 /// `text` reads as typeset rather than OCR output: [`Evidence::is_typeset`].
 pub fn is_typeset(text: &str) -> bool {
     Evidence::of(text).is_typeset()
@@ -273,6 +301,90 @@ mod tests {
         assert_eq!(Evidence::of(long).spacing, 1);
         // A line break ends the look-back.
         assert_eq!(Evidence::of("安装\n，重启").marks, 0);
+    }
+
+    /// [`Evidence::of`] without its fast paths: every char decoded and classed.
+    fn of_by_chars(text: &str) -> Evidence {
+        use Class::*;
+        let mut ev = Evidence::default();
+        let (mut prev, mut gap, mut han_gaps, mut cjk) = (None::<Class>, false, 0usize, 0usize);
+        for c in text.chars() {
+            let cc = match c {
+                '\n' | '\r' | '\u{c}' => {
+                    if cjk > RUNNING_LINE {
+                        ev.spacing += han_gaps;
+                    }
+                    (prev, gap, han_gaps, cjk) = (None, false, 0, 0);
+                    continue;
+                }
+                ' ' | '\t' => {
+                    gap = prev.is_some();
+                    continue;
+                }
+                ',' | ':' | ';' | '?' | '!' => Half,
+                c if c.is_ascii() => Latin,
+                c if is_horizontal_space(c) || is_noise(c) => {
+                    gap = prev.is_some();
+                    continue;
+                }
+                c => class(c),
+            };
+            if let Some(pc) = prev {
+                if pc.is_tight() && cc.is_latin() || pc.is_latin() && cc.is_tight() {
+                    if gap {
+                        ev.latin_spaced += 1;
+                    } else {
+                        ev.latin_glued += 1;
+                    }
+                }
+                if cc == Clause && pc.is_letter() && !gap {
+                    ev.marks += 1;
+                } else if gap
+                    && (pc.is_letter() && matches!(cc, Clause | Close)
+                        || matches!(pc, Clause | Open) && cc.is_letter())
+                {
+                    ev.spacing += 1;
+                } else if gap && pc == Han && cc == Han {
+                    han_gaps += 1;
+                }
+                if cc == Half && pc == Han {
+                    ev.half_width += 1;
+                }
+            }
+            cjk += usize::from(cc.is_letter());
+            prev = Some(cc);
+            gap = false;
+        }
+        if cjk > RUNNING_LINE {
+            ev.spacing += han_gaps;
+        }
+        ev
+    }
+
+    #[test]
+    fn counts_as_by_chars() {
+        // Every neighbour of the fast paths' edges (U+4DFF, U+4E00, U+9FFF, U+A000, `E4`
+        // chars below U+4E00), in runs long enough to be running lines.
+        let atoms = [
+            "中", "一", "丁", "\u{4dff}", "\u{4e00}", "\u{9fff}", "\u{a000}", "䀀", "ア", "，",
+            "。", "（", "）", " ", "\u{3000}", "■", "\n", "a", ",", "𠀀", "“", "\t", "b1", ":",
+            "\u{c}", "、", "！",
+        ];
+        let mut state = 12345u64;
+        for _ in 0..2000 {
+            let mut text = String::new();
+            for _ in 0..(state % 60) {
+                state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                text.push_str(atoms[(state >> 33) as usize % atoms.len()]);
+            }
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            assert_eq!(Evidence::of(&text), of_by_chars(&text), "{text:?}");
+        }
+        assert_eq!(Evidence::of(CLEAN), of_by_chars(CLEAN));
     }
 
     #[test]

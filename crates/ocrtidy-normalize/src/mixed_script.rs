@@ -80,6 +80,18 @@ impl Tables {
                 i += 1;
                 continue;
             }
+            // A three-byte char (U+0800..U+FFFF, the CJK blocks) is decoded here: the text is
+            // valid UTF-8, so its two continuation bytes follow.
+            if b[i] & 0xF0 == 0xE0 {
+                let u = u32::from(b[i] & 0x0F) << 12
+                    | u32::from(b[i + 1] & 0x3F) << 6
+                    | u32::from(b[i + 2] & 0x3F);
+                i += 3;
+                let v = self.both[(u >> 5) as usize] >> ((u & 31) * 2);
+                trad += (v & 1) as usize;
+                simp += (v >> 1 & 1) as usize;
+                continue;
+            }
             let Some(c) = text[i..].chars().next() else {
                 break;
             };

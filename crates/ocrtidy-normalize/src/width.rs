@@ -16,21 +16,17 @@ use crate::unicode_forms::is_stable;
 pub struct Width;
 
 /// Whether `text` holds a full-width letter or digit, found on the bytes: they are encoded
-/// `EF BC 90`..`EF BD 9A`, and `EF` is only ever a lead byte.
+/// `EF BC 90`..`EF BD 9A`, and `EF` is only ever a lead byte (searched for with `memchr`).
 fn has_fullwidth_alnum(text: &str) -> bool {
     let b = text.as_bytes();
-    let mut i = 0;
-    while let Some(k) = b[i..].iter().position(|&x| x == 0xEF) {
-        let j = i + k;
+    memchr::memchr_iter(0xEF, b).any(|j| {
         if let [_, b1, b2, ..] = b[j..] {
             let c = 0xF000 | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
-            if char::from_u32(c).is_some_and(is_fullwidth_alnum) {
-                return true;
-            }
+            char::from_u32(c).is_some_and(is_fullwidth_alnum)
+        } else {
+            false
         }
-        i = j + 1;
-    }
-    false
+    })
 }
 
 /// Full-width symbols that are converted when they join two alphanumerics.
