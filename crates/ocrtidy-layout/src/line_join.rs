@@ -1,7 +1,8 @@
 use ocrtidy_core::text::chars::is_cjk_letter;
 use ocrtidy_core::text::TextRange;
 use ocrtidy_core::{
-    Context, EditSink, LineBreakHint, Pass, PassId, PassInput, PassKind, PassSpec, RuleSpec,
+    Context, EditSink, LineBreakHint, Pass, PassId, PassInput, PassKind, PassMemory, PassSpec,
+    RuleSpec,
 };
 
 use crate::break_score::{self, BreakTrace, BreakView, PageFacts};
@@ -144,9 +145,7 @@ impl Pass for LineJoin {
     }
 
     fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
-        input.memory.with(|settled: &mut Settled| {
-            join_text(input.text, input.context, sink, None, Some(settled));
-        });
+        join_text(input.text, input.context, sink, None, Some(input.memory));
     }
 }
 
@@ -161,7 +160,6 @@ impl Pass for LineJoin {
 /// that confirms the fixed point, and every round a long text runs until its slowest page
 /// settles, skips the pages that settled before.
 ///
-/// [`PassMemory`]: ocrtidy_core::PassMemory
 #[derive(Default)]
 struct Settled {
     /// The text of the last round that had several pages (an entry of an older round still
@@ -224,10 +222,10 @@ fn join_text(
     context: &Context,
     sink: &mut EditSink<'_>,
     trace: Option<&mut Vec<BreakTrace>>,
-    settled: Option<&mut Settled>,
+    memory: Option<&PassMemory>,
 ) {
     let lines = page::lines(text);
-    let mut run = Run {
+    let run = Run {
         text,
         context,
         mixed_space: None,
@@ -235,13 +233,30 @@ fn join_text(
     };
     let pages = page::pages(&lines);
     // A text of one page changed since the last round (or the pass would not run again), so
-    // the page did.
-    let settled = settled.filter(|_| pages.len() > 1);
+    // the page did: only a text of several pages reads the memory.
+    match memory.filter(|_| pages.len() > 1) {
+        Some(memory) => memory.with(|settled: &mut Settled| {
+            join_pages(run, &lines, pages, sink, Some(settled));
+        }),
+        None => join_pages(run, &lines, pages, sink, None),
+    }
+}
+
+/// [`join_text`] of the pages `pages` of `lines`, skipping those that `settled` (when given)
+/// knows made no edit, and leaving there those that make none now.
+fn join_pages(
+    mut run: Run<'_>,
+    lines: &[Line],
+    pages: Vec<std::ops::Range<usize>>,
+    sink: &mut EditSink<'_>,
+    settled: Option<&mut Settled>,
+) {
+    let (text, context) = (run.text, run.context);
     let mut now = Vec::new();
     for (p, range) in pages.into_iter().enumerate() {
         let key = settled
             .as_ref()
-            .map(|_| PageKey::new(&lines, &range, context));
+            .map(|_| PageKey::new(lines, &range, context));
         let unchanged = settled
             .as_deref()
             .zip(key.as_ref())
@@ -255,9 +270,9 @@ fn join_text(
             now.push(key);
             continue;
         }
-        let mut memo = classify_page_memo(text, &lines, range.clone());
+        let mut memo = classify_page_memo(text, lines, range.clone());
         let items: Vec<usize> = range.filter(|&i| !lines[i].is_blank()).collect();
-        let edited = match Page::new(text, &lines, &items, &memo) {
+        let edited = match Page::new(text, lines, &items, &memo) {
             Some(page) => join_page(&mut run, &page, &mut memo, sink),
             None => false,
         };
