@@ -1484,8 +1484,8 @@ mod tests {
 mod memory_tests {
     use super::{join_text, LineJoin};
     use ocrtidy_core::{
-        Context, EditSink, LineBreakHint, Pass, PassId, PassInput, PassKind, PassSpec, RuleSpec,
-        Runner,
+        Context, EditSink, LineBreakHint, Pass, PassId, PassInput, PassKind, PassMemory, PassSpec,
+        RuleSpec, Runner,
     };
 
     /// The pass without its memory: every page decided anew in every round.
@@ -1589,5 +1589,22 @@ mod memory_tests {
             assert_eq!(kept.changes, anew.changes, "{text:?}");
             assert_eq!(kept.stats.rounds, anew.stats.rounds, "{text:?}");
         }
+    }
+
+    #[test]
+    fn a_settled_page_is_decided_again_when_its_hints_change() {
+        // The second page keeps its break from the text alone; a wrap hint joins it.
+        let text = "甲乙。\u{c}第一行写完了。\n第二行也写完了。";
+        let memory = PassMemory::default();
+        let edits = |context: &Context| {
+            let mut sink = EditSink::new(text);
+            LineJoin.run(&PassInput::new(text, context, &memory), &mut sink);
+            sink.len()
+        };
+        assert_eq!(edits(&Context::default()), 0);
+        assert_eq!(edits(&Context::default()), 0);
+        let at = text.find('\n').unwrap();
+        let hinted = Context::default().with_line_breaks(vec![(at, LineBreakHint::Wrap)]);
+        assert_eq!(edits(&hinted), 1);
     }
 }
