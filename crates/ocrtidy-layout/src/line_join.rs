@@ -279,8 +279,11 @@ fn join_pages(
         now.push(key.filter(|_| !edited));
     }
     if let Some(settled) = settled {
-        settled.text.clear();
-        settled.text.push_str(text);
+        // The text is read only for the pages that settled (none in a first round).
+        if now.iter().any(Option::is_some) {
+            settled.text.clear();
+            settled.text.push_str(text);
+        }
         settled.pages = now;
     }
 }
