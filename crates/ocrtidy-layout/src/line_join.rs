@@ -1,7 +1,8 @@
 use ocrtidy_core::text::chars::is_cjk_letter;
 use ocrtidy_core::text::TextRange;
 use ocrtidy_core::{
-    Context, EditSink, LineBreakHint, Pass, PassId, PassInput, PassKind, PassSpec, RuleSpec,
+    Context, EditSink, LineBreakHint, Pass, PassId, PassInput, PassKind, PassMemory, PassSpec,
+    RuleSpec,
 };
 
 use crate::break_score::{self, BreakTrace, BreakView, PageFacts};
@@ -144,7 +145,65 @@ impl Pass for LineJoin {
     }
 
     fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
-        join_text(input.text, input.context, sink, None);
+        join_text(input.text, input.context, sink, None, Some(input.memory));
+    }
+}
+
+/// What the pass keeps from one round of a run to the next (its [`PassMemory`]): the text of its
+/// last round and, for each of its pages, what decided that page when the page made no edit.
+///
+/// A page's decisions are a function of its own lines, of whether the lines next to it (the
+/// last line of the page before, the first of the page after) are blank (a lone page number
+/// between blank lines, see the furniture's per-page classification), and of the geometry's
+/// line-break hints inside it; the document's spacing habit between scripts is read only by a
+/// join. So a page that made no edit makes none again while those are the same: the round
+/// that confirms the fixed point, and every round a long text runs until its slowest page
+/// settles, skips the pages that settled before.
+///
+#[derive(Default)]
+struct Settled {
+    /// The text of the last round that had several pages (an entry of an older round still
+    /// tells what its page's evidence decides).
+    text: String,
+    /// Per page of the last round (in order): the evidence of a page that made no edit.
+    pages: Vec<Option<PageKey>>,
+}
+
+/// What decides a page (see [`Settled`]): its bytes in its round's text, whether the lines
+/// next to it are blank (`None` at the text's ends), and the line-break hints inside it
+/// (offsets from its start).
+struct PageKey {
+    bytes: std::ops::Range<usize>,
+    prev_blank: Option<bool>,
+    next_blank: Option<bool>,
+    hints: Vec<(usize, LineBreakHint)>,
+}
+
+impl PageKey {
+    /// The key of page `range` (indices into `lines`) of a text.
+    fn new(lines: &[Line], range: &std::ops::Range<usize>, context: &Context) -> Self {
+        let bytes = lines[range.start].range.start..lines[range.end - 1].range.end;
+        let breaks = context.line_breaks();
+        let from = breaks.partition_point(|&(at, _)| at < bytes.start);
+        let hints = breaks[from..]
+            .iter()
+            .take_while(|&&(at, _)| at <= bytes.end)
+            .map(|&(at, hint)| (at - bytes.start, hint))
+            .collect();
+        PageKey {
+            prev_blank: range.start.checked_sub(1).map(|i| lines[i].is_blank()),
+            next_blank: lines.get(range.end).map(Line::is_blank),
+            bytes,
+            hints,
+        }
+    }
+
+    /// True when `self` (of `text`) and `other` (of `other_text`) decide a page alike.
+    fn same(&self, text: &str, other: &PageKey, other_text: &str) -> bool {
+        self.prev_blank == other.prev_blank
+            && self.next_blank == other.next_blank
+            && self.hints == other.hints
+            && text[self.bytes.clone()] == other_text[other.bytes.clone()]
     }
 }
 
@@ -163,20 +222,69 @@ fn join_text(
     context: &Context,
     sink: &mut EditSink<'_>,
     trace: Option<&mut Vec<BreakTrace>>,
+    memory: Option<&PassMemory>,
 ) {
     let lines = page::lines(text);
-    let mut run = Run {
+    let run = Run {
         text,
         context,
         mixed_space: None,
         trace,
     };
-    for range in page::pages(&lines) {
-        let mut memo = classify_page_memo(text, &lines, range.clone());
-        let items: Vec<usize> = range.filter(|&i| !lines[i].is_blank()).collect();
-        if let Some(page) = Page::new(text, &lines, &items, &memo) {
-            join_page(&mut run, &page, &mut memo, sink);
+    let pages = page::pages(&lines);
+    // A text of one page changed since the last round (or the pass would not run again), so
+    // the page did: only a text of several pages reads the memory.
+    match memory.filter(|_| pages.len() > 1) {
+        Some(memory) => memory.with(|settled: &mut Settled| {
+            join_pages(run, &lines, pages, sink, Some(settled));
+        }),
+        None => join_pages(run, &lines, pages, sink, None),
+    }
+}
+
+/// [`join_text`] of the pages `pages` of `lines`, skipping those that `settled` (when given)
+/// knows made no edit, and leaving there those that make none now.
+fn join_pages(
+    mut run: Run<'_>,
+    lines: &[Line],
+    pages: Vec<std::ops::Range<usize>>,
+    sink: &mut EditSink<'_>,
+    settled: Option<&mut Settled>,
+) {
+    let (text, context) = (run.text, run.context);
+    let mut now = Vec::new();
+    for (p, range) in pages.into_iter().enumerate() {
+        let key = settled
+            .as_ref()
+            .map(|_| PageKey::new(lines, &range, context));
+        let unchanged = settled
+            .as_deref()
+            .zip(key.as_ref())
+            .is_some_and(|(last, key)| {
+                last.pages
+                    .get(p)
+                    .and_then(Option::as_ref)
+                    .is_some_and(|old| key.same(text, old, &last.text))
+            });
+        if unchanged {
+            now.push(key);
+            continue;
         }
+        let mut memo = classify_page_memo(text, lines, range.clone());
+        let items: Vec<usize> = range.filter(|&i| !lines[i].is_blank()).collect();
+        let edited = match Page::new(text, lines, &items, &memo) {
+            Some(page) => join_page(&mut run, &page, &mut memo, sink),
+            None => false,
+        };
+        now.push(key.filter(|_| !edited));
+    }
+    if let Some(settled) = settled {
+        // The text is read only for the pages that settled (none in a first round).
+        if now.iter().any(Option::is_some) {
+            settled.text.clear();
+            settled.text.push_str(text);
+        }
+        settled.pages = now;
     }
 }
 
@@ -485,8 +593,13 @@ struct TextRules {
 }
 
 /// Decides the breaks of one page, joining the soft wraps and stripping the indents of the
-/// lines that start a paragraph.
-fn join_page(run: &mut Run<'_>, page: &Page<'_>, memo: &mut PageMemo<'_>, sink: &mut EditSink<'_>) {
+/// lines that start a paragraph; true when it made an edit.
+fn join_page(
+    run: &mut Run<'_>,
+    page: &Page<'_>,
+    memo: &mut PageMemo<'_>,
+    sink: &mut EditSink<'_>,
+) -> bool {
     let items = page.items;
     let facts = run.trace.as_ref().and_then(|_| page.facts());
     // A date line, and the line directly above it, stay as they are: joined, they could read
@@ -494,7 +607,7 @@ fn join_page(run: &mut Run<'_>, page: &Page<'_>, memo: &mut PageMemo<'_>, sink: 
     // nothing else keeps (the test is costly), and at most once per line.
     let mut is_date_at = |j: usize| -> bool { items.get(j).is_some_and(|&i| memo.date_like(i)) };
 
-    strip_indent(&page.lines[items[0]], sink);
+    let mut edited = strip_indent(&page.lines[items[0]], sink);
     let mut paragraph_start = true;
     for k in 0..items.len().saturating_sub(1) {
         let Some(br) = page.break_at(k) else {
@@ -582,7 +695,7 @@ fn join_page(run: &mut Run<'_>, page: &Page<'_>, memo: &mut PageMemo<'_>, sink: 
             }
         }
         if keep && !fragment {
-            strip_indent(br.b, sink);
+            edited |= strip_indent(br.b, sink);
             paragraph_start = true;
             continue;
         }
@@ -595,8 +708,10 @@ fn join_page(run: &mut Run<'_>, page: &Page<'_>, memo: &mut PageMemo<'_>, sink: 
         };
         let glue = run.glue(&br);
         let _ = sink.replace(br.a.content.end..br.b.content.start, glue, rule, confidence);
+        edited = true;
         paragraph_start = false;
     }
+    edited
 }
 
 impl Run<'_> {
@@ -837,7 +952,8 @@ fn is_byline(s: &str) -> bool {
     bracketed && width(s) <= 2 * STANDALONE_WIDTH
 }
 
-fn strip_indent(line: &Line, sink: &mut EditSink<'_>) {
+/// Deletes the indent of `line`; true when it has one.
+fn strip_indent(line: &Line, sink: &mut EditSink<'_>) -> bool {
     if line.indented() {
         let _ = sink.delete(
             line.range.start..line.content.start,
@@ -845,6 +961,7 @@ fn strip_indent(line: &Line, sink: &mut EditSink<'_>) {
             0.9,
         );
     }
+    line.indented()
 }
 
 /// Punctuation inside a sentence: a line containing it is not a standalone heading.
@@ -1143,6 +1260,7 @@ pub fn trace_line_breaks(text: &str) -> Vec<BreakTrace> {
         &Context::default(),
         &mut EditSink::new(text),
         Some(&mut out),
+        None,
     );
     out
 }
@@ -1362,5 +1480,134 @@ mod tests {
         for &(line, expected) in cases {
             assert_eq!(ends_sentence(line), expected, "{line:?}");
         }
+    }
+}
+
+#[cfg(test)]
+mod memory_tests {
+    use super::{join_text, LineJoin};
+    use ocrtidy_core::{
+        Context, EditSink, LineBreakHint, Pass, PassId, PassInput, PassKind, PassMemory, PassSpec,
+        RuleSpec, Runner,
+    };
+
+    /// The pass without its memory: every page decided anew in every round.
+    struct Forgetful;
+
+    impl Pass for Forgetful {
+        fn spec(&self) -> &'static PassSpec {
+            &LineJoin::SPEC
+        }
+        fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
+            join_text(input.text, input.context, sink, None, None);
+        }
+    }
+
+    static EAT: PassSpec = PassSpec {
+        id: PassId::new("eat-hash"),
+        summary: "",
+        kind: PassKind::Character,
+        removes_text: true,
+        rerun: true,
+        local: false,
+        written_back: false,
+        rules: &[RuleSpec {
+            id: "eat",
+            explain: "",
+        }],
+    };
+
+    /// Deletes the first `#` of the text in each round: the page that holds it changes in
+    /// later rounds while the others settle.
+    struct EatHash;
+
+    impl Pass for EatHash {
+        fn spec(&self) -> &'static PassSpec {
+            &EAT
+        }
+        fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
+            if let Some(i) = input.text.find('#') {
+                let _ = sink.delete(i..i + 1, "eat", 1.0);
+            }
+        }
+    }
+
+    #[test]
+    fn settled_pages_decide_as_pages_decided_anew() {
+        // Pages of pseudo-random lines (Chinese and Latin, wrapped and short, indented, with
+        // and without final marks, blank lines, page numbers, `#` that another pass eats one
+        // per round), with and without geometry hints: the pass with its memory changes what
+        // the pass without it changes, in every round.
+        let pieces = [
+            "软件包管理系统负责安装升级和删除系统里的各种程序",
+            "并且自动处理依赖",
+            "。",
+            "，",
+            "The quick brown fox jumps over the lazy dog",
+            " and more",
+            ".",
+            "#",
+            "的",
+            "12",
+            "2021年3月18日 星期四",
+            "　　",
+            "  ",
+        ];
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = |n: usize| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) as usize % n
+        };
+        for round in 0..300 {
+            let mut text = String::new();
+            let mut hints = Vec::new();
+            for _ in 0..next(40) + 1 {
+                for _ in 0..next(4) + 1 {
+                    text.push_str(pieces[next(pieces.len())]);
+                }
+                match next(12) {
+                    0 => text.push('\u{c}'),
+                    1 | 2 => text.push_str("\n\n"),
+                    _ => {
+                        if round % 3 == 0 && next(4) == 0 {
+                            let hint = if next(2) == 0 {
+                                LineBreakHint::Wrap
+                            } else {
+                                LineBreakHint::ParagraphBreak
+                            };
+                            hints.push((text.len(), hint));
+                        }
+                        text.push('\n');
+                    }
+                }
+            }
+            let context = Context::default().with_line_breaks(hints);
+            let kept =
+                Runner::new(vec![Box::new(LineJoin), Box::new(EatHash)]).run(&text, &context);
+            let anew =
+                Runner::new(vec![Box::new(Forgetful), Box::new(EatHash)]).run(&text, &context);
+            assert_eq!(kept.text, anew.text, "{text:?}");
+            assert_eq!(kept.changes, anew.changes, "{text:?}");
+            assert_eq!(kept.stats.rounds, anew.stats.rounds, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn a_settled_page_is_decided_again_when_its_hints_change() {
+        // The second page keeps its break from the text alone; a wrap hint joins it.
+        let text = "甲乙。\u{c}第一行写完了。\n第二行也写完了。";
+        let memory = PassMemory::default();
+        let edits = |context: &Context| {
+            let mut sink = EditSink::new(text);
+            LineJoin.run(&PassInput::new(text, context, &memory), &mut sink);
+            sink.len()
+        };
+        assert_eq!(edits(&Context::default()), 0);
+        assert_eq!(edits(&Context::default()), 0);
+        let at = text.find('\n').unwrap();
+        let hinted = Context::default().with_line_breaks(vec![(at, LineBreakHint::Wrap)]);
+        assert_eq!(edits(&hinted), 1);
     }
 }
