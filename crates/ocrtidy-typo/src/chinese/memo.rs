@@ -6,7 +6,7 @@ use rustc_hash::FxHashMap as FxMap;
 
 use super::evidence::{key_id, key_len, run_evidence, Reuse, Segmentation};
 use super::groups::{for_each_group, Runs};
-use super::score::{evidence_at, RunScratch};
+use super::score::{evidence_at, Raw, RawRun, RunScratch};
 use super::segment::RunBuffers;
 use super::support::{SUPPORT_CONTEXT, SUPPORT_SCAN};
 use super::{cache_words, correct_group, correct_lm, Correction, Group, Params, Wanted, WordLm};
@@ -47,6 +47,11 @@ struct GroupMemo {
     doc_words: usize,
     /// The group's segmentation, for the runs of the next round that are the same.
     segmentation: Segmentation,
+    /// The result of each position scored, run by run, before the run's results were combined
+    /// (see `score::Raw`), for the runs of the next round that are the same but scored again:
+    /// kept only for a group that may be scored again in part ([`RESCORE_MIN_CHARS`]), and
+    /// empty otherwise.
+    raw: Vec<RawRun>,
 }
 
 /// The Han runs of a document group as ids: what its corrections depend on.
@@ -140,7 +145,7 @@ pub(crate) fn correct_memo(
                     applied_only,
                 };
                 // The group this one was in the last round, scored again where it changed.
-                let again = old.get(g).and_then(|m| {
+                let again = old.get_mut(g).and_then(|m| {
                     let scoring = Scoring {
                         model,
                         params,
@@ -169,6 +174,9 @@ pub(crate) fn correct_memo(
                     at,
                     matched,
                 });
+                // The positions' results are kept for a group that may be scored again in part.
+                let mut raw = Vec::new();
+                let record = (key.ids.len() >= RESCORE_MIN_CHARS).then_some(&mut raw);
                 // No protected terms here (see above).
                 let (doc_words, segmentation) = correct_group(
                     runs,
@@ -178,6 +186,7 @@ pub(crate) fn correct_memo(
                     lm,
                     &wanted,
                     reuse.as_ref(),
+                    record,
                     &mut scratch,
                     &mut fresh,
                 );
@@ -190,6 +199,7 @@ pub(crate) fn correct_memo(
                     found,
                     doc_words,
                     segmentation,
+                    raw,
                 });
             }
         }
@@ -239,7 +249,7 @@ struct Scoring<'a> {
 fn rescore(
     runs: &Runs,
     key: RunKey,
-    old: &GroupMemo,
+    old: &mut GroupMemo,
     s: &Scoring<'_>,
     scratch: &mut RunScratch,
 ) -> Option<GroupMemo> {
@@ -436,7 +446,9 @@ fn rescore(
     for &r in &crossed_runs {
         score[r] = true;
     }
-    let mut touched: Vec<bool> = Vec::new();
+    // The runs scored again only because of positions marked, and those positions: the
+    // results of the others are the same (see `score::Raw`).
+    let mut partial: FxMap<usize, Vec<bool>> = FxMap::default();
     for marks in marks.chunk_by(|x, y| x.0 == y.0) {
         let r = marks[0].0;
         let run = new_runs[r];
@@ -444,14 +456,16 @@ fn rescore(
         if score[r] || n < 2 {
             continue;
         }
-        touched.clear();
-        touched.resize(n, false);
+        let mut touched = vec![false; n];
         for &(_, from, to) in marks {
             touched[from..to].fill(true);
         }
         let single = &group.single_flags[group.doc_seq.run_start[r]..];
         score[r] = (0..n).any(|i| touched[i] && single[i] && !common(run[i]))
             || evidence_at(run, model, &group.variants, &touched);
+        if score[r] {
+            partial.insert(r, touched);
+        }
     }
     // Support scans at most `SUPPORT_SCAN` places of a pair: which ones, on a longer list,
     // changes with any place added or removed. A list was at most as long as it is now plus
@@ -473,19 +487,52 @@ fn rescore(
     });
     if long {
         score.fill(true);
+        partial.clear();
     }
     let mut found = Vec::new();
     let mut fresh = Vec::new();
+    // The old positions' results, by old run (none when they were not kept).
+    let mut old_raw = std::mem::take(&mut old.raw);
+    if old_raw.len() != old_runs.len() {
+        old_raw.clear();
+    }
+    let mut raw = Vec::with_capacity(new_runs.len());
     // The old corrections, by run: `matched` is increasing.
     let mut from = 0;
     for (r, m) in matched.iter().enumerate() {
+        let mut record = RawRun::new();
         if score[r] {
-            group.correct_run(r, runs, s.context, s.lm, s.wanted, scratch, &mut fresh);
+            // The positions of a run scored again only where it was marked keep their
+            // results elsewhere.
+            let mut known = RawRun::new();
+            if let (Some(i), Some(touched)) = (*m, partial.get(&r)) {
+                if let Some(old) = old_raw.get_mut(i) {
+                    known = std::mem::take(old);
+                    known.retain(|(p, _)| !touched[*p as usize]);
+                }
+            }
+            let run_raw = Raw {
+                known: &known,
+                record: &mut record,
+            };
+            group.correct_run(
+                r,
+                runs,
+                s.context,
+                s.lm,
+                s.wanted,
+                Some(run_raw),
+                scratch,
+                &mut fresh,
+            );
             for c in fresh.drain(..).filter(|c| (s.keep)(c)) {
                 let p = runs[r].partition_point(|x| x.start < c.start);
                 found.push((r, p, c));
             }
         } else if let Some(i) = *m {
+            if let Some(old) = old_raw.get_mut(i) {
+                record = std::mem::take(old);
+            }
             from += old.found[from..].partition_point(|(o, _, _)| *o < i);
             let to = from + old.found[from..].partition_point(|(o, _, _)| *o == i);
             found.extend(
@@ -495,12 +542,14 @@ fn rescore(
             );
             from = to;
         }
+        raw.push(record);
     }
     Some(GroupMemo {
         key,
         found,
         doc_words,
         segmentation: group.segmentation,
+        raw,
     })
 }
 

@@ -56,6 +56,20 @@ pub(super) struct RunScratch {
     lm: LmScratch,
 }
 
+/// The result of scoring each of a run's positions on its own, before the run's results are
+/// combined (see [`correct_run`]): the position and its correction, if any, with the byte range
+/// of the character when it was scored.
+pub(super) type RawRun = Vec<(u32, Option<Correction>)>;
+
+/// The results of positions of a run that [`correct_run`] takes instead of scoring them, and
+/// where it records the result of each position it scores or takes.
+pub(super) struct Raw<'a> {
+    /// Results known to be those of scoring the positions now, by position (increasing).
+    pub(super) known: &'a [(u32, Option<Correction>)],
+    /// Receives, by position (increasing), the result of every position scored or taken.
+    pub(super) record: &'a mut RawRun,
+}
+
 /// Scores the positions of a run, appending their corrections to `out` in run order.
 ///
 /// With `applied_only`, only the corrections that are applied are wanted (a run that keeps no
@@ -63,6 +77,8 @@ pub(super) struct RunScratch {
 /// and is scored only when it is near enough to a correction that would be applied to compete
 /// with it (see `settle_overlaps`); the applied corrections are the same as without it, the
 /// others are left out or not.
+///
+/// With `raw`, a position whose result is known is not scored again (see [`Raw`]).
 #[allow(clippy::too_many_arguments)]
 pub(super) fn correct_run(
     place: &Place<'_>,
@@ -71,6 +87,7 @@ pub(super) fn correct_run(
     protected: &[(usize, usize)],
     context: &Context,
     applied_only: bool,
+    mut raw: Option<Raw<'_>>,
     scratch: &mut RunScratch,
     out: &mut Vec<Correction>,
 ) {
@@ -102,6 +119,18 @@ pub(super) fn correct_run(
     let mut fresh = true;
     // Positions left for later (see `applied_only`).
     let mut later: Vec<usize> = Vec::new();
+    let mut score = |pos: &Position<'_>| {
+        pos.candidates(&evidence[pos.i], cands, link_cache);
+        if cands.is_empty() {
+            return None;
+        }
+        let edges = edges.get_or_insert_with(|| Edges::new(n));
+        if fresh {
+            edges.reset(n);
+            fresh = false;
+        }
+        pos.correct(cands, context, window, edges, all, lm_scratch)
+    };
     let mut score_at = |i: usize, later: Option<&mut Vec<usize>>| {
         let slot = run[i];
         if slot.id == 0
@@ -128,16 +157,21 @@ pub(super) fn correct_run(
             later.push(i);
             return None;
         }
-        pos.candidates(&evidence[i], cands, link_cache);
-        if cands.is_empty() {
-            return None;
-        }
-        let edges = edges.get_or_insert_with(|| Edges::new(n));
-        if fresh {
-            edges.reset(n);
-            fresh = false;
-        }
-        pos.correct(cands, context, window, edges, all, lm_scratch)
+        let Some(raw) = raw.as_mut() else {
+            return score(&pos);
+        };
+        // A position is scored on its own: its result stays what it was while nothing it
+        // depends on changed, only moved with its character.
+        let c = match raw.known.binary_search_by_key(&(i as u32), |k| k.0) {
+            Ok(k) => raw.known[k].1.as_ref().map(|c| Correction {
+                start: slot.start,
+                end: slot.end,
+                ..c.clone()
+            }),
+            Err(_) => score(&pos),
+        };
+        raw.record.push((i as u32, c.clone()));
+        c
     };
     for i in 0..n {
         // Most positions are neither questioned nor pointed at by document evidence: they have
@@ -167,6 +201,9 @@ pub(super) fn correct_run(
         }
         if found.len() > before {
             found.sort_by_key(|&(i, _)| i);
+        }
+        if let Some(raw) = raw {
+            raw.record.sort_by_key(|r| r.0);
         }
     }
     settle_overlaps(&mut found, params.margin);
