@@ -381,11 +381,16 @@ fn rescore(
             }
         }
     }
-    // Whether a position observing `o` may count one of `places`: it is `o`, or a confusion.
-    let counts = |xs: &[u16], o: u16| {
-        let confusions = &model.confusions[usize::from(o)];
-        xs.iter()
-            .any(|&x| x == o || confusions.iter().any(|c| c.intended == x))
+    // The characters whose positions may count one of the places `xs`: the place's, or one
+    // misread for it (`Model::reverse`, the reverse of the confusions), sorted.
+    let observers = |xs: &[u16]| {
+        let mut os: Vec<u16> = xs
+            .iter()
+            .flat_map(|&x| std::iter::once(x).chain(observed(x)))
+            .collect();
+        os.sort_unstable();
+        os.dedup();
+        os
     };
     // Only a position that is scored (questioned, or pointed at by document evidence) has a
     // correction: a matched run is scored again when one of its scored positions may see a
@@ -429,13 +434,14 @@ fn rescore(
         }
     }
     for (&(right, a, b), xs) in &contexts {
+        let os = observers(xs);
         for q in seq.pair_starts(a, b) {
             // The observed character after the pair (neighbours before it) or before it.
             let Some(g) = (if right { q.checked_sub(1) } else { Some(q + 2) }) else {
                 continue;
             };
             let o = seq.at(g);
-            if o != 0 && counts(xs, o) {
+            if o != 0 && os.binary_search(&o).is_ok() {
                 let (r, s) = locate_place(g);
                 marks.push((r, s, s + 1));
             }
