@@ -382,15 +382,16 @@ fn rescore(
         }
     }
     // The characters whose positions may count one of the places `xs`: the place's, or one
-    // misread for it (`Model::reverse`, the reverse of the confusions), sorted.
-    let observers = |xs: &[u16]| {
-        let mut os: Vec<u16> = xs
-            .iter()
-            .flat_map(|&x| std::iter::once(x).chain(observed(x)))
-            .collect();
-        os.sort_unstable();
-        os.dedup();
-        os
+    // misread for it (`Model::reverse`, the reverse of the confusions).
+    // Set and cleared context by context, by id.
+    let mut observes = vec![false; model.reverse.len()];
+    let observers = |xs: &[u16], on: bool, observes: &mut [bool]| {
+        for &x in xs {
+            observes[usize::from(x)] = on;
+            for o in observed(x) {
+                observes[usize::from(o)] = on;
+            }
+        }
     };
     // Only a position that is scored (questioned, or pointed at by document evidence) has a
     // correction: a matched run is scored again when one of its scored positions may see a
@@ -434,18 +435,19 @@ fn rescore(
         }
     }
     for (&(right, a, b), xs) in &contexts {
-        let os = observers(xs);
+        observers(xs, true, &mut observes);
         for q in seq.pair_starts(a, b) {
             // The observed character after the pair (neighbours before it) or before it.
             let Some(g) = (if right { q.checked_sub(1) } else { Some(q + 2) }) else {
                 continue;
             };
             let o = seq.at(g);
-            if o != 0 && os.binary_search(&o).is_ok() {
+            if o != 0 && observes[usize::from(o)] {
                 let (r, s) = locate_place(g);
                 marks.push((r, s, s + 1));
             }
         }
+        observers(xs, false, &mut observes);
     }
     marks.sort_unstable();
     let mut score: Vec<bool> = matched.iter().map(Option::is_none).collect();
