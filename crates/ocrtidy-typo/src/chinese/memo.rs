@@ -825,6 +825,58 @@ mod tests {
         out.into_iter().collect()
     }
 
+    /// Whether the positions' results the memo keeps for each group of `text` are those of
+    /// scoring the group anew (but for the byte ranges, which a kept result does not follow).
+    fn raw_is_fresh(
+        text: &str,
+        model: &Model,
+        params: &Params,
+        applied_only: bool,
+        memo: &Memo,
+    ) -> bool {
+        let wanted = Wanted {
+            protected: &[],
+            applied_only,
+        };
+        let plain = |raw: &[RawRun]| -> Vec<Vec<(u32, Option<Correction>)>> {
+            raw.iter()
+                .map(|run| {
+                    run.iter()
+                        .map(|(p, c)| {
+                            let c = c.as_ref().map(|c| Correction {
+                                start: 0,
+                                end: 0,
+                                ..c.clone()
+                            });
+                            (*p, c)
+                        })
+                        .collect()
+                })
+                .collect()
+        };
+        let mut same = true;
+        for_each_group(text, model, |g, runs| {
+            let mut raw = Vec::new();
+            correct_group(
+                runs,
+                model,
+                params,
+                &Context::default(),
+                None,
+                &wanted,
+                None,
+                Some(&mut raw),
+                &mut RunScratch::default(),
+                &mut Vec::new(),
+            );
+            same &= memo
+                .groups
+                .get(g)
+                .is_some_and(|m| m.raw.len() == runs.len() && plain(&m.raw) == plain(&raw));
+        });
+        same
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
         /// Whatever edits happen between rounds, the memo (which scores again only the runs
@@ -868,6 +920,10 @@ mod tests {
                     let got =
                         correct_memo(t, model, &params, &none, None, keep, applied_only, &mut last);
                     proptest::prop_assert_eq!(got, want, "{}", t);
+                    // The results kept for the next round are those of scoring anew.
+                    if let Some(memo) = &last {
+                        proptest::prop_assert!(raw_is_fresh(t, model, &params, applied_only, memo), "{}", t);
+                    }
                 }
             }
         }
