@@ -176,7 +176,7 @@ pub(crate) fn correct_memo(
                 });
                 // The positions' results are kept for a group that may be scored again in part.
                 let mut raw = Vec::new();
-                let record = (key.ids.len() >= RESCORE_MIN_CHARS).then_some(&mut raw);
+                let record = (key.ids.len() >= RESCORE_MIN_CHARS).then_some((&mut raw, keep));
                 // No protected terms here (see above).
                 let (doc_words, segmentation) = correct_group(
                     runs,
@@ -522,6 +522,7 @@ fn rescore(
             let run_raw = Raw {
                 known: &known,
                 record: &mut record,
+                keep: s.keep,
             };
             group.correct_run(
                 r,
@@ -865,7 +866,7 @@ mod tests {
                 None,
                 &wanted,
                 None,
-                Some(&mut raw),
+                Some((&mut raw, &|_: &Correction| true)),
                 &mut RunScratch::default(),
                 &mut Vec::new(),
             );

@@ -162,7 +162,8 @@ struct Wanted<'a> {
 /// with the segmentation of the runs that `reuse` has and the buffers and look-ups of
 /// `scratch`; returns the number of words of its
 /// segmentation (see [`Group::doc_words`]) and the segmentation. With `raw`, records the
-/// result of each position scored, run by run (see [`Raw`]).
+/// result of each position scored, run by run, and appends only the corrections its
+/// predicate keeps (see [`Raw`]).
 #[allow(clippy::too_many_arguments)]
 fn correct_group(
     runs: &Runs,
@@ -172,19 +173,20 @@ fn correct_group(
     lm: Option<&dyn WordLm>,
     wanted: &Wanted<'_>,
     reuse: Option<&Reuse<'_>>,
-    mut raw: Option<&mut Vec<RawRun>>,
+    mut raw: Option<(&mut Vec<RawRun>, &dyn Fn(&Correction) -> bool)>,
     scratch: &mut RunScratch,
     out: &mut Vec<Correction>,
 ) -> (usize, Segmentation) {
     let group = Group::new(runs, model, params, reuse);
     for r in 0..runs.len() {
         let mut record = RawRun::new();
-        let run_raw = raw.is_some().then(|| Raw {
+        let run_raw = raw.as_ref().map(|&(_, keep)| Raw {
             known: &[],
             record: &mut record,
+            keep,
         });
         group.correct_run(r, runs, context, lm, wanted, run_raw, scratch, out);
-        if let Some(raw) = raw.as_deref_mut() {
+        if let Some((raw, _)) = raw.as_mut() {
             raw.push(record);
         }
     }

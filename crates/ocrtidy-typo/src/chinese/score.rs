@@ -68,6 +68,9 @@ pub(super) struct Raw<'a> {
     pub(super) known: &'a [(u32, Option<Correction>)],
     /// Receives, by position (increasing), the result of every position scored or taken.
     pub(super) record: &'a mut RawRun,
+    /// The corrections wanted: only those are appended to the output (the results are kept
+    /// in `record`, and most corrections are suggestions that would be dropped).
+    pub(super) keep: &'a dyn Fn(&Correction) -> bool,
 }
 
 /// Scores the positions of a run, appending their corrections to `out` in run order.
@@ -170,7 +173,10 @@ pub(super) fn correct_run(
             }),
             Err(_) => score(&pos),
         };
-        raw.record.push((i as u32, c.clone()));
+        // A correction is recorded once the run's results are combined (below).
+        if c.is_none() {
+            raw.record.push((i as u32, None));
+        }
         c
     };
     for i in 0..n {
@@ -202,12 +208,23 @@ pub(super) fn correct_run(
         if found.len() > before {
             found.sort_by_key(|&(i, _)| i);
         }
-        if let Some(raw) = raw {
-            raw.record.sort_by_key(|r| r.0);
-        }
     }
+    let Some(raw) = raw else {
+        settle_overlaps(&mut found, params.margin);
+        out.extend(found.into_iter().map(|(_, c)| c));
+        return;
+    };
+    // The results before they are combined are recorded, the combined ones given if wanted.
+    let apply: Vec<bool> = found.iter().map(|(_, c)| c.apply).collect();
     settle_overlaps(&mut found, params.margin);
-    out.extend(found.into_iter().map(|(_, c)| c));
+    for ((i, mut c), apply) in found.into_iter().zip(apply) {
+        if (raw.keep)(&c) {
+            out.push(c.clone());
+        }
+        c.apply = apply;
+        raw.record.push((i as u32, Some(c)));
+    }
+    raw.record.sort_unstable_by_key(|r| r.0);
 }
 
 /// Candidates from document evidence, per position of `run`: the characters that make a window
