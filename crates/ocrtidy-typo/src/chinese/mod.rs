@@ -158,6 +158,10 @@ struct Wanted<'a> {
     applied_only: bool,
 }
 
+/// Where [`correct_group`] records the positions' results, run by run, and which corrections
+/// it is to give (see [`Raw`]).
+type Record<'a> = (&'a mut Vec<RawRun>, &'a dyn Fn(&Correction) -> bool);
+
 /// Scores the runs of one document group (see [`groups::DOCUMENT_CHARS`]), appending to `out`,
 /// with the segmentation of the runs that `reuse` has and the buffers and look-ups of
 /// `scratch`; returns the number of words of its
@@ -173,7 +177,7 @@ fn correct_group(
     lm: Option<&dyn WordLm>,
     wanted: &Wanted<'_>,
     reuse: Option<&Reuse<'_>>,
-    mut raw: Option<(&mut Vec<RawRun>, &dyn Fn(&Correction) -> bool)>,
+    mut raw: Option<Record<'_>>,
     scratch: &mut RunScratch,
     out: &mut Vec<Correction>,
 ) -> (usize, Segmentation) {
@@ -268,17 +272,31 @@ impl<'m> Group<'m> {
             at,
             doc: &self.doc_seq,
         };
-        correct_run(
-            &place,
-            &scorer,
-            &self.variants,
-            wanted.protected,
-            context,
-            wanted.applied_only,
-            raw,
-            scratch,
-            out,
-        );
+        if raw.is_some() {
+            correct_run::<true>(
+                &place,
+                &scorer,
+                &self.variants,
+                wanted.protected,
+                context,
+                wanted.applied_only,
+                raw,
+                scratch,
+                out,
+            );
+        } else {
+            correct_run::<false>(
+                &place,
+                &scorer,
+                &self.variants,
+                wanted.protected,
+                context,
+                wanted.applied_only,
+                raw,
+                scratch,
+                out,
+            );
+        }
     }
 }
 

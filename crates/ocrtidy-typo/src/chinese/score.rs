@@ -81,9 +81,10 @@ pub(super) struct Raw<'a> {
 /// with it (see `settle_overlaps`); the applied corrections are the same as without it, the
 /// others are left out or not.
 ///
-/// With `raw`, a position whose result is known is not scored again (see [`Raw`]).
+/// With `raw`, a position whose result is known is not scored again (see [`Raw`]); `RAW` says
+/// whether there is one (the scoring of a run without stays as lean as it was).
 #[allow(clippy::too_many_arguments)]
-pub(super) fn correct_run(
+pub(super) fn correct_run<const RAW: bool>(
     place: &Place<'_>,
     scorer: &Scorer<'_>,
     variants: &NearVariants,
@@ -94,6 +95,7 @@ pub(super) fn correct_run(
     scratch: &mut RunScratch,
     out: &mut Vec<Correction>,
 ) {
+    debug_assert_eq!(RAW, raw.is_some());
     let run = place.run;
     let n = run.len();
     if n < 2 {
@@ -160,7 +162,7 @@ pub(super) fn correct_run(
             later.push(i);
             return None;
         }
-        let Some(raw) = raw.as_mut() else {
+        let Some(raw) = raw.as_mut().filter(|_| RAW) else {
             return score(&pos);
         };
         // A position is scored on its own: its result stays what it was while nothing it
@@ -209,9 +211,12 @@ pub(super) fn correct_run(
             found.sort_by_key(|&(i, _)| i);
         }
     }
-    let Some(raw) = raw else {
-        settle_overlaps(&mut found, params.margin);
-        out.extend(found.into_iter().map(|(_, c)| c));
+    let Some(raw) = raw.filter(|_| RAW) else {
+        // Most runs have no correction.
+        if !found.is_empty() {
+            settle_overlaps(&mut found, params.margin);
+            out.extend(found.into_iter().map(|(_, c)| c));
+        }
         return;
     };
     // The results before they are combined are recorded, the combined ones given if wanted.
@@ -364,6 +369,7 @@ impl LinkCache {
 }
 
 /// Corrections whose windows overlap compete: only a clear winner is applied.
+#[inline(always)]
 fn settle_overlaps(found: &mut [(usize, Correction)], margin: f32) {
     let scores: Vec<(usize, f32)> = found.iter().map(|(i, c)| (*i, c.candidates[0].1)).collect();
     for (k, (i, c)) in found.iter_mut().enumerate() {
