@@ -246,6 +246,10 @@ struct Scoring<'a> {
 /// keeps its corrections. When the cache model's size changed, every run depends on it, and
 /// with a language model or with support from contexts under three characters the check
 /// is not made: `None`.
+///
+/// A position is scored on its own (see `score::correct_run`): a matched run scored again only
+/// because of the positions marked in it takes the results of its other positions from `old`
+/// (`GroupMemo::raw`), and scores only the marked ones before combining them all.
 fn rescore(
     runs: &Runs,
     key: RunKey,
