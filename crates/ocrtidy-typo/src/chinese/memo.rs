@@ -6,7 +6,7 @@ use rustc_hash::FxHashMap as FxMap;
 
 use super::evidence::{key_id, key_len, run_evidence, Reuse, Segmentation};
 use super::groups::{for_each_group, Runs};
-use super::score::{evidence_at, RunScratch};
+use super::score::{evidence_at, Raw, RawRun, RunScratch};
 use super::segment::RunBuffers;
 use super::support::{SUPPORT_CONTEXT, SUPPORT_SCAN};
 use super::{cache_words, correct_group, correct_lm, Correction, Group, Params, Wanted, WordLm};
@@ -47,6 +47,11 @@ struct GroupMemo {
     doc_words: usize,
     /// The group's segmentation, for the runs of the next round that are the same.
     segmentation: Segmentation,
+    /// The result of each position scored, run by run, before the run's results were combined
+    /// (see `score::Raw`), for the runs of the next round that are the same but scored again:
+    /// kept only for a group that may be scored again in part ([`RESCORE_MIN_CHARS`]), and
+    /// empty otherwise.
+    raw: Vec<RawRun>,
 }
 
 /// The Han runs of a document group as ids: what its corrections depend on.
@@ -140,7 +145,7 @@ pub(crate) fn correct_memo(
                     applied_only,
                 };
                 // The group this one was in the last round, scored again where it changed.
-                let again = old.get(g).and_then(|m| {
+                let again = old.get_mut(g).and_then(|m| {
                     let scoring = Scoring {
                         model,
                         params,
@@ -169,6 +174,9 @@ pub(crate) fn correct_memo(
                     at,
                     matched,
                 });
+                // The positions' results are kept for a group that may be scored again in part.
+                let mut raw = Vec::new();
+                let record = (key.ids.len() >= RESCORE_MIN_CHARS).then_some((&mut raw, keep));
                 // No protected terms here (see above).
                 let (doc_words, segmentation) = correct_group(
                     runs,
@@ -178,6 +186,7 @@ pub(crate) fn correct_memo(
                     lm,
                     &wanted,
                     reuse.as_ref(),
+                    record,
                     &mut scratch,
                     &mut fresh,
                 );
@@ -190,6 +199,7 @@ pub(crate) fn correct_memo(
                     found,
                     doc_words,
                     segmentation,
+                    raw,
                 });
             }
         }
@@ -236,10 +246,14 @@ struct Scoring<'a> {
 /// keeps its corrections. When the cache model's size changed, every run depends on it, and
 /// with a language model or with support from contexts under three characters the check
 /// is not made: `None`.
+///
+/// A position is scored on its own (see `score::correct_run`): a matched run scored again only
+/// because of the positions marked in it takes the results of its other positions from `old`
+/// (`GroupMemo::raw`), and scores only the marked ones before combining them all.
 fn rescore(
     runs: &Runs,
     key: RunKey,
-    old: &GroupMemo,
+    old: &mut GroupMemo,
     s: &Scoring<'_>,
     scratch: &mut RunScratch,
 ) -> Option<GroupMemo> {
@@ -371,11 +385,17 @@ fn rescore(
             }
         }
     }
-    // Whether a position observing `o` may count one of `places`: it is `o`, or a confusion.
-    let counts = |xs: &[u16], o: u16| {
-        let confusions = &model.confusions[usize::from(o)];
-        xs.iter()
-            .any(|&x| x == o || confusions.iter().any(|c| c.intended == x))
+    // The characters whose positions may count one of the places `xs`: the place's, or one
+    // misread for it (`Model::reverse`, the reverse of the confusions).
+    // Set and cleared context by context, by id.
+    let mut observes = vec![false; model.reverse.len()];
+    let observers = |xs: &[u16], on: bool, observes: &mut [bool]| {
+        for &x in xs {
+            observes[usize::from(x)] = on;
+            for o in observed(x) {
+                observes[usize::from(o)] = on;
+            }
+        }
     };
     // Only a position that is scored (questioned, or pointed at by document evidence) has a
     // correction: a matched run is scored again when one of its scored positions may see a
@@ -419,24 +439,28 @@ fn rescore(
         }
     }
     for (&(right, a, b), xs) in &contexts {
+        observers(xs, true, &mut observes);
         for q in seq.pair_starts(a, b) {
             // The observed character after the pair (neighbours before it) or before it.
             let Some(g) = (if right { q.checked_sub(1) } else { Some(q + 2) }) else {
                 continue;
             };
             let o = seq.at(g);
-            if o != 0 && counts(xs, o) {
+            if o != 0 && observes[usize::from(o)] {
                 let (r, s) = locate_place(g);
                 marks.push((r, s, s + 1));
             }
         }
+        observers(xs, false, &mut observes);
     }
     marks.sort_unstable();
     let mut score: Vec<bool> = matched.iter().map(Option::is_none).collect();
     for &r in &crossed_runs {
         score[r] = true;
     }
-    let mut touched: Vec<bool> = Vec::new();
+    // The runs scored again only because of positions marked, and those positions: the
+    // results of the others are the same (see `score::Raw`).
+    let mut partial: FxMap<usize, Vec<bool>> = FxMap::default();
     for marks in marks.chunk_by(|x, y| x.0 == y.0) {
         let r = marks[0].0;
         let run = new_runs[r];
@@ -444,14 +468,16 @@ fn rescore(
         if score[r] || n < 2 {
             continue;
         }
-        touched.clear();
-        touched.resize(n, false);
+        let mut touched = vec![false; n];
         for &(_, from, to) in marks {
             touched[from..to].fill(true);
         }
         let single = &group.single_flags[group.doc_seq.run_start[r]..];
         score[r] = (0..n).any(|i| touched[i] && single[i] && !common(run[i]))
             || evidence_at(run, model, &group.variants, &touched);
+        if score[r] {
+            partial.insert(r, touched);
+        }
     }
     // Support scans at most `SUPPORT_SCAN` places of a pair: which ones, on a longer list,
     // changes with any place added or removed. A list was at most as long as it is now plus
@@ -473,19 +499,53 @@ fn rescore(
     });
     if long {
         score.fill(true);
+        partial.clear();
     }
     let mut found = Vec::new();
     let mut fresh = Vec::new();
+    // The old positions' results, by old run (none when they were not kept).
+    let mut old_raw = std::mem::take(&mut old.raw);
+    if old_raw.len() != old_runs.len() {
+        old_raw.clear();
+    }
+    let mut raw = Vec::with_capacity(new_runs.len());
     // The old corrections, by run: `matched` is increasing.
     let mut from = 0;
     for (r, m) in matched.iter().enumerate() {
+        let mut record = RawRun::new();
         if score[r] {
-            group.correct_run(r, runs, s.context, s.lm, s.wanted, scratch, &mut fresh);
+            // The positions of a run scored again only where it was marked keep their
+            // results elsewhere.
+            let mut known = RawRun::new();
+            if let (Some(i), Some(touched)) = (*m, partial.get(&r)) {
+                if let Some(old) = old_raw.get_mut(i) {
+                    known = std::mem::take(old);
+                    known.retain(|(p, _)| !touched[*p as usize]);
+                }
+            }
+            let run_raw = Raw {
+                known: &known,
+                record: &mut record,
+                keep: s.keep,
+            };
+            group.correct_run(
+                r,
+                runs,
+                s.context,
+                s.lm,
+                s.wanted,
+                Some(run_raw),
+                scratch,
+                &mut fresh,
+            );
             for c in fresh.drain(..).filter(|c| (s.keep)(c)) {
                 let p = runs[r].partition_point(|x| x.start < c.start);
                 found.push((r, p, c));
             }
         } else if let Some(i) = *m {
+            if let Some(old) = old_raw.get_mut(i) {
+                record = std::mem::take(old);
+            }
             from += old.found[from..].partition_point(|(o, _, _)| *o < i);
             let to = from + old.found[from..].partition_point(|(o, _, _)| *o == i);
             found.extend(
@@ -495,12 +555,14 @@ fn rescore(
             );
             from = to;
         }
+        raw.push(record);
     }
     Some(GroupMemo {
         key,
         found,
         doc_words,
         segmentation: group.segmentation,
+        raw,
     })
 }
 
@@ -768,6 +830,58 @@ mod tests {
         out.into_iter().collect()
     }
 
+    /// Whether the positions' results the memo keeps for each group of `text` are those of
+    /// scoring the group anew (but for the byte ranges, which a kept result does not follow).
+    fn raw_is_fresh(
+        text: &str,
+        model: &Model,
+        params: &Params,
+        applied_only: bool,
+        memo: &Memo,
+    ) -> bool {
+        let wanted = Wanted {
+            protected: &[],
+            applied_only,
+        };
+        let plain = |raw: &[RawRun]| -> Vec<Vec<(u32, Option<Correction>)>> {
+            raw.iter()
+                .map(|run| {
+                    run.iter()
+                        .map(|(p, c)| {
+                            let c = c.as_ref().map(|c| Correction {
+                                start: 0,
+                                end: 0,
+                                ..c.clone()
+                            });
+                            (*p, c)
+                        })
+                        .collect()
+                })
+                .collect()
+        };
+        let mut same = true;
+        for_each_group(text, model, |g, runs| {
+            let mut raw = Vec::new();
+            correct_group(
+                runs,
+                model,
+                params,
+                &Context::default(),
+                None,
+                &wanted,
+                None,
+                Some((&mut raw, &|_: &Correction| true)),
+                &mut RunScratch::default(),
+                &mut Vec::new(),
+            );
+            same &= memo
+                .groups
+                .get(g)
+                .is_some_and(|m| m.raw.len() == runs.len() && plain(&m.raw) == plain(&raw));
+        });
+        same
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
         /// Whatever edits happen between rounds, the memo (which scores again only the runs
@@ -811,6 +925,10 @@ mod tests {
                     let got =
                         correct_memo(t, model, &params, &none, None, keep, applied_only, &mut last);
                     proptest::prop_assert_eq!(got, want, "{}", t);
+                    // The results kept for the next round are those of scoring anew.
+                    if let Some(memo) = &last {
+                        proptest::prop_assert!(raw_is_fresh(t, model, &params, applied_only, memo), "{}", t);
+                    }
                 }
             }
         }

@@ -61,7 +61,7 @@ use ocrtidy_core::Context;
 use crate::model::Model;
 use evidence::{doc_evidence, DocEvidence, NearVariants, Reuse, Segmentation};
 use groups::{for_each_group, Runs};
-use score::{correct_run, Place, RunScratch};
+use score::{correct_run, Place, Raw, RawRun, RunScratch};
 use segment::Scorer;
 use support::DocSeq;
 
@@ -142,6 +142,7 @@ pub fn correct_lm(
             lm,
             &wanted,
             None,
+            None,
             &mut scratch,
             &mut out,
         );
@@ -157,10 +158,16 @@ struct Wanted<'a> {
     applied_only: bool,
 }
 
+/// Where [`correct_group`] records the positions' results, run by run, and which corrections
+/// it is to give (see [`Raw`]).
+type Record<'a> = (&'a mut Vec<RawRun>, &'a dyn Fn(&Correction) -> bool);
+
 /// Scores the runs of one document group (see [`groups::DOCUMENT_CHARS`]), appending to `out`,
 /// with the segmentation of the runs that `reuse` has and the buffers and look-ups of
 /// `scratch`; returns the number of words of its
-/// segmentation (see [`Group::doc_words`]) and the segmentation.
+/// segmentation (see [`Group::doc_words`]) and the segmentation. With `raw`, records the
+/// result of each position scored, run by run, and appends only the corrections its
+/// predicate keeps (see [`Raw`]).
 #[allow(clippy::too_many_arguments)]
 fn correct_group(
     runs: &Runs,
@@ -170,12 +177,22 @@ fn correct_group(
     lm: Option<&dyn WordLm>,
     wanted: &Wanted<'_>,
     reuse: Option<&Reuse<'_>>,
+    mut raw: Option<Record<'_>>,
     scratch: &mut RunScratch,
     out: &mut Vec<Correction>,
 ) -> (usize, Segmentation) {
     let group = Group::new(runs, model, params, reuse);
     for r in 0..runs.len() {
-        group.correct_run(r, runs, context, lm, wanted, scratch, out);
+        let mut record = RawRun::new();
+        let run_raw = raw.as_ref().map(|&(_, keep)| Raw {
+            known: &[],
+            record: &mut record,
+            keep,
+        });
+        group.correct_run(r, runs, context, lm, wanted, run_raw, scratch, out);
+        if let Some((raw, _)) = raw.as_mut() {
+            raw.push(record);
+        }
     }
     (group.doc_words, group.segmentation)
 }
@@ -235,6 +252,7 @@ impl<'m> Group<'m> {
         context: &Context,
         lm: Option<&dyn WordLm>,
         wanted: &Wanted<'_>,
+        raw: Option<Raw<'_>>,
         scratch: &mut RunScratch,
         out: &mut Vec<Correction>,
     ) {
@@ -254,16 +272,31 @@ impl<'m> Group<'m> {
             at,
             doc: &self.doc_seq,
         };
-        correct_run(
-            &place,
-            &scorer,
-            &self.variants,
-            wanted.protected,
-            context,
-            wanted.applied_only,
-            scratch,
-            out,
-        );
+        if raw.is_some() {
+            correct_run::<true>(
+                &place,
+                &scorer,
+                &self.variants,
+                wanted.protected,
+                context,
+                wanted.applied_only,
+                raw,
+                scratch,
+                out,
+            );
+        } else {
+            correct_run::<false>(
+                &place,
+                &scorer,
+                &self.variants,
+                wanted.protected,
+                context,
+                wanted.applied_only,
+                raw,
+                scratch,
+                out,
+            );
+        }
     }
 }
 

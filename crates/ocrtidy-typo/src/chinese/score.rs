@@ -56,6 +56,23 @@ pub(super) struct RunScratch {
     lm: LmScratch,
 }
 
+/// The result of scoring each of a run's positions on its own, before the run's results are
+/// combined (see [`correct_run`]): the position and its correction, if any, with the byte range
+/// of the character when it was scored.
+pub(super) type RawRun = Vec<(u32, Option<Correction>)>;
+
+/// The results of positions of a run that [`correct_run`] takes instead of scoring them, and
+/// where it records the result of each position it scores or takes.
+pub(super) struct Raw<'a> {
+    /// Results known to be those of scoring the positions now, by position (increasing).
+    pub(super) known: &'a [(u32, Option<Correction>)],
+    /// Receives, by position (increasing), the result of every position scored or taken.
+    pub(super) record: &'a mut RawRun,
+    /// The corrections wanted: only those are appended to the output (the results are kept
+    /// in `record`, and most corrections are suggestions that would be dropped).
+    pub(super) keep: &'a dyn Fn(&Correction) -> bool,
+}
+
 /// Scores the positions of a run, appending their corrections to `out` in run order.
 ///
 /// With `applied_only`, only the corrections that are applied are wanted (a run that keeps no
@@ -63,17 +80,22 @@ pub(super) struct RunScratch {
 /// and is scored only when it is near enough to a correction that would be applied to compete
 /// with it (see `settle_overlaps`); the applied corrections are the same as without it, the
 /// others are left out or not.
+///
+/// With `raw`, a position whose result is known is not scored again (see [`Raw`]); `RAW` says
+/// whether there is one (the scoring of a run without stays as lean as it was).
 #[allow(clippy::too_many_arguments)]
-pub(super) fn correct_run(
+pub(super) fn correct_run<const RAW: bool>(
     place: &Place<'_>,
     scorer: &Scorer<'_>,
     variants: &NearVariants,
     protected: &[(usize, usize)],
     context: &Context,
     applied_only: bool,
+    mut raw: Option<Raw<'_>>,
     scratch: &mut RunScratch,
     out: &mut Vec<Correction>,
 ) {
+    debug_assert_eq!(RAW, raw.is_some());
     let run = place.run;
     let n = run.len();
     if n < 2 {
@@ -102,6 +124,18 @@ pub(super) fn correct_run(
     let mut fresh = true;
     // Positions left for later (see `applied_only`).
     let mut later: Vec<usize> = Vec::new();
+    let mut score = |pos: &Position<'_>| {
+        pos.candidates(&evidence[pos.i], cands, link_cache);
+        if cands.is_empty() {
+            return None;
+        }
+        let edges = edges.get_or_insert_with(|| Edges::new(n));
+        if fresh {
+            edges.reset(n);
+            fresh = false;
+        }
+        pos.correct(cands, context, window, edges, all, lm_scratch)
+    };
     let mut score_at = |i: usize, later: Option<&mut Vec<usize>>| {
         let slot = run[i];
         if slot.id == 0
@@ -128,16 +162,24 @@ pub(super) fn correct_run(
             later.push(i);
             return None;
         }
-        pos.candidates(&evidence[i], cands, link_cache);
-        if cands.is_empty() {
-            return None;
+        let Some(raw) = raw.as_mut().filter(|_| RAW) else {
+            return score(&pos);
+        };
+        // A position is scored on its own: its result stays what it was while nothing it
+        // depends on changed, only moved with its character.
+        let c = match raw.known.binary_search_by_key(&(i as u32), |k| k.0) {
+            Ok(k) => raw.known[k].1.as_ref().map(|c| Correction {
+                start: slot.start,
+                end: slot.end,
+                ..c.clone()
+            }),
+            Err(_) => score(&pos),
+        };
+        // A correction is recorded once the run's results are combined (below).
+        if c.is_none() {
+            raw.record.push((i as u32, None));
         }
-        let edges = edges.get_or_insert_with(|| Edges::new(n));
-        if fresh {
-            edges.reset(n);
-            fresh = false;
-        }
-        pos.correct(cands, context, window, edges, all, lm_scratch)
+        c
     };
     for i in 0..n {
         // Most positions are neither questioned nor pointed at by document evidence: they have
@@ -169,8 +211,25 @@ pub(super) fn correct_run(
             found.sort_by_key(|&(i, _)| i);
         }
     }
+    let Some(raw) = raw.filter(|_| RAW) else {
+        // Most runs have no correction.
+        if !found.is_empty() {
+            settle_overlaps(&mut found, params.margin);
+            out.extend(found.into_iter().map(|(_, c)| c));
+        }
+        return;
+    };
+    // The results before they are combined are recorded, the combined ones given if wanted.
+    let apply: Vec<bool> = found.iter().map(|(_, c)| c.apply).collect();
     settle_overlaps(&mut found, params.margin);
-    out.extend(found.into_iter().map(|(_, c)| c));
+    for ((i, mut c), apply) in found.into_iter().zip(apply) {
+        if (raw.keep)(&c) {
+            out.push(c.clone());
+        }
+        c.apply = apply;
+        raw.record.push((i as u32, Some(c)));
+    }
+    raw.record.sort_unstable_by_key(|r| r.0);
 }
 
 /// Candidates from document evidence, per position of `run`: the characters that make a window
@@ -310,6 +369,7 @@ impl LinkCache {
 }
 
 /// Corrections whose windows overlap compete: only a clear winner is applied.
+#[inline(always)]
 fn settle_overlaps(found: &mut [(usize, Correction)], margin: f32) {
     let scores: Vec<(usize, f32)> = found.iter().map(|(i, c)| (*i, c.candidates[0].1)).collect();
     for (k, (i, c)) in found.iter_mut().enumerate() {
