@@ -169,6 +169,12 @@ struct Settled {
     pages: Vec<Option<PageKey>>,
 }
 
+/// The longest text whose settled pages the pass remembers: [`Settled`] holds a copy of the
+/// text for the whole run, one byte more per byte of input while every later pass runs, which
+/// a long document (cleaned in about 7 bytes per byte) should not pay; 4 MiB is some 1,300
+/// pages of Chinese.
+const SETTLED_BYTES: usize = 4 << 20;
+
 /// What decides a page (see [`Settled`]): its bytes in its round's text, whether the lines
 /// next to it are blank (`None` at the text's ends), and the line-break hints inside it
 /// (offsets from its start).
@@ -233,8 +239,9 @@ fn join_text(
     };
     let pages = page::pages(&lines);
     // A text of one page changed since the last round (or the pass would not run again), so
-    // the page did: only a text of several pages reads the memory.
-    match memory.filter(|_| pages.len() > 1) {
+    // the page did: only a text of several pages reads the memory, and only one of at most
+    // `SETTLED_BYTES`.
+    match memory.filter(|_| pages.len() > 1 && text.len() <= SETTLED_BYTES) {
         Some(memory) => memory.with(|settled: &mut Settled| {
             join_pages(run, &lines, pages, sink, Some(settled));
         }),

@@ -124,6 +124,8 @@ pub(crate) fn correct_memo(
         .map_or_else(Default::default, |m| (m.groups, m.scratch));
     let mut groups = Vec::new();
     let mut out = Vec::new();
+    // The positions' results are kept only for a text of at most `RAW_BYTES` (see there).
+    let keep_raw = text.len() <= RAW_BYTES;
     // The corrections of one group, before `keep`.
     let mut fresh = Vec::new();
     let mut complete = true;
@@ -156,8 +158,11 @@ pub(crate) fn correct_memo(
                     };
                     rescore(runs, key, m, &scoring, &mut scratch)
                 });
-                if let Some(m) = again {
+                if let Some(mut m) = again {
                     out.extend(m.found.iter().map(remap));
+                    if !keep_raw {
+                        m.raw = Vec::new();
+                    }
                     groups.push(m);
                     return;
                 }
@@ -176,7 +181,8 @@ pub(crate) fn correct_memo(
                 });
                 // The positions' results are kept for a group that may be scored again in part.
                 let mut raw = Vec::new();
-                let record = (key.ids.len() >= RESCORE_MIN_CHARS).then_some((&mut raw, keep));
+                let record =
+                    (keep_raw && key.ids.len() >= RESCORE_MIN_CHARS).then_some((&mut raw, keep));
                 // No protected terms here (see above).
                 let (doc_words, segmentation) = correct_group(
                     runs,
@@ -566,6 +572,13 @@ fn rescore(
     })
 }
 
+/// The longest text whose positions' results (`GroupMemo::raw`, every scored position's
+/// correction, most of them suggestions that are never shown) the memo keeps for the next
+/// round. They take about 30 bytes a Han character for the whole run, too much for a long
+/// document (a 30 MB one would hold 270 MB more); without them a group changed in a few places
+/// scores its marked runs whole, which gives the same corrections.
+const RAW_BYTES: usize = if cfg!(test) { 4_096 } else { 1 << 20 };
+
 /// A group of fewer Han characters (a page) is scored anew: finding what may have changed
 /// costs about as much as scoring it.
 const RESCORE_MIN_CHARS: usize = if cfg!(test) { 1 } else { 2_000 };
@@ -691,6 +704,40 @@ mod tests {
             );
         }
         assert!(!correct_in(&text, model, &params, &none).is_empty());
+    }
+
+    #[test]
+    fn a_long_text_keeps_no_positions_results_and_the_same_corrections() {
+        let typo = crate::Typo::embedded();
+        let model = typo.model_for_debug();
+        let params = *typo.params();
+        let none = Context::default();
+        let all = |_: &Correction| true;
+        let page = "我们要牢固树立科学发展关，推动经济发展。坚持科学发展观不动摇。\n";
+        let text = page.repeat(60);
+        assert!(text.len() > RAW_BYTES);
+        let fixed = text.replacen("发展关", "发展观", 3);
+        // Other runs than the long text's: scored, not taken from its memo.
+        let short = "学习科学发展观的内涵。贯彻落实科学发展关。\n".repeat(4);
+        let mut last = None;
+        for t in [
+            &text,
+            &fixed,
+            &text,
+            &short,
+            &short.replacen("发展关", "发展观", 1),
+        ] {
+            let want = correct_in(t, model, &params, &none);
+            assert_eq!(
+                correct_memo(t, model, &params, &none, None, &all, false, &mut last),
+                want,
+                "{t}"
+            );
+            let kept = last
+                .as_ref()
+                .map_or(0, |m| m.groups.iter().filter(|g| !g.raw.is_empty()).count());
+            assert_eq!(kept == 0, t.len() > RAW_BYTES, "{t}");
+        }
     }
 
     #[test]
