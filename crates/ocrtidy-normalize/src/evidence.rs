@@ -86,13 +86,7 @@ impl Evidence {
     /// Counts the evidence in `text` in one pass over its characters.
     pub fn of(text: &str) -> Evidence {
         use Class::*;
-        let mut ev = Evidence::default();
-        // The class of the last visible character on the line, and whether spaces followed it.
-        let mut prev: Option<Class> = None;
-        let mut gap = false;
-        // Han gaps and CJK letters of the current line.
-        let mut han_gaps = 0usize;
-        let mut cjk = 0usize;
+        let mut n = Counter::default();
         let b = text.as_bytes();
         let mut i = 0;
         while i < b.len() {
@@ -108,12 +102,12 @@ impl Evidence {
             let c = match b[i] {
                 // A Han character glued to a Han character only counts as a CJK letter: a run
                 // of them is passed over in one loop.
-                _ if prev == Some(Han) && !gap && han(i) => {
+                _ if n.prev == Some(Han) && !n.gap && han(i) => {
                     i += 3;
-                    cjk += 1;
+                    n.cjk += 1;
                     while i < b.len() && han(i) {
                         i += 3;
-                        cjk += 1;
+                        n.cjk += 1;
                     }
                     continue;
                 }
@@ -125,13 +119,13 @@ impl Evidence {
                 // character before another), ASCII up to the next break counts nothing: its
                 // chars are `Latin` or `Half` again, and only whether the last of them is a
                 // space (a gap) is read.
-                x if x < 0x80 && matches!(prev, Some(Latin | Half)) && !is_break_byte(x) => {
+                x if x < 0x80 && matches!(n.prev, Some(Latin | Half)) && !is_break_byte(x) => {
                     i += 1;
                     while i < b.len() && b[i] < 0x80 && !is_break_byte(b[i]) {
                         i += 1;
                     }
-                    gap = matches!(b[i - 1], b' ' | b'\t');
-                    prev = Some(Latin);
+                    n.gap = matches!(b[i - 1], b' ' | b'\t');
+                    n.prev = Some(Latin);
                     continue;
                 }
                 x if x < 0x80 => {
@@ -146,58 +140,9 @@ impl Evidence {
                     c
                 }
             };
-            let cc = match c {
-                '\n' | '\r' | '\u{c}' => {
-                    if cjk > RUNNING_LINE {
-                        ev.spacing += han_gaps;
-                    }
-                    (prev, gap, han_gaps, cjk) = (None, false, 0, 0);
-                    continue;
-                }
-                ' ' | '\t' => {
-                    gap = prev.is_some();
-                    continue;
-                }
-                ',' | ':' | ';' | '?' | '!' => Half,
-                c if c.is_ascii() => Latin,
-                // Noise symbols are looked through, as the passes do (the noise passes delete
-                // them).
-                c if is_horizontal_space(c) || is_noise(c) => {
-                    gap = prev.is_some();
-                    continue;
-                }
-                c => class(c),
-            };
-            if let Some(pc) = prev {
-                if pc.is_tight() && cc.is_latin() || pc.is_latin() && cc.is_tight() {
-                    if gap {
-                        ev.latin_spaced += 1;
-                    } else {
-                        ev.latin_glued += 1;
-                    }
-                }
-                if cc == Clause && pc.is_letter() && !gap {
-                    ev.marks += 1;
-                } else if gap
-                    && (pc.is_letter() && matches!(cc, Clause | Close)
-                        || matches!(pc, Clause | Open) && cc.is_letter())
-                {
-                    ev.spacing += 1;
-                } else if gap && pc == Han && cc == Han {
-                    han_gaps += 1;
-                }
-                if cc == Half && pc == Han {
-                    ev.half_width += 1;
-                }
-            }
-            cjk += usize::from(cc.is_letter());
-            prev = Some(cc);
-            gap = false;
+            n.push(c);
         }
-        if cjk > RUNNING_LINE {
-            ev.spacing += han_gaps;
-        }
-        ev
+        n.finish()
     }
 
     /// The text shows no more OCR punctuation faults than typeset text does (see the module
@@ -211,6 +156,84 @@ impl Evidence {
     /// typeset and sets off at least one in [`LATIN_HABIT`] + 1 such neighbours with a space.
     pub fn latin_gaps_are_style(&self) -> bool {
         self.is_typeset() && self.latin_glued <= LATIN_HABIT * self.latin_spaced
+    }
+}
+
+/// The counting of [`Evidence::of`], a character at a time: the evidence so far, and the state of
+/// the current line.
+#[derive(Default)]
+struct Counter {
+    ev: Evidence,
+    /// The class of the last visible character on the line, and whether spaces followed it.
+    prev: Option<Class>,
+    gap: bool,
+    /// Han gaps and CJK letters of the current line.
+    han_gaps: usize,
+    cjk: usize,
+}
+
+impl Counter {
+    /// Counts the character `c`.
+    #[inline]
+    fn push(&mut self, c: char) {
+        use Class::*;
+        let cc = match c {
+            '\n' | '\r' | '\u{c}' => {
+                self.end_line();
+                (self.prev, self.gap, self.han_gaps, self.cjk) = (None, false, 0, 0);
+                return;
+            }
+            ' ' | '\t' => {
+                self.gap = self.prev.is_some();
+                return;
+            }
+            ',' | ':' | ';' | '?' | '!' => Half,
+            c if c.is_ascii() => Latin,
+            // Noise symbols are looked through, as the passes do (the noise passes delete them).
+            c if is_horizontal_space(c) || is_noise(c) => {
+                self.gap = self.prev.is_some();
+                return;
+            }
+            c => class(c),
+        };
+        let (ev, gap) = (&mut self.ev, self.gap);
+        if let Some(pc) = self.prev {
+            if pc.is_tight() && cc.is_latin() || pc.is_latin() && cc.is_tight() {
+                if gap {
+                    ev.latin_spaced += 1;
+                } else {
+                    ev.latin_glued += 1;
+                }
+            }
+            if cc == Clause && pc.is_letter() && !gap {
+                ev.marks += 1;
+            } else if gap
+                && (pc.is_letter() && matches!(cc, Clause | Close)
+                    || matches!(pc, Clause | Open) && cc.is_letter())
+            {
+                ev.spacing += 1;
+            } else if gap && pc == Han && cc == Han {
+                self.han_gaps += 1;
+            }
+            if cc == Half && pc == Han {
+                ev.half_width += 1;
+            }
+        }
+        self.cjk += usize::from(cc.is_letter());
+        self.prev = Some(cc);
+        self.gap = false;
+    }
+
+    /// The Han gaps of a running line are spacing (see [`RUNNING_LINE`]).
+    fn end_line(&mut self) {
+        if self.cjk > RUNNING_LINE {
+            self.ev.spacing += self.han_gaps;
+        }
+    }
+
+    fn finish(mut self) -> Evidence {
+        self.end_line();
+        self.ev
     }
 }
 
@@ -303,62 +326,11 @@ mod tests {
         assert_eq!(Evidence::of("安装\n，重启").marks, 0);
     }
 
-    /// [`Evidence::of`] without its fast paths: every char decoded and classed.
+    /// [`Evidence::of`] without its fast paths: every char decoded and counted.
     fn of_by_chars(text: &str) -> Evidence {
-        use Class::*;
-        let mut ev = Evidence::default();
-        let (mut prev, mut gap, mut han_gaps, mut cjk) = (None::<Class>, false, 0usize, 0usize);
-        for c in text.chars() {
-            let cc = match c {
-                '\n' | '\r' | '\u{c}' => {
-                    if cjk > RUNNING_LINE {
-                        ev.spacing += han_gaps;
-                    }
-                    (prev, gap, han_gaps, cjk) = (None, false, 0, 0);
-                    continue;
-                }
-                ' ' | '\t' => {
-                    gap = prev.is_some();
-                    continue;
-                }
-                ',' | ':' | ';' | '?' | '!' => Half,
-                c if c.is_ascii() => Latin,
-                c if is_horizontal_space(c) || is_noise(c) => {
-                    gap = prev.is_some();
-                    continue;
-                }
-                c => class(c),
-            };
-            if let Some(pc) = prev {
-                if pc.is_tight() && cc.is_latin() || pc.is_latin() && cc.is_tight() {
-                    if gap {
-                        ev.latin_spaced += 1;
-                    } else {
-                        ev.latin_glued += 1;
-                    }
-                }
-                if cc == Clause && pc.is_letter() && !gap {
-                    ev.marks += 1;
-                } else if gap
-                    && (pc.is_letter() && matches!(cc, Clause | Close)
-                        || matches!(pc, Clause | Open) && cc.is_letter())
-                {
-                    ev.spacing += 1;
-                } else if gap && pc == Han && cc == Han {
-                    han_gaps += 1;
-                }
-                if cc == Half && pc == Han {
-                    ev.half_width += 1;
-                }
-            }
-            cjk += usize::from(cc.is_letter());
-            prev = Some(cc);
-            gap = false;
-        }
-        if cjk > RUNNING_LINE {
-            ev.spacing += han_gaps;
-        }
-        ev
+        let mut n = Counter::default();
+        text.chars().for_each(|c| n.push(c));
+        n.finish()
     }
 
     #[test]

@@ -272,31 +272,23 @@ impl<'m> Group<'m> {
             at,
             doc: &self.doc_seq,
         };
-        if raw.is_some() {
-            correct_run::<true>(
-                &place,
-                &scorer,
-                &self.variants,
-                wanted.protected,
-                context,
-                wanted.applied_only,
-                raw,
-                scratch,
-                out,
-            );
+        // The scoring compiled for a memo's record, or without one (see `correct_run`).
+        let correct = if raw.is_some() {
+            correct_run::<true>
         } else {
-            correct_run::<false>(
-                &place,
-                &scorer,
-                &self.variants,
-                wanted.protected,
-                context,
-                wanted.applied_only,
-                raw,
-                scratch,
-                out,
-            );
-        }
+            correct_run::<false>
+        };
+        correct(
+            &place,
+            &scorer,
+            &self.variants,
+            wanted.protected,
+            context,
+            wanted.applied_only,
+            raw,
+            scratch,
+            out,
+        );
     }
 }
 
