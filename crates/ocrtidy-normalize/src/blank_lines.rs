@@ -118,16 +118,9 @@ fn break_runs(text: &str) -> impl Iterator<Item = (usize, usize, bool)> + '_ {
                 end = j + d.len_utf8();
                 j = end;
             } else if is_horizontal_space(d) || d == '\r' {
-                // Look past the whitespace: it belongs to the run only if a break follows.
-                let rest = &text[j..];
-                let ws = rest
-                    .char_indices()
-                    .find(|&(_, x)| !(is_horizontal_space(x) || x == '\r'))
-                    .map(|(k, _)| k)
-                    .unwrap_or(rest.len());
-                match rest[ws..].chars().next() {
-                    Some(x) if is_break(x) => j += ws,
-                    _ => break,
+                match space_before_break(&text[j..]) {
+                    Some(ws) => j += ws,
+                    None => break,
                 }
             } else {
                 break;
@@ -136,6 +129,21 @@ fn break_runs(text: &str) -> impl Iterator<Item = (usize, usize, bool)> + '_ {
         pos = j;
         Some((start, end, page))
     })
+}
+
+/// The length of the horizontal whitespace (and carriage returns) that starts `rest`, when a
+/// line or page break follows it: whitespace between breaks belongs to their run, and
+/// whitespace before text is the next line's indentation (`None`).
+fn space_before_break(rest: &str) -> Option<usize> {
+    let ws = rest
+        .char_indices()
+        .find(|&(_, x)| !(is_horizontal_space(x) || x == '\r'))
+        .map_or(rest.len(), |(k, _)| k);
+    rest[ws..]
+        .chars()
+        .next()
+        .filter(|&x| matches!(x, '\n' | '\u{c}'))
+        .map(|_| ws)
 }
 
 #[cfg(test)]
@@ -162,20 +170,13 @@ mod tests {
                     end = j + d.len_utf8();
                     chars.next();
                 } else if is_horizontal_space(d) || d == '\r' {
-                    // Look past the whitespace: it belongs to the run only if a break follows.
-                    let rest = &text[j..];
-                    let ws = rest
-                        .char_indices()
-                        .find(|&(_, x)| !(is_horizontal_space(x) || x == '\r'))
-                        .map(|(k, _)| k)
-                        .unwrap_or(rest.len());
-                    match rest[ws..].chars().next() {
-                        Some(x) if is_break(x) => {
+                    match space_before_break(&text[j..]) {
+                        Some(ws) => {
                             while chars.peek().is_some_and(|&(k, _)| k < j + ws) {
                                 chars.next();
                             }
                         }
-                        _ => break,
+                        None => break,
                     }
                 } else {
                     break;

@@ -2364,6 +2364,20 @@ mod tests {
         }
     }
 
+    /// Every string of at most `n` of `parts` one after another (the empty one included).
+    fn concatenations(parts: &[&str], n: usize) -> Vec<String> {
+        let mut all = vec![String::new()];
+        let mut last = all.clone();
+        for _ in 0..n {
+            last = last
+                .iter()
+                .flat_map(|t| parts.iter().map(move |p| format!("{t}{p}")))
+                .collect();
+            all.extend(last.iter().cloned());
+        }
+        all
+    }
+
     #[test]
     fn the_token_scan_passes_over_chinese_text_and_finds_every_token() {
         let pieces = [
@@ -2390,17 +2404,7 @@ mod tests {
             "-",
         ];
         // Every text of up to four pieces, and longer ones from a fixed sequence of pieces.
-        let mut texts = vec![String::new()];
-        for _ in 0..4 {
-            let mut next = Vec::new();
-            for t in &texts {
-                for p in pieces {
-                    next.push(format!("{t}{p}"));
-                }
-            }
-            texts.extend(next);
-            texts.dedup();
-        }
+        let mut texts = concatenations(&pieces, 4);
         let mut x = 7usize;
         for _ in 0..500 {
             let mut t = String::new();
@@ -2522,16 +2526,7 @@ mod tests {
         let parts = [
             "rn", "cl", "vv", "l1", "1", "0", "5", "a", "l", "r", "n", "c", "v", "x",
         ];
-        let mut tokens = vec![String::new()];
-        for _ in 0..4 {
-            let mut next = Vec::new();
-            for t in &tokens {
-                for p in parts {
-                    next.push(format!("{t}{p}"));
-                }
-            }
-            tokens.extend(next);
-        }
+        let mut tokens = concatenations(&parts, 4);
         tokens.extend(
             [
                 "tl1e",
