@@ -7,9 +7,17 @@ use crate::chars::is_horizontal_space;
 /// The byte ranges of the lines of `text` (without their separators `\n`, `\f`, `\r`), empty
 /// lines included.
 pub(crate) fn line_ranges(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    line_ranges_into(text, &mut out);
+    out
+}
+
+/// [`line_ranges`] written into `out` (cleared first), so that its buffer serves again.
+pub(crate) fn line_ranges_into(text: &str, out: &mut Vec<Range<usize>>) {
+    out.clear();
     // Room for lines of 64 bytes on average (OCR lines are shorter), so that the vector is
     // moved at most once or twice as it grows.
-    let mut out = Vec::with_capacity(text.len() / 64 + 1);
+    out.reserve(text.len() / 64 + 1);
     let mut start = 0;
     // The separators are ASCII, and an ASCII byte is always a whole character in UTF-8.
     for i in memchr::memchr3_iter(b'\n', b'\x0c', b'\r', text.as_bytes()) {
@@ -17,7 +25,6 @@ pub(crate) fn line_ranges(text: &str) -> Vec<Range<usize>> {
         start = i + 1;
     }
     out.push(start..text.len());
-    out
 }
 
 /// The end of the horizontal whitespace that starts at `pos`.

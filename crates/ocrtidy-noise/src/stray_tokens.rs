@@ -7,8 +7,8 @@ use crate::chars::{
     is_han, is_han_main_block, is_horizontal_space, is_odd_closing_punct, is_punct_or_junk,
     is_strong_junk, is_weak_junk,
 };
-use crate::converge::converge;
-use crate::lines::{line_ranges, skip_hspace, skip_hspace_back};
+use crate::converge::{converge, Deletion};
+use crate::lines::{line_ranges_into, skip_hspace, skip_hspace_back};
 
 /// Removes OCR garbage that the page never said, and flags stray English words in Chinese text.
 ///
@@ -96,6 +96,25 @@ fn next_meaningful(text: &str, pos: usize) -> Option<char> {
     None
 }
 
+/// [`prev_meaningful`] of `pos` in the line that starts at `line_start`, and whether it was
+/// found in the line (else the text before the line was read).
+fn prev_meaningful_in(text: &str, line_start: usize, pos: usize) -> (Option<char>, bool) {
+    match prev_meaningful(&text[line_start..], pos - line_start) {
+        Some(c) => (Some(c), true),
+        None => (prev_meaningful(text, line_start), false),
+    }
+}
+
+/// [`next_meaningful`] of `pos` in the line that ends at `line_end`, and whether it was found in
+/// the line (else the text after the line was read). The line holds no break, so its closing
+/// punctuation is meaningful: the scan that goes on past its end finds what the whole one does.
+fn next_meaningful_in(text: &str, line_end: usize, pos: usize) -> (Option<char>, bool) {
+    match next_meaningful(&text[..line_end], pos) {
+        Some(c) => (Some(c), true),
+        None => (next_meaningful(text, line_end), false),
+    }
+}
+
 /// Whether removing `range` leaves the punctuation around it in the context it had. The
 /// punctuation passes run before this one and choose a mark's width from its neighbours: a removal
 /// that brings half-width punctuation next to Chinese text (`版————,`) would make them change the
@@ -117,29 +136,50 @@ fn keeps_punct_context(text: &str, range: &Range<usize>) -> bool {
 /// Whether a page shows OCR noise: at least 2 signs, and 3 per 100 lines, of what only noise
 /// produces (a line of Chinese text that starts with half-width punctuation or a closing quote, a
 /// line of symbols, a token of rule and speck symbols). Ambiguous evidence (a full-width comma at
-/// a line start) is acted on only on such pages.
-fn is_noisy(text: &str, line_ranges: &[Range<usize>]) -> bool {
-    let mut lines = 0usize;
-    let mut signs = 0usize;
-    for line in line_ranges {
-        let s = text[line.clone()].trim();
+/// a line start) is acted on only on such pages. Read from the [`LineNoise`] of each line.
+fn is_noisy(lines: impl IntoIterator<Item = LineNoise>) -> bool {
+    let (lines, signs) = lines.into_iter().fold((0usize, 0usize), |(l, s), n| {
+        (l + usize::from(n.text), s + n.signs as usize)
+    });
+    signs >= 2 && signs * 100 >= lines * 3
+}
+
+/// What a line counts towards [`is_noisy`]: whether it has text (a line of whitespace only is
+/// not counted), and its signs of noise. It depends on the line's text alone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct LineNoise {
+    text: bool,
+    signs: u32,
+}
+
+impl LineNoise {
+    fn of(line: &str) -> LineNoise {
+        let s = line.trim();
         if s.is_empty() {
-            continue;
+            return LineNoise {
+                text: false,
+                signs: 0,
+            };
         }
-        lines += 1;
+        let mut signs = 0usize;
         if is_garbage_line(s) {
             signs += 1;
-            continue;
+        } else {
+            let lead = s
+                .find(|c: char| !is_odd_closing_punct(c))
+                .unwrap_or(s.len());
+            if lead > 0 && is_chinese(&s[lead..]) {
+                signs += 1;
+            }
+            signs += symbol_tokens(s);
         }
-        let lead = s
-            .find(|c: char| !is_odd_closing_punct(c))
-            .unwrap_or(s.len());
-        if lead > 0 && is_chinese(&s[lead..]) {
-            signs += 1;
+        LineNoise {
+            text: true,
+            // A token takes two bytes at least (a character and a space): a line of less
+            // than 8 GiB has fewer signs than `u32::MAX`.
+            signs: u32::try_from(signs).unwrap_or(u32::MAX),
         }
-        signs += symbol_tokens(s);
     }
-    signs >= 2 && signs * 100 >= lines * 3
 }
 
 /// The number of tokens (runs of non-whitespace) of `s` made of removable symbols only, not all
@@ -246,11 +286,14 @@ fn is_garbage_line(s: &str) -> bool {
 #[derive(Default)]
 struct Plan {
     deletions: Vec<(Range<usize>, &'static str, f32)>,
+    /// How many deletions were asked for (some may have been trimmed to nothing).
+    asked: usize,
 }
 
 impl Plan {
     /// Records a deletion; a range that overlaps the previous one is trimmed to follow it.
     fn delete(&mut self, mut range: Range<usize>, rule: &'static str, confidence: f32) {
+        self.asked += 1;
         if let Some((last, _, _)) = self.deletions.last() {
             range.start = range.start.max(last.end);
         }
@@ -301,65 +344,200 @@ impl Pass for StrayTokens {
     }
 
     fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
-        // The lines of the first planning round (on `input.text`) and whether each is inert
-        // (see [`scan_line`]): a later round passes over a line that reads as an inert one.
-        let mut first: Option<(Vec<Range<usize>>, Vec<bool>)> = None;
-        let deletions = converge(input.text, sink, |text, sink| {
-            let mut plan = Plan::default();
-            let lines = line_ranges(text);
-            // Needed only for a line that starts with one full-width mark: computed then.
-            let mut noisy = Noisy {
-                text,
-                lines: &lines,
-                value: None,
-            };
-            let mut scratch = Scratch::default();
-            let mut inert = Vec::new();
-            // The first line of the first round not yet matched.
-            let mut next = 0;
-            for line in lines.iter().cloned() {
-                if let Some((old, old_inert)) = &first {
-                    // The lines a round left untouched follow in the same order, past those it
-                    // deleted: the next few are compared. Inertness depends on a line's text
-                    // alone, so any equal line that was inert settles this one.
-                    let here = &text[line.clone()];
-                    let found = (next..old.len().min(next + 3))
-                        .find(|&j| input.text[old[j].clone()] == *here);
-                    next = found.unwrap_or(next) + 1;
-                    if found.is_some_and(|j| old_inert[j]) {
-                        continue;
-                    }
-                    scan_line(text, line, &mut noisy, &mut plan, &mut scratch, sink);
+        input.memory.with(|memo: &mut LineMemo| {
+            // The facts of the lines of `input.text` when it is too long for the memo: the
+            // later planning rounds of this run read them (the text outlives the rounds).
+            let mut first: Option<Known> = None;
+            let mut round = 0;
+            let deletions = converge(input.text, sink, |text, sink| {
+                // The buffers of the plan before the last one are reused.
+                let mut known = std::mem::take(&mut memo.spare);
+                let old = match &first {
+                    Some(known) => (input.text, known),
+                    None => (memo.text.as_str(), &memo.known),
+                };
+                let deletions = plan(text, old, &mut known, &mut memo.matched, sink);
+                if text.len() <= MEMO_BYTES {
+                    memo.text.clear();
+                    memo.text.push_str(text);
+                    memo.spare = std::mem::replace(&mut memo.known, known);
                 } else {
-                    let quiet = scan_line(text, line, &mut noisy, &mut plan, &mut scratch, sink);
-                    inert.push(quiet);
+                    *memo = LineMemo::default();
+                    if round == 0 {
+                        first = Some(known);
+                    }
                 }
+                round += 1;
+                deletions
+            });
+            for (range, rule, confidence) in deletions {
+                let _ = sink.delete(range, rule, confidence);
             }
-            plan.deletions
-                .retain(|(r, _, _)| keeps_punct_context(text, r));
-            if first.is_none() {
-                first = Some((lines, inert));
-            }
-            plan.deletions
         });
-        for (range, rule, confidence) in deletions {
-            let _ = sink.delete(range, rule, confidence);
-        }
     }
 }
 
-/// [`is_noisy`] of a text, computed on first use.
+/// The lines of the pass's last plan in a run and what it learnt of them, kept in the run's
+/// [`PassMemory`](ocrtidy_core::PassMemory): a later plan (the next planning round of
+/// [`converge`], or the pass in the runner's next round, on a text that other passes changed in
+/// a few places) passes over a line that reads as an inert one, and takes a line's part of
+/// [`is_noisy`] from an equal line, instead of reading the line again. Both depend on the
+/// line's text alone (see [`scan_line`] and [`LineNoise`]), so a line is known by its text,
+/// compared byte for byte; what the rest of the text says is read anew by every plan.
+#[derive(Default)]
+struct LineMemo {
+    /// The text of the last plan (empty when it was longer than [`MEMO_BYTES`]).
+    text: String,
+    /// Its lines.
+    known: Known,
+    /// Buffers for the next plan: those of the plan before the last, and of [`match_lines`].
+    spare: Known,
+    matched: Vec<usize>,
+}
+
+/// The longest text that a [`LineMemo`] keeps: the memo holds a copy of the text and about 60
+/// bytes per line (what the last two plans knew, and the matches) for the whole run, which on a
+/// long document would add more memory than its rounds save. Records and pages are far below
+/// it; the planning rounds of one run of the pass on a longer text still share what the first
+/// round learnt of its lines.
+const MEMO_BYTES: usize = if cfg!(test) { 1 << 10 } else { 1 << 20 };
+
+/// What a plan learnt of the lines of its text: their ranges and, for each, whether it is inert
+/// and its [`LineNoise`] when known (not for a text whose [`is_noisy`] the plan did not need,
+/// unless an earlier plan knew it of an equal line; `noise` is empty when no line's is known).
+#[derive(Default)]
+struct Known {
+    lines: Vec<Range<usize>>,
+    inert: Vec<bool>,
+    noise: Vec<Option<LineNoise>>,
+}
+
+/// No line of the old text (see [`match_lines`]).
+const NO_LINE: usize = usize::MAX;
+
+/// For each line of `text`, a line of `old_text` with the same text, or [`NO_LINE`], written
+/// into `found` (cleared first; left empty when there are no old lines). The lines are looked
+/// for where the old text had them: a few lines around the offset that the last match maps the
+/// line's start to (other passes change a text in a few places, join or split a few lines). Any
+/// line of equal text would do: what is known of a line depends on its text alone.
+fn match_lines(
+    text: &str,
+    lines: &[Range<usize>],
+    old_text: &str,
+    old: &[Range<usize>],
+    found: &mut Vec<usize>,
+) {
+    found.clear();
+    if old.is_empty() {
+        return;
+    }
+    found.reserve(lines.len());
+    // The old offset of offset 0 of the new text, as of the last match: old = new + shift.
+    let mut shift = 0isize;
+    // The old line that holds (or is the first after) the offset the next line maps to.
+    let mut j = 0;
+    for line in lines {
+        let here = &text[line.clone()];
+        let at = (line.start as isize).saturating_add(shift);
+        while j + 1 < old.len() && (old[j].end as isize) < at {
+            j += 1;
+        }
+        while j > 0 && (old[j - 1].end as isize) >= at {
+            j -= 1;
+        }
+        // The line at the offset first (of equal lines, blank ones most of all, the one in
+        // place keeps the shift right), then the next two (lines the other passes removed),
+        // then the one before.
+        let hit = [j, j + 1, j + 2, j.wrapping_sub(1)].into_iter().find(|&k| {
+            old.get(k)
+                .is_some_and(|o| o.len() == here.len() && old_text[o.clone()] == *here)
+        });
+        if let Some(k) = hit {
+            shift = old[k].start as isize - line.start as isize;
+        }
+        found.push(hit.unwrap_or(NO_LINE));
+    }
+}
+
+/// Plans the deletions of one round on `text` (suggestions go into `sink`) and writes what it
+/// learns of the lines of `text` into `new` (its buffers reused); `old` is the text of an
+/// earlier plan of the run and what that plan learnt of its lines, `matched` a buffer.
+fn plan(
+    text: &str,
+    old: (&str, &Known),
+    new: &mut Known,
+    matched: &mut Vec<usize>,
+    sink: &mut EditSink<'_>,
+) -> Vec<Deletion> {
+    let (old_text, old) = old;
+    let mut plan = Plan::default();
+    line_ranges_into(text, &mut new.lines);
+    match_lines(text, &new.lines, old_text, &old.lines, matched);
+    let old_line = |i: usize| matched.get(i).copied().filter(|&k| k != NO_LINE);
+    let old_noise = |i: usize| old_line(i).and_then(|k| old.noise.get(k).copied().flatten());
+    // Needed only for a line that starts with one full-width mark: computed then.
+    let mut noisy = Noisy {
+        text,
+        lines: &new.lines,
+        known: &old_noise,
+        noise: std::mem::take(&mut new.noise),
+        value: None,
+    };
+    noisy.noise.clear();
+    let mut scratch = Scratch::default();
+    new.inert.clear();
+    new.inert.reserve(new.lines.len());
+    for (i, line) in new.lines.iter().enumerate() {
+        if old_line(i).is_some_and(|k| old.inert[k]) {
+            new.inert.push(true);
+            continue;
+        }
+        let quiet = scan_line(
+            text,
+            line.clone(),
+            &mut noisy,
+            &mut plan,
+            &mut scratch,
+            sink,
+        );
+        new.inert.push(quiet);
+    }
+    plan.deletions
+        .retain(|(r, _, _)| keeps_punct_context(text, r));
+    // A line's part of `is_noisy`, if this plan did not need it, is known from an equal line.
+    if noisy.value.is_none() && !old.noise.is_empty() && !matched.is_empty() {
+        noisy.noise.extend((0..new.lines.len()).map(old_noise));
+    }
+    new.noise = noisy.noise;
+    plan.deletions
+}
+
+/// [`is_noisy`] of a text, computed on first use; a line's part of it is taken from what an
+/// earlier plan knew of an equal line (`known`) where it can be.
 struct Noisy<'a> {
     text: &'a str,
     lines: &'a [Range<usize>],
+    known: &'a dyn Fn(usize) -> Option<LineNoise>,
+    /// Each line's part, once computed.
+    noise: Vec<Option<LineNoise>>,
     value: Option<bool>,
 }
 
 impl Noisy<'_> {
     fn get(&mut self) -> bool {
-        *self
-            .value
-            .get_or_insert_with(|| is_noisy(self.text, self.lines))
+        if let Some(value) = self.value {
+            return value;
+        }
+        let (text, known) = (self.text, self.known);
+        self.noise.clear();
+        self.noise.extend(
+            (self.lines.iter().enumerate()).map(|(i, line)| {
+                Some(known(i).unwrap_or_else(|| LineNoise::of(&text[line.clone()])))
+            }),
+        );
+        let value = is_noisy(self.noise.iter().flatten().copied());
+        self.value = Some(value);
+        value
     }
 }
 
@@ -381,10 +559,10 @@ struct Tok {
     glued: bool,
 }
 
-/// Plans the deletions and suggestions of one line. Returns whether the line is inert: blank,
-/// or not garbage and made of plain words only ([`is_plain_word`]), without a weak symbol to
-/// delete at its end. An inert line yields nothing whatever surrounds it, so inertness depends
-/// on the line's text alone.
+/// Plans the deletions and suggestions of one line. Returns whether the line is inert: it yields
+/// nothing, and nothing outside it was read to decide so (blank, plain words only, or tokens
+/// whose neighbours in the line settle them: see [`scan_tokens`]). An inert line yields nothing
+/// whatever surrounds it, so inertness depends on the line's text alone.
 fn scan_line(
     text: &str,
     line: Range<usize>,
@@ -402,8 +580,10 @@ fn scan_line(
         return false;
     }
     let mark = plan.deletions.len();
-    if scan_tokens(text, &line, scratch, noisy, plan, sink) {
-        return true;
+    let asked = plan.asked;
+    let local = scan_tokens(text, &line, scratch, noisy, plan, sink);
+    if plan.asked == asked {
+        return local;
     }
     // A line left with punctuation only goes whole.
     if plan.deletions.len() > mark {
@@ -433,9 +613,11 @@ fn line_with_break(text: &str, line: &Range<usize>) -> Range<usize> {
     }
 }
 
-/// Plans the deletions and suggestions of the tokens of a line; returns whether they are all
-/// plain words ([`is_plain_word`]) and none ends with a weak symbol to delete (then nothing was
-/// planned).
+/// Plans the deletions and suggestions of the tokens of a line; returns whether it made no
+/// suggestion and read nothing outside the line (the neighbours of a token that is not a plain
+/// word, [`is_plain_word`], were found in the line; neither [`is_noisy`], nor the text that
+/// follows a line-start mark, nor what precedes a degree sign was read). The deletions it asked
+/// for are counted in `plan`.
 fn scan_tokens(
     text: &str,
     line: &Range<usize>,
@@ -444,7 +626,8 @@ fn scan_tokens(
     plan: &mut Plan,
     sink: &mut EditSink<'_>,
 ) -> bool {
-    let mut plain = true;
+    // Nothing read outside the line, no suggestion made.
+    let mut local = true;
     let line = line.clone();
     let tokens = &scratch.tokens;
     // The last token that is not a symbol token: text follows token `i` when it is after `i`.
@@ -463,17 +646,16 @@ fn scan_tokens(
         if !tok.symbol && !has_text_after(i) {
             let kept = s.trim_end_matches(is_weak_junk);
             if kept.len() < s.len() && kept.ends_with(is_ambiguous_closing_punct) {
-                plain = false;
                 plan.delete(t.start + kept.len()..t.end, "symbol-run", 0.9);
             }
         }
         if is_plain_word(s, tok.word, at_start) {
             continue;
         }
-        plain = false;
         let at_end = !has_text_after(i);
-        let prev = prev_meaningful(text, t.start);
-        let next = next_meaningful(text, t.end);
+        let (prev, prev_in_line) = prev_meaningful_in(text, line.start, t.start);
+        let (next, next_in_line) = next_meaningful_in(text, line.end, t.end);
+        local &= prev_in_line && next_in_line;
         let cjk_before = prev.is_some_and(is_cjk_context);
         let cjk_after = next.is_some_and(is_cjk_context);
         let mut chars = s.chars();
@@ -491,10 +673,13 @@ fn scan_tokens(
             } else if s.chars().all(|c| is_dash(c) && !is_weak_junk(c)) {
                 s.chars().count() >= 4
             } else {
-                let degree = s == "°"
-                    && text[..t.start]
+                let degree = s == "°" && {
+                    // Past whitespace, this may read the lines before.
+                    local = false;
+                    text[..t.start]
                         .trim_end()
-                        .ends_with(|c: char| c.is_ascii_digit());
+                        .ends_with(|c: char| c.is_ascii_digit())
+                };
                 // A symbol that the text talks about: glossed (`_ (下划线)`) or quoted.
                 let glossed = text[t.end..]
                     .trim_start_matches(is_horizontal_space)
@@ -520,6 +705,9 @@ fn scan_tokens(
             let odd = s[..lead].chars().any(is_odd_closing_punct);
             // `.list`, `:8080`: a file extension or a port, not noise.
             let glued_to_latin = s[lead..].starts_with(|c: char| c.is_ascii_alphanumeric());
+            // Then whether the page is noisy, and the text after the marks (past the line's
+            // end, for a short line), may be read.
+            local &= glued_to_latin || puncts == 0;
             if !glued_to_latin
                 && (odd || puncts >= 2 || (puncts == 1 && noisy.get()))
                 && is_chinese(&text[t.start + lead..])
@@ -546,6 +734,7 @@ fn scan_tokens(
                 let upper = c.to_ascii_uppercase().to_string();
                 let cands = vec![Candidate::new(upper, 0.6), Candidate::new("", 0.3)];
                 let _ = sink.suggest(t.clone(), cands, "stray-letter", 0.5);
+                local = false;
                 continue;
             }
             Some(c) if in_chinese && c.is_ascii_lowercase() => {
@@ -586,9 +775,10 @@ fn scan_tokens(
                 .map(|(k, w)| Candidate::new(*w, 0.6 - 0.2 * k as f32 / n))
                 .collect();
             let _ = sink.suggest(start..end, candidates, "stray-word", 0.6);
+            local = false;
         }
     }
-    plain
+    local
 }
 
 /// Whether no rule of [`scan_tokens`] can apply to token `s` (most tokens): two characters or
@@ -984,5 +1174,230 @@ mod tests {
                 ("。。", false, Some('。')),
             ]
         );
+    }
+}
+
+#[cfg(test)]
+mod memory_tests {
+    use super::*;
+    use crate::lines::line_ranges;
+    use ocrtidy_core::{Context, PassMemory, Runner};
+
+    /// The pass without its memory: every line read anew in every plan.
+    struct Forgetful;
+
+    impl Pass for Forgetful {
+        fn spec(&self) -> &'static PassSpec {
+            &StrayTokens::SPEC
+        }
+        fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
+            let memory = PassMemory::default();
+            StrayTokens.run(&PassInput::new(input.text, input.context, &memory), sink);
+        }
+    }
+
+    static MARKS: PassSpec = PassSpec {
+        id: PassId::new("marks"),
+        summary: "",
+        kind: PassKind::Character,
+        removes_text: true,
+        rerun: true,
+        local: false,
+        written_back: false,
+        rules: &[RuleSpec {
+            id: "mark",
+            explain: "",
+        }],
+    };
+
+    /// Edits the text between the rounds of the pass, where the pass reads beyond a line: in each
+    /// round it removes the first `#` and turns the first `&` into an ideograph (a line's
+    /// neighbours turn Chinese or Latin), breaks the line at the first `@` (lines move, a token
+    /// starts a line) and turns the first `%` into a rule symbol (the page's signs of noise
+    /// change).
+    struct Marks;
+
+    impl Pass for Marks {
+        fn spec(&self) -> &'static PassSpec {
+            &MARKS
+        }
+        fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
+            let mut edits: Vec<(usize, &str)> = [('#', ""), ('&', "文"), ('@', "\n"), ('%', "丨")]
+                .into_iter()
+                .filter_map(|(mark, with)| input.text.find(mark).map(|i| (i, with)))
+                .collect();
+            edits.sort();
+            for (i, with) in edits {
+                let _ = sink.replace(i..i + 1, with, "mark", 1.0);
+            }
+        }
+    }
+
+    /// Pseudo-random texts of lines made of pieces that the pass acts on with or without their
+    /// neighbours: lines that start with closing punctuation (removed on a noisy page only),
+    /// lone letters and function words between Chinese text on this line or the next, symbols,
+    /// degree signs, garbage lines, plain Chinese and English lines, and the marks of [`Marks`].
+    fn texts(count: usize) -> impl Iterator<Item = String> {
+        let pieces = [
+            "软件包管理系统负责安装升级和删除",
+            "，我们",
+            "。",
+            ", 我们",
+            "x",
+            "r",
+            "c",
+            "and",
+            "网络 r 安全",
+            "帮助企业 and 个体工商户",
+            "|||",
+            "丨丨",
+            "———————",
+            "~",
+            "The quick brown fox jumps over a lazy dog",
+            "a",
+            "中文",
+            "°",
+            "25",
+            "_ (下划线)",
+            "■ 本报讯",
+            "安装。|",
+            "第一章■",
+            "#",
+            "@",
+            "%",
+            "&",
+            "ab&",
+            ". 1",
+            "",
+            "  ",
+        ];
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move |n: usize| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) as usize % n
+        };
+        (0..count).map(move |_| {
+            let mut text = String::new();
+            // Some texts longer than `MEMO_BYTES`, planned without the run's memo.
+            let lines = if next(8) == 0 { 120 } else { next(30) + 1 };
+            for _ in 0..lines {
+                for k in 0..next(4) + 1 {
+                    if k > 0 && next(2) == 0 {
+                        text.push(' ');
+                    }
+                    text.push_str(pieces[next(pieces.len())]);
+                }
+                text.push_str(["\n", "\n", "\n", "\n\n", "\u{c}", "\r\n"][next(6)]);
+            }
+            text
+        })
+    }
+
+    #[test]
+    fn remembered_lines_plan_as_lines_read_anew() {
+        // The texts change between the rounds of a run (another pass edits them, and this
+        // pass's own deletions make the next planning round's text): the pass with its memory
+        // changes and suggests what the pass without it does, in every round.
+        let mut long = 0;
+        for text in texts(400) {
+            long += usize::from(text.len() > MEMO_BYTES);
+            let context = Context::default();
+            let kept =
+                Runner::new(vec![Box::new(StrayTokens), Box::new(Marks)]).run(&text, &context);
+            let anew = Runner::new(vec![Box::new(Forgetful), Box::new(Marks)]).run(&text, &context);
+            assert_eq!(kept.text, anew.text, "{text:?}");
+            assert_eq!(kept.changes, anew.changes, "{text:?}");
+            assert_eq!(kept.stats.rounds, anew.stats.rounds, "{text:?}");
+        }
+        assert!(long > 10, "{long}");
+    }
+
+    #[test]
+    fn lines_whose_plan_reads_beyond_them_are_read_again() {
+        // The line `，我们走了` is removed once the page shows a second sign of noise (`丨`); the
+        // `.` of `. 1` once the text after it, on the next line, turns Chinese; `r` once its
+        // neighbour on the line before does.
+        for (text, out) in [
+            ("，我们走了\na | b\n%\n", "我们走了\na | b\n"),
+            (". 1\nab&文\n", "1\nab文文\n"),
+            ("中文&\nr 中文\n", "中文文\n中文\n"),
+            ("中文\nr\n&中文\n", "中文\n文中文\n"),
+        ] {
+            let context = Context::default();
+            let kept =
+                Runner::new(vec![Box::new(StrayTokens), Box::new(Marks)]).run(text, &context);
+            let anew = Runner::new(vec![Box::new(Forgetful), Box::new(Marks)]).run(text, &context);
+            assert_eq!(kept.text, anew.text, "{text:?}");
+            assert_eq!(kept.changes, anew.changes, "{text:?}");
+            assert_eq!(kept.text, out, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn a_plan_reads_again_only_what_it_cannot_know() {
+        // The second plan, on the text with a line edited, scans the edited line and the lines
+        // that read beyond themselves, and takes the other lines' parts of `is_noisy`.
+        let first =
+            "软件包管理系统\nThe quick brown fox jumps over a lazy dog\nx 中文\n，我们\n|||\n";
+        let second =
+            "软件包管理系统负责\nThe quick brown fox jumps over a lazy dog\nx 中文\n，我们\n|||\n";
+        let (empty, mut matched) = (Known::default(), Vec::new());
+        let mut known = Known::default();
+        let dels = plan(
+            first,
+            ("", &empty),
+            &mut known,
+            &mut matched,
+            &mut EditSink::new(first),
+        );
+        assert!(!dels.is_empty());
+        assert_eq!(known.inert, [true, true, false, false, false, true]);
+        assert!(known.noise.len() == 6 && known.noise.iter().all(Option::is_some));
+        let (mut again, mut fresh) = (Known::default(), Known::default());
+        let mut sink = EditSink::new(second);
+        let dels = plan(second, (first, &known), &mut again, &mut matched, &mut sink);
+        assert_eq!(matched, [NO_LINE, 1, 2, 3, 4, 5]);
+        let mut sink = EditSink::new(second);
+        let anew = plan(second, ("", &empty), &mut fresh, &mut matched, &mut sink);
+        assert_eq!(dels, anew);
+        assert_eq!((again.inert, again.noise), (fresh.inert, fresh.noise));
+    }
+
+    #[test]
+    fn lines_are_matched_past_removed_and_joined_lines() {
+        let old = "甲\n乙\n丙\n丁\n戊\n\n己\n庚";
+        let new = "甲\n丙\n丁戊\n\n己\n庚";
+        let (old_lines, new_lines) = (line_ranges(old), line_ranges(new));
+        let mut found = Vec::new();
+        match_lines(new, &new_lines, old, &old_lines, &mut found);
+        assert_eq!(found, [0, 2, NO_LINE, 5, 6, 7]);
+    }
+
+    #[test]
+    fn a_long_text_is_planned_without_a_memo() {
+        let long: String = (0..200).map(|i| format!("第{i}行 r 文字\n")).collect();
+        assert!(long.len() > MEMO_BYTES);
+        let (context, memory) = (Context::default(), PassMemory::default());
+        for _ in 0..2 {
+            let mut sink = EditSink::new(&long);
+            StrayTokens.run(&PassInput::new(&long, &context, &memory), &mut sink);
+            assert!(!sink.is_empty());
+            memory.with(|memo: &mut LineMemo| {
+                assert!(memo.text.is_empty() && memo.known.lines.is_empty());
+            });
+        }
+        let short = "第一行 r 文字\n";
+        StrayTokens.run(
+            &PassInput::new(short, &context, &memory),
+            &mut EditSink::new(short),
+        );
+        memory.with(|memo: &mut LineMemo| {
+            assert_eq!(
+                (memo.text.as_str(), memo.known.lines.len()),
+                ("第一行文字\n", 2)
+            );
+        });
     }
 }
