@@ -6,7 +6,7 @@ use ocrtidy_core::{Candidate, EditSink, Pass, PassId, PassInput, PassKind, PassS
 
 use crate::chars::{is_dash, is_horizontal_space, is_strong_junk, is_weak_junk};
 use crate::converge::{converge, Deletion};
-use crate::lines::{line_ranges, skip_hspace_back};
+use crate::lines::{line_ranges, match_lines, skip_hspace_back, NO_LINE};
 use crate::similar::{
     key, key_and_digits_into, lengths_allow, lower_bound, shingle_hash, similarity_at_least,
     FastHash, Histogram, Postings, ShingleFilter, ShingleIndex, SHINGLE,
@@ -71,6 +71,9 @@ struct ParaMemo {
     /// whether it is table-like (one paragraph per hash; a paragraph whose hash is taken by
     /// another text is not kept).
     paras: Known,
+    /// For each paragraph, how far the scan of [`repeated_lines`] went on from it (0 where it did
+    /// not stop).
+    steps: Vec<u8>,
 }
 
 /// [`ParaMemo::paras`].
@@ -290,7 +293,17 @@ fn plan(text: &str, sink: &mut EditSink<'_>, memo: &mut ParaMemo) -> Vec<Deletio
     let mut keys = Vec::new();
     let (paras, seen) = paragraphs(text, &lines, &mut keys, memo);
     let mut sink = Suggestions { sink, made: 0 };
-    let edits = plan_paragraphs(text, &paras, &mut sink);
+    let mut steps = Vec::new();
+    let edits = if memo.quiet == Some(false)
+        && !sink.keeps_suggestions()
+        && quiet_again(text, &lines, &paras, memo, &mut sink, &mut steps)
+    {
+        Vec::new()
+    } else {
+        // What `quiet_again` counted is counted again.
+        sink.made = 0;
+        plan_paragraphs(text, &paras, &mut sink, &mut steps)
+    };
     drop(paras);
     // The next plan of the run finds this one's paragraphs; a long document's are not kept
     // (see `MEMO_BYTES`).
@@ -301,6 +314,7 @@ fn plan(text: &str, sink: &mut EditSink<'_>, memo: &mut ParaMemo) -> Vec<Deletio
             quiet: (edits.is_empty() && sink.made == 0).then(|| sink.keeps_suggestions()),
             keys,
             paras: seen,
+            steps,
         }
     } else {
         ParaMemo::default()
@@ -331,14 +345,16 @@ impl Suggestions<'_, '_> {
     }
 }
 
-/// [`plan`] on the paragraphs of `text`.
+/// [`plan`] on the paragraphs of `text`; the steps of the scan of [`repeated_lines`] go into
+/// `steps`.
 fn plan_paragraphs(
     text: &str,
     paras: &[Para<'_>],
     sink: &mut Suggestions<'_, '_>,
+    steps: &mut Vec<u8>,
 ) -> Vec<Deletion> {
     let mut edits: Vec<(Range<usize>, &'static str, f32)> = Vec::new();
-    let removed = repeated_lines(text, paras, &mut edits, Some(&mut *sink));
+    let removed = repeated_lines(text, paras, &mut edits, Some(&mut *sink), Some(steps));
     let before = edits.len();
     repeated_sentences(text, paras, &removed, &mut edits, sink);
     // Removing sentences can leave a paragraph that repeats its neighbour: compare again what
@@ -352,9 +368,111 @@ fn plan_paragraphs(
             .filter(|(_, &gone)| !gone)
             .map(|(p, _)| p.without(text, &cut).map_or(Cow::Borrowed(p), Cow::Owned))
             .collect();
-        repeated_lines(text, &reduced, &mut edits, None);
+        repeated_lines(text, &reduced, &mut edits, None, None);
     }
     edits
+}
+
+/// Whether [`plan_paragraphs`] finds nothing on `paras` (of `text`, at `lines`), decided from
+/// `memo`, a plan of this run that found nothing, with a sink that dropped suggestions as `sink`
+/// does (copies of earlier sentences, the only decisions that read the whole text before a
+/// paragraph, are not looked up then). Other passes changed the text in a few paragraphs since:
+/// the paragraphs are matched with the memo's by their text, and only what reads a paragraph
+/// that is new, or new next to its neighbours, is decided again:
+/// - the scan of [`repeated_lines`] stops at a paragraph, goes on from it as it did at the
+///   memo's paragraph of the same text when the `2 * MAX_BLOCK` paragraphs around it that the
+///   comparisons read are the same, in the same order (and as near the ends), and compares
+///   there again otherwise;
+/// - [`repeated_sentences`] reads a paragraph and the last sentence of the paragraph before
+///   it: a pair of paragraphs that followed one another in the memo is passed over.
+///
+/// Returns false as soon as something may be found (then the whole plan is made). The steps of
+/// the scan go into `steps`.
+fn quiet_again(
+    text: &str,
+    lines: &[Range<usize>],
+    paras: &[Para<'_>],
+    memo: &ParaMemo,
+    sink: &mut Suggestions<'_, '_>,
+    steps: &mut Vec<u8>,
+) -> bool {
+    let n = paras.len();
+    let mut matched = Vec::new();
+    match_lines(text, lines, &memo.text, &memo.order, &mut matched);
+    if matched.len() != n {
+        return false;
+    }
+    // The first paragraph of the run of paragraphs that follow one another as they did in the
+    // memo, for each matched paragraph.
+    let mut run = vec![NO_LINE; n];
+    for x in 0..n {
+        if matched[x] != NO_LINE {
+            let go_on = x > 0 && matched[x - 1] != NO_LINE && matched[x - 1] + 1 == matched[x];
+            run[x] = if go_on { run[x - 1] } else { x };
+        }
+    }
+    let together = |a: usize, b: usize| run[a] != NO_LINE && run[a] == run[b];
+    let old_n = memo.order.len();
+    steps.clear();
+    steps.resize(n, 0);
+    let mut blocks = Blocks::new(paras);
+    let mut j = 1;
+    while j < n {
+        let reach = MAX_BLOCK.min(j).min(n - j);
+        let old = matched[j];
+        let known = (old != NO_LINE
+            && together(j - reach, j + reach - 1)
+            && MAX_BLOCK.min(old).min(old_n - old) == reach)
+            .then(|| memo.steps[old])
+            .filter(|&step| step != 0);
+        let step = match known {
+            Some(step) => usize::from(step),
+            None => match blocks.at(j) {
+                None => 1,
+                Some((k, _)) => {
+                    // A block of 8 characters or more is removed or suggested.
+                    if (j..j + k).map(|i| paras[i].key.len()).sum::<usize>() >= 8 {
+                        return false;
+                    }
+                    k
+                }
+            },
+        };
+        // A step is at most `MAX_BLOCK`.
+        steps[j] = step as u8;
+        j += step;
+    }
+    // No paragraph is removed: every one that is not table-like is read for its sentences.
+    let mut scan = SentenceScan {
+        earlier: None,
+        sents: Vec::new(),
+        keep: Vec::new(),
+    };
+    let mut edits = Vec::new();
+    // The previous paragraph that is not table-like, and the last one read with its last
+    // sentence.
+    let mut prev: Option<usize> = None;
+    let mut last: Option<(usize, Option<&[char]>)> = None;
+    for (p, para) in paras.iter().enumerate() {
+        if para.table_like {
+            continue;
+        }
+        if !prev.is_some_and(|q| together(q, p)) {
+            let prev_last = match (prev, last) {
+                (None, _) => None,
+                (Some(q), Some((at, sentence))) if at == q => sentence,
+                // Read for its last sentence only: it found nothing in the memo.
+                (Some(q), _) => scan.paragraph(text, &paras[q], None, &mut edits, sink),
+            };
+            let sentence = scan.paragraph(text, para, prev_last, &mut edits, sink);
+            if !edits.is_empty() || sink.made > 0 {
+                return false;
+            }
+            last = Some((p, sentence));
+        }
+        prev = Some(p);
+    }
+    true
 }
 
 /// A line of a table: cells separated by wide gaps, or mostly digits.
@@ -383,26 +501,36 @@ fn digits(k: &[char]) -> Vec<char> {
     k.iter().copied().filter(char::is_ascii_digit).collect()
 }
 
-/// Finds paragraphs and blocks of paragraphs that repeat the ones right before them; pushes the
-/// removals into `edits`, the suggestions into `sink`, and returns which paragraphs go.
-fn repeated_lines<'k, P: Borrow<Para<'k>>>(
-    text: &str,
-    paras: &[P],
-    edits: &mut Vec<(Range<usize>, &'static str, f32)>,
-    mut sink: Option<&mut Suggestions<'_, '_>>,
-) -> Vec<bool> {
-    let para = |i: usize| -> &Para<'k> { paras[i].borrow() };
-    let n = paras.len();
-    let mut removed = vec![false; n];
-    // Paragraphs are compared with the `MAX_BLOCK` before them only, and the paragraphs `b`
-    // compared are at most `MAX_BLOCK` apart (from `j` on): the similarity of `a` and `b` is
-    // cached at `sims[b % MAX_BLOCK].1[b - a - 1]`, in the row of `b` (`.0`).
-    let mut sims = [(usize::MAX, [None::<Option<f64>>; MAX_BLOCK]); MAX_BLOCK];
-    // The paragraphs compared are less than `2 * MAX_BLOCK` apart: the histogram of the key of
-    // paragraph `i`, built on first use, is kept at `hists[i % (2 * MAX_BLOCK)]`.
-    let mut hists: [Option<(usize, Histogram)>; 2 * MAX_BLOCK] = std::array::from_fn(|_| None);
-    let mut sim = |a: usize, b: usize| -> Option<f64> {
-        let row = &mut sims[b % MAX_BLOCK];
+/// The blocks of paragraphs that repeat the ones right before them, found by comparing each
+/// paragraph with the `MAX_BLOCK` before it (similarities and key histograms cached).
+struct Blocks<'p, 'k, P: Borrow<Para<'k>>> {
+    paras: &'p [P],
+    /// The paragraphs `b` compared are at most `MAX_BLOCK` apart (from `j` on): the similarity
+    /// of `a` and `b` is cached at `sims[b % MAX_BLOCK].1[b - a - 1]`, in the row of `b` (`.0`).
+    sims: [(usize, [Option<Option<f64>>; MAX_BLOCK]); MAX_BLOCK],
+    /// The paragraphs compared are less than `2 * MAX_BLOCK` apart: the histogram of the key of
+    /// paragraph `i`, built on first use, is kept at `hists[i % (2 * MAX_BLOCK)]`.
+    hists: [Option<(usize, Histogram)>; 2 * MAX_BLOCK],
+    _key: std::marker::PhantomData<&'k ()>,
+}
+
+impl<'p, 'k: 'p, P: Borrow<Para<'k>>> Blocks<'p, 'k, P> {
+    fn new(paras: &'p [P]) -> Self {
+        Blocks {
+            paras,
+            sims: [(usize::MAX, [None; MAX_BLOCK]); MAX_BLOCK],
+            hists: std::array::from_fn(|_| None),
+            _key: std::marker::PhantomData,
+        }
+    }
+
+    /// The similarity of paragraphs `a` and `b` (`a < b`, at most `MAX_BLOCK` apart), if they
+    /// are near-equal.
+    fn sim(&mut self, a: usize, b: usize) -> Option<f64> {
+        let paras = self.paras;
+        let para = |i: usize| -> &'p Para<'k> { paras[i].borrow() };
+        let hists = &mut self.hists;
+        let row = &mut self.sims[b % MAX_BLOCK];
         if row.0 != b {
             *row = (b, [None; MAX_BLOCK]);
         }
@@ -426,13 +554,16 @@ fn repeated_lines<'k, P: Borrow<Para<'k>>>(
             };
             similarity_at_least(&pa.key, ha, &pb.key, hb, NEAR)
         })
-    };
-    let mut j = 1;
-    while j < n {
-        let mut found = None;
+    }
+
+    /// The longest block of `k` paragraphs from `j` on that repeats the `k` before it, with the
+    /// lowest similarity of its pairs. It reads paragraphs `j - K..j + K` only, for `K` the
+    /// largest `k` looked for (`MAX_BLOCK`, or less near the ends).
+    fn at(&mut self, j: usize) -> Option<(usize, f64)> {
+        let n = self.paras.len();
         for k in (1..=MAX_BLOCK.min(j).min(n - j)).rev() {
             let mut min_sim = 1.0f64;
-            let all = (0..k).all(|t| match sim(j - k + t, j + t) {
+            let all = (0..k).all(|t| match self.sim(j - k + t, j + t) {
                 Some(s) => {
                     min_sim = min_sim.min(s);
                     true
@@ -440,9 +571,38 @@ fn repeated_lines<'k, P: Borrow<Para<'k>>>(
                 None => false,
             });
             if all {
-                found = Some((k, min_sim));
-                break;
+                return Some((k, min_sim));
             }
+        }
+        None
+    }
+}
+
+/// Finds paragraphs and blocks of paragraphs that repeat the ones right before them; pushes the
+/// removals into `edits`, the suggestions into `sink`, and returns which paragraphs go. The scan
+/// goes on from the end of each block found; `steps` (when given) gets, for each paragraph the
+/// scan stopped at, how far it went on from it (0 for the others).
+fn repeated_lines<'k, P: Borrow<Para<'k>>>(
+    text: &str,
+    paras: &[P],
+    edits: &mut Vec<(Range<usize>, &'static str, f32)>,
+    mut sink: Option<&mut Suggestions<'_, '_>>,
+    mut steps: Option<&mut Vec<u8>>,
+) -> Vec<bool> {
+    let para = |i: usize| -> &Para<'k> { paras[i].borrow() };
+    let n = paras.len();
+    let mut removed = vec![false; n];
+    if let Some(steps) = steps.as_deref_mut() {
+        steps.clear();
+        steps.resize(n, 0);
+    }
+    let mut blocks = Blocks::new(paras);
+    let mut j = 1;
+    while j < n {
+        let found = blocks.at(j);
+        if let Some(steps) = steps.as_deref_mut() {
+            // A step is at most `MAX_BLOCK`.
+            steps[j] = found.map_or(1, |(k, _)| k as u8);
         }
         let Some((k, min_sim)) = found else {
             j += 1;
@@ -804,18 +964,44 @@ fn repeated_sentences(
     } else {
         0
     };
-    let mut earlier = Earlier::with_capacity(total);
+    let mut scan = SentenceScan {
+        earlier: suggest_copies.then(|| Earlier::with_capacity(total)),
+        sents: Vec::new(),
+        keep: Vec::new(),
+    };
     let mut prev_last: Option<&[char]> = None;
-    // Buffers reused from paragraph to paragraph.
-    let mut sents: Vec<Sentence<'_>> = Vec::new();
-    let mut keep: Vec<bool> = Vec::new();
-    const RULE: &str = "repeated-sentence";
     for (p, para) in paras.iter().enumerate() {
         if removed[p] || para.table_like {
             continue;
         }
-        sentences(text, para, &mut sents);
-        let sents = &sents;
+        prev_last = scan.paragraph(text, para, prev_last, edits, sink);
+    }
+}
+
+/// What [`repeated_sentences`] keeps from paragraph to paragraph: the earlier text (when copies
+/// of its sentences are suggested) and buffers.
+struct SentenceScan<'a> {
+    earlier: Option<Earlier<'a>>,
+    sents: Vec<Sentence<'a>>,
+    keep: Vec<bool>,
+}
+
+impl<'a> SentenceScan<'a> {
+    /// Finds the repeated sentences of paragraph `para`, whose previous paragraph (that stays,
+    /// and is not table-like) ended with the sentence `prev_last` (if it ended with sentence-
+    /// ending punctuation). Returns the last sentence of `para` for the next paragraph.
+    fn paragraph(
+        &mut self,
+        text: &str,
+        para: &'a Para<'_>,
+        prev_last: Option<&'a [char]>,
+        edits: &mut Vec<(Range<usize>, &'static str, f32)>,
+        sink: &mut Suggestions<'_, '_>,
+    ) -> Option<&'a [char]> {
+        const RULE: &str = "repeated-sentence";
+        let (sents, keep) = (&mut self.sents, &mut self.keep);
+        sentences(text, para, sents);
+        let sents = &*sents;
         keep.clear();
         keep.resize(sents.len(), true);
         // A sentence that repeats the one before it.
@@ -849,13 +1035,13 @@ fn repeated_sentences(
         }
         let kept = |keep: &[bool]| keep.iter().filter(|&&k| k).count();
         // The first sentence repeats the end of the previous paragraph.
-        if let (Some(first), Some(prev)) = (keep.iter().position(|&k| k), prev_last.as_ref()) {
+        if let (Some(first), Some(prev)) = (keep.iter().position(|&k| k), prev_last) {
             let s = &sents[first];
-            if kept(&keep) >= 2 && s.terminal && !s.quoted && s.key.len() >= 12 && s.key == *prev {
+            if kept(keep) >= 2 && s.terminal && !s.quoted && s.key.len() >= 12 && s.key == prev {
                 keep[first] = false;
                 edits.push((
                     s.range.start
-                        ..skip_noise(text, next_kept_start(sents, &keep, first), para.range.end),
+                        ..skip_noise(text, next_kept_start(sents, keep, first), para.range.end),
                     RULE,
                     0.85,
                 ));
@@ -864,7 +1050,8 @@ fn repeated_sentences(
         // The last sentence repeats an earlier paragraph: real text repeats itself too (a
         // manual ends two paragraphs with the same caution), and nothing in the text says the
         // engine read it twice, so this is a suggestion only.
-        if suggest_copies && kept(&keep) >= 2 {
+        let earlier = &mut self.earlier;
+        if let Some(earlier) = earlier.as_mut().filter(|_| kept(keep) >= 2) {
             if let Some(i) = keep.iter().rposition(|&k| k) {
                 let s = &sents[i];
                 if s.terminal && !s.quoted && s.key.len() >= 12 {
@@ -880,7 +1067,7 @@ fn repeated_sentences(
                 }
             }
         }
-        if suggest_copies {
+        if let Some(earlier) = earlier {
             // Other copies of earlier sentences are only flagged.
             let last = keep.iter().rposition(|&k| k);
             for (i, s) in sents.iter().enumerate() {
@@ -900,11 +1087,10 @@ fn repeated_sentences(
                 }
             }
         }
-        prev_last = keep
-            .iter()
+        keep.iter()
             .rposition(|&k| k)
             .filter(|&i| sents[i].terminal)
-            .map(|i| sents[i].key);
+            .map(|i| sents[i].key)
     }
 }
 
@@ -1115,6 +1301,7 @@ mod tests {
                 quiet: None,
                 keys: kept_keys,
                 paras: seen,
+                steps: Vec::new(),
             };
         }
     }
@@ -1141,6 +1328,105 @@ mod tests {
     }
 
     #[test]
+    fn plans_on_edited_texts_plan_as_new_ones() {
+        // Texts of paragraphs that are quiet alone, repeat their neighbours (short repeats the
+        // scan passes over, longer ones it removes or suggests), repeat sentences inside
+        // themselves or at the seam with the previous one, or are table-like; each text is the
+        // one before with a paragraph changed, inserted, removed or copied. The plan with the
+        // run's memo finds what a plan without it finds, and leaves the same memo.
+        let pool = [
+            "第一段没有重复的内容。",
+            "这是第二个段落，讲的是别的事情。",
+            "短",
+            "短句",
+            "对排查出的密接人员已全部转运隔离。",
+            "今天的天气非常非常好。今天的天气非常非常好。",
+            "前面的话。这是一个很长的结尾句子啊。",
+            "这是一个很长的结尾句子啊。然后继续说下去。",
+            "12 34 56 78",
+            "a  b  c  d",
+            "The quick brown fox jumps over the lazy dog.",
+            "第三段也不重复，但是比较长一些，长到可以比较。",
+            "第三段也不重复，但是比较长一些，长到可以比一比。",
+        ];
+        // A sentence repeated at the seam of two paragraphs that did not follow one another in
+        // the last plan (one was removed between them; the one before them changed).
+        let (ends, starts) = (pool[6], pool[7]);
+        for texts in [
+            [
+                format!("甲段没有重复的内容。\n乙段也没有重复。\n{ends}\n丁段没有。"),
+                format!("甲段没有重复的内容。\n乙段也没有重复。\n{ends}\n{starts}"),
+            ],
+            [
+                format!("{ends}\n丙段没有重复的东西。\n{starts}"),
+                format!("{ends}\n{starts}"),
+            ],
+        ] {
+            let mut memo = ParaMemo::default();
+            for text in &texts {
+                let kept = plan(
+                    text,
+                    &mut EditSink::new(text).without_suggestions(),
+                    &mut memo,
+                );
+                let mut fresh_memo = ParaMemo::default();
+                let mut sink = EditSink::new(text).without_suggestions();
+                let fresh = plan(text, &mut sink, &mut fresh_memo);
+                assert_eq!(kept, fresh, "{text:?}");
+                assert_eq!(memo.quiet, fresh_memo.quiet, "{text:?}");
+            }
+            assert_eq!(memo.quiet, None);
+        }
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move |n: usize| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) as usize % n
+        };
+        let mut fast = 0;
+        for _ in 0..400 {
+            // Short enough for the memo (`MEMO_BYTES`).
+            let mut paras: Vec<&str> = (0..next(16) + 2).map(|_| pool[next(4)]).collect();
+            let mut memo = ParaMemo::default();
+            for _ in 0..12 {
+                let at = next(paras.len());
+                match next(10) {
+                    0 | 1 => paras[at] = pool[next(pool.len())],
+                    2 => paras.insert(at, pool[next(pool.len())]),
+                    3 if paras.len() > 2 => {
+                        paras.remove(at);
+                    }
+                    4 => paras.insert(at, paras[at]),
+                    _ => paras[at] = pool[next(4)],
+                }
+                paras.truncate(24);
+                let text = paras.join(["\n", "\n\n"][next(2)].as_ref());
+                let keep = next(6) == 0;
+                let sink = |text| {
+                    let sink = EditSink::new(text);
+                    if keep {
+                        sink
+                    } else {
+                        sink.without_suggestions()
+                    }
+                };
+                fast += usize::from(memo.quiet == Some(false) && !keep);
+                let kept = plan(&text, &mut sink(&text), &mut memo);
+                let mut fresh_memo = ParaMemo::default();
+                let fresh = plan(&text, &mut sink(&text), &mut fresh_memo);
+                assert_eq!(kept, fresh, "{text:?}");
+                assert_eq!(
+                    (memo.quiet, &memo.steps),
+                    (fresh_memo.quiet, &fresh_memo.steps),
+                    "{text:?}"
+                );
+            }
+        }
+        assert!(fast > 600, "{fast}");
+    }
+
+    #[test]
     fn a_long_text_is_planned_without_a_memo() {
         let long: String = (0..200)
             .map(|i| format!("第{i}段没有重复的内容。\n"))
@@ -1151,6 +1437,7 @@ mod tests {
             let kept = plan(&long, &mut EditSink::new(&long), &mut memo);
             assert_eq!(kept, Vec::new());
             assert!(memo.text.is_empty() && memo.keys.is_empty() && memo.quiet.is_none());
+            assert!(memo.steps.is_empty());
         }
         let short = "第一段没有重复的内容。\n";
         plan(short, &mut EditSink::new(short), &mut memo);

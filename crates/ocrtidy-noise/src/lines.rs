@@ -27,6 +27,53 @@ pub(crate) fn line_ranges_into(text: &str, out: &mut Vec<Range<usize>>) {
     out.push(start..text.len());
 }
 
+/// No line of the old text (see [`match_lines`]).
+pub(crate) const NO_LINE: usize = usize::MAX;
+
+/// For each line of `text`, a line of `old_text` with the same text, or [`NO_LINE`], written
+/// into `found` (cleared first; left empty when there are no old lines). The lines are looked
+/// for where the old text had them: a few lines around the offset that the last match maps the
+/// line's start to (other passes change a text in a few places, join or split a few lines).
+/// The ranges may be any lines of the texts in order (all, or the paragraphs only).
+pub(crate) fn match_lines(
+    text: &str,
+    lines: &[Range<usize>],
+    old_text: &str,
+    old: &[Range<usize>],
+    found: &mut Vec<usize>,
+) {
+    found.clear();
+    if old.is_empty() {
+        return;
+    }
+    found.reserve(lines.len());
+    // The old offset of offset 0 of the new text, as of the last match: old = new + shift.
+    let mut shift = 0isize;
+    // The old line that holds (or is the first after) the offset the next line maps to.
+    let mut j = 0;
+    for line in lines {
+        let here = &text[line.clone()];
+        let at = (line.start as isize).saturating_add(shift);
+        while j + 1 < old.len() && (old[j].end as isize) < at {
+            j += 1;
+        }
+        while j > 0 && (old[j - 1].end as isize) >= at {
+            j -= 1;
+        }
+        // The line at the offset first (of equal lines, blank ones most of all, the one in
+        // place keeps the shift right), then the next two (lines the other passes removed),
+        // then the one before.
+        let hit = [j, j + 1, j + 2, j.wrapping_sub(1)].into_iter().find(|&k| {
+            old.get(k)
+                .is_some_and(|o| o.len() == here.len() && old_text[o.clone()] == *here)
+        });
+        if let Some(k) = hit {
+            shift = old[k].start as isize - line.start as isize;
+        }
+        found.push(hit.unwrap_or(NO_LINE));
+    }
+}
+
 /// The end of the horizontal whitespace that starts at `pos`.
 pub(crate) fn skip_hspace(text: &str, pos: usize) -> usize {
     text[pos..]
