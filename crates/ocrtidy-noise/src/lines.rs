@@ -51,8 +51,9 @@ pub(crate) fn match_lines(
     let mut shift = 0isize;
     // The old line that holds (or is the first after) the offset the next line maps to.
     let mut j = 0;
+    let (new_bytes, old_bytes) = (text.as_bytes(), old_text.as_bytes());
     for line in lines {
-        let here = &text[line.clone()];
+        let here = &new_bytes[line.clone()];
         let at = (line.start as isize).saturating_add(shift);
         while j + 1 < old.len() && (old[j].end as isize) < at {
             j += 1;
@@ -63,10 +64,17 @@ pub(crate) fn match_lines(
         // The line at the offset first (of equal lines, blank ones most of all, the one in
         // place keeps the shift right), then the next two (lines the other passes removed),
         // then the one before.
-        let hit = [j, j + 1, j + 2, j.wrapping_sub(1)].into_iter().find(|&k| {
+        let equal = |k: usize| {
             old.get(k)
-                .is_some_and(|o| o.len() == here.len() && old_text[o.clone()] == *here)
-        });
+                .is_some_and(|o| o.len() == here.len() && old_bytes[o.clone()] == *here)
+        };
+        let hit = if equal(j) {
+            Some(j)
+        } else {
+            [j + 1, j + 2, j.wrapping_sub(1)]
+                .into_iter()
+                .find(|&k| equal(k))
+        };
         if let Some(k) = hit {
             shift = old[k].start as isize - line.start as isize;
         }
