@@ -661,9 +661,13 @@ fn scan_tokens(
             // Then whether the page is noisy, and the text after the marks (past the line's
             // end, for a short line), may be read.
             local &= glued_to_latin || puncts == 0;
+            // A single full-width mark goes on a noisy page only; whether the page is noisy
+            // (which reads every line) is asked last.
+            let sure = odd || puncts >= 2;
             if !glued_to_latin
-                && (odd || puncts >= 2 || (puncts == 1 && noisy.get()))
+                && puncts > 0
                 && is_chinese(&text[t.start + lead..])
+                && (sure || noisy.get())
             {
                 let end = if lead == s.len() {
                     skip_hspace(text, t.end).min(line.end)
