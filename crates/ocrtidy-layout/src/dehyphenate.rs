@@ -213,9 +213,8 @@ fn word_forms(
         forms.insert(format!("{left}{right}").to_lowercase(), 0);
         forms.insert(format!("{left}-{right}").to_lowercase(), 0);
     }
-    let is_word = |c: char| (c.is_alphabetic() && !crate::page::is_wide(c)) || c == '-';
     let mut lower = String::new();
-    for w in text.split(|c: char| !is_word(c)) {
+    for w in words(text) {
         let w = w.trim_matches('-');
         if w.chars().nth(1).is_none() {
             continue;
@@ -231,4 +230,90 @@ fn word_forms(
         }
     }
     forms
+}
+
+/// A char of a word of [`word_forms`]: a letter that is not wide, or a hyphen.
+fn is_word(c: char) -> bool {
+    (c.is_alphabetic() && !crate::page::is_wide(c)) || c == '-'
+}
+
+/// The runs of [`is_word`] chars of `text`, in order: the pieces of splitting `text` at
+/// every other char, without the empty ones. Read by byte: an ASCII byte is classified by
+/// itself, and a char led by `E4`–`E9` (U+4000–U+9FFF: ideographs, wide, and the Yijing
+/// hexagrams, no letters) is skipped without decoding it, so a Chinese text is passed over at
+/// a few instructions a char instead of a Unicode table look-up for every one.
+fn words(text: &str) -> impl Iterator<Item = &str> {
+    let b = text.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        let mut start = None;
+        while i < b.len() {
+            let (word, len) = match b[i] {
+                x if x < 0x80 => (x.is_ascii_alphabetic() || x == b'-', 1),
+                0xE4..=0xE9 => (false, 3),
+                _ => {
+                    // A lead byte at `i`, as `i` only ever steps over whole chars.
+                    let c = text[i..].chars().next().unwrap_or_default();
+                    (is_word(c), c.len_utf8())
+                }
+            };
+            match (word, start) {
+                (true, None) => start = Some(i),
+                (false, Some(s)) => {
+                    let w = &text[s..i];
+                    i += len;
+                    return Some(w);
+                }
+                _ => {}
+            }
+            i += len;
+        }
+        start.map(|s| &text[s..])
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The reference: splitting at every char that is not a word char, as the pass did.
+    fn words_by_split(text: &str) -> Vec<&str> {
+        text.split(|c: char| !is_word(c))
+            .filter(|w| !w.is_empty())
+            .collect()
+    }
+
+    #[test]
+    fn words_are_the_pieces_of_splitting_at_other_chars() {
+        // Edge chars: ASCII letters and hyphens, separators, ideographs and the Yijing
+        // hexagrams (lead byte E4), CJK punctuation (E3), Latin letters with accents (two
+        // bytes), Greek, Cyrillic, wide and narrow letters of other blocks (E1, EA, EF),
+        // four-byte letters and symbols.
+        let pieces = [
+            "a", "Z", "-", " ", "\n", "1", "中", "䷀", "㐀", "。", "é", "Ω", "ж", "ᄀ", "ꙁ", "ｶ",
+            "Ａ", "𝐀", "😀", "\u{ad}", "—",
+        ];
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..20_000 {
+            let len = (next() % 12) as usize;
+            let text: String = (0..len)
+                .map(|_| pieces[(next() % pieces.len() as u64) as usize])
+                .collect();
+            assert_eq!(
+                words(&text).collect::<Vec<_>>(),
+                words_by_split(&text),
+                "{text:?}"
+            );
+        }
+        // Every char of the E4–E9 lead bytes that the scan skips undecoded is no word char.
+        for c in '\u{4000}'..='\u{9FFF}' {
+            assert!(!is_word(c), "{c:?}");
+        }
+    }
 }
