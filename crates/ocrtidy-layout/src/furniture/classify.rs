@@ -26,47 +26,46 @@ pub(super) fn classify(
 ) -> Vec<(usize, FurnitureKind)> {
     // The memo reads the lines' text only, which the inferred pages do not change.
     let mut memo = Memo::new(text, lines, 0..lines.len());
-    // The pages of the text (form feeds), and per page what the last round found on it.
+    // The pages of the text (form feeds), and per page what the last round found on it (none
+    // without a memory).
     let sheets = page::pages(lines);
-    let mut recalled: Vec<Option<PageFacts>> = Vec::with_capacity(sheets.len());
-    for (p, range) in sheets.iter().enumerate() {
-        let key = PageKey::new(lines, range);
-        let facts = settled.as_deref().and_then(|last| {
-            last.pages
-                .get(p)?
-                .as_ref()
+    let mut recalled: Vec<Option<PageFacts>> = Vec::new();
+    if let Some(last) = settled.as_deref() {
+        for (p, range) in sheets.iter().enumerate() {
+            let key = PageKey::new(lines, range);
+            let facts = last
+                .pages
+                .get(p)
+                .and_then(Option::as_ref)
                 .filter(|old| key.same(text, &old.key, &last.text))
                 .map(|old| PageFacts {
                     key,
                     seams: old.seams.clone(),
                     found: old.found.clone(),
-                })
-        });
-        recalled.push(facts);
+                });
+            recalled.push(facts);
+        }
     }
     // Pages concatenated without form feeds: the seams that recurring headers and page
     // numbers imply inside each page (the indices of the lines stay the same).
     let mut seams: Vec<usize> = Vec::new();
-    let mut own = Vec::new();
-    for (range, facts) in sheets.iter().zip(&recalled) {
-        match facts {
+    for (p, range) in sheets.iter().enumerate() {
+        match recalled.get(p).and_then(Option::as_ref) {
             Some(facts) => seams.extend(facts.seams.iter().map(|&k| range.start + k)),
-            None => {
-                own.clear();
-                page_seams(&mut memo, lines, range.clone(), &mut own);
-                seams.extend_from_slice(&own);
-            }
+            None => page_seams(&mut memo, lines, range.clone(), &mut seams),
         }
     }
-    let inferred = with_seams(lines, seams.clone());
+    let remember = settled.is_some();
+    let inferred = with_seams(lines, &mut seams);
     let lines_now = inferred.as_deref().unwrap_or(lines);
-    let found = classify_with(&mut memo, lines_now, lines, &sheets, &recalled);
+    let found = classify_with(&mut memo, lines_now, lines, &sheets, &recalled, remember);
     if let Some(settled) = settled {
         // What each page found on its own: the seams inside it, and the furniture of the
         // first scan of its inferred pages (before any line recurs across pages).
         let mut pages = Vec::with_capacity(sheets.len());
-        for (p, (range, facts)) in sheets.iter().zip(recalled).enumerate() {
-            pages.push(Some(match facts {
+        let mut recalled = recalled.into_iter();
+        for (p, range) in sheets.iter().enumerate() {
+            pages.push(Some(match recalled.next().flatten() {
                 Some(facts) => facts,
                 None => PageFacts {
                     key: PageKey::new(lines, range),
@@ -154,7 +153,7 @@ impl PageKey {
 pub(super) const SETTLED_BYTES: usize = if cfg!(test) { 1 << 10 } else { 4 << 20 };
 
 /// What [`classify_with`] found: all the furniture, and per page of the text what the first
-/// scan of its inferred pages found (lines from the page's first).
+/// scan of its inferred pages found (lines from the page's first; only when asked for).
 struct Found {
     all: Vec<(usize, FurnitureKind)>,
     first: Vec<Vec<(usize, FurnitureKind)>>,
@@ -163,20 +162,22 @@ struct Found {
 /// The classification of `lines` (the text's lines `original` with the seams inside its
 /// pages `sheets`, see [`classify`]): each page scanned until nothing new is found, then again
 /// with the lines that recur across pages. The first scan of the inferred pages of a page of
-/// the text whose facts are `recalled` is taken from them.
+/// the text whose facts are `recalled` (by page, when there are any) is taken from them;
+/// `first` asks for what the first scan found on each page of the text.
 fn classify_with(
     memo: &mut Memo<'_>,
     lines: &[Line],
     original: &[Line],
     sheets: &[Range<usize>],
     recalled: &[Option<PageFacts>],
+    first: bool,
 ) -> Found {
     let pages = page::pages(lines);
     let mut kinds = Known::new(0..lines.len());
     // The first scan: page by page, or from the facts of the page of the text it is part of.
     for range in &pages {
         let sheet = original[range.start].page;
-        match &recalled[sheet] {
+        match recalled.get(sheet).and_then(Option::as_ref) {
             Some(facts) => {
                 let first = sheets[sheet].start;
                 for &(k, kind) in &facts.found {
@@ -190,6 +191,7 @@ fn classify_with(
     }
     let first = sheets
         .iter()
+        .filter(|_| first)
         .map(|r| {
             r.clone()
                 .filter_map(|i| kinds.get(i).map(|kind| (i - r.start, kind)))

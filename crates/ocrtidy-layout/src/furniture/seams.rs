@@ -20,7 +20,7 @@ pub(super) fn infer_pages(memo: &mut Memo<'_>, lines: &[Line]) -> Option<Vec<Lin
     for range in page::pages(lines) {
         page_seams(memo, lines, range, &mut seams);
     }
-    with_seams(lines, seams)
+    with_seams(lines, &mut seams)
 }
 
 /// The seams that recurring headers and page numbers imply inside one page `range` of `lines`
@@ -53,8 +53,8 @@ pub(super) fn page_seams(
 }
 
 /// `lines` with the pages that `seams` (the index of the first line of each new page, in any
-/// order) cut; `None` when there is none.
-pub(super) fn with_seams(lines: &[Line], mut seams: Vec<usize>) -> Option<Vec<Line>> {
+/// order; left sorted, each once) cut; `None` when there is none.
+pub(super) fn with_seams(lines: &[Line], seams: &mut Vec<usize>) -> Option<Vec<Line>> {
     if seams.is_empty() {
         return None;
     }
