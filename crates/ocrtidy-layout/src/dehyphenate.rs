@@ -232,9 +232,11 @@ fn word_forms(
     forms
 }
 
-/// A char of a word of [`word_forms`]: a letter that is not wide, or a hyphen.
+/// A char of a word of [`word_forms`]: a letter that is not wide, or a hyphen. Whether it is
+/// wide is asked first: CJK punctuation and full-width forms are, by a range test, before a
+/// Unicode table look-up.
 fn is_word(c: char) -> bool {
-    (c.is_alphabetic() && !crate::page::is_wide(c)) || c == '-'
+    c == '-' || (!crate::page::is_wide(c) && c.is_alphabetic())
 }
 
 /// The runs of [`is_word`] chars of `text`, in order: the pieces of splitting `text` at
@@ -276,8 +278,10 @@ fn words(text: &str) -> impl Iterator<Item = &str> {
 mod tests {
     use super::*;
 
-    /// The reference: splitting at every char that is not a word char, as the pass did.
+    /// The reference: splitting at every char that is not a word char (a letter that is not
+    /// wide, or a hyphen), as the pass did.
     fn words_by_split(text: &str) -> Vec<&str> {
+        let is_word = |c: char| (c.is_alphabetic() && !crate::page::is_wide(c)) || c == '-';
         text.split(|c: char| !is_word(c))
             .filter(|w| !w.is_empty())
             .collect()
@@ -311,9 +315,17 @@ mod tests {
                 "{text:?}"
             );
         }
-        // Every char of the E4–E9 lead bytes that the scan skips undecoded is no word char.
+        // Every char of the E4–E9 lead bytes that the scan skips undecoded is no word char,
+        // and every char is one as the reference reads it.
         for c in '\u{4000}'..='\u{9FFF}' {
             assert!(!is_word(c), "{c:?}");
+        }
+        for c in ('\0'..='\u{10FFFF}').step_by(7) {
+            assert_eq!(
+                words_by_split(&c.to_string()).len(),
+                usize::from(is_word(c)),
+                "{c:?}"
+            );
         }
     }
 }
