@@ -315,106 +315,8 @@ impl Pass for CjkPunct {
         // the two verdicts on the whole text and a bracket's look back across breaks, so a
         // long text is decided in pieces of whole pages: the decisions held at a time (and the
         // bracket pairs) are those of a piece, not of the text.
-        let text = input.text;
-        // A text of one page changed since the last round (or the pass would not run again),
-        // so the page did: only a text of several pages reads the memory, and only one of at
-        // most `SETTLED_BYTES`.
-        if text.len() <= SETTLED_BYTES && memchr::memchr(0x0c, text.as_bytes()).is_some() {
-            input
-                .memory
-                .with(|settled: &mut Settled| decide_settled(text, sink, settled));
-        } else {
-            decide(text, PIECE_BYTES, sink);
-        }
+        decide(input.text, PIECE_BYTES, sink);
     }
-}
-
-/// What the pass keeps from one round of a run to the next (its
-/// [`ocrtidy_core::PassMemory`]): the text of its last round and, for each of its pieces of
-/// one page (see [`pieces`]), what decided that piece when it made no edit.
-///
-/// A piece is decided alike in pieces of any size (see [`decide`]), from its own bytes, from
-/// whether it is the first, from the last character before it that is neither a space nor a
-/// break, as decided (a bracket at the start of a line looks back across breaks), and from the
-/// two verdicts on the whole text, the typeset one and the pair style, when it reads them. So a
-/// piece that made no edit makes none again while those are the same: the round that confirms
-/// the fixed point, and every round a long text runs until its slowest page settles, skips the
-/// pages that settled before.
-#[derive(Default)]
-struct Settled {
-    /// The text of the last round that had several pages (an entry of an older round still
-    /// tells what its piece's evidence decides).
-    text: String,
-    /// Per piece of the last round (in order): the evidence of a piece that made no edit.
-    pieces: Vec<Option<PieceKey>>,
-}
-
-/// The longest text whose settled pieces the pass remembers: [`Settled`] holds a copy of the
-/// text for the whole run, one byte more per byte of input while every later pass runs, which
-/// a long document should not pay; 4 MiB is some 1,300 pages of Chinese.
-const SETTLED_BYTES: usize = if cfg!(test) { 1 << 10 } else { 4 << 20 };
-
-/// What decides a piece (see [`Settled`]): its bytes in its round's text, the character before
-/// it and after it as decided (`before` of [`run_piece`] before and after it), and the
-/// verdicts on the whole text that it read (`None` when it did not read one).
-#[derive(Clone)]
-struct PieceKey {
-    bytes: std::ops::Range<usize>,
-    before: Option<char>,
-    after: Option<char>,
-    typeset: Option<bool>,
-    chosen_style: Option<bool>,
-}
-
-/// [`decide`] in pieces of one page, skipping the pieces that `settled` knows made no edit,
-/// and leaving there those that make none now.
-fn decide_settled(text: &str, sink: &mut EditSink<'_>, settled: &mut Settled) {
-    let mut whole = Whole {
-        text,
-        piece_bytes: 1,
-        typeset: None,
-        chosen_style: None,
-        read: (false, false),
-    };
-    let mut before = None;
-    let mut now = Vec::new();
-    for (p, (base, piece)) in pieces(text, 1).enumerate() {
-        let bytes = base..base + piece.len();
-        if let Some(Some(old)) = settled.pieces.get(p) {
-            // The verdicts are asked only of a piece that is the same otherwise: a piece that
-            // reads them asks them in a fresh run as well.
-            if old.before == before
-                && *piece == settled.text[old.bytes.clone()]
-                && old.typeset.is_none_or(|v| whole.typeset() == v)
-                && old
-                    .chosen_style
-                    .is_none_or(|v| whole.chosen_style(usize::MAX, &[]) == v)
-            {
-                before = old.after;
-                now.push(Some(PieceKey {
-                    bytes,
-                    ..old.clone()
-                }));
-                continue;
-            }
-        }
-        whole.read = (false, false);
-        let from = before;
-        let edited = run_piece(piece, base, &mut whole, &mut before, sink);
-        now.push((!edited).then(|| PieceKey {
-            bytes,
-            before: from,
-            after: before,
-            typeset: whole.typeset.filter(|_| whole.read.0),
-            chosen_style: whole.chosen_style.filter(|_| whole.read.1),
-        }));
-    }
-    // The text is read only for the pieces that settled (none in a first round).
-    if now.iter().any(Option::is_some) {
-        settled.text.clear();
-        settled.text.push_str(text);
-    }
-    settled.pieces = now;
 }
 
 /// Decides the marks of `text` in pieces of whole pages of about `piece_bytes`.
@@ -424,7 +326,6 @@ fn decide(text: &str, piece_bytes: usize, sink: &mut EditSink<'_>) {
         piece_bytes,
         typeset: None,
         chosen_style: None,
-        read: (false, false),
     };
     let mut before = None;
     for (base, piece) in pieces(text, piece_bytes) {
@@ -445,8 +346,10 @@ fn pieces(text: &str, size: usize) -> impl Iterator<Item = (usize, &str)> {
         }
         let from = start;
         let reach = from.saturating_add(size).min(text.len());
-        let end =
-            memchr::memchr(0x0c, &text.as_bytes()[reach..]).map_or(text.len(), |p| reach + p + 1);
+        let end = text.as_bytes()[reach..]
+            .iter()
+            .position(|&b| b == b'\x0c')
+            .map_or(text.len(), |p| reach + p + 1);
         start = end.max(from + 1);
         Some((from, &text[from..end]))
     })
@@ -462,15 +365,11 @@ struct Whole<'a> {
     /// The text writes full-width bracket pairs too, or half-width pairs glued to the text
     /// before them (see [`pair_brackets`]).
     chosen_style: Option<bool>,
-    /// Whether `typeset` and `chosen_style` were read (since [`decide_settled`] last cleared
-    /// them, see [`PieceKey`]).
-    read: (bool, bool),
 }
 
 impl Whole<'_> {
     fn typeset(&mut self) -> bool {
         let text = self.text;
-        self.read.0 = true;
         *self
             .typeset
             .get_or_insert_with(|| crate::evidence::is_typeset(text))
@@ -482,7 +381,6 @@ impl Whole<'_> {
     /// of the piece at byte `base`, which is not scanned again.
     fn chosen_style(&mut self, base: usize, pairs: &[(usize, usize)]) -> bool {
         let (text, size) = (self.text, self.piece_bytes);
-        self.read.1 = true;
         *self.chosen_style.get_or_insert_with(|| {
             pieces(text, size).any(|(from, piece)| {
                 let found;
@@ -501,10 +399,9 @@ impl Whole<'_> {
     }
 }
 
-/// Decides the marks of one piece of whole pages at byte offset `base` of the text; returns
-/// whether it pushed an edit. `before` is the last character of the pieces before it that is
-/// neither a space nor a break, as decided (a bracket at the start of a line looks back across
-/// breaks).
+/// Decides the marks of one piece of whole pages at byte offset `base` of the text. `before`
+/// is the last character of the pieces before it that is neither a space nor a break, as
+/// decided (a bracket at the start of a line looks back across breaks).
 ///
 /// The decisions are kept by byte offset, a few per page: the piece is not decoded into chars,
 /// and only the marks looked at are (see [`chars_led_by`]). The later decisions read the text
@@ -517,7 +414,7 @@ fn run_piece(
     whole: &mut Whole<'_>,
     before: &mut Option<char>,
     sink: &mut EditSink<'_>,
-) -> bool {
+) {
     // Decision for a byte offset of a char.
     let mut decided: BTreeMap<usize, Decision> = BTreeMap::new();
     // The brackets and page breaks, for `pairs_of`.
@@ -588,13 +485,11 @@ fn run_piece(
     {
         *before = Some(decided.get(&j).map_or(c, |d| d.target(c)));
     }
-    let mut edited = false;
     for (&i, &d) in &decided {
         let c = char_at(text, i);
         let to = d.target(c);
         if to != c {
             let i = base + i;
-            edited = true;
             let _ = sink.replace(
                 i..i + c.len_utf8(),
                 to.to_string(),
@@ -603,7 +498,6 @@ fn run_piece(
             );
         }
     }
-    edited
 }
 
 /// Pairs brackets within a paragraph and decides their width. `decided` holds the decisions
@@ -920,153 +814,5 @@ mod tests {
         fn decides_as_the_reference(text in marked(), size in prop::sample::select(vec![1usize, 13, usize::MAX])) {
             prop_assert_eq!(cleaned(&text, size), cleaned_by_reference(&text, size));
         }
-    }
-}
-
-#[cfg(test)]
-mod memory_tests {
-    use super::*;
-    use ocrtidy_core::{Context, PassMemory, Runner};
-
-    /// The pass without its memory: every page decided anew in every round.
-    struct Forgetful;
-
-    impl Pass for Forgetful {
-        fn spec(&self) -> &'static PassSpec {
-            &CjkPunct::SPEC
-        }
-        fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
-            decide(input.text, PIECE_BYTES, sink);
-        }
-    }
-
-    static EDIT: PassSpec = PassSpec {
-        id: PassId::new("edit-marks"),
-        summary: "",
-        kind: PassKind::Character,
-        removes_text: false,
-        rerun: true,
-        local: false,
-        written_back: false,
-        rules: &[RuleSpec {
-            id: "edit",
-            explain: "",
-        }],
-    };
-
-    /// In each round, turns the first `#` of the text into `。`, the first `~` into `,`, the
-    /// first `^` into `（` and the first `_` into a space: the pages that hold them change in
-    /// later rounds (in their length, or only in their bytes) while the others settle, and so
-    /// do the character before the next page (a `。` ends a page that a bracket looks back
-    /// into), the typeset verdict (a `,` after a Han character is a fault) and the pair style
-    /// (a full-width pair makes one, a half-width pair set off from the text before it no
-    /// longer does).
-    struct EditMarks;
-
-    impl Pass for EditMarks {
-        fn spec(&self) -> &'static PassSpec {
-            &EDIT
-        }
-        fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
-            for (from, to) in [('#', "。"), ('~', ","), ('^', "（"), ('_', " ")] {
-                if let Some(i) = input.text.find(from) {
-                    let _ = sink.replace(i..i + 1, to, "edit", 1.0);
-                }
-            }
-        }
-    }
-
-    /// Pseudo-random texts of pages (form feeds) of lines of `pieces`: mostly typeset Chinese
-    /// (marks glued to the letters before them), with brackets at the start of pages and
-    /// lines, half-width marks after Han and Latin characters, and the `#`, `~`, `^` and `_`
-    /// that [`EditMarks`] edits (the only full-width pairs are those it or the pass make).
-    fn texts(count: usize) -> Vec<String> {
-        let pieces = [
-            "甲乙，丙丁。",
-            "甲乙，丙丁。",
-            "甲乙，丙丁。",
-            "软件包管理；",
-            "戊己：",
-            "下, 内核",
-            "(附注)",
-            "(1)",
-            "(a)",
-            "名称 (无域名)",
-            "【记者 杨文）",
-            "Hello，world",
-            "完成安装*",
-            "结束.",
-            "#",
-            "甲~",
-            "^附注）",
-            "注_(附注)",
-            "apt (bullseye)",
-        ];
-        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut next = |n: usize| {
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            (state >> 33) as usize % n
-        };
-        (0..count)
-            .map(|_| {
-                let mut text = String::new();
-                for _ in 0..next(20) + 2 {
-                    for _ in 0..next(4) + 1 {
-                        text.push_str(pieces[next(pieces.len())]);
-                    }
-                    text.push_str(match next(6) {
-                        0 | 1 => "\n\u{c}",
-                        2 => "\u{c}",
-                        _ => "\n",
-                    });
-                }
-                text
-            })
-            .collect()
-    }
-
-    #[test]
-    fn settled_pages_decide_as_pages_decided_anew() {
-        // The pass with its memory changes what the pass without it changes, in every round,
-        // on texts that another pass edits between the rounds.
-        let mut remembered = 0;
-        for text in texts(2000) {
-            let kept = Runner::new(vec![Box::new(CjkPunct), Box::new(EditMarks)])
-                .run(&text, &Context::default());
-            let anew = Runner::new(vec![Box::new(Forgetful), Box::new(EditMarks)])
-                .run(&text, &Context::default());
-            assert_eq!(kept.text, anew.text, "{text:?}");
-            assert_eq!(kept.changes, anew.changes, "{text:?}");
-            assert_eq!(kept.stats.rounds, anew.stats.rounds, "{text:?}");
-            remembered += usize::from(text.contains('\u{c}') && text.len() <= SETTLED_BYTES);
-        }
-        // Most texts have several pages and are short enough for the memory.
-        assert!(remembered > 1000, "{remembered}");
-    }
-
-    #[test]
-    fn a_long_text_keeps_no_memory() {
-        let page = "甲乙，丙丁。\n".repeat(8);
-        let long = format!("{page}\u{c}").repeat(20);
-        assert!(long.len() > SETTLED_BYTES);
-        let context = Context::default();
-        let memory = PassMemory::default();
-        for text in [long.as_str(), "甲乙。\u{c}丙丁。"] {
-            let mut sink = EditSink::new(text);
-            CjkPunct.run(&PassInput::new(text, &context, &memory), &mut sink);
-        }
-        // The short text of two pages left its pieces; the long one never read the memory.
-        memory.with(|settled: &mut Settled| {
-            assert_eq!(settled.text, "甲乙。\u{c}丙丁。");
-            assert_eq!(settled.pieces.len(), 2);
-        });
-        let memory = PassMemory::default();
-        let mut sink = EditSink::new(&long);
-        CjkPunct.run(&PassInput::new(&long, &context, &memory), &mut sink);
-        memory.with(|settled: &mut Settled| {
-            assert!(settled.text.is_empty() && settled.pieces.is_empty());
-        });
     }
 }
