@@ -66,6 +66,11 @@ impl Pass for Dehyphenate {
 
     fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
         let text = input.text;
+        // Most texts have no line that a hyphenated break could start on: they are not cut
+        // into lines.
+        if !may_break(text) {
+            return;
+        }
         let lines = page::lines(text);
         let nonblank: Vec<&Line> = lines.iter().filter(|l| !l.is_blank()).collect();
         // The hyphenated breaks: (hyphen offset, start of the next line, left part, right part).
@@ -98,6 +103,23 @@ impl Pass for Dehyphenate {
             decide(sink, &forms, *hyphen, *next_start, left, right, *mark);
         }
     }
+}
+
+/// Whether some line of `text` could start a hyphenated break: its text (without trailing
+/// spaces, see `page::lines`) ends with a hyphen mark, and a `\n` ends it (a line that a form
+/// feed ends is the last of its page, and the text's last line has none after it). Read from
+/// the line ends back, without cutting the text into lines; a blank line's trimmed end is the
+/// break before it, no mark.
+fn may_break(text: &str) -> bool {
+    let b = text.as_bytes();
+    memchr::memchr_iter(b'\n', b).any(|end| {
+        let trimmed = page::trim_end_spaces(&b[..end]);
+        // The trimmed bytes end at a char boundary (the spaces are whole chars).
+        text[..trimmed.len()]
+            .chars()
+            .next_back()
+            .is_some_and(|c| mark_of(c).is_some())
+    })
 }
 
 /// The hyphen marks a word broken across lines may end with: `-`, the Fraktur double hyphen
@@ -327,5 +349,44 @@ mod tests {
                 "{c:?}"
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod break_tests {
+    use super::*;
+
+    #[test]
+    fn may_break_where_a_line_ended_by_a_newline_ends_with_a_mark() {
+        // The reference: the lines of the text as the pass cuts them.
+        let by_lines = |text: &str| {
+            page::lines(text).iter().any(|l| {
+                !l.is_blank()
+                    && text[l.range.end..].starts_with('\n')
+                    && l.text(text).chars().next_back().and_then(mark_of).is_some()
+            })
+        };
+        let pieces = [
+            "a", "中", "-", "=", "—", "¬", "\u{ad}", "\u{2010}", "⸗", "–", " ", "\t", "\r",
+            "\u{a0}", "\u{3000}", "\u{2003}", "\n", "\n", "\u{c}",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut found = 0;
+        for _ in 0..50_000 {
+            let len = (next() % 10) as usize;
+            let text: String = (0..len)
+                .map(|_| pieces[(next() % pieces.len() as u64) as usize])
+                .collect();
+            let want = by_lines(&text);
+            assert_eq!(may_break(&text), want, "{text:?}");
+            found += usize::from(want);
+        }
+        assert!(found > 1000, "{found}");
     }
 }
