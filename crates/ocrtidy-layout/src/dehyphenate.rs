@@ -66,6 +66,11 @@ impl Pass for Dehyphenate {
 
     fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
         let text = input.text;
+        // Most texts have no line that a hyphenated break could start on: they are not cut
+        // into lines.
+        if !may_break(text) {
+            return;
+        }
         let lines = page::lines(text);
         let nonblank: Vec<&Line> = lines.iter().filter(|l| !l.is_blank()).collect();
         // The hyphenated breaks: (hyphen offset, start of the next line, left part, right part).
@@ -98,6 +103,23 @@ impl Pass for Dehyphenate {
             decide(sink, &forms, *hyphen, *next_start, left, right, *mark);
         }
     }
+}
+
+/// Whether some line of `text` could start a hyphenated break: its text (without trailing
+/// spaces, see `page::lines`) ends with a hyphen mark, and a `\n` ends it (a line that a form
+/// feed ends is the last of its page, and the text's last line has none after it). Read from
+/// the line ends back, without cutting the text into lines; a blank line's trimmed end is the
+/// break before it, no mark.
+fn may_break(text: &str) -> bool {
+    let b = text.as_bytes();
+    memchr::memchr_iter(b'\n', b).any(|end| {
+        let trimmed = page::trim_end_spaces(&b[..end]);
+        // The trimmed bytes end at a char boundary (the spaces are whole chars).
+        text[..trimmed.len()]
+            .chars()
+            .next_back()
+            .is_some_and(|c| mark_of(c).is_some())
+    })
 }
 
 /// The hyphen marks a word broken across lines may end with: `-`, the Fraktur double hyphen
@@ -213,9 +235,8 @@ fn word_forms(
         forms.insert(format!("{left}{right}").to_lowercase(), 0);
         forms.insert(format!("{left}-{right}").to_lowercase(), 0);
     }
-    let is_word = |c: char| (c.is_alphabetic() && !crate::page::is_wide(c)) || c == '-';
     let mut lower = String::new();
-    for w in text.split(|c: char| !is_word(c)) {
+    for w in words(text) {
         let w = w.trim_matches('-');
         if w.chars().nth(1).is_none() {
             continue;
@@ -231,4 +252,141 @@ fn word_forms(
         }
     }
     forms
+}
+
+/// A char of a word of [`word_forms`]: a letter that is not wide, or a hyphen. Whether it is
+/// wide is asked first: CJK punctuation and full-width forms are, by a range test, before a
+/// Unicode table look-up.
+fn is_word(c: char) -> bool {
+    c == '-' || (!crate::page::is_wide(c) && c.is_alphabetic())
+}
+
+/// The runs of [`is_word`] chars of `text`, in order: the pieces of splitting `text` at
+/// every other char, without the empty ones. Read by byte: an ASCII byte is classified by
+/// itself, and a char led by `E4`–`E9` (U+4000–U+9FFF: ideographs, wide, and the Yijing
+/// hexagrams, no letters) is skipped without decoding it, so a Chinese text is passed over at
+/// a few instructions a char instead of a Unicode table look-up for every one.
+fn words(text: &str) -> impl Iterator<Item = &str> {
+    let b = text.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        let mut start = None;
+        while i < b.len() {
+            let (word, len) = match b[i] {
+                x if x < 0x80 => (x.is_ascii_alphabetic() || x == b'-', 1),
+                0xE4..=0xE9 => (false, 3),
+                _ => {
+                    // A lead byte at `i`, as `i` only ever steps over whole chars.
+                    let c = text[i..].chars().next().unwrap_or_default();
+                    (is_word(c), c.len_utf8())
+                }
+            };
+            match (word, start) {
+                (true, None) => start = Some(i),
+                (false, Some(s)) => {
+                    let w = &text[s..i];
+                    i += len;
+                    return Some(w);
+                }
+                _ => {}
+            }
+            i += len;
+        }
+        start.map(|s| &text[s..])
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The reference: splitting at every char that is not a word char (a letter that is not
+    /// wide, or a hyphen), as the pass did.
+    fn words_by_split(text: &str) -> Vec<&str> {
+        let is_word = |c: char| (c.is_alphabetic() && !crate::page::is_wide(c)) || c == '-';
+        text.split(|c: char| !is_word(c))
+            .filter(|w| !w.is_empty())
+            .collect()
+    }
+
+    #[test]
+    fn words_are_the_pieces_of_splitting_at_other_chars() {
+        // Edge chars: ASCII letters and hyphens, separators, ideographs and the Yijing
+        // hexagrams (lead byte E4), CJK punctuation (E3), Latin letters with accents (two
+        // bytes), Greek, Cyrillic, wide and narrow letters of other blocks (E1, EA, EF),
+        // four-byte letters and symbols.
+        let pieces = [
+            "a", "Z", "-", " ", "\n", "1", "中", "䷀", "㐀", "。", "é", "Ω", "ж", "ᄀ", "ꙁ", "ｶ",
+            "Ａ", "𝐀", "😀", "\u{ad}", "—",
+        ];
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..20_000 {
+            let len = (next() % 12) as usize;
+            let text: String = (0..len)
+                .map(|_| pieces[(next() % pieces.len() as u64) as usize])
+                .collect();
+            assert_eq!(
+                words(&text).collect::<Vec<_>>(),
+                words_by_split(&text),
+                "{text:?}"
+            );
+        }
+        // Every char of the E4–E9 lead bytes that the scan skips undecoded is no word char,
+        // and every char is one as the reference reads it.
+        for c in '\u{4000}'..='\u{9FFF}' {
+            assert!(!is_word(c), "{c:?}");
+        }
+        for c in ('\0'..='\u{10FFFF}').step_by(7) {
+            assert_eq!(
+                words_by_split(&c.to_string()).len(),
+                usize::from(is_word(c)),
+                "{c:?}"
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod break_tests {
+    use super::*;
+
+    #[test]
+    fn may_break_where_a_line_ended_by_a_newline_ends_with_a_mark() {
+        // The reference: the lines of the text as the pass cuts them.
+        let by_lines = |text: &str| {
+            page::lines(text).iter().any(|l| {
+                !l.is_blank()
+                    && text[l.range.end..].starts_with('\n')
+                    && l.text(text).chars().next_back().and_then(mark_of).is_some()
+            })
+        };
+        let pieces = [
+            "a", "中", "-", "=", "—", "¬", "\u{ad}", "\u{2010}", "⸗", "–", " ", "\t", "\r",
+            "\u{a0}", "\u{3000}", "\u{2003}", "\n", "\n", "\u{c}",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut found = 0;
+        for _ in 0..50_000 {
+            let len = (next() % 10) as usize;
+            let text: String = (0..len)
+                .map(|_| pieces[(next() % pieces.len() as u64) as usize])
+                .collect();
+            let want = by_lines(&text);
+            assert_eq!(may_break(&text), want, "{text:?}");
+            found += usize::from(want);
+        }
+        assert!(found > 1000, "{found}");
+    }
 }

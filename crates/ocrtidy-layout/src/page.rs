@@ -93,7 +93,7 @@ fn trim_start_spaces(mut b: &[u8]) -> &[u8] {
 
 /// `b` (valid UTF-8) without its trailing chars of [`is_space`] (see [`trim_start_spaces`]).
 /// The sequences start with a lead byte, so at the end of valid UTF-8 each is a whole char.
-fn trim_end_spaces(mut b: &[u8]) -> &[u8] {
+pub(crate) fn trim_end_spaces(mut b: &[u8]) -> &[u8] {
     loop {
         b = match b {
             [rest @ .., b' ' | b'\t' | b'\r'] => rest,

@@ -1,6 +1,6 @@
 use std::cell::{Cell, OnceCell};
 
-use ocrtidy_core::{EditSink, Pass, PassId, PassInput, PassKind, PassSpec, RuleSpec};
+use ocrtidy_core::{EditSink, Pass, PassId, PassInput, PassKind, PassMemory, PassSpec, RuleSpec};
 
 use crate::evidence::{is_latin_side, Evidence};
 use crate::is_horizontal_space;
@@ -111,48 +111,167 @@ impl Pass for CjkSpacing {
     }
 
     fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
-        let text = input.text;
-        let all: Vec<(usize, &str)> = lines(text).collect();
-        // The page of each line (form feeds before it), so that two lines are compared
-        // without scanning the text between them.
-        let mut pages = Vec::with_capacity(all.len());
-        let mut page = 0usize;
-        for &(base, _) in &all {
-            // Every break char ends a line, so a form feed before a line is the one right
-            // before it.
-            page += usize::from(base > 0 && text.as_bytes()[base - 1] == 0x0c);
-            pages.push(page);
+        space_text(input.text, Some(input.memory), sink);
+    }
+}
+
+/// The pass on `text`, with its memory of the run when given.
+fn space_text(text: &str, memory: Option<&PassMemory>, sink: &mut EditSink<'_>) {
+    let all: Vec<(usize, &str)> = lines(text).collect();
+    // The page of each line (form feeds before it), so that two lines are compared
+    // without scanning the text between them.
+    let mut pages = Vec::with_capacity(all.len());
+    let mut page = 0usize;
+    for &(base, _) in &all {
+        // Every break char ends a line, so a form feed before a line is the one right
+        // before it.
+        page += usize::from(base > 0 && text.as_bytes()[base - 1] == 0x0c);
+        pages.push(page);
+    }
+    // Widths are counted when first needed: a line's is read again as the next line of
+    // the line before it.
+    let widths = vec![Cell::new(usize::MAX); all.len()];
+    let lines = Lines {
+        all: &all,
+        pages: &pages,
+        widths: &widths,
+    };
+    let doc = Doc {
+        text,
+        // Most texts hold no no-break or ideographic space: then no line is searched for one.
+        wide: has_wide_space(text),
+        latin_style: OnceCell::new(),
+        read_style: Cell::new(false),
+    };
+    // A text of one page changed since the last round (or the pass would not run again),
+    // so the page did: only a text of several pages reads the memory, and only one of at
+    // most `SETTLED_BYTES`.
+    match memory.filter(|_| page > 0 && text.len() <= SETTLED_BYTES) {
+        Some(memory) => memory.with(|settled: &mut Settled| {
+            fix_pages(&doc, &lines, sink, settled);
+        }),
+        None => {
+            fix_lines(&doc, &lines, 0..all.len(), &mut Vec::new(), sink);
         }
-        // Widths are counted when first needed: a line's is read again as the next line of
-        // the line before it.
-        let widths = vec![Cell::new(usize::MAX); all.len()];
-        let lines = Lines {
-            all: &all,
-            pages: &pages,
-            widths: &widths,
+    }
+}
+
+/// Fixes the lines `range` of `lines`; returns whether it pushed an edit.
+fn fix_lines(
+    doc: &Doc<'_>,
+    lines: &Lines<'_, '_>,
+    range: std::ops::Range<usize>,
+    gaps: &mut Vec<Gap>,
+    sink: &mut EditSink<'_>,
+) -> bool {
+    let mut edited = false;
+    for n in range {
+        let (base, line) = lines.all[n];
+        // Only a space between two visible characters is a gap: a line without one has
+        // nothing to fix, whatever its place. Every rule needs a CJK character or mark
+        // next to a gap, and on an ASCII line the neighbours of a gap are its own
+        // characters (noise symbols, which are looked through, are not ASCII).
+        if line.is_ascii() || !has_inner_space(line, doc.wide) {
+            continue;
+        }
+        let place = Place {
+            standalone: is_standalone(lines, n),
+            near_edge: is_near_page_edge(lines, n),
         };
-        let doc = Doc {
-            text,
-            // Most texts hold no no-break or ideographic space: then no line is searched for one.
-            wide: has_wide_space(text),
-            latin_style: OnceCell::new(),
-        };
-        // The gaps of the line being fixed, in a buffer reused from line to line.
-        let mut gaps = Vec::new();
-        for (n, &(base, line)) in all.iter().enumerate() {
-            // Only a space between two visible characters is a gap: a line without one has
-            // nothing to fix, whatever its place. Every rule needs a CJK character or mark
-            // next to a gap, and on an ASCII line the neighbours of a gap are its own
-            // characters (noise symbols, which are looked through, are not ASCII).
-            if line.is_ascii() || !has_inner_space(line, doc.wide) {
+        edited |= fix_line(doc, base, line, place, gaps, sink);
+    }
+    edited
+}
+
+/// Fixes the lines of `lines`, page by page, skipping the pages that `settled` knows made no
+/// edit, and leaving there those that make none now.
+fn fix_pages(doc: &Doc<'_>, lines: &Lines<'_, '_>, sink: &mut EditSink<'_>, settled: &mut Settled) {
+    let (text, all) = (doc.text, lines.all);
+    // The gaps of the line being fixed, in a buffer reused from line to line.
+    let mut gaps = Vec::new();
+    let mut now = Vec::new();
+    let mut first = 0;
+    while first < all.len() {
+        // The lines of one page: `first..end`.
+        let page = lines.pages[first];
+        let end = first
+            + lines.pages[first..]
+                .iter()
+                .take_while(|&&p| p == page)
+                .count();
+        let (last_base, last_line) = all[end - 1];
+        let bytes = all[first].0..last_base + last_line.len();
+        if let Some(Some(old)) = settled.pages.get(page) {
+            if old.decides_alike(doc, &bytes, &settled.text) {
+                now.push(Some(PageKey {
+                    bytes,
+                    style: old.style,
+                }));
+                first = end;
                 continue;
             }
-            let place = Place {
-                standalone: is_standalone(&lines, n),
-                near_edge: is_near_page_edge(&lines, n),
-            };
-            fix_line(&doc, base, line, place, &mut gaps, sink);
         }
+        doc.read_style.set(false);
+        let edited = fix_lines(doc, lines, first..end, &mut gaps, sink);
+        now.push((!edited).then(|| {
+            PageKey {
+                bytes,
+                style: doc
+                    .read_style
+                    .get()
+                    .then(|| doc.latin_style.get().copied())
+                    .flatten(),
+            }
+        }));
+        first = end;
+    }
+    // The text is read only for the pages that settled (none in a first round).
+    if now.iter().any(Option::is_some) {
+        settled.text.clear();
+        settled.text.push_str(text);
+    }
+    settled.pages = now;
+}
+
+/// What the pass keeps from one round of a run to the next (its [`PassMemory`]): the text of its
+/// last round and, for each of its pages, what decided that page when the page made no edit.
+///
+/// Every decision on a line reads its page only: the line's place (the lines next to it on its
+/// page, see [`is_standalone`] and [`is_near_page_edge`]) and the neighbours of its gaps
+/// ([`first_visible`] stops at a page break). The one thing it reads beyond the page is whether
+/// the document spaces full-width marks from Latin neighbours by habit (`Doc::latin_style`,
+/// counted over the whole text), and only for some gaps. So a page that made no edit makes none
+/// again while its bytes are the same and, if it read the habit, the habit is too: the round
+/// that confirms the fixed point, and every round a long text runs until its slowest page
+/// settles, skips the pages that settled before.
+///
+#[derive(Default)]
+struct Settled {
+    /// The text of the last round that had several pages (an entry of an older round still
+    /// tells what its page's bytes decide).
+    text: String,
+    /// Per page of the last round (in order): the evidence of a page that made no edit.
+    pages: Vec<Option<PageKey>>,
+}
+
+/// The longest text whose settled pages the pass remembers: [`Settled`] holds a copy of the
+/// text for the whole run, one byte more per byte of input while every later pass runs, which
+/// a long document should not pay; 4 MiB is some 1,300 pages of Chinese.
+const SETTLED_BYTES: usize = if cfg!(test) { 1 << 10 } else { 4 << 20 };
+
+/// What decides a page (see [`Settled`]): its bytes in its round's text, and the document's
+/// spacing habit when the page read it (`None` when it did not).
+struct PageKey {
+    bytes: std::ops::Range<usize>,
+    style: Option<bool>,
+}
+
+impl PageKey {
+    /// True when the page `bytes` of `doc` is decided as `self` (a page of `old_text`) was.
+    fn decides_alike(&self, doc: &Doc<'_>, bytes: &std::ops::Range<usize>, old_text: &str) -> bool {
+        doc.text[bytes.clone()] == old_text[self.bytes.clone()]
+            // The page reads the habit again where it read it then: it must be the same.
+            && self.style.is_none_or(|style| doc.latin_style() == style)
     }
 }
 
@@ -182,6 +301,17 @@ struct Doc<'t> {
     /// Whether spaces between full-width marks and Latin neighbours are the source's
     /// ([`Evidence::latin_gaps_are_style`]), counted when such a gap is first met.
     latin_style: OnceCell<bool>,
+    /// Whether the page being fixed read `latin_style` (see [`Settled`]).
+    read_style: Cell<bool>,
+}
+
+impl Doc<'_> {
+    /// [`Evidence::latin_gaps_are_style`] of the text, counted once.
+    fn latin_style(&self) -> bool {
+        *self
+            .latin_style
+            .get_or_init(|| Evidence::of(self.text).latin_gaps_are_style())
+    }
 }
 
 /// The lines of the text with their start offsets, and the page each is on.
@@ -336,7 +466,8 @@ fn is_standalone(lines: &Lines<'_, '_>, n: usize) -> bool {
     starts && ends
 }
 
-/// Fixes the gaps of one line, at byte `base` of `doc.text`.
+/// Fixes the gaps of one line, at byte `base` of `doc.text`; returns whether it pushed an edit
+/// (accepted or not).
 fn fix_line(
     doc: &Doc<'_>,
     base: usize,
@@ -344,8 +475,8 @@ fn fix_line(
     place: Place,
     gaps: &mut Vec<Gap>,
     sink: &mut EditSink<'_>,
-) {
-    let (text, latin_style) = (doc.text, &doc.latin_style);
+) -> bool {
+    let text = doc.text;
     gaps.clear();
     // The runs of horizontal space, found by byte (a space, a tab, `C2 A0` or `E3 80 80`: no
     // other char holds these sequences) without decoding the chars between them.
@@ -418,7 +549,7 @@ fn fix_line(
         gaps.retain(|g| line[g.start..g.end].chars().count() < LAYOUT_GAP);
     }
     if gaps.is_empty() {
-        return;
+        return false;
     }
     let han_gap = |g: &Gap| g.han;
     // The bracket groups and the line's CJK letters are read only for a gap between CJK
@@ -458,6 +589,7 @@ fn fix_line(
         };
         left_ok && right_ok
     };
+    let mut edited = false;
     for g in gaps.iter() {
         let single = line[g.start..g.end].chars().count() == 1;
         let range = base + g.start..base + g.end;
@@ -471,25 +603,32 @@ fn fix_line(
         let source_style = || {
             ((is_tight_punct(g.left) && is_latin_side(g.right))
                 || (is_tight_punct(g.right) && is_latin_side(g.left)))
-                && *latin_style.get_or_init(|| Evidence::of(text).latin_gaps_are_style())
+                && {
+                    doc.read_style.set(true);
+                    doc.latin_style()
+                }
         };
         if judged
             && flanked(g)
             && (is_tight_punct(g.left) || is_tight_punct(g.right) || quote_gap)
             && !source_style()
         {
+            edited = true;
             let _ = sink.delete(range, "space-around-punct", 0.95);
         } else if han_gap(g) {
             if !in_group(g.start) && (spaced_by_ocr || !single) {
+                edited = true;
                 let _ = sink.delete(range, "space-between-han", 0.9);
             }
         } else if !single
             && ((is_cjk_letter(g.before) && g.after.is_ascii_alphanumeric())
                 || (g.before.is_ascii_alphanumeric() && is_cjk_letter(g.after)))
         {
+            edited = true;
             let _ = sink.replace(range, " ", "collapse-space", 0.9);
         }
     }
+    edited
 }
 
 /// Byte spans `(open, close)` (the offsets of the brackets) of short bracket groups on a line
@@ -584,5 +723,179 @@ mod tests {
                 "{line:?}"
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod memory_tests {
+    use super::*;
+    use ocrtidy_core::{Context, PassMemory, Runner};
+
+    /// The pass without its memory: every page decided anew in every round.
+    struct Forgetful;
+
+    impl Pass for Forgetful {
+        fn spec(&self) -> &'static PassSpec {
+            &CjkSpacing::SPEC
+        }
+        fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
+            space_text(input.text, None, sink);
+        }
+    }
+
+    static SPACE: PassSpec = PassSpec {
+        id: PassId::new("space-hash"),
+        summary: "",
+        kind: PassKind::Character,
+        removes_text: false,
+        rerun: true,
+        local: false,
+        written_back: false,
+        rules: &[RuleSpec {
+            id: "space",
+            explain: "",
+        }],
+    };
+
+    /// Turns the first `#` of the text into a space and deletes the first `~` in each round:
+    /// the pages that hold them change in later rounds (in their bytes, and in their length)
+    /// while the others settle, and the document's evidence changes with them (a `#` or `~`
+    /// glued to a mark is a Latin neighbour; a space before the mark is OCR's).
+    struct SpaceHash;
+
+    impl Pass for SpaceHash {
+        fn spec(&self) -> &'static PassSpec {
+            &SPACE
+        }
+        fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
+            if let Some(i) = input.text.find('#') {
+                let _ = sink.replace(i..i + 1, " ", "space", 1.0);
+            }
+            if let Some(i) = input.text.find('~') {
+                let _ = sink.delete(i..i + 1, "space", 1.0);
+            }
+        }
+    }
+
+    /// A pseudo-random text of pages (form feeds) of lines of `pieces`, mostly typeset
+    /// Chinese (marks glued to the letters before them) with OCR's spaces, Latin words set off
+    /// from marks or glued to them, and the `#` and `~` that [`SpaceHash`] edits.
+    fn texts(count: usize) -> Vec<String> {
+        let pieces = [
+            "甲乙，丙丁。",
+            "软件包管理。",
+            "戊己；",
+            "甲 乙",
+            "甲 ，乙",
+            " #，",
+            "使用 apt （默认）",
+            "apt，",
+            "目录 ， /skole/",
+            "“操作” 菜单",
+            "（记者 杨文）",
+            "甲  乙",
+            "2021年  3月",
+            "＊",
+            "#",
+            "甲#乙",
+            " ~，",
+            "~",
+            "　",
+            "标题    日期",
+        ];
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = |n: usize| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) as usize % n
+        };
+        (0..count)
+            .map(|_| {
+                let mut text = String::new();
+                for _ in 0..next(24) + 2 {
+                    for _ in 0..next(4) + 1 {
+                        text.push_str(pieces[next(pieces.len())]);
+                    }
+                    text.push_str(match next(8) {
+                        0 => "\u{c}",
+                        1 => "\n\n",
+                        _ => "\n",
+                    });
+                }
+                text
+            })
+            .collect()
+    }
+
+    #[test]
+    fn settled_pages_decide_as_pages_decided_anew() {
+        // The pass with its memory changes what the pass without it changes, in every round,
+        // on texts that another pass edits between the rounds.
+        let mut remembered = 0;
+        for text in texts(2000) {
+            let kept = Runner::new(vec![Box::new(CjkSpacing), Box::new(SpaceHash)])
+                .run(&text, &Context::default());
+            let anew = Runner::new(vec![Box::new(Forgetful), Box::new(SpaceHash)])
+                .run(&text, &Context::default());
+            assert_eq!(kept.text, anew.text, "{text:?}");
+            assert_eq!(kept.changes, anew.changes, "{text:?}");
+            assert_eq!(kept.stats.rounds, anew.stats.rounds, "{text:?}");
+            remembered += usize::from(text.contains('\u{c}') && text.len() <= SETTLED_BYTES);
+        }
+        // Most texts have several pages and are short enough for the memory.
+        assert!(remembered > 300, "{remembered}");
+    }
+
+    #[test]
+    fn a_settled_page_is_decided_again_when_the_habit_changes() {
+        // The first page's space between a mark and a Latin word is the source's while the
+        // text is typeset and spaces such gaps by habit, and OCR's once the second page shows
+        // too many faults: the page's bytes are the same, its decision is not.
+        let typeset = "甲乙，丙丁。".repeat(4);
+        let page = format!("{typeset}\n使用 apt （默认）\u{c}");
+        let memory = PassMemory::default();
+        let edits = |text: &str, memory: &PassMemory| {
+            let mut sink = EditSink::new(text);
+            let context = Context::default();
+            CjkSpacing.run(&PassInput::new(text, &context, memory), &mut sink);
+            sink.len()
+        };
+        let clean = format!("{page}{typeset}");
+        assert!(Evidence::of(&clean).latin_gaps_are_style());
+        assert_eq!(edits(&clean, &memory), 0);
+        assert_eq!(edits(&clean, &memory), 0);
+        let faults = "甲 ，乙 ，丙 ，";
+        let faulty = format!("{page}{faults}");
+        assert!(!Evidence::of(&faulty).latin_gaps_are_style());
+        // The gap of the first page, and two of the second (the last mark ends the page).
+        let fresh = || PassMemory::default();
+        assert_eq!(edits(&format!("{typeset}\u{c}{faults}"), &fresh()), 2);
+        assert_eq!(edits(&faulty, &fresh()), 3);
+        assert_eq!(edits(&faulty, &memory), 3);
+    }
+
+    #[test]
+    fn a_long_text_keeps_no_memory() {
+        let page = "甲乙，丙丁。\n".repeat(8);
+        let long = format!("{page}\u{c}").repeat(20);
+        assert!(long.len() > SETTLED_BYTES);
+        let memory = PassMemory::default();
+        let context = Context::default();
+        for text in [long.as_str(), "甲乙。\u{c}丙丁。"] {
+            let mut sink = EditSink::new(text);
+            CjkSpacing.run(&PassInput::new(text, &context, &memory), &mut sink);
+        }
+        // The short text of two pages left its pages; the long one never read the memory.
+        memory.with(|settled: &mut Settled| {
+            assert_eq!(settled.text, "甲乙。\u{c}丙丁。");
+            assert_eq!(settled.pages.len(), 2);
+        });
+        let memory = PassMemory::default();
+        let mut sink = EditSink::new(&long);
+        CjkSpacing.run(&PassInput::new(&long, &context, &memory), &mut sink);
+        memory.with(|settled: &mut Settled| {
+            assert!(settled.text.is_empty() && settled.pages.is_empty());
+        });
     }
 }

@@ -12,35 +12,200 @@ use super::markers::{
     is_continuation, is_continuation_counted, is_page_number, is_page_number_counted, page_core,
 };
 use super::recurring::recurring;
-use super::seams::infer_pages;
+use super::seams::{page_seams, with_seams};
 use super::FurnitureKind;
 use crate::page::{self, Line};
 
-/// Furniture lines of the whole text: indices into `lines`, in order.
-pub(super) fn classify(text: &str, lines: &[Line]) -> Vec<(usize, FurnitureKind)> {
-    // Pages concatenated without form feeds: the seams that recurring headers and page
-    // numbers imply (the indices of the lines stay the same).
+/// Furniture lines of the whole text: indices into `lines`, in order. `settled` (when given)
+/// holds what the pages of the pass's last round found on their own (see [`Settled`]): a page
+/// found there is not read again, and what this round's pages find is left there.
+pub(super) fn classify(
+    text: &str,
+    lines: &[Line],
+    settled: Option<&mut Settled>,
+) -> Vec<(usize, FurnitureKind)> {
     // The memo reads the lines' text only, which the inferred pages do not change.
     let mut memo = Memo::new(text, lines, 0..lines.len());
-    let inferred = infer_pages(&mut memo, lines);
-    let lines = inferred.as_deref().unwrap_or(lines);
+    // The pages of the text (form feeds), and per page what the last round found on it (none
+    // without a memory).
+    let sheets = page::pages(lines);
+    let mut recalled: Vec<Option<PageFacts>> = Vec::new();
+    if let Some(last) = settled.as_deref() {
+        for (p, range) in sheets.iter().enumerate() {
+            let key = PageKey::new(lines, range);
+            let facts = last
+                .pages
+                .get(p)
+                .and_then(Option::as_ref)
+                .filter(|old| key.same(text, &old.key, &last.text))
+                .map(|old| PageFacts {
+                    key,
+                    seams: old.seams.clone(),
+                    found: old.found.clone(),
+                });
+            recalled.push(facts);
+        }
+    }
+    // Pages concatenated without form feeds: the seams that recurring headers and page
+    // numbers imply inside each page (the indices of the lines stay the same).
+    let mut seams: Vec<usize> = Vec::new();
+    for (p, range) in sheets.iter().enumerate() {
+        match recalled.get(p).and_then(Option::as_ref) {
+            Some(facts) => seams.extend(facts.seams.iter().map(|&k| range.start + k)),
+            None => page_seams(&mut memo, lines, range.clone(), &mut seams),
+        }
+    }
+    let remember = settled.is_some();
+    let inferred = with_seams(lines, &mut seams);
+    let lines_now = inferred.as_deref().unwrap_or(lines);
+    let found = classify_with(&mut memo, lines_now, lines, &sheets, &recalled, remember);
+    if let Some(settled) = settled {
+        // What each page found on its own: the seams inside it, and the furniture of the
+        // first scan of its inferred pages (before any line recurs across pages).
+        let mut pages = Vec::with_capacity(sheets.len());
+        let mut recalled = recalled.into_iter();
+        for (p, range) in sheets.iter().enumerate() {
+            pages.push(Some(match recalled.next().flatten() {
+                Some(facts) => facts,
+                None => PageFacts {
+                    key: PageKey::new(lines, range),
+                    seams: seams
+                        .iter()
+                        .filter(|&&k| range.contains(&k))
+                        .map(|&k| k - range.start)
+                        .collect(),
+                    found: found.first[p].clone(),
+                },
+            }));
+        }
+        settled.text.clear();
+        settled.text.push_str(text);
+        settled.pages = pages;
+    }
+    found.all
+}
+
+/// What the furniture pass keeps from one round of a run to the next (in its
+/// [`ocrtidy_core::PassMemory`]), for a text of several pages: the text of its last round and,
+/// for each of its pages (form feeds), what the page found on its own.
+///
+/// Everything the classification finds before it compares pages (the seams inside a page, the
+/// furniture of each inferred page on its own) is a function of the page's lines, and at most
+/// of whether the lines next to it are blank (`seam_page_number` reads the lines next to a
+/// line standing alone). So a page that is the same as in the last round finds the same, and
+/// is not read again: the round that confirms the fixed point, and every round a long text
+/// runs until its slowest page settles, reads only the pages that changed, then compares the
+/// edges of all pages anew (see [`recurring`]), which is cheap.
+#[derive(Default)]
+pub(super) struct Settled {
+    /// The text of the last round that had several pages.
+    text: String,
+    /// Per page of the last round (in order): what it found on its own.
+    pages: Vec<Option<PageFacts>>,
+}
+
+#[cfg(test)]
+impl Settled {
+    /// Nothing is kept.
+    pub(super) fn is_empty(&self) -> bool {
+        self.text.is_empty() && self.pages.is_empty()
+    }
+}
+
+/// What a page found on its own (see [`Settled`]).
+struct PageFacts {
+    key: PageKey,
+    /// The seams inside the page: its lines that start an inferred page (from its first).
+    seams: Vec<usize>,
+    /// The furniture that the first scan of its inferred pages found (lines from its first).
+    found: Vec<(usize, FurnitureKind)>,
+}
+
+/// What decides what a page finds on its own: its bytes in its round's text, and whether the
+/// lines next to it are blank (`None` at the text's ends).
+struct PageKey {
+    bytes: Range<usize>,
+    prev_blank: Option<bool>,
+    next_blank: Option<bool>,
+}
+
+impl PageKey {
+    /// The key of page `range` (indices into `lines`) of a text.
+    fn new(lines: &[Line], range: &Range<usize>) -> Self {
+        PageKey {
+            bytes: lines[range.start].range.start..lines[range.end - 1].range.end,
+            prev_blank: range.start.checked_sub(1).map(|i| lines[i].is_blank()),
+            next_blank: lines.get(range.end).map(Line::is_blank),
+        }
+    }
+
+    /// True when `self` (of `text`) and `other` (of `other_text`) decide a page alike.
+    fn same(&self, text: &str, other: &PageKey, other_text: &str) -> bool {
+        self.prev_blank == other.prev_blank
+            && self.next_blank == other.next_blank
+            && text[self.bytes.clone()] == other_text[other.bytes.clone()]
+    }
+}
+
+/// The longest text whose pages the pass remembers: [`Settled`] holds a copy of the text for
+/// the whole run, one byte more per byte of input while every later pass runs, which a long
+/// document should not pay; 4 MiB is some 1,300 pages of Chinese.
+pub(super) const SETTLED_BYTES: usize = if cfg!(test) { 1 << 10 } else { 4 << 20 };
+
+/// What [`classify_with`] found: all the furniture, and per page of the text what the first
+/// scan of its inferred pages found (lines from the page's first; only when asked for).
+struct Found {
+    all: Vec<(usize, FurnitureKind)>,
+    first: Vec<Vec<(usize, FurnitureKind)>>,
+}
+
+/// The classification of `lines` (the text's lines `original` with the seams inside its
+/// pages `sheets`, see [`classify`]): each page scanned until nothing new is found, then again
+/// with the lines that recur across pages. The first scan of the inferred pages of a page of
+/// the text whose facts are `recalled` (by page, when there are any) is taken from them;
+/// `first` asks for what the first scan found on each page of the text.
+fn classify_with(
+    memo: &mut Memo<'_>,
+    lines: &[Line],
+    original: &[Line],
+    sheets: &[Range<usize>],
+    recalled: &[Option<PageFacts>],
+    first: bool,
+) -> Found {
     let pages = page::pages(lines);
     let mut kinds = Known::new(0..lines.len());
+    // The first scan: page by page, or from the facts of the page of the text it is part of.
+    for range in &pages {
+        let sheet = original[range.start].page;
+        match recalled.get(sheet).and_then(Option::as_ref) {
+            Some(facts) => {
+                let first = sheets[sheet].start;
+                for &(k, kind) in &facts.found {
+                    if range.contains(&(first + k)) {
+                        kinds.set(first + k, kind);
+                    }
+                }
+            }
+            None => classify_page_with(memo, range.clone(), &mut kinds),
+        }
+    }
+    let first = sheets
+        .iter()
+        .filter(|_| first)
+        .map(|r| {
+            r.clone()
+                .filter_map(|i| kinds.get(i).map(|kind| (i - r.start, kind)))
+                .collect()
+        })
+        .collect();
     // Removing furniture can expose more (a title above a date line that a continuation marker
     // separated from it, a header below a recurring line): repeat until nothing new is found,
     // so that cleaning the output again finds nothing. Only pages that changed are scanned again.
-    let mut dirty: Vec<bool> = vec![true; pages.len()];
+    let mut dirty: Vec<bool> = vec![false; pages.len()];
     loop {
         let mut changed = false;
-        for (p, range) in pages.iter().enumerate() {
-            if !dirty[p] {
-                continue;
-            }
-            dirty[p] = false;
-            classify_page_with(&mut memo, range.clone(), &mut kinds);
-        }
         if pages.len() >= 2 {
-            for i in recurring(&mut memo, &pages, &kinds) {
+            for i in recurring(memo, &pages, &kinds) {
                 if kinds.get(i).is_none() {
                     kinds.set(i, FurnitureKind::RecurringLine);
                     // Pages are numbered from 0 without gaps: `pages[p]` holds the lines of
@@ -53,8 +218,18 @@ pub(super) fn classify(text: &str, lines: &[Line]) -> Vec<(usize, FurnitureKind)
         if !changed {
             break;
         }
+        for (p, range) in pages.iter().enumerate() {
+            if !dirty[p] {
+                continue;
+            }
+            dirty[p] = false;
+            classify_page_with(memo, range.clone(), &mut kinds);
+        }
     }
-    kinds.found()
+    Found {
+        all: kinds.found(),
+        first,
+    }
 }
 
 /// Furniture lines of one page (`page` indexes `lines`), from per-page evidence only.

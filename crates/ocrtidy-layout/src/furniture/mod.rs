@@ -17,7 +17,7 @@ use ocrtidy_core::text::{Bias, Edit, EditSet, OffsetMap, TextRange};
 use ocrtidy_core::{Candidate, EditSink, Pass, PassId, PassInput, PassKind, PassSpec, RuleSpec};
 
 use crate::page;
-use classify::classify;
+use classify::{classify, Settled, SETTLED_BYTES};
 use layout::layout_lines;
 
 pub use classify::classify_page;
@@ -164,7 +164,7 @@ impl Pass for Furniture {
         let marked = layout_lines(text, input.context.furniture());
         if marked.is_empty() {
             let lines = page::lines(text);
-            for (i, kind) in classify(text, &lines) {
+            for (i, kind) in classify_text(text, &lines, input) {
                 let line = &lines[i];
                 let mut range = line.range.clone();
                 if text[range.end..].starts_with('\n') {
@@ -207,7 +207,7 @@ impl Pass for Furniture {
             start..map.to_src(r.end, Bias::Left).max(start)
         };
         let lines = page::lines(&rest);
-        for (i, kind) in classify(&rest, &lines) {
+        for (i, kind) in classify_text(&rest, &lines, input) {
             let line = &lines[i];
             let mut range = line.range.clone();
             if rest[range.end..].starts_with('\n') {
@@ -243,6 +243,25 @@ impl Pass for Furniture {
                 );
             }
         }
+    }
+}
+
+/// [`classify`] of `text` (the text the pass reads, or that text without the geometry's
+/// furniture), with the pass's memory of the run for a text of several pages of at most
+/// `SETTLED_BYTES`: a text of one page changed since the last round (or the pass would not run
+/// again), so its page did.
+fn classify_text(
+    text: &str,
+    lines: &[page::Line],
+    input: &PassInput<'_>,
+) -> Vec<(usize, FurnitureKind)> {
+    let several = lines.last().is_some_and(|l| l.page > 0);
+    if several && text.len() <= SETTLED_BYTES {
+        input
+            .memory
+            .with(|settled: &mut Settled| classify(text, lines, Some(settled)))
+    } else {
+        classify(text, lines, None)
     }
 }
 
@@ -344,5 +363,144 @@ mod tests {
         assert_eq!(kept.text, text);
         let rules: Vec<&str> = kept.changes.iter().map(|c| c.rule).collect();
         assert_eq!(rules, ["layout-header"]);
+    }
+}
+
+#[cfg(test)]
+mod memory_tests {
+    use super::classify::{Settled, SETTLED_BYTES};
+    use super::*;
+    use ocrtidy_core::{Context, PassKind, PassMemory, RuleSpec, Runner};
+
+    /// The pass without its memory: every page read anew in every round.
+    struct Forgetful(Furniture);
+
+    impl Pass for Forgetful {
+        fn spec(&self) -> &'static PassSpec {
+            &Furniture::SPEC
+        }
+        fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
+            let memory = PassMemory::default();
+            self.0
+                .run(&PassInput::new(input.text, input.context, &memory), sink);
+        }
+    }
+
+    static EDIT: PassSpec = PassSpec {
+        id: PassId::new("edit-lines"),
+        summary: "",
+        kind: PassKind::Character,
+        removes_text: true,
+        rerun: true,
+        local: false,
+        written_back: false,
+        rules: &[RuleSpec {
+            id: "edit",
+            explain: "",
+        }],
+    };
+
+    /// In each round, deletes the first `#` of the text and turns the first `~` into `7`: the
+    /// pages that hold them change in later rounds (in their length, or only in their bytes:
+    /// `第~版` becomes a page label) while the others settle, and a line of only `#` becomes
+    /// blank, next to the page after it or before it.
+    struct EditLines;
+
+    impl Pass for EditLines {
+        fn spec(&self) -> &'static PassSpec {
+            &EDIT
+        }
+        fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
+            if let Some(i) = input.text.find('#') {
+                let _ = sink.delete(i..i + 1, "edit", 1.0);
+            }
+            if let Some(i) = input.text.find('~') {
+                let _ = sink.replace(i..i + 1, "7", "edit", 1.0);
+            }
+        }
+    }
+
+    /// Pseudo-random texts of pages (form feeds) of body lines and of lines that may be
+    /// furniture (dates, titles, page numbers and labels, continuation markers, numbered
+    /// running headers, a page's foot before a dated head, which sets a seam), with blank
+    /// lines, and the `#` and `~` that [`EditLines`] edits.
+    fn texts(count: usize) -> Vec<String> {
+        let lines = [
+            "正文第一行写到右边，还有很多字。",
+            "正文结束。",
+            "The body of the page goes on here.",
+            "数字生活导报",
+            "2021年3月18日 星期四",
+            "- 3 -\n\n数字生活导报\n2021年3月18日 星期四\n",
+            "- 4 -\n\n2021年3月18日 星期四\n",
+            "（下转第2版）\n\n2021年3月19日 星期五\n",
+            "12",
+            "1~",
+            "第~版",
+            "（下转第2版）",
+            "THE RIVER PRESS   4~",
+            "THE RIVER PRESS   47",
+            "《短标题》",
+            "#",
+            "#12",
+            "",
+            "",
+        ];
+        let mut state: u64 = 0x5851_f42d_4c95_7f2d;
+        let mut next = |n: usize| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) as usize % n
+        };
+        (0..count)
+            .map(|_| {
+                let mut text = String::new();
+                for _ in 0..next(30) + 4 {
+                    text.push_str(lines[next(lines.len())]);
+                    text.push_str(if next(8) == 0 { "\u{c}" } else { "\n" });
+                }
+                text
+            })
+            .collect()
+    }
+
+    #[test]
+    fn remembered_pages_find_what_pages_read_anew_find() {
+        // The pass with its memory changes (or, keeping the furniture, suggests) what the
+        // pass without it does, in every round, on texts that another pass edits between the
+        // rounds.
+        let mut remembered = 0;
+        for text in texts(2000) {
+            for pass in [Furniture::new(), Furniture::keep()] {
+                let kept = Runner::new(vec![Box::new(pass.clone()), Box::new(EditLines)])
+                    .run(&text, &Context::default());
+                let anew = Runner::new(vec![Box::new(Forgetful(pass)), Box::new(EditLines)])
+                    .run(&text, &Context::default());
+                assert_eq!(kept.text, anew.text, "{text:?}");
+                assert_eq!(kept.changes, anew.changes, "{text:?}");
+                assert_eq!(kept.stats.rounds, anew.stats.rounds, "{text:?}");
+            }
+            remembered += usize::from(text.contains('\u{c}') && text.len() <= SETTLED_BYTES);
+        }
+        // Most texts have several pages and are short enough for the memory.
+        assert!(remembered > 1000, "{remembered}");
+    }
+
+    #[test]
+    fn a_long_text_keeps_no_memory() {
+        let page = "正文第一行写到右边，还有很多字。\n".repeat(4);
+        let long = format!("{page}\u{c}").repeat(20);
+        assert!(long.len() > SETTLED_BYTES);
+        let context = Context::default();
+        let memory = PassMemory::default();
+        let run = |text: &str, memory: &PassMemory| {
+            let mut sink = EditSink::new(text);
+            Furniture::new().run(&PassInput::new(text, &context, memory), &mut sink);
+        };
+        run(&long, &memory);
+        memory.with(|settled: &mut Settled| assert!(settled.is_empty()));
+        run("正文。\u{c}正文。", &memory);
+        memory.with(|settled: &mut Settled| assert!(!settled.is_empty()));
     }
 }

@@ -46,14 +46,23 @@ pub(super) fn recurring(memo: &mut Memo<'_>, pages: &[Range<usize>], known: &Kno
         }
     }
     // Keys equal up to OCR misreads (`数字生活导报` and `数字生活粤报`) on other pages count
-    // too: at least four chars and at most one edit in four.
-    let mut out = Vec::new();
-    for (k, (key, hits)) in keys.iter().enumerate() {
-        let mut pages_hit: Vec<usize> = hits.iter().map(|(p, _)| *p).collect();
-        for (o, (other, other_hits)) in keys.iter().enumerate() {
-            if o != k && similar(key, other) {
-                pages_hit.extend(other_hits.iter().map(|(p, _)| *p));
+    // too: at least four chars and at most one edit in four. The relation is symmetric, so each
+    // pair of keys is compared once (the keys are some two a page: the comparisons grow with
+    // the square of the pages).
+    let mut alike: Vec<Vec<usize>> = vec![Vec::new(); keys.len()];
+    for (k, (key, _)) in keys.iter().enumerate() {
+        for (o, (other, _)) in keys.iter().enumerate().skip(k + 1) {
+            if similar(key, other) {
+                alike[k].push(o);
+                alike[o].push(k);
             }
+        }
+    }
+    let mut out = Vec::new();
+    for ((_, hits), alike) in keys.iter().zip(&alike) {
+        let mut pages_hit: Vec<usize> = hits.iter().map(|(p, _)| *p).collect();
+        for &o in alike {
+            pages_hit.extend(keys[o].1.iter().map(|(p, _)| *p));
         }
         pages_hit.sort_unstable();
         pages_hit.dedup();
@@ -65,7 +74,8 @@ pub(super) fn recurring(memo: &mut Memo<'_>, pages: &[Range<usize>], known: &Kno
     out
 }
 
-/// Two edge-line keys that differ by at most one edit in four chars (both at least four long).
+/// Two edge-line keys that differ by at most one edit in four chars (both at least four long);
+/// symmetric.
 fn similar(a: &[char], b: &[char]) -> bool {
     let n = a.len().max(b.len());
     if a.len().min(b.len()) < 4 || a.len().abs_diff(b.len()) * 4 > n {
@@ -90,4 +100,44 @@ fn normalise(s: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn similar_is_symmetric() {
+        // `recurring` compares each pair of keys once: keys of up to ten chars of a small
+        // alphabet, near and far apart.
+        let alphabet = ['数', '字', '生', '活', '导', '报', '粤', '#', 'A', 'B'];
+        let mut state: u64 = 0x1234_5678_9abc_def1;
+        let mut next = |n: usize| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) as usize % n
+        };
+        let mut hits = 0;
+        for _ in 0..20_000 {
+            let a: Vec<char> = (0..next(11)).map(|_| alphabet[next(10)]).collect();
+            let mut b = a.clone();
+            for _ in 0..next(4) {
+                match next(3) {
+                    0 if !b.is_empty() => {
+                        b.remove(next(b.len()));
+                    }
+                    1 => b.insert(next(b.len() + 1), alphabet[next(10)]),
+                    _ if !b.is_empty() => {
+                        let i = next(b.len());
+                        b[i] = alphabet[next(10)];
+                    }
+                    _ => {}
+                }
+            }
+            assert_eq!(similar(&a, &b), similar(&b, &a), "{a:?} {b:?}");
+            hits += usize::from(similar(&a, &b));
+        }
+        assert!(hits > 1000, "{hits}");
+    }
 }

@@ -12,8 +12,20 @@ use super::headers::is_numbered_header;
 use super::markers::page_core;
 use crate::page::{self, Line};
 
-/// The lines of `text` with the pages that recurring headers and page numbers imply inside each
-/// page of the text (renumbered from 0); `None` when no seam is found.
+/// The lines of `text` with the pages that [`page_seams`] finds inside each page of the text
+/// (renumbered from 0); `None` when no seam is found.
+#[cfg(test)]
+pub(super) fn infer_pages(memo: &mut Memo<'_>, lines: &[Line]) -> Option<Vec<Line>> {
+    let mut seams: Vec<usize> = Vec::new();
+    for range in page::pages(lines) {
+        page_seams(memo, lines, range, &mut seams);
+    }
+    with_seams(lines, &mut seams)
+}
+
+/// The seams that recurring headers and page numbers imply inside one page `range` of `lines`
+/// (each the index of the first line of a new page), added to `seams`; they read the lines of
+/// the page only.
 ///
 /// A seam is set:
 /// - before each line of a running header that recurs (the same once digits are left out, at
@@ -29,14 +41,20 @@ use crate::page::{self, Line};
 ///
 /// The questions about each line are asked through `memo` (of `lines`), which the
 /// classification then reads again: each is answered once.
-pub(super) fn infer_pages(memo: &mut Memo<'_>, lines: &[Line]) -> Option<Vec<Line>> {
-    // Seams: the index of the first line of each new page.
-    let mut seams: Vec<usize> = Vec::new();
-    for range in page::pages(lines) {
-        header_seams(memo, lines, range.clone(), &mut seams);
-        dated_seams(memo, lines, range.clone(), &mut seams);
-        number_seams(memo, lines, range, &mut seams);
-    }
+pub(super) fn page_seams(
+    memo: &mut Memo<'_>,
+    lines: &[Line],
+    range: Range<usize>,
+    seams: &mut Vec<usize>,
+) {
+    header_seams(memo, lines, range.clone(), seams);
+    dated_seams(memo, lines, range.clone(), seams);
+    number_seams(memo, lines, range, seams);
+}
+
+/// `lines` with the pages that `seams` (the index of the first line of each new page, in any
+/// order; left sorted, each once) cut; `None` when there is none.
+pub(super) fn with_seams(lines: &[Line], seams: &mut Vec<usize>) -> Option<Vec<Line>> {
     if seams.is_empty() {
         return None;
     }
@@ -66,7 +84,7 @@ fn after_blank(lines: &[Line], range: &Range<usize>, i: usize) -> bool {
     i == range.start || lines[i - 1].is_blank()
 }
 
-/// Seams before running headers with a rising page number (see [`infer_pages`]).
+/// Seams before running headers with a rising page number (see [`page_seams`]).
 fn header_seams(memo: &mut Memo<'_>, lines: &[Line], range: Range<usize>, seams: &mut Vec<usize>) {
     // Candidates: title-like lines, or a title and a number apart, that hold a number; keyed
     // by their text without digits and spaces.
@@ -112,7 +130,7 @@ fn header_seams(memo: &mut Memo<'_>, lines: &[Line], range: Range<usize>, seams:
     }
 }
 
-/// Seams before dated running headers at the head of a page (see [`infer_pages`]).
+/// Seams before dated running headers at the head of a page (see [`page_seams`]).
 fn dated_seams(memo: &mut Memo<'_>, lines: &[Line], range: Range<usize>, seams: &mut Vec<usize>) {
     let prev = |i: usize| (range.start..i).rev().find(|&j| !lines[j].is_blank());
     // The head of each page that a date line opens (with the running title right above it),
@@ -166,7 +184,7 @@ fn dated_seams(memo: &mut Memo<'_>, lines: &[Line], range: Range<usize>, seams: 
 /// The fewest body lines between two lone page numbers.
 const MIN_PAGE_LINES: usize = 3;
 
-/// Seams after lone page numbers that count up (see [`infer_pages`]).
+/// Seams after lone page numbers that count up (see [`page_seams`]).
 fn number_seams(memo: &mut Memo<'_>, lines: &[Line], range: Range<usize>, seams: &mut Vec<usize>) {
     let apart =
         |i: usize| after_blank(lines, &range, i) && (i + 1 == range.end || lines[i + 1].is_blank());
