@@ -56,17 +56,48 @@ pub(super) fn doc_evidence(
     partners: &Partners,
     reuse: Option<&Reuse<'_>>,
 ) -> DocEvidence {
-    // In the layout of `DocSeq::seq`: a place before each run and one at the end.
     let total = runs.slots().len();
     // Sized at once for a word of two characters in every two (the map grew, and rehashed,
     // several times a page; no one reads it in the order of its entries but to collect them).
     let mut doc: FxMap<u64, u32> =
         FxMap::with_capacity_and_hasher(total / 2, rustc_hash::FxBuildHasher);
-    let mut single_flags = vec![false; total + runs.len() + 1];
-    let mut doc_words = 0usize;
     // A word is listed as it reaches `evidence_min` (a word counted is counted once at least).
     let min = params.evidence_min.max(1);
     let mut recurring = Vec::new();
+    let count = |k| {
+        let n = doc.entry(k).or_insert(0);
+        *n += 1;
+        if *n == min {
+            recurring.push(k);
+        }
+    };
+    let (single_flags, doc_words, segmentation) =
+        segment_group(runs, model, params, partners, reuse, Some(count));
+    DocEvidence {
+        doc,
+        recurring,
+        single_flags,
+        doc_words,
+        segmentation,
+    }
+}
+
+/// The segmentation of the runs of a group, with the segmentation of the runs that `reuse`
+/// has: which characters stand alone (in the layout of `DocSeq::seq`), the number of words and
+/// the segmentation; `count`, when given, is called for each word counted (see
+/// [`doc_evidence`]).
+pub(super) fn segment_group(
+    runs: &Runs,
+    model: &Model,
+    params: &Params,
+    partners: &Partners,
+    reuse: Option<&Reuse<'_>>,
+    mut count: Option<impl FnMut(u64)>,
+) -> (Vec<bool>, usize, Segmentation) {
+    // In the layout of `DocSeq::seq`: a place before each run and one at the end.
+    let total = runs.slots().len();
+    let mut single_flags = vec![false; total + runs.len() + 1];
+    let mut doc_words = 0usize;
     let mut ids: Vec<u16> = Vec::new();
     let mut buffers = RunBuffers::default();
     let mut segmentation = Segmentation::default();
@@ -75,13 +106,6 @@ pub(super) fn doc_evidence(
     for (r, run) in runs.iter().enumerate() {
         ids.clear();
         ids.extend(run.iter().map(|x| x.id));
-        let mut count = |k| {
-            let n = doc.entry(k).or_insert(0);
-            *n += 1;
-            if *n == min {
-                recurring.push(k);
-            }
-        };
         let single = &mut single_flags[seq_at..seq_at + ids.len()];
         let last = reuse.and_then(|u| u.matched.get(r).copied().flatten().map(|i| (u, u.at[i])));
         let words = match last {
@@ -95,36 +119,32 @@ pub(super) fn doc_evidence(
                         segmentation.set(at + s);
                         single[s] = end - s == 1;
                         words += 1;
-                        count_word(&ids, s, end, model, &mut count);
+                        if let Some(count) = count.as_mut() {
+                            count_word(&ids, s, end, model, count);
+                        }
                         end = s;
                     }
                 }
                 words
             }
-            None => run_evidence(
-                &ids,
-                model,
-                params,
-                partners,
-                &mut buffers,
-                |s, e| {
+            None => {
+                let mut words = 0usize;
+                segment_run(&ids, model, params, partners, &mut buffers, |s, e| {
+                    words += 1;
                     segmentation.set(at + s);
                     single[s] = e - s == 1;
-                },
-                &mut count,
-            ),
+                    if let Some(count) = count.as_mut() {
+                        count_word(&ids, s, e, model, count);
+                    }
+                });
+                words
+            }
         };
         at += ids.len();
         seq_at += ids.len() + 1;
         doc_words += words;
     }
-    DocEvidence {
-        doc,
-        recurring,
-        single_flags,
-        doc_words,
-        segmentation,
-    }
+    (single_flags, doc_words, segmentation)
 }
 
 /// What [`doc_evidence`] finds of a document group.
@@ -375,6 +395,7 @@ impl PairFilter {
 
 /// The known ids that occur in a document group, as a bit set over all ids (8 KB: every id has
 /// its bit, so that neither setting nor testing one checks the length).
+#[derive(Clone, PartialEq)]
 pub(super) struct Present {
     bits: Box<[u64; PRESENT_WORDS]>,
 }
@@ -396,6 +417,14 @@ impl Present {
     #[inline]
     pub(super) fn contains(&self, id: u16) -> bool {
         self.bits[usize::from(id / 64)] & (1 << (id % 64)) != 0
+    }
+
+    /// Whether every id of `self` is in `other`.
+    pub(super) fn is_subset(&self, other: &Present) -> bool {
+        self.bits
+            .iter()
+            .zip(other.bits.iter())
+            .all(|(a, b)| a & !b == 0)
     }
 }
 

@@ -9,7 +9,9 @@ use super::groups::{for_each_group, Runs};
 use super::score::{evidence_at, Raw, RawRun, RunScratch};
 use super::segment::RunBuffers;
 use super::support::{SUPPORT_CONTEXT, SUPPORT_SCAN};
-use super::{cache_words, correct_group, correct_lm, Correction, Group, Params, Wanted, WordLm};
+use super::{
+    cache_words, correct_group, correct_lm, Correction, Group, Kept, Params, Wanted, WordLm,
+};
 use crate::model::{Model, MAX_WORD};
 
 /// The last document a [`Typo`](crate::Typo) pass scored in a run (kept in the pass's
@@ -52,6 +54,9 @@ struct GroupMemo {
     /// kept only for a group that may be scored again in part ([`RESCORE_MIN_CHARS`]), and
     /// empty otherwise.
     raw: Vec<RawRun>,
+    /// The group's evidence, from which [`rescore`] makes the next group's (`Group::again`):
+    /// kept, as `raw`, only for a group that may be scored again in part.
+    kept: Option<Kept>,
 }
 
 /// The Han runs of a document group as ids: what its corrections depend on.
@@ -162,6 +167,7 @@ pub(crate) fn correct_memo(
                     out.extend(m.found.iter().map(remap));
                     if !keep_raw {
                         m.raw = Vec::new();
+                        m.kept = None;
                     }
                     groups.push(m);
                     return;
@@ -179,12 +185,13 @@ pub(crate) fn correct_memo(
                     at,
                     matched,
                 });
-                // The positions' results are kept for a group that may be scored again in part.
+                // The positions' results and the evidence are kept for a group that may be
+                // scored again in part.
+                let partly = keep_raw && key.ids.len() >= RESCORE_MIN_CHARS;
                 let mut raw = Vec::new();
-                let record =
-                    (keep_raw && key.ids.len() >= RESCORE_MIN_CHARS).then_some((&mut raw, keep));
+                let record = partly.then_some((&mut raw, keep));
                 // No protected terms here (see above).
-                let (doc_words, segmentation) = correct_group(
+                let (doc_words, segmentation, kept) = correct_group(
                     runs,
                     model,
                     params,
@@ -206,6 +213,7 @@ pub(crate) fn correct_memo(
                     doc_words,
                     segmentation,
                     raw,
+                    kept: partly.then_some(kept),
                 });
             }
         }
@@ -242,8 +250,10 @@ struct Scoring<'a> {
 /// a scored position (questioned, or with near-variant evidence) has a correction, and a
 /// matched run is scored again when: a window of it is a near-variant of a word that became
 /// or ceased to be a recurring word (its evidence changes); or one of its scored positions has
-/// in its window (`Position::baseline`) a word whose count changed, or such a word with one
-/// character misread for it (a candidate's word: `Scorer::segment`); or one of its scored
+/// in its window (`Position::baseline`) a word whose count changed, or is the character of
+/// such a word misread for it, one of whose candidates makes the word (a candidate's word:
+/// `Scorer::segment`; the window of every other position holds those characters as they
+/// are, not the changed word); or one of its scored
 /// positions may count in document support (`DocSeq::shared`, at least three characters of
 /// shared context, so the two neighbours on one side) a place of an unmatched run whose
 /// neighbourhood changed, of its own character or of a confusion of it. The other pair lists
@@ -252,6 +262,10 @@ struct Scoring<'a> {
 /// keeps its corrections. When the cache model's size changed, every run depends on it, and
 /// with a language model or with support from contexts under three characters the check
 /// is not made: `None`.
+///
+/// The group's evidence is made from the last group's (`GroupMemo::kept`) and what the
+/// unmatched runs count (`Group::again`), not from all the runs anew, when the last group kept
+/// it.
 ///
 /// A position is scored on its own (see `score::correct_run`): a matched run scored again only
 /// because of the positions marked in it takes the results of its other positions from `old`
@@ -322,7 +336,11 @@ fn rescore(
         at: &at,
         matched: &matched,
     };
-    let group = Group::new(runs, model, params, Some(&reuse));
+    // The group's evidence, from the last group's and what the unmatched runs count.
+    let group = match old.kept.take() {
+        Some(last) => Group::again(runs, model, params, &reuse, last, &delta),
+        None => Group::new(runs, model, params, Some(&reuse)),
+    };
     debug_assert_eq!(group.doc_words, doc_words);
     // The words whose count changed, and those of them that became or ceased to be recurring
     // words (whose near-variants are questioned: `NearVariants`).
@@ -337,8 +355,9 @@ fn rescore(
         .collect();
     let observed = |id: u16| model.reverse[usize::from(id)].iter().map(|&(o, _)| o);
     // The windows that may look up a changed word (`Scorer::segment`): the word, and the word
-    // with one character replaced by one misread for it (a candidate's word); and those that
-    // are near-variants of a recurring word that changed (`NearVariants::hits`).
+    // with one character replaced by one misread for it (a candidate's word), with the index
+    // of that character; and those that are near-variants of a recurring word that changed
+    // (`NearVariants::hits`).
     let variants = |k: u64| {
         let len = key_len(k);
         (0..len).flat_map(move |j| {
@@ -346,24 +365,28 @@ fn rescore(
             let rest = k & !(0xffff << shift);
             observed(key_id(k, j))
                 .filter(|&o| o != 0)
-                .map(move |o| rest | u64::from(o) << shift)
+                .map(move |o| (rest | u64::from(o) << shift, j as u8))
         })
     };
-    // The windows that may look up a changed word, and those that are near-variants of a
-    // recurring word that changed, as packed keys of two to `MAX_WORD` ids (a window of one
-    // character is never looked up as a word).
-    let keys = |crossing_only: bool| {
-        let mut keys: Vec<u64> = changed
-            .iter()
-            .filter(|c| c.1 || !crossing_only)
-            .flat_map(|&(k, _)| (!crossing_only).then_some(k).into_iter().chain(variants(k)))
-            .filter(|&k| (2..=MAX_WORD).contains(&key_len(k)))
-            .collect();
-        keys.sort_unstable();
-        keys.dedup();
-        keys
-    };
-    let (windows, crossed) = (keys(false), keys(true));
+    // The windows that may look up a changed word, as packed keys of two to `MAX_WORD` ids (a
+    // window of one character is never looked up as a word), each with the index of the
+    // character whose candidate makes it the changed word ([`WHOLE`] for the word itself).
+    let mut windows: Vec<(u64, u8)> = changed
+        .iter()
+        .flat_map(|&(k, _)| std::iter::once((k, WHOLE)).chain(variants(k)))
+        .filter(|&(k, _)| (2..=MAX_WORD).contains(&key_len(k)))
+        .collect();
+    windows.sort_unstable();
+    windows.dedup();
+    // The windows that are near-variants of a recurring word that changed.
+    let mut crossed: Vec<u64> = changed
+        .iter()
+        .filter(|c| c.1)
+        .flat_map(|&(k, _)| variants(k).map(|(v, _)| v))
+        .filter(|&k| (2..=MAX_WORD).contains(&key_len(k)))
+        .collect();
+    crossed.sort_unstable();
+    crossed.dedup();
     // A place of an old unmatched run and one of a new one with the same neighbours count
     // alike wherever they are (the order matters only on long lists, below): only the others
     // can change what support counts.
@@ -435,13 +458,21 @@ fn rescore(
     crossed_runs.sort_unstable();
     crossed_runs.dedup();
     let mut marks: Vec<(usize, usize, usize)> = Vec::new();
-    for &k in &windows {
+    for &(k, j) in &windows {
         let len = key_len(k);
         for q in starts(k) {
             let (r, s) = locate_place(q);
-            let n = new_runs[r].len();
-            // The positions whose window holds `s..s + len` (see `Position::baseline`).
-            marks.push((r, (s + len).saturating_sub(MAX_WORD), (s + MAX_WORD).min(n)));
+            if j == WHOLE {
+                let n = new_runs[r].len();
+                // The positions whose window holds `s..s + len` (see `Position::baseline`).
+                marks.push((r, (s + len).saturating_sub(MAX_WORD), (s + MAX_WORD).min(n)));
+            } else {
+                // Only the position of the misread character makes the word with one of its
+                // candidates: any other position's window has the word as it is, not the
+                // changed word.
+                let p = s + usize::from(j);
+                marks.push((r, p, p + 1));
+            }
         }
     }
     for (&(right, a, b), xs) in &contexts {
@@ -563,12 +594,14 @@ fn rescore(
         }
         raw.push(record);
     }
+    let (_, segmentation, kept) = group.into_parts();
     Some(GroupMemo {
         key,
         found,
         doc_words,
-        segmentation: group.segmentation,
+        segmentation,
         raw,
+        kept: Some(kept),
     })
 }
 
@@ -582,6 +615,9 @@ const RAW_BYTES: usize = if cfg!(test) { 4_096 } else { 1 << 20 };
 /// A group of fewer Han characters (a page) is scored anew: finding what may have changed
 /// costs about as much as scoring it.
 const RESCORE_MIN_CHARS: usize = if cfg!(test) { 1 } else { 2_000 };
+
+/// In [`rescore`]'s windows, a window that is a changed word itself (not a candidate's word).
+const WHOLE: u8 = u8::MAX;
 
 /// A place of a character with its neighbours (see [`rescore`]).
 const HOOD: usize = 2 * SUPPORT_CONTEXT + 1;
@@ -877,6 +913,36 @@ mod tests {
         out.into_iter().collect()
     }
 
+    /// Whether the evidence the memo keeps for each group of `text` (see `Group::again`) is
+    /// that of the group made anew: the same word counts, and near-variants that find the same
+    /// recurring words for every window of the group's runs. True when a group keeps none.
+    fn evidence_is_fresh(text: &str, model: &Model, params: &Params, memo: &Memo) -> bool {
+        let mut same = true;
+        for_each_group(text, model, |g, runs| {
+            let Some(kept) = memo.groups.get(g).and_then(|m| m.kept.as_ref()) else {
+                return;
+            };
+            let fresh = Group::new(runs, model, params, None);
+            same &= kept.doc == fresh.doc;
+            let hits = |variants: &super::super::evidence::NearVariants, key: u64| {
+                let mut found = Vec::new();
+                variants.hits(key, model, |j, c| found.push((j, c)));
+                found
+            };
+            for run in runs.iter() {
+                let ids: Vec<u16> = run.iter().map(|s| s.id).collect();
+                for a in 0..ids.len() {
+                    for b in a + 2..(a + MAX_WORD).min(ids.len()) + 1 {
+                        if let Some(key) = crate::model::pack(&ids[a..b]) {
+                            same &= hits(&kept.variants, key) == hits(&fresh.variants, key);
+                        }
+                    }
+                }
+            }
+        });
+        same
+    }
+
     /// Whether the positions' results the memo keeps for each group of `text` are those of
     /// scoring the group anew (but for the byte ranges, which a kept result does not follow).
     fn raw_is_fresh(
@@ -975,6 +1041,8 @@ mod tests {
                     // The results kept for the next round are those of scoring anew.
                     if let Some(memo) = &last {
                         proptest::prop_assert!(raw_is_fresh(t, model, &params, applied_only, memo), "{}", t);
+                        // And so is the evidence kept for it.
+                        proptest::prop_assert!(evidence_is_fresh(t, model, &params, memo), "{}", t);
                     }
                 }
             }
