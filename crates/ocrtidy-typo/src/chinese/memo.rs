@@ -370,23 +370,18 @@ fn rescore(
     };
     // The windows that may look up a changed word, as packed keys of two to `MAX_WORD` ids (a
     // window of one character is never looked up as a word), each with the index of the
-    // character whose candidate makes it the changed word ([`WHOLE`] for the word itself).
-    let mut windows: Vec<(u64, u8)> = changed
+    // character whose candidate makes it the changed word ([`WHOLE`] for the word itself). A
+    // window listed twice marks the same places twice: they are not sorted to be deduplicated.
+    let windows = changed
         .iter()
         .flat_map(|&(k, _)| std::iter::once((k, WHOLE)).chain(variants(k)))
-        .filter(|&(k, _)| (2..=MAX_WORD).contains(&key_len(k)))
-        .collect();
-    windows.sort_unstable();
-    windows.dedup();
+        .filter(|&(k, _)| (2..=MAX_WORD).contains(&key_len(k)));
     // The windows that are near-variants of a recurring word that changed.
-    let mut crossed: Vec<u64> = changed
+    let crossed = changed
         .iter()
         .filter(|c| c.1)
         .flat_map(|&(k, _)| variants(k).map(|(v, _)| v))
-        .filter(|&k| (2..=MAX_WORD).contains(&key_len(k)))
-        .collect();
-    crossed.sort_unstable();
-    crossed.dedup();
+        .filter(|&k| (2..=MAX_WORD).contains(&key_len(k)));
     // A place of an old unmatched run and one of a new one with the same neighbours count
     // alike wherever they are (the order matters only on long lists, below): only the others
     // can change what support counts.
@@ -449,29 +444,36 @@ fn rescore(
         seq.pair_starts(key_id(key, 0), key_id(key, 1))
             .filter(move |&q| (2..len).all(|j| seq.at(q + j) == key_id(key, j)))
     };
-    // Per run: crossed (scored again), or the positions touched (run, from, to).
-    let mut crossed_runs: Vec<usize> = crossed
-        .iter()
-        .flat_map(|&k| starts(k))
-        .map(|q| locate_place(q).0)
-        .collect();
-    crossed_runs.sort_unstable();
-    crossed_runs.dedup();
-    let mut marks: Vec<(usize, usize, usize)> = Vec::new();
-    for &(k, j) in &windows {
+    // The runs scored again: the unmatched ones, and those with a window whose evidence may
+    // have changed (crossed).
+    let mut score: Vec<bool> = matched.iter().map(Option::is_none).collect();
+    for k in crossed {
+        for q in starts(k) {
+            score[locate_place(q).0] = true;
+        }
+    }
+    // The positions touched, in the layout of `DocSeq::seq`, and the runs that have some.
+    let mut touched = vec![false; group.single_flags.len()];
+    let mut marked = vec![false; new_runs.len()];
+    let mut mark = |r: usize, from: usize, to: usize| {
+        let at = seq.run_start[r];
+        touched[at + from..at + to].fill(true);
+        marked[r] = true;
+    };
+    for (k, j) in windows {
         let len = key_len(k);
         for q in starts(k) {
             let (r, s) = locate_place(q);
             if j == WHOLE {
                 let n = new_runs[r].len();
                 // The positions whose window holds `s..s + len` (see `Position::baseline`).
-                marks.push((r, (s + len).saturating_sub(MAX_WORD), (s + MAX_WORD).min(n)));
+                mark(r, (s + len).saturating_sub(MAX_WORD), (s + MAX_WORD).min(n));
             } else {
                 // Only the position of the misread character makes the word with one of its
                 // candidates: any other position's window has the word as it is, not the
                 // changed word.
                 let p = s + usize::from(j);
-                marks.push((r, p, p + 1));
+                mark(r, p, p + 1);
             }
         }
     }
@@ -485,36 +487,30 @@ fn rescore(
             let o = seq.at(g);
             if o != 0 && observes[usize::from(o)] {
                 let (r, s) = locate_place(g);
-                marks.push((r, s, s + 1));
+                mark(r, s, s + 1);
             }
         }
         observers(xs, false, &mut observes);
     }
-    marks.sort_unstable();
-    let mut score: Vec<bool> = matched.iter().map(Option::is_none).collect();
-    for &r in &crossed_runs {
-        score[r] = true;
-    }
-    // The runs scored again only because of positions marked, and those positions: the
-    // results of the others are the same (see `score::Raw`).
-    let mut partial: FxMap<usize, Vec<bool>> = FxMap::default();
-    for marks in marks.chunk_by(|x, y| x.0 == y.0) {
-        let r = marks[0].0;
+    // The positions touched in run `r`.
+    let touched_in = |r: usize| {
+        let at = seq.run_start[r];
+        &touched[at..at + new_runs[r].len()]
+    };
+    // The runs scored again only because of positions touched: the results of the others are
+    // the same (see `score::Raw`).
+    let mut partial = vec![false; new_runs.len()];
+    for r in (0..new_runs.len()).filter(|&r| marked[r]) {
         let run = new_runs[r];
         let n = run.len();
         if score[r] || n < 2 {
             continue;
         }
-        let mut touched = vec![false; n];
-        for &(_, from, to) in marks {
-            touched[from..to].fill(true);
-        }
-        let single = &group.single_flags[group.doc_seq.run_start[r]..];
+        let touched = touched_in(r);
+        let single = &group.single_flags[seq.run_start[r]..];
         score[r] = (0..n).any(|i| touched[i] && single[i] && !common(run[i]))
-            || evidence_at(run, model, &group.variants, &touched);
-        if score[r] {
-            partial.insert(r, touched);
-        }
+            || evidence_at(run, model, &group.variants, touched);
+        partial[r] = score[r];
     }
     // Support scans at most `SUPPORT_SCAN` places of a pair: which ones, on a longer list,
     // changes with any place added or removed. A list was at most as long as it is now plus
@@ -536,7 +532,7 @@ fn rescore(
     });
     if long {
         score.fill(true);
-        partial.clear();
+        partial.fill(false);
     }
     let mut found = Vec::new();
     let mut fresh = Vec::new();
@@ -554,8 +550,9 @@ fn rescore(
             // The positions of a run scored again only where it was marked keep their
             // results elsewhere.
             let mut known = RawRun::new();
-            if let (Some(i), Some(touched)) = (*m, partial.get(&r)) {
+            if let (Some(i), true) = (*m, partial[r]) {
                 if let Some(old) = old_raw.get_mut(i) {
+                    let touched = touched_in(r);
                     known = std::mem::take(old);
                     known.retain(|(p, _)| !touched[*p as usize]);
                 }
