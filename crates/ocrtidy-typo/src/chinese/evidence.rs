@@ -404,11 +404,12 @@ pub(super) struct Present {
 const PRESENT_WORDS: usize = (u16::MAX as usize + 1) / 64;
 
 impl Present {
-    /// The known ids of `runs` (0, an unknown character, is left out: it is no misreading).
-    pub(super) fn of(runs: &Runs) -> Present {
+    /// The known ids of `ids` (0, an unknown character or no character, is left out: it is no
+    /// misreading).
+    pub(super) fn of(ids: &[u16]) -> Present {
         let mut bits = Box::new([0u64; PRESENT_WORDS]);
-        for s in runs.slots() {
-            bits[usize::from(s.id / 64)] |= 1 << (s.id % 64);
+        for &id in ids {
+            bits[usize::from(id / 64)] |= 1 << (id % 64);
         }
         bits[0] &= !1;
         Present { bits }

@@ -542,8 +542,9 @@ fn rescore(
         old_raw.clear();
     }
     let mut raw = Vec::with_capacity(new_runs.len());
-    // The old corrections, by run: `matched` is increasing.
-    let mut from = 0;
+    // The old corrections, by run (`matched` is increasing): moved, as the old memo is
+    // dropped.
+    let mut old_found = std::mem::take(&mut old.found).into_iter().peekable();
     for (r, m) in matched.iter().enumerate() {
         let mut record = RawRun::new();
         if score[r] {
@@ -580,14 +581,10 @@ fn rescore(
             if let Some(old) = old_raw.get_mut(i) {
                 record = std::mem::take(old);
             }
-            from += old.found[from..].partition_point(|(o, _, _)| *o < i);
-            let to = from + old.found[from..].partition_point(|(o, _, _)| *o == i);
-            found.extend(
-                old.found[from..to]
-                    .iter()
-                    .map(|(_, p, c)| (r, *p, c.clone())),
-            );
-            from = to;
+            while old_found.next_if(|(o, _, _)| *o < i).is_some() {}
+            while let Some((_, p, c)) = old_found.next_if(|(o, _, _)| *o == i) {
+                found.push((r, p, c));
+            }
         }
         raw.push(record);
     }
