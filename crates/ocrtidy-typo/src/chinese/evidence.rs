@@ -230,6 +230,9 @@ pub(super) struct NearVariants {
     /// sorted (`Model::confusions` are in channel order), so that the recurring words a window
     /// may be a variant of, sorted too, are matched against them in one pass.
     sorted: RefCell<FxMap<u16, Box<[u16]>>>,
+    /// How many keys more the filters take at the density they were made for (see
+    /// [`NearVariants::update`]).
+    room: usize,
 }
 
 impl NearVariants {
@@ -260,6 +263,7 @@ impl NearVariants {
                 starts: PairFilter::default(),
                 masked: Vec::new(),
                 sorted: RefCell::default(),
+                room: 0,
             };
         }
         let mut filter = KeyFilter::with_keys(keys.len());
@@ -269,12 +273,88 @@ impl NearVariants {
             starts.insert((k >> (16 * key_len(k).saturating_sub(2))) as u32);
         }
         masked.sort_unstable();
+        // 16 bits a key in the key filter, 64 in the pair filter.
+        let room = (filter.words().len() * 4)
+            .min(starts.bits.len())
+            .saturating_sub(keys.len());
         NearVariants {
             filter,
             starts,
             masked,
             sorted: RefCell::default(),
+            room,
         }
+    }
+
+    /// Makes these near-variants, made for the characters `made_for`, those of their recurring
+    /// words less `removed` plus `added` for the characters `present`, as
+    /// [`NearVariants::new`] would make them but for the filters, which may answer "maybe"
+    /// for more keys (the keys of the words removed, and of characters not in `present`): a
+    /// window that passes them is a near-variant only if [`NearVariants::hits`] finds it among
+    /// the recurring words, which are the same. False, leaving them to be made anew, when the
+    /// filters would be fuller than they were made for (or were made for no key).
+    pub(super) fn update(
+        &mut self,
+        added: &[u64],
+        removed: &[u64],
+        model: &Model,
+        present: &Present,
+        made_for: &Present,
+    ) -> bool {
+        if self.filter.is_empty() {
+            return false;
+        }
+        let entries = |k: u64| {
+            let len = key_len(k);
+            (0..len).map(move |j| {
+                let shift = 16 * (len - 1 - j);
+                (k & !(0xffff << shift), mask_tag(len, j), key_id(k, j))
+            })
+        };
+        // The key of an entry of `masked` with `obs` in the place of its character.
+        let key = |&(rest, tag, _): &(u64, u8, u16), obs: u16| {
+            let (len, j) = (usize::from(tag >> 4), usize::from(tag & 15));
+            rest | u64::from(obs) << (16 * (len - 1 - j))
+        };
+        if !removed.is_empty() {
+            let mut gone: Vec<(u64, u8, u16)> = removed.iter().flat_map(|&k| entries(k)).collect();
+            gone.sort_unstable();
+            self.masked.retain(|m| gone.binary_search(m).is_err());
+        }
+        let mut keys = Vec::new();
+        // The characters whose keys the filters lack, of the words they have.
+        let new = present.minus(made_for);
+        if new.any() {
+            for m in &self.masked {
+                keys.extend(
+                    model.reverse[usize::from(m.2)]
+                        .iter()
+                        .filter(|&&(obs, _)| new.contains(obs))
+                        .map(|&(obs, _)| key(m, obs)),
+                );
+            }
+        }
+        let from = self.masked.len();
+        self.masked.extend(added.iter().flat_map(|&k| entries(k)));
+        for m in &self.masked[from..] {
+            keys.extend(
+                model.reverse[usize::from(m.2)]
+                    .iter()
+                    .filter(|&&(obs, _)| present.contains(obs))
+                    .map(|&(obs, _)| key(m, obs)),
+            );
+        }
+        if keys.len() > self.room {
+            return false;
+        }
+        self.room -= keys.len();
+        for &k in &keys {
+            self.filter.insert(k);
+            self.starts
+                .insert((k >> (16 * key_len(k).saturating_sub(2))) as u32);
+        }
+        self.masked.sort_unstable();
+        true
     }
 
     pub(super) fn is_empty(&self) -> bool {
@@ -426,6 +506,20 @@ impl Present {
             .iter()
             .zip(other.bits.iter())
             .all(|(a, b)| a & !b == 0)
+    }
+
+    /// The ids of `self` that are not in `other`.
+    fn minus(&self, other: &Present) -> Present {
+        let mut bits = self.bits.clone();
+        for (a, b) in bits.iter_mut().zip(other.bits.iter()) {
+            *a &= !b;
+        }
+        Present { bits }
+    }
+
+    /// Whether `self` has an id.
+    fn any(&self) -> bool {
+        self.bits.iter().any(|&w| w != 0)
     }
 }
 

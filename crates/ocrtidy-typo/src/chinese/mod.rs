@@ -270,7 +270,8 @@ impl<'m> Group<'m> {
     /// when no word became or ceased to be a recurring word and the group has no character
     /// that they were not made for: a near-variant whose misread character the group lacks
     /// is only a key more in their filters, which answer "maybe" for keys they lack too (the
-    /// recurring words, which decide, are the same); otherwise they are made anew.
+    /// recurring words, which decide, are the same); otherwise they are updated
+    /// ([`NearVariants::update`]), or made anew when their filters are full.
     fn again(
         runs: &Runs,
         model: &'m Model,
@@ -294,7 +295,8 @@ impl<'m> Group<'m> {
         } = last;
         // As `doc_evidence` lists the recurring words.
         let min = params.evidence_min.max(1);
-        let mut crossed = false;
+        // The words that became recurring words, and those that ceased to be.
+        let (mut added, mut removed) = (Vec::new(), Vec::new());
         for (&k, &d) in delta {
             if d == 0 {
                 continue;
@@ -303,7 +305,11 @@ impl<'m> Group<'m> {
             let now = i64::from(was) + d;
             debug_assert!(now >= 0);
             let now = u32::try_from(now).unwrap_or(0);
-            crossed |= (was >= min) != (now >= min);
+            match (was >= min, now >= min) {
+                (false, true) => added.push(k),
+                (true, false) => removed.push(k),
+                _ => {}
+            }
             if now == 0 {
                 doc.remove(&k);
             } else {
@@ -311,17 +317,21 @@ impl<'m> Group<'m> {
             }
         }
         let doc_seq = DocSeq::new(runs);
-        let (variants, variants_present) = if crossed || !doc_seq.present.is_subset(&present) {
-            let recurring: Vec<u64> = doc
-                .iter()
-                .filter(|&(_, &n)| n >= min)
-                .map(|(&k, _)| k)
-                .collect();
-            let variants = NearVariants::new(&recurring, model, &doc_seq.present);
-            (variants, None)
-        } else {
-            (variants, Some(present))
-        };
+        let (mut variants, present) = (variants, present);
+        let variants_present =
+            if added.is_empty() && removed.is_empty() && doc_seq.present.is_subset(&present) {
+                Some(present)
+            } else {
+                if !variants.update(&added, &removed, model, &doc_seq.present, &present) {
+                    let recurring: Vec<u64> = doc
+                        .iter()
+                        .filter(|&(_, &n)| n >= min)
+                        .map(|(&k, _)| k)
+                        .collect();
+                    variants = NearVariants::new(&recurring, model, &doc_seq.present);
+                }
+                None
+            };
         Group {
             model,
             params,
