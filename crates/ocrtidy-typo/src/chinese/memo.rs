@@ -252,15 +252,18 @@ struct Scoring<'a> {
 /// or ceased to be a recurring word (its evidence changes); or one of its scored positions has
 /// in its window (`Position::baseline`) a word whose count changed, or is the character of
 /// such a word misread for it, one of whose candidates makes the word (a candidate's word:
-/// `Scorer::segment`; the window of every other position holds those characters as they
-/// are, not the changed word); or one of its scored
-/// positions may count in document support (`DocSeq::shared`, at least three characters of
-/// shared context, so the two neighbours on one side) a place of an unmatched run whose
-/// neighbourhood changed, of its own character or of a confusion of it. The other pair lists
-/// hold the same places of matched runs in the same order (on lists longer than
-/// `SUPPORT_SCAN`, whose scanned part may shift, every run is scored). Every other matched run
-/// keeps its corrections. When the cache model's size changed, every run depends on it, and
-/// with a language model or with support from contexts under three characters the check
+/// `Scorer::segment`; the window of every other position holds those characters as they are,
+/// not the changed word); or one of its scored positions may count in document support
+/// (`DocSeq::shared`, at least three characters of shared context, so the two neighbours on
+/// one side) a place of an unmatched run whose neighbourhood changed, of its own character or
+/// of a confusion of it. The other pair lists hold the same places of matched runs in the same
+/// order (on lists longer than `SUPPORT_SCAN`, whose scanned part may shift, every run is
+/// scored). The evidence of the other runs is what it was: where the last round's positions'
+/// results were kept, a position it points at is one scored then (but one left for later, see
+/// `score::correct_run`, that had no applied correction near, and has none now while the
+/// questioned positions' results are the same). Every other matched run keeps its
+/// corrections. When the cache model's size changed, every run depends on it, and with a
+/// language model or with support from contexts under three characters the check
 /// is not made: `None`.
 ///
 /// The group's evidence is made from the last group's (`GroupMemo::kept`) and what the
@@ -411,13 +414,14 @@ fn rescore(
     }
     // The characters whose positions may count one of the places `xs`: the place's, or one
     // misread for it (`Model::reverse`, the reverse of the confusions).
-    // Set and cleared context by context, by id.
-    let mut observes = vec![false; model.reverse.len()];
-    let observers = |xs: &[u16], on: bool, observes: &mut [bool]| {
+    // Marked context by context, by id, with the context's number (so that no context's marks
+    // need clearing).
+    let mut observes = vec![0u32; model.reverse.len()];
+    let observers = |xs: &[u16], stamp: u32, observes: &mut [u32]| {
         for &x in xs {
-            observes[usize::from(x)] = on;
+            observes[usize::from(x)] = stamp;
             for o in observed(x) {
-                observes[usize::from(o)] = on;
+                observes[usize::from(o)] = stamp;
             }
         }
     };
@@ -477,26 +481,27 @@ fn rescore(
             }
         }
     }
-    for (&(right, a, b), xs) in &contexts {
-        observers(xs, true, &mut observes);
+    for (stamp, (&(right, a, b), xs)) in (1..).zip(&contexts) {
+        observers(xs, stamp, &mut observes);
         for q in seq.pair_starts(a, b) {
             // The observed character after the pair (neighbours before it) or before it.
             let Some(g) = (if right { q.checked_sub(1) } else { Some(q + 2) }) else {
                 continue;
             };
             let o = seq.at(g);
-            if o != 0 && observes[usize::from(o)] {
+            if o != 0 && observes[usize::from(o)] == stamp {
                 let (r, s) = locate_place(g);
                 mark(r, s, s + 1);
             }
         }
-        observers(xs, false, &mut observes);
     }
     // The positions touched in run `r`.
     let touched_in = |r: usize| {
         let at = seq.run_start[r];
         &touched[at..at + new_runs[r].len()]
     };
+    // The old positions' results, by old run, when they were kept.
+    let old_raw = (old.raw.len() == old_runs.len()).then_some(&old.raw);
     // The runs scored again only because of positions touched: the results of the others are
     // the same (see `score::Raw`).
     let mut partial = vec![false; new_runs.len()];
@@ -508,8 +513,16 @@ fn rescore(
         }
         let touched = touched_in(r);
         let single = &group.single_flags[seq.run_start[r]..];
-        score[r] = (0..n).any(|i| touched[i] && single[i] && !common(run[i]))
-            || evidence_at(run, model, &group.variants, touched);
+        // A touched position is scored when it is questioned, or when document evidence
+        // points at it. The evidence of a run that is not crossed is what it was, and a
+        // position it pointed at was scored and has a result in the last round's (but one
+        // left for later, see `score::correct_run`, that no applied correction was near:
+        // none is now either, as the questioned positions' results are the same).
+        let evidence = || match (old_raw, matched[r]) {
+            (Some(old_raw), Some(i)) => old_raw[i].iter().any(|(p, _)| touched[*p as usize]),
+            _ => evidence_at(run, model, &group.variants, touched),
+        };
+        score[r] = (0..n).any(|i| touched[i] && single[i] && !common(run[i])) || evidence();
         partial[r] = score[r];
     }
     // Support scans at most `SUPPORT_SCAN` places of a pair: which ones, on a longer list,
