@@ -357,6 +357,9 @@ fn rescore(
         })
         .collect();
     let observed = |id: u16| model.reverse[usize::from(id)].iter().map(|&(o, _)| o);
+    // Only the characters the group has make windows of it (a character has some forty
+    // misreadings, of which a group has a few).
+    let present = &group.doc_seq.present;
     // The windows that may look up a changed word (`Scorer::segment`): the word, and the word
     // with one character replaced by one misread for it (a candidate's word), with the index
     // of that character; and those that are near-variants of a recurring word that changed
@@ -367,7 +370,7 @@ fn rescore(
             let shift = 16 * (len - 1 - j);
             let rest = k & !(0xffff << shift);
             observed(key_id(k, j))
-                .filter(|&o| o != 0)
+                .filter(|&o| present.contains(o))
                 .map(move |o| (rest | u64::from(o) << shift, j as u8))
         })
     };
