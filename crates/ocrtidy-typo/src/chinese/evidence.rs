@@ -56,17 +56,48 @@ pub(super) fn doc_evidence(
     partners: &Partners,
     reuse: Option<&Reuse<'_>>,
 ) -> DocEvidence {
-    // In the layout of `DocSeq::seq`: a place before each run and one at the end.
     let total = runs.slots().len();
     // Sized at once for a word of two characters in every two (the map grew, and rehashed,
     // several times a page; no one reads it in the order of its entries but to collect them).
     let mut doc: FxMap<u64, u32> =
         FxMap::with_capacity_and_hasher(total / 2, rustc_hash::FxBuildHasher);
-    let mut single_flags = vec![false; total + runs.len() + 1];
-    let mut doc_words = 0usize;
     // A word is listed as it reaches `evidence_min` (a word counted is counted once at least).
     let min = params.evidence_min.max(1);
     let mut recurring = Vec::new();
+    let count = |k| {
+        let n = doc.entry(k).or_insert(0);
+        *n += 1;
+        if *n == min {
+            recurring.push(k);
+        }
+    };
+    let (single_flags, doc_words, segmentation) =
+        segment_group(runs, model, params, partners, reuse, Some(count));
+    DocEvidence {
+        doc,
+        recurring,
+        single_flags,
+        doc_words,
+        segmentation,
+    }
+}
+
+/// The segmentation of the runs of a group, with the segmentation of the runs that `reuse`
+/// has: which characters stand alone (in the layout of `DocSeq::seq`), the number of words and
+/// the segmentation; `count`, when given, is called for each word counted (see
+/// [`doc_evidence`]).
+pub(super) fn segment_group(
+    runs: &Runs,
+    model: &Model,
+    params: &Params,
+    partners: &Partners,
+    reuse: Option<&Reuse<'_>>,
+    mut count: Option<impl FnMut(u64)>,
+) -> (Vec<bool>, usize, Segmentation) {
+    // In the layout of `DocSeq::seq`: a place before each run and one at the end.
+    let total = runs.slots().len();
+    let mut single_flags = vec![false; total + runs.len() + 1];
+    let mut doc_words = 0usize;
     let mut ids: Vec<u16> = Vec::new();
     let mut buffers = RunBuffers::default();
     let mut segmentation = Segmentation::default();
@@ -75,13 +106,6 @@ pub(super) fn doc_evidence(
     for (r, run) in runs.iter().enumerate() {
         ids.clear();
         ids.extend(run.iter().map(|x| x.id));
-        let mut count = |k| {
-            let n = doc.entry(k).or_insert(0);
-            *n += 1;
-            if *n == min {
-                recurring.push(k);
-            }
-        };
         let single = &mut single_flags[seq_at..seq_at + ids.len()];
         let last = reuse.and_then(|u| u.matched.get(r).copied().flatten().map(|i| (u, u.at[i])));
         let words = match last {
@@ -95,36 +119,32 @@ pub(super) fn doc_evidence(
                         segmentation.set(at + s);
                         single[s] = end - s == 1;
                         words += 1;
-                        count_word(&ids, s, end, model, &mut count);
+                        if let Some(count) = count.as_mut() {
+                            count_word(&ids, s, end, model, count);
+                        }
                         end = s;
                     }
                 }
                 words
             }
-            None => run_evidence(
-                &ids,
-                model,
-                params,
-                partners,
-                &mut buffers,
-                |s, e| {
+            None => {
+                let mut words = 0usize;
+                segment_run(&ids, model, params, partners, &mut buffers, |s, e| {
+                    words += 1;
                     segmentation.set(at + s);
                     single[s] = e - s == 1;
-                },
-                &mut count,
-            ),
+                    if let Some(count) = count.as_mut() {
+                        count_word(&ids, s, e, model, count);
+                    }
+                });
+                words
+            }
         };
         at += ids.len();
         seq_at += ids.len() + 1;
         doc_words += words;
     }
-    DocEvidence {
-        doc,
-        recurring,
-        single_flags,
-        doc_words,
-        segmentation,
-    }
+    (single_flags, doc_words, segmentation)
 }
 
 /// What [`doc_evidence`] finds of a document group.
@@ -210,6 +230,9 @@ pub(super) struct NearVariants {
     /// sorted (`Model::confusions` are in channel order), so that the recurring words a window
     /// may be a variant of, sorted too, are matched against them in one pass.
     sorted: RefCell<FxMap<u16, Box<[u16]>>>,
+    /// How many keys more the filters take at the density they were made for (see
+    /// [`NearVariants::update`]).
+    room: usize,
 }
 
 impl NearVariants {
@@ -240,6 +263,7 @@ impl NearVariants {
                 starts: PairFilter::default(),
                 masked: Vec::new(),
                 sorted: RefCell::default(),
+                room: 0,
             };
         }
         let mut filter = KeyFilter::with_keys(keys.len());
@@ -249,12 +273,88 @@ impl NearVariants {
             starts.insert((k >> (16 * key_len(k).saturating_sub(2))) as u32);
         }
         masked.sort_unstable();
+        // 16 bits a key in the key filter, 64 in the pair filter.
+        let room = (filter.words().len() * 4)
+            .min(starts.bits.len())
+            .saturating_sub(keys.len());
         NearVariants {
             filter,
             starts,
             masked,
             sorted: RefCell::default(),
+            room,
         }
+    }
+
+    /// Makes these near-variants, made for the characters `made_for`, those of their recurring
+    /// words less `removed` plus `added` for the characters `present`, as
+    /// [`NearVariants::new`] would make them but for the filters, which may answer "maybe"
+    /// for more keys (the keys of the words removed, and of characters not in `present`): a
+    /// window that passes them is a near-variant only if [`NearVariants::hits`] finds it among
+    /// the recurring words, which are the same. False, leaving them to be made anew, when the
+    /// filters would be fuller than they were made for (or were made for no key).
+    pub(super) fn update(
+        &mut self,
+        added: &[u64],
+        removed: &[u64],
+        model: &Model,
+        present: &Present,
+        made_for: &Present,
+    ) -> bool {
+        if self.filter.is_empty() {
+            return false;
+        }
+        let entries = |k: u64| {
+            let len = key_len(k);
+            (0..len).map(move |j| {
+                let shift = 16 * (len - 1 - j);
+                (k & !(0xffff << shift), mask_tag(len, j), key_id(k, j))
+            })
+        };
+        // The key of an entry of `masked` with `obs` in the place of its character.
+        let key = |&(rest, tag, _): &(u64, u8, u16), obs: u16| {
+            let (len, j) = (usize::from(tag >> 4), usize::from(tag & 15));
+            rest | u64::from(obs) << (16 * (len - 1 - j))
+        };
+        if !removed.is_empty() {
+            let mut gone: Vec<(u64, u8, u16)> = removed.iter().flat_map(|&k| entries(k)).collect();
+            gone.sort_unstable();
+            self.masked.retain(|m| gone.binary_search(m).is_err());
+        }
+        let mut keys = Vec::new();
+        // The characters whose keys the filters lack, of the words they have.
+        let new = present.minus(made_for);
+        if new.any() {
+            for m in &self.masked {
+                keys.extend(
+                    model.reverse[usize::from(m.2)]
+                        .iter()
+                        .filter(|&&(obs, _)| new.contains(obs))
+                        .map(|&(obs, _)| key(m, obs)),
+                );
+            }
+        }
+        let from = self.masked.len();
+        self.masked.extend(added.iter().flat_map(|&k| entries(k)));
+        for m in &self.masked[from..] {
+            keys.extend(
+                model.reverse[usize::from(m.2)]
+                    .iter()
+                    .filter(|&&(obs, _)| present.contains(obs))
+                    .map(|&(obs, _)| key(m, obs)),
+            );
+        }
+        if keys.len() > self.room {
+            return false;
+        }
+        self.room -= keys.len();
+        for &k in &keys {
+            self.filter.insert(k);
+            self.starts
+                .insert((k >> (16 * key_len(k).saturating_sub(2))) as u32);
+        }
+        self.masked.sort_unstable();
+        true
     }
 
     pub(super) fn is_empty(&self) -> bool {
@@ -375,6 +475,7 @@ impl PairFilter {
 
 /// The known ids that occur in a document group, as a bit set over all ids (8 KB: every id has
 /// its bit, so that neither setting nor testing one checks the length).
+#[derive(Clone, PartialEq)]
 pub(super) struct Present {
     bits: Box<[u64; PRESENT_WORDS]>,
 }
@@ -383,11 +484,12 @@ pub(super) struct Present {
 const PRESENT_WORDS: usize = (u16::MAX as usize + 1) / 64;
 
 impl Present {
-    /// The known ids of `runs` (0, an unknown character, is left out: it is no misreading).
-    pub(super) fn of(runs: &Runs) -> Present {
+    /// The known ids of `ids` (0, an unknown character or no character, is left out: it is no
+    /// misreading).
+    pub(super) fn of(ids: &[u16]) -> Present {
         let mut bits = Box::new([0u64; PRESENT_WORDS]);
-        for s in runs.slots() {
-            bits[usize::from(s.id / 64)] |= 1 << (s.id % 64);
+        for &id in ids {
+            bits[usize::from(id / 64)] |= 1 << (id % 64);
         }
         bits[0] &= !1;
         Present { bits }
@@ -396,6 +498,28 @@ impl Present {
     #[inline]
     pub(super) fn contains(&self, id: u16) -> bool {
         self.bits[usize::from(id / 64)] & (1 << (id % 64)) != 0
+    }
+
+    /// Whether every id of `self` is in `other`.
+    pub(super) fn is_subset(&self, other: &Present) -> bool {
+        self.bits
+            .iter()
+            .zip(other.bits.iter())
+            .all(|(a, b)| a & !b == 0)
+    }
+
+    /// The ids of `self` that are not in `other`.
+    fn minus(&self, other: &Present) -> Present {
+        let mut bits = self.bits.clone();
+        for (a, b) in bits.iter_mut().zip(other.bits.iter()) {
+            *a &= !b;
+        }
+        Present { bits }
+    }
+
+    /// Whether `self` has an id.
+    fn any(&self) -> bool {
+        self.bits.iter().any(|&w| w != 0)
     }
 }
 

@@ -9,7 +9,9 @@ use super::groups::{for_each_group, Runs};
 use super::score::{evidence_at, Raw, RawRun, RunScratch};
 use super::segment::RunBuffers;
 use super::support::{SUPPORT_CONTEXT, SUPPORT_SCAN};
-use super::{cache_words, correct_group, correct_lm, Correction, Group, Params, Wanted, WordLm};
+use super::{
+    cache_words, correct_group, correct_lm, Correction, Group, Kept, Params, Wanted, WordLm,
+};
 use crate::model::{Model, MAX_WORD};
 
 /// The last document a [`Typo`](crate::Typo) pass scored in a run (kept in the pass's
@@ -52,6 +54,9 @@ struct GroupMemo {
     /// kept only for a group that may be scored again in part ([`RESCORE_MIN_CHARS`]), and
     /// empty otherwise.
     raw: Vec<RawRun>,
+    /// The group's evidence, from which [`rescore`] makes the next group's (`Group::again`):
+    /// kept, as `raw`, only for a group that may be scored again in part.
+    kept: Option<Kept>,
 }
 
 /// The Han runs of a document group as ids: what its corrections depend on.
@@ -162,6 +167,7 @@ pub(crate) fn correct_memo(
                     out.extend(m.found.iter().map(remap));
                     if !keep_raw {
                         m.raw = Vec::new();
+                        m.kept = None;
                     }
                     groups.push(m);
                     return;
@@ -179,12 +185,13 @@ pub(crate) fn correct_memo(
                     at,
                     matched,
                 });
-                // The positions' results are kept for a group that may be scored again in part.
+                // The positions' results and the evidence are kept for a group that may be
+                // scored again in part.
+                let partly = keep_raw && key.ids.len() >= RESCORE_MIN_CHARS;
                 let mut raw = Vec::new();
-                let record =
-                    (keep_raw && key.ids.len() >= RESCORE_MIN_CHARS).then_some((&mut raw, keep));
+                let record = partly.then_some((&mut raw, keep));
                 // No protected terms here (see above).
-                let (doc_words, segmentation) = correct_group(
+                let (doc_words, segmentation, kept) = correct_group(
                     runs,
                     model,
                     params,
@@ -206,6 +213,7 @@ pub(crate) fn correct_memo(
                     doc_words,
                     segmentation,
                     raw,
+                    kept: partly.then_some(kept),
                 });
             }
         }
@@ -242,16 +250,25 @@ struct Scoring<'a> {
 /// a scored position (questioned, or with near-variant evidence) has a correction, and a
 /// matched run is scored again when: a window of it is a near-variant of a word that became
 /// or ceased to be a recurring word (its evidence changes); or one of its scored positions has
-/// in its window (`Position::baseline`) a word whose count changed, or such a word with one
-/// character misread for it (a candidate's word: `Scorer::segment`); or one of its scored
-/// positions may count in document support (`DocSeq::shared`, at least three characters of
-/// shared context, so the two neighbours on one side) a place of an unmatched run whose
-/// neighbourhood changed, of its own character or of a confusion of it. The other pair lists
-/// hold the same places of matched runs in the same order (on lists longer than
-/// `SUPPORT_SCAN`, whose scanned part may shift, every run is scored). Every other matched run
-/// keeps its corrections. When the cache model's size changed, every run depends on it, and
-/// with a language model or with support from contexts under three characters the check
+/// in its window (`Position::baseline`) a word whose count changed, or is the character of
+/// such a word misread for it, one of whose candidates makes the word (a candidate's word:
+/// `Scorer::segment`; the window of every other position holds those characters as they are,
+/// not the changed word); or one of its scored positions may count in document support
+/// (`DocSeq::shared`, at least three characters of shared context, so the two neighbours on
+/// one side) a place of an unmatched run whose neighbourhood changed, of its own character or
+/// of a confusion of it. The other pair lists hold the same places of matched runs in the same
+/// order (on lists longer than `SUPPORT_SCAN`, whose scanned part may shift, every run is
+/// scored). The evidence of the other runs is what it was: where the last round's positions'
+/// results were kept, a position it points at is one scored then (but one left for later, see
+/// `score::correct_run`, that had no applied correction near, and has none now while the
+/// questioned positions' results are the same). Every other matched run keeps its
+/// corrections. When the cache model's size changed, every run depends on it, and with a
+/// language model or with support from contexts under three characters the check
 /// is not made: `None`.
+///
+/// The group's evidence is made from the last group's (`GroupMemo::kept`) and what the
+/// unmatched runs count (`Group::again`), not from all the runs anew, when the last group kept
+/// it.
 ///
 /// A position is scored on its own (see `score::correct_run`): a matched run scored again only
 /// because of the positions marked in it takes the results of its other positions from `old`
@@ -322,7 +339,11 @@ fn rescore(
         at: &at,
         matched: &matched,
     };
-    let group = Group::new(runs, model, params, Some(&reuse));
+    // The group's evidence, from the last group's and what the unmatched runs count.
+    let group = match old.kept.take() {
+        Some(last) => Group::again(runs, model, params, &reuse, last, &delta),
+        None => Group::new(runs, model, params, Some(&reuse)),
+    };
     debug_assert_eq!(group.doc_words, doc_words);
     // The words whose count changed, and those of them that became or ceased to be recurring
     // words (whose near-variants are questioned: `NearVariants`).
@@ -336,34 +357,37 @@ fn rescore(
         })
         .collect();
     let observed = |id: u16| model.reverse[usize::from(id)].iter().map(|&(o, _)| o);
+    // Only the characters the group has make windows of it (a character has some forty
+    // misreadings, of which a group has a few).
+    let present = &group.doc_seq.present;
     // The windows that may look up a changed word (`Scorer::segment`): the word, and the word
-    // with one character replaced by one misread for it (a candidate's word); and those that
-    // are near-variants of a recurring word that changed (`NearVariants::hits`).
+    // with one character replaced by one misread for it (a candidate's word), with the index
+    // of that character; and those that are near-variants of a recurring word that changed
+    // (`NearVariants::hits`).
     let variants = |k: u64| {
         let len = key_len(k);
         (0..len).flat_map(move |j| {
             let shift = 16 * (len - 1 - j);
             let rest = k & !(0xffff << shift);
             observed(key_id(k, j))
-                .filter(|&o| o != 0)
-                .map(move |o| rest | u64::from(o) << shift)
+                .filter(|&o| present.contains(o))
+                .map(move |o| (rest | u64::from(o) << shift, j as u8))
         })
     };
-    // The windows that may look up a changed word, and those that are near-variants of a
-    // recurring word that changed, as packed keys of two to `MAX_WORD` ids (a window of one
-    // character is never looked up as a word).
-    let keys = |crossing_only: bool| {
-        let mut keys: Vec<u64> = changed
-            .iter()
-            .filter(|c| c.1 || !crossing_only)
-            .flat_map(|&(k, _)| (!crossing_only).then_some(k).into_iter().chain(variants(k)))
-            .filter(|&k| (2..=MAX_WORD).contains(&key_len(k)))
-            .collect();
-        keys.sort_unstable();
-        keys.dedup();
-        keys
-    };
-    let (windows, crossed) = (keys(false), keys(true));
+    // The windows that may look up a changed word, as packed keys of two to `MAX_WORD` ids (a
+    // window of one character is never looked up as a word), each with the index of the
+    // character whose candidate makes it the changed word ([`WHOLE`] for the word itself). A
+    // window listed twice marks the same places twice: they are not sorted to be deduplicated.
+    let windows = changed
+        .iter()
+        .flat_map(|&(k, _)| std::iter::once((k, WHOLE)).chain(variants(k)))
+        .filter(|&(k, _)| (2..=MAX_WORD).contains(&key_len(k)));
+    // The windows that are near-variants of a recurring word that changed.
+    let crossed = changed
+        .iter()
+        .filter(|c| c.1)
+        .flat_map(|&(k, _)| variants(k).map(|(v, _)| v))
+        .filter(|&k| (2..=MAX_WORD).contains(&key_len(k)));
     // A place of an old unmatched run and one of a new one with the same neighbours count
     // alike wherever they are (the order matters only on long lists, below): only the others
     // can change what support counts.
@@ -393,13 +417,14 @@ fn rescore(
     }
     // The characters whose positions may count one of the places `xs`: the place's, or one
     // misread for it (`Model::reverse`, the reverse of the confusions).
-    // Set and cleared context by context, by id.
-    let mut observes = vec![false; model.reverse.len()];
-    let observers = |xs: &[u16], on: bool, observes: &mut [bool]| {
+    // Marked context by context, by id, with the context's number (so that no context's marks
+    // need clearing).
+    let mut observes = vec![0u32; model.reverse.len()];
+    let observers = |xs: &[u16], stamp: u32, observes: &mut [u32]| {
         for &x in xs {
-            observes[usize::from(x)] = on;
+            observes[usize::from(x)] = stamp;
             for o in observed(x) {
-                observes[usize::from(o)] = on;
+                observes[usize::from(o)] = stamp;
             }
         }
     };
@@ -426,64 +451,82 @@ fn rescore(
         seq.pair_starts(key_id(key, 0), key_id(key, 1))
             .filter(move |&q| (2..len).all(|j| seq.at(q + j) == key_id(key, j)))
     };
-    // Per run: crossed (scored again), or the positions touched (run, from, to).
-    let mut crossed_runs: Vec<usize> = crossed
-        .iter()
-        .flat_map(|&k| starts(k))
-        .map(|q| locate_place(q).0)
-        .collect();
-    crossed_runs.sort_unstable();
-    crossed_runs.dedup();
-    let mut marks: Vec<(usize, usize, usize)> = Vec::new();
-    for &k in &windows {
+    // The runs scored again: the unmatched ones, and those with a window whose evidence may
+    // have changed (crossed).
+    let mut score: Vec<bool> = matched.iter().map(Option::is_none).collect();
+    for k in crossed {
+        for q in starts(k) {
+            score[locate_place(q).0] = true;
+        }
+    }
+    // The positions touched, in the layout of `DocSeq::seq`, and the runs that have some.
+    let mut touched = vec![false; group.single_flags.len()];
+    let mut marked = vec![false; new_runs.len()];
+    let mut mark = |r: usize, from: usize, to: usize| {
+        let at = seq.run_start[r];
+        touched[at + from..at + to].fill(true);
+        marked[r] = true;
+    };
+    for (k, j) in windows {
         let len = key_len(k);
         for q in starts(k) {
             let (r, s) = locate_place(q);
-            let n = new_runs[r].len();
-            // The positions whose window holds `s..s + len` (see `Position::baseline`).
-            marks.push((r, (s + len).saturating_sub(MAX_WORD), (s + MAX_WORD).min(n)));
+            if j == WHOLE {
+                let n = new_runs[r].len();
+                // The positions whose window holds `s..s + len` (see `Position::baseline`).
+                mark(r, (s + len).saturating_sub(MAX_WORD), (s + MAX_WORD).min(n));
+            } else {
+                // Only the position of the misread character makes the word with one of its
+                // candidates: any other position's window has the word as it is, not the
+                // changed word.
+                let p = s + usize::from(j);
+                mark(r, p, p + 1);
+            }
         }
     }
-    for (&(right, a, b), xs) in &contexts {
-        observers(xs, true, &mut observes);
+    for (stamp, (&(right, a, b), xs)) in (1..).zip(&contexts) {
+        observers(xs, stamp, &mut observes);
         for q in seq.pair_starts(a, b) {
             // The observed character after the pair (neighbours before it) or before it.
             let Some(g) = (if right { q.checked_sub(1) } else { Some(q + 2) }) else {
                 continue;
             };
             let o = seq.at(g);
-            if o != 0 && observes[usize::from(o)] {
+            if o != 0 && observes[usize::from(o)] == stamp {
                 let (r, s) = locate_place(g);
-                marks.push((r, s, s + 1));
+                mark(r, s, s + 1);
             }
         }
-        observers(xs, false, &mut observes);
     }
-    marks.sort_unstable();
-    let mut score: Vec<bool> = matched.iter().map(Option::is_none).collect();
-    for &r in &crossed_runs {
-        score[r] = true;
-    }
-    // The runs scored again only because of positions marked, and those positions: the
-    // results of the others are the same (see `score::Raw`).
-    let mut partial: FxMap<usize, Vec<bool>> = FxMap::default();
-    for marks in marks.chunk_by(|x, y| x.0 == y.0) {
-        let r = marks[0].0;
+    // The positions touched in run `r`.
+    let touched_in = |r: usize| {
+        let at = seq.run_start[r];
+        &touched[at..at + new_runs[r].len()]
+    };
+    // The old positions' results, by old run, when they were kept.
+    let old_raw = (old.raw.len() == old_runs.len()).then_some(&old.raw);
+    // The runs scored again only because of positions touched: the results of the others are
+    // the same (see `score::Raw`).
+    let mut partial = vec![false; new_runs.len()];
+    for r in (0..new_runs.len()).filter(|&r| marked[r]) {
         let run = new_runs[r];
         let n = run.len();
         if score[r] || n < 2 {
             continue;
         }
-        let mut touched = vec![false; n];
-        for &(_, from, to) in marks {
-            touched[from..to].fill(true);
-        }
-        let single = &group.single_flags[group.doc_seq.run_start[r]..];
-        score[r] = (0..n).any(|i| touched[i] && single[i] && !common(run[i]))
-            || evidence_at(run, model, &group.variants, &touched);
-        if score[r] {
-            partial.insert(r, touched);
-        }
+        let touched = touched_in(r);
+        let single = &group.single_flags[seq.run_start[r]..];
+        // A touched position is scored when it is questioned, or when document evidence
+        // points at it. The evidence of a run that is not crossed is what it was, and a
+        // position it pointed at was scored and has a result in the last round's (but one
+        // left for later, see `score::correct_run`, that no applied correction was near:
+        // none is now either, as the questioned positions' results are the same).
+        let evidence = || match (old_raw, matched[r]) {
+            (Some(old_raw), Some(i)) => old_raw[i].iter().any(|(p, _)| touched[*p as usize]),
+            _ => evidence_at(run, model, &group.variants, touched),
+        };
+        score[r] = (0..n).any(|i| touched[i] && single[i] && !common(run[i])) || evidence();
+        partial[r] = score[r];
     }
     // Support scans at most `SUPPORT_SCAN` places of a pair: which ones, on a longer list,
     // changes with any place added or removed. A list was at most as long as it is now plus
@@ -505,7 +548,7 @@ fn rescore(
     });
     if long {
         score.fill(true);
-        partial.clear();
+        partial.fill(false);
     }
     let mut found = Vec::new();
     let mut fresh = Vec::new();
@@ -515,16 +558,18 @@ fn rescore(
         old_raw.clear();
     }
     let mut raw = Vec::with_capacity(new_runs.len());
-    // The old corrections, by run: `matched` is increasing.
-    let mut from = 0;
+    // The old corrections, by run (`matched` is increasing): moved, as the old memo is
+    // dropped.
+    let mut old_found = std::mem::take(&mut old.found).into_iter().peekable();
     for (r, m) in matched.iter().enumerate() {
         let mut record = RawRun::new();
         if score[r] {
             // The positions of a run scored again only where it was marked keep their
             // results elsewhere.
             let mut known = RawRun::new();
-            if let (Some(i), Some(touched)) = (*m, partial.get(&r)) {
+            if let (Some(i), true) = (*m, partial[r]) {
                 if let Some(old) = old_raw.get_mut(i) {
+                    let touched = touched_in(r);
                     known = std::mem::take(old);
                     known.retain(|(p, _)| !touched[*p as usize]);
                 }
@@ -552,23 +597,21 @@ fn rescore(
             if let Some(old) = old_raw.get_mut(i) {
                 record = std::mem::take(old);
             }
-            from += old.found[from..].partition_point(|(o, _, _)| *o < i);
-            let to = from + old.found[from..].partition_point(|(o, _, _)| *o == i);
-            found.extend(
-                old.found[from..to]
-                    .iter()
-                    .map(|(_, p, c)| (r, *p, c.clone())),
-            );
-            from = to;
+            while old_found.next_if(|(o, _, _)| *o < i).is_some() {}
+            while let Some((_, p, c)) = old_found.next_if(|(o, _, _)| *o == i) {
+                found.push((r, p, c));
+            }
         }
         raw.push(record);
     }
+    let (_, segmentation, kept) = group.into_parts();
     Some(GroupMemo {
         key,
         found,
         doc_words,
-        segmentation: group.segmentation,
+        segmentation,
         raw,
+        kept: Some(kept),
     })
 }
 
@@ -582,6 +625,9 @@ const RAW_BYTES: usize = if cfg!(test) { 4_096 } else { 1 << 20 };
 /// A group of fewer Han characters (a page) is scored anew: finding what may have changed
 /// costs about as much as scoring it.
 const RESCORE_MIN_CHARS: usize = if cfg!(test) { 1 } else { 2_000 };
+
+/// In [`rescore`]'s windows, a window that is a changed word itself (not a candidate's word).
+const WHOLE: u8 = u8::MAX;
 
 /// A place of a character with its neighbours (see [`rescore`]).
 const HOOD: usize = 2 * SUPPORT_CONTEXT + 1;
@@ -877,6 +923,36 @@ mod tests {
         out.into_iter().collect()
     }
 
+    /// Whether the evidence the memo keeps for each group of `text` (see `Group::again`) is
+    /// that of the group made anew: the same word counts, and near-variants that find the same
+    /// recurring words for every window of the group's runs. True when a group keeps none.
+    fn evidence_is_fresh(text: &str, model: &Model, params: &Params, memo: &Memo) -> bool {
+        let mut same = true;
+        for_each_group(text, model, |g, runs| {
+            let Some(kept) = memo.groups.get(g).and_then(|m| m.kept.as_ref()) else {
+                return;
+            };
+            let fresh = Group::new(runs, model, params, None);
+            same &= kept.doc == fresh.doc;
+            let hits = |variants: &super::super::evidence::NearVariants, key: u64| {
+                let mut found = Vec::new();
+                variants.hits(key, model, |j, c| found.push((j, c)));
+                found
+            };
+            for run in runs.iter() {
+                let ids: Vec<u16> = run.iter().map(|s| s.id).collect();
+                for a in 0..ids.len() {
+                    for b in a + 2..(a + MAX_WORD).min(ids.len()) + 1 {
+                        if let Some(key) = crate::model::pack(&ids[a..b]) {
+                            same &= hits(&kept.variants, key) == hits(&fresh.variants, key);
+                        }
+                    }
+                }
+            }
+        });
+        same
+    }
+
     /// Whether the positions' results the memo keeps for each group of `text` are those of
     /// scoring the group anew (but for the byte ranges, which a kept result does not follow).
     fn raw_is_fresh(
@@ -975,6 +1051,8 @@ mod tests {
                     // The results kept for the next round are those of scoring anew.
                     if let Some(memo) = &last {
                         proptest::prop_assert!(raw_is_fresh(t, model, &params, applied_only, memo), "{}", t);
+                        // And so is the evidence kept for it.
+                        proptest::prop_assert!(evidence_is_fresh(t, model, &params, memo), "{}", t);
                     }
                 }
             }

@@ -59,7 +59,9 @@ mod support;
 use ocrtidy_core::Context;
 
 use crate::model::Model;
-use evidence::{doc_evidence, DocEvidence, NearVariants, Reuse, Segmentation};
+use evidence::{
+    doc_evidence, segment_group, DocEvidence, NearVariants, Present, Reuse, Segmentation,
+};
 use groups::{for_each_group, Runs};
 use score::{correct_run, Place, Raw, RawRun, RunScratch};
 use segment::Scorer;
@@ -165,7 +167,8 @@ type Record<'a> = (&'a mut Vec<RawRun>, &'a dyn Fn(&Correction) -> bool);
 /// Scores the runs of one document group (see [`groups::DOCUMENT_CHARS`]), appending to `out`,
 /// with the segmentation of the runs that `reuse` has and the buffers and look-ups of
 /// `scratch`; returns the number of words of its
-/// segmentation (see [`Group::doc_words`]) and the segmentation. With `raw`, records the
+/// segmentation (see [`Group::doc_words`]), the segmentation and the evidence the memo may
+/// keep ([`Kept`]). With `raw`, records the
 /// result of each position scored, run by run, and appends only the corrections its
 /// predicate keeps (see [`Raw`]).
 #[allow(clippy::too_many_arguments)]
@@ -180,7 +183,7 @@ fn correct_group(
     mut raw: Option<Record<'_>>,
     scratch: &mut RunScratch,
     out: &mut Vec<Correction>,
-) -> (usize, Segmentation) {
+) -> (usize, Segmentation, Kept) {
     let group = Group::new(runs, model, params, reuse);
     for r in 0..runs.len() {
         let mut record = RawRun::new();
@@ -194,7 +197,17 @@ fn correct_group(
             raw.push(record);
         }
     }
-    (group.doc_words, group.segmentation)
+    group.into_parts()
+}
+
+/// The evidence of a document group that does not follow from its segmentation alone, kept by
+/// the memo for the next round (see `memo::rescore`), where the group's evidence is made from
+/// it and from what the runs that changed count ([`Group::again`]).
+struct Kept {
+    doc: rustc_hash::FxHashMap<u64, u32>,
+    variants: NearVariants,
+    /// The characters the near-variants were made for (see [`NearVariants::new`]).
+    present: Present,
 }
 
 /// A document group's evidence, what the scores of its positions depend on besides their runs.
@@ -209,6 +222,9 @@ struct Group<'m> {
     /// The number of words of the group's segmentation.
     doc_words: usize,
     variants: NearVariants,
+    /// The characters `variants` were made for, when not `doc_seq.present` (see
+    /// [`Group::again`]).
+    variants_present: Option<Present>,
     doc_seq: DocSeq,
     /// The segmentation of the runs (kept by the memo).
     segmentation: Segmentation,
@@ -238,9 +254,107 @@ impl<'m> Group<'m> {
             single_flags,
             doc_words,
             variants,
+            variants_present: None,
             doc_seq,
             segmentation,
         }
+    }
+
+    /// The evidence of the group of `runs`, made from `last`, the evidence of the group of
+    /// the last round, and `delta`, what the runs that changed count (those of this group that
+    /// `reuse` does not match, counted up, and those of the last group that it does not
+    /// match, counted down): the same as [`Group::new`]'s, at the cost of the change but for
+    /// the segmentation's walk and the pair index (`DocSeq`), made anew.
+    ///
+    /// The word counts are the last ones with `delta`. The near-variants are the last ones
+    /// when no word became or ceased to be a recurring word and the group has no character
+    /// that they were not made for: a near-variant whose misread character the group lacks
+    /// is only a key more in their filters, which answer "maybe" for keys they lack too (the
+    /// recurring words, which decide, are the same); otherwise they are updated
+    /// ([`NearVariants::update`]), or made anew when their filters are full.
+    fn again(
+        runs: &Runs,
+        model: &'m Model,
+        params: &'m Params,
+        reuse: &Reuse<'_>,
+        last: Kept,
+        delta: &rustc_hash::FxHashMap<u64, i64>,
+    ) -> Group<'m> {
+        let (single_flags, doc_words, segmentation) = segment_group(
+            runs,
+            model,
+            params,
+            model.partners(),
+            Some(reuse),
+            None::<fn(u64)>,
+        );
+        let Kept {
+            mut doc,
+            variants,
+            present,
+        } = last;
+        // As `doc_evidence` lists the recurring words.
+        let min = params.evidence_min.max(1);
+        // The words that became recurring words, and those that ceased to be.
+        let (mut added, mut removed) = (Vec::new(), Vec::new());
+        for (&k, &d) in delta {
+            if d == 0 {
+                continue;
+            }
+            let was = doc.get(&k).copied().unwrap_or(0);
+            let now = i64::from(was) + d;
+            debug_assert!(now >= 0);
+            let now = u32::try_from(now).unwrap_or(0);
+            match (was >= min, now >= min) {
+                (false, true) => added.push(k),
+                (true, false) => removed.push(k),
+                _ => {}
+            }
+            if now == 0 {
+                doc.remove(&k);
+            } else {
+                doc.insert(k, now);
+            }
+        }
+        let doc_seq = DocSeq::new(runs);
+        let (mut variants, present) = (variants, present);
+        let variants_present =
+            if added.is_empty() && removed.is_empty() && doc_seq.present.is_subset(&present) {
+                Some(present)
+            } else {
+                if !variants.update(&added, &removed, model, &doc_seq.present, &present) {
+                    let recurring: Vec<u64> = doc
+                        .iter()
+                        .filter(|&(_, &n)| n >= min)
+                        .map(|(&k, _)| k)
+                        .collect();
+                    variants = NearVariants::new(&recurring, model, &doc_seq.present);
+                }
+                None
+            };
+        Group {
+            model,
+            params,
+            doc,
+            single_flags,
+            doc_words,
+            variants,
+            variants_present,
+            doc_seq,
+            segmentation,
+        }
+    }
+
+    /// The number of words of the segmentation, the segmentation, and the evidence the memo
+    /// may keep.
+    fn into_parts(self) -> (usize, Segmentation, Kept) {
+        let present = self.variants_present.unwrap_or(self.doc_seq.present);
+        let kept = Kept {
+            doc: self.doc,
+            variants: self.variants,
+            present,
+        };
+        (self.doc_words, self.segmentation, kept)
     }
 
     /// Scores run `r` of `runs` (those the group was made of), appending to `out`.

@@ -291,28 +291,34 @@ pub(super) fn evidence_at(
         return false;
     }
     let n = run.len();
-    for s in 0..n {
-        let mut k = 0u64;
-        let mut holds = false;
-        for len in 1..MAX_WORD.min(n - s) + 1 {
-            let id = run[s + len - 1];
-            if id == 0 {
-                break;
-            }
-            k = k << 16 | u64::from(id);
-            // As in `evidence_candidates`.
-            if len == 2 && !variants.may_start(k) {
-                break;
-            }
-            holds |= marked[s + len - 1];
-            if len >= 2 && holds && variants.may_contain(k) {
-                let mut hit = false;
-                variants.hits(k, model, |j, _| hit |= marked[s + j]);
-                if hit {
-                    return true;
+    // A window of at most `MAX_WORD` characters holds position `m` only if it starts at most
+    // `MAX_WORD - 1` before it: only those starts are looked at, each once.
+    let mut next = 0;
+    for m in (0..n).filter(|&m| marked[m]) {
+        for s in next.max((m + 1).saturating_sub(MAX_WORD))..m + 1 {
+            let mut k = 0u64;
+            let mut holds = false;
+            for len in 1..MAX_WORD.min(n - s) + 1 {
+                let id = run[s + len - 1];
+                if id == 0 {
+                    break;
+                }
+                k = k << 16 | u64::from(id);
+                // As in `evidence_candidates`.
+                if len == 2 && !variants.may_start(k) {
+                    break;
+                }
+                holds |= marked[s + len - 1];
+                if len >= 2 && holds && variants.may_contain(k) {
+                    let mut hit = false;
+                    variants.hits(k, model, |j, _| hit |= marked[s + j]);
+                    if hit {
+                        return true;
+                    }
                 }
             }
         }
+        next = m + 1;
     }
     false
 }

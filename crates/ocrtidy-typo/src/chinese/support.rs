@@ -113,28 +113,27 @@ impl DocSeq {
         let total = runs.slots().len();
         let mut seq = Vec::with_capacity(total + runs.len() + 1);
         let mut run_start = Vec::with_capacity(runs.len());
-        let mut after = Vec::with_capacity(total);
         for run in runs.iter() {
             seq.push(0);
-            let from = seq.len();
-            run_start.push(from);
+            run_start.push(seq.len());
             seq.extend(run.iter().map(|s| s.id));
-            // The pairs of neighbours of the run (a pair with the 0 around it is none).
-            let mut a = 0;
-            for (i, s) in run.iter().enumerate() {
-                let b = s.id;
-                if let (true, Ok(p)) = (a != 0 && b != 0, u32::try_from(from + i)) {
-                    after.push(u64::from(pair(a, b)) << 32 | u64::from(p));
-                }
-                a = b;
-            }
         }
         seq.push(0);
+        // The pairs of neighbours, read from `seq` (a pair with the 0 around a run is none),
+        // by position of the second.
+        let mut after = Vec::with_capacity(total);
+        for (q, w) in seq.windows(2).enumerate() {
+            let (a, b) = (w[0], w[1]);
+            if let (true, Ok(p)) = (a != 0 && b != 0, u32::try_from(q + 1)) {
+                after.push(u64::from(pair(a, b)) << 32 | u64::from(p));
+            }
+        }
+        let present = Present::of(&seq);
         DocSeq {
             seq,
             after: PairIndex::new(after),
             run_start,
-            present: Present::of(runs),
+            present,
         }
     }
 
