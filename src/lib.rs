@@ -95,6 +95,23 @@ impl Pipeline {
         stream::pages::clean_pages(self, pages)
     }
 
+    /// The texts of [`Pipeline::clean_pages`] alone, for a caller that reads no ledger: the
+    /// run keeps no ledger and no suggestions (as [`Pipeline::clean_text`]), which makes a
+    /// document's pages cost about what they cost cleaned one by one. The pages are found
+    /// again at the form feeds of the cleaned text; where that cannot tell them apart (a page
+    /// with a form feed of its own, or an empty page whose separator collapsed), they are
+    /// cleaned again with the ledger.
+    ///
+    /// ```
+    /// let pipeline = ocrtidy::Pipeline::default();
+    /// let pages = ["第一页  \n人民日报\n\n第一段", "人民日报\n第二段\n", ""];
+    /// let texts: Vec<String> = pipeline.clean_pages(&pages).into_iter().map(|c| c.text).collect();
+    /// assert_eq!(pipeline.clean_pages_text(&pages), texts);
+    /// ```
+    pub fn clean_pages_text(&self, pages: &[&str]) -> Vec<String> {
+        stream::pages::clean_pages_text(self, pages)
+    }
+
     /// [`Pipeline::clean_pages`] with document evidence of each page's own (confidences and
     /// line-break hints in the page's offsets, as for [`Pipeline::clean_with`]), such as the
     /// pages of one document laid out from the OCR engine's output.

@@ -150,6 +150,18 @@ proptest! {
         assert_ledgers(&pages, &cleaned);
     }
 
+    /// Any pages (empty ones, form feeds inside pages): the texts cleaned without a ledger are
+    /// those split through it, with and without the pass that trims the pages' edges.
+    #[test]
+    fn texts_alone_are_the_split_texts(pages in prop::collection::vec(page_strategy(), 0..5)) {
+        let pages: Vec<&str> = pages.iter().map(String::as_str).collect();
+        let trimmed = Pipeline::builder().skip([PassId::BlankLines]).build().unwrap();
+        for pipeline in [Pipeline::default(), trimmed] {
+            let cleaned = pipeline.clean_pages(&pages);
+            prop_assert_eq!(pipeline.clean_pages_text(&pages), texts(&cleaned));
+        }
+    }
+
     /// Any pages: cleaning the split outputs again as a group changes nothing (with passes
     /// that are idempotent on their own, so that this tests the splitting).
     #[test]

@@ -416,6 +416,24 @@ impl Engine<'_> {
             .collect();
         // The layouts are read here, in the worker, one group at a time.
         let sources: Vec<Source> = recs.iter().map(|r| self.source(r)).collect();
+        if !self.options.keep_changes && sources.iter().all(|s| s.layout.is_none()) {
+            // Nobody reads the ledger: the pages' texts alone are cleaned, as a record's are.
+            let texts: Vec<&str> = recs.iter().map(|r| r.text.as_str()).collect();
+            let cleaned = self.pipeline.clean_pages_text(&texts);
+            return batch[range]
+                .iter()
+                .zip(recs)
+                .zip(sources)
+                .zip(cleaned)
+                .map(|(((raw, rec), source), text)| {
+                    let cleaned = Cleaned {
+                        text,
+                        ..Cleaned::default()
+                    };
+                    self.finish(raw, rec, cleaned, source)
+                })
+                .collect();
+        }
         let empty = Context::default();
         let pages: Vec<(&str, &Context)> = recs
             .iter()

@@ -50,6 +50,50 @@ pub(crate) fn clean_pages_with(pipeline: &Pipeline, pages: &[(&str, &Context)]) 
     }
 }
 
+/// See [`Pipeline::clean_pages_text`].
+pub(crate) fn clean_pages_text(pipeline: &Pipeline, pages: &[&str]) -> Vec<String> {
+    match pages {
+        [] => Vec::new(),
+        [one] => vec![pipeline.clean_text(one)],
+        _ => split_texts(pipeline, pages).unwrap_or_else(|| {
+            clean_pages(pipeline, pages)
+                .into_iter()
+                .map(|c| c.text)
+                .collect()
+        }),
+    }
+}
+
+/// The pages' texts of [`clean_pages`], from the joined text cleaned without a ledger and cut
+/// at its form feeds. Passes never insert a form feed and remove one only where pages collapse
+/// (an empty page) or at the text's edges, so when no page holds a form feed of its own and the
+/// cleaned text has as many as there are separators, its `i`-th form feed is the `i`-th
+/// separator, which is where [`split_pages`] cuts through the ledger; the breaks at a page's
+/// edges then go as [`trim_end`] and [`trim_start`] remove them. `None` otherwise (a separator
+/// went with an empty page): only the ledger says where the pages are.
+fn split_texts(pipeline: &Pipeline, pages: &[&str]) -> Option<Vec<String>> {
+    if pages.iter().any(|p| p.contains(PAGE_SEPARATOR)) {
+        return None;
+    }
+    let text = pipeline.clean_text_owned(pages.join(PAGE_SEPARATOR));
+    if text.matches(PAGE_SEPARATOR).count() != pages.len() - 1 {
+        return None;
+    }
+    let trim = pipeline.passes().contains(&PassId::BlankLines);
+    Some(
+        text.split(PAGE_SEPARATOR)
+            .map(|p| {
+                if trim {
+                    p.trim_matches(is_edge_break)
+                } else {
+                    p
+                }
+            })
+            .map(str::to_string)
+            .collect(),
+    )
+}
+
 /// The contexts of the pages moved to the pages' offsets in the joined text.
 fn joined_context(pages: &[(&str, &Context)]) -> Context {
     let mut confidences = Vec::new();
@@ -418,6 +462,29 @@ fn trim_start(page: &str, cleaned: &mut Cleaned) {
 mod tests {
     use super::*;
     use ocrtidy_core::text::TextRange;
+
+    #[test]
+    fn pages_are_found_at_the_form_feeds_unless_one_is_gone_or_is_a_page_s_own() {
+        let pipeline = Pipeline::default();
+        let texts = |pages: &[&str]| -> Vec<String> {
+            clean_pages(&pipeline, pages)
+                .into_iter()
+                .map(|c| c.text)
+                .collect()
+        };
+        // Edges trimmed, a running header on both pages, a line joined across lines.
+        let pages = ["\n第一页 的文字\n\n\n", "\n\n第二页\n继续\n"];
+        assert_eq!(split_texts(&pipeline, &pages), Some(texts(&pages)));
+        // An empty page: its separator collapses (`\f\f` -> `\n\f`), so the cleaned text has
+        // one form feed for two separators.
+        assert_eq!(split_texts(&pipeline, &["甲", "", "乙"]), None);
+        // A form feed of a page's own.
+        assert_eq!(split_texts(&pipeline, &["上\u{c}下", "次页"]), None);
+        // Both go through the ledger, with the same texts.
+        for pages in [&["甲", "", "乙"][..], &["上\u{c}下", "次页"]] {
+            assert_eq!(clean_pages_text(&pipeline, pages), texts(pages));
+        }
+    }
 
     #[test]
     fn page_evidence_moves_with_the_page() {
