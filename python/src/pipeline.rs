@@ -433,9 +433,22 @@ impl Pipeline {
                         .iter()
                         .map(|t| t.as_deref().unwrap_or_default())
                         .collect();
-                    match pages.as_slice() {
-                        [one] => vec![pipeline.clean(one)],
-                        _ => pipeline.clean_pages(&pages),
+                    // Without `changes` nobody reads the ledger: the texts alone are cleaned
+                    // (the same rounds on the same texts, without the ledger's and the
+                    // suggestions' work).
+                    let text = |text| ocrtidy::Cleaned {
+                        text,
+                        ..ocrtidy::Cleaned::default()
+                    };
+                    match (pages.as_slice(), changes) {
+                        ([one], true) => vec![pipeline.clean(one)],
+                        ([one], false) => vec![text(pipeline.clean_text(one))],
+                        (_, true) => pipeline.clean_pages(&pages),
+                        (_, false) => pipeline
+                            .clean_pages_text(&pages)
+                            .into_iter()
+                            .map(text)
+                            .collect(),
                     }
                 })?);
                 if results.len() < units.len() {

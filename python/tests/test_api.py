@@ -138,6 +138,8 @@ def test_clean_batch_groups_pages_as_clean_pages(records):
         want += [c.text for c in pipeline.clean_pages(texts[i:j])]
         i = j
     assert pipeline.clean_batch(texts, group_by=keys) == want
+    # with the ledger kept (changes=True) or not, the same texts
+    assert pipeline.clean_batch(texts, group_by=keys, changes=True)[0] == want
     # a None key is a document of its own
     alone = pipeline.clean_batch(texts[:3], group_by=[None, None, None])
     assert alone == pipeline.clean_batch(texts[:3])
