@@ -782,8 +782,9 @@ fn sentences<'a>(text: &str, para: &'a Para<'_>, out: &mut Vec<Sentence<'a>>) {
 }
 
 /// The run of characters from byte `j` of a paragraph that [`sentences`] only counts: ASCII
-/// other than `.!?`, and the ideographs of the main block (lead byte `E5`..`E9`, or `E4` then
-/// `B8`..`BF`; the text is valid UTF-8). Returns its end, the number of its non-whitespace
+/// other than `.!?`, the ideographs of the main block (lead byte `E5`..`E9`, or `E4` then
+/// `B8`..`BF`; the text is valid UTF-8) and the Chinese punctuation that ends no sentence
+/// ([`is_inner_punct`]). Returns its end, the number of its non-whitespace
 /// characters and the byte length of its last character.
 fn inert_run(bytes: &[u8], mut j: usize) -> (usize, usize, usize) {
     let (mut visible, mut last) = (0, 0);
@@ -796,7 +797,10 @@ fn inert_run(bytes: &[u8], mut j: usize) -> (usize, usize, usize) {
             // ASCII whitespace is `\t`..`\r` and the space.
             visible += usize::from(!matches!(x, b' ' | b'\t'..=b'\r'));
             last = 1;
-        } else if (0xE5..=0xE9).contains(&x) || (x == 0xE4 && bytes[j + 1] >= 0xB8) {
+        } else if (0xE5..=0xE9).contains(&x)
+            || (x == 0xE4 && bytes[j + 1] >= 0xB8)
+            || is_inner_punct(&bytes[j..])
+        {
             visible += 1;
             last = 3;
         } else {
@@ -805,6 +809,19 @@ fn inert_run(bytes: &[u8], mut j: usize) -> (usize, usize, usize) {
         j += last;
     }
     (j, visible, last)
+}
+
+/// Whether the character at the start of `b` is Chinese punctuation that [`sentences`] only
+/// counts: neither whitespace nor a sentence end (`。！？`), and kept in the key (`，：；`,
+/// `（）`, `、`, `《》〈〉「」『』`, curly quotes).
+#[inline(always)]
+fn is_inner_punct(b: &[u8]) -> bool {
+    matches!(
+        b,
+        [0xEF, 0xBC, 0x8C | 0x9A | 0x9B | 0x88 | 0x89, ..]
+            | [0xE3, 0x80, 0x81 | 0x88..=0x8F, ..]
+            | [0xE2, 0x80, 0x98..=0x9D, ..]
+    )
 }
 
 /// The earlier text: the keys of the kept sentences of the paragraphs seen so far, one stream,
@@ -1275,6 +1292,90 @@ mod tests {
             earlier.near(&key("快速流调溯源，发挥公安联动优势。"), 0.85),
             None
         );
+    }
+
+    /// [`sentences`] as a plain scan of the chars does it (no run passed over by its bytes):
+    /// each sentence's range in the paragraph, its key's length and whether it is terminal.
+    fn sentences_by_chars(s: &str) -> Vec<(Range<usize>, usize, bool)> {
+        let mut out = Vec::new();
+        let visible = |r: Range<usize>| s[r].chars().filter(|c| !c.is_whitespace()).count();
+        let mut open: Option<(usize, bool)> = None;
+        let mut prev: Option<char> = None;
+        let mut chars = s.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            if open.is_none() && is_horizontal_space(c) {
+                prev = Some(c);
+                continue;
+            }
+            let (start, alnum) = open.get_or_insert((i, false));
+            *alnum |= c.is_alphanumeric();
+            let ends = match c {
+                '。' | '！' | '？' | '!' | '?' => true,
+                '.' => {
+                    prev.is_some_and(char::is_alphabetic)
+                        && chars.peek().is_none_or(|&(_, n)| is_horizontal_space(n))
+                }
+                _ => false,
+            };
+            prev = Some(c);
+            if ends {
+                let mut end = i + c.len_utf8();
+                while let Some(&(j, d)) = chars.peek() {
+                    if !matches!(d, '”' | '’' | '」' | '』' | '）' | ')' | '》' | '"') {
+                        break;
+                    }
+                    end = j + d.len_utf8();
+                    chars.next();
+                }
+                let (start, alnum) = (*start, *alnum);
+                open = None;
+                if alnum {
+                    out.push((start..end, visible(start..end), true));
+                }
+            }
+        }
+        if let Some((start, true)) = open {
+            let end = s.trim_end_matches(is_horizontal_space).len();
+            if end > start {
+                out.push((start..end, visible(start..end), false));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn sentences_as_by_chars() {
+        let pieces = [
+            "中文", "一", "，", "。", "！", "？", "、", "：", "；", "（", "）", "《", "》", "「",
+            "」", "『", "』", "“", "”", "‘", "’", "〈", "〉", "\u{3000}", " ", "\t", "ab", "C",
+            "7", ".", "!", "?", ")", "\"", "é", "—", "…", "．", "Ａ", "\u{2003}", "㐀",
+        ];
+        let mut seed = 1u64;
+        for round in 0..4000 {
+            let mut s = String::new();
+            for _ in 0..(round % 40) {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                s.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+            }
+            let mut keys = Vec::new();
+            key_and_digits_into(&s, &mut keys);
+            let para = Para {
+                range: 0..s.len(),
+                key: Cow::Borrowed(&keys),
+                table_like: false,
+            };
+            let mut sents = Vec::new();
+            super::sentences(&s, &para, &mut sents);
+            let got: Vec<_> = (sents.iter())
+                .map(|t| (t.range.clone(), t.key.len(), t.terminal))
+                .collect();
+            assert_eq!(got, sentences_by_chars(&s), "{s:?}");
+            for t in &sents {
+                assert_eq!(t.key, key(&s[t.range.clone()]).as_slice(), "{s:?}");
+            }
+        }
     }
 
     #[test]

@@ -784,20 +784,36 @@ fn removable_class(c: char) -> u8 {
     }
 }
 
+/// The [`removable_class`] of a three-byte character (lead byte `x`, `E0`..`EF`) from its bytes,
+/// where they tell without decoding it: the only space among them is `U+3000` (`E3 80 80`), and
+/// the removable symbols are `丨` (`E4 B8 A8`), `﹣`, `－` and `U+FFFD` (`EF ..`) and those of
+/// U+2000..U+2FFF (`E2`, decoded, but for the quotes U+2018..U+201F, none of them a symbol).
+#[inline(always)]
+fn class3(x: u8, y: u8, z: u8) -> Option<u8> {
+    match (x, y, z) {
+        (0xE3, 0x80, 0x80) => Some(SPACE),
+        (0xE4, 0xB8, 0xA8) | (0xEF, 0xB9, 0xA3) | (0xEF, 0xBC, 0x8D) | (0xEF, 0xBF, 0xBD) => {
+            Some(REMOVABLE)
+        }
+        (0xE2, 0x80, 0x98..=0x9F) => Some(OTHER),
+        (0xE2, _, _) => None,
+        _ => Some(OTHER),
+    }
+}
+
 /// The [`removable_class`] and the length of the character at byte `k` of `s` (a character
-/// boundary before its end), from its lead byte where that is enough: ASCII, `E5`..`E9`
-/// (U+5000..U+9FFF, unified ideographs), `E3` (U+3000..U+3FFF: the ideographic space, and no
-/// symbol) and `E4` (U+4000..U+4FFF: `丨`, and no space). The text is valid UTF-8, so a lead
-/// byte's continuation bytes follow.
+/// boundary before its end), from its bytes where they are enough: ASCII, `E5`..`E9`
+/// (U+5000..U+9FFF, unified ideographs) and the other three-byte characters but most of `E2`
+/// (see [`class3`]). The text is valid UTF-8, so a lead byte's continuation bytes follow.
 #[inline(always)]
 fn class_at(s: &str, k: usize) -> (u8, usize) {
     let b = s.as_bytes();
     match b[k] {
         x @ 0x00..=0x7F => (ASCII_CLASS[usize::from(x)], 1),
         0xE5..=0xE9 => (OTHER, 3),
-        0xE3 if b[k + 1] == 0x80 && b[k + 2] == 0x80 => (SPACE, 3),
-        0xE4 if b[k + 1] == 0xB8 && b[k + 2] == 0xA8 => (REMOVABLE, 3),
-        0xE3 | 0xE4 => (OTHER, 3),
+        x @ 0xE0..=0xEF if class3(x, b[k + 1], b[k + 2]).is_some() => {
+            (class3(x, b[k + 1], b[k + 2]).unwrap_or(OTHER), 3)
+        }
         _ => s[k..]
             .chars()
             .next()
@@ -840,13 +856,17 @@ fn tokenize(text: &str, line: &Range<usize>, scratch: &mut Scratch) {
         if t.n > 0 {
             // Inside a token, the characters that are neither space nor symbol only count: ASCII
             // and `E5`..`E9` (U+5000..U+9FFF, unified ideographs, none of them a space or a
-            // symbol; `丨` is U+4E28) are passed over by their lead byte. The text is valid
-            // UTF-8, so a lead byte's continuation bytes follow.
+            // symbol; `丨` is U+4E28) are passed over by their lead byte, the other three-byte
+            // ones (Chinese punctuation, full-width forms, curly quotes) by their bytes where
+            // [`class3`] tells. The text is valid UTF-8, so a lead byte's continuation bytes
+            // follow.
             let n = t.n;
             while let Some(&x) = b.get(k) {
                 if x < 0x80 && ASCII_CLASS[usize::from(x)] == OTHER {
                     k += 1;
-                } else if (0xE5..=0xE9).contains(&x) {
+                } else if (0xE5..=0xE9).contains(&x)
+                    || ((0xE0..=0xEF).contains(&x) && class3(x, b[k + 1], b[k + 2]) == Some(OTHER))
+                {
                     k += 3;
                 } else {
                     break;
@@ -1046,6 +1066,12 @@ mod tests {
             }
             buf.clear();
             buf.extend(['中', c, '文', ' ', c, ' ', c, c]);
+            assert_eq!(tokens_glued(&buf), tokens_by_chars(&buf), "{c:?}");
+        }
+        // Every three-byte char (read by its bytes inside a token) so, and after a symbol.
+        for c in ('\u{800}'..='\u{FFFF}').filter(|&c| !is_break(c)) {
+            buf.clear();
+            buf.extend(['中', c, '文', ' ', c, ' ', c, c, ' ', 'a', c, '-', c]);
             assert_eq!(tokens_glued(&buf), tokens_by_chars(&buf), "{c:?}");
         }
     }
