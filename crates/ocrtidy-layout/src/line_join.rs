@@ -279,7 +279,8 @@ fn join_pages(
         }
         let mut memo = classify_page_memo(text, lines, range.clone());
         let items: Vec<usize> = range.filter(|&i| !lines[i].is_blank()).collect();
-        let edited = match Page::new(text, lines, &items, &memo) {
+        let traced = run.trace.is_some();
+        let edited = match Page::new(text, lines, &items, &memo, traced) {
             Some(page) => join_page(&mut run, &page, &mut memo, sink),
             None => false,
         };
@@ -302,7 +303,9 @@ struct Page<'p> {
     lines: &'p [Line],
     items: &'p [usize],
     /// The width of every item, whether it is furniture and whether it ends a sentence,
-    /// computed once.
+    /// computed once. `item_ends` is empty on a page that its widths alone show reflowed when
+    /// its breaks are not traced: every break there is kept whatever the lines' ends say (see
+    /// [`join_page`]), so nothing reads them.
     item_width: Vec<usize>,
     is_furniture: Vec<bool>,
     item_ends: Vec<bool>,
@@ -329,22 +332,20 @@ struct Page<'p> {
 }
 
 impl<'p> Page<'p> {
-    /// The page of `items`; `None` when it has no line with text.
+    /// The page of `items`; `None` when it has no line with text. `traced`: its breaks are
+    /// traced (see [`trace_line_breaks`]), which reads every line's end.
     fn new(
         text: &'p str,
         lines: &'p [Line],
         items: &'p [usize],
         memo: &PageMemo<'_>,
+        traced: bool,
     ) -> Option<Page<'p>> {
         if items.is_empty() {
             return None;
         }
         let item_width: Vec<usize> = items.iter().map(|&i| width(lines[i].text(text))).collect();
         let is_furniture: Vec<bool> = items.iter().map(|i| memo.furniture.contains(i)).collect();
-        let item_ends: Vec<bool> = items
-            .iter()
-            .map(|&i| ends_sentence(lines[i].text(text)))
-            .collect();
         let body: Vec<usize> = item_width
             .iter()
             .zip(&is_furniture)
@@ -365,9 +366,20 @@ impl<'p> Page<'p> {
         // So is a page without blank lines whose typical line is wider than any printed
         // column: its lines are paragraphs already (the output of a first round, after
         // `blank-lines`), and a break kept from evidence that is gone now (a blank line) stays.
-        let reflowed = is_reflowed(&item_width, &item_ends, &is_furniture, full)
-            || (uniform && body.len() >= 4 && !wrapped)
+        // The tests of the widths first: a page they settle (most pages of a text already
+        // cleaned once, its paragraphs one per line) needs no line's end.
+        let reflowed_by_widths = (uniform && body.len() >= 4 && !wrapped)
             || (uniform && body.len() >= 2 && median(&body) > PARAGRAPH_WIDTH);
+        let item_ends: Vec<bool> = if reflowed_by_widths && !traced {
+            Vec::new()
+        } else {
+            items
+                .iter()
+                .map(|&i| ends_sentence(lines[i].text(text)))
+                .collect()
+        };
+        let reflowed =
+            reflowed_by_widths || is_reflowed(&item_width, &item_ends, &is_furniture, full);
         Some(Page {
             text,
             lines,
@@ -620,39 +632,45 @@ fn join_page(
         let Some(br) = page.break_at(k) else {
             continue;
         };
-        let rules = page.text_rules(&br, paragraph_start);
-        let hint = run
-            .context
-            .line_break_in(TextRange::new(br.a.content.end, br.b.content.start));
-        let text_break = match hint {
-            Some(LineBreakHint::ParagraphBreak) => true,
-            Some(LineBreakHint::Wrap) => false,
-            None => rules.keep,
-        };
-        let keep = if let Some(trace) = run.trace.as_deref_mut() {
-            let guard = page.guarded(&br, &rules)
-                || is_date_at(k)
-                || is_date_at(k + 1)
-                || is_date_at(k + 2);
-            let features = facts
-                .as_ref()
-                .filter(|_| hint.is_none())
-                .map(|facts| page.features(facts, &br, &rules, paragraph_start));
-            trace.push(BreakTrace {
-                start: br.a.content.end,
-                end: br.b.content.start,
-                features,
-                rules: rules.keep,
-                guard,
-                keep: text_break || guard,
-            });
-            text_break || guard
+        let keep = if run.trace.is_none() && page.reflowed {
+            // Every break of a reflowed page is guarded (see [`Page::guarded`]): kept whatever
+            // the rules that read the text or the geometry say, so neither is asked.
+            true
         } else {
-            text_break
-                || page.guarded(&br, &rules)
-                || is_date_at(k)
-                || is_date_at(k + 1)
-                || is_date_at(k + 2)
+            let rules = page.text_rules(&br, paragraph_start);
+            let hint = run
+                .context
+                .line_break_in(TextRange::new(br.a.content.end, br.b.content.start));
+            let text_break = match hint {
+                Some(LineBreakHint::ParagraphBreak) => true,
+                Some(LineBreakHint::Wrap) => false,
+                None => rules.keep,
+            };
+            if let Some(trace) = run.trace.as_deref_mut() {
+                let guard = page.guarded(&br, &rules)
+                    || is_date_at(k)
+                    || is_date_at(k + 1)
+                    || is_date_at(k + 2);
+                let features = facts
+                    .as_ref()
+                    .filter(|_| hint.is_none())
+                    .map(|facts| page.features(facts, &br, &rules, paragraph_start));
+                trace.push(BreakTrace {
+                    start: br.a.content.end,
+                    end: br.b.content.start,
+                    features,
+                    rules: rules.keep,
+                    guard,
+                    keep: text_break || guard,
+                });
+                text_break || guard
+            } else {
+                text_break
+                    || page.guarded(&br, &rules)
+                    || is_date_at(k)
+                    || is_date_at(k + 1)
+                    || is_date_at(k + 2)
+            }
         };
         // A line that starts with a particle no Chinese sentence starts with (`的`, `们`)
         // continues the line before it, whatever its end or the page's layout said; furniture,
@@ -1510,6 +1528,20 @@ mod memory_tests {
         }
     }
 
+    /// The pass tracing its breaks, which decides every break by all its rules (the pass
+    /// alone keeps the breaks of a reflowed page without asking them).
+    struct Traced;
+
+    impl Pass for Traced {
+        fn spec(&self) -> &'static PassSpec {
+            &LineJoin::SPEC
+        }
+        fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
+            let mut trace = Vec::new();
+            join_text(input.text, input.context, sink, Some(&mut trace), None);
+        }
+    }
+
     static EAT: PassSpec = PassSpec {
         id: PassId::new("eat-hash"),
         summary: "",
@@ -1598,6 +1630,70 @@ mod memory_tests {
             assert_eq!(kept.text, anew.text, "{text:?}");
             assert_eq!(kept.changes, anew.changes, "{text:?}");
             assert_eq!(kept.stats.rounds, anew.stats.rounds, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn reflowed_pages_decide_as_by_all_rules() {
+        // Pages of pseudo-random lines (paragraphs, wrapped and short lines, with and without
+        // final marks, lines that start with `的`, blank lines, page numbers), with and without
+        // geometry hints, cleaned over several rounds (the later rounds read the paragraphs the
+        // first joined): the pass, which skips the rules on a reflowed page, changes what the
+        // traced pass, which asks them of every break, changes.
+        let pieces = [
+            "软件包管理系统负责安装升级和删除系统里的各种程序",
+            "并且自动处理依赖",
+            "。",
+            "，",
+            "The quick brown fox jumps over the lazy dog",
+            " and more",
+            ".",
+            "的",
+            "12",
+            "2021年3月18日 星期四",
+            "　　",
+            "第一段写完了。",
+        ];
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |n: usize| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) as usize % n
+        };
+        for round in 0..400 {
+            let mut text = String::new();
+            let mut hints = Vec::new();
+            // Every other text of long lines, as a cleaned text has them.
+            let words = if round % 2 == 0 { 4 } else { 12 };
+            for _ in 0..next(30) + 1 {
+                for _ in 0..next(words) + 1 {
+                    text.push_str(pieces[next(pieces.len())]);
+                }
+                match next(12) {
+                    0 => text.push('\u{c}'),
+                    1 | 2 => text.push_str("\n\n"),
+                    _ => {
+                        if round % 3 == 0 && next(4) == 0 {
+                            let hint = if next(2) == 0 {
+                                LineBreakHint::Wrap
+                            } else {
+                                LineBreakHint::ParagraphBreak
+                            };
+                            hints.push((text.len(), hint));
+                        }
+                        text.push('\n');
+                    }
+                }
+            }
+            let context = Context::default().with_line_breaks(hints);
+            let plain = Runner::new(vec![Box::new(Forgetful)]).run(&text, &context);
+            let traced = Runner::new(vec![Box::new(Traced)]).run(&text, &context);
+            assert_eq!(plain.text, traced.text, "{text:?}");
+            assert_eq!(plain.changes, traced.changes, "{text:?}");
+            let again = Runner::new(vec![Box::new(Forgetful)]).run(&plain.text, &context);
+            let again_traced = Runner::new(vec![Box::new(Traced)]).run(&plain.text, &context);
+            assert_eq!(again.text, again_traced.text, "{:?}", plain.text);
         }
     }
 
