@@ -40,13 +40,22 @@ struct PairIndex {
 }
 
 impl PairIndex {
-    fn new(entries: Vec<u64>) -> PairIndex {
-        let bits = entries.len().max(16).next_power_of_two().trailing_zeros();
+    /// The index of the pairs of neighbours of `seq` (a pair with a 0 is none), by position of
+    /// the second, read from `seq` where they are counted and where they are placed (they were
+    /// collected in a vector first: a page's index is made for a few questions, and its making
+    /// is most of its cost). `pairs` is at least their number (the buckets are sized for it).
+    fn of_seq(seq: &[u16], pairs: usize) -> PairIndex {
+        // A position is at most `u32::MAX` (the pairs after it, of no real text, are left out).
+        let seq = &seq[..seq.len().min(u32::MAX as usize)];
+        let bits = pairs.max(16).next_power_of_two().trailing_zeros();
         let buckets = 1usize << bits;
-        let bucket = |e: u64| Self::bucket((e >> 32) as u32, bits);
         let mut start = vec![0u32; buckets + 1];
-        for &e in &entries {
-            start[bucket(e) + 1] += 1;
+        let mut a = 0;
+        for &b in seq {
+            if a != 0 && b != 0 {
+                start[Self::bucket(pair(a, b), bits) + 1] += 1;
+            }
+            a = b;
         }
         let mut sum = 0;
         for s in &mut start {
@@ -54,20 +63,26 @@ impl PairIndex {
             *s = sum;
         }
         let mut next = start.clone();
-        let mut grouped = vec![0u64; entries.len()];
+        let mut grouped = vec![0u64; sum as usize];
         // The entries come in increasing position, so a bucket is in order unless it holds
         // pairs out of order: only the buckets where an entry follows a greater one are sorted
         // (a walk over all the buckets to find those of more than one entry cost more than
         // the sorting).
         let mut unsorted = Vec::new();
-        for &e in &entries {
-            let b = bucket(e);
-            let at = next[b] as usize;
-            if at > start[b] as usize && grouped[at - 1] > e {
-                unsorted.push(b);
+        let mut a = 0;
+        for (p, &b) in (0u32..).zip(seq) {
+            if a != 0 && b != 0 {
+                let key = pair(a, b);
+                let e = u64::from(key) << 32 | u64::from(p);
+                let b = Self::bucket(key, bits);
+                let at = next[b] as usize;
+                if at > start[b] as usize && grouped[at - 1] > e {
+                    unsorted.push(b);
+                }
+                grouped[at] = e;
+                next[b] += 1;
             }
-            grouped[at] = e;
-            next[b] += 1;
+            a = b;
         }
         // A bucket may be listed more than once: sorting it again leaves it as it is.
         for b in unsorted {
@@ -119,19 +134,12 @@ impl DocSeq {
             seq.extend(run.iter().map(|s| s.id));
         }
         seq.push(0);
-        // The pairs of neighbours, read from `seq` (a pair with the 0 around a run is none),
-        // by position of the second.
-        let mut after = Vec::with_capacity(total);
-        for (q, w) in seq.windows(2).enumerate() {
-            let (a, b) = (w[0], w[1]);
-            if let (true, Ok(p)) = (a != 0 && b != 0, u32::try_from(q + 1)) {
-                after.push(u64::from(pair(a, b)) << 32 | u64::from(p));
-            }
-        }
         let present = Present::of(&seq);
+        // At most a pair a character but the first of each run.
+        let after = PairIndex::of_seq(&seq, total - runs.len());
         DocSeq {
             seq,
-            after: PairIndex::new(after),
+            after,
             run_start,
             present,
         }
@@ -302,15 +310,36 @@ mod tests {
         let ids: Vec<u16> = (0..12_000u32)
             .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u16 % 40 + 1)
             .collect();
-        let doc = DocSeq::new(&runs(&[&ids[..]]));
-        for a in 0..=41 {
-            for b in 0..=41 {
-                let want: Vec<u64> = (1..doc.seq.len())
-                    .filter(|&p| doc.seq[p - 1] == a && doc.seq[p] == b && b != 0 && a != 0)
-                    .map(|p| u64::from(pair(a, b)) << 32 | p as u64)
-                    .collect();
-                assert_eq!(doc.after.get(pair(a, b)), &want[..], "{a} {b}");
+        // One run, and the same ids with unknown ones (0, no pair) in runs of 1 to 30
+        // characters (the index is sized for a pair a character but the first of a run).
+        let unknown: Vec<u16> = ids
+            .iter()
+            .enumerate()
+            .map(|(i, &id)| if i % 17 == 5 { 0 } else { id })
+            .collect();
+        let mut pieces: Vec<&[u16]> = Vec::new();
+        let mut rest = &unknown[..];
+        for len in (1..=30).cycle() {
+            let (piece, after) = rest.split_at(len.min(rest.len()));
+            pieces.push(piece);
+            rest = after;
+            if rest.is_empty() {
+                break;
             }
+        }
+        for doc in [DocSeq::new(&runs(&[&ids[..]])), DocSeq::new(&runs(&pieces))] {
+            let mut found = 0;
+            for a in 0..=41 {
+                for b in 0..=41 {
+                    let want: Vec<u64> = (1..doc.seq.len())
+                        .filter(|&p| doc.seq[p - 1] == a && doc.seq[p] == b && b != 0 && a != 0)
+                        .map(|p| u64::from(pair(a, b)) << 32 | p as u64)
+                        .collect();
+                    assert_eq!(doc.after.get(pair(a, b)), &want[..], "{a} {b}");
+                    found += want.len();
+                }
+            }
+            assert_eq!(found, doc.after.entries.len());
         }
     }
 
