@@ -14,6 +14,9 @@ mod ids;
 mod pass;
 mod runner;
 mod spec;
+#[cfg(any(test, feature = "testing"))]
+#[doc(hidden)]
+pub mod testing;
 
 pub use change::{replay, Candidate, Change, Step};
 pub use ids::PassId;

@@ -1571,6 +1571,41 @@ mod memory_tests {
         }
     }
 
+    /// A pseudo-random text of `lines` lines of one to `words` of `pieces` each, every line
+    /// ended by a page break, a blank line or a line feed, and, when `hinted`, geometry hints
+    /// (wrap or paragraph break) at some of its line feeds: the text and its hints.
+    fn random_pages(
+        pieces: &[&str],
+        next: &mut impl FnMut(usize) -> usize,
+        lines: usize,
+        words: usize,
+        hinted: bool,
+    ) -> (String, Vec<(usize, LineBreakHint)>) {
+        let mut text = String::new();
+        let mut hints = Vec::new();
+        for _ in 0..lines {
+            for _ in 0..next(words) + 1 {
+                text.push_str(pieces[next(pieces.len())]);
+            }
+            match next(12) {
+                0 => text.push('\u{c}'),
+                1 | 2 => text.push_str("\n\n"),
+                _ => {
+                    if hinted && next(4) == 0 {
+                        let hint = if next(2) == 0 {
+                            LineBreakHint::Wrap
+                        } else {
+                            LineBreakHint::ParagraphBreak
+                        };
+                        hints.push((text.len(), hint));
+                    }
+                    text.push('\n');
+                }
+            }
+        }
+        (text, hints)
+    }
+
     #[test]
     fn settled_pages_decide_as_pages_decided_anew() {
         // Pages of pseudo-random lines (Chinese and Latin, wrapped and short, indented, with
@@ -1592,36 +1627,11 @@ mod memory_tests {
             "　　",
             "  ",
         ];
-        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mut next = |n: usize| {
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            (state >> 33) as usize % n
-        };
+        let mut rng = ocrtidy_core::testing::Lcg::new(0x9e37_79b9_7f4a_7c15);
+        let mut next = |n: usize| rng.below(n);
         for round in 0..300 {
-            let mut text = String::new();
-            let mut hints = Vec::new();
-            for _ in 0..next(40) + 1 {
-                for _ in 0..next(4) + 1 {
-                    text.push_str(pieces[next(pieces.len())]);
-                }
-                match next(12) {
-                    0 => text.push('\u{c}'),
-                    1 | 2 => text.push_str("\n\n"),
-                    _ => {
-                        if round % 3 == 0 && next(4) == 0 {
-                            let hint = if next(2) == 0 {
-                                LineBreakHint::Wrap
-                            } else {
-                                LineBreakHint::ParagraphBreak
-                            };
-                            hints.push((text.len(), hint));
-                        }
-                        text.push('\n');
-                    }
-                }
-            }
+            let lines = next(40) + 1;
+            let (text, hints) = random_pages(&pieces, &mut next, lines, 4, round % 3 == 0);
             let context = Context::default().with_line_breaks(hints);
             let kept =
                 Runner::new(vec![Box::new(LineJoin), Box::new(EatHash)]).run(&text, &context);
@@ -1654,38 +1664,13 @@ mod memory_tests {
             "　　",
             "第一段写完了。",
         ];
-        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut next = |n: usize| {
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            (state >> 33) as usize % n
-        };
+        let mut rng = ocrtidy_core::testing::Lcg::new(0x2545_f491_4f6c_dd1d);
+        let mut next = |n: usize| rng.below(n);
         for round in 0..400 {
-            let mut text = String::new();
-            let mut hints = Vec::new();
             // Every other text of long lines, as a cleaned text has them.
             let words = if round % 2 == 0 { 4 } else { 12 };
-            for _ in 0..next(30) + 1 {
-                for _ in 0..next(words) + 1 {
-                    text.push_str(pieces[next(pieces.len())]);
-                }
-                match next(12) {
-                    0 => text.push('\u{c}'),
-                    1 | 2 => text.push_str("\n\n"),
-                    _ => {
-                        if round % 3 == 0 && next(4) == 0 {
-                            let hint = if next(2) == 0 {
-                                LineBreakHint::Wrap
-                            } else {
-                                LineBreakHint::ParagraphBreak
-                            };
-                            hints.push((text.len(), hint));
-                        }
-                        text.push('\n');
-                    }
-                }
-            }
+            let lines = next(30) + 1;
+            let (text, hints) = random_pages(&pieces, &mut next, lines, words, round % 3 == 0);
             let context = Context::default().with_line_breaks(hints);
             let plain = Runner::new(vec![Box::new(Forgetful)]).run(&text, &context);
             let traced = Runner::new(vec![Box::new(Traced)]).run(&text, &context);

@@ -316,13 +316,8 @@ mod tests {
             " ", "  ", "\t", "\r", "a", "Z", "7", ".", "中", "文", "甲", "乙", "\u{1}", "\u{a0}",
             "\u{3000}", "丁", "㐀", "䷀", "，", "。", "“", "”", "é", "😀", "ｱ", "가",
         ];
-        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut next = |n: usize| {
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            (state >> 33) as usize % n
-        };
+        let mut rng = ocrtidy_core::testing::Lcg::new(0x2545_f491_4f6c_dd1d);
+        let mut next = |n: usize| rng.below(n);
         for round in 0..10_000 {
             let len = next(60);
             // Every other line mostly of the first pieces, the fast paths of `width`.

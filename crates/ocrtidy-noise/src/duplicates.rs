@@ -1478,13 +1478,8 @@ mod tests {
             }
             assert_eq!(memo.quiet, None);
         }
-        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut next = move |n: usize| {
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            (state >> 33) as usize % n
-        };
+        let mut rng = ocrtidy_core::testing::Lcg::new(0x2545_f491_4f6c_dd1d);
+        let mut next = move |n: usize| rng.below(n);
         let mut fast = 0;
         for _ in 0..400 {
             // Short enough for the memo (`MEMO_BYTES`).

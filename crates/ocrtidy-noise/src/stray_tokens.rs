@@ -1166,18 +1166,8 @@ mod memory_tests {
     use crate::lines::line_ranges;
     use ocrtidy_core::{Context, PassMemory, Runner};
 
-    /// The pass without its memory: every line read anew in every plan.
-    struct Forgetful;
-
-    impl Pass for Forgetful {
-        fn spec(&self) -> &'static PassSpec {
-            &StrayTokens::SPEC
-        }
-        fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
-            let memory = PassMemory::default();
-            StrayTokens.run(&PassInput::new(input.text, input.context, &memory), sink);
-        }
-    }
+    // The pass without its memory (`Forgetful`): every line read anew in every plan.
+    use ocrtidy_core::testing::Forgetful;
 
     static MARKS: PassSpec = PassSpec {
         id: PassId::new("marks"),
@@ -1254,13 +1244,8 @@ mod memory_tests {
             "",
             "  ",
         ];
-        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mut next = move |n: usize| {
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            (state >> 33) as usize % n
-        };
+        let mut rng = ocrtidy_core::testing::Lcg::new(0x9e37_79b9_7f4a_7c15);
+        let mut next = move |n: usize| rng.below(n);
         (0..count).map(move |_| {
             let mut text = String::new();
             // Some texts longer than `MEMO_BYTES`, planned without the run's memo.
@@ -1289,7 +1274,8 @@ mod memory_tests {
             let context = Context::default();
             let kept =
                 Runner::new(vec![Box::new(StrayTokens), Box::new(Marks)]).run(&text, &context);
-            let anew = Runner::new(vec![Box::new(Forgetful), Box::new(Marks)]).run(&text, &context);
+            let anew = Runner::new(vec![Box::new(Forgetful(StrayTokens)), Box::new(Marks)])
+                .run(&text, &context);
             assert_eq!(kept.text, anew.text, "{text:?}");
             assert_eq!(kept.changes, anew.changes, "{text:?}");
             assert_eq!(kept.stats.rounds, anew.stats.rounds, "{text:?}");
@@ -1311,7 +1297,8 @@ mod memory_tests {
             let context = Context::default();
             let kept =
                 Runner::new(vec![Box::new(StrayTokens), Box::new(Marks)]).run(text, &context);
-            let anew = Runner::new(vec![Box::new(Forgetful), Box::new(Marks)]).run(text, &context);
+            let anew = Runner::new(vec![Box::new(Forgetful(StrayTokens)), Box::new(Marks)])
+                .run(text, &context);
             assert_eq!(kept.text, anew.text, "{text:?}");
             assert_eq!(kept.changes, anew.changes, "{text:?}");
             assert_eq!(kept.text, out, "{text:?}");

@@ -803,13 +803,8 @@ mod memory_tests {
             "　",
             "标题    日期",
         ];
-        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mut next = |n: usize| {
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            (state >> 33) as usize % n
-        };
+        let mut rng = ocrtidy_core::testing::Lcg::new(0x9e37_79b9_7f4a_7c15);
+        let mut next = |n: usize| rng.below(n);
         (0..count)
             .map(|_| {
                 let mut text = String::new();

@@ -372,19 +372,8 @@ mod memory_tests {
     use super::*;
     use ocrtidy_core::{Context, PassKind, PassMemory, RuleSpec, Runner};
 
-    /// The pass without its memory: every page read anew in every round.
-    struct Forgetful(Furniture);
-
-    impl Pass for Forgetful {
-        fn spec(&self) -> &'static PassSpec {
-            &Furniture::SPEC
-        }
-        fn run(&self, input: &PassInput<'_>, sink: &mut EditSink<'_>) {
-            let memory = PassMemory::default();
-            self.0
-                .run(&PassInput::new(input.text, input.context, &memory), sink);
-        }
-    }
+    // The pass without its memory (`Forgetful`): every page read anew in every round.
+    use ocrtidy_core::testing::Forgetful;
 
     static EDIT: PassSpec = PassSpec {
         id: PassId::new("edit-lines"),
@@ -446,13 +435,8 @@ mod memory_tests {
             "",
             "",
         ];
-        let mut state: u64 = 0x5851_f42d_4c95_7f2d;
-        let mut next = |n: usize| {
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            (state >> 33) as usize % n
-        };
+        let mut rng = ocrtidy_core::testing::Lcg::new(0x5851_f42d_4c95_7f2d);
+        let mut next = |n: usize| rng.below(n);
         (0..count)
             .map(|_| {
                 let mut text = String::new();

@@ -111,13 +111,8 @@ mod tests {
         // `recurring` compares each pair of keys once: keys of up to ten chars of a small
         // alphabet, near and far apart.
         let alphabet = ['数', '字', '生', '活', '导', '报', '粤', '#', 'A', 'B'];
-        let mut state: u64 = 0x1234_5678_9abc_def1;
-        let mut next = |n: usize| {
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            (state >> 33) as usize % n
-        };
+        let mut rng = ocrtidy_core::testing::Lcg::new(0x1234_5678_9abc_def1);
+        let mut next = |n: usize| rng.below(n);
         let mut hits = 0;
         for _ in 0..20_000 {
             let a: Vec<char> = (0..next(11)).map(|_| alphabet[next(10)]).collect();
